@@ -1,0 +1,92 @@
+/**
+ * The analysis result for a set of Python files: the stable shape behind `attnlens check --format json`
+ * (version 1), the language server's annotations, and SARIF. Lines and columns are 1-based.
+ */
+import type { CallFacts, Dtype, Mode } from '../../runtime/dispatch/facts';
+import type { Decision } from '../../runtime/dispatch/decision';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** A 1-based, end-exclusive range in a file. */
+export interface Span {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+export interface TextEdit {
+  readonly span: Span;
+  readonly newText: string;
+}
+
+export interface Fix {
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+}
+
+/** Stable diagnostic codes; docs/rules/<code>.md documents each. */
+export type DiagnosticCode =
+  | 'dtype-mismatch'
+  | 'dtype-unsupported'
+  | 'bias-dtype'
+  | 'bias-shape'
+  | 'bias-alignment'
+  | 'mask-disables-flash'
+  | 'dead-fast-path'
+  | 'head-dim'
+  | 'causal-alignment'
+  | 'layout'
+  | 'manual-attention'
+  | 'dropout-in-eval'
+  | 'parse-error';
+
+export interface Finding {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly message: string;
+  /** The path this finding is about; absent when it holds on every path. */
+  readonly mode?: Mode;
+  /** The narrowest range it is about (an argument rather than the whole call). */
+  readonly span: Span;
+  readonly fix?: Fix;
+}
+
+/** What one path (training or inference) does at a call. */
+export interface ModeResult {
+  /** true: some caller reaches the call on this path; false: none does; null: unknown. */
+  readonly reached: boolean | null;
+  readonly facts: CallFacts;
+  readonly decision: Decision;
+}
+
+export interface CallReport {
+  readonly span: Span;
+  /** The API as written at the call, e.g. `F.scaled_dot_product_attention`, `flash_attn_func`. */
+  readonly api: string;
+  /** Qualified name of the enclosing function, e.g. `SelfAttention.forward`. */
+  readonly function: string | null;
+  readonly modes: { readonly train: ModeResult; readonly infer: ModeResult };
+  readonly findings: readonly Finding[];
+}
+
+export interface ParseError {
+  readonly span: Span;
+  readonly message: string;
+}
+
+export interface FileReport {
+  readonly path: string;
+  readonly parseErrors: readonly ParseError[];
+  readonly calls: readonly CallReport[];
+}
+
+/** User-chosen assumptions for the analysis (CLI flags and editor settings). */
+export interface AnalysisSettings {
+  /** Autocast dtype assumed where the code shows none, or `off`. */
+  readonly autocast: Dtype | 'off' | 'unknown';
+  readonly installed: { readonly flash_attn: boolean | null; readonly xformers: boolean | null };
+  readonly torch: readonly [number, number];
+  readonly sm: number;
+  readonly device: 'cuda' | 'cpu';
+}

@@ -1,0 +1,115 @@
+/**
+ * The shared vocabulary of Attention Lens: what is known about one attention call.
+ *
+ * The runtime fills these from real tensors (every fact known); the analysis fills them from
+ * Python source (any fact may be unknown). The dispatch policy reads only these types, so one
+ * set of rules serves both. Never guess: a fact the source does not establish is `unknown`,
+ * and carries what it depends on, which the policy turns into "depends on …".
+ */
+
+/** Floating dtypes attention cares about, named as in `torch.<name>`. */
+export type Dtype = 'float16' | 'bfloat16' | 'float32' | 'float64';
+
+export const DTYPES: readonly Dtype[] = ['float16', 'bfloat16', 'float32', 'float64'];
+
+/** Where a fact came from, e.g. "`.float()` at model.py:41" or "autocast region at sample.py:12". */
+export type Source = string;
+
+/** A fact that is established, with its provenance. */
+export interface KnownFact<T> {
+  readonly known: true;
+  readonly value: T;
+  readonly source: Source;
+}
+
+/** A fact that is not established; `dependsOn` completes the sentence "depends on …". */
+export interface UnknownFact {
+  readonly known: false;
+  readonly dependsOn: string;
+}
+
+export type Fact<T> = KnownFact<T> | UnknownFact;
+
+export function known<T>(value: T, source: Source): KnownFact<T> {
+  return { known: true, value, source };
+}
+
+export function unknown(dependsOn: string): UnknownFact {
+  return { known: false, dependsOn };
+}
+
+/** The API the call goes through; it selects the dispatch policy. */
+export type AttentionApi =
+  | 'sdpa' //                   torch.nn.functional.scaled_dot_product_attention
+  | 'flash_attn_func'
+  | 'flash_attn_varlen_func'
+  | 'flash_attn_qkvpacked_func'
+  | 'flash_attn_kvpacked_func'
+  | 'flash_attn_with_kvcache'
+  | 'memory_efficient_attention' // xformers.ops.memory_efficient_attention (also fmha.)
+  | 'multihead_attention' //    torch.nn.MultiheadAttention module call
+  | 'manual' //                 hand-written softmax(q·kᵀ)·v
+  | 'runtime'; //               Attention Lens' own attend() on WebGPU/WASM
+
+/** Training (autograd on, dropout live) or inference. */
+export type Mode = 'train' | 'infer';
+
+/**
+ * What is passed as the attention mask or bias.
+ * - `none`: provably no mask (`None`, or the argument absent)
+ * - `float`: an additive float tensor bias
+ * - `bool`: a boolean mask (True = attend, SDPA convention)
+ * - `library`: a library mask object such as xformers' `LowerTriangularMask` or `BlockDiagonalMask`
+ */
+export type MaskKind = 'none' | 'float' | 'bool' | 'library';
+
+export interface MaskFacts {
+  readonly kind: Fact<MaskKind>;
+  /** dtype of a float bias (for bias-dtype checks). */
+  readonly dtype?: Fact<Dtype>;
+  /** Shape of the bias tensor where known; dimensions may be symbolic (`null` = unknown extent). */
+  readonly shape?: Fact<readonly (number | null)[]>;
+  /** Library class name for `library` masks, e.g. `LowerTriangularMask`. */
+  readonly className?: string;
+}
+
+/** Tensor memory layout as the API receives it. */
+export type Layout = 'BHLD' | 'BLHD';
+
+/** Everything the dispatch policy needs to know about one call. */
+export interface CallFacts {
+  readonly api: AttentionApi;
+  readonly mode: Fact<Mode>;
+  readonly dtypes: { readonly q: Fact<Dtype>; readonly k: Fact<Dtype>; readonly v: Fact<Dtype> };
+  /** The autocast dtype in force at the call, `null` when provably outside autocast. */
+  readonly autocast: Fact<Dtype | null>;
+  readonly mask: MaskFacts;
+  /** `is_causal=True` (SDPA), `causal=True` (flash-attn), `unidirectional` (runtime). */
+  readonly causal: Fact<boolean>;
+  /** Dropout probability in force for this mode (0 in inference unless the code forces it). */
+  readonly dropout: Fact<number>;
+  readonly shape: {
+    readonly batch: Fact<number>;
+    readonly heads: Fact<number>;
+    /** Key/value heads; fewer than `heads` means grouped-query or multi-query attention. */
+    readonly kvHeads: Fact<number>;
+    readonly seqQ: Fact<number>;
+    readonly seqKv: Fact<number>;
+    readonly headDim: Fact<number>;
+    /** Head dim of v when it differs from q/k's. */
+    readonly headDimV: Fact<number>;
+  };
+  readonly layout: Fact<Layout>;
+}
+
+/** Where the call runs and what is installed: settings, not inferred from the code. */
+export interface Environment {
+  /** `cuda` and `cpu` select PyTorch's policies; `webgpu` and `wasm` the runtime's. */
+  readonly device: 'cuda' | 'cpu' | 'webgpu' | 'wasm';
+  /** PyTorch version as [major, minor], e.g. [2, 5]. */
+  readonly torch: readonly [number, number];
+  /** CUDA compute capability as an integer, e.g. 80 for sm80 (A100), 90 for sm90 (H100). */
+  readonly sm: number;
+  /** Whether optional libraries are importable; unknown when the user has not said. */
+  readonly installed: { readonly flash_attn: Fact<boolean>; readonly xformers: Fact<boolean> };
+}
