@@ -1,0 +1,71 @@
+/**
+ * Observations → one record per attention call site, with what each path kind (training,
+ * inference) does there: whether it is reached, and the facts on the paths that reach it.
+ */
+import type { AttentionApi, CallFacts, Mode } from '../../runtime/dispatch/facts';
+import { callFacts } from './call-facts';
+import type { GateRecord } from './interpret';
+import type { Guard, Observation } from './state';
+import { spanOf, textOf, type SyntaxNode } from './syntax';
+import type { Span } from './report';
+
+export interface ModeSite {
+  /** true: a path of this kind reaches the call; false: none does; null: only on assumptions. */
+  readonly reached: boolean | null;
+  readonly facts: CallFacts;
+  /** The observations the facts were joined from. */
+  readonly observations: readonly Observation[];
+  /** When no path of this kind reaches the call: the gate that rules it out, if one does. */
+  readonly deadBy: Guard | null;
+  /** Conditions the reaching paths had to assume (`flash_attn is installed`). */
+  readonly assumed: readonly string[];
+}
+
+export interface CallSite {
+  readonly path: string;
+  readonly node: SyntaxNode;
+  readonly span: Span;
+  readonly api: AttentionApi;
+  readonly apiText: string;
+  readonly function: string | null;
+  readonly modes: { readonly train: ModeSite; readonly infer: ModeSite };
+}
+
+const MODES: readonly Mode[] = ['train', 'infer'];
+
+function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi): ModeSite {
+  const ofMode = all.filter((o) => o.ctx.mode.value === mode);
+  const real = all.some((o) => !o.ctx.modeAssumed);
+  const tiers = [
+    ofMode.filter((o) => !o.dead && !o.ctx.modeAssumed), ofMode.filter((o) => !o.dead),
+    ofMode.filter((o) => !o.ctx.modeAssumed), ofMode, all,
+  ];
+  const chosen = tiers.find((t) => t.length > 0)!;
+  const live = !chosen[0].dead && chosen[0].ctx.mode.value === mode;
+  const liveReal = live && !chosen[0].ctx.modeAssumed;
+  const reached = liveReal ? (chosen.some((o) => o.assumed.length === 0) ? true : null) : live && !real ? null : false;
+  const assumed = reached === null ? [...new Set(chosen.flatMap((o) => o.assumed))] : [];
+  const deadBy = !live && chosen[0].dead && chosen[0].ctx.mode.value === mode ? chosen[0].dead : null;
+  return { reached, facts: callFacts(api, mode, chosen), observations: chosen, deadBy, assumed };
+}
+
+/** Group observations by call site (in source order). */
+export function callSites(observations: readonly Observation[]): CallSite[] {
+  const bySite = new Map<SyntaxNode, Observation[]>();
+  for (const o of observations) {
+    const list = bySite.get(o.site);
+    if (list) list.push(o); else bySite.set(o.site, [o]);
+  }
+  const sites: CallSite[] = [];
+  for (const [node, obs] of bySite) {
+    const { api, apiText, fn } = obs[0];
+    const [train, infer] = MODES.map((m) => modeSite(m, obs, api));
+    sites.push({
+      path: fn.path, node, span: spanOf(node), api, apiText: apiText || textOf(node),
+      function: fn.qualName === '<module>' ? null : fn.qualName, modes: { train, infer },
+    });
+  }
+  return sites.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.line - b.span.line || a.span.column - b.span.column));
+}
+
+export type { GateRecord };
