@@ -4,7 +4,6 @@
  */
 import type { AttentionApi, CallFacts, Mode } from '../../runtime/dispatch/facts';
 import { callFacts } from './call-facts';
-import type { GateRecord } from './interpret';
 import type { Guard, Observation } from './state';
 import { spanOf, textOf, type SyntaxNode } from './syntax';
 import type { Span } from './report';
@@ -68,4 +67,3 @@ export function callSites(observations: readonly Observation[]): CallSite[] {
   return sites.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.line - b.span.line || a.span.column - b.span.column));
 }
 
-export type { GateRecord };

@@ -92,7 +92,13 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
       return v.t === 'tensor' ? (op === '~' ? tensor(known('float32', 'unused'), v.origin, { bool: true }) : v) : UNKNOWN(textOf(node));
     }
     case 'not_operator': return fromTruth(negate(truth(field(node, 'argument')!, st, fr, e)));
-    case 'boolean_operator': case 'comparison_operator': return fromTruth(truth(node, st, fr, e));
+    case 'comparison_operator': {
+      const operand = namedChildren(node)[0];
+      const first = operand ? evaluate(operand, st, fr, e) : undefined;
+      if (first && isTensor(first)) return tensor(unknown('a bool tensor'), `\`${textOf(node)}\` at ${fileLine(fr, node)}`, { bool: true });
+      return fromTruth(truth(node, st, fr, e));
+    }
+    case 'boolean_operator': return fromTruth(truth(node, st, fr, e));
     case 'conditional_expression': {
       const [a, cond, b] = namedChildren(node);
       if (!a || !cond || !b) return UNKNOWN(textOf(node));
@@ -342,7 +348,14 @@ function opDtype(op: string, inputs: readonly Value[], st: PathState, fr: Frame,
     : known('float32', `\`${op}\` at ${fileLine(fr, node)} runs in float32 under autocast (${ac.source})`);
 }
 
-function matmul(op: string, a: { value: Value; node: SyntaxNode }, b: { value: Value; node: SyntaxNode }, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+/** An operand of a tensor op: an unknown value there is a tensor of unknown dtype. */
+function asTensor(v: Value, node: SyntaxNode): Value {
+  return v.t === 'unknown' ? tensor(unknown(v.why), `\`${textOf(node)}\``) : v;
+}
+
+function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value: Value; node: SyntaxNode }, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const a = { value: asTensor(a0.value, a0.node), node: a0.node };
+  const b = { value: asTensor(b0.value, b0.node), node: b0.node };
   const dtype = opDtype(op, [a.value, b.value], st, fr, node);
   const out = tensor(dtype, `\`${textOf(node)}\` at ${fileLine(fr, node)}`);
   if (isTensor(a.value) && a.value.manual?.stage === 'probs') {
@@ -449,9 +462,10 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   const dtypeKw = args.keywords.get('dtype')?.value;
   const where = `\`${last}\` at ${fileLine(fr, node)}`;
   if (CREATES.has(last)) {
-    if (dtypeKw?.t === 'dtype') return tensor(known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`), where);
-    if (isBoolDtype(args)) return tensor(unknown('a bool tensor'), where, { bool: true });
-    return tensor(known('float32', `${where} (default dtype)`), where);
+    const shape = creationShape(last, args);
+    if (dtypeKw?.t === 'dtype') return tensor(known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`), where, { shape });
+    if (isBoolDtype(args)) return tensor(unknown('a bool tensor'), where, { bool: true, shape });
+    return tensor(known('float32', `${where} (default dtype)`), where, { shape });
   }
   if (CREATES_LIKE.has(last)) {
     const first = args.positional[0]?.value;
@@ -470,11 +484,23 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
     const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
     const dtype = SAME_DTYPE.has(last) ? first.dtype : opDtype(last, last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
-    return tensor(dtype, where, { shape: AUTOCAST_WIDEST.has(last) || AUTOCAST_LOW.has(last) ? undefined : first.shape });
+    return tensor(dtype, where, { shape: AUTOCAST_WIDEST.has(last) || AUTOCAST_LOW.has(last) ? undefined : first.shape, bool: SAME_DTYPE.has(last) ? first.bool : undefined });
   }
   if (SPLITS.has(last) && isTensor(args.positional[0]?.value)) return { t: 'many', item: args.positional[0].value };
   if (last === 'autocast' || last === 'no_grad' || last === 'inference_mode') return UNKNOWN(where);
   return UNKNOWN(`the result of \`${name}(…)\``);
+}
+
+/** The shape `zeros(2, 77, 77)` / `full((L, L), …)` state. */
+function creationShape(name: string, args: CallArgs): Dim[] | undefined {
+  if (name === 'tensor' || name === 'as_tensor' || name === 'linspace') return undefined;
+  const first = args.positional[0];
+  if (first?.value.t === 'tuple' && first.node.children.length > 0) {
+    const dims = namedChildren(first.node);
+    return dims.length === first.value.items.length ? first.value.items.map((v, i) => dimOf(v, dims[i])) : undefined;
+  }
+  const sizes = name === 'full' ? args.positional.slice(0, 1) : args.positional;
+  return sizes.length > 0 && sizes.every((a) => a.value.t === 'num' || a.value.t === 'unknown') ? sizes.map((a) => dimOf(a.value, a.node)) : undefined;
 }
 
 function isBoolDtype(args: CallArgs): boolean {
@@ -490,8 +516,10 @@ function softmax(input: Value | undefined, inputs: readonly Value[], st: PathSta
 }
 
 function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
-  const [eq, a, b] = args.positional;
-  if (!eq || !a || !b || eq.value.t !== 'str') return UNKNOWN(textOf(node));
+  const [eq, a0, b0] = args.positional;
+  if (!eq || !a0 || !b0 || eq.value.t !== 'str') return UNKNOWN(textOf(node));
+  const a = { value: asTensor(a0.value, a0.node), node: a0.node };
+  const b = { value: asTensor(b0.value, b0.node), node: b0.node };
   const [lhs] = eq.value.value.replace(/\s/g, '').split('->');
   const [sa, sb] = lhs.split(',');
   // q·kᵀ contracts the last letter of both; p·v contracts p's last letter with v's second-to-last.
@@ -602,7 +630,8 @@ function reshape(obj: TensorValue, method: string, args: CallArgs, fr: Frame, no
     const order = nums.map(norm);
     shape = order.every((o) => o !== null && obj.shape![o]) ? order.map((o) => obj.shape![o!]) : undefined;
   }
-  if (method === 'transpose' && !obj.shape && nums.length === 2 && nums.every((n) => n.t === 'num' && n.value < 0)) {
+  const lastTwo = nums.every((n) => n.t === 'num' && n.value < 0) || nums.map((n) => (n.t === 'num' ? n.value : NaN)).sort().join() === '1,2';
+  if (method === 'transpose' && !obj.shape && nums.length === 2 && lastTwo) {
     return { ...tensor(obj.dtype, obj.origin, { param: obj.param }), transposedFrom: obj };
   }
   void fr; void node;

@@ -19,17 +19,8 @@ import { evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Va
 const MAX_PATHS = 32;
 const MAX_DEPTH = 24;
 
-/** One evaluation of an `if`/`elif` test on a live path. */
-export interface GateRecord {
-  readonly mode: Mode;
-  readonly modeAssumed: boolean;
-  readonly outcome: boolean | 'depends';
-  readonly why: string;
-}
-
 export class Interpreter implements Engine {
   readonly observations: Observation[] = [];
-  readonly gates = new Map<SyntaxNode, GateRecord[]>();
   private readonly byModuleName = new Map<string, ModuleInfo>();
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
@@ -129,7 +120,8 @@ export class Interpreter implements Engine {
   }
 
   observe(obs: Observation): void {
-    this.observations.push(obs);
+    // Module globals are computed once without calls; module statements are interpreted again as an entry point.
+    if (!this.computingGlobals) this.observations.push(obs);
   }
 
   callWorkspace(callee: Value, args: CallArgs, st: PathState, _fr: Frame, _node: SyntaxNode): Value | undefined {
@@ -254,6 +246,7 @@ export class Interpreter implements Engine {
 
   private exec(stmt: SyntaxNode, st: PathState, fr: Frame): PathState[] {
     switch (stmt.type) {
+      case 'call': this.expression(stmt, st, fr); return [st];
       case 'expression_statement': {
         for (const expr of namedChildren(stmt)) this.expression(expr, st, fr);
         return [st];
@@ -371,7 +364,6 @@ export class Interpreter implements Engine {
     if (outcome === undefined && 'f' in t) {
       const open = openAtom(t.f, st.assume);
       if (open && st.assume.size < 12) {
-        this.recordGate(cond, st, 'depends', open.text);
         return [true, false].flatMap((value) => {
           const forked = forkState(st);
           forked.assume.set(open.id, value);
@@ -383,7 +375,6 @@ export class Interpreter implements Engine {
       return [...inside, ...this.execIf(branches, i + 1, st, fr)];
     }
     const why = 'f' in t ? `${evalFormula(t.f, st.assume)}` : t.why;
-    this.recordGate(cond, st, outcome!, why);
     const guard: Guard = { node: cond, taken: outcome!, why };
     if (outcome) {
       this.walkDead(branches.slice(i + 1), st, fr, guard);
@@ -400,13 +391,6 @@ export class Interpreter implements Engine {
       dead.dead ??= guard;
       this.execBlock(b.body, [dead], { ...fr, returns: [] });
     }
-  }
-
-  private recordGate(cond: SyntaxNode, st: PathState, outcome: boolean | 'depends', why: string): void {
-    if (st.dead) return;
-    const list = this.gates.get(cond) ?? [];
-    list.push({ mode: st.ctx.mode.value, modeAssumed: st.ctx.modeAssumed, outcome, why });
-    this.gates.set(cond, list);
   }
 
   private execWith(stmt: SyntaxNode, st: PathState, fr: Frame): PathState[] {

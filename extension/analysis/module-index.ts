@@ -134,7 +134,7 @@ export function indexModule(path: string, units: readonly Unit[]): ModuleInfo {
   const all: FunctionInfo[] = [];
   const moduleStatements: SyntaxNode[] = [];
   for (const unit of units) {
-    for (const stmt of unit.root.type === 'ERROR' ? unit.root.children : [unit.root]) {
+    for (const stmt of unit.root.type === 'ERROR' ? salvage(unit.root) : [unit.root]) {
       const { def, decorators } = unwrapDecorated(stmt);
       if (def.type === 'function_definition') {
         const info = functionInfo(path, def, decorators, null);
@@ -182,4 +182,14 @@ function collectTopImports(stmts: readonly SyntaxNode[], imports: Map<string, st
       for (const c of s.children) if (c.type === 'block') collectTopImports(c.children, imports, optional);
     }
   }
+}
+
+const STATEMENTS = new Set([
+  'expression_statement', 'return_statement', 'if_statement', 'for_statement', 'while_statement', 'with_statement', 'try_statement',
+  'function_definition', 'class_definition', 'decorated_definition', 'import_statement', 'import_from_statement', 'call',
+]);
+
+/** The statements and calls that did parse inside an ERROR node (tree-sitter's recovery keeps them as children). */
+function salvage(error: SyntaxNode): SyntaxNode[] {
+  return error.children.flatMap((c) => (STATEMENTS.has(c.type) ? [c] : salvage(c)));
 }

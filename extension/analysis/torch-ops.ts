@@ -36,7 +36,7 @@ export const SAME_DTYPE = new Set([
 export const SPLITS = new Set(['unbind', 'chunk', 'split', 'tensor_split']);
 
 /** Elementwise binary ops: ordinary type promotion between tensor operands. */
-export const BINARY = new Set(['mul', 'add', 'sub', 'div', 'mul_', 'add_', 'sub_', 'div_', 'true_divide', 'multiply', 'where', 'maximum', 'minimum']);
+export const BINARY = new Set(['mul', 'add', 'sub', 'div', 'mul_', 'add_', 'sub_', 'div_', 'true_divide', 'multiply', 'where', 'maximum', 'minimum', 'outer', 'polar']);
 
 /** Tensor-creating functions: float32 (the default dtype) unless `dtype=` says otherwise. */
 export const CREATES = new Set(['zeros', 'ones', 'full', 'empty', 'randn', 'rand', 'tensor', 'eye', 'linspace', 'as_tensor']);

@@ -134,7 +134,6 @@ export class Workspace {
       const interpreter = new Interpreter(this.settingsValue, [...this.files.values()].map((f) => f.module));
       interpreter.run();
       this.sites = callSites(interpreter.observations);
-      this.gates = interpreter.gates;
     }
     return this.sites;
   }
@@ -142,13 +141,5 @@ export class Workspace {
   /** Release the trees. */
   dispose(): void {
     for (const path of this.paths()) this.close(path);
-  }
-
-  private gates: Interpreter['gates'] = new Map();
-
-  /** The gate evaluations of the last interpretation (for the dead-fast-path rule). */
-  gateRecords(): Interpreter['gates'] {
-    this.callSites();
-    return this.gates;
   }
 }
