@@ -221,7 +221,7 @@ function combine(op: 'and' | 'or', a: Truth, b: Truth, aText: string, bText: str
 }
 
 function explain(text: string, t: { value: boolean; why: string }): string {
-  return t.why.startsWith(`\`${text}\``) ? t.why : `\`${text}\` is ${t.value ? 'true' : 'false'}: ${t.why}`;
+  return t.why.startsWith('`') ? t.why : `\`${text}\` is ${t.value ? 'true' : 'false'}: ${t.why}`;
 }
 
 function formulaText(f: Formula): string {

@@ -7,7 +7,8 @@ export default createRule(
   (ctx) => {
     if (ctx.site.api !== 'manual') return [];
     const args = ctx.modes[0].observations[0]?.args;
-    const [q, k, v] = (['q', 'k', 'v'] as const).map((r) => (args?.[r]?.node ? textOf(args[r]!.node!) : r));
+    // k is written transposed in q·kᵀ; SDPA takes it untransposed.
+    const [q, k, v] = (['q', 'k', 'v'] as const).map((r) => (args?.[r]?.node ? textOf(args[r]!.node!).replace(/\.(transpose\([^)]*\)|mT|T)$/, '') : r));
     const mask = args?.mask?.node ? ', attn_mask=…' : '';
     return [{
       code: 'manual-attention', severity: 'information', span: ctx.site.span,

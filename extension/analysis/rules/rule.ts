@@ -51,7 +51,8 @@ export function perMode(ctx: RuleContext, check: (view: ModeView) => Omit<Findin
   return hits.map((h) => ({ ...h.finding, mode: h.mode }));
 }
 
-/** " on the training path" when the site's modes differ in what is reported, else "". */
+/** " (training path: <why it is training>)", or "" when no caller established the path. */
 export function onPath(view: ModeView): string {
-  return ` (${pathName(view.mode)} path: ${view.facts.mode.known ? view.facts.mode.source : 'assumed'})`;
+  if (view.observations[0]?.ctx.modeAssumed !== false || !view.facts.mode.known) return '';
+  return ` (${pathName(view.mode)} path: ${view.facts.mode.source})`;
 }
