@@ -33,18 +33,20 @@ export interface CallSite {
 const MODES: readonly Mode[] = ['train', 'infer'];
 
 function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi): ModeSite {
-  const ofMode = all.filter((o) => o.ctx.mode.value === mode);
-  const real = all.some((o) => !o.ctx.modeAssumed);
-  const tiers = [
-    ofMode.filter((o) => !o.dead && !o.ctx.modeAssumed), ofMode.filter((o) => !o.dead),
-    ofMode.filter((o) => !o.ctx.modeAssumed), ofMode, all,
-  ];
+  // Paths some caller established outrank the ones analysed on assumption; when callers establish
+  // only the other path kind, this one is not reached, and its facts come from the assumed analysis.
+  const real = all.filter((o) => !o.ctx.modeAssumed);
+  const ofMode = (list: readonly Observation[]): Observation[] => list.filter((o) => o.ctx.mode.value === mode);
+  const tiers = real.length > 0
+    ? [ofMode(real).filter((o) => !o.dead), ofMode(real), ofMode(all), real]
+    : [ofMode(all).filter((o) => !o.dead), ofMode(all), all];
   const chosen = tiers.find((t) => t.length > 0)!;
-  const live = !chosen[0].dead && chosen[0].ctx.mode.value === mode;
-  const liveReal = live && !chosen[0].ctx.modeAssumed;
-  const reached = liveReal ? (chosen.some((o) => o.assumed.length === 0) ? true : null) : live && !real ? null : false;
+  const c = chosen[0];
+  const established = real.length === 0 || !c.ctx.modeAssumed;
+  const reachedHere = c.ctx.mode.value === mode && !c.dead && established;
+  const reached = !reachedHere ? false : c.ctx.modeAssumed ? null : chosen.some((o) => o.assumed.length === 0) ? true : null;
+  const deadBy = c.ctx.mode.value === mode && c.dead && established ? c.dead : null;
   const assumed = reached === null ? [...new Set(chosen.flatMap((o) => o.assumed))] : [];
-  const deadBy = !live && chosen[0].dead && chosen[0].ctx.mode.value === mode ? chosen[0].dead : null;
   return { reached, facts: callFacts(api, mode, chosen), observations: chosen, deadBy, assumed };
 }
 
