@@ -19,6 +19,9 @@ import { attentionApiOf, MULTIHEAD_CALL, type ApiSpec, type ArgRole } from './at
 /** Method names that only tensors have: an unknown receiver of one of them is a tensor. */
 const TENSOR_METHODS = new Set([...SAME_DTYPE, ...SPLITS, ...BINARY, ...Object.keys(CASTS), ...AUTOCAST_FLOAT32, 'to', 'type', 'type_as', 'bool', 'softmax', 'matmul', 'bmm']);
 
+/** Methods of modules that return the module (cast or switched); see moduleCast. */
+const MODULE_METHODS = new Set([...Object.keys(CASTS), 'to', 'eval', 'train', 'requires_grad_', 'cuda']);
+
 /** Arguments of a call: evaluated values with their syntax. */
 export interface CallArgs {
   readonly positional: readonly { value: Value; node: SyntaxNode }[];
@@ -146,7 +149,11 @@ function attribute(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value
   const name = textOf(field(node, 'attribute')!);
   const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${name}`) : undefined;
   if (assigned) return assigned;
-  const obj = evaluate(objNode, st, fr, e);
+  return attributeOf(evaluate(objNode, st, fr, e), name, node, st, e);
+}
+
+/** `obj.name` for an already evaluated `obj`. */
+function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, e: Engine): Value {
   switch (obj.t) {
     case 'ref': {
       const qualified = `${obj.name}.${name}`;
@@ -398,20 +405,24 @@ function arg(args: CallArgs, index: number, name: string): { value: Value; node:
 
 function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   const fnNode = field(node, 'function')!;
+  let callee: Value;
   if (fnNode.type === 'attribute') {
     const objNode = field(fnNode, 'object')!;
     const method = textOf(field(fnNode, 'attribute')!);
-    const obj = evaluate(objNode, st, fr, e);
-    if (isTensor(obj)) return tensorMethod(obj, method, evalArgs(node, st, fr, e), st, fr, node, e);
-    if (obj.t === 'unknown' && TENSOR_METHODS.has(method)) {
+    const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
+    const obj = assigned ? undefined : evaluate(objNode, st, fr, e);
+    if (obj && isTensor(obj)) return tensorMethod(obj, method, evalArgs(node, st, fr, e), st, fr, node, e);
+    if (obj?.t === 'unknown' && TENSOR_METHODS.has(method)) {
       return tensorMethod(tensor(unknown(obj.why), `\`${textOf(objNode)}\``), method, evalArgs(node, st, fr, e), st, fr, node, e);
     }
-    if (obj.t === 'instance' || obj.t === 'torchmod') {
+    if (obj && (obj.t === 'instance' || obj.t === 'torchmod') && MODULE_METHODS.has(method)) {
       const cast = moduleCast(obj, method, evalArgs(node, st, fr, e));
       if (cast) return cast;
     }
+    callee = assigned ?? attributeOf(obj!, method, fnNode, st, e);
+  } else {
+    callee = evaluate(fnNode, st, fr, e);
   }
-  const callee = evaluate(fnNode, st, fr, e);
   const args = evalArgs(node, st, fr, e);
   if (callee.t === 'ref') return refCall(callee, args, st, fr, node, e);
   if (callee.t === 'torchmod') return moduleCall(callee, args, st, fr, node, e);

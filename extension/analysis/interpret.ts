@@ -463,9 +463,10 @@ export class Interpreter implements Engine {
       const block = namedChildren(h).find((c) => c.type === 'block');
       return block ? this.execBlock(block.children, [s], fr) : [s];
     });
-    if (installed === true) return finish(this.execBlock(body.children, [st], fr));
-    if (installed === false) return finish(runExcept(st));
     const id = `installed:${lib}`;
+    const decided = installed ?? st.assume.get(id);
+    if (decided === true) return finish(this.execBlock(body.children, [st], fr));
+    if (decided === false) return finish(runExcept(st));
     const yes = forkState(st); yes.assume.set(id, true); yes.assumeText.set(id, `${lib} is installed`);
     const no = forkState(st); no.assume.set(id, false); no.assumeText.set(id, `${lib} is not installed`);
     return finish([...this.execBlock(body.children, [yes], fr), ...runExcept(no)]);

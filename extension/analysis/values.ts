@@ -77,9 +77,22 @@ export function joinFact<T>(a: Fact<T>, b: Fact<T>): Fact<T> {
   return a.known ? b : a;
 }
 
-/** A stable text key for a value (syntax nodes left out), for memoising and comparing. */
+const SKIPPED = new Set(['node', 'qNode', 'kNode', 'unit']);
+const KEYS = new WeakMap<object, string>();
+
+/**
+ * A stable text key for a value (syntax nodes left out), for memoising and comparing. Values are
+ * immutable, so each object's key is computed once and kept.
+ */
 export function valueKey(v: unknown): string {
-  return JSON.stringify(v, (k, x: unknown) => (k === 'node' || k === 'qNode' || k === 'kNode' || k === 'unit' ? undefined : x)) ?? 'undefined';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
+  const cached = KEYS.get(v);
+  if (cached !== undefined) return cached;
+  const key = Array.isArray(v)
+    ? `[${v.map(valueKey).join(',')}]`
+    : `{${Object.entries(v).filter(([k, x]) => !SKIPPED.has(k) && x !== undefined).map(([k, x]) => `${k}:${valueKey(x)}`).join(',')}}`;
+  KEYS.set(v, key);
+  return key;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
