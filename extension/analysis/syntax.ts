@@ -34,28 +34,64 @@ export interface Unit {
   readonly errors: readonly SyntaxNode[];
 }
 
+/** Type and field names by id, read once from the grammar (ids are cheaper to read than names). */
+export interface GrammarNames {
+  readonly types: readonly string[];
+  readonly named: readonly boolean[];
+  readonly fields: readonly (string | null)[];
+}
+
+/** Anonymous tokens the analysis reads (operators); other punctuation is left out of the mirror. */
+const KEPT_TOKENS = new Set([
+  '@', '*', '/', '//', '+', '-', '%', '**', '~', 'and', 'or', 'not', 'is', 'is not', 'not in', 'in', '==', '!=', '<', '>', '<=', '>=',
+  '+=', '-=', '*=', '/=', '@=',
+]);
+
+/** Row of every line start in `text`, for turning offsets into rows and columns without asking WASM. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function rowOf(starts: readonly number[], index: number): number {
+  let lo = 0; let hi = starts.length - 1;
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= index) lo = mid; else hi = mid - 1; }
+  return lo;
+}
+
 /** Build the mirror of the node under the cursor; the cursor must be at a top-level statement. */
-export function buildUnit(cursor: TreeCursor, text: string): Unit {
+export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames): Unit {
   const baseIndex = cursor.startIndex;
+  const unitText = text.slice(baseIndex, cursor.endIndex);
+  const starts = lineStarts(unitText);
   const baseRow = cursor.startPosition.row;
+  const baseCol = cursor.startPosition.column;
   const errors: SyntaxNode[] = [];
   const unit: { text: string; baseRow: number; errors: SyntaxNode[]; root: SyntaxNode } = {
-    text: text.slice(baseIndex, cursor.endIndex), baseRow, errors, root: undefined as unknown as SyntaxNode,
+    text: unitText, baseRow, errors, root: undefined as unknown as SyntaxNode,
+  };
+  const position = (index: number): [number, number] => {
+    const row = rowOf(starts, index);
+    return [row, row === 0 ? baseCol + index : index - starts[row]];
   };
   const visit = (): SyntaxNode => {
-    const s = cursor.startPosition;
-    const e = cursor.endPosition;
+    const typeId = cursor.nodeTypeId;
+    // ERROR has an id outside the grammar's table.
+    const type = names.types[typeId] ?? cursor.nodeType;
+    const start = cursor.startIndex - baseIndex;
+    const end = cursor.endIndex - baseIndex;
+    const [row, col] = position(start);
+    const [endRow, endCol] = position(end);
     const children: SyntaxNode[] = [];
     const node: SyntaxNode = {
-      type: cursor.nodeType, field: cursor.currentFieldName, named: cursor.nodeIsNamed,
-      start: cursor.startIndex - baseIndex, end: cursor.endIndex - baseIndex,
-      row: s.row - baseRow, col: s.column, endRow: e.row - baseRow, endCol: e.column,
-      children, unit,
+      type, field: names.fields[cursor.currentFieldId] ?? null, named: names.named[typeId] ?? true, start, end, row, col, endRow, endCol, children, unit,
     };
-    if (node.type === 'ERROR' || cursor.nodeIsMissing) errors.push(node);
-    if (node.type !== 'comment' && cursor.gotoFirstChild()) {
+    if (type === 'ERROR' || (end === start && cursor.nodeIsMissing)) errors.push(node);
+    if (type !== 'comment' && type !== 'string' && cursor.gotoFirstChild()) {
       do {
-        if (cursor.nodeType !== 'comment') children.push(visit());
+        const childId = cursor.nodeTypeId;
+        if ((names.named[childId] ?? true) ? names.types[childId] !== 'comment' : KEPT_TOKENS.has(names.types[childId])) children.push(visit());
       } while (cursor.gotoNextSibling());
       cursor.gotoParent();
     }

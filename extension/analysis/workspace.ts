@@ -8,7 +8,7 @@
 import type { Edit as EditType, Parser, Tree } from 'web-tree-sitter';
 import { Edit, pythonParser } from './parser';
 import { indexModule, type ModuleInfo } from './module-index';
-import { buildUnit, spanOf, textOf, type Unit } from './syntax';
+import { buildUnit, spanOf, textOf, type GrammarNames, type Unit } from './syntax';
 import { Interpreter } from './interpret';
 import { callSites, type CallSite } from './call-sites';
 import type { AnalysisSettings, ParseError } from './report';
@@ -41,7 +41,7 @@ function diffEdit(before: string, after: string): EditType | null {
 }
 
 /** Mirror each top-level statement, reusing the mirrors of statements whose text is unchanged. */
-function buildUnits(tree: Tree, text: string, previous: readonly Unit[]): Unit[] {
+function buildUnits(tree: Tree, text: string, previous: readonly Unit[], names: GrammarNames): Unit[] {
   const reusable = new Map<string, Unit[]>();
   for (const u of previous) { const list = reusable.get(u.text); if (list) list.push(u); else reusable.set(u.text, [u]); }
   const units: Unit[] = [];
@@ -52,7 +52,7 @@ function buildUnits(tree: Tree, text: string, previous: readonly Unit[]): Unit[]
         if (cursor.nodeType === 'comment') continue;
         const unitText = text.slice(cursor.startIndex, cursor.endIndex);
         const old = reusable.get(unitText)?.pop();
-        if (old) { old.baseRow = cursor.startPosition.row; units.push(old); } else units.push(buildUnit(cursor, text));
+        if (old) { old.baseRow = cursor.startPosition.row; units.push(old); } else units.push(buildUnit(cursor, text, names));
       } while (cursor.gotoNextSibling());
     }
   } finally {
@@ -72,7 +72,15 @@ export class Workspace {
   private readonly files = new Map<string, OpenFile>();
   private sites: CallSite[] | null = null;
 
-  private constructor(private readonly parser: Parser, private settingsValue: AnalysisSettings) {}
+  private readonly names: GrammarNames;
+
+  private constructor(private readonly parser: Parser, private settingsValue: AnalysisSettings) {
+    const language = parser.language!;
+    const types: string[] = []; const named: boolean[] = []; const fields: (string | null)[] = [null];
+    for (let id = 0; id < language.nodeTypeCount; id++) { types.push(language.nodeTypeForId(id) ?? ''); named.push(language.nodeTypeIsNamed(id)); }
+    for (let id = 1; id <= language.fieldCount; id++) fields.push(language.fieldNameForId(id));
+    this.names = { types, named, fields };
+  }
 
   /** Create a workspace (loads the parser on first use). */
   static async create(settings: AnalysisSettings): Promise<Workspace> {
@@ -102,7 +110,7 @@ export class Workspace {
       tree = this.parser.parse(text);
     }
     if (!tree) throw new Error(`could not parse ${path}`);
-    const units = buildUnits(tree, text, old?.units ?? []);
+    const units = buildUnits(tree, text, old?.units ?? [], this.names);
     this.files.set(path, { text, tree, units, module: indexModule(path, units), parseErrors: parseErrors(units) });
     this.sites = null;
   }
