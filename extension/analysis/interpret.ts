@@ -29,6 +29,8 @@ export class Interpreter implements Engine {
   private readonly globals = new Map<string, Map<string, Value>>();
   private readonly active = new Set<string>();
   private readonly invoked = new Set<string>();
+  /** Path kinds each function was reached on from an established (not assumed) caller. */
+  private readonly realModes = new Map<string, Set<Mode>>();
   private computingGlobals = false;
 
   constructor(readonly settings: AnalysisSettings, private readonly modules: readonly ModuleInfo[]) {
@@ -48,12 +50,20 @@ export class Interpreter implements Engine {
     const isRoot = (fn: FunctionInfo): boolean => fn.name !== '__init__' && !isCalled(fn, called);
     for (const m of this.modules) for (const fn of m.allFunctions) if (isRoot(fn)) this.runRoot(fn, m);
     for (const m of this.modules) for (const fn of m.allFunctions) if (fn.name !== '__init__' && !this.invoked.has(fn.id)) this.runRoot(fn, m);
+    // A function with attention calls that callers reach on one path kind only is also analysed on
+    // the other, on assumption, so that path's facts (dropout, self.training) are its own.
+    const observed = new Set(this.observations.map((o) => o.fn.id));
+    for (const id of observed) {
+      const missing = (['train', 'infer'] as const).filter((mode) => !this.realModes.get(id)?.has(mode));
+      const target = this.byFunctionId.get(id);
+      if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing);
+    }
   }
 
-  private runRoot(fn: FunctionInfo, module: ModuleInfo): void {
-    const clue = modeClue(fn);
+  private runRoot(fn: FunctionInfo, module: ModuleInfo, only?: readonly Mode[]): void {
+    const clue = only ? null : modeClue(fn);
     const modes: { mode: Mode; source: string; assumed: boolean }[] = clue ? [{ ...clue, assumed: false }]
-      : (['train', 'infer'] as const).map((mode) => ({ mode, source: `assumed: no caller of ${fn.qualName} shows the ${mode === 'train' ? 'training' : 'inference'} path`, assumed: true }));
+      : (only ?? ['train', 'infer'] as const).map((mode) => ({ mode, source: `assumed: no caller of ${fn.qualName} shows the ${mode === 'train' ? 'training' : 'inference'} path`, assumed: true }));
     for (const m of modes) {
       const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast() };
       const self = fn.className ? this.construct(`${module.path}:${fn.className}`, { positional: [], keywords: new Map() }, ctx) : undefined;
@@ -183,6 +193,11 @@ export class Interpreter implements Engine {
     if (this.active.has(key) || this.active.size > MAX_DEPTH) return UNKNOWN(`the result of ${fn.qualName} (recursive)`);
     this.active.add(key);
     this.invoked.add(fn.id);
+    if (!ctx.modeAssumed) {
+      const modes = this.realModes.get(fn.id) ?? new Set<Mode>();
+      modes.add(ctx.mode.value);
+      this.realModes.set(fn.id, modes);
+    }
     const { result } = this.runFunction(fn, module, self, args, ctx);
     this.active.delete(key);
     this.memo.set(key, result);
@@ -503,10 +518,16 @@ function calledNames(modules: readonly ModuleInfo[]): Set<string> {
       const f = field(n, 'function');
       if (f?.type === 'identifier') names.add(textOf(f));
       else if (f?.type === 'attribute') names.add(`.${textOf(field(f, 'attribute')!)}`);
-    } else if (n.type === 'identifier' && n.field === 'annotation') names.add(textOf(n));
+    }
     for (const c of n.children) visit(c);
   };
-  for (const m of modules) for (const fn of m.allFunctions) for (const s of fn.body) visit(s);
+  for (const m of modules) {
+    for (const fn of m.allFunctions) {
+      for (const s of fn.body) visit(s);
+      // A parameter annotated with a class (`model: Transformer`) is how that class' forward gets called.
+      for (const p of fn.params) if (p.annotation) names.add(p.annotation.replace(/^["']|["']$/g, ''));
+    }
+  }
   return names;
 }
 
