@@ -87,6 +87,10 @@ const flash: Row[] = [
     outcome: 'runs', backend: 'sdpa.efficient',
     reasons: { 'sdpa.flash': "Flash attention currently doesn't support training with head_dim ∈ (192, 224] or (head_dim ∈ (224, 256] and dropout > 0.0) on gpu architectures in the range[sm86, sm89].Attempting to run with dropout set to: 0and head_dim: 200 on a sm 8.6 gpu." },
   }],
+  ['FLASH: training on sm86 with head dim 192 (the open end) runs', call({ mode: 'train', headDim: 192 }), env({ sm: 86 }), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: training on sm89 with head dim 224 (the closed end) is excluded', call({ mode: 'train', headDim: 224 }), env({ sm: 89 }), {
+    outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.flash': 'rejected' },
+  }],
   ['FLASH: training on sm120 with head dim > 224 and dropout is excluded', call({ mode: 'train', headDim: 256, dropout: 0.1 }), env({ sm: 120 }), {
     outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.flash': 'rejected' },
   }],
