@@ -20,6 +20,7 @@ export interface Policy {
 }
 
 type Status = Verdict['status'] | 'raises';
+type Failure = Exclude<Check, { kind: 'ok' }>;
 interface Judged { readonly backend: BackendId; readonly status: Status; readonly reasons: string[]; readonly short?: string }
 
 export function evaluate(policy: Policy, call: CallContext): Decision {
@@ -43,9 +44,9 @@ export function evaluate(policy: Policy, call: CallContext): Decision {
   });
 
   if (!first) {
-    const error = policy.exhausted?.(call, verdicts) ?? `no ${policy.id} backend accepts this call`;
-    return { policy: policy.id, outcome: pending.length > 0 ? 'depends' : 'raises', backend: null,
-      ...(pending.length > 0 ? {} : { error }), verdicts, warnings, notes: policy.notes(call, null) };
+    const base = { policy: policy.id, backend: null, verdicts, warnings, notes: policy.notes(call, null) };
+    if (pending.length > 0) return { ...base, outcome: 'depends' };
+    return { ...base, outcome: 'raises', error: policy.exhausted?.(call, verdicts) ?? `no ${policy.id} backend accepts this call` };
   }
   const outcome: Outcome = pending.length > 0 || first.status === 'depends' ? 'depends'
     : first.status === 'raises' ? 'raises' : 'runs';
@@ -59,7 +60,7 @@ function verdict(backend: BackendId, status: Verdict['status'], reasons: readonl
 }
 
 /** Validation stops at the first check that raises, as the library does; unknowns before it are pending. */
-function validate(conditions: readonly Condition[], call: CallContext): { raised?: Check & { kind: 'raises' }; pending: string[] } {
+function validate(conditions: readonly Condition[], call: CallContext): { raised?: Extract<Failure, { kind: 'raises' }>; pending: string[] } {
   const pending: string[] = [];
   for (const condition of conditions) {
     const check = condition(call);
@@ -72,13 +73,11 @@ function validate(conditions: readonly Condition[], call: CallContext): { raised
 /** A backend is rejected if any condition rejects it; else it depends on any unknown; else a raising condition makes it raise. */
 function judge(rule: BackendRule, call: CallContext): Judged {
   const checks = rule.conditions.map((c) => c(call));
-  const of = (kind: Check['kind']) => checks.filter((c) => c.kind === kind) as (Check & { reason: string })[];
-  for (const status of ['rejected', 'depends', 'raises'] as const) {
-    const hits = of(status);
-    if (hits.length === 0) continue;
-    const reasons = [...hits, ...(status === 'depends' ? of('raises') : [])].map((c) => c.reason);
-    const short = 'short' in hits[0] ? (hits[0] as { short: string }).short : undefined;
-    return short === undefined ? { backend: rule.backend, status, reasons } : { backend: rule.backend, status, reasons, short };
-  }
-  return { backend: rule.backend, status: 'accepted', reasons: [] };
+  const failed = <K extends Failure['kind']>(kind: K) => checks.filter((c): c is Extract<Failure, { kind: K }> => c.kind === kind);
+  const [rejections, unknowns, raising] = [failed('rejected'), failed('depends'), failed('raises')];
+  const { backend } = rule;
+  if (rejections.length > 0) return { backend, status: 'rejected', reasons: rejections.map((c) => c.reason), short: rejections[0].short };
+  if (unknowns.length > 0) return { backend, status: 'depends', reasons: [...unknowns, ...raising].map((c) => c.reason) };
+  if (raising.length > 0) return { backend, status: 'raises', reasons: raising.map((c) => c.reason), short: raising[0].short };
+  return { backend, status: 'accepted', reasons: [] };
 }

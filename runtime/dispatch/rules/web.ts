@@ -4,7 +4,7 @@
  * failed parity carries its reason and is never chosen. None of the kernels implement dropout.
  */
 import { castTarget, dtypeWarning } from '../casts';
-import { need, OK, rejected, type BackendRule, type Condition } from '../check';
+import { need, OK, raises, rejected, type BackendRule, type Condition } from '../check';
 import { knownRawDtypes, type CallContext } from '../context';
 import type { DtypeWarning } from '../decision';
 import type { Policy } from '../engine';
@@ -65,7 +65,7 @@ const BACKENDS: readonly BackendRule[] = ORDER.map((kernel) => ({
 }));
 
 const onRuntimeDevice: Condition = (c) => c.env.device === 'webgpu' || c.env.device === 'wasm' ? OK
-  : rejected(`the runtime runs on webgpu or wasm, not ${c.env.device}`, `device ${c.env.device}`);
+  : raises(`the runtime runs on webgpu or wasm, not ${c.env.device}`, `device ${c.env.device}`);
 
 function warnings(c: CallContext): DtypeWarning[] {
   const { q, k, v } = knownRawDtypes(c.facts);
