@@ -146,6 +146,9 @@ const cudnn: Row[] = [
   ['CUDNN: head dim a multiple of 8', call({ headDim: 100 }), env({ sm: 90, cudnn: [9, 16] }), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'head_dim should be a multiple of 8' },
   }],
+  ['CUDNN: head dim at most 256 on the newest cuDNN', call({ headDim: 512 }), env({ sm: 90, cudnn: [9, 16] }), {
+    outcome: 'runs', backend: 'sdpa.efficient', reasons: { 'sdpa.cudnn': 'head_dim should be no more than 256' },
+  }],
   ['CUDNN: no sequence length 1', call({ seqQ: 1, seqKv: 512 }), env({ sm: 90, cudnn: [9, 16] }), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'cudnn SDPA does not support sequence length 1.' },
   }],

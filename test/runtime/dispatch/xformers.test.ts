@@ -36,6 +36,9 @@ const rows: Row[] = [
   ['fp16 bias strides must be multiples of 8 (key length 77)', xf({ mask: 'float', seqQ: 77, seqKv: 77, maskShape: [2, 8, 77, 77] }), env(), {
     outcome: 'raises', errorStarts: `${NO_OPERATOR} with inputs:`, status: { 'xformers.cutlass': 'rejected' },
   }],
+  ['diffusers #9637: a bf16 mask with a key length not a multiple of 8 fails', xf({ q: 'bfloat16', mask: 'float', seqQ: 77, seqKv: 77, maskShape: [2, 8, 77, 77] }), env(), {
+    outcome: 'raises', errorStarts: NO_OPERATOR, status: { 'xformers.cutlass': 'rejected', 'xformers.fa2': 'rejected' },
+  }],
   ['fp32 bias strides must be multiples of 4', xf({ q: 'float32', mask: 'float', seqQ: 76, seqKv: 76, maskShape: [2, 8, 76, 76] }), env(), {
     outcome: 'runs', backend: 'xformers.cutlass',
   }],
