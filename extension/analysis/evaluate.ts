@@ -628,7 +628,10 @@ function reshape(obj: TensorValue, method: string, args: CallArgs, fr: Frame, no
   const norm = (v: Value): number | null => (v.t === 'num' && rank !== undefined ? (v.value < 0 ? rank + v.value : v.value) : null);
   if (method === 'view' || method === 'reshape' || method === 'expand') {
     const flat = args.positional.length === 1 && nums[0].t === 'tuple' ? [] : args.positional;
-    shape = flat.length > 0 ? flat.map((a, i) => (method === 'expand' && a.value.t === 'num' && a.value.value === -1 && obj.shape?.[i] ? obj.shape[i] : dimOf(a.value, a.node))) : undefined;
+    // expand's -1 keeps the existing extent, unknown when the input's shape is.
+    const keep = (a: { value: Value }, i: number): Dim | undefined => (method === 'expand' && a.value.t === 'num' && a.value.value === -1
+      ? obj.shape?.[i] ?? { value: null, role: null, source: 'an expanded dim' } : undefined);
+    shape = flat.length > 0 ? flat.map((a, i) => keep(a, i) ?? dimOf(a.value, a.node)) : undefined;
   } else if (method === 'transpose' && obj.shape) {
     const [a, b] = nums.map(norm);
     if (a !== null && b !== null && a !== undefined && b !== undefined) {

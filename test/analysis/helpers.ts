@@ -60,5 +60,7 @@ export function siteLine(s: CallSite): string {
   return `${s.path}:${s.span.line}:${s.span.column} ${s.api} ${s.function ?? '<module>'}`;
 }
 
-/** A decision with no verdicts or warnings: input for rules that read only facts. */
-export const NO_DECISION: Decision = { policy: 'manual', outcome: 'depends', backend: null, verdicts: [], warnings: [], notes: [] };
+/** The policy's outcome in one word: `runs sdpa.flash`, `raises`, `depends sdpa.flash`. */
+export function outcome(d: Decision): string {
+  return d.backend ? `${d.outcome} ${d.backend}` : d.outcome;
+}

@@ -1,6 +1,6 @@
 /** mask-disables-flash: a mask tensor keeps the flash kernel from running, on the path it is passed on. */
 import { spanOf, textOf } from '../syntax';
-import { createRule, pathName, perMode } from './rule';
+import { createRule, pathPhrase, perMode } from './rule';
 
 const WHY: Readonly<Record<string, string>> = {
   sdpa: '"Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel',
@@ -17,7 +17,7 @@ export default createRule(
     const name = arg?.node ? `\`${textOf(arg.node)}\`` : 'the mask';
     return {
       code: 'mask-disables-flash', severity: 'information', span: arg?.node ? spanOf(arg.node) : ctx.site.span,
-      message: `Flash is off on the ${pathName(view.mode)} path: ${name} is a ${kind.value} tensor (${kind.source}); ${WHY[ctx.site.api]}`,
+      message: `Flash is off${pathPhrase(view)}: ${name} is a ${kind.value} tensor (${kind.source}); ${WHY[ctx.site.api]}`,
     };
   })),
 );

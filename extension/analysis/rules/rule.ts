@@ -51,6 +51,11 @@ export function perMode(ctx: RuleContext, check: (view: ModeView) => Omit<Findin
   return hits.map((h) => ({ ...h.finding, mode: h.mode }));
 }
 
+/** " on the training path", or "" when no caller established the path kind. */
+export function pathPhrase(view: ModeView): string {
+  return view.observations[0]?.ctx.modeAssumed === false ? ` on the ${pathName(view.mode)} path` : '';
+}
+
 /** " (training path: <why it is training>)", or "" when no caller established the path. */
 export function onPath(view: ModeView): string {
   if (view.observations[0]?.ctx.modeAssumed !== false || !view.facts.mode.known) return '';
