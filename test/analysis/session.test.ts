@@ -1,0 +1,104 @@
+/**
+ * The incremental API: edits give the same report as a fresh analysis, unchanged statements keep
+ * their syntax mirrors, parse errors are listed while the rest is still analysed, fixes apply.
+ */
+import * as assert from 'node:assert/strict';
+import { AnalysisSession, analyzeFiles } from '../../extension/analysis/index';
+import type { FileReport, TextEdit } from '../../extension/analysis/report';
+import { Workspace } from '../../extension/analysis/workspace';
+import { readFixture, SETTINGS } from './helpers';
+
+/** Apply 1-based, end-exclusive edits to a text (last first, so positions stay valid). */
+function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const lines = text.split('\n');
+  const offset = (line: number, column: number): number => lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+  return [...edits]
+    .sort((a, b) => offset(b.span.line, b.span.column) - offset(a.span.line, a.span.column))
+    .reduce((t, e) => t.slice(0, offset(e.span.line, e.span.column)) + e.newText + t.slice(offset(e.span.endLine, e.span.endColumn)), text);
+}
+
+/** Findings as `<call line> <code> <path>`. */
+function codes(report: FileReport): string[] {
+  return report.calls.flatMap((c) => c.findings.map((f) => `${c.span.line} ${f.code} ${f.mode ?? '-'}`));
+}
+
+describe('analysis session', () => {
+  const model = readFixture('gated-before/model.py');
+  const sampler = readFixture('gated-before/sampler.py');
+
+  it('gives after a series of edits the report a fresh analysis gives', async () => {
+    const session = await AnalysisSession.create(SETTINGS);
+    try {
+      session.update('model.py', model);
+      session.update('sampler.py', sampler);
+      const edited = model.replace('        k = F.normalize(k, dim=-1)\n', '        k = F.normalize(k, dim=-1)\n        q, k = q.to(v.dtype), k.to(v.dtype)\n');
+      session.update('model.py', edited.replace('heads=8', 'heads=4'));
+      session.update('model.py', edited);
+      const [fresh] = await analyzeFiles([{ path: 'model.py', text: edited }, { path: 'sampler.py', text: sampler }], SETTINGS);
+      assert.deepEqual(session.report('model.py'), fresh);
+      assert.deepEqual(codes(fresh), ['29 dead-fast-path train', '32 mask-disables-flash train']);
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('rebuilds only the statements an edit touches', async () => {
+    const ws = await Workspace.create(SETTINGS);
+    try {
+      ws.update('model.py', model);
+      const before = ws.callSites()[0].node.unit;
+      ws.update('model.py', model.replace('def train(net: Net, batches):', 'def train(net: Net, batches, steps=1):'));
+      const after = ws.callSites()[0].node.unit;
+      assert.equal(after, before, 'the class holding the call keeps its mirror');
+      ws.update('model.py', `# header\n${model}`);
+      const moved = ws.callSites()[0];
+      assert.equal(moved.node.unit, before);
+      assert.equal(moved.span.line, 29);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('lists parse errors and still reports the calls that parse', async () => {
+    const [report] = await analyzeFiles([{ path: 'broken.py', text: readFixture('broken.py') }], SETTINGS);
+    assert.deepEqual(report.parseErrors.map((e) => `${e.span.line}:${e.span.column} ${e.message}`), [
+      '4:1 syntax error: unexpected `def broken(q, k, v)`',
+      '5:49 syntax error: unexpected `v`',
+      '8:1 syntax error: unexpected `def fine`',
+    ]);
+    assert.deepEqual(report.calls.map((c) => `${c.span.line}:${c.span.column} ${c.api}`), ['9:12 F.scaled_dot_product_attention']);
+  });
+
+  it('applies the dtype fix: the flash call no longer raises on the inference path', async () => {
+    const files = [{ path: 'model.py', text: model }, { path: 'sampler.py', text: sampler }];
+    const [report] = await analyzeFiles(files, SETTINGS);
+    const flash = report.calls[0];
+    const finding = flash.findings.find((f) => f.code === 'dtype-unsupported');
+    assert.ok(finding?.fix);
+    assert.equal(finding.fix.title, 'Cast q → bfloat16, k → bfloat16');
+    const fixed = applyEdits(model, finding.fix.edits);
+    assert.match(fixed, /flash_attn_func\(q\.to\(torch\.bfloat16\), k\.to\(torch\.bfloat16\), v, softmax_scale=1\.0\)/);
+    const [after] = await analyzeFiles([{ path: 'model.py', text: fixed }, files[1]], SETTINGS);
+    assert.equal(after.calls[0].modes.infer.decision.outcome, 'depends');
+    assert.deepEqual(codes(after), ['28 dead-fast-path train', '31 mask-disables-flash train']);
+  });
+
+  it('applies the dropout fix', async () => {
+    const [report] = await analyzeFiles([{ path: 'sdpa.py', text: readFixture('sdpa.py') }], SETTINGS);
+    const finding = report.calls[0].findings.find((f) => f.code === 'dropout-in-eval');
+    assert.ok(finding?.fix);
+    const fixed = applyEdits(readFixture('sdpa.py'), finding.fix.edits);
+    const [after] = await analyzeFiles([{ path: 'sdpa.py', text: fixed }], SETTINGS);
+    assert.equal(after.calls[0].modes.infer.facts.dropout.known && after.calls[0].modes.infer.facts.dropout.value, 0);
+    assert.deepEqual(codes(after), ['22 mask-disables-flash infer']);
+  });
+
+  it('reports nothing for a path that is not open', async () => {
+    const session = await AnalysisSession.create(SETTINGS);
+    try {
+      assert.deepEqual(session.report('missing.py'), { path: 'missing.py', parseErrors: [], calls: [] });
+    } finally {
+      session.dispose();
+    }
+  });
+});
