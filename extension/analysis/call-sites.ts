@@ -50,21 +50,38 @@ function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi): M
   return { reached, facts: callFacts(api, mode, chosen), observations: chosen, deadBy, assumed };
 }
 
-/** Group observations by call site (in source order). */
-export function callSites(observations: readonly Observation[]): CallSite[] {
+/** Sites of a previous run by call node, reused when a site's observations are the very same objects. */
+export type SiteCache = Map<SyntaxNode, { readonly observations: readonly Observation[]; readonly site: CallSite }>;
+
+function sameObservations(a: readonly Observation[], b: readonly Observation[]): boolean {
+  return a.length === b.length && a.every((o, i) => o === b[i]);
+}
+
+/** Group observations by call site (in source order); `cache` is read and refreshed. */
+export function callSites(observations: readonly Observation[], cache: SiteCache = new Map()): CallSite[] {
   const bySite = new Map<SyntaxNode, Observation[]>();
   for (const o of observations) {
     const list = bySite.get(o.site);
     if (list) list.push(o); else bySite.set(o.site, [o]);
   }
   const sites: CallSite[] = [];
+  const previous = new Map(cache);
+  cache.clear();
   for (const [node, obs] of bySite) {
+    const reused = previous.get(node);
+    if (reused && sameObservations(reused.observations, obs)) {
+      cache.set(node, reused);
+      sites.push(reused.site);
+      continue;
+    }
     const { api, apiText, fn } = obs[0];
     const [train, infer] = MODES.map((m) => modeSite(m, obs, api));
-    sites.push({
+    const site: CallSite = {
       path: fn.path, node, span: spanOf(node), api, apiText: apiText || textOf(node),
       function: fn.qualName === '<module>' ? null : fn.qualName, modes: { train, infer },
-    });
+    };
+    cache.set(node, { observations: obs, site });
+    sites.push(site);
   }
   return sites.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.line - b.span.line || a.span.column - b.span.column));
 }

@@ -11,13 +11,34 @@ import { modeClue } from './modes';
 import { catchesImportError, importBindings, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
 import { forkState, type Ctx, type Frame, type Guard, type Observation, type PathState } from './state';
-import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
+import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
 import { parseDtype } from '../../runtime/dispatch/dtype';
 import { evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
 
 /** Paths per function call before they are merged instead of split further. */
 const MAX_PATHS = 32;
 const MAX_DEPTH = 24;
+
+/** What an invocation did besides returning: replayed when its cached result is reused. */
+interface Effects {
+  readonly observations: Observation[];
+  readonly invoked: [string, Mode | null][];
+  readonly ctors: [string, Map<string, Value>][];
+  /** Memo keys of the invocations made inside it (reused with it). */
+  readonly nested: string[];
+  /** The statements it read, with the row each started at (a moved statement changes its messages). */
+  readonly units: Map<Unit, number>;
+  /** false when a recursion was cut inside it (its result then depends on the call stack). */
+  cacheable: boolean;
+}
+
+export interface CachedInvocation {
+  readonly result: Value;
+  readonly effects: Effects;
+}
+
+/** Invocation results kept between runs, by memo key; valid while every statement read is unchanged and unmoved. */
+export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
 
 export class Interpreter implements Engine {
   readonly observations: Observation[] = [];
@@ -32,8 +53,16 @@ export class Interpreter implements Engine {
   /** Path kinds each function was reached on from an established (not assumed) caller. */
   private readonly realModes = new Map<string, Set<Mode>>();
   private computingGlobals = false;
+  private readonly recorders: Effects[] = [];
+  /** The invocations of this run, for the next one. */
+  readonly cache = new Map<string, CachedInvocation>();
 
-  constructor(readonly settings: AnalysisSettings, private readonly modules: readonly ModuleInfo[]) {
+  constructor(
+    readonly settings: AnalysisSettings,
+    private readonly modules: readonly ModuleInfo[],
+    private readonly previous: InvocationCache = new Map(),
+    private readonly liveUnits: ReadonlySet<Unit> = new Set(),
+  ) {
     for (const m of modules) {
       this.byModuleName.set(m.moduleName, m);
       for (const fn of m.allFunctions) this.byFunctionId.set(fn.id, { fn, module: m });
@@ -109,6 +138,8 @@ export class Interpreter implements Engine {
 
   attribute(obj: Value, name: string, st: PathState): Value | undefined {
     if (obj.t === 'instance') {
+      const cls = this.classById.get(obj.cls);
+      if (cls) this.touch(cls.cls.unit);
       const attr = this.ctorAttrs.get(obj.key)?.get(name);
       if (attr) return obj.cast && attr.t === 'tensor' && attr.param ? { ...attr, dtype: known(obj.cast, `module cast to ${obj.cast}`) } : attr;
       const method = this.method(obj.cls, name);
@@ -131,7 +162,9 @@ export class Interpreter implements Engine {
 
   observe(obs: Observation): void {
     // Module globals are computed once without calls; module statements are interpreted again as an entry point.
-    if (!this.computingGlobals) this.observations.push(obs);
+    if (this.computingGlobals) return;
+    this.observations.push(obs);
+    for (const r of this.recorders) r.observations.push(obs);
   }
 
   callWorkspace(callee: Value, args: CallArgs, st: PathState, _fr: Frame, _node: SyntaxNode): Value | undefined {
@@ -169,8 +202,10 @@ export class Interpreter implements Engine {
     if (this.ctorAttrs.has(key)) return instance;
     const attrs = new Map<string, Value>();
     this.ctorAttrs.set(key, attrs);
+    for (const r of this.recorders) r.ctors.push([key, attrs]);
     const entry = this.classById.get(classId);
     if (!entry) return instance;
+    this.touch(entry.cls.unit);
     const frame: Frame = { fn: entry.module.allFunctions[entry.module.allFunctions.length - 1], module: entry.module, self: undefined, returns: [] };
     let states = [this.freshState(ctx)];
     states = this.execBlock(entry.cls.body, states, frame);
@@ -189,19 +224,75 @@ export class Interpreter implements Engine {
     const ctx: Ctx = clue && (clue.binding || callerCtx.modeAssumed) ? { ...callerCtx, mode: known(clue.mode, clue.source), modeAssumed: false } : callerCtx;
     const key = `${fn.id}|${valueKey(ctx)}|${valueKey(self)}|${valueKey(args.positional.map((a) => a.value))}|${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}`;
     const memo = this.memo.get(key);
-    if (memo) return memo;
-    if (this.active.has(key) || this.active.size > MAX_DEPTH) return UNKNOWN(`the result of ${fn.qualName} (recursive)`);
-    this.active.add(key);
-    this.invoked.add(fn.id);
-    if (!ctx.modeAssumed) {
-      const modes = this.realModes.get(fn.id) ?? new Set<Mode>();
-      modes.add(ctx.mode.value);
-      this.realModes.set(fn.id, modes);
+    if (memo) {
+      const done = this.cache.get(key);
+      if (done) this.replay(done.effects, false);
+      return memo;
     }
+    const cached = this.previous.get(key);
+    if (cached && this.stillValid(cached.effects)) {
+      this.replay(cached.effects, true);
+      this.memo.set(key, cached.result);
+      this.cache.set(key, cached);
+      return cached.result;
+    }
+    if (this.active.has(key) || this.active.size > MAX_DEPTH) {
+      for (const r of this.recorders) r.cacheable = false;
+      return UNKNOWN(`the result of ${fn.qualName} (recursive)`);
+    }
+    const effects: Effects = { observations: [], invoked: [], ctors: [], nested: [], units: new Map(), cacheable: true };
+    this.recorders.push(effects);
+    this.active.add(key);
+    this.recordInvoked(fn.id, ctx.modeAssumed ? null : ctx.mode.value);
+    if (fn.node) this.touch(fn.node.unit);
+    for (const s of module.allFunctions[module.allFunctions.length - 1].body) this.touch(s.unit);
     const { result } = this.runFunction(fn, module, self, args, ctx);
     this.active.delete(key);
+    this.recorders.pop();
+    for (const r of this.recorders) r.nested.push(key);
     this.memo.set(key, result);
+    if (effects.cacheable) this.cache.set(key, { result, effects });
     return result;
+  }
+
+  private recordInvoked(id: string, mode: Mode | null): void {
+    this.invoked.add(id);
+    if (mode) {
+      const modes = this.realModes.get(id) ?? new Set<Mode>();
+      modes.add(mode);
+      this.realModes.set(id, modes);
+    }
+    for (const r of this.recorders) r.invoked.push([id, mode]);
+  }
+
+  private touch(unit: Unit): void {
+    for (const r of this.recorders) r.units.set(unit, unit.baseRow);
+  }
+
+  private stillValid(effects: Effects): boolean {
+    for (const [unit, row] of effects.units) if (!this.liveUnits.has(unit) || unit.baseRow !== row) return false;
+    return true;
+  }
+
+  /** Apply a reused invocation's effects; `fresh` when this run has not seen them yet (else only the enclosing recorders learn them). */
+  private replay(effects: Effects, fresh: boolean): void {
+    if (fresh) {
+      for (const key of effects.nested) {
+        const inner = this.previous.get(key);
+        if (inner && !this.memo.has(key)) { this.memo.set(key, inner.result); this.cache.set(key, inner); }
+      }
+      this.observations.push(...effects.observations);
+      for (const [id, mode] of effects.invoked) this.recordInvoked(id, mode);
+      for (const [key, attrs] of effects.ctors) if (!this.ctorAttrs.has(key)) this.ctorAttrs.set(key, attrs);
+    }
+    for (const r of this.recorders) {
+      r.observations.push(...effects.observations);
+      if (!fresh) r.invoked.push(...effects.invoked);
+      r.ctors.push(...effects.ctors);
+      r.nested.push(...effects.nested);
+      for (const [unit, row] of effects.units) r.units.set(unit, row);
+      r.cacheable &&= effects.cacheable;
+    }
   }
 
   private runFunction(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, ctx: Ctx): { result: Value; states: PathState[] } {
@@ -510,20 +601,32 @@ function mergeStates(states: readonly PathState[]): PathState {
   return first;
 }
 
-/** Names called anywhere (`f(`, `.m(`) and classes instantiated, to find entry points. */
-function calledNames(modules: readonly ModuleInfo[]): Set<string> {
-  const names = new Set<string>();
+const CALLED_IN = new WeakMap<SyntaxNode, readonly string[]>();
+
+/** Names a statement calls (`f(`, `.m(`), cached with its (reused) syntax mirror. */
+function calledIn(stmt: SyntaxNode): readonly string[] {
+  const cached = CALLED_IN.get(stmt);
+  if (cached) return cached;
+  const names: string[] = [];
   const visit = (n: SyntaxNode): void => {
     if (n.type === 'call') {
       const f = field(n, 'function');
-      if (f?.type === 'identifier') names.add(textOf(f));
-      else if (f?.type === 'attribute') names.add(`.${textOf(field(f, 'attribute')!)}`);
+      if (f?.type === 'identifier') names.push(textOf(f));
+      else if (f?.type === 'attribute') names.push(`.${textOf(field(f, 'attribute')!)}`);
     }
     for (const c of n.children) visit(c);
   };
+  visit(stmt);
+  CALLED_IN.set(stmt, names);
+  return names;
+}
+
+/** Names called anywhere (`f(`, `.m(`), classes instantiated and annotated, to find entry points. */
+function calledNames(modules: readonly ModuleInfo[]): Set<string> {
+  const names = new Set<string>();
   for (const m of modules) {
     for (const fn of m.allFunctions) {
-      for (const s of fn.body) visit(s);
+      for (const s of fn.body) for (const n of calledIn(s)) names.add(n);
       // A parameter annotated with a class (`model: Transformer`) is how that class' forward gets called.
       for (const p of fn.params) if (p.annotation) names.add(p.annotation.replace(/^["']|["']$/g, ''));
     }

@@ -34,6 +34,8 @@ export interface ClassInfo {
   readonly methods: ReadonlyMap<string, FunctionInfo>;
   /** Class-level assignments (`flag = True`). */
   readonly body: readonly SyntaxNode[];
+  /** The top-level statement the class is in. */
+  readonly unit: Unit;
 }
 
 export interface ModuleInfo {
@@ -153,7 +155,7 @@ export function indexModule(path: string, units: readonly Unit[]): ModuleInfo {
         }
         const superclasses = field(def, 'superclasses');
         const bases = superclasses ? namedChildren(superclasses).map(textOf) : [];
-        classes.set(name, { id: `${path}:${name}`, name, bases, methods, body: classBody });
+        classes.set(name, { id: `${path}:${name}`, name, bases, methods, body: classBody, unit });
       } else {
         moduleStatements.push(stmt);
       }

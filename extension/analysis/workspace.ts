@@ -9,8 +9,8 @@ import type { Edit as EditType, Parser, Tree } from 'web-tree-sitter';
 import { Edit, pythonParser } from './parser';
 import { indexModule, type ModuleInfo } from './module-index';
 import { buildUnit, spanOf, textOf, type GrammarNames, type Unit } from './syntax';
-import { Interpreter } from './interpret';
-import { callSites, type CallSite } from './call-sites';
+import { Interpreter, type InvocationCache } from './interpret';
+import { callSites, type CallSite, type SiteCache } from './call-sites';
 import type { AnalysisSettings, ParseError } from './report';
 
 interface OpenFile {
@@ -51,7 +51,7 @@ function buildUnits(tree: Tree, text: string, previous: readonly Unit[], names: 
       do {
         if (cursor.nodeType === 'comment') continue;
         const unitText = text.slice(cursor.startIndex, cursor.endIndex);
-        const old = reusable.get(unitText)?.pop();
+        const old = reusable.get(unitText)?.shift();
         if (old) { old.baseRow = cursor.startPosition.row; units.push(old); } else units.push(buildUnit(cursor, text, names));
       } while (cursor.gotoNextSibling());
     }
@@ -71,6 +71,9 @@ function parseErrors(units: readonly Unit[]): ParseError[] {
 export class Workspace {
   private readonly files = new Map<string, OpenFile>();
   private sites: CallSite[] | null = null;
+  /** Invocation results of the last interpretation, reused where the statements they read are unchanged. */
+  private invocations: InvocationCache = new Map();
+  private readonly siteCache: SiteCache = new Map();
 
   private readonly names: GrammarNames;
 
@@ -94,6 +97,8 @@ export class Workspace {
   set settings(value: AnalysisSettings) {
     this.settingsValue = value;
     this.sites = null;
+    this.invocations = new Map();
+    this.siteCache.clear();
   }
 
   /** Open a file, or replace its text (re-parsed incrementally against the previous tree). */
@@ -139,9 +144,12 @@ export class Workspace {
   /** Every attention call site in the workspace, with its facts per path kind (cached until a change). */
   callSites(): readonly CallSite[] {
     if (!this.sites) {
-      const interpreter = new Interpreter(this.settingsValue, [...this.files.values()].map((f) => f.module));
+      const files = [...this.files.values()];
+      const live = new Set(files.flatMap((f) => f.units));
+      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live);
       interpreter.run();
-      this.sites = callSites(interpreter.observations);
+      this.invocations = interpreter.cache;
+      this.sites = callSites(interpreter.observations, this.siteCache);
     }
     return this.sites;
   }
