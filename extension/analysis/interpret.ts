@@ -26,8 +26,8 @@ interface Effects {
   readonly ctors: [string, Map<string, Value>][];
   /** Memo keys of the invocations made inside it (reused with it). */
   readonly nested: string[];
-  /** The statements it read, with the row each started at (a moved statement changes its messages). */
-  readonly units: Map<Unit, number>;
+  /** The statements it read (units, or a module's globals token), with the row each started at (a moved statement changes its messages). */
+  readonly units: Map<object, number>;
   /** false when a recursion was cut inside it (its result then depends on the call stack). */
   cacheable: boolean;
 }
@@ -61,7 +61,9 @@ export class Interpreter implements Engine {
     readonly settings: AnalysisSettings,
     private readonly modules: readonly ModuleInfo[],
     private readonly previous: InvocationCache = new Map(),
-    private readonly liveUnits: ReadonlySet<Unit> = new Set(),
+    private readonly liveUnits: ReadonlySet<object> = new Set(),
+    /** Per module path, an object that stays the same while its module-level statements do. */
+    private readonly globalsTokens: ReadonlyMap<string, object> = new Map(),
   ) {
     for (const m of modules) {
       this.byModuleName.set(m.moduleName, m);
@@ -245,7 +247,8 @@ export class Interpreter implements Engine {
     this.active.add(key);
     this.recordInvoked(fn.id, ctx.modeAssumed ? null : ctx.mode.value);
     if (fn.node) this.touch(fn.node.unit);
-    for (const s of module.allFunctions[module.allFunctions.length - 1].body) this.touch(s.unit);
+    const token = this.globalsTokens.get(module.path);
+    if (token) this.touch(token);
     const { result } = this.runFunction(fn, module, self, args, ctx);
     this.active.delete(key);
     this.recorders.pop();
@@ -265,12 +268,13 @@ export class Interpreter implements Engine {
     for (const r of this.recorders) r.invoked.push([id, mode]);
   }
 
-  private touch(unit: Unit): void {
-    for (const r of this.recorders) r.units.set(unit, unit.baseRow);
+  private touch(unit: Unit | object): void {
+    const row = 'baseRow' in unit ? (unit as Unit).baseRow : 0;
+    for (const r of this.recorders) r.units.set(unit, row);
   }
 
   private stillValid(effects: Effects): boolean {
-    for (const [unit, row] of effects.units) if (!this.liveUnits.has(unit) || unit.baseRow !== row) return false;
+    for (const [unit, row] of effects.units) if (!this.liveUnits.has(unit) || ('baseRow' in unit ? (unit as Unit).baseRow : 0) !== row) return false;
     return true;
   }
 

@@ -74,6 +74,8 @@ export class Workspace {
   /** Invocation results of the last interpretation, reused where the statements they read are unchanged. */
   private invocations: InvocationCache = new Map();
   private readonly siteCache: SiteCache = new Map();
+  /** Per file: its module-level statements (and their rows) and a token that stays while they do. */
+  private readonly globals = new Map<string, { readonly units: readonly Unit[]; readonly rows: readonly number[]; readonly token: object }>();
 
   private readonly names: GrammarNames;
 
@@ -116,8 +118,19 @@ export class Workspace {
     }
     if (!tree) throw new Error(`could not parse ${path}`);
     const units = buildUnits(tree, text, old?.units ?? [], this.names);
-    this.files.set(path, { text, tree, units, module: indexModule(path, units), parseErrors: parseErrors(units) });
+    const module = indexModule(path, units);
+    this.files.set(path, { text, tree, units, module, parseErrors: parseErrors(units) });
+    this.refreshGlobalsToken(path, module);
     this.sites = null;
+  }
+
+  private refreshGlobalsToken(path: string, module: ModuleInfo): void {
+    const statements = module.allFunctions[module.allFunctions.length - 1].body;
+    const units = [...new Set(statements.map((s) => s.unit))];
+    const rows = units.map((u) => u.baseRow);
+    const prev = this.globals.get(path);
+    const same = prev !== undefined && prev.units.length === units.length && prev.units.every((u, i) => u === units[i] && prev.rows[i] === rows[i]);
+    this.globals.set(path, { units, rows, token: same ? prev.token : {} });
   }
 
   /** Same as `update`; reads better for a file seen the first time. */
@@ -130,6 +143,7 @@ export class Workspace {
     if (!file) return;
     file.tree.delete();
     this.files.delete(path);
+    this.globals.delete(path);
     this.sites = null;
   }
 
@@ -145,8 +159,9 @@ export class Workspace {
   callSites(): readonly CallSite[] {
     if (!this.sites) {
       const files = [...this.files.values()];
-      const live = new Set(files.flatMap((f) => f.units));
-      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live);
+      const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
+      const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values()]);
+      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live, tokens);
       interpreter.run();
       this.invocations = interpreter.cache;
       this.sites = callSites(interpreter.observations, this.siteCache);

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { AnalysisSession, analyzeFiles } from '../../extension/analysis/index';
 import type { FileReport, TextEdit } from '../../extension/analysis/report';
 import { Workspace } from '../../extension/analysis/workspace';
-import { readFixture, SETTINGS } from './helpers';
+import { fact, readFixture, SETTINGS } from './helpers';
 
 /** Apply 1-based, end-exclusive edits to a text (last first, so positions stay valid). */
 function applyEdits(text: string, edits: readonly TextEdit[]): string {
@@ -37,6 +37,28 @@ describe('analysis session', () => {
       const [fresh] = await analyzeFiles([{ path: 'model.py', text: edited }, { path: 'sampler.py', text: sampler }], SETTINGS);
       assert.deepEqual(session.report('model.py'), fresh);
       assert.deepEqual(codes(fresh), ['29 dead-fast-path train', '32 mask-disables-flash train']);
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('re-analyses a reused function when a caller in another file or a module constant changes', async () => {
+    const session = await AnalysisSession.create(SETTINGS);
+    try {
+      session.update('model.py', model);
+      session.update('sampler.py', sampler);
+      assert.equal(fact(session.report('model.py').calls[1].modes.infer.facts.mask.kind), 'none');
+      session.update('sampler.py', sampler.replace('x = layer(x)', 'x = layer(x, net.bias)'));
+      const infer = session.report('model.py').calls[1].modes.infer;
+      assert.deepEqual([infer.reached, fact(infer.facts.mask.kind)], [true, 'float']);
+      session.update('model.py', model.replace('    flash_attn_func = None', '    flash_attn_func = None\nDEFAULT_HEADS = 8'));
+      session.update('model.py', model.replaceAll('heads=8', 'heads=16').replace('    flash_attn_func = None', '    flash_attn_func = None\nDEFAULT_HEADS = 8'));
+      const [fresh] = await analyzeFiles([
+        { path: 'model.py', text: model.replaceAll('heads=8', 'heads=16').replace('    flash_attn_func = None', '    flash_attn_func = None\nDEFAULT_HEADS = 8') },
+        { path: 'sampler.py', text: sampler.replace('x = layer(x)', 'x = layer(x, net.bias)') },
+      ], SETTINGS);
+      assert.deepEqual(session.report('model.py'), fresh);
+      assert.equal(fact(fresh.calls[0].modes.train.facts.shape.heads), '16');
     } finally {
       session.dispose();
     }
