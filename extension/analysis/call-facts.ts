@@ -59,7 +59,7 @@ function dimFact(d: Dim | undefined, what: string): Fact<number> {
 }
 
 /** The layout a 4-D tensor's dims show, from the roles of the names that built it. */
-export function layoutOf(shape: readonly Dim[] | undefined): Fact<Layout> {
+function layoutOf(shape: readonly Dim[] | undefined): Fact<Layout> {
   if (!shape || shape.length !== 4) return unknown('the layout of q');
   const text = `(${shape.map((d) => d.source.replace(/ = .*/, '').replace(/`/g, '')).join(', ')})`;
   if (shape[1].role === 'H' || shape[2].role === 'L') return known('BHLD', `q's dims ${text}`);

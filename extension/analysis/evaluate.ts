@@ -12,7 +12,7 @@ import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, MODULE_OP, SAME_DTYPE, SPLITS,
 } from './torch-ops';
 import {
-  atom, describe, evalFormula, valueKey, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Dim, type DimRole, type Formula, type Truth, type Value,
+  atom, describe, evalFormula, valueKey, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Dim, type DimRole, type Truth, type Value,
 } from './values';
 import { attentionApiOf, MULTIHEAD_CALL, type ApiSpec, type ArgRole } from './attention-apis';
 
@@ -64,9 +64,6 @@ function isTensor(v: Value): v is TensorValue {
   return v.t === 'tensor';
 }
 
-function dtypeSource(d: Fact<Dtype>): string {
-  return d.known ? d.source : d.dependsOn;
-}
 
 /** Evaluate an expression on one path. */
 export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
@@ -213,7 +210,7 @@ function truthOfValue(v: Value, text: string, e: Engine): Truth {
   }
 }
 
-export function negate(t: Truth): Truth {
+function negate(t: Truth): Truth {
   return 'f' in t ? { f: { op: 'not', a: t.f } } : { value: !t.value, why: t.why };
 }
 
@@ -231,14 +228,6 @@ function explain(text: string, t: { value: boolean; why: string }): string {
   return t.why.startsWith('`') ? t.why : `\`${text}\` is ${t.value ? 'true' : 'false'}: ${t.why}`;
 }
 
-function formulaText(f: Formula): string {
-  switch (f.op) {
-    case 'atom': return f.text;
-    case 'not': return `not (${formulaText(f.a)})`;
-    default: return `${formulaText(f.a)} ${f.op} ${formulaText(f.b)}`;
-  }
-}
-export { formulaText };
 
 /** The truth of a condition expression. */
 export function truth(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Truth {
@@ -666,4 +655,3 @@ function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, module: Valu
   return tensor(dtype, `\`${apiText}\` at ${fileLine(fr, node)}`, { shape: q && isTensor(q) ? q.shape : undefined });
 }
 
-export { dtypeSource };

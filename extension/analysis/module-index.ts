@@ -52,7 +52,7 @@ export interface ModuleInfo {
   readonly allFunctions: readonly FunctionInfo[];
 }
 
-export function moduleNameOf(path: string): string {
+function moduleNameOf(path: string): string {
   const base = path.replace(/\\/g, '/').split('/').pop() ?? path;
   return base.replace(/\.pyi?$/, '');
 }

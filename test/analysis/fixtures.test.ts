@@ -39,7 +39,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
     ],
   },
   {
-    files: ['gated-after/model.py', 'gated-after/sampler.py'],
+    files: ['gated-after/model.py', 'gated-before/sampler.py'],
     calls: [
       {
         site: 'gated-after/model.py:29:19 flash_attn_func Attention.forward',
