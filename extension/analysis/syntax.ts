@@ -47,6 +47,11 @@ const KEPT_TOKENS = new Set([
   '+=', '-=', '*=', '/=', '@=',
 ]);
 
+/** Syntax nested deeper than this is not mirrored: the interpreter recurses over the mirror. */
+const MAX_DEPTH = 200;
+/** The type of a node cut at MAX_DEPTH. */
+export const TRUNCATED = 'truncated';
+
 /** Row of every line start in `text`, for turning offsets into rows and columns without asking WASM. */
 function lineStarts(text: string): number[] {
   const starts = [0];
@@ -75,10 +80,10 @@ export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames)
     const row = rowOf(starts, index);
     return [row, row === 0 ? baseCol + index : index - starts[row]];
   };
-  const visit = (): SyntaxNode => {
+  const visit = (depth: number): SyntaxNode => {
     const typeId = cursor.nodeTypeId;
-    // ERROR has an id outside the grammar's table.
-    const type = names.types[typeId] ?? cursor.nodeType;
+    // ERROR has an id outside the grammar's table; nodes nested too deep are cut (analysed as unknown).
+    const type = depth > MAX_DEPTH ? TRUNCATED : names.types[typeId] ?? cursor.nodeType;
     const start = cursor.startIndex - baseIndex;
     const end = cursor.endIndex - baseIndex;
     const [row, col] = position(start);
@@ -88,16 +93,16 @@ export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames)
       type, field: names.fields[cursor.currentFieldId] ?? null, named: names.named[typeId] ?? true, start, end, row, col, endRow, endCol, children, unit,
     };
     if (type === 'ERROR' || (end === start && cursor.nodeIsMissing)) errors.push(node);
-    if (type !== 'comment' && type !== 'string' && cursor.gotoFirstChild()) {
+    if (type !== 'comment' && type !== 'string' && type !== TRUNCATED && cursor.gotoFirstChild()) {
       do {
         const childId = cursor.nodeTypeId;
-        if ((names.named[childId] ?? true) ? names.types[childId] !== 'comment' : KEPT_TOKENS.has(names.types[childId])) children.push(visit());
+        if ((names.named[childId] ?? true) ? names.types[childId] !== 'comment' : KEPT_TOKENS.has(names.types[childId])) children.push(visit(depth + 1));
       } while (cursor.gotoNextSibling());
       cursor.gotoParent();
     }
     return node;
   };
-  unit.root = visit();
+  unit.root = visit(0);
   return unit;
 }
 

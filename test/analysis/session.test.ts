@@ -115,6 +115,13 @@ describe('analysis session', () => {
     assert.deepEqual(codes(after), ['22 mask-disables-flash infer']);
   });
 
+  it('analyses past expressions nested deeper than the mirror keeps', async () => {
+    const deep = `x = ${'('.repeat(5000)}1${')'.repeat(5000)}\ny = ${'f('.repeat(3000)}${')'.repeat(3000)}\n`;
+    const text = `import torch.nn.functional as F\n${deep}F.scaled_dot_product_attention(x.half(), x.half(), x.half())\n`;
+    const [report] = await analyzeFiles([{ path: 'deep.py', text }], SETTINGS);
+    assert.deepEqual(report.calls.map((c) => `${c.span.line} ${c.api}`), ['4 F.scaled_dot_product_attention']);
+  });
+
   it('reports nothing for a path that is not open', async () => {
     const session = await AnalysisSession.create(SETTINGS);
     try {
