@@ -3,7 +3,8 @@ import type { Decision } from '../../runtime/dispatch/decision';
 import { known, unknown, type Environment } from '../../runtime/dispatch/facts';
 import { decide } from '../../runtime/dispatch/policy';
 import type { CallSite } from './call-sites';
-import type { AnalysisSettings, CallReport, FileReport, ParseError } from './report';
+import type { AnalysisSettings, CallReport, FileReport, ModeResult, ParseError } from './report';
+import { spanOf } from './syntax';
 import type { ModeView } from './rules/rule';
 import { runRules } from './runner';
 
@@ -21,11 +22,16 @@ export function callReport(site: CallSite, env: Environment, decideFn: (s: CallS
   const [train, infer] = views;
   return {
     span: site.span, api: site.apiText, function: site.function,
-    modes: {
-      train: { reached: train.reached, facts: train.facts, decision: train.decision },
-      infer: { reached: infer.reached, facts: infer.facts, decision: infer.decision },
-    },
+    modes: { train: modeResult(train), infer: modeResult(infer) },
     findings: runRules({ site, modes: views }),
+  };
+}
+
+function modeResult(view: ModeView): ModeResult {
+  return {
+    reached: view.reached, facts: view.facts, decision: view.decision,
+    ...(view.reached === null && view.assumed.length > 0 ? { assumed: view.assumed } : {}),
+    ...(view.reached === false && view.deadBy ? { blockedBy: { span: spanOf(view.deadBy.node), why: view.deadBy.why } } : {}),
   };
 }
 

@@ -477,7 +477,7 @@ export class Interpreter implements Engine {
         return [true, false].flatMap((value) => {
           const forked = forkState(st);
           forked.assume.set(open.id, value);
-          forked.assumeText.set(open.id, value ? open.text : `not (${open.text})`);
+          forked.assumeText.set(open.id, value ? open.text : negatedText(open.text));
           return this.execIf(branches, i, forked, fr);
         });
       }
@@ -581,6 +581,12 @@ export class Interpreter implements Engine {
     const no = forkState(st); no.assume.set(id, false); no.assumeText.set(id, `${lib} is not installed`);
     return finish([...this.execBlock(body.children, [yes], fr), ...runExcept(no)]);
   }
+}
+
+/** `flash_attn is installed` → `flash_attn is not installed`; `x is None` → `x is not None`; else `not (…)`. */
+function negatedText(text: string): string {
+  const m = /^(.*) is (installed|None)$/.exec(text);
+  return m ? `${m[1]} is not ${m[2]}` : `not (${text})`;
 }
 
 interface IfBranch { readonly cond: SyntaxNode | null; readonly body: readonly SyntaxNode[] }

@@ -122,6 +122,17 @@ describe('analysis session', () => {
     assert.deepEqual(report.calls.map((c) => `${c.span.line} ${c.api}`), ['4 F.scaled_dot_product_attention']);
   });
 
+  it('says which assumptions reach a call and which condition blocks it', async () => {
+    const [report] = await analyzeFiles([{ path: 'model.py', text: model }, { path: 'sampler.py', text: sampler }], SETTINGS);
+    const [flash, sdpa] = report.calls;
+    assert.deepEqual(flash.modes.train.blockedBy, {
+      span: { line: 27, column: 12, endLine: 27, endColumn: 21 }, why: '`attn_bias` is a float32 tensor (`zeros` at model.py:39)',
+    });
+    assert.deepEqual(flash.modes.infer.assumed, ['flash_attn is installed']);
+    assert.deepEqual(sdpa.modes.infer.assumed, ['flash_attn is not installed']);
+    assert.equal(sdpa.modes.train.assumed, undefined);
+  });
+
   it('reports nothing for a path that is not open', async () => {
     const session = await AnalysisSession.create(SETTINGS);
     try {
