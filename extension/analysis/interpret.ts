@@ -6,7 +6,9 @@
  * facts rule out are still walked, marked dead, so their calls can be explained.
  */
 import type { Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
-import { decide, evaluate, fileLine, truth, type CallArgs, type Engine } from './evaluate';
+import { decide } from './conditions';
+import { fileLine, type CallArgs, type Engine } from './engine';
+import { evaluate, truth } from './evaluate';
 import { modeClue } from './modes';
 import { catchesImportError, importBindings, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
