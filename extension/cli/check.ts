@@ -31,7 +31,9 @@ export async function check(args: string[]): Promise<number> {
       return 0;
     }
     const { options } = parsed;
-    const reports = await analyzeFiles(await readSources(await findPythonFiles(options.paths)), options.settings);
+    const files = await findPythonFiles(options.paths);
+    if (files.length === 0) process.stderr.write(`attnlens check: no Python files in ${options.paths.join(', ')}\n`);
+    const reports = await analyzeFiles(await readSources(files), options.settings);
     process.stdout.write(FORMATTERS[options.format](reports, options));
     return hasErrors(reports) ? 1 : 0;
   } catch (err) {
