@@ -1,6 +1,6 @@
 /**
- * One path's outcome at a call, condensed for output: the backend and the reasons that explain it.
- * Shared by the text and JSON formats so both say the same thing.
+ * One path's outcome at a call for the JSON format: the backend and every reason that explains it
+ * (the text format uses describeDecision's short form instead).
  */
 import type { BackendId, Outcome } from '../../../runtime/dispatch/decision';
 import type { ModeResult } from '../../analysis/report';

@@ -1,11 +1,13 @@
 /**
- * `--format text`: one block per call, `file:line:col api → train: backend (why) | infer: backend (why)`,
+ * `--format text`: one block per call, `file:line:col api → train: backend (why) | infer: backend (why)`
+ * in the code lens' words (describeDecision),
  * its diagnostics indented below, parse errors as `file:line:col error parse-error: message`, and a
  * summary line. ANSI colour only when the caller says so (a terminal, no --no-color / NO_COLOR).
  */
 import { styleText } from 'node:util';
+import type { Outcome } from '../../../runtime/dispatch/decision';
+import { describeDecision } from '../../../runtime/dispatch/describe';
 import type { CallReport, FileReport, ModeResult, Severity } from '../../analysis/report';
-import { summarizeMode } from './mode-summary';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -38,15 +40,12 @@ function callBlock(path: string, call: CallReport, paint: Paint): string[] {
   return [head, ...diagnostics];
 }
 
-/** `backend (why; why)`; `backend?` when it depends on unknown facts; `raises (error)`; `not reached`. */
+const OUTCOME_STYLE: Record<Outcome, Style> = { runs: 'green', depends: 'yellow', raises: 'red' };
+
+/** The code lens' words for a path (describeDecision), or `not reached`. */
 function modeText(mode: ModeResult, paint: Paint): string {
-  const summary = summarizeMode(mode);
-  if (summary.reached === false) return paint('dim', 'not reached');
-  const backend = summary.backend ?? 'unknown';
-  const label = summary.outcome === 'raises'
-    ? paint('red', 'raises')
-    : paint('green', summary.outcome === 'depends' ? `${backend}?` : backend);
-  return summary.why.length === 0 ? label : `${label} (${summary.why.join('; ')})`;
+  if (mode.reached === false) return paint('dim', 'not reached');
+  return paint(OUTCOME_STYLE[mode.decision.outcome], describeDecision(mode.decision));
 }
 
 function summary(reports: readonly FileReport[]): string {
