@@ -17,7 +17,7 @@ export default createRule(
     const q = view.facts.dtypes.q;
     const multiple = !q.known ? null : q.value === 'float32' ? 4 : q.value === 'float64' ? null : 8;
     const why = d.value > 256 && ctx.site.api === 'sdpa' ? 'above 256: SDPA\'s flash kernel does not take it'
-      : multiple !== null && d.value % multiple !== 0 ? `not a multiple of ${multiple}: the memory-efficient kernel needs that in ${q.known ? q.value : ''}` : null;
+      : multiple !== null && d.value % multiple !== 0 ? `not a multiple of ${multiple}: the memory-efficient kernel needs that in ${q.known ? q.value : 'this dtype'}` : null;
     return why ? { code: 'head-dim', severity: 'warning', span, message: `head size ${d.value} (${d.source}) is ${why}${onPath(view)}` } : null;
   }),
 );
