@@ -25,7 +25,7 @@ export function isNone(v: Value, text: string, e: Engine): Truth {
 
 export function truthOfValue(v: Value, text: string, e: Engine): Truth {
   switch (v.t) {
-    case 'bool': return { value: v.value, why: v.why };
+    case 'bool': return { value: v.value, why: v.why.startsWith('`') ? v.why : `\`${text}\` is ${v.value ? 'True' : 'False'} (${v.why})` };
     case 'cond': return { f: v.f };
     case 'none': return { value: false, why: `\`${text}\` is None (${v.source})` };
     case 'num': return { value: v.value !== 0, why: `\`${text}\` is ${v.value} (${v.source})` };

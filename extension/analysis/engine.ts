@@ -17,6 +17,8 @@ export interface Engine {
   /** Call a workspace function, class or instance; undefined when `callee` is none of those. */
   callWorkspace(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined;
   attribute(obj: Value, name: string, st: PathState): Value | undefined;
+  /** `super().name` inside a method: the base class' method bound to the same instance. */
+  superMethod(fr: Frame, name: string): Value | undefined;
   observe(obs: Observation): void;
 }
 

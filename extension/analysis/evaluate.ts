@@ -262,9 +262,14 @@ function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value:
 
 function evalArgs(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): CallArgs {
   const list = field(node, 'arguments');
+  return evaluateArgs(list ? namedChildren(list) : [], st, fr, e);
+}
+
+/** Evaluate call arguments (positional, `name=value`, splats as unknown). */
+export function evaluateArgs(nodes: readonly SyntaxNode[], st: PathState, fr: Frame, e: Engine): CallArgs {
   const positional: { value: Value; node: SyntaxNode }[] = [];
   const keywords = new Map<string, { value: Value; node: SyntaxNode }>();
-  for (const a of list ? namedChildren(list) : []) {
+  for (const a of nodes) {
     if (a.type === 'keyword_argument') {
       const name = field(a, 'name'); const value = field(a, 'value');
       if (name && value) keywords.set(textOf(name), { value: evaluate(value, st, fr, e), node: value });
@@ -283,6 +288,8 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   if (fnNode.type === 'attribute') {
     const objNode = field(fnNode, 'object')!;
     const method = textOf(field(fnNode, 'attribute')!);
+    const viaSuper = objNode.type === 'call' && textOf(field(objNode, 'function') ?? objNode) === 'super' ? e.superMethod(fr, method) : undefined;
+    if (viaSuper) return e.callWorkspace(viaSuper, evalArgs(node, st, fr, e), st, fr, node) ?? UNKNOWN(`the result of \`super().${method}(…)\``);
     const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
     const obj = assigned ? undefined : evaluate(objNode, st, fr, e);
     if (obj && isTensor(obj)) return tensorMethod(obj, method, evalArgs(node, st, fr, e), st, fr, node, e);

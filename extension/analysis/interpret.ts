@@ -10,7 +10,7 @@ import { decide } from './conditions';
 import { fileLine, type CallArgs, type Engine } from './engine';
 import { contextOf } from './contexts';
 import { calledNames, isCalled } from './entry-points';
-import { evaluate, truth } from './evaluate';
+import { evaluate, evaluateArgs, truth } from './evaluate';
 import { modeClue } from './modes';
 import { catchesImportError, importBindings, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
@@ -193,7 +193,13 @@ export class Interpreter implements Engine {
     const entry = this.classById.get(classId);
     if (!entry || seen > 8) return undefined;
     const own = entry.cls.methods.get(name);
-    if (own) return own;
+    return own ?? this.baseMethod(classId, name, seen);
+  }
+
+  /** A method as a workspace base class defines it (what `super().name` finds). */
+  private baseMethod(classId: string, name: string, seen = 0): FunctionInfo | undefined {
+    const entry = this.classById.get(classId);
+    if (!entry) return undefined;
     for (const base of entry.cls.bases) {
       const resolved = this.global(base, { fn: entry.module.allFunctions[0], module: entry.module, self: undefined, returns: [] });
       if (resolved?.t === 'class') { const m = this.method(resolved.id, name, seen + 1); if (m) return m; }
@@ -397,6 +403,35 @@ export class Interpreter implements Engine {
     }
   }
 
+  superMethod(fr: Frame, name: string): Value | undefined {
+    const classId = fr.fn.className ? `${fr.fn.path}:${fr.fn.className}` : undefined;
+    const m = classId ? this.baseMethod(classId, name) : undefined;
+    return m ? { t: 'fn', id: m.id, self: fr.self } : undefined;
+  }
+
+  /** `super().__init__(…)`: the base constructor sets attributes on this instance. */
+  private superInit(expr: SyntaxNode, st: PathState, fr: Frame): boolean {
+    const fnNode = expr.type === 'call' ? field(expr, 'function') : undefined;
+    const obj = fnNode?.type === 'attribute' ? field(fnNode, 'object') : undefined;
+    if (!fnNode || obj?.type !== 'call' || textOf(field(obj, 'function') ?? obj) !== 'super' || textOf(field(fnNode, 'attribute')!) !== '__init__') return false;
+    const init = this.superMethod(fr, '__init__');
+    const target = init?.t === 'fn' ? this.byFunctionId.get(init.id) : undefined;
+    if (!target) return true;
+    const baseUnit = target.module.classes.get(target.fn.className ?? '')?.unit;
+    if (baseUnit) this.touch(baseUnit);
+    const list = field(expr, 'arguments');
+    const args = evaluateArgs(list ? namedChildren(list) : [], st, fr, this);
+    const end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx);
+    for (const s of end.states) {
+      for (const [k, v] of s.selfAttrs) {
+        const merged = end.states.length > 1 && st.selfAttrs.has(k) ? join(st.selfAttrs.get(k)!, v) : v;
+        st.selfAttrs.set(k, merged);
+        st.env.set(`self.${k}`, merged);
+      }
+    }
+    return true;
+  }
+
   private expression(expr: SyntaxNode, st: PathState, fr: Frame): void {
     if (expr.type === 'assignment') {
       const left = field(expr, 'left'); const right = field(expr, 'right');
@@ -413,7 +448,7 @@ export class Interpreter implements Engine {
       }
       return;
     }
-    if (this.registerBuffer(expr, st, fr)) return;
+    if (this.registerBuffer(expr, st, fr) || this.superInit(expr, st, fr)) return;
     evaluate(expr, st, fr, this);
     // `model.eval()` / `model.train()` switch the mode of the rest of this path.
     if (expr.type === 'call') {
