@@ -52,6 +52,14 @@ const MAX_DEPTH = 200;
 /** The type of a node cut at MAX_DEPTH. */
 export const TRUNCATED = 'truncated';
 
+/**
+ * Nodes whose children the analysis never reads: leaves, comments and strings (read as text), and
+ * nodes cut at MAX_DEPTH.
+ */
+const CHILDLESS = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'comment', 'string', TRUNCATED]);
+/** The children of every childless node: one shared empty array instead of one per leaf. */
+const NO_CHILDREN: readonly SyntaxNode[] = Object.freeze([]);
+
 /** Row of every line start in `text`, for turning offsets into rows and columns without asking WASM. */
 function lineStarts(text: string): number[] {
   const starts = [0];
@@ -80,29 +88,32 @@ export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames)
     const row = rowOf(starts, index);
     return [row, row === 0 ? baseCol + index : index - starts[row]];
   };
-  const visit = (depth: number): SyntaxNode => {
-    const typeId = cursor.nodeTypeId;
+  // Every cursor read crosses into WASM, so each node's type id is read once (by its parent's loop)
+  // and leaves (anonymous tokens, identifiers, numbers) are not asked for children.
+  const visit = (typeId: number, depth: number): SyntaxNode => {
     // ERROR has an id outside the grammar's table; nodes nested too deep are cut (analysed as unknown).
     const type = depth > MAX_DEPTH ? TRUNCATED : names.types[typeId] ?? cursor.nodeType;
+    const named = names.named[typeId] ?? true;
     const start = cursor.startIndex - baseIndex;
     const end = cursor.endIndex - baseIndex;
     const [row, col] = position(start);
     const [endRow, endCol] = position(end);
-    const children: SyntaxNode[] = [];
-    const node: SyntaxNode = {
-      type, field: names.fields[cursor.currentFieldId] ?? null, named: names.named[typeId] ?? true, start, end, row, col, endRow, endCol, children, unit,
-    };
-    if (type === 'ERROR' || (end === start && cursor.nodeIsMissing)) errors.push(node);
-    if (type !== 'comment' && type !== 'string' && type !== TRUNCATED && cursor.gotoFirstChild()) {
+    // The field and the missing flag are read before the cursor moves to the children.
+    const field = names.fields[cursor.currentFieldId] ?? null;
+    const missing = end === start && cursor.nodeIsMissing;
+    const children = named && !CHILDLESS.has(type) && cursor.gotoFirstChild() ? [] as SyntaxNode[] : null;
+    const node: SyntaxNode = { type, field, named, start, end, row, col, endRow, endCol, children: children ?? NO_CHILDREN, unit };
+    if (type === 'ERROR' || missing) errors.push(node);
+    if (children) {
       do {
         const childId = cursor.nodeTypeId;
-        if ((names.named[childId] ?? true) ? names.types[childId] !== 'comment' : KEPT_TOKENS.has(names.types[childId])) children.push(visit(depth + 1));
+        if ((names.named[childId] ?? true) ? names.types[childId] !== 'comment' : KEPT_TOKENS.has(names.types[childId])) children.push(visit(childId, depth + 1));
       } while (cursor.gotoNextSibling());
       cursor.gotoParent();
     }
     return node;
   };
-  unit.root = visit(0);
+  unit.root = visit(cursor.nodeTypeId, 0);
   return unit;
 }
 
