@@ -35,6 +35,7 @@ function modeResult(view: ModeView): ModeResult {
   };
 }
 
-export function fileReport(path: string, parseErrors: readonly ParseError[], sites: readonly CallSite[], env: Environment): FileReport {
-  return { path, parseErrors, calls: sites.filter((s) => s.path === path).map((s) => callReport(s, env)) };
+/** `reportOf` turns a site into its report (a cache may answer for sites already reported). */
+export function fileReport(path: string, parseErrors: readonly ParseError[], sites: readonly CallSite[], reportOf: (site: CallSite) => CallReport): FileReport {
+  return { path, parseErrors, calls: sites.filter((s) => s.path === path).map(reportOf) };
 }

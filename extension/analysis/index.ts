@@ -11,8 +11,10 @@
  *   per change, whichever file is asked for); `s.settings = …` changes the assumptions;
  *   `s.dispose()` frees the parse trees.
  */
-import { environmentOf, fileReport } from './build-report';
-import type { AnalysisSettings, FileReport } from './report';
+import { callReport, environmentOf, fileReport } from './build-report';
+import type { Environment } from '../../runtime/dispatch/facts';
+import type { CallSite } from './call-sites';
+import type { AnalysisSettings, CallReport, FileReport } from './report';
 import { Workspace } from './workspace';
 
 export interface SourceFile {
@@ -23,8 +25,16 @@ export interface SourceFile {
 /** Incremental analysis of an open set of files (see the module comment). */
 export class AnalysisSession {
   private readonly cache = new Map<string, FileReport>();
+  /**
+   * Reports of call sites under the current settings. The workspace keeps a site object while its
+   * observations are unchanged, so after an edit only the sites it touched are decided again.
+   */
+  private callReports = new WeakMap<CallSite, CallReport>();
+  private environment: Environment;
 
-  private constructor(private readonly workspace: Workspace) {}
+  private constructor(private readonly workspace: Workspace) {
+    this.environment = environmentOf(workspace.settings);
+  }
 
   static async create(settings: AnalysisSettings): Promise<AnalysisSession> {
     return new AnalysisSession(await Workspace.create(settings));
@@ -36,6 +46,8 @@ export class AnalysisSession {
 
   set settings(value: AnalysisSettings) {
     this.workspace.settings = value;
+    this.environment = environmentOf(value);
+    this.callReports = new WeakMap();
     this.cache.clear();
   }
 
@@ -53,8 +65,17 @@ export class AnalysisSession {
   report(path: string): FileReport {
     const cached = this.cache.get(path);
     if (cached) return cached;
-    const report = fileReport(path, this.workspace.parseErrors(path), this.workspace.callSites(), environmentOf(this.workspace.settings));
+    const report = fileReport(path, this.workspace.parseErrors(path), this.workspace.callSites(), (site) => this.callReportOf(site));
     this.cache.set(path, report);
+    return report;
+  }
+
+  private callReportOf(site: CallSite): CallReport {
+    let report = this.callReports.get(site);
+    if (!report) {
+      report = callReport(site, this.environment);
+      this.callReports.set(site, report);
+    }
     return report;
   }
 

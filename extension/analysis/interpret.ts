@@ -192,6 +192,7 @@ export class Interpreter implements Engine {
   private method(classId: string, name: string, seen = 0): FunctionInfo | undefined {
     const entry = this.classById.get(classId);
     if (!entry || seen > 8) return undefined;
+    this.touch(entry.cls.unit); // which method a name finds depends on this class statement
     const own = entry.cls.methods.get(name);
     return own ?? this.baseMethod(classId, name, seen);
   }
@@ -211,11 +212,32 @@ export class Interpreter implements Engine {
     const key = `${classId}(${valueKey(args.positional.map((a) => a.value))}${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))})`;
     const instance: Value = { t: 'instance', cls: classId, key };
     if (this.ctorAttrs.has(key)) return instance;
+    // A construction is kept for the next run like an invocation: the context is part of its key,
+    // since the first construction in a run decides the instance's attributes.
+    const cacheKey = `new ${key}|${valueKey(ctx)}`;
+    const cached = this.previous.get(cacheKey);
+    if (cached && this.stillValid(cached.effects)) {
+      this.replay(cached.effects, true);
+      this.cache.set(cacheKey, cached);
+      return instance;
+    }
+    const effects: Effects = { observations: [], invoked: [], ctors: [], nested: [], units: new Map(), cacheable: true };
+    this.recorders.push(effects);
+    this.build(classId, key, instance, args, ctx);
+    this.recorders.pop();
+    for (const r of this.recorders) r.nested.push(cacheKey);
+    if (effects.cacheable) this.cache.set(cacheKey, { result: instance, effects });
+    return instance;
+  }
+
+  /** Run a class body and its `__init__`, recording the instance's attributes under `key`. */
+  private build(classId: string, key: string, instance: Value, args: CallArgs, ctx: Ctx): void {
     const attrs = new Map<string, Value>();
     this.ctorAttrs.set(key, attrs);
     for (const r of this.recorders) r.ctors.push([key, attrs]);
     const entry = this.classById.get(classId);
-    if (!entry) return instance;
+    if (!entry) return;
+    this.touchModule(entry.module);
     this.touch(entry.cls.unit);
     const frame: Frame = { fn: entry.module.allFunctions[entry.module.allFunctions.length - 1], module: entry.module, self: undefined, returns: [] };
     let states = [this.freshState(ctx)];
@@ -224,10 +246,11 @@ export class Interpreter implements Engine {
     const init = this.method(classId, '__init__');
     const target = init && this.byFunctionId.get(init.id);
     if (target) {
+      this.touchModule(target.module);
+      if (target.fn.node) this.touch(target.fn.node.unit);
       const end = this.runFunction(target.fn, target.module, instance, args, { ...ctx, autocast: known(null, 'constructors run outside autocast') });
       for (const st of end.states) for (const [k, v] of st.selfAttrs) attrs.set(k, attrs.has(k) && end.states.length > 1 ? join(attrs.get(k)!, v) : v);
     }
-    return instance;
   }
 
   private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, callerCtx: Ctx): Value {
@@ -256,8 +279,7 @@ export class Interpreter implements Engine {
     this.active.add(key);
     this.recordInvoked(fn.id, ctx.modeAssumed ? null : ctx.mode.value);
     if (fn.node) this.touch(fn.node.unit);
-    const token = this.globalsTokens.get(module.path);
-    if (token) this.touch(token);
+    this.touchModule(module);
     const { result } = this.runFunction(fn, module, self, args, ctx);
     this.active.delete(key);
     this.recorders.pop();
@@ -280,6 +302,12 @@ export class Interpreter implements Engine {
   private touch(unit: Unit | object): void {
     const row = 'baseRow' in unit ? (unit as Unit).baseRow : 0;
     for (const r of this.recorders) r.units.set(unit, row);
+  }
+
+  /** Record a read of a module's top-level statements. */
+  private touchModule(module: ModuleInfo): void {
+    const token = this.globalsTokens.get(module.path);
+    if (token) this.touch(token);
   }
 
   private stillValid(effects: Effects): boolean {
