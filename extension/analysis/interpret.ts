@@ -38,6 +38,11 @@ interface Effects {
 export interface CachedInvocation {
   readonly result: Value;
   readonly effects: Effects;
+  /**
+   * The definition that ran (a function's node, a class' statement): a file may define a name twice,
+   * and an edit can change which definition the key's id resolves to.
+   */
+  readonly definition: object | null;
 }
 
 /** Invocation results kept between runs, by memo key; valid while every statement read is unchanged and unmoved. */
@@ -215,8 +220,9 @@ export class Interpreter implements Engine {
     // A construction is kept for the next run like an invocation: the context is part of its key,
     // since the first construction in a run decides the instance's attributes.
     const cacheKey = `new ${key}|${valueKey(ctx)}`;
+    const definition = this.classById.get(classId)?.cls.unit ?? null;
     const cached = this.previous.get(cacheKey);
-    if (cached && this.stillValid(cached.effects)) {
+    if (cached && cached.definition === definition && this.stillValid(cached.effects)) {
       this.replay(cached.effects, true);
       this.cache.set(cacheKey, cached);
       return instance;
@@ -226,7 +232,7 @@ export class Interpreter implements Engine {
     this.build(classId, key, instance, args, ctx);
     this.recorders.pop();
     for (const r of this.recorders) r.nested.push(cacheKey);
-    if (effects.cacheable) this.cache.set(cacheKey, { result: instance, effects });
+    if (effects.cacheable) this.cache.set(cacheKey, { result: instance, effects, definition });
     return instance;
   }
 
@@ -264,7 +270,7 @@ export class Interpreter implements Engine {
       return memo;
     }
     const cached = this.previous.get(key);
-    if (cached && this.stillValid(cached.effects)) {
+    if (cached && cached.definition === fn.node && this.stillValid(cached.effects)) {
       this.replay(cached.effects, true);
       this.memo.set(key, cached.result);
       this.cache.set(key, cached);
@@ -285,7 +291,7 @@ export class Interpreter implements Engine {
     this.recorders.pop();
     for (const r of this.recorders) r.nested.push(key);
     this.memo.set(key, result);
-    if (effects.cacheable) this.cache.set(key, { result, effects });
+    if (effects.cacheable) this.cache.set(key, { result, effects, definition: fn.node });
     return result;
   }
 

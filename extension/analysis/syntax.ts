@@ -29,6 +29,8 @@ export interface Unit {
   readonly text: string;
   /** 0-based row of the statement's first line in the file; updated when the unit is reused. */
   baseRow: number;
+  /** Column of the statement's first character: columns on its first row are absolute. */
+  readonly baseCol: number;
   readonly root: SyntaxNode;
   /** ERROR and MISSING nodes inside the unit. */
   readonly errors: readonly SyntaxNode[];
@@ -81,8 +83,8 @@ export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames)
   const baseRow = cursor.startPosition.row;
   const baseCol = cursor.startPosition.column;
   const errors: SyntaxNode[] = [];
-  const unit: { text: string; baseRow: number; errors: SyntaxNode[]; root: SyntaxNode } = {
-    text: unitText, baseRow, errors, root: undefined as unknown as SyntaxNode,
+  const unit: { text: string; baseRow: number; baseCol: number; errors: SyntaxNode[]; root: SyntaxNode } = {
+    text: unitText, baseRow, baseCol, errors, root: undefined as unknown as SyntaxNode,
   };
   const position = (index: number): [number, number] => {
     const row = rowOf(starts, index);

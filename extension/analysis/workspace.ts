@@ -51,8 +51,12 @@ function buildUnits(tree: Tree, text: string, previous: readonly Unit[], names: 
       do {
         if (cursor.nodeType === 'comment') continue;
         const unitText = text.slice(cursor.startIndex, cursor.endIndex);
-        const old = reusable.get(unitText)?.shift();
-        if (old) { old.baseRow = cursor.startPosition.row; units.push(old); } else units.push(buildUnit(cursor, text, names));
+        const start = cursor.startPosition;
+        // A statement that starts mid-line (error recovery) is reused only at the same column.
+        const same = reusable.get(unitText);
+        const index = same ? same.findIndex((u) => u.baseCol === start.column) : -1;
+        const old = index >= 0 ? same!.splice(index, 1)[0] : undefined;
+        if (old) { old.baseRow = start.row; units.push(old); } else units.push(buildUnit(cursor, text, names));
       } while (cursor.gotoNextSibling());
     }
   } finally {

@@ -81,6 +81,21 @@ describe('analysis session', () => {
     }
   });
 
+  it('moves a reused statement that shares its line with another (`a = 1; out = F.sdpa(…)`)', async () => {
+    const text = (first: string) => `import torch.nn.functional as F\n\ndef step(q, k, v):\n    return q\n\n${first}; out = F.scaled_dot_product_attention(q, k, v)\n`;
+    const session = await AnalysisSession.create(SETTINGS);
+    try {
+      session.update('model.py', text('x = 1'));
+      session.report('model.py');
+      session.update('model.py', text('longer_name = 1'));
+      const [fresh] = await analyzeFiles([{ path: 'model.py', text: text('longer_name = 1') }], SETTINGS);
+      assert.deepEqual(session.report('model.py'), fresh);
+      assert.deepEqual(fresh.calls.map((c) => `${c.span.line}:${c.span.column}`), ['6:24']);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('lists parse errors and still reports the calls that parse', async () => {
     const [report] = await analyzeFiles([{ path: 'broken.py', text: readFixture('broken.py') }], SETTINGS);
     assert.deepEqual(report.parseErrors.map((e) => `${e.span.line}:${e.span.column} ${e.message}`), [
