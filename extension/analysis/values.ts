@@ -78,7 +78,8 @@ export function joinFact<T>(a: Fact<T>, b: Fact<T>): Fact<T> {
 }
 
 const SKIPPED = new Set(['node', 'qNode', 'kNode', 'unit']);
-const KEYS = new WeakMap<object, string>();
+/** Where an object's key is kept: a non-enumerable field, so spreads and `Object.keys` never see it. */
+const KEY = Symbol('valueKey');
 
 /**
  * A stable text key for a value (syntax nodes left out), for memoising and comparing. Values are
@@ -86,13 +87,22 @@ const KEYS = new WeakMap<object, string>();
  */
 export function valueKey(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
-  const cached = KEYS.get(v);
+  const cached = (v as { [KEY]?: string })[KEY];
   if (cached !== undefined) return cached;
-  const key = Array.isArray(v)
-    ? `[${v.map(valueKey).join(',')}]`
-    : `{${Object.entries(v).filter(([k, x]) => !SKIPPED.has(k) && x !== undefined).map(([k, x]) => `${k}:${valueKey(x)}`).join(',')}}`;
-  KEYS.set(v, key);
+  const key = Array.isArray(v) ? `[${v.map(valueKey).join(',')}]` : objectKey(v);
+  if (Object.isExtensible(v)) Object.defineProperty(v, KEY, { value: key });
   return key;
+}
+
+/** `{k:key,…}` over an object's own fields in order; a plain loop, as this runs for every memo key. */
+function objectKey(v: object): string {
+  let key = '{';
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x === undefined || SKIPPED.has(k)) continue;
+    key += `${key.length > 1 ? ',' : ''}${k}:${valueKey(x)}`;
+  }
+  return `${key}}`;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
