@@ -26,7 +26,8 @@ const MAX_DEPTH = 24;
 interface Effects {
   readonly observations: Observation[];
   readonly invoked: [string, Mode | null][];
-  readonly ctors: [string, Map<string, Value>][];
+  /** Instances built: key, attributes, and the statements their construction read. */
+  readonly ctors: [string, Map<string, Value>, ReadonlyMap<object, number>][];
   /** Memo keys of the invocations made inside it (reused with it). */
   readonly nested: string[];
   /** The statements it read (units, or a module's globals token), with the row each started at (a moved statement changes its messages). */
@@ -55,6 +56,8 @@ export class Interpreter implements Engine {
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
   private readonly memo = new Map<string, Value>();
   private readonly ctorAttrs = new Map<string, Map<string, Value>>();
+  /** Per instance key, the statements its construction read: reading an attribute reads them too. */
+  private readonly ctorUnits = new Map<string, ReadonlyMap<object, number>>();
   private readonly globals = new Map<string, Map<string, Value>>();
   private readonly active = new Set<string>();
   private readonly invoked = new Set<string>();
@@ -150,6 +153,8 @@ export class Interpreter implements Engine {
     if (obj.t === 'instance') {
       const cls = this.classById.get(obj.cls);
       if (cls) this.touch(cls.cls.unit);
+      const read = this.ctorUnits.get(obj.key);
+      if (read) for (const r of this.recorders) for (const [unit, row] of read) r.units.set(unit, row);
       const attr = this.ctorAttrs.get(obj.key)?.get(name);
       if (attr) return obj.cast && attr.t === 'tensor' && attr.param ? { ...attr, dtype: known(obj.cast, `module cast to ${obj.cast}`) } : attr;
       const method = this.method(obj.cls, name);
@@ -229,7 +234,7 @@ export class Interpreter implements Engine {
     }
     const effects: Effects = { observations: [], invoked: [], ctors: [], nested: [], units: new Map(), cacheable: true };
     this.recorders.push(effects);
-    this.build(classId, key, instance, args, ctx);
+    this.build(classId, key, instance, args, ctx, effects.units);
     this.recorders.pop();
     for (const r of this.recorders) r.nested.push(cacheKey);
     if (effects.cacheable) this.cache.set(cacheKey, { result: instance, effects, definition });
@@ -237,10 +242,11 @@ export class Interpreter implements Engine {
   }
 
   /** Run a class body and its `__init__`, recording the instance's attributes under `key`. */
-  private build(classId: string, key: string, instance: Value, args: CallArgs, ctx: Ctx): void {
+  private build(classId: string, key: string, instance: Value, args: CallArgs, ctx: Ctx, read: ReadonlyMap<object, number>): void {
     const attrs = new Map<string, Value>();
     this.ctorAttrs.set(key, attrs);
-    for (const r of this.recorders) r.ctors.push([key, attrs]);
+    this.ctorUnits.set(key, read);
+    for (const r of this.recorders) r.ctors.push([key, attrs, read]);
     const entry = this.classById.get(classId);
     if (!entry) return;
     this.touchModule(entry.module);
@@ -330,7 +336,9 @@ export class Interpreter implements Engine {
       }
       this.observations.push(...effects.observations);
       for (const [id, mode] of effects.invoked) this.recordInvoked(id, mode);
-      for (const [key, attrs] of effects.ctors) if (!this.ctorAttrs.has(key)) this.ctorAttrs.set(key, attrs);
+      for (const [key, attrs, read] of effects.ctors) {
+        if (!this.ctorAttrs.has(key)) { this.ctorAttrs.set(key, attrs); this.ctorUnits.set(key, read); }
+      }
     }
     for (const r of this.recorders) {
       r.observations.push(...effects.observations);

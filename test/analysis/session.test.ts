@@ -96,6 +96,26 @@ describe('analysis session', () => {
     }
   });
 
+  it('re-builds an instance when the base class\' __init__ it inherits changes', async () => {
+    const text = (dropout: string) => [
+      'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '',
+      'class Base(nn.Module):', `    def __init__(self, dropout=${dropout}):`, '        super().__init__()', '        self.dropout = dropout', '',
+      'class Attn(Base):', '    def forward(self, q, k, v):', '        return F.scaled_dot_product_attention(q, k, v, dropout_p=self.dropout)', '',
+      '@torch.no_grad()', 'def sample(q, k, v):', '    model = Attn()', '    return model(q, k, v)', '',
+    ].join('\n');
+    const session = await AnalysisSession.create(SETTINGS);
+    try {
+      session.update('model.py', text('0.1'));
+      assert.deepEqual(codes(session.report('model.py')), ['12 dropout-in-eval infer']);
+      session.update('model.py', text('0.0'));
+      const [fresh] = await analyzeFiles([{ path: 'model.py', text: text('0.0') }], SETTINGS);
+      assert.deepEqual(session.report('model.py'), fresh);
+      assert.deepEqual(codes(fresh), []);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('lists parse errors and still reports the calls that parse', async () => {
     const [report] = await analyzeFiles([{ path: 'broken.py', text: readFixture('broken.py') }], SETTINGS);
     assert.deepEqual(report.parseErrors.map((e) => `${e.span.line}:${e.span.column} ${e.message}`), [
