@@ -8,6 +8,7 @@ import { Runtime } from './runtime';
 
 export type { RuntimeEnv } from './env';
 export { Runtime, type AdapterStatus, type ParityReport } from './runtime';
+export type { AttendMask, AttendOptions, AttendResult, AttendTensor } from './attend';
 export type { KernelSession, KernelFeeds, KernelRun } from './kernel-session';
 export { TOLERANCE, type ParityCheck } from './parity';
 

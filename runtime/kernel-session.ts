@@ -6,6 +6,7 @@
 import { KERNELS } from '../kernels';
 import { fromHalfBits, toHalfBits } from '../kernels/half';
 import type { KernelConfig, KernelDtype, KernelId } from '../kernels/kernel';
+import { memoryRefusal } from './memory';
 import type { Provider, ProviderInfo, OrtSession } from './providers/provider';
 
 /** Float data as the kernel dtype holds it: Float32Array, or float16 bit patterns. */
@@ -54,6 +55,8 @@ export function refusal(kernel: KernelId, config: KernelConfig, info: ProviderIn
   ].filter((p): p is string => typeof p === 'string');
   const own = spec.refuse(config);
   if (own) problems.push(own);
+  const memory = problems.length ? null : memoryRefusal(kernel, config, info);
+  if (memory) return memory;
   return problems.length ? `${kernel} on ${info.name}: ${problems.join('; ')}` : null;
 }
 

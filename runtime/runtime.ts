@@ -4,6 +4,7 @@
  * `provider`, `createSession`, `parity`, `capabilities` and `adapter`; callers use `attend`.
  */
 import type { KernelConfig, KernelId } from '../kernels/kernel';
+import { attend, type AttendOptions, type AttendResult, type AttendTensor } from './attend';
 import type { KernelCapability, ProviderName } from './dispatch/capabilities';
 import type { RuntimeEnv } from './env';
 import { createKernelSession, type KernelSession } from './kernel-session';
@@ -25,8 +26,12 @@ export interface AdapterStatus {
   readonly reason?: string;
 }
 
+/** Sessions kept per runtime; the oldest is released beyond this. */
+const SESSION_CACHE_SIZE = 16;
+
 export class Runtime {
   private readonly parityReports = new Map<ProviderName, Promise<ParityReport>>();
+  private readonly sessions = new Map<string, Promise<KernelSession>>();
 
   constructor(readonly env: RuntimeEnv, readonly registry: ProviderRegistry, private readonly webgpuState: () => WebGpuState | null) {}
 
@@ -39,6 +44,32 @@ export class Runtime {
   async createSession(kernel: KernelId, config: KernelConfig, provider: ProviderName): Promise<KernelSession> {
     const { provider: p, info } = await this.provider(provider);
     return createKernelSession(p, info, kernel, config);
+  }
+
+  /** Attention on real tensors: see attend.ts. */
+  attend(q: AttendTensor, k: AttendTensor, v: AttendTensor, options: AttendOptions = {}): Promise<AttendResult> {
+    return attend(this, q, k, v, options);
+  }
+
+  /** A session cached by (kernel, shapes, dtype, mask, provider); owned by the runtime. */
+  cachedSession(kernel: KernelId, config: KernelConfig, provider: ProviderName): Promise<KernelSession> {
+    const key = JSON.stringify([kernel, provider, config]);
+    let session = this.sessions.get(key);
+    if (session) {
+      this.sessions.delete(key); // re-insert: most recently used last
+    } else {
+      session = this.createSession(kernel, config, provider);
+      session.catch(() => this.sessions.delete(key));
+      if (this.sessions.size >= SESSION_CACHE_SIZE) void this.evict(this.sessions.keys().next().value!);
+    }
+    this.sessions.set(key, session);
+    return session;
+  }
+
+  private evict(key: string): Promise<void> {
+    const session = this.sessions.get(key);
+    this.sessions.delete(key);
+    return session ? session.then((s) => s.dispose(), () => undefined) : Promise.resolve();
   }
 
   /** Parity of every kernel and dtype on `provider`, run once per runtime on fresh random inputs. */
@@ -69,6 +100,7 @@ export class Runtime {
   /** Releases sessions' providers (the WebGPU device). Call before exit: see docs/runtime.md. */
   async dispose(): Promise<void> {
     this.parityReports.clear();
+    await Promise.all([...this.sessions.keys()].map((key) => this.evict(key)));
     await this.registry.dispose();
   }
 }

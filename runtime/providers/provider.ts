@@ -18,6 +18,8 @@ export interface ProviderInfo {
   readonly adapter?: AdapterReport;
   /** Largest single buffer the provider can hold, in bytes. */
   readonly maxBufferBytes: number;
+  /** Memory for everything together, in bytes (Infinity where the provider does not say). */
+  readonly maxTotalBytes: number;
   /** Dtypes it cannot run, with the reason. */
   readonly refusedDtypes: Readonly<Partial<Record<KernelDtype, string>>>;
 }

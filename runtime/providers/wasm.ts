@@ -2,8 +2,9 @@
 import type { RuntimeEnv } from '../env';
 import type { OrtModule, Provider, ProviderInfo } from './provider';
 
-/** wasm32 memory: 4 GiB for everything, so no single buffer can be larger. */
+/** wasm32 memory is 4 GiB for everything; one ArrayBuffer view into it is at most 2 GiB. */
 const WASM_MEMORY = 2 ** 32;
+const WASM_BUFFER = 2 ** 31;
 
 export function wasmProvider(env: RuntimeEnv): Provider {
   let ort: OrtModule | null = null;
@@ -14,7 +15,7 @@ export function wasmProvider(env: RuntimeEnv): Provider {
       ort.env.wasm.numThreads = env.wasm.numThreads;
       ort.env.logLevel = env.logLevel;
       const threads = ort.env.wasm.numThreads ?? 1;
-      return { name: 'wasm', description: `WASM, ${threads} thread${threads === 1 ? '' : 's'}`, maxBufferBytes: WASM_MEMORY, refusedDtypes: {} };
+      return { name: 'wasm', description: `WASM, ${threads} thread${threads === 1 ? '' : 's'}`, maxBufferBytes: WASM_BUFFER, maxTotalBytes: WASM_MEMORY, refusedDtypes: {} };
     },
     ort() {
       if (!ort) throw new Error('wasm provider used before init');

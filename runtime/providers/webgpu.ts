@@ -47,6 +47,7 @@ export function webgpuProvider(env: RuntimeEnv): Provider & { state(): WebGpuSta
         description: `WebGPU: ${name}${report.description ? ` (${report.description})` : ''}`,
         adapter: report,
         maxBufferBytes: Math.min(report.maxStorageBufferBindingSize, report.maxBufferSize),
+        maxTotalBytes: Infinity,
         refusedDtypes: report.shaderF16 ? {} : { float16: `float16 on WebGPU needs the 'shader-f16' feature, which this adapter (${name}) lacks` },
       };
     },

@@ -10,7 +10,7 @@ function fake(name: ProviderName, failure: string | null) {
     async init(): Promise<ProviderInfo> {
       calls.init++;
       if (failure) throw new Error(failure);
-      return { name, description: `fake ${name}`, maxBufferBytes: 1024, refusedDtypes: {} };
+      return { name, description: `fake ${name}`, maxBufferBytes: 1024, maxTotalBytes: 4096, refusedDtypes: {} };
     },
     ort: () => { throw new Error('not used'); },
     createSession: () => { throw new Error('not used'); },
