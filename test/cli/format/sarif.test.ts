@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { RULES } from '../../../extension/analysis/rules/index';
 import { formatSarif, toSarifLog } from '../../../extension/cli/format/sarif';
 import { SAMPLE_REPORTS } from './sample-reports';
 import { sarifStructureErrors } from './sarif-structure';
@@ -27,9 +28,16 @@ describe('sarif format', () => {
     ]);
   });
 
-  it('lists every diagnostic code as a rule with its docs page', () => {
+  it('lists every diagnostic code as a rule with its description, level and docs page', () => {
     const rules = run.tool.driver.rules!;
-    assert.equal(rules.length, 13);
+    assert.equal(new Set(rules.map((r) => r.id)).size, 13);
+    const layout = RULES.find((r) => r.meta.code === 'layout')!.meta;
+    assert.deepEqual(rules.find((r) => r.id === 'layout'), {
+      id: 'layout',
+      shortDescription: { text: layout.description },
+      helpUri: 'https://example.org/attnlens/docs/rules/layout.md',
+      defaultConfiguration: { level: 'error' },
+    });
     assert.deepEqual(rules.find((r) => r.id === 'dtype-mismatch')?.helpUri, 'https://example.org/attnlens/docs/rules/dtype-mismatch.md');
     assert.deepEqual(run.tool.driver.name, 'attnlens');
     assert.deepEqual(run.tool.driver.semanticVersion, '0.1.0');
