@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { RULES } from '../../../extension/analysis/rules/index';
 import { formatSarif, toSarifLog } from '../../../extension/cli/format/sarif';
 import { SAMPLE_REPORTS } from './sample-reports';
@@ -41,6 +43,14 @@ describe('sarif format', () => {
     assert.deepEqual(rules.find((r) => r.id === 'dtype-mismatch')?.helpUri, 'https://example.org/attnlens/docs/rules/dtype-mismatch.md');
     assert.deepEqual(run.tool.driver.name, 'attnlens');
     assert.deepEqual(run.tool.driver.semanticVersion, '0.1.0');
+  });
+
+  it('every rule has the docs page its helpUri names, titled with its code', () => {
+    for (const rule of run.tool.driver.rules!) {
+      const page = path.resolve(__dirname, '../../../../docs/rules', `${rule.id}.md`);
+      assert.ok(existsSync(page), `missing ${page}`);
+      assert.match(readFileSync(page, 'utf8'), new RegExp(`^# ${rule.id} \\(`));
+    }
   });
 
   it('gives one result per finding, then per parse error, with levels, locations and modes', () => {
