@@ -1,0 +1,102 @@
+/**
+ * `attnlens bench`: flags → a case grid → the runtime's benchmark harness → a table or the JSON
+ * report (docs/benchmarks.md documents both). Exit 0 once the benchmark ran (a refused or broken
+ * kernel is a row, not a failure of the command), 2 on bad flags.
+ */
+import { KERNEL_IDS } from '../../kernels';
+import type { KernelDtype } from '../../kernels/kernel';
+import { BIAS_KINDS, SHAPE_DIMS, type BenchShape, type Sweep } from '../../runtime/bench/cases';
+import { runBench, type BenchReport, type BenchRequest, type BenchRow } from '../../runtime/bench/harness';
+import { DEFAULT_POLICY, QUICK_POLICY } from '../../runtime/bench/sampler';
+import { withRuntime } from './cli-runtime';
+import { listOf, oneOf, parseFlags, positiveInt, UsageError } from './flags';
+import { ms, renderTable } from './table';
+
+const PROVIDERS = ['auto', 'webgpu', 'wasm'] as const;
+const DTYPES: readonly KernelDtype[] = ['float32', 'float16'];
+
+export const BENCH_FLAGS = {
+  provider: { type: 'string', default: 'auto' },
+  kernels: { type: 'string', default: 'math,fused' },
+  dtype: { type: 'string', default: 'float32' },
+  batch: { type: 'string', default: '1' },
+  heads: { type: 'string', default: '8' },
+  seq: { type: 'string', default: '256' },
+  'kv-seq': { type: 'string' },
+  'head-dim': { type: 'string', default: '64' },
+  bias: { type: 'string', default: 'none' },
+  sweep: { type: 'string' },
+  threads: { type: 'string' },
+  quick: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+} as const;
+
+/** `seq=128,256` → the dimension and its values. */
+export function parseSweep(value: string): Sweep {
+  const [dim, list, extra] = value.split('=');
+  if (list === undefined || extra !== undefined) throw new UsageError(`--sweep must look like dim=v1,v2,... (e.g. seq=128,256), got '${value}'`);
+  const flagDim = oneOf('sweep', dim.replace('_', '-'), SHAPE_DIMS.map((d) => d.replace('_', '-')));
+  return { dim: flagDim.replace('-', '_') as keyof BenchShape, values: list.split(',').map((v) => positiveInt('sweep', v.trim())) };
+}
+
+export interface BenchOptions {
+  readonly request: Omit<BenchRequest, 'onRow'>;
+  readonly threads?: number;
+  readonly json: boolean;
+}
+
+export function parseBenchArgs(args: string[]): BenchOptions {
+  const f = parseFlags(args, BENCH_FLAGS);
+  const seq = positiveInt('seq', f.seq);
+  const threads = f.threads === undefined ? undefined : positiveInt('threads', f.threads);
+  const provider = oneOf('provider', f.provider, PROVIDERS);
+  if (threads !== undefined && provider === 'webgpu') throw new UsageError('--threads sets WASM threads; it does not apply to --provider webgpu');
+  return {
+    request: {
+      provider,
+      kernels: listOf('kernels', f.kernels, KERNEL_IDS),
+      dtype: oneOf('dtype', f.dtype, DTYPES),
+      shape: {
+        batch: positiveInt('batch', f.batch), heads: positiveInt('heads', f.heads), seq,
+        kv_seq: f['kv-seq'] === undefined ? seq : positiveInt('kv-seq', f['kv-seq']), head_dim: positiveInt('head-dim', f['head-dim']),
+      },
+      bias: oneOf('bias', f.bias, BIAS_KINDS),
+      ...(f.sweep === undefined ? {} : { sweep: parseSweep(f.sweep) }),
+      policy: f.quick ? QUICK_POLICY : DEFAULT_POLICY,
+    },
+    ...(threads === undefined ? {} : { threads }),
+    json: f.json,
+  };
+}
+
+function shapeText(s: BenchShape): string {
+  return `B${s.batch} H${s.heads} L${s.seq}${s.kv_seq === s.seq ? '' : `/${s.kv_seq}`} D${s.head_dim}`;
+}
+
+/** The report as a table, failed rows last with their reasons in full. */
+export function benchTable(report: BenchReport): string {
+  const rows = report.results.map((r) => [
+    r.kernel, r.dtype, shapeText(r.shape), r.bias,
+    r.median_ms === null ? '-' : ms(r.median_ms), r.p10_ms === null ? '-' : ms(r.p10_ms), r.p90_ms === null ? '-' : ms(r.p90_ms),
+    r.rel_error === null ? '-' : r.rel_error.toExponential(1), r.overhead === undefined ? '' : r.overhead.toFixed(3),
+    r.ok ? 'ok' : 'FAILED (below)',
+  ]);
+  const failures = report.results.filter((r) => !r.ok).map((r) => `  ${r.kernel} ${shapeText(r.shape)} ${r.bias}: ${r.reason}\n`);
+  return `provider: ${report.provider} (${report.adapter.description})\n\n`
+    + renderTable(['kernel', 'dtype', 'shape', 'bias', 'median ms', 'p10', 'p90', 'rel err', 'overhead', 'status'], rows)
+    + (failures.length ? `\nnot measured:\n${failures.join('')}` : '')
+    + '\noverhead = attend() time / bare session.run time of the same graph and inputs (goal ≤ 1.03)\n';
+}
+
+function progress(row: BenchRow): void {
+  const what = `${row.kernel} ${shapeText(row.shape)} ${row.bias} ${row.dtype}`;
+  process.stderr.write(row.ok ? `  measured ${what}: ${ms(row.median_ms!)} ms\n` : `  ${what}: not measured\n`);
+}
+
+export async function bench(args: string[]): Promise<number> {
+  const options = parseBenchArgs(args);
+  const report = await withRuntime(options.threads, (runtime) =>
+    runBench(runtime, { ...options.request, ...(options.json ? {} : { onRow: progress }) }));
+  process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : benchTable(report));
+  return 0;
+}
