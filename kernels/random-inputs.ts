@@ -25,7 +25,7 @@ function uniform(n: number, rand: () => number, dtype: KernelDtype): Float64Arra
 
 /**
  * q, k, v uniform in [−1, 1); a float bias uniform in [−1, 1); a boolean mask true with
- * probability 0.8 and always true on the causal diagonal, so every row sees at least one key.
+ * probability 0.8 and always true on the causal diagonal (key 0 for rows above it), so every row sees a key.
  */
 export function randomInputs(c: KernelConfig, seed: number): AttentionInputs {
   const s = c.shape;
@@ -38,7 +38,7 @@ export function randomInputs(c: KernelConfig, seed: number): AttentionInputs {
   if (c.mask.kind === 'float') return { q, k, v, mask: uniform(planes * s.seqQ * s.seqKv, rand, c.dtype) };
   const mask = new Float64Array(planes * s.seqQ * s.seqKv);
   for (let p = 0; p < planes; p++) for (let i = 0; i < s.seqQ; i++) for (let j = 0; j < s.seqKv; j++) {
-    mask[(p * s.seqQ + i) * s.seqKv + j] = j === i + s.seqKv - s.seqQ || rand() < 0.8 ? 1 : 0;
+    mask[(p * s.seqQ + i) * s.seqKv + j] = j === Math.max(0, i + s.seqKv - s.seqQ) || rand() < 0.8 ? 1 : 0;
   }
   return { q, k, v, mask };
 }

@@ -11,6 +11,7 @@ export { Runtime, type AdapterStatus, type ParityReport } from './runtime';
 export type { AttendMask, AttendOptions, AttendResult, AttendTensor } from './attend';
 export type { KernelSession, KernelFeeds, KernelRun } from './kernel-session';
 export { TOLERANCE, type ParityCheck } from './parity';
+export { RuntimeProxy, type ProxyOptions } from './worker/proxy';
 
 /** Path of SwiftShader's Vulkan driver in Debian's chromium package (a CPU WebGPU adapter). */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';

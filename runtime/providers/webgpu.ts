@@ -15,6 +15,13 @@ export interface WebGpuState {
   readonly origin: string;
 }
 
+/**
+ * onnxruntime-web 1.30 binds its WebGPU provider to the first device it is given in a process;
+ * sessions on a second device fail with "Invalid argument" (measured). So one device per process.
+ */
+let deviceCreated = false;
+const ONE_DEVICE = 'onnxruntime-web binds its WebGPU provider to the first device of a process, and this process already created one (a second runtime, or WebGPU after dispose()); use one runtime per process';
+
 export function webgpuProvider(env: RuntimeEnv): Provider & { state(): WebGpuState | null } {
   let ort: OrtModule | null = null;
   let device: GPUDevice | null = null;
@@ -22,11 +29,13 @@ export function webgpuProvider(env: RuntimeEnv): Provider & { state(): WebGpuSta
   return {
     name: 'webgpu',
     async init(): Promise<ProviderInfo> {
+      if (deviceCreated) throw new Error(ONE_DEVICE);
       const source = await gpuSource(env.webgpu.vulkanIcd);
       const adapter = await source.gpu.requestAdapter();
       if (!adapter) throw new Error(`no WebGPU adapter: ${source.origin === 'navigator.gpu' ? 'navigator.gpu.requestAdapter() returned null' : noAdapterHint()}`);
       const report = adapterReport(adapter);
       const plan = subgroupPlan(report, env.webgpu.subgroups);
+      deviceCreated = true;
       device = await adapter.requestDevice({
         requiredFeatures: deviceFeatures(report, plan),
         requiredLimits: {
