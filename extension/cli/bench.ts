@@ -31,6 +31,19 @@ export const BENCH_FLAGS = {
   json: { type: 'boolean', default: false },
 } as const;
 
+export const BENCH_USAGE = `usage: attnlens bench [options]
+
+  --provider auto|webgpu|wasm   where to run (default auto: WebGPU, else WASM)
+  --kernels math,fused,...      kernels to time: ${KERNEL_IDS.join(', ')} (default math,fused)
+  --dtype float32|float16       (default float32)
+  --batch N --heads N --seq N --kv-seq N --head-dim N   shape (default B1 H8 L256 D64; kv-seq = seq)
+  --bias none|float|bool|causal (default none)
+  --sweep dim=v1,v2,...         e.g. seq=128,256,512,1024
+  --threads N                   WASM threads (default min(2, cores))
+  --quick                       fewer, shorter runs
+  --json                        the JSON report (docs/benchmarks.md)
+`;
+
 /** `seq=128,256` → the dimension and its values. */
 export function parseSweep(value: string): Sweep {
   const [dim, list, extra] = value.split('=');
@@ -69,6 +82,8 @@ export function parseBenchArgs(args: string[]): BenchOptions {
   };
 }
 
+const OVERHEAD_NOTE = 'attend() time / bare session.run time of the same graph and inputs, median of interleaved pairs (goal ≤ 1.03)';
+
 function shapeText(s: BenchShape): string {
   return `B${s.batch} H${s.heads} L${s.seq}${s.kv_seq === s.seq ? '' : `/${s.kv_seq}`} D${s.head_dim}`;
 }
@@ -82,10 +97,10 @@ export function benchTable(report: BenchReport): string {
     r.ok ? 'ok' : 'FAILED (below)',
   ]);
   const failures = report.results.filter((r) => !r.ok).map((r) => `  ${r.kernel} ${shapeText(r.shape)} ${r.bias}: ${r.reason}\n`);
-  return `provider: ${report.provider} (${report.adapter.description})\n\n`
+  return `provider: ${report.adapter.name}\n\n`
     + renderTable(['kernel', 'dtype', 'shape', 'bias', 'median ms', 'p10', 'p90', 'rel err', 'overhead', 'status'], rows)
     + (failures.length ? `\nnot measured:\n${failures.join('')}` : '')
-    + '\noverhead = attend() time / bare session.run time of the same graph and inputs (goal ≤ 1.03)\n';
+    + (report.results.some((r) => r.overhead !== undefined) ? `\noverhead = ${OVERHEAD_NOTE}\n` : '');
 }
 
 function progress(row: BenchRow): void {
@@ -94,6 +109,10 @@ function progress(row: BenchRow): void {
 }
 
 export async function bench(args: string[]): Promise<number> {
+  if (args.includes('--help')) {
+    process.stdout.write(BENCH_USAGE);
+    return 0;
+  }
   const options = parseBenchArgs(args);
   const report = await withRuntime(options.threads, (runtime) =>
     runBench(runtime, { ...options.request, ...(options.json ? {} : { onRow: progress }) }));

@@ -4,11 +4,12 @@
  * policy itself would run, the runtime's overhead. A case that is refused, fails to run or fails
  * parity is a row with ok:false and the reason, never a latency.
  */
+import type { KernelConfig } from '../../kernels/kernel';
 import { randomInputs } from '../../kernels/random-inputs';
 import { referenceAttention, relativeL2 } from '../../kernels/reference';
 import type { AdapterReport } from '../providers/adapter';
 import type { ProviderName } from '../dispatch/capabilities';
-import { fromDtype, refusal, type KernelSession } from '../kernel-session';
+import { createKernelSession, fromDtype, type KernelFeeds, type KernelSession } from '../kernel-session';
 import { kernelFeeds, TOLERANCE } from '../parity';
 import type { ResolvedProvider } from '../providers/registry';
 import type { Runtime } from '../runtime';
@@ -37,8 +38,8 @@ export interface BenchRow {
 
 export interface BenchReport {
   readonly provider: ProviderName;
-  /** The provider's description, and on WebGPU the adapter report. */
-  readonly adapter: { readonly description: string } & Partial<AdapterReport>;
+  /** `name`: the provider's description ("WASM, 2 threads", "WebGPU: google swiftshader (…)"); on WebGPU also the adapter report. */
+  readonly adapter: { readonly name: string } & Partial<AdapterReport>;
   readonly results: readonly BenchRow[];
 }
 
@@ -49,16 +50,18 @@ export interface BenchRequest extends CaseGrid {
   readonly onRow?: (row: BenchRow) => void;
 }
 
-async function benchCase(runtime: Runtime, provider: ResolvedProvider, c: BenchCase, policy: SamplingPolicy, seed: number): Promise<BenchRow> {
+/** Measures the runtime's overhead for a kernel on a config and feeds; null when not comparable. */
+export type OverheadProbe = (kernel: BenchCase['kernel'], config: KernelConfig, feeds: KernelFeeds) => Promise<number | null>;
+
+async function benchCase(provider: ResolvedProvider, c: BenchCase, policy: SamplingPolicy, seed: number, overhead?: OverheadProbe): Promise<BenchRow> {
   const base = { kernel: c.kernel, provider: provider.info.name, dtype: c.dtype, shape: c.shape, bias: c.bias };
   const failed = (reason: string, relError: number | null = null): BenchRow =>
     ({ ...base, median_ms: null, p10_ms: null, p90_ms: null, rel_error: relError, ok: false, reason });
   const config = kernelConfig(c);
-  const refused = refusal(c.kernel, config, provider.info);
-  if (refused) return failed(refused);
   let session: KernelSession | null = null;
   try {
-    session = await runtime.createSession(c.kernel, config, provider.info.name);
+    // Refuses what the kernel or provider does not take, with the reason.
+    session = await createKernelSession(provider.provider, provider.info, c.kernel, config);
     const inputs = randomInputs(config, seed);
     const feeds = kernelFeeds(config, inputs);
     const relError = relativeL2(fromDtype((await session.run(feeds)).output), referenceAttention(config, inputs));
@@ -66,10 +69,10 @@ async function benchCase(runtime: Runtime, provider: ResolvedProvider, c: BenchC
       return failed(`parity failed: relative L2 error ${relError.toPrecision(2)} > ${TOLERANCE[c.dtype]} against the float64 reference`, relError);
     }
     const latency = spread(await sample(async () => (await session!.run(feeds)).ms, policy));
-    const overhead = await measureOverhead(runtime, provider, c.kernel, config, feeds, policy);
+    const ratio = overhead ? await overhead(c.kernel, config, feeds) : null;
     return {
       ...base, median_ms: latency.median, p10_ms: latency.p10, p90_ms: latency.p90, rel_error: relError, ok: true,
-      ...(overhead === null ? {} : { overhead }),
+      ...(ratio === null ? {} : { overhead: ratio }),
     };
   } catch (e) {
     return failed((e as Error).message);
@@ -78,14 +81,30 @@ async function benchCase(runtime: Runtime, provider: ResolvedProvider, c: BenchC
   }
 }
 
+/**
+ * Benchmarks `cases` on a resolved provider, one after another; `overhead` (optional) adds the
+ * runtime's overhead ratio to the rows it can compare. Fresh random inputs per call.
+ */
+export async function benchCases(provider: ResolvedProvider, cases: readonly BenchCase[], policy: SamplingPolicy, overhead?: OverheadProbe, onRow?: (row: BenchRow) => void): Promise<BenchRow[]> {
+  const seed = (Date.now() ^ (Math.random() * 2 ** 31)) >>> 0;
+  const rows: BenchRow[] = [];
+  for (const c of cases) {
+    const row = await benchCase(provider, c, policy, seed + rows.length, overhead);
+    onRow?.(row);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** `name`: the provider's description; on WebGPU also the adapter report. */
+export function adapterOf(provider: ResolvedProvider): BenchReport['adapter'] {
+  return { name: provider.info.description, ...provider.info.adapter };
+}
+
+/** The benchmark of a case grid on the runtime's provider, with the runtime's overhead. */
 export async function runBench(runtime: Runtime, request: BenchRequest): Promise<BenchReport> {
   const provider = await runtime.provider(request.provider);
-  const seed = (Date.now() ^ (Math.random() * 2 ** 31)) >>> 0;
-  const results: BenchRow[] = [];
-  for (const c of expandCases(request)) {
-    const row = await benchCase(runtime, provider, c, request.policy, seed + results.length);
-    request.onRow?.(row);
-    results.push(row);
-  }
-  return { provider: provider.info.name, adapter: { description: provider.info.description, ...provider.info.adapter }, results };
+  const overhead: OverheadProbe = (kernel, config, feeds) => measureOverhead(runtime, provider, kernel, config, feeds, request.policy);
+  const results = await benchCases(provider, expandCases(request), request.policy, overhead, request.onRow);
+  return { provider: provider.info.name, adapter: adapterOf(provider), results };
 }
