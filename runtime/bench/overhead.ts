@@ -1,8 +1,8 @@
 /**
  * The runtime's own overhead: `attend()` (validation, the policy's decision, the cached session,
  * tensor wrapping, output read-back) against a bare `session.run` of the same graph on the same
- * inputs. The two are timed in alternation and the ratio is taken per pair, so drift in the
- * machine's speed (±30 % here) hits both sides of each ratio alike.
+ * inputs. The two are timed in alternating pairs and the ratio is taken per pair, so drift in
+ * the machine's speed (±30 % here) hits both sides of each ratio alike.
  */
 import { KERNELS } from '../../kernels';
 import type { KernelConfig, KernelId } from '../../kernels/kernel';
@@ -40,15 +40,28 @@ export async function measureOverhead(runtime: Runtime, provider: ResolvedProvid
   const bare = await provider.provider.createSession(KERNELS[kernel].build(config));
   try {
     const inputs = ortInputs(provider.provider.ort(), config, feeds);
-    const ratios = await sample(async () => {
-      const t0 = performance.now();
+    const timeBare = async () => {
+      const start = performance.now();
       const result = await bare.run(inputs);
       await result.out.getData();
-      const t1 = performance.now();
+      const ms = performance.now() - start;
       result.out.dispose();
-      const t2 = performance.now();
+      return ms;
+    };
+    const timeAttend = async () => {
+      const start = performance.now();
       await runtime.attend(q, k, v, options);
-      return (performance.now() - t2) / (t1 - t0);
+      return performance.now() - start;
+    };
+    // Which side runs first alternates, so the second run's warmer caches favour neither.
+    let pair = 0;
+    const ratios = await sample(async () => {
+      if (pair++ % 2 === 0) {
+        const bareMs = await timeBare();
+        return (await timeAttend()) / bareMs;
+      }
+      const attendMs = await timeAttend();
+      return attendMs / (await timeBare());
     }, policy);
     return median(ratios);
   } finally {
