@@ -88,8 +88,8 @@ function shapeText(s: BenchShape): string {
   return `B${s.batch} H${s.heads} L${s.seq}${s.kv_seq === s.seq ? '' : `/${s.kv_seq}`} D${s.head_dim}`;
 }
 
-/** The report as a table, failed rows last with their reasons in full. */
-export function benchTable(report: BenchReport): string {
+/** The report as a table under `heading`, then the reasons of rows that were not measured. */
+export function benchTable(report: BenchReport, heading = report.adapter.name): string {
   const rows = report.results.map((r) => [
     r.kernel, r.dtype, shapeText(r.shape), r.bias,
     r.median_ms === null ? '-' : ms(r.median_ms), r.p10_ms === null ? '-' : ms(r.p10_ms), r.p90_ms === null ? '-' : ms(r.p90_ms),
@@ -97,7 +97,7 @@ export function benchTable(report: BenchReport): string {
     r.ok ? 'ok' : 'FAILED (below)',
   ]);
   const failures = report.results.filter((r) => !r.ok).map((r) => `  ${r.kernel} ${shapeText(r.shape)} ${r.bias}: ${r.reason}\n`);
-  return `provider: ${report.adapter.name}\n\n`
+  return `provider: ${heading}\n\n`
     + renderTable(['kernel', 'dtype', 'shape', 'bias', 'median ms', 'p10', 'p90', 'rel err', 'overhead', 'status'], rows)
     + (failures.length ? `\nnot measured:\n${failures.join('')}` : '')
     + (report.results.some((r) => r.overhead !== undefined) ? `\noverhead = ${OVERHEAD_NOTE}\n` : '');
@@ -114,8 +114,10 @@ export async function bench(args: string[]): Promise<number> {
     return 0;
   }
   const options = parseBenchArgs(args);
-  const report = await withRuntime(options.threads, (runtime) =>
-    runBench(runtime, { ...options.request, ...(options.json ? {} : { onRow: progress }) }));
-  process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : benchTable(report));
+  const { report, why } = await withRuntime(options.threads, async (runtime) => ({
+    report: await runBench(runtime, { ...options.request, ...(options.json ? {} : { onRow: progress }) }),
+    why: (await runtime.provider(options.request.provider)).why,
+  }));
+  process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : benchTable(report, why));
   return 0;
 }

@@ -59,7 +59,7 @@ describe('attnlens bench', function () {
   it('prints a table with a status column and the refusal reasons below it', () => {
     const r = attnlens(['bench', ...SMALL, '--seq', '16', '--kernels', 'math,gqa']);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^provider: WASM, \d threads?\n/);
+    assert.match(r.stdout, /^provider: wasm requested \(WASM, \d threads?\)\n/);
     assert.match(r.stdout, /\nmath +float32 +B1 H2 L16 D16 +none .* ok\n/);
     assert.match(r.stdout, /\nnot measured:\n {2}gqa B1 H2 L16 D16 none: .*always causal/);
   });
