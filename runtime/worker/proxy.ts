@@ -5,7 +5,7 @@
  * unreferenced while idle, so it never keeps the process alive.
  */
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { AttendOptions, AttendResult, AttendTensor } from '../attend';
 import type { ProviderName } from '../dispatch/capabilities';
 import type { RuntimeEnv } from '../env';
@@ -66,7 +66,8 @@ export class RuntimeProxy {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(ENTRY, { workerData: this.options.env ?? {} });
+    // SHARE_ENV: the process environment itself, so the Vulkan loader sees VK_ICD_FILENAMES set by the worker.
+    const worker = new Worker(ENTRY, { workerData: this.options.env ?? {}, env: SHARE_ENV });
     this.starts++;
     worker.on('message', (r: Response) => this.settle(r));
     worker.on('error', (e) => this.failAll(worker, `the runtime worker crashed: ${e.message}`));

@@ -1,14 +1,13 @@
 /**
- * One runtime for the whole mocha process, so WebGPU's warm-up (~40 s on SwiftShader) is paid
- * once. Uses SwiftShader when no Vulkan driver is configured and Debian's chromium ships it.
- * A root after-all hook destroys the device so the process ends promptly.
+ * One WASM runtime for the whole mocha process. WebGPU is tested in a child process
+ * (webgpu-report.ts), so this process never loads Dawn and exits as soon as the tests end.
  */
-import { createRuntime, SWIFTSHADER_ICD, type Runtime } from '../../runtime';
+import { createRuntime, type Runtime } from '../../runtime';
 
 let shared: Runtime | null = null;
 
 export function sharedRuntime(): Runtime {
-  shared ??= createRuntime({ webgpu: { subgroups: 'auto', vulkanIcd: SWIFTSHADER_ICD } });
+  shared ??= createRuntime({ providers: ['wasm'] });
   return shared;
 }
 
