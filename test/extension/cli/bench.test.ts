@@ -9,11 +9,11 @@ const SMALL = ['--provider', 'wasm', '--batch', '1', '--heads', '2', '--head-dim
 const ROW_KEYS = ['bias', 'dtype', 'kernel', 'median_ms', 'ok', 'p10_ms', 'p90_ms', 'provider', 'rel_error', 'shape'];
 
 function attnlens(args: string[]) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
 }
 
 describe('attnlens bench', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
 
   it('--json: one row per kernel and swept shape, parity under tolerance, a refused kernel as ok:false with its reason', () => {
     const r = attnlens(['bench', ...SMALL, '--kernels', 'math,fused,gqa', '--sweep', 'seq=16,48', '--json']);
