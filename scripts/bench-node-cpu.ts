@@ -7,7 +7,7 @@
  *   node out/scripts/bench-node-cpu.js --threads 2 --sweep seq=128,256,512,1024
  */
 import { benchTable, parseBenchArgs } from '../extension/cli/bench';
-import { UsageError } from '../extension/cli/flags';
+import { UsageError } from '../extension/cli/args';
 import { expandCases } from '../runtime/bench/cases';
 import { adapterOf, benchCases } from '../runtime/bench/harness';
 import type { OrtModule, Provider, ProviderInfo } from '../runtime/providers/provider';

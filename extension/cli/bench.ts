@@ -9,7 +9,7 @@ import { BIAS_KINDS, SHAPE_DIMS, type BenchShape, type Sweep } from '../../runti
 import { runBench, type BenchReport, type BenchRequest, type BenchRow } from '../../runtime/bench/harness';
 import { DEFAULT_POLICY, QUICK_POLICY } from '../../runtime/bench/sampler';
 import { withRuntime } from './cli-runtime';
-import { listOf, oneOf, parseFlags, positiveInt, UsageError } from './flags';
+import { parseChoice, parseChoiceList, parseCommandLine, parsePositiveInt, UsageError } from './args';
 import { ms, renderTable } from './table';
 
 const PROVIDERS = ['auto', 'webgpu', 'wasm'] as const;
@@ -48,8 +48,13 @@ export const BENCH_USAGE = `usage: attnlens bench [options]
 export function parseSweep(value: string): Sweep {
   const [dim, list, extra] = value.split('=');
   if (list === undefined || extra !== undefined) throw new UsageError(`--sweep must look like dim=v1,v2,... (e.g. seq=128,256), got '${value}'`);
-  const flagDim = oneOf('sweep', dim.replace('_', '-'), SHAPE_DIMS.map((d) => d.replace('_', '-')));
-  return { dim: flagDim.replace('-', '_') as keyof BenchShape, values: list.split(',').map((v) => positiveInt('sweep', v.trim())) };
+  const flagDim = parseChoice('sweep', dim.replace('_', '-'), SHAPE_DIMS.map((d) => d.replace('_', '-')));
+  return { dim: flagDim.replace('-', '_') as keyof BenchShape, values: list.split(',').map((v) => parsePositiveInt('sweep', v.trim())) };
+}
+
+function nonEmpty<T>(flag: string, list: T[]): T[] {
+  if (list.length === 0) throw new UsageError(`--${flag} names nothing`);
+  return list;
 }
 
 export interface BenchOptions {
@@ -59,21 +64,22 @@ export interface BenchOptions {
 }
 
 export function parseBenchArgs(args: string[]): BenchOptions {
-  const f = parseFlags(args, BENCH_FLAGS);
-  const seq = positiveInt('seq', f.seq);
-  const threads = f.threads === undefined ? undefined : positiveInt('threads', f.threads);
-  const provider = oneOf('provider', f.provider, PROVIDERS);
+  const { values: f, positionals } = parseCommandLine(args, BENCH_FLAGS);
+  if (positionals.length) throw new UsageError(`takes no file or other argument, got '${positionals[0]}'`);
+  const seq = parsePositiveInt('seq', f.seq);
+  const threads = f.threads === undefined ? undefined : parsePositiveInt('threads', f.threads);
+  const provider = parseChoice('provider', f.provider, PROVIDERS);
   if (threads !== undefined && provider === 'webgpu') throw new UsageError('--threads sets WASM threads; it does not apply to --provider webgpu');
   return {
     request: {
       provider,
-      kernels: listOf('kernels', f.kernels, KERNEL_IDS),
-      dtype: oneOf('dtype', f.dtype, DTYPES),
+      kernels: nonEmpty('kernels', parseChoiceList('kernels', f.kernels, KERNEL_IDS)),
+      dtype: parseChoice('dtype', f.dtype, DTYPES),
       shape: {
-        batch: positiveInt('batch', f.batch), heads: positiveInt('heads', f.heads), seq,
-        kv_seq: f['kv-seq'] === undefined ? seq : positiveInt('kv-seq', f['kv-seq']), head_dim: positiveInt('head-dim', f['head-dim']),
+        batch: parsePositiveInt('batch', f.batch), heads: parsePositiveInt('heads', f.heads), seq,
+        kv_seq: f['kv-seq'] === undefined ? seq : parsePositiveInt('kv-seq', f['kv-seq']), head_dim: parsePositiveInt('head-dim', f['head-dim']),
       },
-      bias: oneOf('bias', f.bias, BIAS_KINDS),
+      bias: parseChoice('bias', f.bias, BIAS_KINDS),
       ...(f.sweep === undefined ? {} : { sweep: parseSweep(f.sweep) }),
       policy: f.quick ? QUICK_POLICY : DEFAULT_POLICY,
     },

@@ -5,7 +5,7 @@
 import type { ProviderName } from '../../runtime/dispatch/capabilities';
 import type { AdapterStatus, ParityReport, Runtime } from '../../runtime';
 import { withRuntime } from './cli-runtime';
-import { oneOf, parseFlags } from './flags';
+import { parseChoice, parseCommandLine, UsageError } from './args';
 import { renderTable } from './table';
 
 const PROVIDERS: readonly ProviderName[] = ['webgpu', 'wasm'];
@@ -68,8 +68,9 @@ export function doctorText(report: DoctorReport): string {
 }
 
 export async function doctor(args: string[]): Promise<number> {
-  const f = parseFlags(args, { provider: { type: 'string', default: 'all' }, json: { type: 'boolean', default: false } });
-  const chosen = oneOf('provider', f.provider, ['all', ...PROVIDERS]);
+  const { values: f, positionals } = parseCommandLine(args, { provider: { type: 'string', default: 'all' }, json: { type: 'boolean', default: false } });
+  if (positionals.length) throw new UsageError(`takes no file or other argument, got '${positionals[0]}'`);
+  const chosen = parseChoice('provider', f.provider, ['all', ...PROVIDERS]);
   const providers = chosen === 'all' ? PROVIDERS : [chosen];
   const report = await withRuntime(undefined, (runtime) => doctorReport(runtime, providers));
   process.stdout.write(f.json ? `${JSON.stringify(report)}\n` : doctorText(report));

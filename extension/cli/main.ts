@@ -4,8 +4,9 @@
  */
 import { version } from '../../package.json';
 import { bench } from './bench';
+import { check } from './check';
 import { doctor } from './doctor';
-import { UsageError } from './flags';
+import { UsageError } from './args';
 
 /** A subcommand takes its own arguments and resolves to the process exit code. */
 export type Command = (args: string[]) => Promise<number>;
@@ -16,6 +17,7 @@ interface CommandEntry {
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
+  check: { summary: 'analyse the attention calls in Python files (attnlens check --help)', run: check },
   help: { summary: 'show this help', run: async () => { process.stdout.write(usage()); return 0; } },
   version: { summary: 'print the version', run: async () => { process.stdout.write(`${version}\n`); return 0; } },
   bench: { summary: 'time the attention kernels, with parity against a float64 reference (--help)', run: bench },

@@ -65,14 +65,16 @@ describe('attnlens bench', function () {
   });
 
   for (const [args, message] of [
-    [['--heads', '0'], /--heads must be a positive integer, got '0'/],
-    [['--seq', '12x'], /--seq must be a positive integer, got '12x'/],
-    [['--provider', 'cuda'], /--provider must be one of auto, webgpu, wasm, got 'cuda'/],
-    [['--kernels', 'math,flash'], /--kernels must be one of math, fused, gqa, onnx-attention, got 'flash'/],
-    [['--bias', 'alibi'], /--bias must be one of none, float, bool, causal, got 'alibi'/],
+    [['--heads', '0'], /--heads: '0' is not a positive integer/],
+    [['--seq', '12x'], /--seq: '12x' is not a positive integer/],
+    [['--provider', 'cuda'], /--provider: 'cuda' is not one of auto, webgpu, wasm/],
+    [['--kernels', 'math,flash'], /--kernels: 'flash' is not one of math, fused, gqa, onnx-attention/],
+    [['--bias', 'alibi'], /--bias: 'alibi' is not one of none, float, bool, causal/],
     [['--sweep', 'seq'], /--sweep must look like dim=v1,v2/],
-    [['--sweep', 'len=1,2'], /--sweep must be one of batch, heads, seq, kv-seq, head-dim, got 'len'/],
+    [['--sweep', 'len=1,2'], /--sweep: 'len' is not one of batch, heads, seq, kv-seq, head-dim/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--kernels', ','], /--kernels names nothing/],
+    [['model.py'], /takes no file or other argument, got 'model.py'/],
     [['--threads', '2', '--provider', 'webgpu'], /--threads sets WASM threads/],
   ] as const) {
     it(`exits 2 naming the bad flag: ${args.join(' ')}`, () => {

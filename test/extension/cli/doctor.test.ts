@@ -33,6 +33,6 @@ describe('attnlens doctor', function () {
   it('exits 2 on an unknown provider', () => {
     const r = spawnSync(process.execPath, [BIN, 'doctor', '--provider', 'cpu'], { encoding: 'utf8' });
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /--provider must be one of all, webgpu, wasm, got 'cpu'/);
+    assert.match(r.stderr, /--provider: 'cpu' is not one of all, webgpu, wasm/);
   });
 });
