@@ -15,7 +15,7 @@ import { ms, renderTable } from './table';
 const PROVIDERS = ['auto', 'webgpu', 'wasm'] as const;
 const DTYPES: readonly KernelDtype[] = ['float32', 'float16'];
 
-export const BENCH_FLAGS = {
+const BENCH_FLAGS = {
   provider: { type: 'string', default: 'auto' },
   kernels: { type: 'string', default: 'math,fused' },
   dtype: { type: 'string', default: 'float32' },
