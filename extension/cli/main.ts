@@ -3,6 +3,7 @@
  * other linters: 0 fine, 1 findings or failures, 2 usage or internal error.
  */
 import { version } from '../../package.json';
+import { lsp } from './lsp';
 
 /** A subcommand takes its own arguments and resolves to the process exit code. */
 export type Command = (args: string[]) => Promise<number>;
@@ -15,6 +16,7 @@ interface CommandEntry {
 const COMMANDS: Record<string, CommandEntry> = {
   help: { summary: 'show this help', run: async () => { process.stdout.write(usage()); return 0; } },
   version: { summary: 'print the version', run: async () => { process.stdout.write(`${version}\n`); return 0; } },
+  lsp: { summary: 'run the language server (--stdio or --node-ipc)', run: lsp },
 };
 
 function usage(): string {

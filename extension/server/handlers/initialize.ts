@@ -1,0 +1,26 @@
+import { CodeActionKind, TextDocumentSyncKind, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
+import { version } from '../../../package.json';
+import type { Session } from '../session';
+
+/** Records what the client can do and the raw options, once; answers the server's capabilities. */
+export function initialize(session: Session, params: InitializeParams): InitializeResult {
+  const caps = params.capabilities;
+  session.client = {
+    configuration: caps.workspace?.configuration === true,
+    dynamicConfiguration: caps.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    codeLensRefresh: caps.workspace?.codeLens?.refreshSupport === true,
+    inlayHintRefresh: caps.workspace?.inlayHint?.refreshSupport === true,
+    workDoneProgress: caps.window?.workDoneProgress === true,
+  };
+  session.rawOptions = params.initializationOptions;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      codeLensProvider: { resolveProvider: true },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      inlayHintProvider: true,
+    },
+    serverInfo: { name: 'attnlens', version },
+  };
+}

@@ -1,0 +1,13 @@
+import { DidChangeConfigurationNotification } from 'vscode-languageserver';
+import { serverStatus } from '../../protocol';
+import type { Session } from '../session';
+
+/** Settings and the runtime's status are available once the client has initialized. */
+export async function initialized(session: Session): Promise<void> {
+  if (session.client.dynamicConfiguration) {
+    await session.connection.client.register(DidChangeConfigurationNotification.type, { section: 'attnlens' });
+  }
+  await session.loadSettings();
+  await session.connection.sendNotification(serverStatus, session.runtime.status());
+  session.scheduleAnalysis();
+}
