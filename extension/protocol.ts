@@ -2,7 +2,7 @@
  * Every `attnlens/*` method between the VS Code client and the language server: the one list, for
  * both sides. docs/lsp-extensions.md mirrors it (a test fails when they drift apart).
  */
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { Dtype } from '../runtime/dispatch/facts';
 import type { ProviderName } from '../runtime/dispatch/capabilities';
 
@@ -79,9 +79,9 @@ export interface ServerStatus {
   readonly text: string;
 }
 
-export const runtimeReport = new RequestType<void, RuntimeReport, void>('attnlens/runtimeReport');
+export const runtimeReport = new RequestType0<RuntimeReport, void>('attnlens/runtimeReport');
 export const benchmark = new RequestType<BenchmarkParams, BenchmarkResult, void>('attnlens/benchmark');
-export const clearMeasurementCache = new RequestType<void, ClearCacheResult, void>('attnlens/clearMeasurementCache');
+export const clearMeasurementCache = new RequestType0<ClearCacheResult, void>('attnlens/clearMeasurementCache');
 export const serverStatus = new NotificationType<ServerStatus>('attnlens/serverStatus');
 
 export const CUSTOM_METHODS: readonly string[] = [runtimeReport.method, benchmark.method, clearMeasurementCache.method, serverStatus.method];

@@ -78,9 +78,9 @@ export const ROUTES: readonly Route[] = [
   request('textDocument/hover', (c, h) => c.onHover(h), hover),
   request('textDocument/codeAction', (c, h) => c.onCodeAction(h), codeAction),
   request('textDocument/inlayHint', (c, h) => c.languages.inlayHint.on(h), inlayHint),
-  request(protocol.runtimeReport.method, (c, h) => c.onRequest(protocol.runtimeReport, h), runtimeReport),
+  request(protocol.runtimeReport.method, (c, h) => c.onRequest(protocol.runtimeReport, (token) => h(undefined, token)), runtimeReport),
   request(protocol.benchmark.method, (c, h) => c.onRequest(protocol.benchmark, h), benchmark),
-  request(protocol.clearMeasurementCache.method, (c, h) => c.onRequest(protocol.clearMeasurementCache, h), clearMeasurementCache),
+  request(protocol.clearMeasurementCache.method, (c, h) => c.onRequest(protocol.clearMeasurementCache, (token) => h(undefined, token)), clearMeasurementCache),
   request('shutdown', (c, h) => c.onShutdown((token) => h(undefined, token)), shutdown),
 ];
 
