@@ -2,7 +2,7 @@
  * Every `attnlens/*` method between the VS Code client and the language server: the one list, for
  * both sides. docs/lsp-extensions.md mirrors it (a test fails when they drift apart).
  */
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type Position } from 'vscode-languageserver-protocol';
 import type { Dtype } from '../runtime/dispatch/facts';
 import type { ProviderName } from '../runtime/dispatch/capabilities';
 
@@ -20,8 +20,8 @@ export interface BenchmarkParams {
   /** Shapes to run; when absent, those of `call`, else the default profile's sequence sweep. */
   readonly shapes?: readonly BenchShape[];
   readonly dtype?: Dtype;
-  /** Benchmark the shapes of one call: the document and the call's index in its report. */
-  readonly call?: { readonly uri: string; readonly index: number };
+  /** Benchmark the shapes of one call: the document and the call's index (code lens) or a position in it (editor). */
+  readonly call?: { readonly uri: string; readonly index: number } | { readonly uri: string; readonly position: Position };
   /** LSP work-done progress token; the server reports one step per (kernel, provider, shape). */
   readonly workDoneToken?: string | number;
 }

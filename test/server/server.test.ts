@@ -129,6 +129,9 @@ describe('language server over JSON-RPC (in process, hand-built reports)', funct
     ]);
     const call = await client.connection.sendRequest(protocol.benchmark, { call: { uri: URI, index: 1 } });
     assert.deepEqual(call.rows.map((r) => r.shape), [{ batch: 1, heads: 8, kvHeads: 8, seqQ: 256, seqKv: 256, headDim: 64 }]);
+    const atCursor = await client.connection.sendRequest(protocol.benchmark, { call: { uri: URI, position: { line: 19, character: 20 } } });
+    assert.deepEqual(atCursor.rows.map((r) => [r.shape.seqQ, r.dtype]), [[256, 'float16']]);
+    await assert.rejects(client.connection.sendRequest(protocol.benchmark, { call: { uri: URI, index: 7 } }), { code: -32801, message: `no attention call #7 in ${URI}` });
   });
 
   it('answers a failing handler with an error, logs it, and keeps serving', async () => {

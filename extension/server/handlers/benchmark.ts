@@ -1,5 +1,6 @@
 import { ResponseError, LSPErrorCodes, type CancellationToken } from 'vscode-languageserver';
 import type { BenchmarkParams, BenchmarkResult, BenchShape } from '../../protocol';
+import { contains } from '../convert';
 import { measureJob, type Session } from '../session';
 import { SHAPE_PROFILES } from '../shape-profile';
 import type { BenchmarkJob } from '../runtime-gateway';
@@ -23,8 +24,14 @@ export async function benchmark(session: Session, params: BenchmarkParams, token
 function benchmarkJob(session: Session, params: BenchmarkParams): BenchmarkJob {
   const settings = session.settings;
   if (params.call !== undefined) {
-    const call = session.call(params.call.uri, params.call.index);
-    if (call === undefined) throw new ResponseError(LSPErrorCodes.ContentModified, `no attention call #${params.call.index} in ${params.call.uri} (the file changed?)`);
+    const target = params.call;
+    const call = 'index' in target
+      ? session.call(target.uri, target.index)
+      : session.analysis(target.uri)?.report.calls.find((c) => contains(c.span, target.position));
+    if (call === undefined) {
+      const where = 'index' in target ? `#${target.index}` : `at line ${target.position.line + 1}`;
+      throw new ResponseError(LSPErrorCodes.ContentModified, `no attention call ${where} in ${target.uri}`);
+    }
     const job = measureJob(call, settings);
     return { shapes: [job.shape], dtype: params.dtype ?? job.dtype, providers: settings.providers };
   }

@@ -1,0 +1,19 @@
+/** The status bar item: the runtime's provider and adapter, from attnlens/serverStatus; click → runtime report. */
+import * as vscode from 'vscode';
+import type { ServerStatus } from '../protocol';
+
+const ICONS: Readonly<Record<ServerStatus['runtime'], string>> = { starting: '$(sync~spin)', ready: '$(pulse)', unavailable: '$(warning)' };
+
+export function createStatusItem(): vscode.StatusBarItem {
+  const item = vscode.window.createStatusBarItem('attnlens.status', vscode.StatusBarAlignment.Right, 100);
+  item.name = 'Attention Lens';
+  item.command = 'attnlens.showRuntimeReport';
+  showStatus(item, { runtime: 'starting', text: 'starting' });
+  item.show();
+  return item;
+}
+
+export function showStatus(item: vscode.StatusBarItem, status: ServerStatus): void {
+  item.text = `${ICONS[status.runtime]} Attn: ${status.text}`;
+  item.tooltip = `Attention Lens runtime: ${status.text}. Click for the runtime report.`;
+}
