@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
-# Installs code-server 4.100.3 (VS Code 1.100.3, the last line on Node 20) and playwright-core into
-# .e2e/ for the end-to-end tests, outside the project's dependencies. Needs Debian's ripgrep and
-# libkrb5-dev. Idempotent: does nothing when the pinned versions are already there.
+# Installs code-server 4.100.3 (VS Code 1.100.3, the last line on Node 20) into .e2e/ for the
+# end-to-end tests, outside the project's dependencies. Needs Debian's ripgrep and libkrb5-dev.
+# Idempotent: does nothing when the pinned version is already there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DIR=.e2e/tools
 CODE_SERVER_VERSION=4.100.3
-PLAYWRIGHT_VERSION=1.65.1
-if [ -x "$DIR/node_modules/.bin/code-server" ] && grep -q "\"version\": \"$CODE_SERVER_VERSION\"" "$DIR/node_modules/code-server/package.json" \
-   && [ -d "$DIR/node_modules/playwright-core" ]; then
+if [ -x "$DIR/node_modules/.bin/code-server" ] && grep -q "\"version\": \"$CODE_SERVER_VERSION\"" "$DIR/node_modules/code-server/package.json"; then
   exit 0
 fi
 command -v rg >/dev/null || { echo "install-code-server: Debian's ripgrep is required (apt-get install ripgrep)" >&2; exit 1; }
@@ -22,7 +20,7 @@ if [ ! -f "$TARBALL" ]; then
   cp "$(command -v rg)" "$TMP/rg-pack/rg"
   tar -czf "$TARBALL" -C "$TMP/rg-pack" rg
 fi
-[ -f "$DIR/package.json" ] || echo '{"name":"attnlens-e2e-tools","private":true}' > "$DIR/package.json"
+echo '{"name":"attnlens-e2e-tools","private":true,"allowScripts":{"code-server":true,"argon2":true}}' > "$DIR/package.json"
 cd "$DIR"
 npm_config_unsafe_perm=true npm_config_yes=true npm install --no-audit --no-fund --no-save \
-  "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION"
+  "code-server@$CODE_SERVER_VERSION"

@@ -1,0 +1,73 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { openEditor, openFile, ROOT, runCommand, type Editor } from './code-server';
+
+const IMAGES = path.join(ROOT, 'docs/images');
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.colorTheme': 'Default Dark Modern',
+  'security.workspace.trust.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'editor.minimap.enabled': false,
+  'attnlens.inlayHints.enabled': true,
+};
+
+/** The webview frame holding the benchmark table, once it has rows. */
+async function benchmarkFrame(page: Page, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator('table#results tbody tr').count().catch(() => 0)) > 0) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('no benchmark table appeared');
+    await page.waitForTimeout(500);
+  }
+}
+
+describe('e2e: VS Code (code-server) with the .vsix installed', function () {
+  this.timeout(600000);
+  let editor: Editor;
+  before(async () => {
+    fs.mkdirSync(IMAGES, { recursive: true });
+    editor = await openEditor(path.join(ROOT, 'test/fixtures/python/server'), fs.mkdtempSync(path.join(os.tmpdir(), 'attnlens-vscode-')), USER_SETTINGS);
+  });
+  afterEach(async function () {
+    // A failing step leaves a screenshot of what the editor showed, for the CI artifacts.
+    if (this.currentTest?.state === 'failed') await editor?.page.screenshot({ path: path.join(ROOT, '.e2e', `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+  });
+  after(async () => editor?.close());
+
+  it('shows code lenses, Problems entries and the hover on the example model', async () => {
+    const { page } = editor;
+    await openFile(page, 'model.py');
+    const lens = page.locator('.codelens-decoration', { hasText: 'infer' }).first();
+    await lens.waitFor({ timeout: 120000 });
+    assert.match(await lens.innerText(), /infer: /);
+    await page.waitForSelector('.statusbar-item:has-text("Attn:")');
+
+    await page.keyboard.press('Control+Shift+M');
+    const problems = page.locator('.markers-panel .monaco-tl-row');
+    await problems.first().waitFor({ timeout: 30000 });
+    assert.ok((await problems.count()) >= 2, 'the file row and at least one finding');
+    await page.screenshot({ path: path.join(IMAGES, 'vscode-annotations.png') });
+
+    await page.locator('.view-line', { hasText: 'scaled_dot_product_attention' }).first().hover({ position: { x: 200, y: 5 } });
+    await page.waitForSelector('.monaco-hover:has-text("policy")', { timeout: 30000 });
+    await page.screenshot({ path: path.join(IMAGES, 'vscode-hover.png') });
+    await page.keyboard.press('Escape');
+  });
+
+  it('runs Benchmark backends and shows the table and plot in a webview', async () => {
+    const { page } = editor;
+    await runCommand(page, 'Attention Lens: Benchmark backends');
+    const sweep = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sequence-length sweep' }).first();
+    await sweep.waitFor({ timeout: 20000 });
+    await sweep.click();
+    const frame = await benchmarkFrame(page, 300000);
+    assert.ok(await frame.locator('#plot canvas').count() > 0, 'uPlot drew its canvas');
+    await page.screenshot({ path: path.join(IMAGES, 'vscode-benchmark.png') });
+  });
+});
