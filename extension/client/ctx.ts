@@ -47,7 +47,7 @@ export class Ctx {
 
   async start(): Promise<void> {
     const serverModule = this.extension.asAbsolutePath('dist/attnlens.js');
-    const client = createClient(serverModule, this.log);
+    const client = createClient(serverModule, this.extension.globalStorageUri.fsPath, this.log);
     this.clientDisposables.push(client.onNotification(serverStatus, (s) => showStatus(this.status, s)));
     await client.start();
     this.client = client;

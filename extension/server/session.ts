@@ -37,7 +37,7 @@ const ANALYSIS_DELAY_MS = 150;
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
   client: ClientFlags = { configuration: false, dynamicConfiguration: false, codeLensRefresh: false, inlayHintRefresh: false, workDoneProgress: false };
-  /** initializationOptions as sent, the fallback when the client has no workspace/configuration. */
+  /** `initializationOptions.settings` as sent: the fallback when the client has no workspace/configuration. */
   rawOptions: unknown = undefined;
   settings: ServerSettings = DEFAULT_SETTINGS;
   readonly measurements: Measurements;
@@ -65,7 +65,7 @@ export class Session {
     return this.measurements.state(measureJob(call, this.settings), this.settings.measurement.enabled);
   }
 
-  /** Re-reads settings: workspace/configuration where the client has it, else initializationOptions. */
+  /** Re-reads settings: workspace/configuration where the client has it, else the raw options. */
   async loadSettings(): Promise<void> {
     const raw = this.client.configuration ? await this.connection.workspace.getConfiguration('attnlens') : this.rawOptions;
     const { settings, warnings } = resolveSettings(raw);

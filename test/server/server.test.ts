@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   CodeActionRequest, CodeLensRequest, CodeLensResolveRequest, DidChangeConfigurationNotification, HoverRequest, InlayHintRequest,
 } from 'vscode-languageserver-protocol';
@@ -132,6 +135,29 @@ describe('language server over JSON-RPC (in process, hand-built reports)', funct
     const atCursor = await client.connection.sendRequest(protocol.benchmark, { call: { uri: URI, position: { line: 19, character: 20 } } });
     assert.deepEqual(atCursor.rows.map((r) => [r.shape.seqQ, r.dtype]), [[256, 'float16']]);
     await assert.rejects(client.connection.sendRequest(protocol.benchmark, { call: { uri: URI, index: 7 } }), { code: -32801, message: `no attention call #7 in ${URI}` });
+  });
+
+  it('keeps measured latencies in the storage folder: a new session shows them without measuring', async () => {
+    const storagePath = fs.mkdtempSync(path.join(os.tmpdir(), 'attnlens-store-'));
+    const lensTitles = async (): Promise<string[]> => {
+      const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: URI } }))!;
+      const resolved = await Promise.all(lenses.map((l) => client.connection.sendRequest(CodeLensResolveRequest.type, l)));
+      return resolved.map((l) => l.command!.title.split(' · ').at(-1)!);
+    };
+    const session = async (runtime: RuntimeGateway): Promise<void> => {
+      client = LspClient.inProcess({ analyze, runtime });
+      await client.initialize(undefined, { storagePath });
+      await client.open(URI, SOURCE_BOTH);
+      await client.diagnosticsFor(URI, 1);
+    };
+    await session(fakeRuntime());
+    await client.poll(lensTitles, (t) => t.every((x) => x === '3.6 ms WASM'), 'measured lenses');
+    client.close();
+
+    await session(fakeRuntime({ measure: async () => { throw new Error('measured again'); } }));
+    assert.deepEqual(await lensTitles(), ['3.6 ms WASM', '3.6 ms WASM']);
+    assert.deepEqual(await client.connection.sendRequest(protocol.clearMeasurementCache), { removed: 2 });
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(storagePath, 'measurements.json'), 'utf8')), { version: 1, entries: {} });
   });
 
   it('answers a failing handler with an error, logs it, and keeps serving', async () => {

@@ -1,5 +1,6 @@
 import { CodeActionKind, TextDocumentSyncKind, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
 import { version } from '../../../package.json';
+import { fileStore } from '../measurement-store';
 import type { Session } from '../session';
 
 /** Records what the client can do and the raw options, once; answers the server's capabilities. */
@@ -12,7 +13,11 @@ export function initialize(session: Session, params: InitializeParams): Initiali
     inlayHintRefresh: caps.workspace?.inlayHint?.refreshSupport === true,
     workDoneProgress: caps.window?.workDoneProgress === true,
   };
-  session.rawOptions = params.initializationOptions;
+  const options = params.initializationOptions as { storagePath?: unknown; settings?: unknown } | undefined;
+  session.rawOptions = options?.settings;
+  if (typeof options?.storagePath === 'string') {
+    session.measurements.useStore(fileStore(options.storagePath, (m) => session.connection.console.warn(m)));
+  }
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
