@@ -80,23 +80,22 @@ export async function openEditor(fixtureDir: string, scratch: string, userSettin
   }
 }
 
-/** Quick Open (Ctrl+P), type the name, click the result (Enter is flaky in code-server). */
-export async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
+/** Opens the quick input with `key`, types `text` and clicks the first row that shows it (Enter is flaky). */
+async function pick(page: Page, key: string, text: string): Promise<void> {
+  await page.keyboard.press(key);
   await page.waitForSelector('.quick-input-widget .quick-input-box input');
-  await page.keyboard.type(name);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await page.keyboard.type(text);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
   await row.waitFor({ timeout: 20000 });
   await row.click();
+}
+
+export async function openFile(page: Page, name: string): Promise<void> {
+  await pick(page, 'Control+P', name);
   await page.waitForSelector(`.tab.active[aria-label*="${name}"], .tab.active:has-text("${name}")`, { timeout: 20000 });
 }
 
 /** Runs a command by its palette title. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget .quick-input-box input');
-  await page.keyboard.type(title);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 20000 });
-  await row.click();
+  await pick(page, 'F1', title);
 }
