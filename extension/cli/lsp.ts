@@ -15,5 +15,9 @@ export async function lsp(args: string[]): Promise<number> {
     ? createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout))
     : createConnection(ProposedFeatures.all);
   startServer(connection);
+  // The server outlives any one failure: what escapes a handler is logged, not fatal.
+  const report = (what: string) => (err: unknown) => connection.console.error(`${what}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  process.on('uncaughtException', report('uncaught exception'));
+  process.on('unhandledRejection', report('unhandled rejection'));
   return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
 }
