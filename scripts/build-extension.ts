@@ -14,6 +14,8 @@ export const ASSETS: readonly (readonly [string, string])[] = [
   ['node_modules/uplot/dist/uPlot.iife.min.js', 'webview/uPlot.iife.min.js'],
   ['node_modules/uplot/dist/uPlot.min.css', 'webview/uPlot.min.css'],
   ['extension/client/webview/benchmark.css', 'webview/benchmark.css'],
+  // web-tree-sitter, bundled into attnlens.js, loads its runtime from the bundle's folder.
+  ['node_modules/web-tree-sitter/web-tree-sitter.wasm', 'web-tree-sitter.wasm'],
 ];
 
 async function build(): Promise<void> {
