@@ -19,6 +19,8 @@ export type ProgressListener = (done: number, total: number, label: string) => v
 
 export interface RuntimeGateway {
   status(): ServerStatus;
+  /** Calls `listener` whenever `status()` changes (worker ready, crashed, restarted). */
+  onStatus(listener: (status: ServerStatus) => void): void;
   report(token: CancellationToken): Promise<RuntimeReport>;
   benchmark(job: BenchmarkJob, progress: ProgressListener, token: CancellationToken): Promise<BenchmarkRow[]>;
   /** The latency of one call's kernel, as picked by the runtime's web policy. */
@@ -34,6 +36,7 @@ export function unavailableRuntime(reason: string): RuntimeGateway {
   const fail = async (): Promise<never> => { throw new RuntimeUnavailableError(`runtime not available: ${reason}`); };
   return {
     status: () => ({ runtime: 'unavailable', text: `runtime not available: ${reason}` }),
+    onStatus: () => undefined,
     report: fail,
     benchmark: fail,
     measure: fail,

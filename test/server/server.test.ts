@@ -30,6 +30,7 @@ async function analyze(files: readonly SourceFile[]): Promise<FileReport[]> {
 function fakeRuntime(overrides: Partial<RuntimeGateway> = {}): RuntimeGateway {
   return {
     status: () => ({ runtime: 'ready', text: 'WASM (no WebGPU adapter)' }),
+    onStatus: () => undefined,
     report: async () => ({ providers: [{ name: 'wasm', available: true, detail: '2 threads' }], kernels: [] }),
     benchmark: async (job, progress) => job.shapes.map((shape, i) => { progress(i + 1, job.shapes.length, `L${shape.seqQ}`); return { ...ROW, shape }; }),
     measure: async () => ROW,
@@ -58,6 +59,16 @@ describe('language server over JSON-RPC (in process, hand-built reports)', funct
     });
     assert.equal(result.serverInfo?.name, 'attnlens');
     assert.deepEqual(await client.until(() => client.statuses[0], 'status'), { runtime: 'ready', text: 'WASM (no WebGPU adapter)' });
+  });
+
+  it('forwards runtime status changes to the editor', async () => {
+    let notify: ((s: protocol.ServerStatus) => void) | null = null;
+    client = LspClient.inProcess({ analyze, runtime: fakeRuntime({ onStatus: (listener) => { notify = listener; } }) });
+    await client.initialize();
+    await client.until(() => (notify === null ? undefined : notify), 'a status subscription')
+      .then((n) => n({ runtime: 'starting', text: 'worker crashed: restarting' }));
+    await client.until(() => client.statuses[1], 'the second status');
+    assert.deepEqual(client.statuses, [{ runtime: 'ready', text: 'WASM (no WebGPU adapter)' }, { runtime: 'starting', text: 'worker crashed: restarting' }]);
   });
 
   it('publishes diagnostics for an opened file and updates them on edit', async () => {

@@ -9,5 +9,10 @@ export async function initialized(session: Session): Promise<void> {
   }
   await session.loadSettings();
   await session.connection.sendNotification(serverStatus, session.runtime.status());
+  session.runtime.onStatus((status) => {
+    void session.connection.sendNotification(serverStatus, status);
+    // Latency shown so far may be stale (another adapter) or pending on a restarted worker.
+    session.scheduleAnalysis();
+  });
   session.scheduleAnalysis();
 }
