@@ -14,6 +14,7 @@ export function createStatusItem(): vscode.StatusBarItem {
 }
 
 export function showStatus(item: vscode.StatusBarItem, status: ServerStatus): void {
-  item.text = `${ICONS[status.runtime]} Attn: ${status.text}`;
+  // A reason is too long for the status bar: it goes in the tooltip.
+  item.text = `${ICONS[status.runtime]} Attn: ${status.runtime === 'unavailable' ? 'no runtime' : status.text}`;
   item.tooltip = `Attention Lens runtime: ${status.text}. Click for the runtime report.`;
 }
