@@ -19,7 +19,6 @@ export const SOURCE = 'attnlens';
 /** The command a resolved code lens runs; the VS Code client implements it. */
 export const BENCHMARK_CALL_COMMAND = 'attnlens.benchmarkCall';
 const MODES: readonly Mode[] = ['train', 'infer'];
-const MODE_NAMES: Readonly<Record<Mode, string>> = { train: 'training', infer: 'inference' };
 
 export function toRange(span: Span): Range {
   return { start: { line: span.line - 1, character: span.column - 1 }, end: { line: span.endLine - 1, character: span.endColumn - 1 } };
@@ -46,9 +45,9 @@ const SEVERITIES: Readonly<Record<Severity, DiagnosticSeverity>> = {
   hint: DiagnosticSeverity.Hint,
 };
 
+/** The analysis' message as worded there (it names the path a finding is about). */
 export function toDiagnostic(finding: Finding): Diagnostic {
-  const path = finding.mode === undefined ? '' : ` (${MODE_NAMES[finding.mode]} path)`;
-  return { range: toRange(finding.span), severity: SEVERITIES[finding.severity], code: finding.code, source: SOURCE, message: finding.message + path };
+  return { range: toRange(finding.span), severity: SEVERITIES[finding.severity], code: finding.code, source: SOURCE, message: finding.message };
 }
 
 export function toDiagnostics(report: FileReport): Diagnostic[] {

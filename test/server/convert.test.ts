@@ -21,17 +21,17 @@ function decision(partial: Partial<Decision>): Decision {
 }
 
 describe('server/convert', () => {
-  it('maps findings to diagnostics on the argument, with code, severity, source and path', () => {
+  it('maps findings to diagnostics on the argument, with code, severity, source and the analysis\' message', () => {
     assert.deepEqual(toDiagnostics(report('/w/model.py')), [
       {
         range: { start: { line: 19, character: 54 }, end: { line: 19, character: 69 } },
         severity: 3, code: 'mask-disables-flash', source: 'attnlens',
-        message: 'attn_mask is not None on this path: Flash Attention does not support non-null attn_mask. (training path)',
+        message: 'attn_mask is not None on this path: Flash Attention does not support non-null attn_mask.',
       },
       {
         range: { start: { line: 29, character: 24 }, end: { line: 29, character: 25 } },
         severity: 1, code: 'dtype-unsupported', source: 'attnlens',
-        message: 'FlashAttention only support fp16 and bf16 data type: q is float32 (F.normalize at model.py:28) (inference path)',
+        message: 'FlashAttention only support fp16 and bf16 data type: q is float32 (F.normalize at model.py:28)',
       },
     ]);
   });
