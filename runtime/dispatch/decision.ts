@@ -25,6 +25,8 @@ export interface Verdict {
    */
   readonly status: 'accepted' | 'rejected' | 'depends';
   readonly reasons: readonly string[];
+  /** A few words for the first rejection, for code lenses, e.g. "attn_mask is not None". */
+  readonly short?: string;
 }
 
 /**
@@ -48,6 +50,8 @@ export interface DtypeWarning {
   /** The library's own error text (RULES.md), verbatim so users can search for it. */
   readonly message: string;
   readonly casts: readonly Cast[];
+  /** The fix in words, saying which dtype and why, e.g. "cast q, k from float32 to float16 (the dtype v has)". */
+  readonly advice?: string;
 }
 
 export interface Decision {

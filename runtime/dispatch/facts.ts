@@ -110,6 +110,11 @@ export interface Environment {
   readonly torch: readonly [number, number];
   /** CUDA compute capability as an integer, e.g. 80 for sm80 (A100), 90 for sm90 (H100). */
   readonly sm: number;
+  /**
+   * cuDNN version as [major, minor], e.g. [9, 16]; it decides whether SDPA tries its cuDNN kernel
+   * first on sm90/sm10x. Absent means not stated, which the policy treats as unknown.
+   */
+  readonly cudnn?: Fact<readonly [number, number]>;
   /** Whether optional libraries are importable; unknown when the user has not said. */
   readonly installed: { readonly flash_attn: Fact<boolean>; readonly xformers: Fact<boolean> };
 }

@@ -1,12 +1,41 @@
 /**
  * decide(): CallFacts → Decision. Pure: no I/O, no onnxruntime-web import.
- * (Being implemented from RULES.md; this signature is the contract other modules code against.)
+ * The API and the device select one policy (rules/); the engine runs it.
  */
 import type { KernelCapability } from './capabilities';
+import { buildContext, type CallContext } from './context';
 import type { Decision } from './decision';
-import type { CallFacts, Environment } from './facts';
+import { evaluate, type Policy } from './engine';
+import type { AttentionApi, CallFacts, Environment } from './facts';
+import { FLASH_ATTN } from './rules/flash-attn';
+import { manual } from './rules/manual';
+import { multiheadAttention } from './rules/multihead-attention';
+import { SDPA_CPU } from './rules/sdpa-cpu';
+import { SDPA_CUDA } from './rules/sdpa-cuda';
+import { WEB } from './rules/web';
+import { XFORMERS } from './rules/xformers';
+
+const sdpaFor = (env: Environment): Policy => (env.device === 'cuda' ? SDPA_CUDA : SDPA_CPU);
+
+/** The same call through SDPA: what a hand-written attention would get by switching. */
+const viaSdpa = (c: CallContext): Decision => decide({ ...c.facts, api: 'sdpa' }, c.env, c.web);
+
+const POLICIES: Record<AttentionApi, (env: Environment) => Policy> = {
+  sdpa: sdpaFor,
+  flash_attn_func: () => FLASH_ATTN,
+  flash_attn_varlen_func: () => FLASH_ATTN,
+  flash_attn_qkvpacked_func: () => FLASH_ATTN,
+  flash_attn_kvpacked_func: () => FLASH_ATTN,
+  flash_attn_with_kvcache: () => FLASH_ATTN,
+  memory_efficient_attention: () => XFORMERS,
+  multihead_attention: (env) => multiheadAttention(sdpaFor(env)),
+  manual: () => manual(viaSdpa),
+  runtime: () => WEB,
+};
 
 export function decide(facts: CallFacts, env: Environment, web: readonly KernelCapability[] = []): Decision {
-  void facts; void env; void web;
-  throw new Error('decide() is not implemented yet');
+  const select = Object.prototype.hasOwnProperty.call(POLICIES, facts.api) ? POLICIES[facts.api] : undefined;
+  if (!select) throw new RangeError(`decide: facts.api must be one of ${Object.keys(POLICIES).join(', ')}; got ${String(facts.api)}`);
+  const policy = select(env);
+  return evaluate(policy, buildContext(facts, env, web, policy.autocastAware));
 }

@@ -1,0 +1,57 @@
+/**
+ * The building blocks of a policy: a condition looks at one call and answers ok, rejected (this
+ * backend is skipped), raises (the library raises here) or depends (an unknown fact decides).
+ */
+import type { BackendId } from './decision';
+import type { CallContext } from './context';
+import type { Fact, KnownFact, UnknownFact } from './facts';
+
+export type Check =
+  | { readonly kind: 'ok' }
+  /** `short` is a few words for code lenses, e.g. "attn_mask is not None". */
+  | { readonly kind: 'rejected'; readonly reason: string; readonly short: string }
+  | { readonly kind: 'raises'; readonly reason: string; readonly short: string }
+  | { readonly kind: 'depends'; readonly reason: string };
+
+export const OK: Check = { kind: 'ok' };
+
+export function rejected(reason: string, short: string): Check {
+  return { kind: 'rejected', reason, short };
+}
+
+export function raises(reason: string, short: string): Check {
+  return { kind: 'raises', reason, short };
+}
+
+/** `what` completes the sentence "depends on …". */
+export function dependsOn(what: readonly string[]): Check {
+  return { kind: 'depends', reason: `depends on ${joinWords([...new Set(what)])}` };
+}
+
+export type Condition = (call: CallContext) => Check;
+
+/** One candidate kernel in a policy's order. */
+export interface BackendRule {
+  readonly backend: BackendId;
+  /** Whether the library considers this backend at all for the call (settings only, e.g. GPU). */
+  readonly candidate?: (call: CallContext) => boolean;
+  readonly conditions: readonly Condition[];
+}
+
+type Values<T extends readonly Fact<unknown>[]> = { [K in keyof T]: T[K] extends Fact<infer V> ? V : never };
+
+/**
+ * Runs `test` on the facts' values when all are known; otherwise "depends on" the unknown ones.
+ * Ask only for the facts the rule needs at that point, so a known answer is never held up.
+ */
+export function need<const T extends readonly Fact<unknown>[]>(facts: T, test: (...values: Values<T>) => Check): Check {
+  const missing = facts.filter((f): f is UnknownFact => !f.known).map((f) => f.dependsOn);
+  if (missing.length > 0) return dependsOn(missing);
+  return test(...(facts.map((f) => (f as KnownFact<unknown>).value) as unknown as Values<T>));
+}
+
+/** "a", "a and b", "a, b and c". */
+export function joinWords(words: readonly string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}

@@ -1,0 +1,26 @@
+/** `F.scaled_dot_product_attention` on CPU: FLASH (no dropout, masks allowed, any float dtype) → MATH (RULES.md). */
+import { need, OK, rejected, type BackendRule } from '../check';
+import type { Policy } from '../engine';
+import { DTYPES } from '../facts';
+import { torch } from '../messages';
+import { dtypeIn, MATH, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
+
+const FLASH_CPU: BackendRule = {
+  backend: 'sdpa.flash',
+  conditions: [
+    (c) => need([c.facts.dropout], (p) => (p > 0 ? rejected(torch.fusedDropout, 'dropout') : OK)),
+    (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) =>
+      d === dv ? OK : rejected(torch.flashHeadDimCpu(d, d, dv), `head dims ${d}/${dv}`)),
+    dtypeIn(DTYPES),
+  ],
+};
+
+export const SDPA_CPU: Policy = {
+  id: 'sdpa-cpu',
+  autocastAware: true,
+  validation: SDPA_VALIDATION,
+  backends: [FLASH_CPU, MATH],
+  exhausted: () => torch.noKernel,
+  warnings: sdpaWarnings,
+  notes: sdpaNotes,
+};

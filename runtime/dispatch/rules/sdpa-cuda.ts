@@ -1,0 +1,150 @@
+/**
+ * `F.scaled_dot_product_attention` on CUDA: [cuDNN →] FLASH → EFFICIENT → MATH (RULES.md), with the
+ * limits and messages of the torch version and GPU in the environment.
+ */
+import { dependsOn, need, OK, raises, rejected, type BackendRule, type Condition } from '../check';
+import { torchAtLeast, type CallContext } from '../context';
+import type { Dtype } from '../facts';
+import { torch } from '../messages';
+import type { Policy } from '../engine';
+import { dtypeIn, MATH, noMask, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
+
+const between = (sm: number, low: number, high: number) => sm >= low && sm <= high;
+const headDimShort = (d: number, dv: number) => (d === dv ? `head dim ${d}` : `head dims ${d}/${dv}`);
+
+/** 2.0/2.1 shipped FlashAttention 1 (sm75–sm90); 2.2 moved to FlashAttention 2 (sm80+). */
+function flashSmRange(c: CallContext): [number, number] {
+  if (!torchAtLeast(c.env, 2, 2)) return [75, 90];
+  return torchAtLeast(c.env, 2, 5) ? [80, 121] : [80, 90];
+}
+
+const flashSm: Condition = (c) => {
+  const [low, high] = flashSmRange(c);
+  return between(c.env.sm, low, high) ? OK : rejected(torch.smRange('Flash attention', low, high, c.env.sm), `sm${c.env.sm}`);
+};
+
+const flashHeadDim: Condition = (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) => {
+  if (torchAtLeast(c.env, 2, 2)) return d === dv && d <= 256 ? OK : rejected(torch.flashHeadDim(d, d, dv), headDimShort(d, dv));
+  const fits = d === dv && d % 8 === 0 && d <= 128;
+  return fits ? OK : rejected(torch.flashHeadDimV1(d, d, dv), headDimShort(d, dv));
+});
+
+/** FlashAttention 2 aligns causal masks bottom-right, so SDPA refuses it for Lq ≠ Lk. */
+const flashCausalSquare: Condition = (c) => !torchAtLeast(c.env, 2, 2) ? OK
+  : need([c.facts.causal], (causal) => !causal ? OK
+    : need([c.facts.shape.seqQ, c.facts.shape.seqKv], (lq, lk) =>
+      lq === lk ? OK : rejected(torch.causalNonSquare(lq, lk), 'is_causal with Lq ≠ Lk')));
+
+/** Its backward fails for big head dims on consumer GPUs, so SDPA skips flash when training there. */
+const flashTraining: Condition = (c) => {
+  const sm = c.env.sm;
+  if (!torchAtLeast(c.env, 2, 2)) {
+    if (!between(sm, 86, 89)) return OK;
+    return need([c.facts.shape.headDim], (d) => d <= 64 ? OK
+      : need([c.facts.mode], (mode) => mode !== 'train' ? OK : rejected(torch.flashTrainingV1(d, sm), `training, head dim ${d} on sm${sm}`)));
+  }
+  const range: [number, number] | null = between(sm, 86, 89) ? [86, 89] : between(sm, 120, 121) ? [120, 121] : null;
+  if (!range) return OK;
+  return need([c.facts.shape.headDim], (d) => {
+    if (d <= 192) return OK;
+    return need([c.facts.mode], (mode) => {
+      if (mode !== 'train') return OK;
+      const fail = (p: number) => rejected(torch.flashTraining(range[0], range[1], p, d, sm), `training, head dim ${d} on sm${sm}`);
+      if (d <= 224) return need([c.facts.dropout], fail);
+      return need([c.facts.dropout], (p) => (p > 0 ? fail(p) : OK));
+    });
+  });
+};
+
+const FLASH: BackendRule = {
+  backend: 'sdpa.flash',
+  conditions: [
+    (c) => noMask(torchAtLeast(c.env, 2, 2) ? torch.flashMask : torch.fusedMask)(c),
+    flashHeadDim, flashSm, flashCausalSquare, flashTraining,
+    (c) => dtypeIn(c.env.sm >= 80 ? ['float16', 'bfloat16'] : ['float16'])(c),
+  ],
+};
+
+const efficientSm: Condition = (c) => {
+  const high = torchAtLeast(c.env, 2, 5) ? 121 : 90;
+  return between(c.env.sm, 50, high) ? OK
+    : rejected(torch.smRange('Mem Efficient Attention', 50, high, c.env.sm), `sm${c.env.sm}`);
+};
+
+/** ATen's `minimum_gemm_alignment`: tensor cores need 128-bit aligned rows. */
+function gemmAlignment(sm: number, dtype: Dtype): number {
+  const half = dtype === 'float16' || dtype === 'bfloat16';
+  const tensorCores = sm >= 80 || (sm >= 70 && half);
+  const base = sm >= 80 ? 4 : 1;
+  return tensorCores ? Math.max(base, 128 / (half ? 16 : 32)) : base;
+}
+
+const efficientHeadDim: Condition = (c) => need([c.dtypes.q, c.facts.shape.headDim, c.facts.shape.headDimV], (q, d, dv) => {
+  const a = gemmAlignment(c.env.sm, q);
+  return d % a === 0 && dv % a === 0 ? OK : rejected(torch.efficientHeadDim(a, d, d, dv), `${headDimShort(d, dv)} not divisible by ${a}`);
+});
+
+const efficientDropout: Condition = (c) => torchAtLeast(c.env, 2, 1) ? OK
+  : need([c.facts.dropout], (p) => (p > 0 ? rejected(torch.efficientDropout(p), 'dropout') : OK));
+
+/** A float32 bias passes validation with a float16 query, then this kernel raises (RULES.md). */
+const efficientBiasDtype: Condition = (c) => {
+  const bias = c.dtypes.bias;
+  if (!torchAtLeast(c.env, 2, 1) || bias === undefined) return OK;
+  return need([c.facts.mask.kind], (kind) => kind !== 'float' ? OK
+    : need([bias, c.dtypes.q], (b, q) => (b === q ? OK : raises(torch.biasDtype, 'bias dtype ≠ query dtype'))));
+};
+
+const EFFICIENT: BackendRule = {
+  backend: 'sdpa.efficient',
+  conditions: [
+    efficientSm,
+    (c) => (torchAtLeast(c.env, 2, 1) ? OK : noMask(torch.fusedMask)(c)),
+    efficientHeadDim, efficientDropout,
+    (c) => dtypeIn(c.env.sm >= 80 ? ['float16', 'float32', 'bfloat16'] : ['float16', 'float32'])(c),
+    efficientBiasDtype,
+  ],
+};
+
+/** cuDNN is tried first only on sm90/sm10x with cuDNN newer than 9.15 (RULES.md); elsewhere it sits after math. */
+const cudnnVersion: Condition = (c) => {
+  const v = c.env.cudnn;
+  if (v === undefined) return dependsOn(['the cuDNN version (SDPA tries cuDNN first only with cuDNN newer than 9.15)']);
+  return need([v], ([major, minor]) => major > 9 || (major === 9 && minor > 15) ? OK
+    : rejected(`cuDNN attention is tried first only with cuDNN newer than 9.15 (have ${major}.${minor})`, `cuDNN ${major}.${minor}`));
+};
+
+// Only reached with cuDNN > 9.15, which takes head dims up to 256 ("256 on newest", RULES.md).
+const cudnnHeadDim: Condition = (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) => {
+  if (d > 256 || dv > 256) return rejected(torch.cudnnHeadDimMax(256), headDimShort(d, dv));
+  return d % 8 === 0 && dv % 8 === 0 ? OK : rejected(torch.cudnnHeadDimMultiple, headDimShort(d, dv));
+});
+
+const cudnnSeqLen: Condition = (c) => need([c.facts.shape.seqQ, c.facts.shape.seqKv], (lq, lk) =>
+  lq === 1 || lk === 1 ? rejected(torch.cudnnSeqLenOne, 'sequence length 1') : OK);
+
+const cudnnDropout: Condition = (c) => need([c.facts.dropout], (p) =>
+  Number.isInteger(p * 16) ? OK : rejected(`cuDNN attention needs dropout_p to be a multiple of 1/16, got ${p}`, `dropout ${p}`));
+
+const cudnnMaskRank: Condition = (c) => need([c.facts.mask.kind], (kind) => {
+  const shape = c.facts.mask.shape;
+  if (kind === 'none' || shape === undefined) return OK;
+  return need([shape], (s) => s.length === 2 || s.length === 4 ? OK
+    : rejected(`cuDNN attention takes a 2-D or 4-D broadcastable attn_mask, got ${s.length}-D`, `${s.length}-D attn_mask`));
+});
+
+const CUDNN: BackendRule = {
+  backend: 'sdpa.cudnn',
+  candidate: (c) => torchAtLeast(c.env, 2, 5) && (c.env.sm === 90 || between(c.env.sm, 100, 109)),
+  conditions: [cudnnVersion, (c) => dtypeIn(['float16', 'bfloat16'])(c), cudnnHeadDim, cudnnSeqLen, cudnnDropout, cudnnMaskRank],
+};
+
+export const SDPA_CUDA: Policy = {
+  id: 'sdpa-cuda',
+  autocastAware: true,
+  validation: SDPA_VALIDATION,
+  backends: [CUDNN, FLASH, EFFICIENT, MATH],
+  exhausted: () => torch.noKernel,
+  warnings: sdpaWarnings,
+  notes: sdpaNotes,
+};

@@ -1,0 +1,32 @@
+/** nn.MultiheadAttention (SDPA's policy with a note) and hand-written attention (always math). */
+import assert from 'node:assert/strict';
+import { decide } from '../../../runtime/dispatch/policy';
+import type { CallFacts } from '../../../runtime/dispatch/facts';
+import { call, env, runRows, type Row } from './call';
+
+const rows: Row[] = [
+  ['MultiheadAttention follows SDPA on CUDA', call({ api: 'multihead_attention' }), env(), {
+    outcome: 'runs', backend: 'sdpa.flash', notes: ['need_weights=False'],
+  }],
+  ['MultiheadAttention follows SDPA on CPU', call({ api: 'multihead_attention', q: 'float32', dropout: 0.1, mode: 'train' }), env({ device: 'cpu' }), {
+    outcome: 'runs', backend: 'sdpa.math', notes: ['need_weights=False', 'materialises'],
+  }],
+  ['hand-written attention is math; SDPA would run flash', call({ api: 'manual' }), env(), {
+    outcome: 'runs', backend: 'manual.math',
+    notes: ['F.scaled_dot_product_attention would run the fused sdpa.flash kernel here, without materialising the score matrix'],
+  }],
+  ['hand-written float64 attention: SDPA would also use math', call({ api: 'manual', q: 'float64' }), env(), {
+    outcome: 'runs', backend: 'manual.math', notes: ['F.scaled_dot_product_attention would also run its math kernel here'],
+  }],
+  ['hand-written attention with mixed dtypes: SDPA would raise', call({ api: 'manual', q: 'float32', v: 'float16' }), env(), {
+    outcome: 'runs', notes: ['F.scaled_dot_product_attention would raise here: Expected query, key, and value to have the same dtype'],
+  }],
+];
+
+describe('dispatch: other APIs', () => {
+  runRows(rows);
+  it('refuses an unknown api by name', () => {
+    const facts = { ...call(), api: 'softmax_attention' } as unknown as CallFacts;
+    assert.throws(() => decide(facts, env()), /decide: facts\.api must be one of sdpa, .*; got softmax_attention/);
+  });
+});

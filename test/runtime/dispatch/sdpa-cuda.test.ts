@@ -1,0 +1,172 @@
+/** RULES.md "PyTorch F.scaled_dot_product_attention (CUDA)", one row per rule. */
+import { call, env, runRows, type Row } from './call';
+
+const FLASH_MASK = 'Flash Attention does not support non-null attn_mask.';
+const FUSED_MASK = 'Both fused kernels do not support non-null attn_mask.';
+
+const validation: Row[] = [
+  ['q/k/v of one dtype: flash runs first', call(), env(), { outcome: 'runs', backend: 'sdpa.flash', status: { 'sdpa.flash': 'accepted' } }],
+  ['mixed dtypes outside autocast raise before any kernel', call({ q: 'float32', k: 'float32', v: 'float16' }), env(), {
+    outcome: 'raises', backend: null,
+    error: 'Expected query, key, and value to have the same dtype, but got query.dtype: float key.dtype: float and value.dtype: c10::Half instead.',
+    status: { 'sdpa.flash': 'rejected', 'sdpa.efficient': 'rejected', 'sdpa.math': 'rejected' },
+  }],
+  ['mixed dtypes under autocast are cast to the autocast dtype', call({ q: 'float32', k: 'float32', v: 'float16', autocast: 'float16' }), env(), {
+    outcome: 'runs', backend: 'sdpa.flash', notes: ['autocast casts q, k, v to float16'],
+  }],
+  ['autocast leaves float64 alone, so mixed float64 still raises', call({ q: 'float64', k: 'float16', v: 'float16', autocast: 'float16' }), env(), {
+    outcome: 'raises',
+    error: 'Expected query, key, and value to have the same dtype, but got query.dtype: double key.dtype: c10::Half and value.dtype: c10::Half instead.',
+  }],
+  ['a float mask must be bool, float or the query dtype', call({ mask: 'float', maskDtype: 'float64' }), env(), {
+    outcome: 'raises',
+    error: 'Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: double and  query.dtype: c10::Half instead.',
+  }],
+  ['a float32 mask with a float16 query passes validation, then the efficient kernel raises', call({ mask: 'float', maskDtype: 'float32' }), env(), {
+    outcome: 'raises', error: "invalid dtype for bias - should match query's dtype", reasons: { 'sdpa.flash': FLASH_MASK },
+  }],
+  ['a float mask in the query dtype runs on the efficient kernel', call({ mask: 'float' }), env(), {
+    outcome: 'runs', backend: 'sdpa.efficient', reasons: { 'sdpa.flash': FLASH_MASK },
+  }],
+  ['a bool mask runs on the efficient kernel', call({ mask: 'bool' }), env(), { outcome: 'runs', backend: 'sdpa.efficient' }],
+  ['attn_mask with is_causal raises on the math path (torch 2.0: efficient takes no mask)', call({ mask: 'bool', causal: true }), env({ torch: [2, 0] }), {
+    outcome: 'raises', error: '_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True',
+    reasons: { 'sdpa.efficient': FUSED_MASK },
+  }],
+  ['attn_mask with is_causal runs where the efficient kernel takes both (2.1+)', call({ mask: 'bool', causal: true }), env(), {
+    outcome: 'runs', backend: 'sdpa.efficient',
+  }],
+];
+
+const flash: Row[] = [
+  ['FLASH: no attn_mask', call({ mask: 'bool' }), env(), { outcome: 'runs', reasons: { 'sdpa.flash': FLASH_MASK } }],
+  ['FLASH: attn_mask message of 2.0/2.1', call({ mask: 'bool' }), env({ torch: [2, 1] }), { outcome: 'runs', reasons: { 'sdpa.flash': FUSED_MASK } }],
+  ['FLASH: float32 is rejected, efficient runs', call({ q: 'float32' }), env(), {
+    outcome: 'runs', backend: 'sdpa.efficient',
+    reasons: { 'sdpa.flash': 'Expected query, key and value to all be of dtype: {Half, BFloat16}. Got Query dtype: float, Key dtype: float, and Value dtype: float instead.' },
+  }],
+  ['FLASH: bfloat16 runs on sm80', call({ q: 'bfloat16' }), env(), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: bfloat16 needs sm80 (2.1 on sm75 takes only Half)', call({ q: 'bfloat16' }), env({ torch: [2, 1], sm: 75 }), {
+    outcome: 'runs', backend: 'sdpa.math',
+    reasons: {
+      'sdpa.flash': 'Expected query, key and value to all be of dtype: {Half}. Got Query dtype: c10::BFloat16, Key dtype: c10::BFloat16, and Value dtype: c10::BFloat16 instead.',
+      'sdpa.efficient': 'Expected query, key and value to all be of dtype: {Half, Float}. Got Query dtype: c10::BFloat16, Key dtype: c10::BFloat16, and Value dtype: c10::BFloat16 instead.',
+    },
+  }],
+  ['FLASH: float16 on sm75 with FlashAttention 1 (2.1)', call(), env({ torch: [2, 1], sm: 75 }), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: head dim at most 256', call({ headDim: 512 }), env(), {
+    outcome: 'runs', backend: 'sdpa.efficient',
+    reasons: { 'sdpa.flash': 'Flash attention requires q,k,v to have the same last dimension and to be less than or equal to 256. Got Query.size(-1): 512, Key.size(-1): 512, Value.size(-1): 512 instead.' },
+  }],
+  ['FLASH: equal head dims for q/k and v', call({ headDim: 64, headDimV: 128 }), env(), { outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.flash': 'rejected' } }],
+  ['FLASH: 2.0/2.1 head dim at most 128', call({ headDim: 160 }), env({ torch: [2, 0] }), {
+    outcome: 'runs', backend: 'sdpa.efficient',
+    reasons: { 'sdpa.flash': 'Flash attention requires q,k,v to have the same last dimension and to be a multiple of 8 and less than or equal to 128. Got Query.size(-1): 160, Key.size(-1): 160, Value.size(-1): 160 instead.' },
+  }],
+  ['FLASH: 2.0/2.1 head dim a multiple of 8', call({ headDim: 100 }), env({ torch: [2, 0] }), { outcome: 'runs', status: { 'sdpa.flash': 'rejected' } }],
+  ['FLASH: head dim 160 is fine from 2.2', call({ headDim: 160 }), env({ torch: [2, 2] }), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: GPU sm80–sm121 (2.5+)', call(), env({ sm: 75 }), {
+    outcome: 'runs', backend: 'sdpa.efficient',
+    reasons: { 'sdpa.flash': 'Flash attention only supports gpu architectures in the range [sm80, sm121]. Attempting to run on a sm 7.5 gpu.' },
+  }],
+  ['FLASH: GPU sm80–sm90 on 2.2–2.4', call(), env({ torch: [2, 4], sm: 100 }), {
+    outcome: 'runs', backend: 'sdpa.math',
+    reasons: {
+      'sdpa.flash': 'Flash attention only supports gpu architectures in the range [sm80, sm90]. Attempting to run on a sm 10.0 gpu.',
+      'sdpa.efficient': 'Mem Efficient Attention only supports gpu architectures in the range [sm50, sm90]. Attempting to run on a sm 10.0 gpu.',
+    },
+  }],
+  ['FLASH: sm120 runs on 2.5+', call(), env({ sm: 120 }), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: not is_causal with Lq ≠ Lk', call({ causal: true, seqQ: 1, seqKv: 256 }), env(), {
+    outcome: 'runs', backend: 'sdpa.efficient',
+    reasons: { 'sdpa.flash': 'Flash attention does not support the is_causal flag when seqlen_q != seqlen_k. Got seqlen_q: 1 seqlen_k: 256. If you would like to use causal attention with non-square masks, please see CausalAttnMask.' },
+  }],
+  ['FLASH: is_causal with Lq = Lk runs', call({ causal: true }), env(), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: FlashAttention 1 (2.1) takes is_causal with Lq ≠ Lk', call({ causal: true, seqQ: 1, seqKv: 256 }), env({ torch: [2, 1] }), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: training on sm86 with head dim in (192, 224] is excluded', call({ mode: 'train', headDim: 200 }), env({ sm: 86 }), {
+    outcome: 'runs', backend: 'sdpa.efficient',
+    reasons: { 'sdpa.flash': "Flash attention currently doesn't support training with head_dim ∈ (192, 224] or (head_dim ∈ (224, 256] and dropout > 0.0) on gpu architectures in the range[sm86, sm89].Attempting to run with dropout set to: 0and head_dim: 200 on a sm 8.6 gpu." },
+  }],
+  ['FLASH: training on sm86 with head dim 192 (the open end) runs', call({ mode: 'train', headDim: 192 }), env({ sm: 86 }), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: training on sm89 with head dim 224 (the closed end) is excluded', call({ mode: 'train', headDim: 224 }), env({ sm: 89 }), {
+    outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.flash': 'rejected' },
+  }],
+  ['FLASH: training on sm120 with head dim > 224 and dropout is excluded', call({ mode: 'train', headDim: 256, dropout: 0.1 }), env({ sm: 120 }), {
+    outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.flash': 'rejected' },
+  }],
+  ['FLASH: training on sm86 with head dim > 224 and no dropout runs', call({ mode: 'train', headDim: 256 }), env({ sm: 86 }), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: inference on sm86 with head dim 200 runs', call({ headDim: 200 }), env({ sm: 86 }), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: training on sm80 with head dim 200 runs', call({ mode: 'train', headDim: 200 }), env(), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: 2.0 excludes training on sm86 with head dim > 64', call({ mode: 'train', headDim: 128 }), env({ torch: [2, 0], sm: 86 }), {
+    outcome: 'runs', backend: 'sdpa.efficient',
+    reasons: { 'sdpa.flash': "Flash attention currently doesn't support training with head_dim greater than 64 on gpu architectures in the range[sm86, sm89].Attempting to run with head_dim: 128 on a sm 8.6 gpu." },
+  }],
+  ['FLASH: dropout is fine', call({ dropout: 0.1, mode: 'train' }), env(), { outcome: 'runs', backend: 'sdpa.flash' }],
+];
+
+const efficient: Row[] = [
+  ['EFFICIENT: float32 runs', call({ q: 'float32' }), env(), { outcome: 'runs', backend: 'sdpa.efficient' }],
+  ['EFFICIENT: bfloat16 needs sm80', call({ q: 'bfloat16', mask: 'bool' }), env({ sm: 75 }), {
+    outcome: 'runs', backend: 'sdpa.math',
+    reasons: { 'sdpa.efficient': 'Expected query, key and value to all be of dtype: {Half, Float}. Got Query dtype: c10::BFloat16, Key dtype: c10::BFloat16, and Value dtype: c10::BFloat16 instead.' },
+  }],
+  ['EFFICIENT: float16 head dim divisible by 8', call({ headDim: 36, mask: 'bool' }), env(), {
+    outcome: 'runs', backend: 'sdpa.math',
+    reasons: { 'sdpa.efficient': 'Mem efficient attention requires last dimension of inputs to be divisible by 8. Got Query.size(-1): 36, Key.size(-1): 36, Value.size(-1): 36 instead.' },
+  }],
+  ['EFFICIENT: float32 head dim divisible by 4', call({ q: 'float32', headDim: 36 }), env(), { outcome: 'runs', backend: 'sdpa.efficient' }],
+  ['EFFICIENT: float32 head dim 30 is not', call({ q: 'float32', headDim: 30 }), env(), {
+    outcome: 'runs', backend: 'sdpa.math',
+    reasons: { 'sdpa.efficient': 'Mem efficient attention requires last dimension of inputs to be divisible by 4. Got Query.size(-1): 30, Key.size(-1): 30, Value.size(-1): 30 instead.' },
+  }],
+  ['EFFICIENT: GPU from sm50', call({ q: 'float32' }), env({ sm: 50 }), { outcome: 'runs', backend: 'sdpa.efficient' }],
+  ['EFFICIENT: not below sm50', call({ q: 'float32' }), env({ sm: 37 }), {
+    outcome: 'runs', backend: 'sdpa.math',
+    reasons: { 'sdpa.efficient': 'Mem Efficient Attention only supports gpu architectures in the range [sm50, sm121]. Attempting to run on a sm 3.7 gpu.' },
+  }],
+  ['EFFICIENT: no masks before 2.1', call({ mask: 'bool' }), env({ torch: [2, 0] }), { outcome: 'runs', backend: 'sdpa.math', reasons: { 'sdpa.efficient': FUSED_MASK } }],
+  ['EFFICIENT: masks of any broadcastable shape since 2.1', call({ mask: 'float', maskShape: [1, 1, 128, 128] }), env({ torch: [2, 1] }), { outcome: 'runs', backend: 'sdpa.efficient' }],
+  ['EFFICIENT: no dropout before 2.1', call({ q: 'float32', dropout: 0.1, mode: 'train' }), env({ torch: [2, 0] }), {
+    outcome: 'runs', backend: 'sdpa.math', reasons: { 'sdpa.efficient': 'Mem_efficient does not support non_zero dropout. Dropout_p: 0.1' },
+  }],
+  ['EFFICIENT: dropout since 2.1', call({ q: 'float32', dropout: 0.1, mode: 'train' }), env({ torch: [2, 1] }), { outcome: 'runs', backend: 'sdpa.efficient' }],
+];
+
+const cudnn: Row[] = [
+  ['CUDNN: not a candidate on sm80', call(), env(), { outcome: 'runs', backend: 'sdpa.flash', absent: ['sdpa.cudnn'] }],
+  ['CUDNN: first on sm90 with cuDNN newer than 9.15', call(), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: first on sm100 too', call(), env({ sm: 100, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: not first with cuDNN 9.15 or older', call(), env({ sm: 90, cudnn: [9, 10] }), { outcome: 'runs', backend: 'sdpa.flash', status: { 'sdpa.cudnn': 'rejected' } }],
+  ['CUDNN: not a candidate before 2.5', call(), env({ torch: [2, 4], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.flash', absent: ['sdpa.cudnn'] }],
+  ['CUDNN: unstated cuDNN version on sm90 depends', call(), env({ sm: 90 }), {
+    outcome: 'depends', backend: 'sdpa.cudnn',
+    reasons: { 'sdpa.cudnn': 'depends on the cuDNN version (SDPA tries cuDNN first only with cuDNN newer than 9.15)' },
+  }],
+  ['CUDNN: fp16/bf16 only', call({ q: 'float32' }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.cudnn': 'rejected' } }],
+  ['CUDNN: head dim a multiple of 8', call({ headDim: 100 }), env({ sm: 90, cudnn: [9, 16] }), {
+    outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'head_dim should be a multiple of 8' },
+  }],
+  ['CUDNN: head dim at most 256 on the newest cuDNN', call({ headDim: 512 }), env({ sm: 90, cudnn: [9, 16] }), {
+    outcome: 'runs', backend: 'sdpa.efficient', reasons: { 'sdpa.cudnn': 'head_dim should be no more than 256' },
+  }],
+  ['CUDNN: no sequence length 1', call({ seqQ: 1, seqKv: 512 }), env({ sm: 90, cudnn: [9, 16] }), {
+    outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'cudnn SDPA does not support sequence length 1.' },
+  }],
+  ['CUDNN: dropout a multiple of 1/16', call({ dropout: 0.1, mode: 'train' }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.flash', status: { 'sdpa.cudnn': 'rejected' } }],
+  ['CUDNN: dropout 0.125 is a multiple of 1/16', call({ dropout: 0.125, mode: 'train' }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: 2-D or 4-D masks', call({ mask: 'bool', maskShape: [2, 128, 128] }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.cudnn': 'rejected' } }],
+];
+
+const math: Row[] = [
+  ['MATH: takes anything and materialises the score matrix', call({ q: 'float64' }), env(), {
+    outcome: 'runs', backend: 'sdpa.math', notes: ['materialises the 128×128 score matrix'],
+  }],
+];
+
+describe('dispatch: SDPA on CUDA', () => {
+  describe('validation', () => runRows(validation));
+  describe('FLASH', () => runRows(flash));
+  describe('EFFICIENT', () => runRows(efficient));
+  describe('CUDNN', () => runRows(cudnn));
+  describe('MATH', () => runRows(math));
+});
