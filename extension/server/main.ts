@@ -85,7 +85,7 @@ export const ROUTES: readonly Route[] = [
 ];
 
 export function startServer(connection: Connection, deps: ServerDependencies = {}): Session {
-  const runtime = deps.runtime ?? unavailableRuntime('the runtime worker is not part of this build yet');
+  const runtime = deps.runtime ?? unavailableRuntime('no runtime worker in this build');
   const session = new Session(connection, deps.analyze ?? analyzeFiles, runtime);
   for (const route of ROUTES) route.bind(connection, session);
   watchDocuments(session);
