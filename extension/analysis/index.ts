@@ -1,17 +1,76 @@
 /**
  * The analysis' public entry points. Pure with respect to the file system: callers pass source
  * text in; the CLI and the language server do the reading.
- * (Being implemented; these signatures are the contract the CLI and the server code against.)
+ *
+ * - `analyzeFiles(files, settings)`: one-shot analysis of a set of files together (callers in one
+ *   file inform calls in another), one `FileReport` per file in the order given.
+ * - `AnalysisSession`: the incremental form for the language server.
+ *   `const s = await AnalysisSession.create(settings)`; `s.update(path, text)` opens or edits a
+ *   file (re-parsed incrementally; unchanged top-level statements are not rebuilt); `s.close(path)`;
+ *   `s.report(path)` gives that file's `FileReport` (the workspace is re-interpreted at most once
+ *   per change, whichever file is asked for); `s.settings = …` changes the assumptions;
+ *   `s.dispose()` frees the parse trees.
  */
+import { environmentOf, fileReport } from './build-report';
 import type { AnalysisSettings, FileReport } from './report';
+import { Workspace } from './workspace';
 
 export interface SourceFile {
   readonly path: string;
   readonly text: string;
 }
 
+/** Incremental analysis of an open set of files (see the module comment). */
+export class AnalysisSession {
+  private readonly cache = new Map<string, FileReport>();
+
+  private constructor(private readonly workspace: Workspace) {}
+
+  static async create(settings: AnalysisSettings): Promise<AnalysisSession> {
+    return new AnalysisSession(await Workspace.create(settings));
+  }
+
+  get settings(): AnalysisSettings {
+    return this.workspace.settings;
+  }
+
+  set settings(value: AnalysisSettings) {
+    this.workspace.settings = value;
+    this.cache.clear();
+  }
+
+  update(path: string, text: string): void {
+    this.workspace.update(path, text);
+    this.cache.clear();
+  }
+
+  close(path: string): void {
+    this.workspace.close(path);
+    this.cache.clear();
+  }
+
+  /** The report of one open file; an empty report for a path that is not open. */
+  report(path: string): FileReport {
+    const cached = this.cache.get(path);
+    if (cached) return cached;
+    const report = fileReport(path, this.workspace.parseErrors(path), this.workspace.callSites(), environmentOf(this.workspace.settings));
+    this.cache.set(path, report);
+    return report;
+  }
+
+  dispose(): void {
+    this.workspace.dispose();
+    this.cache.clear();
+  }
+}
+
 /** Analyse a set of files together (callers in one file inform calls in another). */
 export async function analyzeFiles(files: readonly SourceFile[], settings: AnalysisSettings): Promise<FileReport[]> {
-  void files; void settings;
-  throw new Error('analyzeFiles() is not implemented yet');
+  const session = await AnalysisSession.create(settings);
+  try {
+    for (const f of files) session.update(f.path, f.text);
+    return files.map((f) => session.report(f.path));
+  } finally {
+    session.dispose();
+  }
 }

@@ -3,6 +3,7 @@
  * other linters: 0 fine, 1 findings or failures, 2 usage or internal error.
  */
 import { version } from '../../package.json';
+import { check } from './check';
 import { lsp } from './lsp';
 
 /** A subcommand takes its own arguments and resolves to the process exit code. */
@@ -14,6 +15,7 @@ interface CommandEntry {
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
+  check: { summary: 'analyse the attention calls in Python files (attnlens check --help)', run: check },
   help: { summary: 'show this help', run: async () => { process.stdout.write(usage()); return 0; } },
   version: { summary: 'print the version', run: async () => { process.stdout.write(`${version}\n`); return 0; } },
   lsp: { summary: 'run the language server (--stdio or --node-ipc)', run: lsp },

@@ -1,0 +1,65 @@
+/**
+ * The attention APIs the analysis recognises, as data: qualified names, and which positional and
+ * keyword arguments carry q, k, v, the mask, dropout and the causal flag.
+ */
+import type { AttentionApi, Layout } from '../../runtime/dispatch/facts';
+
+export type ArgRole = 'q' | 'k' | 'v' | 'qkv' | 'kv' | 'mask' | 'keyPaddingMask' | 'dropout' | 'causal';
+
+export interface ApiSpec {
+  readonly api: AttentionApi;
+  /** Roles of positional arguments in order (`null`: not used by the analysis). */
+  readonly positional: readonly (ArgRole | null)[];
+  readonly keywords: Readonly<Record<string, ArgRole>>;
+  /** Whether the library casts mixed inputs itself under autocast (only SDPA and nn modules do). */
+  readonly autocastAware: boolean;
+}
+
+const FLASH_KW = { q: 'q', k: 'k', v: 'v', dropout_p: 'dropout', causal: 'causal' } as const;
+
+const SPECS: Readonly<Record<string, ApiSpec>> = {
+  scaled_dot_product_attention: {
+    api: 'sdpa', positional: ['q', 'k', 'v', 'mask', 'dropout', 'causal'],
+    keywords: { query: 'q', key: 'k', value: 'v', attn_mask: 'mask', dropout_p: 'dropout', is_causal: 'causal' }, autocastAware: true,
+  },
+  flash_attn_func: { api: 'flash_attn_func', positional: ['q', 'k', 'v', 'dropout', null, 'causal'], keywords: FLASH_KW, autocastAware: false },
+  flash_attn_varlen_func: {
+    api: 'flash_attn_varlen_func', positional: ['q', 'k', 'v', null, null, null, null, 'dropout', null, 'causal'], keywords: FLASH_KW, autocastAware: false,
+  },
+  flash_attn_qkvpacked_func: {
+    api: 'flash_attn_qkvpacked_func', positional: ['qkv', 'dropout', null, 'causal'], keywords: { qkv: 'qkv', dropout_p: 'dropout', causal: 'causal' }, autocastAware: false,
+  },
+  flash_attn_kvpacked_func: {
+    api: 'flash_attn_kvpacked_func', positional: ['q', 'kv', 'dropout', null, 'causal'], keywords: { q: 'q', kv: 'kv', dropout_p: 'dropout', causal: 'causal' }, autocastAware: false,
+  },
+  flash_attn_with_kvcache: {
+    api: 'flash_attn_with_kvcache', positional: ['q', 'k', 'v'], keywords: { q: 'q', k_cache: 'k', v_cache: 'v', causal: 'causal' }, autocastAware: false,
+  },
+  memory_efficient_attention: {
+    api: 'memory_efficient_attention', positional: ['q', 'k', 'v', 'mask', 'dropout'],
+    keywords: { query: 'q', key: 'k', value: 'v', attn_bias: 'mask', p: 'dropout' }, autocastAware: false,
+  },
+};
+
+/** `nn.MultiheadAttention` module calls: (query, key, value, key_padding_mask, need_weights, attn_mask, …, is_causal). */
+export const MULTIHEAD_CALL: ApiSpec = {
+  api: 'multihead_attention', positional: ['q', 'k', 'v', 'keyPaddingMask', null, 'mask'],
+  keywords: { query: 'q', key: 'k', value: 'v', key_padding_mask: 'keyPaddingMask', attn_mask: 'mask', is_causal: 'causal' }, autocastAware: true,
+};
+
+/** The attention API a qualified name denotes, e.g. `torch.nn.functional.scaled_dot_product_attention`. */
+export function attentionApiOf(qualified: string): ApiSpec | undefined {
+  const parts = qualified.split('.');
+  const last = parts[parts.length - 1];
+  const root = parts[0];
+  if (last === 'scaled_dot_product_attention') return root === 'torch' ? SPECS[last] : undefined;
+  if (last.startsWith('flash_attn_')) return root === 'flash_attn' ? SPECS[last] : undefined;
+  if (last === 'memory_efficient_attention') return root === 'xformers' ? SPECS[last] : undefined;
+  return undefined;
+}
+
+/** The layout each API expects of 4-D q, k, v. */
+export const API_LAYOUT: Readonly<Record<AttentionApi, Layout | null>> = {
+  sdpa: 'BHLD', flash_attn_func: 'BLHD', flash_attn_varlen_func: null, flash_attn_qkvpacked_func: null, flash_attn_kvpacked_func: null,
+  flash_attn_with_kvcache: 'BLHD', memory_efficient_attention: 'BLHD', multihead_attention: null, manual: 'BHLD', runtime: 'BHLD',
+};

@@ -1,0 +1,40 @@
+/** Call sites → the stable `FileReport` shape: a decision per path kind and the rules' findings. */
+import type { Decision } from '../../runtime/dispatch/decision';
+import { known, unknown, type Environment } from '../../runtime/dispatch/facts';
+import { decide } from '../../runtime/dispatch/policy';
+import type { CallSite } from './call-sites';
+import type { AnalysisSettings, CallReport, FileReport, ModeResult, ParseError } from './report';
+import { spanOf } from './syntax';
+import type { ModeView } from './rules/rule';
+import { runRules } from './runner';
+
+/** The environment the policy decides for, from the user's settings. */
+export function environmentOf(settings: AnalysisSettings): Environment {
+  const lib = (name: 'flash_attn' | 'xformers') => {
+    const v = settings.installed[name];
+    return v === null ? unknown(`whether ${name} is installed`) : known(v, `${name} ${v ? '' : 'not '}installed (setting)`);
+  };
+  return { device: settings.device, torch: settings.torch, sm: settings.sm, installed: { flash_attn: lib('flash_attn'), xformers: lib('xformers') } };
+}
+
+export function callReport(site: CallSite, env: Environment, decideFn: (s: CallSite['modes']['train']) => Decision = (s) => decide(s.facts, env)): CallReport {
+  const views = (['train', 'infer'] as const).map((mode): ModeView => ({ ...site.modes[mode], mode, decision: decideFn(site.modes[mode]) })) as [ModeView, ModeView];
+  const [train, infer] = views;
+  return {
+    span: site.span, api: site.apiText, function: site.function,
+    modes: { train: modeResult(train), infer: modeResult(infer) },
+    findings: runRules({ site, modes: views }),
+  };
+}
+
+function modeResult(view: ModeView): ModeResult {
+  return {
+    reached: view.reached, facts: view.facts, decision: view.decision,
+    ...(view.reached === null && view.assumed.length > 0 ? { assumed: view.assumed } : {}),
+    ...(view.reached === false && view.deadBy ? { blockedBy: { span: spanOf(view.deadBy.node), why: view.deadBy.why } } : {}),
+  };
+}
+
+export function fileReport(path: string, parseErrors: readonly ParseError[], sites: readonly CallSite[], env: Environment): FileReport {
+  return { path, parseErrors, calls: sites.filter((s) => s.path === path).map((s) => callReport(s, env)) };
+}

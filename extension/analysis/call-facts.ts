@@ -1,0 +1,130 @@
+/**
+ * Observations at one call site on one path kind (training or inference) → the `CallFacts` the
+ * dispatch policy reads. Several observations (callers, split paths) are joined: a fact that
+ * differs between them becomes unknown and says it depends on the path.
+ */
+import type { AttentionApi, CallFacts, Dtype, Fact, Layout, MaskFacts, MaskKind, Mode } from '../../runtime/dispatch/facts';
+import { API_LAYOUT } from './attention-apis';
+import type { Observation } from './state';
+import { describe, joinFact, known, unknown, type Dim, type Value } from './values';
+
+function dtypeOf(v: Value | undefined, role: string): Fact<Dtype> {
+  if (!v) return unknown(`the ${role} argument`);
+  if (v.t === 'tensor') return v.dtype;
+  return unknown(v.t === 'unknown' ? v.why : `${role} (${describe(v)})`);
+}
+
+function maskOf(obs: Observation): MaskFacts {
+  if (obs.api.startsWith('flash_attn')) return { kind: known('none', 'flash-attn takes no mask') };
+  const arg = obs.args.mask ?? obs.args.keyPaddingMask;
+  if (!arg) return { kind: known('none', obs.api === 'manual' ? 'no mask applied to the scores' : 'no mask argument') };
+  const v = arg.value;
+  switch (v.t) {
+    case 'none': return { kind: known('none', v.source) };
+    case 'libmask': return { kind: known('library', v.source), className: v.className };
+    case 'tensor': {
+      const shape = v.shape && v.shape.every((d) => d.value !== null) ? known(v.shape.map((d) => d.value), v.origin) : undefined;
+      if (v.bool) return { kind: known('bool', v.origin), ...(shape ? { shape } : {}) };
+      return { kind: known('float', v.origin), dtype: v.dtype, ...(shape ? { shape } : {}) };
+    }
+    case 'unknown': return { kind: unknown(v.why) };
+    default: return { kind: unknown(`the mask (${describe(v)})`) };
+  }
+}
+
+function joinMask(a: MaskFacts, b: MaskFacts): MaskFacts {
+  const kind = joinFact<MaskKind>(a.kind, b.kind);
+  if (!kind.known) return { kind };
+  return { ...a, kind, dtype: a.dtype && b.dtype ? joinFact(a.dtype, b.dtype) : a.dtype ?? b.dtype };
+}
+
+function boolArg(v: Value | undefined, absent: string): Fact<boolean> {
+  if (!v) return known(false, absent);
+  if (v.t === 'bool') return known(v.value, v.why);
+  if (v.t === 'unknown') return unknown(v.why);
+  if (v.t === 'cond') return unknown('a condition on the path');
+  return unknown(describe(v));
+}
+
+function numArg(v: Value | undefined, absent: string): Fact<number> {
+  if (!v) return known(0, absent);
+  if (v.t === 'num') return known(v.value, v.source);
+  if (v.t === 'unknown') return unknown(v.why);
+  return unknown(describe(v));
+}
+
+function dimFact(d: Dim | undefined, what: string): Fact<number> {
+  if (!d) return unknown(what);
+  return d.value !== null ? known(d.value, d.source) : unknown(d.source);
+}
+
+/** The layout a 4-D tensor's dims show, from the roles of the names that built it. */
+function layoutOf(shape: readonly Dim[] | undefined): Fact<Layout> {
+  if (!shape || shape.length !== 4) return unknown('the layout of q');
+  const text = `(${shape.map((d) => d.source.replace(/ = .*/, '').replace(/`/g, '')).join(', ')})`;
+  if (shape[1].role === 'H' || shape[2].role === 'L') return known('BHLD', `q's dims ${text}`);
+  if (shape[2].role === 'H' || shape[1].role === 'L') return known('BLHD', `q's dims ${text}`);
+  return unknown(`the layout of q ${text}`);
+}
+
+interface ShapeFacts { readonly shape: CallFacts['shape']; readonly layout: Fact<Layout> }
+
+function shapeFacts(obs: Observation): ShapeFacts {
+  const tensorShape = (v: Value | undefined): readonly Dim[] | undefined => (v?.t === 'tensor' && v.shape?.length === 4 ? v.shape : undefined);
+  if (obs.api === 'multihead_attention') {
+    const mod = obs.module?.t === 'torchmod' ? obs.module.args : {};
+    const e = mod.embed_dim; const h = mod.num_heads;
+    const headDim = e?.t === 'num' && h?.t === 'num' && h.value > 0 ? known(e.value / h.value, `embed_dim ${e.value} / num_heads ${h.value} (${e.source})`) : unknown('embed_dim / num_heads');
+    const heads = h?.t === 'num' ? known(h.value, h.source) : unknown('num_heads');
+    const u = unknown('the input shape');
+    return { shape: { batch: u, heads, kvHeads: heads, seqQ: u, seqKv: u, headDim, headDimV: headDim }, layout: unknown('nn.MultiheadAttention takes (L, B, E) or (B, L, E) inputs') };
+  }
+  const q = tensorShape(obs.args.q?.value); const k = tensorShape(obs.args.k?.value); const v = tensorShape(obs.args.v?.value);
+  const shown = layoutOf(q);
+  const layout: Layout | null = shown.known ? shown.value : API_LAYOUT[obs.api];
+  const h = layout === 'BHLD' ? 1 : 2; const l = layout === 'BHLD' ? 2 : 1;
+  const pick = (s: readonly Dim[] | undefined, i: number, what: string): Fact<number> => (layout ? dimFact(s?.[i], what) : unknown(what));
+  return {
+    shape: {
+      batch: pick(q, 0, 'the batch size'), heads: pick(q, h, 'the number of heads'), kvHeads: pick(k, h, 'the number of key/value heads'),
+      seqQ: pick(q, l, 'the query length'), seqKv: pick(k, l, 'the key length'), headDim: dimFact(q?.[3], 'the head size of q'),
+      headDimV: dimFact(v?.[3], 'the head size of v'),
+    },
+    layout: shown,
+  };
+}
+
+function joinShape(a: ShapeFacts, b: ShapeFacts): ShapeFacts {
+  const s = {} as Record<keyof CallFacts['shape'], Fact<number>>;
+  for (const key of Object.keys(a.shape) as (keyof CallFacts['shape'])[]) s[key] = joinFact(a.shape[key], b.shape[key]);
+  return { shape: s, layout: joinFact(a.layout, b.layout) };
+}
+
+/** The facts at a call on one path kind, joined over the observations given (all of that mode). */
+export function callFacts(api: AttentionApi, mode: Mode, observations: readonly Observation[]): CallFacts {
+  const [first, ...rest] = observations;
+  const one = (o: Observation): CallFacts => {
+    const { shape, layout } = shapeFacts(o);
+    const dropoutValue = o.api === 'multihead_attention'
+      ? (mode === 'train' ? numArg(o.module?.t === 'torchmod' ? o.module.args.dropout : undefined, 'nn.MultiheadAttention default dropout 0') : known(0, 'nn.MultiheadAttention applies dropout only in training'))
+      : numArg(o.args.dropout?.value, 'no dropout argument');
+    return {
+      api, mode: known(mode, o.ctx.mode.source),
+      dtypes: { q: dtypeOf(o.args.q?.value, 'q'), k: dtypeOf(o.args.k?.value, 'k'), v: dtypeOf(o.args.v?.value, 'v') },
+      autocast: o.ctx.autocast, mask: maskOf(o),
+      causal: o.api === 'manual' ? known(false, 'hand-written attention') : boolArg(o.args.causal?.value, 'no causal flag'),
+      dropout: dropoutValue, shape, layout,
+    };
+  };
+  if (!first) throw new Error('callFacts needs at least one observation');
+  return rest.reduce<CallFacts>((acc, o) => {
+    const b = one(o);
+    const s = joinShape({ shape: acc.shape, layout: acc.layout }, { shape: b.shape, layout: b.layout });
+    return {
+      ...acc,
+      dtypes: { q: joinFact(acc.dtypes.q, b.dtypes.q), k: joinFact(acc.dtypes.k, b.dtypes.k), v: joinFact(acc.dtypes.v, b.dtypes.v) },
+      autocast: joinFact(acc.autocast, b.autocast), mask: joinMask(acc.mask, b.mask), causal: joinFact(acc.causal, b.causal),
+      dropout: joinFact(acc.dropout, b.dropout), shape: s.shape, layout: s.layout,
+    };
+  }, one(first));
+}

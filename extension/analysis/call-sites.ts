@@ -1,0 +1,88 @@
+/**
+ * Observations → one record per attention call site, with what each path kind (training,
+ * inference) does there: whether it is reached, and the facts on the paths that reach it.
+ */
+import type { AttentionApi, CallFacts, Mode } from '../../runtime/dispatch/facts';
+import { callFacts } from './call-facts';
+import type { Guard, Observation } from './state';
+import { spanOf, textOf, type SyntaxNode } from './syntax';
+import type { Span } from './report';
+
+export interface ModeSite {
+  /** true: a path of this kind reaches the call; false: none does; null: only on assumptions. */
+  readonly reached: boolean | null;
+  readonly facts: CallFacts;
+  /** The observations the facts were joined from. */
+  readonly observations: readonly Observation[];
+  /** When no path of this kind reaches the call: the gate that rules it out, if one does. */
+  readonly deadBy: Guard | null;
+  /** Conditions the reaching paths had to assume (`flash_attn is installed`). */
+  readonly assumed: readonly string[];
+}
+
+export interface CallSite {
+  readonly path: string;
+  readonly node: SyntaxNode;
+  readonly span: Span;
+  readonly api: AttentionApi;
+  readonly apiText: string;
+  readonly function: string | null;
+  readonly modes: { readonly train: ModeSite; readonly infer: ModeSite };
+}
+
+const MODES: readonly Mode[] = ['train', 'infer'];
+
+function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi): ModeSite {
+  // Paths some caller established outrank the ones analysed on assumption; when callers establish
+  // only the other path kind, this one is not reached, and its facts come from the assumed analysis.
+  const real = all.filter((o) => !o.ctx.modeAssumed);
+  const ofMode = (list: readonly Observation[]): Observation[] => list.filter((o) => o.ctx.mode.value === mode);
+  const tiers = real.length > 0
+    ? [ofMode(real).filter((o) => !o.dead), ofMode(real), ofMode(all), real]
+    : [ofMode(all).filter((o) => !o.dead), ofMode(all), all];
+  const chosen = tiers.find((t) => t.length > 0)!;
+  const c = chosen[0];
+  const established = real.length === 0 || !c.ctx.modeAssumed;
+  const reachedHere = c.ctx.mode.value === mode && !c.dead && established;
+  const reached = !reachedHere ? false : c.ctx.modeAssumed ? null : chosen.some((o) => o.assumed.length === 0) ? true : null;
+  const deadBy = c.ctx.mode.value === mode && c.dead && established ? c.dead : null;
+  const assumed = reached === null ? [...new Set(chosen.flatMap((o) => o.assumed))] : [];
+  return { reached, facts: callFacts(api, mode, chosen), observations: chosen, deadBy, assumed };
+}
+
+/** Sites of a previous run by call node, reused when a site's observations are the very same objects. */
+export type SiteCache = Map<SyntaxNode, { readonly observations: readonly Observation[]; readonly site: CallSite }>;
+
+function sameObservations(a: readonly Observation[], b: readonly Observation[]): boolean {
+  return a.length === b.length && a.every((o, i) => o === b[i]);
+}
+
+/** Group observations by call site (in source order); `cache` is read and refreshed. */
+export function callSites(observations: readonly Observation[], cache: SiteCache = new Map()): CallSite[] {
+  const bySite = new Map<SyntaxNode, Observation[]>();
+  for (const o of observations) {
+    const list = bySite.get(o.site);
+    if (list) list.push(o); else bySite.set(o.site, [o]);
+  }
+  const sites: CallSite[] = [];
+  const previous = new Map(cache);
+  cache.clear();
+  for (const [node, obs] of bySite) {
+    const reused = previous.get(node);
+    if (reused && sameObservations(reused.observations, obs)) {
+      cache.set(node, reused);
+      sites.push(reused.site);
+      continue;
+    }
+    const { api, apiText, fn } = obs[0];
+    const [train, infer] = MODES.map((m) => modeSite(m, obs, api));
+    const site: CallSite = {
+      path: fn.path, node, span: spanOf(node), api, apiText: apiText || textOf(node),
+      function: fn.qualName === '<module>' ? null : fn.qualName, modes: { train, infer },
+    };
+    cache.set(node, { observations: obs, site });
+    sites.push(site);
+  }
+  return sites.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.line - b.span.line || a.span.column - b.span.column));
+}
+

@@ -1,0 +1,657 @@
+/**
+ * Expressions → abstract values: dtypes through casts, `.to(…)`, autocast op lists and promotion;
+ * shapes through view/reshape/permute/transpose/unbind; conditions as booleans or formulas over
+ * unknown atoms; hand-written attention tracked through its q·kᵀ → softmax → ·v stages.
+ */
+import { parseDtype, promote } from '../../runtime/dispatch/dtype';
+import type { Dtype, Fact } from '../../runtime/dispatch/facts';
+import type { AnalysisSettings } from './report';
+import type { Frame, Observation, PathState } from './state';
+import { field, lineOf, namedChildren, textOf, type SyntaxNode } from './syntax';
+import {
+  AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, MODULE_OP, SAME_DTYPE, SPLITS,
+} from './torch-ops';
+import {
+  atom, describe, evalFormula, valueKey, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Dim, type DimRole, type Truth, type Value,
+} from './values';
+import { attentionApiOf, MULTIHEAD_CALL, type ApiSpec, type ArgRole } from './attention-apis';
+
+/** Method names that only tensors have: an unknown receiver of one of them is a tensor. */
+const TENSOR_METHODS = new Set([...SAME_DTYPE, ...SPLITS, ...BINARY, ...Object.keys(CASTS), ...AUTOCAST_FLOAT32, 'to', 'type', 'type_as', 'bool', 'softmax', 'matmul', 'bmm']);
+
+/** Methods of modules that return the module (cast or switched); see moduleCast. */
+const MODULE_METHODS = new Set([...Object.keys(CASTS), 'to', 'eval', 'train', 'requires_grad_', 'cuda']);
+
+/** Arguments of a call: evaluated values with their syntax. */
+export interface CallArgs {
+  readonly positional: readonly { value: Value; node: SyntaxNode }[];
+  readonly keywords: ReadonlyMap<string, { value: Value; node: SyntaxNode }>;
+}
+
+/** What the evaluator needs from the workspace interpreter. */
+export interface Engine {
+  readonly settings: AnalysisSettings;
+  global(name: string, fr: Frame): Value | undefined;
+  /** Call a workspace function, class or instance; undefined when `callee` is none of those. */
+  callWorkspace(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined;
+  attribute(obj: Value, name: string, st: PathState): Value | undefined;
+  observe(obs: Observation): void;
+}
+
+
+export function fileLine(fr: Frame, node: SyntaxNode): string {
+  return `${fr.fn.path.replace(/\\/g, '/').split('/').pop()}:${lineOf(node)}`;
+}
+
+const ROLE_PATTERNS: readonly [RegExp, DimRole][] = [
+  [/(^|\.)(n_heads?|num_heads|nheads|nh|heads|H|num_attention_heads|n_kv_heads?|num_kv_heads|n_head_kv)$/, 'H'],
+  [/(^|\.)(head_dim|head_size|hd|hs|dim_head|d_head|D|d_k|dk)$|\/\/\s*(self\.)?(n_head|num_heads|n_heads|nh|heads)$/, 'D'],
+  [/(^|\.)(B|bs|bsz|batch|batch_size)$/, 'B'],
+  [/(^|\.)(L|T|N|S|seq_len|seqlen|seq_length|n_ctx|block_size|q_len|kv_len|tgt_len|src_len)$/, 'L'],
+];
+
+function roleOf(text: string): DimRole | null {
+  for (const [re, role] of ROLE_PATTERNS) if (re.test(text.trim())) return role;
+  return null;
+}
+
+function dimOf(v: Value, node: SyntaxNode): Dim {
+  const text = textOf(node);
+  return { value: v.t === 'num' ? v.value : null, role: roleOf(text), source: v.t === 'num' ? `\`${text}\` = ${v.value} (${v.source})` : `\`${text}\`` };
+}
+
+function isTensor(v: Value): v is TensorValue {
+  return v.t === 'tensor';
+}
+
+
+/** Evaluate an expression on one path. */
+export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
+  switch (node.type) {
+    case 'identifier': return lookup(textOf(node), st, fr, e);
+    case 'integer': { const n = Number(textOf(node).replace(/_/g, '')); return Number.isFinite(n) ? { t: 'num', value: n, source: fileLine(fr, node) } : UNKNOWN(textOf(node)); }
+    case 'float': return { t: 'num', value: Number(textOf(node).replace(/_/g, '')), source: fileLine(fr, node) };
+    case 'true': return { t: 'bool', value: true, why: `True at ${fileLine(fr, node)}` };
+    case 'false': return { t: 'bool', value: false, why: `False at ${fileLine(fr, node)}` };
+    case 'none': return { t: 'none', source: `None at ${fileLine(fr, node)}` };
+    case 'string': case 'concatenated_string': return { t: 'str', value: textOf(node).replace(/^[rbuf]*['"]+|['"]+$/gi, '') };
+    case 'parenthesized_expression': { const inner = namedChildren(node)[0]; return inner ? evaluate(inner, st, fr, e) : UNKNOWN('()'); }
+    case 'tuple': case 'list': case 'expression_list': case 'pattern_list':
+      return { t: 'tuple', items: namedChildren(node).map((c) => evaluate(c, st, fr, e)) };
+    case 'list_comprehension': case 'generator_expression': {
+      const body = field(node, 'body');
+      return body ? { t: 'many', item: evaluate(body, st, fr, e) } : UNKNOWN(textOf(node));
+    }
+    case 'attribute': return attribute(node, st, fr, e);
+    case 'call': return call(node, st, fr, e);
+    case 'binary_operator': return binary(node, st, fr, e);
+    case 'unary_operator': {
+      const v = evaluate(field(node, 'argument')!, st, fr, e);
+      const op = textOf(field(node, 'operator')!);
+      if (v.t === 'num') return { ...v, value: op === '-' ? -v.value : v.value };
+      return v.t === 'tensor' ? (op === '~' ? tensor(known('float32', 'unused'), v.origin, { bool: true }) : v) : UNKNOWN(textOf(node));
+    }
+    case 'not_operator': return fromTruth(negate(truth(field(node, 'argument')!, st, fr, e)));
+    case 'comparison_operator': {
+      const operand = namedChildren(node)[0];
+      const first = operand ? evaluate(operand, st, fr, e) : undefined;
+      if (first && isTensor(first)) return tensor(unknown('a bool tensor'), `\`${textOf(node)}\` at ${fileLine(fr, node)}`, { bool: true });
+      return fromTruth(truth(node, st, fr, e));
+    }
+    case 'boolean_operator': return fromTruth(truth(node, st, fr, e));
+    case 'conditional_expression': {
+      const [a, cond, b] = namedChildren(node);
+      if (!a || !cond || !b) return UNKNOWN(textOf(node));
+      const t = decide(truth(cond, st, fr, e), st);
+      if (t === true) return evaluate(a, st, fr, e);
+      if (t === false) return evaluate(b, st, fr, e);
+      const va = evaluate(a, st, fr, e); const vb = evaluate(b, st, fr, e);
+      return joinConditional(va, vb, textOf(cond));
+    }
+    case 'subscript': return subscript(node, st, fr, e);
+    default: return UNKNOWN(`\`${textOf(node)}\``);
+  }
+}
+
+function joinConditional(a: Value, b: Value, cond: string): Value {
+  if (valueKey(a) === valueKey(b)) return a;
+  if (a.t === 'tensor' && b.t === 'tensor') {
+    const dt = a.dtype.known && b.dtype.known && a.dtype.value === b.dtype.value ? a.dtype : unknown(`\`${cond}\``);
+    return tensor(dt, a.origin, { bool: a.bool === b.bool ? a.bool : undefined });
+  }
+  return UNKNOWN(`\`${cond}\``);
+}
+
+function lookup(name: string, st: PathState, fr: Frame, e: Engine): Value {
+  const local = st.env.get(name);
+  if (local) return local;
+  return e.global(name, fr) ?? UNKNOWN(`\`${name}\``);
+}
+
+function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
+  const obj = evaluate(field(node, 'value')!, st, fr, e);
+  const indexNode = field(node, 'subscript');
+  if (obj.t === 'many') return obj.item;
+  if (obj.t === 'tuple' && indexNode) {
+    const idx = evaluate(indexNode, st, fr, e);
+    if (idx.t === 'num' && Number.isInteger(idx.value)) return obj.items.at(idx.value) ?? UNKNOWN(textOf(node));
+    return UNKNOWN(textOf(node));
+  }
+  if (isTensor(obj)) return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param });
+  return UNKNOWN(`\`${textOf(node)}\``);
+}
+
+function attribute(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
+  const objNode = field(node, 'object')!;
+  const name = textOf(field(node, 'attribute')!);
+  const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${name}`) : undefined;
+  if (assigned) return assigned;
+  return attributeOf(evaluate(objNode, st, fr, e), name, node, st, e);
+}
+
+/** `obj.name` for an already evaluated `obj`. */
+function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, e: Engine): Value {
+  switch (obj.t) {
+    case 'ref': {
+      const qualified = `${obj.name}.${name}`;
+      if (obj.name === 'torch') { const d = parseDtype(qualified); if (d) return { t: 'dtype', value: d, source: `\`${qualified}\`` }; }
+      return { t: 'ref', name: qualified, optional: obj.optional };
+    }
+    case 'tensor':
+      if (name === 'dtype') return obj.dtype.known ? { t: 'dtype', value: obj.dtype.value, source: obj.dtype.source } : UNKNOWN(obj.dtype.dependsOn);
+      if (name === 'shape') return obj.shape ? { t: 'tuple', items: obj.shape.map((d) => (d.value === null ? UNKNOWN(d.source) : { t: 'num', value: d.value, source: d.source })) } : UNKNOWN(`\`${textOf(node)}\``);
+      if (name === 'T' || name === 'mT') return transposeLast(obj);
+      return UNKNOWN(`\`${textOf(node)}\``);
+    default: {
+      if (name === 'training' && (obj.t === 'instance' || obj.t === 'torchmod')) {
+        const train = st.ctx.mode.value === 'train';
+        return { t: 'bool', value: train, why: `\`${textOf(node)}\` is ${train ? 'True' : 'False'} in ${modeName(st.ctx.mode.value)}` };
+      }
+      return e.attribute(obj, name, st) ?? UNKNOWN(`\`${textOf(node)}\``);
+    }
+  }
+}
+
+function transposeLast(t: TensorValue): Value {
+  const shape = t.shape && t.shape.length >= 2 ? [...t.shape.slice(0, -2), t.shape[t.shape.length - 1], t.shape[t.shape.length - 2]] : undefined;
+  return { ...t, shape, manual: undefined, transposedFrom: t };
+}
+
+// ---- conditions -------------------------------------------------------------------------------
+
+function settingAtom(lib: string, e: Engine): Truth {
+  const installed = lib === 'flash_attn' ? e.settings.installed.flash_attn : lib === 'xformers' ? e.settings.installed.xformers : null;
+  if (installed !== null) return { value: installed, why: `${lib} is ${installed ? '' : 'not '}installed (setting)` };
+  return { f: atom(`installed:${lib}`, `${lib} is installed`) };
+}
+
+/** Whether `v` is None, as a truth. */
+function isNone(v: Value, text: string, e: Engine): Truth {
+  switch (v.t) {
+    case 'none': return { value: true, why: `\`${text}\` is None (${v.source})` };
+    case 'ref': return v.optional ? negate(settingAtom(v.optional, e)) : { value: false, why: `\`${text}\` is imported` };
+    case 'unknown': return { f: atom(`none:${v.why}`, `${text} is None`) };
+    case 'tensor': return { value: false, why: `\`${text}\` is ${describe(v)} (${v.origin})` };
+    default: return { value: false, why: `\`${text}\` is ${describe(v)}` };
+  }
+}
+
+function truthOfValue(v: Value, text: string, e: Engine): Truth {
+  switch (v.t) {
+    case 'bool': return { value: v.value, why: v.why };
+    case 'cond': return { f: v.f };
+    case 'none': return { value: false, why: `\`${text}\` is None (${v.source})` };
+    case 'num': return { value: v.value !== 0, why: `\`${text}\` is ${v.value} (${v.source})` };
+    case 'str': return { value: v.value.length > 0, why: `\`${text}\` is ${JSON.stringify(v.value)}` };
+    case 'ref': return v.optional ? settingAtom(v.optional, e) : { value: true, why: `\`${text}\` is imported` };
+    case 'unknown': return { f: atom(`truthy:${v.why}`, text) };
+    case 'tensor': return { f: atom(`truthy:${text}`, text) };
+    default: return { value: true, why: `\`${text}\` is ${describe(v)}` };
+  }
+}
+
+function negate(t: Truth): Truth {
+  return 'f' in t ? { f: { op: 'not', a: t.f } } : { value: !t.value, why: t.why };
+}
+
+function combine(op: 'and' | 'or', a: Truth, b: Truth, aText: string, bText: string): Truth {
+  const stop = op === 'and' ? false : true;
+  if (!('f' in a) && a.value === stop) return { value: stop, why: explain(aText, a) };
+  if (!('f' in b) && b.value === stop) return { value: stop, why: explain(bText, b) };
+  if (!('f' in a) && !('f' in b)) return { value: !stop, why: `${explain(aText, a)}; ${explain(bText, b)}` };
+  if (!('f' in a)) return b;
+  if (!('f' in b)) return a;
+  return { f: { op, a: a.f, b: b.f } };
+}
+
+function explain(text: string, t: { value: boolean; why: string }): string {
+  return t.why.startsWith('`') ? t.why : `\`${text}\` is ${t.value ? 'true' : 'false'}: ${t.why}`;
+}
+
+
+/** The truth of a condition expression. */
+export function truth(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Truth {
+  if (node.type === 'parenthesized_expression' && namedChildren(node)[0]) return truth(namedChildren(node)[0], st, fr, e);
+  if (node.type === 'not_operator') return negate(truth(field(node, 'argument')!, st, fr, e));
+  if (node.type === 'boolean_operator') {
+    const left = field(node, 'left')!; const right = field(node, 'right')!;
+    const op = textOf(field(node, 'operator')!) === 'and' ? 'and' : 'or';
+    return combine(op, truth(left, st, fr, e), truth(right, st, fr, e), textOf(left), textOf(right));
+  }
+  if (node.type === 'comparison_operator') return comparison(node, st, fr, e);
+  return truthOfValue(evaluate(node, st, fr, e), textOf(node), e);
+}
+
+function comparison(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Truth {
+  const operands = namedChildren(node);
+  const opNode = node.children.find((c) => c.field === 'operators');
+  if (operands.length !== 2 || !opNode) return { f: atom(`cmp:${textOf(node)}`, textOf(node)) };
+  const op = textOf(opNode).replace(/\s+/g, ' ');
+  const [l, r] = operands;
+  const lv = evaluate(l, st, fr, e); const rv = evaluate(r, st, fr, e);
+  const text = textOf(node);
+  if (op === 'is' || op === 'is not' || ((op === '==' || op === '!=') && (lv.t === 'none' || rv.t === 'none'))) {
+    const t = rv.t === 'none' ? isNone(lv, textOf(l), e) : lv.t === 'none' ? isNone(rv, textOf(r), e) : { f: atom(`cmp:${text}`, text) } as Truth;
+    return op === 'is not' || op === '!=' ? negate(t) : t;
+  }
+  if (op === '==' || op === '!=') {
+    const eq = equal(lv, rv);
+    if (eq === undefined) {
+      const unknownSide = lv.t === 'unknown' ? lv : rv.t === 'unknown' ? rv : undefined;
+      const f = atom(`cmp:${unknownSide ? unknownSide.why : text}:${textOf(r)}`, `${textOf(l)} == ${textOf(r)}`);
+      return op === '==' ? { f } : { f: { op: 'not', a: f } };
+    }
+    const why = `\`${textOf(l)}\` is ${describe(lv)}${lv.t === 'dtype' ? ` (${lv.source})` : ''}`;
+    return { value: op === '==' ? eq : !eq, why };
+  }
+  if (lv.t === 'num' && rv.t === 'num' && ['<', '>', '<=', '>='].includes(op)) {
+    const value = op === '<' ? lv.value < rv.value : op === '>' ? lv.value > rv.value : op === '<=' ? lv.value <= rv.value : lv.value >= rv.value;
+    return { value, why: `\`${textOf(l)}\` is ${lv.value}` };
+  }
+  return { f: atom(`cmp:${text}`, text) };
+}
+
+function equal(a: Value, b: Value): boolean | undefined {
+  if (a.t === 'dtype' && b.t === 'dtype') return a.value === b.value;
+  if (a.t === 'num' && b.t === 'num') return a.value === b.value;
+  if (a.t === 'str' && b.t === 'str') return a.value === b.value;
+  if (a.t === 'bool' && b.t === 'bool') return a.value === b.value;
+  return undefined;
+}
+
+/** Decide a truth on a path: true, false, or undefined when it hinges on atoms the path has not assumed. */
+export function decide(t: Truth, st: PathState): boolean | undefined {
+  return 'f' in t ? evalFormula(t.f, st.assume) : t.value;
+}
+
+function fromTruth(t: Truth): Value {
+  return 'f' in t ? { t: 'cond', f: t.f } : { t: 'bool', value: t.value, why: t.why };
+}
+
+// ---- arithmetic ---------------------------------------------------------------------------------
+
+function binary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
+  const lNode = field(node, 'left')!; const rNode = field(node, 'right')!;
+  const op = textOf(field(node, 'operator')!);
+  const l = evaluate(lNode, st, fr, e); const r = evaluate(rNode, st, fr, e);
+  if (l.t === 'num' && r.t === 'num') {
+    const value = op === '+' ? l.value + r.value : op === '-' ? l.value - r.value : op === '*' ? l.value * r.value
+      : op === '//' ? Math.floor(l.value / r.value) : op === '/' ? l.value / r.value : op === '**' ? l.value ** r.value : op === '%' ? l.value % r.value : NaN;
+    return Number.isNaN(value) ? UNKNOWN(textOf(node)) : { t: 'num', value, source: `${textOf(node)} at ${fileLine(fr, node)}` };
+  }
+  if (op === '@') return matmul('matmul', { value: l, node: lNode }, { value: r, node: rNode }, st, fr, node, e);
+  if (isTensor(l) || isTensor(r)) return elementwise(l, r, st, fr, node);
+  return UNKNOWN(`\`${textOf(node)}\``);
+}
+
+/** Ordinary promotion between two operands; Python numbers do not widen a tensor. */
+function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: SyntaxNode): Value {
+  if (isTensor(l) && !isTensor(r)) return r.t === 'num' || r.t === 'unknown' ? keepStage(l, l) : keepStage(l, l);
+  if (!isTensor(l) && isTensor(r)) return keepStage(r, r);
+  const a = l as TensorValue; const b = r as TensorValue;
+  const manual = a.manual ?? b.manual;
+  const stageMask = a.manual && !b.manual ? { value: b, node } : b.manual && !a.manual ? { value: a, node } : undefined;
+  const dtype = promoteFacts(a.dtype, b.dtype, fr, node);
+  const out = tensor(dtype, `${textOf(node)} at ${fileLine(fr, node)}`, { shape: a.shape ?? b.shape });
+  return manual ? ({ ...out, manual: { ...manual, mask: manual.mask ?? stageMask } }) : out;
+}
+
+function keepStage(t: TensorValue, from: TensorValue): Value {
+  return from.manual ? t : { ...t, manual: undefined };
+}
+
+function promoteFacts(a: Fact<Dtype>, b: Fact<Dtype>, fr: Frame, node: SyntaxNode): Fact<Dtype> {
+  if (a.known && b.known) {
+    if (a.value === b.value) return a;
+    const p = promote(a.value, b.value);
+    return known(p, `${a.value} promoted with ${b.value} (${p === a.value ? a.source : b.source}) at ${fileLine(fr, node)}`);
+  }
+  return a.known ? b : a;
+}
+
+/** The dtype an op produces under the path's autocast state (RULES.md lists). */
+function opDtype(op: string, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw?: Value): Fact<Dtype> {
+  if (dtypeKw?.t === 'dtype') return known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`);
+  const tensors = inputs.filter(isTensor);
+  const promoted = tensors.reduce<Fact<Dtype> | null>((acc, t) => (acc === null ? t.dtype : promoteFacts(acc, t.dtype, fr, node)), null)
+    ?? unknown(`the inputs of \`${op}\``);
+  const low = AUTOCAST_LOW.has(op); const f32 = AUTOCAST_FLOAT32.has(op);
+  if (!low && !f32) return promoted;
+  const ac = st.ctx.autocast;
+  if (!ac.known) return promoted.known ? unknown(ac.dependsOn) : promoted;
+  if (ac.value === null) return promoted;
+  return low ? known(ac.value, `\`${op}\` at ${fileLine(fr, node)} runs in ${ac.value} under autocast (${ac.source})`)
+    : known('float32', `\`${op}\` at ${fileLine(fr, node)} runs in float32 under autocast (${ac.source})`);
+}
+
+/** An operand of a tensor op: an unknown value there is a tensor of unknown dtype. */
+function asTensor(v: Value, node: SyntaxNode): Value {
+  return v.t === 'unknown' ? tensor(unknown(v.why), `\`${textOf(node)}\``) : v;
+}
+
+function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value: Value; node: SyntaxNode }, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const a = { value: asTensor(a0.value, a0.node), node: a0.node };
+  const b = { value: asTensor(b0.value, b0.node), node: b0.node };
+  const dtype = opDtype(op, [a.value, b.value], st, fr, node);
+  const out = tensor(dtype, `\`${textOf(node)}\` at ${fileLine(fr, node)}`);
+  if (isTensor(a.value) && a.value.manual?.stage === 'probs') {
+    const m = a.value.manual;
+    e.observe({
+      site: node, fn: fr.fn, api: 'manual', apiText: 'softmax(q·kᵀ)·v', ctx: st.ctx,
+      args: { q: { value: m.q, node: m.qNode }, k: { value: m.k, node: m.kNode }, v: b, ...(m.mask ? { mask: m.mask } : {}) },
+      assumed: [...st.assumeText.values()], dead: st.dead,
+    });
+    return out;
+  }
+  if (isTensor(a.value) && isTensor(b.value) && b.value.transposedFrom) {
+    return { ...out, manual: { stage: 'scores', q: a.value, k: b.value.transposedFrom, qNode: a.node, kNode: b.node } };
+  }
+  return out;
+}
+
+// ---- calls --------------------------------------------------------------------------------------
+
+function evalArgs(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): CallArgs {
+  const list = field(node, 'arguments');
+  const positional: { value: Value; node: SyntaxNode }[] = [];
+  const keywords = new Map<string, { value: Value; node: SyntaxNode }>();
+  for (const a of list ? namedChildren(list) : []) {
+    if (a.type === 'keyword_argument') {
+      const name = field(a, 'name'); const value = field(a, 'value');
+      if (name && value) keywords.set(textOf(name), { value: evaluate(value, st, fr, e), node: value });
+    } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
+      positional.push({ value: UNKNOWN(`\`${textOf(a)}\``), node: a });
+    } else {
+      positional.push({ value: evaluate(a, st, fr, e), node: a });
+    }
+  }
+  return { positional, keywords };
+}
+
+function arg(args: CallArgs, index: number, name: string): { value: Value; node: SyntaxNode } | undefined {
+  return args.keywords.get(name) ?? args.positional[index];
+}
+
+function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
+  const fnNode = field(node, 'function')!;
+  let callee: Value;
+  if (fnNode.type === 'attribute') {
+    const objNode = field(fnNode, 'object')!;
+    const method = textOf(field(fnNode, 'attribute')!);
+    const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
+    const obj = assigned ? undefined : evaluate(objNode, st, fr, e);
+    if (obj && isTensor(obj)) return tensorMethod(obj, method, evalArgs(node, st, fr, e), st, fr, node, e);
+    if (obj?.t === 'unknown' && TENSOR_METHODS.has(method)) {
+      return tensorMethod(tensor(unknown(obj.why), `\`${textOf(objNode)}\``), method, evalArgs(node, st, fr, e), st, fr, node, e);
+    }
+    if (obj && (obj.t === 'instance' || obj.t === 'torchmod') && MODULE_METHODS.has(method)) {
+      const cast = moduleCast(obj, method, evalArgs(node, st, fr, e));
+      if (cast) return cast;
+    }
+    callee = assigned ?? attributeOf(obj!, method, fnNode, st, e);
+  } else {
+    callee = evaluate(fnNode, st, fr, e);
+  }
+  const args = evalArgs(node, st, fr, e);
+  if (callee.t === 'ref') return refCall(callee, args, st, fr, node, e);
+  if (callee.t === 'torchmod') return moduleCall(callee, args, st, fr, node, e);
+  if (callee.t === 'libmask') return callee;
+  if (fnNode.type === 'identifier') {
+    const builtin = builtinCall(textOf(fnNode), args, fr, node, e);
+    if (builtin) return builtin;
+  }
+  return e.callWorkspace(callee, args, st, fr, node) ?? UNKNOWN(`the result of \`${textOf(fnNode)}(…)\``);
+}
+
+/** `model.half()`, `model.to(torch.bfloat16)`: a module whose parameters are cast. */
+function moduleCast(obj: Value & { t: 'instance' | 'torchmod' }, method: string, args: CallArgs): Value | undefined {
+  if (Object.hasOwn(CASTS, method)) return { ...obj, cast: CASTS[method] };
+  const to = method === 'to' ? [...args.positional.map((a) => a.value), args.keywords.get('dtype')?.value].find((v) => v?.t === 'dtype') : undefined;
+  if (to?.t === 'dtype') return { ...obj, cast: to.value };
+  if (method === 'eval' || method === 'train' || method === 'requires_grad_' || (method === 'to' && args.positional.length > 0) || method === 'cuda') return obj;
+  return undefined;
+}
+
+function builtinCall(name: string, args: CallArgs, fr: Frame, node: SyntaxNode, e: Engine): Value | undefined {
+  if (name === 'hasattr' && args.positional.length === 2) {
+    const [obj, attr] = args.positional;
+    if (obj.value.t === 'ref' && obj.value.name === 'torch.nn.functional' && attr.value.t === 'str' && attr.value.value === 'scaled_dot_product_attention') {
+      const has = e.settings.torch[0] >= 2;
+      return { t: 'bool', value: has, why: `\`${textOf(node)}\` is ${has ? 'True' : 'False'} with torch ${e.settings.torch.join('.')} (setting)` };
+    }
+    return undefined;
+  }
+  if (name === 'float' && args.positional[0]?.value.t === 'str') return { t: 'num', value: Number(args.positional[0].value.value.replace('inf', 'Infinity')), source: fileLine(fr, node) };
+  if (name === 'int' && args.positional[0]?.value.t === 'num') return { t: 'num', value: Math.trunc(args.positional[0].value.value), source: args.positional[0].value.source };
+  if (name === 'super') return UNKNOWN('super()');
+  return undefined;
+}
+
+function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const name = callee.name;
+  const last = name.split('.').pop()!;
+  const spec = attentionApiOf(name);
+  if (spec) return observeApi(spec, textOf(field(node, 'function')!), args, undefined, st, fr, node, e);
+  if (name.startsWith('xformers.') && (/Mask$|Bias$/.test(last) || /Mask\.\w+$|Bias\.\w+$/.test(name))) {
+    const className = /Mask$|Bias$/.test(last) ? last : name.split('.').slice(-2)[0];
+    return { t: 'libmask', className, source: `\`${className}\` at ${fileLine(fr, node)}` };
+  }
+  if (name.startsWith('torch.nn.') && /^[A-Z]/.test(last)) return nnConstructor(last, args, fr, node);
+  if (!name.startsWith('torch') && !name.startsWith('einops')) return UNKNOWN(`the result of \`${name}(…)\``);
+  const inputs = [...args.positional.map((a) => a.value), ...[...args.keywords.values()].map((a) => a.value)];
+  const dtypeKw = args.keywords.get('dtype')?.value;
+  const where = `\`${last}\` at ${fileLine(fr, node)}`;
+  if (CREATES.has(last)) {
+    const shape = creationShape(last, args);
+    if (dtypeKw?.t === 'dtype') return tensor(known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`), where, { shape });
+    if (isBoolDtype(args)) return tensor(unknown('a bool tensor'), where, { bool: true, shape });
+    return tensor(known('float32', `${where} (default dtype)`), where, { shape });
+  }
+  if (CREATES_LIKE.has(last)) {
+    const first = args.positional[0]?.value;
+    if (dtypeKw?.t === 'dtype') return tensor(known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`), where);
+    return isTensor(first) ? tensor(first.dtype, where, { bool: first.bool }) : UNKNOWN(where);
+  }
+  if (last === 'softmax' || last === 'log_softmax') return softmax(args.positional[0]?.value, inputs, st, fr, node, dtypeKw);
+  if (last === 'matmul' || last === 'bmm' || last === 'mm') {
+    const [a, b] = args.positional;
+    return a && b ? matmul(last, a, b, st, fr, node, e) : UNKNOWN(where);
+  }
+  if (last === 'einsum') return einsum(args, st, fr, node, e);
+  if (last === 'dropout') return args.positional[0]?.value ?? UNKNOWN(where);
+  if (last === 'masked_fill' && isTensor(args.positional[0]?.value)) return args.positional[0].value;
+  if (AUTOCAST_LOW.has(last) || AUTOCAST_FLOAT32.has(last) || AUTOCAST_WIDEST.has(last) || SAME_DTYPE.has(last) || BINARY.has(last)) {
+    const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
+    const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
+    const dtype = SAME_DTYPE.has(last) ? first.dtype : opDtype(last, last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
+    return tensor(dtype, where, { shape: AUTOCAST_WIDEST.has(last) || AUTOCAST_LOW.has(last) ? undefined : first.shape, bool: SAME_DTYPE.has(last) ? first.bool : undefined });
+  }
+  if (SPLITS.has(last) && isTensor(args.positional[0]?.value)) return { t: 'many', item: args.positional[0].value };
+  if (last === 'autocast' || last === 'no_grad' || last === 'inference_mode') return UNKNOWN(where);
+  return UNKNOWN(`the result of \`${name}(…)\``);
+}
+
+/** The shape `zeros(2, 77, 77)` / `full((L, L), …)` state. */
+function creationShape(name: string, args: CallArgs): Dim[] | undefined {
+  if (name === 'tensor' || name === 'as_tensor' || name === 'linspace') return undefined;
+  const first = args.positional[0];
+  if (first?.value.t === 'tuple' && first.node.children.length > 0) {
+    const dims = namedChildren(first.node);
+    return dims.length === first.value.items.length ? first.value.items.map((v, i) => dimOf(v, dims[i])) : undefined;
+  }
+  const sizes = name === 'full' ? args.positional.slice(0, 1) : args.positional;
+  return sizes.length > 0 && sizes.every((a) => a.value.t === 'num' || a.value.t === 'unknown') ? sizes.map((a) => dimOf(a.value, a.node)) : undefined;
+}
+
+function isBoolDtype(args: CallArgs): boolean {
+  const d = args.keywords.get('dtype');
+  return d !== undefined && /bool$/.test(textOf(d.node));
+}
+
+function softmax(input: Value | undefined, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw?: Value): Value {
+  const dtype = opDtype('softmax', inputs.filter(isTensor).slice(0, 1), st, fr, node, dtypeKw);
+  const out = tensor(dtype, `\`softmax\` at ${fileLine(fr, node)}`);
+  const scores = input && isTensor(input) ? input.manual : undefined;
+  return scores ? ({ ...out, manual: { ...scores, stage: 'probs' } }) : out;
+}
+
+function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const [eq, a0, b0] = args.positional;
+  if (!eq || !a0 || !b0 || eq.value.t !== 'str') return UNKNOWN(textOf(node));
+  const a = { value: asTensor(a0.value, a0.node), node: a0.node };
+  const b = { value: asTensor(b0.value, b0.node), node: b0.node };
+  const [lhs] = eq.value.value.replace(/\s/g, '').split('->');
+  const [sa, sb] = lhs.split(',');
+  // q·kᵀ contracts the last letter of both; p·v contracts p's last letter with v's second-to-last.
+  if (isTensor(a.value) && a.value.manual?.stage === 'probs') return matmul('einsum', a, b, st, fr, node, e);
+  if (sa && sb && sa.at(-1) === sb.at(-1) && isTensor(a.value) && isTensor(b.value)) {
+    const out = tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
+    return { ...out, manual: { stage: 'scores', q: a.value, k: b.value, qNode: a.node, kNode: b.node } };
+  }
+  return tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
+}
+
+function nnConstructor(kind: string, args: CallArgs, fr: Frame, node: SyntaxNode): Value {
+  const where = `\`nn.${kind}\` at ${fileLine(fr, node)}`;
+  if (kind === 'Parameter') {
+    const t = args.positional[0]?.value;
+    return tensor(t && isTensor(t) && t.dtype.known ? t.dtype : known('float32', `parameter at ${fileLine(fr, node)}`), `parameter at ${fileLine(fr, node)}`, { param: true });
+  }
+  if (kind === 'ModuleList' || kind === 'ModuleDict') {
+    const items = args.positional[0]?.value;
+    return items?.t === 'tuple' && items.items[0] ? { t: 'many', item: items.items[0] } : items ?? UNKNOWN(where);
+  }
+  const names = kind === 'MultiheadAttention' ? ['embed_dim', 'num_heads', 'dropout', 'bias', 'add_bias_kv', 'add_zero_attn', 'kdim', 'vdim', 'batch_first'] : [];
+  const record: Record<string, Value> = {};
+  names.forEach((n, i) => { const a = arg(args, i, n); if (a) record[n] = a.value; });
+  for (const [k, v] of args.keywords) record[k] ??= v.value;
+  return { t: 'torchmod', kind, args: record, origin: where };
+}
+
+function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  if (mod.kind === 'MultiheadAttention') {
+    const out = observeApi(MULTIHEAD_CALL, textOf(field(node, 'function')!), args, mod, st, fr, node, e);
+    return { t: 'tuple', items: [out, UNKNOWN('attention weights')] };
+  }
+  const weight = tensor(known(mod.cast ?? 'float32', mod.cast ? `module cast to ${mod.cast}` : `parameters of ${mod.origin} (float32)`), mod.origin);
+  // An embedding looks its output up in its weight; autocast leaves it alone.
+  if (mod.kind === 'Embedding') return tensor(weight.dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`);
+  const op = MODULE_OP[mod.kind];
+  const given = args.positional[0]?.value;
+  if (!op || !given) return UNKNOWN(`the result of ${mod.origin}`);
+  const input = isTensor(given) ? given : tensor(unknown(given.t === 'unknown' ? given.why : 'the module input'), 'input');
+  const dtype = SAME_DTYPE.has(op) ? input.dtype : opDtype(op, op === 'softmax' ? [input] : [input, weight], st, fr, node);
+  return tensor(dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`);
+}
+
+function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const where = `\`.${method}()\` at ${fileLine(fr, node)}`;
+  const cast = Object.hasOwn(CASTS, method) ? CASTS[method] : undefined;
+  if (cast) return tensor(known(cast, where), where, { shape: obj.shape });
+  if (method === 'to' || method === 'type' || method === 'type_as') {
+    const candidates = [...args.positional.map((a) => a.value), args.keywords.get('dtype')?.value];
+    const d = candidates.find((v) => v?.t === 'dtype' || (v !== undefined && isTensor(v)));
+    if (d?.t === 'dtype') return tensor(known(d.value, `${where} (${d.source})`), where, { shape: obj.shape, bool: false });
+    if (d && isTensor(d)) return tensor(d.dtype, where, { shape: obj.shape });
+    const unknownDtype = candidates.find((v) => v?.t === 'unknown');
+    if (args.keywords.has('dtype') || (unknownDtype && method !== 'to')) return tensor(unknown(`the dtype passed at ${fileLine(fr, node)}`), where, { shape: obj.shape });
+    if (args.positional.some((a) => /dtype/.test(textOf(a.node)))) return tensor(unknown(`\`${args.positional.map((a) => textOf(a.node)).join(', ')}\``), where, { shape: obj.shape });
+    return obj;
+  }
+  if (method === 'bool') return tensor(obj.dtype, where, { bool: true, shape: obj.shape });
+  if (SPLITS.has(method)) return { t: 'many', item: tensor(obj.dtype, obj.origin, { shape: splitShape(obj, method, args), param: obj.param }) };
+  if (method === 'softmax' || method === 'log_softmax') return softmax(obj, [obj], st, fr, node, args.keywords.get('dtype')?.value);
+  if (method === 'matmul' || method === 'bmm' || method === 'mm') {
+    const other = args.positional[0];
+    return other ? matmul(method, { value: obj, node: field(field(node, 'function')!, 'object')! }, other, st, fr, node, e) : UNKNOWN(where);
+  }
+  if (method === 'transpose' || method === 'permute' || method === 'view' || method === 'reshape' || method === 'expand') {
+    return reshape(obj, method, args, fr, node);
+  }
+  if (method === 'masked_fill' || method === 'masked_fill_') {
+    const mask = args.positional[0];
+    return obj.manual && mask ? ({ ...obj, manual: { ...obj.manual, mask: obj.manual.mask ?? mask } }) : obj;
+  }
+  if (SAME_DTYPE.has(method)) return method === 'dropout' || obj.manual ? obj : tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param });
+  if (BINARY.has(method)) {
+    const other = args.positional[0]?.value;
+    return other && isTensor(other) ? elementwise(obj, other, st, fr, node) : obj;
+  }
+  if (AUTOCAST_FLOAT32.has(method) || AUTOCAST_LOW.has(method)) return tensor(opDtype(method, [obj], st, fr, node, args.keywords.get('dtype')?.value), where);
+  return UNKNOWN(`the result of \`.${method}()\` at ${fileLine(fr, node)}`);
+}
+
+function splitShape(obj: TensorValue, method: string, args: CallArgs): Dim[] | undefined {
+  if (!obj.shape) return undefined;
+  if (method !== 'unbind') return [...obj.shape];
+  const dimArg = arg(args, 0, 'dim')?.value;
+  const d = dimArg?.t === 'num' ? dimArg.value : 0;
+  const i = d < 0 ? obj.shape.length + d : d;
+  return obj.shape.filter((_, j) => j !== i);
+}
+
+function reshape(obj: TensorValue, method: string, args: CallArgs, fr: Frame, node: SyntaxNode): Value {
+  const nums = args.positional.map((a) => a.value);
+  let shape: Dim[] | undefined;
+  const rank = obj.shape?.length;
+  const norm = (v: Value): number | null => (v.t === 'num' && rank !== undefined ? (v.value < 0 ? rank + v.value : v.value) : null);
+  if (method === 'view' || method === 'reshape' || method === 'expand') {
+    const flat = args.positional.length === 1 && nums[0].t === 'tuple' ? [] : args.positional;
+    // expand's -1 keeps the existing extent, unknown when the input's shape is.
+    const keep = (a: { value: Value }, i: number): Dim | undefined => (method === 'expand' && a.value.t === 'num' && a.value.value === -1
+      ? obj.shape?.[i] ?? { value: null, role: null, source: 'an expanded dim' } : undefined);
+    shape = flat.length > 0 ? flat.map((a, i) => keep(a, i) ?? dimOf(a.value, a.node)) : undefined;
+  } else if (method === 'transpose' && obj.shape) {
+    const [a, b] = nums.map(norm);
+    if (a !== null && b !== null && a !== undefined && b !== undefined) {
+      shape = [...obj.shape]; [shape[a], shape[b]] = [obj.shape[b], obj.shape[a]];
+      if (rank !== undefined && ((a === rank - 1 && b === rank - 2) || (a === rank - 2 && b === rank - 1))) {
+        return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param }), transposedFrom: obj };
+      }
+    }
+  } else if (method === 'permute' && obj.shape) {
+    const order = nums.map(norm);
+    shape = order.every((o) => o !== null && obj.shape![o]) ? order.map((o) => obj.shape![o!]) : undefined;
+  }
+  const lastTwo = nums.every((n) => n.t === 'num' && n.value < 0) || nums.map((n) => (n.t === 'num' ? n.value : NaN)).sort().join() === '1,2';
+  if (method === 'transpose' && !obj.shape && nums.length === 2 && lastTwo) {
+    return { ...tensor(obj.dtype, obj.origin, { param: obj.param }), transposedFrom: obj };
+  }
+  void fr; void node;
+  return tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool });
+}
+
+/** Record an attention call: map its arguments to roles and give back its output. */
+function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, module: Value | undefined, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const roles: Partial<Record<ArgRole, { value: Value; node: SyntaxNode | null }>> = {};
+  spec.positional.forEach((role, i) => { if (role && args.positional[i]) roles[role] = args.positional[i]; });
+  for (const [name, a] of args.keywords) { const role = spec.keywords[name]; if (role) roles[role] = a; }
+  if (roles.qkv) { roles.q = roles.k = roles.v = roles.qkv; }
+  if (roles.kv) { roles.k = roles.v = roles.kv; }
+  e.observe({ site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()], dead: st.dead });
+  const q = roles.q?.value;
+  const qd = q && isTensor(q) ? q.dtype : unknown('the dtype of q');
+  const dtype = spec.autocastAware ? opDtype('scaled_dot_product_attention', q ? [q] : [], st, fr, node) : qd;
+  return tensor(dtype, `\`${apiText}\` at ${fileLine(fr, node)}`, { shape: q && isTensor(q) ? q.shape : undefined });
+}
+

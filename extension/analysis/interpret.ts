@@ -1,0 +1,653 @@
+/**
+ * The workspace interpreter: runs each function abstractly, path by path, from the functions nobody
+ * calls (entry points) down through the calls it can resolve (`self.attn(…)`, module lists, blocks
+ * in loops, imported classes), carrying the caller's mode, autocast region and argument values.
+ * Undetermined conditions split the path on their atoms (settings, unknown arguments); branches the
+ * facts rule out are still walked, marked dead, so their calls can be explained.
+ */
+import type { Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
+import { decide, evaluate, fileLine, truth, type CallArgs, type Engine } from './evaluate';
+import { modeClue } from './modes';
+import { catchesImportError, importBindings, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
+import type { AnalysisSettings } from './report';
+import { forkState, type Ctx, type Frame, type Guard, type Observation, type PathState } from './state';
+import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
+import { parseDtype } from '../../runtime/dispatch/dtype';
+import { evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
+
+/** Paths per function call before they are merged instead of split further. */
+const MAX_PATHS = 32;
+const MAX_DEPTH = 24;
+
+/** What an invocation did besides returning: replayed when its cached result is reused. */
+interface Effects {
+  readonly observations: Observation[];
+  readonly invoked: [string, Mode | null][];
+  readonly ctors: [string, Map<string, Value>][];
+  /** Memo keys of the invocations made inside it (reused with it). */
+  readonly nested: string[];
+  /** The statements it read (units, or a module's globals token), with the row each started at (a moved statement changes its messages). */
+  readonly units: Map<object, number>;
+  /** false when a recursion was cut inside it (its result then depends on the call stack). */
+  cacheable: boolean;
+}
+
+export interface CachedInvocation {
+  readonly result: Value;
+  readonly effects: Effects;
+}
+
+/** Invocation results kept between runs, by memo key; valid while every statement read is unchanged and unmoved. */
+export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
+
+export class Interpreter implements Engine {
+  readonly observations: Observation[] = [];
+  private readonly byModuleName = new Map<string, ModuleInfo>();
+  private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
+  private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
+  private readonly memo = new Map<string, Value>();
+  private readonly ctorAttrs = new Map<string, Map<string, Value>>();
+  private readonly globals = new Map<string, Map<string, Value>>();
+  private readonly active = new Set<string>();
+  private readonly invoked = new Set<string>();
+  /** Path kinds each function was reached on from an established (not assumed) caller. */
+  private readonly realModes = new Map<string, Set<Mode>>();
+  private computingGlobals = false;
+  private readonly recorders: Effects[] = [];
+  /** The invocations of this run, for the next one. */
+  readonly cache = new Map<string, CachedInvocation>();
+
+  constructor(
+    readonly settings: AnalysisSettings,
+    private readonly modules: readonly ModuleInfo[],
+    private readonly previous: InvocationCache = new Map(),
+    private readonly liveUnits: ReadonlySet<object> = new Set(),
+    /** Per module path, an object that stays the same while its module-level statements do. */
+    private readonly globalsTokens: ReadonlyMap<string, object> = new Map(),
+  ) {
+    for (const m of modules) {
+      this.byModuleName.set(m.moduleName, m);
+      for (const fn of m.allFunctions) this.byFunctionId.set(fn.id, { fn, module: m });
+      for (const cls of m.classes.values()) this.classById.set(cls.id, { cls, module: m });
+    }
+  }
+
+  /** Interpret the workspace: module globals, then every entry point, then anything not reached. */
+  run(): void {
+    this.computingGlobals = true;
+    for (const m of this.modules) this.globals.set(m.path, this.moduleGlobals(m));
+    this.computingGlobals = false;
+    const called = calledNames(this.modules);
+    const isRoot = (fn: FunctionInfo): boolean => fn.name !== '__init__' && !isCalled(fn, called);
+    for (const m of this.modules) for (const fn of m.allFunctions) if (isRoot(fn)) this.runRoot(fn, m);
+    for (const m of this.modules) for (const fn of m.allFunctions) if (fn.name !== '__init__' && !this.invoked.has(fn.id)) this.runRoot(fn, m);
+    // A function with attention calls that callers reach on one path kind only is also analysed on
+    // the other, on assumption, so that path's facts (dropout, self.training) are its own.
+    const observed = new Set(this.observations.map((o) => o.fn.id));
+    for (const id of observed) {
+      const missing = (['train', 'infer'] as const).filter((mode) => !this.realModes.get(id)?.has(mode));
+      const target = this.byFunctionId.get(id);
+      if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing);
+    }
+  }
+
+  private runRoot(fn: FunctionInfo, module: ModuleInfo, only?: readonly Mode[]): void {
+    const clue = only ? null : modeClue(fn);
+    const modes: { mode: Mode; source: string; assumed: boolean }[] = clue ? [{ ...clue, assumed: false }]
+      : (only ?? ['train', 'infer'] as const).map((mode) => ({ mode, source: `assumed: no caller of ${fn.qualName} shows the ${mode === 'train' ? 'training' : 'inference'} path`, assumed: true }));
+    for (const m of modes) {
+      const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast() };
+      const self = fn.className ? this.construct(`${module.path}:${fn.className}`, { positional: [], keywords: new Map() }, ctx) : undefined;
+      this.invoke(fn, module, self, { positional: [], keywords: new Map() }, ctx);
+    }
+  }
+
+  private assumedAutocast(): Fact<Dtype | null> {
+    const a = this.settings.autocast;
+    if (a === 'off') return known(null, 'autocast off (setting)');
+    if (a === 'unknown') return unknown('whether the caller runs under autocast');
+    return known(a, `autocast ${a} (setting)`);
+  }
+
+  // ---- Engine hooks ---------------------------------------------------------------------------
+
+  global(name: string, fr: Frame): Value | undefined {
+    const m = fr.module;
+    const qualified = m.imports.get(name);
+    if (qualified !== undefined && m.optional.has(name)) return { t: 'ref', name: qualified, optional: m.optional.get(name) };
+    const g = this.globals.get(m.path)?.get(name);
+    if (g) return g;
+    if (qualified !== undefined) return this.resolveQualified(qualified);
+    const cls = m.classes.get(name);
+    if (cls) return { t: 'class', id: cls.id };
+    const fn = m.functions.get(name);
+    if (fn) return { t: 'fn', id: fn.id };
+    return undefined;
+  }
+
+  private resolveQualified(qualified: string): Value {
+    const parts = qualified.split('.');
+    for (let i = parts.length - 1; i >= 1; i--) {
+      const m = this.byModuleName.get(parts[i - 1]);
+      if (!m) continue;
+      const cls = m.classes.get(parts[i]);
+      if (cls) return { t: 'class', id: cls.id };
+      const fn = m.functions.get(parts[i]);
+      if (fn) return { t: 'fn', id: fn.id };
+    }
+    return { t: 'ref', name: qualified };
+  }
+
+  attribute(obj: Value, name: string, st: PathState): Value | undefined {
+    if (obj.t === 'instance') {
+      const cls = this.classById.get(obj.cls);
+      if (cls) this.touch(cls.cls.unit);
+      const attr = this.ctorAttrs.get(obj.key)?.get(name);
+      if (attr) return obj.cast && attr.t === 'tensor' && attr.param ? { ...attr, dtype: known(obj.cast, `module cast to ${obj.cast}`) } : attr;
+      const method = this.method(obj.cls, name);
+      if (method) return { t: 'fn', id: method.id, self: obj };
+      return undefined;
+    }
+    if (obj.t === 'torchmod') {
+      if (name === 'weight' || name === 'bias' || name === 'in_proj_weight') {
+        return { t: 'tensor', dtype: known(obj.cast ?? 'float32', obj.cast ? `module cast to ${obj.cast}` : `parameters of ${obj.origin} (float32)`), origin: obj.origin, param: true };
+      }
+      return obj.args[name];
+    }
+    if (obj.t === 'class') {
+      const method = this.method(obj.id, name);
+      return method ? { t: 'fn', id: method.id } : undefined;
+    }
+    void st;
+    return undefined;
+  }
+
+  observe(obs: Observation): void {
+    // Module globals are computed once without calls; module statements are interpreted again as an entry point.
+    if (this.computingGlobals) return;
+    this.observations.push(obs);
+    for (const r of this.recorders) r.observations.push(obs);
+  }
+
+  callWorkspace(callee: Value, args: CallArgs, st: PathState, _fr: Frame, _node: SyntaxNode): Value | undefined {
+    if (this.computingGlobals) return undefined;
+    if (callee.t === 'fn') {
+      const target = this.byFunctionId.get(callee.id);
+      return target ? this.invoke(target.fn, target.module, callee.self, args, st.ctx) : undefined;
+    }
+    if (callee.t === 'class') return this.construct(callee.id, args, st.ctx);
+    if (callee.t === 'instance') {
+      const forward = this.method(callee.cls, 'forward') ?? this.method(callee.cls, '__call__');
+      const target = forward && this.byFunctionId.get(forward.id);
+      return target ? this.invoke(target.fn, target.module, callee, args, st.ctx) : undefined;
+    }
+    return undefined;
+  }
+
+  // ---- classes and calls ----------------------------------------------------------------------
+
+  private method(classId: string, name: string, seen = 0): FunctionInfo | undefined {
+    const entry = this.classById.get(classId);
+    if (!entry || seen > 8) return undefined;
+    const own = entry.cls.methods.get(name);
+    if (own) return own;
+    for (const base of entry.cls.bases) {
+      const resolved = this.global(base, { fn: entry.module.allFunctions[0], module: entry.module, self: undefined, returns: [] });
+      if (resolved?.t === 'class') { const m = this.method(resolved.id, name, seen + 1); if (m) return m; }
+    }
+    return undefined;
+  }
+
+  private construct(classId: string, args: CallArgs, ctx: Ctx): Value {
+    const key = `${classId}(${valueKey(args.positional.map((a) => a.value))}${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))})`;
+    const instance: Value = { t: 'instance', cls: classId, key };
+    if (this.ctorAttrs.has(key)) return instance;
+    const attrs = new Map<string, Value>();
+    this.ctorAttrs.set(key, attrs);
+    for (const r of this.recorders) r.ctors.push([key, attrs]);
+    const entry = this.classById.get(classId);
+    if (!entry) return instance;
+    this.touch(entry.cls.unit);
+    const frame: Frame = { fn: entry.module.allFunctions[entry.module.allFunctions.length - 1], module: entry.module, self: undefined, returns: [] };
+    let states = [this.freshState(ctx)];
+    states = this.execBlock(entry.cls.body, states, frame);
+    for (const st of states) for (const [k, v] of st.env) attrs.set(k, v);
+    const init = this.method(classId, '__init__');
+    const target = init && this.byFunctionId.get(init.id);
+    if (target) {
+      const end = this.runFunction(target.fn, target.module, instance, args, { ...ctx, autocast: known(null, 'constructors run outside autocast') });
+      for (const st of end.states) for (const [k, v] of st.selfAttrs) attrs.set(k, attrs.has(k) && end.states.length > 1 ? join(attrs.get(k)!, v) : v);
+    }
+    return instance;
+  }
+
+  private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, callerCtx: Ctx): Value {
+    const clue = modeClue(fn);
+    const ctx: Ctx = clue && (clue.binding || callerCtx.modeAssumed) ? { ...callerCtx, mode: known(clue.mode, clue.source), modeAssumed: false } : callerCtx;
+    const key = `${fn.id}|${valueKey(ctx)}|${valueKey(self)}|${valueKey(args.positional.map((a) => a.value))}|${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}`;
+    const memo = this.memo.get(key);
+    if (memo) {
+      const done = this.cache.get(key);
+      if (done) this.replay(done.effects, false);
+      return memo;
+    }
+    const cached = this.previous.get(key);
+    if (cached && this.stillValid(cached.effects)) {
+      this.replay(cached.effects, true);
+      this.memo.set(key, cached.result);
+      this.cache.set(key, cached);
+      return cached.result;
+    }
+    if (this.active.has(key) || this.active.size > MAX_DEPTH) {
+      for (const r of this.recorders) r.cacheable = false;
+      return UNKNOWN(`the result of ${fn.qualName} (recursive)`);
+    }
+    const effects: Effects = { observations: [], invoked: [], ctors: [], nested: [], units: new Map(), cacheable: true };
+    this.recorders.push(effects);
+    this.active.add(key);
+    this.recordInvoked(fn.id, ctx.modeAssumed ? null : ctx.mode.value);
+    if (fn.node) this.touch(fn.node.unit);
+    const token = this.globalsTokens.get(module.path);
+    if (token) this.touch(token);
+    const { result } = this.runFunction(fn, module, self, args, ctx);
+    this.active.delete(key);
+    this.recorders.pop();
+    for (const r of this.recorders) r.nested.push(key);
+    this.memo.set(key, result);
+    if (effects.cacheable) this.cache.set(key, { result, effects });
+    return result;
+  }
+
+  private recordInvoked(id: string, mode: Mode | null): void {
+    this.invoked.add(id);
+    if (mode) {
+      const modes = this.realModes.get(id) ?? new Set<Mode>();
+      modes.add(mode);
+      this.realModes.set(id, modes);
+    }
+    for (const r of this.recorders) r.invoked.push([id, mode]);
+  }
+
+  private touch(unit: Unit | object): void {
+    const row = 'baseRow' in unit ? (unit as Unit).baseRow : 0;
+    for (const r of this.recorders) r.units.set(unit, row);
+  }
+
+  private stillValid(effects: Effects): boolean {
+    for (const [unit, row] of effects.units) if (!this.liveUnits.has(unit) || ('baseRow' in unit ? (unit as Unit).baseRow : 0) !== row) return false;
+    return true;
+  }
+
+  /** Apply a reused invocation's effects; `fresh` when this run has not seen them yet (else only the enclosing recorders learn them). */
+  private replay(effects: Effects, fresh: boolean): void {
+    if (fresh) {
+      for (const key of effects.nested) {
+        const inner = this.previous.get(key);
+        if (inner && !this.memo.has(key)) { this.memo.set(key, inner.result); this.cache.set(key, inner); }
+      }
+      this.observations.push(...effects.observations);
+      for (const [id, mode] of effects.invoked) this.recordInvoked(id, mode);
+      for (const [key, attrs] of effects.ctors) if (!this.ctorAttrs.has(key)) this.ctorAttrs.set(key, attrs);
+    }
+    for (const r of this.recorders) {
+      r.observations.push(...effects.observations);
+      if (!fresh) r.invoked.push(...effects.invoked);
+      r.ctors.push(...effects.ctors);
+      r.nested.push(...effects.nested);
+      for (const [unit, row] of effects.units) r.units.set(unit, row);
+      r.cacheable &&= effects.cacheable;
+    }
+  }
+
+  private runFunction(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, ctx: Ctx): { result: Value; states: PathState[] } {
+    const frame: Frame = { fn, module, self, returns: [] };
+    const st = this.freshState(ctx);
+    this.bindParams(fn, module, self, args, st, frame);
+    const states = this.execBlock(fn.body, [st], frame);
+    const result = frame.returns.length === 0 ? { t: 'none', source: `${fn.qualName} returns None` } as Value : frame.returns.reduce(join);
+    return { result, states };
+  }
+
+  private freshState(ctx: Ctx): PathState {
+    return { env: new Map(), assume: new Map(), assumeText: new Map(), ctx, dead: null, selfAttrs: new Map(), done: false };
+  }
+
+  private bindParams(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, st: PathState, frame: Frame): void {
+    const params = [...fn.params];
+    if (fn.className && params.length > 0 && !fn.decorators.includes('staticmethod')) {
+      const first = params.shift()!;
+      st.env.set(first.name, self ?? UNKNOWN(`\`${first.name}\``));
+    }
+    params.forEach((p, i) => {
+      const given = p.star ? undefined : args.keywords.get(p.name) ?? args.positional[i];
+      let v: Value | undefined = given?.value;
+      if (!v && p.default) v = evaluate(p.default, this.freshState(st.ctx), { ...frame, fn: module.allFunctions[module.allFunctions.length - 1] }, this);
+      if ((!v || v.t === 'unknown') && p.annotation) {
+        const cls = this.global(p.annotation.replace(/^["']|["']$/g, ''), frame);
+        if (cls?.t === 'class') v = this.construct(cls.id, { positional: [], keywords: new Map() }, st.ctx);
+      }
+      st.env.set(p.name, v ?? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName}`));
+    });
+  }
+
+  private moduleGlobals(m: ModuleInfo): Map<string, Value> {
+    const moduleFn = m.allFunctions[m.allFunctions.length - 1];
+    const frame: Frame = { fn: moduleFn, module: m, self: undefined, returns: [] };
+    const states = this.execBlock(moduleFn.body, [this.freshState({ mode: known('train', 'module level'), modeAssumed: true, autocast: known(null, 'module level') })], frame);
+    const merged = new Map<string, Value>();
+    for (const st of states) for (const [k, v] of st.env) merged.set(k, merged.has(k) ? join(merged.get(k)!, v) : v);
+    return merged;
+  }
+
+  // ---- statements -----------------------------------------------------------------------------
+
+  execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr: Frame): PathState[] {
+    let live = states;
+    for (const stmt of stmts) {
+      const next: PathState[] = [];
+      for (const st of live) {
+        if (st.done) { next.push(st); continue; }
+        next.push(...this.exec(stmt, st, fr));
+      }
+      live = next.length > MAX_PATHS ? [mergeStates(next)] : next;
+    }
+    return live;
+  }
+
+  private exec(stmt: SyntaxNode, st: PathState, fr: Frame): PathState[] {
+    switch (stmt.type) {
+      case 'call': this.expression(stmt, st, fr); return [st];
+      case 'expression_statement': {
+        for (const expr of namedChildren(stmt)) this.expression(expr, st, fr);
+        return [st];
+      }
+      case 'if_statement': return this.execIf(ifBranches(stmt), 0, st, fr);
+      case 'for_statement': {
+        const left = field(stmt, 'left'); const right = field(stmt, 'right');
+        if (left && right) {
+          const it = evaluate(right, st, fr, this);
+          this.bind(left, it.t === 'many' ? it.item : it.t === 'tuple' && it.items.length > 0 ? it.items.reduce(join) : UNKNOWN(`\`${textOf(left)}\``), st, fr);
+        }
+        const body = field(stmt, 'body');
+        return body ? this.execBlock(body.children, [st], fr) : [st];
+      }
+      case 'while_statement': { const body = field(stmt, 'body'); return body ? this.execBlock(body.children, [st], fr) : [st]; }
+      case 'with_statement': return this.execWith(stmt, st, fr);
+      case 'try_statement': return this.execTry(stmt, st, fr);
+      case 'return_statement': {
+        const value = namedChildren(stmt)[0];
+        const v = value ? evaluate(value, st, fr, this) : { t: 'none', source: 'return' } as Value;
+        if (!st.dead) fr.returns.push(v);
+        st.done = true;
+        return [st];
+      }
+      case 'raise_statement': st.done = true; return [st];
+      case 'import_statement': case 'import_from_statement':
+        for (const [local, qualified] of importBindings(stmt)) st.env.set(local, this.resolveQualified(qualified));
+        return [st];
+      case 'function_definition': case 'class_definition': case 'decorated_definition': {
+        const name = field(stmt.type === 'decorated_definition' ? field(stmt, 'definition') ?? stmt : stmt, 'name');
+        if (name) st.env.set(textOf(name), UNKNOWN(`\`${textOf(name)}\``));
+        return [st];
+      }
+      default: return [st];
+    }
+  }
+
+  private expression(expr: SyntaxNode, st: PathState, fr: Frame): void {
+    if (expr.type === 'assignment') {
+      const left = field(expr, 'left'); const right = field(expr, 'right');
+      if (left && right) this.bind(left, evaluate(right, st, fr, this), st, fr);
+      return;
+    }
+    if (expr.type === 'augmented_assignment') {
+      const left = field(expr, 'left'); const right = field(expr, 'right');
+      if (left?.type === 'identifier' && right) {
+        const before = evaluate(left, st, fr, this); const add = evaluate(right, st, fr, this);
+        const op = textOf(field(expr, 'operator')!);
+        st.env.set(textOf(left), before.t === 'num' && add.t === 'num' && op === '+=' ? { ...before, value: before.value + add.value }
+          : before.t === 'tensor' ? before : UNKNOWN(`\`${textOf(left)}\``));
+      }
+      return;
+    }
+    if (this.registerBuffer(expr, st, fr)) return;
+    evaluate(expr, st, fr, this);
+    // `model.eval()` / `model.train()` switch the mode of the rest of this path.
+    if (expr.type === 'call') {
+      const fnNode = field(expr, 'function');
+      const method = fnNode?.type === 'attribute' ? textOf(field(fnNode, 'attribute')!) : '';
+      const args = field(expr, 'arguments');
+      const noArgs = !args || namedChildren(args).length === 0;
+      if ((method === 'eval' && noArgs) || (method === 'train' && (noArgs || /True/.test(textOf(args!))))) {
+        const mode: Mode = method === 'eval' ? 'infer' : 'train';
+        st.ctx = { ...st.ctx, mode: known(mode, `\`${textOf(expr)}\` at ${fileLine(fr, expr)}`), modeAssumed: false };
+      }
+    }
+  }
+
+  /** `self.register_buffer('name', tensor)` makes `self.name` that tensor. */
+  private registerBuffer(expr: SyntaxNode, st: PathState, fr: Frame): boolean {
+    const fnNode = expr.type === 'call' ? field(expr, 'function') : undefined;
+    if (fnNode?.type !== 'attribute' || textOf(field(fnNode, 'attribute')!) !== 'register_buffer') return false;
+    const list = field(expr, 'arguments');
+    const [nameNode, valueNode] = list ? namedChildren(list) : [];
+    const obj = field(fnNode, 'object');
+    if (!nameNode || !valueNode || nameNode.type !== 'string' || obj?.type !== 'identifier') return false;
+    const name = textOf(nameNode).slice(1, -1);
+    const v = evaluate(valueNode.type === 'keyword_argument' ? field(valueNode, 'value')! : valueNode, st, fr, this);
+    st.env.set(`${textOf(obj)}.${name}`, v);
+    if (textOf(obj) === 'self') st.selfAttrs.set(name, v);
+    return true;
+  }
+
+  /** Assign a value to a target: a name, `self.x`, or a tuple pattern. */
+  private bind(target: SyntaxNode, v: Value, st: PathState, fr: Frame): void {
+    switch (target.type) {
+      case 'identifier': st.env.set(textOf(target), v); return;
+      case 'attribute': {
+        const obj = field(target, 'object'); const attr = field(target, 'attribute');
+        if (obj?.type === 'identifier' && attr) {
+          st.env.set(`${textOf(obj)}.${textOf(attr)}`, v);
+          if (textOf(obj) === 'self') st.selfAttrs.set(textOf(attr), v);
+        }
+        return;
+      }
+      case 'pattern_list': case 'tuple_pattern': case 'list_pattern': case 'expression_list': case 'tuple': case 'list': {
+        const targets = namedChildren(target);
+        targets.forEach((t, i) => {
+          const item = v.t === 'tuple' && v.items.length === targets.length ? v.items[i] : v.t === 'many' ? v.item
+            : v.t === 'tensor' ? { ...v, shape: undefined } : UNKNOWN(`\`${textOf(t)}\``);
+          this.bind(t, item, st, fr);
+        });
+        return;
+      }
+      default: return;
+    }
+  }
+
+  private execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Frame): PathState[] {
+    if (i >= branches.length) return [st];
+    const { cond, body } = branches[i];
+    if (!cond) return this.execBlock(body, [st], fr);
+    const t = truth(cond, st, fr, this);
+    const outcome = decide(t, st);
+    if (outcome === undefined && 'f' in t) {
+      const open = openAtom(t.f, st.assume);
+      if (open && st.assume.size < 12) {
+        return [true, false].flatMap((value) => {
+          const forked = forkState(st);
+          forked.assume.set(open.id, value);
+          forked.assumeText.set(open.id, value ? open.text : negatedText(open.text));
+          return this.execIf(branches, i, forked, fr);
+        });
+      }
+      const inside = this.execBlock(body, [forkState(st)], fr);
+      return [...inside, ...this.execIf(branches, i + 1, st, fr)];
+    }
+    const why = 'f' in t ? `${evalFormula(t.f, st.assume)}` : t.why;
+    const guard: Guard = { node: cond, taken: outcome!, why };
+    if (outcome) {
+      this.walkDead(branches.slice(i + 1), st, fr, guard);
+      return this.execBlock(body, [st], fr);
+    }
+    this.walkDead([branches[i]], st, fr, guard);
+    return this.execIf(branches, i + 1, st, fr);
+  }
+
+  /** Walk branches the facts rule out, so calls there are observed as dead (and explained). */
+  private walkDead(branches: readonly IfBranch[], st: PathState, fr: Frame, guard: Guard): void {
+    for (const b of branches) {
+      const dead = forkState(st);
+      dead.dead ??= guard;
+      this.execBlock(b.body, [dead], { ...fr, returns: [] });
+    }
+  }
+
+  private execWith(stmt: SyntaxNode, st: PathState, fr: Frame): PathState[] {
+    const outer = st.ctx;
+    const clause = stmt.children.find((c) => c.type === 'with_clause');
+    for (const item of clause ? namedChildren(clause) : []) {
+      const value = field(item, 'value');
+      const callNode = value?.type === 'as_pattern' ? namedChildren(value)[0] : value;
+      if (callNode?.type === 'call') st.ctx = this.contextManager(callNode, st, fr);
+      if (value?.type === 'as_pattern') {
+        const alias = value.children.find((c) => c.field === 'alias');
+        const target = alias ? namedChildren(alias)[0] ?? alias : undefined;
+        if (target) this.bind(target, UNKNOWN(`\`${textOf(target)}\``), st, fr);
+      }
+    }
+    const body = field(stmt, 'body');
+    const out = body ? this.execBlock(body.children, [st], fr) : [st];
+    for (const s of out) s.ctx = outer;
+    return out;
+  }
+
+  /** The context a `with` item sets up: autocast regions, no_grad / inference_mode. */
+  private contextManager(callNode: SyntaxNode, st: PathState, fr: Frame): Ctx {
+    const callee = evaluate(field(callNode, 'function')!, st, fr, this);
+    if (callee.t !== 'ref') return st.ctx;
+    const name = callee.name;
+    const where = `${fileLine(fr, callNode)}`;
+    if (/(^|\.)(no_grad|inference_mode)$/.test(name) && name.startsWith('torch')) {
+      return { ...st.ctx, mode: known('infer', `\`${name.replace(/^torch\./, 'torch.')}()\` at ${where}`), modeAssumed: false };
+    }
+    if (!/^torch\.(autocast|amp\.autocast|cuda\.amp\.autocast|cpu\.amp\.autocast)$/.test(name)) return st.ctx;
+    const list = field(callNode, 'arguments');
+    const positional = list ? namedChildren(list).filter((a) => a.type !== 'keyword_argument') : [];
+    const kw = (k: string): SyntaxNode | undefined => {
+      const a = list && namedChildren(list).find((x) => x.type === 'keyword_argument' && textOf(field(x, 'name')!) === k);
+      return a ? field(a, 'value') : undefined;
+    };
+    const isTorchAutocast = name === 'torch.autocast' || name === 'torch.amp.autocast';
+    const deviceNode = isTorchAutocast ? kw('device_type') ?? positional[0] : undefined;
+    const device = name.includes('cpu') || (deviceNode && /cpu/.test(textOf(deviceNode))) ? 'cpu' : 'cuda';
+    const enabledNode = kw('enabled') ?? (name === 'torch.cuda.amp.autocast' ? positional[0] : isTorchAutocast ? positional[2] : undefined);
+    if (enabledNode) {
+      const en = decide(truth(enabledNode, st, fr, this), st);
+      if (en === false) return { ...st.ctx, autocast: known(null, `autocast disabled at ${where}`) };
+      if (en === undefined) return { ...st.ctx, autocast: unknown(`\`enabled=${textOf(enabledNode)}\` at ${where}`) };
+    }
+    const dtypeNode = kw('dtype') ?? (isTorchAutocast ? positional[1] : name === 'torch.cuda.amp.autocast' ? positional[1] : undefined);
+    const region = `autocast region at ${where}`;
+    if (!dtypeNode) return { ...st.ctx, autocast: known(device === 'cpu' ? 'bfloat16' : 'float16', region) };
+    const d = evaluate(dtypeNode, st, fr, this);
+    if (d.t === 'dtype') return { ...st.ctx, autocast: known(d.value, region) };
+    const literal = parseDtype(textOf(dtypeNode));
+    return { ...st.ctx, autocast: literal ? known(literal, region) : unknown(`the autocast dtype \`${textOf(dtypeNode)}\` at ${where}`) };
+  }
+
+  /** `try: import x / except ImportError:` splits the path on whether the library is installed. */
+  private execTry(stmt: SyntaxNode, st: PathState, fr: Frame): PathState[] {
+    const body = field(stmt, 'body');
+    if (!body) return [st];
+    const lib = catchesImportError(stmt) ? body.children.flatMap((s) => (s.type.startsWith('import') ? importBindings(s) : []))[0]?.[1].split('.')[0] : undefined;
+    const finallyBlock = stmt.children.find((c) => c.type === 'finally_clause');
+    const finish = (states: PathState[]): PathState[] => {
+      const fb = finallyBlock && namedChildren(finallyBlock).find((c) => c.type === 'block');
+      return fb ? this.execBlock(fb.children, states, fr) : states;
+    };
+    if (!lib) return finish(this.execBlock(body.children, [st], fr));
+    const installed = lib === 'flash_attn' ? this.settings.installed.flash_attn : lib === 'xformers' ? this.settings.installed.xformers : null;
+    const handlers = stmt.children.filter((c) => c.type === 'except_clause');
+    const runExcept = (s: PathState): PathState[] => handlers.slice(0, 1).flatMap((h) => {
+      const block = namedChildren(h).find((c) => c.type === 'block');
+      return block ? this.execBlock(block.children, [s], fr) : [s];
+    });
+    const id = `installed:${lib}`;
+    const decided = installed ?? st.assume.get(id);
+    if (decided === true) return finish(this.execBlock(body.children, [st], fr));
+    if (decided === false) return finish(runExcept(st));
+    const yes = forkState(st); yes.assume.set(id, true); yes.assumeText.set(id, `${lib} is installed`);
+    const no = forkState(st); no.assume.set(id, false); no.assumeText.set(id, `${lib} is not installed`);
+    return finish([...this.execBlock(body.children, [yes], fr), ...runExcept(no)]);
+  }
+}
+
+/** `flash_attn is installed` → `flash_attn is not installed`; `x is None` → `x is not None`; else `not (…)`. */
+function negatedText(text: string): string {
+  const m = /^(.*) is (installed|None)$/.exec(text);
+  return m ? `${m[1]} is not ${m[2]}` : `not (${text})`;
+}
+
+interface IfBranch { readonly cond: SyntaxNode | null; readonly body: readonly SyntaxNode[] }
+
+function ifBranches(stmt: SyntaxNode): IfBranch[] {
+  const out: IfBranch[] = [{ cond: field(stmt, 'condition') ?? null, body: field(stmt, 'consequence')?.children ?? [] }];
+  for (const alt of stmt.children.filter((c) => c.field === 'alternative')) {
+    if (alt.type === 'elif_clause') out.push({ cond: field(alt, 'condition') ?? null, body: field(alt, 'consequence')?.children ?? [] });
+    else out.push({ cond: null, body: field(alt, 'body')?.children ?? [] });
+  }
+  return out;
+}
+
+/** Merge paths when there are too many: values join, assumptions kept only where all agree. */
+function mergeStates(states: readonly PathState[]): PathState {
+  const first = forkState(states[0]);
+  for (const s of states.slice(1)) {
+    for (const [k, v] of s.env) first.env.set(k, first.env.has(k) ? join(first.env.get(k)!, v) : v);
+    for (const [k, v] of first.assume) if (s.assume.get(k) !== v) { first.assume.delete(k); first.assumeText.delete(k); }
+    first.done = first.done && s.done;
+  }
+  return first;
+}
+
+const CALLED_IN = new WeakMap<SyntaxNode, readonly string[]>();
+
+/** Names a statement calls (`f(`, `.m(`), cached with its (reused) syntax mirror. */
+function calledIn(stmt: SyntaxNode): readonly string[] {
+  const cached = CALLED_IN.get(stmt);
+  if (cached) return cached;
+  const names: string[] = [];
+  const visit = (n: SyntaxNode): void => {
+    if (n.type === 'call') {
+      const f = field(n, 'function');
+      if (f?.type === 'identifier') names.push(textOf(f));
+      else if (f?.type === 'attribute') names.push(`.${textOf(field(f, 'attribute')!)}`);
+    }
+    for (const c of n.children) visit(c);
+  };
+  visit(stmt);
+  CALLED_IN.set(stmt, names);
+  return names;
+}
+
+/** Names called anywhere (`f(`, `.m(`), classes instantiated and annotated, to find entry points. */
+function calledNames(modules: readonly ModuleInfo[]): Set<string> {
+  const names = new Set<string>();
+  for (const m of modules) {
+    for (const fn of m.allFunctions) {
+      for (const s of fn.body) for (const n of calledIn(s)) names.add(n);
+      // A parameter annotated with a class (`model: Transformer`) is how that class' forward gets called.
+      for (const p of fn.params) if (p.annotation) names.add(p.annotation.replace(/^["']|["']$/g, ''));
+    }
+  }
+  return names;
+}
+
+function isCalled(fn: FunctionInfo, called: ReadonlySet<string>): boolean {
+  if (fn.name === '<module>') return false;
+  if (!fn.className) return called.has(fn.name) || called.has(`.${fn.name}`);
+  if (fn.name === 'forward' || fn.name === '__call__') return called.has(fn.className);
+  return called.has(`.${fn.name}`);
+}
+

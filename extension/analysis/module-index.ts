@@ -1,0 +1,197 @@
+/**
+ * What one Python file declares: imports (with the libraries they may fail to load), classes,
+ * functions and the module-level statements. Built from the file's units, syntax only.
+ */
+import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
+
+export interface Param {
+  readonly name: string;
+  readonly default?: SyntaxNode;
+  /** The annotation's text, e.g. `Transformer`. */
+  readonly annotation?: string;
+  /** `*args` / `**kwargs`. */
+  readonly star: boolean;
+}
+
+export interface FunctionInfo {
+  /** Unique in the workspace: `path:Class.name` or `path:name`; `path:<module>` for module statements. */
+  readonly id: string;
+  readonly path: string;
+  /** `Class.method` or `function`. */
+  readonly qualName: string;
+  readonly name: string;
+  readonly className: string | null;
+  readonly params: readonly Param[];
+  readonly body: readonly SyntaxNode[];
+  readonly decorators: readonly string[];
+  readonly node: SyntaxNode | null;
+}
+
+export interface ClassInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly bases: readonly string[];
+  readonly methods: ReadonlyMap<string, FunctionInfo>;
+  /** Class-level assignments (`flag = True`). */
+  readonly body: readonly SyntaxNode[];
+  /** The top-level statement the class is in. */
+  readonly unit: Unit;
+}
+
+export interface ModuleInfo {
+  readonly path: string;
+  /** The module name used by `import`/`from … import` between workspace files (file stem). */
+  readonly moduleName: string;
+  /** Local name → qualified name (`F` → `torch.nn.functional`). */
+  readonly imports: ReadonlyMap<string, string>;
+  /** Local names bound by imports inside `try: … except ImportError` → the library's top-level name. */
+  readonly optional: ReadonlyMap<string, string>;
+  readonly classes: ReadonlyMap<string, ClassInfo>;
+  readonly functions: ReadonlyMap<string, FunctionInfo>;
+  /** Every function and method of the file, module statements included. */
+  readonly allFunctions: readonly FunctionInfo[];
+}
+
+function moduleNameOf(path: string): string {
+  const base = path.replace(/\\/g, '/').split('/').pop() ?? path;
+  return base.replace(/\.pyi?$/, '');
+}
+
+function dottedName(node: SyntaxNode): string {
+  return textOf(node).replace(/\s+/g, '');
+}
+
+export function catchesImportError(tryNode: SyntaxNode): boolean {
+  return tryNode.children.some((c) => c.type === 'except_clause'
+    && (/ImportError|ModuleNotFoundError|Exception/.test(textOf(c).split(':')[0]) || !/except\s+\w/.test(textOf(c))));
+}
+
+/** The names an import statement binds: [local name, qualified name]. */
+export function importBindings(stmt: SyntaxNode): [string, string][] {
+  const out: [string, string][] = [];
+  if (stmt.type === 'import_statement') {
+    for (const c of namedChildren(stmt)) {
+      if (c.type === 'aliased_import') out.push([textOf(field(c, 'alias')!), dottedName(field(c, 'name')!)]);
+      else if (c.type === 'dotted_name') { const name = dottedName(c); out.push([name.split('.')[0], name.split('.')[0]]); }
+    }
+  } else if (stmt.type === 'import_from_statement') {
+    const moduleNode = field(stmt, 'module_name');
+    if (!moduleNode) return out;
+    const from = dottedName(moduleNode).replace(/^\.+/, '');
+    for (const c of stmt.children.filter((x) => x.field === 'name')) {
+      if (c.type === 'aliased_import') out.push([textOf(field(c, 'alias')!), `${from}.${dottedName(field(c, 'name')!)}`]);
+      else out.push([dottedName(c), `${from}.${dottedName(c)}`]);
+    }
+  }
+  return out;
+}
+
+function addImport(stmt: SyntaxNode, imports: Map<string, string>, optional: Map<string, string> | null): void {
+  for (const [local, qualified] of importBindings(stmt)) {
+    imports.set(local, qualified);
+    optional?.set(local, qualified.split('.')[0]);
+  }
+}
+
+function parameters(fn: SyntaxNode): Param[] {
+  const list = field(fn, 'parameters');
+  if (!list) return [];
+  return namedChildren(list).map((p): Param => {
+    switch (p.type) {
+      case 'identifier': return { name: textOf(p), star: false };
+      case 'default_parameter': return { name: textOf(field(p, 'name')!), default: field(p, 'value'), star: false };
+      case 'typed_parameter': {
+        const id = p.children.find((c) => c.type === 'identifier');
+        const star = p.children.some((c) => c.type === 'list_splat_pattern' || c.type === 'dictionary_splat_pattern');
+        return { name: id ? textOf(id) : textOf(p), annotation: field(p, 'type') && textOf(field(p, 'type')!), star };
+      }
+      case 'typed_default_parameter':
+        return { name: textOf(field(p, 'name')!), default: field(p, 'value'), annotation: field(p, 'type') && textOf(field(p, 'type')!), star: false };
+      default: return { name: textOf(p).replace(/^\*+/, ''), star: true };
+    }
+  });
+}
+
+function unwrapDecorated(node: SyntaxNode): { def: SyntaxNode; decorators: string[] } {
+  if (node.type !== 'decorated_definition') return { def: node, decorators: [] };
+  const def = field(node, 'definition') ?? node;
+  return { def, decorators: node.children.filter((c) => c.type === 'decorator').map((d) => textOf(d).replace(/^@\s*/, '')) };
+}
+
+function functionInfo(path: string, def: SyntaxNode, decorators: string[], className: string | null): FunctionInfo | undefined {
+  const nameNode = field(def, 'name');
+  const body = field(def, 'body');
+  if (!nameNode || !body) return undefined;
+  const name = textOf(nameNode);
+  const qualName = className ? `${className}.${name}` : name;
+  return { id: `${path}:${qualName}`, path, qualName, name, className, params: parameters(def), body: body.children, decorators, node: def };
+}
+
+/** Index one file's units. */
+export function indexModule(path: string, units: readonly Unit[]): ModuleInfo {
+  const imports = new Map<string, string>();
+  const optional = new Map<string, string>();
+  const classes = new Map<string, ClassInfo>();
+  const functions = new Map<string, FunctionInfo>();
+  const all: FunctionInfo[] = [];
+  const moduleStatements: SyntaxNode[] = [];
+  for (const unit of units) {
+    for (const stmt of unit.root.type === 'ERROR' ? salvage(unit.root) : [unit.root]) {
+      const { def, decorators } = unwrapDecorated(stmt);
+      if (def.type === 'function_definition') {
+        const info = functionInfo(path, def, decorators, null);
+        if (info) { functions.set(info.name, info); all.push(info); }
+      } else if (def.type === 'class_definition') {
+        const nameNode = field(def, 'name');
+        const body = field(def, 'body');
+        if (!nameNode || !body) continue;
+        const name = textOf(nameNode);
+        const methods = new Map<string, FunctionInfo>();
+        const classBody: SyntaxNode[] = [];
+        for (const member of body.children) {
+          const m = unwrapDecorated(member);
+          const info = m.def.type === 'function_definition' ? functionInfo(path, m.def, m.decorators, name) : undefined;
+          if (info) { methods.set(info.name, info); all.push(info); } else classBody.push(member);
+        }
+        const superclasses = field(def, 'superclasses');
+        const bases = superclasses ? namedChildren(superclasses).map(textOf) : [];
+        classes.set(name, { id: `${path}:${name}`, name, bases, methods, body: classBody, unit });
+      } else {
+        moduleStatements.push(stmt);
+      }
+    }
+  }
+  collectTopImports(moduleStatements, imports, optional);
+  const moduleFn: FunctionInfo = {
+    id: `${path}:<module>`, path, qualName: '<module>', name: '<module>', className: null, params: [], body: moduleStatements, decorators: [], node: null,
+  };
+  all.push(moduleFn);
+  return { path, moduleName: moduleNameOf(path), imports, optional, classes, functions, allFunctions: all };
+}
+
+/** Imports at module level, descending into `try` and `if` blocks; a `try` that catches ImportError makes them optional. */
+function collectTopImports(stmts: readonly SyntaxNode[], imports: Map<string, string>, optional: Map<string, string>): void {
+  for (const s of stmts) {
+    if (s.type === 'import_statement' || s.type === 'import_from_statement') addImport(s, imports, null);
+    else if (s.type === 'try_statement') {
+      const body = field(s, 'body');
+      if (!body) continue;
+      const guarded = catchesImportError(s);
+      for (const inner of body.children) {
+        if (inner.type === 'import_statement' || inner.type === 'import_from_statement') addImport(inner, imports, guarded ? optional : null);
+      }
+    } else if (s.type === 'if_statement') {
+      for (const c of s.children) if (c.type === 'block') collectTopImports(c.children, imports, optional);
+    }
+  }
+}
+
+const STATEMENTS = new Set([
+  'expression_statement', 'return_statement', 'if_statement', 'for_statement', 'while_statement', 'with_statement', 'try_statement',
+  'function_definition', 'class_definition', 'decorated_definition', 'import_statement', 'import_from_statement', 'call',
+]);
+
+/** The statements and calls that did parse inside an ERROR node (tree-sitter's recovery keeps them as children). */
+function salvage(error: SyntaxNode): SyntaxNode[] {
+  return error.children.flatMap((c) => (STATEMENTS.has(c.type) ? [c] : salvage(c)));
+}

@@ -1,0 +1,48 @@
+/**
+ * The dtype problems the dispatch policy reports (`Decision.warnings`), turned into findings that
+ * name the variables, say where each dtype came from, and offer the casts as edits.
+ * Shared by the dtype-mismatch, dtype-unsupported and bias-dtype rules.
+ */
+import type { DtypeWarning } from '../../../runtime/dispatch/decision';
+import type { ArgRole } from '../attention-apis';
+import type { Finding, TextEdit } from '../report';
+import { spanOf, textOf } from '../syntax';
+import { castEdits } from './edits';
+import { createRule, onPath, perMode, type ModeView, type Rule, type RuleMeta } from './rule';
+
+function provenance(view: ModeView, role: 'q' | 'k' | 'v'): string {
+  const arg = view.observations[0]?.args[role];
+  const name = arg?.node ? textOf(arg.node) : role;
+  const d = view.facts.dtypes[role];
+  return d.known ? `\`${name}\` is ${d.value} (${d.source})` : `\`${name}\`: depends on ${d.dependsOn}`;
+}
+
+function fixFor(view: ModeView, w: DtypeWarning): Finding['fix'] {
+  const edits: TextEdit[] = [];
+  const roles: string[] = [];
+  for (const cast of w.casts) {
+    const role: ArgRole = cast.tensor === 'bias' ? 'mask' : cast.tensor;
+    const node = view.observations[0]?.args[role]?.node;
+    if (!node) return undefined;
+    edits.push(...castEdits(node, cast.to));
+    roles.push(`${textOf(node)} → ${cast.to}`);
+  }
+  return edits.length > 0 ? { title: `Cast ${roles.join(', ')}`, edits } : undefined;
+}
+
+export function dtypeWarningRule(meta: RuleMeta): Rule {
+  return createRule(meta, (ctx) => perMode(ctx, (view) => {
+    const w = view.decision.warnings.find((x) => x.code === meta.code);
+    if (!w) return null;
+    const detail = meta.code === 'bias-dtype'
+      ? `the bias is ${view.facts.mask.dtype?.known ? view.facts.mask.dtype.value : 'another dtype'}, q is ${view.facts.dtypes.q.known ? view.facts.dtypes.q.value : 'unknown'}`
+      : (['q', 'k', 'v'] as const).map((r) => provenance(view, r)).join('; ');
+    const arg = meta.code === 'bias-dtype' ? view.observations[0]?.args.mask?.node : view.observations[0]?.args.q?.node;
+    const fix = fixFor(view, w);
+    return {
+      code: meta.code, severity: view.decision.outcome === 'raises' ? 'error' : meta.severity,
+      message: `${ctx.site.apiText}: "${w.message}" — ${detail}${onPath(view)}`,
+      span: arg ? spanOf(arg) : ctx.site.span, ...(fix ? { fix } : {}),
+    };
+  }));
+}

@@ -1,0 +1,19 @@
+/** The rules, sorted by code: the only list. */
+import biasAlignment from './bias-alignment';
+import biasDtype from './bias-dtype';
+import biasShape from './bias-shape';
+import causalAlignment from './causal-alignment';
+import deadFastPath from './dead-fast-path';
+import dropoutInEval from './dropout-in-eval';
+import dtypeMismatch from './dtype-mismatch';
+import dtypeUnsupported from './dtype-unsupported';
+import headDim from './head-dim';
+import layout from './layout';
+import manualAttention from './manual-attention';
+import maskDisablesFlash from './mask-disables-flash';
+import type { Rule } from './rule';
+
+export const RULES: readonly Rule[] = [
+  biasAlignment, biasDtype, biasShape, causalAlignment, deadFastPath, dropoutInEval, dtypeMismatch, dtypeUnsupported,
+  headDim, layout, manualAttention, maskDisablesFlash,
+];

@@ -1,0 +1,23 @@
+/** mask-disables-flash: a mask tensor keeps the flash kernel from running, on the path it is passed on. */
+import { spanOf, textOf } from '../syntax';
+import { createRule, pathPhrase, perMode } from './rule';
+
+const WHY: Readonly<Record<string, string>> = {
+  sdpa: '"Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel',
+  memory_efficient_attention: 'a tensor attn_bias rules out xformers\' flash operators — it runs its CUTLASS kernel',
+  multihead_attention: 'nn.MultiheadAttention passes the mask to SDPA, which cannot use its flash kernel with it',
+};
+
+export default createRule(
+  { code: 'mask-disables-flash', severity: 'information', description: 'a mask tensor rules out the flash kernel on a path' },
+  (ctx) => (!WHY[ctx.site.api] ? [] : perMode(ctx, (view) => {
+    const kind = view.facts.mask.kind;
+    if (!kind.known || (kind.value !== 'float' && kind.value !== 'bool')) return null;
+    const arg = view.observations[0]?.args.mask ?? view.observations[0]?.args.keyPaddingMask;
+    const name = arg?.node ? `\`${textOf(arg.node)}\`` : 'the mask';
+    return {
+      code: 'mask-disables-flash', severity: 'information', span: arg?.node ? spanOf(arg.node) : ctx.site.span,
+      message: `Flash is off${pathPhrase(view)}: ${name} is a ${kind.value} tensor (${kind.source}); ${WHY[ctx.site.api]}`,
+    };
+  })),
+);

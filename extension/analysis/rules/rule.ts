@@ -1,0 +1,63 @@
+/**
+ * The rule contract: one module per diagnostic code, each a `meta` record and a `check` that reads
+ * one call site (its facts and decision per path kind) and returns findings. Rules never parse.
+ */
+import type { Decision } from '../../../runtime/dispatch/decision';
+import type { Mode } from '../../../runtime/dispatch/facts';
+import type { CallSite, ModeSite } from '../call-sites';
+import type { DiagnosticCode, Finding, Severity } from '../report';
+
+export interface RuleMeta {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  /** One line: what the rule reports (docs/analysis.md has what, why and an example). */
+  readonly description: string;
+}
+
+/** What a rule sees for one path kind. */
+export interface ModeView extends ModeSite {
+  readonly mode: Mode;
+  readonly decision: Decision;
+}
+
+export interface RuleContext {
+  readonly site: CallSite;
+  readonly modes: readonly [ModeView, ModeView];
+}
+
+export interface Rule {
+  readonly meta: RuleMeta;
+  check(ctx: RuleContext): Finding[];
+}
+
+export function createRule(meta: RuleMeta, check: (ctx: RuleContext) => Finding[]): Rule {
+  return { meta, check };
+}
+
+/** `training` / `inference`, for messages. */
+export function pathName(mode: Mode): string {
+  return mode === 'train' ? 'training' : 'inference';
+}
+
+/**
+ * Run a per-path check on both paths the call is (or may be) reached on; a finding with the same
+ * message on both is reported once, without a mode.
+ */
+export function perMode(ctx: RuleContext, check: (view: ModeView) => Omit<Finding, 'mode'> | null): Finding[] {
+  const found = ctx.modes.filter((m) => m.reached !== false).map((m) => ({ mode: m.mode, finding: check(m) }));
+  const hits = found.filter((f): f is { mode: Mode; finding: Omit<Finding, 'mode'> } => f.finding !== null);
+  const [first, second] = hits;
+  if (first && second && first.finding.message === second.finding.message) return [first.finding];
+  return hits.map((h) => ({ ...h.finding, mode: h.mode }));
+}
+
+/** " on the training path", or "" when no caller established the path kind. */
+export function pathPhrase(view: ModeView): string {
+  return view.observations[0]?.ctx.modeAssumed === false ? ` on the ${pathName(view.mode)} path` : '';
+}
+
+/** " (training path: <why it is training>)", or "" when no caller established the path. */
+export function onPath(view: ModeView): string {
+  if (view.observations[0]?.ctx.modeAssumed !== false || !view.facts.mode.known) return '';
+  return ` (${pathName(view.mode)} path: ${view.facts.mode.source})`;
+}

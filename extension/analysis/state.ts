@@ -1,0 +1,73 @@
+/**
+ * The interpreter's state: the context a function runs in (mode, autocast), one path through it
+ * (variables, the conditions assumed, the enclosing gates), and what it observes at attention calls.
+ */
+import type { AttentionApi, Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
+import type { ArgRole } from './attention-apis';
+import type { FunctionInfo, ModuleInfo } from './module-index';
+import type { SyntaxNode } from './syntax';
+import type { Value } from './values';
+
+/** What holds for the whole call of a function. */
+export interface Ctx {
+  readonly mode: Fact<Mode> & { readonly known: true };
+  /** true when no caller established the mode and both are analysed. */
+  readonly modeAssumed: boolean;
+  readonly autocast: Fact<Dtype | null>;
+}
+
+/** A condition decided on a path: the `if` test, which branch, and why. */
+export interface Guard {
+  readonly node: SyntaxNode;
+  readonly taken: boolean;
+  readonly why: string;
+}
+
+export interface PathState {
+  env: Map<string, Value>;
+  /** Atoms of undetermined conditions this path assumed (id → value), with their text. */
+  assume: Map<string, boolean>;
+  assumeText: Map<string, string>;
+  ctx: Ctx;
+  /** Set on a branch the facts rule out: the guard that rules it out. Observations there are hypothetical. */
+  dead: Guard | null;
+  /** Attributes assigned to `self` (collected while running `__init__`). */
+  selfAttrs: Map<string, Value>;
+  done: boolean;
+}
+
+/** One function invocation being interpreted. */
+export interface Frame {
+  readonly fn: FunctionInfo;
+  readonly module: ModuleInfo;
+  readonly self: Value | undefined;
+  readonly returns: Value[];
+}
+
+export interface ObservedArg {
+  readonly value: Value;
+  /** The argument's syntax, where it is written at the call. */
+  readonly node: SyntaxNode | null;
+}
+
+/** What one path saw at one attention call. */
+export interface Observation {
+  readonly site: SyntaxNode;
+  readonly fn: FunctionInfo;
+  readonly api: AttentionApi;
+  readonly apiText: string;
+  readonly ctx: Ctx;
+  readonly args: Partial<Record<ArgRole, ObservedArg>>;
+  /** The `nn.MultiheadAttention` module, for its constructor arguments. */
+  readonly module?: Value;
+  /** Conditions assumed on the path, as text (`flash_attn is installed`). */
+  readonly assumed: readonly string[];
+  readonly dead: Guard | null;
+}
+
+export function forkState(s: PathState): PathState {
+  return {
+    env: new Map(s.env), assume: new Map(s.assume), assumeText: new Map(s.assumeText), ctx: s.ctx, dead: s.dead,
+    selfAttrs: new Map(s.selfAttrs), done: s.done,
+  };
+}

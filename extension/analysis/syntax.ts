@@ -1,0 +1,130 @@
+/**
+ * A plain-JavaScript mirror of tree-sitter's syntax tree, built once per top-level statement.
+ * Walking WASM nodes costs a boundary crossing per property; this mirror is walked by every pass
+ * instead, and is reused while a statement's text is unchanged (positions are relative to the
+ * statement, so an edit above it only moves its base).
+ */
+import type { TreeCursor } from 'web-tree-sitter';
+import type { Span } from './report';
+
+export interface SyntaxNode {
+  readonly type: string;
+  /** The field this node fills in its parent (`function`, `arguments`, `left`, …). */
+  readonly field: string | null;
+  readonly named: boolean;
+  /** Offsets into the unit's text (UTF-16 code units). */
+  readonly start: number;
+  readonly end: number;
+  /** Row relative to the unit's first row; column absolute. */
+  readonly row: number;
+  readonly col: number;
+  readonly endRow: number;
+  readonly endCol: number;
+  readonly children: readonly SyntaxNode[];
+  readonly unit: Unit;
+}
+
+/** One top-level statement of a file, with its text and where it currently starts. */
+export interface Unit {
+  readonly text: string;
+  /** 0-based row of the statement's first line in the file; updated when the unit is reused. */
+  baseRow: number;
+  readonly root: SyntaxNode;
+  /** ERROR and MISSING nodes inside the unit. */
+  readonly errors: readonly SyntaxNode[];
+}
+
+/** Type and field names by id, read once from the grammar (ids are cheaper to read than names). */
+export interface GrammarNames {
+  readonly types: readonly string[];
+  readonly named: readonly boolean[];
+  readonly fields: readonly (string | null)[];
+}
+
+/** Anonymous tokens the analysis reads (operators); other punctuation is left out of the mirror. */
+const KEPT_TOKENS = new Set([
+  '@', '*', '/', '//', '+', '-', '%', '**', '~', 'and', 'or', 'not', 'is', 'is not', 'not in', 'in', '==', '!=', '<', '>', '<=', '>=',
+  '+=', '-=', '*=', '/=', '@=',
+]);
+
+/** Syntax nested deeper than this is not mirrored: the interpreter recurses over the mirror. */
+const MAX_DEPTH = 200;
+/** The type of a node cut at MAX_DEPTH. */
+export const TRUNCATED = 'truncated';
+
+/** Row of every line start in `text`, for turning offsets into rows and columns without asking WASM. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function rowOf(starts: readonly number[], index: number): number {
+  let lo = 0; let hi = starts.length - 1;
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= index) lo = mid; else hi = mid - 1; }
+  return lo;
+}
+
+/** Build the mirror of the node under the cursor; the cursor must be at a top-level statement. */
+export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames): Unit {
+  const baseIndex = cursor.startIndex;
+  const unitText = text.slice(baseIndex, cursor.endIndex);
+  const starts = lineStarts(unitText);
+  const baseRow = cursor.startPosition.row;
+  const baseCol = cursor.startPosition.column;
+  const errors: SyntaxNode[] = [];
+  const unit: { text: string; baseRow: number; errors: SyntaxNode[]; root: SyntaxNode } = {
+    text: unitText, baseRow, errors, root: undefined as unknown as SyntaxNode,
+  };
+  const position = (index: number): [number, number] => {
+    const row = rowOf(starts, index);
+    return [row, row === 0 ? baseCol + index : index - starts[row]];
+  };
+  const visit = (depth: number): SyntaxNode => {
+    const typeId = cursor.nodeTypeId;
+    // ERROR has an id outside the grammar's table; nodes nested too deep are cut (analysed as unknown).
+    const type = depth > MAX_DEPTH ? TRUNCATED : names.types[typeId] ?? cursor.nodeType;
+    const start = cursor.startIndex - baseIndex;
+    const end = cursor.endIndex - baseIndex;
+    const [row, col] = position(start);
+    const [endRow, endCol] = position(end);
+    const children: SyntaxNode[] = [];
+    const node: SyntaxNode = {
+      type, field: names.fields[cursor.currentFieldId] ?? null, named: names.named[typeId] ?? true, start, end, row, col, endRow, endCol, children, unit,
+    };
+    if (type === 'ERROR' || (end === start && cursor.nodeIsMissing)) errors.push(node);
+    if (type !== 'comment' && type !== 'string' && type !== TRUNCATED && cursor.gotoFirstChild()) {
+      do {
+        const childId = cursor.nodeTypeId;
+        if ((names.named[childId] ?? true) ? names.types[childId] !== 'comment' : KEPT_TOKENS.has(names.types[childId])) children.push(visit(depth + 1));
+      } while (cursor.gotoNextSibling());
+      cursor.gotoParent();
+    }
+    return node;
+  };
+  unit.root = visit(0);
+  return unit;
+}
+
+export function textOf(node: SyntaxNode): string {
+  return node.unit.text.slice(node.start, node.end);
+}
+
+/** 1-based span of a node in its file. */
+export function spanOf(node: SyntaxNode): Span {
+  const base = node.unit.baseRow;
+  return { line: base + node.row + 1, column: node.col + 1, endLine: base + node.endRow + 1, endColumn: node.endCol + 1 };
+}
+
+/** 1-based line of a node in its file. */
+export function lineOf(node: SyntaxNode): number {
+  return node.unit.baseRow + node.row + 1;
+}
+
+export function field(node: SyntaxNode, name: string): SyntaxNode | undefined {
+  return node.children.find((c) => c.field === name);
+}
+
+export function namedChildren(node: SyntaxNode): SyntaxNode[] {
+  return node.children.filter((c) => c.named);
+}

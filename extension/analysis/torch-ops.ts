@@ -1,0 +1,56 @@
+/**
+ * PyTorch ops as data: which dtype each produces under CUDA autocast (RULES.md "Autocast"), which
+ * keep their input's dtype, and which module classes behave like which op.
+ */
+
+/** Ops autocast runs in the low-precision dtype. einsum decomposes into bmm, which is on the list. */
+export const AUTOCAST_LOW = new Set([
+  'linear', 'matmul', 'mm', 'bmm', 'baddbmm', 'addmm', 'addbmm', 'addmv', 'addr', 'mv', 'einsum',
+  'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'prelu',
+  'scaled_dot_product_attention',
+]);
+
+/** Ops autocast runs in float32. */
+export const AUTOCAST_FLOAT32 = new Set([
+  'softmax', 'log_softmax', 'softmin', 'layer_norm', 'group_norm', 'norm', 'normalize', 'exp', 'log', 'log2',
+  'log10', 'log1p', 'pow', 'rsqrt', 'reciprocal', 'sum', 'prod', 'cumsum', 'cumprod', 'cdist', 'cosine_similarity',
+  'softplus', 'erfinv', 'acos', 'asin', 'cosh', 'sinh', 'tan', 'cross_entropy', 'mse_loss', 'l1_loss', 'nll_loss',
+  'binary_cross_entropy_with_logits', 'kl_div', 'smooth_l1_loss',
+]);
+
+/** Ops autocast runs in the widest input dtype. */
+export const AUTOCAST_WIDEST = new Set([
+  'addcdiv', 'addcmul', 'atan2', 'bilinear', 'cross', 'dot', 'grid_sample', 'index_put', 'scatter_add', 'tensordot', 'cat', 'stack',
+]);
+
+/** Tensor methods and functions whose result has their input's dtype (and, for these, its layout changes below). */
+export const SAME_DTYPE = new Set([
+  'view', 'reshape', 'permute', 'transpose', 'contiguous', 'unsqueeze', 'squeeze', 'expand', 'expand_as', 'flatten',
+  'unflatten', 'clone', 'detach', 'masked_fill', 'masked_fill_', 'repeat', 'repeat_interleave', 'narrow', 'select', 'roll',
+  'flip', 't', 'tril', 'triu', 'neg', 'abs', 'relu', 'gelu', 'silu', 'sigmoid', 'tanh', 'clamp', 'clamp_max', 'clamp_min',
+  'sqrt', 'sin', 'cos', 'dropout', 'pad', 'requires_grad_', 'cuda', 'cpu', 'view_as', 'reshape_as', 'movedim', 'swapaxes',
+  'rearrange', 'sign', 'square', 'floor', 'ceil', 'round', 'max', 'min', 'mean', 'amax', 'float_power',
+]);
+
+/** Methods and functions that split a tensor into several of the same dtype. */
+export const SPLITS = new Set(['unbind', 'chunk', 'split', 'tensor_split']);
+
+/** Elementwise binary ops: ordinary type promotion between tensor operands. */
+export const BINARY = new Set(['mul', 'add', 'sub', 'div', 'mul_', 'add_', 'sub_', 'div_', 'true_divide', 'multiply', 'where', 'maximum', 'minimum', 'outer', 'polar']);
+
+/** Tensor-creating functions: float32 (the default dtype) unless `dtype=` says otherwise. */
+export const CREATES = new Set(['zeros', 'ones', 'full', 'empty', 'randn', 'rand', 'tensor', 'eye', 'linspace', 'as_tensor']);
+
+/** `*_like` creators take their input's dtype unless `dtype=` says otherwise. */
+export const CREATES_LIKE = new Set(['zeros_like', 'ones_like', 'full_like', 'empty_like', 'randn_like', 'rand_like']);
+
+/** Cast methods. */
+export const CASTS: Readonly<Record<string, 'float16' | 'bfloat16' | 'float32' | 'float64'>> = {
+  half: 'float16', float: 'float32', bfloat16: 'bfloat16', double: 'float64',
+};
+
+/** torch.nn module classes by the op their forward runs (for dtype rules). */
+export const MODULE_OP: Readonly<Record<string, string>> = {
+  Linear: 'linear', Conv1d: 'conv1d', Conv2d: 'conv2d', Conv3d: 'conv3d', LayerNorm: 'layer_norm', GroupNorm: 'group_norm',
+  Dropout: 'dropout', GELU: 'gelu', ReLU: 'relu', SiLU: 'silu', Identity: 'dropout', Softmax: 'softmax',
+};

@@ -1,0 +1,176 @@
+/**
+ * The abstract values the interpreter computes for Python expressions. A value says what is
+ * established and where it came from; anything else is `unknown` with what it depends on.
+ */
+import type { Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
+import { known, unknown } from '../../runtime/dispatch/facts';
+import type { SyntaxNode } from './syntax';
+
+/** The role of a tensor dimension, read from the names the code uses for it. */
+export type DimRole = 'B' | 'L' | 'H' | 'D';
+
+export interface Dim {
+  readonly value: number | null;
+  readonly role: DimRole | null;
+  /** Where the extent came from, e.g. "`self.head_dim` = 64 (embed_dim // num_heads, defaults of SelfAttention)". */
+  readonly source: string;
+}
+
+/** An undetermined condition: atoms are facts the analysis does not know (settings, arguments). */
+export type Formula =
+  | { readonly op: 'atom'; readonly id: string; readonly text: string }
+  | { readonly op: 'not'; readonly a: Formula }
+  | { readonly op: 'and' | 'or'; readonly a: Formula; readonly b: Formula };
+
+/**
+ * A stage of hand-written attention carried on a tensor: `scores` = q·kᵀ (possibly scaled, masked),
+ * `probs` = softmax of scores (possibly dropped out). `·v` on probs is an attention call site.
+ */
+export interface ManualStage {
+  readonly stage: 'scores' | 'probs';
+  readonly q: Value;
+  readonly k: Value;
+  readonly qNode: SyntaxNode;
+  readonly kNode: SyntaxNode;
+  readonly mask?: { readonly value: Value; readonly node: SyntaxNode };
+}
+
+export type Value =
+  | { readonly t: 'tensor'; readonly dtype: Fact<Dtype>; readonly bool?: boolean; readonly shape?: readonly Dim[];
+      readonly param?: boolean; readonly origin: string; readonly manual?: ManualStage;
+      /** Set by a transpose of the last two dims: the tensor before it (k in q @ k.transpose(-2, -1)). */
+      readonly transposedFrom?: Value }
+  | { readonly t: 'none'; readonly source: string }
+  | { readonly t: 'bool'; readonly value: boolean; readonly why: string }
+  | { readonly t: 'cond'; readonly f: Formula }
+  | { readonly t: 'num'; readonly value: number; readonly source: string }
+  | { readonly t: 'str'; readonly value: string }
+  | { readonly t: 'dtype'; readonly value: Dtype; readonly source: string }
+  | { readonly t: 'tuple'; readonly items: readonly Value[] }
+  /** Any number of items like `item` (unbind/chunk/split results, module lists). */
+  | { readonly t: 'many'; readonly item: Value }
+  /** An instance of a workspace class, constructed with the arguments behind `key`. */
+  | { readonly t: 'instance'; readonly cls: string; readonly key: string; readonly cast?: Dtype }
+  /** An instance of a torch.nn module (`Linear`, `MultiheadAttention`, …). */
+  | { readonly t: 'torchmod'; readonly kind: string; readonly args: Readonly<Record<string, Value>>; readonly cast?: Dtype;
+      readonly origin: string }
+  /** A name imported from outside the workspace; `optional` is the library when the import may fail. */
+  | { readonly t: 'ref'; readonly name: string; readonly optional?: string }
+  | { readonly t: 'fn'; readonly id: string; readonly self?: Value }
+  | { readonly t: 'class'; readonly id: string }
+  | { readonly t: 'libmask'; readonly className: string; readonly source: string }
+  | { readonly t: 'unknown'; readonly why: string };
+
+export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });
+
+export type TensorValue = Extract<Value, { t: 'tensor' }>;
+
+export function tensor(dtype: Fact<Dtype>, origin: string, extra: { bool?: boolean; shape?: readonly Dim[]; param?: boolean } = {}): TensorValue {
+  return { t: 'tensor', dtype, origin, ...extra };
+}
+
+/** Join two facts from different paths: equal values stay, anything else is unknown. */
+export function joinFact<T>(a: Fact<T>, b: Fact<T>): Fact<T> {
+  if (a.known && b.known) {
+    return a.value === b.value ? a : unknown(`the path (${String(a.value)} from ${a.source}, ${String(b.value)} from ${b.source})`);
+  }
+  return a.known ? b : a;
+}
+
+const SKIPPED = new Set(['node', 'qNode', 'kNode', 'unit']);
+const KEYS = new WeakMap<object, string>();
+
+/**
+ * A stable text key for a value (syntax nodes left out), for memoising and comparing. Values are
+ * immutable, so each object's key is computed once and kept.
+ */
+export function valueKey(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
+  const cached = KEYS.get(v);
+  if (cached !== undefined) return cached;
+  const key = Array.isArray(v)
+    ? `[${v.map(valueKey).join(',')}]`
+    : `{${Object.entries(v).filter(([k, x]) => !SKIPPED.has(k) && x !== undefined).map(([k, x]) => `${k}:${valueKey(x)}`).join(',')}}`;
+  KEYS.set(v, key);
+  return key;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || valueKey(a) === valueKey(b);
+}
+
+/** Join two values reaching one point by different paths. */
+export function join(a: Value, b: Value): Value {
+  if (sameJson(a, b)) return a;
+  if (a.t === 'tensor' && b.t === 'tensor') {
+    const shape = a.shape && b.shape && a.shape.length === b.shape.length
+      ? a.shape.map((d, i) => (sameJson(d, b.shape![i]) ? d : { value: null, role: d.role === b.shape![i].role ? d.role : null, source: 'differs by path' }))
+      : undefined;
+    return tensor(joinFact(a.dtype, b.dtype), a.origin, { bool: a.bool === b.bool ? a.bool : undefined, shape, param: a.param && b.param });
+  }
+  if (a.t === 'bool' && b.t === 'bool') return UNKNOWN(`the path (${a.why}; ${b.why})`);
+  if (a.t === 'num' && b.t === 'num') return UNKNOWN(`the path (${a.value} from ${a.source}, ${b.value} from ${b.source})`);
+  if (a.t === 'many' && b.t === 'many') return { t: 'many', item: join(a.item, b.item) };
+  if (a.t === 'tuple' && b.t === 'tuple' && a.items.length === b.items.length) {
+    return { t: 'tuple', items: a.items.map((x, i) => join(x, b.items[i])) };
+  }
+  if (a.t === 'unknown') return a;
+  if (b.t === 'unknown') return b;
+  return UNKNOWN(`the path (${describe(a)} or ${describe(b)})`);
+}
+
+/** Short description of a value for messages. */
+export function describe(v: Value): string {
+  switch (v.t) {
+    case 'tensor': return v.bool ? 'a bool tensor' : v.dtype.known ? `a ${v.dtype.value} tensor` : 'a tensor';
+    case 'none': return 'None';
+    case 'bool': return String(v.value);
+    case 'num': return String(v.value);
+    case 'str': return JSON.stringify(v.value);
+    case 'dtype': return `torch.${v.value}`;
+    case 'libmask': return `an xformers ${v.className}`;
+    case 'instance': return `a ${v.cls.split(':').pop()}`;
+    case 'torchmod': return `an nn.${v.kind}`;
+    default: return 'a value';
+  }
+}
+
+/** Evaluate a formula under the atoms assumed on a path: true, false or undefined (still open). */
+export function evalFormula(f: Formula, assume: ReadonlyMap<string, boolean>): boolean | undefined {
+  switch (f.op) {
+    case 'atom': return assume.get(f.id);
+    case 'not': { const a = evalFormula(f.a, assume); return a === undefined ? undefined : !a; }
+    case 'and': {
+      const a = evalFormula(f.a, assume); const b = evalFormula(f.b, assume);
+      if (a === false || b === false) return false;
+      return a === true && b === true ? true : undefined;
+    }
+    case 'or': {
+      const a = evalFormula(f.a, assume); const b = evalFormula(f.b, assume);
+      if (a === true || b === true) return true;
+      return a === false && b === false ? false : undefined;
+    }
+  }
+}
+
+/** The first atom of a formula that the path has not decided yet. */
+export function openAtom(f: Formula, assume: ReadonlyMap<string, boolean>): Extract<Formula, { op: 'atom' }> | undefined {
+  switch (f.op) {
+    case 'atom': return assume.has(f.id) ? undefined : f;
+    case 'not': return openAtom(f.a, assume);
+    default: return evalFormula(f.a, assume) === undefined ? openAtom(f.a, assume) : openAtom(f.b, assume);
+  }
+}
+
+/** Truthiness of a value as a condition: a boolean with why, or a formula. */
+export type Truth = { readonly value: boolean; readonly why: string } | { readonly f: Formula };
+
+export function atom(id: string, text: string): Formula {
+  return { op: 'atom', id, text };
+}
+
+export function modeName(mode: Mode): string {
+  return mode === 'train' ? 'training' : 'inference';
+}
+
+export { known, unknown };

@@ -1,0 +1,176 @@
+/**
+ * A workspace of Python files kept parsed between edits: the state behind the language server and
+ * `analyzeFiles()`. Trees are re-parsed incrementally (`tree.edit` + `parser.parse(text, oldTree)`),
+ * and each top-level statement's syntax mirror is reused while its text is unchanged, so an edit
+ * costs a re-parse of the edited region, a rebuild of the edited statements and one interpretation
+ * of the (already mirrored) workspace.
+ */
+import type { Edit as EditType, Parser, Tree } from 'web-tree-sitter';
+import { Edit, pythonParser } from './parser';
+import { indexModule, type ModuleInfo } from './module-index';
+import { buildUnit, spanOf, textOf, type GrammarNames, type Unit } from './syntax';
+import { Interpreter, type InvocationCache } from './interpret';
+import { callSites, type CallSite, type SiteCache } from './call-sites';
+import type { AnalysisSettings, ParseError } from './report';
+
+interface OpenFile {
+  readonly text: string;
+  readonly tree: Tree;
+  readonly units: readonly Unit[];
+  readonly module: ModuleInfo;
+  readonly parseErrors: readonly ParseError[];
+}
+
+/** The single edit that turns `before` into `after` (common prefix and suffix kept). */
+function diffEdit(before: string, after: string): EditType | null {
+  if (before === after) return null;
+  let start = 0;
+  const min = Math.min(before.length, after.length);
+  while (start < min && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let endBefore = before.length; let endAfter = after.length;
+  while (endBefore > start && endAfter > start && before.charCodeAt(endBefore - 1) === after.charCodeAt(endAfter - 1)) { endBefore--; endAfter--; }
+  const point = (text: string, index: number): { row: number; column: number } => {
+    let row = 0; let lineStart = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) { row++; lineStart = i + 1; }
+    return { row, column: index - lineStart };
+  };
+  return new Edit({
+    startIndex: start, oldEndIndex: endBefore, newEndIndex: endAfter,
+    startPosition: point(before, start), oldEndPosition: point(before, endBefore), newEndPosition: point(after, endAfter),
+  });
+}
+
+/** Mirror each top-level statement, reusing the mirrors of statements whose text is unchanged. */
+function buildUnits(tree: Tree, text: string, previous: readonly Unit[], names: GrammarNames): Unit[] {
+  const reusable = new Map<string, Unit[]>();
+  for (const u of previous) { const list = reusable.get(u.text); if (list) list.push(u); else reusable.set(u.text, [u]); }
+  const units: Unit[] = [];
+  const cursor = tree.walk();
+  try {
+    if (cursor.gotoFirstChild()) {
+      do {
+        if (cursor.nodeType === 'comment') continue;
+        const unitText = text.slice(cursor.startIndex, cursor.endIndex);
+        const old = reusable.get(unitText)?.shift();
+        if (old) { old.baseRow = cursor.startPosition.row; units.push(old); } else units.push(buildUnit(cursor, text, names));
+      } while (cursor.gotoNextSibling());
+    }
+  } finally {
+    cursor.delete();
+  }
+  return units;
+}
+
+function parseErrors(units: readonly Unit[]): ParseError[] {
+  return units.flatMap((u) => u.errors.map((n) => ({
+    span: spanOf(n),
+    message: n.type === 'ERROR' ? `syntax error: unexpected \`${textOf(n).split('\n')[0].slice(0, 40)}\`` : `syntax error: missing \`${n.type}\``,
+  })));
+}
+
+export class Workspace {
+  private readonly files = new Map<string, OpenFile>();
+  private sites: CallSite[] | null = null;
+  /** Invocation results of the last interpretation, reused where the statements they read are unchanged. */
+  private invocations: InvocationCache = new Map();
+  private readonly siteCache: SiteCache = new Map();
+  /** Per file: its module-level statements (and their rows) and a token that stays while they do. */
+  private readonly globals = new Map<string, { readonly units: readonly Unit[]; readonly rows: readonly number[]; readonly token: object }>();
+
+  private readonly names: GrammarNames;
+
+  private constructor(private readonly parser: Parser, private settingsValue: AnalysisSettings) {
+    const language = parser.language!;
+    const types: string[] = []; const named: boolean[] = []; const fields: (string | null)[] = [null];
+    for (let id = 0; id < language.nodeTypeCount; id++) { types.push(language.nodeTypeForId(id) ?? ''); named.push(language.nodeTypeIsNamed(id)); }
+    for (let id = 1; id <= language.fieldCount; id++) fields.push(language.fieldNameForId(id));
+    this.names = { types, named, fields };
+  }
+
+  /** Create a workspace (loads the parser on first use). */
+  static async create(settings: AnalysisSettings): Promise<Workspace> {
+    return new Workspace(await pythonParser(), settings);
+  }
+
+  get settings(): AnalysisSettings {
+    return this.settingsValue;
+  }
+
+  set settings(value: AnalysisSettings) {
+    this.settingsValue = value;
+    this.sites = null;
+    this.invocations = new Map();
+    this.siteCache.clear();
+  }
+
+  /** Open a file, or replace its text (re-parsed incrementally against the previous tree). */
+  update(path: string, text: string): void {
+    const old = this.files.get(path);
+    let tree: Tree | null;
+    if (old) {
+      const edit = diffEdit(old.text, text);
+      if (!edit) return;
+      old.tree.edit(edit);
+      tree = this.parser.parse(text, old.tree);
+      old.tree.delete();
+    } else {
+      tree = this.parser.parse(text);
+    }
+    if (!tree) throw new Error(`could not parse ${path}`);
+    const units = buildUnits(tree, text, old?.units ?? [], this.names);
+    const module = indexModule(path, units);
+    this.files.set(path, { text, tree, units, module, parseErrors: parseErrors(units) });
+    this.refreshGlobalsToken(path, module);
+    this.sites = null;
+  }
+
+  private refreshGlobalsToken(path: string, module: ModuleInfo): void {
+    const statements = module.allFunctions[module.allFunctions.length - 1].body;
+    const units = [...new Set(statements.map((s) => s.unit))];
+    const rows = units.map((u) => u.baseRow);
+    const prev = this.globals.get(path);
+    const same = prev !== undefined && prev.units.length === units.length && prev.units.every((u, i) => u === units[i] && prev.rows[i] === rows[i]);
+    this.globals.set(path, { units, rows, token: same ? prev.token : {} });
+  }
+
+  /** Same as `update`; reads better for a file seen the first time. */
+  open(path: string, text: string): void {
+    this.update(path, text);
+  }
+
+  close(path: string): void {
+    const file = this.files.get(path);
+    if (!file) return;
+    file.tree.delete();
+    this.files.delete(path);
+    this.globals.delete(path);
+    this.sites = null;
+  }
+
+  paths(): string[] {
+    return [...this.files.keys()];
+  }
+
+  parseErrors(path: string): readonly ParseError[] {
+    return this.files.get(path)?.parseErrors ?? [];
+  }
+
+  /** Every attention call site in the workspace, with its facts per path kind (cached until a change). */
+  callSites(): readonly CallSite[] {
+    if (!this.sites) {
+      const files = [...this.files.values()];
+      const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
+      const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values()]);
+      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live, tokens);
+      interpreter.run();
+      this.invocations = interpreter.cache;
+      this.sites = callSites(interpreter.observations, this.siteCache);
+    }
+    return this.sites;
+  }
+
+  /** Release the trees. */
+  dispose(): void {
+    for (const path of this.paths()) this.close(path);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Command-line argument parsing shared by the subcommands: node's `util.parseArgs` plus value
+ * checkers. Every failure is a UsageError whose message names the flag and the bad value, so
+ * `main` can print it and exit 2.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Bad command-line input: printed as is, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** Strict parse: unknown flags, missing values and wrong value types become UsageErrors. */
+export function parseCommandLine<const O extends OptionsConfig>(args: readonly string[], options: O) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, allowNegative: true, strict: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** `value` must be one of `allowed`. */
+export function parseChoice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${flag}: '${value}' is not one of ${allowed.join(', ')}`);
+}
+
+/** A comma-separated list, each item one of `allowed`; empty items are ignored. */
+export function parseChoiceList<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
+  const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return items.map((item) => parseChoice(flag, item, allowed));
+}

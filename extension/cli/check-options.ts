@@ -1,0 +1,51 @@
+/** `attnlens check` arguments → a typed options object (pure; errors name the bad flag). */
+import type { AnalysisSettings } from '../analysis/report';
+import { parseChoice, parseCommandLine, UsageError } from './args';
+import { SETTINGS_OPTIONS, SETTINGS_USAGE, settingsFromFlags } from './settings-flags';
+
+export const OUTPUT_FORMATS = ['text', 'json', 'sarif'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface CheckOptions {
+  readonly paths: readonly string[];
+  readonly format: OutputFormat;
+  /** `--color` / `--no-color`; undefined leaves it to the terminal and NO_COLOR. */
+  readonly color: boolean | undefined;
+  readonly settings: AnalysisSettings;
+}
+
+/** `help` when --help was asked for: the caller prints CHECK_USAGE. */
+export type ParsedCheckArgs = { readonly kind: 'help' } | { readonly kind: 'run'; readonly options: CheckOptions };
+
+export const CHECK_USAGE = `usage: attnlens check PATH... [options]
+
+Analyses the PyTorch attention calls in PATH (files, or directories searched for *.py).
+
+options:
+  --format text|json|sarif   output format (default text)
+  --color, --no-color        force or suppress colour (default: colour on a terminal unless NO_COLOR is set)
+${SETTINGS_USAGE}
+exit codes: 0 no error-severity findings, 1 error-severity findings or parse errors, 2 usage or internal error
+`;
+
+const CHECK_OPTIONS = {
+  ...SETTINGS_OPTIONS,
+  format: { type: 'string' },
+  color: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parseCheckArgs(args: readonly string[]): ParsedCheckArgs {
+  const { values, positionals } = parseCommandLine(args, CHECK_OPTIONS);
+  if (values.help === true) return { kind: 'help' };
+  if (positionals.length === 0) throw new UsageError('no PATH given: name the files or directories to check');
+  return {
+    kind: 'run',
+    options: {
+      paths: positionals,
+      format: values.format === undefined ? 'text' : parseChoice('format', values.format, OUTPUT_FORMATS),
+      color: values.color,
+      settings: settingsFromFlags(values),
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * `attnlens check PATH…`: reads the Python files, analyses them together, prints the report in the
+ * chosen format. Exit 0: no error-severity finding; 1: some, or a parse error; 2: usage error.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { version } from '../../package.json';
+import { analyzeFiles, type SourceFile } from '../analysis/index';
+import type { FileReport } from '../analysis/report';
+import { UsageError } from './args';
+import { CHECK_USAGE, parseCheckArgs, type CheckOptions, type OutputFormat } from './check-options';
+import { formatJson } from './format/json';
+import { formatSarif } from './format/sarif';
+import { formatText } from './format/text';
+import { findPythonFiles } from './python-files';
+
+const RULES_DOCS_URI = `${pathToFileURL(path.resolve(__dirname, '../../../docs/rules')).href}/`;
+
+const FORMATTERS: Record<OutputFormat, (reports: readonly FileReport[], options: CheckOptions) => string> = {
+  text: (reports, options) => formatText(reports, { color: options.color ?? colorByDefault() }),
+  json: (reports) => formatJson(reports),
+  sarif: (reports) => formatSarif(reports, { toolVersion: version, rulesDocsUri: RULES_DOCS_URI }),
+};
+
+export async function check(args: string[]): Promise<number> {
+  try {
+    const parsed = parseCheckArgs(args);
+    if (parsed.kind === 'help') {
+      process.stdout.write(CHECK_USAGE);
+      return 0;
+    }
+    const { options } = parsed;
+    const files = await findPythonFiles(options.paths);
+    if (files.length === 0) process.stderr.write(`attnlens check: no Python files in ${options.paths.join(', ')}\n`);
+    const reports = await analyzeFiles(await readSources(files), options.settings);
+    process.stdout.write(FORMATTERS[options.format](reports, options));
+    return hasErrors(reports) ? 1 : 0;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`attnlens check: ${err.message}\n(see attnlens check --help)\n`);
+    return 2;
+  }
+}
+
+/** Error-severity findings and parse errors fail the check. */
+export function hasErrors(reports: readonly FileReport[]): boolean {
+  return reports.some((file) => file.parseErrors.length > 0 || file.calls.some((call) => call.findings.some((f) => f.severity === 'error')));
+}
+
+async function readSources(files: readonly string[]): Promise<SourceFile[]> {
+  return Promise.all(files.map(async (file) => {
+    try {
+      return { path: file, text: await fs.readFile(file, 'utf8') };
+    } catch (err) {
+      throw new UsageError(`${file}: cannot read it (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }));
+}
+
+/** Colour on a terminal, unless NO_COLOR is set to anything (https://no-color.org). */
+function colorByDefault(): boolean {
+  const noColor = process.env['NO_COLOR'];
+  return process.stdout.isTTY === true && (noColor === undefined || noColor === '');
+}

@@ -1,0 +1,96 @@
+/**
+ * `--format json`: the stable, versioned schema documented in docs/check.md. snake_case keys,
+ * 1-based lines and columns; new keys may be added within a version, none renamed or removed.
+ */
+import type { CallReport, FileReport, Finding, ParseError, Span, TextEdit } from '../../analysis/report';
+import { callDtypes, callShapes, type CallDtypes, type CallShapes } from './call-facts';
+import { summarizeMode, type RejectedBackend } from './mode-summary';
+
+export interface JsonSpan {
+  readonly line: number;
+  readonly column: number;
+  readonly end_line: number;
+  readonly end_column: number;
+}
+
+export interface JsonMode {
+  readonly reached: boolean | null;
+  readonly backend: string | null;
+  readonly why: readonly string[];
+  readonly rejected: readonly RejectedBackend[];
+}
+
+export interface JsonDiagnostic {
+  readonly code: string;
+  readonly severity: string;
+  readonly message: string;
+  readonly mode: 'train' | 'infer' | null;
+  readonly fix?: { readonly edits: readonly (JsonSpan & { readonly new_text: string })[] };
+}
+
+export interface JsonCall extends JsonSpan {
+  readonly api: string;
+  readonly function: string | null;
+  readonly dtypes: CallDtypes;
+  readonly shapes: CallShapes;
+  readonly modes: { readonly train: JsonMode; readonly infer: JsonMode };
+  readonly diagnostics: readonly JsonDiagnostic[];
+}
+
+export interface JsonReport {
+  readonly version: 1;
+  readonly files: readonly {
+    readonly path: string;
+    readonly parse_errors: readonly (JsonSpan & { readonly message: string })[];
+    readonly calls: readonly JsonCall[];
+  }[];
+}
+
+export function toJsonReport(reports: readonly FileReport[]): JsonReport {
+  return {
+    version: 1,
+    files: reports.map((file) => ({
+      path: file.path,
+      parse_errors: file.parseErrors.map(jsonParseError),
+      calls: file.calls.map(jsonCall),
+    })),
+  };
+}
+
+export function formatJson(reports: readonly FileReport[]): string {
+  return `${JSON.stringify(toJsonReport(reports), null, 2)}\n`;
+}
+
+function jsonCall(call: CallReport): JsonCall {
+  return {
+    ...jsonSpan(call.span),
+    api: call.api,
+    function: call.function,
+    dtypes: callDtypes(call),
+    shapes: callShapes(call),
+    modes: { train: jsonMode(call.modes.train), infer: jsonMode(call.modes.infer) },
+    diagnostics: call.findings.map(jsonDiagnostic),
+  };
+}
+
+function jsonMode(mode: CallReport['modes']['train']): JsonMode {
+  const { reached, backend, why, rejected } = summarizeMode(mode);
+  return { reached, backend, why, rejected };
+}
+
+function jsonDiagnostic(finding: Finding): JsonDiagnostic {
+  const diagnostic = { code: finding.code, severity: finding.severity, message: finding.message, mode: finding.mode ?? null };
+  return finding.fix === undefined ? diagnostic : { ...diagnostic, fix: { edits: finding.fix.edits.map(jsonEdit) } };
+}
+
+function jsonEdit(edit: TextEdit) {
+  return { ...jsonSpan(edit.span), new_text: edit.newText };
+}
+
+function jsonParseError(error: ParseError) {
+  return { ...jsonSpan(error.span), message: error.message };
+}
+
+function jsonSpan(span: Span): JsonSpan {
+  return { line: span.line, column: span.column, end_line: span.endLine, end_column: span.endColumn };
+}

@@ -1,0 +1,63 @@
+/**
+ * `--format text`: one block per call, `file:line:col api → train: backend (why) | infer: backend (why)`
+ * in the code lens' words (describeDecision),
+ * its diagnostics indented below, parse errors as `file:line:col error parse-error: message`, and a
+ * summary line. ANSI colour only when the caller says so (a terminal, no --no-color / NO_COLOR).
+ */
+import { styleText } from 'node:util';
+import type { Outcome } from '../../../runtime/dispatch/decision';
+import { describeDecision } from '../../../runtime/dispatch/describe';
+import type { CallReport, FileReport, ModeResult, Severity } from '../../analysis/report';
+
+export interface TextOptions {
+  readonly color: boolean;
+}
+
+type Style = Parameters<typeof styleText>[0];
+type Paint = (style: Style, text: string) => string;
+
+const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', information: 'blue', hint: 'gray' };
+
+export function formatText(reports: readonly FileReport[], options: TextOptions): string {
+  // The caller has decided about colour: styleText must not second-guess it from process.stdout.
+  const paint: Paint = options.color ? (style, text) => styleText(style, text, { validateStream: false }) : (_style, text) => text;
+  const lines: string[] = [];
+  for (const file of reports) {
+    for (const error of file.parseErrors) {
+      const where = paint('bold', `${file.path}:${error.span.line}:${error.span.column}`);
+      lines.push(`${where} ${paint('red', 'error')} parse-error: ${error.message}`);
+    }
+    for (const call of file.calls) lines.push(...callBlock(file.path, call, paint));
+  }
+  lines.push(summary(reports));
+  return `${lines.join('\n')}\n`;
+}
+
+function callBlock(path: string, call: CallReport, paint: Paint): string[] {
+  const where = paint('bold', `${path}:${call.span.line}:${call.span.column}`);
+  const head = `${where} ${paint('cyan', call.api)} → train: ${modeText(call.modes.train, paint)} | infer: ${modeText(call.modes.infer, paint)}`;
+  const diagnostics = call.findings.map((f) => `  ${paint(SEVERITY_STYLE[f.severity], f.severity)} ${f.code}: ${f.message}`);
+  return [head, ...diagnostics];
+}
+
+const OUTCOME_STYLE: Record<Outcome, Style> = { runs: 'green', depends: 'yellow', raises: 'red' };
+
+/** The code lens' words for a path (describeDecision), or `not reached`. */
+function modeText(mode: ModeResult, paint: Paint): string {
+  if (mode.reached === false) return paint('dim', 'not reached');
+  return paint(OUTCOME_STYLE[mode.decision.outcome], describeDecision(mode.decision));
+}
+
+function summary(reports: readonly FileReport[]): string {
+  const calls = reports.flatMap((f) => f.calls);
+  const findings = calls.flatMap((c) => c.findings);
+  const bySeverity = (severity: Severity) => findings.filter((f) => f.severity === severity).length;
+  const parseErrors = reports.reduce((n, f) => n + f.parseErrors.length, 0);
+  return `${count(calls.length, 'attention call')} in ${count(reports.length, 'file')}: ` +
+    `${count(bySeverity('error'), 'error')}, ${count(bySeverity('warning'), 'warning')}, ` +
+    `${count(bySeverity('information') + bySeverity('hint'), 'note')}, ${count(parseErrors, 'parse error')}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,38 @@
+/** Finds the Python files named by command-line paths (file-system I/O, kept at the edge). */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from './args';
+
+/** Directories that hold no project code: VCS data, caches, dependencies. */
+const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.nox', '.mypy_cache']);
+
+/**
+ * Every path that names a file is kept as given (whatever its extension: the user asked for it);
+ * directories are searched recursively for `*.py`, skipping SKIPPED_DIRECTORIES, virtual
+ * environments (a `pyvenv.cfg` inside) and symbolic links. Sorted, without duplicates.
+ */
+export async function findPythonFiles(paths: readonly string[]): Promise<string[]> {
+  const found = new Set<string>();
+  for (const given of paths) {
+    const stat = await fs.stat(given).catch(() => undefined);
+    if (stat === undefined) throw new UsageError(`${given}: no such file or directory`);
+    if (stat.isDirectory()) {
+      for (const file of await walk(given)) found.add(file);
+    } else {
+      found.add(given);
+    }
+  }
+  return [...found].sort();
+}
+
+async function walk(directory: string): Promise<string[]> {
+  const entries = await fs.readdir(directory, { withFileTypes: true });
+  if (entries.some((entry) => entry.isFile() && entry.name === 'pyvenv.cfg')) return [];
+  const files: string[] = [];
+  for (const entry of entries) {
+    const full = path.join(directory, entry.name);
+    if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name)) files.push(...await walk(full));
+    else if (entry.isFile() && entry.name.endsWith('.py')) files.push(full);
+  }
+  return files;
+}

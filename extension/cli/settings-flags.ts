@@ -1,0 +1,66 @@
+/**
+ * The flags that state the user's environment (`--autocast --installed --torch --gpu --device`),
+ * shared by every subcommand that analyses or dispatches, and their translation into AnalysisSettings.
+ */
+import type { AnalysisSettings } from '../analysis/report';
+import { parseChoice, parseChoiceList, UsageError } from './args';
+
+export const SETTINGS_OPTIONS = {
+  autocast: { type: 'string' },
+  installed: { type: 'string' },
+  torch: { type: 'string' },
+  gpu: { type: 'string' },
+  device: { type: 'string' },
+} as const;
+
+export type SettingsFlagValues = { readonly [K in keyof typeof SETTINGS_OPTIONS]?: string };
+
+/** What is assumed when a flag is absent: nothing known about autocast or installed libraries. */
+export const DEFAULT_SETTINGS: AnalysisSettings = {
+  autocast: 'unknown',
+  installed: { flash_attn: null, xformers: null },
+  torch: [2, 5],
+  sm: 80,
+  device: 'cuda',
+};
+
+export const SETTINGS_USAGE = `  --autocast float16|bfloat16|off|unknown   autocast assumed where the code shows none (default unknown)
+  --installed LIST   optional libraries installed: comma-separated flash_attn,xformers, or none
+                     (unlisted ones are then not installed; default: unknown)
+  --torch X.Y        PyTorch version (default 2.5)
+  --gpu smNN         CUDA compute capability, e.g. sm80 (A100), sm90 (H100) (default sm80)
+  --device cuda|cpu  device the model runs on (default cuda)
+`;
+
+const OPTIONAL_LIBRARIES = ['flash_attn', 'xformers'] as const;
+
+export function settingsFromFlags(values: SettingsFlagValues): AnalysisSettings {
+  return {
+    autocast: values.autocast === undefined
+      ? DEFAULT_SETTINGS.autocast
+      : parseChoice('autocast', values.autocast, ['float16', 'bfloat16', 'off', 'unknown'] as const),
+    installed: values.installed === undefined ? DEFAULT_SETTINGS.installed : parseInstalled(values.installed),
+    torch: values.torch === undefined ? DEFAULT_SETTINGS.torch : parseTorchVersion(values.torch),
+    sm: values.gpu === undefined ? DEFAULT_SETTINGS.sm : parseComputeCapability(values.gpu),
+    device: values.device === undefined ? DEFAULT_SETTINGS.device : parseChoice('device', values.device, ['cuda', 'cpu'] as const),
+  };
+}
+
+function parseInstalled(value: string): AnalysisSettings['installed'] {
+  const listed = value.trim() === 'none' ? [] : parseChoiceList('installed', value, OPTIONAL_LIBRARIES);
+  return { flash_attn: listed.includes('flash_attn'), xformers: listed.includes('xformers') };
+}
+
+/** `2.5` or `2.5.1` → [2, 5]. */
+export function parseTorchVersion(value: string): readonly [number, number] {
+  const match = /^(\d+)\.(\d+)(\.\d+)?$/.exec(value.trim());
+  if (match === null) throw new UsageError(`--torch: '${value}' is not a version like 2.5`);
+  return [Number(match[1]), Number(match[2])];
+}
+
+/** `sm80`, `sm_80` or `80` → 80. */
+export function parseComputeCapability(value: string): number {
+  const match = /^(?:sm_?)?(\d{2,3})$/i.exec(value.trim());
+  if (match === null) throw new UsageError(`--gpu: '${value}' is not a compute capability like sm80 or sm90`);
+  return Number(match[1]);
+}

@@ -1,0 +1,235 @@
+/**
+ * Exact annotations on the fixtures: every call site, what each path kind does there (reached,
+ * q/k/v dtypes, mask, causal, dropout, layout, heads, head size → the policy's outcome and backend)
+ * and every finding (code, severity, path, position, message).
+ */
+import * as assert from 'node:assert/strict';
+import { callReport, environmentOf } from '../../extension/analysis/build-report';
+import { modeLine, outcome, SETTINGS, siteLine, sitesOf } from './helpers';
+
+interface Expected {
+  readonly files: readonly string[];
+  readonly calls: readonly { site: string; train: string; infer: string; findings: readonly (readonly [string, string])[] }[];
+}
+
+const FIXTURE_TABLE: readonly Expected[] = [
+  {
+    files: ['gated-before/model.py', 'gated-before/sampler.py'],
+    calls: [
+      {
+        site: 'gated-before/model.py:28:19 flash_attn_func Attention.forward',
+        train: 'reached=false fp32,fp32,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=64 → raises',
+        infer: 'reached=null fp32,fp32,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=64 → raises',
+        findings: [
+          ['dead-fast-path warning train 27:12',
+            '`flash_attn_func` is never reached on the training path: `use_flash` is false there — `attn_bias` is a float32 tensor (`zeros` at model.py:39); only the inference path can take this branch'],
+          ['dtype-unsupported error infer 28:35',
+            'flash_attn_func: "FlashAttention only support fp16 and bf16 data type" — `q` is float32 (`normalize` at model.py:25 runs in float32 under autocast (autocast region at sampler.py:8)); `k` is float32 (`normalize` at model.py:26 runs in float32 under autocast (autocast region at sampler.py:8)); `v` is bfloat16 (`linear` at model.py:22 runs in bfloat16 under autocast (autocast region at sampler.py:8)) (inference path: @torch.no_grad() on sample)'],
+        ],
+      },
+      {
+        site: 'gated-before/model.py:31:19 sdpa Attention.forward',
+        train: 'reached=true fp32,fp32,bf16 mask=float causal=false p=0 layout=BHLD H=8 D=64 → runs sdpa.efficient',
+        infer: 'reached=null fp32,fp32,bf16 mask=none causal=false p=0 layout=BHLD H=8 D=64 → runs sdpa.flash',
+        findings: [
+          ['mask-disables-flash information train 31:69',
+            'Flash is off on the training path: `attn_bias` is a float tensor (`zeros` at model.py:39); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel'],
+        ],
+      },
+    ],
+  },
+  {
+    files: ['gated-after/model.py', 'gated-before/sampler.py'],
+    calls: [
+      {
+        site: 'gated-after/model.py:29:19 flash_attn_func Attention.forward',
+        train: 'reached=false bf16,bf16,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=64 → depends flash_attn.fa2',
+        infer: 'reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=64 → depends flash_attn.fa2',
+        findings: [
+          ['dead-fast-path warning train 28:12',
+            '`flash_attn_func` is never reached on the training path: `use_flash` is false there — `attn_bias` is a float32 tensor (`zeros` at model.py:40); only the inference path can take this branch'],
+        ],
+      },
+      {
+        site: 'gated-after/model.py:32:19 sdpa Attention.forward',
+        train: 'reached=true bf16,bf16,bf16 mask=float causal=false p=0 layout=BHLD H=8 D=64 → runs sdpa.efficient',
+        infer: 'reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=8 D=64 → runs sdpa.flash',
+        findings: [
+          ['mask-disables-flash information train 32:69',
+            'Flash is off on the training path: `attn_bias` is a float tensor (`zeros` at model.py:40); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel'],
+        ],
+      },
+    ],
+  },
+  {
+    files: ['sdpa.py'],
+    calls: [
+      {
+        site: 'sdpa.py:20:17 sdpa CausalSelfAttention.forward',
+        train: 'reached=false ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → depends sdpa.flash',
+        findings: [
+          ['dropout-in-eval warning infer 20:59',
+            'dropout 0.1 (sdpa.py:7) is applied in inference too: `self.dropout` does not depend on `self.training` (functional attention does not know the module\'s mode)'],
+        ],
+      },
+      {
+        site: 'sdpa.py:22:17 sdpa CausalSelfAttention.forward',
+        train: 'reached=false ?,?,? mask=? causal=false p=0.1 layout=BHLD H=12 D=? → depends sdpa.flash',
+        infer: 'reached=null ?,?,? mask=bool causal=false p=0 layout=BHLD H=12 D=? → depends sdpa.efficient',
+        findings: [
+          ['mask-disables-flash information infer 22:43',
+            'Flash is off on the inference path: `mask.bool()` is a bool tensor (`.bool()` at sdpa.py:22); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel'],
+        ],
+      },
+    ],
+  },
+  {
+    files: ['nanogpt.py'],
+    calls: [
+      {
+        site: 'nanogpt.py:25:17 sdpa CausalSelfAttention.forward',
+        train: 'reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=6 D=? → depends sdpa.flash',
+        infer: 'reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=6 D=? → depends sdpa.flash',
+        findings: [
+        ],
+      },
+      {
+        site: 'nanogpt.py:30:17 manual CausalSelfAttention.forward',
+        train: 'reached=false ?,?,? mask=? causal=false p=0 layout=BHLD H=6 D=? → runs manual.math',
+        infer: 'reached=false ?,?,? mask=? causal=false p=0 layout=BHLD H=6 D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 30:17',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, attn_mask=…)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+    ],
+  },
+  {
+    files: ['manual.py'],
+    calls: [
+      {
+        site: 'manual.py:7:12 manual attention',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 7:12',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+      {
+        site: 'manual.py:13:12 manual attention_bmm',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 13:12',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+    ],
+  },
+  {
+    files: ['mha.py'],
+    calls: [
+      {
+        site: 'mha.py:11:18 multihead_attention Encoder.forward',
+        train: 'reached=true ?,?,? mask=bool causal=false p=0.1 layout=? H=8 D=32 → depends sdpa.efficient',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=8 D=32 → depends sdpa.flash',
+        findings: [
+          ['mask-disables-flash information train 11:58',
+            'Flash is off on the training path: `src_mask` is a bool tensor (`triu` at mha.py:17); nn.MultiheadAttention passes the mask to SDPA, which cannot use its flash kernel with it'],
+        ],
+      },
+    ],
+  },
+  {
+    files: ['xformers_bias.py'],
+    calls: [
+      {
+        site: 'xformers_bias.py:7:12 memory_efficient_attention causal',
+        train: 'reached=null ?,?,? mask=library causal=false p=0 layout=? H=? D=? → depends xformers.fa2',
+        infer: 'reached=null ?,?,? mask=library causal=false p=0 layout=? H=? D=? → depends xformers.fa2',
+        findings: [
+        ],
+      },
+      {
+        site: 'xformers_bias.py:12:12 memory_efficient_attention packed',
+        train: 'reached=null ?,?,? mask=library causal=false p=0 layout=? H=? D=? → depends xformers.fa2',
+        infer: 'reached=null ?,?,? mask=library causal=false p=0 layout=? H=? D=? → depends xformers.fa2',
+        findings: [
+        ],
+      },
+      {
+        site: 'xformers_bias.py:17:12 memory_efficient_attention text_bias',
+        train: 'reached=null fp16,fp16,fp16 mask=float causal=false p=0 layout=? H=? D=? → depends xformers.cutlass',
+        infer: 'reached=null fp16,fp16,fp16 mask=float causal=false p=0 layout=? H=? D=? → depends xformers.cutlass',
+        findings: [
+          ['bias-alignment error - 17:84',
+            'xformers: "No operator found for `memory_efficient_attention_forward`" — `bias` is float16 with key length 77 (`77` = 77 (xformers_bias.py:16)), not a multiple of 8: allocate the bias padded to a multiple of 8 and slice it'],
+          ['bias-shape error - 17:84',
+            'xformers: "Invalid shape for attention bias" — `bias` has 3 dims; a tensor attn_bias must be exactly (B, H, Mq, Mkv): use `.expand(B, H, -1, -1)`'],
+          ['mask-disables-flash information - 17:84',
+            'Flash is off: `bias` is a float tensor (`zeros` at xformers_bias.py:16); a tensor attn_bias rules out xformers\' flash operators — it runs its CUTLASS kernel'],
+        ],
+      },
+    ],
+  },
+  {
+    files: ['rotary.py'],
+    calls: [
+      {
+        site: 'rotary.py:38:16 flash_attn_func Attention.forward',
+        train: 'reached=true fp32,fp32,bf16 mask=none causal=true p=0 layout=BLHD H=16 D=64 → raises',
+        infer: 'reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=16 D=64 → depends flash_attn.fa2',
+        findings: [
+          ['dtype-unsupported error train 38:32',
+            'flash_attn_func: "FlashAttention only support fp16 and bf16 data type" — `q` is float32 (bfloat16 promoted with float32 (`.float()` at rotary.py:14) at rotary.py:36); `k` is float32 (bfloat16 promoted with float32 (`.float()` at rotary.py:14) at rotary.py:37); `v` is bfloat16 (`linear` at rotary.py:34 runs in bfloat16 under autocast (autocast region at rotary.py:43)) (training path: `.backward()` in train_loop)'],
+        ],
+      },
+    ],
+  },
+  {
+    files: ['broken.py'],
+    calls: [
+      {
+        site: 'broken.py:9:12 sdpa <module>',
+        train: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        findings: [
+        ],
+      },
+    ],
+  },
+  {
+    files: ['layout.py'],
+    calls: [
+      {
+        site: 'layout.py:8:12 flash_attn_func attend',
+        train: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=BHLD H=? D=? → depends flash_attn.fa2',
+        infer: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=BHLD H=? D=? → depends flash_attn.fa2',
+        findings: [
+          ['layout error - 8:28',
+            '`flash_attn_func` takes (batch, seqlen, heads, head_dim) but `q` is (batch, heads, seqlen, head_dim) here (q\'s dims (B, n_heads, L, head_dim))'],
+        ],
+      },
+    ],
+  },
+];
+
+describe('analysis on fixtures', () => {
+  for (const expected of FIXTURE_TABLE) {
+    it(`annotates ${expected.files.join(' + ')}`, async () => {
+      const sites = await sitesOf(expected.files);
+      const actual = sites.map((s) => {
+        const report = callReport(s, environmentOf(SETTINGS));
+        return {
+          site: siteLine(s),
+          train: `${modeLine(s.modes.train)} → ${outcome(report.modes.train.decision)}`,
+          infer: `${modeLine(s.modes.infer)} → ${outcome(report.modes.infer.decision)}`,
+          findings: report.findings.map((f) => [`${f.code} ${f.severity} ${f.mode ?? '-'} ${f.span.line}:${f.span.column}`, f.message] as const),
+        };
+      });
+      assert.deepEqual(actual, expected.calls);
+    });
+  }
+});

@@ -1,0 +1,55 @@
+/**
+ * The code's own gates as a table: a condition in front of an attention call → whether the
+ * training and inference paths reach it (true / false / null = depends on a setting or argument).
+ */
+import * as assert from 'node:assert/strict';
+import type { AnalysisSettings } from '../../extension/analysis/report';
+import { SETTINGS, sitesOfSource } from './helpers';
+
+function program(cond: string): string {
+  return [
+    'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F',
+    'try:', '    from flash_attn import flash_attn_func', 'except ImportError:', '    flash_attn_func = None', '',
+    'class Attn(nn.Module):', '    def __init__(self, use_flash=True):', '        super().__init__()',
+    '        self.use_flash = use_flash and flash_attn_func is not None', '        self.drop = 0.1', '',
+    '    def forward(self, q, k, v, bias=None):', '        q16 = q.half()',
+    `        if ${cond}:`, '            return flash_attn_func(q16, q16, q16)', '        return None', '',
+    'def train_step(m: Attn, q, k, v, b):', '    m(q, k, v, torch.zeros(4, 4)).sum().backward()', '',
+    '@torch.no_grad()', 'def generate(m: Attn, q, k, v):', '    return m(q, k, v)',
+  ].join('\n');
+}
+
+const INSTALLED: AnalysisSettings = { ...SETTINGS, installed: { flash_attn: true, xformers: null } };
+const MISSING: AnalysisSettings = { ...SETTINGS, installed: { flash_attn: false, xformers: null } };
+
+const TABLE: readonly [string, AnalysisSettings, boolean | null, boolean | null][] = [
+  ['bias is None', SETTINGS, false, true],
+  ['bias is not None', SETTINGS, true, false],
+  ['self.training', SETTINGS, true, false],
+  ['not self.training and bias is None', SETTINGS, false, true],
+  ['self.use_flash', SETTINGS, null, null],
+  ['self.use_flash', INSTALLED, true, true],
+  ['self.use_flash', MISSING, false, false],
+  ['self.use_flash and bias is None', INSTALLED, false, true],
+  ['self.use_flash and q16.dtype != torch.float32', INSTALLED, true, true],
+  ['q16.dtype == torch.float32', INSTALLED, false, false],
+  ['self.drop > 0 or bias is None', SETTINGS, true, true],
+  ['q.dtype == torch.float16', SETTINGS, null, null],
+  ["hasattr(F, 'scaled_dot_product_attention')", SETTINGS, true, true],
+];
+
+describe('gate evaluation', () => {
+  for (const [cond, settings, train, infer] of TABLE) {
+    const setting = settings.installed.flash_attn === null ? '' : ` (flash_attn ${settings.installed.flash_attn ? 'installed' : 'missing'})`;
+    it(`if ${cond}${setting} → train ${train}, infer ${infer}`, async () => {
+      const sites = await sitesOfSource(program(cond), settings);
+      assert.equal(sites.length, 1);
+      assert.deepEqual([sites[0].modes.train.reached, sites[0].modes.infer.reached], [train, infer]);
+    });
+  }
+
+  it('says why a path cannot take a branch', async () => {
+    const [site] = await sitesOfSource(program('self.use_flash and bias is None'), INSTALLED);
+    assert.equal(site.modes.train.deadBy?.why, '`bias` is a float32 tensor (`zeros` at snippet.py:22)');
+  });
+});

@@ -1,0 +1,66 @@
+/** Shared helpers for analysis tests: fixture loading and compact, exact summaries of call sites. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Decision } from '../../runtime/dispatch/decision';
+import type { Fact } from '../../runtime/dispatch/facts';
+import type { CallSite, ModeSite } from '../../extension/analysis/call-sites';
+import type { AnalysisSettings } from '../../extension/analysis/report';
+import { Workspace } from '../../extension/analysis/workspace';
+
+export const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'python');
+
+export const SETTINGS: AnalysisSettings = {
+  autocast: 'unknown', installed: { flash_attn: null, xformers: null }, torch: [2, 5], sm: 80, device: 'cuda',
+};
+
+export function readFixture(name: string): string {
+  return fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+}
+
+/** Call sites of the named fixture files analysed together (paths as given). */
+export async function sitesOf(names: readonly string[], settings: AnalysisSettings = SETTINGS): Promise<readonly CallSite[]> {
+  const ws = await Workspace.create(settings);
+  try {
+    for (const n of names) ws.update(n, readFixture(n));
+    return ws.callSites();
+  } finally {
+    ws.dispose();
+  }
+}
+
+/** Call sites of inline source. */
+export async function sitesOfSource(text: string, settings: AnalysisSettings = SETTINGS): Promise<readonly CallSite[]> {
+  const ws = await Workspace.create(settings);
+  try {
+    ws.update('snippet.py', text);
+    return ws.callSites();
+  } finally {
+    ws.dispose();
+  }
+}
+
+export function fact<T>(f: Fact<T>): string {
+  return f.known ? String(f.value) : '?';
+}
+
+/** `q,k,v` dtypes as `fp32,fp32,bf16` (`?` unknown). */
+export function dtypes(m: ModeSite): string {
+  const short = (f: Fact<string>): string => (f.known ? f.value.replace('float', 'fp').replace('bfp', 'bf') : '?');
+  return [m.facts.dtypes.q, m.facts.dtypes.k, m.facts.dtypes.v].map(short).join(',');
+}
+
+/** One line per path kind: reached, dtypes, mask kind, causal, dropout, layout, heads, head size. */
+export function modeLine(m: ModeSite): string {
+  const f = m.facts;
+  return `reached=${m.reached} ${dtypes(m)} mask=${fact(f.mask.kind)} causal=${fact(f.causal)} p=${fact(f.dropout)} `
+    + `layout=${fact(f.layout)} H=${fact(f.shape.heads)} D=${fact(f.shape.headDim)}`;
+}
+
+export function siteLine(s: CallSite): string {
+  return `${s.path}:${s.span.line}:${s.span.column} ${s.api} ${s.function ?? '<module>'}`;
+}
+
+/** The policy's outcome in one word: `runs sdpa.flash`, `raises`, `depends sdpa.flash`. */
+export function outcome(d: Decision): string {
+  return d.backend ? `${d.outcome} ${d.backend}` : d.outcome;
+}

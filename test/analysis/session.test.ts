@@ -1,0 +1,144 @@
+/**
+ * The incremental API: edits give the same report as a fresh analysis, unchanged statements keep
+ * their syntax mirrors, parse errors are listed while the rest is still analysed, fixes apply.
+ */
+import * as assert from 'node:assert/strict';
+import { AnalysisSession, analyzeFiles } from '../../extension/analysis/index';
+import type { FileReport, TextEdit } from '../../extension/analysis/report';
+import { Workspace } from '../../extension/analysis/workspace';
+import { fact, readFixture, SETTINGS } from './helpers';
+
+/** Apply 1-based, end-exclusive edits to a text (last first, so positions stay valid). */
+function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const lines = text.split('\n');
+  const offset = (line: number, column: number): number => lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+  return [...edits]
+    .sort((a, b) => offset(b.span.line, b.span.column) - offset(a.span.line, a.span.column))
+    .reduce((t, e) => t.slice(0, offset(e.span.line, e.span.column)) + e.newText + t.slice(offset(e.span.endLine, e.span.endColumn)), text);
+}
+
+/** Findings as `<call line> <code> <path>`. */
+function codes(report: FileReport): string[] {
+  return report.calls.flatMap((c) => c.findings.map((f) => `${c.span.line} ${f.code} ${f.mode ?? '-'}`));
+}
+
+describe('analysis session', () => {
+  const model = readFixture('gated-before/model.py');
+  const sampler = readFixture('gated-before/sampler.py');
+
+  it('gives after a series of edits the report a fresh analysis gives', async () => {
+    const session = await AnalysisSession.create(SETTINGS);
+    try {
+      session.update('model.py', model);
+      session.update('sampler.py', sampler);
+      const edited = model.replace('        k = F.normalize(k, dim=-1)\n', '        k = F.normalize(k, dim=-1)\n        q, k = q.to(v.dtype), k.to(v.dtype)\n');
+      session.update('model.py', edited.replace('heads=8', 'heads=4'));
+      session.update('model.py', edited);
+      const [fresh] = await analyzeFiles([{ path: 'model.py', text: edited }, { path: 'sampler.py', text: sampler }], SETTINGS);
+      assert.deepEqual(session.report('model.py'), fresh);
+      assert.deepEqual(codes(fresh), ['29 dead-fast-path train', '32 mask-disables-flash train']);
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('re-analyses a reused function when a caller in another file or a module constant changes', async () => {
+    const session = await AnalysisSession.create(SETTINGS);
+    try {
+      session.update('model.py', model);
+      session.update('sampler.py', sampler);
+      assert.equal(fact(session.report('model.py').calls[1].modes.infer.facts.mask.kind), 'none');
+      session.update('sampler.py', sampler.replace('x = layer(x)', 'x = layer(x, net.bias)'));
+      const infer = session.report('model.py').calls[1].modes.infer;
+      assert.deepEqual([infer.reached, fact(infer.facts.mask.kind)], [true, 'float']);
+      session.update('model.py', model.replace('    flash_attn_func = None', '    flash_attn_func = None\nDEFAULT_HEADS = 8'));
+      session.update('model.py', model.replaceAll('heads=8', 'heads=16').replace('    flash_attn_func = None', '    flash_attn_func = None\nDEFAULT_HEADS = 8'));
+      const [fresh] = await analyzeFiles([
+        { path: 'model.py', text: model.replaceAll('heads=8', 'heads=16').replace('    flash_attn_func = None', '    flash_attn_func = None\nDEFAULT_HEADS = 8') },
+        { path: 'sampler.py', text: sampler.replace('x = layer(x)', 'x = layer(x, net.bias)') },
+      ], SETTINGS);
+      assert.deepEqual(session.report('model.py'), fresh);
+      assert.equal(fact(fresh.calls[0].modes.train.facts.shape.heads), '16');
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('rebuilds only the statements an edit touches', async () => {
+    const ws = await Workspace.create(SETTINGS);
+    try {
+      ws.update('model.py', model);
+      const before = ws.callSites()[0].node.unit;
+      ws.update('model.py', model.replace('def train(net: Net, batches):', 'def train(net: Net, batches, steps=1):'));
+      const after = ws.callSites()[0].node.unit;
+      assert.equal(after, before, 'the class holding the call keeps its mirror');
+      ws.update('model.py', `# header\n${model}`);
+      const moved = ws.callSites()[0];
+      assert.equal(moved.node.unit, before);
+      assert.equal(moved.span.line, 29);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('lists parse errors and still reports the calls that parse', async () => {
+    const [report] = await analyzeFiles([{ path: 'broken.py', text: readFixture('broken.py') }], SETTINGS);
+    assert.deepEqual(report.parseErrors.map((e) => `${e.span.line}:${e.span.column} ${e.message}`), [
+      '4:1 syntax error: unexpected `def broken(q, k, v)`',
+      '5:49 syntax error: unexpected `v`',
+      '8:1 syntax error: unexpected `def fine`',
+    ]);
+    assert.deepEqual(report.calls.map((c) => `${c.span.line}:${c.span.column} ${c.api}`), ['9:12 F.scaled_dot_product_attention']);
+  });
+
+  it('applies the dtype fix: the flash call no longer raises on the inference path', async () => {
+    const files = [{ path: 'model.py', text: model }, { path: 'sampler.py', text: sampler }];
+    const [report] = await analyzeFiles(files, SETTINGS);
+    const flash = report.calls[0];
+    const finding = flash.findings.find((f) => f.code === 'dtype-unsupported');
+    assert.ok(finding?.fix);
+    assert.equal(finding.fix.title, 'Cast q → bfloat16, k → bfloat16');
+    const fixed = applyEdits(model, finding.fix.edits);
+    assert.match(fixed, /flash_attn_func\(q\.to\(torch\.bfloat16\), k\.to\(torch\.bfloat16\), v, softmax_scale=1\.0\)/);
+    const [after] = await analyzeFiles([{ path: 'model.py', text: fixed }, files[1]], SETTINGS);
+    assert.equal(after.calls[0].modes.infer.decision.outcome, 'depends');
+    assert.deepEqual(codes(after), ['28 dead-fast-path train', '31 mask-disables-flash train']);
+  });
+
+  it('applies the dropout fix', async () => {
+    const [report] = await analyzeFiles([{ path: 'sdpa.py', text: readFixture('sdpa.py') }], SETTINGS);
+    const finding = report.calls[0].findings.find((f) => f.code === 'dropout-in-eval');
+    assert.ok(finding?.fix);
+    const fixed = applyEdits(readFixture('sdpa.py'), finding.fix.edits);
+    const [after] = await analyzeFiles([{ path: 'sdpa.py', text: fixed }], SETTINGS);
+    assert.equal(after.calls[0].modes.infer.facts.dropout.known && after.calls[0].modes.infer.facts.dropout.value, 0);
+    assert.deepEqual(codes(after), ['22 mask-disables-flash infer']);
+  });
+
+  it('analyses past expressions nested deeper than the mirror keeps', async () => {
+    const deep = `x = ${'('.repeat(5000)}1${')'.repeat(5000)}\ny = ${'f('.repeat(3000)}${')'.repeat(3000)}\n`;
+    const text = `import torch.nn.functional as F\n${deep}F.scaled_dot_product_attention(x.half(), x.half(), x.half())\n`;
+    const [report] = await analyzeFiles([{ path: 'deep.py', text }], SETTINGS);
+    assert.deepEqual(report.calls.map((c) => `${c.span.line} ${c.api}`), ['4 F.scaled_dot_product_attention']);
+  });
+
+  it('says which assumptions reach a call and which condition blocks it', async () => {
+    const [report] = await analyzeFiles([{ path: 'model.py', text: model }, { path: 'sampler.py', text: sampler }], SETTINGS);
+    const [flash, sdpa] = report.calls;
+    assert.deepEqual(flash.modes.train.blockedBy, {
+      span: { line: 27, column: 12, endLine: 27, endColumn: 21 }, why: '`attn_bias` is a float32 tensor (`zeros` at model.py:39)',
+    });
+    assert.deepEqual(flash.modes.infer.assumed, ['flash_attn is installed']);
+    assert.deepEqual(sdpa.modes.infer.assumed, ['flash_attn is not installed']);
+    assert.equal(sdpa.modes.train.assumed, undefined);
+  });
+
+  it('reports nothing for a path that is not open', async () => {
+    const session = await AnalysisSession.create(SETTINGS);
+    try {
+      assert.deepEqual(session.report('missing.py'), { path: 'missing.py', parseErrors: [], calls: [] });
+    } finally {
+      session.dispose();
+    }
+  });
+});

@@ -1,0 +1,36 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { UsageError } from '../../extension/cli/args';
+import { findPythonFiles } from '../../extension/cli/python-files';
+
+describe('finding Python files', () => {
+  let root: string;
+  before(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'attnlens-files-'));
+    const files = ['a.py', 'notes.txt', 'pkg/b.py', 'pkg/sub/c.py', '.git/hooks/h.py', 'node_modules/x/d.py',
+      'pkg/__pycache__/b.py', '.venv/lib/e.py', 'myenv/pyvenv.cfg', 'myenv/lib/f.py', 'script'];
+    for (const file of files) {
+      await fs.mkdir(path.dirname(path.join(root, file)), { recursive: true });
+      await fs.writeFile(path.join(root, file), '');
+    }
+    await fs.symlink(path.join(root, 'pkg'), path.join(root, 'link'));
+  });
+  after(() => fs.rm(root, { recursive: true, force: true }));
+
+  it('searches directories for *.py, skipping VCS, caches, dependencies, virtual envs and links', async () => {
+    const found = await findPythonFiles([root]);
+    assert.deepEqual(found.map((f) => path.relative(root, f)), ['a.py', 'pkg/b.py', 'pkg/sub/c.py']);
+  });
+
+  it('keeps files named explicitly, whatever their extension, sorted and without duplicates', async () => {
+    const found = await findPythonFiles([path.join(root, 'script'), path.join(root, 'pkg'), path.join(root, 'pkg/b.py')]);
+    assert.deepEqual(found.map((f) => path.relative(root, f)), ['pkg/b.py', 'pkg/sub/c.py', 'script']);
+  });
+
+  it('names a path that does not exist', async () => {
+    await assert.rejects(findPythonFiles([path.join(root, 'missing')]), (err: unknown) =>
+      err instanceof UsageError && err.message === `${path.join(root, 'missing')}: no such file or directory`);
+  });
+});
