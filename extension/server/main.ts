@@ -3,7 +3,7 @@
  * one guard: a failure is logged and answered with an LSP error; the server keeps running.
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
-import { analyzeFiles } from '../analysis/index';
+import { AnalysisSession } from '../analysis/index';
 import * as protocol from '../protocol';
 import { benchmark } from './handlers/benchmark';
 import { clearMeasurementCache } from './handlers/clear-measurement-cache';
@@ -19,11 +19,11 @@ import { inlayHint } from './handlers/inlay-hint';
 import { runtimeReport } from './handlers/runtime-report';
 import { shutdown } from './handlers/shutdown';
 import { RuntimeUnavailableError, unavailableRuntime, type RuntimeGateway } from './runtime-gateway';
-import { Session, type Analyzer } from './session';
+import { Session, type AnalysisFactory } from './session';
 
 /** What the server runs on; tests pass their own, the CLI takes the defaults. */
 export interface ServerDependencies {
-  readonly analyze?: Analyzer;
+  readonly createAnalysis?: AnalysisFactory;
   readonly runtime?: RuntimeGateway;
 }
 
@@ -86,7 +86,7 @@ export const ROUTES: readonly Route[] = [
 
 export function startServer(connection: Connection, deps: ServerDependencies = {}): Session {
   const runtime = deps.runtime ?? unavailableRuntime('no runtime worker in this build');
-  const session = new Session(connection, deps.analyze ?? analyzeFiles, runtime);
+  const session = new Session(connection, deps.createAnalysis ?? AnalysisSession.create, runtime);
   for (const route of ROUTES) route.bind(connection, session);
   watchDocuments(session);
   session.documents.listen(connection);

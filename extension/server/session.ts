@@ -7,15 +7,24 @@ import { fileURLToPath } from 'node:url';
 import { CodeLensRefreshRequest, TextDocuments, type Connection } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisSettings, CallReport, FileReport } from '../analysis/report';
-import type { SourceFile } from '../analysis/index';
 import { toDiagnostics, primaryMode } from './convert';
 import type { MeasureJob, LatencyState } from './measurement';
 import { Measurements } from './measurements';
 import type { RuntimeGateway } from './runtime-gateway';
 import { DEFAULT_SETTINGS, resolveSettings, type ServerSettings } from './settings';
 import { resolveShape } from './shape-profile';
+import { readPythonFiles } from './workspace-files';
 
-export type Analyzer = (files: readonly SourceFile[], settings: AnalysisSettings) => Promise<FileReport[]>;
+/** The analysis as the server drives it: files kept open and re-analysed incrementally (AnalysisSession). */
+export interface IncrementalAnalysis {
+  settings: AnalysisSettings;
+  update(path: string, text: string): void;
+  close(path: string): void;
+  report(path: string): FileReport;
+  dispose(): void;
+}
+
+export type AnalysisFactory = (settings: AnalysisSettings) => Promise<IncrementalAnalysis>;
 
 /** What the client can do, recorded once at initialize. */
 export interface ClientFlags {
@@ -41,13 +50,20 @@ export class Session {
   rawOptions: unknown = undefined;
   settings: ServerSettings = DEFAULT_SETTINGS;
   readonly measurements: Measurements;
+  /** Workspace folders, recorded at initialize; their Python files give the analysis its callers. */
+  roots: string[] = [];
   private readonly analyzed = new Map<string, AnalyzedDocument>();
+  /** Text on disk of the workspace's Python files (what a closed document goes back to). */
+  private diskTexts = new Map<string, string>();
+  /** Paths whose document closed since the last analysis. */
+  private readonly closed = new Set<string>();
+  private engine: Promise<IncrementalAnalysis> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private analysisRun: Promise<void> = Promise.resolve();
 
   constructor(
     readonly connection: Connection,
-    private readonly analyze: Analyzer,
+    private readonly createAnalysis: AnalysisFactory,
     readonly runtime: RuntimeGateway,
   ) {
     this.measurements = new Measurements(() => this.runtime, () => this.refreshLenses(), (m) => connection.console.log(m));
@@ -73,7 +89,7 @@ export class Session {
     for (const w of warnings) this.connection.console.warn(w);
   }
 
-  /** Analyse every open Python document together after edits settle; editing never waits for it. */
+  /** Re-analyse the open Python documents (with the workspace as context) after edits settle; editing never waits for it. */
   scheduleAnalysis(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -84,24 +100,50 @@ export class Session {
 
   forget(uri: string): void {
     this.analyzed.delete(uri);
+    this.closed.add(uriToPath(uri));
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /** Reads the workspace's Python files into the analysis (once, after initialize). */
+  async loadWorkspace(): Promise<void> {
+    const { texts, truncated } = await readPythonFiles(this.roots);
+    this.diskTexts = texts;
+    if (truncated) this.connection.console.warn(`workspace has more Python files than the analysis reads; callers in the rest are not seen`);
+    const engine = await this.analysisEngine();
+    for (const [path, text] of texts) if (!this.isOpen(path)) engine.update(path, text);
+    this.scheduleAnalysis();
+  }
+
+  private isOpen(path: string): boolean {
+    return this.documents.all().some((d) => uriToPath(d.uri) === path);
+  }
+
+  async disposeAnalysis(): Promise<void> {
+    const engine = this.engine;
+    this.engine = null;
+    (await engine)?.dispose();
+  }
+
+  private analysisEngine(): Promise<IncrementalAnalysis> {
+    this.engine ??= this.createAnalysis(this.settings.analysis);
+    return this.engine;
   }
 
   private async runAnalysis(): Promise<void> {
     const docs = this.documents.all().filter((d) => d.languageId === 'python' || d.uri.endsWith('.py'));
-    const versions = new Map(docs.map((d) => [d.uri, d.version]));
-    const byPath = new Map(docs.map((d) => [uriToPath(d.uri), d.uri]));
-    let reports: FileReport[];
     try {
-      reports = await this.analyze(docs.map((d) => ({ path: uriToPath(d.uri), text: d.getText() })), this.settings.analysis);
+      const engine = await this.analysisEngine();
+      if (JSON.stringify(engine.settings) !== JSON.stringify(this.settings.analysis)) engine.settings = this.settings.analysis;
+      for (const path of this.closed) {
+        const onDisk = this.diskTexts.get(path);
+        if (onDisk === undefined) engine.close(path); else engine.update(path, onDisk);
+      }
+      this.closed.clear();
+      for (const d of docs) engine.update(uriToPath(d.uri), d.getText());
+      for (const d of docs) this.analyzed.set(d.uri, { version: d.version, report: engine.report(uriToPath(d.uri)) });
     } catch (err) {
       this.connection.console.error(`analysis failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       return;
-    }
-    for (const report of reports) {
-      const uri = byPath.get(report.path);
-      if (uri === undefined) continue;
-      this.analyzed.set(uri, { version: versions.get(uri)!, report });
     }
     await this.publish();
     this.measurements.sync(this.measureJobs(), this.settings.measurement.maxMillis);

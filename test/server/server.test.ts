@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import {
   CodeActionRequest, CodeLensRequest, CodeLensResolveRequest, DidChangeConfigurationNotification, HoverRequest, InlayHintRequest,
 } from 'vscode-languageserver-protocol';
-import type { SourceFile } from '../../extension/analysis/index';
-import type { FileReport } from '../../extension/analysis/report';
+import type { AnalysisSettings } from '../../extension/analysis/report';
+import type { IncrementalAnalysis } from '../../extension/server/session';
 import * as protocol from '../../extension/protocol';
 import { unavailableRuntime, type RuntimeGateway } from '../../extension/server/runtime-gateway';
 import { LspClient } from './lsp-client';
@@ -22,8 +22,15 @@ const ROW: protocol.BenchmarkRow = {
 };
 
 /** Stands in for the analysis: a file's report holds the hand-built calls whose API its text names. */
-async function analyze(files: readonly SourceFile[]): Promise<FileReport[]> {
-  return files.map((f) => report(f.path, [SDPA_CALL, FLASH_CALL].filter((c) => f.text.includes(c.api.replace('F.', '')))));
+async function createAnalysis(settings: AnalysisSettings): Promise<IncrementalAnalysis> {
+  const texts = new Map<string, string>();
+  return {
+    settings,
+    update: (path, text) => { texts.set(path, text); },
+    close: (path) => { texts.delete(path); },
+    report: (path) => report(path, [SDPA_CALL, FLASH_CALL].filter((c) => (texts.get(path) ?? '').includes(c.api.replace('F.', '')))),
+    dispose: () => texts.clear(),
+  };
 }
 
 /** Stands in for the runtime worker: fixed rows, one progress step per shape. */
@@ -44,14 +51,14 @@ describe('language server over JSON-RPC (in process, hand-built reports)', funct
   afterEach(() => client.close());
 
   async function started(runtime: RuntimeGateway = fakeRuntime()): Promise<void> {
-    client = LspClient.inProcess({ analyze, runtime });
+    client = LspClient.inProcess({ createAnalysis, runtime });
     await client.initialize();
     await client.open(URI, SOURCE_BOTH);
     await client.diagnosticsFor(URI, 1);
   }
 
   it('answers initialize with its capabilities and reports the runtime status', async () => {
-    client = LspClient.inProcess({ analyze, runtime: fakeRuntime() });
+    client = LspClient.inProcess({ createAnalysis, runtime: fakeRuntime() });
     const result = await client.initialize();
     assert.deepEqual(result.capabilities, {
       textDocumentSync: 2, hoverProvider: true, codeLensProvider: { resolveProvider: true },
@@ -63,7 +70,7 @@ describe('language server over JSON-RPC (in process, hand-built reports)', funct
 
   it('forwards runtime status changes to the editor', async () => {
     let notify: ((s: protocol.ServerStatus) => void) | null = null;
-    client = LspClient.inProcess({ analyze, runtime: fakeRuntime({ onStatus: (listener) => { notify = listener; } }) });
+    client = LspClient.inProcess({ createAnalysis, runtime: fakeRuntime({ onStatus: (listener) => { notify = listener; } }) });
     await client.initialize();
     await client.until(() => (notify === null ? undefined : notify), 'a status subscription')
       .then((n) => n({ runtime: 'starting', text: 'worker crashed: restarting' }));
@@ -156,7 +163,7 @@ describe('language server over JSON-RPC (in process, hand-built reports)', funct
       return resolved.map((l) => l.command!.title.split(' · ').at(-1)!);
     };
     const session = async (runtime: RuntimeGateway): Promise<void> => {
-      client = LspClient.inProcess({ analyze, runtime });
+      client = LspClient.inProcess({ createAnalysis, runtime });
       await client.initialize(undefined, { storagePath });
       await client.open(URI, SOURCE_BOTH);
       await client.diagnosticsFor(URI, 1);

@@ -1,7 +1,7 @@
 import { CodeActionKind, TextDocumentSyncKind, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
 import { version } from '../../../package.json';
 import { fileStore } from '../measurement-store';
-import type { Session } from '../session';
+import { uriToPath, type Session } from '../session';
 
 /** Records what the client can do and the raw options, once; answers the server's capabilities. */
 export function initialize(session: Session, params: InitializeParams): InitializeResult {
@@ -15,6 +15,8 @@ export function initialize(session: Session, params: InitializeParams): Initiali
   };
   const options = params.initializationOptions as { storagePath?: unknown; settings?: unknown } | undefined;
   session.rawOptions = options?.settings;
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri === null || params.rootUri === undefined ? [] : [params.rootUri]);
+  session.roots = folders.filter((uri) => uri.startsWith('file:')).map(uriToPath);
   if (typeof options?.storagePath === 'string') {
     session.measurements.useStore(fileStore(options.storagePath, (m) => session.connection.console.warn(m)));
   }

@@ -14,5 +14,5 @@ export async function initialized(session: Session): Promise<void> {
     // Latency shown so far may be stale (another adapter) or pending on a restarted worker.
     session.scheduleAnalysis();
   });
-  session.scheduleAnalysis();
+  await session.loadWorkspace();
 }

@@ -1,5 +1,6 @@
 import type { Session } from '../session';
 
-export function shutdown(session: Session): void {
+export async function shutdown(session: Session): Promise<void> {
   session.runtime.dispose();
+  await session.disposeAnalysis();
 }
