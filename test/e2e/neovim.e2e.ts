@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const FIXTURE_DIR = path.join(ROOT, 'test/fixtures/python/server');
+/** The motivating case: model.py, with its callers in sampler.py (read by the server from the workspace). */
+const FIXTURE_DIR = path.join(ROOT, 'test/fixtures/python/gated-before');
 
 interface NeovimResult {
   readonly attached: boolean;
@@ -33,5 +34,9 @@ describe('e2e: neovim (headless) as the LSP client', function () {
   });
 });
 
-/** [0-based line, code, source] of the analysis' findings on test/fixtures/python/server/model.py. */
-const EXPECTED_DIAGNOSTICS: [number, string, string][] = [];
+/** [0-based line, code, source] of the analysis' findings on gated-before/model.py. */
+const EXPECTED_DIAGNOSTICS: [number, string, string][] = [
+  [26, 'dead-fast-path', 'attnlens'],
+  [27, 'dtype-unsupported', 'attnlens'],
+  [30, 'mask-disables-flash', 'attnlens'],
+];

@@ -32,7 +32,7 @@ describe('e2e: VS Code (code-server) with the .vsix installed', function () {
   let editor: Editor;
   before(async () => {
     fs.mkdirSync(IMAGES, { recursive: true });
-    editor = await openEditor(path.join(ROOT, 'test/fixtures/python/server'), fs.mkdtempSync(path.join(os.tmpdir(), 'attnlens-vscode-')), USER_SETTINGS);
+    editor = await openEditor(path.join(ROOT, 'test/fixtures/python/gated-before'), fs.mkdtempSync(path.join(os.tmpdir(), 'attnlens-vscode-')), USER_SETTINGS);
   });
   afterEach(async function () {
     // A failing step leaves a screenshot of what the editor showed, for the CI artifacts.

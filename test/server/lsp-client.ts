@@ -61,8 +61,8 @@ export class LspClient {
     return Object.assign(new LspClient(client, () => { client.dispose(); child.kill(); }), { child });
   }
 
-  async initialize(capabilities: ClientCapabilities = EDITOR_CAPABILITIES, initializationOptions?: unknown): Promise<InitializeResult> {
-    const result = await this.connection.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities, initializationOptions });
+  async initialize(capabilities: ClientCapabilities = EDITOR_CAPABILITIES, initializationOptions?: unknown, rootUri: string | null = null): Promise<InitializeResult> {
+    const result = await this.connection.sendRequest(InitializeRequest.type, { processId: null, rootUri, capabilities, initializationOptions });
     await this.connection.sendNotification(InitializedNotification.type, {});
     return result;
   }
