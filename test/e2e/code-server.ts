@@ -99,3 +99,11 @@ export async function openFile(page: Page, name: string): Promise<void> {
 export async function runCommand(page: Page, title: string): Promise<void> {
   await pick(page, 'F1', title);
 }
+
+/** Go to Line (Ctrl+G) `line` or `line:column`, and put the cursor there. */
+export async function goToLine(page: Page, where: string): Promise<void> {
+  await page.keyboard.press('Control+G');
+  await page.waitForSelector('.quick-input-widget .quick-input-box input');
+  await page.keyboard.type(where);
+  await page.keyboard.press('Enter');
+}

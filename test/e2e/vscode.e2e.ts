@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { openEditor, openFile, ROOT, runCommand, type Editor } from './code-server';
+import { goToLine, openEditor, openFile, ROOT, runCommand, type Editor } from './code-server';
 
 const IMAGES = path.join(ROOT, 'docs/images');
 const USER_SETTINGS = {
@@ -49,13 +49,19 @@ describe('e2e: VS Code (code-server) with the .vsix installed', function () {
     await page.waitForSelector('.statusbar-item:has-text("Attn:")');
 
     await page.keyboard.press('Control+Shift+M');
-    const problems = page.locator('.markers-panel .monaco-tl-row');
+    const problems = page.locator('.markers-panel .monaco-list-row[aria-label*="attnlens"], .markers-panel .monaco-list-row:has-text("attnlens")');
     await problems.first().waitFor({ timeout: 30000 });
-    assert.ok((await problems.count()) >= 2, 'the file row and at least one finding');
+    assert.equal(await problems.count(), 3, 'dead-fast-path, dtype-unsupported, mask-disables-flash');
+
+    await goToLine(page, '28:35');
     await page.screenshot({ path: path.join(IMAGES, 'vscode-annotations.png') });
 
-    await page.locator('.view-line', { hasText: 'scaled_dot_product_attention' }).first().hover({ position: { x: 200, y: 5 } });
-    await page.waitForSelector('.monaco-hover:has-text("policy")', { timeout: 30000 });
+    // Show Hover (Ctrl+K Ctrl+I) at the flash_attn_func call.
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover:has-text("policy")').first();
+    await hover.waitFor({ timeout: 30000 });
+    assert.match(await hover.innerText(), /flash_attn_func/);
     await page.screenshot({ path: path.join(IMAGES, 'vscode-hover.png') });
     await page.keyboard.press('Escape');
   });
