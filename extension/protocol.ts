@@ -77,6 +77,8 @@ export interface ServerStatus {
   readonly runtime: 'starting' | 'ready' | 'unavailable';
   /** e.g. `WebGPU · NVIDIA RTX 3060`, `WASM (no WebGPU adapter)`, or why the runtime is unavailable. */
   readonly text: string;
+  /** More than fits a status bar, e.g. why there is no WebGPU adapter (a tooltip). */
+  readonly detail?: string;
 }
 
 export const runtimeReport = new RequestType0<RuntimeReport, void>('attnlens/runtimeReport');

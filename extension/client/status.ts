@@ -16,5 +16,5 @@ export function createStatusItem(): vscode.StatusBarItem {
 export function showStatus(item: vscode.StatusBarItem, status: ServerStatus): void {
   // A reason is too long for the status bar: it goes in the tooltip.
   item.text = `${ICONS[status.runtime]} Attn: ${status.runtime === 'unavailable' ? 'no runtime' : status.text}`;
-  item.tooltip = `Attention Lens runtime: ${status.text}. Click for the runtime report.`;
+  item.tooltip = `Attention Lens runtime: ${status.text}${status.detail === undefined ? '' : ` — ${status.detail}`}. Click for the runtime report.`;
 }

@@ -18,7 +18,9 @@ import { initialized } from './handlers/initialized';
 import { inlayHint } from './handlers/inlay-hint';
 import { runtimeReport } from './handlers/runtime-report';
 import { shutdown } from './handlers/shutdown';
-import { RuntimeUnavailableError, unavailableRuntime, type RuntimeGateway } from './runtime-gateway';
+import { RuntimeProxy } from '../../runtime/worker/proxy';
+import { RuntimeUnavailableError, type RuntimeGateway } from './runtime-gateway';
+import { workerRuntime } from './worker-runtime';
 import { Session, type AnalysisFactory } from './session';
 
 /** What the server runs on; tests pass their own, the CLI takes the defaults. */
@@ -85,7 +87,7 @@ export const ROUTES: readonly Route[] = [
 ];
 
 export function startServer(connection: Connection, deps: ServerDependencies = {}): Session {
-  const runtime = deps.runtime ?? unavailableRuntime('no runtime worker in this build');
+  const runtime = deps.runtime ?? workerRuntime(new RuntimeProxy());
   const session = new Session(connection, deps.createAnalysis ?? AnalysisSession.create, runtime);
   for (const route of ROUTES) route.bind(connection, session);
   watchDocuments(session);

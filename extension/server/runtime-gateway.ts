@@ -21,7 +21,8 @@ export interface RuntimeGateway {
   status(): ServerStatus;
   /** Calls `listener` whenever `status()` changes (worker ready, crashed, restarted). */
   onStatus(listener: (status: ServerStatus) => void): void;
-  report(token: CancellationToken): Promise<RuntimeReport>;
+  /** Adapter and kernel parity of the given providers. */
+  report(providers: readonly ProviderName[], token: CancellationToken): Promise<RuntimeReport>;
   benchmark(job: BenchmarkJob, progress: ProgressListener, token: CancellationToken): Promise<BenchmarkRow[]>;
   /** The latency of one call's kernel, as picked by the runtime's web policy. */
   measure(job: MeasureJob, token: CancellationToken): Promise<BenchmarkRow>;
