@@ -3,18 +3,12 @@
  * both sides. docs/lsp-extensions.md mirrors it (a test fails when they drift apart).
  */
 import { NotificationType, RequestType, RequestType0, type Position } from 'vscode-languageserver-protocol';
+import type { AttentionShape } from '../kernels/kernel';
 import type { Dtype } from '../runtime/dispatch/facts';
 import type { ProviderName } from '../runtime/dispatch/capabilities';
 
-/** Shapes as the runtime takes them. */
-export interface BenchShape {
-  readonly batch: number;
-  readonly heads: number;
-  readonly kvHeads: number;
-  readonly seqQ: number;
-  readonly seqKv: number;
-  readonly headDim: number;
-}
+/** Shapes as the runtime's kernels take them (v's head size equals q's here). */
+export type BenchShape = Omit<AttentionShape, 'headDimV'>;
 
 export interface BenchmarkParams {
   /** Shapes to run; when absent, those of `call`, else the default profile's sequence sweep. */
