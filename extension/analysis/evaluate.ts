@@ -5,14 +5,16 @@
  */
 import { parseDtype, promote } from '../../runtime/dispatch/dtype';
 import type { Dtype, Fact } from '../../runtime/dispatch/facts';
-import type { AnalysisSettings } from './report';
-import type { Frame, Observation, PathState } from './state';
-import { field, lineOf, namedChildren, textOf, type SyntaxNode } from './syntax';
+import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
+import { arg, fileLine, type CallArgs, type Engine } from './engine';
+import { creationShape, reshape, splitShape, transposeLast } from './shapes';
+import type { Frame, PathState } from './state';
+import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, MODULE_OP, SAME_DTYPE, SPLITS,
 } from './torch-ops';
 import {
-  atom, describe, evalFormula, valueKey, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Dim, type DimRole, type Truth, type Value,
+  atom, describe, valueKey, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from './values';
 import { attentionApiOf, MULTIHEAD_CALL, type ApiSpec, type ArgRole } from './attention-apis';
 
@@ -22,48 +24,9 @@ const TENSOR_METHODS = new Set([...SAME_DTYPE, ...SPLITS, ...BINARY, ...Object.k
 /** Methods of modules that return the module (cast or switched); see moduleCast. */
 const MODULE_METHODS = new Set([...Object.keys(CASTS), 'to', 'eval', 'train', 'requires_grad_', 'cuda']);
 
-/** Arguments of a call: evaluated values with their syntax. */
-export interface CallArgs {
-  readonly positional: readonly { value: Value; node: SyntaxNode }[];
-  readonly keywords: ReadonlyMap<string, { value: Value; node: SyntaxNode }>;
-}
-
-/** What the evaluator needs from the workspace interpreter. */
-export interface Engine {
-  readonly settings: AnalysisSettings;
-  global(name: string, fr: Frame): Value | undefined;
-  /** Call a workspace function, class or instance; undefined when `callee` is none of those. */
-  callWorkspace(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined;
-  attribute(obj: Value, name: string, st: PathState): Value | undefined;
-  observe(obs: Observation): void;
-}
-
-
-export function fileLine(fr: Frame, node: SyntaxNode): string {
-  return `${fr.fn.path.replace(/\\/g, '/').split('/').pop()}:${lineOf(node)}`;
-}
-
-const ROLE_PATTERNS: readonly [RegExp, DimRole][] = [
-  [/(^|\.)(n_heads?|num_heads|nheads|nh|heads|H|num_attention_heads|n_kv_heads?|num_kv_heads|n_head_kv)$/, 'H'],
-  [/(^|\.)(head_dim|head_size|hd|hs|dim_head|d_head|D|d_k|dk)$|\/\/\s*(self\.)?(n_head|num_heads|n_heads|nh|heads)$/, 'D'],
-  [/(^|\.)(B|bs|bsz|batch|batch_size)$/, 'B'],
-  [/(^|\.)(L|T|N|S|seq_len|seqlen|seq_length|n_ctx|block_size|q_len|kv_len|tgt_len|src_len)$/, 'L'],
-];
-
-function roleOf(text: string): DimRole | null {
-  for (const [re, role] of ROLE_PATTERNS) if (re.test(text.trim())) return role;
-  return null;
-}
-
-function dimOf(v: Value, node: SyntaxNode): Dim {
-  const text = textOf(node);
-  return { value: v.t === 'num' ? v.value : null, role: roleOf(text), source: v.t === 'num' ? `\`${text}\` = ${v.value} (${v.source})` : `\`${text}\`` };
-}
-
 function isTensor(v: Value): v is TensorValue {
   return v.t === 'tensor';
 }
-
 
 /** Evaluate an expression on one path. */
 export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
@@ -172,63 +135,6 @@ function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, 
   }
 }
 
-function transposeLast(t: TensorValue): Value {
-  const shape = t.shape && t.shape.length >= 2 ? [...t.shape.slice(0, -2), t.shape[t.shape.length - 1], t.shape[t.shape.length - 2]] : undefined;
-  return { ...t, shape, manual: undefined, transposedFrom: t };
-}
-
-// ---- conditions -------------------------------------------------------------------------------
-
-function settingAtom(lib: string, e: Engine): Truth {
-  const installed = lib === 'flash_attn' ? e.settings.installed.flash_attn : lib === 'xformers' ? e.settings.installed.xformers : null;
-  if (installed !== null) return { value: installed, why: `${lib} is ${installed ? '' : 'not '}installed (setting)` };
-  return { f: atom(`installed:${lib}`, `${lib} is installed`) };
-}
-
-/** Whether `v` is None, as a truth. */
-function isNone(v: Value, text: string, e: Engine): Truth {
-  switch (v.t) {
-    case 'none': return { value: true, why: `\`${text}\` is None (${v.source})` };
-    case 'ref': return v.optional ? negate(settingAtom(v.optional, e)) : { value: false, why: `\`${text}\` is imported` };
-    case 'unknown': return { f: atom(`none:${v.why}`, `${text} is None`) };
-    case 'tensor': return { value: false, why: `\`${text}\` is ${describe(v)} (${v.origin})` };
-    default: return { value: false, why: `\`${text}\` is ${describe(v)}` };
-  }
-}
-
-function truthOfValue(v: Value, text: string, e: Engine): Truth {
-  switch (v.t) {
-    case 'bool': return { value: v.value, why: v.why };
-    case 'cond': return { f: v.f };
-    case 'none': return { value: false, why: `\`${text}\` is None (${v.source})` };
-    case 'num': return { value: v.value !== 0, why: `\`${text}\` is ${v.value} (${v.source})` };
-    case 'str': return { value: v.value.length > 0, why: `\`${text}\` is ${JSON.stringify(v.value)}` };
-    case 'ref': return v.optional ? settingAtom(v.optional, e) : { value: true, why: `\`${text}\` is imported` };
-    case 'unknown': return { f: atom(`truthy:${v.why}`, text) };
-    case 'tensor': return { f: atom(`truthy:${text}`, text) };
-    default: return { value: true, why: `\`${text}\` is ${describe(v)}` };
-  }
-}
-
-function negate(t: Truth): Truth {
-  return 'f' in t ? { f: { op: 'not', a: t.f } } : { value: !t.value, why: t.why };
-}
-
-function combine(op: 'and' | 'or', a: Truth, b: Truth, aText: string, bText: string): Truth {
-  const stop = op === 'and' ? false : true;
-  if (!('f' in a) && a.value === stop) return { value: stop, why: explain(aText, a) };
-  if (!('f' in b) && b.value === stop) return { value: stop, why: explain(bText, b) };
-  if (!('f' in a) && !('f' in b)) return { value: !stop, why: `${explain(aText, a)}; ${explain(bText, b)}` };
-  if (!('f' in a)) return b;
-  if (!('f' in b)) return a;
-  return { f: { op, a: a.f, b: b.f } };
-}
-
-function explain(text: string, t: { value: boolean; why: string }): string {
-  return t.why.startsWith('`') ? t.why : `\`${text}\` is ${t.value ? 'true' : 'false'}: ${t.why}`;
-}
-
-
 /** The truth of a condition expression. */
 export function truth(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Truth {
   if (node.type === 'parenthesized_expression' && namedChildren(node)[0]) return truth(namedChildren(node)[0], st, fr, e);
@@ -269,23 +175,6 @@ function comparison(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Trut
     return { value, why: `\`${textOf(l)}\` is ${lv.value}` };
   }
   return { f: atom(`cmp:${text}`, text) };
-}
-
-function equal(a: Value, b: Value): boolean | undefined {
-  if (a.t === 'dtype' && b.t === 'dtype') return a.value === b.value;
-  if (a.t === 'num' && b.t === 'num') return a.value === b.value;
-  if (a.t === 'str' && b.t === 'str') return a.value === b.value;
-  if (a.t === 'bool' && b.t === 'bool') return a.value === b.value;
-  return undefined;
-}
-
-/** Decide a truth on a path: true, false, or undefined when it hinges on atoms the path has not assumed. */
-export function decide(t: Truth, st: PathState): boolean | undefined {
-  return 'f' in t ? evalFormula(t.f, st.assume) : t.value;
-}
-
-function fromTruth(t: Truth): Value {
-  return 'f' in t ? { t: 'cond', f: t.f } : { t: 'bool', value: t.value, why: t.why };
 }
 
 // ---- arithmetic ---------------------------------------------------------------------------------
@@ -373,9 +262,14 @@ function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value:
 
 function evalArgs(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): CallArgs {
   const list = field(node, 'arguments');
+  return evaluateArgs(list ? namedChildren(list) : [], st, fr, e);
+}
+
+/** Evaluate call arguments (positional, `name=value`, splats as unknown). */
+export function evaluateArgs(nodes: readonly SyntaxNode[], st: PathState, fr: Frame, e: Engine): CallArgs {
   const positional: { value: Value; node: SyntaxNode }[] = [];
   const keywords = new Map<string, { value: Value; node: SyntaxNode }>();
-  for (const a of list ? namedChildren(list) : []) {
+  for (const a of nodes) {
     if (a.type === 'keyword_argument') {
       const name = field(a, 'name'); const value = field(a, 'value');
       if (name && value) keywords.set(textOf(name), { value: evaluate(value, st, fr, e), node: value });
@@ -388,16 +282,14 @@ function evalArgs(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): CallAr
   return { positional, keywords };
 }
 
-function arg(args: CallArgs, index: number, name: string): { value: Value; node: SyntaxNode } | undefined {
-  return args.keywords.get(name) ?? args.positional[index];
-}
-
 function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   const fnNode = field(node, 'function')!;
   let callee: Value;
   if (fnNode.type === 'attribute') {
     const objNode = field(fnNode, 'object')!;
     const method = textOf(field(fnNode, 'attribute')!);
+    const viaSuper = objNode.type === 'call' && textOf(field(objNode, 'function') ?? objNode) === 'super' ? e.superMethod(fr, method) : undefined;
+    if (viaSuper) return e.callWorkspace(viaSuper, evalArgs(node, st, fr, e), st, fr, node) ?? UNKNOWN(`the result of \`super().${method}(…)\``);
     const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
     const obj = assigned ? undefined : evaluate(objNode, st, fr, e);
     if (obj && isTensor(obj)) return tensorMethod(obj, method, evalArgs(node, st, fr, e), st, fr, node, e);
@@ -491,18 +383,6 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   return UNKNOWN(`the result of \`${name}(…)\``);
 }
 
-/** The shape `zeros(2, 77, 77)` / `full((L, L), …)` state. */
-function creationShape(name: string, args: CallArgs): Dim[] | undefined {
-  if (name === 'tensor' || name === 'as_tensor' || name === 'linspace') return undefined;
-  const first = args.positional[0];
-  if (first?.value.t === 'tuple' && first.node.children.length > 0) {
-    const dims = namedChildren(first.node);
-    return dims.length === first.value.items.length ? first.value.items.map((v, i) => dimOf(v, dims[i])) : undefined;
-  }
-  const sizes = name === 'full' ? args.positional.slice(0, 1) : args.positional;
-  return sizes.length > 0 && sizes.every((a) => a.value.t === 'num' || a.value.t === 'unknown') ? sizes.map((a) => dimOf(a.value, a.node)) : undefined;
-}
-
 function isBoolDtype(args: CallArgs): boolean {
   const d = args.keywords.get('dtype');
   return d !== undefined && /bool$/.test(textOf(d.node));
@@ -586,7 +466,7 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
     return other ? matmul(method, { value: obj, node: field(field(node, 'function')!, 'object')! }, other, st, fr, node, e) : UNKNOWN(where);
   }
   if (method === 'transpose' || method === 'permute' || method === 'view' || method === 'reshape' || method === 'expand') {
-    return reshape(obj, method, args, fr, node);
+    return reshape(obj, method, args);
   }
   if (method === 'masked_fill' || method === 'masked_fill_') {
     const mask = args.positional[0];
@@ -599,46 +479,6 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
   }
   if (AUTOCAST_FLOAT32.has(method) || AUTOCAST_LOW.has(method)) return tensor(opDtype(method, [obj], st, fr, node, args.keywords.get('dtype')?.value), where);
   return UNKNOWN(`the result of \`.${method}()\` at ${fileLine(fr, node)}`);
-}
-
-function splitShape(obj: TensorValue, method: string, args: CallArgs): Dim[] | undefined {
-  if (!obj.shape) return undefined;
-  if (method !== 'unbind') return [...obj.shape];
-  const dimArg = arg(args, 0, 'dim')?.value;
-  const d = dimArg?.t === 'num' ? dimArg.value : 0;
-  const i = d < 0 ? obj.shape.length + d : d;
-  return obj.shape.filter((_, j) => j !== i);
-}
-
-function reshape(obj: TensorValue, method: string, args: CallArgs, fr: Frame, node: SyntaxNode): Value {
-  const nums = args.positional.map((a) => a.value);
-  let shape: Dim[] | undefined;
-  const rank = obj.shape?.length;
-  const norm = (v: Value): number | null => (v.t === 'num' && rank !== undefined ? (v.value < 0 ? rank + v.value : v.value) : null);
-  if (method === 'view' || method === 'reshape' || method === 'expand') {
-    const flat = args.positional.length === 1 && nums[0].t === 'tuple' ? [] : args.positional;
-    // expand's -1 keeps the existing extent, unknown when the input's shape is.
-    const keep = (a: { value: Value }, i: number): Dim | undefined => (method === 'expand' && a.value.t === 'num' && a.value.value === -1
-      ? obj.shape?.[i] ?? { value: null, role: null, source: 'an expanded dim' } : undefined);
-    shape = flat.length > 0 ? flat.map((a, i) => keep(a, i) ?? dimOf(a.value, a.node)) : undefined;
-  } else if (method === 'transpose' && obj.shape) {
-    const [a, b] = nums.map(norm);
-    if (a !== null && b !== null && a !== undefined && b !== undefined) {
-      shape = [...obj.shape]; [shape[a], shape[b]] = [obj.shape[b], obj.shape[a]];
-      if (rank !== undefined && ((a === rank - 1 && b === rank - 2) || (a === rank - 2 && b === rank - 1))) {
-        return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param }), transposedFrom: obj };
-      }
-    }
-  } else if (method === 'permute' && obj.shape) {
-    const order = nums.map(norm);
-    shape = order.every((o) => o !== null && obj.shape![o]) ? order.map((o) => obj.shape![o!]) : undefined;
-  }
-  const lastTwo = nums.every((n) => n.t === 'num' && n.value < 0) || nums.map((n) => (n.t === 'num' ? n.value : NaN)).sort().join() === '1,2';
-  if (method === 'transpose' && !obj.shape && nums.length === 2 && lastTwo) {
-    return { ...tensor(obj.dtype, obj.origin, { param: obj.param }), transposedFrom: obj };
-  }
-  void fr; void node;
-  return tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool });
 }
 
 /** Record an attention call: map its arguments to roles and give back its output. */

@@ -6,13 +6,16 @@
  * facts rule out are still walked, marked dead, so their calls can be explained.
  */
 import type { Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
-import { decide, evaluate, fileLine, truth, type CallArgs, type Engine } from './evaluate';
+import { decide } from './conditions';
+import { fileLine, type CallArgs, type Engine } from './engine';
+import { contextOf } from './contexts';
+import { calledNames, isCalled } from './entry-points';
+import { evaluate, evaluateArgs, truth } from './evaluate';
 import { modeClue } from './modes';
 import { catchesImportError, importBindings, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
 import { forkState, type Ctx, type Frame, type Guard, type Observation, type PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
-import { parseDtype } from '../../runtime/dispatch/dtype';
 import { evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
 
 /** Paths per function call before they are merged instead of split further. */
@@ -190,7 +193,13 @@ export class Interpreter implements Engine {
     const entry = this.classById.get(classId);
     if (!entry || seen > 8) return undefined;
     const own = entry.cls.methods.get(name);
-    if (own) return own;
+    return own ?? this.baseMethod(classId, name, seen);
+  }
+
+  /** A method as a workspace base class defines it (what `super().name` finds). */
+  private baseMethod(classId: string, name: string, seen = 0): FunctionInfo | undefined {
+    const entry = this.classById.get(classId);
+    if (!entry) return undefined;
     for (const base of entry.cls.bases) {
       const resolved = this.global(base, { fn: entry.module.allFunctions[0], module: entry.module, self: undefined, returns: [] });
       if (resolved?.t === 'class') { const m = this.method(resolved.id, name, seen + 1); if (m) return m; }
@@ -394,6 +403,35 @@ export class Interpreter implements Engine {
     }
   }
 
+  superMethod(fr: Frame, name: string): Value | undefined {
+    const classId = fr.fn.className ? `${fr.fn.path}:${fr.fn.className}` : undefined;
+    const m = classId ? this.baseMethod(classId, name) : undefined;
+    return m ? { t: 'fn', id: m.id, self: fr.self } : undefined;
+  }
+
+  /** `super().__init__(…)`: the base constructor sets attributes on this instance. */
+  private superInit(expr: SyntaxNode, st: PathState, fr: Frame): boolean {
+    const fnNode = expr.type === 'call' ? field(expr, 'function') : undefined;
+    const obj = fnNode?.type === 'attribute' ? field(fnNode, 'object') : undefined;
+    if (!fnNode || obj?.type !== 'call' || textOf(field(obj, 'function') ?? obj) !== 'super' || textOf(field(fnNode, 'attribute')!) !== '__init__') return false;
+    const init = this.superMethod(fr, '__init__');
+    const target = init?.t === 'fn' ? this.byFunctionId.get(init.id) : undefined;
+    if (!target) return true;
+    const baseUnit = target.module.classes.get(target.fn.className ?? '')?.unit;
+    if (baseUnit) this.touch(baseUnit);
+    const list = field(expr, 'arguments');
+    const args = evaluateArgs(list ? namedChildren(list) : [], st, fr, this);
+    const end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx);
+    for (const s of end.states) {
+      for (const [k, v] of s.selfAttrs) {
+        const merged = end.states.length > 1 && st.selfAttrs.has(k) ? join(st.selfAttrs.get(k)!, v) : v;
+        st.selfAttrs.set(k, merged);
+        st.env.set(`self.${k}`, merged);
+      }
+    }
+    return true;
+  }
+
   private expression(expr: SyntaxNode, st: PathState, fr: Frame): void {
     if (expr.type === 'assignment') {
       const left = field(expr, 'left'); const right = field(expr, 'right');
@@ -410,7 +448,7 @@ export class Interpreter implements Engine {
       }
       return;
     }
-    if (this.registerBuffer(expr, st, fr)) return;
+    if (this.registerBuffer(expr, st, fr) || this.superInit(expr, st, fr)) return;
     evaluate(expr, st, fr, this);
     // `model.eval()` / `model.train()` switch the mode of the rest of this path.
     if (expr.type === 'call') {
@@ -509,7 +547,7 @@ export class Interpreter implements Engine {
     for (const item of clause ? namedChildren(clause) : []) {
       const value = field(item, 'value');
       const callNode = value?.type === 'as_pattern' ? namedChildren(value)[0] : value;
-      if (callNode?.type === 'call') st.ctx = this.contextManager(callNode, st, fr);
+      if (callNode?.type === 'call') st.ctx = contextOf(callNode, st, fr, this);
       if (value?.type === 'as_pattern') {
         const alias = value.children.find((c) => c.field === 'alias');
         const target = alias ? namedChildren(alias)[0] ?? alias : undefined;
@@ -520,40 +558,6 @@ export class Interpreter implements Engine {
     const out = body ? this.execBlock(body.children, [st], fr) : [st];
     for (const s of out) s.ctx = outer;
     return out;
-  }
-
-  /** The context a `with` item sets up: autocast regions, no_grad / inference_mode. */
-  private contextManager(callNode: SyntaxNode, st: PathState, fr: Frame): Ctx {
-    const callee = evaluate(field(callNode, 'function')!, st, fr, this);
-    if (callee.t !== 'ref') return st.ctx;
-    const name = callee.name;
-    const where = `${fileLine(fr, callNode)}`;
-    if (/(^|\.)(no_grad|inference_mode)$/.test(name) && name.startsWith('torch')) {
-      return { ...st.ctx, mode: known('infer', `\`${name.replace(/^torch\./, 'torch.')}()\` at ${where}`), modeAssumed: false };
-    }
-    if (!/^torch\.(autocast|amp\.autocast|cuda\.amp\.autocast|cpu\.amp\.autocast)$/.test(name)) return st.ctx;
-    const list = field(callNode, 'arguments');
-    const positional = list ? namedChildren(list).filter((a) => a.type !== 'keyword_argument') : [];
-    const kw = (k: string): SyntaxNode | undefined => {
-      const a = list && namedChildren(list).find((x) => x.type === 'keyword_argument' && textOf(field(x, 'name')!) === k);
-      return a ? field(a, 'value') : undefined;
-    };
-    const isTorchAutocast = name === 'torch.autocast' || name === 'torch.amp.autocast';
-    const deviceNode = isTorchAutocast ? kw('device_type') ?? positional[0] : undefined;
-    const device = name.includes('cpu') || (deviceNode && /cpu/.test(textOf(deviceNode))) ? 'cpu' : 'cuda';
-    const enabledNode = kw('enabled') ?? (name === 'torch.cuda.amp.autocast' ? positional[0] : isTorchAutocast ? positional[2] : undefined);
-    if (enabledNode) {
-      const en = decide(truth(enabledNode, st, fr, this), st);
-      if (en === false) return { ...st.ctx, autocast: known(null, `autocast disabled at ${where}`) };
-      if (en === undefined) return { ...st.ctx, autocast: unknown(`\`enabled=${textOf(enabledNode)}\` at ${where}`) };
-    }
-    const dtypeNode = kw('dtype') ?? (isTorchAutocast ? positional[1] : name === 'torch.cuda.amp.autocast' ? positional[1] : undefined);
-    const region = `autocast region at ${where}`;
-    if (!dtypeNode) return { ...st.ctx, autocast: known(device === 'cpu' ? 'bfloat16' : 'float16', region) };
-    const d = evaluate(dtypeNode, st, fr, this);
-    if (d.t === 'dtype') return { ...st.ctx, autocast: known(d.value, region) };
-    const literal = parseDtype(textOf(dtypeNode));
-    return { ...st.ctx, autocast: literal ? known(literal, region) : unknown(`the autocast dtype \`${textOf(dtypeNode)}\` at ${where}`) };
   }
 
   /** `try: import x / except ImportError:` splits the path on whether the library is installed. */
@@ -611,43 +615,4 @@ function mergeStates(states: readonly PathState[]): PathState {
   return first;
 }
 
-const CALLED_IN = new WeakMap<SyntaxNode, readonly string[]>();
-
-/** Names a statement calls (`f(`, `.m(`), cached with its (reused) syntax mirror. */
-function calledIn(stmt: SyntaxNode): readonly string[] {
-  const cached = CALLED_IN.get(stmt);
-  if (cached) return cached;
-  const names: string[] = [];
-  const visit = (n: SyntaxNode): void => {
-    if (n.type === 'call') {
-      const f = field(n, 'function');
-      if (f?.type === 'identifier') names.push(textOf(f));
-      else if (f?.type === 'attribute') names.push(`.${textOf(field(f, 'attribute')!)}`);
-    }
-    for (const c of n.children) visit(c);
-  };
-  visit(stmt);
-  CALLED_IN.set(stmt, names);
-  return names;
-}
-
-/** Names called anywhere (`f(`, `.m(`), classes instantiated and annotated, to find entry points. */
-function calledNames(modules: readonly ModuleInfo[]): Set<string> {
-  const names = new Set<string>();
-  for (const m of modules) {
-    for (const fn of m.allFunctions) {
-      for (const s of fn.body) for (const n of calledIn(s)) names.add(n);
-      // A parameter annotated with a class (`model: Transformer`) is how that class' forward gets called.
-      for (const p of fn.params) if (p.annotation) names.add(p.annotation.replace(/^["']|["']$/g, ''));
-    }
-  }
-  return names;
-}
-
-function isCalled(fn: FunctionInfo, called: ReadonlySet<string>): boolean {
-  if (fn.name === '<module>') return false;
-  if (!fn.className) return called.has(fn.name) || called.has(`.${fn.name}`);
-  if (fn.name === 'forward' || fn.name === '__call__') return called.has(fn.className);
-  return called.has(`.${fn.name}`);
-}
 

@@ -214,6 +214,78 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
     ],
   },
+  {
+    files: ['shapes.py'],
+    calls: [
+      {
+        site: 'shapes.py:10:12 sdpa decode_step',
+        train: 'reached=false ?,?,? mask=none causal=true p=0 layout=? H=8 D=64 → depends sdpa.efficient',
+        infer: 'reached=true ?,?,? mask=none causal=true p=0 layout=? H=8 D=64 → depends sdpa.efficient',
+        findings: [
+          ['causal-alignment warning infer 10:12',
+            'is_causal=True aligns the causal mask to the top-left when Lq = 1 (`1` = 1 (shapes.py:7)), Lk = 128 (`128` = 128 (shapes.py:8)): query i sees keys 0…i, not the last ones as in decoding with a cache (flash-attn aligns bottom-right); pass an explicit mask (inference path: the name `decode_step`)'],
+        ],
+      },
+      {
+        site: 'shapes.py:15:12 flash_attn_func wide_heads',
+        train: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=BLHD H=4 D=320 → raises',
+        infer: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=BLHD H=4 D=320 → raises',
+        findings: [
+          ['head-dim error - 15:28',
+            'flash-attn: "FlashAttention forward only supports head dimension at most 256" — head size 320 (`320` = 320 (shapes.py:14))'],
+        ],
+      },
+      {
+        site: 'shapes.py:20:12 sdpa odd_heads',
+        train: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=BHLD H=12 D=100 → depends sdpa.flash',
+        infer: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=BHLD H=12 D=100 → depends sdpa.flash',
+        findings: [
+          ['head-dim warning - 20:43',
+            'head size 100 (`100` = 100 (shapes.py:19)) is not a multiple of 8: the memory-efficient kernel needs that in float16'],
+        ],
+      },
+    ],
+  },
+  {
+    files: ['examples/model.py', 'examples/sample.py'],
+    calls: [
+      {
+        site: 'examples/model.py:43:19 flash_attn_func SelfAttention.forward',
+        train: 'reached=false fp32,fp32,fp16 mask=none causal=false p=0.1 layout=BLHD H=16 D=64 → raises',
+        infer: 'reached=null fp32,fp32,fp16 mask=none causal=false p=0 layout=BLHD H=16 D=64 → raises',
+        findings: [
+          ['dead-fast-path warning train 42:12',
+            '`flash_attn_func` is never reached on the training path: `use_flash` is false there — `attn_bias` is a float32 tensor (`full` at model.py:70); only the inference path can take this branch'],
+          ['dtype-unsupported error infer 43:35',
+            'flash_attn_func: "FlashAttention only support fp16 and bf16 data type" — `q` is float32 (`normalize` at model.py:39 runs in float32 under autocast (autocast region at sample.py:9)); `k` is float32 (`normalize` at model.py:40 runs in float32 under autocast (autocast region at sample.py:9)); `v` is float16 (`linear` at model.py:35 runs in float16 under autocast (autocast region at sample.py:9)) (inference path: @torch.inference_mode() on generate)'],
+        ],
+      },
+      {
+        site: 'examples/model.py:46:19 memory_efficient_attention SelfAttention.forward',
+        train: 'reached=null fp32,fp32,fp16 mask=float causal=false p=0.1 layout=BLHD H=16 D=64 → raises',
+        infer: 'reached=null fp32,fp32,fp16 mask=none causal=false p=0 layout=BLHD H=16 D=64 → raises',
+        findings: [
+          ['dtype-mismatch error train 46:51',
+            'xops.memory_efficient_attention: "Query/Key/Value should either all have the same dtype, or (in the quantized case) Key/Value should have dtype torch.int32\n  query.dtype: torch.float32\n  key.dtype  : torch.float32\n  value.dtype: torch.float16" — `q` is float32 (`normalize` at model.py:39 runs in float32 under autocast (autocast region at model.py:83)); `k` is float32 (`normalize` at model.py:40 runs in float32 under autocast (autocast region at model.py:83)); `v` is float16 (`linear` at model.py:35 runs in float16 under autocast (autocast region at model.py:83)) (training path: `.backward()` in train_step)'],
+          ['dtype-mismatch error infer 46:51',
+            'xops.memory_efficient_attention: "Query/Key/Value should either all have the same dtype, or (in the quantized case) Key/Value should have dtype torch.int32\n  query.dtype: torch.float32\n  key.dtype  : torch.float32\n  value.dtype: torch.float16" — `q` is float32 (`normalize` at model.py:39 runs in float32 under autocast (autocast region at sample.py:9)); `k` is float32 (`normalize` at model.py:40 runs in float32 under autocast (autocast region at sample.py:9)); `v` is float16 (`linear` at model.py:35 runs in float16 under autocast (autocast region at sample.py:9)) (inference path: @torch.inference_mode() on generate)'],
+          ['bias-dtype error train 46:70',
+            'xops.memory_efficient_attention: "invalid dtype for bias - should match query\'s dtype" — the bias is float16, q is float32 (training path: `.backward()` in train_step)'],
+          ['mask-disables-flash information train 46:70',
+            'Flash is off on the training path: `bias` is a float tensor (`.to()` at model.py:45); a tensor attn_bias rules out xformers\' flash operators — it runs its CUTLASS kernel'],
+        ],
+      },
+      {
+        site: 'examples/model.py:49:19 sdpa SelfAttention.forward',
+        train: 'reached=null fp32,fp32,fp16 mask=float causal=false p=0.1 layout=BHLD H=16 D=64 → runs sdpa.efficient',
+        infer: 'reached=null fp32,fp32,fp16 mask=none causal=false p=0 layout=BHLD H=16 D=64 → runs sdpa.flash',
+        findings: [
+          ['mask-disables-flash information train 49:69',
+            'Flash is off on the training path: `attn_bias` is a float tensor (`full` at model.py:70); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel'],
+        ],
+      },
+    ],
+  },
 ];
 
 describe('analysis on fixtures', () => {

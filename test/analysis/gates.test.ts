@@ -48,6 +48,21 @@ describe('gate evaluation', () => {
     });
   }
 
+  it('reads attributes a base class sets in super().__init__ and calls super().forward', async () => {
+    const sites = await sitesOfSource([
+      'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '',
+      'class Base(nn.Module):', '    def __init__(self, causal=True):', '        super().__init__()', '        self.causal = causal', '',
+      '    def forward(self, q, k, v):', '        if self.causal:', '            return F.scaled_dot_product_attention(q, k, v, is_causal=True)',
+      '        return F.scaled_dot_product_attention(q, k, v)', '',
+      'class Child(Base):', '    def __init__(self):', '        super().__init__(causal=False)', '',
+      '    def forward(self, q, k, v):', '        return super().forward(q.half(), k.half(), v.half())', '',
+      'def train_step(m: Child, q, k, v):', '    m(q, k, v).sum().backward()',
+    ].join('\n'));
+    assert.deepEqual(sites.map((s) => `${s.span.line} ${s.modes.train.reached} ${s.modes.train.deadBy?.why ?? ''}`), [
+      '12 false `self.causal` is False (False at snippet.py:17)', '13 true ',
+    ]);
+  });
+
   it('says why a path cannot take a branch', async () => {
     const [site] = await sitesOfSource(program('self.use_flash and bias is None'), INSTALLED);
     assert.equal(site.modes.train.deadBy?.why, '`bias` is a float32 tensor (`zeros` at snippet.py:22)');

@@ -13,8 +13,10 @@ export const SETTINGS: AnalysisSettings = {
   autocast: 'unknown', installed: { flash_attn: null, xformers: null }, torch: [2, 5], sm: 80, device: 'cuda',
 };
 
+/** A fixture under test/fixtures/python, or the bundled example (`examples/…`). */
 export function readFixture(name: string): string {
-  return fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+  const root = name.startsWith('examples/') ? path.join(FIXTURES, '..', '..', '..') : FIXTURES;
+  return fs.readFileSync(path.join(root, name), 'utf8');
 }
 
 /** Call sites of the named fixture files analysed together (paths as given). */

@@ -12,10 +12,12 @@ export default createRule(
     if (ctx.site.api.startsWith('flash_attn') && d.value > 256) {
       return { code: 'head-dim', severity: 'error', span, message: `flash-attn: "FlashAttention forward only supports head dimension at most 256" — head size ${d.value} (${d.source})${onPath(view)}` };
     }
-    if ((ctx.site.api === 'sdpa' || ctx.site.api === 'memory_efficient_attention') && (d.value > 256 || d.value % 8 !== 0)) {
-      const why = d.value > 256 ? 'above 256, the flash kernel\'s limit' : 'not a multiple of 8, which the flash and memory-efficient kernels need in fp16/bf16';
-      return { code: 'head-dim', severity: 'warning', span, message: `head size ${d.value} (${d.source}) is ${why}${onPath(view)}` };
-    }
-    return null;
+    if (ctx.site.api !== 'sdpa' && ctx.site.api !== 'memory_efficient_attention') return null;
+    // The memory-efficient kernels need the head size divisible by 8 in fp16/bf16, by 4 in fp32.
+    const q = view.facts.dtypes.q;
+    const multiple = !q.known ? null : q.value === 'float32' ? 4 : q.value === 'float64' ? null : 8;
+    const why = d.value > 256 && ctx.site.api === 'sdpa' ? 'above 256: SDPA\'s flash kernel does not take it'
+      : multiple !== null && d.value % multiple !== 0 ? `not a multiple of ${multiple}: the memory-efficient kernel needs that in ${q.known ? q.value : 'this dtype'}` : null;
+    return why ? { code: 'head-dim', severity: 'warning', span, message: `head size ${d.value} (${d.source}) is ${why}${onPath(view)}` } : null;
   }),
 );

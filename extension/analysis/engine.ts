@@ -1,0 +1,40 @@
+/** What expression evaluation needs from the workspace interpreter, and small shared helpers. */
+import type { AnalysisSettings } from './report';
+import type { Frame, Observation, PathState } from './state';
+import { lineOf, type SyntaxNode } from './syntax';
+import type { Value } from './values';
+
+/** Arguments of a call: evaluated values with their syntax. */
+export interface CallArgs {
+  readonly positional: readonly { value: Value; node: SyntaxNode }[];
+  readonly keywords: ReadonlyMap<string, { value: Value; node: SyntaxNode }>;
+}
+
+/** What the evaluator needs from the workspace interpreter. */
+export interface Engine {
+  readonly settings: AnalysisSettings;
+  global(name: string, fr: Frame): Value | undefined;
+  /** Call a workspace function, class or instance; undefined when `callee` is none of those. */
+  callWorkspace(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined;
+  attribute(obj: Value, name: string, st: PathState): Value | undefined;
+  /** `super().name` inside a method: the base class' method bound to the same instance. */
+  superMethod(fr: Frame, name: string): Value | undefined;
+  observe(obs: Observation): void;
+}
+
+const BASENAMES = new Map<string, string>();
+
+/** `model.py:41`: where a fact came from, for messages (file name without its folders). */
+export function fileLine(fr: Frame, node: SyntaxNode): string {
+  let base = BASENAMES.get(fr.fn.path);
+  if (base === undefined) {
+    base = fr.fn.path.replace(/\\/g, '/').split('/').pop() ?? fr.fn.path;
+    BASENAMES.set(fr.fn.path, base);
+  }
+  return `${base}:${lineOf(node)}`;
+}
+
+/** A call argument given by keyword or at its position. */
+export function arg(args: CallArgs, index: number, name: string): { value: Value; node: SyntaxNode } | undefined {
+  return args.keywords.get(name) ?? args.positional[index];
+}

@@ -1,0 +1,81 @@
+/**
+ * Tensor shapes as the code states them: each dimension's extent where a number gives it, and its
+ * role (batch, length, heads, head size) read from the name the code uses for it.
+ */
+import { arg, type CallArgs } from './engine';
+import { namedChildren, textOf, type SyntaxNode } from './syntax';
+import { tensor, type Dim, type DimRole, type TensorValue, type Value } from './values';
+
+const ROLE_PATTERNS: readonly [RegExp, DimRole][] = [
+  [/(^|\.)(n_heads?|num_heads|nheads|nh|heads|H|num_attention_heads|n_kv_heads?|num_kv_heads|n_head_kv)$/, 'H'],
+  [/(^|\.)(head_dim|head_size|hd|hs|dim_head|d_head|D|d_k|dk)$|\/\/\s*(self\.)?(n_head|num_heads|n_heads|nh|heads)$/, 'D'],
+  [/(^|\.)(B|bs|bsz|batch|batch_size)$/, 'B'],
+  [/(^|\.)(L|T|N|S|seq_len|seqlen|seq_length|n_ctx|block_size|q_len|kv_len|tgt_len|src_len)$/, 'L'],
+];
+
+function roleOf(text: string): DimRole | null {
+  for (const [re, role] of ROLE_PATTERNS) if (re.test(text.trim())) return role;
+  return null;
+}
+
+export function dimOf(v: Value, node: SyntaxNode): Dim {
+  const text = textOf(node);
+  return { value: v.t === 'num' ? v.value : null, role: roleOf(text), source: v.t === 'num' ? `\`${text}\` = ${v.value} (${v.source})` : `\`${text}\`` };
+}
+
+export function transposeLast(t: TensorValue): Value {
+  const shape = t.shape && t.shape.length >= 2 ? [...t.shape.slice(0, -2), t.shape[t.shape.length - 1], t.shape[t.shape.length - 2]] : undefined;
+  return { ...t, shape, manual: undefined, transposedFrom: t };
+}
+
+/** The shape `zeros(2, 77, 77)` / `full((L, L), …)` state. */
+export function creationShape(name: string, args: CallArgs): Dim[] | undefined {
+  if (name === 'tensor' || name === 'as_tensor' || name === 'linspace') return undefined;
+  const first = args.positional[0];
+  if (first?.value.t === 'tuple' && first.node.children.length > 0) {
+    const dims = namedChildren(first.node);
+    return dims.length === first.value.items.length ? first.value.items.map((v, i) => dimOf(v, dims[i])) : undefined;
+  }
+  const sizes = name === 'full' ? args.positional.slice(0, 1) : args.positional;
+  return sizes.length > 0 && sizes.every((a) => a.value.t === 'num' || a.value.t === 'unknown') ? sizes.map((a) => dimOf(a.value, a.node)) : undefined;
+}
+
+export function splitShape(obj: TensorValue, method: string, args: CallArgs): Dim[] | undefined {
+  if (!obj.shape) return undefined;
+  if (method !== 'unbind') return [...obj.shape];
+  const dimArg = arg(args, 0, 'dim')?.value;
+  const d = dimArg?.t === 'num' ? dimArg.value : 0;
+  const i = d < 0 ? obj.shape.length + d : d;
+  return obj.shape.filter((_, j) => j !== i);
+}
+
+/** view / reshape / expand / transpose / permute: the new shape; a transpose of the last two dims remembers its input (for q·kᵀ). */
+export function reshape(obj: TensorValue, method: string, args: CallArgs): Value {
+  const nums = args.positional.map((a) => a.value);
+  let shape: Dim[] | undefined;
+  const rank = obj.shape?.length;
+  const norm = (v: Value): number | null => (v.t === 'num' && rank !== undefined ? (v.value < 0 ? rank + v.value : v.value) : null);
+  if (method === 'view' || method === 'reshape' || method === 'expand') {
+    const flat = args.positional.length === 1 && nums[0].t === 'tuple' ? [] : args.positional;
+    // expand's -1 keeps the existing extent, unknown when the input's shape is.
+    const keep = (a: { value: Value }, i: number): Dim | undefined => (method === 'expand' && a.value.t === 'num' && a.value.value === -1
+      ? obj.shape?.[i] ?? { value: null, role: null, source: 'an expanded dim' } : undefined);
+    shape = flat.length > 0 ? flat.map((a, i) => keep(a, i) ?? dimOf(a.value, a.node)) : undefined;
+  } else if (method === 'transpose' && obj.shape) {
+    const [a, b] = nums.map(norm);
+    if (a !== null && b !== null && a !== undefined && b !== undefined) {
+      shape = [...obj.shape]; [shape[a], shape[b]] = [obj.shape[b], obj.shape[a]];
+      if (rank !== undefined && ((a === rank - 1 && b === rank - 2) || (a === rank - 2 && b === rank - 1))) {
+        return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param }), transposedFrom: obj };
+      }
+    }
+  } else if (method === 'permute' && obj.shape) {
+    const order = nums.map(norm);
+    shape = order.every((o) => o !== null && obj.shape![o]) ? order.map((o) => obj.shape![o!]) : undefined;
+  }
+  const lastTwo = nums.every((n) => n.t === 'num' && n.value < 0) || nums.map((n) => (n.t === 'num' ? n.value : NaN)).sort().join() === '1,2';
+  if (method === 'transpose' && !obj.shape && nums.length === 2 && lastTwo) {
+    return { ...tensor(obj.dtype, obj.origin, { param: obj.param }), transposedFrom: obj };
+  }
+  return tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool });
+}
