@@ -94,7 +94,7 @@ export function lensTitle(call: CallReport, latency: LatencyState): string {
 export function decisionSummary(d: Decision): string {
   switch (d.outcome) {
     case 'raises':
-      return `raises: ${d.error ?? 'error'}`;
+      return `raises: ${short(d.error ?? 'error')}`;
     case 'depends': {
       const pending = d.verdicts.find((v) => v.status === 'depends');
       const why = pending?.reasons[0] ?? 'unknown facts';
@@ -107,6 +107,13 @@ export function decisionSummary(d: Decision): string {
       return skipped === undefined ? name : `${name} (${shortBackend(skipped.backend)} off: ${(skipped.reasons[0] ?? 'rejected').replace(/\.$/, '')})`;
     }
   }
+}
+
+/** A lens stays one short line: the first line of a long library message, cut; the hover has it all. */
+const LENS_MESSAGE_CHARS = 72;
+function short(message: string): string {
+  const line = message.split('\n')[0]!;
+  return line.length <= LENS_MESSAGE_CHARS ? line : `${line.slice(0, LENS_MESSAGE_CHARS - 1)}…`;
 }
 
 /** `sdpa.flash` → `flash`: the library is clear from the call. */

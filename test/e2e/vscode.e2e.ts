@@ -60,6 +60,8 @@ describe('e2e: VS Code (code-server) with the .vsix installed', function () {
     assert.deepEqual(counts, ['4', '1', '2']);
 
     await goToLine(page, '43:35');
+    // The runtime worker measures the call: the lens' latency part fills in.
+    await page.locator('.codelens-decoration', { hasText: 'ms WASM' }).first().waitFor({ timeout: 120000 });
     await page.screenshot({ path: path.join(IMAGES, 'vscode-annotations.png') });
 
     // Show Hover (Ctrl+K Ctrl+I) at the flash_attn_func call.

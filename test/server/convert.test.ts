@@ -48,6 +48,8 @@ describe('server/convert', () => {
         { backend: 'sdpa.flash', status: 'rejected', reasons: ['attn_bias is not None', 'other'] },
         { backend: 'sdpa.efficient', status: 'accepted', reasons: [] }] }), 'efficient (flash off: attn_bias is not None)'],
       ['the library raises', decision({ outcome: 'raises', error: 'query and key must have the same dtype' }), 'raises: query and key must have the same dtype'],
+      ['a long message is cut to one short line', decision({ outcome: 'raises', error: 'Query/Key/Value should either all have the same dtype, or (in the quantized case) Key/Value should have dtype torch.int32\n query.dtype: torch.float32' }),
+        'raises: Query/Key/Value should either all have the same dtype, or (in the quant…'],
       ['depends, with a best case', decision({ outcome: 'depends', backend: 'sdpa.flash', verdicts: [
         { backend: 'sdpa.flash', status: 'depends', reasons: ['depends on the dtype of q'] }] }), 'flash? (depends on the dtype of q)'],
       ['depends, no best case', decision({ outcome: 'depends', verdicts: [{ backend: 'x.y', status: 'depends', reasons: ['depends on the GPU'] }] }), 'depends on the GPU'],
