@@ -22,10 +22,13 @@ export interface AttentionShape {
   readonly headDimV: number;
 }
 
-/** An additive float bias or a boolean mask (true = attend), broadcast over batch/heads when 1. */
+/**
+ * An additive float bias or a boolean mask (true = attend) of shape [batch, heads, Lq, Lk], where
+ * batch is 1 or B and heads is 1 or H (1 broadcasts).
+ */
 export type MaskSpec =
   | { readonly kind: 'none' }
-  | { readonly kind: 'float' | 'bool'; readonly batch: 1 | number; readonly heads: 1 | number };
+  | { readonly kind: 'float' | 'bool'; readonly batch: number; readonly heads: number };
 
 export interface KernelConfig {
   readonly shape: AttentionShape;

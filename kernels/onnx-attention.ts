@@ -25,7 +25,7 @@ function build(c: KernelConfig): Uint8Array {
   }
   const [out] = g.node('Attention', attnMask ? [q, k, v, attnMask] : [q, k, v], [
     floatAttr('scale', scaleOf(c)), intAttr('is_causal', c.causal && !explicitCausal ? 1 : 0),
-  ], { outputs: 1 });
+  ]);
   return g.encode(out, [s.batch, s.heads, s.seqQ, s.headDimV], 23, 'onnx-attention');
 }
 

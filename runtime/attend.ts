@@ -150,11 +150,13 @@ export async function attend(runtime: Runtime, q: AttendTensor, k: AttendTensor,
   const dv = target ? { ...v, dtype: target } : v;
   const resolved = await runtime.provider(options.provider ?? 'auto');
   const provider = resolved.info.name;
-  const decision = decide(callFacts(dq, dk, dv, shape, mask, options), environment(provider), await runtime.capabilities(provider));
+  const capabilities = await runtime.capabilities(provider);
+  const decision = decide(callFacts(dq, dk, dv, shape, mask, options), environment(provider), capabilities);
   warnings.push(...decision.warnings.map((w) => w.message), ...decision.notes);
   if (decision.outcome !== 'runs') {
     const verdicts = decision.verdicts.map((x) => `${x.backend}: ${x.reasons.join('; ')}`).join(' | ');
-    throw new Error(`${decision.error ?? `no kernel runs this call on ${provider}`} (${verdicts})`);
+    const dtypeWhy = [...new Set(capabilities.map((c) => c.refusedDtypes?.[dq.dtype]).filter((r): r is string => !!r))];
+    throw new Error(`${decision.error ?? `no kernel runs this call on ${provider}`} (${verdicts})${dtypeWhy.length ? `; ${dq.dtype}: ${dtypeWhy.join('; ')}` : ''}`);
   }
   const dtype = dq.dtype as KernelDtype;
   const config: KernelConfig = { shape, dtype, mask, causal: options.causal ?? false, ...(options.scale === undefined ? {} : { scale: options.scale }) };

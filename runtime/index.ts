@@ -9,8 +9,12 @@ import { Runtime } from './runtime';
 export type { RuntimeEnv } from './env';
 export { Runtime, type AdapterStatus, type ParityReport } from './runtime';
 export type { AttendMask, AttendOptions, AttendResult, AttendTensor } from './attend';
-export type { KernelSession, KernelFeeds, KernelRun } from './kernel-session';
-export { TOLERANCE, type ParityCheck } from './parity';
+export { refusal, toDtype, fromDtype, type KernelSession, type KernelFeeds, type KernelRun } from './kernel-session';
+export { TOLERANCE, compareWithReference, type ParityCheck } from './parity';
+export { estimateMemory, type MemoryEstimate } from './memory';
+export { describeConfig } from './describe';
+export type { AdapterReport, SubgroupPlan } from './providers/adapter';
+export type { ProviderInfo } from './providers/provider';
 export { RuntimeProxy, type ProxyOptions } from './worker/proxy';
 
 /** Path of SwiftShader's Vulkan driver in Debian's chromium package (a CPU WebGPU adapter). */

@@ -7,7 +7,7 @@ import { KERNELS } from '../kernels';
 import { fromHalfBits, toHalfBits } from '../kernels/half';
 import type { KernelConfig, KernelDtype, KernelId } from '../kernels/kernel';
 import { memoryRefusal } from './memory';
-import type { Provider, ProviderInfo, OrtSession } from './providers/provider';
+import type { OrtModule, OrtSession, OrtTensor, Provider, ProviderInfo } from './providers/provider';
 
 /** Float data as the kernel dtype holds it: Float32Array, or float16 bit patterns. */
 export type FloatData = Float32Array | Uint16Array;
@@ -70,22 +70,27 @@ function dims(config: KernelConfig) {
   };
 }
 
-export async function createKernelSession(provider: Provider, info: ProviderInfo, kernel: KernelId, config: KernelConfig): Promise<KernelSession> {
-  const refused = refusal(kernel, config, info);
-  if (refused) throw new Error(refused);
-  const ort = provider.ort();
-  const session: OrtSession = await provider.createSession(KERNELS[kernel].build(config));
+/** The graph's input tensors for `feeds` (also used by the benchmark's bare `session.run`). */
+export function ortInputs(ort: OrtModule, config: KernelConfig, feeds: KernelFeeds): Record<string, OrtTensor> {
   const shape = dims(config);
   const tensor = (data: FloatData | Uint8Array, d: number[], bool = false) =>
     new ort.Tensor(bool ? 'bool' : config.dtype === 'float16' ? 'float16' : 'float32', data, d);
+  const inputs: Record<string, OrtTensor> = { q: tensor(feeds.q, shape.q), k: tensor(feeds.k, shape.k), v: tensor(feeds.v, shape.v) };
+  if (config.mask.kind !== 'none') {
+    if (!feeds.mask) throw new TypeError(`the graph was built with a ${config.mask.kind} mask; feeds.mask is missing`);
+    inputs.mask = tensor(feeds.mask, shape.mask, config.mask.kind === 'bool');
+  }
+  return inputs;
+}
+
+export async function createKernelSession(provider: Provider, info: ProviderInfo, kernel: KernelId, config: KernelConfig): Promise<KernelSession> {
+  const refused = refusal(kernel, config, info);
+  if (refused) throw new Error(refused);
+  const session: OrtSession = await provider.createSession(KERNELS[kernel].build(config));
   return {
     kernel, config, provider: info,
     async run(feeds) {
-      const inputs: Record<string, InstanceType<typeof ort.Tensor>> = { q: tensor(feeds.q, shape.q), k: tensor(feeds.k, shape.k), v: tensor(feeds.v, shape.v) };
-      if (config.mask.kind !== 'none') {
-        if (!feeds.mask) throw new TypeError(`${kernel} was built with a ${config.mask.kind} mask; feeds.mask is missing`);
-        inputs.mask = tensor(feeds.mask, shape.mask, config.mask.kind === 'bool');
-      }
+      const inputs = ortInputs(provider.ort(), config, feeds);
       const start = performance.now();
       const result = await session.run(inputs);
       const output = (await result.out.getData()) as FloatData;

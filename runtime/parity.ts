@@ -8,11 +8,11 @@
 import { KERNELS } from '../kernels';
 import type { Acceptance, KernelConfig, KernelDtype, KernelId } from '../kernels/kernel';
 import { randomInputs } from '../kernels/random-inputs';
-import { referenceAttention, relativeL2 } from '../kernels/reference';
+import { referenceAttention, relativeL2, type AttentionInputs } from '../kernels/reference';
 import type { KernelCapability } from './dispatch/capabilities';
 import type { Dtype } from './dispatch/facts';
 import { describeConfig } from './describe';
-import { createKernelSession, fromDtype, refusal, toDtype, type KernelSession } from './kernel-session';
+import { createKernelSession, fromDtype, refusal, toDtype, type KernelFeeds, type KernelSession } from './kernel-session';
 import type { Provider, ProviderInfo } from './providers/provider';
 
 export const TOLERANCE: Readonly<Record<KernelDtype, number>> = { float32: 1e-4, float16: 5e-3 };
@@ -46,12 +46,17 @@ export function probes(acc: Extract<Acceptance, { available: true }>, dtype: Ker
   return list;
 }
 
+/** Reference inputs in the kernel's storage: what a session is fed. */
+export function kernelFeeds(c: KernelConfig, x: AttentionInputs): KernelFeeds {
+  const mask = x.mask === undefined ? undefined : c.mask.kind === 'bool' ? Uint8Array.from(x.mask) : toDtype(c.dtype, x.mask);
+  return { q: toDtype(c.dtype, x.q), k: toDtype(c.dtype, x.k), v: toDtype(c.dtype, x.v), mask };
+}
+
 /** Runs one session on seeded random inputs and compares it with the reference. */
 export async function compareWithReference(session: KernelSession, seed: number): Promise<number> {
   const c = session.config;
   const x = randomInputs(c, seed);
-  const mask = x.mask === undefined ? undefined : c.mask.kind === 'bool' ? Uint8Array.from(x.mask) : toDtype(c.dtype, x.mask);
-  const { output } = await session.run({ q: toDtype(c.dtype, x.q), k: toDtype(c.dtype, x.k), v: toDtype(c.dtype, x.v), mask });
+  const { output } = await session.run(kernelFeeds(c, x));
   return relativeL2(fromDtype(output), referenceAttention(c, x));
 }
 

@@ -66,7 +66,7 @@ export function webgpuProvider(env: RuntimeEnv): Provider & { state(): WebGpuSta
     },
     createSession(model) {
       if (!device) throw new Error('webgpu provider used before init');
-      return this.ort().InferenceSession.create(model, { executionProviders: [{ name: 'webgpu', device } as { name: 'webgpu' }], logSeverityLevel: 3 });
+      return this.ort().InferenceSession.create(model, { executionProviders: [{ name: 'webgpu', device }], logSeverityLevel: 3 });
     },
     async dispose() {
       device?.destroy();

@@ -3,7 +3,11 @@ import { toHalfBits } from '../../kernels/half';
 import type { KernelConfig } from '../../kernels/kernel';
 import { randomInputs, roundTo } from '../../kernels/random-inputs';
 import { referenceAttention, relativeL2 } from '../../kernels/reference';
-import type { AttendTensor } from '../../runtime';
+import { Runtime, type AttendTensor } from '../../runtime';
+import { defaultEnv } from '../../runtime/env';
+import type { Provider } from '../../runtime/providers/provider';
+import { ProviderRegistry } from '../../runtime/providers/registry';
+import { wasmProvider } from '../../runtime/providers/wasm';
 import { sharedRuntime } from './shared-runtime';
 
 const f32 = (dims: number[], data?: ArrayLike<number>): AttendTensor =>
@@ -79,5 +83,25 @@ describe('attend: runs the policy\'s kernel on WASM', () => {
     const { q, k, v } = tensors(mha, 14);
     const r = await sharedRuntime().attend(q, k, v, { provider: 'wasm', dropout: 0.1 });
     assert.ok(r.warnings.some((w) => /dropout 0.1 is not implemented by the runtime/.test(w)), r.warnings.join('\n'));
+  });
+});
+
+describe('attend: a dtype the provider refuses', () => {
+  it('fails with the provider\'s reason and computes nothing in another dtype', async function () {
+    this.timeout(60_000);
+    // A provider named webgpu that lacks float16, running on WASM underneath: no GPU needed.
+    const env = defaultEnv(1);
+    const wasm = wasmProvider(env);
+    const noF16: Provider = {
+      ...wasm,
+      name: 'webgpu',
+      init: async () => ({ ...(await wasm.init()), name: 'webgpu', refusedDtypes: { float16: "float16 on WebGPU needs the 'shader-f16' feature, which this adapter (test) lacks" } }),
+    };
+    const registry = new ProviderRegistry();
+    registry.register(noF16, 1);
+    const runtime = new Runtime(env, registry, () => null);
+    const half: AttendTensor = { dtype: 'float16', dims: [1, 2, 4, 8], data: new Uint16Array(64) };
+    await assert.rejects(runtime.attend(half, half, half, { provider: 'webgpu' }), /float16: float16 on WebGPU needs the 'shader-f16' feature, which this adapter \(test\) lacks/);
+    await runtime.dispose();
   });
 });
