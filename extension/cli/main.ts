@@ -6,6 +6,7 @@ import { version } from '../../package.json';
 import { bench } from './bench';
 import { check } from './check';
 import { doctor } from './doctor';
+import { lsp } from './lsp';
 import { UsageError } from './args';
 
 /** A subcommand takes its own arguments and resolves to the process exit code. */
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   version: { summary: 'print the version', run: async () => { process.stdout.write(`${version}\n`); return 0; } },
   bench: { summary: 'time the attention kernels, with parity against a float64 reference (--help)', run: bench },
   doctor: { summary: 'which providers work here, the adapter, which kernels pass parity', run: doctor },
+  lsp: { summary: 'run the language server (--stdio or --node-ipc)', run: lsp },
 };
 
 function usage(): string {
