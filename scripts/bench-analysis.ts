@@ -8,8 +8,10 @@ import { DEFAULT_SETTINGS } from '../extension/cli/settings-flags';
 import { generateModelCode } from './bench/model-code';
 
 const RUNS = 7;
-/** Edits are cheap and their times noisier (GC pauses land in some): more runs for a stable median. */
-const EDIT_RUNS = 41;
+const PATH = 'model.py';
+
+/** Analyses one version of the file; resolves to the number of calls found. */
+type Analyse = (text: string) => Promise<number>;
 
 interface Row {
   readonly name: string;
@@ -18,24 +20,35 @@ interface Row {
   readonly times: readonly number[];
 }
 
-async function timed(run: () => Promise<number>): Promise<{ ms: number; calls: number }> {
-  const start = performance.now();
-  const calls = await run();
-  return { ms: performance.now() - start, calls };
-}
+const analyseOnce: Analyse = async (text) =>
+  (await analyzeFiles([{ path: PATH, text }], DEFAULT_SETTINGS)).reduce((n, report) => n + report.calls.length, 0);
 
-async function measure(name: string, text: string, variant: (run: number) => string): Promise<Row> {
-  const analyse = async (source: string) => (await analyzeFiles([{ path: 'model.py', text: source }], DEFAULT_SETTINGS))
-    .reduce((n, report) => n + report.calls.length, 0);
-  await analyse(text); // warm-up: WASM load, JIT
+/** Runs `analyse` on `variant(run)` RUNS times after two warm-up runs (WASM load, JIT, caches). */
+async function measure(name: string, text: string, analyse: Analyse, variant: (run: number) => string): Promise<Row> {
+  await analyse(text);
+  await analyse(variant(RUNS));
   const times: number[] = [];
   let calls = 0;
   for (let run = 0; run < RUNS; run++) {
-    const result = await timed(() => analyse(variant(run)));
-    times.push(result.ms);
-    calls = result.calls;
+    const start = performance.now();
+    calls = await analyse(variant(run));
+    times.push(performance.now() - start);
   }
   return { name, lines: text.split('\n').length, calls, times };
+}
+
+/** One-line edits re-analysed through the incremental session the language server uses. */
+async function measureSession(name: string, text: string): Promise<Row> {
+  const session = await AnalysisSession.create(DEFAULT_SETTINGS);
+  try {
+    const analyse: Analyse = async (source) => {
+      session.update(PATH, source);
+      return session.report(PATH).calls.length;
+    };
+    return await measure(name, text, analyse, (run) => editOneLine(text, run));
+  } finally {
+    session.dispose();
+  }
 }
 
 /** The file with one line changed: a constant in a constructor default near the middle, different each run. */
@@ -46,37 +59,12 @@ function editOneLine(text: string, run: number): string {
   return lines.join('\n');
 }
 
-/**
- * The language server's path: one session keeps the file open; each run edits one line
- * (`update`) and asks for the report again (`report`), so only the edit is re-analysed.
- */
-async function measureEdit(name: string, text: string): Promise<Row> {
-  const session = await AnalysisSession.create(DEFAULT_SETTINGS);
-  try {
-    session.update('model.py', text);
-    session.report('model.py'); // warm-up: the first analysis of the file
-    const times: number[] = [];
-    let calls = 0;
-    for (let run = 0; run < EDIT_RUNS; run++) {
-      const result = await timed(async () => {
-        session.update('model.py', editOneLine(text, run));
-        return session.report('model.py').calls.length;
-      });
-      times.push(result.ms);
-      calls = result.calls;
-    }
-    return { name, lines: text.split('\n').length, calls, times };
-  } finally {
-    session.dispose();
-  }
-}
-
 function table(rows: readonly Row[]): string {
   const fmt = (ms: number) => ms.toFixed(1).padStart(9);
-  const header = `${'case'.padEnd(48)} ${'lines'.padStart(7)} ${'calls'.padStart(6)} ${'median ms'.padStart(9)} ${'min ms'.padStart(9)} ${'max ms'.padStart(9)}`;
+  const header = `${'case'.padEnd(52)} ${'lines'.padStart(7)} ${'calls'.padStart(6)} ${'median ms'.padStart(9)} ${'min ms'.padStart(9)} ${'max ms'.padStart(9)}`;
   const body = rows.map((r) => {
     const sorted = [...r.times].sort((a, b) => a - b);
-    return `${r.name.padEnd(48)} ${String(r.lines).padStart(7)} ${String(r.calls).padStart(6)} ${fmt(sorted[Math.floor(sorted.length / 2)]!)} ${fmt(sorted[0]!)} ${fmt(sorted[sorted.length - 1]!)}`;
+    return `${r.name.padEnd(52)} ${String(r.lines).padStart(7)} ${String(r.calls).padStart(6)} ${fmt(sorted[Math.floor(sorted.length / 2)]!)} ${fmt(sorted[0]!)} ${fmt(sorted[sorted.length - 1]!)}`;
   });
   return [header, ...body].join('\n');
 }
@@ -85,11 +73,12 @@ async function main(): Promise<void> {
   const large = generateModelCode(100_000);
   const medium = generateModelCode(5_000);
   const rows = [
-    await measure('full analysis, 100k-line file', large, () => large),
-    await measure('full analysis, 5k-line file', medium, () => medium),
-    await measureEdit('one-line edit of a 5k-line file (AnalysisSession)', medium),
+    await measure('full analysis, 100k-line file', large, analyseOnce, () => large),
+    await measure('full analysis, 5k-line file', medium, analyseOnce, () => medium),
+    await measure('one-line edit of a 5k-line file, full re-analysis', medium, analyseOnce, (run) => editOneLine(medium, run)),
+    await measureSession('one-line edit of a 5k-line file, AnalysisSession', medium),
   ];
-  process.stdout.write(`${table(rows)}\n(${RUNS} warm runs each, ${EDIT_RUNS} edits, node ${process.version})\n`);
+  process.stdout.write(`${table(rows)}\n(${RUNS} warm runs each, node ${process.version})\n`);
 }
 
 main().catch((err: unknown) => {

@@ -72,6 +72,8 @@ export interface CallReport {
   readonly function: string | null;
   readonly modes: { readonly train: ModeResult; readonly infer: ModeResult };
   readonly findings: readonly Finding[];
+  /** Spans of the q, k and v arguments where the analysis found them (inlay hints go after them). */
+  readonly args?: { readonly q?: Span; readonly k?: Span; readonly v?: Span };
 }
 
 export interface ParseError {

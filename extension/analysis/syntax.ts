@@ -46,7 +46,8 @@ export interface GrammarNames {
 /** Anonymous tokens the analysis reads (operators); other punctuation is left out of the mirror. */
 const KEPT_TOKENS = new Set([
   '@', '*', '/', '//', '+', '-', '%', '**', '~', 'and', 'or', 'not', 'is', 'is not', 'not in', 'in', '==', '!=', '<', '>', '<=', '>=',
-  '+=', '-=', '*=', '/=', '@=',
+  '|', '&', '^', '<<', '>>', '<>',
+  '+=', '-=', '*=', '/=', '@=', '//=', '%=', '**=', '|=', '&=', '^=', '<<=', '>>=',
 ]);
 
 /** Syntax nested deeper than this is not mirrored: the interpreter recurses over the mirror. */

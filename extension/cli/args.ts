@@ -32,3 +32,10 @@ export function parseChoiceList<T extends string>(flag: string, value: string, a
   const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
   return items.map((item) => parseChoice(flag, item, allowed));
 }
+
+/** `value` must be a positive integer in decimal digits. */
+export function parsePositiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (/^\d+$/.test(value) && Number.isSafeInteger(n) && n >= 1) return n;
+  throw new UsageError(`--${flag}: '${value}' is not a positive integer`);
+}

@@ -3,7 +3,11 @@
  * other linters: 0 fine, 1 findings or failures, 2 usage or internal error.
  */
 import { version } from '../../package.json';
+import { bench } from './bench';
 import { check } from './check';
+import { doctor } from './doctor';
+import { lsp } from './lsp';
+import { UsageError } from './args';
 
 /** A subcommand takes its own arguments and resolves to the process exit code. */
 export type Command = (args: string[]) => Promise<number>;
@@ -17,6 +21,9 @@ const COMMANDS: Record<string, CommandEntry> = {
   check: { summary: 'analyse the attention calls in Python files (attnlens check --help)', run: check },
   help: { summary: 'show this help', run: async () => { process.stdout.write(usage()); return 0; } },
   version: { summary: 'print the version', run: async () => { process.stdout.write(`${version}\n`); return 0; } },
+  bench: { summary: 'time the attention kernels, with parity against a float64 reference (--help)', run: bench },
+  doctor: { summary: 'which providers work here, the adapter, which kernels pass parity', run: doctor },
+  lsp: { summary: 'run the language server (--stdio or --node-ipc)', run: lsp },
 };
 
 function usage(): string {
@@ -34,6 +41,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await entry.run(rest);
   } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`attnlens ${name}: ${err.message}\n`);
+      return 2;
+    }
     process.stderr.write(`attnlens ${name}: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     return 2;
   }

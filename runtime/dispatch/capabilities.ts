@@ -22,6 +22,10 @@ export interface KernelCapability {
   readonly maxHeadDim: number | null;
   /** None of the runtime's kernels implement dropout; a call with dropout is measured without it. */
   readonly dropout: boolean;
+  /** Only computes causal attention (GroupQueryAttention); absent means false. */
+  readonly causalOnly?: boolean;
+  /** Dtypes the kernel has but cannot run here, with the reason (no `shader-f16`, parity failed). */
+  readonly refusedDtypes?: Readonly<Partial<Record<Dtype, string>>>;
   /** `ok: false` when the provider lacks it or parity failed; `reason` says which, verbatim. */
   readonly status: { readonly ok: true } | { readonly ok: false; readonly reason: string };
 }

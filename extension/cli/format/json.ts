@@ -18,6 +18,10 @@ export interface JsonMode {
   readonly backend: string | null;
   readonly why: readonly string[];
   readonly rejected: readonly RejectedBackend[];
+  /** When `reached` is null: what the paths reaching the call assume, e.g. `flash_attn is installed`. */
+  readonly assumed: readonly string[];
+  /** When `reached` is false because the code's own condition rules the call out: that condition and why. */
+  readonly blocked_by: (JsonSpan & { readonly why: string }) | null;
 }
 
 export interface JsonDiagnostic {
@@ -75,7 +79,8 @@ function jsonCall(call: CallReport): JsonCall {
 
 function jsonMode(mode: CallReport['modes']['train']): JsonMode {
   const { reached, backend, why, rejected } = summarizeMode(mode);
-  return { reached, backend, why, rejected };
+  const blockedBy = mode.blockedBy === undefined ? null : { ...jsonSpan(mode.blockedBy.span), why: mode.blockedBy.why };
+  return { reached, backend, why, rejected, assumed: mode.assumed ?? [], blocked_by: blockedBy };
 }
 
 function jsonDiagnostic(finding: Finding): JsonDiagnostic {

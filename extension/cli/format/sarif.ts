@@ -1,12 +1,15 @@
 /**
- * `--format sarif`: SARIF 2.1.0 for code-scanning UIs. One run; the driver's rules are every
- * diagnostic code (help at docs/rules/<code>.md); one result per finding and per parse error.
+ * `--format sarif`: SARIF 2.1.0 for code-scanning UIs. One run; the driver's rules are the
+ * analysis' rules and parse-error (help at docs/rules/<code>.md); one result per finding and per
+ * parse error.
  * Relative paths are given against %SRCROOT%, the directory `check` ran in.
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { DiagnosticCode, FileReport, Finding, Severity, Span } from '../../analysis/report';
+import { RULES } from '../../analysis/rules/index';
+import type { RuleMeta } from '../../analysis/rules/rule';
 
 export interface SarifOptions {
   readonly toolVersion: string;
@@ -14,32 +17,22 @@ export interface SarifOptions {
   readonly rulesDocsUri: string;
 }
 
-/** One line per rule for code-scanning UIs; the Record type keeps it complete. */
-const RULE_SUMMARIES: Record<DiagnosticCode, string> = {
-  'dtype-mismatch': 'q, k and v have different dtypes on a call that raises for it',
-  'dtype-unsupported': 'A dtype the attention kernel does not accept (float32 into flash-attn)',
-  'bias-dtype': 'The attention bias dtype does not match the query dtype',
-  'bias-shape': 'The attention bias shape does not fit the attention scores',
-  'bias-alignment': 'The attention bias is not aligned as the kernel requires',
-  'mask-disables-flash': 'A mask turns the flash kernel off on this path',
-  'dead-fast-path': 'A fast-path condition in the code is never true on some path',
-  'head-dim': 'The head size is not supported by the fast kernels',
-  'causal-alignment': 'Causal masking with different query and key lengths aligns differently across libraries',
-  'layout': 'Tensors passed in the wrong layout (BLHD vs BHLD)',
-  'manual-attention': 'Hand-written attention that scaled_dot_product_attention would run fused',
-  'dropout-in-eval': 'Dropout stays active at inference',
-  'parse-error': 'The file does not parse as Python',
-};
+/** The analysis' rules, plus parse errors, which come from the parser rather than a rule. */
+const RULE_METAS: readonly RuleMeta[] = [
+  ...RULES.map((rule) => rule.meta),
+  { code: 'parse-error', severity: 'error', description: 'The file does not parse as Python; the calls in the parts that do are still reported' },
+];
 
-const RULE_CODES = Object.keys(RULE_SUMMARIES) as DiagnosticCode[];
+const RULE_CODES: readonly DiagnosticCode[] = RULE_METAS.map((meta) => meta.code);
 
 const LEVEL: Record<Severity, Sarif.Result.level> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
 export function toSarifLog(reports: readonly FileReport[], options: SarifOptions): Sarif.Log {
-  const rules: Sarif.ReportingDescriptor[] = RULE_CODES.map((code) => ({
-    id: code,
-    shortDescription: { text: RULE_SUMMARIES[code] },
-    helpUri: `${options.rulesDocsUri}${code}.md`,
+  const rules: Sarif.ReportingDescriptor[] = RULE_METAS.map((meta) => ({
+    id: meta.code,
+    shortDescription: { text: meta.description },
+    helpUri: `${options.rulesDocsUri}${meta.code}.md`,
+    defaultConfiguration: { level: LEVEL[meta.severity] },
   }));
   const results = reports.flatMap((file) => [
     ...file.parseErrors.map((error) => result('parse-error', 'error', error.message, file.path, error.span)),

@@ -36,16 +36,18 @@ export function formatText(reports: readonly FileReport[], options: TextOptions)
 function callBlock(path: string, call: CallReport, paint: Paint): string[] {
   const where = paint('bold', `${path}:${call.span.line}:${call.span.column}`);
   const head = `${where} ${paint('cyan', call.api)} → train: ${modeText(call.modes.train, paint)} | infer: ${modeText(call.modes.infer, paint)}`;
-  const diagnostics = call.findings.map((f) => `  ${paint(SEVERITY_STYLE[f.severity], f.severity)} ${f.code}: ${f.message}`);
+  // Library messages span several lines (xformers'): keep their continuation lines under the finding.
+  const diagnostics = call.findings.map((f) => `  ${paint(SEVERITY_STYLE[f.severity], f.severity)} ${f.code}: ${f.message.replace(/\n/g, '\n    ')}`);
   return [head, ...diagnostics];
 }
 
 const OUTCOME_STYLE: Record<Outcome, Style> = { runs: 'green', depends: 'yellow', raises: 'red' };
 
-/** The code lens' words for a path (describeDecision), or `not reached`. */
+/** The code lens' words for a path (describeDecision) and what reaching it assumes, or `not reached (why)`. */
 function modeText(mode: ModeResult, paint: Paint): string {
-  if (mode.reached === false) return paint('dim', 'not reached');
-  return paint(OUTCOME_STYLE[mode.decision.outcome], describeDecision(mode.decision));
+  if (mode.reached === false) return paint('dim', mode.blockedBy === undefined ? 'not reached' : `not reached (${mode.blockedBy.why})`);
+  const described = paint(OUTCOME_STYLE[mode.decision.outcome], describeDecision(mode.decision));
+  return mode.assumed === undefined || mode.assumed.length === 0 ? described : `${described} [if ${mode.assumed.join(' and ')}]`;
 }
 
 function summary(reports: readonly FileReport[]): string {

@@ -36,6 +36,8 @@ function conditions(kernel: string): Condition[] {
       k.masks.includes(mask) ? OK : rejected(`${kernel} takes no ${mask} mask on ${k.provider}`, `${mask} mask`))),
     cap(kernel, (k, c) => need([c.facts.causal], (causal) =>
       !causal || k.causal ? OK : rejected(`${kernel} has no causal option on ${k.provider}`, 'causal'))),
+    cap(kernel, (k, c) => !k.causalOnly ? OK : need([c.facts.causal], (causal) =>
+      causal ? OK : rejected(`${kernel} is always causal on ${k.provider}; this call is not causal`, 'not causal'))),
     cap(kernel, (k, c) => k.crossLengths ? OK : need([c.facts.shape.seqQ, c.facts.shape.seqKv], (lq, lk) =>
       lq === lk ? OK : rejected(`${kernel} needs equal query and key lengths on ${k.provider}, got ${lq} and ${lk}`, 'Lq ≠ Lk'))),
     cap(kernel, (k, c) => {

@@ -23,8 +23,9 @@ describe('json format', () => {
         train: {
           reached: true, backend: 'sdpa.efficient', why: ['sdpa.flash: attn_mask is not None'],
           rejected: [{ backend: 'sdpa.flash', reasons: ['attn_mask is not None'] }],
+          assumed: [], blocked_by: null,
         },
-        infer: { reached: true, backend: 'sdpa.flash', why: ['dropout is off in inference'], rejected: [] },
+        infer: { reached: true, backend: 'sdpa.flash', why: ['dropout is off in inference'], rejected: [], assumed: [], blocked_by: null },
       },
       diagnostics: [{
         code: 'mask-disables-flash', severity: 'information',
@@ -39,8 +40,10 @@ describe('json format', () => {
     assert.deepEqual(call.modes.train, {
       reached: true, backend: null, why: ['FlashAttention only support fp16 and bf16 data type'],
       rejected: [{ backend: 'flash_attn.fa2', reasons: ['FlashAttention only support fp16 and bf16 data type'] }],
+      assumed: [], blocked_by: null,
     });
     assert.equal(call.modes.infer.reached, false);
+    assert.deepEqual(call.modes.infer.blocked_by, { line: 58, column: 12, end_line: 58, end_column: 21, why: '`attn_bias` is a float32 tensor' });
     assert.deepEqual(call.diagnostics[0]!.fix, {
       edits: [
         { line: 60, column: 25, end_line: 60, end_column: 26, new_text: 'q.to(torch.bfloat16)' },
@@ -49,11 +52,12 @@ describe('json format', () => {
     });
   });
 
-  it('gives null where the paths disagree or a fact is unknown, and the depends reasons as why', () => {
+  it('gives null where the paths disagree or a fact is unknown, the depends reasons as why, and assumptions', () => {
     const call = json.files[1]!.calls[0]!;
     assert.deepEqual(call.dtypes, { q: null, k: null, v: null, bias: null });
     assert.equal(call.function, null);
-    assert.deepEqual(call.modes.train, { reached: null, backend: 'sdpa.flash', why: ['depends on whether mask is None'], rejected: [] });
+    assert.deepEqual(call.modes.train, { reached: null, backend: 'sdpa.flash', why: ['depends on whether mask is None'], rejected: [], assumed: [], blocked_by: null });
+    assert.deepEqual(call.modes.infer.assumed, ['flash_attn is installed', 'xformers is not installed']);
   });
 
   it('lists parse errors with their spans', () => {

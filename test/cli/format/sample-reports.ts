@@ -25,8 +25,8 @@ export function factsWith(dtype: Dtype | null, overrides: Partial<CallFacts> = {
   };
 }
 
-export function mode(reached: boolean | null, facts: CallFacts, decision: Decision): ModeResult {
-  return { reached, facts, decision };
+export function mode(reached: boolean | null, facts: CallFacts, decision: Decision, extra: Partial<ModeResult> = {}): ModeResult {
+  return { reached, facts, decision, ...extra };
 }
 
 const flashRejectedForMask: Decision = {
@@ -100,12 +100,13 @@ export const SAMPLE_REPORTS: readonly FileReport[] = [
         function: 'Block.forward',
         modes: {
           train: mode(true, factsWith('float32', { api: 'flash_attn_func' }), float32Raises),
-          infer: mode(false, factsWith('float16', { api: 'flash_attn_func' }), flashRuns),
+          infer: mode(false, factsWith('float16', { api: 'flash_attn_func' }), flashRuns,
+            { blockedBy: { span: span(58, 12, 58, 21), why: '`attn_bias` is a float32 tensor' } }),
         },
         findings: [{
           code: 'dtype-unsupported',
           severity: 'error',
-          message: 'q, k, v are float32 in training: FlashAttention only support fp16 and bf16 data type',
+          message: 'q, k, v are float32 in training:\nFlashAttention only support fp16 and bf16 data type',
           mode: 'train',
           span: span(60, 25, 60, 32),
           fix: {
@@ -125,7 +126,7 @@ export const SAMPLE_REPORTS: readonly FileReport[] = [
       function: null,
       modes: {
         train: mode(null, factsWith(null), dependsOnMask),
-        infer: mode(null, factsWith('bfloat16'), dependsOnMask),
+        infer: mode(null, factsWith('bfloat16'), dependsOnMask, { assumed: ['flash_attn is installed', 'xformers is not installed'] }),
       },
       findings: [],
     }],

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { RULES } from '../../../extension/analysis/rules/index';
 import { formatSarif, toSarifLog } from '../../../extension/cli/format/sarif';
 import { SAMPLE_REPORTS } from './sample-reports';
 import { sarifStructureErrors } from './sarif-structure';
@@ -27,12 +30,27 @@ describe('sarif format', () => {
     ]);
   });
 
-  it('lists every diagnostic code as a rule with its docs page', () => {
+  it('lists every diagnostic code as a rule with its description, level and docs page', () => {
     const rules = run.tool.driver.rules!;
-    assert.equal(rules.length, 13);
+    assert.equal(new Set(rules.map((r) => r.id)).size, 13);
+    const layout = RULES.find((r) => r.meta.code === 'layout')!.meta;
+    assert.deepEqual(rules.find((r) => r.id === 'layout'), {
+      id: 'layout',
+      shortDescription: { text: layout.description },
+      helpUri: 'https://example.org/attnlens/docs/rules/layout.md',
+      defaultConfiguration: { level: 'error' },
+    });
     assert.deepEqual(rules.find((r) => r.id === 'dtype-mismatch')?.helpUri, 'https://example.org/attnlens/docs/rules/dtype-mismatch.md');
     assert.deepEqual(run.tool.driver.name, 'attnlens');
     assert.deepEqual(run.tool.driver.semanticVersion, '0.1.0');
+  });
+
+  it('every rule has the docs page its helpUri names, titled with its code', () => {
+    for (const rule of run.tool.driver.rules!) {
+      const page = path.resolve(__dirname, '../../../../docs/rules', `${rule.id}.md`);
+      assert.ok(existsSync(page), `missing ${page}`);
+      assert.match(readFileSync(page, 'utf8'), new RegExp(`^# ${rule.id} \\(`));
+    }
   });
 
   it('gives one result per finding, then per parse error, with levels, locations and modes', () => {

@@ -47,5 +47,14 @@ describe('dispatch: web runtime', () => {
   describe('with fused broken by parity', () => runRows([
     ['a broken kernel is rejected with its reason', web(), gpu, { outcome: 'runs', backend: 'web.math', reasons: { 'web.fused': PARITY } }],
   ], broken));
+  describe('with gqa always causal', () => {
+    const alwaysCausal = healthy.map((c) => (c.kernel === 'gqa' ? { ...c, causalOnly: true } : c));
+    runRows([
+      ['a non-causal grouped call skips gqa', web({ kvHeads: 2, causal: false }), gpu, {
+        outcome: 'runs', backend: 'web.math', reasons: { 'web.gqa': 'gqa is always causal on webgpu; this call is not causal' },
+      }],
+      ['a causal grouped call takes gqa', web({ kvHeads: 2, causal: true }), gpu, { outcome: 'runs', backend: 'web.gqa' }],
+    ], alwaysCausal);
+  });
   describe('on wasm', () => runRows([['wasm capabilities apply on wasm', web(), env({ device: 'wasm' }), { outcome: 'runs', backend: 'web.fused' }]], onWasm));
 });

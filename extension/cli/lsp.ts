@@ -1,0 +1,23 @@
+/**
+ * `attnlens lsp --stdio | --node-ipc`: the language server any LSP editor starts. It runs until
+ * the client sends `exit` or closes the stream; vscode-languageserver then ends the process.
+ */
+import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { startServer } from '../server/main';
+
+export async function lsp(args: string[]): Promise<number> {
+  const transport = args.find((a) => a === '--stdio' || a === '--node-ipc');
+  if (transport === undefined) {
+    process.stderr.write('usage: attnlens lsp --stdio | --node-ipc\n');
+    return 2;
+  }
+  const connection = transport === '--stdio'
+    ? createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout))
+    : createConnection(ProposedFeatures.all);
+  startServer(connection);
+  // The server outlives any one failure: what escapes a handler is logged, not fatal.
+  const report = (what: string) => (err: unknown) => connection.console.error(`${what}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  process.on('uncaughtException', report('uncaught exception'));
+  process.on('unhandledRejection', report('unhandled rejection'));
+  return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
+}

@@ -1,0 +1,83 @@
+/**
+ * Every `attnlens/*` method between the VS Code client and the language server: the one list, for
+ * both sides. docs/lsp-extensions.md mirrors it (a test fails when they drift apart).
+ */
+import { NotificationType, RequestType, RequestType0, type Position } from 'vscode-languageserver-protocol';
+import type { AttentionShape } from '../kernels/kernel';
+import type { Dtype } from '../runtime/dispatch/facts';
+import type { ProviderName } from '../runtime/dispatch/capabilities';
+
+/** Shapes as the runtime's kernels take them (v's head size equals q's here). */
+export type BenchShape = Omit<AttentionShape, 'headDimV'>;
+
+export interface BenchmarkParams {
+  /** Shapes to run; when absent, those of `call`, else the default profile's sequence sweep. */
+  readonly shapes?: readonly BenchShape[];
+  readonly dtype?: Dtype;
+  /** Benchmark the shapes of one call: the document and the call's index (code lens) or a position in it (editor). */
+  readonly call?: { readonly uri: string; readonly index: number } | { readonly uri: string; readonly position: Position };
+  /** LSP work-done progress token; the server reports one step per (kernel, provider, shape). */
+  readonly workDoneToken?: string | number;
+}
+
+export interface BenchmarkRow {
+  readonly kernel: string;
+  readonly provider: ProviderName;
+  readonly adapter: string;
+  readonly dtype: Dtype;
+  readonly shape: BenchShape;
+  /** `ok`: measured and parity passed; `broken`: parity failed (no latency shown); `skipped`: not run. */
+  readonly status: 'ok' | 'broken' | 'skipped';
+  readonly medianMs: number | null;
+  /** Interquartile range of the timed runs. */
+  readonly spreadMs: number | null;
+  /** Relative L2 error against the float64 reference. */
+  readonly relError: number | null;
+  readonly reason?: string;
+}
+
+export interface BenchmarkResult {
+  readonly rows: readonly BenchmarkRow[];
+}
+
+export interface ProviderReport {
+  readonly name: ProviderName;
+  readonly available: boolean;
+  /** Adapter description, e.g. `NVIDIA RTX 3060 (ampere, shader-f16)`, or why the provider is unavailable. */
+  readonly detail: string;
+}
+
+export interface KernelParity {
+  readonly kernel: string;
+  readonly provider: ProviderName;
+  readonly ok: boolean;
+  readonly relError: number | null;
+  readonly tolerance: number;
+  readonly reason?: string;
+}
+
+/** The `attnlens doctor` data. */
+export interface RuntimeReport {
+  readonly providers: readonly ProviderReport[];
+  readonly kernels: readonly KernelParity[];
+}
+
+export interface ClearCacheResult {
+  readonly removed: number;
+}
+
+/** The runtime's state as the status bar shows it. */
+export interface ServerStatus {
+  readonly runtime: 'starting' | 'ready' | 'unavailable';
+  /** e.g. `WebGPU · NVIDIA RTX 3060`, `WASM (no WebGPU adapter)`, or why the runtime is unavailable. */
+  readonly text: string;
+  /** More than fits a status bar, e.g. why there is no WebGPU adapter (a tooltip). */
+  readonly detail?: string;
+}
+
+export const runtimeReport = new RequestType0<RuntimeReport, void>('attnlens/runtimeReport');
+export const benchmark = new RequestType<BenchmarkParams, BenchmarkResult, void>('attnlens/benchmark');
+export const clearMeasurementCache = new RequestType0<ClearCacheResult, void>('attnlens/clearMeasurementCache');
+export const serverStatus = new NotificationType<ServerStatus>('attnlens/serverStatus');
+
+export const CUSTOM_METHODS: readonly string[] = [runtimeReport.method, benchmark.method, clearMeasurementCache.method, serverStatus.method];

@@ -1,0 +1,18 @@
+import { DidChangeConfigurationNotification } from 'vscode-languageserver';
+import { serverStatus } from '../../protocol';
+import type { Session } from '../session';
+
+/** Settings and the runtime's status are available once the client has initialized. */
+export async function initialized(session: Session): Promise<void> {
+  if (session.client.dynamicConfiguration) {
+    await session.connection.client.register(DidChangeConfigurationNotification.type, { section: 'attnlens' });
+  }
+  await session.loadSettings();
+  await session.connection.sendNotification(serverStatus, session.runtime.status());
+  session.runtime.onStatus((status) => {
+    void session.connection.sendNotification(serverStatus, status);
+    // Latency shown so far may be stale (another adapter) or pending on a restarted worker.
+    session.scheduleAnalysis();
+  });
+  await session.loadWorkspace();
+}

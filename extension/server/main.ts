@@ -1,0 +1,97 @@
+/**
+ * startServer(connection): the routing table from LSP method to handler. Every handler runs through
+ * one guard: a failure is logged and answered with an LSP error; the server keeps running.
+ */
+import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
+import { AnalysisSession } from '../analysis/index';
+import * as protocol from '../protocol';
+import { benchmark } from './handlers/benchmark';
+import { clearMeasurementCache } from './handlers/clear-measurement-cache';
+import { codeAction } from './handlers/code-action';
+import { codeLens } from './handlers/code-lens';
+import { codeLensResolve } from './handlers/code-lens-resolve';
+import { didChangeConfiguration } from './handlers/did-change-configuration';
+import { watchDocuments } from './handlers/document-sync';
+import { hover } from './handlers/hover';
+import { initialize } from './handlers/initialize';
+import { initialized } from './handlers/initialized';
+import { inlayHint } from './handlers/inlay-hint';
+import { runtimeReport } from './handlers/runtime-report';
+import { shutdown } from './handlers/shutdown';
+import { RuntimeProxy } from '../../runtime/worker/proxy';
+import { RuntimeUnavailableError, type RuntimeGateway } from './runtime-gateway';
+import { workerRuntime } from './worker-runtime';
+import { Session, type AnalysisFactory } from './session';
+
+/** What the server runs on; tests pass their own, the CLI takes the defaults. */
+export interface ServerDependencies {
+  readonly createAnalysis?: AnalysisFactory;
+  readonly runtime?: RuntimeGateway;
+}
+
+type Handler<P, R> = (session: Session, params: P, token: CancellationToken) => R | Promise<R>;
+type Guarded<P, R> = (params: P, token: CancellationToken) => Promise<R>;
+interface Route {
+  readonly method: string;
+  readonly bind: (connection: Connection, session: Session) => void;
+}
+
+/** A request: `on` registers the guarded handler with the connection. */
+function request<P, R>(method: string, on: (c: Connection, h: Guarded<P, R>) => void, handler: Handler<P, R>): Route {
+  return {
+    method,
+    bind: (c, session) => on(c, async (params, token) => {
+      try {
+        return await handler(session, params, token);
+      } catch (err) {
+        c.console.error(`${method} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        throw toResponseError(err);
+      }
+    }),
+  };
+}
+
+/** A notification: no one to answer, so a failure is only logged. */
+function notification<P>(method: string, on: (c: Connection, h: (params: P) => void) => void, handler: Handler<P, void>): Route {
+  return {
+    method,
+    bind: (c, session) => on(c, (params) => {
+      Promise.resolve()
+        .then(() => handler(session, params, NEVER_CANCELLED))
+        .catch((err: unknown) => c.console.error(`${method} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+    }),
+  };
+}
+
+const NEVER_CANCELLED: CancellationToken = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
+
+function toResponseError(err: unknown): ResponseError<void> {
+  if (err instanceof ResponseError) return err;
+  if (err instanceof RuntimeUnavailableError) return new ResponseError(LSPErrorCodes.RequestFailed, err.message);
+  return new ResponseError(ErrorCodes.InternalError, err instanceof Error ? err.message : String(err));
+}
+
+export const ROUTES: readonly Route[] = [
+  request('initialize', (c, h) => c.onInitialize(h), initialize),
+  notification('initialized', (c, h) => c.onInitialized(h), initialized),
+  notification('workspace/didChangeConfiguration', (c, h) => c.onDidChangeConfiguration(h), didChangeConfiguration),
+  request('textDocument/codeLens', (c, h) => c.onCodeLens(h), codeLens),
+  request('codeLens/resolve', (c, h) => c.onCodeLensResolve(h), codeLensResolve),
+  request('textDocument/hover', (c, h) => c.onHover(h), hover),
+  request('textDocument/codeAction', (c, h) => c.onCodeAction(h), codeAction),
+  request('textDocument/inlayHint', (c, h) => c.languages.inlayHint.on(h), inlayHint),
+  request(protocol.runtimeReport.method, (c, h) => c.onRequest(protocol.runtimeReport, (token) => h(undefined, token)), runtimeReport),
+  request(protocol.benchmark.method, (c, h) => c.onRequest(protocol.benchmark, h), benchmark),
+  request(protocol.clearMeasurementCache.method, (c, h) => c.onRequest(protocol.clearMeasurementCache, (token) => h(undefined, token)), clearMeasurementCache),
+  request('shutdown', (c, h) => c.onShutdown((token) => h(undefined, token)), shutdown),
+];
+
+export function startServer(connection: Connection, deps: ServerDependencies = {}): Session {
+  const runtime = deps.runtime ?? workerRuntime(new RuntimeProxy());
+  const session = new Session(connection, deps.createAnalysis ?? AnalysisSession.create, runtime);
+  for (const route of ROUTES) route.bind(connection, session);
+  watchDocuments(session);
+  session.documents.listen(connection);
+  connection.listen();
+  return session;
+}

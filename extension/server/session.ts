@@ -1,0 +1,193 @@
+/**
+ * The server's mutable state: open documents, client capabilities recorded at initialize, raw
+ * options and resolved settings, the latest analysis per document, and measurements.
+ * Handlers read it; only the analysis scheduler and the settings handler change it.
+ */
+import { fileURLToPath } from 'node:url';
+import { CodeLensRefreshRequest, TextDocuments, type Connection } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisSettings, CallReport, FileReport } from '../analysis/report';
+import { toDiagnostics, primaryMode } from './convert';
+import type { MeasureJob, LatencyState } from './measurement';
+import { Measurements } from './measurements';
+import type { RuntimeGateway } from './runtime-gateway';
+import { DEFAULT_SETTINGS, resolveSettings, type ServerSettings } from './settings';
+import { resolveShape } from './shape-profile';
+import { readPythonFiles } from './workspace-files';
+
+/** The analysis as the server drives it: files kept open and re-analysed incrementally (AnalysisSession). */
+export interface IncrementalAnalysis {
+  settings: AnalysisSettings;
+  update(path: string, text: string): void;
+  close(path: string): void;
+  report(path: string): FileReport;
+  dispose(): void;
+}
+
+export type AnalysisFactory = (settings: AnalysisSettings) => Promise<IncrementalAnalysis>;
+
+/** What the client can do, recorded once at initialize. */
+export interface ClientFlags {
+  readonly configuration: boolean;
+  readonly dynamicConfiguration: boolean;
+  readonly codeLensRefresh: boolean;
+  readonly inlayHintRefresh: boolean;
+  readonly workDoneProgress: boolean;
+}
+
+export interface AnalyzedDocument {
+  readonly version: number;
+  readonly report: FileReport;
+}
+
+/** How long edits settle before the analysis runs. */
+const ANALYSIS_DELAY_MS = 150;
+
+export class Session {
+  readonly documents = new TextDocuments(TextDocument);
+  client: ClientFlags = { configuration: false, dynamicConfiguration: false, codeLensRefresh: false, inlayHintRefresh: false, workDoneProgress: false };
+  /** `initializationOptions.settings` as sent: the fallback when the client has no workspace/configuration. */
+  rawOptions: unknown = undefined;
+  settings: ServerSettings = DEFAULT_SETTINGS;
+  readonly measurements: Measurements;
+  /** Workspace folders, recorded at initialize; their Python files give the analysis its callers. */
+  roots: string[] = [];
+  private readonly analyzed = new Map<string, AnalyzedDocument>();
+  /** Text on disk of the workspace's Python files (what a closed document goes back to). */
+  private diskTexts = new Map<string, string>();
+  /** Paths whose document closed since the last analysis. */
+  private readonly closed = new Set<string>();
+  private engine: Promise<IncrementalAnalysis> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private analysisRun: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly connection: Connection,
+    private readonly createAnalysis: AnalysisFactory,
+    readonly runtime: RuntimeGateway,
+  ) {
+    this.measurements = new Measurements(() => this.runtime, () => this.refreshLenses(), (m) => connection.console.log(m));
+  }
+
+  analysis(uri: string): AnalyzedDocument | undefined {
+    return this.settings.annotations ? this.analyzed.get(uri) : undefined;
+  }
+
+  call(uri: string, index: number): CallReport | undefined {
+    return this.analysis(uri)?.report.calls[index];
+  }
+
+  latency(call: CallReport): LatencyState {
+    return this.measurements.state(measureJob(call, this.settings), this.settings.measurement.enabled);
+  }
+
+  /** Re-reads settings: workspace/configuration where the client has it, else the raw options. */
+  async loadSettings(): Promise<void> {
+    const raw = this.client.configuration ? await this.connection.workspace.getConfiguration('attnlens') : this.rawOptions;
+    const { settings, warnings } = resolveSettings(raw);
+    this.settings = settings;
+    for (const w of warnings) this.connection.console.warn(w);
+  }
+
+  /** Re-analyse the open Python documents (with the workspace as context) after edits settle; editing never waits for it. */
+  scheduleAnalysis(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.analysisRun = this.analysisRun.then(() => this.runAnalysis());
+    }, ANALYSIS_DELAY_MS);
+  }
+
+  forget(uri: string): void {
+    this.analyzed.delete(uri);
+    this.closed.add(uriToPath(uri));
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /** Reads the workspace's Python files into the analysis (once, after initialize). */
+  async loadWorkspace(): Promise<void> {
+    const { texts, truncated } = await readPythonFiles(this.roots);
+    this.diskTexts = texts;
+    if (truncated) this.connection.console.warn(`workspace has more Python files than the analysis reads; callers in the rest are not seen`);
+    const engine = await this.analysisEngine();
+    for (const [path, text] of texts) if (!this.isOpen(path)) engine.update(path, text);
+    this.scheduleAnalysis();
+  }
+
+  private isOpen(path: string): boolean {
+    return this.documents.all().some((d) => uriToPath(d.uri) === path);
+  }
+
+  async disposeAnalysis(): Promise<void> {
+    const engine = this.engine;
+    this.engine = null;
+    (await engine)?.dispose();
+  }
+
+  private analysisEngine(): Promise<IncrementalAnalysis> {
+    this.engine ??= this.createAnalysis(this.settings.analysis);
+    return this.engine;
+  }
+
+  private async runAnalysis(): Promise<void> {
+    const docs = this.documents.all().filter((d) => d.languageId === 'python' || d.uri.endsWith('.py'));
+    try {
+      const engine = await this.analysisEngine();
+      if (JSON.stringify(engine.settings) !== JSON.stringify(this.settings.analysis)) engine.settings = this.settings.analysis;
+      for (const path of this.closed) {
+        const onDisk = this.diskTexts.get(path);
+        if (onDisk === undefined) engine.close(path); else engine.update(path, onDisk);
+      }
+      this.closed.clear();
+      for (const d of docs) engine.update(uriToPath(d.uri), d.getText());
+      for (const d of docs) this.analyzed.set(d.uri, { version: d.version, report: engine.report(uriToPath(d.uri)) });
+    } catch (err) {
+      this.connection.console.error(`analysis failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      return;
+    }
+    await this.publish();
+    this.measurements.sync(this.measureJobs(), this.settings.measurement.maxMillis);
+    this.refreshLenses();
+  }
+
+  /** Sends every document's diagnostics (none while annotations are off). */
+  async publish(): Promise<void> {
+    for (const [uri, doc] of this.analyzed) {
+      const diagnostics = this.settings.annotations ? toDiagnostics(doc.report) : [];
+      await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    }
+  }
+
+  /** Settings changed: everything may read differently. */
+  async reconfigure(): Promise<void> {
+    await this.loadSettings();
+    this.scheduleAnalysis();
+  }
+
+  private measureJobs(): MeasureJob[] {
+    if (!this.settings.measurement.enabled || !this.settings.annotations) return [];
+    return [...this.analyzed.values()].flatMap((d) => d.report.calls.map((c) => measureJob(c, this.settings)));
+  }
+
+  refreshLenses(): void {
+    if (this.client.codeLensRefresh) void this.connection.sendRequest(CodeLensRefreshRequest.type);
+  }
+}
+
+/** The job that measures a call on its primary path, with unknown shapes from the profile. */
+export function measureJob(call: CallReport, settings: ServerSettings): MeasureJob {
+  const facts = call.modes[primaryMode(call)].facts;
+  const s = resolveShape(facts.shape, settings.shapeProfile);
+  return {
+    shape: { batch: s.batch.value, heads: s.heads.value, kvHeads: s.kvHeads.value, seqQ: s.seqQ.value, seqKv: s.seqKv.value, headDim: s.headDim.value },
+    // The web runtime measures float32 unless the code establishes a dtype.
+    dtype: facts.dtypes.q.known ? facts.dtypes.q.value : 'float32',
+    causal: facts.causal.known && facts.causal.value,
+    bias: facts.mask.kind.known && facts.mask.kind.value !== 'none',
+    providers: settings.providers,
+  };
+}
+
+export function uriToPath(uri: string): string {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+}

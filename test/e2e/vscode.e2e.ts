@@ -1,0 +1,97 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { goToLine, openEditor, openFile, ROOT, runCommand, type Editor } from './code-server';
+
+const IMAGES = path.join(ROOT, 'docs/images');
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.colorTheme': 'Default Dark Modern',
+  'security.workspace.trust.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'editor.minimap.enabled': false,
+  'attnlens.inlayHints.enabled': true,
+  // No GPU here: measure on WASM at once rather than probe for a WebGPU adapter.
+  'attnlens.providers': ['wasm'],
+};
+
+/** The webview frame holding the benchmark table, once it has rows. */
+async function benchmarkFrame(page: Page, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator('table#results tbody tr').count().catch(() => 0)) > 0) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('no benchmark table appeared');
+    await page.waitForTimeout(500);
+  }
+}
+
+describe('e2e: VS Code (code-server) with the .vsix installed', function () {
+  this.timeout(600000);
+  let editor: Editor;
+  before(async () => {
+    fs.mkdirSync(IMAGES, { recursive: true });
+    editor = await openEditor(path.join(ROOT, 'examples'), fs.mkdtempSync(path.join(os.tmpdir(), 'attnlens-vscode-')), USER_SETTINGS);
+  });
+  afterEach(async function () {
+    // A failing step leaves a screenshot of what the editor showed, for the CI artifacts.
+    if (this.currentTest?.state === 'failed') await editor?.page.screenshot({ path: path.join(ROOT, '.e2e', `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+  });
+  after(async () => editor?.close());
+
+  it('shows code lenses, Problems entries and the hover on examples/model.py', async () => {
+    const { page } = editor;
+    await openFile(page, 'model.py');
+    // Lenses render only near the viewport: go to the flash_attn_func call first.
+    await goToLine(page, '43:35');
+    const lens = page.locator('.codelens-decoration', { hasText: 'infer' }).first();
+    await lens.waitFor({ timeout: 120000 });
+    assert.match(await lens.innerText(), /infer: /);
+    await page.waitForSelector('.statusbar-item:has-text("Attn:")');
+
+    await page.keyboard.press('Control+Shift+M');
+    const problems = page.locator('.markers-panel .monaco-list-row[aria-label*="attnlens"], .markers-panel .monaco-list-row:has-text("attnlens")');
+    await problems.first().waitFor({ timeout: 30000 });
+    // The list is virtualised; the status bar's counts are exact: 4 errors, 1 warning, 2 infos.
+    const counts = (await page.locator('#status\\.problems').innerText()).match(/\d+/g);
+    assert.deepEqual(counts, ['4', '1', '2']);
+
+    await goToLine(page, '43:35');
+    // The runtime worker measures the call: the lens' latency part fills in.
+    await page.locator('.codelens-decoration', { hasText: 'ms WASM' }).first().waitFor({ timeout: 120000 });
+    await page.screenshot({ path: path.join(IMAGES, 'vscode-annotations.png') });
+
+    // Show Hover (Ctrl+K Ctrl+I) at the flash_attn_func call.
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover:has-text("policy")').first();
+    await hover.waitFor({ timeout: 30000 });
+    assert.match(await hover.innerText(), /flash_attn_func/);
+    await page.screenshot({ path: path.join(IMAGES, 'vscode-hover.png') });
+    await page.keyboard.press('Escape');
+  });
+
+  it('runs Benchmark backends and shows the table and plot in a webview', async () => {
+    const { page } = editor;
+    await runCommand(page, 'Attention Lens: Benchmark backends');
+    const sweep = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sequence-length sweep' }).first();
+    await sweep.waitFor({ timeout: 20000 });
+    await sweep.click();
+    const frame = await benchmarkFrame(page, 300000);
+    // The sweep: sequence lengths 128–2048 at the default profile, measured on WASM.
+    const lengths = await frame.locator('table#results tbody tr td:nth-child(5)').allTextContents();
+    assert.deepEqual(lengths, [128, 256, 512, 1024, 2048].map((l) => `B1 H8 Lq${l} Lkv${l} D64`));
+    assert.deepEqual(await frame.locator('table#results tbody tr td:nth-child(6)').allTextContents(), ['ok', 'ok', 'ok', 'ok', 'ok']);
+    assert.equal(await frame.locator('#plot canvas').count(), 1, 'uPlot drew its canvas');
+    // A clean picture for the docs: close the Problems panel and the notifications, widen the webview.
+    await page.keyboard.press('Control+J');
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type('Notifications: Clear All Notifications');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: path.join(IMAGES, 'vscode-benchmark.png') });
+  });
+});
