@@ -3,17 +3,7 @@
  * Everything is reproducible from a seed, so a failure names its input.
  */
 
-/** mulberry32: a small seeded PRNG, enough for test inputs. Returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng as seededRandom } from '../../kernels/random-inputs';
 
 /** `count` distinct cut offsets in (0, length), sorted; every offset when there are fewer. */
 export function cutPoints(length: number, count: number, random: () => number): number[] {
