@@ -16,7 +16,7 @@ export interface BenchmarkParams {
   readonly dtype?: Dtype;
   /** Benchmark the shapes of one call: the document and the call's index (code lens) or a position in it (editor). */
   readonly call?: { readonly uri: string; readonly index: number } | { readonly uri: string; readonly position: Position };
-  /** LSP work-done progress token; the server reports one step per (kernel, provider, shape). */
+  /** LSP work-done progress token; the server reports one step per (kernel, provider, shape), each a row. */
   readonly workDoneToken?: string | number;
 }
 
@@ -29,7 +29,7 @@ export interface BenchmarkRow {
   /** `ok`: measured and parity passed; `broken`: parity failed (no latency shown); `skipped`: not run. */
   readonly status: 'ok' | 'broken' | 'skipped';
   readonly medianMs: number | null;
-  /** Interquartile range of the timed runs. */
+  /** Spread of the timed runs: p10 to p90 in benchmark rows, the interquartile range in a call's measurement. */
   readonly spreadMs: number | null;
   /** Relative L2 error against the float64 reference. */
   readonly relError: number | null;

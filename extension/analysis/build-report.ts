@@ -24,7 +24,20 @@ export function callReport(site: CallSite, env: Environment, decideFn: (s: CallS
     span: site.span, api: site.apiText, function: site.function,
     modes: { train: modeResult(train), infer: modeResult(infer) },
     findings: runRules({ site, modes: views }),
+    ...argSpans(site),
   };
+}
+
+/**
+ * Where q, k and v are written at the call (a keyword argument's value), from the first path that
+ * observed it; none when one tensor carries all three (packed qkv), since a hint there is ambiguous.
+ */
+function argSpans(site: CallSite): Pick<CallReport, 'args'> {
+  const args = (site.modes.train.observations[0] ?? site.modes.infer.observations[0])?.args;
+  const [q, k, v] = (['q', 'k', 'v'] as const).map((role) => args?.[role]?.node ?? undefined);
+  if (q !== undefined && q === k && k === v) return {};
+  const spans = Object.fromEntries(([['q', q], ['k', k], ['v', v]] as const).filter(([, n]) => n !== undefined).map(([role, n]) => [role, spanOf(n!)]));
+  return Object.keys(spans).length > 0 ? { args: spans } : {};
 }
 
 function modeResult(view: ModeView): ModeResult {

@@ -9,6 +9,7 @@ import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from 
 import { arg, fileLine, type CallArgs, type Engine } from './engine';
 import { creationShape, reshape, splitShape, transposeLast } from './shapes';
 import type { Frame, PathState } from './state';
+import type { ModuleInfo } from './module-index';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, MODULE_OP, SAME_DTYPE, SPLITS,
@@ -189,7 +190,7 @@ function binary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     return Number.isNaN(value) ? UNKNOWN(textOf(node)) : { t: 'num', value, source: `${textOf(node)} at ${fileLine(fr, node)}` };
   }
   if (op === '@') return matmul('matmul', { value: l, node: lNode }, { value: r, node: rNode }, st, fr, node, e);
-  if (isTensor(l) || isTensor(r)) return elementwise(l, r, st, fr, node);
+  if (isTensor(l) || isTensor(r)) return scaleStage(elementwise(l, r, st, fr, node), op, { value: l, node: lNode }, { value: r, node: rNode });
   return UNKNOWN(`\`${textOf(node)}\``);
 }
 
@@ -203,6 +204,31 @@ function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: Syntax
   const dtype = promoteFacts(a.dtype, b.dtype, fr, node);
   const out = tensor(dtype, `${textOf(node)} at ${fileLine(fr, node)}`, { shape: a.shape ?? b.shape });
   return manual ? ({ ...out, manual: { ...manual, mask: manual.mask ?? stageMask } }) : out;
+}
+
+/**
+ * Hand-written scores times (or divided by) a scalar: SDPA's `scale`. Other arithmetic with a scalar
+ * on the chain makes it opaque to the quick fix; a tensor operand is a mask (elementwise records it).
+ */
+function scaleStage(out: Value, op: string, l: { value: Value; node: SyntaxNode }, r: { value: Value; node: SyntaxNode }): Value {
+  if (!isTensor(out) || !out.manual) return out;
+  const m = out.manual;
+  const onLeft = isTensor(l.value) && l.value.manual !== undefined;
+  const other = onLeft ? r : l;
+  if (isTensor(other.value)) return out;
+  const scales = m.stage === 'scores' && !m.scale && !m.mask && (op === '*' || (op === '/' && onLeft));
+  return { ...out, manual: scales ? { ...m, scale: { node: other.node, op: op as '*' | '/' } } : { ...m, opaque: true } };
+}
+
+/** How a module names `torch.nn.functional` (`F`), if it imports it or torch. */
+function functionalName(mod: ModuleInfo): string | undefined {
+  for (const [local, qualified] of mod.imports) if (qualified === 'torch.nn.functional') return local;
+  return mod.imports.get('torch') === 'torch' ? 'torch.nn.functional' : undefined;
+}
+
+/** Marks a hand-written attention chain as touched by an op the quick fix cannot carry over. */
+function opaqueStage(v: Value): Value {
+  return isTensor(v) && v.manual ? { ...v, manual: { ...v.manual, opaque: true } } : v;
 }
 
 function keepStage(t: TensorValue, from: TensorValue): Value {
@@ -248,6 +274,7 @@ function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value:
     e.observe({
       site: node, fn: fr.fn, api: 'manual', apiText: 'softmax(q·kᵀ)·v', ctx: st.ctx,
       args: { q: { value: m.q, node: m.qNode }, k: { value: m.k, node: m.kNode }, v: b, ...(m.mask ? { mask: m.mask } : {}) },
+      manual: op === 'einsum' ? { ...m, opaque: true } : m, functional: functionalName(fr.module),
       assumed: [...st.assumeText.values()], dead: st.dead,
     });
     return out;
@@ -292,7 +319,10 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     if (viaSuper) return e.callWorkspace(viaSuper, evalArgs(node, st, fr, e), st, fr, node) ?? UNKNOWN(`the result of \`super().${method}(…)\``);
     const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
     const obj = assigned ? undefined : evaluate(objNode, st, fr, e);
-    if (obj && isTensor(obj)) return tensorMethod(obj, method, evalArgs(node, st, fr, e), st, fr, node, e);
+    if (obj && isTensor(obj)) {
+      const out = tensorMethod(obj, method, evalArgs(node, st, fr, e), st, fr, node, e);
+      return obj.manual && !STAGE_METHODS.has(method) ? opaqueStage(out) : out;
+    }
     if (obj?.t === 'unknown' && TENSOR_METHODS.has(method)) {
       return tensorMethod(tensor(unknown(obj.why), `\`${textOf(objNode)}\``), method, evalArgs(node, st, fr, e), st, fr, node, e);
     }
@@ -364,14 +394,14 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     if (dtypeKw?.t === 'dtype') return tensor(known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`), where);
     return isTensor(first) ? tensor(first.dtype, where, { bool: first.bool }) : UNKNOWN(where);
   }
-  if (last === 'softmax' || last === 'log_softmax') return softmax(args.positional[0]?.value, inputs, st, fr, node, dtypeKw);
+  if (last === 'softmax' || last === 'log_softmax') return softmax(last, args.positional[0]?.value, inputs, st, fr, node, dtypeKw, args.positional[1]?.node ?? args.keywords.get('dim')?.node);
   if (last === 'matmul' || last === 'bmm' || last === 'mm') {
     const [a, b] = args.positional;
     return a && b ? matmul(last, a, b, st, fr, node, e) : UNKNOWN(where);
   }
   if (last === 'einsum') return einsum(args, st, fr, node, e);
-  if (last === 'dropout') return args.positional[0]?.value ?? UNKNOWN(where);
-  if (last === 'masked_fill' && isTensor(args.positional[0]?.value)) return args.positional[0].value;
+  if (last === 'dropout') return dropoutStage(args) ?? UNKNOWN(where);
+  if (last === 'masked_fill' && isTensor(args.positional[0]?.value)) return opaqueStage(args.positional[0].value);
   if (AUTOCAST_LOW.has(last) || AUTOCAST_FLOAT32.has(last) || AUTOCAST_WIDEST.has(last) || SAME_DTYPE.has(last) || BINARY.has(last)) {
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
     const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
@@ -388,11 +418,24 @@ function isBoolDtype(args: CallArgs): boolean {
   return d !== undefined && /bool$/.test(textOf(d.node));
 }
 
-function softmax(input: Value | undefined, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw?: Value): Value {
+function softmax(op: string, input: Value | undefined, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw: Value | undefined, dim: SyntaxNode | undefined): Value {
   const dtype = opDtype('softmax', inputs.filter(isTensor).slice(0, 1), st, fr, node, dtypeKw);
   const out = tensor(dtype, `\`softmax\` at ${fileLine(fr, node)}`);
   const scores = input && isTensor(input) ? input.manual : undefined;
-  return scores ? ({ ...out, manual: { ...scores, stage: 'probs' } }) : out;
+  if (!scores) return out;
+  // SDPA's softmax is over the last dim and keeps q's dtype.
+  const same = op === 'softmax' && scores.stage === 'scores' && dim !== undefined && textOf(dim) === '-1' && dtypeKw === undefined;
+  return { ...out, manual: { ...scores, stage: 'probs', ...(same ? {} : { opaque: true as const }) } };
+}
+
+/** `F.dropout(probs, p)` on hand-written attention probabilities is SDPA's `dropout_p`; other forms are opaque. */
+function dropoutStage(args: CallArgs): Value | undefined {
+  const input = args.positional[0]?.value;
+  if (!input || !isTensor(input) || !input.manual) return input;
+  const m = input.manual;
+  const p = args.positional[1]?.node ?? args.keywords.get('p')?.node;
+  const plain = m.stage === 'probs' && !m.dropout && p !== undefined && args.positional.length <= 2 && [...args.keywords.keys()].every((k) => k === 'p');
+  return { ...input, manual: plain ? { ...m, dropout: p } : { ...m, opaque: true } };
 }
 
 function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
@@ -406,7 +449,7 @@ function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: E
   if (isTensor(a.value) && a.value.manual?.stage === 'probs') return matmul('einsum', a, b, st, fr, node, e);
   if (sa && sb && sa.at(-1) === sb.at(-1) && isTensor(a.value) && isTensor(b.value)) {
     const out = tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
-    return { ...out, manual: { stage: 'scores', q: a.value, k: b.value, qNode: a.node, kNode: b.node } };
+    return { ...out, manual: { stage: 'scores', q: a.value, k: b.value, qNode: a.node, kNode: b.node, opaque: true } };
   }
   return tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
 }
@@ -444,6 +487,9 @@ function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: PathStat
   return tensor(dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`);
 }
 
+/** Methods whose effect on hand-written attention the chain records (softmax checks its own arguments). */
+const STAGE_METHODS = new Set(['softmax', 'masked_fill', 'masked_fill_']);
+
 function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   const where = `\`.${method}()\` at ${fileLine(fr, node)}`;
   const cast = Object.hasOwn(CASTS, method) ? CASTS[method] : undefined;
@@ -460,7 +506,7 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
   }
   if (method === 'bool') return tensor(obj.dtype, where, { bool: true, shape: obj.shape });
   if (SPLITS.has(method)) return { t: 'many', item: tensor(obj.dtype, obj.origin, { shape: splitShape(obj, method, args), param: obj.param }) };
-  if (method === 'softmax' || method === 'log_softmax') return softmax(obj, [obj], st, fr, node, args.keywords.get('dtype')?.value);
+  if (method === 'softmax' || method === 'log_softmax') return softmax(method, obj, [obj], st, fr, node, args.keywords.get('dtype')?.value, args.positional[0]?.node ?? args.keywords.get('dim')?.node);
   if (method === 'matmul' || method === 'bmm' || method === 'mm') {
     const other = args.positional[0];
     return other ? matmul(method, { value: obj, node: field(field(node, 'function')!, 'object')! }, other, st, fr, node, e) : UNKNOWN(where);

@@ -6,7 +6,7 @@ import type { AttentionApi, Dtype, Fact, Mode } from '../../runtime/dispatch/fac
 import type { ArgRole } from './attention-apis';
 import type { FunctionInfo, ModuleInfo } from './module-index';
 import type { SyntaxNode } from './syntax';
-import type { Value } from './values';
+import type { ManualStage, Value } from './values';
 
 /** What holds for the whole call of a function. */
 export interface Ctx {
@@ -60,6 +60,10 @@ export interface Observation {
   readonly args: Partial<Record<ArgRole, ObservedArg>>;
   /** The `nn.MultiheadAttention` module, for its constructor arguments. */
   readonly module?: Value;
+  /** Hand-written attention: what was applied between q·kᵀ and ·v. */
+  readonly manual?: ManualStage;
+  /** How the call's module names `torch.nn.functional`, for fixes that call it; absent when it imports neither it nor torch. */
+  readonly functional?: string;
   /** Conditions assumed on the path, as text (`flash_attn is installed`). */
   readonly assumed: readonly string[];
   readonly dead: Guard | null;

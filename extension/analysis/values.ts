@@ -33,6 +33,12 @@ export interface ManualStage {
   readonly qNode: SyntaxNode;
   readonly kNode: SyntaxNode;
   readonly mask?: { readonly value: Value; readonly node: SyntaxNode };
+  /** The scalar the scores were multiplied (`*`) or divided (`/`) by. */
+  readonly scale?: { readonly node: SyntaxNode; readonly op: '*' | '/' };
+  /** `F.dropout(probs, p)`: the `p` expression. */
+  readonly dropout?: SyntaxNode;
+  /** Set once an op the SDPA quick fix cannot carry over touched the chain (a cast, a second scaling, einsum). */
+  readonly opaque?: true;
 }
 
 export type Value =

@@ -4,7 +4,7 @@
  */
 import type { BenchmarkRow, BenchShape, RuntimeReport } from '../protocol';
 
-const CSV_COLUMNS = ['kernel', 'provider', 'adapter', 'dtype', 'batch', 'heads', 'kv_heads', 'seq_q', 'seq_kv', 'head_dim', 'status', 'median_ms', 'iqr_ms', 'rel_error', 'reason'] as const;
+const CSV_COLUMNS = ['kernel', 'provider', 'adapter', 'dtype', 'batch', 'heads', 'kv_heads', 'seq_q', 'seq_kv', 'head_dim', 'status', 'median_ms', 'spread_ms', 'rel_error', 'reason'] as const;
 
 export function toCsv(rows: readonly BenchmarkRow[]): string {
   const cell = (v: string | number | null | undefined): string => {

@@ -1,12 +1,20 @@
 /**
- * The RuntimeGateway over the runtime's worker (runtime/worker/proxy.ts): latency is the median of
- * timed `attend()` runs after warm-up, on the first provider of the preference that runs the call;
- * parity comes from the runtime's own checks, so no latency is shown for a kernel that is wrong.
+ * The RuntimeGateway over the runtime's worker (runtime/worker/proxy.ts). A call's latency is the
+ * median of timed `attend()` runs after warm-up, on the first provider of the preference that runs
+ * the call; parity comes from the runtime's own checks, so no latency is shown for a kernel that is
+ * wrong. Benchmark backends runs the benchmark harness (runtime/bench) for every kernel on every
+ * provider: parity per row, and a refused kernel is a row with the reason.
  */
 import type { CancellationToken } from 'vscode-languageserver';
+import { KERNEL_IDS } from '../../kernels';
+import type { KernelDtype } from '../../kernels/kernel';
 import { prng } from '../../kernels/random-inputs';
 import type { AttendOptions, AttendResult, AttendTensor } from '../../runtime/attend';
+import type { BenchCase } from '../../runtime/bench/cases';
+import type { BenchReport, BenchRow } from '../../runtime/bench/harness';
+import { QUICK_POLICY, type SamplingPolicy } from '../../runtime/bench/sampler';
 import type { ProviderName } from '../../runtime/dispatch/capabilities';
+import type { Dtype } from '../../runtime/dispatch/facts';
 import type { AdapterStatus, ParityReport } from '../../runtime/runtime';
 import type { BenchmarkRow, BenchShape, KernelParity, ProviderReport, RuntimeReport, ServerStatus } from '../protocol';
 import type { MeasureJob } from './measurement';
@@ -17,6 +25,7 @@ export interface RuntimeWorker {
   attend(q: AttendTensor, k: AttendTensor, v: AttendTensor, options: AttendOptions): Promise<AttendResult>;
   parity(provider: ProviderName): Promise<ParityReport>;
   adapter(): Promise<AdapterStatus>;
+  bench(provider: ProviderName, cases: readonly BenchCase[], policy: SamplingPolicy): Promise<BenchReport>;
   dispose(): Promise<void>;
 }
 
@@ -63,15 +72,20 @@ export function workerRuntime(worker: RuntimeWorker): RuntimeGateway {
       return { providers: available, kernels };
     },
     async benchmark(job: BenchmarkJob, progress: ProgressListener, token: CancellationToken): Promise<BenchmarkRow[]> {
-      const steps = job.providers.flatMap((provider) => job.shapes.map((shape) => ({ provider, shape })));
+      const a = await adapter;
+      const dtype = kernelDtype(job.dtype);
+      // The harness runs multi-head attention: k and v have q's heads.
+      const steps = job.providers.flatMap((provider) => job.shapes.flatMap((s) => KERNEL_IDS.map((kernel) => ({ provider, kernel, shape: { ...s, kvHeads: s.heads } }))));
       const rows: BenchmarkRow[] = [];
-      for (const [i, { provider, shape }] of steps.entries()) {
+      for (const [i, { provider, kernel, shape }] of steps.entries()) {
         if (token.isCancellationRequested) break;
-        const one: MeasureJob = { shape, dtype: job.dtype, causal: false, bias: false, providers: [provider] };
-        rows.push(await measure(one, token).catch((err: unknown): BenchmarkRow => ({
-          kernel: '—', provider, adapter: '', dtype: job.dtype, shape, status: 'skipped', medianMs: null, spreadMs: null, relError: null, reason: message(err),
-        })));
-        progress(i + 1, steps.length, `${provider} L${shape.seqQ}`);
+        const skipped = (reason: string): BenchmarkRow => ({
+          kernel, provider, adapter: adapterOf(provider, a), dtype, shape, status: 'skipped', medianMs: null, spreadMs: null, relError: null, reason,
+        });
+        const c: BenchCase = { kernel, dtype, bias: 'none', shape: { batch: shape.batch, heads: shape.heads, seq: shape.seqQ, kv_seq: shape.seqKv, head_dim: shape.headDim } };
+        rows.push(provider === 'webgpu' && a.webgpu === null ? skipped(`webgpu: ${a.reason ?? 'no adapter'}`)
+          : await worker.bench(provider, [c], QUICK_POLICY).then((r) => benchmarkRow(r.results[0]!, shape, adapterOf(provider, a)), (err: unknown) => skipped(message(err))));
+        progress(i + 1, steps.length, `${kernel} · ${provider} L${shape.seqQ}`);
       }
       return rows;
     },
@@ -99,6 +113,21 @@ async function timeOn(worker: RuntimeWorker, provider: ProviderName, job: Measur
   };
 }
 
+/** A harness row as the protocol's: parity failed → broken, refused or failed to run → skipped. */
+function benchmarkRow(r: BenchRow, shape: BenchShape, adapter: string): BenchmarkRow {
+  return {
+    kernel: r.kernel, provider: r.provider, adapter, dtype: r.dtype, shape,
+    status: r.ok ? 'ok' : r.rel_error !== null ? 'broken' : 'skipped',
+    medianMs: r.median_ms, spreadMs: r.p10_ms === null || r.p90_ms === null ? null : r.p90_ms - r.p10_ms, relError: r.rel_error,
+    ...(r.reason === undefined ? {} : { reason: r.reason }),
+  };
+}
+
+/** The runtime's kernels take float32 and float16; other dtypes are measured in float32. */
+function kernelDtype(dtype: Dtype): KernelDtype {
+  return dtype === 'float16' ? 'float16' : 'float32';
+}
+
 /** Random q, k, v of the job's shape; a zero float bias when the call has one. */
 function inputs(job: MeasureJob, provider: ProviderName): { q: AttendTensor; k: AttendTensor; v: AttendTensor; options: AttendOptions } {
   const s: BenchShape = job.shape;
@@ -106,8 +135,7 @@ function inputs(job: MeasureJob, provider: ProviderName): { q: AttendTensor; k: 
   const tensor = (dims: number[]): AttendTensor => ({ dtype: 'float32', dims, data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => rand() * 2 - 1) });
   const options: AttendOptions = {
     provider, causal: job.causal,
-    // The runtime's kernels take float32 and float16; other dtypes are measured in float32.
-    dtype: job.dtype === 'float16' ? 'float16' : 'float32',
+    dtype: kernelDtype(job.dtype),
     ...(job.bias ? { mask: { kind: 'float' as const, tensor: { dtype: 'float32' as const, dims: [1, 1, s.seqQ, s.seqKv], data: new Float32Array(s.seqQ * s.seqKv) } } } : {}),
   };
   return { q: tensor([s.batch, s.heads, s.seqQ, s.headDim]), k: tensor([s.batch, s.kvHeads, s.seqKv, s.headDim]), v: tensor([s.batch, s.kvHeads, s.seqKv, s.headDim]), options };

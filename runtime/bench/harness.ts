@@ -101,6 +101,12 @@ export function adapterOf(provider: ResolvedProvider): BenchReport['adapter'] {
   return { name: provider.info.description, ...provider.info.adapter };
 }
 
+/** The benchmark of `cases` on one provider of the runtime, without the overhead probe (the editor's Benchmark backends). */
+export async function benchOn(runtime: Runtime, provider: ProviderName, cases: readonly BenchCase[], policy: SamplingPolicy): Promise<BenchReport> {
+  const resolved = await runtime.provider(provider);
+  return { provider: resolved.info.name, adapter: adapterOf(resolved), results: await benchCases(resolved, cases, policy) };
+}
+
 /** The benchmark of a case grid on the runtime's provider, with the runtime's overhead. */
 export async function runBench(runtime: Runtime, request: BenchRequest): Promise<BenchReport> {
   const provider = await runtime.provider(request.provider);

@@ -1,6 +1,7 @@
 /** Worker thread entry: one runtime per worker, answering Requests in order of arrival. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRuntime } from '..';
+import { benchOn } from '../bench/harness';
 import type { RuntimeEnv } from '../env';
 import type { Methods, Request, Response } from './messages';
 
@@ -11,6 +12,7 @@ async function handle(r: Request): Promise<Methods[Request['type']]['out']> {
     case 'attend': return runtime.attend(r.in.q, r.in.k, r.in.v, r.in.options);
     case 'parity': return runtime.parity(r.in.provider);
     case 'adapter': return runtime.adapter();
+    case 'bench': return benchOn(runtime, r.in.provider, r.in.cases, r.in.policy);
     case 'dispose': await runtime.dispose(); return null;
     case 'debug':
       if (r.in.action === 'exit') process.exit(70); // ends this thread only

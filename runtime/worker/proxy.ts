@@ -7,6 +7,9 @@
 import * as path from 'node:path';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { AttendOptions, AttendResult, AttendTensor } from '../attend';
+import type { BenchCase } from '../bench/cases';
+import type { BenchReport } from '../bench/harness';
+import type { SamplingPolicy } from '../bench/sampler';
 import type { ProviderName } from '../dispatch/capabilities';
 import type { RuntimeEnv } from '../env';
 import type { AdapterStatus, ParityReport } from '../runtime';
@@ -41,6 +44,9 @@ export class RuntimeProxy {
   }
   parity(provider: ProviderName): Promise<ParityReport> { return this.call('parity', { provider }); }
   adapter(): Promise<AdapterStatus> { return this.call('adapter', {}); }
+  bench(provider: ProviderName, cases: readonly BenchCase[], policy: SamplingPolicy): Promise<BenchReport> {
+    return this.call('bench', { provider, cases, policy });
+  }
   /** For tests of crash and hang recovery only. */
   debug(action: 'exit' | 'hang'): Promise<null> { return this.call('debug', { action }); }
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Decision } from '../../runtime/dispatch/decision';
 import type { Fact } from '../../runtime/dispatch/facts';
 import type { CallSite, ModeSite } from '../../extension/analysis/call-sites';
-import type { AnalysisSettings } from '../../extension/analysis/report';
+import type { AnalysisSettings, TextEdit } from '../../extension/analysis/report';
 import { Workspace } from '../../extension/analysis/workspace';
 
 export const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'python');
@@ -65,4 +65,13 @@ export function siteLine(s: CallSite): string {
 /** The policy's outcome in one word: `runs sdpa.flash`, `raises`, `depends sdpa.flash`. */
 export function outcome(d: Decision): string {
   return d.backend ? `${d.outcome} ${d.backend}` : d.outcome;
+}
+
+/** Apply 1-based, end-exclusive edits to a text (last first, so positions stay valid). */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const lines = text.split('\n');
+  const offset = (line: number, column: number): number => lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+  return [...edits]
+    .sort((a, b) => offset(b.span.line, b.span.column) - offset(a.span.line, a.span.column))
+    .reduce((t, e) => t.slice(0, offset(e.span.line, e.span.column)) + e.newText + t.slice(offset(e.span.endLine, e.span.endColumn)), text);
 }

@@ -4,18 +4,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { AnalysisSession, analyzeFiles } from '../../extension/analysis/index';
-import type { FileReport, TextEdit } from '../../extension/analysis/report';
+import type { FileReport } from '../../extension/analysis/report';
 import { Workspace } from '../../extension/analysis/workspace';
-import { fact, readFixture, SETTINGS } from './helpers';
-
-/** Apply 1-based, end-exclusive edits to a text (last first, so positions stay valid). */
-function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const lines = text.split('\n');
-  const offset = (line: number, column: number): number => lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
-  return [...edits]
-    .sort((a, b) => offset(b.span.line, b.span.column) - offset(a.span.line, a.span.column))
-    .reduce((t, e) => t.slice(0, offset(e.span.line, e.span.column)) + e.newText + t.slice(offset(e.span.endLine, e.span.endColumn)), text);
-}
+import { applyEdits, fact, readFixture, SETTINGS } from './helpers';
 
 /** Findings as `<call line> <code> <path>`. */
 function codes(report: FileReport): string[] {

@@ -10,7 +10,7 @@ const ROWS: BenchmarkRow[] = [
 describe('client/format', () => {
   it('writes CSV with a header, quoting cells that need it', () => {
     assert.equal(toCsv(ROWS), [
-      'kernel,provider,adapter,dtype,batch,heads,kv_heads,seq_q,seq_kv,head_dim,status,median_ms,iqr_ms,rel_error,reason',
+      'kernel,provider,adapter,dtype,batch,heads,kv_heads,seq_q,seq_kv,head_dim,status,median_ms,spread_ms,rel_error,reason',
       'math,wasm,"WASM, 2 threads",float32,1,8,8,256,256,64,ok,3.6,0.4,1e-7,',
       'fused,webgpu,SwiftShader,float32,1,8,2,1,512,64,broken,,,0.7,"parity failed: ""subgroups"""',
       '',

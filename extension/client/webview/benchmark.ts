@@ -20,7 +20,7 @@ document.getElementById('export-csv')!.addEventListener('click', () => vscodeApi
 document.getElementById('export-json')!.addEventListener('click', () => vscodeApi.postMessage({ type: 'export', format: 'json' }));
 vscodeApi.postMessage({ type: 'ready' });
 
-const HEADERS = ['kernel', 'provider', 'adapter', 'dtype', 'shape', 'status', 'median ms', 'IQR ms', 'rel. error'];
+const HEADERS = ['kernel', 'provider', 'adapter', 'dtype', 'shape', 'status', 'median ms', 'p10–p90 ms', 'rel. error'];
 
 function renderTable(rows: readonly BenchmarkRow[]): void {
   const table = document.getElementById('results') as HTMLTableElement;

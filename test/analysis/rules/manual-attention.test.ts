@@ -1,0 +1,61 @@
+/**
+ * The manual-attention quick fix: the exact SDPA call offered for hand-written attention where scale
+ * and dropout carry over, none where they do not, and the fixed file analysing as SDPA.
+ */
+import * as assert from 'node:assert/strict';
+import { analyzeFiles } from '../../../extension/analysis/index';
+import type { FileReport } from '../../../extension/analysis/report';
+import { applyEdits, readFixture, SETTINGS } from '../helpers';
+
+/** `<line> <api>: <fix edit as line:col-line:col text>` per call, `no fix` where none is offered. */
+function fixes(report: FileReport): string[] {
+  return report.calls.map((c) => {
+    const fix = c.findings.find((f) => f.code === 'manual-attention')?.fix;
+    const edits = fix?.edits.map((e) => `${e.span.line}:${e.span.column}-${e.span.endLine}:${e.span.endColumn} ${e.newText}`);
+    return `${c.span.line} ${c.api}: ${edits ? `${fix!.title} ${edits.join(' ')}` : 'no fix'}`;
+  });
+}
+
+async function reportOf(name: string, text = readFixture(name)): Promise<FileReport> {
+  const [report] = await analyzeFiles([{ path: name, text }], SETTINGS);
+  return report;
+}
+
+describe('manual-attention fix', () => {
+  it('offers the SDPA call with the scale and dropout as written, and nothing where a step does not carry over', async () => {
+    assert.deepEqual(fixes(await reportOf('manual_fix.py')), [
+      '9 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 9:12-9:38 F.scaled_dot_product_attention(q, k, v, scale=1 / math.sqrt(q.size(-1)))',
+      '15 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 15:12-15:19 F.scaled_dot_product_attention(q, k, v, dropout_p=p, scale=scale)',
+      '20 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 20:12-20:55 F.scaled_dot_product_attention(q, k, v, scale=1 / (d ** 0.5 + 1))',
+      '26 softmax(q·kᵀ)·v: no fix', // masked_fill: the mask's polarity and fill value do not carry over mechanically
+      '31 softmax(q·kᵀ)·v: no fix', // softmax in float32: the result's dtype would change
+      '36 softmax(q·kᵀ)·v: no fix', // dropout with training=: not SDPA's dropout_p
+      '41 softmax(q·kᵀ)·v: no fix', // softmax over another dim
+      '46 softmax(q·kᵀ)·v: no fix', // scaled twice
+    ]);
+  });
+
+  it('spells torch.nn.functional out where only torch is imported, gives SDPA scale=1 for unscaled scores, and skips einsum', async () => {
+    assert.deepEqual(fixes(await reportOf('manual.py')), [
+      '7 softmax(q·kᵀ)·v: no fix',
+      '13 softmax(q·kᵀ)·v: Use torch.nn.functional.scaled_dot_product_attention 13:12-13:27 torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)',
+    ]);
+  });
+
+  it('applied, leaves SDPA calls with no manual-attention finding', async () => {
+    const text = readFixture('manual_fix.py');
+    const before = await reportOf('manual_fix.py', text);
+    const edits = before.calls.flatMap((c) => c.findings.flatMap((f) => f.fix?.edits ?? []));
+    const after = await reportOf('manual_fix.py', applyEdits(text, edits));
+    assert.deepEqual(after.calls.map((c) => `${c.span.line} ${c.api} ${c.findings.map((f) => f.code).join(',')}`), [
+      '9 F.scaled_dot_product_attention ',
+      '15 F.scaled_dot_product_attention ',
+      '20 F.scaled_dot_product_attention ',
+      '26 softmax(q·kᵀ)·v manual-attention',
+      '31 softmax(q·kᵀ)·v manual-attention',
+      '36 softmax(q·kᵀ)·v manual-attention',
+      '41 softmax(q·kᵀ)·v manual-attention',
+      '46 softmax(q·kᵀ)·v manual-attention',
+    ]);
+  });
+});
