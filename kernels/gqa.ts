@@ -36,7 +36,6 @@ export const GQA: KernelSpec = {
   summary: 'com.microsoft GroupQueryAttention (causal; KV cache as past_key/past_value)',
   accepts: { wasm: ACCEPTS, webgpu: ACCEPTS },
   refuse: (c) => {
-    if (!c.causal) return 'GroupQueryAttention is always causal; call it with causal=true';
     const s = c.shape;
     if (s.seqQ > 1 && s.seqQ < s.seqKv && s.batch > 1) return `GroupQueryAttention takes new tokens after a KV cache (Lq ${s.seqQ} < Lk ${s.seqKv}) only with Lq = 1 or batch 1 (onnxruntime: "batch_size must be 1 when sequence_length > 1 and past context is given")`;
     if (c.shape.headDimV !== c.shape.headDim) return `GroupQueryAttention needs v's head dim (${c.shape.headDimV}) equal to q's (${c.shape.headDim})`;
