@@ -4,10 +4,24 @@ import type { Frame, Observation, PathState } from './state';
 import { lineOf, type SyntaxNode } from './syntax';
 import type { Value } from './values';
 
+/** One argument: its value and syntax; `unpacked` when it came out of `*xs` / `**kw` (the node is then the splat). */
+export interface CallArg {
+  readonly value: Value;
+  readonly node: SyntaxNode;
+  readonly unpacked?: true;
+}
+
 /** Arguments of a call: evaluated values with their syntax. */
 export interface CallArgs {
-  readonly positional: readonly { value: Value; node: SyntaxNode }[];
-  readonly keywords: ReadonlyMap<string, { value: Value; node: SyntaxNode }>;
+  readonly positional: readonly CallArg[];
+  readonly keywords: ReadonlyMap<string, CallArg>;
+  /**
+   * `*xs` whose items are not known one by one: more positional arguments, how many unknown — `many`
+   * of their item, or unknown. Positional arguments written after it count among them.
+   */
+  readonly morePositional?: Value;
+  /** `**kw` whose keys are not known: any keyword may be passed besides `keywords`. */
+  readonly moreKeywords?: Value;
 }
 
 /** What the evaluator needs from the workspace interpreter. */
@@ -35,6 +49,6 @@ export function fileLine(fr: Frame, node: SyntaxNode): string {
 }
 
 /** A call argument given by keyword or at its position. */
-export function arg(args: CallArgs, index: number, name: string): { value: Value; node: SyntaxNode } | undefined {
+export function arg(args: CallArgs, index: number, name: string): CallArg | undefined {
   return args.keywords.get(name) ?? args.positional[index];
 }

@@ -6,8 +6,8 @@
 import { parseDtype, promote } from '../../runtime/dispatch/dtype';
 import type { Dtype, Fact } from '../../runtime/dispatch/facts';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
-import { arg, fileLine, type CallArgs, type Engine } from './engine';
-import { creationShape, reshape, splitShape, transposeLast } from './shapes';
+import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
+import { creationShape, reshape, splitShape, transposeAttribute } from './shapes';
 import type { Frame, PathState } from './state';
 import type { ModuleInfo } from './module-index';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
@@ -15,7 +15,7 @@ import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, MODULE_OP, SAME_DTYPE, SPLITS,
 } from './torch-ops';
 import {
-  atom, describe, valueKey, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
+  atom, describe, join, valueKey, type ManualDropout, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from './values';
 import { attentionApiOf, MULTIHEAD_CALL, type ApiSpec, type ArgRole } from './attention-apis';
 
@@ -73,6 +73,7 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
       return joinConditional(va, vb, textOf(cond));
     }
     case 'subscript': return subscript(node, st, fr, e);
+    case 'dictionary': return dictionary(node, st, fr, e);
     default: return UNKNOWN(`\`${textOf(node)}\``);
   }
 }
@@ -92,9 +93,73 @@ function lookup(name: string, st: PathState, fr: Frame, e: Engine): Value {
   return e.global(name, fr) ?? UNKNOWN(`\`${name}\``);
 }
 
+/** `{'mask': m, **other}` with string keys; anything else is unknown. */
+function dictionary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
+  const entries = new Map<string, Value>();
+  let known = true;
+  for (const c of namedChildren(node)) {
+    const key = c.type === 'pair' ? evaluate(field(c, 'key')!, st, fr, e) : undefined;
+    const v = evaluate(c.type === 'pair' ? field(c, 'value')! : namedChildren(c)[0] ?? c, st, fr, e);
+    if (key?.t === 'str') entries.set(key.value, v);
+    else if (c.type === 'dictionary_splat' && v.t === 'dict') for (const [k, item] of v.entries) entries.set(k, item);
+    else known = false;
+  }
+  return known ? { t: 'dict', entries: [...entries] } : UNKNOWN(`\`${textOf(node)}\``);
+}
+
+/** `d[key]` of a known dict: its entry, or unknown when the key is not a known string. */
+function dictEntry(d: Value & { t: 'dict' }, key: Value, text: string): Value {
+  const entry = key.t === 'str' ? d.entries.find(([k]) => k === key.value) : undefined;
+  return entry ? entry[1] : UNKNOWN(`\`${text}\``);
+}
+
+/** Methods that change a list or dict in place. */
+const MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'clear', 'sort', 'reverse', 'update', 'setdefault', 'popitem']);
+
+/** A name (or `self.x`) now holds `v`: a list or dict changed in place. */
+function rebind(target: SyntaxNode, v: Value, st: PathState): void {
+  const obj = target.type === 'attribute' ? field(target, 'object') : undefined;
+  if (target.type !== 'identifier' && obj?.type !== 'identifier') return;
+  st.env.set(textOf(target), v);
+  if (obj && textOf(obj) === 'self') st.selfAttrs.set(textOf(field(target, 'attribute')!), v);
+}
+
+/**
+ * `kw.get(k, d)` / `kw.pop(k, d)` on a known dict, `xs.append(m)` / `xs.extend(ms)` on a list (which then
+ * holds any number of such items: loops run once). Any other change in place makes the name unknown.
+ */
+function containerMethod(obj: Value & { t: 'dict' | 'tuple' }, method: string, objNode: SyntaxNode, args: CallArgs, st: PathState, node: SyntaxNode): Value | undefined {
+  const first = args.positional[0]?.value;
+  const changed = UNKNOWN(`\`${textOf(objNode)}\` after \`.${method}()\``);
+  if (obj.t === 'dict' && (method === 'get' || method === 'pop') && first) {
+    if (method === 'pop') rebind(objNode, first.t === 'str' ? { t: 'dict', entries: obj.entries.filter(([k]) => k !== first.value) } : changed, st);
+    const entry = dictEntry(obj, first, textOf(node));
+    const absent = first.t === 'str' && !obj.entries.some(([k]) => k === first.value);
+    return !absent ? entry : args.positional[1]?.value ?? (method === 'get' ? { t: 'none', source: `\`${textOf(node)}\`: no such key` } : entry);
+  }
+  if (!MUTATORS.has(method)) return undefined;
+  const added = obj.t !== 'tuple' || !first ? undefined
+    : method === 'append' ? [first] : method === 'extend' && first.t === 'tuple' ? first.items : method === 'extend' && first.t === 'many' ? [first.item] : undefined;
+  rebind(objNode, added ? { t: 'many', item: [...(obj as Value & { t: 'tuple' }).items, ...added].reduce(join) } : changed, st);
+  return { t: 'none', source: `\`.${method}()\`` };
+}
+
+/** `d[key] = v` / `xs[i] = v`: a known dict gets the entry; any other container becomes unknown. */
+export function assignItem(target: SyntaxNode, v: Value, st: PathState, fr: Frame, e: Engine): void {
+  const objNode = field(target, 'value'); const indexNode = field(target, 'subscript');
+  if (!objNode || !indexNode) return;
+  const obj = evaluate(objNode, st, fr, e); const key = evaluate(indexNode, st, fr, e);
+  if (obj.t !== 'dict' && obj.t !== 'tuple' && obj.t !== 'many') return;
+  rebind(objNode, obj.t === 'dict' && key.t === 'str'
+    ? { t: 'dict', entries: [...obj.entries.filter(([k]) => k !== key.value), [key.value, v]] }
+    : UNKNOWN(`\`${textOf(objNode)}\` after \`${textOf(target)} = …\``), st);
+}
+
 function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   const obj = evaluate(field(node, 'value')!, st, fr, e);
   const indexNode = field(node, 'subscript');
+  if (obj.t === 'dict' && indexNode) return dictEntry(obj, evaluate(indexNode, st, fr, e), textOf(node));
+  if (obj.t === 'torchmod' && obj.kind === 'Sequential' && indexNode) return sequentialItem(obj, evaluate(indexNode, st, fr, e), textOf(node));
   if (obj.t === 'many') return obj.item;
   if (obj.t === 'tuple' && indexNode) {
     const idx = evaluate(indexNode, st, fr, e);
@@ -124,9 +189,11 @@ function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, 
     case 'tensor':
       if (name === 'dtype') return obj.dtype.known ? { t: 'dtype', value: obj.dtype.value, source: obj.dtype.source } : UNKNOWN(obj.dtype.dependsOn);
       if (name === 'shape') return obj.shape ? { t: 'tuple', items: obj.shape.map((d) => (d.value === null ? UNKNOWN(d.source) : { t: 'num', value: d.value, source: d.source })) } : UNKNOWN(`\`${textOf(node)}\``);
-      if (name === 'T' || name === 'mT') return transposeLast(obj);
+      if (name === 'T' || name === 'mT' || name === 'mH') return transposeAttribute(obj, name);
       return UNKNOWN(`\`${textOf(node)}\``);
     default: {
+      // `k.mT` on a value with no facts (an argument) is still a tensor, transposed.
+      if (obj.t === 'unknown' && (name === 'mT' || name === 'mH' || name === 'T')) return transposeAttribute(tensor(unknown(obj.why), `\`${textOf(node)}\``), name);
       if (name === 'training' && (obj.t === 'instance' || obj.t === 'torchmod')) {
         const train = st.ctx.mode.value === 'train';
         return { t: 'bool', value: train, why: `\`${textOf(node)}\` is ${train ? 'True' : 'False'} in ${modeName(st.ctx.mode.value)}` };
@@ -264,7 +331,9 @@ function asTensor(v: Value, node: SyntaxNode): Value {
   return v.t === 'unknown' ? tensor(unknown(v.why), `\`${textOf(node)}\``) : v;
 }
 
-function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value: Value; node: SyntaxNode }, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+/** `a @ b` and its spellings; `opaque` when the product is written in a form the SDPA fix cannot replace (a general einsum). */
+function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value: Value; node: SyntaxNode }, st: PathState, fr: Frame, node: SyntaxNode, e: Engine,
+  opaque = false): Value {
   const a = { value: asTensor(a0.value, a0.node), node: a0.node };
   const b = { value: asTensor(b0.value, b0.node), node: b0.node };
   const dtype = opDtype(op, [a.value, b.value], st, fr, node);
@@ -274,7 +343,7 @@ function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value:
     e.observe({
       site: node, fn: fr.fn, api: 'manual', apiText: 'softmax(q·kᵀ)·v', ctx: st.ctx,
       args: { q: { value: m.q, node: m.qNode }, k: { value: m.k, node: m.kNode }, v: b, ...(m.mask ? { mask: m.mask } : {}) },
-      manual: op === 'einsum' ? { ...m, opaque: true } : m, functional: functionalName(fr.module),
+      manual: opaque ? { ...m, opaque: true } : m, functional: functionalName(fr.module),
       assumed: [...st.assumeText.values()], dead: st.dead,
     });
     return out;
@@ -292,21 +361,40 @@ function evalArgs(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): CallAr
   return evaluateArgs(list ? namedChildren(list) : [], st, fr, e);
 }
 
-/** Evaluate call arguments (positional, `name=value`, splats as unknown). */
+/**
+ * Evaluate call arguments: positional, `name=value`, `*xs` of a known tuple and `**kw` of a known dict
+ * item by item; any other splat leaves the rest unknown (`morePositional` / `moreKeywords`).
+ */
 export function evaluateArgs(nodes: readonly SyntaxNode[], st: PathState, fr: Frame, e: Engine): CallArgs {
-  const positional: { value: Value; node: SyntaxNode }[] = [];
-  const keywords = new Map<string, { value: Value; node: SyntaxNode }>();
+  const positional: CallArg[] = [];
+  const keywords = new Map<string, CallArg>();
+  let morePositional: Value | undefined;
+  let moreKeywords: Value | undefined;
   for (const a of nodes) {
     if (a.type === 'keyword_argument') {
       const name = field(a, 'name'); const value = field(a, 'value');
       if (name && value) keywords.set(textOf(name), { value: evaluate(value, st, fr, e), node: value });
     } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
-      positional.push({ value: UNKNOWN(`\`${textOf(a)}\``), node: a });
+      const inner = namedChildren(a)[0];
+      const v = inner ? evaluate(inner, st, fr, e) : UNKNOWN(`\`${textOf(a)}\``);
+      const rest = v.t === 'unknown' || v.t === 'many' ? v : UNKNOWN(`\`${textOf(a)}\``);
+      if (a.type === 'dictionary_splat') {
+        if (v.t === 'dict') for (const [k, item] of v.entries) keywords.set(k, { value: item, node: a, unpacked: true });
+        else moreKeywords = rest;
+      } else if (v.t === 'tuple' && !morePositional) {
+        for (const item of v.items) positional.push({ value: item, node: a, unpacked: true });
+      } else {
+        morePositional = morePositional ? UNKNOWN(`\`${textOf(a)}\``) : rest;
+      }
+    } else if (morePositional) {
+      // After `*xs` of unknown length, the position of this argument is unknown too (its calls still run).
+      evaluate(a, st, fr, e);
+      morePositional = UNKNOWN(`the arguments after \`*…\``);
     } else {
       positional.push({ value: evaluate(a, st, fr, e), node: a });
     }
   }
-  return { positional, keywords };
+  return { positional, keywords, ...(morePositional ? { morePositional } : {}), ...(moreKeywords ? { moreKeywords } : {}) };
 }
 
 function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
@@ -319,6 +407,10 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     if (viaSuper) return e.callWorkspace(viaSuper, evalArgs(node, st, fr, e), st, fr, node) ?? UNKNOWN(`the result of \`super().${method}(…)\``);
     const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
     const obj = assigned ? undefined : evaluate(objNode, st, fr, e);
+    if (obj?.t === 'dict' || obj?.t === 'tuple') {
+      const done = containerMethod(obj, method, objNode, evalArgs(node, st, fr, e), st, node);
+      if (done) return done;
+    }
     if (obj && isTensor(obj)) {
       const out = tensorMethod(obj, method, evalArgs(node, st, fr, e), st, fr, node, e);
       return obj.manual && !STAGE_METHODS.has(method) ? opaqueStage(out) : out;
@@ -366,6 +458,9 @@ function builtinCall(name: string, args: CallArgs, fr: Frame, node: SyntaxNode, 
   if (name === 'float' && args.positional[0]?.value.t === 'str') return { t: 'num', value: Number(args.positional[0].value.value.replace('inf', 'Infinity')), source: fileLine(fr, node) };
   if (name === 'int' && args.positional[0]?.value.t === 'num') return { t: 'num', value: Math.trunc(args.positional[0].value.value), source: args.positional[0].value.source };
   if (name === 'super') return UNKNOWN('super()');
+  if (name === 'dict' && args.positional.length === 0) {
+    return args.moreKeywords ? UNKNOWN(`\`${textOf(node)}\``) : { t: 'dict', entries: [...args.keywords].map(([k, a]) => [k, a.value] as const) };
+  }
   return undefined;
 }
 
@@ -379,6 +474,7 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     return { t: 'libmask', className, source: `\`${className}\` at ${fileLine(fr, node)}` };
   }
   if (name.startsWith('torch.nn.') && /^[A-Z]/.test(last)) return nnConstructor(last, args, fr, node);
+  if (name === 'collections.OrderedDict') return orderedDict(args, node);
   if (!name.startsWith('torch') && !name.startsWith('einops')) return UNKNOWN(`the result of \`${name}(…)\``);
   const inputs = [...args.positional.map((a) => a.value), ...[...args.keywords.values()].map((a) => a.value)];
   const dtypeKw = args.keywords.get('dtype')?.value;
@@ -428,14 +524,23 @@ function softmax(op: string, input: Value | undefined, inputs: readonly Value[],
   return { ...out, manual: { ...scores, stage: 'probs', ...(same ? {} : { opaque: true as const }) } };
 }
 
-/** `F.dropout(probs, p)` on hand-written attention probabilities is SDPA's `dropout_p`; other forms are opaque. */
+/**
+ * `F.dropout(probs, p[, training])` on hand-written attention probabilities is SDPA's `dropout_p`
+ * (gated on `training` where given); other forms (no `p`, `inplace=`, unpacked arguments) are opaque.
+ */
 function dropoutStage(args: CallArgs): Value | undefined {
   const input = args.positional[0]?.value;
   if (!input || !isTensor(input) || !input.manual) return input;
-  const m = input.manual;
-  const p = args.positional[1]?.node ?? args.keywords.get('p')?.node;
-  const plain = m.stage === 'probs' && !m.dropout && p !== undefined && args.positional.length <= 2 && [...args.keywords.keys()].every((k) => k === 'p');
-  return { ...input, manual: plain ? { ...m, dropout: p } : { ...m, opaque: true } };
+  const p = arg(args, 1, 'p'); const training = arg(args, 2, 'training');
+  const plain = args.positional.length <= 3 && [...args.keywords.keys()].every((k) => k === 'p' || k === 'training')
+    && p !== undefined && !p.unpacked && !training?.unpacked && !args.morePositional && !args.moreKeywords;
+  return withDropout(input, plain ? { node: p.node, ...(training ? { trainingNode: training.node } : {}) } : undefined);
+}
+
+/** Probabilities after dropout: the chain records it where the SDPA fix can carry it over, else turns opaque. */
+function withDropout(input: TensorValue, dropout: ManualDropout | undefined): TensorValue {
+  const m = input.manual!;
+  return { ...input, manual: dropout && m.stage === 'probs' && !m.dropout ? { ...m, dropout } : { ...m, opaque: true } };
 }
 
 function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
@@ -446,12 +551,31 @@ function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: E
   const [lhs] = eq.value.value.replace(/\s/g, '').split('->');
   const [sa, sb] = lhs.split(',');
   // q·kᵀ contracts the last letter of both; p·v contracts p's last letter with v's second-to-last.
-  if (isTensor(a.value) && a.value.manual?.stage === 'probs') return matmul('einsum', a, b, st, fr, node, e);
+  if (isTensor(a.value) && a.value.manual?.stage === 'probs') return matmul('einsum', a, b, st, fr, node, e, !isBatchedMatmul(eq.value.value));
   if (sa && sb && sa.at(-1) === sb.at(-1) && isTensor(a.value) && isTensor(b.value)) {
     const out = tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
     return { ...out, manual: { stage: 'scores', q: a.value, k: b.value, qNode: a.node, kNode: b.node, opaque: true } };
   }
   return tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
+}
+
+/** `OrderedDict([('attn', Attention()), …])`: a dict in that order (unknown unless every key is a string). */
+function orderedDict(args: CallArgs, node: SyntaxNode): Value {
+  const pairs = args.positional[0]?.value;
+  if (args.positional.length > 1 || args.morePositional || args.moreKeywords) return UNKNOWN(`\`${textOf(node)}\``);
+  const items = pairs === undefined ? [] : pairs.t === 'tuple' ? pairs.items : undefined;
+  const entries = items?.map((p) => (p.t === 'tuple' && p.items.length === 2 && p.items[0].t === 'str' ? [p.items[0].value, p.items[1]] as const : undefined));
+  if (!entries || entries.some((x) => x === undefined)) return UNKNOWN(`\`${textOf(node)}\``);
+  return { t: 'dict', entries: [...(entries as (readonly [string, Value])[]), ...[...args.keywords].map(([k, a]) => [k, a.value] as const)] };
+}
+
+/** `'bhqk,bhkd->bhqd'`: an einsum that is exactly `a @ b` (same batch letters, a's last contracted with b's second-to-last). */
+function isBatchedMatmul(equation: string): boolean {
+  const m = /^(\w*)(\w)(\w),(\w*)(\w)(\w)->(\w*)$/.exec(equation.replace(/\s/g, ''));
+  if (!m) return false;
+  const [, batchA, rowA, inner, batchB, innerB, colB, out] = m;
+  const letters = `${batchA}${rowA}${inner}${colB}`;
+  return batchA === batchB && inner === innerB && out === `${batchA}${rowA}${colB}` && new Set(letters).size === letters.length;
 }
 
 function nnConstructor(kind: string, args: CallArgs, fr: Frame, node: SyntaxNode): Value {
@@ -460,6 +584,7 @@ function nnConstructor(kind: string, args: CallArgs, fr: Frame, node: SyntaxNode
     const t = args.positional[0]?.value;
     return tensor(t && isTensor(t) && t.dtype.known ? t.dtype : known('float32', `parameter at ${fileLine(fr, node)}`), `parameter at ${fileLine(fr, node)}`, { param: true });
   }
+  if (kind === 'Sequential') return { t: 'torchmod', kind, args: { modules: sequentialModules(args) }, origin: where };
   if (kind === 'ModuleList' || kind === 'ModuleDict') {
     const items = args.positional[0]?.value;
     return items?.t === 'tuple' && items.items[0] ? { t: 'many', item: items.items[0] } : items ?? UNKNOWN(where);
@@ -471,10 +596,61 @@ function nnConstructor(kind: string, args: CallArgs, fr: Frame, node: SyntaxNode
   return { t: 'torchmod', kind, args: record, origin: where };
 }
 
+/** The modules of `nn.Sequential(…)` in order: a tuple, `many` for `*[Block() for …]`, an `OrderedDict`'s values; else unknown. */
+function sequentialModules(args: CallArgs): Value {
+  const only = args.positional.length === 1 && !args.morePositional ? args.positional[0].value : undefined;
+  if (only?.t === 'dict') return { t: 'tuple', items: only.entries.map(([, m]) => m) };
+  if (args.morePositional) return args.positional.length === 0 ? args.morePositional : UNKNOWN('the modules of nn.Sequential');
+  return { t: 'tuple', items: args.positional.map((a) => a.value) };
+}
+
+/** `seq[i]`: the module at that index (any index of `*[Block() for …]` is such a block); a slice or unknown index is unknown. */
+function sequentialItem(seq: Value & { t: 'torchmod' }, index: Value, text: string): Value {
+  const modules = seq.args.modules;
+  if (index.t !== 'num' || !Number.isInteger(index.value)) return UNKNOWN(`\`${text}\``);
+  if (modules?.t === 'many') return modules.item;
+  return (modules?.t === 'tuple' ? modules.items.at(index.value) : undefined) ?? UNKNOWN(`\`${text}\``);
+}
+
+/** What `for m in xs` binds on its (one) pass: a module list's or Sequential's module, a tuple's items joined. */
+export function loopItem(v: Value, why: string): Value {
+  const items = v.t === 'torchmod' && v.kind === 'Sequential' ? v.args.modules : v;
+  return items?.t === 'many' ? items.item : items?.t === 'tuple' && items.items.length > 0 ? items.items.reduce(join) : UNKNOWN(why);
+}
+
+/** Call a module value: an nn module, a workspace instance's forward, or unknown. */
+function callModule(m: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  if (m.t === 'torchmod') return moduleCall(m, args, st, fr, node, e);
+  return e.callWorkspace(m, args, st, fr, node) ?? UNKNOWN(`the result of ${describe(m)} at ${fileLine(fr, node)}`);
+}
+
+/**
+ * `nn.Sequential` forward: each module in order on the previous one's output (a cast of the
+ * Sequential casts them all); `*[Block() for …]` of unknown length runs its block once, as loops do.
+ */
+function sequentialCall(seq: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const modules = seq.args.modules;
+  const stages = modules?.t === 'tuple' ? modules.items : modules?.t === 'many' ? [modules.item] : undefined;
+  if (!stages) return UNKNOWN(`the result of ${seq.origin}`);
+  let input = args;
+  let out = args.positional[0]?.value ?? UNKNOWN(`the input of ${seq.origin}`);
+  for (const m of stages) {
+    out = callModule(seq.cast && (m.t === 'torchmod' || m.t === 'instance') ? { ...m, cast: seq.cast } : m, input, st, fr, node, e);
+    input = { positional: [{ value: out, node }], keywords: new Map() };
+  }
+  return out;
+}
+
 function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  if (mod.kind === 'Sequential') return sequentialCall(mod, args, st, fr, node, e);
   if (mod.kind === 'MultiheadAttention') {
     const out = observeApi(MULTIHEAD_CALL, textOf(field(node, 'function')!), args, mod, st, fr, node, e);
     return { t: 'tuple', items: [out, UNKNOWN('attention weights')] };
+  }
+  const given0 = args.positional[0]?.value;
+  // `self.drop(probs)`: nn.Dropout on hand-written attention probabilities (its `p` while the module trains).
+  if (mod.kind === 'Dropout' && given0 && isTensor(given0) && given0.manual) {
+    return withDropout(given0, field(node, 'function') && args.positional.length === 1 ? { node: field(node, 'function')!, module: true } : undefined);
   }
   const weight = tensor(known(mod.cast ?? 'float32', mod.cast ? `module cast to ${mod.cast}` : `parameters of ${mod.origin} (float32)`), mod.origin);
   // An embedding looks its output up in its weight; autocast leaves it alone.
@@ -511,7 +687,7 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
     const other = args.positional[0];
     return other ? matmul(method, { value: obj, node: field(field(node, 'function')!, 'object')! }, other, st, fr, node, e) : UNKNOWN(where);
   }
-  if (method === 'transpose' || method === 'permute' || method === 'view' || method === 'reshape' || method === 'expand') {
+  if (method === 'transpose' || method === 'swapaxes' || method === 'swapdims' || method === 'permute' || method === 'view' || method === 'reshape' || method === 'expand') {
     return reshape(obj, method, args);
   }
   if (method === 'masked_fill' || method === 'masked_fill_') {
@@ -530,8 +706,16 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
 /** Record an attention call: map its arguments to roles and give back its output. */
 function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, module: Value | undefined, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   const roles: Partial<Record<ArgRole, { value: Value; node: SyntaxNode | null }>> = {};
-  spec.positional.forEach((role, i) => { if (role && args.positional[i]) roles[role] = args.positional[i]; });
-  for (const [name, a] of args.keywords) { const role = spec.keywords[name]; if (role) roles[role] = a; }
+  // An argument unpacked from `*xs` / `**kw` is not written at the call: no node to point at or edit.
+  const observed = (a: CallArg): { value: Value; node: SyntaxNode | null } => (a.unpacked ? { value: a.value, node: null } : a);
+  spec.positional.forEach((role, i) => { if (role && args.positional[i]) roles[role] = observed(args.positional[i]); });
+  for (const [name, a] of args.keywords) { const role = spec.keywords[name]; if (role) roles[role] = observed(a); }
+  // Splats of unknown length or keys may carry any role not bound otherwise: unknown, never "not passed".
+  const more = args.morePositional ?? args.moreKeywords;
+  if (more) {
+    const open = [...(args.morePositional ? spec.positional.slice(args.positional.length) : []), ...(args.moreKeywords ? Object.values(spec.keywords) : [])];
+    for (const role of open) if (role) roles[role] ??= { value: more.t === 'unknown' ? more : UNKNOWN('an unpacked argument'), node: null };
+  }
   if (roles.qkv) { roles.q = roles.k = roles.v = roles.qkv; }
   if (roles.kv) { roles.k = roles.v = roles.kv; }
   e.observe({ site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()], dead: st.dead });

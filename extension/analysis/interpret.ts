@@ -10,7 +10,7 @@ import { decide } from './conditions';
 import { fileLine, type CallArgs, type Engine } from './engine';
 import { contextOf } from './contexts';
 import { calledNames, isCalled } from './entry-points';
-import { evaluate, evaluateArgs, truth } from './evaluate';
+import { assignItem, evaluate, evaluateArgs, loopItem, truth } from './evaluate';
 import { modeClue } from './modes';
 import { catchesImportError, importBindings, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
@@ -219,7 +219,7 @@ export class Interpreter implements Engine {
   }
 
   private construct(classId: string, args: CallArgs, ctx: Ctx): Value {
-    const key = `${classId}(${valueKey(args.positional.map((a) => a.value))}${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))})`;
+    const key = `${classId}(${valueKey(args.positional.map((a) => a.value))}${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)})`;
     const instance: Value = { t: 'instance', cls: classId, key };
     if (this.ctorAttrs.has(key)) return instance;
     // A construction is kept for the next run like an invocation: the context is part of its key,
@@ -268,7 +268,7 @@ export class Interpreter implements Engine {
   private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, callerCtx: Ctx): Value {
     const clue = modeClue(fn);
     const ctx: Ctx = clue && (clue.binding || callerCtx.modeAssumed) ? { ...callerCtx, mode: known(clue.mode, clue.source), modeAssumed: false } : callerCtx;
-    const key = `${fn.id}|${valueKey(ctx)}|${valueKey(self)}|${valueKey(args.positional.map((a) => a.value))}|${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}`;
+    const key = `${fn.id}|${valueKey(ctx)}|${valueKey(self)}|${valueKey(args.positional.map((a) => a.value))}|${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)}`;
     const memo = this.memo.get(key);
     if (memo) {
       const done = this.cache.get(key);
@@ -369,16 +369,28 @@ export class Interpreter implements Engine {
       const first = params.shift()!;
       st.env.set(first.name, self ?? UNKNOWN(`\`${first.name}\``));
     }
-    params.forEach((p, i) => {
-      const given = p.star ? undefined : args.keywords.get(p.name) ?? args.positional[i];
-      let v: Value | undefined = given?.value;
+    const named = new Set(params.map((p) => p.name));
+    let position = 0;
+    let keywordOnly = false;
+    for (const p of params) {
+      if (p.marker) { keywordOnly ||= p.name === '*'; continue; }
+      if (p.collects) {
+        st.env.set(p.name, p.collects === 'positional' ? extraPositional(args, position, p.name, fn) : extraKeywords(args, named, p.name, fn));
+        keywordOnly = true;
+        continue;
+      }
+      const index = keywordOnly ? undefined : position++;
+      const given = args.keywords.get(p.name) ?? (index === undefined ? undefined : args.positional[index]);
+      // An unpacked `*xs` or `**kw` of unknown content may bind this parameter: unknown, not its default.
+      const mayBeGiven = (index !== undefined && index >= args.positional.length && args.morePositional) || args.moreKeywords;
+      let v: Value | undefined = given?.value ?? (mayBeGiven ? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName} (unpacked at the call)`) : undefined);
       if (!v && p.default) v = evaluate(p.default, this.freshState(st.ctx), { ...frame, fn: module.allFunctions[module.allFunctions.length - 1] }, this);
       if ((!v || v.t === 'unknown') && p.annotation) {
         const cls = this.global(p.annotation.replace(/^["']|["']$/g, ''), frame);
         if (cls?.t === 'class') v = this.construct(cls.id, { positional: [], keywords: new Map() }, st.ctx);
       }
       st.env.set(p.name, v ?? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName}`));
-    });
+    }
   }
 
   private moduleGlobals(m: ModuleInfo): Map<string, Value> {
@@ -417,7 +429,7 @@ export class Interpreter implements Engine {
         const left = field(stmt, 'left'); const right = field(stmt, 'right');
         if (left && right) {
           const it = evaluate(right, st, fr, this);
-          this.bind(left, it.t === 'many' ? it.item : it.t === 'tuple' && it.items.length > 0 ? it.items.reduce(join) : UNKNOWN(`\`${textOf(left)}\``), st, fr);
+          this.bind(left, loopItem(it, `\`${textOf(left)}\``), st, fr);
         }
         const body = field(stmt, 'body');
         return body ? this.execBlock(body.children, [st], fr) : [st];
@@ -541,6 +553,7 @@ export class Interpreter implements Engine {
         });
         return;
       }
+      case 'subscript': assignItem(target, v, st, fr, this); return;
       default: return;
     }
   }
@@ -627,6 +640,23 @@ export class Interpreter implements Engine {
     const no = forkState(st); no.assume.set(id, false); no.assumeText.set(id, `${lib} is not installed`);
     return finish([...this.execBlock(body.children, [yes], fr), ...runExcept(no)]);
   }
+}
+
+/** The splats of unknown content in a call, for memo keys (empty when there are none). */
+function unpackedKey(args: CallArgs): string {
+  return args.morePositional || args.moreKeywords ? `|*${valueKey(args.morePositional)}**${valueKey(args.moreKeywords)}` : '';
+}
+
+/** `*args`: the positional arguments from `from` on, as a tuple when every one is known. */
+function extraPositional(args: CallArgs, from: number, name: string, fn: FunctionInfo): Value {
+  if (args.morePositional) return UNKNOWN(`\`*${name}\` of ${fn.qualName} (unpacked at the call)`);
+  return { t: 'tuple', items: args.positional.slice(from).map((a) => a.value) };
+}
+
+/** `**kwargs`: the keywords no named parameter takes, as a dict when every one is known. */
+function extraKeywords(args: CallArgs, named: ReadonlySet<string>, name: string, fn: FunctionInfo): Value {
+  if (args.moreKeywords) return UNKNOWN(`\`**${name}\` of ${fn.qualName} (unpacked at the call)`);
+  return { t: 'dict', entries: [...args.keywords].filter(([k]) => !named.has(k)).map(([k, a]) => [k, a.value] as const) };
 }
 
 /** `flash_attn is installed` → `flash_attn is not installed`; `x is None` → `x is not None`; else `not (…)`. */

@@ -9,8 +9,12 @@ export interface Param {
   readonly default?: SyntaxNode;
   /** The annotation's text, e.g. `Transformer`. */
   readonly annotation?: string;
-  /** `*args` / `**kwargs`. */
+  /** `*args` / `**kwargs`, and the bare `*` and `/` markers. */
   readonly star: boolean;
+  /** What a starred parameter collects: the extra positional arguments (`*args`) or keywords (`**kwargs`). */
+  readonly collects?: 'positional' | 'keywords';
+  /** The bare `*` (the parameters after it are keyword-only) or `/`; its name is then the marker. */
+  readonly marker?: true;
 }
 
 export interface FunctionInfo {
@@ -102,14 +106,20 @@ function parameters(fn: SyntaxNode): Param[] {
       case 'default_parameter': return { name: textOf(field(p, 'name')!), default: field(p, 'value'), star: false };
       case 'typed_parameter': {
         const id = p.children.find((c) => c.type === 'identifier');
-        const star = p.children.some((c) => c.type === 'list_splat_pattern' || c.type === 'dictionary_splat_pattern');
-        return { name: id ? textOf(id) : textOf(p), annotation: field(p, 'type') && textOf(field(p, 'type')!), star };
+        const splat = p.children.find((c) => c.type === 'list_splat_pattern' || c.type === 'dictionary_splat_pattern');
+        const name = id ? textOf(id) : textOf(namedChildren(splat ?? p)[0] ?? p);
+        return { name, annotation: field(p, 'type') && textOf(field(p, 'type')!), star: splat !== undefined, ...(splat ? { collects: collected(splat) } : {}) };
       }
       case 'typed_default_parameter':
         return { name: textOf(field(p, 'name')!), default: field(p, 'value'), annotation: field(p, 'type') && textOf(field(p, 'type')!), star: false };
-      default: return { name: textOf(p).replace(/^\*+/, ''), star: true };
+      case 'list_splat_pattern': case 'dictionary_splat_pattern': return { name: textOf(p).replace(/^\*+/, ''), star: true, collects: collected(p) };
+      default: return { name: textOf(p), star: true, marker: true };
     }
   });
+}
+
+function collected(splat: SyntaxNode): 'positional' | 'keywords' {
+  return splat.type === 'list_splat_pattern' ? 'positional' : 'keywords';
 }
 
 function unwrapDecorated(node: SyntaxNode): { def: SyntaxNode; decorators: string[] } {

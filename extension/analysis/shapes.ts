@@ -23,9 +23,25 @@ export function dimOf(v: Value, node: SyntaxNode): Dim {
   return { value: v.t === 'num' ? v.value : null, role: roleOf(text), source: v.t === 'num' ? `\`${text}\` = ${v.value} (${v.source})` : `\`${text}\`` };
 }
 
-export function transposeLast(t: TensorValue): Value {
+function transposeLast(t: TensorValue): Value {
   const shape = t.shape && t.shape.length >= 2 ? [...t.shape.slice(0, -2), t.shape[t.shape.length - 1], t.shape[t.shape.length - 2]] : undefined;
   return { ...t, shape, manual: undefined, transposedFrom: t };
+}
+
+/**
+ * `t.mT` / `t.mH` swap the last two dims (mH also conjugates, a no-op on real tensors); `t.T` reverses
+ * all dims, which is that swap on a 2-D tensor (PyTorch deprecates `.T` on any other rank, so a
+ * tensor of unknown rank is taken as 2-D).
+ */
+export function transposeAttribute(t: TensorValue, name: 'T' | 'mT' | 'mH'): Value {
+  if (name !== 'T' || !t.shape || t.shape.length === 2) return transposeLast(t);
+  return tensor(t.dtype, t.origin, { shape: t.shape && [...t.shape].reverse(), param: t.param, bool: t.bool });
+}
+
+/** A permutation that keeps every dim but swaps the last two (`permute(0, 1, 3, 2)`). */
+function swapsLastTwo(order: readonly (number | null)[]): boolean {
+  const n = order.length;
+  return n >= 2 && order.every((o, i) => o === (i === n - 2 ? n - 1 : i === n - 1 ? n - 2 : i));
 }
 
 /** The shape `zeros(2, 77, 77)` / `full((L, L), …)` state. */
@@ -51,9 +67,10 @@ export function splitShape(obj: TensorValue, method: string, args: CallArgs): Di
 
 /** view / reshape / expand / transpose / permute: the new shape; a transpose of the last two dims remembers its input (for q·kᵀ). */
 export function reshape(obj: TensorValue, method: string, args: CallArgs): Value {
-  const nums = args.positional.map((a) => a.value);
+  const transposes = method === 'transpose' || method === 'swapaxes' || method === 'swapdims';
+  const nums = method === 'permute' && args.positional.length === 1 && args.positional[0].value.t === 'tuple' ? args.positional[0].value.items : args.positional.map((a) => a.value);
   let shape: Dim[] | undefined;
-  const rank = obj.shape?.length;
+  const rank = obj.shape?.length ?? (method === 'permute' ? nums.length : undefined);
   const norm = (v: Value): number | null => (v.t === 'num' && rank !== undefined ? (v.value < 0 ? rank + v.value : v.value) : null);
   if (method === 'view' || method === 'reshape' || method === 'expand') {
     const flat = args.positional.length === 1 && nums[0].t === 'tuple' ? [] : args.positional;
@@ -61,7 +78,7 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
     const keep = (a: { value: Value }, i: number): Dim | undefined => (method === 'expand' && a.value.t === 'num' && a.value.value === -1
       ? obj.shape?.[i] ?? { value: null, role: null, source: 'an expanded dim' } : undefined);
     shape = flat.length > 0 ? flat.map((a, i) => keep(a, i) ?? dimOf(a.value, a.node)) : undefined;
-  } else if (method === 'transpose' && obj.shape) {
+  } else if (transposes && obj.shape) {
     const [a, b] = nums.map(norm);
     if (a !== null && b !== null && a !== undefined && b !== undefined) {
       shape = [...obj.shape]; [shape[a], shape[b]] = [obj.shape[b], obj.shape[a]];
@@ -69,12 +86,13 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
         return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param }), transposedFrom: obj };
       }
     }
-  } else if (method === 'permute' && obj.shape) {
+  } else if (method === 'permute') {
     const order = nums.map(norm);
-    shape = order.every((o) => o !== null && obj.shape![o]) ? order.map((o) => obj.shape![o!]) : undefined;
+    shape = obj.shape && order.every((o) => o !== null && obj.shape![o]) ? order.map((o) => obj.shape![o!]) : undefined;
+    if (swapsLastTwo(order) && (!obj.shape || obj.shape.length === order.length)) return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param }), transposedFrom: obj };
   }
   const lastTwo = nums.every((n) => n.t === 'num' && n.value < 0) || nums.map((n) => (n.t === 'num' ? n.value : NaN)).sort().join() === '1,2';
-  if (method === 'transpose' && !obj.shape && nums.length === 2 && lastTwo) {
+  if (transposes && !obj.shape && nums.length === 2 && lastTwo) {
     return { ...tensor(obj.dtype, obj.origin, { param: obj.param }), transposedFrom: obj };
   }
   return tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool });

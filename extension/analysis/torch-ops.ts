@@ -28,7 +28,7 @@ export const SAME_DTYPE = new Set([
   'view', 'reshape', 'permute', 'transpose', 'contiguous', 'unsqueeze', 'squeeze', 'expand', 'expand_as', 'flatten',
   'unflatten', 'clone', 'detach', 'masked_fill', 'masked_fill_', 'repeat', 'repeat_interleave', 'narrow', 'select', 'roll',
   'flip', 't', 'tril', 'triu', 'neg', 'abs', 'relu', 'gelu', 'silu', 'sigmoid', 'tanh', 'clamp', 'clamp_max', 'clamp_min',
-  'sqrt', 'sin', 'cos', 'dropout', 'pad', 'requires_grad_', 'cuda', 'cpu', 'view_as', 'reshape_as', 'movedim', 'swapaxes',
+  'sqrt', 'sin', 'cos', 'dropout', 'pad', 'requires_grad_', 'cuda', 'cpu', 'view_as', 'reshape_as', 'movedim', 'swapaxes', 'swapdims',
   'rearrange', 'sign', 'square', 'floor', 'ceil', 'round', 'max', 'min', 'mean', 'amax', 'float_power',
 ]);
 

@@ -35,10 +35,19 @@ export interface ManualStage {
   readonly mask?: { readonly value: Value; readonly node: SyntaxNode };
   /** The scalar the scores were multiplied (`*`) or divided (`/`) by. */
   readonly scale?: { readonly node: SyntaxNode; readonly op: '*' | '/' };
-  /** `F.dropout(probs, p)`: the `p` expression. */
-  readonly dropout?: SyntaxNode;
+  readonly dropout?: ManualDropout;
   /** Set once an op the SDPA quick fix cannot carry over touched the chain (a cast, a second scaling, einsum). */
   readonly opaque?: true;
+}
+
+/**
+ * Dropout on the probabilities, for SDPA's `dropout_p`: `F.dropout(probs, p)` gives `node` = p, with
+ * `trainingNode` when it says `training=t`; `self.drop(probs)` (an `nn.Dropout`) gives the module as `node`.
+ */
+export interface ManualDropout {
+  readonly node: SyntaxNode;
+  readonly trainingNode?: SyntaxNode;
+  readonly module?: true;
 }
 
 export type Value =
@@ -53,6 +62,8 @@ export type Value =
   | { readonly t: 'str'; readonly value: string }
   | { readonly t: 'dtype'; readonly value: Dtype; readonly source: string }
   | { readonly t: 'tuple'; readonly items: readonly Value[] }
+  /** A dict with string keys (collected `**kwargs`, a `{…}` / `dict(…)` literal, an `OrderedDict`), in order. */
+  | { readonly t: 'dict'; readonly entries: readonly (readonly [string, Value])[] }
   /** Any number of items like `item` (unbind/chunk/split results, module lists). */
   | { readonly t: 'many'; readonly item: Value }
   /** An instance of a workspace class, constructed with the arguments behind `key`. */
@@ -83,7 +94,7 @@ export function joinFact<T>(a: Fact<T>, b: Fact<T>): Fact<T> {
   return a.known ? b : a;
 }
 
-const SKIPPED = new Set(['node', 'qNode', 'kNode', 'unit']);
+const SKIPPED = new Set(['node', 'qNode', 'kNode', 'trainingNode', 'unit']);
 /** Where an object's key is kept: a non-enumerable field, so spreads and `Object.keys` never see it. */
 const KEY = Symbol('valueKey');
 

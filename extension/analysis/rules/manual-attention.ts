@@ -1,19 +1,42 @@
 /** manual-attention: softmax(q·kᵀ)·v written by hand, which materialises the L×L scores. */
 import type { Fix } from '../report';
 import type { Observation } from '../state';
-import { textOf, type SyntaxNode } from '../syntax';
+import { field, namedChildren, textOf, type SyntaxNode } from '../syntax';
+import type { ManualDropout } from '../values';
 import { replaceEdit } from './edits';
 import { createRule, type RuleContext } from './rule';
 
-/** k as written in q·kᵀ, transposed by a method SDPA undoes; group 1 is k itself. */
-const K_TRANSPOSED = /^(.*)\.(?:transpose\(\s*(?:-2\s*,\s*-1|-1\s*,\s*-2)\s*\)|mT)$/s;
-/** In `torch.bmm` both operands are 3-D, so transposing dims 1 and 2 is the last two. */
-const K_TRANSPOSED_3D = /^(.*)\.transpose\(\s*(?:1\s*,\s*2|2\s*,\s*1)\s*\)$/s;
 const PRIMARY = new Set(['identifier', 'attribute', 'call', 'subscript', 'parenthesized_expression', 'integer', 'float']);
+const SWAPS = new Set(['transpose', 'swapaxes', 'swapdims']);
 
+/** `permute(0, 1, 3, 2)`: every dim in place but the last two, swapped. */
+function swapsLastTwo(dims: readonly string[]): boolean {
+  const n = dims.length;
+  return n >= 2 && dims.every((d, i) => Number(d) === (i === n - 2 ? n - 1 : i === n - 1 ? n - 2 : i));
+}
+
+/**
+ * k itself where q·kᵀ writes it with its last two dims swapped (`.mT`, `.mH`, `.transpose(-2, -1)`,
+ * `.swapaxes(-1, -2)`, `.permute(0, 1, 3, 2)`; `.transpose(1, 2)` inside `torch.bmm`, whose operands are 3-D).
+ */
 function untransposed(o: Observation, kNode: SyntaxNode): string | undefined {
-  const k = textOf(kNode);
-  return k.match(K_TRANSPOSED)?.[1] ?? (textOf(o.site).startsWith('torch.bmm(') ? k.match(K_TRANSPOSED_3D)?.[1] : undefined);
+  const fn = kNode.type === 'call' ? field(kNode, 'function') : kNode;
+  if (fn?.type !== 'attribute') return undefined;
+  const base = textOf(field(fn, 'object')!);
+  const name = textOf(field(fn, 'attribute')!);
+  if (kNode.type === 'attribute') return name === 'mT' || name === 'mH' ? base : undefined;
+  const list = field(kNode, 'arguments');
+  const dims = (list ? namedChildren(list) : []).map((a) => textOf(a).replace(/\s+/g, ''));
+  const pair = dims.join(',');
+  const swaps = SWAPS.has(name) && (pair === '-2,-1' || pair === '-1,-2' || (textOf(o.site).startsWith('torch.bmm(') && (pair === '1,2' || pair === '2,1')));
+  return swaps || (name === 'permute' && swapsLastTwo(dims)) ? base : undefined;
+}
+
+/** SDPA's `dropout_p`: `p`, gated on `training=` where given; an `nn.Dropout` module drops only while it trains. */
+function dropoutP(d: ManualDropout): string {
+  const p = d.module ? `${textOf(d.node)}.p` : textOf(d.node);
+  const training = d.module ? `${textOf(d.node)}.training` : d.trainingNode && textOf(d.trainingNode);
+  return training ? `${p} if ${training} else 0.0` : p;
 }
 
 /** The SDPA call one observation amounts to, or undefined when it is not mechanical (a mask, a cast, einsum, …). */
@@ -25,7 +48,7 @@ function sdpaCall(o: Observation): string | undefined {
   const s = m.scale ? textOf(m.scale.node) : undefined;
   // Hand-written scores are scaled only as written; SDPA would otherwise apply 1/√D.
   const scale = !m.scale ? '1.0' : m.scale.op === '*' ? s : `1 / ${PRIMARY.has(m.scale.node.type) ? s : `(${s})`}`;
-  const dropout = m.dropout ? `, dropout_p=${textOf(m.dropout)}` : '';
+  const dropout = m.dropout ? `, dropout_p=${dropoutP(m.dropout)}` : '';
   return `${o.functional}.scaled_dot_product_attention(${textOf(m.qNode)}, ${k}, ${textOf(v)}${dropout}, scale=${scale})`;
 }
 
@@ -43,7 +66,11 @@ export default createRule(
     if (ctx.site.api !== 'manual') return [];
     const args = ctx.modes[0].observations[0]?.args;
     // k is written transposed in q·kᵀ; SDPA takes it untransposed.
-    const [q, k, v] = (['q', 'k', 'v'] as const).map((r) => (args?.[r]?.node ? textOf(args[r]!.node!).replace(/\.(transpose\([^)]*\)|mT|T)$/, '') : r));
+    const [q, k, v] = (['q', 'k', 'v'] as const).map((r) => {
+      const node = args?.[r]?.node;
+      if (!node) return r;
+      return (r === 'k' ? untransposed(ctx.modes[0].observations[0], node) : undefined) ?? textOf(node).replace(/\.(transpose\([^)]*\)|mT|T)$/, '');
+    });
     const mask = args?.mask?.node ? ', attn_mask=…' : '';
     const fix = sdpaFix(ctx);
     return [{

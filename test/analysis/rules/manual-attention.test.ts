@@ -29,7 +29,7 @@ describe('manual-attention fix', () => {
       '20 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 20:12-20:55 F.scaled_dot_product_attention(q, k, v, scale=1 / (d ** 0.5 + 1))',
       '26 softmax(q·kᵀ)·v: no fix', // masked_fill: the mask's polarity and fill value do not carry over mechanically
       '31 softmax(q·kᵀ)·v: no fix', // softmax in float32: the result's dtype would change
-      '36 softmax(q·kᵀ)·v: no fix', // dropout with training=: not SDPA's dropout_p
+      '36 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 36:12-36:52 F.scaled_dot_product_attention(q, k, v, dropout_p=p if training else 0.0, scale=1.0)',
       '41 softmax(q·kᵀ)·v: no fix', // softmax over another dim
       '46 softmax(q·kᵀ)·v: no fix', // scaled twice
     ]);
@@ -53,7 +53,7 @@ describe('manual-attention fix', () => {
       '20 F.scaled_dot_product_attention ',
       '26 softmax(q·kᵀ)·v manual-attention',
       '31 softmax(q·kᵀ)·v manual-attention',
-      '36 softmax(q·kᵀ)·v manual-attention',
+      '36 F.scaled_dot_product_attention ',
       '41 softmax(q·kᵀ)·v manual-attention',
       '46 softmax(q·kᵀ)·v manual-attention',
     ]);
