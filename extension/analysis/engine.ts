@@ -22,6 +22,8 @@ export interface CallArgs {
   readonly morePositional?: Value;
   /** `**kw` whose keys are not known: any keyword may be passed besides `keywords`. */
   readonly moreKeywords?: Value;
+  /** An entry point analysed without a caller: parameters take their defaults, `*args` / `**kwargs` are unknown. */
+  readonly noCaller?: true;
 }
 
 /** What the evaluator needs from the workspace interpreter. */

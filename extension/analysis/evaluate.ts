@@ -342,7 +342,10 @@ function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value:
     const m = a.value.manual;
     e.observe({
       site: node, fn: fr.fn, api: 'manual', apiText: 'softmax(q·kᵀ)·v', ctx: st.ctx,
-      args: { q: { value: m.q, node: m.qNode }, k: { value: m.k, node: m.kNode }, v: b, ...(m.mask ? { mask: m.mask } : {}) },
+      args: {
+        q: { value: m.q, node: m.qNode }, k: { value: m.k, node: m.kNode }, v: b, ...(m.mask ? { mask: m.mask } : {}),
+        ...(m.dropoutP ? { dropout: { value: m.dropoutP, node: null } } : {}),
+      },
       manual: opaque ? { ...m, opaque: true } : m, functional: functionalName(fr.module),
       assumed: [...st.assumeText.values()], dead: st.dead,
     });
@@ -407,8 +410,9 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     if (viaSuper) return e.callWorkspace(viaSuper, evalArgs(node, st, fr, e), st, fr, node) ?? UNKNOWN(`the result of \`super().${method}(…)\``);
     const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
     const obj = assigned ? undefined : evaluate(objNode, st, fr, e);
-    if (obj?.t === 'dict' || obj?.t === 'tuple') {
-      const done = containerMethod(obj, method, objNode, evalArgs(node, st, fr, e), st, node);
+    const container = assigned ?? obj;
+    if (container?.t === 'dict' || container?.t === 'tuple') {
+      const done = containerMethod(container, method, objNode, evalArgs(node, st, fr, e), st, node);
       if (done) return done;
     }
     if (obj && isTensor(obj)) {
@@ -534,13 +538,21 @@ function dropoutStage(args: CallArgs): Value | undefined {
   const p = arg(args, 1, 'p'); const training = arg(args, 2, 'training');
   const plain = args.positional.length <= 3 && [...args.keywords.keys()].every((k) => k === 'p' || k === 'training')
     && p !== undefined && !p.unpacked && !training?.unpacked && !args.morePositional && !args.moreKeywords;
-  return withDropout(input, plain ? { node: p.node, ...(training ? { trainingNode: training.node } : {}) } : undefined);
+  const on = training ? training.value : { t: 'bool', value: true, why: '`F.dropout` trains by default' } as Value;
+  const unsure = args.morePositional ?? args.moreKeywords;
+  const probability = unsure ? UNKNOWN('the dropout arguments') : on.t === 'bool' ? (on.value ? p?.value ?? { t: 'num', value: 0.5, source: '`F.dropout` default' } : { t: 'num', value: 0, source: on.why } as Value)
+    : UNKNOWN(on.t === 'unknown' ? on.why : 'whether the dropout trains');
+  return withDropout(input, plain ? { node: p.node, ...(training ? { trainingNode: training.node } : {}) } : undefined, probability);
 }
 
-/** Probabilities after dropout: the chain records it where the SDPA fix can carry it over, else turns opaque. */
-function withDropout(input: TensorValue, dropout: ManualDropout | undefined): TensorValue {
+/**
+ * Probabilities after dropout with probability `p` on this path: the chain records the dropout where
+ * the SDPA fix can carry it over, else turns opaque.
+ */
+function withDropout(input: TensorValue, dropout: ManualDropout | undefined, p: Value): TensorValue {
   const m = input.manual!;
-  return { ...input, manual: dropout && m.stage === 'probs' && !m.dropout ? { ...m, dropout } : { ...m, opaque: true } };
+  const dropoutP = m.dropoutP ? UNKNOWN('two dropouts on the attention probabilities') : p;
+  return { ...input, manual: dropout && m.stage === 'probs' && !m.dropout ? { ...m, dropout, dropoutP } : { ...m, opaque: true, dropoutP } };
 }
 
 function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
@@ -586,10 +598,13 @@ function nnConstructor(kind: string, args: CallArgs, fr: Frame, node: SyntaxNode
   }
   if (kind === 'Sequential') return { t: 'torchmod', kind, args: { modules: sequentialModules(args) }, origin: where };
   if (kind === 'ModuleList' || kind === 'ModuleDict') {
-    const items = args.positional[0]?.value;
-    return items?.t === 'tuple' && items.items[0] ? { t: 'many', item: items.items[0] } : items ?? UNKNOWN(where);
+    // Modules all alike are `many` (any index is one of them); different ones keep their order.
+    const items = args.positional[0]?.value ?? (args.morePositional || args.moreKeywords ? undefined : kind === 'ModuleList' ? { t: 'tuple', items: [] } : { t: 'dict', entries: [] });
+    const alike = items?.t === 'tuple' && items.items.length > 0 && items.items.every((m) => valueKey(m) === valueKey(items.items[0]));
+    return alike ? { t: 'many', item: items.items[0] } : items ?? UNKNOWN(where);
   }
-  const names = kind === 'MultiheadAttention' ? ['embed_dim', 'num_heads', 'dropout', 'bias', 'add_bias_kv', 'add_zero_attn', 'kdim', 'vdim', 'batch_first'] : [];
+  const names = kind === 'MultiheadAttention' ? ['embed_dim', 'num_heads', 'dropout', 'bias', 'add_bias_kv', 'add_zero_attn', 'kdim', 'vdim', 'batch_first']
+    : kind === 'Dropout' ? ['p'] : [];
   const record: Record<string, Value> = {};
   names.forEach((n, i) => { const a = arg(args, i, n); if (a) record[n] = a.value; });
   for (const [k, v] of args.keywords) record[k] ??= v.value;
@@ -612,10 +627,19 @@ function sequentialItem(seq: Value & { t: 'torchmod' }, index: Value, text: stri
   return (modules?.t === 'tuple' ? modules.items.at(index.value) : undefined) ?? UNKNOWN(`\`${text}\``);
 }
 
-/** What `for m in xs` binds on its (one) pass: a module list's or Sequential's module, a tuple's items joined. */
-export function loopItem(v: Value, why: string): Value {
+/** Passes a loop over a short tuple of different items is unrolled into; longer ones run once on the items joined. */
+const MAX_UNROLLED = 8;
+
+/**
+ * What `for m in xs` binds on each pass: every item of a short tuple (module list, Sequential) in
+ * order; otherwise one pass, on a module list's module or a tuple's items joined.
+ */
+export function loopItems(v: Value, why: string): Value[] {
   const items = v.t === 'torchmod' && v.kind === 'Sequential' ? v.args.modules : v;
-  return items?.t === 'many' ? items.item : items?.t === 'tuple' && items.items.length > 0 ? items.items.reduce(join) : UNKNOWN(why);
+  if (items?.t === 'many') return [items.item];
+  if (items?.t !== 'tuple' || items.items.length === 0) return [UNKNOWN(why)];
+  const alike = items.items.every((m) => valueKey(m) === valueKey(items.items[0]));
+  return alike ? [items.items[0]] : items.items.length <= MAX_UNROLLED ? [...items.items] : [items.items.reduce(join)];
 }
 
 /** Call a module value: an nn module, a workspace instance's forward, or unknown. */
@@ -650,7 +674,9 @@ function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: PathStat
   const given0 = args.positional[0]?.value;
   // `self.drop(probs)`: nn.Dropout on hand-written attention probabilities (its `p` while the module trains).
   if (mod.kind === 'Dropout' && given0 && isTensor(given0) && given0.manual) {
-    return withDropout(given0, field(node, 'function') && args.positional.length === 1 ? { node: field(node, 'function')!, module: true } : undefined);
+    const p = st.ctx.mode.value === 'train' ? mod.args.p ?? { t: 'num', value: 0.5, source: `${mod.origin} (default p)` } as Value
+      : { t: 'num', value: 0, source: `nn.Dropout is off in ${modeName(st.ctx.mode.value)}` } as Value;
+    return withDropout(given0, field(node, 'function') && args.positional.length === 1 ? { node: field(node, 'function')!, module: true } : undefined, p);
   }
   const weight = tensor(known(mod.cast ?? 'float32', mod.cast ? `module cast to ${mod.cast}` : `parameters of ${mod.origin} (float32)`), mod.origin);
   // An embedding looks its output up in its weight; autocast leaves it alone.

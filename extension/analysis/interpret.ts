@@ -10,7 +10,7 @@ import { decide } from './conditions';
 import { fileLine, type CallArgs, type Engine } from './engine';
 import { contextOf } from './contexts';
 import { calledNames, isCalled } from './entry-points';
-import { assignItem, evaluate, evaluateArgs, loopItem, truth } from './evaluate';
+import { assignItem, evaluate, evaluateArgs, loopItems, truth } from './evaluate';
 import { modeClue } from './modes';
 import { catchesImportError, importBindings, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
@@ -109,7 +109,7 @@ export class Interpreter implements Engine {
     for (const m of modes) {
       const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast() };
       const self = fn.className ? this.construct(`${module.path}:${fn.className}`, { positional: [], keywords: new Map() }, ctx) : undefined;
-      this.invoke(fn, module, self, { positional: [], keywords: new Map() }, ctx);
+      this.invoke(fn, module, self, { positional: [], keywords: new Map(), noCaller: true }, ctx);
     }
   }
 
@@ -426,13 +426,14 @@ export class Interpreter implements Engine {
       }
       case 'if_statement': return this.execIf(ifBranches(stmt), 0, st, fr);
       case 'for_statement': {
-        const left = field(stmt, 'left'); const right = field(stmt, 'right');
-        if (left && right) {
-          const it = evaluate(right, st, fr, this);
-          this.bind(left, loopItem(it, `\`${textOf(left)}\``), st, fr);
+        const left = field(stmt, 'left'); const right = field(stmt, 'right'); const body = field(stmt, 'body');
+        const passes = left && right ? loopItems(evaluate(right, st, fr, this), `\`${textOf(left)}\``) : [undefined];
+        let states = [st];
+        for (const item of passes) {
+          if (left && item) for (const s of states) this.bind(left, item, s, fr);
+          if (body) states = this.execBlock(body.children, states, fr);
         }
-        const body = field(stmt, 'body');
-        return body ? this.execBlock(body.children, [st], fr) : [st];
+        return states;
       }
       case 'while_statement': { const body = field(stmt, 'body'); return body ? this.execBlock(body.children, [st], fr) : [st]; }
       case 'with_statement': return this.execWith(stmt, st, fr);
@@ -644,17 +645,19 @@ export class Interpreter implements Engine {
 
 /** The splats of unknown content in a call, for memo keys (empty when there are none). */
 function unpackedKey(args: CallArgs): string {
-  return args.morePositional || args.moreKeywords ? `|*${valueKey(args.morePositional)}**${valueKey(args.moreKeywords)}` : '';
+  return args.morePositional || args.moreKeywords || args.noCaller ? `|*${valueKey(args.morePositional)}**${valueKey(args.moreKeywords)}${args.noCaller ? '|root' : ''}` : '';
 }
 
 /** `*args`: the positional arguments from `from` on, as a tuple when every one is known. */
 function extraPositional(args: CallArgs, from: number, name: string, fn: FunctionInfo): Value {
+  if (args.noCaller) return UNKNOWN(`\`*${name}\` of ${fn.qualName} (no caller found)`);
   if (args.morePositional) return UNKNOWN(`\`*${name}\` of ${fn.qualName} (unpacked at the call)`);
   return { t: 'tuple', items: args.positional.slice(from).map((a) => a.value) };
 }
 
 /** `**kwargs`: the keywords no named parameter takes, as a dict when every one is known. */
 function extraKeywords(args: CallArgs, named: ReadonlySet<string>, name: string, fn: FunctionInfo): Value {
+  if (args.noCaller) return UNKNOWN(`\`**${name}\` of ${fn.qualName} (no caller found)`);
   if (args.moreKeywords) return UNKNOWN(`\`**${name}\` of ${fn.qualName} (unpacked at the call)`);
   return { t: 'dict', entries: [...args.keywords].filter(([k]) => !named.has(k)).map(([k, a]) => [k, a.value] as const) };
 }

@@ -36,6 +36,8 @@ export interface ManualStage {
   /** The scalar the scores were multiplied (`*`) or divided (`/`) by. */
   readonly scale?: { readonly node: SyntaxNode; readonly op: '*' | '/' };
   readonly dropout?: ManualDropout;
+  /** The dropout probability applied to the probabilities on this path (0 where dropout is off), however it was written. */
+  readonly dropoutP?: Value;
   /** Set once an op the SDPA quick fix cannot carry over touched the chain (a cast, a second scaling, einsum). */
   readonly opaque?: true;
 }

@@ -286,6 +286,186 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
     ],
   },
+  {
+    files: ['forwarding.py'],
+    calls: [
+      {
+        site: 'forwarding.py:15:16 sdpa Attention.forward',
+        train: 'reached=true ?,?,? mask=? causal=? p=? layout=BHLD H=8 D=64 → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
+        findings: [
+        ],
+      },
+      {
+        site: 'forwarding.py:28:12 sdpa packed_call',
+        train: 'reached=false ?,?,? mask=? causal=? p=? layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
+        findings: [
+        ],
+      },
+      {
+        site: 'forwarding.py:33:12 sdpa bidirectional',
+        train: 'reached=false ?,?,? mask=? causal=false p=? layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
+        findings: [
+        ],
+      },
+    ],
+  },
+  {
+    files: ['sequential.py'],
+    calls: [
+      {
+        site: 'sequential.py:14:16 sdpa Attend.forward',
+        train: 'reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=? H=? D=? → depends sdpa.flash',
+        findings: [
+        ],
+      },
+      {
+        site: 'sequential.py:19:16 sdpa Pool.forward',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=true fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        findings: [
+        ],
+      },
+    ],
+  },
+  {
+    files: ['loops.py'],
+    calls: [
+      {
+        site: 'loops.py:14:16 sdpa CausalSelfAttention.forward',
+        train: 'reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=6 D=? → depends sdpa.flash',
+        infer: 'reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=6 D=? → depends sdpa.flash',
+        findings: [
+        ],
+      },
+      {
+        site: 'loops.py:19:16 sdpa CrossAttention.forward',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        findings: [
+        ],
+      },
+      {
+        site: 'loops.py:24:16 sdpa LocalAttention.forward',
+        train: 'reached=true ?,?,? mask=none causal=false p=0.1 layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        findings: [
+        ],
+      },
+    ],
+  },
+  {
+    files: ['transposes.py'],
+    calls: [
+      {
+        site: 'transposes.py:5:12 manual by_mT',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 5:12',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+      {
+        site: 'transposes.py:9:12 manual by_mH',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 9:12',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+      {
+        site: 'transposes.py:13:12 manual by_swapaxes',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 13:12',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+      {
+        site: 'transposes.py:17:12 manual by_permute',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 17:12',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+      {
+        site: 'transposes.py:21:12 manual by_transpose',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 21:12',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+      {
+        site: 'transposes.py:25:12 manual single_head',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 25:12',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+    ],
+  },
+  {
+    files: ['manual_dropout.py'],
+    calls: [
+      {
+        site: 'manual_dropout.py:24:16 manual ModuleDropout.forward',
+        train: 'reached=null ?,?,? mask=none causal=false p=0.1 layout=? H=4 D=64 → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=4 D=64 → runs manual.math',
+        findings: [
+          ['manual-attention information - 24:16',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+      {
+        site: 'manual_dropout.py:33:16 manual MaskedModuleDropout.forward',
+        train: 'reached=null ?,?,? mask=? causal=false p=0.1 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=? causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 33:16',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+      {
+        site: 'manual_dropout.py:43:16 manual FunctionalDropout.forward',
+        train: 'reached=null ?,?,? mask=none causal=false p=0.1 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 43:16',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+      {
+        site: 'manual_dropout.py:48:12 manual in_place',
+        train: 'reached=null ?,?,? mask=none causal=false p=? layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=? layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 48:12',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+      {
+        site: 'manual_dropout.py:53:12 manual heads_last',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 53:12',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+    ],
+  },
 ];
 
 describe('analysis on fixtures', () => {

@@ -42,6 +42,41 @@ describe('manual-attention fix', () => {
     ]);
   });
 
+  it('carries nn.Dropout and F.dropout(training=) into dropout_p, and replaces a plain einsum p·v', async () => {
+    assert.deepEqual(fixes(await reportOf('manual_dropout.py')), [
+      '24 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 24:16-24:59 F.scaled_dot_product_attention(q, k, v, dropout_p=self.drop.p if self.drop.training else 0.0, scale=1 / math.sqrt(self.d_k))',
+      '33 softmax(q·kᵀ)·v: no fix', // masked on one path, not on the other
+      '43 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 43:16-43:79 F.scaled_dot_product_attention(q, k, v, dropout_p=self.p if self.training else 0.0, scale=q.size(-1) ** -0.5)',
+      '48 softmax(q·kᵀ)·v: no fix', // inplace=
+      '53 softmax(q·kᵀ)·v: no fix', // einsum that also moves the heads
+    ]);
+  });
+
+  it('undoes every spelling of kᵀ that swaps the last two dims, and offers nothing for .T', async () => {
+    assert.deepEqual(fixes(await reportOf('transposes.py')), [
+      '5 softmax(q·kᵀ)·v: Use torch.nn.functional.scaled_dot_product_attention 5:12-5:47 torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)',
+      '9 softmax(q·kᵀ)·v: Use torch.nn.functional.scaled_dot_product_attention 9:12-9:38 torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)',
+      '13 softmax(q·kᵀ)·v: Use torch.nn.functional.scaled_dot_product_attention 13:12-13:67 torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)',
+      '17 softmax(q·kᵀ)·v: Use torch.nn.functional.scaled_dot_product_attention 17:12-17:59 torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)',
+      '21 softmax(q·kᵀ)·v: Use torch.nn.functional.scaled_dot_product_attention 21:12-21:57 torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)',
+      '25 softmax(q·kᵀ)·v: no fix', // `.T`: 2-D q, k, v
+    ]);
+  });
+
+  it('applied to nn.Dropout and einsum forms, leaves SDPA calls the analysis reads back', async () => {
+    const text = readFixture('manual_dropout.py');
+    const before = await reportOf('manual_dropout.py', text);
+    const edits = before.calls.flatMap((c) => c.findings.flatMap((f) => f.fix?.edits ?? []));
+    const after = await reportOf('manual_dropout.py', applyEdits(text, edits));
+    assert.deepEqual(after.calls.map((c) => `${c.span.line} ${c.api} ${c.findings.map((f) => f.code).join(',')}`), [
+      '24 F.scaled_dot_product_attention ',
+      '33 softmax(q·kᵀ)·v manual-attention',
+      '43 F.scaled_dot_product_attention ',
+      '48 softmax(q·kᵀ)·v manual-attention',
+      '53 softmax(q·kᵀ)·v manual-attention',
+    ]);
+  });
+
   it('applied, leaves SDPA calls with no manual-attention finding', async () => {
     const text = readFixture('manual_fix.py');
     const before = await reportOf('manual_fix.py', text);
