@@ -298,6 +298,20 @@ function opaqueStage(v: Value): Value {
   return isTensor(v) && v.manual ? { ...v, manual: { ...v.manual, opaque: true } } : v;
 }
 
+/**
+ * After a branch the facts rule out: hand-written attention it changes is opaque on the live path too,
+ * since those facts may be defaults or settings that other callers do not share (`if mask is not None:`
+ * with `mask=None`) and the SDPA fix must hold for them as well.
+ */
+export function keepFixesSafe(live: PathState, dead: readonly PathState[]): void {
+  for (const d of dead) {
+    for (const [name, v] of d.env) {
+      const before = live.env.get(name);
+      if (v !== before && before && isTensor(before) && before.manual && !before.manual.opaque) live.env.set(name, opaqueStage(before));
+    }
+  }
+}
+
 function keepStage(t: TensorValue, from: TensorValue): Value {
   return from.manual ? t : { ...t, manual: undefined };
 }

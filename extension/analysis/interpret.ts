@@ -10,7 +10,7 @@ import { decide } from './conditions';
 import { fileLine, type CallArgs, type Engine } from './engine';
 import { contextOf } from './contexts';
 import { calledNames, isCalled } from './entry-points';
-import { assignItem, evaluate, evaluateArgs, loopItems, truth } from './evaluate';
+import { assignItem, evaluate, evaluateArgs, keepFixesSafe, loopItems, truth } from './evaluate';
 import { modeClue } from './modes';
 import { catchesImportError, importBindings, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
@@ -593,7 +593,7 @@ export class Interpreter implements Engine {
     for (const b of branches) {
       const dead = forkState(st);
       dead.dead ??= guard;
-      this.execBlock(b.body, [dead], { ...fr, returns: [] });
+      keepFixesSafe(st, this.execBlock(b.body, [dead], { ...fr, returns: [] }));
     }
   }
 

@@ -20,6 +20,8 @@ function roleOf(text: string): DimRole | null {
 
 export function dimOf(v: Value, node: SyntaxNode): Dim {
   const text = textOf(node);
+  // `-1` in view/reshape is whatever extent the other dims leave.
+  if (v.t === 'num' && v.value < 0) return { value: null, role: roleOf(text), source: `\`${text}\` (inferred from the other dims)` };
   return { value: v.t === 'num' ? v.value : null, role: roleOf(text), source: v.t === 'num' ? `\`${text}\` = ${v.value} (${v.source})` : `\`${text}\`` };
 }
 

@@ -244,6 +244,13 @@ const FIXTURE_TABLE: readonly Expected[] = [
             'head size 100 (`100` = 100 (shapes.py:19)) is not a multiple of 8: the memory-efficient kernel needs that in float16'],
         ],
       },
+      {
+        site: 'shapes.py:25:12 sdpa open_head_size',
+        train: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=BHLD H=12 D=? → depends sdpa.flash',
+        infer: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=BHLD H=12 D=? → depends sdpa.flash',
+        findings: [
+        ],
+      },
     ],
   },
   {
@@ -430,8 +437,8 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'manual_dropout.py:33:16 manual MaskedModuleDropout.forward',
-        train: 'reached=null ?,?,? mask=? causal=false p=0.1 layout=? H=? D=? → runs manual.math',
-        infer: 'reached=null ?,?,? mask=? causal=false p=0 layout=? H=? D=? → runs manual.math',
+        train: 'reached=null ?,?,? mask=none causal=false p=0.1 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 33:16',
             'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],

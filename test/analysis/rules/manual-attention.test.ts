@@ -45,7 +45,7 @@ describe('manual-attention fix', () => {
   it('carries nn.Dropout and F.dropout(training=) into dropout_p, and replaces a plain einsum p·v', async () => {
     assert.deepEqual(fixes(await reportOf('manual_dropout.py')), [
       '24 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 24:16-24:59 F.scaled_dot_product_attention(q, k, v, dropout_p=self.drop.p if self.drop.training else 0.0, scale=1 / math.sqrt(self.d_k))',
-      '33 softmax(q·kᵀ)·v: no fix', // masked on one path, not on the other
+      '33 softmax(q·kᵀ)·v: no fix', // masked where a caller passes a mask (`mask=None` is only the default)
       '43 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 43:16-43:79 F.scaled_dot_product_attention(q, k, v, dropout_p=self.p if self.training else 0.0, scale=q.size(-1) ** -0.5)',
       '48 softmax(q·kᵀ)·v: no fix', // inplace=
       '53 softmax(q·kᵀ)·v: no fix', // einsum that also moves the heads
