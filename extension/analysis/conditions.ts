@@ -33,6 +33,9 @@ export function truthOfValue(v: Value, text: string, e: Engine): Truth {
     case 'ref': return v.optional ? settingAtom(v.optional, e) : { value: true, why: `\`${text}\` is imported` };
     case 'unknown': return { f: atom(`truthy:${v.why}`, text) };
     case 'tensor': return { f: atom(`truthy:${text}`, text) };
+    case 'tuple': return { value: v.items.length > 0, why: `\`${text}\` has ${v.items.length} items` };
+    case 'dict': return { value: v.entries.length > 0, why: `\`${text}\` has ${v.entries.length === 0 ? 'no keys' : `keys ${v.entries.map(([k]) => k).join(', ')}`}` };
+    case 'many': return { f: atom(`truthy:${text}`, text) };
     default: return { value: true, why: `\`${text}\` is ${describe(v)}` };
   }
 }

@@ -128,7 +128,7 @@ function rebind(target: SyntaxNode, v: Value, st: PathState): void {
  * `kw.get(k, d)` / `kw.pop(k, d)` on a known dict, `xs.append(m)` / `xs.extend(ms)` on a list (which then
  * holds any number of such items: loops run once). Any other change in place makes the name unknown.
  */
-function containerMethod(obj: Value & { t: 'dict' | 'tuple' }, method: string, objNode: SyntaxNode, args: CallArgs, st: PathState, node: SyntaxNode): Value | undefined {
+function containerMethod(obj: Value & { t: 'dict' | 'tuple' | 'many' }, method: string, objNode: SyntaxNode, args: CallArgs, st: PathState, node: SyntaxNode): Value | undefined {
   const first = args.positional[0]?.value;
   const changed = UNKNOWN(`\`${textOf(objNode)}\` after \`.${method}()\``);
   if (obj.t === 'dict' && (method === 'get' || method === 'pop') && first) {
@@ -138,9 +138,10 @@ function containerMethod(obj: Value & { t: 'dict' | 'tuple' }, method: string, o
     return !absent ? entry : args.positional[1]?.value ?? (method === 'get' ? { t: 'none', source: `\`${textOf(node)}\`: no such key` } : entry);
   }
   if (!MUTATORS.has(method)) return undefined;
-  const added = obj.t !== 'tuple' || !first ? undefined
+  const added = obj.t === 'dict' || !first ? undefined
     : method === 'append' ? [first] : method === 'extend' && first.t === 'tuple' ? first.items : method === 'extend' && first.t === 'many' ? [first.item] : undefined;
-  rebind(objNode, added ? { t: 'many', item: [...(obj as Value & { t: 'tuple' }).items, ...added].reduce(join) } : changed, st);
+  const had = obj.t === 'tuple' ? obj.items : obj.t === 'many' ? [obj.item] : [];
+  rebind(objNode, added ? { t: 'many', item: [...had, ...added].reduce(join) } : changed, st);
   return { t: 'none', source: `\`.${method}()\`` };
 }
 
@@ -425,7 +426,7 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
     const obj = assigned ? undefined : evaluate(objNode, st, fr, e);
     const container = assigned ?? obj;
-    if (container?.t === 'dict' || container?.t === 'tuple') {
+    if (container?.t === 'dict' || container?.t === 'tuple' || container?.t === 'many') {
       const done = containerMethod(container, method, objNode, evalArgs(node, st, fr, e), st, node);
       if (done) return done;
     }

@@ -317,6 +317,13 @@ const FIXTURE_TABLE: readonly Expected[] = [
         findings: [
         ],
       },
+      {
+        site: 'forwarding.py:39:12 sdpa unmasked',
+        train: 'reached=false ?,?,? mask=? causal=? p=? layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
+        findings: [
+        ],
+      },
     ],
   },
   {
@@ -331,7 +338,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'sequential.py:19:16 sdpa Pool.forward',
-        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        train: 'reached=true ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
         infer: 'reached=true fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
         findings: [
         ],
