@@ -434,47 +434,47 @@ const FIXTURE_TABLE: readonly Expected[] = [
     files: ['manual_dropout.py'],
     calls: [
       {
-        site: 'manual_dropout.py:24:16 manual ModuleDropout.forward',
-        train: 'reached=null ?,?,? mask=none causal=false p=0.1 layout=? H=4 D=64 → runs manual.math',
-        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=4 D=64 → runs manual.math',
-        findings: [
-          ['manual-attention information - 24:16',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
-        ],
-      },
-      {
-        site: 'manual_dropout.py:33:16 manual MaskedModuleDropout.forward',
+        site: 'manual_dropout.py:21:16 manual ModuleDropout.forward',
         train: 'reached=null ?,?,? mask=none causal=false p=0.1 layout=? H=? D=? → runs manual.math',
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
-          ['manual-attention information - 33:16',
+          ['manual-attention information - 21:16',
             'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
-        site: 'manual_dropout.py:43:16 manual FunctionalDropout.forward',
+        site: 'manual_dropout.py:30:16 manual MaskedModuleDropout.forward',
         train: 'reached=null ?,?,? mask=none causal=false p=0.1 layout=? H=? D=? → runs manual.math',
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
-          ['manual-attention information - 43:16',
+          ['manual-attention information - 30:16',
             'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
-        site: 'manual_dropout.py:48:12 manual in_place',
+        site: 'manual_dropout.py:40:16 manual FunctionalDropout.forward',
+        train: 'reached=null ?,?,? mask=none causal=false p=0.1 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 40:16',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+      {
+        site: 'manual_dropout.py:45:12 manual in_place',
         train: 'reached=null ?,?,? mask=none causal=false p=? layout=? H=? D=? → runs manual.math',
         infer: 'reached=null ?,?,? mask=none causal=false p=? layout=? H=? D=? → runs manual.math',
         findings: [
-          ['manual-attention information - 48:12',
+          ['manual-attention information - 45:12',
             'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
-        site: 'manual_dropout.py:53:12 manual heads_last',
+        site: 'manual_dropout.py:50:12 manual heads_last',
         train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
-          ['manual-attention information - 53:12',
+          ['manual-attention information - 50:12',
             'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },

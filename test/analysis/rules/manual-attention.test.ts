@@ -21,6 +21,15 @@ async function reportOf(name: string, text = readFixture(name)): Promise<FileRep
   return report;
 }
 
+/** `<line> <api> <codes>` per call of the fixture once every offered fix is applied. */
+async function afterFixes(name: string): Promise<string[]> {
+  const text = readFixture(name);
+  const before = await reportOf(name, text);
+  const edits = before.calls.flatMap((c) => c.findings.flatMap((f) => f.fix?.edits ?? []));
+  const after = await reportOf(name, applyEdits(text, edits));
+  return after.calls.map((c) => `${c.span.line} ${c.api} ${c.findings.map((f) => f.code).join(',')}`);
+}
+
 describe('manual-attention fix', () => {
   it('offers the SDPA call with the scale and dropout as written, and nothing where a step does not carry over', async () => {
     assert.deepEqual(fixes(await reportOf('manual_fix.py')), [
@@ -44,11 +53,11 @@ describe('manual-attention fix', () => {
 
   it('carries nn.Dropout and F.dropout(training=) into dropout_p, and replaces a plain einsum p·v', async () => {
     assert.deepEqual(fixes(await reportOf('manual_dropout.py')), [
-      '24 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 24:16-24:59 F.scaled_dot_product_attention(q, k, v, dropout_p=self.drop.p if self.drop.training else 0.0, scale=1 / math.sqrt(self.d_k))',
-      '33 softmax(q·kᵀ)·v: no fix', // masked where a caller passes a mask (`mask=None` is only the default)
-      '43 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 43:16-43:79 F.scaled_dot_product_attention(q, k, v, dropout_p=self.p if self.training else 0.0, scale=q.size(-1) ** -0.5)',
-      '48 softmax(q·kᵀ)·v: no fix', // inplace=
-      '53 softmax(q·kᵀ)·v: no fix', // einsum that also moves the heads
+      '21 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 21:16-21:59 F.scaled_dot_product_attention(q, k, v, dropout_p=self.drop.p if self.drop.training else 0.0, scale=1 / math.sqrt(self.d_k))',
+      '30 softmax(q·kᵀ)·v: no fix', // masked where a caller passes a mask (`mask=None` is only the default)
+      '40 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 40:16-40:79 F.scaled_dot_product_attention(q, k, v, dropout_p=self.p if self.training else 0.0, scale=q.size(-1) ** -0.5)',
+      '45 softmax(q·kᵀ)·v: no fix', // inplace=
+      '50 softmax(q·kᵀ)·v: no fix', // einsum that also moves the heads
     ]);
   });
 
@@ -64,25 +73,17 @@ describe('manual-attention fix', () => {
   });
 
   it('applied to nn.Dropout and einsum forms, leaves SDPA calls the analysis reads back', async () => {
-    const text = readFixture('manual_dropout.py');
-    const before = await reportOf('manual_dropout.py', text);
-    const edits = before.calls.flatMap((c) => c.findings.flatMap((f) => f.fix?.edits ?? []));
-    const after = await reportOf('manual_dropout.py', applyEdits(text, edits));
-    assert.deepEqual(after.calls.map((c) => `${c.span.line} ${c.api} ${c.findings.map((f) => f.code).join(',')}`), [
-      '24 F.scaled_dot_product_attention ',
-      '33 softmax(q·kᵀ)·v manual-attention',
-      '43 F.scaled_dot_product_attention ',
-      '48 softmax(q·kᵀ)·v manual-attention',
-      '53 softmax(q·kᵀ)·v manual-attention',
+    assert.deepEqual(await afterFixes('manual_dropout.py'), [
+      '21 F.scaled_dot_product_attention ',
+      '30 softmax(q·kᵀ)·v manual-attention',
+      '40 F.scaled_dot_product_attention ',
+      '45 softmax(q·kᵀ)·v manual-attention',
+      '50 softmax(q·kᵀ)·v manual-attention',
     ]);
   });
 
   it('applied, leaves SDPA calls with no manual-attention finding', async () => {
-    const text = readFixture('manual_fix.py');
-    const before = await reportOf('manual_fix.py', text);
-    const edits = before.calls.flatMap((c) => c.findings.flatMap((f) => f.fix?.edits ?? []));
-    const after = await reportOf('manual_fix.py', applyEdits(text, edits));
-    assert.deepEqual(after.calls.map((c) => `${c.span.line} ${c.api} ${c.findings.map((f) => f.code).join(',')}`), [
+    assert.deepEqual(await afterFixes('manual_fix.py'), [
       '9 F.scaled_dot_product_attention ',
       '15 F.scaled_dot_product_attention ',
       '20 F.scaled_dot_product_attention ',
