@@ -425,9 +425,8 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     if (viaSuper) return e.callWorkspace(viaSuper, evalArgs(node, st, fr, e), st, fr, node) ?? UNKNOWN(`the result of \`super().${method}(…)\``);
     const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
     const obj = assigned ? undefined : evaluate(objNode, st, fr, e);
-    const container = assigned ?? obj;
-    if (container?.t === 'dict' || container?.t === 'tuple' || container?.t === 'many') {
-      const done = containerMethod(container, method, objNode, evalArgs(node, st, fr, e), st, node);
+    if ((obj?.t === 'dict' || obj?.t === 'tuple' || obj?.t === 'many') && (method === 'get' || MUTATORS.has(method))) {
+      const done = containerMethod(obj, method, objNode, evalArgs(node, st, fr, e), st, node);
       if (done) return done;
     }
     if (obj && isTensor(obj)) {
