@@ -476,6 +476,7 @@ function builtinCall(name: string, args: CallArgs, fr: Frame, node: SyntaxNode, 
   if (name === 'float' && args.positional[0]?.value.t === 'str') return { t: 'num', value: Number(args.positional[0].value.value.replace('inf', 'Infinity')), source: fileLine(fr, node) };
   if (name === 'int' && args.positional[0]?.value.t === 'num') return { t: 'num', value: Math.trunc(args.positional[0].value.value), source: args.positional[0].value.source };
   if (name === 'super') return UNKNOWN('super()');
+  if (name === 'enumerate' && args.positional.length === 1) return enumerated(args.positional[0].value, fr, node);
   if (name === 'dict' && args.positional.length === 0) {
     return args.moreKeywords ? UNKNOWN(`\`${textOf(node)}\``) : { t: 'dict', entries: [...args.keywords].map(([k, a]) => [k, a.value] as const) };
   }
@@ -641,6 +642,19 @@ function sequentialItem(seq: Value & { t: 'torchmod' }, index: Value, text: stri
   return (modules?.t === 'tuple' ? modules.items.at(index.value) : undefined) ?? UNKNOWN(`\`${text}\``);
 }
 
+/** What iterating a value yields: a Sequential's modules, else the value itself (a tuple, `many`, …). */
+function elementsOf(v: Value): Value | undefined {
+  return v.t === 'torchmod' && v.kind === 'Sequential' ? v.args.modules : v;
+}
+
+/** `enumerate(xs)`: (index, item) pairs of a tuple or `many` (whose index is unknown). */
+function enumerated(v: Value, fr: Frame, node: SyntaxNode): Value {
+  const items = elementsOf(v);
+  if (items?.t === 'many') return { t: 'many', item: { t: 'tuple', items: [UNKNOWN(`the index in \`${textOf(node)}\``), items.item] } };
+  if (items?.t !== 'tuple') return UNKNOWN(`\`${textOf(node)}\``);
+  return { t: 'tuple', items: items.items.map((x, i) => ({ t: 'tuple', items: [{ t: 'num', value: i, source: fileLine(fr, node) }, x] })) };
+}
+
 /** Passes a loop over a short tuple of different items is unrolled into; longer ones run once on the items joined. */
 const MAX_UNROLLED = 8;
 
@@ -649,7 +663,7 @@ const MAX_UNROLLED = 8;
  * order; otherwise one pass, on a module list's module or a tuple's items joined.
  */
 export function loopItems(v: Value, why: string): Value[] {
-  const items = v.t === 'torchmod' && v.kind === 'Sequential' ? v.args.modules : v;
+  const items = elementsOf(v);
   if (items?.t === 'many') return [items.item];
   if (items?.t !== 'tuple' || items.items.length === 0) return [UNKNOWN(why)];
   const alike = items.items.every((m) => valueKey(m) === valueKey(items.items[0]));
