@@ -52,11 +52,11 @@ function buildUnits(tree: Tree, text: string, previous: readonly Unit[], names: 
         if (cursor.nodeType === 'comment') continue;
         const unitText = text.slice(cursor.startIndex, cursor.endIndex);
         const start = cursor.startPosition;
-        // A statement that starts mid-line (error recovery) is reused only at the same column; the
-        // same text may parse as another kind of node in another context (error recovery again).
+        // Error recovery depends on context: the same text can parse differently elsewhere, so a
+        // statement with a syntax error, then or now, is always rebuilt. One that starts mid-line
+        // (recovery again) is reused only at the same column.
         const same = reusable.get(unitText);
-        const type = same ? names.types[cursor.nodeTypeId] ?? cursor.nodeType : '';
-        const index = same ? same.findIndex((u) => u.baseCol === start.column && u.root.type === type) : -1;
+        const index = same && !cursor.currentNode.hasError ? same.findIndex((u) => u.baseCol === start.column && u.errors.length === 0) : -1;
         const old = index >= 0 ? same!.splice(index, 1)[0] : undefined;
         if (old) { old.baseRow = start.row; units.push(old); } else units.push(buildUnit(cursor, text, names));
       } while (cursor.gotoNextSibling());
