@@ -31,6 +31,8 @@ export interface Unit {
   readonly root: SyntaxNode;
   /** ERROR and MISSING nodes inside the unit. */
   readonly errors: readonly SyntaxNode[];
+  /** The names the statement calls anywhere inside it: `f` for `f(…)`, `.m` for `x.m(…)` (collected while mirroring). */
+  readonly called: readonly string[];
 }
 
 /** Type and field names by id, read once from the grammar (ids are cheaper to read than names). */
@@ -79,7 +81,8 @@ export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames)
   const unitText = text.slice(baseIndex, cursor.endIndex);
   const { row: baseRow, column: baseCol } = cursor.startPosition;
   const errors: SyntaxNode[] = [];
-  const unit: Unit = { text: unitText, baseRow, baseCol, lineStarts: lineStarts(unitText), errors, root: undefined as unknown as SyntaxNode };
+  const called: string[] = [];
+  const unit: Unit = { text: unitText, baseRow, baseCol, lineStarts: lineStarts(unitText), errors, called, root: undefined as unknown as SyntaxNode };
   // Every cursor read crosses into WASM, so each node's type id is read once (by its parent's loop)
   // and leaves (anonymous tokens, identifiers, numbers) are not asked for children.
   const visit = (typeId: number, depth: number): SyntaxNode => {
@@ -100,11 +103,22 @@ export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames)
         if ((names.named[childId] ?? true) ? names.types[childId] !== 'comment' : KEPT_TOKENS.has(names.types[childId])) children.push(visit(childId, depth + 1));
       } while (cursor.gotoNextSibling());
       cursor.gotoParent();
+      if (type === 'call') addCalledName(children, called);
     }
     return node;
   };
   (unit as { root: SyntaxNode }).root = visit(cursor.nodeTypeId, 0);
   return unit;
+}
+
+/** `f` for a call of `f(…)`, `.m` for `x.m(…)`, given the call's children. */
+function addCalledName(callChildren: readonly SyntaxNode[], called: string[]): void {
+  const callee = callChildren.find((c) => c.field === 'function');
+  if (callee?.type === 'identifier') called.push(textOf(callee));
+  else if (callee?.type === 'attribute') {
+    const attribute = callee.children.find((c) => c.field === 'attribute');
+    if (attribute) called.push(`.${textOf(attribute)}`);
+  }
 }
 
 export function textOf(node: SyntaxNode): string {
