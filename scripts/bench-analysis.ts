@@ -45,15 +45,15 @@ async function measure(name: string, text: string, analyse: Analyse, variant: (r
   return { name, lines: text.split('\n').length, calls, times };
 }
 
-/** One-line edits re-analysed through the incremental session the language server uses. */
-async function measureSession(name: string, text: string): Promise<Row> {
+/** Edits re-analysed through the incremental session the language server uses. */
+async function measureSession(name: string, text: string, edit: (text: string, run: number) => string): Promise<Row> {
   const session = await AnalysisSession.create(DEFAULT_SETTINGS);
   try {
     const analyse: Analyse = async (source) => {
       session.update(PATH, source);
       return session.report(PATH).calls.length;
     };
-    return await measure(name, text, analyse, (run) => editOneLine(text, run));
+    return await measure(name, text, analyse, (run) => edit(text, run));
   } finally {
     session.dispose();
   }
@@ -64,6 +64,17 @@ function editOneLine(text: string, run: number): string {
   const lines = text.split('\n');
   const middle = lines.findIndex((line, i) => i >= lines.length / 2 && line.includes('n_head=12'));
   lines[middle] = lines[middle]!.replace('n_head=12', `n_head=${13 + run}`);
+  return lines.join('\n');
+}
+
+/**
+ * The file with a line inserted in a method near the middle, or two on odd runs: each run inserts or
+ * deletes a line relative to the one before, moving everything below it.
+ */
+function insertLine(text: string, run: number): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((line, i) => i >= lines.length / 2 && line.includes('B, T, C = x.size()'));
+  lines.splice(at + 1, 0, ...Array.from({ length: 1 + (run % 2) }, (_, i) => `        scratch${i} = T`));
   return lines.join('\n');
 }
 
@@ -85,7 +96,8 @@ async function main(): Promise<void> {
     await measure('  of which tree-sitter parse alone', large, parseOnly, () => large),
     await measure('full analysis, 5k-line file', medium, analyseOnce, () => medium),
     await measure('one-line edit of a 5k-line file, full re-analysis', medium, analyseOnce, (run) => editOneLine(medium, run)),
-    await measureSession('one-line edit of a 5k-line file, AnalysisSession', medium),
+    await measureSession('one-line edit of a 5k-line file, AnalysisSession', medium, editOneLine),
+    await measureSession('line inserted mid 5k-line file, AnalysisSession', medium, insertLine),
   ];
   process.stdout.write(`${table(rows)}\n(${RUNS} warm runs each, node ${process.version})\n`);
 }

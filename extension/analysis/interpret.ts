@@ -28,17 +28,25 @@ interface Effects {
   readonly observations: Set<Observation>;
   readonly invoked: [string, Mode | null][];
   /** Instances built: key, attributes, and the statements their construction read. */
-  readonly ctors: [string, Map<string, Value>, ReadonlyMap<object, number>][];
+  readonly ctors: [string, Map<string, Value>, ReadonlySet<object>][];
   /** Memo keys of the invocations made inside it (reused with it). */
   readonly nested: string[];
-  /** The statements it read (units, or a module's globals token), with the row each started at (a moved statement changes its messages). */
-  readonly units: Map<object, number>;
+  /**
+   * The statements it read (units, or a module's globals token). Where they start does not matter:
+   * messages carry line marks, resolved when a report is read.
+   */
+  readonly units: Set<object>;
+  /**
+   * What the function and class ids it used resolved to (a file may define a name twice, and an edit
+   * can change which definition an id finds while both statements stay): `fn:<id>` / `class:<id>` → definition.
+   */
+  readonly resolved: Map<string, object | null>;
   /** false when a recursion was cut inside it (its result then depends on the call stack). */
   cacheable: boolean;
 }
 
 function newEffects(): Effects {
-  return { observations: new Set(), invoked: [], ctors: [], nested: [], units: new Map(), cacheable: true };
+  return { observations: new Set(), invoked: [], ctors: [], nested: [], units: new Set(), resolved: new Map(), cacheable: true };
 }
 
 export interface CachedInvocation {
@@ -51,7 +59,7 @@ export interface CachedInvocation {
   readonly definition: object | null;
 }
 
-/** Invocation results kept between runs, by memo key; valid while every statement read is unchanged and unmoved. */
+/** Invocation results kept between runs, by memo key; valid while every statement read is unchanged. */
 export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
 
 export class Interpreter implements Engine {
@@ -63,7 +71,7 @@ export class Interpreter implements Engine {
   private readonly memo = new Map<string, Value>();
   private readonly ctorAttrs = new Map<string, Map<string, Value>>();
   /** Per instance key, the statements its construction read: reading an attribute reads them too. */
-  private readonly ctorUnits = new Map<string, ReadonlyMap<object, number>>();
+  private readonly ctorUnits = new Map<string, ReadonlySet<object>>();
   private readonly globals = new Map<string, Map<string, Value>>();
   private readonly active = new Set<string>();
   private readonly invoked = new Set<string>();
@@ -108,7 +116,7 @@ export class Interpreter implements Engine {
     const observed = new Set([...this.seen].map((o) => o.fn.id));
     for (const id of observed) {
       const missing = (['train', 'infer'] as const).filter((mode) => !this.realModes.get(id)?.has(mode));
-      const target = this.byFunctionId.get(id);
+      const target = this.functionById(id);
       if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing);
     }
   }
@@ -162,10 +170,10 @@ export class Interpreter implements Engine {
 
   attribute(obj: Value, name: string, st: PathState): Value | undefined {
     if (obj.t === 'instance') {
-      const cls = this.classById.get(obj.cls);
+      const cls = this.classOf(obj.cls);
       if (cls) this.touch(cls.cls.unit);
       const read = this.ctorUnits.get(obj.key);
-      if (read) for (const r of this.recorders) for (const [unit, row] of read) r.units.set(unit, row);
+      if (read) for (const r of this.recorders) for (const unit of read) r.units.add(unit);
       const attr = this.ctorAttrs.get(obj.key)?.get(name);
       if (attr) return obj.cast && attr.t === 'tensor' && attr.param ? { ...attr, dtype: known(obj.cast, `module cast to ${obj.cast}`) } : attr;
       const method = this.method(obj.cls, name);
@@ -196,13 +204,13 @@ export class Interpreter implements Engine {
   callWorkspace(callee: Value, args: CallArgs, st: PathState, _fr: Frame, _node: SyntaxNode): Value | undefined {
     if (this.computingGlobals) return undefined;
     if (callee.t === 'fn') {
-      const target = this.byFunctionId.get(callee.id);
+      const target = this.functionById(callee.id);
       return target ? this.invoke(target.fn, target.module, callee.self, args, st.ctx) : undefined;
     }
     if (callee.t === 'class') return this.construct(callee.id, args, st.ctx);
     if (callee.t === 'instance') {
       const forward = this.method(callee.cls, 'forward') ?? this.method(callee.cls, '__call__');
-      const target = forward && this.byFunctionId.get(forward.id);
+      const target = forward && this.functionById(forward.id);
       return target ? this.invoke(target.fn, target.module, callee, args, st.ctx) : undefined;
     }
     return undefined;
@@ -211,7 +219,7 @@ export class Interpreter implements Engine {
   // ---- classes and calls ----------------------------------------------------------------------
 
   private method(classId: string, name: string, seen = 0): FunctionInfo | undefined {
-    const entry = this.classById.get(classId);
+    const entry = this.classOf(classId);
     if (!entry || seen > 8) return undefined;
     this.touch(entry.cls.unit); // which method a name finds depends on this class statement
     const own = entry.cls.methods.get(name);
@@ -220,7 +228,7 @@ export class Interpreter implements Engine {
 
   /** A method as a workspace base class defines it (what `super().name` finds). */
   private baseMethod(classId: string, name: string, seen = 0): FunctionInfo | undefined {
-    const entry = this.classById.get(classId);
+    const entry = this.classOf(classId);
     if (!entry) return undefined;
     for (const base of entry.cls.bases) {
       const resolved = this.global(base, { fn: entry.module.allFunctions[0], module: entry.module, self: undefined, returns: [] });
@@ -236,7 +244,7 @@ export class Interpreter implements Engine {
     // A construction is kept for the next run like an invocation: the context is part of its key,
     // since the first construction in a run decides the instance's attributes.
     const cacheKey = `new ${key}|${valueKey(ctx)}`;
-    const definition = this.classById.get(classId)?.cls.unit ?? null;
+    const definition = this.classOf(classId)?.cls.unit ?? null;
     const cached = this.previous.get(cacheKey);
     if (cached && cached.definition === definition && this.stillValid(cached.effects)) {
       this.replay(cached.effects, true);
@@ -253,12 +261,12 @@ export class Interpreter implements Engine {
   }
 
   /** Run a class body and its `__init__`, recording the instance's attributes under `key`. */
-  private build(classId: string, key: string, instance: Value, args: CallArgs, ctx: Ctx, read: ReadonlyMap<object, number>): void {
+  private build(classId: string, key: string, instance: Value, args: CallArgs, ctx: Ctx, read: ReadonlySet<object>): void {
     const attrs = new Map<string, Value>();
     this.ctorAttrs.set(key, attrs);
     this.ctorUnits.set(key, read);
     for (const r of this.recorders) r.ctors.push([key, attrs, read]);
-    const entry = this.classById.get(classId);
+    const entry = this.classOf(classId);
     if (!entry) return;
     this.touchModule(entry.module);
     this.touch(entry.cls.unit);
@@ -267,7 +275,7 @@ export class Interpreter implements Engine {
     states = this.execBlock(entry.cls.body, states, frame);
     for (const st of states) for (const [k, v] of st.env) attrs.set(k, v);
     const init = this.method(classId, '__init__');
-    const target = init && this.byFunctionId.get(init.id);
+    const target = init && this.functionById(init.id);
     if (target) {
       this.touchModule(target.module);
       if (target.fn.node) this.touch(target.fn.node.unit);
@@ -322,9 +330,20 @@ export class Interpreter implements Engine {
     for (const r of this.recorders) r.invoked.push([id, mode]);
   }
 
+  private functionById(id: string): { fn: FunctionInfo; module: ModuleInfo } | undefined {
+    const entry = this.byFunctionId.get(id);
+    for (const r of this.recorders) r.resolved.set(`fn:${id}`, entry?.fn.node ?? null);
+    return entry;
+  }
+
+  private classOf(id: string): { cls: ClassInfo; module: ModuleInfo } | undefined {
+    const entry = this.classById.get(id);
+    for (const r of this.recorders) r.resolved.set(`class:${id}`, entry?.cls.unit ?? null);
+    return entry;
+  }
+
   private touch(unit: Unit | object): void {
-    const row = 'baseRow' in unit ? (unit as Unit).baseRow : 0;
-    for (const r of this.recorders) r.units.set(unit, row);
+    for (const r of this.recorders) r.units.add(unit);
   }
 
   /** Record a read of a module's top-level statements. */
@@ -334,7 +353,12 @@ export class Interpreter implements Engine {
   }
 
   private stillValid(effects: Effects): boolean {
-    for (const [unit, row] of effects.units) if (!this.liveUnits.has(unit) || ('baseRow' in unit ? (unit as Unit).baseRow : 0) !== row) return false;
+    for (const unit of effects.units) if (!this.liveUnits.has(unit)) return false;
+    for (const [key, definition] of effects.resolved) {
+      const id = key.slice(key.indexOf(':') + 1);
+      const now = key.startsWith('fn:') ? this.byFunctionId.get(id)?.fn.node : this.classById.get(id)?.cls.unit;
+      if ((now ?? null) !== definition) return false;
+    }
     return true;
   }
 
@@ -356,7 +380,8 @@ export class Interpreter implements Engine {
       if (!fresh) r.invoked.push(...effects.invoked);
       r.ctors.push(...effects.ctors);
       r.nested.push(...effects.nested);
-      for (const [unit, row] of effects.units) r.units.set(unit, row);
+      for (const unit of effects.units) r.units.add(unit);
+      for (const [key, definition] of effects.resolved) r.resolved.set(key, definition);
       r.cacheable &&= effects.cacheable;
     }
   }
@@ -468,7 +493,7 @@ export class Interpreter implements Engine {
     const obj = fnNode?.type === 'attribute' ? field(fnNode, 'object') : undefined;
     if (!fnNode || obj?.type !== 'call' || textOf(field(obj, 'function') ?? obj) !== 'super' || textOf(field(fnNode, 'attribute')!) !== '__init__') return false;
     const init = this.superMethod(fr, '__init__');
-    const target = init?.t === 'fn' ? this.byFunctionId.get(init.id) : undefined;
+    const target = init?.t === 'fn' ? this.functionById(init.id) : undefined;
     if (!target) return true;
     const baseUnit = target.module.classes.get(target.fn.className ?? '')?.unit;
     if (baseUnit) this.touch(baseUnit);

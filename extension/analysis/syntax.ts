@@ -21,6 +21,8 @@ export interface SyntaxNode {
 
 /** One top-level statement of a file, with its text and where it currently starts. */
 export interface Unit {
+  /** Unique in the process: line marks (`lineMark`) name the unit by it. */
+  readonly id: number;
   readonly text: string;
   /** 0-based row of the statement's first line in the file; updated when the unit is reused. */
   baseRow: number;
@@ -62,6 +64,11 @@ const CHILDLESS = new Set(['identifier', 'integer', 'float', 'true', 'false', 'n
 /** The children of every childless node: one shared empty array instead of one per leaf. */
 const NO_CHILDREN: readonly SyntaxNode[] = Object.freeze([]);
 
+let nextUnitId = 1;
+/** Every live unit by id, so a line mark can be resolved wherever a message is read. */
+const UNITS = new Map<number, WeakRef<Unit>>();
+const forgetUnit = new FinalizationRegistry<number>((id) => UNITS.delete(id));
+
 /** Row of every line start in `text`, for turning offsets into rows and columns without asking WASM. */
 function lineStarts(text: string): number[] {
   const starts = [0];
@@ -82,7 +89,9 @@ export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames)
   const { row: baseRow, column: baseCol } = cursor.startPosition;
   const errors: SyntaxNode[] = [];
   const called: string[] = [];
-  const unit: Unit = { text: unitText, baseRow, baseCol, lineStarts: lineStarts(unitText), errors, called, root: undefined as unknown as SyntaxNode };
+  const unit: Unit = { id: nextUnitId++, text: unitText, baseRow, baseCol, lineStarts: lineStarts(unitText), errors, called, root: undefined as unknown as SyntaxNode };
+  UNITS.set(unit.id, new WeakRef(unit));
+  forgetUnit.register(unit, unit.id);
   // Every cursor read crosses into WASM, so each node's type id is read once (by its parent's loop)
   // and leaves (anonymous tokens, identifiers, numbers) are not asked for children.
   const visit = (typeId: number, depth: number): SyntaxNode => {
@@ -131,16 +140,60 @@ function position(unit: Unit, index: number): { row: number; column: number } {
   return { row: unit.baseRow + row, column: row === 0 ? unit.baseCol + index : index - unit.lineStarts[row]! };
 }
 
-/** 1-based span of a node in its file. */
-export function spanOf(node: SyntaxNode): Span {
-  const start = position(node.unit, node.start);
-  const end = position(node.unit, node.end);
-  return { line: start.row + 1, column: start.column + 1, endLine: end.row + 1, endColumn: end.column + 1 };
+/** Which part of a node a span covers: all of it, or the empty span at its start or end. */
+export type SpanPart = 'whole' | 'start' | 'end';
+
+/**
+ * Spans remember (in a field JSON and deep equality skip) the node they were taken from, so a report
+ * kept across edits can be moved to where the node is now (`currentSpan`).
+ */
+const ANCHOR = Symbol('span anchor');
+
+interface Anchored {
+  readonly [ANCHOR]?: { readonly node: SyntaxNode; readonly part: SpanPart };
 }
 
-/** 1-based line of a node in its file. */
-export function lineOf(node: SyntaxNode): number {
-  return node.unit.baseRow + rowOf(node.unit.lineStarts, node.start) + 1;
+/** 1-based span of a node in its file, or the empty span at its start or end. */
+export function spanOf(node: SyntaxNode, part: SpanPart = 'whole'): Span {
+  const start = position(node.unit, part === 'end' ? node.end : node.start);
+  const end = part === 'whole' ? position(node.unit, node.end) : start;
+  const span = { line: start.row + 1, column: start.column + 1, endLine: end.row + 1, endColumn: end.column + 1 };
+  Object.defineProperty(span, ANCHOR, { value: { node, part } });
+  return span;
+}
+
+/** Where a span taken by `spanOf` is now (its node's statement may have moved); other spans as they are. */
+export function currentSpan(span: Span): Span {
+  const anchor = (span as Anchored)[ANCHOR];
+  if (!anchor) return span;
+  const now = spanOf(anchor.node, anchor.part);
+  return now.line === span.line && now.endLine === span.endLine && now.column === span.column && now.endColumn === span.endColumn ? span : now;
+}
+
+/** The statement a span taken by `spanOf` lies in. */
+export function spanUnit(span: Span): Unit | undefined {
+  return (span as Anchored)[ANCHOR]?.node.unit;
+}
+
+/**
+ * A node's line, written into messages as a mark that names its statement and the row inside it;
+ * `resolveLineMarks` turns marks into line numbers when a report is read, so messages kept across
+ * edits follow their statement when lines are inserted above it.
+ */
+export function lineMark(node: SyntaxNode): string {
+  return `\uE000${node.unit.id}:${rowOf(node.unit.lineStarts, node.start)}\uE001`;
+}
+
+const LINE_MARK = /\uE000(\d+):(\d+)\uE001/g;
+
+/** `text` with each line mark replaced by the line number its statement has now; `onUnit` learns each statement named. */
+export function resolveLineMarks(text: string, onUnit?: (unit: Unit | undefined) => void): string {
+  if (!text.includes('\uE000')) return text;
+  return text.replace(LINE_MARK, (_, id: string, row: string) => {
+    const unit = UNITS.get(Number(id))?.deref();
+    onUnit?.(unit);
+    return unit ? String(unit.baseRow + Number(row) + 1) : '?';
+  });
 }
 
 export function field(node: SyntaxNode, name: string): SyntaxNode | undefined {

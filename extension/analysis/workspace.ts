@@ -40,7 +40,7 @@ function diffEdit(before: string, after: string): EditType | null {
   });
 }
 
-/** Mirror each top-level statement, reusing the mirrors of statements whose text is unchanged. */
+/** Mirror each top-level statement, reusing the mirrors of statements whose text is unchanged (moved to their new row). */
 function buildUnits(tree: Tree, text: string, previous: readonly Unit[], names: GrammarNames): Unit[] {
   const reusable = new Map<string, Unit[]>();
   for (const u of previous) { const list = reusable.get(u.text); if (list) list.push(u); else reusable.set(u.text, [u]); }
@@ -77,7 +77,6 @@ function parseErrors(units: readonly Unit[]): ParseError[] {
 /** What a module's global names resolve to, and a token object that is replaced when that changes. */
 interface GlobalsToken {
   readonly units: readonly object[];
-  readonly rows: readonly number[];
   /** The function and class names the file defines. */
   readonly names: string;
   readonly token: object;
@@ -146,18 +145,16 @@ export class Workspace {
   }
 
   /**
-   * The token stays while the module-level statements are the same objects at the same rows and the
-   * file defines the same function and class names: any name a function reads resolves as before
+   * The token stays while the module-level statements are the same objects and the file defines the same function and class names: any name a function reads resolves as before
    * (to the same id; which definition an id runs is checked per invocation).
    */
   private refreshGlobalsToken(path: string, module: ModuleInfo): void {
     const statements = module.allFunctions[module.allFunctions.length - 1].body;
     const units: object[] = [...new Set(statements.map((s) => s.unit))];
-    const rows = units.map((u) => (u as Unit).baseRow);
     const names = `${[...module.functions.keys()].sort().join(' ')} | ${[...module.classes.keys()].sort().join(' ')}`;
     const prev = this.globals.get(path);
-    const same = prev !== undefined && prev.names === names && sameItems(prev.units, units) && sameItems(prev.rows, rows);
-    this.globals.set(path, { units, rows, names, token: same ? prev.token : {} });
+    const same = prev !== undefined && prev.names === names && sameItems(prev.units, units);
+    this.globals.set(path, { units, names, token: same ? prev.token : {} });
   }
 
   /** Same as `update`; reads better for a file seen the first time. */
