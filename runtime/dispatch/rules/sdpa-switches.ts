@@ -2,17 +2,26 @@
  * PyTorch's SDPA backend switches (`sdpa_kernel`, `enable_*_sdp`): a backend switched off is
  * rejected with ATen's own words and the switch's place; `set_priority=True` reorders the backends.
  */
-import { need, OK, rejected, type BackendRule, type Condition } from '../check';
+import { dependsOn, need, OK, rejected, type BackendRule, type Condition } from '../check';
 import type { CallContext } from '../context';
 import type { SdpaBackend } from '../facts';
 import { torch } from '../messages';
 
-/** Rejects the backend when a switch turned it off; an unknown switch makes it depend on that switch. */
+/** The `short` of a verdict a switch decided, for code lenses and rules that tell switches from refusals. */
+export const SWITCHED_OFF = 'runtime disabled';
+
+/**
+ * Rejects the backend when a switch turned it off; an unknown switch makes it depend on that switch,
+ * and an unknown `set_priority` order makes every enabled backend depend on it.
+ */
 export function switchedOn(backend: SdpaBackend): Condition {
   return (c) => {
-    const on = c.facts.sdpaBackends?.enabled[backend];
-    if (!on) return OK;
-    return need([on], (enabled) => enabled || !on.known ? OK : rejected(`${torch.runtimeDisabled(backend)} (${on.source})`, 'runtime disabled'));
+    const switches = c.facts.sdpaBackends;
+    const on = switches?.enabled[backend];
+    const order = switches?.priority;
+    const ordered = order && !order.known ? dependsOn([order.dependsOn]) : OK;
+    if (!on) return ordered;
+    return need([on], (enabled) => !enabled && on.known ? rejected(`${torch.runtimeDisabled(backend)} (${on.source})`, SWITCHED_OFF) : ordered);
   };
 }
 

@@ -82,3 +82,9 @@ describe('dispatch: SDPA backend switches', () => {
     ['sdpa_kernel(FLASH) with a mask', call({ api: 'multihead_attention', mask: 'bool', sdpaBackends: only(['flash']) }), env(), { outcome: 'raises', error: NO_KERNEL }],
   ]));
 });
+
+describe('dispatch: SDPA backend switches with an unknown order', () => runRows([
+  ['an unknown set_priority makes the enabled backends depend on it', call({ sdpaBackends: { ...only(['math', 'flash']), priority: unknown('the order of `sdpa_kernel(b, set_priority=p)`') } }), env(), {
+    outcome: 'depends', reasons: { 'sdpa.flash': 'depends on the order of `sdpa_kernel(b, set_priority=p)`' }, status: { 'sdpa.efficient': 'rejected' },
+  }],
+]));
