@@ -77,7 +77,7 @@ export function statementSwitches(callNode: SyntaxNode, st: PathState, fr: Frame
   const which = callee.t === 'ref' ? ENABLE.exec(callee.name)?.[1] : undefined;
   if (!which) return undefined;
   const source = sourceOf(callNode, fr);
-  const value = flag(argsOf(callNode, st, fr, e).positional[0]?.value, unknown(`the flag of ${source}`), source);
+  const value = flag(arg(argsOf(callNode, st, fr, e), 0, 'enabled')?.value, unknown(`the flag of ${source}`), source);
   const before = st.ctx.sdpa;
   return { ...before, enabled: { ...before?.enabled, [ENABLE_NAMES[which]]: value } };
 }

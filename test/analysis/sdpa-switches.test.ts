@@ -74,7 +74,7 @@ describe('analysis: SDPA backend switches', () => {
       '        with sdpa_kernel((SDPBackend.MATH,)):',
       '            attend_math(q)',
       '        attend(q)',
-      '        torch.backends.cuda.enable_flash_sdp(False)',
+      '        torch.backends.cuda.enable_flash_sdp(enabled=False)',
       '        attend(q)',
       '',
     ].join('\n');
@@ -84,7 +84,7 @@ describe('analysis: SDPA backend switches', () => {
       '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → math (flash off: runtime disabled)',
       'snippet.py:9:12 sdpa attend',
       '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on the path '
-        + '(true from PyTorch\'s default: every SDPA backend is enabled, false from `torch.backends.cuda.enable_flash_sdp(False)` at snippet.py:18))',
+        + '(true from PyTorch\'s default: every SDPA backend is enabled, false from `torch.backends.cuda.enable_flash_sdp(enabled=False)` at snippet.py:18))',
     ]);
   });
 });
