@@ -87,4 +87,23 @@ describe('analysis: SDPA backend switches', () => {
         + '(true from PyTorch\'s default: every SDPA backend is enabled, false from `torch.backends.cuda.enable_flash_sdp(enabled=False)` at snippet.py:18))',
     ]);
   });
+
+  it('a mask is not blamed for keeping flash off where a switch turned flash off', async () => {
+    const source = [
+      'import torch',
+      'import torch.nn.functional as F',
+      'from torch.nn.attention import SDPBackend, sdpa_kernel',
+      '',
+      '@torch.no_grad()',
+      'def generate(pad):',
+      '    q = torch.randn(2, 8, 128, 64, device="cuda", dtype=torch.float16)',
+      '    with torch.autocast("cuda", enabled=False), sdpa_kernel([SDPBackend.EFFICIENT_ATTENTION]):',
+      '        return F.scaled_dot_product_attention(q, q, q, attn_mask=pad.bool())',
+      '',
+    ].join('\n');
+    assert.deepEqual(annotate(await sitesOfSource(source)).filter((l) => !l.startsWith('  train')), [
+      'snippet.py:9:16 sdpa generate',
+      '  infer reached=true fp16,fp16,fp16 mask=bool causal=false p=0 layout=? H=8 D=64 → efficient (flash off: runtime disabled)',
+    ]);
+  });
 });
