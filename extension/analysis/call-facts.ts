@@ -35,7 +35,8 @@ function maskOf(obs: Observation): MaskFacts {
 function joinMask(a: MaskFacts, b: MaskFacts): MaskFacts {
   const kind = joinFact<MaskKind>(a.kind, b.kind);
   if (!kind.known) return { kind };
-  return { ...a, kind, dtype: a.dtype && b.dtype ? joinFact(a.dtype, b.dtype) : a.dtype ?? b.dtype };
+  const dtype = a.dtype && b.dtype ? joinFact(a.dtype, b.dtype) : a.dtype ?? b.dtype;
+  return { ...a, kind, ...(dtype ? { dtype } : {}) };
 }
 
 function boolArg(v: Value | undefined, absent: string): Fact<boolean> {

@@ -25,7 +25,8 @@ const MAX_DEPTH = 24;
 
 /** What an invocation did besides returning: replayed when its cached result is reused. */
 interface Effects {
-  readonly observations: Observation[];
+  /** A set: the same observation reaches an effect once however many of its callees replay it. */
+  readonly observations: Set<Observation>;
   readonly invoked: [string, Mode | null][];
   /** Instances built: key, attributes, and the statements their construction read. */
   readonly ctors: [string, Map<string, Value>, ReadonlyMap<object, number>][];
@@ -35,6 +36,10 @@ interface Effects {
   readonly units: Map<object, number>;
   /** false when a recursion was cut inside it (its result then depends on the call stack). */
   cacheable: boolean;
+}
+
+function newEffects(): Effects {
+  return { observations: new Set(), invoked: [], ctors: [], nested: [], units: new Map(), cacheable: true };
 }
 
 export interface CachedInvocation {
@@ -51,7 +56,8 @@ export interface CachedInvocation {
 export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
 
 export class Interpreter implements Engine {
-  readonly observations: Observation[] = [];
+  /** Every observation of the run, once each, in the order first seen. */
+  private readonly seen = new Set<Observation>();
   private readonly byModuleName = new Map<string, ModuleInfo>();
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
@@ -86,6 +92,11 @@ export class Interpreter implements Engine {
     }
   }
 
+  /** What the run saw at attention calls. */
+  get observations(): Observation[] {
+    return [...this.seen];
+  }
+
   /** Interpret the workspace: module globals, then every entry point, then anything not reached. */
   run(): void {
     this.computingGlobals = true;
@@ -97,7 +108,7 @@ export class Interpreter implements Engine {
     for (const m of this.modules) for (const fn of m.allFunctions) if (fn.name !== '__init__' && !this.invoked.has(fn.id)) this.runRoot(fn, m);
     // A function with attention calls that callers reach on one path kind only is also analysed on
     // the other, on assumption, so that path's facts (dropout, self.training) are its own.
-    const observed = new Set(this.observations.map((o) => o.fn.id));
+    const observed = new Set([...this.seen].map((o) => o.fn.id));
     for (const id of observed) {
       const missing = (['train', 'infer'] as const).filter((mode) => !this.realModes.get(id)?.has(mode));
       const target = this.byFunctionId.get(id);
@@ -182,8 +193,8 @@ export class Interpreter implements Engine {
   observe(obs: Observation): void {
     // Module globals are computed once without calls; module statements are interpreted again as an entry point.
     if (this.computingGlobals) return;
-    this.observations.push(obs);
-    for (const r of this.recorders) r.observations.push(obs);
+    this.seen.add(obs);
+    for (const r of this.recorders) r.observations.add(obs);
   }
 
   callWorkspace(callee: Value, args: CallArgs, st: PathState, _fr: Frame, _node: SyntaxNode): Value | undefined {
@@ -236,7 +247,7 @@ export class Interpreter implements Engine {
       this.cache.set(cacheKey, cached);
       return instance;
     }
-    const effects: Effects = { observations: [], invoked: [], ctors: [], nested: [], units: new Map(), cacheable: true };
+    const effects = newEffects();
     this.recorders.push(effects);
     this.build(classId, key, instance, args, ctx, effects.units);
     this.recorders.pop();
@@ -290,7 +301,7 @@ export class Interpreter implements Engine {
       for (const r of this.recorders) r.cacheable = false;
       return UNKNOWN(`the result of ${fn.qualName} (recursive)`);
     }
-    const effects: Effects = { observations: [], invoked: [], ctors: [], nested: [], units: new Map(), cacheable: true };
+    const effects = newEffects();
     this.recorders.push(effects);
     this.active.add(key);
     this.recordInvoked(fn.id, ctx.modeAssumed ? null : ctx.mode.value);
@@ -338,14 +349,14 @@ export class Interpreter implements Engine {
         const inner = this.previous.get(key);
         if (inner && !this.memo.has(key)) { this.memo.set(key, inner.result); this.cache.set(key, inner); }
       }
-      this.observations.push(...effects.observations);
+      for (const o of effects.observations) this.seen.add(o);
       for (const [id, mode] of effects.invoked) this.recordInvoked(id, mode);
       for (const [key, attrs, read] of effects.ctors) {
         if (!this.ctorAttrs.has(key)) { this.ctorAttrs.set(key, attrs); this.ctorUnits.set(key, read); }
       }
     }
     for (const r of this.recorders) {
-      r.observations.push(...effects.observations);
+      for (const o of effects.observations) r.observations.add(o);
       if (!fresh) r.invoked.push(...effects.invoked);
       r.ctors.push(...effects.ctors);
       r.nested.push(...effects.nested);
