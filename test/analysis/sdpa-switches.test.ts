@@ -5,9 +5,10 @@
  */
 import * as assert from 'node:assert/strict';
 import { callReport, environmentOf } from '../../extension/analysis/build-report';
+import { AnalysisSession, analyzeFiles } from '../../extension/analysis/index';
 import type { CallSite } from '../../extension/analysis/call-sites';
 import { describeDecision } from '../../runtime/dispatch/describe';
-import { modeLine, SETTINGS, siteLine, sitesOf, sitesOfSource } from './helpers';
+import { modeLine, readFixture, SETTINGS, siteLine, sitesOf, sitesOfSource } from './helpers';
 
 function annotate(sites: readonly CallSite[]): string[] {
   return sites.flatMap((s) => {
@@ -105,5 +106,39 @@ describe('analysis: SDPA backend switches', () => {
       'snippet.py:9:16 sdpa generate',
       '  infer reached=true fp16,fp16,fp16 mask=bool causal=false p=0 layout=? H=8 D=64 → efficient (flash off: runtime disabled)',
     ]);
+  });
+});
+
+describe('analysis session: SDPA backend switches', () => {
+  const model = readFixture('sdpa-switches/model.py');
+  const train = readFixture('sdpa-switches/train.py');
+  const legacy = readFixture('sdpa-switches/legacy.py');
+
+  it('editing a switch in the caller re-decides the call in another file, as a fresh analysis does', async () => {
+    const session = await AnalysisSession.create(SETTINGS);
+    try {
+      session.update('model.py', model);
+      session.update('train.py', train);
+      assert.equal(session.report('model.py').calls[0].modes.train.decision.error, 'No available kernel. Aborting execution.');
+      const edited = train.replace('with sdpa_kernel(SDPBackend.FLASH_ATTENTION):', 'with sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION]):');
+      session.update('train.py', edited);
+      const [fresh] = await analyzeFiles([{ path: 'model.py', text: model }, { path: 'train.py', text: edited }], SETTINGS);
+      assert.deepEqual(session.report('model.py'), fresh);
+      assert.deepEqual([fresh.calls[0].modes.train.decision.backend, fresh.calls[0].findings.map((f) => f.code)], ['sdpa.efficient', ['mask-disables-flash']]);
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('removing an import-time switch re-decides the module\'s functions', async () => {
+    const session = await AnalysisSession.create(SETTINGS);
+    try {
+      session.update('legacy.py', legacy);
+      assert.equal(session.report('legacy.py').calls[0].modes.infer.decision.backend, 'sdpa.efficient');
+      session.update('legacy.py', legacy.replace('torch.backends.cuda.enable_flash_sdp(False)\n', ''));
+      assert.equal(session.report('legacy.py').calls[0].modes.infer.decision.backend, 'sdpa.flash');
+    } finally {
+      session.dispose();
+    }
   });
 });
