@@ -615,9 +615,11 @@ export class Interpreter implements Engine {
         if (target) this.bind(target, UNKNOWN(`\`${textOf(target)}\``), st, fr);
       }
     }
+    // An `enable_*_sdp` statement in the body outlives it, unless the `with` is an SDPA region: those restore the flags.
+    const sdpaRegion = st.ctx.sdpa !== outer.sdpa;
     const body = field(stmt, 'body');
     const out = body ? this.execBlock(body.children, [st], fr) : [st];
-    for (const s of out) s.ctx = outer;
+    for (const s of out) s.ctx = sdpaRegion || s.ctx.sdpa === outer.sdpa ? outer : { ...outer, sdpa: s.ctx.sdpa };
     return out;
   }
 

@@ -56,7 +56,7 @@ describe('analysis: SDPA backend switches', () => {
     ]);
   });
 
-  it('a with region ends with its body; a statement switch holds for the rest of its path, callees included', async () => {
+  it('a with region ends with its body; a statement switch holds for the rest of its path, callees and the code after an enclosing with included', async () => {
     const source = [
       'import torch',
       'import torch.nn.functional as F',
@@ -68,6 +68,9 @@ describe('analysis: SDPA backend switches', () => {
       'def attend(q):',
       '    return F.scaled_dot_product_attention(q, q, q)',
       '',
+      'def attend_after(q):',
+      '    return F.scaled_dot_product_attention(q, q, q)',
+      '',
       '@torch.no_grad()',
       'def main():',
       '    q = torch.randn(2, 8, 128, 64, device="cuda", dtype=torch.float16)',
@@ -77,6 +80,7 @@ describe('analysis: SDPA backend switches', () => {
       '        attend(q)',
       '        torch.backends.cuda.enable_flash_sdp(enabled=False)',
       '        attend(q)',
+      '    attend_after(q)',
       '',
     ].join('\n');
     const lines = annotate(await sitesOfSource(source));
@@ -85,7 +89,9 @@ describe('analysis: SDPA backend switches', () => {
       '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → math (flash off: runtime disabled)',
       'snippet.py:9:12 sdpa attend',
       '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on the path '
-        + '(true from PyTorch\'s default: every SDPA backend is enabled, false from `torch.backends.cuda.enable_flash_sdp(enabled=False)` at snippet.py:18))',
+        + '(true from PyTorch\'s default: every SDPA backend is enabled, false from `torch.backends.cuda.enable_flash_sdp(enabled=False)` at snippet.py:21))',
+      'snippet.py:12:12 sdpa attend_after',
+      '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → efficient? (depends on whether the caller runs under autocast)',
     ]);
   });
 
