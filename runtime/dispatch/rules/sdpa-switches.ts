@@ -2,7 +2,7 @@
  * PyTorch's SDPA backend switches (`sdpa_kernel`, `enable_*_sdp`): a backend switched off is
  * rejected with ATen's own words and the switch's place; `set_priority=True` reorders the backends.
  */
-import { dependsOn, need, OK, rejected, type BackendRule, type Condition } from '../check';
+import { dependsOn, OK, rejected, type BackendRule, type Condition } from '../check';
 import type { CallContext } from '../context';
 import type { SdpaBackend } from '../facts';
 import { torch } from '../messages';
@@ -21,7 +21,8 @@ export function switchedOn(backend: SdpaBackend): Condition {
     const order = switches?.priority;
     const ordered = order && !order.known ? dependsOn([order.dependsOn]) : OK;
     if (!on) return ordered;
-    return need([on], (enabled) => !enabled && on.known ? rejected(`${torch.runtimeDisabled(backend)} (${on.source})`, SWITCHED_OFF) : ordered);
+    if (!on.known) return dependsOn([on.dependsOn]);
+    return on.value ? ordered : rejected(`${torch.runtimeDisabled(backend)} (${on.source})`, SWITCHED_OFF);
   };
 }
 
