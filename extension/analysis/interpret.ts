@@ -5,13 +5,14 @@
  * Undetermined conditions split the path on their atoms (settings, unknown arguments); branches the
  * facts rule out are still walked, marked dead, so their calls can be explained.
  */
-import type { Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
+import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/facts';
 import { decide } from './conditions';
 import { fileLine, type CallArgs, type Engine } from './engine';
 import { contextOf } from './contexts';
 import { calledNames, isCalled } from './entry-points';
 import { evaluate, evaluateArgs, truth } from './evaluate';
 import { modeClue } from './modes';
+import { importTimeSwitches, statementSwitches } from './sdpa-switches';
 import { catchesImportError, importBindings, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
 import { forkState, type Ctx, type Frame, type Guard, type Observation, type PathState } from './state';
@@ -73,6 +74,8 @@ export class Interpreter implements Engine {
   /** Per instance key, the statements its construction read: reading an attribute reads them too. */
   private readonly ctorUnits = new Map<string, ReadonlySet<object>>();
   private readonly globals = new Map<string, Map<string, Value>>();
+  /** Per module path, the SDPA switches its top-level statements set at import time. */
+  private readonly moduleSwitches = new Map<string, SdpaSwitches>();
   private readonly active = new Set<string>();
   private readonly invoked = new Set<string>();
   /** Path kinds each function was reached on from an established (not assumed) caller. */
@@ -126,7 +129,8 @@ export class Interpreter implements Engine {
     const modes: { mode: Mode; source: string; assumed: boolean }[] = clue ? [{ ...clue, assumed: false }]
       : (only ?? ['train', 'infer'] as const).map((mode) => ({ mode, source: `assumed: no caller of ${fn.qualName} shows the ${mode === 'train' ? 'training' : 'inference'} path`, assumed: true }));
     for (const m of modes) {
-      const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast() };
+      const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
+      const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast(), ...(sdpa ? { sdpa } : {}) };
       const self = fn.className ? this.construct(`${module.path}:${fn.className}`, { positional: [], keywords: new Map() }, ctx) : undefined;
       this.invoke(fn, module, self, { positional: [], keywords: new Map() }, ctx);
     }
@@ -421,6 +425,8 @@ export class Interpreter implements Engine {
     const moduleFn = m.allFunctions[m.allFunctions.length - 1];
     const frame: Frame = { fn: moduleFn, module: m, self: undefined, returns: [] };
     const states = this.execBlock(moduleFn.body, [this.freshState({ mode: known('train', 'module level'), modeAssumed: true, autocast: known(null, 'module level') })], frame);
+    const switches = importTimeSwitches(states);
+    if (switches) this.moduleSwitches.set(m.path, switches);
     const merged = new Map<string, Value>();
     for (const st of states) for (const [k, v] of st.env) merged.set(k, merged.has(k) ? join(merged.get(k)!, v) : v);
     return merged;
@@ -528,8 +534,10 @@ export class Interpreter implements Engine {
     }
     if (this.registerBuffer(expr, st, fr) || this.superInit(expr, st, fr)) return;
     evaluate(expr, st, fr, this);
-    // `model.eval()` / `model.train()` switch the mode of the rest of this path.
+    // `model.eval()` / `model.train()` switch the mode of the rest of this path; `enable_*_sdp(…)` an SDPA backend.
     if (expr.type === 'call') {
+      const sdpa = statementSwitches(expr, st, fr, this);
+      if (sdpa) st.ctx = { ...st.ctx, sdpa };
       const fnNode = field(expr, 'function');
       const method = fnNode?.type === 'attribute' ? textOf(field(fnNode, 'attribute')!) : '';
       const args = field(expr, 'arguments');
@@ -632,9 +640,11 @@ export class Interpreter implements Engine {
         if (target) this.bind(target, UNKNOWN(`\`${textOf(target)}\``), st, fr);
       }
     }
+    // An `enable_*_sdp` statement in the body outlives it, unless the `with` is an SDPA region: those restore the flags.
+    const sdpaRegion = st.ctx.sdpa !== outer.sdpa;
     const body = field(stmt, 'body');
     const out = body ? this.execBlock(body.children, [st], fr) : [st];
-    for (const s of out) s.ctx = outer;
+    for (const s of out) s.ctx = sdpaRegion || s.ctx.sdpa === outer.sdpa ? outer : { ...outer, sdpa: s.ctx.sdpa };
     return out;
   }
 
