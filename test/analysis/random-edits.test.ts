@@ -57,6 +57,7 @@ describe('analysis session under random edits', () => {
     ['nanogpt.py'],
     ['xformers_bias.py'],
     ['rotary.py', 'mha.py'],
+    ['sdpa-switches/model.py', 'sdpa-switches/train.py', 'sdpa-switches/legacy.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of 200 edits of ${names.join(' + ')}`, async () => {
