@@ -18,6 +18,7 @@ import {
   atom, describe, join, valueKey, type ManualDropout, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from './values';
 import { attentionApiOf, MULTIHEAD_CALL, type ApiSpec, type ArgRole } from './attention-apis';
+import { partialArgs, wrapperCall } from './wrappers';
 
 /** Method names that only tensors have: an unknown receiver of one of them is a tensor. */
 const TENSOR_METHODS = new Set([...SAME_DTYPE, ...SPLITS, ...BINARY, ...Object.keys(CASTS), ...AUTOCAST_FLOAT32, 'to', 'type', 'type_as', 'bool', 'softmax', 'matmul', 'bmm']);
@@ -445,14 +446,22 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     callee = evaluate(fnNode, st, fr, e);
   }
   const args = evalArgs(node, st, fr, e);
-  if (callee.t === 'ref') return refCall(callee, args, st, fr, node, e);
-  if (callee.t === 'torchmod') return moduleCall(callee, args, st, fr, node, e);
-  if (callee.t === 'libmask') return callee;
   if (fnNode.type === 'identifier') {
     const builtin = builtinCall(textOf(fnNode), args, fr, node, e);
     if (builtin) return builtin;
   }
-  return e.callWorkspace(callee, args, st, fr, node) ?? UNKNOWN(`the result of \`${textOf(fnNode)}(…)\``);
+  return callValue(callee, args, st, fr, node, e);
+}
+
+/** Calls a callable value: a library function, a torch module, a workspace function or class, a partial. */
+function callValue(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  switch (callee.t) {
+    case 'ref': return refCall(callee, args, st, fr, node, e);
+    case 'torchmod': return moduleCall(callee, args, st, fr, node, e);
+    case 'libmask': return callee;
+    case 'partial': return callValue(callee.fn, partialArgs(callee.args, args), st, fr, node, e);
+    default: return e.callWorkspace(callee, args, st, fr, node) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\``);
+  }
 }
 
 /** `model.half()`, `model.to(torch.bfloat16)`: a module whose parameters are cast. */
@@ -488,6 +497,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   const last = name.split('.').pop()!;
   const spec = attentionApiOf(name);
   if (spec) return observeApi(spec, textOf(field(node, 'function')!), args, undefined, st, fr, node, e);
+  const wrapped = wrapperCall(name, args, (f, a) => callValue(f, a, st, fr, node, e));
+  if (wrapped) return wrapped;
   if (name.startsWith('xformers.') && (/Mask$|Bias$/.test(last) || /Mask\.\w+$|Bias\.\w+$/.test(name))) {
     const className = /Mask$|Bias$/.test(last) ? last : name.split('.').slice(-2)[0];
     return { t: 'libmask', className, source: `\`${className}\` at ${fileLine(fr, node)}` };

@@ -290,7 +290,7 @@ export class Interpreter implements Engine {
 
   private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, callerCtx: Ctx): Value {
     const clue = modeClue(fn);
-    const ctx: Ctx = clue && (clue.binding || callerCtx.modeAssumed) ? { ...callerCtx, mode: known(clue.mode, clue.source), modeAssumed: false } : callerCtx;
+    const ctx = this.decoratorContext(fn, module, clue && (clue.binding || callerCtx.modeAssumed) ? { ...callerCtx, mode: known(clue.mode, clue.source), modeAssumed: false } : callerCtx);
     const key = `${fn.id}|${valueKey(ctx)}|${valueKey(self)}|${valueKey(args.positional.map((a) => a.value))}|${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)}`;
     const memo = this.memo.get(key);
     if (memo) {
@@ -322,6 +322,18 @@ export class Interpreter implements Engine {
     this.memo.set(key, result);
     if (effects.cacheable) this.cache.set(key, { result, effects, definition: fn.node });
     return result;
+  }
+
+  /**
+   * Decorators that are context managers (`@torch.autocast(…)`, `@sdpa_kernel(…)`) set up their
+   * context for the whole call; the mode from `@torch.no_grad()` is `modeClue`'s, named by decorator.
+   */
+  private decoratorContext(fn: FunctionInfo, module: ModuleInfo, ctx: Ctx): Ctx {
+    const frame: Frame = { fn: module.allFunctions[module.allFunctions.length - 1], module, self: undefined, returns: [] };
+    return fn.decoratorNodes.filter((d) => d.type === 'call').reduce<Ctx>((outer, d) => {
+      const inner = contextOf(d, this.freshState(outer), frame, this);
+      return { ...outer, autocast: inner.autocast, ...(inner.sdpa ? { sdpa: inner.sdpa } : {}) };
+    }, ctx);
   }
 
   private recordInvoked(id: string, mode: Mode | null): void {

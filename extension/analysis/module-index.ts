@@ -28,6 +28,8 @@ export interface FunctionInfo {
   readonly params: readonly Param[];
   readonly body: readonly SyntaxNode[];
   readonly decorators: readonly string[];
+  /** The decorators' expressions (`torch.autocast('cuda', dtype=…)`), for those that set up a context. */
+  readonly decoratorNodes: readonly SyntaxNode[];
   readonly node: SyntaxNode | null;
 }
 
@@ -124,19 +126,20 @@ function collected(splat: SyntaxNode): 'positional' | 'keywords' {
   return splat.type === 'list_splat_pattern' ? 'positional' : 'keywords';
 }
 
-function unwrapDecorated(node: SyntaxNode): { def: SyntaxNode; decorators: string[] } {
-  if (node.type !== 'decorated_definition') return { def: node, decorators: [] };
+function unwrapDecorated(node: SyntaxNode): { def: SyntaxNode; decorators: string[]; decoratorNodes: SyntaxNode[] } {
+  if (node.type !== 'decorated_definition') return { def: node, decorators: [], decoratorNodes: [] };
   const def = field(node, 'definition') ?? node;
-  return { def, decorators: node.children.filter((c) => c.type === 'decorator').map((d) => textOf(d).replace(/^@\s*/, '')) };
+  const decorators = node.children.filter((c) => c.type === 'decorator');
+  return { def, decorators: decorators.map((d) => textOf(d).replace(/^@\s*/, '')), decoratorNodes: decorators.flatMap((d) => namedChildren(d).slice(0, 1)) };
 }
 
-function functionInfo(path: string, def: SyntaxNode, decorators: string[], className: string | null): FunctionInfo | undefined {
+function functionInfo(path: string, def: SyntaxNode, decorated: { decorators: string[]; decoratorNodes: SyntaxNode[] }, className: string | null): FunctionInfo | undefined {
   const nameNode = field(def, 'name');
   const body = field(def, 'body');
   if (!nameNode || !body) return undefined;
   const name = textOf(nameNode);
   const qualName = className ? `${className}.${name}` : name;
-  return { id: `${path}:${qualName}`, path, qualName, name, className, params: parameters(def), body: body.children, decorators, node: def };
+  return { id: `${path}:${qualName}`, path, qualName, name, className, params: parameters(def), body: body.children, decorators: decorated.decorators, decoratorNodes: decorated.decoratorNodes, node: def };
 }
 
 /** Index one file's units. */
@@ -149,9 +152,10 @@ export function indexModule(path: string, units: readonly Unit[]): ModuleInfo {
   const moduleStatements: SyntaxNode[] = [];
   for (const unit of units) {
     for (const stmt of unit.root.type === 'ERROR' ? salvage(unit.root) : [unit.root]) {
-      const { def, decorators } = unwrapDecorated(stmt);
+      const decorated = unwrapDecorated(stmt);
+      const { def } = decorated;
       if (def.type === 'function_definition') {
-        const info = functionInfo(path, def, decorators, null);
+        const info = functionInfo(path, def, decorated, null);
         if (info) { functions.set(info.name, info); all.push(info); }
       } else if (def.type === 'class_definition') {
         const nameNode = field(def, 'name');
@@ -162,7 +166,7 @@ export function indexModule(path: string, units: readonly Unit[]): ModuleInfo {
         const classBody: SyntaxNode[] = [];
         for (const member of body.children) {
           const m = unwrapDecorated(member);
-          const info = m.def.type === 'function_definition' ? functionInfo(path, m.def, m.decorators, name) : undefined;
+          const info = m.def.type === 'function_definition' ? functionInfo(path, m.def, m, name) : undefined;
           if (info) { methods.set(info.name, info); all.push(info); } else classBody.push(member);
         }
         const superclasses = field(def, 'superclasses');
@@ -175,7 +179,7 @@ export function indexModule(path: string, units: readonly Unit[]): ModuleInfo {
   }
   collectTopImports(moduleStatements, imports, optional);
   const moduleFn: FunctionInfo = {
-    id: `${path}:<module>`, path, qualName: '<module>', name: '<module>', className: null, params: [], body: moduleStatements, decorators: [], node: null,
+    id: `${path}:<module>`, path, qualName: '<module>', name: '<module>', className: null, params: [], body: moduleStatements, decorators: [], decoratorNodes: [], node: null,
   };
   all.push(moduleFn);
   return { path, moduleName: moduleNameOf(path), imports, optional, classes, functions, allFunctions: all, units };

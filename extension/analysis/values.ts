@@ -4,6 +4,7 @@
  */
 import type { Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
 import { known, unknown } from '../../runtime/dispatch/facts';
+import type { CallArgs } from './engine';
 import type { SyntaxNode } from './syntax';
 
 /** The role of a tensor dimension, read from the names the code uses for it. */
@@ -78,6 +79,8 @@ export type Value =
   | { readonly t: 'fn'; readonly id: string; readonly self?: Value }
   | { readonly t: 'class'; readonly id: string }
   | { readonly t: 'libmask'; readonly className: string; readonly source: string }
+  /** `functools.partial(fn, …)`: `fn` with arguments bound in advance. */
+  | { readonly t: 'partial'; readonly fn: Value; readonly args: CallArgs }
   | { readonly t: 'unknown'; readonly why: string };
 
 export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });

@@ -62,6 +62,25 @@ const FIXTURE_TABLE: readonly Expected[] = [
     ],
   },
   {
+    // Training reaches the calls only through DDP(torch.compile(net)) and checkpoint(block, …); q, k, v
+    // are bfloat16 through the @torch.autocast decorator; the partial binds is_causal=True.
+    files: ['wrappers.py'],
+    calls: [
+      {
+        site: 'wrappers.py:25:20 sdpa Attention.forward',
+        train: 'reached=null bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
+        infer: 'reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
+        findings: [],
+      },
+      {
+        site: 'wrappers.py:27:16 sdpa Attention.forward',
+        train: 'reached=null bf16,bf16,bf16 mask=? causal=false p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
+        infer: 'reached=false bf16,bf16,bf16 mask=? causal=false p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
+        findings: [],
+      },
+    ],
+  },
+  {
     files: ['sdpa.py'],
     calls: [
       {
