@@ -8,7 +8,7 @@ import type { Dtype, Fact } from '../../runtime/dispatch/facts';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
 import { creationShape, reshape, splitShape, transposeAttribute } from './shapes';
-import type { Frame, PathState } from './state';
+import { forkState, type Frame, type PathState } from './state';
 import type { ModuleInfo } from './module-index';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import {
@@ -30,6 +30,42 @@ function isTensor(v: Value): v is TensorValue {
   return v.t === 'tensor';
 }
 
+/**
+ * `[body for target in iterable]` / `(… for …)` with one `for` and no `if`: the body evaluated with
+ * the target bound to each item, so `q, k, v = (t.transpose(1, 2) for t in (q, k, v))` keeps each one's
+ * facts. Other comprehensions: any number of items like the body (the target unknown).
+ */
+function comprehension(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
+  const body = field(node, 'body');
+  if (!body) return UNKNOWN(textOf(node));
+  const clauses = namedChildren(node).filter((c) => c !== body);
+  const loop = clauses.length === 1 && clauses[0]!.type === 'for_in_clause' ? clauses[0]! : undefined;
+  const target = loop && field(loop, 'left');
+  const right = loop && field(loop, 'right');
+  if (!target || !right) return { t: 'many', item: evaluate(body, forkState(st), fr, e) };
+  return eachItem(target, body, evaluate(right, st, fr, e), st, fr, e);
+}
+
+/** `body` with `target` bound to each item of `iterable` (a name; other patterns leave their names unknown): a tuple stays a tuple. */
+function eachItem(target: SyntaxNode, body: SyntaxNode, iterable: Value, st: PathState, fr: Frame, e: Engine): Value {
+  const run = (item: Value): Value => {
+    const inner = forkState(st);
+    if (target.type === 'identifier') inner.env.set(textOf(target), item);
+    else for (const name of namesIn(target)) inner.env.set(name, UNKNOWN(`\`${name}\``));
+    return evaluate(body, inner, fr, e);
+  };
+  if (iterable.t === 'tuple') return { t: 'tuple', items: iterable.items.map(run) };
+  return { t: 'many', item: run(iterable.t === 'many' ? iterable.item : UNKNOWN(`the items of ${describeIterable(iterable)}`)) };
+}
+
+function namesIn(pattern: SyntaxNode): string[] {
+  return pattern.type === 'identifier' ? [textOf(pattern)] : pattern.children.flatMap(namesIn);
+}
+
+function describeIterable(v: Value): string {
+  return v.t === 'unknown' ? v.why : `a ${v.t}`;
+}
+
 /** Evaluate an expression on one path. */
 export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   switch (node.type) {
@@ -43,10 +79,7 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
     case 'parenthesized_expression': { const inner = namedChildren(node)[0]; return inner ? evaluate(inner, st, fr, e) : UNKNOWN('()'); }
     case 'tuple': case 'list': case 'expression_list': case 'pattern_list':
       return { t: 'tuple', items: namedChildren(node).map((c) => evaluate(c, st, fr, e)) };
-    case 'list_comprehension': case 'generator_expression': {
-      const body = field(node, 'body');
-      return body ? { t: 'many', item: evaluate(body, st, fr, e) } : UNKNOWN(textOf(node));
-    }
+    case 'list_comprehension': case 'generator_expression': return comprehension(node, st, fr, e);
     case 'attribute': return attribute(node, st, fr, e);
     case 'call': return call(node, st, fr, e);
     case 'binary_operator': return binary(node, st, fr, e);
@@ -447,7 +480,7 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   }
   const args = evalArgs(node, st, fr, e);
   if (fnNode.type === 'identifier') {
-    const builtin = builtinCall(textOf(fnNode), args, fr, node, e);
+    const builtin = builtinCall(textOf(fnNode), args, st, fr, node, e);
     if (builtin) return builtin;
   }
   return callValue(callee, args, st, fr, node, e);
@@ -473,7 +506,7 @@ function moduleCast(obj: Value & { t: 'instance' | 'torchmod' }, method: string,
   return undefined;
 }
 
-function builtinCall(name: string, args: CallArgs, fr: Frame, node: SyntaxNode, e: Engine): Value | undefined {
+function builtinCall(name: string, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value | undefined {
   if (name === 'hasattr' && args.positional.length === 2) {
     const [obj, attr] = args.positional;
     if (obj.value.t === 'ref' && obj.value.name === 'torch.nn.functional' && attr.value.t === 'str' && attr.value.value === 'scaled_dot_product_attention') {
@@ -485,6 +518,13 @@ function builtinCall(name: string, args: CallArgs, fr: Frame, node: SyntaxNode, 
   if (name === 'float' && args.positional[0]?.value.t === 'str') return { t: 'num', value: Number(args.positional[0].value.value.replace('inf', 'Infinity')), source: fileLine(fr, node) };
   if (name === 'int' && args.positional[0]?.value.t === 'num') return { t: 'num', value: Math.trunc(args.positional[0].value.value), source: args.positional[0].value.source };
   if (name === 'super') return UNKNOWN('super()');
+  const [fn, iterable] = args.positional;
+  if (name === 'map' && args.positional.length === 2 && fn!.node.type === 'lambda') {
+    const params = field(fn!.node, 'parameters');
+    const body = field(fn!.node, 'body');
+    const param = params && namedChildren(params).length === 1 ? namedChildren(params)[0] : undefined;
+    if (param && body) return eachItem(param, body, iterable!.value, st, fr, e);
+  }
   if (name === 'enumerate' && args.positional.length === 1) return enumerated(args.positional[0].value, fr, node);
   if (name === 'dict' && args.positional.length === 0) {
     return args.moreKeywords ? UNKNOWN(`\`${textOf(node)}\``) : { t: 'dict', entries: [...args.keywords].map(([k, a]) => [k, a.value] as const) };
