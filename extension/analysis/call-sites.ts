@@ -17,6 +17,10 @@ export interface ModeSite {
   /** When no path of this kind reaches the call: the gate that rules it out, if one does. */
   readonly deadBy: Guard | null;
   /** Conditions the reaching paths had to assume (`flash_attn is installed`). */
+  /**
+   * When only assumptions reach the call: the paths that do, each as the conditions it assumes
+   * joined by `and` (any one path reaches the call; a path whose conditions include another's is left out).
+   */
   readonly assumed: readonly string[];
 }
 
@@ -46,8 +50,15 @@ function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi): M
   const reachedHere = c.ctx.mode.value === mode && !c.dead && established;
   const reached = !reachedHere ? false : c.ctx.modeAssumed ? null : chosen.some((o) => o.assumed.length === 0) ? true : null;
   const deadBy = c.ctx.mode.value === mode && c.dead && established ? c.dead : null;
-  const assumed = reached === null ? [...new Set(chosen.flatMap((o) => o.assumed))] : [];
+  const assumed = reached === null ? alternatives(chosen.map((o) => o.assumed)) : [];
   return { reached, facts: callFacts(api, mode, chosen), observations: chosen, deadBy, assumed };
+}
+
+/** Distinct sets of conditions, each joined by `and`, without those that include another set (A or (A and B) is A). */
+function alternatives(paths: readonly (readonly string[])[]): string[] {
+  const sets = [...new Map(paths.map((p) => [[...new Set(p)].sort().join('\u0000'), new Set(p)] as const)).values()];
+  const minimal = sets.filter((s) => !sets.some((t) => t !== s && t.size < s.size && [...t].every((c) => s.has(c))));
+  return minimal.map((s) => [...s].join(' and '));
 }
 
 /** Sites of a previous run by call node, reused when a site's observations are the very same objects. */

@@ -59,7 +59,10 @@ export interface ModeResult {
   readonly reached: boolean | null;
   readonly facts: CallFacts;
   readonly decision: Decision;
-  /** When `reached` is null: the conditions the paths reaching the call assume, e.g. `flash_attn is installed`. */
+  /**
+   * When `reached` is null: the paths that reach the call, each as the conditions it assumes, e.g.
+   * `flash_attn is installed and xformers is not installed` (any one of them reaches it).
+   */
   readonly assumed?: readonly string[];
   /** When `reached` is false because the code's own condition rules the call out: that condition and why. */
   readonly blockedBy?: { readonly span: Span; readonly why: string };

@@ -49,6 +49,23 @@ describe('gate evaluation', () => {
     });
   }
 
+  it('lists each path that reaches a call on assumptions, not one conjunction of them all', async () => {
+    const sites = await sitesOfSource([
+      'import torch', 'import torch.nn.functional as F',
+      'try:', '    from flash_attn import flash_attn_func', 'except ImportError:', '    flash_attn_func = None',
+      'try:', '    import xformers.ops as xops', 'except ImportError:', '    xops = None', '',
+      'def attend(q, k, v):',
+      '    if flash_attn_func is not None and q.dtype != torch.float32:', '        return flash_attn_func(q, k, v)',
+      '    if xops is not None:', '        return xops.memory_efficient_attention(q, k, v)',
+      '    return F.scaled_dot_product_attention(q, k, v)',
+    ].join('\n'));
+    assert.deepEqual(sites.map((s) => s.modes.infer.assumed), [
+      ['flash_attn is installed and not (q.dtype == torch.float32)'],
+      ['flash_attn is installed and q.dtype == torch.float32 and xformers is installed', 'flash_attn is not installed and xformers is installed'],
+      ['flash_attn is installed and q.dtype == torch.float32 and xformers is not installed', 'flash_attn is not installed and xformers is not installed'],
+    ]);
+  });
+
   it('reads attributes a base class sets in super().__init__ and calls super().forward', async () => {
     const sites = await sitesOfSource([
       'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '',

@@ -47,7 +47,7 @@ const OUTCOME_STYLE: Record<Outcome, Style> = { runs: 'green', depends: 'yellow'
 function modeText(mode: ModeResult, paint: Paint): string {
   if (mode.reached === false) return paint('dim', mode.blockedBy === undefined ? 'not reached' : `not reached (${mode.blockedBy.why})`);
   const described = paint(OUTCOME_STYLE[mode.decision.outcome], describeDecision(mode.decision));
-  return mode.assumed === undefined || mode.assumed.length === 0 ? described : `${described} [if ${mode.assumed.join(' and ')}]`;
+  return mode.assumed === undefined || mode.assumed.length === 0 ? described : `${described} [if ${mode.assumed.join(', or ')}]`;
 }
 
 function summary(reports: readonly FileReport[]): string {

@@ -57,7 +57,7 @@ describe('json format', () => {
     assert.deepEqual(call.dtypes, { q: null, k: null, v: null, bias: null });
     assert.equal(call.function, null);
     assert.deepEqual(call.modes.train, { reached: null, backend: 'sdpa.flash', why: ['depends on whether mask is None'], rejected: [], assumed: [], blocked_by: null });
-    assert.deepEqual(call.modes.infer.assumed, ['flash_attn is installed', 'xformers is not installed']);
+    assert.deepEqual(call.modes.infer.assumed, ['flash_attn is installed and xformers is not installed']);
   });
 
   it('lists parse errors with their spans', () => {

@@ -126,7 +126,7 @@ export const SAMPLE_REPORTS: readonly FileReport[] = [
       function: null,
       modes: {
         train: mode(null, factsWith(null), dependsOnMask),
-        infer: mode(null, factsWith('bfloat16'), dependsOnMask, { assumed: ['flash_attn is installed', 'xformers is not installed'] }),
+        infer: mode(null, factsWith('bfloat16'), dependsOnMask, { assumed: ['flash_attn is installed and xformers is not installed'] }),
       },
       findings: [],
     }],
