@@ -3,6 +3,7 @@
  * inference) does there: whether it is reached, and the facts on the paths that reach it.
  */
 import type { AttentionApi, CallFacts, Mode } from '../../runtime/dispatch/facts';
+import { alternatives } from './assumptions';
 import { callFacts } from './call-facts';
 import type { Guard, Observation } from './state';
 import { spanOf, textOf, type SyntaxNode } from './syntax';
@@ -48,17 +49,11 @@ function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi): M
   const c = chosen[0];
   const established = real.length === 0 || !c.ctx.modeAssumed;
   const reachedHere = c.ctx.mode.value === mode && !c.dead && established;
-  const reached = !reachedHere ? false : c.ctx.modeAssumed ? null : chosen.some((o) => o.assumed.length === 0) ? true : null;
+  const paths = alternatives(chosen.map((o) => o.assumed));
+  const reached = !reachedHere ? false : c.ctx.modeAssumed ? null : paths.length === 0 ? true : null;
   const deadBy = c.ctx.mode.value === mode && c.dead && established ? c.dead : null;
-  const assumed = reached === null ? alternatives(chosen.map((o) => o.assumed)) : [];
+  const assumed = reached === null ? paths : [];
   return { reached, facts: callFacts(api, mode, chosen), observations: chosen, deadBy, assumed };
-}
-
-/** Distinct sets of conditions, each joined by `and`, without those that include another set (A or (A and B) is A). */
-function alternatives(paths: readonly (readonly string[])[]): string[] {
-  const sets = [...new Map(paths.map((p) => [[...new Set(p)].sort().join('\u0000'), new Set(p)] as const)).values()];
-  const minimal = sets.filter((s) => !sets.some((t) => t !== s && t.size < s.size && [...t].every((c) => s.has(c))));
-  return minimal.map((s) => [...s].join(' and '));
 }
 
 /** Sites of a previous run by call node, reused when a site's observations are the very same objects. */

@@ -292,17 +292,22 @@ function binary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     return Number.isNaN(value) ? UNKNOWN(textOf(node)) : { t: 'num', value, source: `${textOf(node)} at ${fileLine(fr, node)}` };
   }
   if (op === '@') return matmul('matmul', { value: l, node: lNode }, { value: r, node: rNode }, st, fr, node, e);
-  if (isTensor(l) || isTensor(r)) return scaleStage(elementwise(l, r, st, fr, node), op, { value: l, node: lNode }, { value: r, node: rNode });
+  if (isTensor(l) || isTensor(r)) return scaleStage(elementwise(l, r, st, fr, node, op === '+' || op === '-'), op, { value: l, node: lNode }, { value: r, node: rNode });
   return UNKNOWN(`\`${textOf(node)}\``);
 }
 
 /** Ordinary promotion between two operands; Python numbers do not widen a tensor. */
-function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: SyntaxNode): Value {
-  if (isTensor(l) && !isTensor(r)) return r.t === 'num' || r.t === 'unknown' ? keepStage(l, l) : keepStage(l, l);
-  if (!isTensor(l) && isTensor(r)) return keepStage(r, r);
+/** `additive`: the other tensor is added to the scores, so it is their mask; a product or quotient is not. */
+function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: SyntaxNode, additive: boolean): Value {
+  if (!isTensor(l) || !isTensor(r)) {
+    const t = (isTensor(l) ? l : r) as TensorValue;
+    const other = t === l ? r : l;
+    // Scores plus something that may be a tensor (an argument nobody passes): a mask, of unknown kind.
+    return additive && t.manual && other.t === 'unknown' ? { ...t, manual: { ...t.manual, mask: t.manual.mask ?? { value: other, node } } } : t;
+  }
   const a = l as TensorValue; const b = r as TensorValue;
   const manual = a.manual ?? b.manual;
-  const stageMask = a.manual && !b.manual ? { value: b, node } : b.manual && !a.manual ? { value: a, node } : undefined;
+  const stageMask = !additive ? undefined : a.manual && !b.manual ? { value: b, node } : b.manual && !a.manual ? { value: a, node } : undefined;
   const dtype = promoteFacts(a.dtype, b.dtype, fr, node);
   const out = tensor(dtype, `${textOf(node)} at ${fileLine(fr, node)}`, { shape: a.shape ?? b.shape });
   return manual ? ({ ...out, manual: { ...manual, mask: manual.mask ?? stageMask } }) : out;
@@ -317,7 +322,8 @@ function scaleStage(out: Value, op: string, l: { value: Value; node: SyntaxNode 
   const m = out.manual;
   const onLeft = isTensor(l.value) && l.value.manual !== undefined;
   const other = onLeft ? r : l;
-  if (isTensor(other.value)) return out;
+  // Scaled by a tensor (`scores / torch.full([], d ** 0.5)`): not a scale the SDPA fix can carry over.
+  if (isTensor(other.value)) return op === '*' || op === '/' ? { ...out, manual: { ...m, opaque: true } } : out;
   const scales = m.stage === 'scores' && !m.scale && !m.mask && (op === '*' || (op === '/' && onLeft));
   return { ...out, manual: scales ? { ...m, scale: { node: other.node, op: op as '*' | '/' } } : { ...m, opaque: true } };
 }
@@ -345,10 +351,6 @@ export function keepFixesSafe(live: PathState, dead: readonly PathState[]): void
       if (v !== before && before && isTensor(before) && before.manual && !before.manual.opaque) live.env.set(name, opaqueStage(before));
     }
   }
-}
-
-function keepStage(t: TensorValue, from: TensorValue): Value {
-  return from.manual ? t : { ...t, manual: undefined };
 }
 
 function promoteFacts(a: Fact<Dtype>, b: Fact<Dtype>, fr: Frame, node: SyntaxNode): Fact<Dtype> {
@@ -465,7 +467,10 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     }
     if (obj && isTensor(obj)) {
       const out = tensorMethod(obj, method, evalArgs(node, st, fr, e), st, fr, node, e);
-      return obj.manual && !STAGE_METHODS.has(method) ? opaqueStage(out) : out;
+      if (!obj.manual || STAGE_METHODS.has(method)) return out;
+      // A cast or copy of the scores (`scores.to(dtype)`, `.float()`, `.contiguous()`) is still the
+      // scores; the SDPA fix cannot carry it over, so the chain goes on opaque.
+      return opaqueStage(isTensor(out) && !out.manual && CHAIN_METHODS.has(method) ? { ...out, manual: obj.manual } : out);
     }
     if (obj?.t === 'unknown' && TENSOR_METHODS.has(method)) {
       return tensorMethod(tensor(unknown(obj.why), `\`${textOf(objNode)}\``), method, evalArgs(node, st, fr, e), st, fr, node, e);
@@ -568,6 +573,9 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   if (last === 'einsum') return einsum(args, st, fr, node, e);
   if (last === 'dropout') return dropoutStage(args) ?? UNKNOWN(where);
   if (last === 'masked_fill' && isTensor(args.positional[0]?.value)) return opaqueStage(args.positional[0].value);
+  // `torch.where(causal_mask, scores, min_value)` masks the scores (HF's eager attention).
+  const picked = last === 'where' ? args.positional[1]?.value : undefined;
+  if (picked && isTensor(picked) && picked.manual) return opaqueStage(picked);
   if (AUTOCAST_LOW.has(last) || AUTOCAST_FLOAT32.has(last) || AUTOCAST_WIDEST.has(last) || SAME_DTYPE.has(last) || BINARY.has(last)) {
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
     const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
@@ -770,6 +778,8 @@ function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: PathStat
 
 /** Methods whose effect on hand-written attention the chain records (softmax checks its own arguments). */
 const STAGE_METHODS = new Set(['softmax', 'masked_fill', 'masked_fill_']);
+/** Methods that give the same values in another dtype or memory layout. */
+const CHAIN_METHODS = new Set([...Object.keys(CASTS), 'to', 'type', 'type_as', 'contiguous', 'clone']);
 
 function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   const where = `\`.${method}()\` at ${fileLine(fr, node)}`;
@@ -802,7 +812,7 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
   if (SAME_DTYPE.has(method)) return method === 'dropout' || obj.manual ? obj : tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param });
   if (BINARY.has(method)) {
     const other = args.positional[0]?.value;
-    return other && isTensor(other) ? elementwise(obj, other, st, fr, node) : obj;
+    return other && isTensor(other) ? elementwise(obj, other, st, fr, node, method.startsWith('add') || method.startsWith('sub')) : obj;
   }
   if (AUTOCAST_FLOAT32.has(method) || AUTOCAST_LOW.has(method)) return tensor(opDtype(method, [obj], st, fr, node, args.keywords.get('dtype')?.value), where);
   return UNKNOWN(`the result of \`.${method}()\` at ${fileLine(fr, node)}`);

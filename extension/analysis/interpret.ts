@@ -6,6 +6,7 @@
  * facts rule out are still walked, marked dead, so their calls can be explained.
  */
 import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/facts';
+import { negatedText } from './assumptions';
 import { decide } from './conditions';
 import { fileLine, type CallArgs, type Engine } from './engine';
 import { contextOf } from './contexts';
@@ -718,12 +719,6 @@ function extraKeywords(args: CallArgs, named: ReadonlySet<string>, name: string,
   if (args.noCaller) return UNKNOWN(`\`**${name}\` of ${fn.qualName} (no caller found)`);
   if (args.moreKeywords) return UNKNOWN(`\`**${name}\` of ${fn.qualName} (unpacked at the call)`);
   return { t: 'dict', entries: [...args.keywords].filter(([k]) => !named.has(k)).map(([k, a]) => [k, a.value] as const) };
-}
-
-/** `flash_attn is installed` → `flash_attn is not installed`; `x is None` → `x is not None`; else `not (…)`. */
-function negatedText(text: string): string {
-  const m = /^(.*) is (installed|None)$/.exec(text);
-  return m ? `${m[1]} is not ${m[2]}` : `not (${text})`;
 }
 
 interface IfBranch { readonly cond: SyntaxNode | null; readonly body: readonly SyntaxNode[] }

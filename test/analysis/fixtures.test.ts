@@ -97,6 +97,22 @@ const FIXTURE_TABLE: readonly Expected[] = [
     ],
   },
   {
+    // Library-style eager attention: the division by a 0-dim tensor is not a mask, torch.where masks
+    // the scores, the cast and the dropout module keep the chain (no mechanical fix then).
+    files: ['eager_where.py'],
+    calls: [
+      {
+        site: 'eager_where.py:26:16 manual EagerSelfAttention.eager',
+        train: 'reached=true bf16,bf16,bf16 mask=? causal=false p=0.1 layout=BHLD H=12 D=64 → runs manual.math',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 26:16',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+    ],
+  },
+  {
     files: ['sdpa.py'],
     calls: [
       {
