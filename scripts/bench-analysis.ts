@@ -5,30 +5,38 @@
 import { performance } from 'node:perf_hooks';
 import { AnalysisSession, analyzeFiles } from '../extension/analysis/index';
 import { DEFAULT_SETTINGS } from '../extension/cli/settings-flags';
+import { pythonParser } from '../extension/analysis/parser';
 import { generateModelCode } from './bench/model-code';
 
 const RUNS = 7;
 const PATH = 'model.py';
 
-/** Analyses one version of the file; resolves to the number of calls found. */
-type Analyse = (text: string) => Promise<number>;
+/** Analyses one version of the file; resolves to the number of calls found (null: not an analysis). */
+type Analyse = (text: string) => Promise<number | null>;
 
 interface Row {
   readonly name: string;
   readonly lines: number;
-  readonly calls: number;
+  readonly calls: number | null;
   readonly times: readonly number[];
 }
 
 const analyseOnce: Analyse = async (text) =>
   (await analyzeFiles([{ path: PATH, text }], DEFAULT_SETTINGS)).reduce((n, report) => n + report.calls.length, 0);
 
+/** tree-sitter's parse alone, for scale: the floor under a full analysis of a file nobody has parsed yet. */
+const parseOnly: Analyse = async (text) => {
+  const tree = (await pythonParser()).parse(text);
+  tree?.delete();
+  return null;
+};
+
 /** Runs `analyse` on `variant(run)` RUNS times after two warm-up runs (WASM load, JIT, caches). */
 async function measure(name: string, text: string, analyse: Analyse, variant: (run: number) => string): Promise<Row> {
   await analyse(text);
   await analyse(variant(RUNS));
   const times: number[] = [];
-  let calls = 0;
+  let calls: number | null = null;
   for (let run = 0; run < RUNS; run++) {
     const start = performance.now();
     calls = await analyse(variant(run));
@@ -37,15 +45,15 @@ async function measure(name: string, text: string, analyse: Analyse, variant: (r
   return { name, lines: text.split('\n').length, calls, times };
 }
 
-/** One-line edits re-analysed through the incremental session the language server uses. */
-async function measureSession(name: string, text: string): Promise<Row> {
+/** Edits re-analysed through the incremental session the language server uses. */
+async function measureSession(name: string, text: string, edit: (text: string, run: number) => string): Promise<Row> {
   const session = await AnalysisSession.create(DEFAULT_SETTINGS);
   try {
     const analyse: Analyse = async (source) => {
       session.update(PATH, source);
       return session.report(PATH).calls.length;
     };
-    return await measure(name, text, analyse, (run) => editOneLine(text, run));
+    return await measure(name, text, analyse, (run) => edit(text, run));
   } finally {
     session.dispose();
   }
@@ -59,12 +67,23 @@ function editOneLine(text: string, run: number): string {
   return lines.join('\n');
 }
 
+/**
+ * The file with a line inserted in a method near the middle, or two on odd runs: each run inserts or
+ * deletes a line relative to the one before, moving everything below it.
+ */
+function insertLine(text: string, run: number): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((line, i) => i >= lines.length / 2 && line.includes('B, T, C = x.size()'));
+  lines.splice(at + 1, 0, ...Array.from({ length: 1 + (run % 2) }, (_, i) => `        scratch${i} = T`));
+  return lines.join('\n');
+}
+
 function table(rows: readonly Row[]): string {
   const fmt = (ms: number) => ms.toFixed(1).padStart(9);
   const header = `${'case'.padEnd(52)} ${'lines'.padStart(7)} ${'calls'.padStart(6)} ${'median ms'.padStart(9)} ${'min ms'.padStart(9)} ${'max ms'.padStart(9)}`;
   const body = rows.map((r) => {
     const sorted = [...r.times].sort((a, b) => a - b);
-    return `${r.name.padEnd(52)} ${String(r.lines).padStart(7)} ${String(r.calls).padStart(6)} ${fmt(sorted[Math.floor(sorted.length / 2)]!)} ${fmt(sorted[0]!)} ${fmt(sorted[sorted.length - 1]!)}`;
+    return `${r.name.padEnd(52)} ${String(r.lines).padStart(7)} ${String(r.calls ?? '').padStart(6)} ${fmt(sorted[Math.floor(sorted.length / 2)]!)} ${fmt(sorted[0]!)} ${fmt(sorted[sorted.length - 1]!)}`;
   });
   return [header, ...body].join('\n');
 }
@@ -74,9 +93,11 @@ async function main(): Promise<void> {
   const medium = generateModelCode(5_000);
   const rows = [
     await measure('full analysis, 100k-line file', large, analyseOnce, () => large),
+    await measure('  of which tree-sitter parse alone', large, parseOnly, () => large),
     await measure('full analysis, 5k-line file', medium, analyseOnce, () => medium),
     await measure('one-line edit of a 5k-line file, full re-analysis', medium, analyseOnce, (run) => editOneLine(medium, run)),
-    await measureSession('one-line edit of a 5k-line file, AnalysisSession', medium),
+    await measureSession('one-line edit of a 5k-line file, AnalysisSession', medium, editOneLine),
+    await measureSession('line inserted mid 5k-line file, AnalysisSession', medium, insertLine),
   ];
   process.stdout.write(`${table(rows)}\n(${RUNS} warm runs each, node ${process.version})\n`);
 }

@@ -4,6 +4,7 @@ import { known, unknown, type Environment } from '../../runtime/dispatch/facts';
 import { decide } from '../../runtime/dispatch/policy';
 import type { CallSite } from './call-sites';
 import type { AnalysisSettings, CallReport, FileReport, ModeResult, ParseError } from './report';
+import { PlacedReport } from './relocate';
 import { spanOf } from './syntax';
 import type { ModeView } from './rules/rule';
 import { runRules } from './runner';
@@ -17,7 +18,13 @@ export function environmentOf(settings: AnalysisSettings): Environment {
   return { device: settings.device, torch: settings.torch, sm: settings.sm, installed: { flash_attn: lib('flash_attn'), xformers: lib('xformers') } };
 }
 
-export function callReport(site: CallSite, env: Environment, decideFn: (s: CallSite['modes']['train']) => Decision = (s) => decide(s.facts, env)): CallReport {
+/** A site's report with its lines where its statements are now (see `PlacedReport`). */
+export function callReport(site: CallSite, env: Environment, decideFn?: (s: CallSite['modes']['train']) => Decision): CallReport {
+  return new PlacedReport(rawCallReport(site, env, decideFn)).current();
+}
+
+/** A site's report as of when its statements were interpreted: to keep, and relocate when read. */
+export function rawCallReport(site: CallSite, env: Environment, decideFn: (s: CallSite['modes']['train']) => Decision = (s) => decide(s.facts, env)): CallReport {
   const views = (['train', 'infer'] as const).map((mode): ModeView => ({ ...site.modes[mode], mode, decision: decideFn(site.modes[mode]) })) as [ModeView, ModeView];
   const [train, infer] = views;
   return {

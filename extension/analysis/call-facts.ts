@@ -3,7 +3,7 @@
  * dispatch policy reads. Several observations (callers, split paths) are joined: a fact that
  * differs between them becomes unknown and says it depends on the path.
  */
-import type { AttentionApi, CallFacts, Dtype, Fact, Layout, MaskFacts, MaskKind, Mode } from '../../runtime/dispatch/facts';
+import { SDPA_BACKENDS, type AttentionApi, type CallFacts, type Dtype, type Fact, type Layout, type MaskFacts, type MaskKind, type Mode, type SdpaSwitches } from '../../runtime/dispatch/facts';
 import { API_LAYOUT } from './attention-apis';
 import type { Observation } from './state';
 import { describe, joinFact, known, unknown, type Dim, type Value } from './values';
@@ -35,7 +35,8 @@ function maskOf(obs: Observation): MaskFacts {
 function joinMask(a: MaskFacts, b: MaskFacts): MaskFacts {
   const kind = joinFact<MaskKind>(a.kind, b.kind);
   if (!kind.known) return { kind };
-  return { ...a, kind, dtype: a.dtype && b.dtype ? joinFact(a.dtype, b.dtype) : a.dtype ?? b.dtype };
+  const dtype = a.dtype && b.dtype ? joinFact(a.dtype, b.dtype) : a.dtype ?? b.dtype;
+  return { ...a, kind, ...(dtype ? { dtype } : {}) };
 }
 
 function boolArg(v: Value | undefined, absent: string): Fact<boolean> {
@@ -100,6 +101,24 @@ function joinShape(a: ShapeFacts, b: ShapeFacts): ShapeFacts {
   return { shape: s, layout: joinFact(a.layout, b.layout) };
 }
 
+const ALL_ON = known(true, 'PyTorch\'s default: every SDPA backend is enabled');
+
+/** Switches from different paths: each backend's flag joins; a path with none has PyTorch's defaults. */
+function joinSwitches(a: SdpaSwitches | undefined, b: SdpaSwitches | undefined): SdpaSwitches | undefined {
+  if (!a && !b) return undefined;
+  const enabled = Object.fromEntries(SDPA_BACKENDS.map((k) => [k, joinFact(a?.enabled[k] ?? ALL_ON, b?.enabled[k] ?? ALL_ON)]));
+  const priority = joinPriority(a?.priority, b?.priority);
+  return priority ? { enabled, priority } : { enabled };
+}
+
+function joinPriority(a: SdpaSwitches['priority'], b: SdpaSwitches['priority']): SdpaSwitches['priority'] {
+  if (!a && !b) return undefined;
+  if (a?.known && b?.known && a.value.join() === b.value.join()) return a;
+  if (a && !a.known) return a;
+  if (b && !b.known) return b;
+  return unknown(`the path (the SDPA backend order differs: ${[a, b].map((p) => (p?.known ? p.source : 'PyTorch\'s order')).join(', ')})`);
+}
+
 /** The facts at a call on one path kind, joined over the observations given (all of that mode). */
 export function callFacts(api: AttentionApi, mode: Mode, observations: readonly Observation[]): CallFacts {
   const [first, ...rest] = observations;
@@ -113,18 +132,19 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       dtypes: { q: dtypeOf(o.args.q?.value, 'q'), k: dtypeOf(o.args.k?.value, 'k'), v: dtypeOf(o.args.v?.value, 'v') },
       autocast: o.ctx.autocast, mask: maskOf(o),
       causal: o.api === 'manual' ? known(false, 'hand-written attention') : boolArg(o.args.causal?.value, 'no causal flag'),
-      dropout: dropoutValue, shape, layout,
+      dropout: dropoutValue, shape, layout, ...(o.ctx.sdpa ? { sdpaBackends: o.ctx.sdpa } : {}),
     };
   };
   if (!first) throw new Error('callFacts needs at least one observation');
   return rest.reduce<CallFacts>((acc, o) => {
     const b = one(o);
     const s = joinShape({ shape: acc.shape, layout: acc.layout }, { shape: b.shape, layout: b.layout });
+    const sdpaBackends = joinSwitches(acc.sdpaBackends, b.sdpaBackends);
     return {
       ...acc,
       dtypes: { q: joinFact(acc.dtypes.q, b.dtypes.q), k: joinFact(acc.dtypes.k, b.dtypes.k), v: joinFact(acc.dtypes.v, b.dtypes.v) },
       autocast: joinFact(acc.autocast, b.autocast), mask: joinMask(acc.mask, b.mask), causal: joinFact(acc.causal, b.causal),
-      dropout: joinFact(acc.dropout, b.dropout), shape: s.shape, layout: s.layout,
+      dropout: joinFact(acc.dropout, b.dropout), shape: s.shape, layout: s.layout, ...(sdpaBackends ? { sdpaBackends } : {}),
     };
   }, one(first));
 }

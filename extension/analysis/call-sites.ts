@@ -77,8 +77,10 @@ export function callSites(observations: readonly Observation[], cache: SiteCache
     const { api, apiText, fn } = obs[0];
     const [train, infer] = MODES.map((m) => modeSite(m, obs, api));
     const site: CallSite = {
-      path: fn.path, node, span: spanOf(node), api, apiText: apiText || textOf(node),
+      path: fn.path, node, api, apiText: apiText || textOf(node),
       function: fn.qualName === '<module>' ? null : fn.qualName, modes: { train, infer },
+      // A site is kept while its observations are; its statement may have moved since.
+      get span() { return spanOf(node); },
     };
     cache.set(node, { observations: obs, site });
     sites.push(site);

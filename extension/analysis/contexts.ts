@@ -1,17 +1,18 @@
 /**
  * `with` items that change how the body runs: autocast regions (`torch.autocast`, `torch.amp.autocast`,
- * `torch.cuda.amp.autocast`, `torch.cpu.amp.autocast`; dtype, device default, `enabled=`) and
- * `torch.no_grad()` / `torch.inference_mode()` (the inference path).
+ * `torch.cuda.amp.autocast`, `torch.cpu.amp.autocast`; dtype, device default, `enabled=`),
+ * `torch.no_grad()` / `torch.inference_mode()` (the inference path) and SDPA's backend switches.
  */
 import { parseDtype } from '../../runtime/dispatch/dtype';
 import { known, unknown } from '../../runtime/dispatch/facts';
 import { decide } from './conditions';
 import { fileLine, type Engine } from './engine';
 import { evaluate, truth } from './evaluate';
+import { regionSwitches } from './sdpa-switches';
 import type { Ctx, Frame, PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 
-/** The context a `with` item sets up: autocast regions, no_grad / inference_mode. */
+/** The context a `with` item sets up: autocast regions, no_grad / inference_mode, sdpa_kernel. */
 export function contextOf(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): Ctx {
   const callee = evaluate(field(callNode, 'function')!, st, fr, e);
   if (callee.t !== 'ref') return st.ctx;
@@ -20,6 +21,8 @@ export function contextOf(callNode: SyntaxNode, st: PathState, fr: Frame, e: Eng
   if (/(^|\.)(no_grad|inference_mode)$/.test(name) && name.startsWith('torch')) {
     return { ...st.ctx, mode: known('infer', `\`${name}()\` at ${where}`), modeAssumed: false };
   }
+  const sdpa = regionSwitches(name, callNode, st, fr, e);
+  if (sdpa) return { ...st.ctx, sdpa };
   if (!/^torch\.(autocast|amp\.autocast|cuda\.amp\.autocast|cpu\.amp\.autocast)$/.test(name)) return st.ctx;
   const list = field(callNode, 'arguments');
   const positional = list ? namedChildren(list).filter((a) => a.type !== 'keyword_argument') : [];

@@ -1,7 +1,7 @@
 /** What expression evaluation needs from the workspace interpreter, and small shared helpers. */
 import type { AnalysisSettings } from './report';
 import type { Frame, Observation, PathState } from './state';
-import { lineOf, type SyntaxNode } from './syntax';
+import { lineMark, type SyntaxNode } from './syntax';
 import type { Value } from './values';
 
 /** One argument: its value and syntax; `unpacked` when it came out of `*xs` / `**kw` (the node is then the splat). */
@@ -40,14 +40,14 @@ export interface Engine {
 
 const BASENAMES = new Map<string, string>();
 
-/** `model.py:41`: where a fact came from, for messages (file name without its folders). */
+/** `model.py:41`: where a fact came from, for messages (file name without its folders; the line as a mark, see `lineMark`). */
 export function fileLine(fr: Frame, node: SyntaxNode): string {
   let base = BASENAMES.get(fr.fn.path);
   if (base === undefined) {
     base = fr.fn.path.replace(/\\/g, '/').split('/').pop() ?? fr.fn.path;
     BASENAMES.set(fr.fn.path, base);
   }
-  return `${base}:${lineOf(node)}`;
+  return `${base}:${lineMark(node)}`;
 }
 
 /** A call argument given by keyword or at its position. */

@@ -11,7 +11,8 @@
  *   per change, whichever file is asked for); `s.settings = …` changes the assumptions;
  *   `s.dispose()` frees the parse trees.
  */
-import { callReport, environmentOf, fileReport } from './build-report';
+import { environmentOf, fileReport, rawCallReport } from './build-report';
+import { PlacedReport } from './relocate';
 import type { Environment } from '../../runtime/dispatch/facts';
 import type { CallSite } from './call-sites';
 import type { AnalysisSettings, CallReport, FileReport } from './report';
@@ -29,7 +30,7 @@ export class AnalysisSession {
    * Reports of call sites under the current settings. The workspace keeps a site object while its
    * observations are unchanged, so after an edit only the sites it touched are decided again.
    */
-  private callReports = new WeakMap<CallSite, CallReport>();
+  private callReports = new WeakMap<CallSite, PlacedReport<CallReport>>();
   private environment: Environment;
 
   private constructor(private readonly workspace: Workspace) {
@@ -65,15 +66,15 @@ export class AnalysisSession {
   report(path: string): FileReport {
     const cached = this.cache.get(path);
     if (cached) return cached;
-    const report = fileReport(path, this.workspace.parseErrors(path), this.workspace.callSites(), (site) => this.callReportOf(site));
+    const report = fileReport(path, this.workspace.parseErrors(path), this.workspace.callSites(), (site) => this.callReportOf(site).current());
     this.cache.set(path, report);
     return report;
   }
 
-  private callReportOf(site: CallSite): CallReport {
+  private callReportOf(site: CallSite): PlacedReport<CallReport> {
     let report = this.callReports.get(site);
     if (!report) {
-      report = callReport(site, this.environment);
+      report = new PlacedReport(rawCallReport(site, this.environment));
       this.callReports.set(site, report);
     }
     return report;

@@ -5,13 +5,14 @@
  * Undetermined conditions split the path on their atoms (settings, unknown arguments); branches the
  * facts rule out are still walked, marked dead, so their calls can be explained.
  */
-import type { Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
+import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/facts';
 import { decide } from './conditions';
 import { fileLine, type CallArgs, type Engine } from './engine';
 import { contextOf } from './contexts';
 import { calledNames, isCalled } from './entry-points';
 import { assignItem, evaluate, evaluateArgs, keepFixesSafe, loopItems, truth } from './evaluate';
 import { modeClue } from './modes';
+import { importTimeSwitches, statementSwitches } from './sdpa-switches';
 import { catchesImportError, importBindings, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
 import { forkState, type Ctx, type Frame, type Guard, type Observation, type PathState } from './state';
@@ -24,16 +25,29 @@ const MAX_DEPTH = 24;
 
 /** What an invocation did besides returning: replayed when its cached result is reused. */
 interface Effects {
-  readonly observations: Observation[];
+  /** A set: the same observation reaches an effect once however many of its callees replay it. */
+  readonly observations: Set<Observation>;
   readonly invoked: [string, Mode | null][];
   /** Instances built: key, attributes, and the statements their construction read. */
-  readonly ctors: [string, Map<string, Value>, ReadonlyMap<object, number>][];
+  readonly ctors: [string, Map<string, Value>, ReadonlySet<object>][];
   /** Memo keys of the invocations made inside it (reused with it). */
   readonly nested: string[];
-  /** The statements it read (units, or a module's globals token), with the row each started at (a moved statement changes its messages). */
-  readonly units: Map<object, number>;
+  /**
+   * The statements it read (units, or a module's globals token). Where they start does not matter:
+   * messages carry line marks, resolved when a report is read.
+   */
+  readonly units: Set<object>;
+  /**
+   * What the function and class ids it used resolved to (a file may define a name twice, and an edit
+   * can change which definition an id finds while both statements stay): `fn:<id>` / `class:<id>` → definition.
+   */
+  readonly resolved: Map<string, object | null>;
   /** false when a recursion was cut inside it (its result then depends on the call stack). */
   cacheable: boolean;
+}
+
+function newEffects(): Effects {
+  return { observations: new Set(), invoked: [], ctors: [], nested: [], units: new Set(), resolved: new Map(), cacheable: true };
 }
 
 export interface CachedInvocation {
@@ -46,19 +60,22 @@ export interface CachedInvocation {
   readonly definition: object | null;
 }
 
-/** Invocation results kept between runs, by memo key; valid while every statement read is unchanged and unmoved. */
+/** Invocation results kept between runs, by memo key; valid while every statement read is unchanged. */
 export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
 
 export class Interpreter implements Engine {
-  readonly observations: Observation[] = [];
+  /** Every observation of the run, once each, in the order first seen. */
+  private readonly seen = new Set<Observation>();
   private readonly byModuleName = new Map<string, ModuleInfo>();
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
   private readonly memo = new Map<string, Value>();
   private readonly ctorAttrs = new Map<string, Map<string, Value>>();
   /** Per instance key, the statements its construction read: reading an attribute reads them too. */
-  private readonly ctorUnits = new Map<string, ReadonlyMap<object, number>>();
+  private readonly ctorUnits = new Map<string, ReadonlySet<object>>();
   private readonly globals = new Map<string, Map<string, Value>>();
+  /** Per module path, the SDPA switches its top-level statements set at import time. */
+  private readonly moduleSwitches = new Map<string, SdpaSwitches>();
   private readonly active = new Set<string>();
   private readonly invoked = new Set<string>();
   /** Path kinds each function was reached on from an established (not assumed) caller. */
@@ -83,6 +100,11 @@ export class Interpreter implements Engine {
     }
   }
 
+  /** What the run saw at attention calls. */
+  get observations(): Observation[] {
+    return [...this.seen];
+  }
+
   /** Interpret the workspace: module globals, then every entry point, then anything not reached. */
   run(): void {
     this.computingGlobals = true;
@@ -94,10 +116,10 @@ export class Interpreter implements Engine {
     for (const m of this.modules) for (const fn of m.allFunctions) if (fn.name !== '__init__' && !this.invoked.has(fn.id)) this.runRoot(fn, m);
     // A function with attention calls that callers reach on one path kind only is also analysed on
     // the other, on assumption, so that path's facts (dropout, self.training) are its own.
-    const observed = new Set(this.observations.map((o) => o.fn.id));
+    const observed = new Set([...this.seen].map((o) => o.fn.id));
     for (const id of observed) {
       const missing = (['train', 'infer'] as const).filter((mode) => !this.realModes.get(id)?.has(mode));
-      const target = this.byFunctionId.get(id);
+      const target = this.functionById(id);
       if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing);
     }
   }
@@ -107,7 +129,8 @@ export class Interpreter implements Engine {
     const modes: { mode: Mode; source: string; assumed: boolean }[] = clue ? [{ ...clue, assumed: false }]
       : (only ?? ['train', 'infer'] as const).map((mode) => ({ mode, source: `assumed: no caller of ${fn.qualName} shows the ${mode === 'train' ? 'training' : 'inference'} path`, assumed: true }));
     for (const m of modes) {
-      const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast() };
+      const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
+      const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast(), ...(sdpa ? { sdpa } : {}) };
       const self = fn.className ? this.construct(`${module.path}:${fn.className}`, { positional: [], keywords: new Map() }, ctx) : undefined;
       this.invoke(fn, module, self, { positional: [], keywords: new Map(), noCaller: true }, ctx);
     }
@@ -151,10 +174,10 @@ export class Interpreter implements Engine {
 
   attribute(obj: Value, name: string, st: PathState): Value | undefined {
     if (obj.t === 'instance') {
-      const cls = this.classById.get(obj.cls);
+      const cls = this.classOf(obj.cls);
       if (cls) this.touch(cls.cls.unit);
       const read = this.ctorUnits.get(obj.key);
-      if (read) for (const r of this.recorders) for (const [unit, row] of read) r.units.set(unit, row);
+      if (read) for (const r of this.recorders) for (const unit of read) r.units.add(unit);
       const attr = this.ctorAttrs.get(obj.key)?.get(name);
       if (attr) return obj.cast && attr.t === 'tensor' && attr.param ? { ...attr, dtype: known(obj.cast, `module cast to ${obj.cast}`) } : attr;
       const method = this.method(obj.cls, name);
@@ -178,20 +201,20 @@ export class Interpreter implements Engine {
   observe(obs: Observation): void {
     // Module globals are computed once without calls; module statements are interpreted again as an entry point.
     if (this.computingGlobals) return;
-    this.observations.push(obs);
-    for (const r of this.recorders) r.observations.push(obs);
+    this.seen.add(obs);
+    for (const r of this.recorders) r.observations.add(obs);
   }
 
   callWorkspace(callee: Value, args: CallArgs, st: PathState, _fr: Frame, _node: SyntaxNode): Value | undefined {
     if (this.computingGlobals) return undefined;
     if (callee.t === 'fn') {
-      const target = this.byFunctionId.get(callee.id);
+      const target = this.functionById(callee.id);
       return target ? this.invoke(target.fn, target.module, callee.self, args, st.ctx) : undefined;
     }
     if (callee.t === 'class') return this.construct(callee.id, args, st.ctx);
     if (callee.t === 'instance') {
       const forward = this.method(callee.cls, 'forward') ?? this.method(callee.cls, '__call__');
-      const target = forward && this.byFunctionId.get(forward.id);
+      const target = forward && this.functionById(forward.id);
       return target ? this.invoke(target.fn, target.module, callee, args, st.ctx) : undefined;
     }
     return undefined;
@@ -200,7 +223,7 @@ export class Interpreter implements Engine {
   // ---- classes and calls ----------------------------------------------------------------------
 
   private method(classId: string, name: string, seen = 0): FunctionInfo | undefined {
-    const entry = this.classById.get(classId);
+    const entry = this.classOf(classId);
     if (!entry || seen > 8) return undefined;
     this.touch(entry.cls.unit); // which method a name finds depends on this class statement
     const own = entry.cls.methods.get(name);
@@ -209,7 +232,7 @@ export class Interpreter implements Engine {
 
   /** A method as a workspace base class defines it (what `super().name` finds). */
   private baseMethod(classId: string, name: string, seen = 0): FunctionInfo | undefined {
-    const entry = this.classById.get(classId);
+    const entry = this.classOf(classId);
     if (!entry) return undefined;
     for (const base of entry.cls.bases) {
       const resolved = this.global(base, { fn: entry.module.allFunctions[0], module: entry.module, self: undefined, returns: [] });
@@ -225,14 +248,14 @@ export class Interpreter implements Engine {
     // A construction is kept for the next run like an invocation: the context is part of its key,
     // since the first construction in a run decides the instance's attributes.
     const cacheKey = `new ${key}|${valueKey(ctx)}`;
-    const definition = this.classById.get(classId)?.cls.unit ?? null;
+    const definition = this.classOf(classId)?.cls.unit ?? null;
     const cached = this.previous.get(cacheKey);
     if (cached && cached.definition === definition && this.stillValid(cached.effects)) {
       this.replay(cached.effects, true);
       this.cache.set(cacheKey, cached);
       return instance;
     }
-    const effects: Effects = { observations: [], invoked: [], ctors: [], nested: [], units: new Map(), cacheable: true };
+    const effects = newEffects();
     this.recorders.push(effects);
     this.build(classId, key, instance, args, ctx, effects.units);
     this.recorders.pop();
@@ -242,12 +265,12 @@ export class Interpreter implements Engine {
   }
 
   /** Run a class body and its `__init__`, recording the instance's attributes under `key`. */
-  private build(classId: string, key: string, instance: Value, args: CallArgs, ctx: Ctx, read: ReadonlyMap<object, number>): void {
+  private build(classId: string, key: string, instance: Value, args: CallArgs, ctx: Ctx, read: ReadonlySet<object>): void {
     const attrs = new Map<string, Value>();
     this.ctorAttrs.set(key, attrs);
     this.ctorUnits.set(key, read);
     for (const r of this.recorders) r.ctors.push([key, attrs, read]);
-    const entry = this.classById.get(classId);
+    const entry = this.classOf(classId);
     if (!entry) return;
     this.touchModule(entry.module);
     this.touch(entry.cls.unit);
@@ -256,7 +279,7 @@ export class Interpreter implements Engine {
     states = this.execBlock(entry.cls.body, states, frame);
     for (const st of states) for (const [k, v] of st.env) attrs.set(k, v);
     const init = this.method(classId, '__init__');
-    const target = init && this.byFunctionId.get(init.id);
+    const target = init && this.functionById(init.id);
     if (target) {
       this.touchModule(target.module);
       if (target.fn.node) this.touch(target.fn.node.unit);
@@ -286,7 +309,7 @@ export class Interpreter implements Engine {
       for (const r of this.recorders) r.cacheable = false;
       return UNKNOWN(`the result of ${fn.qualName} (recursive)`);
     }
-    const effects: Effects = { observations: [], invoked: [], ctors: [], nested: [], units: new Map(), cacheable: true };
+    const effects = newEffects();
     this.recorders.push(effects);
     this.active.add(key);
     this.recordInvoked(fn.id, ctx.modeAssumed ? null : ctx.mode.value);
@@ -311,9 +334,20 @@ export class Interpreter implements Engine {
     for (const r of this.recorders) r.invoked.push([id, mode]);
   }
 
+  private functionById(id: string): { fn: FunctionInfo; module: ModuleInfo } | undefined {
+    const entry = this.byFunctionId.get(id);
+    for (const r of this.recorders) r.resolved.set(`fn:${id}`, entry?.fn.node ?? null);
+    return entry;
+  }
+
+  private classOf(id: string): { cls: ClassInfo; module: ModuleInfo } | undefined {
+    const entry = this.classById.get(id);
+    for (const r of this.recorders) r.resolved.set(`class:${id}`, entry?.cls.unit ?? null);
+    return entry;
+  }
+
   private touch(unit: Unit | object): void {
-    const row = 'baseRow' in unit ? (unit as Unit).baseRow : 0;
-    for (const r of this.recorders) r.units.set(unit, row);
+    for (const r of this.recorders) r.units.add(unit);
   }
 
   /** Record a read of a module's top-level statements. */
@@ -323,7 +357,12 @@ export class Interpreter implements Engine {
   }
 
   private stillValid(effects: Effects): boolean {
-    for (const [unit, row] of effects.units) if (!this.liveUnits.has(unit) || ('baseRow' in unit ? (unit as Unit).baseRow : 0) !== row) return false;
+    for (const unit of effects.units) if (!this.liveUnits.has(unit)) return false;
+    for (const [key, definition] of effects.resolved) {
+      const id = key.slice(key.indexOf(':') + 1);
+      const now = key.startsWith('fn:') ? this.byFunctionId.get(id)?.fn.node : this.classById.get(id)?.cls.unit;
+      if ((now ?? null) !== definition) return false;
+    }
     return true;
   }
 
@@ -334,18 +373,19 @@ export class Interpreter implements Engine {
         const inner = this.previous.get(key);
         if (inner && !this.memo.has(key)) { this.memo.set(key, inner.result); this.cache.set(key, inner); }
       }
-      this.observations.push(...effects.observations);
+      for (const o of effects.observations) this.seen.add(o);
       for (const [id, mode] of effects.invoked) this.recordInvoked(id, mode);
       for (const [key, attrs, read] of effects.ctors) {
         if (!this.ctorAttrs.has(key)) { this.ctorAttrs.set(key, attrs); this.ctorUnits.set(key, read); }
       }
     }
     for (const r of this.recorders) {
-      r.observations.push(...effects.observations);
+      for (const o of effects.observations) r.observations.add(o);
       if (!fresh) r.invoked.push(...effects.invoked);
       r.ctors.push(...effects.ctors);
       r.nested.push(...effects.nested);
-      for (const [unit, row] of effects.units) r.units.set(unit, row);
+      for (const unit of effects.units) r.units.add(unit);
+      for (const [key, definition] of effects.resolved) r.resolved.set(key, definition);
       r.cacheable &&= effects.cacheable;
     }
   }
@@ -397,6 +437,8 @@ export class Interpreter implements Engine {
     const moduleFn = m.allFunctions[m.allFunctions.length - 1];
     const frame: Frame = { fn: moduleFn, module: m, self: undefined, returns: [] };
     const states = this.execBlock(moduleFn.body, [this.freshState({ mode: known('train', 'module level'), modeAssumed: true, autocast: known(null, 'module level') })], frame);
+    const switches = importTimeSwitches(states);
+    if (switches) this.moduleSwitches.set(m.path, switches);
     const merged = new Map<string, Value>();
     for (const st of states) for (const [k, v] of st.env) merged.set(k, merged.has(k) ? join(merged.get(k)!, v) : v);
     return merged;
@@ -470,7 +512,7 @@ export class Interpreter implements Engine {
     const obj = fnNode?.type === 'attribute' ? field(fnNode, 'object') : undefined;
     if (!fnNode || obj?.type !== 'call' || textOf(field(obj, 'function') ?? obj) !== 'super' || textOf(field(fnNode, 'attribute')!) !== '__init__') return false;
     const init = this.superMethod(fr, '__init__');
-    const target = init?.t === 'fn' ? this.byFunctionId.get(init.id) : undefined;
+    const target = init?.t === 'fn' ? this.functionById(init.id) : undefined;
     if (!target) return true;
     const baseUnit = target.module.classes.get(target.fn.className ?? '')?.unit;
     if (baseUnit) this.touch(baseUnit);
@@ -505,8 +547,10 @@ export class Interpreter implements Engine {
     }
     if (this.registerBuffer(expr, st, fr) || this.superInit(expr, st, fr)) return;
     evaluate(expr, st, fr, this);
-    // `model.eval()` / `model.train()` switch the mode of the rest of this path.
+    // `model.eval()` / `model.train()` switch the mode of the rest of this path; `enable_*_sdp(…)` an SDPA backend.
     if (expr.type === 'call') {
+      const sdpa = statementSwitches(expr, st, fr, this);
+      if (sdpa) st.ctx = { ...st.ctx, sdpa };
       const fnNode = field(expr, 'function');
       const method = fnNode?.type === 'attribute' ? textOf(field(fnNode, 'attribute')!) : '';
       const args = field(expr, 'arguments');
@@ -610,9 +654,11 @@ export class Interpreter implements Engine {
         if (target) this.bind(target, UNKNOWN(`\`${textOf(target)}\``), st, fr);
       }
     }
+    // An `enable_*_sdp` statement in the body outlives it, unless the `with` is an SDPA region: those restore the flags.
+    const sdpaRegion = st.ctx.sdpa !== outer.sdpa;
     const body = field(stmt, 'body');
     const out = body ? this.execBlock(body.children, [st], fr) : [st];
-    for (const s of out) s.ctx = outer;
+    for (const s of out) s.ctx = sdpaRegion || s.ctx.sdpa === outer.sdpa ? outer : { ...outer, sdpa: s.ctx.sdpa };
     return out;
   }
 

@@ -54,6 +54,8 @@ export interface ModuleInfo {
   readonly functions: ReadonlyMap<string, FunctionInfo>;
   /** Every function and method of the file, module statements included. */
   readonly allFunctions: readonly FunctionInfo[];
+  /** The file's top-level statements. */
+  readonly units: readonly Unit[];
 }
 
 function moduleNameOf(path: string): string {
@@ -176,7 +178,7 @@ export function indexModule(path: string, units: readonly Unit[]): ModuleInfo {
     id: `${path}:<module>`, path, qualName: '<module>', name: '<module>', className: null, params: [], body: moduleStatements, decorators: [], node: null,
   };
   all.push(moduleFn);
-  return { path, moduleName: moduleNameOf(path), imports, optional, classes, functions, allFunctions: all };
+  return { path, moduleName: moduleNameOf(path), imports, optional, classes, functions, allFunctions: all, units };
 }
 
 /** Imports at module level, descending into `try` and `if` blocks; a `try` that catches ImportError makes them optional. */

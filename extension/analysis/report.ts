@@ -33,6 +33,7 @@ export type DiagnosticCode =
   | 'bias-shape'
   | 'bias-alignment'
   | 'mask-disables-flash'
+  | 'no-available-kernel'
   | 'dead-fast-path'
   | 'head-dim'
   | 'causal-alignment'

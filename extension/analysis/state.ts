@@ -2,7 +2,7 @@
  * The interpreter's state: the context a function runs in (mode, autocast), one path through it
  * (variables, the conditions assumed, the enclosing gates), and what it observes at attention calls.
  */
-import type { AttentionApi, Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
+import type { AttentionApi, Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/facts';
 import type { ArgRole } from './attention-apis';
 import type { FunctionInfo, ModuleInfo } from './module-index';
 import type { SyntaxNode } from './syntax';
@@ -14,6 +14,8 @@ export interface Ctx {
   /** true when no caller established the mode and both are analysed. */
   readonly modeAssumed: boolean;
   readonly autocast: Fact<Dtype | null>;
+  /** SDPA's backend switches (`sdpa_kernel`, `enable_*_sdp`); absent where the code sets none. */
+  readonly sdpa?: SdpaSwitches;
 }
 
 /** A condition decided on a path: the `if` test, which branch, and why. */

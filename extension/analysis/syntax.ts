@@ -12,28 +12,29 @@ export interface SyntaxNode {
   /** The field this node fills in its parent (`function`, `arguments`, `left`, …). */
   readonly field: string | null;
   readonly named: boolean;
-  /** Offsets into the unit's text (UTF-16 code units). */
+  /** Offsets into the unit's text (UTF-16 code units); rows and columns are computed when asked (`spanOf`). */
   readonly start: number;
   readonly end: number;
-  /** Row relative to the unit's first row; column absolute. */
-  readonly row: number;
-  readonly col: number;
-  readonly endRow: number;
-  readonly endCol: number;
   readonly children: readonly SyntaxNode[];
   readonly unit: Unit;
 }
 
 /** One top-level statement of a file, with its text and where it currently starts. */
 export interface Unit {
+  /** Unique in the process: line marks (`lineMark`) name the unit by it. */
+  readonly id: number;
   readonly text: string;
   /** 0-based row of the statement's first line in the file; updated when the unit is reused. */
   baseRow: number;
   /** Column of the statement's first character: columns on its first row are absolute. */
   readonly baseCol: number;
+  /** Offset of each line start in `text`. */
+  readonly lineStarts: readonly number[];
   readonly root: SyntaxNode;
   /** ERROR and MISSING nodes inside the unit. */
   readonly errors: readonly SyntaxNode[];
+  /** The names the statement calls anywhere inside it: `f` for `f(…)`, `.m` for `x.m(…)` (collected while mirroring). */
+  readonly called: readonly string[];
 }
 
 /** Type and field names by id, read once from the grammar (ids are cheaper to read than names). */
@@ -63,6 +64,11 @@ const CHILDLESS = new Set(['identifier', 'integer', 'float', 'true', 'false', 'n
 /** The children of every childless node: one shared empty array instead of one per leaf. */
 const NO_CHILDREN: readonly SyntaxNode[] = Object.freeze([]);
 
+let nextUnitId = 1;
+/** Every live unit by id, so a line mark can be resolved wherever a message is read. */
+const UNITS = new Map<number, WeakRef<Unit>>();
+const forgetUnit = new FinalizationRegistry<number>((id) => UNITS.delete(id));
+
 /** Row of every line start in `text`, for turning offsets into rows and columns without asking WASM. */
 function lineStarts(text: string): number[] {
   const starts = [0];
@@ -80,17 +86,12 @@ function rowOf(starts: readonly number[], index: number): number {
 export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames): Unit {
   const baseIndex = cursor.startIndex;
   const unitText = text.slice(baseIndex, cursor.endIndex);
-  const starts = lineStarts(unitText);
-  const baseRow = cursor.startPosition.row;
-  const baseCol = cursor.startPosition.column;
+  const { row: baseRow, column: baseCol } = cursor.startPosition;
   const errors: SyntaxNode[] = [];
-  const unit: { text: string; baseRow: number; baseCol: number; errors: SyntaxNode[]; root: SyntaxNode } = {
-    text: unitText, baseRow, baseCol, errors, root: undefined as unknown as SyntaxNode,
-  };
-  const position = (index: number): [number, number] => {
-    const row = rowOf(starts, index);
-    return [row, row === 0 ? baseCol + index : index - starts[row]];
-  };
+  const called: string[] = [];
+  const unit: Unit = { id: nextUnitId++, text: unitText, baseRow, baseCol, lineStarts: lineStarts(unitText), errors, called, root: undefined as unknown as SyntaxNode };
+  UNITS.set(unit.id, new WeakRef(unit));
+  forgetUnit.register(unit, unit.id);
   // Every cursor read crosses into WASM, so each node's type id is read once (by its parent's loop)
   // and leaves (anonymous tokens, identifiers, numbers) are not asked for children.
   const visit = (typeId: number, depth: number): SyntaxNode => {
@@ -99,13 +100,11 @@ export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames)
     const named = names.named[typeId] ?? true;
     const start = cursor.startIndex - baseIndex;
     const end = cursor.endIndex - baseIndex;
-    const [row, col] = position(start);
-    const [endRow, endCol] = position(end);
     // The field and the missing flag are read before the cursor moves to the children.
     const field = names.fields[cursor.currentFieldId] ?? null;
     const missing = end === start && cursor.nodeIsMissing;
     const children = named && !CHILDLESS.has(type) && cursor.gotoFirstChild() ? [] as SyntaxNode[] : null;
-    const node: SyntaxNode = { type, field, named, start, end, row, col, endRow, endCol, children: children ?? NO_CHILDREN, unit };
+    const node: SyntaxNode = { type, field, named, start, end, children: children ?? NO_CHILDREN, unit };
     if (type === 'ERROR' || missing) errors.push(node);
     if (children) {
       do {
@@ -113,26 +112,88 @@ export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames)
         if ((names.named[childId] ?? true) ? names.types[childId] !== 'comment' : KEPT_TOKENS.has(names.types[childId])) children.push(visit(childId, depth + 1));
       } while (cursor.gotoNextSibling());
       cursor.gotoParent();
+      if (type === 'call') addCalledName(children, called);
     }
     return node;
   };
-  unit.root = visit(cursor.nodeTypeId, 0);
+  (unit as { root: SyntaxNode }).root = visit(cursor.nodeTypeId, 0);
   return unit;
+}
+
+/** `f` for a call of `f(…)`, `.m` for `x.m(…)`, given the call's children. */
+function addCalledName(callChildren: readonly SyntaxNode[], called: string[]): void {
+  const callee = callChildren.find((c) => c.field === 'function');
+  if (callee?.type === 'identifier') called.push(textOf(callee));
+  else if (callee?.type === 'attribute') {
+    const attribute = callee.children.find((c) => c.field === 'attribute');
+    if (attribute) called.push(`.${textOf(attribute)}`);
+  }
 }
 
 export function textOf(node: SyntaxNode): string {
   return node.unit.text.slice(node.start, node.end);
 }
 
-/** 1-based span of a node in its file. */
-export function spanOf(node: SyntaxNode): Span {
-  const base = node.unit.baseRow;
-  return { line: base + node.row + 1, column: node.col + 1, endLine: base + node.endRow + 1, endColumn: node.endCol + 1 };
+/** 0-based row in the file and column of an offset into a unit's text. */
+function position(unit: Unit, index: number): { row: number; column: number } {
+  const row = rowOf(unit.lineStarts, index);
+  return { row: unit.baseRow + row, column: row === 0 ? unit.baseCol + index : index - unit.lineStarts[row]! };
 }
 
-/** 1-based line of a node in its file. */
-export function lineOf(node: SyntaxNode): number {
-  return node.unit.baseRow + node.row + 1;
+/** Which part of a node a span covers: all of it, or the empty span at its start or end. */
+export type SpanPart = 'whole' | 'start' | 'end';
+
+/**
+ * Spans remember (in a field JSON and deep equality skip) the node they were taken from, so a report
+ * kept across edits can be moved to where the node is now (`currentSpan`).
+ */
+const ANCHOR = Symbol('span anchor');
+
+interface Anchored {
+  readonly [ANCHOR]?: { readonly node: SyntaxNode; readonly part: SpanPart };
+}
+
+/** 1-based span of a node in its file, or the empty span at its start or end. */
+export function spanOf(node: SyntaxNode, part: SpanPart = 'whole'): Span {
+  const start = position(node.unit, part === 'end' ? node.end : node.start);
+  const end = part === 'whole' ? position(node.unit, node.end) : start;
+  const span = { line: start.row + 1, column: start.column + 1, endLine: end.row + 1, endColumn: end.column + 1 };
+  Object.defineProperty(span, ANCHOR, { value: { node, part } });
+  return span;
+}
+
+/** Where a span taken by `spanOf` is now (its node's statement may have moved); other spans as they are. */
+export function currentSpan(span: Span): Span {
+  const anchor = (span as Anchored)[ANCHOR];
+  if (!anchor) return span;
+  const now = spanOf(anchor.node, anchor.part);
+  return now.line === span.line && now.endLine === span.endLine && now.column === span.column && now.endColumn === span.endColumn ? span : now;
+}
+
+/** The statement a span taken by `spanOf` lies in. */
+export function spanUnit(span: Span): Unit | undefined {
+  return (span as Anchored)[ANCHOR]?.node.unit;
+}
+
+/**
+ * A node's line, written into messages as a mark that names its statement and the row inside it;
+ * `resolveLineMarks` turns marks into line numbers when a report is read, so messages kept across
+ * edits follow their statement when lines are inserted above it.
+ */
+export function lineMark(node: SyntaxNode): string {
+  return `\uE000${node.unit.id}:${rowOf(node.unit.lineStarts, node.start)}\uE001`;
+}
+
+const LINE_MARK = /\uE000(\d+):(\d+)\uE001/g;
+
+/** `text` with each line mark replaced by the line number its statement has now; `onUnit` learns each statement named. */
+export function resolveLineMarks(text: string, onUnit?: (unit: Unit | undefined) => void): string {
+  if (!text.includes('\uE000')) return text;
+  return text.replace(LINE_MARK, (_, id: string, row: string) => {
+    const unit = UNITS.get(Number(id))?.deref();
+    onUnit?.(unit);
+    return unit ? String(unit.baseRow + Number(row) + 1) : '?';
+  });
 }
 
 export function field(node: SyntaxNode, name: string): SyntaxNode | undefined {

@@ -40,7 +40,7 @@ function diffEdit(before: string, after: string): EditType | null {
   });
 }
 
-/** Mirror each top-level statement, reusing the mirrors of statements whose text is unchanged. */
+/** Mirror each top-level statement, reusing the mirrors of statements whose text is unchanged (moved to their new row). */
 function buildUnits(tree: Tree, text: string, previous: readonly Unit[], names: GrammarNames): Unit[] {
   const reusable = new Map<string, Unit[]>();
   for (const u of previous) { const list = reusable.get(u.text); if (list) list.push(u); else reusable.set(u.text, [u]); }
@@ -52,9 +52,11 @@ function buildUnits(tree: Tree, text: string, previous: readonly Unit[], names: 
         if (cursor.nodeType === 'comment') continue;
         const unitText = text.slice(cursor.startIndex, cursor.endIndex);
         const start = cursor.startPosition;
-        // A statement that starts mid-line (error recovery) is reused only at the same column.
+        // Error recovery depends on context: the same text can parse differently elsewhere, so a
+        // statement with a syntax error, then or now, is always rebuilt. One that starts mid-line
+        // (recovery again) is reused only at the same column.
         const same = reusable.get(unitText);
-        const index = same ? same.findIndex((u) => u.baseCol === start.column) : -1;
+        const index = same && !cursor.currentNode.hasError ? same.findIndex((u) => u.baseCol === start.column && u.errors.length === 0) : -1;
         const old = index >= 0 ? same!.splice(index, 1)[0] : undefined;
         if (old) { old.baseRow = start.row; units.push(old); } else units.push(buildUnit(cursor, text, names));
       } while (cursor.gotoNextSibling());
@@ -72,6 +74,18 @@ function parseErrors(units: readonly Unit[]): ParseError[] {
   })));
 }
 
+/** What a module's global names resolve to, and a token object that is replaced when that changes. */
+interface GlobalsToken {
+  readonly units: readonly object[];
+  /** The function and class names the file defines. */
+  readonly names: string;
+  readonly token: object;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 export class Workspace {
   private readonly files = new Map<string, OpenFile>();
   private sites: CallSite[] | null = null;
@@ -79,9 +93,11 @@ export class Workspace {
   private invocations: InvocationCache = new Map();
   private readonly siteCache: SiteCache = new Map();
   /** Per file: its module-level statements (and their rows) and a token that stays while they do. */
-  private readonly globals = new Map<string, { readonly units: readonly Unit[]; readonly rows: readonly number[]; readonly token: object }>();
+  private readonly globals = new Map<string, GlobalsToken>();
 
   private readonly names: GrammarNames;
+  /** Every file's defined names, as of the last interpretation. */
+  private namesSignature = '';
 
   private constructor(private readonly parser: Parser, private settingsValue: AnalysisSettings) {
     const language = parser.language!;
@@ -128,13 +144,17 @@ export class Workspace {
     this.sites = null;
   }
 
+  /**
+   * The token stays while the module-level statements are the same objects and the file defines the same function and class names: any name a function reads resolves as before
+   * (to the same id; which definition an id runs is checked per invocation).
+   */
   private refreshGlobalsToken(path: string, module: ModuleInfo): void {
     const statements = module.allFunctions[module.allFunctions.length - 1].body;
-    const units = [...new Set(statements.map((s) => s.unit))];
-    const rows = units.map((u) => u.baseRow);
+    const units: object[] = [...new Set(statements.map((s) => s.unit))];
+    const names = `${[...module.functions.keys()].sort().join(' ')} | ${[...module.classes.keys()].sort().join(' ')}`;
     const prev = this.globals.get(path);
-    const same = prev !== undefined && prev.units.length === units.length && prev.units.every((u, i) => u === units[i] && prev.rows[i] === rows[i]);
-    this.globals.set(path, { units, rows, token: same ? prev.token : {} });
+    const same = prev !== undefined && prev.names === names && sameItems(prev.units, units);
+    this.globals.set(path, { units, names, token: same ? prev.token : {} });
   }
 
   /** Same as `update`; reads better for a file seen the first time. */
@@ -162,6 +182,7 @@ export class Workspace {
   /** Every attention call site in the workspace, with its facts per path kind (cached until a change). */
   callSites(): readonly CallSite[] {
     if (!this.sites) {
+      this.renewTokensWhenNamesChange();
       const files = [...this.files.values()];
       const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
       const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values()]);
@@ -171,6 +192,17 @@ export class Workspace {
       this.sites = callSites(interpreter.observations, this.siteCache);
     }
     return this.sites;
+  }
+
+  /**
+   * Imports resolve names across files (`from model import Net`), so when any file's defined names
+   * change, or a file opens or closes, every module's token is renewed.
+   */
+  private renewTokensWhenNamesChange(): void {
+    const signature = [...this.globals].map(([path, g]) => `${path}: ${g.names}`).sort().join('\n');
+    if (signature === this.namesSignature) return;
+    this.namesSignature = signature;
+    for (const [path, g] of this.globals) this.globals.set(path, { ...g, token: {} });
   }
 
   /** Release the trees. */

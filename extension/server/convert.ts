@@ -7,6 +7,7 @@ import {
   CodeActionKind, DiagnosticSeverity, InlayHintKind, MarkupKind,
   type CodeAction, type CodeLens, type Diagnostic, type InlayHint, type MarkupContent, type Position, type Range, type TextEdit,
 } from 'vscode-languageserver';
+import { describeSwitches } from '../../runtime/dispatch/describe';
 import type { Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
 import type { Decision, Verdict } from '../../runtime/dispatch/decision';
 import type { CallReport, FileReport, Finding, ModeResult, Severity, Span } from '../analysis/report';
@@ -195,6 +196,7 @@ function factsTable(call: CallReport): string {
     row('causal', (f) => factText(f.causal)),
     row('dropout', (f) => factText(f.dropout)),
     ...dims.map((dim) => row(dim, (f) => factText(f.shape[dim]))),
+    ...(t.sdpaBackends || i.sdpaBackends ? [row('SDPA backends', (f) => (f.sdpaBackends ? escapeCell(describeSwitches(f.sdpaBackends)) : 'all on (PyTorch\'s default)'))] : []),
   ].join('\n');
 }
 

@@ -11,6 +11,7 @@ import { codeAction } from './handlers/code-action';
 import { codeLens } from './handlers/code-lens';
 import { codeLensResolve } from './handlers/code-lens-resolve';
 import { didChangeConfiguration } from './handlers/did-change-configuration';
+import { didChangeWatchedFiles } from './handlers/did-change-watched-files';
 import { watchDocuments } from './handlers/document-sync';
 import { hover } from './handlers/hover';
 import { initialize } from './handlers/initialize';
@@ -75,6 +76,7 @@ export const ROUTES: readonly Route[] = [
   request('initialize', (c, h) => c.onInitialize(h), initialize),
   notification('initialized', (c, h) => c.onInitialized(h), initialized),
   notification('workspace/didChangeConfiguration', (c, h) => c.onDidChangeConfiguration(h), didChangeConfiguration),
+  notification('workspace/didChangeWatchedFiles', (c, h) => c.onDidChangeWatchedFiles(h), didChangeWatchedFiles),
   request('textDocument/codeLens', (c, h) => c.onCodeLens(h), codeLens),
   request('codeLens/resolve', (c, h) => c.onCodeLensResolve(h), codeLensResolve),
   request('textDocument/hover', (c, h) => c.onHover(h), hover),

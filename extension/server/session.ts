@@ -13,7 +13,7 @@ import { Measurements } from './measurements';
 import type { RuntimeGateway } from './runtime-gateway';
 import { DEFAULT_SETTINGS, resolveSettings, type ServerSettings } from './settings';
 import { resolveShape } from './shape-profile';
-import { readPythonFiles } from './workspace-files';
+import { isWorkspacePython, readPythonFile, readPythonFiles } from './workspace-files';
 
 /** The analysis as the server drives it: files kept open and re-analysed incrementally (AnalysisSession). */
 export interface IncrementalAnalysis {
@@ -33,6 +33,8 @@ export interface ClientFlags {
   readonly codeLensRefresh: boolean;
   readonly inlayHintRefresh: boolean;
   readonly workDoneProgress: boolean;
+  /** The client watches files for the server when asked to (`client/registerCapability`). */
+  readonly watchedFiles: boolean;
 }
 
 export interface AnalyzedDocument {
@@ -45,7 +47,7 @@ const ANALYSIS_DELAY_MS = 150;
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
-  client: ClientFlags = { configuration: false, dynamicConfiguration: false, codeLensRefresh: false, inlayHintRefresh: false, workDoneProgress: false };
+  client: ClientFlags = { configuration: false, dynamicConfiguration: false, codeLensRefresh: false, inlayHintRefresh: false, workDoneProgress: false, watchedFiles: false };
   /** `initializationOptions.settings` as sent: the fallback when the client has no workspace/configuration. */
   rawOptions: unknown = undefined;
   settings: ServerSettings = DEFAULT_SETTINGS;
@@ -55,8 +57,8 @@ export class Session {
   private readonly analyzed = new Map<string, AnalyzedDocument>();
   /** Text on disk of the workspace's Python files (what a closed document goes back to). */
   private diskTexts = new Map<string, string>();
-  /** Paths whose document closed since the last analysis. */
-  private readonly closed = new Set<string>();
+  /** Paths whose text in the analysis may no longer be what is on disk: documents closed, files changed on disk. */
+  private readonly stale = new Set<string>();
   private engine: Promise<IncrementalAnalysis> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private analysisRun: Promise<void> = Promise.resolve();
@@ -100,7 +102,7 @@ export class Session {
 
   forget(uri: string): void {
     this.analyzed.delete(uri);
-    this.closed.add(uriToPath(uri));
+    this.stale.add(uriToPath(uri));
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -111,6 +113,17 @@ export class Session {
     if (truncated) this.connection.console.warn(`workspace has more Python files than the analysis reads; callers in the rest are not seen`);
     const engine = await this.analysisEngine();
     for (const [path, text] of texts) if (!this.isOpen(path)) engine.update(path, text);
+    this.scheduleAnalysis();
+  }
+
+  /** Files created, changed or deleted on disk (reported by the editor): read again, then re-analyse. */
+  async filesChanged(changes: readonly { readonly path: string; readonly deleted: boolean }[]): Promise<void> {
+    for (const { path, deleted } of changes) {
+      if (!isWorkspacePython(path, this.roots)) continue;
+      const text = deleted ? null : await readPythonFile(path);
+      if (text === null) this.diskTexts.delete(path); else this.diskTexts.set(path, text);
+      this.stale.add(path);
+    }
     this.scheduleAnalysis();
   }
 
@@ -134,11 +147,13 @@ export class Session {
     try {
       const engine = await this.analysisEngine();
       if (JSON.stringify(engine.settings) !== JSON.stringify(this.settings.analysis)) engine.settings = this.settings.analysis;
-      for (const path of this.closed) {
+      // An open document's text wins over the disk's; it is updated below.
+      for (const path of this.stale) {
+        if (this.isOpen(path)) continue;
         const onDisk = this.diskTexts.get(path);
         if (onDisk === undefined) engine.close(path); else engine.update(path, onDisk);
       }
-      this.closed.clear();
+      this.stale.clear();
       for (const d of docs) engine.update(uriToPath(d.uri), d.getText());
       for (const d of docs) this.analyzed.set(d.uri, { version: d.version, report: engine.report(uriToPath(d.uri)) });
     } catch (err) {

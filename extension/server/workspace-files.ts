@@ -1,6 +1,7 @@
 /**
  * The workspace's Python files as the analysis' context: callers in files the user has not opened
- * still decide which path reaches a call. Read once at start-up; open documents take precedence.
+ * still decide which path reaches a call. Read at start-up, then again as the editor reports them
+ * changed on disk; open documents take precedence.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -16,6 +17,22 @@ export interface WorkspaceFiles {
   readonly truncated: boolean;
 }
 
+/** Whether a file is one the walk from `roots` reads: a `.py` file under a root, outside the skipped folders. */
+export function isWorkspacePython(file: string, roots: readonly string[]): boolean {
+  return file.endsWith('.py') && roots.some((root) => {
+    const relative = path.relative(root, file);
+    const dirs = relative.split(path.sep).slice(0, -1);
+    return !relative.startsWith('..') && !path.isAbsolute(relative) && !dirs.some((d) => d.startsWith('.') || SKIPPED.has(d));
+  });
+}
+
+/** A Python file's text; null when it is gone, unreadable or too large to analyse. */
+export async function readPythonFile(file: string): Promise<string | null> {
+  const stat = await fs.stat(file).catch(() => null);
+  if (stat === null || !stat.isFile() || stat.size > MAX_BYTES) return null;
+  return fs.readFile(file, 'utf8').catch(() => null);
+}
+
 export async function readPythonFiles(roots: readonly string[]): Promise<WorkspaceFiles> {
   const texts = new Map<string, string>();
   const pending = [...roots];
@@ -28,8 +45,8 @@ export async function readPythonFiles(roots: readonly string[]): Promise<Workspa
         if (!entry.name.startsWith('.') && !SKIPPED.has(entry.name)) pending.push(full);
       } else if (entry.isFile() && entry.name.endsWith('.py')) {
         if (texts.size >= MAX_FILES) return { texts, truncated: true };
-        const stat = await fs.stat(full).catch(() => null);
-        if (stat !== null && stat.size <= MAX_BYTES) texts.set(full, await fs.readFile(full, 'utf8'));
+        const text = await readPythonFile(full);
+        if (text !== null) texts.set(full, text);
       }
     }
   }

@@ -2,7 +2,9 @@
  * Short text for a Decision, for code lenses and `attnlens check` lines:
  * "flash", "efficient (flash off: attn_mask is not None)", "raises: FlashAttention only support…".
  */
+import { joinWords } from './check';
 import type { BackendId, Decision } from './decision';
+import { SDPA_BACKENDS, type SdpaSwitches } from './facts';
 
 /** "sdpa.flash" → "flash", "xformers.cutlass" → "cutlass". */
 export function backendName(id: BackendId): string {
@@ -27,4 +29,27 @@ export function describeDecision(d: Decision): string {
 function firstLine(text: string): string {
   const line = text.split('\n')[0];
   return line.length > MAX_ERROR ? `${line.slice(0, MAX_ERROR - 1)}…` : line;
+}
+
+/**
+ * SDPA's switches in one line, grouped by the switch that set them:
+ * "flash on; cudnn, efficient and math off (`sdpa_kernel(SDPBackend.FLASH_ATTENTION)` at train.py:14)".
+ */
+export function describeSwitches(s: SdpaSwitches): string {
+  const groups = new Map<string, { on: string[]; off: string[]; unknown: string[] }>();
+  for (const b of SDPA_BACKENDS) {
+    const f = s.enabled[b];
+    if (!f) continue;
+    const key = f.known ? f.source : `depends on ${f.dependsOn}`;
+    const group = groups.get(key) ?? { on: [], off: [], unknown: [] };
+    (f.known ? (f.value ? group.on : group.off) : group.unknown).push(b);
+    groups.set(key, group);
+  }
+  const parts = [...groups].map(([why, g]) => {
+    const states = [[g.on, 'on'], [g.off, 'off'], [g.unknown, 'on?']] as const;
+    return `${states.filter(([list]) => list.length > 0).map(([list, word]) => `${joinWords(list)} ${word}`).join('; ')} (${why})`;
+  });
+  const order = s.priority;
+  if (order) parts.push(order.known ? `tried in the order ${order.value.join(' → ')} (${order.source})` : `order depends on ${order.dependsOn}`);
+  return parts.join('; ');
 }

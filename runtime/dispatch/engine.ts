@@ -13,6 +13,8 @@ export interface Policy {
   /** Checks the library makes before it picks a kernel; any failure raises. */
   readonly validation: readonly Condition[];
   readonly backends: readonly BackendRule[];
+  /** The backends in the order this call tries them, where the call can change it (SDPA's `set_priority`); default `backends`. */
+  readonly order?: (call: CallContext) => readonly BackendRule[];
   /** The library's error when every backend is rejected (omitted where a backend always accepts). */
   readonly exhausted?: (call: CallContext, verdicts: readonly Verdict[]) => string;
   readonly warnings: (call: CallContext) => readonly DtypeWarning[];
@@ -25,7 +27,7 @@ interface Judged { readonly backend: BackendId; readonly status: Status; readonl
 
 export function evaluate(policy: Policy, call: CallContext): Decision {
   const gate = validate(policy.validation, call);
-  const judged = policy.backends.filter((b) => b.candidate?.(call) ?? true).map((b) => judge(b, call));
+  const judged = (policy.order?.(call) ?? policy.backends).filter((b) => b.candidate?.(call) ?? true).map((b) => judge(b, call));
   const warnings = policy.warnings(call);
 
   if (gate.raised) {

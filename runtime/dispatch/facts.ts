@@ -76,6 +76,23 @@ export interface MaskFacts {
 /** Tensor memory layout as the API receives it. */
 export type Layout = 'BHLD' | 'BLHD';
 
+/** SDPA's kernels as its switches name them (`SDPBackend.CUDNN_ATTENTION`, `enable_flash_sdp`, …). */
+export type SdpaBackend = 'cudnn' | 'flash' | 'efficient' | 'math';
+
+export const SDPA_BACKENDS: readonly SdpaBackend[] = ['cudnn', 'flash', 'efficient', 'math'];
+
+/**
+ * PyTorch's SDPA backend switches in force at a call: `torch.nn.attention.sdpa_kernel(…)`,
+ * `torch.backends.cuda.enable_*_sdp(…)`, the deprecated `torch.backends.cuda.sdp_kernel(…)`.
+ * Each fact's source names the switch and where it is (`` `sdpa_kernel(SDPBackend.MATH)` at train.py:12 ``).
+ */
+export interface SdpaSwitches {
+  /** Whether each backend is enabled; a backend left out is enabled (PyTorch's default). */
+  readonly enabled: { readonly [B in SdpaBackend]?: Fact<boolean> };
+  /** `sdpa_kernel([...], set_priority=True)`: the order to try backends in; absent = PyTorch's own order. */
+  readonly priority?: Fact<readonly SdpaBackend[]>;
+}
+
 /** Everything the dispatch policy needs to know about one call. */
 export interface CallFacts {
   readonly api: AttentionApi;
@@ -100,6 +117,8 @@ export interface CallFacts {
     readonly headDimV: Fact<number>;
   };
   readonly layout: Fact<Layout>;
+  /** SDPA's backend switches at the call; absent = PyTorch's defaults (every backend on, its own order). */
+  readonly sdpaBackends?: SdpaSwitches;
 }
 
 /** Where the call runs and what is installed: settings, not inferred from the code. */

@@ -2,7 +2,7 @@
  * The libraries' own messages (RULES.md, checked against their sources), verbatim so users can
  * search for them. Where a message interpolates values, a function fills them in as the library does.
  */
-import type { Dtype } from './facts';
+import type { Dtype, SdpaBackend } from './facts';
 import { cppName, pythonName, scalarName } from './torch-names';
 
 /** GPU compute capability as ATen prints it: 86 → "8.6", 120 → "12.0". */
@@ -14,6 +14,13 @@ function headDims(q: number, k: number, v: number): string {
   return `Got Query.size(-1): ${q}, Key.size(-1): ${k}, Value.size(-1): ${v} instead.`;
 }
 
+const RUNTIME_DISABLED: Record<SdpaBackend, string> = {
+  flash: 'Flash attention has been runtime disabled.',
+  efficient: 'Memory Efficient attention has been runtime disabled.',
+  cudnn: 'cuDNN attention has been runtime disabled.',
+  math: 'The math kernel has been disabled.',
+};
+
 export const torch = {
   sameDtype: (q: Dtype, k: Dtype, v: Dtype) =>
     `Expected query, key, and value to have the same dtype, but got query.dtype: ${cppName(q)} key.dtype: ${cppName(k)} and value.dtype: ${cppName(v)} instead.`,
@@ -22,6 +29,8 @@ export const torch = {
     `Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${cppName(mask)} and  query.dtype: ${cppName(q)} instead.`,
   maskWithCausal: '_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True',
   noKernel: 'No available kernel. Aborting execution.',
+  /** ATen warns this for a backend a switch turned off; it has no message for math, so that one is ours. */
+  runtimeDisabled: (backend: SdpaBackend) => RUNTIME_DISABLED[backend],
   flashMask: 'Flash Attention does not support non-null attn_mask.',
   fusedMask: 'Both fused kernels do not support non-null attn_mask.',
   fusedDropout: 'Both fused kernels do not support non-zero dropout.',

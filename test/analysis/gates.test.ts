@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { AnalysisSettings } from '../../extension/analysis/report';
+import { resolveLineMarks } from '../../extension/analysis/syntax';
 import { SETTINGS, sitesOfSource } from './helpers';
 
 function program(cond: string): string {
@@ -58,13 +59,13 @@ describe('gate evaluation', () => {
       '    def forward(self, q, k, v):', '        return super().forward(q.half(), k.half(), v.half())', '',
       'def train_step(m: Child, q, k, v):', '    m(q, k, v).sum().backward()',
     ].join('\n'));
-    assert.deepEqual(sites.map((s) => `${s.span.line} ${s.modes.train.reached} ${s.modes.train.deadBy?.why ?? ''}`), [
+    assert.deepEqual(sites.map((s) => `${s.span.line} ${s.modes.train.reached} ${resolveLineMarks(s.modes.train.deadBy?.why ?? '')}`), [
       '12 false `self.causal` is False (False at snippet.py:17)', '13 true ',
     ]);
   });
 
   it('says why a path cannot take a branch', async () => {
     const [site] = await sitesOfSource(program('self.use_flash and bias is None'), INSTALLED);
-    assert.equal(site.modes.train.deadBy?.why, '`bias` is a float32 tensor (`zeros` at snippet.py:22)');
+    assert.equal(resolveLineMarks(site.modes.train.deadBy?.why ?? ''), '`bias` is a float32 tensor (`zeros` at snippet.py:22)');
   });
 });

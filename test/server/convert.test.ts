@@ -6,6 +6,7 @@ import {
 import type { LatencyState } from '../../extension/server/measurement';
 import { DEFAULT_SETTINGS } from '../../extension/server/settings';
 import type { BenchmarkRow } from '../../extension/protocol';
+import { known } from '../../runtime/dispatch/facts';
 import { FLASH_CALL, SDPA_CALL, report, span } from './reports';
 
 const URI = 'file:///w/model.py';
@@ -118,6 +119,15 @@ describe('server/convert', () => {
       // memory-bound: 2 B × 64 × (2·8·256 + 2·8·256) = 1 048 576 B at 3.35 TB/s = 0.313 µs, / 0.6 = 0.52 µs
       "**Estimate**: ≈ 0.52 µs on H100 at 60 % of peak (float16, B1 H8 L256 D64, unknown dimensions from profile 'small'; memory-bound: 134 MFLOP, 1.05 MB; roofline, see docs/extension.md)",
     ].join('\n'));
+  });
+
+  it('hover shows SDPA backend switches as a fact row, only where a path has them', () => {
+    const source = '`sdpa_kernel(SDPBackend.MATH)` at train.py:9';
+    const off = known(false, source);
+    const train = { ...SDPA_CALL.modes.train, facts: { ...SDPA_CALL.modes.train.facts, sdpaBackends: { enabled: { cudnn: off, flash: off, efficient: off, math: known(true, source) } } } };
+    const value = toHover({ ...SDPA_CALL, modes: { ...SDPA_CALL.modes, train } }, { settings: DEFAULT_SETTINGS, latency: { kind: 'off' } }).value;
+    assert.ok(value.includes("| SDPA backends | math on; cudnn, flash and efficient off (`sdpa_kernel(SDPBackend.MATH)` at train.py:9) | all on (PyTorch's default) |"), value);
+    assert.ok(!toHover(SDPA_CALL, { settings: DEFAULT_SETTINGS, latency: { kind: 'off' } }).value.includes('SDPA backends'));
   });
 
   it('hover shows dtype warnings with their casts, and no estimate without a target GPU', () => {

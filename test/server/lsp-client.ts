@@ -28,6 +28,8 @@ export class LspClient {
   readonly statuses: ServerStatus[] = [];
   readonly progress: unknown[] = [];
   codeLensRefreshes = 0;
+  /** The methods the server registered dynamically (`client/registerCapability`), with their options. */
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   /** What the client answers to workspace/configuration for `attnlens`. */
   settings: unknown = {};
   private readonly diagnostics: PublishDiagnosticsParams[] = [];
@@ -39,7 +41,7 @@ export class LspClient {
     connection.onNotification(serverStatus.method, (p: ServerStatus) => { this.statuses.push(p); this.wake(); });
     connection.onNotification('$/progress', (p: unknown) => { this.progress.push(p); });
     connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => this.settings));
-    connection.onRequest(RegistrationRequest.type, () => undefined);
+    connection.onRequest(RegistrationRequest.type, (p) => { this.registrations.push(...p.registrations); });
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
     connection.onRequest(CodeLensRefreshRequest.type, () => { this.codeLensRefreshes++; this.wake(); });
     connection.listen();

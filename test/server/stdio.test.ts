@@ -1,11 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  CodeActionRequest, CodeLensRequest, CodeLensResolveRequest, ExitNotification, HoverRequest, ShutdownRequest, type CodeAction, type Diagnostic, type MarkupContent,
+  CodeActionRequest, CodeLensRequest, CodeLensResolveRequest, DidChangeWatchedFilesNotification, ExitNotification, FileChangeType, HoverRequest, ShutdownRequest,
+  type CodeAction, type Diagnostic, type MarkupContent,
 } from 'vscode-languageserver-protocol';
 import * as protocol from '../../extension/protocol';
 import { EDITOR_CAPABILITIES, LspClient } from './lsp-client';
@@ -41,6 +43,35 @@ describe('attnlens lsp --stdio (child process, real analysis)', function () {
     const message = diagnostics[1]!.message;
     assert.ok(typeof message === 'string');
     assert.match(message, /^flash_attn_func: "FlashAttention only support fp16 and bf16 data type" — `q` is float32 \(`normalize` at model\.py:25 runs in float32 under autocast \(autocast region at sampler\.py:8\)\)/);
+  });
+
+  it('reads a caller again when the editor reports it changed or deleted on disk', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attnlens-watch-'));
+    try {
+      for (const f of ['model.py', 'sampler.py']) fs.copyFileSync(path.join(WORKSPACE, f), path.join(dir, f));
+      const [model, sampler] = [path.join(dir, 'model.py'), path.join(dir, 'sampler.py')];
+      const uri = pathToFileURL(model).href;
+      client = LspClient.spawn();
+      client.settings = { measurement: { enabled: false } };
+      await client.initialize({ ...EDITOR_CAPABILITIES, workspace: { ...EDITOR_CAPABILITIES.workspace, didChangeWatchedFiles: { dynamicRegistration: true } } }, undefined, pathToFileURL(dir).href);
+      await client.open(uri, fs.readFileSync(model, 'utf8'));
+      const codes = (d: { diagnostics: Diagnostic[] } | undefined): string[] => (d?.diagnostics ?? []).map((x) => `${String(x.code)} ${x.range.start.line + 1}`).sort();
+      assert.deepEqual(codes(await client.diagnosticsFor(uri, 1)), ['dead-fast-path 27', 'dtype-unsupported 28', 'mask-disables-flash 31']);
+      assert.deepEqual(client.registrations.find((r) => r.method === DidChangeWatchedFilesNotification.method)?.registerOptions, { watchers: [{ globPattern: '**/*.py' }] });
+
+      // The sampler now passes the bias too: the fast path is dead on both paths.
+      fs.writeFileSync(sampler, fs.readFileSync(sampler, 'utf8').replace('x = layer(x)', 'x = layer(x, net.bias)'));
+      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(sampler).href, type: FileChangeType.Changed }] });
+      const bothDead = ['dead-fast-path 27', 'dead-fast-path 27', 'mask-disables-flash 31', 'mask-disables-flash 31'];
+      await client.until(() => (codes(client.latestDiagnostics(uri)).join() === bothDead.join() ? true : undefined), 'diagnostics after the change on disk');
+
+      // Without a sampler nothing shows the inference path: it is analysed on assumption.
+      fs.rmSync(sampler);
+      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(sampler).href, type: FileChangeType.Deleted }] });
+      await client.until(() => (codes(client.latestDiagnostics(uri)).join() === 'dead-fast-path 27,mask-disables-flash 31' ? true : undefined), 'diagnostics after the deletion');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('resolves a code lens per call and hovers with the decision', async () => {

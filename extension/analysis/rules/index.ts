@@ -11,9 +11,10 @@ import headDim from './head-dim';
 import layout from './layout';
 import manualAttention from './manual-attention';
 import maskDisablesFlash from './mask-disables-flash';
+import noAvailableKernel from './no-available-kernel';
 import type { Rule } from './rule';
 
 export const RULES: readonly Rule[] = [
   biasAlignment, biasDtype, biasShape, causalAlignment, deadFastPath, dropoutInEval, dtypeMismatch, dtypeUnsupported,
-  headDim, layout, manualAttention, maskDisablesFlash,
+  headDim, layout, manualAttention, maskDisablesFlash, noAvailableKernel,
 ];

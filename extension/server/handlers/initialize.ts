@@ -12,6 +12,7 @@ export function initialize(session: Session, params: InitializeParams): Initiali
     codeLensRefresh: caps.workspace?.codeLens?.refreshSupport === true,
     inlayHintRefresh: caps.workspace?.inlayHint?.refreshSupport === true,
     workDoneProgress: caps.window?.workDoneProgress === true,
+    watchedFiles: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
   };
   const options = params.initializationOptions as { storagePath?: unknown; settings?: unknown } | undefined;
   session.rawOptions = options?.settings;

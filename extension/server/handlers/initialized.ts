@@ -1,4 +1,4 @@
-import { DidChangeConfigurationNotification } from 'vscode-languageserver';
+import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification } from 'vscode-languageserver';
 import { serverStatus } from '../../protocol';
 import type { Session } from '../session';
 
@@ -6,6 +6,10 @@ import type { Session } from '../session';
 export async function initialized(session: Session): Promise<void> {
   if (session.client.dynamicConfiguration) {
     await session.connection.client.register(DidChangeConfigurationNotification.type, { section: 'attnlens' });
+  }
+  // Callers in files the user has not opened change on disk too (a pull, another editor, a formatter).
+  if (session.client.watchedFiles) {
+    await session.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }] });
   }
   await session.loadSettings();
   await session.connection.sendNotification(serverStatus, session.runtime.status());

@@ -1,13 +1,18 @@
-/** `F.scaled_dot_product_attention` on CPU: FLASH (no dropout, masks allowed, any float dtype) → MATH (RULES.md). */
+/**
+ * `F.scaled_dot_product_attention` on CPU: FLASH (no dropout, masks allowed, any float dtype) → MATH (RULES.md).
+ * The CPU honours `enable_flash_sdp` / `enable_math_sdp`; its order is fixed (`set_priority` does not change it).
+ */
 import { need, OK, rejected, type BackendRule } from '../check';
 import type { Policy } from '../engine';
 import { DTYPES } from '../facts';
 import { torch } from '../messages';
 import { dtypeIn, MATH, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
+import { switchedOn } from './sdpa-switches';
 
 const FLASH_CPU: BackendRule = {
   backend: 'sdpa.flash',
   conditions: [
+    switchedOn('flash'),
     (c) => need([c.facts.dropout], (p) => (p > 0 ? rejected(torch.fusedDropout, 'dropout') : OK)),
     (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) =>
       d === dv ? OK : rejected(torch.flashHeadDimCpu(d, d, dv), `head dims ${d}/${dv}`)),

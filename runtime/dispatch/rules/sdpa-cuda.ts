@@ -1,6 +1,6 @@
 /**
  * `F.scaled_dot_product_attention` on CUDA: [cuDNN →] FLASH → EFFICIENT → MATH (RULES.md), with the
- * limits and messages of the torch version and GPU in the environment.
+ * limits and messages of the torch version and GPU in the environment, and the backend switches.
  */
 import { dependsOn, need, OK, raises, rejected, type BackendRule, type Condition } from '../check';
 import { torchAtLeast, type CallContext } from '../context';
@@ -8,6 +8,7 @@ import type { Dtype } from '../facts';
 import { torch } from '../messages';
 import type { Policy } from '../engine';
 import { dtypeIn, MATH, noMask, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
+import { inPriority, switchedOff, switchedOn } from './sdpa-switches';
 
 const between = (sm: number, low: number, high: number) => sm >= low && sm <= high;
 const headDimShort = (d: number, dv: number) => (d === dv ? `head dim ${d}` : `head dims ${d}/${dv}`);
@@ -59,6 +60,7 @@ const flashTraining: Condition = (c) => {
 const FLASH: BackendRule = {
   backend: 'sdpa.flash',
   conditions: [
+    switchedOn('flash'),
     (c) => noMask(torchAtLeast(c.env, 2, 2) ? torch.flashMask : torch.fusedMask)(c),
     flashHeadDim, flashSm, flashCausalSquare, flashTraining,
     (c) => dtypeIn(c.env.sm >= 80 ? ['float16', 'bfloat16'] : ['float16'])(c),
@@ -98,6 +100,7 @@ const efficientBiasDtype: Condition = (c) => {
 const EFFICIENT: BackendRule = {
   backend: 'sdpa.efficient',
   conditions: [
+    switchedOn('efficient'),
     efficientSm,
     (c) => (torchAtLeast(c.env, 2, 1) ? OK : noMask(torch.fusedMask)(c)),
     efficientHeadDim, efficientDropout,
@@ -133,17 +136,45 @@ const cudnnMaskRank: Condition = (c) => need([c.facts.mask.kind], (kind) => {
     : rejected(`cuDNN attention takes a 2-D or 4-D broadcastable attn_mask, got ${s.length}-D`, `${s.length}-D attn_mask`));
 });
 
+const CUDNN_CHECKS: readonly Condition[] = [
+  switchedOn('cudnn'), (c) => dtypeIn(['float16', 'bfloat16'])(c), cudnnHeadDim, cudnnSeqLen, cudnnDropout, cudnnMaskRank,
+];
+
+/** cuDNN where PyTorch tries it first: sm90/sm10x with a new cuDNN. */
 const CUDNN: BackendRule = {
   backend: 'sdpa.cudnn',
   candidate: (c) => torchAtLeast(c.env, 2, 5) && (c.env.sm === 90 || between(c.env.sm, 100, 109)),
-  conditions: [cudnnVersion, (c) => dtypeIn(['float16', 'bfloat16'])(c), cudnnHeadDim, cudnnSeqLen, cudnnDropout, cudnnMaskRank],
+  conditions: [cudnnVersion, ...CUDNN_CHECKS],
 };
+
+/** cuDNN anywhere else in the order: after math by default, where the user put it with `set_priority`. */
+const CUDNN_ELSEWHERE: BackendRule = {
+  backend: 'sdpa.cudnn',
+  candidate: (c) => torchAtLeast(c.env, 2, 5) && between(c.env.sm, 80, 121),
+  conditions: CUDNN_CHECKS,
+};
+
+const DEFAULT_ORDER: readonly BackendRule[] = [CUDNN, FLASH, EFFICIENT, MATH];
+
+const cudnnGoesFirst = (c: CallContext): boolean =>
+  (CUDNN.candidate?.(c) ?? false) && cudnnVersion(c).kind === 'ok';
+
+/**
+ * cuDNN after math is reached only when a switch turned math off; `set_priority=True` puts the
+ * backends in the user's order (cuDNN then without its "tried first" version condition).
+ */
+function cudaOrder(c: CallContext): readonly BackendRule[] {
+  const cudnnLast = switchedOff(c, 'math') && !cudnnGoesFirst(c);
+  const defaults = cudnnLast ? [...DEFAULT_ORDER, CUDNN_ELSEWHERE] : DEFAULT_ORDER;
+  return inPriority(c, { flash: FLASH, efficient: EFFICIENT, math: MATH, cudnn: CUDNN_ELSEWHERE }, defaults);
+}
 
 export const SDPA_CUDA: Policy = {
   id: 'sdpa-cuda',
   autocastAware: true,
   validation: SDPA_VALIDATION,
-  backends: [CUDNN, FLASH, EFFICIENT, MATH],
+  backends: DEFAULT_ORDER,
+  order: cudaOrder,
   exhausted: () => torch.noKernel,
   warnings: sdpaWarnings,
   notes: sdpaNotes,

@@ -8,6 +8,7 @@ import { knownRawDtypes, torchAtLeast, type CallContext } from '../context';
 import type { BackendId, DtypeWarning } from '../decision';
 import { DTYPES, type Dtype } from '../facts';
 import { torch } from '../messages';
+import { switchedOn } from './sdpa-switches';
 
 const onTorchDevice: Condition = (c) =>
   c.env.device === 'cuda' || c.env.device === 'cpu' ? OK
@@ -29,7 +30,7 @@ export const SDPA_VALIDATION: readonly Condition[] = [onTorchDevice, sameDtype, 
 const maskWithCausal: Condition = (c) => need([c.facts.causal], (causal) => !causal ? OK
   : need([c.facts.mask.kind], (kind) => kind === 'none' ? OK : raises(torch.maskWithCausal, 'attn_mask with is_causal')));
 
-export const MATH: BackendRule = { backend: 'sdpa.math', conditions: [maskWithCausal] };
+export const MATH: BackendRule = { backend: 'sdpa.math', conditions: [switchedOn('math'), maskWithCausal] };
 
 /** Rejects the backend when any attn_mask is passed. */
 export function noMask(message: string): Condition {

@@ -9,7 +9,7 @@ import type { BackendId, Decision, Outcome, Verdict } from '../../../runtime/dis
 import { decide } from '../../../runtime/dispatch/policy';
 import {
   known, unknown, type AttentionApi, type CallFacts, type Dtype, type Environment, type Fact,
-  type Layout, type MaskKind, type Mode, type UnknownFact,
+  type Layout, type MaskKind, type Mode, type SdpaSwitches, type UnknownFact,
 } from '../../../runtime/dispatch/facts';
 
 type Val<T> = T | Fact<T>;
@@ -35,6 +35,7 @@ export interface CallSpec {
   batch?: Val<number>; heads?: Val<number>; kvHeads?: Val<number>;
   seqQ?: Val<number>; seqKv?: Val<number>; headDim?: Val<number>; headDimV?: Val<number>;
   layout?: Val<Layout>;
+  sdpaBackends?: SdpaSwitches;
 }
 
 export function call(s: CallSpec = {}): CallFacts {
@@ -60,6 +61,7 @@ export function call(s: CallSpec = {}): CallFacts {
       headDim: fact(headDim), headDimV: fact(s.headDimV ?? headDim),
     },
     layout: fact(s.layout ?? 'BHLD'),
+    ...(s.sdpaBackends ? { sdpaBackends: s.sdpaBackends } : {}),
   };
 }
 
@@ -95,6 +97,8 @@ export interface Expect {
   absent?: BackendId[];
   /** A note must contain each of these. */
   notes?: string[];
+  /** The candidates, exactly, in the order tried. */
+  order?: BackendId[];
 }
 
 export function expectDecision(d: Decision, x: Expect): void {
@@ -111,6 +115,7 @@ export function expectDecision(d: Decision, x: Expect): void {
   for (const [b, status] of Object.entries(x.status ?? {})) assert.equal(verdict(b).status, status, show);
   for (const [b, reason] of Object.entries(x.reasons ?? {})) assert.ok(verdict(b).reasons.includes(reason), `${b} lacks reason «${reason}»: ${show}`);
   for (const b of x.absent ?? []) assert.ok(!d.verdicts.some((v) => v.backend === b), `${b} should not be a candidate: ${show}`);
+  if (x.order !== undefined) assert.deepEqual(d.verdicts.map((v) => v.backend), x.order, show);
   for (const n of x.notes ?? []) assert.ok(d.notes.some((note) => note.includes(n)), `no note with «${n}»: ${show}`);
 }
 

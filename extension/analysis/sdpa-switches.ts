@@ -1,0 +1,92 @@
+/**
+ * PyTorch's SDPA backend switches as the code sets them: `with sdpa_kernel(…)` and the deprecated
+ * `with torch.backends.cuda.sdp_kernel(…)` regions, and `torch.backends.cuda.enable_*_sdp(flag)`
+ * statements. Each fact names the switch and where it is; a value the code does not establish is unknown.
+ */
+import { known, SDPA_BACKENDS, unknown, type Fact, type SdpaBackend, type SdpaSwitches } from '../../runtime/dispatch/facts';
+import { arg, fileLine, type CallArgs, type Engine } from './engine';
+import { evaluate, evaluateArgs } from './evaluate';
+import type { Frame, PathState } from './state';
+import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
+import { valueKey, type Value } from './values';
+
+const ENUM: Readonly<Record<string, SdpaBackend>> = {
+  FLASH_ATTENTION: 'flash', EFFICIENT_ATTENTION: 'efficient', MATH: 'math', CUDNN_ATTENTION: 'cudnn',
+};
+
+const ENABLE = /^torch\.backends\.cuda\.enable_(flash|mem_efficient|math|cudnn)_sdp$/;
+const ENABLE_NAMES: Readonly<Record<string, SdpaBackend>> = { flash: 'flash', mem_efficient: 'efficient', math: 'math', cudnn: 'cudnn' };
+
+/** The deprecated `sdp_kernel`'s keywords, in its positional order. */
+const SDP_KERNEL_FLAGS: readonly [string, SdpaBackend][] = [
+  ['enable_flash', 'flash'], ['enable_math', 'math'], ['enable_mem_efficient', 'efficient'], ['enable_cudnn', 'cudnn'],
+];
+
+/** "`sdpa_kernel(SDPBackend.MATH)` at train.py:9"; a long call keeps only its callee. */
+function sourceOf(callNode: SyntaxNode, fr: Frame): string {
+  const text = textOf(callNode).replace(/\s+/g, ' ');
+  const shown = text.length <= 72 ? text : `${textOf(field(callNode, 'function')!)}(…)`;
+  return `\`${shown}\` at ${fileLine(fr, callNode)}`;
+}
+
+function argsOf(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): CallArgs {
+  const list = field(callNode, 'arguments');
+  return evaluateArgs(list ? namedChildren(list) : [], st, fr, e);
+}
+
+function flag(v: Value | undefined, absent: Fact<boolean>, source: string): Fact<boolean> {
+  if (!v) return absent;
+  return v.t === 'bool' ? known(v.value, source) : unknown(`the flag of ${source}`);
+}
+
+/** The backends a `sdpa_kernel` argument names, in order; null when the code does not establish them. */
+function backendList(v: Value | undefined): SdpaBackend[] | null {
+  const items = v?.t === 'tuple' ? v.items : v ? [v] : [];
+  const names = items.map((item) => (item.t === 'ref' && item.name.startsWith('torch') ? /(?:^|\.)SDPBackend\.(\w+)$/.exec(item.name)?.[1] : undefined));
+  if (items.length === 0 || names.some((n) => n === undefined)) return null;
+  return names.flatMap((n) => ENUM[n!] ?? []);
+}
+
+/** `sdpa_kernel(backends, set_priority=False)`: only the listed backends are on until the region ends. */
+function sdpaKernel(args: CallArgs, before: SdpaSwitches | undefined, source: string): SdpaSwitches {
+  const listed = backendList(arg(args, 0, 'backends')?.value);
+  const enabled = Object.fromEntries(SDPA_BACKENDS.map((b) => [b, listed ? known(listed.includes(b), source) : unknown(`the backends of ${source}`)]));
+  const ordered = flag(arg(args, 1, 'set_priority')?.value, known(false, source), source);
+  const priority = !ordered.known ? unknown(`the order of ${source}`)
+    : !ordered.value ? before?.priority : listed ? known(listed, source) : unknown(`the backends of ${source}`);
+  return priority ? { enabled, priority } : { enabled };
+}
+
+/** The deprecated `torch.backends.cuda.sdp_kernel(enable_flash=True, …)`: each flag defaults to on. */
+function sdpKernel(args: CallArgs, before: SdpaSwitches | undefined, source: string): SdpaSwitches {
+  const enabled = Object.fromEntries(SDP_KERNEL_FLAGS.map(([kw, b], i) => [b, flag(arg(args, i, kw)?.value, known(true, source), source)]));
+  return before?.priority ? { enabled, priority: before.priority } : { enabled };
+}
+
+/** The switches a `with` item sets up when its callee (resolved to `name`) is one; undefined otherwise. */
+export function regionSwitches(name: string, callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): SdpaSwitches | undefined {
+  const region = name === 'torch.nn.attention.sdpa_kernel' ? sdpaKernel : name === 'torch.backends.cuda.sdp_kernel' ? sdpKernel : undefined;
+  return region?.(argsOf(callNode, st, fr, e), st.ctx.sdpa, sourceOf(callNode, fr));
+}
+
+/** The switches after a statement `torch.backends.cuda.enable_X_sdp(flag)`; undefined when the call is none. */
+export function statementSwitches(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): SdpaSwitches | undefined {
+  const fnNode = field(callNode, 'function');
+  if (!fnNode || !textOf(fnNode).endsWith('_sdp')) return undefined; // cheap test first: most statements are not switches
+  const callee = evaluate(fnNode, st, fr, e);
+  const which = callee.t === 'ref' ? ENABLE.exec(callee.name)?.[1] : undefined;
+  if (!which) return undefined;
+  const source = sourceOf(callNode, fr);
+  const value = flag(arg(argsOf(callNode, st, fr, e), 0, 'enabled')?.value, unknown(`the flag of ${source}`), source);
+  const before = st.ctx.sdpa;
+  return { ...before, enabled: { ...before?.enabled, [ENABLE_NAMES[which]]: value } };
+}
+
+/**
+ * The switches a module's top-level statements leave on every path (`enable_flash_sdp(False)` at import
+ * time): functions of that module that nobody calls start with them. undefined when the paths disagree.
+ */
+export function importTimeSwitches(states: readonly PathState[]): SdpaSwitches | undefined {
+  const first = states[0]?.ctx.sdpa;
+  return states.every((s) => valueKey(s.ctx.sdpa) === valueKey(first)) ? first : undefined;
+}

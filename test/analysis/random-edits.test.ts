@@ -1,0 +1,67 @@
+/**
+ * The incremental session against a fresh analysis, over seeded random edits: after every edit the
+ * session's report must equal the report of analysing the edited files from scratch. Edits are
+ * line-level (delete, duplicate, move, swap a word for another word of the file), the kinds of edit
+ * that reuse, move and redefine statements; a failure names the seed and the edit.
+ */
+import * as assert from 'node:assert/strict';
+import { AnalysisSession, analyzeFiles, type SourceFile } from '../../extension/analysis/index';
+import { readFixture, SETTINGS } from './helpers';
+import { seededRandom } from './robustness-inputs';
+
+type Random = () => number;
+
+const pick = <T>(items: readonly T[], random: Random): T => items[Math.floor(random() * items.length)]!;
+
+/** One random line-level edit of `text`, and a description of it. */
+function randomEdit(text: string, random: Random): { text: string; what: string } {
+  const lines = text.split('\n');
+  const i = Math.floor(random() * lines.length);
+  const kind = pick(['delete', 'duplicate', 'move', 'word'] as const, random);
+  switch (kind) {
+    case 'delete': lines.splice(i, 1); break;
+    case 'duplicate': lines.splice(i, 0, lines[i]!); break;
+    case 'move': { const [line] = lines.splice(i, 1); lines.splice(Math.floor(random() * lines.length), 0, line!); break; }
+    case 'word': {
+      const words = text.match(/[A-Za-z_]\w*/g) ?? ['x'];
+      const here = lines[i]!.match(/[A-Za-z_]\w*/g);
+      if (here) lines[i] = lines[i]!.replace(pick(here, random), pick(words, random));
+      break;
+    }
+  }
+  return { text: lines.join('\n'), what: `${kind} at line ${i + 1}` };
+}
+
+/** Applies `count` edits, each to one file of `files`, comparing the reports after each. */
+async function compareAfterEdits(files: SourceFile[], seed: number, count: number): Promise<void> {
+  const random = seededRandom(seed);
+  const session = await AnalysisSession.create(SETTINGS);
+  try {
+    for (const f of files) session.update(f.path, f.text);
+    for (let n = 0; n < count; n++) {
+      const target = Math.floor(random() * files.length);
+      const edit = randomEdit(files[target]!.text, random);
+      files[target] = { path: files[target]!.path, text: edit.text };
+      session.update(files[target]!.path, edit.text);
+      const fresh = await analyzeFiles(files, SETTINGS);
+      files.forEach((f, i) => assert.deepEqual(session.report(f.path), fresh[i], `seed ${seed}, edit ${n + 1} (${f.path}: ${edit.what})`));
+    }
+  } finally {
+    session.dispose();
+  }
+}
+
+describe('analysis session under random edits', () => {
+  const cases: readonly (readonly string[])[] = [
+    ['gated-before/model.py', 'gated-before/sampler.py'],
+    ['nanogpt.py'],
+    ['xformers_bias.py'],
+    ['rotary.py', 'mha.py'],
+    ['sdpa-switches/model.py', 'sdpa-switches/train.py', 'sdpa-switches/legacy.py'],
+  ];
+  for (const names of cases) {
+    it(`matches a fresh analysis after each of 200 edits of ${names.join(' + ')}`, async () => {
+      for (let seed = 1; seed <= 10; seed++) await compareAfterEdits(names.map((path) => ({ path, text: readFixture(path) })), seed * 7919 + names.length, 20);
+    });
+  }
+});
