@@ -10,10 +10,15 @@ import type { ProviderName } from '../runtime/dispatch/capabilities';
 /** Shapes as the runtime's kernels take them (v's head size equals q's here). */
 export type BenchShape = Omit<AttentionShape, 'headDimV'>;
 
+/** The mask a benchmark runs with: none, causal, or an additive float bias (zeros) of shape (1, 1, Lq, Lkv). */
+export type BenchMask = 'none' | 'causal' | 'float';
+
 export interface BenchmarkParams {
   /** Shapes to run; when absent, those of `call`, else the default profile's sequence sweep. */
   readonly shapes?: readonly BenchShape[];
   readonly dtype?: Dtype;
+  /** Defaults to the call's (causal, a float bias, or none); `none` for `shapes` and the sweep. */
+  readonly mask?: BenchMask;
   /** Benchmark the shapes of one call: the document and the call's index (code lens) or a position in it (editor). */
   readonly call?: { readonly uri: string; readonly index: number } | { readonly uri: string; readonly position: Position };
   /** LSP work-done progress token; the server reports one step per (kernel, provider, shape), each a row. */

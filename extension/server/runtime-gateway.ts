@@ -3,7 +3,7 @@
  * kernels off the server's thread; this interface is what handlers and measurements call.
  */
 import type { CancellationToken } from 'vscode-languageserver';
-import type { BenchmarkRow, BenchShape, RuntimeReport, ServerStatus } from '../protocol';
+import type { BenchMask, BenchmarkRow, BenchShape, RuntimeReport, ServerStatus } from '../protocol';
 import type { Dtype } from '../../runtime/dispatch/facts';
 import type { ProviderName } from '../../runtime/dispatch/capabilities';
 import type { MeasureJob } from './measurement';
@@ -11,6 +11,7 @@ import type { MeasureJob } from './measurement';
 export interface BenchmarkJob {
   readonly shapes: readonly BenchShape[];
   readonly dtype: Dtype;
+  readonly mask: BenchMask;
   readonly providers: readonly ProviderName[];
 }
 

@@ -82,7 +82,7 @@ export function workerRuntime(worker: RuntimeWorker): RuntimeGateway {
         const skipped = (reason: string): BenchmarkRow => ({
           kernel, provider, adapter: adapterOf(provider, a), dtype, shape, status: 'skipped', medianMs: null, spreadMs: null, relError: null, reason,
         });
-        const c: BenchCase = { kernel, dtype, bias: 'none', shape: { batch: shape.batch, heads: shape.heads, seq: shape.seqQ, kv_seq: shape.seqKv, head_dim: shape.headDim } };
+        const c: BenchCase = { kernel, dtype, bias: job.mask, shape: { batch: shape.batch, heads: shape.heads, seq: shape.seqQ, kv_seq: shape.seqKv, head_dim: shape.headDim } };
         rows.push(provider === 'webgpu' && a.webgpu === null ? skipped(`webgpu: ${a.reason ?? 'no adapter'}`)
           : await worker.bench(provider, [c], QUICK_POLICY).then((r) => benchmarkRow(r.results[0]!, shape, adapterOf(provider, a)), (err: unknown) => skipped(message(err))));
         progress(i + 1, steps.length, `${kernel} · ${provider} L${shape.seqQ}`);

@@ -375,6 +375,13 @@ const FIXTURE_TABLE: readonly Expected[] = [
         findings: [
         ],
       },
+      {
+        site: 'forwarding.py:43:12 sdpa causal_by_option',
+        train: 'reached=false ?,?,? mask=none causal=? p=? layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
+        findings: [
+        ],
+      },
     ],
   },
   {

@@ -58,6 +58,7 @@ describe('analysis session under random edits', () => {
     ['xformers_bias.py'],
     ['rotary.py', 'mha.py'],
     ['sdpa-switches/model.py', 'sdpa-switches/train.py', 'sdpa-switches/legacy.py'],
+    ['forwarding.py', 'sequential.py', 'loops.py', 'manual_dropout.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of 200 edits of ${names.join(' + ')}`, async () => {

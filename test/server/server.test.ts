@@ -155,6 +155,16 @@ describe('language server over JSON-RPC (in process, hand-built reports)', funct
     await assert.rejects(client.connection.sendRequest(protocol.benchmark, { call: { uri: URI, index: 7 } }), { code: -32801, message: `no attention call #7 in ${URI}` });
   });
 
+  it('benchmarks with the call\'s mask unless the request names one; shapes and the sweep run without', async () => {
+    const masks: string[] = [];
+    await started(fakeRuntime({ benchmark: async (job) => { masks.push(job.mask); return []; } }));
+    await client.connection.sendRequest(protocol.benchmark, {});
+    await client.connection.sendRequest(protocol.benchmark, { shapes: [ROW.shape], mask: 'float' });
+    await client.connection.sendRequest(protocol.benchmark, { call: { uri: URI, index: 0 } });
+    await client.connection.sendRequest(protocol.benchmark, { call: { uri: URI, index: 0 }, mask: 'causal' });
+    assert.deepEqual(masks, ['none', 'float', 'none', 'causal']);
+  });
+
   it('keeps measured latencies in the storage folder: a new session shows them without measuring', async () => {
     const storagePath = fs.mkdtempSync(path.join(os.tmpdir(), 'attnlens-store-'));
     const lensTitles = async (): Promise<string[]> => {

@@ -4,7 +4,7 @@ import { RuntimeProxy } from '../../runtime/worker/proxy';
 import type { BenchRow } from '../../runtime/bench/harness';
 import { workerRuntime, type RuntimeWorker } from '../../extension/server/worker-runtime';
 import type { RuntimeGateway } from '../../extension/server/runtime-gateway';
-import type { ServerStatus } from '../../extension/protocol';
+import type { BenchmarkRow, ServerStatus } from '../../extension/protocol';
 
 const SHAPE = { batch: 1, heads: 4, kvHeads: 4, seqQ: 64, seqKv: 64, headDim: 32 };
 
@@ -33,7 +33,7 @@ describe('server/worker-runtime (real runtime worker, WASM)', function () {
 
   it('benchmarks every kernel on every requested shape and provider through the harness, reporting progress', async () => {
     const steps: string[] = [];
-    const rows = await gateway.benchmark({ shapes: [SHAPE, { ...SHAPE, seqQ: 128, seqKv: 128 }], dtype: 'float32', providers: ['wasm'] },
+    const rows = await gateway.benchmark({ shapes: [SHAPE, { ...SHAPE, seqQ: 128, seqKv: 128 }], dtype: 'float32', mask: 'none', providers: ['wasm'] },
       (done, total, label) => steps.push(`${done}/${total} ${label}`), new CancellationTokenSource().token);
     const GQA_REFUSED = 'gqa on wasm: is always causal (call it with causal=true)';
     assert.deepEqual(rows.map((r) => `${r.kernel} ${r.provider} L${r.shape.seqQ} ${r.status}${r.reason ? `: ${r.reason}` : ''}`), [
@@ -49,8 +49,18 @@ describe('server/worker-runtime (real runtime worker, WASM)', function () {
     ]);
   });
 
+  it('benchmarks with the mask asked for: causal runs gqa too, a float bias is refused where a kernel takes none', async () => {
+    const token = new CancellationTokenSource().token;
+    const line = (r: BenchmarkRow): string => `${r.kernel} ${r.status}${r.reason ? `: ${r.reason}` : ''}`;
+    const causal = await gateway.benchmark({ shapes: [SHAPE], dtype: 'float32', mask: 'causal', providers: ['wasm'] }, () => undefined, token);
+    assert.deepEqual(causal.map(line), ['math ok', 'fused ok', 'gqa ok', 'onnx-attention ok']);
+    const bias = await gateway.benchmark({ shapes: [SHAPE], dtype: 'float32', mask: 'float', providers: ['wasm'] }, () => undefined, token);
+    assert.deepEqual(bias.map((r) => r.kernel), ['math', 'fused', 'gqa', 'onnx-attention']);
+    assert.equal(bias.find((r) => r.kernel === 'gqa')?.status, 'skipped');
+  });
+
   it('benchmarks the shape as the harness ran it: multi-head, k and v with q\'s heads', async () => {
-    const rows = await gateway.benchmark({ shapes: [{ ...SHAPE, kvHeads: 2 }], dtype: 'float32', providers: ['wasm'] }, () => undefined, new CancellationTokenSource().token);
+    const rows = await gateway.benchmark({ shapes: [{ ...SHAPE, kvHeads: 2 }], dtype: 'float32', mask: 'none', providers: ['wasm'] }, () => undefined, new CancellationTokenSource().token);
     assert.deepEqual([...new Set(rows.map((r) => JSON.stringify(r.shape)))], [JSON.stringify(SHAPE)]);
   });
 
@@ -93,7 +103,7 @@ describe('server/worker-runtime benchmark rows', () => {
   };
 
   it('shows parity failures as broken, refusals and worker failures as skipped with the reason, and WebGPU without an adapter as skipped', async () => {
-    const rows = await workerRuntime(worker).benchmark({ shapes: [SHAPE], dtype: 'float16', providers: ['wasm', 'webgpu'] }, () => undefined, new CancellationTokenSource().token);
+    const rows = await workerRuntime(worker).benchmark({ shapes: [SHAPE], dtype: 'float16', mask: 'none', providers: ['wasm', 'webgpu'] }, () => undefined, new CancellationTokenSource().token);
     assert.deepEqual(rows.map((r) => [r.kernel, r.provider, r.status, r.medianMs, r.spreadMs, r.relError, r.reason]), [
       ['math', 'wasm', 'ok', 2, 1.25, 1e-4, undefined],
       ['fused', 'wasm', 'broken', null, null, 0.5, 'parity failed: relative L2 error 0.50 > 0.002 against the float64 reference'],

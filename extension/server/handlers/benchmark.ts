@@ -33,9 +33,10 @@ function benchmarkJob(session: Session, params: BenchmarkParams): BenchmarkJob {
       throw new ResponseError(LSPErrorCodes.ContentModified, `no attention call ${where} in ${target.uri}`);
     }
     const job = measureJob(call, settings);
-    return { shapes: [job.shape], dtype: params.dtype ?? job.dtype, providers: settings.providers };
+    const mask = params.mask ?? (job.causal ? 'causal' : job.bias ? 'float' : 'none');
+    return { shapes: [job.shape], dtype: params.dtype ?? job.dtype, mask, providers: settings.providers };
   }
-  return { shapes: params.shapes ?? sweep(settings.shapeProfile), dtype: params.dtype ?? 'float32', providers: settings.providers };
+  return { shapes: params.shapes ?? sweep(settings.shapeProfile), dtype: params.dtype ?? 'float32', mask: params.mask ?? 'none', providers: settings.providers };
 }
 
 function sweep(profileName: keyof typeof SHAPE_PROFILES): BenchShape[] {
