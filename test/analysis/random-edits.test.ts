@@ -58,6 +58,7 @@ describe('analysis session under random edits', () => {
     ['xformers_bias.py'],
     ['rotary.py', 'mha.py'],
     ['sdpa-switches/model.py', 'sdpa-switches/train.py', 'sdpa-switches/legacy.py'],
+    ['wrappers.py', 'einops_style.py', 'eager_where.py'],
     ['forwarding.py', 'sequential.py', 'loops.py', 'manual_dropout.py'],
   ];
   for (const names of cases) {
