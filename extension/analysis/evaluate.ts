@@ -335,6 +335,32 @@ function functionalName(mod: ModuleInfo): string | undefined {
 }
 
 /** Marks a hand-written attention chain as touched by an op the quick fix cannot carry over. */
+/**
+ * `torch.baddbmm(input, q, kᵀ, beta=β, alpha=α)` = β·input + α·(q @ kᵀ) (diffusers' attention scores):
+ * scores scaled by α, with `input` as the mask unless β is 0.
+ */
+function baddbmm(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value | undefined {
+  const [input, a, b] = args.positional;
+  if (!input || !a || !b) return undefined;
+  const out = matmul('baddbmm', a, b, st, fr, node, e);
+  if (!isTensor(out) || !out.manual) return out;
+  const beta = args.keywords.get('beta'); const alpha = args.keywords.get('alpha');
+  const masked = !(beta?.value.t === 'num' && beta.value.value === 0);
+  const scaled = alpha !== undefined && !(alpha.value.t === 'num' && alpha.value.value === 1);
+  // A β chosen elsewhere (`beta = 0` without a mask, `1` with one) may add a mask on a path not
+  // seen here: no mechanical fix then.
+  const opaque = beta !== undefined && !['integer', 'float'].includes(beta.node.type);
+  return {
+    ...out,
+    manual: {
+      ...out.manual,
+      ...(masked ? { mask: { value: input.value, node: input.node } } : {}),
+      ...(scaled ? { scale: { node: alpha.node, op: '*' as const } } : {}),
+      ...(opaque ? { opaque: true as const } : {}),
+    },
+  };
+}
+
 function opaqueStage(v: Value): Value {
   return isTensor(v) && v.manual ? { ...v, manual: { ...v.manual, opaque: true } } : v;
 }
@@ -570,6 +596,7 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     const [a, b] = args.positional;
     return a && b ? matmul(last, a, b, st, fr, node, e) : UNKNOWN(where);
   }
+  if (last === 'baddbmm') return baddbmm(args, st, fr, node, e) ?? UNKNOWN(where);
   if (last === 'einsum') return einsum(args, st, fr, node, e);
   if (last === 'dropout') return dropoutStage(args) ?? UNKNOWN(where);
   if (last === 'masked_fill' && isTensor(args.positional[0]?.value)) return opaqueStage(args.positional[0].value);

@@ -113,6 +113,21 @@ const FIXTURE_TABLE: readonly Expected[] = [
     ],
   },
   {
+    // Scores from torch.baddbmm with α = self.scale; β is chosen by a branch, so no mechanical fix.
+    files: ['baddbmm_scores.py'],
+    calls: [
+      {
+        site: 'baddbmm_scores.py:27:16 manual FoldedCrossAttention.forward',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 27:16',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+    ],
+  },
+  {
     files: ['sdpa.py'],
     calls: [
       {
