@@ -47,6 +47,17 @@ export const MULTIHEAD_CALL: ApiSpec = {
   keywords: { query: 'q', key: 'k', value: 'v', key_padding_mask: 'keyPaddingMask', attn_mask: 'mask', is_causal: 'causal' }, autocastAware: true,
 };
 
+/**
+ * `nn.TransformerEncoderLayer(src, src_mask, src_key_padding_mask, is_causal)` and
+ * `nn.TransformerEncoder(src, mask, src_key_padding_mask, is_causal)`: self-attention through the
+ * layer's `nn.MultiheadAttention` (q, k and v are all `src`).
+ */
+export const ENCODER_LAYER_CALL: ApiSpec = {
+  api: 'multihead_attention', positional: ['qkv', 'mask', 'keyPaddingMask', 'causal'],
+  keywords: { src: 'qkv', src_mask: 'mask', src_key_padding_mask: 'keyPaddingMask', is_causal: 'causal' }, autocastAware: true,
+};
+export const ENCODER_CALL: ApiSpec = { ...ENCODER_LAYER_CALL, keywords: { ...ENCODER_LAYER_CALL.keywords, mask: 'mask' } };
+
 /** The attention API a qualified name denotes, e.g. `torch.nn.functional.scaled_dot_product_attention`. */
 export function attentionApiOf(qualified: string): ApiSpec | undefined {
   const parts = qualified.split('.');

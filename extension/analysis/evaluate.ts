@@ -17,7 +17,7 @@ import {
 import {
   atom, describe, join, valueKey, type ManualDropout, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from './values';
-import { attentionApiOf, MULTIHEAD_CALL, type ApiSpec, type ArgRole } from './attention-apis';
+import { attentionApiOf, ENCODER_CALL, ENCODER_LAYER_CALL, MULTIHEAD_CALL, type ApiSpec, type ArgRole } from './attention-apis';
 import { partialArgs, wrapperCall } from './wrappers';
 
 /** Method names that only tensors have: an unknown receiver of one of them is a tensor. */
@@ -704,8 +704,7 @@ function nnConstructor(kind: string, args: CallArgs, fr: Frame, node: SyntaxNode
     const alike = items?.t === 'tuple' && items.items.length > 0 && items.items.every((m) => valueKey(m) === valueKey(items.items[0]));
     return alike ? { t: 'many', item: items.items[0] } : items ?? UNKNOWN(where);
   }
-  const names = kind === 'MultiheadAttention' ? ['embed_dim', 'num_heads', 'dropout', 'bias', 'add_bias_kv', 'add_zero_attn', 'kdim', 'vdim', 'batch_first']
-    : kind === 'Dropout' ? ['p'] : [];
+  const names = CONSTRUCTOR_PARAMS[kind] ?? [];
   const record: Record<string, Value> = {};
   names.forEach((n, i) => { const a = arg(args, i, n); if (a) record[n] = a.value; });
   for (const [k, v] of args.keywords) record[k] ??= v.value;
@@ -779,8 +778,32 @@ function sequentialCall(seq: Value & { t: 'torchmod' }, args: CallArgs, st: Path
   return out;
 }
 
+/** Positional parameters of the torch.nn constructors whose arguments the analysis reads. */
+const CONSTRUCTOR_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  MultiheadAttention: ['embed_dim', 'num_heads', 'dropout', 'bias', 'add_bias_kv', 'add_zero_attn', 'kdim', 'vdim', 'batch_first'],
+  TransformerEncoderLayer: ['d_model', 'nhead', 'dim_feedforward', 'dropout', 'activation', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias'],
+  TransformerEncoder: ['encoder_layer', 'num_layers'],
+  Dropout: ['p'],
+};
+
+/** The `nn.MultiheadAttention` inside an encoder layer, as its constructor arguments make it. */
+function layerAttention(layer: Value & { t: 'torchmod' }): Value {
+  const a = layer.args;
+  const dropout = a.dropout ?? { t: 'num', value: 0.1, source: `${layer.origin} (default dropout 0.1)` } as Value;
+  const record: Record<string, Value> = { dropout };
+  if (a.d_model) record.embed_dim = a.d_model;
+  if (a.nhead) record.num_heads = a.nhead;
+  if (a.batch_first) record.batch_first = a.batch_first;
+  return { t: 'torchmod', kind: 'MultiheadAttention', args: record, origin: layer.origin };
+}
+
 function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   if (mod.kind === 'Sequential') return sequentialCall(mod, args, st, fr, node, e);
+  const layer = mod.kind === 'TransformerEncoder' ? mod.args.encoder_layer : mod;
+  if ((mod.kind === 'TransformerEncoderLayer' || mod.kind === 'TransformerEncoder') && layer?.t === 'torchmod' && layer.kind === 'TransformerEncoderLayer') {
+    const spec = mod.kind === 'TransformerEncoder' ? ENCODER_CALL : ENCODER_LAYER_CALL;
+    return observeApi(spec, textOf(field(node, 'function')!), args, layerAttention(layer), st, fr, node, e);
+  }
   if (mod.kind === 'MultiheadAttention') {
     const out = observeApi(MULTIHEAD_CALL, textOf(field(node, 'function')!), args, mod, st, fr, node, e);
     return { t: 'tuple', items: [out, UNKNOWN('attention weights')] };

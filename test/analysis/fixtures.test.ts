@@ -128,6 +128,19 @@ const FIXTURE_TABLE: readonly Expected[] = [
     ],
   },
   {
+    // The encoder's layer is an nn.MultiheadAttention call: heads and head size from d_model / nhead,
+    // dropout 0.1 by default in training.
+    files: ['encoder_layer.py'],
+    calls: [
+      {
+        site: 'encoder_layer.py:15:13 multihead_attention Classifier.forward',
+        train: 'reached=true ?,?,? mask=? causal=false p=0.1 layout=? H=8 D=32 → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=? H=8 D=32 → depends sdpa.flash',
+        findings: [],
+      },
+    ],
+  },
+  {
     files: ['sdpa.py'],
     calls: [
       {

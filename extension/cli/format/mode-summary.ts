@@ -32,7 +32,8 @@ export function summarizeMode(mode: ModeResult): ModeSummary {
   if (decision.outcome === 'raises') {
     why = decision.error === undefined ? [] : [decision.error];
   } else if (decision.outcome === 'depends') {
-    why = verdicts.filter((v) => v.status === 'depends').flatMap((v) => v.reasons);
+    // Several backends often depend on the same unknown fact: each reason once.
+    why = [...new Set(verdicts.filter((v) => v.status === 'depends').flatMap((v) => v.reasons))];
   } else {
     const chosen = verdicts.findIndex((v) => v.backend === decision.backend);
     const ahead = chosen < 0 ? [] : verdicts.slice(0, chosen);
