@@ -3,6 +3,7 @@ import type { Decision } from '../../runtime/dispatch/decision';
 import { known, unknown, type Environment } from '../../runtime/dispatch/facts';
 import { decide } from '../../runtime/dispatch/policy';
 import type { CallSite } from './call-sites';
+import type { InstalledOnPath, OptionalLibrary } from './state';
 import type { AnalysisSettings, CallReport, FileReport, ModeResult, ParseError } from './report';
 import { PlacedReport } from './relocate';
 import { spanOf } from './syntax';
@@ -19,12 +20,26 @@ export function environmentOf(settings: AnalysisSettings): Environment {
 }
 
 /** A site's report with its lines where its statements are now (see `PlacedReport`). */
+/**
+ * The environment for one path kind: where the user's settings leave a library unknown, the paths
+ * reaching the call may have settled it (the branch under `try: import flash_attn` runs only if it is
+ * installed).
+ */
+function onPath(env: Environment, installed: InstalledOnPath): Environment {
+  const settle = (lib: OptionalLibrary): Environment['installed'][OptionalLibrary] => {
+    const v = installed[lib];
+    return env.installed[lib].known || v === undefined ? env.installed[lib] : known(v, `${lib} ${v ? 'is' : 'is not'} installed on the paths reaching this call`);
+  };
+  return installed.flash_attn === undefined && installed.xformers === undefined ? env
+    : { ...env, installed: { flash_attn: settle('flash_attn'), xformers: settle('xformers') } };
+}
+
 export function callReport(site: CallSite, env: Environment, decideFn?: (s: CallSite['modes']['train']) => Decision): CallReport {
   return new PlacedReport(rawCallReport(site, env, decideFn)).current();
 }
 
 /** A site's report as of when its statements were interpreted: to keep, and relocate when read. */
-export function rawCallReport(site: CallSite, env: Environment, decideFn: (s: CallSite['modes']['train']) => Decision = (s) => decide(s.facts, env)): CallReport {
+export function rawCallReport(site: CallSite, env: Environment, decideFn: (s: CallSite['modes']['train']) => Decision = (s) => decide(s.facts, onPath(env, s.installed))): CallReport {
   const views = (['train', 'infer'] as const).map((mode): ModeView => ({ ...site.modes[mode], mode, decision: decideFn(site.modes[mode]) })) as [ModeView, ModeView];
   const [train, infer] = views;
   return {

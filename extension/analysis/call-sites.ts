@@ -5,7 +5,7 @@
 import type { AttentionApi, CallFacts, Mode } from '../../runtime/dispatch/facts';
 import { alternatives } from './assumptions';
 import { callFacts } from './call-facts';
-import type { Guard, Observation } from './state';
+import type { Guard, InstalledOnPath, Observation } from './state';
 import { spanOf, textOf, type SyntaxNode } from './syntax';
 import type { Span } from './report';
 
@@ -23,6 +23,8 @@ export interface ModeSite {
    * joined by `and` (any one path reaches the call; a path whose conditions include another's is left out).
    */
   readonly assumed: readonly string[];
+  /** Optional libraries every path reaching the call assumed installed or not. */
+  readonly installed: InstalledOnPath;
 }
 
 export interface CallSite {
@@ -53,7 +55,17 @@ function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi): M
   const reached = !reachedHere ? false : c.ctx.modeAssumed ? null : paths.length === 0 ? true : null;
   const deadBy = c.ctx.mode.value === mode && c.dead && established ? c.dead : null;
   const assumed = reached === null ? paths : [];
-  return { reached, facts: callFacts(api, mode, chosen), observations: chosen, deadBy, assumed };
+  return { reached, facts: callFacts(api, mode, chosen), observations: chosen, deadBy, assumed, installed: commonInstalled(chosen) };
+}
+
+/** What every one of the observations' paths assumed about each optional library, where they agree. */
+function commonInstalled(observations: readonly Observation[]): InstalledOnPath {
+  const out: InstalledOnPath = {};
+  for (const lib of ['flash_attn', 'xformers'] as const) {
+    const first = observations[0]?.installed[lib];
+    if (first !== undefined && observations.every((o) => o.installed[lib] === first)) out[lib] = first;
+  }
+  return out;
 }
 
 /** Sites of a previous run by call node, reused when a site's observations are the very same objects. */

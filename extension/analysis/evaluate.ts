@@ -8,7 +8,7 @@ import type { Dtype, Fact } from '../../runtime/dispatch/facts';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
 import { creationShape, reshape, splitShape, transposeAttribute } from './shapes';
-import { forkState, type Frame, type PathState } from './state';
+import { forkState, installedOn, type Frame, type PathState } from './state';
 import type { ModuleInfo } from './module-index';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import {
@@ -424,7 +424,7 @@ function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value:
         ...(m.dropoutP ? { dropout: { value: m.dropoutP, node: null } } : {}),
       },
       manual: opaque ? { ...m, opaque: true } : m, functional: functionalName(fr.module),
-      assumed: [...st.assumeText.values()], dead: st.dead,
+      assumed: [...st.assumeText.values()], installed: installedOn(st), dead: st.dead,
     });
     return out;
   }
@@ -883,7 +883,7 @@ function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, module: Valu
   }
   if (roles.qkv) { roles.q = roles.k = roles.v = roles.qkv; }
   if (roles.kv) { roles.k = roles.v = roles.kv; }
-  e.observe({ site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()], dead: st.dead });
+  e.observe({ site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()], installed: installedOn(st), dead: st.dead });
   const q = roles.q?.value;
   const qd = q && isTensor(q) ? q.dtype : unknown('the dtype of q');
   const dtype = spec.autocastAware ? opDtype('scaled_dot_product_attention', q ? [q] : [], st, fr, node) : qd;

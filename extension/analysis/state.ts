@@ -68,7 +68,22 @@ export interface Observation {
   readonly functional?: string;
   /** Conditions assumed on the path, as text (`flash_attn is installed`). */
   readonly assumed: readonly string[];
+  /** Optional libraries the path assumed installed or not (an `ImportError` guard, `x is not None` on its import). */
+  readonly installed: InstalledOnPath;
   readonly dead: Guard | null;
+}
+
+export type OptionalLibrary = 'flash_attn' | 'xformers';
+export type InstalledOnPath = Partial<Record<OptionalLibrary, boolean>>;
+
+/** What a path's assumptions say about the optional libraries. */
+export function installedOn(st: PathState): InstalledOnPath {
+  const out: InstalledOnPath = {};
+  for (const lib of ['flash_attn', 'xformers'] as const) {
+    const v = st.assume.get(`installed:${lib}`);
+    if (v !== undefined) out[lib] = v;
+  }
+  return out;
 }
 
 export function forkState(s: PathState): PathState {

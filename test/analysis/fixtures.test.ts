@@ -44,7 +44,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'gated-after/model.py:29:19 flash_attn_func Attention.forward',
         train: 'reached=false bf16,bf16,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=64 → depends flash_attn.fa2',
-        infer: 'reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=64 → depends flash_attn.fa2',
+        infer: 'reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=64 → runs flash_attn.fa2',
         findings: [
           ['dead-fast-path warning train 28:12',
             '`flash_attn_func` is never reached on the training path: `use_flash` is false there — `attn_bias` is a float32 tensor (`zeros` at model.py:40); only the inference path can take this branch'],

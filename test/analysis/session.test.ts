@@ -127,7 +127,8 @@ describe('analysis session', () => {
     const fixed = applyEdits(model, finding.fix.edits);
     assert.match(fixed, /flash_attn_func\(q\.to\(torch\.bfloat16\), k\.to\(torch\.bfloat16\), v, softmax_scale=1\.0\)/);
     const [after] = await analyzeFiles([{ path: 'model.py', text: fixed }, files[1]], SETTINGS);
-    assert.equal(after.calls[0].modes.infer.decision.outcome, 'depends');
+    // Reached only if flash_attn is installed, so decided as installed: it now runs.
+    assert.deepEqual([after.calls[0].modes.infer.decision.outcome, after.calls[0].modes.infer.decision.backend], ['runs', 'flash_attn.fa2']);
     assert.deepEqual(codes(after), ['28 dead-fast-path train', '31 mask-disables-flash train']);
   });
 
