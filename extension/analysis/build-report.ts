@@ -6,7 +6,7 @@ import type { CallSite } from './call-sites';
 import type { InstalledOnPath, OptionalLibrary } from './state';
 import type { AnalysisSettings, CallReport, FileReport, ModeResult, ParseError } from './report';
 import { PlacedReport } from './relocate';
-import { spanOf } from './syntax';
+import { spanOf } from './positions';
 import type { ModeView } from './rules/rule';
 import { runRules } from './runner';
 

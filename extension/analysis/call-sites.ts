@@ -6,7 +6,8 @@ import type { AttentionApi, CallFacts, Mode } from '../../runtime/dispatch/facts
 import { alternatives } from './assumptions';
 import { callFacts } from './call-facts';
 import type { Guard, InstalledOnPath, Observation } from './state';
-import { spanOf, textOf, type SyntaxNode } from './syntax';
+import { textOf, type SyntaxNode } from './syntax';
+import { spanOf } from './positions';
 import type { Span } from './report';
 
 export interface ModeSite {

@@ -1,7 +1,8 @@
 /** What expression evaluation needs from the workspace interpreter, and small shared helpers. */
 import type { AnalysisSettings } from './report';
 import type { Frame, Observation, PathState } from './state';
-import { lineMark, type SyntaxNode } from './syntax';
+import { type SyntaxNode } from './syntax';
+import { lineMark } from './positions';
 import type { Value } from './values';
 
 /** One argument: its value and syntax; `unpacked` when it came out of `*xs` / `**kw` (the node is then the splat). */

@@ -4,7 +4,8 @@
  * shared, not copied.
  */
 import type { Span } from './report';
-import { currentSpan, resolveLineMarks, spanUnit, type Unit } from './syntax';
+import { type Unit } from './syntax';
+import { currentSpan, resolveLineMarks, spanUnit } from './positions';
 
 function isSpan(v: object): v is Span {
   return 'line' in v && 'endColumn' in v && typeof (v as Span).line === 'number';

@@ -8,7 +8,8 @@
 import type { Edit as EditType, Parser, Tree } from 'web-tree-sitter';
 import { Edit, pythonParser } from './parser';
 import { indexModule, type ModuleInfo } from './module-index';
-import { buildUnit, spanOf, textOf, type GrammarNames, type Unit } from './syntax';
+import { buildUnit, textOf, type GrammarNames, type Unit } from './syntax';
+import { spanOf } from './positions';
 import { Interpreter, type InvocationCache } from './interpret';
 import { callSites, type CallSite, type SiteCache } from './call-sites';
 import type { AnalysisSettings, ParseError } from './report';

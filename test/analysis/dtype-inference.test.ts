@@ -3,7 +3,7 @@
  * `with torch.autocast('cuda', dtype=torch.float16):` (or outside it) → the q, k, v dtypes there.
  */
 import * as assert from 'node:assert/strict';
-import { resolveLineMarks } from '../../extension/analysis/syntax';
+import { resolveLineMarks } from '../../extension/analysis/positions';
 import { dtypes, sitesOfSource } from './helpers';
 
 function program(body: string, autocast: boolean): string {

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { AnalysisSettings } from '../../extension/analysis/report';
-import { resolveLineMarks } from '../../extension/analysis/syntax';
+import { resolveLineMarks } from '../../extension/analysis/positions';
 import { SETTINGS, sitesOfSource } from './helpers';
 
 function program(cond: string): string {

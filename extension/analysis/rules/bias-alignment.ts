@@ -1,5 +1,6 @@
 /** bias-alignment: an fp16/bf16 tensor bias for xformers whose key length is not a multiple of 8. */
-import { spanOf, textOf } from '../syntax';
+import { textOf } from '../syntax';
+import { spanOf } from '../positions';
 import { createRule, onPath, perMode } from './rule';
 
 export default createRule(

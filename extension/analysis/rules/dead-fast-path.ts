@@ -1,6 +1,7 @@
 /** dead-fast-path: the code's own gate never lets a path reach its fast attention call. */
 import type { Finding } from '../report';
-import { spanOf, textOf } from '../syntax';
+import { textOf } from '../syntax';
+import { spanOf } from '../positions';
 import { createRule, pathName } from './rule';
 
 const FAST = new Set(['flash_attn_func', 'flash_attn_varlen_func', 'flash_attn_qkvpacked_func', 'flash_attn_kvpacked_func', 'flash_attn_with_kvcache', 'memory_efficient_attention']);

@@ -1,6 +1,7 @@
 /** dropout-in-eval: a dropout probability that stays on in inference. */
 import type { Finding } from '../report';
-import { spanOf, textOf } from '../syntax';
+import { textOf } from '../syntax';
+import { spanOf } from '../positions';
 import { replaceEdit } from './edits';
 import { createRule } from './rule';
 

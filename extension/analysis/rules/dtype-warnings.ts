@@ -6,7 +6,8 @@
 import type { DtypeWarning } from '../../../runtime/dispatch/decision';
 import type { ArgRole } from '../attention-apis';
 import type { Finding, TextEdit } from '../report';
-import { spanOf, textOf } from '../syntax';
+import { textOf } from '../syntax';
+import { spanOf } from '../positions';
 import { castEdits } from './edits';
 import { createRule, onPath, perMode, type ModeView, type Rule, type RuleMeta } from './rule';
 

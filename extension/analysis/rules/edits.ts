@@ -1,6 +1,7 @@
 /** Text edits rules offer as fixes. */
 import type { Dtype } from '../../../runtime/dispatch/facts';
-import { spanOf, textOf, type SyntaxNode } from '../syntax';
+import { textOf, type SyntaxNode } from '../syntax';
+import { spanOf } from '../positions';
 import type { TextEdit } from '../report';
 
 /** Append `.to(torch.<dtype>)` to an argument (parenthesised when it is not a simple primary). */

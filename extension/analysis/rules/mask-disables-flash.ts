@@ -1,7 +1,8 @@
 /** mask-disables-flash: a mask tensor keeps the flash kernel from running, on the path it is passed on. */
 import { torch } from '../../../runtime/dispatch/messages';
 import { SWITCHED_OFF } from '../../../runtime/dispatch/rules/sdpa-switches';
-import { spanOf, textOf } from '../syntax';
+import { textOf } from '../syntax';
+import { spanOf } from '../positions';
 import { createRule, pathPhrase, perMode } from './rule';
 
 const WHY: Readonly<Record<string, string>> = {
