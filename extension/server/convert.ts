@@ -145,11 +145,16 @@ export function toHover(call: CallReport, ctx: HoverContext): MarkupContent {
   return { kind: MarkupKind.Markdown, value: sections.filter((s) => s !== '').join('\n\n') };
 }
 
-const REACHED: Readonly<Record<string, string>> = { true: 'reached', false: 'not reached by any caller', null: 'reachability unknown' };
+/** Whether a path reaches the call, and what decides it: the gate that rules it out, the assumptions it needs. */
+function reachedText(result: ModeResult): string {
+  if (result.reached === true) return 'reached';
+  if (result.reached === false) return result.blockedBy ? `not reached: ${result.blockedBy.why}` : 'not reached by any caller';
+  return result.assumed?.length ? `reached if ${result.assumed.join(', or ')}` : 'reachability unknown';
+}
 
 function modeSection(mode: Mode, result: ModeResult): string {
   const d = result.decision;
-  const head = `**${mode}** (${REACHED[String(result.reached)]}) · policy \`${d.policy}\` · ${outcomeText(d)}`;
+  const head = `**${mode}** (${reachedText(result)}) · policy \`${d.policy}\` · ${outcomeText(d)}`;
   const lines = [
     ...d.verdicts.map(verdictLine),
     ...d.warnings.map((w) => `- ⚠ \`${w.code}\`: ${w.message}${w.casts.length === 0 ? '' : ` — fix: ${w.casts.map((c) => `${c.tensor} ${c.from} → ${c.to}`).join(', ')}`}`),

@@ -87,7 +87,7 @@ describe('attnlens lsp --stdio (child process, real analysis)', function () {
     assert.deepEqual(lines.slice(0, 4), [
       '**`flash_attn_func`** in `Attention.forward`',
       '',
-      '**train** (not reached by any caller) · policy `flash-attn` · raises: FlashAttention only support fp16 and bf16 data type',
+      '**train** (not reached: `attn_bias` is a float32 tensor (`zeros` at model.py:39)) · policy `flash-attn` · raises: FlashAttention only support fp16 and bf16 data type',
       '- ✗ `flash_attn.fa2`: FlashAttention only support fp16 and bf16 data type',
     ]);
     assert.ok(lines.includes('| autocast | bfloat16 (autocast region at model.py:49) | bfloat16 (autocast region at sampler.py:8) |'));
