@@ -7,15 +7,15 @@ import { parseDtype, promote } from '../../runtime/dispatch/dtype';
 import type { Dtype, Fact } from '../../runtime/dispatch/facts';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
-import { creationShape, reshape, splitShape, transposeAttribute } from './shapes';
+import { broadcastShape, creationShape, reshape, splitShape, transposeAttribute } from './shapes';
 import { forkState, installedOn, type Frame, type PathState } from './state';
 import type { ModuleInfo } from './module-index';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import {
-  AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, MODULE_OP, SAME_DTYPE, SPLITS,
+  AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, MODULE_OP, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from './torch-ops';
 import {
-  atom, describe, join, valueKey, type ManualDropout, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
+  atom, describe, join, valueKey, type Dim, type ManualDropout, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from './values';
 import { attentionApiOf, ENCODER_CALL, ENCODER_LAYER_CALL, MULTIHEAD_CALL, type ApiSpec, type ArgRole } from './attention-apis';
 import { partialArgs, wrapperCall } from './wrappers';
@@ -226,6 +226,8 @@ function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, 
       if (name === 'shape') return obj.shape ? { t: 'tuple', items: obj.shape.map((d) => (d.value === null ? UNKNOWN(d.source) : { t: 'num', value: d.value, source: d.source })) } : UNKNOWN(`\`${textOf(node)}\``);
       if (name === 'T' || name === 'mT' || name === 'mH') return transposeAttribute(obj, name);
       return UNKNOWN(`\`${textOf(node)}\``);
+    // A dict has no attributes of its keys' names: only an `nn.ModuleDict` (kept as its dict) is read this way.
+    case 'dict': return dictEntry(obj, { t: 'str', value: name }, textOf(node));
     default: {
       // `k.mT` on a value with no facts (an argument) is still a tensor, transposed.
       if (obj.t === 'unknown' && (name === 'mT' || name === 'mH' || name === 'T')) return transposeAttribute(tensor(unknown(obj.why), `\`${textOf(node)}\``), name);
@@ -296,6 +298,12 @@ function binary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   return UNKNOWN(`\`${textOf(node)}\``);
 }
 
+/** The shape a torch function gives: its input's for same-shape ops, broadcast over the tensor inputs for elementwise ones. */
+function resultShape(op: string, first: TensorValue, inputs: readonly Value[]): readonly Dim[] | undefined {
+  if (AUTOCAST_WIDEST.has(op) || AUTOCAST_LOW.has(op) || op === 'outer' || op === 'polar') return undefined;
+  return BINARY.has(op) ? inputs.filter(isTensor).map((t) => t.shape).reduce(broadcastShape) : first.shape;
+}
+
 /** Ordinary promotion between two operands; Python numbers do not widen a tensor. */
 /** `additive`: the other tensor is added to the scores, so it is their mask; a product or quotient is not. */
 function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: SyntaxNode, additive: boolean): Value {
@@ -303,13 +311,15 @@ function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: Syntax
     const t = (isTensor(l) ? l : r) as TensorValue;
     const other = t === l ? r : l;
     // Scores plus something that may be a tensor (an argument nobody passes): a mask, of unknown kind.
-    return additive && t.manual && other.t === 'unknown' ? { ...t, manual: { ...t.manual, mask: t.manual.mask ?? { value: other, node } } } : t;
+    if (additive && t.manual && other.t === 'unknown') return { ...t, manual: { ...t.manual, mask: t.manual.mask ?? { value: other, node } } };
+    // Something that may be a tensor may also widen the dims of extent 1.
+    return other.t === 'unknown' && t.shape ? { ...t, shape: broadcastShape(t.shape, undefined) } : t;
   }
   const a = l as TensorValue; const b = r as TensorValue;
   const manual = a.manual ?? b.manual;
   const stageMask = !additive ? undefined : a.manual && !b.manual ? { value: b, node } : b.manual && !a.manual ? { value: a, node } : undefined;
   const dtype = promoteFacts(a.dtype, b.dtype, fr, node);
-  const out = tensor(dtype, `${textOf(node)} at ${fileLine(fr, node)}`, { shape: a.shape ?? b.shape });
+  const out = tensor(dtype, `${textOf(node)} at ${fileLine(fr, node)}`, { shape: broadcastShape(a.shape, b.shape) });
   return manual ? ({ ...out, manual: { ...manual, mask: manual.mask ?? stageMask } }) : out;
 }
 
@@ -607,7 +617,7 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
     const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
     const dtype = SAME_DTYPE.has(last) ? first.dtype : opDtype(last, last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
-    return tensor(dtype, where, { shape: AUTOCAST_WIDEST.has(last) || AUTOCAST_LOW.has(last) ? undefined : first.shape, bool: SAME_DTYPE.has(last) ? first.bool : undefined });
+    return tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : undefined });
   }
   if (SPLITS.has(last) && isTensor(args.positional[0]?.value)) return { t: 'many', item: args.positional[0].value };
   if (last === 'autocast' || last === 'no_grad' || last === 'inference_mode') return UNKNOWN(where);
@@ -695,7 +705,7 @@ function nnConstructor(kind: string, args: CallArgs, fr: Frame, node: SyntaxNode
   const where = `\`nn.${kind}\` at ${fileLine(fr, node)}`;
   if (kind === 'Parameter') {
     const t = args.positional[0]?.value;
-    return tensor(t && isTensor(t) && t.dtype.known ? t.dtype : known('float32', `parameter at ${fileLine(fr, node)}`), `parameter at ${fileLine(fr, node)}`, { param: true });
+    return tensor(t && isTensor(t) && t.dtype.known ? t.dtype : known('float32', `parameter at ${fileLine(fr, node)}`), `parameter at ${fileLine(fr, node)}`, { param: true, shape: t && isTensor(t) ? t.shape : undefined });
   }
   if (kind === 'Sequential') return { t: 'torchmod', kind, args: { modules: sequentialModules(args) }, origin: where };
   if (kind === 'ModuleList' || kind === 'ModuleDict') {
@@ -864,7 +874,9 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
     const other = args.positional[0]?.value;
     return other && isTensor(other) ? elementwise(obj, other, st, fr, node, method.startsWith('add') || method.startsWith('sub')) : obj;
   }
-  if (AUTOCAST_FLOAT32.has(method) || AUTOCAST_LOW.has(method)) return tensor(opDtype(method, [obj], st, fr, node, args.keywords.get('dtype')?.value), where);
+  if (AUTOCAST_FLOAT32.has(method) || AUTOCAST_LOW.has(method)) {
+    return tensor(opDtype(method, [obj], st, fr, node, args.keywords.get('dtype')?.value), where, { shape: SAME_SHAPE.has(method) ? obj.shape : undefined });
+  }
   return UNKNOWN(`the result of \`.${method}()\` at ${fileLine(fr, node)}`);
 }
 

@@ -160,7 +160,8 @@ export class Interpreter implements Engine {
     return undefined;
   }
 
-  private resolveQualified(qualified: string): Value {
+  /** A workspace class or function by qualified name, following re-exports (`from .var import VAR` in a package's `__init__.py`). */
+  private resolveQualified(qualified: string, hops = 0): Value {
     const parts = qualified.split('.');
     for (let i = parts.length - 1; i >= 1; i--) {
       const m = this.byModuleName.get(parts[i - 1]);
@@ -169,6 +170,8 @@ export class Interpreter implements Engine {
       if (cls) return { t: 'class', id: cls.id };
       const fn = m.functions.get(parts[i]);
       if (fn) return { t: 'fn', id: fn.id };
+      const reexported = m.imports.get(parts[i]);
+      if (reexported !== undefined && reexported !== qualified && hops < 8) return this.resolveQualified(reexported, hops + 1);
     }
     return { t: 'ref', name: qualified };
   }

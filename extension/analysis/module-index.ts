@@ -60,9 +60,11 @@ export interface ModuleInfo {
   readonly units: readonly Unit[];
 }
 
+/** A file's stem; a package's `__init__.py` is imported by its folder's name (`from models import VAR`). */
 function moduleNameOf(path: string): string {
-  const base = path.replace(/\\/g, '/').split('/').pop() ?? path;
-  return base.replace(/\.pyi?$/, '');
+  const parts = path.replace(/\\/g, '/').split('/');
+  const stem = (parts.pop() ?? path).replace(/\.pyi?$/, '');
+  return stem === '__init__' && parts.length > 0 ? parts[parts.length - 1] : stem;
 }
 
 function dottedName(node: SyntaxNode): string {

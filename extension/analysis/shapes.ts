@@ -99,3 +99,23 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
   }
   return tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool });
 }
+
+/**
+ * The shape an elementwise op between two tensors gives (broadcasting, aligned from the last dim).
+ * Against a tensor of unknown shape, the known one's dims stay except those of extent 1, which the
+ * other may widen (a (B, 1, C) scale times activations of unknown shape is not 1 long).
+ */
+export function broadcastShape(a: readonly Dim[] | undefined, b: readonly Dim[] | undefined): readonly Dim[] | undefined {
+  if (!a || !b) return (a ?? b)?.map((d) => (d.value === 1 ? { value: null, role: null, source: `${d.source} or wider (broadcast)` } : d));
+  const [long, short] = a.length >= b.length ? [a, b] : [b, a];
+  const offset = long.length - short.length;
+  return long.map((d, i) => (i < offset ? d : broadcastDim(d, short[i - offset])));
+}
+
+/** Two aligned dims: an extent of 1 stretches to the other; an unknown one stretches to a known other (both must agree, or be 1). */
+function broadcastDim(a: Dim, b: Dim): Dim {
+  if (a.value === 1) return b;
+  if (b.value === 1 || b.value === null && a.value !== null) return a;
+  if (a.value === null && b.value !== null) return b;
+  return a.value === null && b.value === null && a.source !== b.source ? { value: null, role: a.role === b.role ? a.role : null, source: `${a.source} or ${b.source}` } : a;
+}

@@ -18,6 +18,12 @@ export const AUTOCAST_FLOAT32 = new Set([
   'binary_cross_entropy_with_logits', 'kl_div', 'smooth_l1_loss',
 ]);
 
+/** Ops among those that give a result of their input's shape (elementwise, or normalising along a dim). */
+export const SAME_SHAPE = new Set([
+  'softmax', 'log_softmax', 'softmin', 'layer_norm', 'group_norm', 'normalize', 'exp', 'log', 'log2', 'log10', 'log1p',
+  'rsqrt', 'reciprocal', 'cumsum', 'cumprod', 'softplus', 'erfinv', 'acos', 'asin', 'cosh', 'sinh', 'tan',
+]);
+
 /** Ops autocast runs in the widest input dtype. */
 export const AUTOCAST_WIDEST = new Set([
   'addcdiv', 'addcmul', 'atan2', 'bilinear', 'cross', 'dot', 'grid_sample', 'index_put', 'scatter_add', 'tensordot', 'cat', 'stack',

@@ -566,6 +566,35 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
     ],
   },
+  {
+    // The trainer imports the model from a package (`from nets import Denoiser`, re-exported by its
+    // __init__.py). The (B, 1, C) modulation scale times activations of unknown shape is not 1 long:
+    // no key length, so no bias-alignment error.
+    files: ['package/nets/__init__.py', 'package/nets/modulated.py', 'package/train.py'],
+    calls: [
+      {
+        site: 'package/nets/modulated.py:19:16 memory_efficient_attention ModulatedAttention.forward',
+        train: 'reached=true fp16,fp16,fp16 mask=float causal=false p=0 layout=BLHD H=8 D=64 → depends xformers.cutlass',
+        infer: 'reached=false ?,?,? mask=float causal=false p=0 layout=BLHD H=8 D=64 → depends xformers.cutlass',
+        findings: [
+          ['mask-disables-flash information train 19:67',
+            'Flash is off on the training path: `bias.expand(B, self.heads, L, L)` is a float tensor (`.half()` at train.py:7); a tensor attn_bias rules out xformers\' flash operators — it runs its CUTLASS kernel'],
+        ],
+      },
+    ],
+  },
+  {
+    // nanoGPT-style `nn.ModuleDict(dict(…))`: its entries read as attributes (`self.parts.layers`).
+    files: ['module_dict.py'],
+    calls: [
+      {
+        site: 'module_dict.py:15:16 sdpa Head.forward',
+        train: 'reached=false ?,?,? mask=none causal=true p=0 layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=true p=0 layout=? H=? D=? → depends sdpa.flash',
+        findings: [],
+      },
+    ],
+  },
 ];
 
 describe('analysis on fixtures', () => {
