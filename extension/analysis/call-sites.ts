@@ -40,22 +40,27 @@ export interface CallSite {
 
 const MODES: readonly Mode[] = ['train', 'infer'];
 
-function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi): ModeSite {
+/**
+ * `unresolved`: a call of a module of unknown class on an established path of this kind (`model:
+ * nn.Module`), which may run any forward, so "callers establish only the other kind" proves nothing.
+ */
+function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi, unresolved: string | undefined): ModeSite {
   // Paths some caller established outrank the ones analysed on assumption; when callers establish
   // only the other path kind, this one is not reached, and its facts come from the assumed analysis.
   const real = all.filter((o) => !o.ctx.modeAssumed);
   const ofMode = (list: readonly Observation[]): Observation[] => list.filter((o) => o.ctx.mode.value === mode);
-  const tiers = real.length > 0
+  const open = unresolved !== undefined && ofMode(real).length === 0;
+  const tiers = real.length > 0 && !open
     ? [ofMode(real).filter((o) => !o.dead), ofMode(real), ofMode(all), real]
     : [ofMode(all).filter((o) => !o.dead), ofMode(all), all];
   const chosen = tiers.find((t) => t.length > 0)!;
   const c = chosen[0];
-  const established = real.length === 0 || !c.ctx.modeAssumed;
+  const established = real.length === 0 || open || !c.ctx.modeAssumed;
   const reachedHere = c.ctx.mode.value === mode && !c.dead && established;
   const paths = alternatives(chosen.map((o) => o.assumed));
   const reached = !reachedHere ? false : c.ctx.modeAssumed ? null : paths.length === 0 ? true : null;
   const deadBy = c.ctx.mode.value === mode && c.dead && established ? c.dead : null;
-  const assumed = reached === null ? paths : [];
+  const assumed = reached !== null ? [] : !open ? paths : paths.length === 0 ? [unresolved!] : paths.map((p) => `${unresolved} and ${p}`);
   return { reached, facts: callFacts(api, mode, chosen), observations: chosen, deadBy, assumed, installed: commonInstalled(chosen) };
 }
 
@@ -69,15 +74,18 @@ function commonInstalled(observations: readonly Observation[]): InstalledOnPath 
   return out;
 }
 
-/** Sites of a previous run by call node, reused when a site's observations are the very same objects. */
-export type SiteCache = Map<SyntaxNode, { readonly observations: readonly Observation[]; readonly site: CallSite }>;
+/** Sites of a previous run by call node, reused when a site's observations are the very same objects (and the unresolved module calls the same). */
+export type SiteCache = Map<SyntaxNode, { readonly observations: readonly Observation[]; readonly unresolved: string; readonly site: CallSite }>;
 
 function sameObservations(a: readonly Observation[], b: readonly Observation[]): boolean {
   return a.length === b.length && a.every((o, i) => o === b[i]);
 }
 
-/** Group observations by call site (in source order); `cache` is read and refreshed. */
-export function callSites(observations: readonly Observation[], cache: SiteCache = new Map()): CallSite[] {
+/**
+ * Group observations by call site (in source order); `cache` is read and refreshed. `unresolved`: per
+ * path kind, a call of a module of unknown class that an established path makes.
+ */
+export function callSites(observations: readonly Observation[], cache: SiteCache = new Map(), unresolved: ReadonlyMap<Mode, string> = new Map()): CallSite[] {
   const bySite = new Map<SyntaxNode, Observation[]>();
   for (const o of observations) {
     const list = bySite.get(o.site);
@@ -88,20 +96,21 @@ export function callSites(observations: readonly Observation[], cache: SiteCache
   cache.clear();
   for (const [node, obs] of bySite) {
     const reused = previous.get(node);
-    if (reused && sameObservations(reused.observations, obs)) {
+    const unresolvedKey = MODES.map((m) => unresolved.get(m) ?? '').join('\n');
+    if (reused && reused.unresolved === unresolvedKey && sameObservations(reused.observations, obs)) {
       cache.set(node, reused);
       sites.push(reused.site);
       continue;
     }
     const { api, apiText, fn } = obs[0];
-    const [train, infer] = MODES.map((m) => modeSite(m, obs, api));
+    const [train, infer] = MODES.map((m) => modeSite(m, obs, api, unresolved.get(m)));
     const site: CallSite = {
       path: fn.path, node, api, apiText: apiText || textOf(node),
       function: fn.qualName === '<module>' ? null : fn.qualName, modes: { train, infer },
       // A site is kept while its observations are; its statement may have moved since.
       get span() { return spanOf(node); },
     };
-    cache.set(node, { observations: obs, site });
+    cache.set(node, { observations: obs, unresolved: unresolvedKey, site });
     sites.push(site);
   }
   return sites.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.line - b.span.line || a.span.column - b.span.column));

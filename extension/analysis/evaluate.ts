@@ -809,6 +809,10 @@ function layerAttention(layer: Value & { t: 'torchmod' }): Value {
 
 function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   if (mod.kind === 'Sequential') return sequentialCall(mod, args, st, fr, node, e);
+  if (mod.kind === 'Module') {
+    e.unresolvedModuleCall(st, `\`${textOf(field(node, 'function') ?? node)}(…)\` at ${fileLine(fr, node)} runs it (${mod.origin})`);
+    return UNKNOWN(`the result of \`${textOf(node)}\``);
+  }
   const layer = mod.kind === 'TransformerEncoder' ? mod.args.encoder_layer : mod;
   if ((mod.kind === 'TransformerEncoderLayer' || mod.kind === 'TransformerEncoder') && layer?.t === 'torchmod' && layer.kind === 'TransformerEncoderLayer') {
     const spec = mod.kind === 'TransformerEncoder' ? ENCODER_CALL : ENCODER_LAYER_CALL;

@@ -29,6 +29,10 @@ interface Effects {
   /** A set: the same observation reaches an effect once however many of its callees replay it. */
   readonly observations: Set<Observation>;
   readonly invoked: [string, Mode | null][];
+  /** Calls of modules of unknown class on established paths: (path kind, what was called). */
+  readonly unresolved: [Mode, string][];
+  /** Forwards of models that driver code (not a module) calls on established paths, by function id. */
+  readonly entries: string[];
   /** Instances built: key, attributes, and the statements their construction read. */
   readonly ctors: [string, Map<string, Value>, ReadonlySet<object>][];
   /** Memo keys of the invocations made inside it (reused with it). */
@@ -48,7 +52,7 @@ interface Effects {
 }
 
 function newEffects(): Effects {
-  return { observations: new Set(), invoked: [], ctors: [], nested: [], units: new Set(), resolved: new Map(), cacheable: true };
+  return { observations: new Set(), invoked: [], unresolved: [], entries: [], ctors: [], nested: [], units: new Set(), resolved: new Map(), cacheable: true };
 }
 
 export interface CachedInvocation {
@@ -81,6 +85,10 @@ export class Interpreter implements Engine {
   private readonly invoked = new Set<string>();
   /** Path kinds each function was reached on from an established (not assumed) caller. */
   private readonly realModes = new Map<string, Set<Mode>>();
+  /** Per path kind, the first call of a module whose class the code does not show, on an established path. */
+  private readonly unresolved = new Map<Mode, string>();
+  /** Forwards of models that driver code calls on established paths: what a module of unknown class may be. */
+  private readonly modelEntries = new Set<string>();
   private computingGlobals = false;
   private readonly recorders: Effects[] = [];
   /** The invocations of this run, for the next one. */
@@ -106,6 +114,11 @@ export class Interpreter implements Engine {
     return [...this.seen];
   }
 
+  /** Per path kind, a call of a module of unknown class that an established path makes (it may run any forward). */
+  get unresolvedModuleCalls(): ReadonlyMap<Mode, string> {
+    return this.unresolved;
+  }
+
   /** Interpret the workspace: module globals, then every entry point, then anything not reached. */
   run(): void {
     this.computingGlobals = true;
@@ -117,12 +130,33 @@ export class Interpreter implements Engine {
     for (const m of this.modules) for (const fn of m.allFunctions) if (fn.name !== '__init__' && !this.invoked.has(fn.id)) this.runRoot(fn, m);
     // A function with attention calls that callers reach on one path kind only is also analysed on
     // the other, on assumption, so that path's facts (dropout, self.training) are its own.
+    const entered = this.runModelsForUnresolvedCalls();
     const observed = new Set([...this.seen].map((o) => o.fn.id));
     for (const id of observed) {
-      const missing = (['train', 'infer'] as const).filter((mode) => !this.realModes.get(id)?.has(mode));
+      const missing = (['train', 'infer'] as const).filter((mode) => !this.realModes.get(id)?.has(mode) && !entered.has(`${id}|${mode}`));
       const target = this.functionById(id);
       if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing);
     }
+  }
+
+  /**
+   * A module of unknown class called on a path of one kind (`model: DDP`) may be any model that
+   * driver code calls elsewhere: run those models' forwards on that kind, on assumption (their own
+   * arguments, such as a bias buffer, then reach their calls). Returns `function id|mode` for every
+   * function these runs observed attention in.
+   */
+  private runModelsForUnresolvedCalls(): Set<string> {
+    const entered = new Set<string>();
+    for (const mode of this.unresolved.keys()) {
+      for (const id of this.modelEntries) {
+        const target = this.functionById(id);
+        if (!target || this.realModes.get(id)?.has(mode)) continue;
+        const before = this.seen.size;
+        this.runRoot(target.fn, target.module, [mode]);
+        for (const o of [...this.seen].slice(before)) entered.add(`${o.fn.id}|${mode}`);
+      }
+    }
+    return entered;
   }
 
   private runRoot(fn: FunctionInfo, module: ModuleInfo, only?: readonly Mode[]): void {
@@ -202,6 +236,26 @@ export class Interpreter implements Engine {
     return undefined;
   }
 
+  unresolvedModuleCall(st: PathState, what: string): void {
+    if (this.computingGlobals || st.ctx.modeAssumed || st.dead) return;
+    this.recordUnresolved(st.ctx.mode.value, what);
+  }
+
+  /** Code of a module: a method of a class that has a forward (a training loop's class has none). */
+  private isModuleCode(fn: FunctionInfo): boolean {
+    return fn.className !== null && this.method(`${fn.path}:${fn.className}`, 'forward') !== undefined;
+  }
+
+  private recordEntry(id: string): void {
+    this.modelEntries.add(id);
+    for (const r of this.recorders) r.entries.push(id);
+  }
+
+  private recordUnresolved(mode: Mode, what: string): void {
+    if (!this.unresolved.has(mode)) this.unresolved.set(mode, what);
+    for (const r of this.recorders) r.unresolved.push([mode, what]);
+  }
+
   observe(obs: Observation): void {
     // Module globals are computed once without calls; module statements are interpreted again as an entry point.
     if (this.computingGlobals) return;
@@ -209,7 +263,7 @@ export class Interpreter implements Engine {
     for (const r of this.recorders) r.observations.add(obs);
   }
 
-  callWorkspace(callee: Value, args: CallArgs, st: PathState, _fr: Frame, _node: SyntaxNode): Value | undefined {
+  callWorkspace(callee: Value, args: CallArgs, st: PathState, fr: Frame, _node: SyntaxNode): Value | undefined {
     if (this.computingGlobals) return undefined;
     if (callee.t === 'fn') {
       const target = this.functionById(callee.id);
@@ -219,6 +273,7 @@ export class Interpreter implements Engine {
     if (callee.t === 'instance') {
       const forward = this.method(callee.cls, 'forward') ?? this.method(callee.cls, '__call__');
       const target = forward && this.functionById(forward.id);
+      if (target && !st.ctx.modeAssumed && !st.dead && !this.isModuleCode(fr.fn)) this.recordEntry(target.fn.id);
       return target ? this.invoke(target.fn, target.module, callee, args, st.ctx) : undefined;
     }
     return undefined;
@@ -391,13 +446,15 @@ export class Interpreter implements Engine {
       }
       for (const o of effects.observations) this.seen.add(o);
       for (const [id, mode] of effects.invoked) this.recordInvoked(id, mode);
+      for (const [mode, what] of effects.unresolved) this.recordUnresolved(mode, what);
+      for (const id of effects.entries) this.recordEntry(id);
       for (const [key, attrs, read] of effects.ctors) {
         if (!this.ctorAttrs.has(key)) { this.ctorAttrs.set(key, attrs); this.ctorUnits.set(key, read); }
       }
     }
     for (const r of this.recorders) {
       for (const o of effects.observations) r.observations.add(o);
-      if (!fresh) r.invoked.push(...effects.invoked);
+      if (!fresh) { r.invoked.push(...effects.invoked); r.unresolved.push(...effects.unresolved); r.entries.push(...effects.entries); }
       r.ctors.push(...effects.ctors);
       r.nested.push(...effects.nested);
       for (const unit of effects.units) r.units.add(unit);
@@ -442,11 +499,23 @@ export class Interpreter implements Engine {
       let v: Value | undefined = given?.value ?? (mayBeGiven ? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName} (unpacked at the call)`) : undefined);
       if (!v && p.default) v = evaluate(p.default, this.freshState(st.ctx), { ...frame, fn: module.allFunctions[module.allFunctions.length - 1] }, this);
       if ((!v || v.t === 'unknown') && p.annotation) {
-        const cls = this.global(p.annotation.replace(/^["']|["']$/g, ''), frame);
-        if (cls?.t === 'class') v = this.construct(cls.id, { positional: [], keywords: new Map() }, st.ctx);
+        const annotated = this.annotationValue(p.annotation.replace(/^["']|["']$/g, ''), frame);
+        if (annotated?.t === 'class') v = this.construct(annotated.id, { positional: [], keywords: new Map() }, st.ctx);
+        // `model: DDP` / `model: nn.Module`: a module, but which one the code does not say.
+        else if (annotated?.t === 'ref' && isModuleType(annotated.name)) {
+          v = { t: 'torchmod', kind: 'Module', args: {}, origin: `a module of unknown class: \`${p.name}: ${p.annotation}\`` };
+        }
       }
       st.env.set(p.name, v ?? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName}`));
     }
+  }
+
+  /** What an annotation names: `Net`, `DDP`, `nn.Module` (a dotted name extends the reference of its first part). */
+  private annotationValue(text: string, frame: Frame): Value | undefined {
+    const [first, ...rest] = text.split('.');
+    const head = this.global(first, frame);
+    if (rest.length === 0 || head?.t !== 'ref') return head;
+    return this.resolveQualified(`${head.name}.${rest.join('.')}`);
   }
 
   private moduleGlobals(m: ModuleInfo): Map<string, Value> {
@@ -746,4 +815,7 @@ function mergeStates(states: readonly PathState[]): PathState {
   return first;
 }
 
-
+/** torch.nn.Module and the wrappers that call a module they were given (DDP, FSDP, DataParallel). */
+function isModuleType(qualified: string): boolean {
+  return /(^|\.)(nn\.Module|nn\.modules\.module\.Module|DistributedDataParallel|DataParallel|FullyShardedDataParallel)$/.test(qualified);
+}

@@ -190,7 +190,7 @@ export class Workspace {
       const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live, tokens);
       interpreter.run();
       this.invocations = interpreter.cache;
-      this.sites = callSites(interpreter.observations, this.siteCache);
+      this.sites = callSites(interpreter.observations, this.siteCache, interpreter.unresolvedModuleCalls);
     }
     return this.sites;
   }

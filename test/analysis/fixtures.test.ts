@@ -595,6 +595,29 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
     ],
   },
+  {
+    // Training calls the model through `wrapped: DDP`, a module of unknown class; evaluation calls it
+    // by its class, in inference only. Training is then not "not reached": the model driver code calls
+    // (Pyramid.forward) runs on the training path on assumption, and its bias buffer rules flash out.
+    files: ['wrapped-trainer/blocks.py', 'wrapped-trainer/loop.py'],
+    calls: [
+      {
+        site: 'wrapped-trainer/blocks.py:22:20 flash_attn_func MaskedAttention.forward',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=12 D=64 → depends flash_attn.fa2',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BLHD H=12 D=64 → depends flash_attn.fa2',
+        findings: [],
+      },
+      {
+        site: 'wrapped-trainer/blocks.py:24:16 sdpa MaskedAttention.forward',
+        train: 'reached=null ?,?,? mask=float causal=false p=0 layout=BHLD H=12 D=64 → depends sdpa.efficient',
+        infer: 'reached=true ?,?,? mask=? causal=false p=0 layout=BHLD H=12 D=64 → depends sdpa.flash',
+        findings: [
+          ['mask-disables-flash information train 24:66',
+            'Flash is off: `bias` is a float tensor (`zeros` at blocks.py:31); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel'],
+        ],
+      },
+    ],
+  },
 ];
 
 describe('analysis on fixtures', () => {
