@@ -8,7 +8,7 @@ import type { Dtype, Fact } from '../../runtime/dispatch/facts';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
 import { broadcastShape, creationShape, reshape, splitShape, transposeAttribute } from './shapes';
-import { forkState, installedOn, type Frame, type PathState } from './state';
+import { installedOn, type Frame, type PathState } from './state';
 import type { ModuleInfo } from './module-index';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import {
@@ -42,17 +42,25 @@ function comprehension(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): V
   const loop = clauses.length === 1 && clauses[0]!.type === 'for_in_clause' ? clauses[0]! : undefined;
   const target = loop && field(loop, 'left');
   const right = loop && field(loop, 'right');
-  if (!target || !right) return { t: 'many', item: evaluate(body, forkState(st), fr, e) };
+  if (!target || !right) return { t: 'many', item: evaluate(body, st, fr, e) };
   return eachItem(target, body, evaluate(right, st, fr, e), st, fr, e);
 }
 
-/** `body` with `target` bound to each item of `iterable` (a name; other patterns leave their names unknown): a tuple stays a tuple. */
+/**
+ * `body` with `target` bound to each item of `iterable` (a name; other patterns leave their names
+ * unknown): a tuple stays a tuple. The loop variables are the comprehension's own: bound for the
+ * body, then restored.
+ */
 function eachItem(target: SyntaxNode, body: SyntaxNode, iterable: Value, st: PathState, fr: Frame, e: Engine): Value {
+  const names = namesIn(target);
   const run = (item: Value): Value => {
-    const inner = forkState(st);
-    if (target.type === 'identifier') inner.env.set(textOf(target), item);
-    else for (const name of namesIn(target)) inner.env.set(name, UNKNOWN(`\`${name}\``));
-    return evaluate(body, inner, fr, e);
+    const saved = names.map((n) => [n, st.env.get(n)] as const);
+    for (const n of names) st.env.set(n, target.type === 'identifier' ? item : UNKNOWN(`\`${n}\``));
+    try {
+      return evaluate(body, st, fr, e);
+    } finally {
+      for (const [n, v] of saved) { if (v === undefined) st.env.delete(n); else st.env.set(n, v); }
+    }
   };
   if (iterable.t === 'tuple') return { t: 'tuple', items: iterable.items.map(run) };
   return { t: 'many', item: run(iterable.t === 'many' ? iterable.item : UNKNOWN(`the items of ${describeIterable(iterable)}`)) };

@@ -27,6 +27,8 @@ const TOKENS = [
   'autocast', 'amp', 'cuda', 'no_grad', 'inference_mode', 'eval', 'train', 'forward', 'generate', 'backward',
   'float16', 'bfloat16', 'float32', 'half', 'float', 'double', 'to', 'dtype', 'type', 'hasattr', 'device_type',
   'nn.Module', 'F.scaled_dot_product_attention', 'torch.float16', 'torch.bfloat16', 'self.training', '.to', '.half()',
+  'partial', 'functools', 'checkpoint', 'compile', 'DistributedDataParallel', 'baddbmm', 'where', 'map', 'mT', 'Sequential', 'ModuleList',
+  'TransformerEncoderLayer', 'sdpa_kernel', 'SDPBackend', 'enable_flash_sdp', '*args', '**kwargs', 'for t in (q, k, v)',
   '(', ')', '[', ']', '{', '}', ':', ',', '.', '=', '==', '!=', '@', '*', '/', '//', '+', '-', '**', '->', ';', '\\',
   '+=', '@=', '//=', '**=', '|=', '&=', '>>=', '%', '|', '&', '^', '<<', '>>', '~', ':=', '...', '0', '1', '-1', '64', '0.1', '1e-4', "'str'", '"s"', '"""doc"""', "f'{q}'", "b''", 'é', '𝔽',
   '\n', '\n', '\n', '\n    ', '\n        ', '\t', '\r\n', '    ',
