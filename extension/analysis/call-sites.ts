@@ -49,17 +49,19 @@ function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi, un
   // only the other path kind, this one is not reached, and its facts come from the assumed analysis.
   const real = all.filter((o) => !o.ctx.modeAssumed);
   const ofMode = (list: readonly Observation[]): Observation[] => list.filter((o) => o.ctx.mode.value === mode);
+  const alive = (list: readonly Observation[]): Observation[] => list.filter((o) => !o.dead);
   const open = unresolved !== undefined && ofMode(real).length === 0;
-  const tiers = real.length > 0 && !open
-    ? [ofMode(real).filter((o) => !o.dead), ofMode(real), ofMode(all), real]
-    : [ofMode(all).filter((o) => !o.dead), ofMode(all), all];
+  // What says whether this kind reaches the call: established paths first, then assumed ones from
+  // functions nobody calls (they stand for callers the files do not show); a mirror run only supplies facts.
+  const evidence = all.filter((o) => !o.ctx.modeAssumed || !o.ctx.mirror || open);
+  const tiers = [alive(ofMode(real)), ofMode(real), alive(ofMode(evidence)), ofMode(evidence), ofMode(all), real, all];
   const chosen = tiers.find((t) => t.length > 0)!;
   const c = chosen[0];
-  const established = real.length === 0 || open || !c.ctx.modeAssumed;
-  const reachedHere = c.ctx.mode.value === mode && !c.dead && established;
+  const counts = evidence.includes(c);
+  const reachedHere = c.ctx.mode.value === mode && !c.dead && counts;
   const paths = alternatives(chosen.map((o) => o.assumed));
   const reached = !reachedHere ? false : c.ctx.modeAssumed ? null : paths.length === 0 ? true : null;
-  const deadBy = c.ctx.mode.value === mode && c.dead && established ? c.dead : null;
+  const deadBy = c.ctx.mode.value === mode && c.dead && counts ? c.dead : null;
   const assumed = reached !== null ? [] : !open ? paths : paths.length === 0 ? [unresolved!] : paths.map((p) => `${unresolved} and ${p}`);
   return { reached, facts: callFacts(api, mode, chosen), observations: chosen, deadBy, assumed, installed: commonInstalled(chosen) };
 }

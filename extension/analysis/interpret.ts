@@ -135,7 +135,7 @@ export class Interpreter implements Engine {
     for (const id of observed) {
       const missing = (['train', 'infer'] as const).filter((mode) => !this.realModes.get(id)?.has(mode) && !entered.has(`${id}|${mode}`));
       const target = this.functionById(id);
-      if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing);
+      if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing, true);
     }
   }
 
@@ -159,13 +159,13 @@ export class Interpreter implements Engine {
     return entered;
   }
 
-  private runRoot(fn: FunctionInfo, module: ModuleInfo, only?: readonly Mode[]): void {
+  private runRoot(fn: FunctionInfo, module: ModuleInfo, only?: readonly Mode[], mirror = false): void {
     const clue = only ? null : modeClue(fn);
     const modes: { mode: Mode; source: string; assumed: boolean }[] = clue ? [{ ...clue, assumed: false }]
       : (only ?? ['train', 'infer'] as const).map((mode) => ({ mode, source: `assumed: no caller of ${fn.qualName} shows the ${mode === 'train' ? 'training' : 'inference'} path`, assumed: true }));
     for (const m of modes) {
       const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
-      const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast(), ...(sdpa ? { sdpa } : {}) };
+      const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast(), ...(sdpa ? { sdpa } : {}), ...(mirror ? { mirror } : {}) };
       const self = fn.className ? this.construct(`${module.path}:${fn.className}`, { positional: [], keywords: new Map() }, ctx) : undefined;
       this.invoke(fn, module, self, { positional: [], keywords: new Map(), noCaller: true }, ctx);
     }

@@ -13,6 +13,11 @@ export interface Ctx {
   readonly mode: Fact<Mode> & { readonly known: true };
   /** true when no caller established the mode and both are analysed. */
   readonly modeAssumed: boolean;
+  /**
+   * A function callers reach on the other path kind only, analysed on this one for its facts: unlike
+   * a function nobody calls (whose unseen callers may take either kind), it says nothing of reaching.
+   */
+  readonly mirror?: true;
   readonly autocast: Fact<Dtype | null>;
   /** SDPA's backend switches (`sdpa_kernel`, `enable_*_sdp`); absent where the code sets none. */
   readonly sdpa?: SdpaSwitches;
