@@ -619,24 +619,24 @@ const FIXTURE_TABLE: readonly Expected[] = [
     ],
   },
   {
-    // Only sampling calls the stack (inference); its forward, which nobody in the file calls, stands
-    // for an unseen training caller: training reaches the SDPA call with the bias buffer (on
-    // assumption), and the bias rules flash-attn out there.
-    files: ['uncalled_forward.py'],
+    // The model alone: only generation calls it (inference). Its forward, which nothing in the file
+    // calls, stands for an unseen training caller: training reaches the SDPA call with the bias
+    // buffer (on assumption), and the bias rules flash-attn out there.
+    files: ['wrapped-trainer/blocks.py'],
     calls: [
       {
-        site: 'uncalled_forward.py:22:20 flash_attn_func Mixer.forward',
-        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=8 D=64 → depends flash_attn.fa2',
-        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BLHD H=8 D=64 → depends flash_attn.fa2',
+        site: 'wrapped-trainer/blocks.py:22:20 flash_attn_func MaskedAttention.forward',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=12 D=64 → depends flash_attn.fa2',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BLHD H=12 D=64 → depends flash_attn.fa2',
         findings: [],
       },
       {
-        site: 'uncalled_forward.py:24:16 sdpa Mixer.forward',
-        train: 'reached=null ?,?,? mask=float causal=false p=0 layout=BHLD H=8 D=64 → depends sdpa.efficient',
-        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
+        site: 'wrapped-trainer/blocks.py:24:16 sdpa MaskedAttention.forward',
+        train: 'reached=null ?,?,? mask=float causal=false p=0 layout=BHLD H=12 D=64 → depends sdpa.efficient',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=12 D=64 → depends sdpa.flash',
         findings: [
           ['mask-disables-flash information train 24:66',
-            'Flash is off: `bias` is a float tensor (`zeros` at uncalled_forward.py:31); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel'],
+            'Flash is off: `bias` is a float tensor (`zeros` at blocks.py:31); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel'],
         ],
       },
     ],
