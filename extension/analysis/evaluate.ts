@@ -7,7 +7,7 @@ import { parseDtype, promote } from '../../runtime/dispatch/dtype';
 import type { Dtype, Fact } from '../../runtime/dispatch/facts';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
-import { broadcastShape, creationShape, reshape, splitShape, transposeAttribute } from './shapes';
+import { broadcastShape, creationShape, keyOfPermutedPair, reshape, splitShape, transposeAttribute } from './shapes';
 import { installedOn, type Frame, type PathState } from './state';
 import type { ModuleInfo } from './module-index';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
@@ -449,6 +449,9 @@ function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value:
   if (isTensor(a.value) && isTensor(b.value) && b.value.transposedFrom) {
     return { ...out, manual: { stage: 'scores', q: a.value, k: b.value.transposedFrom, qNode: a.node, kNode: b.node } };
   }
+  // kᵀ as its own permute of (B, L, H, D): no `k` to hand SDPA as written, so no mechanical fix.
+  const permutedKey = isTensor(a.value) && isTensor(b.value) ? keyOfPermutedPair(a.value, b.value) : undefined;
+  if (permutedKey) return { ...out, manual: { stage: 'scores', q: a.value, k: permutedKey, qNode: a.node, kNode: b.node, opaque: true } };
   return out;
 }
 

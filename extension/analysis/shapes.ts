@@ -35,6 +35,20 @@ function transposeLast(t: TensorValue): Value {
  * all dims, which is that swap on a 2-D tensor (PyTorch deprecates `.T` on any other rank, so a
  * tensor of unknown rank is taken as 2-D).
  */
+/**
+ * `q @ k` where k is permuted like q but with its last two dims swapped (Whisper's
+ * `q.view(…).permute(0, 2, 1, 3)` and `k.view(…).permute(0, 2, 3, 1)`): k in q's layout, else undefined.
+ */
+export function keyOfPermutedPair(q: TensorValue, k: TensorValue): TensorValue | undefined {
+  const p = q.permutation; const r = k.permutation;
+  if (!p || !r || p.length !== r.length || p.length < 2) return undefined;
+  const n = p.length;
+  const swapped = r.every((o, i) => o === (i === n - 2 ? p[n - 1] : i === n - 1 ? p[n - 2] : p[i]));
+  if (!swapped) return undefined;
+  const shape = k.shape && [...k.shape.slice(0, -2), k.shape[n - 1], k.shape[n - 2]];
+  return tensor(k.dtype, k.origin, { shape, param: k.param });
+}
+
 export function transposeAttribute(t: TensorValue, name: 'T' | 'mT' | 'mH'): Value {
   if (name !== 'T' || !t.shape || t.shape.length === 2) return transposeLast(t);
   return tensor(t.dtype, t.origin, { shape: t.shape && [...t.shape].reverse(), param: t.param, bool: t.bool });
@@ -92,6 +106,7 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
     const order = nums.map(norm);
     shape = obj.shape && order.every((o) => o !== null && obj.shape![o]) ? order.map((o) => obj.shape![o!]) : undefined;
     if (swapsLastTwo(order) && (!obj.shape || obj.shape.length === order.length)) return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param }), transposedFrom: obj };
+    if (order.every((o) => o !== null)) return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool }), permutation: order as number[] };
   }
   const lastTwo = nums.every((n) => n.t === 'num' && n.value < 0) || nums.map((n) => (n.t === 'num' ? n.value : NaN)).sort().join() === '1,2';
   if (transposes && !obj.shape && nums.length === 2 && lastTwo) {

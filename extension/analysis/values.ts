@@ -57,7 +57,9 @@ export type Value =
   | { readonly t: 'tensor'; readonly dtype: Fact<Dtype>; readonly bool?: boolean; readonly shape?: readonly Dim[];
       readonly param?: boolean; readonly origin: string; readonly manual?: ManualStage;
       /** Set by a transpose of the last two dims: the tensor before it (k in q @ k.transpose(-2, -1)). */
-      readonly transposedFrom?: Value }
+      readonly transposedFrom?: Value;
+      /** Set by `permute(…)` with every position known: the order, to match q·kᵀ written as two permutes of (B, L, H, D). */
+      readonly permutation?: readonly number[] }
   | { readonly t: 'none'; readonly source: string }
   | { readonly t: 'bool'; readonly value: boolean; readonly why: string }
   | { readonly t: 'cond'; readonly f: Formula }

@@ -641,6 +641,22 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
     ],
   },
+  {
+    // Whisper-style kᵀ: k permuted from (B, L, H, D) straight to (B, H, D, L), q to (B, H, L, D).
+    // Found as hand-written attention; no mechanical fix (no k in q's layout is written).
+    files: ['permuted_keys.py'],
+    calls: [
+      {
+        site: 'permuted_keys.py:19:17 manual AudioSelfAttention.forward',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=6 D=? → runs manual.math',
+        infer: 'reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=BHLD H=6 D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 19:17',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+    ],
+  },
 ];
 
 describe('analysis on fixtures', () => {
