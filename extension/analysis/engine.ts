@@ -37,8 +37,11 @@ export interface Engine {
   /** `super().name` inside a method: the base class' method bound to the same instance. */
   superMethod(fr: Frame, name: string): Value | undefined;
   observe(obs: Observation): void;
-  /** A call of a module whose class the code does not show (`model: nn.Module`): it may run any forward on this path. */
-  unresolvedModuleCall(st: PathState, what: string): void;
+  /**
+   * A call in driver code (not a module's own method) of a module whose class the code does not show
+   * (`model: nn.Module`, `self.model(x)` with `self.model` unknown): it may run any forward on this path.
+   */
+  unresolvedModuleCall(st: PathState, fr: Frame, what: string): void;
 }
 
 const BASENAMES = new Map<string, string>();

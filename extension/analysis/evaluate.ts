@@ -535,7 +535,20 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     const builtin = builtinCall(textOf(fnNode), args, st, fr, node, e);
     if (builtin) return builtin;
   }
+  if (callee.t === 'unknown' && args.positional.length > 0 && isOwnOrLocal(fnNode, st)) {
+    e.unresolvedModuleCall(st, fr, `\`${textOf(fnNode)}(…)\` at ${fileLine(fr, node)} runs it (a callable the code does not resolve)`);
+  }
   return callValue(callee, args, st, fr, node, e);
+}
+
+/**
+ * `self.model(x)` or `model(x)` with `model` a local or parameter: what a training loop calls its
+ * model through when the files do not show which one (a method of another object, or a builtin, is not).
+ */
+function isOwnOrLocal(fnNode: SyntaxNode, st: PathState): boolean {
+  if (fnNode.type === 'identifier') return st.env.has(textOf(fnNode));
+  const objNode = fnNode.type === 'attribute' ? field(fnNode, 'object') : undefined;
+  return objNode?.type === 'identifier' && textOf(objNode) === 'self';
 }
 
 /** Calls a callable value: a library function, a torch module, a workspace function or class, a partial. */
@@ -821,7 +834,7 @@ function layerAttention(layer: Value & { t: 'torchmod' }): Value {
 function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   if (mod.kind === 'Sequential') return sequentialCall(mod, args, st, fr, node, e);
   if (mod.kind === 'Module') {
-    e.unresolvedModuleCall(st, `\`${textOf(field(node, 'function') ?? node)}(…)\` at ${fileLine(fr, node)} runs it (${mod.origin})`);
+    e.unresolvedModuleCall(st, fr, `\`${textOf(field(node, 'function') ?? node)}(…)\` at ${fileLine(fr, node)} runs it (${mod.origin})`);
     return UNKNOWN(`the result of \`${textOf(node)}\``);
   }
   const layer = mod.kind === 'TransformerEncoder' ? mod.args.encoder_layer : mod;

@@ -236,8 +236,8 @@ export class Interpreter implements Engine {
     return undefined;
   }
 
-  unresolvedModuleCall(st: PathState, what: string): void {
-    if (this.computingGlobals || st.ctx.modeAssumed || st.dead) return;
+  unresolvedModuleCall(st: PathState, fr: Frame, what: string): void {
+    if (this.computingGlobals || st.ctx.modeAssumed || st.dead || this.isModuleCode(fr.fn)) return;
     this.recordUnresolved(st.ctx.mode.value, what);
   }
 

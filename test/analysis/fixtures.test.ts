@@ -657,6 +657,19 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
     ],
   },
+  {
+    // The loop builds its model in a helper `__init__` calls, so `self.mixer` is unresolved where
+    // training calls it: training is reached on that assumption, not "not reached".
+    files: ['opaque_loop.py'],
+    calls: [
+      {
+        site: 'opaque_loop.py:15:16 sdpa CausalMixer.forward',
+        train: 'reached=null ?,?,? mask=none causal=true p=0.1 layout=BHLD H=4 D=? → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=4 D=? → depends sdpa.flash',
+        findings: [],
+      },
+    ],
+  },
 ];
 
 describe('analysis on fixtures', () => {

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import type { AnalysisSettings } from '../../extension/analysis/report';
 import { resolveLineMarks } from '../../extension/analysis/positions';
-import { SETTINGS, sitesOfSource } from './helpers';
+import { SETTINGS, sitesOf, sitesOfSource } from './helpers';
 
 function program(cond: string): string {
   return [
@@ -84,5 +84,11 @@ describe('gate evaluation', () => {
   it('says why a path cannot take a branch', async () => {
     const [site] = await sitesOfSource(program('self.use_flash and bias is None'), INSTALLED);
     assert.equal(resolveLineMarks(site.modes.train.deadBy?.why ?? ''), '`bias` is a float32 tensor (`zeros` at snippet.py:22)');
+  });
+
+  it('names the unresolved call through which a training loop may reach a call only sampling is shown to reach', async () => {
+    const [site] = await sitesOf(['opaque_loop.py']);
+    assert.deepEqual([site.modes.train.reached, site.modes.infer.reached], [null, true]);
+    assert.deepEqual(site.modes.train.assumed.map((a) => resolveLineMarks(a)), ['`self.mixer(…)` at opaque_loop.py:30 runs it (a callable the code does not resolve)']);
   });
 });
