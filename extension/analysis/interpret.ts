@@ -616,8 +616,17 @@ export class Interpreter implements Engine {
 
   private expression(expr: SyntaxNode, st: PathState, fr: Frame): void {
     if (expr.type === 'assignment') {
-      const left = field(expr, 'left'); const right = field(expr, 'right');
-      if (left && right) this.bind(left, evaluate(right, st, fr, this), st, fr);
+      // `sos = cond = embed(labels)` binds every target to the one value.
+      const targets: SyntaxNode[] = [];
+      let value: SyntaxNode | undefined = expr;
+      while (value?.type === 'assignment') {
+        const left = field(value, 'left');
+        if (left) targets.push(left);
+        value = field(value, 'right');
+      }
+      if (!value) return;
+      const v = evaluate(value, st, fr, this);
+      for (const left of targets) this.bind(left, v, st, fr);
       return;
     }
     if (expr.type === 'augmented_assignment') {

@@ -28,6 +28,7 @@ const TABLE: readonly [string, boolean, string][] = [
   ['q, k, v = m.proj(x).chunk(3, dim=-1)', true, 'fp16,fp16,fp16'],
   ['q, k, v = m.proj(x).unbind(0)\nq = F.normalize(q, dim=-1)', true, 'fp32,fp16,fp16'],
   ['q, k, v = m.proj(x).split(64, dim=-1)\nq = q * m.scale', true, 'fp32,fp16,fp16'],
+  ['q = k = v = m.proj(x).half()', false, 'fp16,fp16,fp16'],
   ['q, k, v = m.proj(x).split(64, dim=-1)\nq = q * 0.125', true, 'fp16,fp16,fp16'],
   ['q, k, v = m.proj(x).split(64, dim=-1)\nk = k * m.freqs.cos()', true, 'fp16,fp32,fp16'],
   ['q = torch.zeros(2, 8, 16, 64, dtype=torch.bfloat16)\nk = q.view(2, 8, 16, 64).permute(0, 1, 2, 3)\nv = k.transpose(1, 2).reshape(2, 16, 8, 64)', false, 'bf16,bf16,bf16'],
