@@ -303,7 +303,17 @@ export class Interpreter implements Engine {
   private construct(classId: string, args: CallArgs, ctx: Ctx): Value {
     const key = `${classId}(${valueKey(args.positional.map((a) => a.value))}${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)})`;
     const instance: Value = { t: 'instance', cls: classId, key };
-    if (this.ctorAttrs.has(key)) return instance;
+    const built = this.ctorAttrs.get(key);
+    if (built) {
+      // Built earlier in this run: what is being recorded depends on that construction all the same.
+      const read = this.ctorUnits.get(key) ?? new Set<object>();
+      this.classOf(classId);
+      for (const r of this.recorders) {
+        r.ctors.push([key, built, read]);
+        for (const unit of read) r.units.add(unit);
+      }
+      return instance;
+    }
     // A construction is kept for the next run like an invocation: the context is part of its key,
     // since the first construction in a run decides the instance's attributes.
     const cacheKey = `new ${key}|${valueKey(ctx)}`;

@@ -78,7 +78,7 @@ function parseErrors(units: readonly Unit[]): ParseError[] {
 /** What a module's global names resolve to, and a token object that is replaced when that changes. */
 interface GlobalsToken {
   readonly units: readonly object[];
-  /** The function and class names the file defines. */
+  /** The function and class names the file defines, and what its imports bind. */
   readonly names: string;
   readonly token: object;
 }
@@ -146,13 +146,16 @@ export class Workspace {
   }
 
   /**
-   * The token stays while the module-level statements are the same objects and the file defines the same function and class names: any name a function reads resolves as before
-   * (to the same id; which definition an id runs is checked per invocation).
+   * The token stays while the module-level statements are the same objects and the file defines and
+   * imports the same names: any name a function reads resolves as before (to the same id; which
+   * definition an id runs is checked per invocation).
    */
   private refreshGlobalsToken(path: string, module: ModuleInfo): void {
     const statements = module.allFunctions[module.allFunctions.length - 1].body;
     const units: object[] = [...new Set(statements.map((s) => s.unit))];
-    const names = `${[...module.functions.keys()].sort().join(' ')} | ${[...module.classes.keys()].sort().join(' ')}`;
+    // Imports count too: another file's names resolve through them (`from .modulated import Denoiser`).
+    const imports = [...module.imports].map(([local, qualified]) => `${local}=${qualified}`).sort().join(' ');
+    const names = `${[...module.functions.keys()].sort().join(' ')} | ${[...module.classes.keys()].sort().join(' ')} | ${imports}`;
     const prev = this.globals.get(path);
     const same = prev !== undefined && prev.names === names && sameItems(prev.units, units);
     this.globals.set(path, { units, names, token: same ? prev.token : {} });

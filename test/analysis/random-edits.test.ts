@@ -60,6 +60,8 @@ describe('analysis session under random edits', () => {
     ['sdpa-switches/model.py', 'sdpa-switches/train.py', 'sdpa-switches/legacy.py'],
     ['wrappers.py', 'einops_style.py', 'eager_where.py'],
     ['forwarding.py', 'sequential.py', 'loops.py', 'manual_dropout.py'],
+    ['wrapped-trainer/blocks.py', 'wrapped-trainer/loop.py'],
+    ['package/train.py', 'package/nets/__init__.py', 'package/nets/modulated.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of 200 edits of ${names.join(' + ')}`, async () => {
