@@ -178,14 +178,18 @@ describe('language server over JSON-RPC (in process, hand-built reports)', funct
       await client.open(URI, SOURCE_BOTH);
       await client.diagnosticsFor(URI, 1);
     };
-    await session(fakeRuntime());
-    await client.poll(lensTitles, (t) => t.every((x) => x === '3.6 ms WASM'), 'measured lenses');
-    client.close();
+    try {
+      await session(fakeRuntime());
+      await client.poll(lensTitles, (t) => t.every((x) => x === '3.6 ms WASM'), 'measured lenses');
+      client.close();
 
-    await session(fakeRuntime({ measure: async () => { throw new Error('measured again'); } }));
-    assert.deepEqual(await lensTitles(), ['3.6 ms WASM', '3.6 ms WASM']);
-    assert.deepEqual(await client.connection.sendRequest(protocol.clearMeasurementCache), { removed: 2 });
-    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(storagePath, 'measurements.json'), 'utf8')), { version: 1, entries: {} });
+      await session(fakeRuntime({ measure: async () => { throw new Error('measured again'); } }));
+      assert.deepEqual(await lensTitles(), ['3.6 ms WASM', '3.6 ms WASM']);
+      assert.deepEqual(await client.connection.sendRequest(protocol.clearMeasurementCache), { removed: 2 });
+      assert.deepEqual(JSON.parse(fs.readFileSync(path.join(storagePath, 'measurements.json'), 'utf8')), { version: 1, entries: {} });
+    } finally {
+      fs.rmSync(storagePath, { recursive: true, force: true });
+    }
   });
 
   it('answers a failing handler with an error, logs it, and keeps serving', async () => {
