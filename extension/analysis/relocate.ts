@@ -4,7 +4,7 @@
  * shared, not copied.
  */
 import type { Span } from './report';
-import { type Unit } from './syntax';
+import type { Unit } from './syntax';
 import { currentSpan, resolveLineMarks, spanUnit } from './positions';
 
 function isSpan(v: object): v is Span {
