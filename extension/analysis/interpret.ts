@@ -19,6 +19,7 @@ import type { AnalysisSettings } from './report';
 import { forkState, type Ctx, type Frame, type Guard, type Observation, type PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
 import { evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
+import { isParallelWrapper } from './wrappers';
 
 /** Paths per function call before they are merged instead of split further. */
 const MAX_PATHS = 32;
@@ -836,5 +837,5 @@ function mergeStates(states: readonly PathState[]): PathState {
 
 /** torch.nn.Module and the wrappers that call a module they were given (DDP, FSDP, DataParallel). */
 function isModuleType(qualified: string): boolean {
-  return /(^|\.)(nn\.Module|nn\.modules\.module\.Module|DistributedDataParallel|DataParallel|FullyShardedDataParallel)$/.test(qualified);
+  return /(^|\.)(nn\.Module|nn\.modules\.module\.Module)$/.test(qualified) || isParallelWrapper(qualified);
 }

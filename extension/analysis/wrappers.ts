@@ -11,11 +11,15 @@ import type { Value } from './values';
 export type CallValue = (callee: Value, args: CallArgs) => Value;
 
 /** Functions whose result is their first argument, as far as calling it goes. */
-const SAME_MODULE = new Set([
-  'torch.compile', 'torch.jit.script',
-  'torch.nn.DataParallel', 'torch.nn.parallel.DataParallel', 'torch.nn.parallel.DistributedDataParallel',
-  'torch.distributed.fsdp.FullyShardedDataParallel',
-]);
+const SAME_MODULE = new Set(['torch.compile', 'torch.jit.script']);
+
+/** Classes that wrap a module and call it when called (however torch exposes them). */
+const PARALLEL_WRAPPERS = new Set(['DataParallel', 'DistributedDataParallel', 'FullyShardedDataParallel']);
+
+/** `DDP`, `torch.nn.DataParallel`, `…fsdp.FullyShardedDataParallel`: a wrapper that runs the module it was given. */
+export function isParallelWrapper(qualified: string): boolean {
+  return PARALLEL_WRAPPERS.has(qualified.split('.').pop()!);
+}
 
 /** Activation checkpointing: `checkpoint(fn, *args, **kwargs)` runs `fn(*args, **kwargs)` (in training). */
 const CHECKPOINT = new Set(['torch.utils.checkpoint.checkpoint']);
@@ -27,9 +31,7 @@ const PARTIAL = new Set(['functools.partial']);
 /** The call of a library function that wraps a callable; undefined when `name` is none of those. */
 export function wrapperCall(name: string, args: CallArgs, callValue: CallValue): Value | undefined {
   const [first, ...rest] = args.positional;
-  if (SAME_MODULE.has(name) || name.endsWith('.DistributedDataParallel') || name.endsWith('.FullyShardedDataParallel')) {
-    return first?.value;
-  }
+  if (SAME_MODULE.has(name) || (name.startsWith('torch.') && isParallelWrapper(name))) return first?.value;
   if (CHECKPOINT.has(name) && first) {
     const keywords = new Map([...args.keywords].filter(([k]) => !CHECKPOINT_KEYWORDS.has(k)));
     return callValue(first.value, { ...args, positional: rest, keywords });
