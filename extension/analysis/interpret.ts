@@ -14,7 +14,7 @@ import { calledNames, isCalled } from './entry-points';
 import { assignItem, evaluate, evaluateArgs, keepFixesSafe, loopItems, truth } from './evaluate';
 import { modeClue } from './modes';
 import { importTimeSwitches, statementSwitches } from './sdpa-switches';
-import { catchesImportError, importBindings, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
+import { catchesImportError, importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
 import { forkState, type Ctx, type Frame, type Guard, type Observation, type PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
@@ -70,8 +70,9 @@ export interface CachedInvocation {
 export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
 
 export class Interpreter implements Engine {
-  /** Every observation of the run, once each, in the order first seen. */
+  /** Every observation of the run, once each, in the order first seen (`seen` answers "already there?"). */
   private readonly seen = new Set<Observation>();
+  private readonly seenInOrder: Observation[] = [];
   private readonly byModuleName = new Map<string, ModuleInfo>();
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
@@ -111,8 +112,8 @@ export class Interpreter implements Engine {
   }
 
   /** What the run saw at attention calls. */
-  get observations(): Observation[] {
-    return [...this.seen];
+  get observations(): readonly Observation[] {
+    return this.seenInOrder;
   }
 
   /** Per path kind, a call of a module of unknown class that an established path makes (it may run any forward). */
@@ -132,7 +133,7 @@ export class Interpreter implements Engine {
     // A function with attention calls that callers reach on one path kind only is also analysed on
     // the other, on assumption, so that path's facts (dropout, self.training) are its own.
     const entered = this.runModelsForUnresolvedCalls();
-    const observed = new Set([...this.seen].map((o) => o.fn.id));
+    const observed = new Set(this.seenInOrder.map((o) => o.fn.id));
     for (const id of observed) {
       const missing = (['train', 'infer'] as const).filter((mode) => !this.realModes.get(id)?.has(mode) && !entered.has(`${id}|${mode}`));
       const target = this.functionById(id);
@@ -152,9 +153,9 @@ export class Interpreter implements Engine {
       for (const id of this.modelEntries) {
         const target = this.functionById(id);
         if (!target || this.realModes.get(id)?.has(mode)) continue;
-        const before = this.seen.size;
+        const before = this.seenInOrder.length;
         this.runRoot(target.fn, target.module, [mode]);
-        for (const o of [...this.seen].slice(before)) entered.add(`${o.fn.id}|${mode}`);
+        for (const o of this.seenInOrder.slice(before)) entered.add(`${o.fn.id}|${mode}`);
       }
     }
     return entered;
@@ -247,6 +248,12 @@ export class Interpreter implements Engine {
     return fn.className !== null && this.method(`${fn.path}:${fn.className}`, 'forward') !== undefined;
   }
 
+  private addObservation(obs: Observation): void {
+    if (this.seen.has(obs)) return;
+    this.seen.add(obs);
+    this.seenInOrder.push(obs);
+  }
+
   private recordEntry(id: string): void {
     this.modelEntries.add(id);
     for (const r of this.recorders) r.entries.push(id);
@@ -260,7 +267,7 @@ export class Interpreter implements Engine {
   observe(obs: Observation): void {
     // Module globals are computed once without calls; module statements are interpreted again as an entry point.
     if (this.computingGlobals) return;
-    this.seen.add(obs);
+    this.addObservation(obs);
     for (const r of this.recorders) r.observations.add(obs);
   }
 
@@ -295,7 +302,7 @@ export class Interpreter implements Engine {
     const entry = this.classOf(classId);
     if (!entry) return undefined;
     for (const base of entry.cls.bases) {
-      const resolved = this.global(base, { fn: entry.module.allFunctions[0], module: entry.module, self: undefined, returns: [] });
+      const resolved = this.global(base, moduleFrame(entry.module));
       if (resolved?.t === 'class') { const m = this.method(resolved.id, name, seen + 1); if (m) return m; }
     }
     return undefined;
@@ -344,7 +351,7 @@ export class Interpreter implements Engine {
     if (!entry) return;
     this.touchModule(entry.module);
     this.touch(entry.cls.unit);
-    const frame: Frame = { fn: entry.module.allFunctions[entry.module.allFunctions.length - 1], module: entry.module, self: undefined, returns: [] };
+    const frame = moduleFrame(entry.module);
     let states = [this.freshState(ctx)];
     states = this.execBlock(entry.cls.body, states, frame);
     for (const st of states) for (const [k, v] of st.env) attrs.set(k, v);
@@ -399,7 +406,7 @@ export class Interpreter implements Engine {
    * context for the whole call; the mode from `@torch.no_grad()` is `modeClue`'s, named by decorator.
    */
   private decoratorContext(fn: FunctionInfo, module: ModuleInfo, ctx: Ctx): Ctx {
-    const frame: Frame = { fn: module.allFunctions[module.allFunctions.length - 1], module, self: undefined, returns: [] };
+    const frame = moduleFrame(module);
     return fn.decoratorNodes.filter((d) => d.type === 'call').reduce<Ctx>((outer, d) => {
       const inner = contextOf(d, this.freshState(outer), frame, this);
       return { ...outer, autocast: inner.autocast, ...(inner.sdpa ? { sdpa: inner.sdpa } : {}) };
@@ -455,7 +462,7 @@ export class Interpreter implements Engine {
         const inner = this.previous.get(key);
         if (inner && !this.memo.has(key)) { this.memo.set(key, inner.result); this.cache.set(key, inner); }
       }
-      for (const o of effects.observations) this.seen.add(o);
+      for (const o of effects.observations) this.addObservation(o);
       for (const [id, mode] of effects.invoked) this.recordInvoked(id, mode);
       for (const [mode, what] of effects.unresolved) this.recordUnresolved(mode, what);
       for (const id of effects.entries) this.recordEntry(id);
@@ -508,7 +515,7 @@ export class Interpreter implements Engine {
       // An unpacked `*xs` or `**kw` of unknown content may bind this parameter: unknown, not its default.
       const mayBeGiven = (index !== undefined && index >= args.positional.length && args.morePositional) || args.moreKeywords;
       let v: Value | undefined = given?.value ?? (mayBeGiven ? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName} (unpacked at the call)`) : undefined);
-      if (!v && p.default) v = evaluate(p.default, this.freshState(st.ctx), { ...frame, fn: module.allFunctions[module.allFunctions.length - 1] }, this);
+      if (!v && p.default) v = evaluate(p.default, this.freshState(st.ctx), moduleFrame(module), this);
       if ((!v || v.t === 'unknown') && p.annotation) {
         const annotated = this.annotationValue(p.annotation.replace(/^["']|["']$/g, ''), frame);
         if (annotated?.t === 'class') v = this.construct(annotated.id, { positional: [], keywords: new Map() }, st.ctx);
@@ -530,9 +537,8 @@ export class Interpreter implements Engine {
   }
 
   private moduleGlobals(m: ModuleInfo): Map<string, Value> {
-    const moduleFn = m.allFunctions[m.allFunctions.length - 1];
-    const frame: Frame = { fn: moduleFn, module: m, self: undefined, returns: [] };
-    const states = this.execBlock(moduleFn.body, [this.freshState({ mode: known('train', 'module level'), modeAssumed: true, autocast: known(null, 'module level') })], frame);
+    const frame = moduleFrame(m);
+    const states = this.execBlock(frame.fn.body, [this.freshState({ mode: known('train', 'module level'), modeAssumed: true, autocast: known(null, 'module level') })], frame);
     const switches = importTimeSwitches(states);
     if (switches) this.moduleSwitches.set(m.path, switches);
     const merged = new Map<string, Value>();
@@ -822,6 +828,11 @@ function ifBranches(stmt: SyntaxNode): IfBranch[] {
     else out.push({ cond: null, body: field(alt, 'body')?.children ?? [] });
   }
   return out;
+}
+
+/** A frame for code evaluated at a module's top level (class bodies, decorators, parameter defaults). */
+function moduleFrame(module: ModuleInfo): Frame {
+  return { fn: moduleLevel(module), module, self: undefined, returns: [] };
 }
 
 /** Merge paths when there are too many: values join, assumptions kept only where all agree. */

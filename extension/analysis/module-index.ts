@@ -61,6 +61,11 @@ export interface ModuleInfo {
 }
 
 /** A file's stem; a package's `__init__.py` is imported by its folder's name (`from models import VAR`). */
+/** The file's top-level statements, as the function `<module>` (always the last of `allFunctions`). */
+export function moduleLevel(m: ModuleInfo): FunctionInfo {
+  return m.allFunctions[m.allFunctions.length - 1]!;
+}
+
 function moduleNameOf(path: string): string {
   const parts = path.replace(/\\/g, '/').split('/');
   const stem = (parts.pop() ?? path).replace(/\.pyi?$/, '');

@@ -7,7 +7,7 @@
  */
 import type { Edit as EditType, Parser, Tree } from 'web-tree-sitter';
 import { Edit, pythonParser } from './parser';
-import { indexModule, type ModuleInfo } from './module-index';
+import { indexModule, moduleLevel, type ModuleInfo } from './module-index';
 import { buildUnit, textOf, type GrammarNames, type Unit } from './syntax';
 import { spanOf } from './positions';
 import { Interpreter, type InvocationCache } from './interpret';
@@ -151,7 +151,7 @@ export class Workspace {
    * definition an id runs is checked per invocation).
    */
   private refreshGlobalsToken(path: string, module: ModuleInfo): void {
-    const statements = module.allFunctions[module.allFunctions.length - 1].body;
+    const statements = moduleLevel(module).body;
     const units: object[] = [...new Set(statements.map((s) => s.unit))];
     // Imports count too: another file's names resolve through them (`from .modulated import Denoiser`).
     const imports = [...module.imports].map(([local, qualified]) => `${local}=${qualified}`).sort().join(' ');
