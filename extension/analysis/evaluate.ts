@@ -19,6 +19,7 @@ import {
 } from './values';
 import { attentionApiOf, ENCODER_CALL, ENCODER_LAYER_CALL, MULTIHEAD_CALL, type ApiSpec, type ArgRole } from './attention-apis';
 import { partialArgs, wrapperCall } from './wrappers';
+import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
 
 /** Method names that only tensors have: an unknown receiver of one of them is a tensor. */
 const TENSOR_METHODS = new Set([...SAME_DTYPE, ...SPLITS, ...BINARY, ...Object.keys(CASTS), ...AUTOCAST_FLOAT32, 'to', 'type', 'type_as', 'bool', 'softmax', 'matmul', 'bmm']);
@@ -149,53 +150,11 @@ function dictionary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Valu
   return known ? { t: 'dict', entries: [...entries] } : UNKNOWN(`\`${textOf(node)}\``);
 }
 
-/** `d[key]` of a known dict: its entry, or unknown when the key is not a known string. */
-function dictEntry(d: Value & { t: 'dict' }, key: Value, text: string): Value {
-  const entry = key.t === 'str' ? d.entries.find(([k]) => k === key.value) : undefined;
-  return entry ? entry[1] : UNKNOWN(`\`${text}\``);
-}
-
-/** Methods that change a list or dict in place. */
-const MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'clear', 'sort', 'reverse', 'update', 'setdefault', 'popitem']);
-
-/** A name (or `self.x`) now holds `v`: a list or dict changed in place. */
-function rebind(target: SyntaxNode, v: Value, st: PathState): void {
-  const obj = target.type === 'attribute' ? field(target, 'object') : undefined;
-  if (target.type !== 'identifier' && obj?.type !== 'identifier') return;
-  st.env.set(textOf(target), v);
-  if (obj && textOf(obj) === 'self') st.selfAttrs.set(textOf(field(target, 'attribute')!), v);
-}
-
-/**
- * `kw.get(k, d)` / `kw.pop(k, d)` on a known dict, `xs.append(m)` / `xs.extend(ms)` on a list (which then
- * holds any number of such items: loops run once). Any other change in place makes the name unknown.
- */
-function containerMethod(obj: Value & { t: 'dict' | 'tuple' | 'many' }, method: string, objNode: SyntaxNode, args: CallArgs, st: PathState, node: SyntaxNode): Value | undefined {
-  const first = args.positional[0]?.value;
-  const changed = UNKNOWN(`\`${textOf(objNode)}\` after \`.${method}()\``);
-  if (obj.t === 'dict' && (method === 'get' || method === 'pop') && first) {
-    if (method === 'pop') rebind(objNode, first.t === 'str' ? { t: 'dict', entries: obj.entries.filter(([k]) => k !== first.value) } : changed, st);
-    const entry = dictEntry(obj, first, textOf(node));
-    const absent = first.t === 'str' && !obj.entries.some(([k]) => k === first.value);
-    return !absent ? entry : args.positional[1]?.value ?? (method === 'get' ? { t: 'none', source: `\`${textOf(node)}\`: no such key` } : entry);
-  }
-  if (!MUTATORS.has(method)) return undefined;
-  const added = obj.t === 'dict' || !first ? undefined
-    : method === 'append' ? [first] : method === 'extend' && first.t === 'tuple' ? first.items : method === 'extend' && first.t === 'many' ? [first.item] : undefined;
-  const had = obj.t === 'tuple' ? obj.items : obj.t === 'many' ? [obj.item] : [];
-  rebind(objNode, added ? { t: 'many', item: [...had, ...added].reduce(join) } : changed, st);
-  return { t: 'none', source: `\`.${method}()\`` };
-}
-
 /** `d[key] = v` / `xs[i] = v`: a known dict gets the entry; any other container becomes unknown. */
 export function assignItem(target: SyntaxNode, v: Value, st: PathState, fr: Frame, e: Engine): void {
   const objNode = field(target, 'value'); const indexNode = field(target, 'subscript');
   if (!objNode || !indexNode) return;
-  const obj = evaluate(objNode, st, fr, e); const key = evaluate(indexNode, st, fr, e);
-  if (obj.t !== 'dict' && obj.t !== 'tuple' && obj.t !== 'many') return;
-  rebind(objNode, obj.t === 'dict' && key.t === 'str'
-    ? { t: 'dict', entries: [...obj.entries.filter(([k]) => k !== key.value), [key.value, v]] }
-    : UNKNOWN(`\`${textOf(objNode)}\` after \`${textOf(target)} = …\``), st);
+  setItem(objNode, textOf(target), evaluate(objNode, st, fr, e), evaluate(indexNode, st, fr, e), v, st);
 }
 
 function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
