@@ -4,8 +4,8 @@
  * instead, and is reused while a statement's text is unchanged (positions are relative to the
  * statement, so an edit above it only moves its base).
  */
-import type { TreeCursor } from 'web-tree-sitter';
 import { registerUnit } from './positions';
+import { ERROR_TYPE_ID, type TreeWalk } from './tree-walk';
 
 export interface SyntaxNode {
   readonly type: string;
@@ -75,7 +75,7 @@ function lineStarts(text: string): number[] {
 
 
 /** Build the mirror of the node under the cursor; the cursor must be at a top-level statement. */
-export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames): Unit {
+export function buildUnit(cursor: TreeWalk, text: string, names: GrammarNames): Unit {
   const baseIndex = cursor.startIndex;
   const unitText = text.slice(baseIndex, cursor.endIndex);
   const { row: baseRow, column: baseCol } = cursor.startPosition;
@@ -87,7 +87,7 @@ export function buildUnit(cursor: TreeCursor, text: string, names: GrammarNames)
   // and leaves (anonymous tokens, identifiers, numbers) are not asked for children.
   const visit = (typeId: number, depth: number): SyntaxNode => {
     // ERROR has an id outside the grammar's table; nodes nested too deep are cut (analysed as unknown).
-    const type = depth > MAX_DEPTH ? TRUNCATED : names.types[typeId] ?? cursor.nodeType;
+    const type = depth > MAX_DEPTH ? TRUNCATED : typeId === ERROR_TYPE_ID ? 'ERROR' : names.types[typeId];
     const named = names.named[typeId] ?? true;
     const start = cursor.startIndex - baseIndex;
     const end = cursor.endIndex - baseIndex;

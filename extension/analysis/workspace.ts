@@ -6,7 +6,7 @@
  * of the (already mirrored) workspace.
  */
 import type { Edit as EditType, Parser, Tree } from 'web-tree-sitter';
-import { Edit, pythonParser } from './parser';
+import { Edit, pythonParser, walkTree } from './parser';
 import { indexModule, moduleLevel, type ModuleInfo } from './module-index';
 import { buildUnit, textOf, type GrammarNames, type Unit } from './syntax';
 import { spanOf } from './positions';
@@ -46,18 +46,18 @@ function buildUnits(tree: Tree, text: string, previous: readonly Unit[], names: 
   const reusable = new Map<string, Unit[]>();
   for (const u of previous) { const list = reusable.get(u.text); if (list) list.push(u); else reusable.set(u.text, [u]); }
   const units: Unit[] = [];
-  const cursor = tree.walk();
+  const cursor = walkTree(tree);
   try {
     if (cursor.gotoFirstChild()) {
       do {
-        if (cursor.nodeType === 'comment') continue;
+        if (names.types[cursor.nodeTypeId] === 'comment') continue;
         const unitText = text.slice(cursor.startIndex, cursor.endIndex);
         const start = cursor.startPosition;
         // Error recovery depends on context: the same text can parse differently elsewhere, so a
         // statement with a syntax error, then or now, is always rebuilt. One that starts mid-line
         // (recovery again) is reused only at the same column.
         const same = reusable.get(unitText);
-        const index = same && !cursor.currentNode.hasError ? same.findIndex((u) => u.baseCol === start.column && u.errors.length === 0) : -1;
+        const index = same && !cursor.nodeHasError ? same.findIndex((u) => u.baseCol === start.column && u.errors.length === 0) : -1;
         const old = index >= 0 ? same!.splice(index, 1)[0] : undefined;
         if (old) { old.baseRow = start.row; units.push(old); } else units.push(buildUnit(cursor, text, names));
       } while (cursor.gotoNextSibling());
