@@ -4,6 +4,7 @@
  * instead, and is reused while a statement's text is unchanged (positions are relative to the
  * statement, so an edit above it only moves its base).
  */
+import type { Language } from 'web-tree-sitter';
 import { registerUnit } from './positions';
 import { ERROR_TYPE_ID, type TreeWalk } from './tree-walk';
 
@@ -37,7 +38,7 @@ export interface Unit {
   readonly called: readonly string[];
 }
 
-/** Type and field names by id, read once from the grammar (ids are cheaper to read than names). */
+/** Type and field names by id. */
 export interface GrammarNames {
   readonly types: readonly string[];
   readonly named: readonly boolean[];
@@ -73,41 +74,162 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
+/** Per grammar type id, what the walk does with a node of that type (read once per grammar, not per node). */
+export interface NodeKinds {
+  readonly names: GrammarNames;
+  /** Named types but comments, and the anonymous tokens in KEPT_TOKENS. */
+  readonly kept: readonly boolean[];
+  /** Named types whose children are read (not CHILDLESS). */
+  readonly descend: readonly boolean[];
+}
 
-/** Build the mirror of the node under the cursor; the cursor must be at a top-level statement. */
-export function buildUnit(cursor: TreeWalk, text: string, names: GrammarNames): Unit {
-  const baseIndex = cursor.startIndex;
-  const unitText = text.slice(baseIndex, cursor.endIndex);
-  const { row: baseRow, column: baseCol } = cursor.startPosition;
-  const errors: SyntaxNode[] = [];
-  const called: string[] = [];
-  const unit: Unit = { id: nextUnitId++, text: unitText, baseRow, baseCol, lineStarts: lineStarts(unitText), errors, called, root: undefined as unknown as SyntaxNode };
-  registerUnit(unit);
+/** The kinds of the grammar's node types (type and field names read once: ids are cheaper to read than names). */
+export function nodeKinds(language: Language): NodeKinds {
+  const types: string[] = []; const named: boolean[] = []; const fields: (string | null)[] = [null];
+  for (let id = 0; id < language.nodeTypeCount; id++) { types.push(language.nodeTypeForId(id) ?? ''); named.push(language.nodeTypeIsNamed(id)); }
+  for (let id = 1; id <= language.fieldCount; id++) fields.push(language.fieldNameForId(id));
+  const names: GrammarNames = { types, named, fields };
+  return {
+    names,
+    kept: names.types.map((type, id) => (names.named[id] ? type !== 'comment' : KEPT_TOKENS.has(type))),
+    descend: names.types.map((type, id) => names.named[id]! && !CHILDLESS.has(type)),
+  };
+}
+
+/**
+ * Mirrors are made in two steps: a walk writes the kept nodes of a statement as numbers
+ * (`encodeStatement`), and `decodeStatement` makes the objects. The numbers are what a parse worker
+ * sends back (`parse-pool.ts`); on the main thread the two steps follow each other.
+ *
+ * A statement is HEAD_WORDS words (start, end, row, column, has-error, node count), then per node, in
+ * document order, NODE_WORDS words: type code, field id, flags, start and end relative to the
+ * statement, number of kept children.
+ */
+const HEAD_WORDS = 6;
+const NODE_WORDS = 6;
+/** Type code of a node cut at MAX_DEPTH (grammar ids are ≥ 0). */
+const TRUNCATED_CODE = -1;
+const NAMED = 1;
+const MISSING = 2;
+
+/** A growable array of 32-bit numbers. */
+export class FlatWriter {
+  private words = new Int32Array(1 << 12);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.words.length) {
+      const grown = new Int32Array(this.words.length * 2);
+      grown.set(this.words);
+      this.words = grown;
+    }
+    this.words[this.length++] = value;
+  }
+
+  set(index: number, value: number): void {
+    this.words[index] = value;
+  }
+
+  /** The words written, in an array of their own (transferable). */
+  take(): Int32Array {
+    return this.words.slice(0, this.length);
+  }
+
+  /** The words written, without copying: valid until the next push. */
+  view(): Int32Array {
+    return this.words.subarray(0, this.length);
+  }
+}
+
+/** Where the top-level statement under the cursor is, read before deciding whether to rebuild its mirror. */
+export interface StatementHead {
+  readonly start: number;
+  readonly end: number;
+  readonly row: number;
+  readonly column: number;
+  readonly hasError: boolean;
+}
+
+export function statementHead(cursor: TreeWalk): StatementHead {
+  const { row, column } = cursor.startPosition;
+  return { start: cursor.startIndex, end: cursor.endIndex, row, column, hasError: cursor.nodeHasError };
+}
+
+/** Write the statement under the cursor (with `head`, its position) and its kept nodes; the cursor ends where it began. */
+export function encodeStatement(cursor: TreeWalk, head: StatementHead, kinds: NodeKinds, out: FlatWriter): void {
+  const at = out.length;
+  out.push(head.start); out.push(head.end); out.push(head.row); out.push(head.column); out.push(head.hasError ? 1 : 0);
+  out.push(0);
+  let count = 0;
   // Every cursor read crosses into WASM, so each node's type id is read once (by its parent's loop)
   // and leaves (anonymous tokens, identifiers, numbers) are not asked for children.
-  const visit = (typeId: number, depth: number): SyntaxNode => {
-    // ERROR has an id outside the grammar's table; nodes nested too deep are cut (analysed as unknown).
-    const type = depth > MAX_DEPTH ? TRUNCATED : typeId === ERROR_TYPE_ID ? 'ERROR' : names.types[typeId];
-    const named = names.named[typeId] ?? true;
-    const start = cursor.startIndex - baseIndex;
-    const end = cursor.endIndex - baseIndex;
+  const visit = (typeId: number, depth: number): void => {
+    count++;
+    const truncated = depth > MAX_DEPTH;
+    const start = cursor.startIndex - head.start;
+    const end = cursor.endIndex - head.start;
+    const named = typeId === ERROR_TYPE_ID || kinds.names.named[typeId]!;
+    out.push(truncated ? TRUNCATED_CODE : typeId);
     // The field and the missing flag are read before the cursor moves to the children.
-    const field = names.fields[cursor.currentFieldId] ?? null;
-    const missing = end === start && cursor.nodeIsMissing;
-    const children = named && !CHILDLESS.has(type) && cursor.gotoFirstChild() ? [] as SyntaxNode[] : null;
-    const node: SyntaxNode = { type, field, named, start, end, children: children ?? NO_CHILDREN, unit };
-    if (type === 'ERROR' || missing) errors.push(node);
-    if (children) {
+    out.push(cursor.currentFieldId);
+    out.push((named ? NAMED : 0) | (end === start && cursor.nodeIsMissing ? MISSING : 0));
+    out.push(start);
+    out.push(end);
+    const children = out.length;
+    out.push(0);
+    if (!truncated && (typeId === ERROR_TYPE_ID || kinds.descend[typeId]) && cursor.gotoFirstChild()) {
+      let kept = 0;
       do {
         const childId = cursor.nodeTypeId;
-        if ((names.named[childId] ?? true) ? names.types[childId] !== 'comment' : KEPT_TOKENS.has(names.types[childId])) children.push(visit(childId, depth + 1));
+        if (childId === ERROR_TYPE_ID || kinds.kept[childId]) { visit(childId, depth + 1); kept++; }
       } while (cursor.gotoNextSibling());
       cursor.gotoParent();
+      out.set(children, kept);
+    }
+  };
+  visit(cursor.nodeTypeId, 0);
+  out.set(at + HEAD_WORDS - 1, count);
+}
+
+/** The head of the statement encoded at `at`. */
+export function headAt(words: Int32Array, at: number): StatementHead {
+  return { start: words[at]!, end: words[at + 1]!, row: words[at + 2]!, column: words[at + 3]!, hasError: words[at + 4] === 1 };
+}
+
+/** Where the statement after the one encoded at `at` begins. */
+export function nextStatement(words: Int32Array, at: number): number {
+  return at + HEAD_WORDS + words[at + HEAD_WORDS - 1]! * NODE_WORDS;
+}
+
+/**
+ * The unit of the statement encoded at `at`; `text` is the file's text, and `shift` moves the
+ * statement's offset and row (a worker parsed a piece of the file starting there).
+ */
+export function decodeStatement(words: Int32Array, at: number, text: string, kinds: NodeKinds, shift = { index: 0, row: 0 }): Unit {
+  const head = headAt(words, at);
+  const unitText = text.slice(head.start + shift.index, head.end + shift.index);
+  const errors: SyntaxNode[] = [];
+  const called: string[] = [];
+  const unit: Unit = { id: nextUnitId++, text: unitText, baseRow: head.row + shift.row, baseCol: head.column, lineStarts: lineStarts(unitText), errors, called, root: undefined as unknown as SyntaxNode };
+  registerUnit(unit);
+  const { types, fields } = kinds.names;
+  let p = at + HEAD_WORDS;
+  const node = (): SyntaxNode => {
+    const code = words[p]!; const fieldId = words[p + 1]!; const flags = words[p + 2]!;
+    const start = words[p + 3]!; const end = words[p + 4]!; let count = words[p + 5]!;
+    p += NODE_WORDS;
+    // ERROR has an id outside the grammar's table; nodes nested too deep are cut (analysed as unknown).
+    const type = code === TRUNCATED_CODE ? TRUNCATED : code === ERROR_TYPE_ID ? 'ERROR' : types[code]!;
+    const children: SyntaxNode[] | null = count > 0 ? [] : null;
+    const mirrored: SyntaxNode = { type, field: fields[fieldId] ?? null, named: (flags & NAMED) !== 0, start, end, children: children ?? NO_CHILDREN, unit };
+    if (type === 'ERROR' || (flags & MISSING) !== 0) errors.push(mirrored);
+    if (children) {
+      while (count-- > 0) children.push(node());
       if (type === 'call') addCalledName(children, called);
     }
-    return node;
+    return mirrored;
   };
-  (unit as { root: SyntaxNode }).root = visit(cursor.nodeTypeId, 0);
+  (unit as { root: SyntaxNode }).root = node();
   return unit;
 }
 

@@ -8,7 +8,7 @@
 import type { Edit as EditType, Parser, Tree } from 'web-tree-sitter';
 import { Edit, pythonParser, walkTree } from './parser';
 import { indexModule, moduleLevel, type ModuleInfo } from './module-index';
-import { buildUnit, textOf, type GrammarNames, type Unit } from './syntax';
+import { decodeStatement, encodeStatement, FlatWriter, nodeKinds, statementHead, textOf, type NodeKinds, type StatementHead, type Unit } from './syntax';
 import { spanOf } from './positions';
 import { Interpreter, type InvocationCache } from './interpret';
 import { callSites, type CallSite, type SiteCache } from './call-sites';
@@ -41,25 +41,44 @@ function diffEdit(before: string, after: string): EditType | null {
   });
 }
 
-/** Mirror each top-level statement, reusing the mirrors of statements whose text is unchanged (moved to their new row). */
-function buildUnits(tree: Tree, text: string, previous: readonly Unit[], names: GrammarNames): Unit[] {
-  const reusable = new Map<string, Unit[]>();
-  for (const u of previous) { const list = reusable.get(u.text); if (list) list.push(u); else reusable.set(u.text, [u]); }
+/** Mirrors of earlier statements by text, for reuse by statements whose text is unchanged. */
+type Reusable = Map<string, Unit[]>;
+
+function reusable(previous: readonly Unit[]): Reusable {
+  const byText: Reusable = new Map();
+  for (const u of previous) { const list = byText.get(u.text); if (list) list.push(u); else byText.set(u.text, [u]); }
+  return byText;
+}
+
+/** An earlier mirror of the statement at `head`, moved to its row; undefined when it must be rebuilt. */
+function reuse(head: StatementHead, text: string, previous: Reusable): Unit | undefined {
+  // Error recovery depends on context: the same text can parse differently elsewhere, so a
+  // statement with a syntax error, then or now, is always rebuilt. One that starts mid-line
+  // (recovery again) is reused only at the same column.
+  const same = head.hasError ? undefined : previous.get(text.slice(head.start, head.end));
+  const index = same ? same.findIndex((u) => u.baseCol === head.column && u.errors.length === 0) : -1;
+  if (index < 0) return undefined;
+  const old = same!.splice(index, 1)[0]!;
+  old.baseRow = head.row;
+  return old;
+}
+
+/** Mirror each top-level statement, reusing the mirrors of statements whose text is unchanged. */
+function buildUnits(tree: Tree, text: string, previous: readonly Unit[], kinds: NodeKinds): Unit[] {
+  const byText = reusable(previous);
   const units: Unit[] = [];
+  const scratch = new FlatWriter();
   const cursor = walkTree(tree);
   try {
     if (cursor.gotoFirstChild()) {
       do {
-        if (names.types[cursor.nodeTypeId] === 'comment') continue;
-        const unitText = text.slice(cursor.startIndex, cursor.endIndex);
-        const start = cursor.startPosition;
-        // Error recovery depends on context: the same text can parse differently elsewhere, so a
-        // statement with a syntax error, then or now, is always rebuilt. One that starts mid-line
-        // (recovery again) is reused only at the same column.
-        const same = reusable.get(unitText);
-        const index = same && !cursor.nodeHasError ? same.findIndex((u) => u.baseCol === start.column && u.errors.length === 0) : -1;
-        const old = index >= 0 ? same!.splice(index, 1)[0] : undefined;
-        if (old) { old.baseRow = start.row; units.push(old); } else units.push(buildUnit(cursor, text, names));
+        if (kinds.names.types[cursor.nodeTypeId] === 'comment') continue;
+        const head = statementHead(cursor);
+        const old = reuse(head, text, byText);
+        if (old) { units.push(old); continue; }
+        scratch.length = 0;
+        encodeStatement(cursor, head, kinds, scratch);
+        units.push(decodeStatement(scratch.view(), 0, text, kinds));
       } while (cursor.gotoNextSibling());
     }
   } finally {
@@ -96,16 +115,12 @@ export class Workspace {
   /** Per file: its module-level statements (and their rows) and a token that stays while they do. */
   private readonly globals = new Map<string, GlobalsToken>();
 
-  private readonly names: GrammarNames;
+  private readonly kinds: NodeKinds;
   /** Every file's defined names, as of the last interpretation. */
   private namesSignature = '';
 
   private constructor(private readonly parser: Parser, private settingsValue: AnalysisSettings) {
-    const language = parser.language!;
-    const types: string[] = []; const named: boolean[] = []; const fields: (string | null)[] = [null];
-    for (let id = 0; id < language.nodeTypeCount; id++) { types.push(language.nodeTypeForId(id) ?? ''); named.push(language.nodeTypeIsNamed(id)); }
-    for (let id = 1; id <= language.fieldCount; id++) fields.push(language.fieldNameForId(id));
-    this.names = { types, named, fields };
+    this.kinds = nodeKinds(parser.language!);
   }
 
   /** Create a workspace (loads the parser on first use). */
@@ -138,7 +153,7 @@ export class Workspace {
       tree = this.parser.parse(text);
     }
     if (!tree) throw new Error(`could not parse ${path}`);
-    const units = buildUnits(tree, text, old?.units ?? [], this.names);
+    const units = buildUnits(tree, text, old?.units ?? [], this.kinds);
     const module = indexModule(path, units);
     this.files.set(path, { text, tree, units, module, parseErrors: parseErrors(units) });
     this.refreshGlobalsToken(path, module);
