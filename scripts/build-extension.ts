@@ -40,14 +40,18 @@ async function build(): Promise<void> {
   await Promise.all([
     esbuild.build({ ...common, entryPoints: ['extension/client/main.ts'], outfile: 'dist/client.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
     esbuild.build({ ...common, entryPoints: ['extension/cli/bin.ts'], outfile: 'dist/attnlens.js', platform: 'node', format: 'cjs', target: 'node20', plugins: [grammarNextToBundle], external: ['onnxruntime-web', 'onnxruntime-web/webgpu', 'webgpu'] }),
+    // The analysis' parse worker: the pool starts `parse-worker.js` next to itself, in the bundle dist/.
+    esbuild.build({ ...common, entryPoints: ['extension/analysis/parse-worker.ts'], outfile: 'dist/parse-worker.js', platform: 'node', format: 'cjs', target: 'node20', plugins: [grammarNextToBundle] }),
     // The runtime worker: the proxy starts `main.js` next to itself, which in the bundle is dist/.
     // onnxruntime-web and webgpu load their WASM and native files from their own folders: external,
     // shipped as node_modules files (.vscodeignore lists the ones used).
     esbuild.build({ ...common, entryPoints: ['runtime/worker/main.ts'], outfile: 'dist/main.js', platform: 'node', format: 'cjs', target: 'node20', external: ['onnxruntime-web', 'onnxruntime-web/webgpu', 'webgpu'] }),
     esbuild.build({ ...common, entryPoints: ['extension/client/webview/benchmark.ts'], outfile: 'dist/webview/benchmark.js', platform: 'browser', format: 'iife', target: 'es2022' }),
   ]);
-  if (fs.readFileSync(path.join(DIST, 'attnlens.js'), 'utf8').includes('tree-sitter-python/tree-sitter-python.wasm')) {
-    throw new Error('dist/attnlens.js still resolves the grammar from node_modules: update GRAMMAR_REQUEST');
+  for (const bundle of ['attnlens.js', 'parse-worker.js']) {
+    if (fs.readFileSync(path.join(DIST, bundle), 'utf8').includes('tree-sitter-python/tree-sitter-python.wasm')) {
+      throw new Error(`dist/${bundle} still resolves the grammar from node_modules: update GRAMMAR_REQUEST`);
+    }
   }
   for (const [from, to] of ASSETS) {
     fs.mkdirSync(path.dirname(path.join(DIST, to)), { recursive: true });

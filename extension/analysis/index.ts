@@ -9,10 +9,12 @@
  *   file (re-parsed incrementally; unchanged top-level statements are not rebuilt); `s.close(path)`;
  *   `s.report(path)` gives that file's `FileReport` (the workspace is re-interpreted at most once
  *   per change, whichever file is asked for); `s.settings = …` changes the assumptions;
- *   `s.dispose()` frees the parse trees.
+ *   `s.dispose()` frees the parse trees. `s.openAll(files)` opens many files at once, large ones
+ *   parsed in pieces on worker threads.
  */
 import { environmentOf, fileReport, rawCallReport } from './build-report';
 import { PlacedReport } from './relocate';
+import type { PoolOptions } from './parse-pool';
 import type { Environment } from '../../runtime/dispatch/facts';
 import type { CallSite } from './call-sites';
 import type { AnalysisSettings, CallReport, FileReport } from './report';
@@ -57,6 +59,12 @@ export class AnalysisSession {
     this.cache.clear();
   }
 
+  /** Open several files at once; large ones are parsed on worker threads (`parse-pool.ts`). */
+  async openAll(files: readonly SourceFile[], options?: PoolOptions): Promise<void> {
+    await this.workspace.openAll(files, options);
+    this.cache.clear();
+  }
+
   close(path: string): void {
     this.workspace.close(path);
     this.cache.clear();
@@ -87,10 +95,10 @@ export class AnalysisSession {
 }
 
 /** Analyse a set of files together (callers in one file inform calls in another). */
-export async function analyzeFiles(files: readonly SourceFile[], settings: AnalysisSettings): Promise<FileReport[]> {
+export async function analyzeFiles(files: readonly SourceFile[], settings: AnalysisSettings, options?: PoolOptions): Promise<FileReport[]> {
   const session = await AnalysisSession.create(settings);
   try {
-    for (const f of files) session.update(f.path, f.text);
+    await session.openAll(files, options);
     return files.map((f) => session.report(f.path));
   } finally {
     session.dispose();

@@ -4,7 +4,8 @@
  * instead, and is reused while a statement's text is unchanged (positions are relative to the
  * statement, so an edit above it only moves its base).
  */
-import type { Language } from 'web-tree-sitter';
+import type { Language, Tree } from 'web-tree-sitter';
+import { walkTree } from './parser';
 import { registerUnit } from './positions';
 import { ERROR_TYPE_ID, type TreeWalk } from './tree-walk';
 
@@ -150,9 +151,30 @@ export interface StatementHead {
   readonly hasError: boolean;
 }
 
-export function statementHead(cursor: TreeWalk): StatementHead {
+function statementHead(cursor: TreeWalk): StatementHead {
   const { row, column } = cursor.startPosition;
   return { start: cursor.startIndex, end: cursor.endIndex, row, column, hasError: cursor.nodeHasError };
+}
+
+/** Calls `visit` with the cursor at each top-level statement of `tree` (comments skipped). */
+export function forEachStatement(tree: Tree, kinds: NodeKinds, visit: (cursor: TreeWalk, head: StatementHead) => void): void {
+  const cursor = walkTree(tree);
+  try {
+    if (cursor.gotoFirstChild()) {
+      do {
+        if (kinds.names.types[cursor.nodeTypeId] !== 'comment') visit(cursor, statementHead(cursor));
+      } while (cursor.gotoNextSibling());
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** Every top-level statement of `tree`, encoded. */
+export function encodeStatements(tree: Tree, kinds: NodeKinds): Int32Array {
+  const out = new FlatWriter();
+  forEachStatement(tree, kinds, (cursor, head) => encodeStatement(cursor, head, kinds, out));
+  return out.take();
 }
 
 /** Write the statement under the cursor (with `head`, its position) and its kept nodes; the cursor ends where it began. */
@@ -196,7 +218,7 @@ export function headAt(words: Int32Array, at: number): StatementHead {
   return { start: words[at]!, end: words[at + 1]!, row: words[at + 2]!, column: words[at + 3]!, hasError: words[at + 4] === 1 };
 }
 
-/** Where the statement after the one encoded at `at` begins. */
+/** Where the statement after the one encoded at `at` begins (`words.length` after the last). */
 export function nextStatement(words: Int32Array, at: number): number {
   return at + HEAD_WORDS + words[at + HEAD_WORDS - 1]! * NODE_WORDS;
 }

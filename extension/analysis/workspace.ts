@@ -6,17 +6,20 @@
  * of the (already mirrored) workspace.
  */
 import type { Edit as EditType, Parser, Tree } from 'web-tree-sitter';
-import { Edit, pythonParser, walkTree } from './parser';
+import { Edit, pythonParser } from './parser';
+import { parseInPieces, type PoolOptions } from './parse-pool';
 import { indexModule, moduleLevel, type ModuleInfo } from './module-index';
-import { decodeStatement, encodeStatement, FlatWriter, nodeKinds, statementHead, textOf, type NodeKinds, type StatementHead, type Unit } from './syntax';
+import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from './syntax';
 import { spanOf } from './positions';
 import { Interpreter, type InvocationCache } from './interpret';
 import { callSites, type CallSite, type SiteCache } from './call-sites';
 import type { AnalysisSettings, ParseError } from './report';
+import type { SourceFile } from './index';
 
 interface OpenFile {
   readonly text: string;
-  readonly tree: Tree;
+  /** Null for a file parsed in pieces by workers (`parse-pool.ts`): its next edit parses it whole. */
+  readonly tree: Tree | null;
   readonly units: readonly Unit[];
   readonly module: ModuleInfo;
   readonly parseErrors: readonly ParseError[];
@@ -68,22 +71,13 @@ function buildUnits(tree: Tree, text: string, previous: readonly Unit[], kinds: 
   const byText = reusable(previous);
   const units: Unit[] = [];
   const scratch = new FlatWriter();
-  const cursor = walkTree(tree);
-  try {
-    if (cursor.gotoFirstChild()) {
-      do {
-        if (kinds.names.types[cursor.nodeTypeId] === 'comment') continue;
-        const head = statementHead(cursor);
-        const old = reuse(head, text, byText);
-        if (old) { units.push(old); continue; }
-        scratch.length = 0;
-        encodeStatement(cursor, head, kinds, scratch);
-        units.push(decodeStatement(scratch.view(), 0, text, kinds));
-      } while (cursor.gotoNextSibling());
-    }
-  } finally {
-    cursor.delete();
-  }
+  forEachStatement(tree, kinds, (cursor, head) => {
+    const old = reuse(head, text, byText);
+    if (old) { units.push(old); return; }
+    scratch.length = 0;
+    encodeStatement(cursor, head, kinds, scratch);
+    units.push(decodeStatement(scratch.view(), 0, text, kinds));
+  });
   return units;
 }
 
@@ -143,17 +137,41 @@ export class Workspace {
   update(path: string, text: string): void {
     const old = this.files.get(path);
     let tree: Tree | null;
-    if (old) {
+    if (old?.tree) {
       const edit = diffEdit(old.text, text);
       if (!edit) return;
       old.tree.edit(edit);
       tree = this.parser.parse(text, old.tree);
       old.tree.delete();
     } else {
+      if (old?.text === text) return;
       tree = this.parser.parse(text);
     }
     if (!tree) throw new Error(`could not parse ${path}`);
-    const units = buildUnits(tree, text, old?.units ?? [], this.kinds);
+    this.install(path, text, tree, buildUnits(tree, text, old?.units ?? [], this.kinds));
+  }
+
+  /**
+   * Open files not open yet; large ones are parsed in pieces on worker threads (`parse-pool.ts`),
+   * the others as `update` does.
+   */
+  async openAll(files: readonly SourceFile[], options?: PoolOptions): Promise<void> {
+    const fresh = files.filter((f) => !this.files.has(f.path));
+    const parsed = await parseInPieces(fresh.map((f) => f.text), options);
+    fresh.forEach((file, i) => {
+      const pieces = parsed[i];
+      if (!pieces) { this.update(file.path, file.text); return; }
+      const units = pieces.flatMap((piece) => {
+        const decoded: Unit[] = [];
+        for (let at = 0; at < piece.words.length; at = nextStatement(piece.words, at)) decoded.push(decodeStatement(piece.words, at, file.text, this.kinds, piece.shift));
+        return decoded;
+      });
+      this.install(file.path, file.text, null, units);
+    });
+    for (const file of files) if (!fresh.includes(file)) this.update(file.path, file.text);
+  }
+
+  private install(path: string, text: string, tree: Tree | null, units: Unit[]): void {
     const module = indexModule(path, units);
     this.files.set(path, { text, tree, units, module, parseErrors: parseErrors(units) });
     this.refreshGlobalsToken(path, module);
@@ -184,7 +202,7 @@ export class Workspace {
   close(path: string): void {
     const file = this.files.get(path);
     if (!file) return;
-    file.tree.delete();
+    file.tree?.delete();
     this.files.delete(path);
     this.globals.delete(path);
     this.sites = null;

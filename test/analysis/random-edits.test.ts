@@ -2,12 +2,18 @@
  * The incremental session against a fresh analysis, over seeded random edits: after every edit the
  * session's report must equal the report of analysing the edited files from scratch. Edits are
  * line-level (delete, duplicate, move, swap a word for another word of the file), the kinds of edit
- * that reuse, move and redefine statements; a failure names the seed and the edit.
+ * that reuse, move and redefine statements; a failure names the seed and the edit. Even seeds open
+ * the files in pieces parsed by workers (`parse-pool.ts`, pieces forced small), whose first edit
+ * parses the file whole.
  */
 import * as assert from 'node:assert/strict';
 import { AnalysisSession, analyzeFiles, type SourceFile } from '../../extension/analysis/index';
 import { readFixture, SETTINGS } from './helpers';
 import { seededRandom } from './robustness-inputs';
+import type { PoolOptions } from '../../extension/analysis/parse-pool';
+
+/** Every file opened in pieces of a few hundred characters. */
+const IN_PIECES: PoolOptions = { minTotalChars: 0, pieceChars: 300 };
 
 type Random = () => number;
 
@@ -37,7 +43,8 @@ async function compareAfterEdits(files: SourceFile[], seed: number, count: numbe
   const random = seededRandom(seed);
   const session = await AnalysisSession.create(SETTINGS);
   try {
-    for (const f of files) session.update(f.path, f.text);
+    if (seed % 2 === 0) await session.openAll(files, IN_PIECES);
+    else for (const f of files) session.update(f.path, f.text);
     for (let n = 0; n < count; n++) {
       const target = Math.floor(random() * files.length);
       const edit = randomEdit(files[target]!.text, random);
