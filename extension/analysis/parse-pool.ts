@@ -25,12 +25,6 @@ export interface PieceResult {
   readonly error?: string;
 }
 
-/** A parsed piece of a file: its statements, and where the piece starts in the file. */
-export interface Piece {
-  readonly words: Int32Array;
-  readonly shift: { readonly index: number; readonly row: number };
-}
-
 export interface PoolOptions {
   /** Below this many characters in all, files are parsed on the main thread (starting workers costs more). */
   readonly minTotalChars: number;
@@ -133,17 +127,19 @@ class ParsePool {
 
 let pool: ParsePool | undefined;
 
+/** A piece of a file being parsed: where it starts in the file, and its statements when parsed (null: not parsed). */
+export interface PendingPiece {
+  readonly shift: { readonly index: number; readonly row: number };
+  readonly words: Promise<Int32Array | null>;
+}
+
 /**
- * Each file's pieces, parsed in worker threads; null for a file parsed better on the main thread
- * (all files together are short, or a piece has a syntax error).
+ * Starts parsing each file's pieces on worker threads, in order; null for every file when they
+ * are better parsed on the main thread (all files together are short).
  */
-export async function parseInPieces(texts: readonly string[], options: PoolOptions = DEFAULT_POOL_OPTIONS): Promise<(Piece[] | null)[]> {
+export function parseInPieces(texts: readonly string[], options: PoolOptions = DEFAULT_POOL_OPTIONS): (PendingPiece[] | null)[] {
   if (texts.reduce((n, t) => n + t.length, 0) < options.minTotalChars) return texts.map(() => null);
   pool ??= new ParsePool();
   const parsing = pool;
-  return Promise.all(texts.map(async (text) => {
-    const pieces = piecesOf(text, options.pieceChars);
-    const words = await Promise.all(pieces.map((p) => parsing.parse(p.text)));
-    return words.every((w) => w !== null) ? pieces.map((p, i) => ({ words: words[i]!, shift: p.shift })) : null;
-  }));
+  return texts.map((text) => piecesOf(text, options.pieceChars).map((piece) => ({ shift: piece.shift, words: parsing.parse(piece.text) })));
 }

@@ -7,7 +7,7 @@
  */
 import type { Edit as EditType, Parser, Tree } from 'web-tree-sitter';
 import { Edit, pythonParser } from './parser';
-import { parseInPieces, type PoolOptions } from './parse-pool';
+import { parseInPieces, type PendingPiece, type PoolOptions } from './parse-pool';
 import { indexModule, moduleLevel, type ModuleInfo } from './module-index';
 import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from './syntax';
 import { spanOf } from './positions';
@@ -157,18 +157,25 @@ export class Workspace {
    */
   async openAll(files: readonly SourceFile[], options?: PoolOptions): Promise<void> {
     const fresh = files.filter((f) => !this.files.has(f.path));
-    const parsed = await parseInPieces(fresh.map((f) => f.text), options);
-    fresh.forEach((file, i) => {
-      const pieces = parsed[i];
-      if (!pieces) { this.update(file.path, file.text); return; }
-      const units = pieces.flatMap((piece) => {
-        const decoded: Unit[] = [];
-        for (let at = 0; at < piece.words.length; at = nextStatement(piece.words, at)) decoded.push(decodeStatement(piece.words, at, file.text, this.kinds, piece.shift));
-        return decoded;
-      });
-      this.install(file.path, file.text, null, units);
-    });
+    const parsing = parseInPieces(fresh.map((f) => f.text), options);
+    for (const [i, file] of fresh.entries()) {
+      const units = await this.decodePieces(file.text, parsing[i]);
+      if (units) this.install(file.path, file.text, null, units);
+      else this.update(file.path, file.text);
+    }
     for (const file of files) if (!fresh.includes(file)) this.update(file.path, file.text);
+  }
+
+  /** The mirrors of a file's pieces, each decoded as soon as it is parsed (while later pieces still are); null if one failed. */
+  private async decodePieces(text: string, pieces: readonly PendingPiece[] | null): Promise<Unit[] | null> {
+    if (!pieces) return null;
+    const units: Unit[] = [];
+    for (const piece of pieces) {
+      const words = await piece.words;
+      if (!words) return null;
+      for (let at = 0; at < words.length; at = nextStatement(words, at)) units.push(decodeStatement(words, at, text, this.kinds, piece.shift));
+    }
+    return units;
   }
 
   private install(path: string, text: string, tree: Tree | null, units: Unit[]): void {
