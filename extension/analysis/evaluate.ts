@@ -1,35 +1,32 @@
 /**
  * Expressions → abstract values: dtypes through casts, `.to(…)`, autocast op lists and promotion;
  * shapes through view/reshape/permute/transpose/unbind; conditions as booleans or formulas over
- * unknown atoms; hand-written attention tracked through its q·kᵀ → softmax → ·v stages.
+ * unknown atoms; calls dispatched to torch functions and tensor methods here, to torch.nn modules
+ * (nn-modules.ts), to attention APIs (observe-api.ts) and to the stages of hand-written attention
+ * (manual-attention.ts).
  */
-import { parseDtype, promote } from '../../runtime/dispatch/dtype';
-import type { Dtype, Fact } from '../../runtime/dispatch/facts';
+import { parseDtype } from '../../runtime/dispatch/dtype';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
-import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
-import { broadcastShape, creationShape, keyOfPermutedPair, reshape, splitShape, transposeAttribute } from './shapes';
-import { installedOn, type Frame, type PathState } from './state';
-import type { ModuleInfo } from './module-index';
+import { fileLine, type CallArg, type CallArgs, type Engine } from './engine';
+import { broadcastShape, creationShape, reshape, splitShape, transposeAttribute } from './shapes';
+import type { Frame, PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import {
-  AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, MODULE_OP, SAME_DTYPE, SAME_SHAPE, SPLITS,
+  AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from './torch-ops';
 import {
-  atom, describe, join, valueKey, type Dim, type ManualDropout, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
+  atom, describe, isTensor, join, valueKey, type Dim, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from './values';
-import { attentionApiOf, ENCODER_CALL, ENCODER_LAYER_CALL, MULTIHEAD_CALL, type ApiSpec, type ArgRole } from './attention-apis';
+import { attentionApiOf } from './attention-apis';
 import { partialArgs, wrapperCall } from './wrappers';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
+import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS } from './manual-attention';
+import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from './nn-modules';
+import { observeApi } from './observe-api';
+import { opDtype, promoteFacts } from './op-dtypes';
 
 /** Method names that only tensors have: an unknown receiver of one of them is a tensor. */
 const TENSOR_METHODS = new Set([...SAME_DTYPE, ...SPLITS, ...BINARY, ...Object.keys(CASTS), ...AUTOCAST_FLOAT32, 'to', 'type', 'type_as', 'bool', 'softmax', 'matmul', 'bmm']);
-
-/** Methods of modules that return the module (cast or switched); see moduleCast. */
-const MODULE_METHODS = new Set([...Object.keys(CASTS), 'to', 'eval', 'train', 'requires_grad_', 'cuda']);
-
-function isTensor(v: Value): v is TensorValue {
-  return v.t === 'tensor';
-}
 
 /**
  * `[body for target in iterable]` / `(… for …)` with one `for` and no `if`: the body evaluated with
@@ -290,130 +287,6 @@ function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: Syntax
   return manual ? ({ ...out, manual: { ...manual, mask: manual.mask ?? stageMask } }) : out;
 }
 
-/**
- * Hand-written scores times (or divided by) a scalar: SDPA's `scale`. Other arithmetic with a scalar
- * on the chain makes it opaque to the quick fix; a tensor operand is a mask (elementwise records it).
- */
-function scaleStage(out: Value, op: string, l: { value: Value; node: SyntaxNode }, r: { value: Value; node: SyntaxNode }): Value {
-  if (!isTensor(out) || !out.manual) return out;
-  const m = out.manual;
-  const onLeft = isTensor(l.value) && l.value.manual !== undefined;
-  const other = onLeft ? r : l;
-  // Scaled by a tensor (`scores / torch.full([], d ** 0.5)`): not a scale the SDPA fix can carry over.
-  if (isTensor(other.value)) return op === '*' || op === '/' ? { ...out, manual: { ...m, opaque: true } } : out;
-  const scales = m.stage === 'scores' && !m.scale && !m.mask && (op === '*' || (op === '/' && onLeft));
-  return { ...out, manual: scales ? { ...m, scale: { node: other.node, op: op as '*' | '/' } } : { ...m, opaque: true } };
-}
-
-/** How a module names `torch.nn.functional` (`F`), if it imports it or torch. */
-function functionalName(mod: ModuleInfo): string | undefined {
-  for (const [local, qualified] of mod.imports) if (qualified === 'torch.nn.functional') return local;
-  return mod.imports.get('torch') === 'torch' ? 'torch.nn.functional' : undefined;
-}
-
-/** Marks a hand-written attention chain as touched by an op the quick fix cannot carry over. */
-/**
- * `torch.baddbmm(input, q, kᵀ, beta=β, alpha=α)` = β·input + α·(q @ kᵀ) (diffusers' attention scores):
- * scores scaled by α, with `input` as the mask unless β is 0.
- */
-function baddbmm(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value | undefined {
-  const [input, a, b] = args.positional;
-  if (!input || !a || !b) return undefined;
-  const out = matmul('baddbmm', a, b, st, fr, node, e);
-  if (!isTensor(out) || !out.manual) return out;
-  const beta = args.keywords.get('beta'); const alpha = args.keywords.get('alpha');
-  const masked = !(beta?.value.t === 'num' && beta.value.value === 0);
-  const scaled = alpha !== undefined && !(alpha.value.t === 'num' && alpha.value.value === 1);
-  // A β chosen elsewhere (`beta = 0` without a mask, `1` with one) may add a mask on a path not
-  // seen here: no mechanical fix then.
-  const opaque = beta !== undefined && !['integer', 'float'].includes(beta.node.type);
-  return {
-    ...out,
-    manual: {
-      ...out.manual,
-      ...(masked ? { mask: { value: input.value, node: input.node } } : {}),
-      ...(scaled ? { scale: { node: alpha.node, op: '*' as const } } : {}),
-      ...(opaque ? { opaque: true as const } : {}),
-    },
-  };
-}
-
-function opaqueStage(v: Value): Value {
-  return isTensor(v) && v.manual ? { ...v, manual: { ...v.manual, opaque: true } } : v;
-}
-
-/**
- * After a branch the facts rule out: hand-written attention it changes is opaque on the live path too,
- * since those facts may be defaults or settings that other callers do not share (`if mask is not None:`
- * with `mask=None`) and the SDPA fix must hold for them as well.
- */
-export function keepFixesSafe(live: PathState, dead: readonly PathState[]): void {
-  for (const d of dead) {
-    for (const [name, v] of d.env) {
-      const before = live.env.get(name);
-      if (v !== before && before && isTensor(before) && before.manual && !before.manual.opaque) live.env.set(name, opaqueStage(before));
-    }
-  }
-}
-
-function promoteFacts(a: Fact<Dtype>, b: Fact<Dtype>, fr: Frame, node: SyntaxNode): Fact<Dtype> {
-  if (a.known && b.known) {
-    if (a.value === b.value) return a;
-    const p = promote(a.value, b.value);
-    return known(p, `${a.value} promoted with ${b.value} (${p === a.value ? a.source : b.source}) at ${fileLine(fr, node)}`);
-  }
-  return a.known ? b : a;
-}
-
-/** The dtype an op produces under the path's autocast state (RULES.md lists). */
-function opDtype(op: string, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw?: Value): Fact<Dtype> {
-  if (dtypeKw?.t === 'dtype') return known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`);
-  const tensors = inputs.filter(isTensor);
-  const promoted = tensors.reduce<Fact<Dtype> | null>((acc, t) => (acc === null ? t.dtype : promoteFacts(acc, t.dtype, fr, node)), null)
-    ?? unknown(`the inputs of \`${op}\``);
-  const low = AUTOCAST_LOW.has(op); const f32 = AUTOCAST_FLOAT32.has(op);
-  if (!low && !f32) return promoted;
-  const ac = st.ctx.autocast;
-  if (!ac.known) return promoted.known ? unknown(ac.dependsOn) : promoted;
-  if (ac.value === null) return promoted;
-  return low ? known(ac.value, `\`${op}\` at ${fileLine(fr, node)} runs in ${ac.value} under autocast (${ac.source})`)
-    : known('float32', `\`${op}\` at ${fileLine(fr, node)} runs in float32 under autocast (${ac.source})`);
-}
-
-/** An operand of a tensor op: an unknown value there is a tensor of unknown dtype. */
-function asTensor(v: Value, node: SyntaxNode): Value {
-  return v.t === 'unknown' ? tensor(unknown(v.why), `\`${textOf(node)}\``) : v;
-}
-
-/** `a @ b` and its spellings; `opaque` when the product is written in a form the SDPA fix cannot replace (a general einsum). */
-function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value: Value; node: SyntaxNode }, st: PathState, fr: Frame, node: SyntaxNode, e: Engine,
-  opaque = false): Value {
-  const a = { value: asTensor(a0.value, a0.node), node: a0.node };
-  const b = { value: asTensor(b0.value, b0.node), node: b0.node };
-  const dtype = opDtype(op, [a.value, b.value], st, fr, node);
-  const out = tensor(dtype, `\`${textOf(node)}\` at ${fileLine(fr, node)}`);
-  if (isTensor(a.value) && a.value.manual?.stage === 'probs') {
-    const m = a.value.manual;
-    e.observe({
-      site: node, fn: fr.fn, api: 'manual', apiText: 'softmax(q·kᵀ)·v', ctx: st.ctx,
-      args: {
-        q: { value: m.q, node: m.qNode }, k: { value: m.k, node: m.kNode }, v: b, ...(m.mask ? { mask: m.mask } : {}),
-        ...(m.dropoutP ? { dropout: { value: m.dropoutP, node: null } } : {}),
-      },
-      manual: opaque ? { ...m, opaque: true } : m, functional: functionalName(fr.module),
-      assumed: [...st.assumeText.values()], installed: installedOn(st), dead: st.dead,
-    });
-    return out;
-  }
-  if (isTensor(a.value) && isTensor(b.value) && b.value.transposedFrom) {
-    return { ...out, manual: { stage: 'scores', q: a.value, k: b.value.transposedFrom, qNode: a.node, kNode: b.node } };
-  }
-  // kᵀ as its own permute of (B, L, H, D): no `k` to hand SDPA as written, so no mechanical fix.
-  const permutedKey = isTensor(a.value) && isTensor(b.value) ? keyOfPermutedPair(a.value, b.value) : undefined;
-  if (permutedKey) return { ...out, manual: { stage: 'scores', q: a.value, k: permutedKey, qNode: a.node, kNode: b.node, opaque: true } };
-  return out;
-}
-
 // ---- calls --------------------------------------------------------------------------------------
 
 function evalArgs(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): CallArgs {
@@ -521,15 +394,6 @@ function callValue(callee: Value, args: CallArgs, st: PathState, fr: Frame, node
   }
 }
 
-/** `model.half()`, `model.to(torch.bfloat16)`: a module whose parameters are cast. */
-function moduleCast(obj: Value & { t: 'instance' | 'torchmod' }, method: string, args: CallArgs): Value | undefined {
-  if (Object.hasOwn(CASTS, method)) return { ...obj, cast: CASTS[method] };
-  const to = method === 'to' ? [...args.positional.map((a) => a.value), args.keywords.get('dtype')?.value].find((v) => v?.t === 'dtype') : undefined;
-  if (to?.t === 'dtype') return { ...obj, cast: to.value };
-  if (method === 'eval' || method === 'train' || method === 'requires_grad_' || (method === 'to' && args.positional.length > 0) || method === 'cuda') return obj;
-  return undefined;
-}
-
 function builtinCall(name: string, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value | undefined {
   if (name === 'hasattr' && args.positional.length === 2) {
     const [obj, attr] = args.positional;
@@ -612,59 +476,6 @@ function isBoolDtype(args: CallArgs): boolean {
   return d !== undefined && /bool$/.test(textOf(d.node));
 }
 
-function softmax(op: string, input: Value | undefined, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw: Value | undefined, dim: SyntaxNode | undefined): Value {
-  const dtype = opDtype('softmax', inputs.filter(isTensor).slice(0, 1), st, fr, node, dtypeKw);
-  const out = tensor(dtype, `\`softmax\` at ${fileLine(fr, node)}`);
-  const scores = input && isTensor(input) ? input.manual : undefined;
-  if (!scores) return out;
-  // SDPA's softmax is over the last dim and keeps q's dtype.
-  const same = op === 'softmax' && scores.stage === 'scores' && dim !== undefined && textOf(dim) === '-1' && dtypeKw === undefined;
-  return { ...out, manual: { ...scores, stage: 'probs', ...(same ? {} : { opaque: true as const }) } };
-}
-
-/**
- * `F.dropout(probs, p[, training])` on hand-written attention probabilities is SDPA's `dropout_p`
- * (gated on `training` where given); other forms (no `p`, `inplace=`, unpacked arguments) are opaque.
- */
-function dropoutStage(args: CallArgs): Value | undefined {
-  const input = args.positional[0]?.value;
-  if (!input || !isTensor(input) || !input.manual) return input;
-  const p = arg(args, 1, 'p'); const training = arg(args, 2, 'training');
-  const plain = args.positional.length <= 3 && [...args.keywords.keys()].every((k) => k === 'p' || k === 'training')
-    && p !== undefined && !p.unpacked && !training?.unpacked && !args.morePositional && !args.moreKeywords;
-  const on = training ? training.value : { t: 'bool', value: true, why: '`F.dropout` trains by default' } as Value;
-  const unsure = args.morePositional ?? args.moreKeywords;
-  const probability = unsure ? UNKNOWN('the dropout arguments') : on.t === 'bool' ? (on.value ? p?.value ?? { t: 'num', value: 0.5, source: '`F.dropout` default' } : { t: 'num', value: 0, source: on.why } as Value)
-    : UNKNOWN(on.t === 'unknown' ? on.why : 'whether the dropout trains');
-  return withDropout(input, plain ? { node: p.node, ...(training ? { trainingNode: training.node } : {}) } : undefined, probability);
-}
-
-/**
- * Probabilities after dropout with probability `p` on this path: the chain records the dropout where
- * the SDPA fix can carry it over, else turns opaque.
- */
-function withDropout(input: TensorValue, dropout: ManualDropout | undefined, p: Value): TensorValue {
-  const m = input.manual!;
-  const dropoutP = m.dropoutP ? UNKNOWN('two dropouts on the attention probabilities') : p;
-  return { ...input, manual: dropout && m.stage === 'probs' && !m.dropout ? { ...m, dropout, dropoutP } : { ...m, opaque: true, dropoutP } };
-}
-
-function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
-  const [eq, a0, b0] = args.positional;
-  if (!eq || !a0 || !b0 || eq.value.t !== 'str') return UNKNOWN(textOf(node));
-  const a = { value: asTensor(a0.value, a0.node), node: a0.node };
-  const b = { value: asTensor(b0.value, b0.node), node: b0.node };
-  const [lhs] = eq.value.value.replace(/\s/g, '').split('->');
-  const [sa, sb] = lhs.split(',');
-  // q·kᵀ contracts the last letter of both; p·v contracts p's last letter with v's second-to-last.
-  if (isTensor(a.value) && a.value.manual?.stage === 'probs') return matmul('einsum', a, b, st, fr, node, e, !isBatchedMatmul(eq.value.value));
-  if (sa && sb && sa.at(-1) === sb.at(-1) && isTensor(a.value) && isTensor(b.value)) {
-    const out = tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
-    return { ...out, manual: { stage: 'scores', q: a.value, k: b.value, qNode: a.node, kNode: b.node, opaque: true } };
-  }
-  return tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
-}
-
 /** `OrderedDict([('attn', Attention()), …])`: a dict in that order (unknown unless every key is a string). */
 function orderedDict(args: CallArgs, node: SyntaxNode): Value {
   const pairs = args.positional[0]?.value;
@@ -673,51 +484,6 @@ function orderedDict(args: CallArgs, node: SyntaxNode): Value {
   const entries = items?.map((p) => (p.t === 'tuple' && p.items.length === 2 && p.items[0].t === 'str' ? [p.items[0].value, p.items[1]] as const : undefined));
   if (!entries || entries.some((x) => x === undefined)) return UNKNOWN(`\`${textOf(node)}\``);
   return { t: 'dict', entries: [...(entries as (readonly [string, Value])[]), ...[...args.keywords].map(([k, a]) => [k, a.value] as const)] };
-}
-
-/** `'bhqk,bhkd->bhqd'`: an einsum that is exactly `a @ b` (same batch letters, a's last contracted with b's second-to-last). */
-function isBatchedMatmul(equation: string): boolean {
-  const m = /^(\w*)(\w)(\w),(\w*)(\w)(\w)->(\w*)$/.exec(equation.replace(/\s/g, ''));
-  if (!m) return false;
-  const [, batchA, rowA, inner, batchB, innerB, colB, out] = m;
-  const letters = `${batchA}${rowA}${inner}${colB}`;
-  return batchA === batchB && inner === innerB && out === `${batchA}${rowA}${colB}` && new Set(letters).size === letters.length;
-}
-
-function nnConstructor(kind: string, args: CallArgs, fr: Frame, node: SyntaxNode): Value {
-  const where = `\`nn.${kind}\` at ${fileLine(fr, node)}`;
-  if (kind === 'Parameter') {
-    const t = args.positional[0]?.value;
-    return tensor(t && isTensor(t) && t.dtype.known ? t.dtype : known('float32', `parameter at ${fileLine(fr, node)}`), `parameter at ${fileLine(fr, node)}`, { param: true, shape: t && isTensor(t) ? t.shape : undefined });
-  }
-  if (kind === 'Sequential') return { t: 'torchmod', kind, args: { modules: sequentialModules(args) }, origin: where };
-  if (kind === 'ModuleList' || kind === 'ModuleDict') {
-    // Modules all alike are `many` (any index is one of them); different ones keep their order.
-    const items = args.positional[0]?.value ?? (args.morePositional || args.moreKeywords ? undefined : kind === 'ModuleList' ? { t: 'tuple', items: [] } : { t: 'dict', entries: [] });
-    const alike = items?.t === 'tuple' && items.items.length > 0 && items.items.every((m) => valueKey(m) === valueKey(items.items[0]));
-    return alike ? { t: 'many', item: items.items[0] } : items ?? UNKNOWN(where);
-  }
-  const names = CONSTRUCTOR_PARAMS[kind] ?? [];
-  const record: Record<string, Value> = {};
-  names.forEach((n, i) => { const a = arg(args, i, n); if (a) record[n] = a.value; });
-  for (const [k, v] of args.keywords) record[k] ??= v.value;
-  return { t: 'torchmod', kind, args: record, origin: where };
-}
-
-/** The modules of `nn.Sequential(…)` in order: a tuple, `many` for `*[Block() for …]`, an `OrderedDict`'s values; else unknown. */
-function sequentialModules(args: CallArgs): Value {
-  const only = args.positional.length === 1 && !args.morePositional ? args.positional[0].value : undefined;
-  if (only?.t === 'dict') return { t: 'tuple', items: only.entries.map(([, m]) => m) };
-  if (args.morePositional) return args.positional.length === 0 ? args.morePositional : UNKNOWN('the modules of nn.Sequential');
-  return { t: 'tuple', items: args.positional.map((a) => a.value) };
-}
-
-/** `seq[i]`: the module at that index (any index of `*[Block() for …]` is such a block); a slice or unknown index is unknown. */
-function sequentialItem(seq: Value & { t: 'torchmod' }, index: Value, text: string): Value {
-  const modules = seq.args.modules;
-  if (index.t !== 'num' || !Number.isInteger(index.value)) return UNKNOWN(`\`${text}\``);
-  if (modules?.t === 'many') return modules.item;
-  return (modules?.t === 'tuple' ? modules.items.at(index.value) : undefined) ?? UNKNOWN(`\`${text}\``);
 }
 
 /** What iterating a value yields: a Sequential's modules, else the value itself (a tuple, `many`, …). */
@@ -747,86 +513,6 @@ export function loopItems(v: Value, why: string): Value[] {
   const alike = items.items.every((m) => valueKey(m) === valueKey(items.items[0]));
   return alike ? [items.items[0]] : items.items.length <= MAX_UNROLLED ? [...items.items] : [items.items.reduce(join)];
 }
-
-/** Call a module value: an nn module, a workspace instance's forward, or unknown. */
-function callModule(m: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
-  if (m.t === 'torchmod') return moduleCall(m, args, st, fr, node, e);
-  return e.callWorkspace(m, args, st, fr, node) ?? UNKNOWN(`the result of ${describe(m)} at ${fileLine(fr, node)}`);
-}
-
-/**
- * `nn.Sequential` forward: each module in order on the previous one's output (a cast of the
- * Sequential casts them all); `*[Block() for …]` of unknown length runs its block once, as loops do.
- */
-function sequentialCall(seq: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
-  const modules = seq.args.modules;
-  const stages = modules?.t === 'tuple' ? modules.items : modules?.t === 'many' ? [modules.item] : undefined;
-  if (!stages) return UNKNOWN(`the result of ${seq.origin}`);
-  let input = args;
-  let out = args.positional[0]?.value ?? UNKNOWN(`the input of ${seq.origin}`);
-  for (const m of stages) {
-    out = callModule(seq.cast && (m.t === 'torchmod' || m.t === 'instance') ? { ...m, cast: seq.cast } : m, input, st, fr, node, e);
-    input = { positional: [{ value: out, node }], keywords: new Map() };
-  }
-  return out;
-}
-
-/** Positional parameters of the torch.nn constructors whose arguments the analysis reads. */
-const CONSTRUCTOR_PARAMS: Readonly<Record<string, readonly string[]>> = {
-  MultiheadAttention: ['embed_dim', 'num_heads', 'dropout', 'bias', 'add_bias_kv', 'add_zero_attn', 'kdim', 'vdim', 'batch_first'],
-  TransformerEncoderLayer: ['d_model', 'nhead', 'dim_feedforward', 'dropout', 'activation', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias'],
-  TransformerEncoder: ['encoder_layer', 'num_layers'],
-  Dropout: ['p'],
-};
-
-/** The `nn.MultiheadAttention` inside an encoder layer, as its constructor arguments make it. */
-function layerAttention(layer: Value & { t: 'torchmod' }): Value {
-  const a = layer.args;
-  const dropout = a.dropout ?? { t: 'num', value: 0.1, source: `${layer.origin} (default dropout 0.1)` } as Value;
-  const record: Record<string, Value> = { dropout };
-  if (a.d_model) record.embed_dim = a.d_model;
-  if (a.nhead) record.num_heads = a.nhead;
-  if (a.batch_first) record.batch_first = a.batch_first;
-  return { t: 'torchmod', kind: 'MultiheadAttention', args: record, origin: layer.origin };
-}
-
-function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
-  if (mod.kind === 'Sequential') return sequentialCall(mod, args, st, fr, node, e);
-  if (mod.kind === 'Module') {
-    e.unresolvedModuleCall(st, fr, `\`${textOf(field(node, 'function') ?? node)}(…)\` at ${fileLine(fr, node)} runs it (${mod.origin})`);
-    return UNKNOWN(`the result of \`${textOf(node)}\``);
-  }
-  const layer = mod.kind === 'TransformerEncoder' ? mod.args.encoder_layer : mod;
-  if ((mod.kind === 'TransformerEncoderLayer' || mod.kind === 'TransformerEncoder') && layer?.t === 'torchmod' && layer.kind === 'TransformerEncoderLayer') {
-    const spec = mod.kind === 'TransformerEncoder' ? ENCODER_CALL : ENCODER_LAYER_CALL;
-    return observeApi(spec, textOf(field(node, 'function')!), args, layerAttention(layer), st, fr, node, e);
-  }
-  if (mod.kind === 'MultiheadAttention') {
-    const out = observeApi(MULTIHEAD_CALL, textOf(field(node, 'function')!), args, mod, st, fr, node, e);
-    return { t: 'tuple', items: [out, UNKNOWN('attention weights')] };
-  }
-  const given0 = args.positional[0]?.value;
-  // `self.drop(probs)`: nn.Dropout on hand-written attention probabilities (its `p` while the module trains).
-  if (mod.kind === 'Dropout' && given0 && isTensor(given0) && given0.manual) {
-    const p = st.ctx.mode.value === 'train' ? mod.args.p ?? { t: 'num', value: 0.5, source: `${mod.origin} (default p)` } as Value
-      : { t: 'num', value: 0, source: `nn.Dropout is off in ${modeName(st.ctx.mode.value)}` } as Value;
-    return withDropout(given0, field(node, 'function') && args.positional.length === 1 ? { node: field(node, 'function')!, module: true } : undefined, p);
-  }
-  const weight = tensor(known(mod.cast ?? 'float32', mod.cast ? `module cast to ${mod.cast}` : `parameters of ${mod.origin} (float32)`), mod.origin);
-  // An embedding looks its output up in its weight; autocast leaves it alone.
-  if (mod.kind === 'Embedding') return tensor(weight.dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`);
-  const op = MODULE_OP[mod.kind];
-  const given = args.positional[0]?.value;
-  if (!op || !given) return UNKNOWN(`the result of ${mod.origin}`);
-  const input = isTensor(given) ? given : tensor(unknown(given.t === 'unknown' ? given.why : 'the module input'), 'input');
-  const dtype = SAME_DTYPE.has(op) ? input.dtype : opDtype(op, op === 'softmax' ? [input] : [input, weight], st, fr, node);
-  return tensor(dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`);
-}
-
-/** Methods whose effect on hand-written attention the chain records (softmax checks its own arguments). */
-const STAGE_METHODS = new Set(['softmax', 'masked_fill', 'masked_fill_']);
-/** Methods that give the same values in another dtype or memory layout. */
-const CHAIN_METHODS = new Set([...Object.keys(CASTS), 'to', 'type', 'type_as', 'contiguous', 'clone']);
 
 function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   const where = `\`.${method}()\` at ${fileLine(fr, node)}`;
@@ -866,26 +552,3 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
   }
   return UNKNOWN(`the result of \`.${method}()\` at ${fileLine(fr, node)}`);
 }
-
-/** Record an attention call: map its arguments to roles and give back its output. */
-function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, module: Value | undefined, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
-  const roles: Partial<Record<ArgRole, { value: Value; node: SyntaxNode | null }>> = {};
-  // An argument unpacked from `*xs` / `**kw` is not written at the call: no node to point at or edit.
-  const observed = (a: CallArg): { value: Value; node: SyntaxNode | null } => (a.unpacked ? { value: a.value, node: null } : a);
-  spec.positional.forEach((role, i) => { if (role && args.positional[i]) roles[role] = observed(args.positional[i]); });
-  for (const [name, a] of args.keywords) { const role = spec.keywords[name]; if (role) roles[role] = observed(a); }
-  // Splats of unknown length or keys may carry any role not bound otherwise: unknown, never "not passed".
-  const more = args.morePositional ?? args.moreKeywords;
-  if (more) {
-    const open = [...(args.morePositional ? spec.positional.slice(args.positional.length) : []), ...(args.moreKeywords ? Object.values(spec.keywords) : [])];
-    for (const role of open) if (role) roles[role] ??= { value: more.t === 'unknown' ? more : UNKNOWN('an unpacked argument'), node: null };
-  }
-  if (roles.qkv) { roles.q = roles.k = roles.v = roles.qkv; }
-  if (roles.kv) { roles.k = roles.v = roles.kv; }
-  e.observe({ site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()], installed: installedOn(st), dead: st.dead });
-  const q = roles.q?.value;
-  const qd = q && isTensor(q) ? q.dtype : unknown('the dtype of q');
-  const dtype = spec.autocastAware ? opDtype('scaled_dot_product_attention', q ? [q] : [], st, fr, node) : qd;
-  return tensor(dtype, `\`${apiText}\` at ${fileLine(fr, node)}`, { shape: q && isTensor(q) ? q.shape : undefined });
-}
-

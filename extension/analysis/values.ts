@@ -89,6 +89,10 @@ export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });
 
 export type TensorValue = Extract<Value, { t: 'tensor' }>;
 
+export function isTensor(v: Value): v is TensorValue {
+  return v.t === 'tensor';
+}
+
 export function tensor(dtype: Fact<Dtype>, origin: string, extra: { bool?: boolean; shape?: readonly Dim[]; param?: boolean } = {}): TensorValue {
   return { t: 'tensor', dtype, origin, ...extra };
 }

@@ -1,0 +1,138 @@
+/**
+ * torch.nn modules: what their constructors build (`nn.Linear`, `nn.Sequential`, `nn.ModuleList`,
+ * `nn.MultiheadAttention`, encoder layers, `nn.Parameter`), casts of a module's parameters
+ * (`model.half()`), and what calling one gives (an attention call for the attention modules, each
+ * module in order for a Sequential, dropout on hand-written attention for `nn.Dropout`).
+ */
+import { ENCODER_CALL, ENCODER_LAYER_CALL, MULTIHEAD_CALL } from './attention-apis';
+import { arg, fileLine, type CallArgs, type Engine } from './engine';
+import { withDropout } from './manual-attention';
+import { observeApi } from './observe-api';
+import { opDtype } from './op-dtypes';
+import type { Frame, PathState } from './state';
+import { field, textOf, type SyntaxNode } from './syntax';
+import { CASTS, MODULE_OP, SAME_DTYPE } from './torch-ops';
+import { describe, isTensor, known, modeName, tensor, unknown, UNKNOWN, valueKey, type Value } from './values';
+
+/** Methods of modules that return the module (cast or switched); see moduleCast. */
+export const MODULE_METHODS = new Set([...Object.keys(CASTS), 'to', 'eval', 'train', 'requires_grad_', 'cuda']);
+
+/** `model.half()`, `model.to(torch.bfloat16)`: a module whose parameters are cast. */
+export function moduleCast(obj: Value & { t: 'instance' | 'torchmod' }, method: string, args: CallArgs): Value | undefined {
+  if (Object.hasOwn(CASTS, method)) return { ...obj, cast: CASTS[method] };
+  const to = method === 'to' ? [...args.positional.map((a) => a.value), args.keywords.get('dtype')?.value].find((v) => v?.t === 'dtype') : undefined;
+  if (to?.t === 'dtype') return { ...obj, cast: to.value };
+  if (method === 'eval' || method === 'train' || method === 'requires_grad_' || (method === 'to' && args.positional.length > 0) || method === 'cuda') return obj;
+  return undefined;
+}
+
+export function nnConstructor(kind: string, args: CallArgs, fr: Frame, node: SyntaxNode): Value {
+  const where = `\`nn.${kind}\` at ${fileLine(fr, node)}`;
+  if (kind === 'Parameter') {
+    const t = args.positional[0]?.value;
+    return tensor(t && isTensor(t) && t.dtype.known ? t.dtype : known('float32', `parameter at ${fileLine(fr, node)}`), `parameter at ${fileLine(fr, node)}`, { param: true, shape: t && isTensor(t) ? t.shape : undefined });
+  }
+  if (kind === 'Sequential') return { t: 'torchmod', kind, args: { modules: sequentialModules(args) }, origin: where };
+  if (kind === 'ModuleList' || kind === 'ModuleDict') {
+    // Modules all alike are `many` (any index is one of them); different ones keep their order.
+    const items = args.positional[0]?.value ?? (args.morePositional || args.moreKeywords ? undefined : kind === 'ModuleList' ? { t: 'tuple', items: [] } : { t: 'dict', entries: [] });
+    const alike = items?.t === 'tuple' && items.items.length > 0 && items.items.every((m) => valueKey(m) === valueKey(items.items[0]));
+    return alike ? { t: 'many', item: items.items[0] } : items ?? UNKNOWN(where);
+  }
+  const names = CONSTRUCTOR_PARAMS[kind] ?? [];
+  const record: Record<string, Value> = {};
+  names.forEach((n, i) => { const a = arg(args, i, n); if (a) record[n] = a.value; });
+  for (const [k, v] of args.keywords) record[k] ??= v.value;
+  return { t: 'torchmod', kind, args: record, origin: where };
+}
+
+/** The modules of `nn.Sequential(…)` in order: a tuple, `many` for `*[Block() for …]`, an `OrderedDict`'s values; else unknown. */
+function sequentialModules(args: CallArgs): Value {
+  const only = args.positional.length === 1 && !args.morePositional ? args.positional[0].value : undefined;
+  if (only?.t === 'dict') return { t: 'tuple', items: only.entries.map(([, m]) => m) };
+  if (args.morePositional) return args.positional.length === 0 ? args.morePositional : UNKNOWN('the modules of nn.Sequential');
+  return { t: 'tuple', items: args.positional.map((a) => a.value) };
+}
+
+/** `seq[i]`: the module at that index (any index of `*[Block() for …]` is such a block); a slice or unknown index is unknown. */
+export function sequentialItem(seq: Value & { t: 'torchmod' }, index: Value, text: string): Value {
+  const modules = seq.args.modules;
+  if (index.t !== 'num' || !Number.isInteger(index.value)) return UNKNOWN(`\`${text}\``);
+  if (modules?.t === 'many') return modules.item;
+  return (modules?.t === 'tuple' ? modules.items.at(index.value) : undefined) ?? UNKNOWN(`\`${text}\``);
+}
+
+/** Call a module value: an nn module, a workspace instance's forward, or unknown. */
+function callModule(m: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  if (m.t === 'torchmod') return moduleCall(m, args, st, fr, node, e);
+  return e.callWorkspace(m, args, st, fr, node) ?? UNKNOWN(`the result of ${describe(m)} at ${fileLine(fr, node)}`);
+}
+
+/**
+ * `nn.Sequential` forward: each module in order on the previous one's output (a cast of the
+ * Sequential casts them all); `*[Block() for …]` of unknown length runs its block once, as loops do.
+ */
+function sequentialCall(seq: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const modules = seq.args.modules;
+  const stages = modules?.t === 'tuple' ? modules.items : modules?.t === 'many' ? [modules.item] : undefined;
+  if (!stages) return UNKNOWN(`the result of ${seq.origin}`);
+  let input = args;
+  let out = args.positional[0]?.value ?? UNKNOWN(`the input of ${seq.origin}`);
+  for (const m of stages) {
+    out = callModule(seq.cast && (m.t === 'torchmod' || m.t === 'instance') ? { ...m, cast: seq.cast } : m, input, st, fr, node, e);
+    input = { positional: [{ value: out, node }], keywords: new Map() };
+  }
+  return out;
+}
+
+/** Positional parameters of the torch.nn constructors whose arguments the analysis reads. */
+const CONSTRUCTOR_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  MultiheadAttention: ['embed_dim', 'num_heads', 'dropout', 'bias', 'add_bias_kv', 'add_zero_attn', 'kdim', 'vdim', 'batch_first'],
+  TransformerEncoderLayer: ['d_model', 'nhead', 'dim_feedforward', 'dropout', 'activation', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias'],
+  TransformerEncoder: ['encoder_layer', 'num_layers'],
+  Dropout: ['p'],
+};
+
+/** The `nn.MultiheadAttention` inside an encoder layer, as its constructor arguments make it. */
+function layerAttention(layer: Value & { t: 'torchmod' }): Value {
+  const a = layer.args;
+  const dropout = a.dropout ?? { t: 'num', value: 0.1, source: `${layer.origin} (default dropout 0.1)` } as Value;
+  const record: Record<string, Value> = { dropout };
+  if (a.d_model) record.embed_dim = a.d_model;
+  if (a.nhead) record.num_heads = a.nhead;
+  if (a.batch_first) record.batch_first = a.batch_first;
+  return { t: 'torchmod', kind: 'MultiheadAttention', args: record, origin: layer.origin };
+}
+
+export function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  if (mod.kind === 'Sequential') return sequentialCall(mod, args, st, fr, node, e);
+  if (mod.kind === 'Module') {
+    e.unresolvedModuleCall(st, fr, `\`${textOf(field(node, 'function') ?? node)}(…)\` at ${fileLine(fr, node)} runs it (${mod.origin})`);
+    return UNKNOWN(`the result of \`${textOf(node)}\``);
+  }
+  const layer = mod.kind === 'TransformerEncoder' ? mod.args.encoder_layer : mod;
+  if ((mod.kind === 'TransformerEncoderLayer' || mod.kind === 'TransformerEncoder') && layer?.t === 'torchmod' && layer.kind === 'TransformerEncoderLayer') {
+    const spec = mod.kind === 'TransformerEncoder' ? ENCODER_CALL : ENCODER_LAYER_CALL;
+    return observeApi(spec, textOf(field(node, 'function')!), args, layerAttention(layer), st, fr, node, e);
+  }
+  if (mod.kind === 'MultiheadAttention') {
+    const out = observeApi(MULTIHEAD_CALL, textOf(field(node, 'function')!), args, mod, st, fr, node, e);
+    return { t: 'tuple', items: [out, UNKNOWN('attention weights')] };
+  }
+  const given0 = args.positional[0]?.value;
+  // `self.drop(probs)`: nn.Dropout on hand-written attention probabilities (its `p` while the module trains).
+  if (mod.kind === 'Dropout' && given0 && isTensor(given0) && given0.manual) {
+    const p = st.ctx.mode.value === 'train' ? mod.args.p ?? { t: 'num', value: 0.5, source: `${mod.origin} (default p)` } as Value
+      : { t: 'num', value: 0, source: `nn.Dropout is off in ${modeName(st.ctx.mode.value)}` } as Value;
+    return withDropout(given0, field(node, 'function') && args.positional.length === 1 ? { node: field(node, 'function')!, module: true } : undefined, p);
+  }
+  const weight = tensor(known(mod.cast ?? 'float32', mod.cast ? `module cast to ${mod.cast}` : `parameters of ${mod.origin} (float32)`), mod.origin);
+  // An embedding looks its output up in its weight; autocast leaves it alone.
+  if (mod.kind === 'Embedding') return tensor(weight.dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`);
+  const op = MODULE_OP[mod.kind];
+  const given = args.positional[0]?.value;
+  if (!op || !given) return UNKNOWN(`the result of ${mod.origin}`);
+  const input = isTensor(given) ? given : tensor(unknown(given.t === 'unknown' ? given.why : 'the module input'), 'input');
+  const dtype = SAME_DTYPE.has(op) ? input.dtype : opDtype(op, op === 'softmax' ? [input] : [input, weight], st, fr, node);
+  return tensor(dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`);
+}

@@ -1,0 +1,32 @@
+/**
+ * A call of a recognised attention API (attention-apis.ts): its arguments mapped to their roles,
+ * recorded as an observation of the path, and the tensor it gives back.
+ */
+import type { ApiSpec, ArgRole } from './attention-apis';
+import { fileLine, type CallArg, type CallArgs, type Engine } from './engine';
+import { opDtype } from './op-dtypes';
+import { installedOn, type Frame, type PathState } from './state';
+import type { SyntaxNode } from './syntax';
+import { isTensor, tensor, unknown, UNKNOWN, type Value } from './values';
+
+/** Record an attention call: map its arguments to roles and give back its output. */
+export function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, module: Value | undefined, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const roles: Partial<Record<ArgRole, { value: Value; node: SyntaxNode | null }>> = {};
+  // An argument unpacked from `*xs` / `**kw` is not written at the call: no node to point at or edit.
+  const observed = (a: CallArg): { value: Value; node: SyntaxNode | null } => (a.unpacked ? { value: a.value, node: null } : a);
+  spec.positional.forEach((role, i) => { if (role && args.positional[i]) roles[role] = observed(args.positional[i]); });
+  for (const [name, a] of args.keywords) { const role = spec.keywords[name]; if (role) roles[role] = observed(a); }
+  // Splats of unknown length or keys may carry any role not bound otherwise: unknown, never "not passed".
+  const more = args.morePositional ?? args.moreKeywords;
+  if (more) {
+    const open = [...(args.morePositional ? spec.positional.slice(args.positional.length) : []), ...(args.moreKeywords ? Object.values(spec.keywords) : [])];
+    for (const role of open) if (role) roles[role] ??= { value: more.t === 'unknown' ? more : UNKNOWN('an unpacked argument'), node: null };
+  }
+  if (roles.qkv) { roles.q = roles.k = roles.v = roles.qkv; }
+  if (roles.kv) { roles.k = roles.v = roles.kv; }
+  e.observe({ site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()], installed: installedOn(st), dead: st.dead });
+  const q = roles.q?.value;
+  const qd = q && isTensor(q) ? q.dtype : unknown('the dtype of q');
+  const dtype = spec.autocastAware ? opDtype('scaled_dot_product_attention', q ? [q] : [], st, fr, node) : qd;
+  return tensor(dtype, `\`${apiText}\` at ${fileLine(fr, node)}`, { shape: q && isTensor(q) ? q.shape : undefined });
+}

@@ -1,0 +1,35 @@
+/**
+ * The dtype a torch op gives on a path: ordinary promotion between its tensor operands, and under
+ * autocast the op lists of RULES.md (low-precision ops, float32 ops).
+ */
+import { promote } from '../../runtime/dispatch/dtype';
+import type { Dtype, Fact } from '../../runtime/dispatch/facts';
+import { fileLine } from './engine';
+import type { Frame, PathState } from './state';
+import type { SyntaxNode } from './syntax';
+import { AUTOCAST_FLOAT32, AUTOCAST_LOW } from './torch-ops';
+import { isTensor, known, unknown, type Value } from './values';
+
+export function promoteFacts(a: Fact<Dtype>, b: Fact<Dtype>, fr: Frame, node: SyntaxNode): Fact<Dtype> {
+  if (a.known && b.known) {
+    if (a.value === b.value) return a;
+    const p = promote(a.value, b.value);
+    return known(p, `${a.value} promoted with ${b.value} (${p === a.value ? a.source : b.source}) at ${fileLine(fr, node)}`);
+  }
+  return a.known ? b : a;
+}
+
+/** The dtype an op produces under the path's autocast state (RULES.md lists). */
+export function opDtype(op: string, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw?: Value): Fact<Dtype> {
+  if (dtypeKw?.t === 'dtype') return known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`);
+  const tensors = inputs.filter(isTensor);
+  const promoted = tensors.reduce<Fact<Dtype> | null>((acc, t) => (acc === null ? t.dtype : promoteFacts(acc, t.dtype, fr, node)), null)
+    ?? unknown(`the inputs of \`${op}\``);
+  const low = AUTOCAST_LOW.has(op); const f32 = AUTOCAST_FLOAT32.has(op);
+  if (!low && !f32) return promoted;
+  const ac = st.ctx.autocast;
+  if (!ac.known) return promoted.known ? unknown(ac.dependsOn) : promoted;
+  if (ac.value === null) return promoted;
+  return low ? known(ac.value, `\`${op}\` at ${fileLine(fr, node)} runs in ${ac.value} under autocast (${ac.source})`)
+    : known('float32', `\`${op}\` at ${fileLine(fr, node)} runs in float32 under autocast (${ac.source})`);
+}
