@@ -3,7 +3,8 @@
  * calls (entry points) down through the calls it can resolve (`self.attn(…)`, module lists, blocks
  * in loops, imported classes), carrying the caller's mode, autocast region and argument values.
  * Undetermined conditions split the path on their atoms (settings, unknown arguments); branches the
- * facts rule out are still walked, marked dead, so their calls can be explained.
+ * facts rule out are still walked, marked dead, so their calls can be explained. Invocations are
+ * memoised, and kept with their effects for the next run (invocation-cache.ts).
  */
 import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/facts';
 import { negatedText } from './assumptions';
@@ -17,58 +18,18 @@ import { modeClue } from './modes';
 import { importTimeSwitches, statementSwitches } from './sdpa-switches';
 import { catchesImportError, importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
-import { forkState, type Ctx, type Frame, type Guard, type Observation, type PathState } from './state';
+import { forkState, mergeStates, type Ctx, type Frame, type Guard, type Observation, type PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
 import { evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
+import { newEffects, unpackedKey, type CachedInvocation, type Effects, type InvocationCache } from './invocation-cache';
+
+// workspace.ts keeps the cache between runs and hands it to the Interpreter.
+export type { InvocationCache } from './invocation-cache';
 
 /** Paths per function call before they are merged instead of split further. */
 const MAX_PATHS = 32;
 const MAX_DEPTH = 24;
-
-/** What an invocation did besides returning: replayed when its cached result is reused. */
-interface Effects {
-  /** A set: the same observation reaches an effect once however many of its callees replay it. */
-  readonly observations: Set<Observation>;
-  readonly invoked: [string, Mode | null][];
-  /** Calls of modules of unknown class on established paths: (path kind, what was called). */
-  readonly unresolved: [Mode, string][];
-  /** Forwards of models that driver code (not a module) calls on established paths, by function id. */
-  readonly entries: string[];
-  /** Instances built: key, attributes, and the statements their construction read. */
-  readonly ctors: [string, Map<string, Value>, ReadonlySet<object>][];
-  /** Memo keys of the invocations made inside it (reused with it). */
-  readonly nested: string[];
-  /**
-   * The statements it read (units, or a module's globals token). Where they start does not matter:
-   * messages carry line marks, resolved when a report is read.
-   */
-  readonly units: Set<object>;
-  /**
-   * What the function and class ids it used resolved to (a file may define a name twice, and an edit
-   * can change which definition an id finds while both statements stay): `fn:<id>` / `class:<id>` → definition.
-   */
-  readonly resolved: Map<string, object | null>;
-  /** false when a recursion was cut inside it (its result then depends on the call stack). */
-  cacheable: boolean;
-}
-
-function newEffects(): Effects {
-  return { observations: new Set(), invoked: [], unresolved: [], entries: [], ctors: [], nested: [], units: new Set(), resolved: new Map(), cacheable: true };
-}
-
-export interface CachedInvocation {
-  readonly result: Value;
-  readonly effects: Effects;
-  /**
-   * The definition that ran (a function's node, a class' statement): a file may define a name twice,
-   * and an edit can change which definition the key's id resolves to.
-   */
-  readonly definition: object | null;
-}
-
-/** Invocation results kept between runs, by memo key; valid while every statement read is unchanged. */
-export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
 
 export class Interpreter implements Engine {
   /** Every observation of the run, once each, in the order first seen (`seen` answers "already there?"). */
@@ -801,11 +762,6 @@ export class Interpreter implements Engine {
   }
 }
 
-/** The splats of unknown content in a call, for memo keys (empty when there are none). */
-function unpackedKey(args: CallArgs): string {
-  return args.morePositional || args.moreKeywords || args.noCaller ? `|*${valueKey(args.morePositional)}**${valueKey(args.moreKeywords)}${args.noCaller ? '|root' : ''}` : '';
-}
-
 /** `*args`: the positional arguments from `from` on, as a tuple when every one is known. */
 function extraPositional(args: CallArgs, from: number, name: string, fn: FunctionInfo): Value {
   if (args.noCaller) return UNKNOWN(`\`*${name}\` of ${fn.qualName} (no caller found)`);
@@ -834,17 +790,6 @@ function ifBranches(stmt: SyntaxNode): IfBranch[] {
 /** A frame for code evaluated at a module's top level (class bodies, decorators, parameter defaults). */
 function moduleFrame(module: ModuleInfo): Frame {
   return { fn: moduleLevel(module), module, self: undefined, returns: [] };
-}
-
-/** Merge paths when there are too many: values join, assumptions kept only where all agree. */
-function mergeStates(states: readonly PathState[]): PathState {
-  const first = forkState(states[0]);
-  for (const s of states.slice(1)) {
-    for (const [k, v] of s.env) first.env.set(k, first.env.has(k) ? join(first.env.get(k)!, v) : v);
-    for (const [k, v] of first.assume) if (s.assume.get(k) !== v) { first.assume.delete(k); first.assumeText.delete(k); }
-    first.done = first.done && s.done;
-  }
-  return first;
 }
 
 /** torch.nn.Module and the wrappers that call a module they were given (DDP, FSDP, DataParallel). */

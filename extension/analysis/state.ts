@@ -1,12 +1,13 @@
 /**
  * The interpreter's state: the context a function runs in (mode, autocast), one path through it
- * (variables, the conditions assumed, the enclosing gates), and what it observes at attention calls.
+ * (variables, the conditions assumed, the enclosing gates; forked at a split, merged when there are
+ * too many), and what it observes at attention calls.
  */
 import type { AttentionApi, Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/facts';
 import type { ArgRole } from './attention-apis';
 import type { FunctionInfo, ModuleInfo } from './module-index';
 import type { SyntaxNode } from './syntax';
-import type { ManualStage, Value } from './values';
+import { join, type ManualStage, type Value } from './values';
 
 /** What holds for the whole call of a function. */
 export interface Ctx {
@@ -96,4 +97,15 @@ export function forkState(s: PathState): PathState {
     env: new Map(s.env), assume: new Map(s.assume), assumeText: new Map(s.assumeText), ctx: s.ctx, dead: s.dead,
     selfAttrs: new Map(s.selfAttrs), done: s.done,
   };
+}
+
+/** Merge paths when there are too many: values join, assumptions kept only where all agree. */
+export function mergeStates(states: readonly PathState[]): PathState {
+  const first = forkState(states[0]);
+  for (const s of states.slice(1)) {
+    for (const [k, v] of s.env) first.env.set(k, first.env.has(k) ? join(first.env.get(k)!, v) : v);
+    for (const [k, v] of first.assume) if (s.assume.get(k) !== v) { first.assume.delete(k); first.assumeText.delete(k); }
+    first.done = first.done && s.done;
+  }
+  return first;
 }

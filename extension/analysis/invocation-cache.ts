@@ -1,0 +1,58 @@
+/**
+ * What the interpreter keeps of an invocation (a function call or a class construction) for reuse:
+ * its result and its effects, recorded while it runs and replayed when a later call, in this run or
+ * the next, reuses it; valid while every statement it read is unchanged.
+ */
+import type { Mode } from '../../runtime/dispatch/facts';
+import type { CallArgs } from './engine';
+import type { Observation } from './state';
+import { valueKey, type Value } from './values';
+
+/** What an invocation did besides returning: replayed when its cached result is reused. */
+export interface Effects {
+  /** A set: the same observation reaches an effect once however many of its callees replay it. */
+  readonly observations: Set<Observation>;
+  readonly invoked: [string, Mode | null][];
+  /** Calls of modules of unknown class on established paths: (path kind, what was called). */
+  readonly unresolved: [Mode, string][];
+  /** Forwards of models that driver code (not a module) calls on established paths, by function id. */
+  readonly entries: string[];
+  /** Instances built: key, attributes, and the statements their construction read. */
+  readonly ctors: [string, Map<string, Value>, ReadonlySet<object>][];
+  /** Memo keys of the invocations made inside it (reused with it). */
+  readonly nested: string[];
+  /**
+   * The statements it read (units, or a module's globals token). Where they start does not matter:
+   * messages carry line marks, resolved when a report is read.
+   */
+  readonly units: Set<object>;
+  /**
+   * What the function and class ids it used resolved to (a file may define a name twice, and an edit
+   * can change which definition an id finds while both statements stay): `fn:<id>` / `class:<id>` → definition.
+   */
+  readonly resolved: Map<string, object | null>;
+  /** false when a recursion was cut inside it (its result then depends on the call stack). */
+  cacheable: boolean;
+}
+
+export function newEffects(): Effects {
+  return { observations: new Set(), invoked: [], unresolved: [], entries: [], ctors: [], nested: [], units: new Set(), resolved: new Map(), cacheable: true };
+}
+
+export interface CachedInvocation {
+  readonly result: Value;
+  readonly effects: Effects;
+  /**
+   * The definition that ran (a function's node, a class' statement): a file may define a name twice,
+   * and an edit can change which definition the key's id resolves to.
+   */
+  readonly definition: object | null;
+}
+
+/** Invocation results kept between runs, by memo key; valid while every statement read is unchanged. */
+export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
+
+/** The splats of unknown content in a call, for memo keys (empty when there are none). */
+export function unpackedKey(args: CallArgs): string {
+  return args.morePositional || args.moreKeywords || args.noCaller ? `|*${valueKey(args.morePositional)}**${valueKey(args.moreKeywords)}${args.noCaller ? '|root' : ''}` : '';
+}
