@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { CodeLensRefreshRequest, TextDocuments, type Connection } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SourceFile } from '../analysis/index';
 import type { AnalysisSettings, CallReport, FileReport } from '../analysis/report';
 import { toDiagnostics, primaryMode } from './convert';
 import type { MeasureJob, LatencyState } from './measurement';
@@ -19,6 +20,8 @@ import { isWorkspacePython, readPythonFile, readPythonFiles } from './workspace-
 export interface IncrementalAnalysis {
   settings: AnalysisSettings;
   update(path: string, text: string): void;
+  /** Open many files at once (large ones parsed on worker threads). */
+  openAll(files: readonly SourceFile[]): Promise<void>;
   close(path: string): void;
   report(path: string): FileReport;
   dispose(): void;
@@ -112,7 +115,7 @@ export class Session {
     this.diskTexts = texts;
     if (truncated) this.connection.console.warn(`workspace has more Python files than the analysis reads; callers in the rest are not seen`);
     const engine = await this.analysisEngine();
-    for (const [path, text] of texts) if (!this.isOpen(path)) engine.update(path, text);
+    await engine.openAll([...texts].filter(([path]) => !this.isOpen(path)).map(([path, text]) => ({ path, text })));
     this.scheduleAnalysis();
   }
 

@@ -27,6 +27,7 @@ async function createAnalysis(settings: AnalysisSettings): Promise<IncrementalAn
   return {
     settings,
     update: (path, text) => { texts.set(path, text); },
+    openAll: async (files) => { for (const f of files) texts.set(f.path, f.text); },
     close: (path) => { texts.delete(path); },
     report: (path) => report(path, [SDPA_CALL, FLASH_CALL].filter((c) => (texts.get(path) ?? '').includes(c.api.replace('F.', '')))),
     dispose: () => texts.clear(),
