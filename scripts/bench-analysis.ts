@@ -7,6 +7,8 @@ import { AnalysisSession, analyzeFiles } from '../extension/analysis/index';
 import { DEFAULT_SETTINGS } from '../extension/cli/settings-flags';
 import { pythonParser } from '../extension/analysis/parser';
 import { generateModelCode } from './bench/model-code';
+import { DEFAULT_POOL_OPTIONS, type PoolOptions } from '../extension/analysis/parse-pool';
+import { availableParallelism } from 'node:os';
 
 const RUNS = 7;
 const PATH = 'model.py';
@@ -21,8 +23,11 @@ interface Row {
   readonly times: readonly number[];
 }
 
-const analyseOnce: Analyse = async (text) =>
-  (await analyzeFiles([{ path: PATH, text }], DEFAULT_SETTINGS)).reduce((n, report) => n + report.calls.length, 0);
+const analyseWith = (options?: PoolOptions): Analyse => async (text) =>
+  (await analyzeFiles([{ path: PATH, text }], DEFAULT_SETTINGS, options)).reduce((n, report) => n + report.calls.length, 0);
+const analyseOnce = analyseWith();
+/** Everything on the main thread, for comparison: what parsing in pieces on worker threads saves. */
+const analyseOnOneThread = analyseWith({ ...DEFAULT_POOL_OPTIONS, minTotalChars: Infinity });
 
 /** tree-sitter's parse alone, for scale: the floor under a full analysis of a file nobody has parsed yet. */
 const parseOnly: Analyse = async (text) => {
@@ -91,15 +96,18 @@ function table(rows: readonly Row[]): string {
 async function main(): Promise<void> {
   const large = generateModelCode(100_000);
   const medium = generateModelCode(5_000);
+  // The 5k-line rows run first: after the 100k-line analyses the heap is full of their garbage, and
+  // a 10 ms edit would time V8's collection of it rather than the analysis.
   const rows = [
-    await measure('full analysis, 100k-line file', large, analyseOnce, () => large),
-    await measure('  of which tree-sitter parse alone', large, parseOnly, () => large),
     await measure('full analysis, 5k-line file', medium, analyseOnce, () => medium),
     await measure('one-line edit of a 5k-line file, full re-analysis', medium, analyseOnce, (run) => editOneLine(medium, run)),
     await measureSession('one-line edit of a 5k-line file, AnalysisSession', medium, editOneLine),
     await measureSession('line inserted mid 5k-line file, AnalysisSession', medium, insertLine),
+    await measure('full analysis, 100k-line file', large, analyseOnce, () => large),
+    await measure('  parsed on the main thread only', large, analyseOnOneThread, () => large),
+    await measure('  tree-sitter parse alone, one thread', large, parseOnly, () => large),
   ];
-  process.stdout.write(`${table(rows)}\n(${RUNS} warm runs each, node ${process.version})\n`);
+  process.stdout.write(`${table(rows)}\n(${RUNS} warm runs each, node ${process.version}, ${availableParallelism()} cores; files of ${DEFAULT_POOL_OPTIONS.minTotalChars} characters or more are parsed in pieces on worker threads)\n`);
 }
 
 main().catch((err: unknown) => {
