@@ -108,8 +108,8 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
     if (swapsLastTwo(order) && (!obj.shape || obj.shape.length === order.length)) return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param }), transposedFrom: obj };
     if (order.every((o) => o !== null)) return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool }), permutation: order as number[] };
   }
-  const lastTwo = nums.every((n) => n.t === 'num' && n.value < 0) || nums.map((n) => (n.t === 'num' ? n.value : NaN)).sort().join() === '1,2';
-  if (transposes && !obj.shape && nums.length === 2 && lastTwo) {
+  const lastTwo = (): boolean => nums.every((n) => n.t === 'num' && n.value < 0) || nums.map((n) => (n.t === 'num' ? n.value : NaN)).sort().join() === '1,2';
+  if (transposes && !obj.shape && nums.length === 2 && lastTwo()) {
     return { ...tensor(obj.dtype, obj.origin, { param: obj.param }), transposedFrom: obj };
   }
   return tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool });

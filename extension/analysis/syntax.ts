@@ -273,6 +273,7 @@ export function field(node: SyntaxNode, name: string): SyntaxNode | undefined {
   return node.children.find((c) => c.field === name);
 }
 
-export function namedChildren(node: SyntaxNode): SyntaxNode[] {
-  return node.children.filter((c) => c.named);
+/** The named children (no operator tokens); the children array itself when all are named, as most are. */
+export function namedChildren(node: SyntaxNode): readonly SyntaxNode[] {
+  return node.children.every((c) => c.named) ? node.children : node.children.filter((c) => c.named);
 }
