@@ -209,6 +209,7 @@ export class Interpreter implements Engine {
     if (obj.t !== 'instance' || moduleMayHave(name) || this.attribute(obj, name, st) !== undefined || !this.knownClassChain(obj.cls)) return undefined;
     // Any statement of the workspace may set it later (`model.flag = True` in a trainer, a method `__init__` does not call).
     for (const m of this.modules) {
+      this.touchModule(m); // a statement added at top level renews it
       for (const unit of m.units) {
         this.touch(unit);
         if (maySetAttribute(unit, name)) return undefined;
