@@ -58,6 +58,21 @@ export const ENCODER_LAYER_CALL: ApiSpec = {
 };
 export const ENCODER_CALL: ApiSpec = { ...ENCODER_LAYER_CALL, keywords: { ...ENCODER_LAYER_CALL.keywords, mask: 'mask' } };
 
+/**
+ * `nn.TransformerDecoderLayer` / `nn.TransformerDecoder(tgt, memory, tgt_mask, memory_mask,
+ * tgt_key_padding_mask, memory_key_padding_mask, tgt_is_causal, memory_is_causal)`: two attentions
+ * of the layer, self-attention on `tgt` and cross-attention from the layer's own query onto `memory`
+ * (k and v; the query is not written at the call, nn-modules.ts supplies it).
+ */
+export const DECODER_SELF_CALL: ApiSpec = {
+  api: 'multihead_attention', positional: ['qkv', null, 'mask', null, 'keyPaddingMask', null, 'causal'],
+  keywords: { tgt: 'qkv', tgt_mask: 'mask', tgt_key_padding_mask: 'keyPaddingMask', tgt_is_causal: 'causal' }, autocastAware: true,
+};
+export const DECODER_CROSS_CALL: ApiSpec = {
+  api: 'multihead_attention', positional: [null, 'kv', null, 'mask', null, 'keyPaddingMask', null, 'causal'],
+  keywords: { memory: 'kv', memory_mask: 'mask', memory_key_padding_mask: 'keyPaddingMask', memory_is_causal: 'causal' }, autocastAware: true,
+};
+
 /** The attention API a qualified name denotes, e.g. `torch.nn.functional.scaled_dot_product_attention`. */
 export function attentionApiOf(qualified: string): ApiSpec | undefined {
   const parts = qualified.split('.');

@@ -34,6 +34,8 @@ export interface Engine {
   /** Call a workspace function, class or instance; undefined when `callee` is none of those. */
   callWorkspace(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined;
   attribute(obj: Value, name: string, st: PathState): Value | undefined;
+  /** Why `obj` provably has no attribute `name` (`getattr(obj, 'name', default)`), or undefined when it may have one. */
+  absentAttribute(obj: Value, name: string, st: PathState): string | undefined;
   /** `super().name` inside a method: the base class' method bound to the same instance. */
   superMethod(fr: Frame, name: string): Value | undefined;
   observe(obs: Observation): void;

@@ -397,12 +397,10 @@ function callValue(callee: Value, args: CallArgs, st: PathState, fr: Frame, node
 function builtinCall(name: string, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value | undefined {
   if (name === 'hasattr' && args.positional.length === 2) {
     const [obj, attr] = args.positional;
-    if (obj.value.t === 'ref' && obj.value.name === 'torch.nn.functional' && attr.value.t === 'str' && attr.value.value === 'scaled_dot_product_attention') {
-      const has = e.settings.torch[0] >= 2;
-      return { t: 'bool', value: has, why: `\`${textOf(node)}\` is ${has ? 'True' : 'False'} with torch ${e.settings.torch.join('.')} (setting)` };
-    }
-    return undefined;
+    const has = attr.value.t === 'str' ? presence(obj, attr.value.value, st, e) : undefined;
+    return has && { t: 'bool', value: has.present, why: `\`${textOf(node)}\` is ${has.present ? 'True' : 'False'}${has.why}` };
   }
+  if (name === 'getattr' && (args.positional.length === 2 || args.positional.length === 3)) return getattrCall(args, st, node, e);
   if (name === 'float' && args.positional[0]?.value.t === 'str') return { t: 'num', value: Number(args.positional[0].value.value.replace('inf', 'Infinity')), source: fileLine(fr, node) };
   if (name === 'int' && args.positional[0]?.value.t === 'num') return { t: 'num', value: Math.trunc(args.positional[0].value.value), source: args.positional[0].value.source };
   if (name === 'super') return UNKNOWN('super()');
@@ -418,6 +416,41 @@ function builtinCall(name: string, args: CallArgs, st: PathState, fr: Frame, nod
     return args.moreKeywords ? UNKNOWN(`\`${textOf(node)}\``) : { t: 'dict', entries: [...args.keywords].map(([k, a]) => [k, a.value] as const) };
   }
   return undefined;
+}
+
+/**
+ * Whether `obj.name` exists, with why (after "is True"/"is False"): `F.scaled_dot_product_attention`
+ * by the torch setting; a workspace instance's attribute set on this path, at construction or by its
+ * class, or provably absent (Engine.absentAttribute). Undefined when the code does not say.
+ */
+function presence(obj: CallArg, name: string, st: PathState, e: Engine): { present: boolean; why: string } | undefined {
+  const v = obj.value;
+  if (v.t === 'ref' && v.name === 'torch.nn.functional' && name === 'scaled_dot_product_attention') {
+    return { present: e.settings.torch[0] >= 2, why: ` with torch ${e.settings.torch.join('.')} (setting)` };
+  }
+  if (v.t !== 'instance') return undefined;
+  const set = (obj.node.type === 'identifier' && st.env.has(`${textOf(obj.node)}.${name}`)) || e.attribute(v, name, st) !== undefined;
+  if (set) return { present: true, why: `: ${describe(v)} has \`${name}\`` };
+  const absent = e.absentAttribute(v, name, st);
+  return absent === undefined ? undefined : { present: false, why: `: ${absent}` };
+}
+
+/**
+ * `getattr(obj, 'name')` is `obj.name`; with a default, the default where the attribute is provably
+ * absent (presence). A name that is not a constant string leaves the result unknown.
+ */
+function getattrCall(args: CallArgs, st: PathState, node: SyntaxNode, e: Engine): Value {
+  const [obj, attr, fallback] = args.positional;
+  if (attr.value.t !== 'str') return UNKNOWN(`\`${textOf(node)}\` (the attribute name is not a constant)`);
+  const name = attr.value.value;
+  const has = fallback ? presence(obj, name, st, e) : undefined;
+  if (fallback && has?.present === false) {
+    const v = fallback.value;
+    const why = `\`${textOf(node)}\` gives its default${has.why}`;
+    return v.t === 'none' ? { ...v, source: why } : v.t === 'bool' ? { ...v, why } : v;
+  }
+  const assigned = obj.node.type === 'identifier' ? st.env.get(`${textOf(obj.node)}.${name}`) : undefined;
+  return assigned ?? attributeOf(obj.value, name, node, st, e);
 }
 
 function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {

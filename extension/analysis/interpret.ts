@@ -22,6 +22,7 @@ import { forkState, mergeStates, type Ctx, type Frame, type Guard, type Observat
 import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
 import { evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
+import { maySetAttribute, moduleMayHave } from './attribute-presence';
 import { newEffects, unpackedKey, type CachedInvocation, type Effects, type InvocationCache } from './invocation-cache';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
@@ -54,6 +55,10 @@ export class Interpreter implements Engine {
   /** Forwards of models that driver code calls on established paths: what a module of unknown class may be. */
   private readonly modelEntries = new Set<string>();
   private computingGlobals = false;
+  /** Frames of methods that `__init__` calls on self (`self._build()`): their `self.x = …` builds the instance. */
+  private readonly helperFrames = new WeakSet<Frame>();
+  /** Construction helpers being run, so one that calls itself is evaluated as an ordinary call. */
+  private readonly helpersRunning = new Set<string>();
   private readonly recorders: Effects[] = [];
   /** The invocations of this run, for the next one. */
   readonly cache = new Map<string, CachedInvocation>();
@@ -198,6 +203,30 @@ export class Interpreter implements Engine {
     }
     void st;
     return undefined;
+  }
+
+  absentAttribute(obj: Value, name: string, st: PathState): string | undefined {
+    if (obj.t !== 'instance' || moduleMayHave(name) || this.attribute(obj, name, st) !== undefined || !this.knownClassChain(obj.cls)) return undefined;
+    // Any statement of the workspace may set it later (`model.flag = True` in a trainer, a method `__init__` does not call).
+    for (const m of this.modules) {
+      this.touchModule(m); // a statement added at top level renews it
+      for (const unit of m.units) {
+        this.touch(unit);
+        if (maySetAttribute(unit, name)) return undefined;
+      }
+    }
+    return `no code in the files sets \`${name}\` and ${obj.cls.split(':').pop()} defines none`;
+  }
+
+  /** Whether every class from `classId` up is a workspace class, ending at nn.Module or `object`. */
+  private knownClassChain(classId: string, depth = 0): boolean {
+    const entry = this.classOf(classId);
+    if (!entry || depth > 8) return false;
+    return entry.cls.bases.every((base) => {
+      const resolved = this.annotationValue(base, moduleFrame(entry.module));
+      if (resolved?.t === 'class') return this.knownClassChain(resolved.id, depth + 1);
+      return base === 'object' || (resolved?.t === 'ref' && isNnModule(resolved.name));
+    });
   }
 
   unresolvedModuleCall(st: PathState, fr: Frame, what: string): void {
@@ -443,9 +472,14 @@ export class Interpreter implements Engine {
     }
   }
 
-  private runFunction(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, ctx: Ctx): { result: Value; states: PathState[] } {
+  /** `building`: the attributes set so far, when `fn` is a helper that `__init__` calls on self (see constructionHelper). */
+  private runFunction(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, ctx: Ctx, building?: ReadonlyMap<string, Value>): { result: Value; states: PathState[] } {
     const frame: Frame = { fn, module, self, returns: [] };
     const st = this.freshState(ctx);
+    if (building) {
+      this.helperFrames.add(frame);
+      for (const [k, v] of building) { st.selfAttrs.set(k, v); st.env.set(`self.${k}`, v); }
+    }
     this.bindParams(fn, module, self, args, st, frame);
     const states = this.execBlock(fn.body, [st], frame);
     const result = frame.returns.length === 0 ? { t: 'none', source: `${fn.qualName} returns None` } as Value : frame.returns.reduce(join);
@@ -593,6 +627,34 @@ export class Interpreter implements Engine {
     return true;
   }
 
+  /**
+   * `self._build(cfg)` in `__init__` (or in such a helper): a method of the instance's class or its
+   * bases, run on the attributes set so far; what it assigns to `self` is set on the instance, as if
+   * written in `__init__`.
+   */
+  private constructionHelper(expr: SyntaxNode, st: PathState, fr: Frame): boolean {
+    if (fr.self?.t !== 'instance' || (fr.fn.name !== '__init__' && !this.helperFrames.has(fr))) return false;
+    const fnNode = expr.type === 'call' ? field(expr, 'function') : undefined;
+    const obj = fnNode?.type === 'attribute' ? field(fnNode, 'object') : undefined;
+    if (!fnNode || obj?.type !== 'identifier' || textOf(obj) !== 'self') return false;
+    const name = textOf(field(fnNode, 'attribute')!);
+    const method = st.env.has(`self.${name}`) ? undefined : this.method(fr.self.cls, name);
+    const target = method && this.functionById(method.id);
+    if (!target || this.helpersRunning.has(target.fn.id)) return false;
+    if (target.fn.node) this.touch(target.fn.node.unit);
+    this.touchModule(target.module);
+    this.recordInvoked(target.fn.id, st.ctx.modeAssumed ? null : st.ctx.mode.value);
+    const list = field(expr, 'arguments');
+    const args = evaluateArgs(list ? namedChildren(list) : [], st, fr, this);
+    this.helpersRunning.add(target.fn.id);
+    const end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx, st.selfAttrs);
+    this.helpersRunning.delete(target.fn.id);
+    const assigned = new Map<string, Value>();
+    for (const s of end.states) for (const [k, v] of s.selfAttrs) assigned.set(k, assigned.has(k) ? join(assigned.get(k)!, v) : v);
+    for (const [k, v] of assigned) { st.selfAttrs.set(k, v); st.env.set(`self.${k}`, v); }
+    return true;
+  }
+
   private expression(expr: SyntaxNode, st: PathState, fr: Frame): void {
     if (expr.type === 'assignment') {
       // `sos = cond = embed(labels)` binds every target to the one value.
@@ -618,7 +680,7 @@ export class Interpreter implements Engine {
       }
       return;
     }
-    if (this.registerBuffer(expr, st, fr) || this.superInit(expr, st, fr)) return;
+    if (this.registerBuffer(expr, st, fr) || this.superInit(expr, st, fr) || this.constructionHelper(expr, st, fr)) return;
     evaluate(expr, st, fr, this);
     // `model.eval()` / `model.train()` switch the mode of the rest of this path; `enable_*_sdp(…)` an SDPA backend.
     if (expr.type === 'call') {
@@ -794,5 +856,9 @@ function moduleFrame(module: ModuleInfo): Frame {
 
 /** torch.nn.Module and the wrappers that call a module they were given (DDP, FSDP, DataParallel). */
 function isModuleType(qualified: string): boolean {
-  return /(^|\.)(nn\.Module|nn\.modules\.module\.Module)$/.test(qualified) || isParallelWrapper(qualified);
+  return isNnModule(qualified) || isParallelWrapper(qualified);
+}
+
+function isNnModule(qualified: string): boolean {
+  return /(^|\.)(nn\.Module|nn\.modules\.module\.Module)$/.test(qualified);
 }

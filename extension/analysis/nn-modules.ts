@@ -1,13 +1,13 @@
 /**
  * torch.nn modules: what their constructors build (`nn.Linear`, `nn.Sequential`, `nn.ModuleList`,
- * `nn.MultiheadAttention`, encoder layers, `nn.Parameter`), casts of a module's parameters
+ * `nn.MultiheadAttention`, encoder and decoder layers, `nn.Parameter`), casts of a module's parameters
  * (`model.half()`), and what calling one gives (an attention call for the attention modules, each
  * module in order for a Sequential, dropout on hand-written attention for `nn.Dropout`).
  */
-import { ENCODER_CALL, ENCODER_LAYER_CALL, MULTIHEAD_CALL } from './attention-apis';
+import { type ApiSpec, DECODER_CROSS_CALL, DECODER_SELF_CALL, ENCODER_CALL, ENCODER_LAYER_CALL, MULTIHEAD_CALL } from './attention-apis';
 import { arg, fileLine, type CallArgs, type Engine } from './engine';
 import { withDropout } from './manual-attention';
-import { observeApi } from './observe-api';
+import { argRoles, observeApi, type Roles } from './observe-api';
 import { opDtype } from './op-dtypes';
 import type { Frame, PathState } from './state';
 import { field, textOf, type SyntaxNode } from './syntax';
@@ -90,10 +90,12 @@ const CONSTRUCTOR_PARAMS: Readonly<Record<string, readonly string[]>> = {
   MultiheadAttention: ['embed_dim', 'num_heads', 'dropout', 'bias', 'add_bias_kv', 'add_zero_attn', 'kdim', 'vdim', 'batch_first'],
   TransformerEncoderLayer: ['d_model', 'nhead', 'dim_feedforward', 'dropout', 'activation', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias'],
   TransformerEncoder: ['encoder_layer', 'num_layers'],
+  TransformerDecoderLayer: ['d_model', 'nhead', 'dim_feedforward', 'dropout', 'activation', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias'],
+  TransformerDecoder: ['decoder_layer', 'num_layers'],
   Dropout: ['p'],
 };
 
-/** The `nn.MultiheadAttention` inside an encoder layer, as its constructor arguments make it. */
+/** An `nn.MultiheadAttention` inside an encoder or decoder layer, as the layer's constructor arguments make it. */
 function layerAttention(layer: Value & { t: 'torchmod' }): Value {
   const a = layer.args;
   const dropout = a.dropout ?? { t: 'num', value: 0.1, source: `${layer.origin} (default dropout 0.1)` } as Value;
@@ -104,17 +106,59 @@ function layerAttention(layer: Value & { t: 'torchmod' }): Value {
   return { t: 'torchmod', kind: 'MultiheadAttention', args: record, origin: layer.origin };
 }
 
+type TorchModule = Value & { t: 'torchmod' };
+
+/** The layer a Transformer encoder or decoder runs: the module itself for a layer, the layer it was built on for a stack. */
+function transformerLayer(mod: TorchModule, part: 'Encoder' | 'Decoder'): TorchModule | undefined {
+  const layer = mod.kind === `Transformer${part}` ? mod.args[part === 'Encoder' ? 'encoder_layer' : 'decoder_layer'] : mod.kind === `Transformer${part}Layer` ? mod : undefined;
+  return layer?.t === 'torchmod' && layer.kind === `Transformer${part}Layer` ? layer : undefined;
+}
+
+/**
+ * An attention of a Transformer layer. The layer asks for no weights (`need_weights=False`), so a
+ * causal flag that is True with no key padding mask makes nn.MultiheadAttention drop the mask and
+ * pass SDPA `is_causal` instead (PyTorch's "is_causal hint").
+ */
+function layerCall(spec: ApiSpec, apiText: string, args: CallArgs, layer: TorchModule, st: PathState, fr: Frame, node: SyntaxNode, e: Engine, inner: Roles = {}): Value {
+  const written = argRoles(spec, args);
+  const causal = written.causal?.value;
+  const padding = written.keyPaddingMask?.value;
+  const hint: Roles = causal?.t === 'bool' && causal.value && written.mask && (!padding || padding.t === 'none')
+    ? { mask: { value: { t: 'none', source: `the causal flag (${causal.why}) with no key padding mask: the layer's attention passes SDPA is_causal, not the mask` }, node: null } }
+    : {};
+  return observeApi(spec, apiText, args, layerAttention(layer), st, fr, node, e, { ...hint, ...inner });
+}
+
+/**
+ * A decoder layer, or each layer of a decoder: self-attention on `tgt`, observed at the call, then
+ * cross-attention onto `memory`, observed at the call's argument list. The cross-attention's query
+ * is the layer's LayerNorm of `tgt` plus the self-attention output (with either `norm_first`).
+ */
+function decoderCall(mod: TorchModule, layer: TorchModule, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const called = textOf(field(node, 'function')!);
+  const prefix = mod.kind === 'TransformerDecoder' ? `${called}.layers[i]` : called;
+  const selfOut = layerCall(DECODER_SELF_CALL, `${prefix}.self_attn`, args, layer, st, fr, node, e);
+  const tgt = arg(args, 0, 'tgt')?.value;
+  const residual = tgt && isTensor(tgt) && isTensor(selfOut) ? tensor(opDtype('add', [tgt, selfOut], st, fr, node), selfOut.origin) : selfOut;
+  const cast = mod.cast ?? layer.cast;
+  const norm: TorchModule = { t: 'torchmod', kind: 'LayerNorm', args: {}, origin: layer.origin, ...(cast ? { cast } : {}) };
+  const query = moduleCall(norm, { positional: [{ value: residual, node }], keywords: new Map() }, st, fr, node, e);
+  return layerCall(DECODER_CROSS_CALL, `${prefix}.multihead_attn`, args, layer, st, fr, field(node, 'arguments') ?? node, e, { q: { value: query, node: null } });
+}
+
 export function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   if (mod.kind === 'Sequential') return sequentialCall(mod, args, st, fr, node, e);
   if (mod.kind === 'Module') {
     e.unresolvedModuleCall(st, fr, `\`${textOf(field(node, 'function') ?? node)}(…)\` at ${fileLine(fr, node)} runs it (${mod.origin})`);
     return UNKNOWN(`the result of \`${textOf(node)}\``);
   }
-  const layer = mod.kind === 'TransformerEncoder' ? mod.args.encoder_layer : mod;
-  if ((mod.kind === 'TransformerEncoderLayer' || mod.kind === 'TransformerEncoder') && layer?.t === 'torchmod' && layer.kind === 'TransformerEncoderLayer') {
+  const encoderLayer = transformerLayer(mod, 'Encoder');
+  if (encoderLayer) {
     const spec = mod.kind === 'TransformerEncoder' ? ENCODER_CALL : ENCODER_LAYER_CALL;
-    return observeApi(spec, textOf(field(node, 'function')!), args, layerAttention(layer), st, fr, node, e);
+    return layerCall(spec, textOf(field(node, 'function')!), args, encoderLayer, st, fr, node, e);
   }
+  const decoderLayer = transformerLayer(mod, 'Decoder');
+  if (decoderLayer) return decoderCall(mod, decoderLayer, args, st, fr, node, e);
   if (mod.kind === 'MultiheadAttention') {
     const out = observeApi(MULTIHEAD_CALL, textOf(field(node, 'function')!), args, mod, st, fr, node, e);
     return { t: 'tuple', items: [out, UNKNOWN('attention weights')] };

@@ -9,9 +9,11 @@ import { installedOn, type Frame, type PathState } from './state';
 import type { SyntaxNode } from './syntax';
 import { isTensor, tensor, unknown, UNKNOWN, type Value } from './values';
 
-/** Record an attention call: map its arguments to roles and give back its output. */
-export function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, module: Value | undefined, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
-  const roles: Partial<Record<ArgRole, { value: Value; node: SyntaxNode | null }>> = {};
+export type Roles = Partial<Record<ArgRole, { value: Value; node: SyntaxNode | null }>>;
+
+/** The arguments of a call by the role the API gives them. */
+export function argRoles(spec: ApiSpec, args: CallArgs): Roles {
+  const roles: Roles = {};
   // An argument unpacked from `*xs` / `**kw` is not written at the call: no node to point at or edit.
   const observed = (a: CallArg): { value: Value; node: SyntaxNode | null } => (a.unpacked ? { value: a.value, node: null } : a);
   spec.positional.forEach((role, i) => { if (role && args.positional[i]) roles[role] = observed(args.positional[i]); });
@@ -22,6 +24,15 @@ export function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, modul
     const open = [...(args.morePositional ? spec.positional.slice(args.positional.length) : []), ...(args.moreKeywords ? Object.values(spec.keywords) : [])];
     for (const role of open) if (role) roles[role] ??= { value: more.t === 'unknown' ? more : UNKNOWN('an unpacked argument'), node: null };
   }
+  return roles;
+}
+
+/**
+ * Record an attention call: map its arguments to roles and give back its output. `inner`: roles the
+ * module decides itself, over what the call writes (a decoder layer's cross-attention query).
+ */
+export function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, module: Value | undefined, st: PathState, fr: Frame, node: SyntaxNode, e: Engine, inner: Roles = {}): Value {
+  const roles: Roles = { ...argRoles(spec, args), ...inner };
   if (roles.qkv) { roles.q = roles.k = roles.v = roles.qkv; }
   if (roles.kv) { roles.k = roles.v = roles.kv; }
   e.observe({ site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()], installed: installedOn(st), dead: st.dead });

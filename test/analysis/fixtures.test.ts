@@ -670,6 +670,131 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
     ],
   },
+  {
+    files: ['decoder_layer.py'],
+    calls: [
+      {
+        site: 'decoder_layer.py:19:18 multihead_attention Translator.forward',
+        train: 'reached=true fp32,fp32,fp32 mask=? causal=false p=0.1 layout=? H=8 D=64 → depends sdpa.flash',
+        infer: 'reached=true fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=8 D=64 → depends sdpa.flash',
+        findings: [
+        ],
+      },
+      {
+        site: 'decoder_layer.py:22:13 multihead_attention Translator.forward',
+        train: 'reached=true fp32,fp32,fp32 mask=none causal=true p=0.2 layout=? H=8 D=64 → depends sdpa.flash',
+        infer: 'reached=true fp32,fp32,fp32 mask=none causal=true p=0 layout=? H=8 D=64 → depends sdpa.flash',
+        findings: [
+        ],
+      },
+      {
+        site: 'decoder_layer.py:22:25 multihead_attention Translator.forward',
+        train: 'reached=true fp32,bf16,bf16 mask=? causal=false p=0.2 layout=? H=8 D=64 → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → depends sdpa.flash',
+        findings: [
+        ],
+      },
+      {
+        site: 'decoder_layer.py:23:13 multihead_attention Translator.forward',
+        train: 'reached=true bf16,bf16,bf16 mask=bool causal=false p=0.1 layout=? H=4 D=128 → runs sdpa.efficient',
+        infer: 'reached=true ?,?,? mask=bool causal=false p=0 layout=? H=4 D=128 → depends sdpa.efficient',
+        findings: [
+          ['mask-disables-flash information train 23:45',
+            'Flash is off on the training path: `causal` is a bool tensor (`triu` at decoder_layer.py:21); nn.MultiheadAttention passes the mask to SDPA, which cannot use its flash kernel with it'],
+          ['mask-disables-flash information infer 23:45',
+            'Flash is off on the inference path: `causal` is a bool tensor (`triu` at decoder_layer.py:21); nn.MultiheadAttention passes the mask to SDPA, which cannot use its flash kernel with it'],
+        ],
+      },
+      {
+        site: 'decoder_layer.py:23:24 multihead_attention Translator.forward',
+        train: 'reached=true fp32,bf16,bf16 mask=none causal=false p=0.1 layout=? H=4 D=128 → runs sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=? H=4 D=128 → depends sdpa.flash',
+        findings: [
+        ],
+      },
+    ],
+  },
+  {
+    files: ['init_helpers.py'],
+    calls: [
+      {
+        site: 'init_helpers.py:22:18 multihead_attention CrossBlock.forward',
+        train: 'reached=true ?,?,? mask=none causal=false p=0.1 layout=? H=8 D=64 → depends sdpa.flash',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → depends sdpa.flash',
+        findings: [
+        ],
+      },
+      {
+        site: 'init_helpers.py:45:17 sdpa SelfAttention.forward',
+        train: 'reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=64 → depends sdpa.flash',
+        infer: 'reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=64 → depends sdpa.flash',
+        findings: [
+        ],
+      },
+      {
+        site: 'init_helpers.py:47:17 manual SelfAttention.forward',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=12 D=64 → runs manual.math',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=12 D=64 → runs manual.math',
+        findings: [
+          ['manual-attention information - 47:17',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+      {
+        site: 'init_helpers.py:62:20 sdpa Lazy.forward',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        findings: [
+        ],
+      },
+      {
+        site: 'init_helpers.py:63:16 manual Lazy.forward',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 63:16',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+    ],
+  },
+  {
+    files: ['getattr_checks.py'],
+    calls: [
+      {
+        site: 'getattr_checks.py:25:17 memory_efficient_attention Attention.forward',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends xformers.fa2',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends xformers.fa2',
+        findings: [
+          ['dead-fast-path warning infer 24:12',
+            '`xops.memory_efficient_attention` is never reached on the inference path: `getattr(self, "use_xformers", False)` is false there — `getattr(self, "use_xformers", False)` gives its default: no code in the files sets `use_xformers` and Attention defines none'],
+        ],
+      },
+      {
+        site: 'getattr_checks.py:27:17 manual Attention.forward',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        findings: [
+          ['manual-attention information - 27:17',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+      {
+        site: 'getattr_checks.py:29:17 sdpa Attention.forward',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        findings: [
+        ],
+      },
+      {
+        site: 'getattr_checks.py:42:20 multihead_attention Block.forward',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=16 D=64 → depends sdpa.flash',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=16 D=64 → depends sdpa.flash',
+        findings: [
+        ],
+      },
+    ],
+  },
 ];
 
 describe('analysis on fixtures', () => {
