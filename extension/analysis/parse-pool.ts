@@ -70,13 +70,18 @@ interface Job {
 }
 
 /** Worker threads kept for the life of the process (they do not keep it alive when idle). */
-class ParsePool {
+export class ParsePool {
   private readonly idle: Worker[] = [];
   private readonly queue: Job[] = [];
   private readonly running = new Map<Worker, Job>();
   private size = 0;
   private nextId = 1;
   private readonly capacity = Math.max(1, Math.min(availableParallelism(), MAX_WORKERS));
+
+  /** `script`: the worker's entry (tests give one that fails). */
+  constructor(private readonly script = path.join(__dirname, 'parse-worker.js')) {}
+
+  /** The piece's statements encoded; null when it has a syntax error or the worker failed (the file is then parsed on the main thread). */
 
   parse(text: string): Promise<Int32Array | null> {
     return new Promise((done) => {
@@ -98,7 +103,7 @@ class ParsePool {
 
   private spawn(): Worker {
     this.size++;
-    const worker = new Worker(path.join(__dirname, 'parse-worker.js'));
+    const worker = new Worker(this.script);
     worker.on('message', (result: PieceResult) => {
       const job = this.running.get(worker);
       this.running.delete(worker);

@@ -71,7 +71,7 @@ export class TreeWalk {
     this.tree = (tree as unknown as Record<number, number>)[0];
     // A public cursor at the root leaves its state in the transfer buffer; this walk owns a copy of it.
     const root = tree.walk();
-    void root.nodeTypeId;
+    void root.nodeTypeId; // any read marshals the public cursor into the buffer
     binding._ts_tree_cursor_copy_wasm(this.tree);
     this.keep();
     root.delete();

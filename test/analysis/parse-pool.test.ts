@@ -1,11 +1,13 @@
 /**
  * Large files parsed in pieces on worker threads (`parse-pool.ts`) give exactly the reports of
  * parsing them whole: on every fixture group and on generated model code, with pieces forced small;
- * a cut that lands inside a string makes a piece fail to parse, and the file is parsed whole.
+ * a cut that lands inside a string makes a piece fail to parse, and the file is parsed whole; a
+ * worker that dies answers null (its file is then parsed on the main thread).
  */
 import * as assert from 'node:assert/strict';
 import { analyzeFiles, type SourceFile } from '../../extension/analysis/index';
-import { cutPoints, parseInPieces, type PoolOptions } from '../../extension/analysis/parse-pool';
+import * as path from 'node:path';
+import { cutPoints, parseInPieces, ParsePool, type PoolOptions } from '../../extension/analysis/parse-pool';
 import { generateModelCode } from '../../scripts/bench/model-code';
 import { readFixture, SETTINGS } from './helpers';
 
@@ -51,6 +53,12 @@ describe('parsing in pieces on worker threads', () => {
     await samePieceByPiece([{ path: 'doc.py', text }], 100);
     const [report] = await analyzeFiles([{ path: 'doc.py', text }], SETTINGS, pieces(100));
     assert.deepEqual(report!.calls.map((c) => c.span.line), [text.split('\n').findIndex((l) => l.includes('def real')) + 2]);
+  });
+
+  it('answers null for the pieces of a worker that dies, and starts another for the next piece', async () => {
+    const pool = new ParsePool(path.join(__dirname, 'failing-parse-worker.js'));
+    assert.deepEqual(await Promise.all([pool.parse('x = 1\n'), pool.parse('y = 2\n'), pool.parse('z = 3\n')]), [null, null, null]);
+    assert.equal(await pool.parse('w = 4\n'), null);
   });
 
   it('keeps small inputs on the main thread', async () => {
