@@ -7,8 +7,9 @@ import type { PathState } from './state';
 import { field, textOf, type SyntaxNode } from './syntax';
 import { join, UNKNOWN, type Value } from './values';
 
-/** `d[key]` of a known dict: its entry, or unknown when the key is not a known string. */
+/** `d[key]` of a known dict: its entry; unknown when the key is not a known string (with what an unknown key depends on). */
 export function dictEntry(d: Value & { t: 'dict' }, key: Value, text: string): Value {
+  if (key.t === 'unknown') return key; // the entry depends on what the key does
   const entry = key.t === 'str' ? d.entries.find(([k]) => k === key.value) : undefined;
   return entry ? entry[1] : UNKNOWN(`\`${text}\``);
 }

@@ -15,11 +15,12 @@ import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from './torch-ops';
 import {
-  atom, describe, isTensor, join, valueKey, type Dim, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
+  atom, describe, isTensor, join, joinContexts, valueKey, type Dim, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from './values';
 import { attentionApiOf } from './attention-apis';
 import { partialArgs, wrapperCall } from './wrappers';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
+import { contextValue } from './contexts';
 import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS } from './manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from './nn-modules';
 import { observeApi } from './observe-api';
@@ -120,6 +121,7 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
 
 function joinConditional(a: Value, b: Value, cond: string): Value {
   if (valueKey(a) === valueKey(b)) return a;
+  if (a.t === 'context' && b.t === 'context') return joinContexts(a, b, `\`${cond}\``);
   if (a.t === 'tensor' && b.t === 'tensor') {
     const dt = a.dtype.known && b.dtype.known && a.dtype.value === b.dtype.value ? a.dtype : unknown(`\`${cond}\``);
     return tensor(dt, a.origin, { bool: a.bool === b.bool ? a.bool : undefined });
@@ -466,6 +468,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   }
   if (name.startsWith('torch.nn.') && /^[A-Z]/.test(last)) return nnConstructor(last, args, fr, node);
   if (name === 'collections.OrderedDict') return orderedDict(args, node);
+  const manager = contextValue(name, args, node, st, fr, e);
+  if (manager) return manager;
   if (!name.startsWith('torch') && !name.startsWith('einops')) return UNKNOWN(`the result of \`${name}(…)\``);
   const inputs = [...args.positional.map((a) => a.value), ...[...args.keywords.values()].map((a) => a.value)];
   const dtypeKw = args.keywords.get('dtype')?.value;
@@ -500,7 +504,6 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     return tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : undefined });
   }
   if (SPLITS.has(last) && isTensor(args.positional[0]?.value)) return { t: 'many', item: args.positional[0].value };
-  if (last === 'autocast' || last === 'no_grad' || last === 'inference_mode') return UNKNOWN(where);
   return UNKNOWN(`the result of \`${name}(…)\``);
 }
 

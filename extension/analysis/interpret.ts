@@ -10,7 +10,8 @@ import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/fac
 import { negatedText } from './assumptions';
 import { decide } from './conditions';
 import { fileLine, type CallArgs, type Engine } from './engine';
-import { contextOf } from './contexts';
+import { contextOfCall, enterContext, enteredThrough } from './contexts';
+import { customForward, type Decorated } from './custom-fwd';
 import { calledNames, isCalled } from './entry-points';
 import { assignItem, evaluate, evaluateArgs, loopItems, truth } from './evaluate';
 import { keepFixesSafe } from './manual-attention';
@@ -198,6 +199,7 @@ export class Interpreter implements Engine {
       return obj.args[name];
     }
     if (obj.t === 'class') {
+      if (name === 'apply') { const apply = this.autogradApply(obj.id); if (apply) return apply; }
       const method = this.method(obj.id, name);
       return method ? { t: 'fn', id: method.id } : undefined;
     }
@@ -280,6 +282,17 @@ export class Interpreter implements Engine {
 
   // ---- classes and calls ----------------------------------------------------------------------
 
+  /**
+   * `Fn.apply(…)` of an `autograd.Function` (a class with a static `forward` and no `apply` of its
+   * own): its forward, with the autograd context (`ctx`) as its first argument.
+   */
+  private autogradApply(classId: string): Value | undefined {
+    const forward = this.method(classId, 'forward');
+    if (!forward?.node || !forward.decorators.includes('staticmethod') || this.method(classId, 'apply')) return undefined;
+    const ctx = { value: UNKNOWN('the autograd context'), node: forward.node };
+    return { t: 'partial', fn: { t: 'fn', id: forward.id }, args: { positional: [ctx], keywords: new Map() } };
+  }
+
   private method(classId: string, name: string, seen = 0): FunctionInfo | undefined {
     const entry = this.classOf(classId);
     if (!entry || seen > 8) return undefined;
@@ -356,9 +369,9 @@ export class Interpreter implements Engine {
     }
   }
 
-  private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, callerCtx: Ctx): Value {
+  private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, given: CallArgs, callerCtx: Ctx): Value {
     const clue = modeClue(fn);
-    const ctx = this.decoratorContext(fn, module, clue && (clue.binding || callerCtx.modeAssumed) ? { ...callerCtx, mode: known(clue.mode, clue.source), modeAssumed: false } : callerCtx);
+    const { ctx, args } = this.decorated(fn, module, clue && (clue.binding || callerCtx.modeAssumed) ? { ...callerCtx, mode: known(clue.mode, clue.source), modeAssumed: false } : callerCtx, given);
     const key = `${fn.id}|${valueKey(ctx)}|${valueKey(self)}|${valueKey(args.positional.map((a) => a.value))}|${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)}`;
     const memo = this.memo.get(key);
     if (memo) {
@@ -395,13 +408,17 @@ export class Interpreter implements Engine {
   /**
    * Decorators that are context managers (`@torch.autocast(…)`, `@sdpa_kernel(…)`) set up their
    * context for the whole call; the mode from `@torch.no_grad()` is `modeClue`'s, named by decorator.
+   * `@custom_fwd(cast_inputs=…)` casts the arguments and turns autocast off (custom-fwd.ts).
    */
-  private decoratorContext(fn: FunctionInfo, module: ModuleInfo, ctx: Ctx): Ctx {
+  private decorated(fn: FunctionInfo, module: ModuleInfo, ctx: Ctx, args: CallArgs): Decorated {
+    if (fn.decoratorNodes.length === 0) return { ctx, args };
     const frame = moduleFrame(module);
-    return fn.decoratorNodes.filter((d) => d.type === 'call').reduce<Ctx>((outer, d) => {
-      const inner = contextOf(d, this.freshState(outer), frame, this);
+    const regions = fn.decoratorNodes.filter((d) => d.type === 'call').reduce<Ctx>((outer, d) => {
+      const manager = contextOfCall(d, this.freshState(outer), frame, this);
+      const inner = manager ? enterContext(outer, manager) : outer;
       return { ...outer, autocast: inner.autocast, ...(inner.sdpa ? { sdpa: inner.sdpa } : {}) };
     }, ctx);
+    return customForward(fn.decoratorNodes, { ctx: regions, args }, this.freshState(regions), frame, this);
   }
 
   private recordInvoked(id: string, mode: Mode | null): void {
@@ -781,8 +798,12 @@ export class Interpreter implements Engine {
     const clause = stmt.children.find((c) => c.type === 'with_clause');
     for (const item of clause ? namedChildren(clause) : []) {
       const value = field(item, 'value');
-      const callNode = value?.type === 'as_pattern' ? namedChildren(value)[0] : value;
-      if (callNode?.type === 'call') st.ctx = contextOf(callNode, st, fr, this);
+      const managerNode = value?.type === 'as_pattern' ? namedChildren(value)[0] : value;
+      // A call is looked at only when it makes a library context manager; a name (`with ctx:`) holds one made earlier.
+      const held = managerNode && managerNode.type !== 'call' ? evaluate(managerNode, st, fr, this) : undefined;
+      const manager = managerNode?.type === 'call' ? contextOfCall(managerNode, st, fr, this)
+        : held?.t === 'context' ? enteredThrough(held, managerNode!, fr) : undefined;
+      if (manager) st.ctx = enterContext(st.ctx, manager);
       if (value?.type === 'as_pattern') {
         const alias = value.children.find((c) => c.field === 'alias');
         const target = alias ? namedChildren(alias)[0] ?? alias : undefined;

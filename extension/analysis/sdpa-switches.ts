@@ -47,26 +47,31 @@ function backendList(v: Value | undefined): SdpaBackend[] | null {
   return names.flatMap((n) => ENUM[n!] ?? []);
 }
 
-/** `sdpa_kernel(backends, set_priority=False)`: only the listed backends are on until the region ends. */
-function sdpaKernel(args: CallArgs, before: SdpaSwitches | undefined, source: string): SdpaSwitches {
+/**
+ * `sdpa_kernel(backends, set_priority=False)`: only the listed backends are on until the region ends.
+ * Without `set_priority` the order in force when it is entered stays (no `priority` here).
+ */
+function sdpaKernel(args: CallArgs, source: string): SdpaSwitches {
   const listed = backendList(arg(args, 0, 'backends')?.value);
   const enabled = Object.fromEntries(SDPA_BACKENDS.map((b) => [b, listed ? known(listed.includes(b), source) : unknown(`the backends of ${source}`)]));
   const ordered = flag(arg(args, 1, 'set_priority')?.value, known(false, source), source);
   const priority = !ordered.known ? unknown(`the order of ${source}`)
-    : !ordered.value ? before?.priority : listed ? known(listed, source) : unknown(`the backends of ${source}`);
+    : !ordered.value ? undefined : listed ? known(listed, source) : unknown(`the backends of ${source}`);
   return priority ? { enabled, priority } : { enabled };
 }
 
-/** The deprecated `torch.backends.cuda.sdp_kernel(enable_flash=True, …)`: each flag defaults to on. */
-function sdpKernel(args: CallArgs, before: SdpaSwitches | undefined, source: string): SdpaSwitches {
-  const enabled = Object.fromEntries(SDP_KERNEL_FLAGS.map(([kw, b], i) => [b, flag(arg(args, i, kw)?.value, known(true, source), source)]));
-  return before?.priority ? { enabled, priority: before.priority } : { enabled };
+/** The deprecated `torch.backends.cuda.sdp_kernel(enable_flash=True, …)`: each flag defaults to on; the order stays. */
+function sdpKernel(args: CallArgs, source: string): SdpaSwitches {
+  return { enabled: Object.fromEntries(SDP_KERNEL_FLAGS.map(([kw, b], i) => [b, flag(arg(args, i, kw)?.value, known(true, source), source)])) };
 }
 
-/** The switches a `with` item sets up when its callee (resolved to `name`) is one; undefined otherwise. */
-export function regionSwitches(name: string, callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): SdpaSwitches | undefined {
+/**
+ * The switches a region object sets up when its callee (resolved to `name`) is `sdpa_kernel` or
+ * `sdp_kernel`; undefined otherwise. A `priority` left out keeps the order in force where it is entered.
+ */
+export function regionSwitches(name: string, args: CallArgs, callNode: SyntaxNode, fr: Frame): SdpaSwitches | undefined {
   const region = name === 'torch.nn.attention.sdpa_kernel' ? sdpaKernel : name === 'torch.backends.cuda.sdp_kernel' ? sdpKernel : undefined;
-  return region?.(argsOf(callNode, st, fr, e), st.ctx.sdpa, sourceOf(callNode, fr));
+  return region?.(args, sourceOf(callNode, fr));
 }
 
 /** The switches after a statement `torch.backends.cuda.enable_X_sdp(flag)`; undefined when the call is none. */

@@ -2,8 +2,8 @@
  * The abstract values the interpreter computes for Python expressions. A value says what is
  * established and where it came from; anything else is `unknown` with what it depends on.
  */
-import type { Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
-import { known, unknown } from '../../runtime/dispatch/facts';
+import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/facts';
+import { known, SDPA_BACKENDS, unknown } from '../../runtime/dispatch/facts';
 import type { CallArgs } from './engine';
 import type { SyntaxNode } from './syntax';
 
@@ -81,6 +81,12 @@ export type Value =
   | { readonly t: 'fn'; readonly id: string; readonly self?: Value }
   | { readonly t: 'class'; readonly id: string }
   | { readonly t: 'libmask'; readonly className: string; readonly source: string }
+  /**
+   * A context manager object (`torch.autocast(…)`, `sdpa_kernel(…)`, `nullcontext()`), stored or not:
+   * what entering it changes. A field left out changes nothing; `sdpa` without `priority` keeps the
+   * order already in force.
+   */
+  | { readonly t: 'context'; readonly autocast?: Fact<Dtype | null>; readonly sdpa?: SdpaSwitches; readonly mode?: Fact<Mode> & { readonly known: true } }
   /** `functools.partial(fn, …)`: `fn` with arguments bound in advance. */
   | { readonly t: 'partial'; readonly fn: Value; readonly args: CallArgs }
   | { readonly t: 'unknown'; readonly why: string };
@@ -88,6 +94,7 @@ export type Value =
 export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });
 
 export type TensorValue = Extract<Value, { t: 'tensor' }>;
+export type ContextValue = Extract<Value, { t: 'context' }>;
 
 export function isTensor(v: Value): v is TensorValue {
   return v.t === 'tensor';
@@ -152,9 +159,32 @@ export function join(a: Value, b: Value): Value {
   if (a.t === 'tuple' && b.t === 'tuple' && a.items.length === b.items.length) {
     return { t: 'tuple', items: a.items.map((x, i) => join(x, b.items[i])) };
   }
+  if (a.t === 'context' && b.t === 'context') return joinContexts(a, b, `the path (${contextText(a)} or ${contextText(b)})`);
   if (a.t === 'unknown') return a;
   if (b.t === 'unknown') return b;
   return UNKNOWN(`the path (${describe(a)} or ${describe(b)})`);
+}
+
+/**
+ * One of two context managers, whichever a path or condition picks: what both change alike stays,
+ * anything else depends on `why` (a mode cannot be unknown, so a mode they disagree on is left as it is).
+ */
+export function joinContexts(a: ContextValue, b: ContextValue, why: string): ContextValue {
+  const autocast = !a.autocast && !b.autocast ? undefined : sameJson(a.autocast, b.autocast) ? a.autocast : unknown(why);
+  const sdpa = !a.sdpa && !b.sdpa ? undefined : sameJson(a.sdpa, b.sdpa) ? a.sdpa
+    : { enabled: Object.fromEntries(SDPA_BACKENDS.map((k) => [k, unknown(why)])), ...(a.sdpa?.priority || b.sdpa?.priority ? { priority: unknown(why) } : {}) };
+  const mode = sameJson(a.mode, b.mode) ? a.mode : undefined;
+  return { t: 'context', ...(autocast ? { autocast } : {}), ...(sdpa ? { sdpa } : {}), ...(mode ? { mode } : {}) };
+}
+
+/** What a context manager sets, for messages: "autocast bfloat16 (autocast region at train.py:9)", "no change". */
+function contextText(v: ContextValue): string {
+  const parts = [
+    v.autocast ? (v.autocast.known ? `autocast ${v.autocast.value ?? 'off'} (${v.autocast.source})` : 'autocast unknown') : '',
+    v.sdpa ? 'SDPA backend switches' : '',
+    v.mode ? `the ${modeName(v.mode.value)} path` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : 'no change';
 }
 
 /** Short description of a value for messages. */
@@ -169,6 +199,7 @@ export function describe(v: Value): string {
     case 'libmask': return `an xformers ${v.className}`;
     case 'instance': return `a ${v.cls.split(':').pop()}`;
     case 'torchmod': return `an nn.${v.kind}`;
+    case 'context': return `a context manager (${contextText(v)})`;
     default: return 'a value';
   }
 }

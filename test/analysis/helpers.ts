@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Decision } from '../../runtime/dispatch/decision';
+import { describeDecision } from '../../runtime/dispatch/describe';
+import { callReport, environmentOf } from '../../extension/analysis/build-report';
 import type { Fact } from '../../runtime/dispatch/facts';
 import type { CallSite, ModeSite } from '../../extension/analysis/call-sites';
 import type { AnalysisSettings, TextEdit } from '../../extension/analysis/report';
@@ -60,6 +62,19 @@ export function modeLine(m: ModeSite): string {
 
 export function siteLine(s: CallSite): string {
   return `${s.path}:${s.span.line}:${s.span.column} ${s.api} ${s.function ?? '<module>'}`;
+}
+
+/** Each site as lines: where, each path kind's facts and what the policy says, then every finding. */
+export function annotate(sites: readonly CallSite[]): string[] {
+  return sites.flatMap((s) => {
+    const report = callReport(s, environmentOf(SETTINGS));
+    return [
+      siteLine(s),
+      `  train ${modeLine(s.modes.train)} → ${describeDecision(report.modes.train.decision)}`,
+      `  infer ${modeLine(s.modes.infer)} → ${describeDecision(report.modes.infer.decision)}`,
+      ...report.findings.map((f) => `  ${f.code} ${f.severity} ${f.mode ?? '-'} ${f.span.line}:${f.span.column} ${f.message}`),
+    ];
+  });
 }
 
 /** The policy's outcome in one word: `runs sdpa.flash`, `raises`, `depends sdpa.flash`. */

@@ -4,23 +4,8 @@
  * Exact annotations: each path's facts, outcome and code-lens text, and every finding.
  */
 import * as assert from 'node:assert/strict';
-import { callReport, environmentOf } from '../../extension/analysis/build-report';
 import { AnalysisSession, analyzeFiles } from '../../extension/analysis/index';
-import type { CallSite } from '../../extension/analysis/call-sites';
-import { describeDecision } from '../../runtime/dispatch/describe';
-import { modeLine, readFixture, SETTINGS, siteLine, sitesOf, sitesOfSource } from './helpers';
-
-function annotate(sites: readonly CallSite[]): string[] {
-  return sites.flatMap((s) => {
-    const report = callReport(s, environmentOf(SETTINGS));
-    return [
-      siteLine(s),
-      `  train ${modeLine(s.modes.train)} → ${describeDecision(report.modes.train.decision)}`,
-      `  infer ${modeLine(s.modes.infer)} → ${describeDecision(report.modes.infer.decision)}`,
-      ...report.findings.map((f) => `  ${f.code} ${f.severity} ${f.mode ?? '-'} ${f.span.line}:${f.span.column} ${f.message}`),
-    ];
-  });
-}
+import { annotate, readFixture, SETTINGS, sitesOf, sitesOfSource } from './helpers';
 
 describe('analysis: SDPA backend switches', () => {
   it('a training loop forcing flash with a mask raises "No available kernel"; the sampler enabling flash and efficient runs flash', async () => {
