@@ -24,7 +24,7 @@ import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './synt
 import { evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
 import { maySetAttribute, moduleMayHave } from './attribute-presence';
-import { newEffects, unpackedKey, type CachedInvocation, type Effects, type InvocationCache } from './invocation-cache';
+import { newEffects, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache } from './invocation-cache';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
 export type { InvocationCache } from './invocation-cache';
@@ -41,9 +41,8 @@ export class Interpreter implements Engine {
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
   private readonly memo = new Map<string, Value>();
-  private readonly ctorAttrs = new Map<string, Map<string, Value>>();
-  /** Per instance key, the statements its construction read: reading an attribute reads them too. */
-  private readonly ctorUnits = new Map<string, ReadonlySet<object>>();
+  /** Instances built in this run (or reused from the last), by key. */
+  private readonly built = new Map<string, Construction>();
   private readonly globals = new Map<string, Map<string, Value>>();
   /** Per module path, the SDPA switches its top-level statements set at import time. */
   private readonly moduleSwitches = new Map<string, SdpaSwitches>();
@@ -184,9 +183,9 @@ export class Interpreter implements Engine {
     if (obj.t === 'instance') {
       const cls = this.classOf(obj.cls);
       if (cls) this.touch(cls.cls.unit);
-      const read = this.ctorUnits.get(obj.key);
-      if (read) for (const r of this.recorders) for (const unit of read) r.units.add(unit);
-      const attr = this.ctorAttrs.get(obj.key)?.get(name);
+      const construction = this.built.get(obj.key);
+      if (construction) for (const r of this.recorders) for (const unit of construction.read) r.units.add(unit);
+      const attr = construction?.attrs.get(name);
       if (attr) return obj.cast && attr.t === 'tensor' && attr.param ? { ...attr, dtype: known(obj.cast, `module cast to ${obj.cast}`) } : attr;
       const method = this.method(obj.cls, name);
       if (method) return { t: 'fn', id: method.id, self: obj };
@@ -315,14 +314,14 @@ export class Interpreter implements Engine {
   private construct(classId: string, args: CallArgs, ctx: Ctx): Value {
     const key = `${classId}(${valueKey(args.positional.map((a) => a.value))}${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)})`;
     const instance: Value = { t: 'instance', cls: classId, key };
-    const built = this.ctorAttrs.get(key);
+    const built = this.built.get(key);
     if (built) {
-      // Built earlier in this run: what is being recorded depends on that construction all the same.
-      const read = this.ctorUnits.get(key) ?? new Set<object>();
+      // Built earlier in this run: what is being recorded depends on that construction all the same,
+      // and on the instances it made (reusing this result must make them known too).
       this.classOf(classId);
       for (const r of this.recorders) {
-        r.ctors.push([key, built, read]);
-        for (const unit of read) r.units.add(unit);
+        r.ctors.push(...built.made);
+        for (const unit of built.read) r.units.add(unit);
       }
       return instance;
     }
@@ -338,7 +337,7 @@ export class Interpreter implements Engine {
     }
     const effects = newEffects();
     this.recorders.push(effects);
-    this.build(classId, key, instance, args, ctx, effects.units);
+    this.build(classId, key, instance, args, ctx, effects);
     this.recorders.pop();
     for (const r of this.recorders) r.nested.push(cacheKey);
     if (effects.cacheable) this.cache.set(cacheKey, { result: instance, effects, definition });
@@ -346,11 +345,12 @@ export class Interpreter implements Engine {
   }
 
   /** Run a class body and its `__init__`, recording the instance's attributes under `key`. */
-  private build(classId: string, key: string, instance: Value, args: CallArgs, ctx: Ctx, read: ReadonlySet<object>): void {
+  private build(classId: string, key: string, instance: Value, args: CallArgs, ctx: Ctx, effects: Effects): void {
     const attrs = new Map<string, Value>();
-    this.ctorAttrs.set(key, attrs);
-    this.ctorUnits.set(key, read);
-    for (const r of this.recorders) r.ctors.push([key, attrs, read]);
+    // The construction's own recorder fills `read` and `made` while it is built.
+    const construction: Construction = { key, attrs, read: effects.units, made: effects.ctors };
+    this.built.set(key, construction);
+    for (const r of this.recorders) r.ctors.push(construction);
     const entry = this.classOf(classId);
     if (!entry) return;
     this.touchModule(entry.module);
@@ -474,9 +474,7 @@ export class Interpreter implements Engine {
       for (const [id, mode] of effects.invoked) this.recordInvoked(id, mode);
       for (const [mode, what] of effects.unresolved) this.recordUnresolved(mode, what);
       for (const id of effects.entries) this.recordEntry(id);
-      for (const [key, attrs, read] of effects.ctors) {
-        if (!this.ctorAttrs.has(key)) { this.ctorAttrs.set(key, attrs); this.ctorUnits.set(key, read); }
-      }
+      for (const c of effects.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
     }
     for (const r of this.recorders) {
       for (const o of effects.observations) r.observations.add(o);

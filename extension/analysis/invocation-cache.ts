@@ -8,6 +8,19 @@ import type { CallArgs } from './engine';
 import type { Observation } from './state';
 import { valueKey, type Value } from './values';
 
+/** An instance built in a run: what `self.x` reads, and what reusing the instance depends on. */
+export interface Construction {
+  readonly key: string;
+  readonly attrs: Map<string, Value>;
+  /** The statements its construction read: reading an attribute reads them too. */
+  readonly read: ReadonlySet<object>;
+  /**
+   * This construction and every one made while it was built (the modules its `__init__` creates):
+   * code that reuses the instance needs all of them known, so they travel together.
+   */
+  readonly made: readonly Construction[];
+}
+
 /** What an invocation did besides returning: replayed when its cached result is reused. */
 export interface Effects {
   /** A set: the same observation reaches an effect once however many of its callees replay it. */
@@ -17,8 +30,8 @@ export interface Effects {
   readonly unresolved: [Mode, string][];
   /** Forwards of models that driver code (not a module) calls on established paths, by function id. */
   readonly entries: string[];
-  /** Instances built: key, attributes, and the statements their construction read. */
-  readonly ctors: [string, Map<string, Value>, ReadonlySet<object>][];
+  /** Instances built (or reused) inside it. */
+  readonly ctors: Construction[];
   /** Memo keys of the invocations made inside it (reused with it). */
   readonly nested: string[];
   /**
