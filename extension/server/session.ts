@@ -65,6 +65,8 @@ export class Session {
   private engine: Promise<IncrementalAnalysis> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private analysisRun: Promise<void> = Promise.resolve();
+  /** Settles once the workspace's files are in the analysis: analyses wait for it, so the first one already sees the callers. */
+  private workspaceLoaded: Promise<void> = Promise.resolve();
 
   constructor(
     readonly connection: Connection,
@@ -109,8 +111,13 @@ export class Session {
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
-  /** Reads the workspace's Python files into the analysis (once, after initialize). */
-  async loadWorkspace(): Promise<void> {
+  /** Reads the workspace's Python files into the analysis (once, when the client has initialized). */
+  loadWorkspace(): Promise<void> {
+    this.workspaceLoaded = this.readWorkspace();
+    return this.workspaceLoaded;
+  }
+
+  private async readWorkspace(): Promise<void> {
     const { texts, truncated } = await readPythonFiles(this.roots);
     this.diskTexts = texts;
     if (truncated) this.connection.console.warn(`workspace has more Python files than the analysis reads; callers in the rest are not seen`);
@@ -146,8 +153,10 @@ export class Session {
   }
 
   private async runAnalysis(): Promise<void> {
-    const docs = this.documents.all().filter((d) => d.languageId === 'python' || d.uri.endsWith('.py'));
     try {
+      // A workspace that failed to load was reported where it was loaded; the open documents still get analysed.
+      await this.workspaceLoaded.catch(() => undefined);
+      const docs = this.documents.all().filter((d) => d.languageId === 'python' || d.uri.endsWith('.py'));
       const engine = await this.analysisEngine();
       if (JSON.stringify(engine.settings) !== JSON.stringify(this.settings.analysis)) engine.settings = this.settings.analysis;
       // An open document's text wins over the disk's; it is updated below.

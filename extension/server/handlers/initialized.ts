@@ -4,6 +4,8 @@ import type { Session } from '../session';
 
 /** Settings and the runtime's status are available once the client has initialized. */
 export async function initialized(session: Session): Promise<void> {
+  // Started first: documents opened from now on are analysed once the workspace's callers are read.
+  const workspace = session.loadWorkspace();
   if (session.client.dynamicConfiguration) {
     await session.connection.client.register(DidChangeConfigurationNotification.type, { section: 'attnlens' });
   }
@@ -18,5 +20,5 @@ export async function initialized(session: Session): Promise<void> {
     // Latency shown so far may be stale (another adapter) or pending on a restarted worker.
     session.scheduleAnalysis();
   });
-  await session.loadWorkspace();
+  await workspace;
 }
