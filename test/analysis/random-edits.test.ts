@@ -70,7 +70,7 @@ describe('analysis session under random edits', () => {
     ['wrapped-trainer/blocks.py', 'wrapped-trainer/loop.py'],
     ['package/train.py', 'package/nets/__init__.py', 'package/nets/modulated.py'],
     ['init_helpers.py', 'getattr_checks.py', 'decoder_layer.py'],
-    ['amp-contexts/model.py', 'amp-contexts/train.py', 'amp-contexts/fused_ops.py'],
+    ['amp-contexts/model.py', 'amp-contexts/train.py', 'amp-contexts/fused_ops.py', 'amp-contexts/sample.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of 200 edits of ${names.join(' + ')}`, async () => {

@@ -55,6 +55,26 @@ describe('analysis session', () => {
     }
   });
 
+  it('keeps the blocks\' attributes when the sampler\'s reused effects are all that builds the model', async () => {
+    // Before the edit the trainer builds Net (and its Attention blocks) and the sampler reuses that
+    // instance; after it only the sampler's cached effects make Net known, and they must bring the
+    // blocks Net's construction made, or `self.qkv` and `self.head_dim` read as unknown.
+    const session = await AnalysisSession.create(SETTINGS);
+    try {
+      session.update('model.py', model);
+      session.update('sampler.py', sampler);
+      session.report('model.py');
+      const edited = model.replace('def train(net: Net, batches):', 'def train(net: F, batches):');
+      session.update('model.py', edited);
+      const [fresh] = await analyzeFiles([{ path: 'model.py', text: edited }, { path: 'sampler.py', text: sampler }], SETTINGS);
+      assert.deepEqual(session.report('model.py'), fresh);
+      const sdpa = fresh!.calls.find((c) => c.api === 'F.scaled_dot_product_attention')!;
+      assert.equal(fact(sdpa.modes.infer.facts.shape.headDim), '64');
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('rebuilds only the statements an edit touches', async () => {
     const ws = await Workspace.create(SETTINGS);
     try {
