@@ -184,7 +184,7 @@ export class Interpreter implements Engine {
       const cls = this.classOf(obj.cls);
       if (cls) this.touch(cls.cls.unit);
       const construction = this.built.get(obj.key);
-      if (construction) for (const r of this.recorders) for (const unit of construction.read) r.units.add(unit);
+      if (construction) for (const r of this.recorders) for (const unit of construction.effects.units) r.units.add(unit);
       const attr = construction?.attrs.get(name);
       if (attr) return obj.cast && attr.t === 'tensor' && attr.param ? { ...attr, dtype: known(obj.cast, `module cast to ${obj.cast}`) } : attr;
       const method = this.method(obj.cls, name);
@@ -316,13 +316,10 @@ export class Interpreter implements Engine {
     const instance: Value = { t: 'instance', cls: classId, key };
     const built = this.built.get(key);
     if (built) {
-      // Built earlier in this run: what is being recorded depends on that construction all the same,
-      // and on the instances it made (reusing this result must make them known too).
+      // Built earlier in this run: what is being recorded depends on that construction all the same
+      // (what it read, the instances it made, the calls its __init__ observed).
       this.classOf(classId);
-      for (const r of this.recorders) {
-        r.ctors.push(...built.made);
-        for (const unit of built.read) r.units.add(unit);
-      }
+      this.replay(built.effects, false);
       return instance;
     }
     // A construction is kept for the next run like an invocation: the context is part of its key,
@@ -347,8 +344,8 @@ export class Interpreter implements Engine {
   /** Run a class body and its `__init__`, recording the instance's attributes under `key`. */
   private build(classId: string, key: string, instance: Value, args: CallArgs, ctx: Ctx, effects: Effects): void {
     const attrs = new Map<string, Value>();
-    // The construction's own recorder fills `read` and `made` while it is built.
-    const construction: Construction = { key, attrs, read: effects.units, made: effects.ctors };
+    // The construction's own recorder fills `effects` while it is built.
+    const construction: Construction = { key, attrs, effects };
     this.built.set(key, construction);
     for (const r of this.recorders) r.ctors.push(construction);
     const entry = this.classOf(classId);

@@ -8,17 +8,15 @@ import type { CallArgs } from './engine';
 import type { Observation } from './state';
 import { valueKey, type Value } from './values';
 
-/** An instance built in a run: what `self.x` reads, and what reusing the instance depends on. */
+/** An instance built in a run: what `self.x` reads, and what its construction did. */
 export interface Construction {
   readonly key: string;
   readonly attrs: Map<string, Value>;
-  /** The statements its construction read: reading an attribute reads them too. */
-  readonly read: ReadonlySet<object>;
   /**
-   * This construction and every one made while it was built (the modules its `__init__` creates):
-   * code that reuses the instance needs all of them known, so they travel together.
+   * What building it did (filled while it is built): the statements it read, the instances it made,
+   * the calls it observed. Code that reuses the instance depends on all of it, so a reuse replays it.
    */
-  readonly made: readonly Construction[];
+  readonly effects: Effects;
 }
 
 /** What an invocation did besides returning: replayed when its cached result is reused. */
