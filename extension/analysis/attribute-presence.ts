@@ -2,7 +2,7 @@
  * When an object provably lacks an attribute (what `getattr(obj, 'name', default)` and `hasattr`
  * ask): the pieces that read source text. The interpreter walks the class chain.
  */
-import type { Unit } from './syntax';
+import { field, textOf, TRUNCATED, type SyntaxNode, type Unit } from './syntax';
 
 /** Attributes and methods every nn.Module has (underscored names are never taken as absent either). */
 const MODULE_MEMBERS = new Set([
@@ -19,15 +19,42 @@ export function moduleMayHave(name: string): boolean {
   return name.startsWith('_') || MODULE_MEMBERS.has(name);
 }
 
-/**
- * Whether a statement may set attribute `name` on some object: `x.name = …`, `x.name: T = …`,
- * `x.name += …`, a tuple target `x.name, y = …`, or any `setattr` / `__dict__` / `__setattr__` use.
- */
+/** The attribute names a statement assigns (`x.name = …`, `x.name: T = …`, `x.name += …`, tuple targets). */
+interface AttributeWrites {
+  readonly names: ReadonlySet<string>;
+  /** `setattr`, `__dict__` or `__setattr__` appear, or syntax was cut: any name may be set. */
+  readonly dynamic: boolean;
+}
+
+/** Per statement, read once: statements are immutable, and every `getattr` with a default asks every statement. */
+const WRITES = new WeakMap<Unit, AttributeWrites>();
+
+const DYNAMIC_NAMES = new Set(['setattr', '__dict__', '__setattr__']);
+
+function writesOf(unit: Unit): AttributeWrites {
+  let writes = WRITES.get(unit);
+  if (!writes) {
+    const names = new Set<string>();
+    let dynamic = false;
+    // Every attribute inside an assignment's target counts (`a.b.c = …` counts `b` too): "may set" errs wide.
+    const target = (node: SyntaxNode): void => {
+      if (node.type === 'attribute') { const name = field(node, 'attribute'); if (name) names.add(textOf(name)); }
+      for (const child of node.children) target(child);
+    };
+    const visit = (node: SyntaxNode): void => {
+      if (node.type === TRUNCATED || (node.type === 'identifier' && DYNAMIC_NAMES.has(textOf(node)))) dynamic = true;
+      if (node.type === 'assignment' || node.type === 'augmented_assignment') { const left = field(node, 'left'); if (left) target(left); }
+      for (const child of node.children) visit(child);
+    };
+    visit(unit.root);
+    writes = { names, dynamic };
+    WRITES.set(unit, writes);
+  }
+  return writes;
+}
+
+/** Whether a statement may set attribute `name` on some object (see AttributeWrites). */
 export function maySetAttribute(unit: Unit, name: string): boolean {
-  const text = unit.text;
-  if (!/^[A-Za-z_]\w*$/.test(name)) return true;
-  if (/\bsetattr\(|__dict__|__setattr__/.test(text)) return true;
-  // An assignment (plain or augmented), or an annotated or tuple target: `:` / `,` then `=` on that line.
-  const at = new RegExp(`\\.${name}\\b\\s*(?:(?:[-+*/@%&|^]|//|\\*\\*|<<|>>)?=(?!=)|[:,][^\\n]*?(?<![=!<>])=(?!=))`);
-  return at.test(text);
+  const writes = writesOf(unit);
+  return writes.dynamic || writes.names.has(name);
 }
