@@ -314,17 +314,21 @@ export class Interpreter implements Engine {
   private construct(classId: string, args: CallArgs, ctx: Ctx): Value {
     const key = `${classId}(${valueKey(args.positional.map((a) => a.value))}${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)})`;
     const instance: Value = { t: 'instance', cls: classId, key };
+    const context = valueKey(ctx);
     const built = this.built.get(key);
     if (built) {
       // Built earlier in this run: what is being recorded depends on that construction all the same
-      // (what it read, the instances it made, the calls its __init__ observed).
+      // (what it read, the instances it made, the calls its __init__ observed). Built in another
+      // context, it stands for this one only because it came first in the run, an order the cache
+      // does not record: what is being recorded is then not kept.
       this.classOf(classId);
       this.replay(built.effects, false);
+      if (built.context !== context) for (const r of this.recorders) r.cacheable = false;
       return instance;
     }
     // A construction is kept for the next run like an invocation: the context is part of its key,
     // since the first construction in a run decides the instance's attributes.
-    const cacheKey = `new ${key}|${valueKey(ctx)}`;
+    const cacheKey = `new ${key}|${context}`;
     const definition = this.classOf(classId)?.cls.unit ?? null;
     const cached = this.previous.get(cacheKey);
     if (cached && cached.definition === definition && this.stillValid(cached.effects)) {
@@ -334,7 +338,7 @@ export class Interpreter implements Engine {
     }
     const effects = newEffects();
     this.recorders.push(effects);
-    this.build(classId, key, instance, args, ctx, effects);
+    this.build(classId, key, context, instance, args, ctx, effects);
     this.recorders.pop();
     for (const r of this.recorders) r.nested.push(cacheKey);
     if (effects.cacheable) this.cache.set(cacheKey, { result: instance, effects, definition });
@@ -342,10 +346,10 @@ export class Interpreter implements Engine {
   }
 
   /** Run a class body and its `__init__`, recording the instance's attributes under `key`. */
-  private build(classId: string, key: string, instance: Value, args: CallArgs, ctx: Ctx, effects: Effects): void {
+  private build(classId: string, key: string, context: string, instance: Value, args: CallArgs, ctx: Ctx, effects: Effects): void {
     const attrs = new Map<string, Value>();
     // The construction's own recorder fills `effects` while it is built.
-    const construction: Construction = { key, attrs, effects };
+    const construction: Construction = { key, context, attrs, effects };
     this.built.set(key, construction);
     for (const r of this.recorders) r.ctors.push(construction);
     const entry = this.classOf(classId);

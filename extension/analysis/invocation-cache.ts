@@ -11,6 +11,8 @@ import { valueKey, type Value } from './values';
 /** An instance built in a run: what `self.x` reads, and what its construction did. */
 export interface Construction {
   readonly key: string;
+  /** The context it was built in (`valueKey` of it): the first construction in a run decides the attributes. */
+  readonly context: string;
   readonly attrs: Map<string, Value>;
   /**
    * What building it did (filled while it is built): the statements it read, the instances it made,
