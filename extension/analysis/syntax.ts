@@ -213,6 +213,9 @@ export function encodeStatement(cursor: TreeWalk, head: StatementHead, kinds: No
   out.set(at + HEAD_WORDS - 1, count);
 }
 
+/** Where a statement parsed with its whole file is: no shift. */
+const NO_SHIFT: { readonly index: number; readonly row: number } = { index: 0, row: 0 };
+
 /** The head of the statement encoded at `at`. */
 export function headAt(words: Int32Array, at: number): StatementHead {
   return { start: words[at]!, end: words[at + 1]!, row: words[at + 2]!, column: words[at + 3]!, hasError: words[at + 4] === 1 };
@@ -227,7 +230,7 @@ export function nextStatement(words: Int32Array, at: number): number {
  * The unit of the statement encoded at `at`; `text` is the file's text, and `shift` moves the
  * statement's offset and row (a worker parsed a piece of the file starting there).
  */
-export function decodeStatement(words: Int32Array, at: number, text: string, kinds: NodeKinds, shift = { index: 0, row: 0 }): Unit {
+export function decodeStatement(words: Int32Array, at: number, text: string, kinds: NodeKinds, shift = NO_SHIFT): Unit {
   const head = headAt(words, at);
   const unitText = text.slice(head.start + shift.index, head.end + shift.index);
   const errors: SyntaxNode[] = [];

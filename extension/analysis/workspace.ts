@@ -157,13 +157,14 @@ export class Workspace {
    */
   async openAll(files: readonly SourceFile[], options?: PoolOptions): Promise<void> {
     const fresh = files.filter((f) => !this.files.has(f.path));
+    const open = files.filter((f) => this.files.has(f.path));
     const parsing = parseInPieces(fresh.map((f) => f.text), options);
     for (const [i, file] of fresh.entries()) {
       const units = await this.decodePieces(file.text, parsing[i]);
       if (units) this.install(file.path, file.text, null, units);
       else this.update(file.path, file.text);
     }
-    for (const file of files) if (!fresh.includes(file)) this.update(file.path, file.text);
+    for (const file of open) this.update(file.path, file.text);
   }
 
   /** The mirrors of a file's pieces, each decoded as soon as it is parsed (while later pieces still are); null if one failed. */
