@@ -7,8 +7,8 @@
  */
 import { parseDtype } from '../../runtime/dispatch/dtype';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
-import { fileLine, type CallArg, type CallArgs, type Engine } from './engine';
-import { broadcastShape, creationShape, reshape, splitShape, transposeAttribute } from './shapes';
+import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
+import { broadcastShape, creationShape, repeatInterleaveShape, reshape, splitShape, transposeAttribute } from './shapes';
 import type { Frame, PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import {
@@ -266,8 +266,9 @@ function binary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
 
 /** The shape a torch function gives: its input's for same-shape ops, broadcast over the tensor inputs for elementwise ones. */
 function resultShape(op: string, first: TensorValue, inputs: readonly Value[]): readonly Dim[] | undefined {
-  if (AUTOCAST_WIDEST.has(op) || AUTOCAST_LOW.has(op) || op === 'outer' || op === 'polar') return undefined;
-  return BINARY.has(op) ? inputs.filter(isTensor).map((t) => t.shape).reduce(broadcastShape) : first.shape;
+  if (op === 'outer' || op === 'polar') return undefined;
+  if (BINARY.has(op)) return inputs.filter(isTensor).map((t) => t.shape).reduce(broadcastShape);
+  return SAME_SHAPE.has(op) ? first.shape : undefined;
 }
 
 /** Ordinary promotion between two operands; Python numbers do not widen a tensor. */
@@ -497,6 +498,10 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   // `torch.where(causal_mask, scores, min_value)` masks the scores (HF's eager attention).
   const picked = last === 'where' ? args.positional[1]?.value : undefined;
   if (picked && isTensor(picked) && picked.manual) return opaqueStage(picked);
+  const repeated = last === 'repeat_interleave' ? args.positional[0]?.value : undefined;
+  if (repeated && isTensor(repeated)) {
+    return tensor(repeated.dtype, where, { shape: repeatInterleaveShape(repeated, arg(args, 1, 'repeats'), arg(args, 2, 'dim')?.value), bool: repeated.bool });
+  }
   if (AUTOCAST_LOW.has(last) || AUTOCAST_FLOAT32.has(last) || AUTOCAST_WIDEST.has(last) || SAME_DTYPE.has(last) || BINARY.has(last)) {
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
     const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
@@ -578,7 +583,8 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
     const mask = args.positional[0];
     return obj.manual && mask ? ({ ...obj, manual: { ...obj.manual, mask: obj.manual.mask ?? mask } }) : obj;
   }
-  if (SAME_DTYPE.has(method)) return method === 'dropout' || obj.manual ? obj : tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param });
+  if (method === 'repeat_interleave') return tensor(obj.dtype, obj.origin, { shape: repeatInterleaveShape(obj, arg(args, 0, 'repeats'), arg(args, 1, 'dim')?.value), param: obj.param, bool: obj.bool });
+  if (SAME_DTYPE.has(method)) return method === 'dropout' || obj.manual ? obj : tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape: SAME_SHAPE.has(method) ? obj.shape : undefined });
   if (BINARY.has(method)) {
     const other = args.positional[0]?.value;
     return other && isTensor(other) ? elementwise(obj, other, st, fr, node, method.startsWith('add') || method.startsWith('sub')) : obj;

@@ -11,8 +11,8 @@ import { argRoles, observeApi, type Roles } from './observe-api';
 import { opDtype } from './op-dtypes';
 import type { Frame, PathState } from './state';
 import { field, textOf, type SyntaxNode } from './syntax';
-import { CASTS, MODULE_OP, SAME_DTYPE } from './torch-ops';
-import { describe, isTensor, known, modeName, tensor, unknown, UNKNOWN, valueKey, type Value } from './values';
+import { CASTS, MODULE_OP, SAME_DTYPE, SAME_SHAPE } from './torch-ops';
+import { describe, isTensor, known, modeName, tensor, unknown, UNKNOWN, valueKey, type Dim, type TensorValue, type Value } from './values';
 
 /** Methods of modules that return the module (cast or switched); see moduleCast. */
 export const MODULE_METHODS = new Set([...Object.keys(CASTS), 'to', 'eval', 'train', 'requires_grad_', 'cuda']);
@@ -178,5 +178,12 @@ export function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: P
   if (!op || !given) return UNKNOWN(`the result of ${mod.origin}`);
   const input = isTensor(given) ? given : tensor(unknown(given.t === 'unknown' ? given.why : 'the module input'), 'input');
   const dtype = SAME_DTYPE.has(op) ? input.dtype : opDtype(op, op === 'softmax' ? [input] : [input, weight], st, fr, node);
-  return tensor(dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`);
+  return tensor(dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`, { shape: moduleOutputShape(op, input, mod) });
+}
+
+/** Norms, activations, dropout and `nn.Identity` keep their input's shape; `nn.Linear` all but the last dim. */
+function moduleOutputShape(op: string, input: TensorValue, mod: TorchModule): readonly Dim[] | undefined {
+  if (SAME_SHAPE.has(op)) return input.shape;
+  if (op !== 'linear' || !input.shape || input.shape.length === 0) return undefined;
+  return [...input.shape.slice(0, -1), { value: null, role: null, source: `the output features of ${mod.origin}` }];
 }

@@ -2,7 +2,7 @@
  * Tensor shapes as the code states them: each dimension's extent where a number gives it, and its
  * role (batch, length, heads, head size) read from the name the code uses for it.
  */
-import { arg, type CallArgs } from './engine';
+import { arg, type CallArg, type CallArgs } from './engine';
 import { namedChildren, textOf, type SyntaxNode } from './syntax';
 import { tensor, type Dim, type DimRole, type TensorValue, type Value } from './values';
 
@@ -79,6 +79,22 @@ export function splitShape(obj: TensorValue, method: string, args: CallArgs): Di
   const d = dimArg?.t === 'num' ? dimArg.value : 0;
   const i = d < 0 ? obj.shape.length + d : d;
   return obj.shape.filter((_, j) => j !== i);
+}
+
+/**
+ * `repeat_interleave(repeats, dim=d)` (grouped-query keys repeated to the query heads): dim d grows
+ * `repeats` times, keeping its role. Without a dim the result is flat: its shape is not known.
+ */
+export function repeatInterleaveShape(obj: TensorValue, repeats: CallArg | undefined, dim: Value | undefined): Dim[] | undefined {
+  if (!obj.shape || dim?.t !== 'num') return undefined;
+  const at = dim.value < 0 ? obj.shape.length + dim.value : dim.value;
+  const old = obj.shape[at];
+  if (!old) return undefined;
+  const times = repeats?.value.t === 'num' ? repeats.value.value : null;
+  const grown: Dim = times !== null && old.value !== null
+    ? { value: old.value * times, role: old.role, source: `${old.source} × ${times} (\`${textOf(repeats!.node)}\`)` }
+    : { value: null, role: old.role, source: `${old.source} repeated${repeats ? ` \`${textOf(repeats.node)}\` times` : ''}` };
+  return obj.shape.map((d, i) => (i === at ? grown : d));
 }
 
 /** view / reshape / expand / transpose / permute: the new shape; a transpose of the last two dims remembers its input (for q·kᵀ). */

@@ -18,10 +18,17 @@ export const AUTOCAST_FLOAT32 = new Set([
   'binary_cross_entropy_with_logits', 'kl_div', 'smooth_l1_loss',
 ]);
 
-/** Ops among those that give a result of their input's shape (elementwise, or normalising along a dim). */
+/**
+ * Ops (functions, methods, and the modules of MODULE_OP) whose result has their input's shape:
+ * elementwise, normalising along a dim, copies. Any other op (`flatten`, `repeat_interleave`, `mean`,
+ * `pad`) gives a shape the analysis does not know unless it reads the op's arguments (shapes.ts).
+ */
 export const SAME_SHAPE = new Set([
   'softmax', 'log_softmax', 'softmin', 'layer_norm', 'group_norm', 'normalize', 'exp', 'log', 'log2', 'log10', 'log1p',
-  'rsqrt', 'reciprocal', 'cumsum', 'cumprod', 'softplus', 'erfinv', 'acos', 'asin', 'cosh', 'sinh', 'tan',
+  'rsqrt', 'reciprocal', 'cumsum', 'cumprod', 'softplus', 'erfinv', 'acos', 'asin', 'cosh', 'sinh', 'tan', 'pow',
+  'contiguous', 'clone', 'detach', 'masked_fill', 'masked_fill_', 'roll', 'flip', 'tril', 'triu', 'neg', 'abs', 'relu',
+  'gelu', 'silu', 'sigmoid', 'tanh', 'clamp', 'clamp_max', 'clamp_min', 'sqrt', 'sin', 'cos', 'dropout', 'requires_grad_',
+  'cuda', 'cpu', 'sign', 'square', 'floor', 'ceil', 'round',
 ]);
 
 /** Ops autocast runs in the widest input dtype. */

@@ -4,22 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { resolveLineMarks } from '../../extension/analysis/positions';
-import { dtypes, sitesOfSource } from './helpers';
-
-function program(body: string, autocast: boolean): string {
-  const indent = autocast ? '        ' : '    ';
-  const lines = body.split('\n').map((l) => indent + l).join('\n');
-  return [
-    'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '',
-    'class M(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.proj = nn.Linear(64, 192)',
-    '        self.scale = nn.Parameter(torch.ones(1))', '        self.register_buffer("freqs", torch.randn(64))', '',
-    '    def forward(self, x, q, k, v):', '        return x', '',
-    'def train_step(m: M, x, q, k, v):',
-    ...(autocast ? ["    with torch.autocast('cuda', dtype=torch.float16):"] : []),
-    lines,
-    `${indent}return F.scaled_dot_product_attention(q, k, v)`,
-  ].join('\n');
-}
+import { dtypes, program, sitesOfSource } from './helpers';
 
 const TABLE: readonly [string, boolean, string][] = [
   ['q, k, v = q.half(), k.float(), v.bfloat16()', false, 'fp16,fp32,bf16'],

@@ -795,6 +795,27 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
     ],
   },
+  {
+    // q and k through per-head norm modules (nn.Identity when qk-norm is off, a norm class passed as
+    // an argument when on) and `.contiguous()` keep their shape; keys repeated to the query heads.
+    // The two PatchAttention instances differ in q's dtype under autocast (Identity keeps linear's
+    // bfloat16, LayerNorm runs in float32), so the site's q dtype depends on the path.
+    files: ['module_shapes.py'],
+    calls: [
+      {
+        site: 'module_shapes.py:23:15 sdpa PatchAttention.forward',
+        train: 'reached=true ?,?,bf16 mask=none causal=false p=0 layout=BHLD H=6 D=64 → depends sdpa.flash',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=6 D=? → depends sdpa.flash',
+        findings: [],
+      },
+      {
+        site: 'module_shapes.py:42:16 sdpa GroupedQueryAttention.forward',
+        train: 'reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=16 D=128 → depends sdpa.flash',
+        infer: 'reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=16 D=128 → depends sdpa.flash',
+        findings: [],
+      },
+    ],
+  },
 ];
 
 describe('analysis on fixtures', () => {

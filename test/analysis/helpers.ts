@@ -90,3 +90,23 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
     .sort((a, b) => offset(b.span.line, b.span.column) - offset(a.span.line, a.span.column))
     .reduce((t, e) => t.slice(0, offset(e.span.line, e.span.column)) + e.newText + t.slice(offset(e.span.endLine, e.span.endColumn)), text);
 }
+
+/**
+ * A workspace of one file: module `M` (a Linear `proj` 64 → 192, a parameter `scale`, a buffer
+ * `freqs`) and `train_step(m: M, x, q, k, v)` whose body is `body`, then
+ * `return F.scaled_dot_product_attention(q, k, v)`; inside an fp16 autocast region when `autocast`.
+ */
+export function program(body: string, autocast: boolean): string {
+  const indent = autocast ? '        ' : '    ';
+  const lines = body.split('\n').map((l) => indent + l).join('\n');
+  return [
+    'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '',
+    'class M(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.proj = nn.Linear(64, 192)',
+    '        self.scale = nn.Parameter(torch.ones(1))', '        self.register_buffer("freqs", torch.randn(64))', '',
+    '    def forward(self, x, q, k, v):', '        return x', '',
+    'def train_step(m: M, x, q, k, v):',
+    ...(autocast ? ["    with torch.autocast('cuda', dtype=torch.float16):"] : []),
+    lines,
+    `${indent}return F.scaled_dot_product_attention(q, k, v)`,
+  ].join('\n');
+}

@@ -1,0 +1,39 @@
+/**
+ * Shape inference as a table: a few lines of code before an SDPA call → the heads and head sizes
+ * the call sees (q heads, kv heads, q/k head size, v head size; `?` unknown). Ops that keep their
+ * input's shape keep it; ops that change it in ways the analysis does not read make it unknown,
+ * never a stale copy of the input's.
+ */
+import * as assert from 'node:assert/strict';
+import type { ModeSite } from '../../extension/analysis/call-sites';
+import { fact, program, sitesOfSource } from './helpers';
+
+function heads(m: ModeSite): string {
+  const s = m.facts.shape;
+  return `H=${fact(s.heads)} Hkv=${fact(s.kvHeads)} D=${fact(s.headDim)} Dv=${fact(s.headDimV)}`;
+}
+
+const SHAPED = 'B, H, L, D = 2, 8, 16, 64\nq = torch.randn(B, H, L, D)\nkv = torch.randn(B, 2, L, D)\n';
+
+const TABLE: readonly [string, string][] = [
+  [`${SHAPED}k = q.contiguous()\nv = q.clone().detach()`, 'H=8 Hkv=8 D=64 Dv=64'],
+  [`${SHAPED}k = F.layer_norm(q, (D,))\nv = F.dropout(F.gelu(q), 0.1)`, 'H=8 Hkv=8 D=64 Dv=64'],
+  [`${SHAPED}k = q.masked_fill(q > 0, 0.0).pow(2)\nv = torch.tanh(q).neg()`, 'H=8 Hkv=8 D=64 Dv=64'],
+  // Grouped-query attention: the keys repeated to the query heads.
+  [`${SHAPED}k = torch.repeat_interleave(kv, H // 2, dim=1)\nv = kv.repeat_interleave(4, dim=-3)`, 'H=8 Hkv=8 D=64 Dv=64'],
+  [`${SHAPED}k = kv\nv = kv.repeat_interleave(4, 1)`, 'H=8 Hkv=2 D=64 Dv=64'],
+  // Shape-changing ops the analysis does not read: unknown, not the input's shape.
+  [`${SHAPED}k = torch.flatten(q, 2)\nv = q`, 'H=8 Hkv=? D=64 Dv=64'],
+  [`${SHAPED}k = q\nv = torch.mean(q, dim=-1, keepdim=True)`, 'H=8 Hkv=8 D=64 Dv=?'],
+  [`${SHAPED}k = q\nv = kv.repeat_interleave(4)`, 'H=8 Hkv=8 D=64 Dv=?'],
+];
+
+describe('shape inference', () => {
+  for (const [body, want] of TABLE) {
+    it(`${body.slice(SHAPED.length).replace(/\n/g, '; ')} → ${want}`, async () => {
+      const sites = await sitesOfSource(program(body, false));
+      assert.equal(sites.length, 1);
+      assert.equal(heads(sites[0].modes.train), want);
+    });
+  }
+});
