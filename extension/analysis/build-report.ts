@@ -28,7 +28,7 @@ export function environmentOf(settings: AnalysisSettings): Environment {
 function onPath(env: Environment, installed: InstalledOnPath): Environment {
   const settle = (lib: OptionalLibrary): Environment['installed'][OptionalLibrary] => {
     const v = installed[lib];
-    return env.installed[lib].known || v === undefined ? env.installed[lib] : known(v, `${lib} ${v ? 'is' : 'is not'} installed on the paths reaching this call`);
+    return env.installed[lib].known || v === undefined ? env.installed[lib] : known(v.value, v.why);
   };
   return installed.flash_attn === undefined && installed.xformers === undefined ? env
     : { ...env, installed: { flash_attn: settle('flash_attn'), xformers: settle('xformers') } };

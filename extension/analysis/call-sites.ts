@@ -5,7 +5,7 @@
 import type { AttentionApi, CallFacts, Mode } from '../../runtime/dispatch/facts';
 import { alternatives } from './assumptions';
 import { callFacts } from './call-facts';
-import type { Guard, InstalledOnPath, Observation } from './state';
+import { onPathWhy, OPTIONAL_LIBRARIES, type Guard, type InstalledOnPath, type Observation } from './state';
 import { textOf, type SyntaxNode } from './syntax';
 import { spanOf } from './positions';
 import type { Span } from './report';
@@ -69,9 +69,10 @@ function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi, un
 /** What every one of the observations' paths assumed about each optional library, where they agree. */
 function commonInstalled(observations: readonly Observation[]): InstalledOnPath {
   const out: InstalledOnPath = {};
-  for (const lib of ['flash_attn', 'xformers'] as const) {
+  for (const lib of OPTIONAL_LIBRARIES) {
     const first = observations[0]?.installed[lib];
-    if (first !== undefined && observations.every((o) => o.installed[lib] === first)) out[lib] = first;
+    if (first === undefined || !observations.every((o) => o.installed[lib]?.value === first.value)) continue;
+    out[lib] = observations.every((o) => o.installed[lib]?.why === first.why) ? first : { value: first.value, why: onPathWhy(lib, first.value) };
   }
   return out;
 }

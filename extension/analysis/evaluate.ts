@@ -23,7 +23,7 @@ import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
 import { contextValue } from './contexts';
 import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS } from './manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from './nn-modules';
-import { observeApi } from './observe-api';
+import { importedLibrary, observeApi } from './observe-api';
 import { opDtype, promoteFacts } from './op-dtypes';
 
 /** Method names that only tensors have: an unknown receiver of one of them is a tensor. */
@@ -460,7 +460,7 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   const name = callee.name;
   const last = name.split('.').pop()!;
   const spec = attentionApiOf(name);
-  if (spec) return observeApi(spec, textOf(field(node, 'function')!), args, undefined, st, fr, node, e);
+  if (spec) return observeApi(spec, textOf(field(node, 'function')!), args, undefined, st, fr, node, e, {}, importedLibrary(callee));
   const wrapped = wrapperCall(name, args, (f, a) => callValue(f, a, st, fr, node, e));
   if (wrapped) return wrapped;
   if (name.startsWith('xformers.') && (/Mask$|Bias$/.test(last) || /Mask\.\w+$|Bias\.\w+$/.test(name))) {

@@ -5,7 +5,7 @@
 import type { ApiSpec, ArgRole } from './attention-apis';
 import { fileLine, type CallArg, type CallArgs, type Engine } from './engine';
 import { opDtype } from './op-dtypes';
-import { installedOn, type Frame, type PathState } from './state';
+import { installedOn, OPTIONAL_LIBRARIES, type Frame, type InstalledOnPath, type PathState } from './state';
 import type { SyntaxNode } from './syntax';
 import { isTensor, tensor, unknown, UNKNOWN, type Value } from './values';
 
@@ -27,15 +27,33 @@ export function argRoles(spec: ApiSpec, args: CallArgs): Roles {
   return roles;
 }
 
+/** One of the tensors packed in flash-attn's (B, L, 3 or 2, H, D) qkv / kv: the packed dim dropped. */
+function unpacked(role: { value: Value; node: SyntaxNode | null }): { value: Value; node: SyntaxNode | null } {
+  const t = role.value;
+  if (!isTensor(t) || t.shape?.length !== 5) return role;
+  return { value: tensor(t.dtype, t.origin, { shape: t.shape.filter((_, i) => i !== 2), param: t.param }), node: role.node };
+}
+
+/**
+ * The library a call's function was imported from without an ImportError guard: the code that calls
+ * it cannot run where the library is missing (its import would have raised first).
+ */
+export function importedLibrary(callee: Value & { t: 'ref' }): InstalledOnPath {
+  const lib = OPTIONAL_LIBRARIES.find((l) => callee.name === l || callee.name.startsWith(`${l}.`));
+  if (!lib || callee.optional) return {};
+  return { [lib]: { value: true, why: `${lib} is installed wherever this runs: \`${callee.name}\` is imported without an ImportError guard` } };
+}
+
 /**
  * Record an attention call: map its arguments to roles and give back its output. `inner`: roles the
- * module decides itself, over what the call writes (a decoder layer's cross-attention query).
+ * module decides itself, over what the call writes (a decoder layer's cross-attention query);
+ * `imported`: what the import of the called function says about its library (importedLibrary).
  */
-export function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, module: Value | undefined, st: PathState, fr: Frame, node: SyntaxNode, e: Engine, inner: Roles = {}): Value {
+export function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, module: Value | undefined, st: PathState, fr: Frame, node: SyntaxNode, e: Engine, inner: Roles = {}, imported: InstalledOnPath = {}): Value {
   const roles: Roles = { ...argRoles(spec, args), ...inner };
-  if (roles.qkv) { roles.q = roles.k = roles.v = roles.qkv; }
-  if (roles.kv) { roles.k = roles.v = roles.kv; }
-  e.observe({ site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()], installed: installedOn(st), dead: st.dead });
+  if (roles.qkv) { roles.q = roles.k = roles.v = unpacked(roles.qkv); }
+  if (roles.kv) { roles.k = roles.v = unpacked(roles.kv); }
+  e.observe({ site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()], installed: { ...installedOn(st), ...imported }, dead: st.dead });
   const q = roles.q?.value;
   const qd = q && isTensor(q) ? q.dtype : unknown('the dtype of q');
   const dtype = spec.autocastAware ? opDtype('scaled_dot_product_attention', q ? [q] : [], st, fr, node) : qd;

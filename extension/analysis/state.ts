@@ -80,16 +80,24 @@ export interface Observation {
 }
 
 export type OptionalLibrary = 'flash_attn' | 'xformers';
-export type InstalledOnPath = Partial<Record<OptionalLibrary, boolean>>;
+export const OPTIONAL_LIBRARIES: readonly OptionalLibrary[] = ['flash_attn', 'xformers'];
+/** Whether a library is installed where a path runs, and why that is known. */
+export interface LibraryOnPath { readonly value: boolean; readonly why: string }
+export type InstalledOnPath = Partial<Record<OptionalLibrary, LibraryOnPath>>;
 
 /** What a path's assumptions say about the optional libraries. */
 export function installedOn(st: PathState): InstalledOnPath {
   const out: InstalledOnPath = {};
-  for (const lib of ['flash_attn', 'xformers'] as const) {
+  for (const lib of OPTIONAL_LIBRARIES) {
     const v = st.assume.get(`installed:${lib}`);
-    if (v !== undefined) out[lib] = v;
+    if (v !== undefined) out[lib] = { value: v, why: onPathWhy(lib, v) };
   }
   return out;
+}
+
+/** The reason given when the paths reaching a call settle a library by their assumptions. */
+export function onPathWhy(lib: OptionalLibrary, installed: boolean): string {
+  return `${lib} ${installed ? 'is' : 'is not'} installed on the paths reaching this call`;
 }
 
 export function forkState(s: PathState): PathState {

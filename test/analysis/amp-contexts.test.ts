@@ -63,11 +63,11 @@ describe('analysis: custom_fwd', () => {
     const sites = await sitesOf(['amp-contexts/fused_ops.py']);
     assert.deepEqual(annotate(sites), [
       'amp-contexts/fused_ops.py:15:15 flash_attn_func FlashAttnFunction.forward',
-      '  train reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=BLHD H=16 D=64 → fa2? (depends on whether flash_attn is installed)',
-      '  infer reached=true ?,?,? mask=none causal=false p=0 layout=? H=16 D=64 → fa2? (depends on whether flash_attn is installed)',
+      '  train reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=BLHD H=16 D=64 → fa2',
+      '  infer reached=true ?,?,? mask=none causal=false p=0 layout=? H=16 D=64 → fa2? (depends on whether the caller runs under autocast (`@custom_fwd(device_type="cuda", cast_inputs=torch.float16)` at fused_ops.py:12 casts to float16 only under autocast))',
       'amp-contexts/fused_ops.py:29:16 flash_attn_func NormedAttnFunction.forward',
       '  train reached=true fp32,fp32,bf16 mask=none causal=true p=0 layout=BLHD H=16 D=64 → raises: FlashAttention only support fp16 and bf16 data type',
-      '  infer reached=null ?,?,? mask=none causal=? p=0 layout=? H=? D=? → fa2? (depends on whether flash_attn is installed)',
+      '  infer reached=null ?,?,? mask=none causal=? p=0 layout=? H=? D=? → fa2? (depends on the argument `q` of NormedAttnFunction.forward)',
       '  dtype-unsupported error train 29:32 flash_attn_func: "FlashAttention only support fp16 and bf16 data type" — '
         + '`q` is float32 (`normalize` at fused_ops.py:48 runs in float32 under autocast (autocast region at fused_ops.py:65)); '
         + '`k` is float32 (`normalize` at fused_ops.py:48 runs in float32 under autocast (autocast region at fused_ops.py:65)); '

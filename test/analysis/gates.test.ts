@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import type { AnalysisSettings } from '../../extension/analysis/report';
 import { resolveLineMarks } from '../../extension/analysis/positions';
-import { SETTINGS, sitesOf, sitesOfSource } from './helpers';
+import { callReport, environmentOf } from '../../extension/analysis/build-report';
+import { outcome, SETTINGS, sitesOf, sitesOfSource } from './helpers';
 
 function program(cond: string): string {
   return [
@@ -63,6 +64,24 @@ describe('gate evaluation', () => {
       ['flash_attn is installed and not (q.dtype == torch.float32)'],
       ['flash_attn is installed and q.dtype == torch.float32 and xformers is installed', 'flash_attn is not installed and xformers is installed'],
       ['flash_attn is installed and q.dtype == torch.float32 and xformers is not installed', 'flash_attn is not installed and xformers is not installed'],
+    ]);
+  });
+
+  it('takes a library imported without an ImportError guard as installed wherever the code runs', async () => {
+    const sites = await sitesOfSource([
+      'import torch', 'from flash_attn import flash_attn_func',
+      'try:', '    import xformers.ops as xops', 'except ImportError:', '    xops = None', '',
+      'def train_step():',
+      '    B, L, H, D = 2, 128, 8, 64',
+      '    q = k = v = torch.randn(B, L, H, D, dtype=torch.float16)',
+      '    out = flash_attn_func(q, k, v) + xops.memory_efficient_attention(q, k, v)',
+      '    out.sum().backward()',
+    ].join('\n'));
+    const reports = sites.map((s) => callReport(s, environmentOf(SETTINGS)).modes.train.decision);
+    assert.deepEqual(reports.map(outcome), ['runs flash_attn.fa2', 'depends xformers.fa2']);
+    assert.deepEqual(sites.map((s) => s.modes.train.installed), [
+      { flash_attn: { value: true, why: 'flash_attn is installed wherever this runs: `flash_attn.flash_attn_func` is imported without an ImportError guard' } },
+      {},
     ]);
   });
 
