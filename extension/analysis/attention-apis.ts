@@ -86,6 +86,6 @@ export function attentionApiOf(qualified: string): ApiSpec | undefined {
 
 /** The layout each API expects of 4-D q, k, v. */
 export const API_LAYOUT: Readonly<Record<AttentionApi, Layout | null>> = {
-  sdpa: 'BHLD', flash_attn_func: 'BLHD', flash_attn_varlen_func: null, flash_attn_qkvpacked_func: null, flash_attn_kvpacked_func: null,
+  sdpa: 'BHLD', flash_attn_func: 'BLHD', flash_attn_varlen_func: null, flash_attn_qkvpacked_func: 'BLHD', flash_attn_kvpacked_func: 'BLHD',
   flash_attn_with_kvcache: 'BLHD', memory_efficient_attention: 'BLHD', multihead_attention: null, manual: 'BHLD', runtime: 'BHLD',
 };

@@ -36,4 +36,16 @@ describe('shape inference', () => {
       assert.equal(heads(sites[0].modes.train), want);
     });
   }
+
+  it("unpacks flash-attn's packed qkv and kv: q, k and v take their shape without the packed dim", async () => {
+    const sites = await sitesOfSource([
+      'import torch', 'from flash_attn import flash_attn_qkvpacked_func, flash_attn_kvpacked_func', '',
+      'def train_step(x):', '    B, L, H, D = 2, 128, 8, 64',
+      '    qkv = torch.randn(B, L, 3, H, D, dtype=torch.bfloat16)',
+      '    kv = torch.randn(B, L, 2, H // 4, D, dtype=torch.bfloat16)',
+      '    out = flash_attn_qkvpacked_func(qkv, causal=True) + flash_attn_kvpacked_func(qkv[:, :, 0], kv)',
+      '    out.sum().backward()',
+    ].join('\n'));
+    assert.deepEqual(sites.map((s) => heads(s.modes.train)), ['H=8 Hkv=8 D=64 Dv=64', 'H=? Hkv=2 D=? Dv=64']);
+  });
 });
