@@ -1,9 +1,10 @@
 /**
  * Context managers as values: autocast regions (`torch.autocast`, `torch.amp.autocast`,
  * `torch.cuda.amp.autocast`, `torch.cpu.amp.autocast`; dtype, device default, `enabled=`),
- * `torch.no_grad()` / `torch.inference_mode()` (the inference path), SDPA's backend switches and
- * `contextlib.nullcontext()` (no change). A call makes one; a `with` or a decorator enters it, where
- * it is written or later through a name it was stored in.
+ * `torch.no_grad()` / `torch.inference_mode()` (the inference path), SDPA's backend switches,
+ * `contextlib.nullcontext()` (no change), and what a workspace `@contextmanager` generator sets up
+ * at its `yield`. A call makes one; a `with` or a decorator enters it, where it is written or later
+ * through a name it was stored in.
  */
 import { parseDtype } from '../../runtime/dispatch/dtype';
 import { known, unknown, type Dtype, type Fact } from '../../runtime/dispatch/facts';
@@ -11,9 +12,10 @@ import { decide, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArgs, type Engine } from './engine';
 import { evaluate, evaluateArgs } from './evaluate';
 import { regionSwitches } from './sdpa-switches';
-import type { Ctx, Frame, PathState } from './state';
+import type { FunctionInfo } from './module-index';
+import type { Ctx, Frame, PathState, YieldPoint } from './state';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
-import type { ContextValue } from './values';
+import { joinContexts, UNKNOWN, valueKey, type ContextValue, type Value } from './values';
 
 const AUTOCAST = /^torch\.(autocast|amp\.autocast|cuda\.amp\.autocast|cpu\.amp\.autocast)$/;
 const CONTEXT_MANAGER = /^(torch\.(autocast|amp\.autocast|cuda\.amp\.autocast|cpu\.amp\.autocast|no_grad|inference_mode|nn\.attention\.sdpa_kernel|backends\.cuda\.sdp_kernel)|contextlib\.nullcontext)$/;
@@ -29,12 +31,82 @@ export function contextValue(name: string, args: CallArgs, callNode: SyntaxNode,
   return AUTOCAST.test(name) ? { t: 'context', autocast: autocastOf(name, args, where, st, e) } : undefined;
 }
 
-/** The context manager a `with` item or decorator call makes; only library callees are looked at (nothing else is run). */
+/** The context manager a decorator call makes; only library callees are looked at (nothing else is run). */
 export function contextOfCall(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): ContextValue | undefined {
+  return calledContext(callNode, st, fr, e, false);
+}
+
+/**
+ * The context manager a `with` item's call makes: a library one as written, or the one a workspace
+ * function makes when called there (a `@contextmanager` generator run to its `yield`, a function that
+ * returns a context manager), entered there. Anything else (a workspace class, `open(…)`) is none.
+ */
+export function contextOfWithCall(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): ContextValue | undefined {
+  return calledContext(callNode, st, fr, e, true);
+}
+
+function calledContext(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine, workspace: boolean): ContextValue | undefined {
   const callee = evaluate(field(callNode, 'function')!, st, fr, e);
-  if (callee.t !== 'ref' || !CONTEXT_MANAGER.test(callee.name)) return undefined;
+  const library = callee.t === 'ref' && CONTEXT_MANAGER.test(callee.name);
+  if (!library && !(workspace && callee.t === 'fn')) return undefined;
   const list = field(callNode, 'arguments');
-  return contextValue(callee.name, evaluateArgs(list ? namedChildren(list) : [], st, fr, e), callNode, st, fr, e);
+  const args = evaluateArgs(list ? namedChildren(list) : [], st, fr, e);
+  if (callee.t === 'ref') return contextValue(callee.name, args, callNode, st, fr, e);
+  const made = e.callWorkspace(callee, args, st, fr, callNode);
+  return made?.t === 'context' ? enteredThrough(made, callNode, fr) : undefined;
+}
+
+/** Whether a function's decorators make it a generator context manager (`@contextlib.contextmanager`, `@contextmanager`). */
+export function isGeneratorContext(decorators: readonly SyntaxNode[], st: PathState, fr: Frame, e: Engine): boolean {
+  return decorators.some((d) => {
+    if (d.type === 'call' || !textOf(d).endsWith('contextmanager')) return false; // cheap test first
+    const v = evaluate(d, st, fr, e);
+    return v.t === 'ref' && v.name === 'contextlib.contextmanager';
+  });
+}
+
+/**
+ * The context manager a `@contextmanager` generator makes, from its paths that reach `yield`: what
+ * the regions open there set (autocast, the path kind, SDPA switches), where they differ from
+ * `start` (the context its body began in). Paths that differ join: what they set alike holds,
+ * anything else depends on the condition that split them. Each fact says it was set in the
+ * generator; `with` says where it was entered (`enteredThrough`). No path reaching `yield`: unknown.
+ */
+export function generatorContext(fn: FunctionInfo, start: Ctx, points: readonly YieldPoint[]): Value {
+  if (points.length === 0) return UNKNOWN(`the context manager \`${fn.name}()\` (no path reaches its \`yield\`)`);
+  const changed = (field: 'autocast' | 'sdpa' | 'mode'): boolean => points.some((p) => valueKey(p.ctx[field]) !== valueKey(start[field]));
+  const [autocast, sdpa, mode] = [changed('autocast'), changed('sdpa'), changed('mode')];
+  const each = points.map((p): ContextValue => ({
+    t: 'context', ...(autocast ? { autocast: p.ctx.autocast } : {}), ...(sdpa && p.ctx.sdpa ? { sdpa: p.ctx.sdpa } : {}),
+    ...(mode ? { mode: p.ctx.mode } : {}), yields: p.value,
+  }));
+  const why = `${splitBy(points) ?? 'the path'} in \`${fn.name}\``;
+  return citing(each.reduce((a, b) => joinContexts(a, b, why)), ` (in \`${fn.name}\`)`);
+}
+
+/** The condition some paths to `yield` assume and others do not, as "`text`". */
+function splitBy(points: readonly YieldPoint[]): string | undefined {
+  for (const p of points) {
+    for (const [id, value] of p.assume) {
+      if (points.every((q) => q.assume.get(id) === value)) continue;
+      const holds = points.find((q) => q.assume.get(id) === true) ?? p;
+      return `\`${holds.assumeText.get(id)}\``;
+    }
+  }
+  return undefined;
+}
+
+/** The context manager with `more` added to the source of each of its known facts (autocast, path kind, SDPA switches). */
+function citing(v: ContextValue, more: string): ContextValue {
+  const cite = <T>(f: Fact<T>): Fact<T> => (f.known ? known(f.value, `${f.source}${more}`) : f);
+  const sdpa = v.sdpa && {
+    enabled: Object.fromEntries(Object.entries(v.sdpa.enabled).map(([b, f]) => [b, cite(f)])),
+    ...(v.sdpa.priority ? { priority: cite(v.sdpa.priority) } : {}),
+  };
+  return {
+    ...v, ...(v.autocast ? { autocast: cite(v.autocast) } : {}), ...(sdpa ? { sdpa } : {}),
+    ...(v.mode ? { mode: known(v.mode.value, `${v.mode.source}${more}`) } : {}),
+  };
 }
 
 /** The context inside a region: what the context manager sets replaces what was in force. */
@@ -48,10 +120,12 @@ export function enterContext(ctx: Ctx, v: ContextValue): Ctx {
   };
 }
 
-/** A context manager entered through a name (`with ctx:` at train.py:40): its autocast fact says where. */
+/**
+ * A context manager entered through a name (`with ctx:` at train.py:40) or made by workspace code
+ * called in the `with` item: its facts say where.
+ */
 export function enteredThrough(v: ContextValue, itemNode: SyntaxNode, fr: Frame): ContextValue {
-  if (!v.autocast?.known) return v;
-  return { ...v, autocast: known(v.autocast.value, `${v.autocast.source}, entered by \`with ${textOf(itemNode)}\` at ${fileLine(fr, itemNode)}`) };
+  return citing(v, `, entered by \`with ${textOf(itemNode)}\` at ${fileLine(fr, itemNode)}`);
 }
 
 /** `torch.autocast(device_type, dtype=None, enabled=True)` and `torch.cuda.amp.autocast(enabled=True, dtype=float16)`. */

@@ -10,7 +10,7 @@ import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/fac
 import { negatedText } from './assumptions';
 import { decide } from './conditions';
 import { fileLine, type CallArgs, type Engine } from './engine';
-import { contextOfCall, enterContext, enteredThrough } from './contexts';
+import { contextOfCall, contextOfWithCall, enterContext, enteredThrough, generatorContext, isGeneratorContext } from './contexts';
 import { customForward, type Decorated } from './custom-fwd';
 import { calledNames, isCalled } from './entry-points';
 import { assignItem, evaluate, evaluateArgs, loopItems, truth } from './evaluate';
@@ -490,7 +490,9 @@ export class Interpreter implements Engine {
 
   /** `building`: the attributes set so far, when `fn` is a helper that `__init__` calls on self (see constructionHelper). */
   private runFunction(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, ctx: Ctx, building?: ReadonlyMap<string, Value>): { result: Value; states: PathState[] } {
-    const frame: Frame = { fn, module, self, returns: [] };
+    // A `@contextmanager` generator's call makes a context manager, of the paths that reach its `yield`.
+    const yields = fn.decoratorNodes.length > 0 && isGeneratorContext(fn.decoratorNodes, this.freshState(ctx), moduleFrame(module), this) ? [] : undefined;
+    const frame: Frame = { fn, module, self, returns: [], ...(yields ? { yields } : {}) };
     const st = this.freshState(ctx);
     if (building) {
       this.helperFrames.add(frame);
@@ -498,7 +500,8 @@ export class Interpreter implements Engine {
     }
     this.bindParams(fn, module, self, args, st, frame);
     const states = this.execBlock(fn.body, [st], frame);
-    const result = frame.returns.length === 0 ? { t: 'none', source: `${fn.qualName} returns None` } as Value : frame.returns.reduce(join);
+    const result = yields ? generatorContext(fn, ctx, yields)
+      : frame.returns.length === 0 ? { t: 'none', source: `${fn.qualName} returns None` } as Value : frame.returns.reduce(join);
     return { result, states };
   }
 
@@ -672,6 +675,14 @@ export class Interpreter implements Engine {
   }
 
   private expression(expr: SyntaxNode, st: PathState, fr: Frame): void {
+    if (expr.type === 'yield') {
+      // In a `@contextmanager` generator: what a `with` over it runs in, and what `as` binds.
+      if (!fr.yields) return;
+      const value = namedChildren(expr)[0];
+      const v = value ? evaluate(value, st, fr, this) : { t: 'none', source: `\`yield\` at ${fileLine(fr, expr)}` } as Value;
+      if (!st.dead) fr.yields.push({ ctx: st.ctx, value: v, assume: new Map(st.assume), assumeText: new Map(st.assumeText) });
+      return;
+    }
     if (expr.type === 'assignment') {
       // `sos = cond = embed(labels)` binds every target to the one value.
       const targets: SyntaxNode[] = [];
@@ -798,15 +809,16 @@ export class Interpreter implements Engine {
     for (const item of clause ? namedChildren(clause) : []) {
       const value = field(item, 'value');
       const managerNode = value?.type === 'as_pattern' ? namedChildren(value)[0] : value;
-      // A call is looked at only when it makes a library context manager; a name (`with ctx:`) holds one made earlier.
+      // A call makes a library context manager, or runs a workspace function that makes one (a
+      // `@contextmanager` generator, to its `yield`); a name (`with ctx:`) holds one made earlier.
       const held = managerNode && managerNode.type !== 'call' ? evaluate(managerNode, st, fr, this) : undefined;
-      const manager = managerNode?.type === 'call' ? contextOfCall(managerNode, st, fr, this)
+      const manager = managerNode?.type === 'call' ? contextOfWithCall(managerNode, st, fr, this)
         : held?.t === 'context' ? enteredThrough(held, managerNode!, fr) : undefined;
       if (manager) st.ctx = enterContext(st.ctx, manager);
       if (value?.type === 'as_pattern') {
         const alias = value.children.find((c) => c.field === 'alias');
         const target = alias ? namedChildren(alias)[0] ?? alias : undefined;
-        if (target) this.bind(target, UNKNOWN(`\`${textOf(target)}\``), st, fr);
+        if (target) this.bind(target, manager?.yields ?? UNKNOWN(`\`${textOf(target)}\``), st, fr);
       }
     }
     // An `enable_*_sdp` statement in the body outlives it, unless the `with` is an SDPA region: those restore the flags.

@@ -50,6 +50,16 @@ export interface Frame {
   readonly module: ModuleInfo;
   readonly self: Value | undefined;
   readonly returns: Value[];
+  /** A `@contextmanager` generator's frame: where its paths reach `yield` (contexts.ts makes its context manager of them). */
+  readonly yields?: YieldPoint[];
+}
+
+/** A path of a `@contextmanager` generator at its `yield`: the context then in force, what it yields, the conditions it assumed. */
+export interface YieldPoint {
+  readonly ctx: Ctx;
+  readonly value: Value;
+  readonly assumeText: ReadonlyMap<string, string>;
+  readonly assume: ReadonlyMap<string, boolean>;
 }
 
 export interface ObservedArg {

@@ -82,11 +82,13 @@ export type Value =
   | { readonly t: 'class'; readonly id: string }
   | { readonly t: 'libmask'; readonly className: string; readonly source: string }
   /**
-   * A context manager object (`torch.autocast(…)`, `sdpa_kernel(…)`, `nullcontext()`), stored or not:
-   * what entering it changes. A field left out changes nothing; `sdpa` without `priority` keeps the
-   * order already in force.
+   * A context manager object (`torch.autocast(…)`, `sdpa_kernel(…)`, `nullcontext()`, a workspace
+   * `@contextmanager` generator's), stored or not: what entering it changes. A field left out changes
+   * nothing; `sdpa` without `priority` keeps the order already in force. `yields`: what a generator
+   * yields (what `with … as x` binds); absent for library context managers.
    */
-  | { readonly t: 'context'; readonly autocast?: Fact<Dtype | null>; readonly sdpa?: SdpaSwitches; readonly mode?: Fact<Mode> & { readonly known: true } }
+  | { readonly t: 'context'; readonly autocast?: Fact<Dtype | null>; readonly sdpa?: SdpaSwitches; readonly mode?: Fact<Mode> & { readonly known: true };
+      readonly yields?: Value }
   /** `functools.partial(fn, …)`: `fn` with arguments bound in advance. */
   | { readonly t: 'partial'; readonly fn: Value; readonly args: CallArgs }
   | { readonly t: 'unknown'; readonly why: string };
@@ -170,11 +172,17 @@ export function join(a: Value, b: Value): Value {
  * anything else depends on `why` (a mode cannot be unknown, so a mode they disagree on is left as it is).
  */
 export function joinContexts(a: ContextValue, b: ContextValue, why: string): ContextValue {
-  const autocast = !a.autocast && !b.autocast ? undefined : sameJson(a.autocast, b.autocast) ? a.autocast : unknown(why);
+  const autocast = !a.autocast && !b.autocast ? undefined : alike(a.autocast, b.autocast) ? a.autocast : unknown(why);
   const sdpa = !a.sdpa && !b.sdpa ? undefined : sameJson(a.sdpa, b.sdpa) ? a.sdpa
     : { enabled: Object.fromEntries(SDPA_BACKENDS.map((k) => [k, unknown(why)])), ...(a.sdpa?.priority || b.sdpa?.priority ? { priority: unknown(why) } : {}) };
-  const mode = sameJson(a.mode, b.mode) ? a.mode : undefined;
-  return { t: 'context', ...(autocast ? { autocast } : {}), ...(sdpa ? { sdpa } : {}), ...(mode ? { mode } : {}) };
+  const mode = alike(a.mode, b.mode) ? a.mode : undefined;
+  const yields = a.yields && b.yields ? join(a.yields, b.yields) : undefined;
+  return { t: 'context', ...(autocast ? { autocast } : {}), ...(sdpa ? { sdpa } : {}), ...(mode ? { mode } : {}), ...(yields ? { yields } : {}) };
+}
+
+/** Whether two context managers set a fact alike: both leave it, or both set the same value (from wherever; the first source is kept). */
+function alike<T>(a: Fact<T> | undefined, b: Fact<T> | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : sameJson(a, b) || (a.known && b.known && a.value === b.value);
 }
 
 /** What a context manager sets, for messages: "autocast bfloat16 (autocast region at train.py:9)", "no change". */
