@@ -371,8 +371,7 @@ export class Interpreter implements Engine {
   }
 
   private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, given: CallArgs, callerCtx: Ctx): Value {
-    const clue = modeClue(fn);
-    const { ctx, args } = this.decorated(fn, module, clue && (clue.binding || callerCtx.modeAssumed) ? { ...callerCtx, mode: known(clue.mode, clue.source), modeAssumed: false } : callerCtx, given);
+    const { ctx, args } = this.decorated(fn, module, this.startsPath(fn, callerCtx), given);
     const key = `${fn.id}|${valueKey(ctx)}|${valueKey(self)}|${valueKey(args.positional.map((a) => a.value))}|${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)}`;
     const memo = this.memo.get(key);
     if (memo) {
@@ -404,6 +403,18 @@ export class Interpreter implements Engine {
     this.memo.set(key, result);
     if (effects.cacheable) this.cache.set(key, { result, effects, definition: fn.node });
     return result;
+  }
+
+  /**
+   * The context a function runs in: its own clue (modes.ts) starts a path where the caller's is only
+   * assumed, and a decorator (`@torch.no_grad()`) holds on every path. A mirror run (a function
+   * established callers reach on one kind, run on the other for its facts) keeps its kind against a
+   * name: `generate` called from a sampler must not become a second, argument-less inference path.
+   */
+  private startsPath(fn: FunctionInfo, callerCtx: Ctx): Ctx {
+    const clue = modeClue(fn);
+    if (!clue || !(clue.binding || (callerCtx.modeAssumed && !callerCtx.mirror))) return callerCtx;
+    return { ...callerCtx, mode: known(clue.mode, clue.source), modeAssumed: callerCtx.mirror === true };
   }
 
   /**

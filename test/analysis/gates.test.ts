@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import type { AnalysisSettings } from '../../extension/analysis/report';
 import { resolveLineMarks } from '../../extension/analysis/positions';
 import { callReport, environmentOf } from '../../extension/analysis/build-report';
-import { outcome, SETTINGS, sitesOf, sitesOfSource } from './helpers';
+import { dtypes, outcome, SETTINGS, sitesOf, sitesOfSource } from './helpers';
 
 function program(cond: string): string {
   return [
@@ -83,6 +83,22 @@ describe('gate evaluation', () => {
       { flash_attn: { value: true, why: 'flash_attn is installed wherever this runs: `flash_attn.flash_attn_func` is imported without an ImportError guard' } },
       {},
     ]);
+  });
+
+  it("keeps a sampler's facts for a method named like inference: the training mirror run does not start a second inference path", async () => {
+    const [site] = await sitesOfSource([
+      'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '',
+      'class Captioner(nn.Module):', '    def __init__(self, dim=512, heads=8):', '        super().__init__()',
+      '        self.heads = heads', '        self.qkv = nn.Linear(dim, 3 * dim)', '',
+      '    def generate(self, x):', '        B, L, C = x.shape',
+      '        q, k, v = self.qkv(x).view(B, L, 3, self.heads, C // self.heads).permute(2, 0, 3, 1, 4).unbind(0)',
+      '        return F.scaled_dot_product_attention(q, k, v, dropout_p=0.1 if self.training else 0.0)', '',
+      '@torch.no_grad()', 'def caption_images(model: Captioner, images):',
+      '    with torch.autocast("cuda", dtype=torch.float16):', '        return model.generate(images.half())',
+    ].join('\n'));
+    assert.deepEqual([site.modes.train.reached, site.modes.infer.reached], [false, true]);
+    assert.equal(dtypes(site.modes.infer), 'fp16,fp16,fp16');
+    assert.equal(site.modes.train.facts.dropout.known && site.modes.train.facts.dropout.value, 0.1);
   });
 
   it('reads attributes a base class sets in super().__init__ and calls super().forward', async () => {

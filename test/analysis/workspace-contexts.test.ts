@@ -33,7 +33,7 @@ describe('analysis: context managers defined in the workspace', () => {
     assert.deepEqual(annotate(sites), [
       'workspace-contexts/qformer.py:24:16 flash_attn_func QKNormAttention.forward',
       '  train reached=true fp32,fp32,bf16 mask=none causal=false p=0 layout=BLHD H=12 D=64 → raises: FlashAttention only support fp16 and bf16 data type',
-      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=12 D=64 → fa2? (depends on whether flash_attn is installed)',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=12 D=64 → fa2? (depends on the argument `x` of QKNormAttention.forward)',
       '  dtype-unsupported error train 24:32 flash_attn_func: "FlashAttention only support fp16 and bf16 data type" — '
         + `\`q\` is float32 (\`normalize\` at qformer.py:23 runs in float32 under autocast ${REGION}); `
         + `\`k\` is float32 (\`normalize\` at qformer.py:23 runs in float32 under autocast ${REGION}); `
