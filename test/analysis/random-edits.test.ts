@@ -71,6 +71,7 @@ describe('analysis session under random edits', () => {
     ['package/train.py', 'package/nets/__init__.py', 'package/nets/modulated.py'],
     ['init_helpers.py', 'getattr_checks.py', 'decoder_layer.py'],
     ['amp-contexts/model.py', 'amp-contexts/train.py', 'amp-contexts/fused_ops.py', 'amp-contexts/sample.py'],
+    ['module-scripts/model.py', 'module-scripts/train.py', 'module-scripts/sample.py', 'module-scripts/finetune.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of 200 edits of ${names.join(' + ')}`, async () => {
