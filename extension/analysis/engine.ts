@@ -48,14 +48,19 @@ export interface Engine {
 
 const BASENAMES = new Map<string, string>();
 
+/** A file's name without its folders (`train.py`), as messages name files. */
+export function fileName(path: string): string {
+  let base = BASENAMES.get(path);
+  if (base === undefined) {
+    base = path.replace(/\\/g, '/').split('/').pop() ?? path;
+    BASENAMES.set(path, base);
+  }
+  return base;
+}
+
 /** `model.py:41`: where a fact came from, for messages (file name without its folders; the line as a mark, see `lineMark`). */
 export function fileLine(fr: Frame, node: SyntaxNode): string {
-  let base = BASENAMES.get(fr.fn.path);
-  if (base === undefined) {
-    base = fr.fn.path.replace(/\\/g, '/').split('/').pop() ?? fr.fn.path;
-    BASENAMES.set(fr.fn.path, base);
-  }
-  return `${base}:${lineMark(node)}`;
+  return `${fileName(fr.fn.path)}:${lineMark(node)}`;
 }
 
 /** A call argument given by keyword or at its position. */

@@ -44,6 +44,13 @@ export class Interpreter implements Engine {
   /** Instances built in this run (or reused from the last), by key. */
   private readonly built = new Map<string, Construction>();
   private readonly globals = new Map<string, Map<string, Value>>();
+  /**
+   * While a module's top-level code runs as an entry point (a script) and calls something: the
+   * module's variables as they are at that call, which its functions read as globals (nanoGPT's
+   * `estimate_loss()` reads the `model` built above the loop), and their memo key, part of every
+   * invocation's key meanwhile (a callee may read them, directly or through its own callees).
+   */
+  private live: { readonly path: string; readonly env: ReadonlyMap<string, Value>; readonly key: string } | undefined;
   /** Per module path, the SDPA switches its top-level statements set at import time. */
   private readonly moduleSwitches = new Map<string, SdpaSwitches>();
   private readonly active = new Set<string>();
@@ -153,7 +160,10 @@ export class Interpreter implements Engine {
     const m = fr.module;
     const qualified = m.imports.get(name);
     if (qualified !== undefined && m.optional.has(name)) return { t: 'ref', name: qualified, optional: m.optional.get(name) };
-    const g = this.globals.get(m.path)?.get(name);
+    const live = this.live?.path === m.path ? this.live.env : undefined;
+    // A module's top-level code, run as an entry point, is the script being run.
+    if (name === '__name__' && (live || (fr.fn.name === '<module>' && !this.computingGlobals))) return { t: 'str', value: '__main__' };
+    const g = live?.get(name) ?? this.globals.get(m.path)?.get(name);
     if (g) return g;
     if (qualified !== undefined) return this.resolveQualified(qualified);
     const cls = m.classes.get(name);
@@ -265,6 +275,19 @@ export class Interpreter implements Engine {
 
   callWorkspace(callee: Value, args: CallArgs, st: PathState, fr: Frame, _node: SyntaxNode): Value | undefined {
     if (this.computingGlobals) return undefined;
+    if (fr.fn.name !== '<module>') return this.callResolved(callee, args, st, fr);
+    // A call from a script's top-level code: the callee sees the module's variables as they are now.
+    const before = this.live;
+    const env = new Map(st.env);
+    this.live = { path: fr.module.path, env, key: `|globals of ${fr.module.path} ${valueKey([...env])}` };
+    try {
+      return this.callResolved(callee, args, st, fr);
+    } finally {
+      this.live = before;
+    }
+  }
+
+  private callResolved(callee: Value, args: CallArgs, st: PathState, fr: Frame): Value | undefined {
     if (callee.t === 'fn') {
       const target = this.functionById(callee.id);
       return target ? this.invoke(target.fn, target.module, callee.self, args, st.ctx) : undefined;
@@ -328,7 +351,7 @@ export class Interpreter implements Engine {
     }
     // A construction is kept for the next run like an invocation: the context is part of its key,
     // since the first construction in a run decides the instance's attributes.
-    const cacheKey = `new ${key}|${context}`;
+    const cacheKey = `new ${key}|${context}${this.live?.key ?? ''}`;
     const definition = this.classOf(classId)?.cls.unit ?? null;
     const cached = this.previous.get(cacheKey);
     if (cached && cached.definition === definition && this.stillValid(cached.effects)) {
@@ -372,7 +395,7 @@ export class Interpreter implements Engine {
 
   private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, given: CallArgs, callerCtx: Ctx): Value {
     const { ctx, args } = this.decorated(fn, module, this.startsPath(fn, callerCtx), given);
-    const key = `${fn.id}|${valueKey(ctx)}|${valueKey(self)}|${valueKey(args.positional.map((a) => a.value))}|${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)}`;
+    const key = `${fn.id}|${valueKey(ctx)}|${valueKey(self)}|${valueKey(args.positional.map((a) => a.value))}|${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)}${this.live?.key ?? ''}`;
     const memo = this.memo.get(key);
     if (memo) {
       const done = this.cache.get(key);

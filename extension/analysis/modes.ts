@@ -1,10 +1,12 @@
 /**
  * Which path a function starts: training or inference, from what the code says about itself
- * (decorators, `.backward()`, KV caches, names). `null` when it says nothing.
+ * (decorators, `.backward()`, KV caches, names). `null` when it says nothing. A module's top-level
+ * code (a script) starts a training path when it calls `.backward()` itself.
  */
 import type { Mode } from '../../runtime/dispatch/facts';
+import { fileName } from './engine';
 import type { FunctionInfo } from './module-index';
-import { textOf } from './syntax';
+import { field, textOf, type SyntaxNode } from './syntax';
 
 export interface ModeClue {
   readonly mode: Mode;
@@ -21,10 +23,33 @@ const CLUES: readonly { readonly test: (fn: FunctionInfo, body: string) => boole
 ];
 
 export function modeClue(fn: FunctionInfo): ModeClue | null {
+  if (fn.name === '<module>') return scriptClue(fn);
   const decorator = fn.decorators.find((d) => /(^|\.)(no_grad|inference_mode)\b/.test(d));
   if (decorator) return { mode: 'infer', source: `@${decorator} on ${fn.qualName}`, binding: true };
   if (fn.name === 'forward' || fn.name === '__init__') return null;
   const body = fn.node ? textOf(fn.node) : '';
   for (const clue of CLUES) if (clue.test(fn, body)) return { mode: clue.mode, source: clue.source(fn), binding: false };
   return null;
+}
+
+/**
+ * A script whose own statements (top level, loops, `if __name__ == "__main__":`, `with` blocks; not
+ * the functions it defines) call `.backward()` — `loss.backward()`, `scaler.scale(loss).backward()`,
+ * `accelerator.backward(loss)` — is a training loop. The file's name is no clue: it does not say
+ * which path the statements are on, and a script's loop often lives in a function with clues of its own.
+ */
+function scriptClue(fn: FunctionInfo): ModeClue | null {
+  if (!fn.body.some((stmt) => stmt.unit.called.includes('.backward') && backwardCall(stmt))) return null;
+  return { mode: 'train', source: `\`.backward()\` at module level of ${fileName(fn.path)}`, binding: false };
+}
+
+/** Whether `node` calls `.backward(…)` outside the functions, classes and lambdas it defines. */
+function backwardCall(node: SyntaxNode): boolean {
+  if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'decorated_definition' || node.type === 'lambda') return false;
+  if (node.type === 'call') {
+    const callee = field(node, 'function');
+    const attr = callee?.type === 'attribute' ? field(callee, 'attribute') : undefined;
+    if (attr && textOf(attr) === 'backward') return true;
+  }
+  return node.children.some(backwardCall);
 }

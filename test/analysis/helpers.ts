@@ -32,11 +32,11 @@ export async function sitesOf(names: readonly string[], settings: AnalysisSettin
   }
 }
 
-/** Call sites of inline source. */
-export async function sitesOfSource(text: string, settings: AnalysisSettings = SETTINGS): Promise<readonly CallSite[]> {
+/** Call sites of inline source, as the file `path`. */
+export async function sitesOfSource(text: string, settings: AnalysisSettings = SETTINGS, path = 'snippet.py'): Promise<readonly CallSite[]> {
   const ws = await Workspace.create(settings);
   try {
-    ws.update('snippet.py', text);
+    ws.update(path, text);
     return ws.callSites();
   } finally {
     ws.dispose();

@@ -72,6 +72,7 @@ describe('analysis session under random edits', () => {
     ['init_helpers.py', 'getattr_checks.py', 'decoder_layer.py'],
     ['amp-contexts/model.py', 'amp-contexts/train.py', 'amp-contexts/fused_ops.py', 'amp-contexts/sample.py'],
     ['workspace-contexts/amp_utils.py', 'workspace-contexts/qformer.py', 'workspace-contexts/train.py'],
+    ['module-scripts/model.py', 'module-scripts/train.py', 'module-scripts/sample.py', 'module-scripts/finetune.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of 200 edits of ${names.join(' + ')}`, async () => {
