@@ -617,12 +617,17 @@ export class Interpreter implements Engine {
     if (this.computingGlobals) this.switchesRead.set(fr.module.path, read);
   }
 
-  /** The workspace module a qualified import names (`config`, `pkg.config.X` → config.py), as `resolveQualified` finds it. */
+  /**
+   * The workspace module a qualified import names (`config`, `pkg.config.X` → pkg/config.py): the
+   * parts before the module's name must be folders of its path, so `torch.nn.attention` is never a
+   * workspace `attention.py`.
+   */
   private workspaceModule(qualified: string): ModuleInfo | undefined {
     const parts = qualified.split('.');
     for (let i = parts.length; i >= 1; i--) {
       const m = this.byModuleName.get(parts[i - 1]);
-      if (m) return m;
+      const folders = m?.path.replace(/\\/g, '/').split('/');
+      if (m && parts.slice(0, i - 1).every((p) => folders!.includes(p))) return m;
     }
     return undefined;
   }

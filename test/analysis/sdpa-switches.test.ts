@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { AnalysisSession, analyzeFiles } from '../../extension/analysis/index';
 import { callReport, environmentOf } from '../../extension/analysis/build-report';
+import { Workspace } from '../../extension/analysis/workspace';
 import { annotate, readFixture, SETTINGS, sitesOf, sitesOfSource } from './helpers';
 
 describe('analysis: SDPA backend switches', () => {
@@ -146,6 +147,25 @@ describe('analysis: SDPA backend switches', () => {
     assert.deepEqual(callReport(sites[0]!, environmentOf(SETTINGS)).modes.infer.decision.verdicts.filter((v) => v.status === 'rejected').map((v) => v.reasons), [
       ['Flash attention has been runtime disabled. (`torch.backends.cuda.enable_flash_sdp(False)` at defaults.py:5, run by `import defaults` at evaluate.py:4)'],
     ]);
+  });
+
+  it('an import of a library module is not taken for a workspace module of the same name', async () => {
+    const ws = await Workspace.create(SETTINGS);
+    try {
+      ws.update('models/attention.py', 'import torch\ntorch.backends.cuda.enable_flash_sdp(False)\n');
+      const run = (extra: string): string => [
+        'import torch', 'import torch.nn.functional as F', 'from torch.nn.attention import sdpa_kernel', extra, '',
+        '@torch.no_grad()', 'def go():', '    q = torch.randn(1, 8, 128, 64, device="cuda", dtype=torch.float16)',
+        '    with torch.autocast("cuda", enabled=False):', '        return F.scaled_dot_product_attention(q, q, q)', '',
+      ].join('\n');
+      const infer = (): string => annotate(ws.callSites())[2]!;
+      ws.update('run.py', run(''));
+      assert.equal(infer(), '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → flash');
+      ws.update('run.py', run('from models.attention import Attention'));
+      assert.equal(infer(), '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → efficient (flash off: runtime disabled)');
+    } finally {
+      ws.dispose();
+    }
   });
 
   it('switches left by a chain of helpers and by a constructor hold; those inside a decorator\'s sdpa_kernel region end with the call', async () => {
