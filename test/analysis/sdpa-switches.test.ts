@@ -8,6 +8,8 @@ import * as assert from 'node:assert/strict';
 import { AnalysisSession, analyzeFiles } from '../../extension/analysis/index';
 import { callReport, environmentOf } from '../../extension/analysis/build-report';
 import type { CallSite } from '../../extension/analysis/call-sites';
+import type { FileReport } from '../../extension/analysis/report';
+import type { Decision } from '../../runtime/dispatch/decision';
 import { Workspace } from '../../extension/analysis/workspace';
 import { annotate, readFixture, SETTINGS, sitesOf, sitesOfSource } from './helpers';
 
@@ -262,37 +264,36 @@ describe('analysis session: SDPA backend switches', () => {
     }
   });
 
-  it('editing a switch inside a callee re-decides the caller\'s call in another file, as a fresh analysis does', async () => {
-    const files = ['backends.py', 'encoder.py', 'launch.py'].map((name) => ({ path: name, text: readFixture(`sdpa-switches/${name}`) }));
+  /**
+   * Opens the fixtures, edits the first one (`from` → `to`), and checks that the session's report of
+   * the last one equals a fresh analysis; returns the last one's report before and after the edit.
+   */
+  async function editFirst(names: readonly string[], from: string, to: string): Promise<[FileReport, FileReport]> {
+    const files = names.map((name) => ({ path: name, text: readFixture(`sdpa-switches/${name}`) }));
+    const last = names[names.length - 1]!;
     const session = await AnalysisSession.create(SETTINGS);
     try {
       for (const f of files) session.update(f.path, f.text);
-      const benchmark = (): string | undefined => session.report('launch.py').calls.find((c) => c.function === 'benchmark')?.modes.infer.decision.error;
-      assert.equal(benchmark(), 'No available kernel. Aborting execution.');
-      files[0] = { path: 'backends.py', text: files[0]!.text.replace('    torch.backends.cuda.enable_math_sdp(False)\n', '') };
-      session.update('backends.py', files[0].text);
+      const before = session.report(last);
+      files[0] = { path: names[0]!, text: files[0]!.text.replace(from, to) };
+      session.update(names[0]!, files[0].text);
       const fresh = await analyzeFiles(files, SETTINGS);
-      assert.deepEqual(session.report('launch.py'), fresh[2]);
-      assert.equal(fresh[2]!.calls.find((c) => c.function === 'benchmark')?.modes.infer.decision.backend, 'sdpa.math');
+      assert.deepEqual(session.report(last), fresh[fresh.length - 1]);
+      return [before, fresh[fresh.length - 1]!];
     } finally {
       session.dispose();
     }
+  }
+
+  it('editing a switch inside a callee re-decides the caller\'s call in another file, as a fresh analysis does', async () => {
+    const [before, after] = await editFirst(['backends.py', 'encoder.py', 'launch.py'], '    torch.backends.cuda.enable_math_sdp(False)\n', '');
+    const benchmark = (r: FileReport): Decision | undefined => r.calls.find((c) => c.function === 'benchmark')?.modes.infer.decision;
+    assert.deepEqual([benchmark(before)?.error, benchmark(after)?.backend], ['No available kernel. Aborting execution.', 'sdpa.math']);
   });
 
   it('editing a module-level switch re-decides the calls of the modules that import it', async () => {
-    const files = ['defaults.py', 'evaluate.py'].map((name) => ({ path: name, text: readFixture(`sdpa-switches/${name}`) }));
-    const session = await AnalysisSession.create(SETTINGS);
-    try {
-      for (const f of files) session.update(f.path, f.text);
-      assert.equal(session.report('evaluate.py').calls[0]!.modes.infer.decision.backend, 'sdpa.efficient');
-      files[0] = { path: 'defaults.py', text: files[0]!.text.replace('torch.backends.cuda.enable_flash_sdp(False)\n', '') };
-      session.update('defaults.py', files[0].text);
-      const fresh = await analyzeFiles(files, SETTINGS);
-      assert.deepEqual(session.report('evaluate.py'), fresh[1]);
-      assert.equal(fresh[1]!.calls[0]!.modes.infer.decision.backend, 'sdpa.flash');
-    } finally {
-      session.dispose();
-    }
+    const [before, after] = await editFirst(['defaults.py', 'evaluate.py'], 'torch.backends.cuda.enable_flash_sdp(False)\n', '');
+    assert.deepEqual([before, after].map((r) => r.calls[0]!.modes.infer.decision.backend), ['sdpa.efficient', 'sdpa.flash']);
   });
 
   it('removing an import-time switch re-decides the module\'s functions', async () => {
