@@ -3,10 +3,10 @@
  * dispatch policy reads. Several observations (callers, split paths) are joined: a fact that
  * differs between them becomes unknown and says it depends on the path.
  */
-import { SDPA_BACKENDS, type AttentionApi, type CallFacts, type Dtype, type Fact, type Layout, type MaskFacts, type MaskKind, type Mode, type SdpaSwitches } from '../../runtime/dispatch/facts';
+import type { AttentionApi, CallFacts, Dtype, Fact, Layout, MaskFacts, MaskKind, Mode } from '../../runtime/dispatch/facts';
 import { API_LAYOUT } from './attention-apis';
 import type { Observation } from './state';
-import { describe, joinFact, known, unknown, type Dim, type Value } from './values';
+import { describe, joinFact, joinSwitches, known, unknown, type Dim, type Value } from './values';
 
 function dtypeOf(v: Value | undefined, role: string): Fact<Dtype> {
   if (!v) return unknown(`the ${role} argument`);
@@ -99,24 +99,6 @@ function joinShape(a: ShapeFacts, b: ShapeFacts): ShapeFacts {
   const s = {} as Record<keyof CallFacts['shape'], Fact<number>>;
   for (const key of Object.keys(a.shape) as (keyof CallFacts['shape'])[]) s[key] = joinFact(a.shape[key], b.shape[key]);
   return { shape: s, layout: joinFact(a.layout, b.layout) };
-}
-
-const ALL_ON = known(true, 'PyTorch\'s default: every SDPA backend is enabled');
-
-/** Switches from different paths: each backend's flag joins; a path with none has PyTorch's defaults. */
-function joinSwitches(a: SdpaSwitches | undefined, b: SdpaSwitches | undefined): SdpaSwitches | undefined {
-  if (!a && !b) return undefined;
-  const enabled = Object.fromEntries(SDPA_BACKENDS.map((k) => [k, joinFact(a?.enabled[k] ?? ALL_ON, b?.enabled[k] ?? ALL_ON)]));
-  const priority = joinPriority(a?.priority, b?.priority);
-  return priority ? { enabled, priority } : { enabled };
-}
-
-function joinPriority(a: SdpaSwitches['priority'], b: SdpaSwitches['priority']): SdpaSwitches['priority'] {
-  if (!a && !b) return undefined;
-  if (a?.known && b?.known && a.value.join() === b.value.join()) return a;
-  if (a && !a.known) return a;
-  if (b && !b.known) return b;
-  return unknown(`the path (the SDPA backend order differs: ${[a, b].map((p) => (p?.known ? p.source : 'PyTorch\'s order')).join(', ')})`);
 }
 
 /** The facts at a call on one path kind, joined over the observations given (all of that mode). */

@@ -16,7 +16,7 @@ import { calledNames, isCalled } from './entry-points';
 import { assignItem, evaluate, evaluateArgs, loopItems, truth } from './evaluate';
 import { keepFixesSafe } from './manual-attention';
 import { modeClue } from './modes';
-import { importTimeSwitches, statementSwitches } from './sdpa-switches';
+import { afterCall, importTimeSwitches, statementSwitches, switchesLeft, type SdpaLeft } from './sdpa-switches';
 import { catchesImportError, importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
 import { forkState, mergeStates, type Ctx, type Frame, type Guard, type Observation, type PathState } from './state';
@@ -24,7 +24,7 @@ import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './synt
 import { evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
 import { maySetAttribute, moduleMayHave } from './attribute-presence';
-import { newEffects, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache } from './invocation-cache';
+import { newEffects, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
 export type { InvocationCache } from './invocation-cache';
@@ -40,7 +40,7 @@ export class Interpreter implements Engine {
   private readonly byModuleName = new Map<string, ModuleInfo>();
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
-  private readonly memo = new Map<string, Value>();
+  private readonly memo = new Map<string, Outcome>();
   /** Instances built in this run (or reused from the last), by key. */
   private readonly built = new Map<string, Construction>();
   private readonly globals = new Map<string, Map<string, Value>>();
@@ -51,8 +51,12 @@ export class Interpreter implements Engine {
    * invocation's key meanwhile (a callee may read them, directly or through its own callees).
    */
   private live: { readonly path: string; readonly env: ReadonlyMap<string, Value>; readonly key: string } | undefined;
-  /** Per module path, the SDPA switches its top-level statements set at import time. */
+  /** Per module path, the SDPA switches its top-level statements set at import time (those of the workspace modules it imports included). */
   private readonly moduleSwitches = new Map<string, SdpaSwitches>();
+  /** Per module path, the modules whose top level its import-time switches depend on (it imports them, directly or not). */
+  private readonly switchesRead = new Map<string, Set<ModuleInfo>>();
+  /** Modules whose top level is being run for its globals (an import cycle stops there). */
+  private readonly importing = new Set<string>();
   private readonly active = new Set<string>();
   private readonly invoked = new Set<string>();
   /** Path kinds each function was reached on from an established (not assumed) caller. */
@@ -98,7 +102,7 @@ export class Interpreter implements Engine {
   /** Interpret the workspace: module globals, then every entry point, then anything not reached. */
   run(): void {
     this.computingGlobals = true;
-    for (const m of this.modules) this.globals.set(m.path, this.moduleGlobals(m));
+    for (const m of this.modules) this.moduleGlobalsOnce(m);
     this.computingGlobals = false;
     const called = calledNames(this.modules);
     const isRoot = (fn: FunctionInfo): boolean => fn.name !== '__init__' && !isCalled(fn, called);
@@ -142,8 +146,10 @@ export class Interpreter implements Engine {
     for (const m of modes) {
       const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
       const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast(), ...(sdpa ? { sdpa } : {}), ...(mirror ? { mirror } : {}) };
+      // The instance a method runs on was built before: what its `__init__` switched holds.
       const self = fn.className ? this.construct(`${module.path}:${fn.className}`, { positional: [], keywords: new Map() }, ctx) : undefined;
-      this.invoke(fn, module, self, { positional: [], keywords: new Map(), noCaller: true }, ctx);
+      const built = self && this.switchedBy(self, ctx, `for the \`self\` of ${fn.qualName}`);
+      this.invoke(fn, module, self, { positional: [], keywords: new Map(), noCaller: true }, built ?? ctx);
     }
   }
 
@@ -273,33 +279,54 @@ export class Interpreter implements Engine {
     for (const r of this.recorders) r.observations.add(obs);
   }
 
-  callWorkspace(callee: Value, args: CallArgs, st: PathState, fr: Frame, _node: SyntaxNode): Value | undefined {
+  callWorkspace(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
     if (this.computingGlobals) return undefined;
-    if (fr.fn.name !== '<module>') return this.callResolved(callee, args, st, fr);
+    if (fr.fn.name !== '<module>') return this.callResolved(callee, args, st, fr, node);
     // A call from a script's top-level code: the callee sees the module's variables as they are now.
     const before = this.live;
     const env = new Map(st.env);
     this.live = { path: fr.module.path, env, key: `|globals of ${fr.module.path} ${valueKey([...env])}` };
     try {
-      return this.callResolved(callee, args, st, fr);
+      return this.callResolved(callee, args, st, fr, node);
     } finally {
       this.live = before;
     }
   }
 
-  private callResolved(callee: Value, args: CallArgs, st: PathState, fr: Frame): Value | undefined {
+  private callResolved(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
     if (callee.t === 'fn') {
       const target = this.functionById(callee.id);
-      return target ? this.invoke(target.fn, target.module, callee.self, args, st.ctx) : undefined;
+      return target ? this.called(target.fn, this.invoke(target.fn, target.module, callee.self, args, st.ctx), st, fr, node) : undefined;
     }
-    if (callee.t === 'class') return this.construct(callee.id, args, st.ctx);
+    if (callee.t === 'class') {
+      const instance = this.construct(callee.id, args, st.ctx);
+      st.ctx = this.switchedBy(instance, st.ctx, `called at ${fileLine(fr, node)}`) ?? st.ctx;
+      return instance;
+    }
     if (callee.t === 'instance') {
       const forward = this.method(callee.cls, 'forward') ?? this.method(callee.cls, '__call__');
       const target = forward && this.functionById(forward.id);
       if (target && !st.ctx.modeAssumed && !st.dead && !this.isModuleCode(fr.fn)) this.recordEntry(target.fn.id);
-      return target ? this.invoke(target.fn, target.module, callee, args, st.ctx) : undefined;
+      return target ? this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx), st, fr, node) : undefined;
     }
     return undefined;
+  }
+
+  /** A call has returned: the SDPA switches it left hold for the rest of the caller's path. */
+  private called(fn: FunctionInfo, outcome: Outcome, st: PathState, fr: Frame, node: SyntaxNode): Value {
+    this.leave(st, outcome.left, fn, `called at ${fileLine(fr, node)}`);
+    return outcome.result;
+  }
+
+  private leave(st: PathState, left: SdpaLeft | undefined, fn: FunctionInfo, where: string): void {
+    if (left) st.ctx = { ...st.ctx, sdpa: afterCall(st.ctx.sdpa, left, `in \`${fn.qualName}\` ${where}`) };
+  }
+
+  /** The context after `instance` was built, when its `__init__` left SDPA switches; undefined when it left none. */
+  private switchedBy(instance: Value, ctx: Ctx, where: string): Ctx | undefined {
+    const left = instance.t === 'instance' ? this.built.get(instance.key)?.left : undefined;
+    const init = left && instance.t === 'instance' ? this.method(instance.cls, '__init__') : undefined;
+    return init ? { ...ctx, sdpa: afterCall(ctx.sdpa, left!, `in \`${init.qualName}\` ${where}`) } : undefined;
   }
 
   // ---- classes and calls ----------------------------------------------------------------------
@@ -389,11 +416,12 @@ export class Interpreter implements Engine {
       this.touchModule(target.module);
       if (target.fn.node) this.touch(target.fn.node.unit);
       const end = this.runFunction(target.fn, target.module, instance, args, { ...ctx, autocast: known(null, 'constructors run outside autocast') });
+      construction.left = switchesLeft(ctx.sdpa, end.states, target.fn.qualName);
       for (const st of end.states) for (const [k, v] of st.selfAttrs) attrs.set(k, attrs.has(k) && end.states.length > 1 ? join(attrs.get(k)!, v) : v);
     }
   }
 
-  private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, given: CallArgs, callerCtx: Ctx): Value {
+  private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, given: CallArgs, callerCtx: Ctx): Outcome {
     const { ctx, args } = this.decorated(fn, module, this.startsPath(fn, callerCtx), given);
     const key = `${fn.id}|${valueKey(ctx)}|${valueKey(self)}|${valueKey(args.positional.map((a) => a.value))}|${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)}${this.live?.key ?? ''}`;
     const memo = this.memo.get(key);
@@ -405,13 +433,13 @@ export class Interpreter implements Engine {
     const cached = this.previous.get(key);
     if (cached && cached.definition === fn.node && this.stillValid(cached.effects)) {
       this.replay(cached.effects, true);
-      this.memo.set(key, cached.result);
+      this.memo.set(key, cached);
       this.cache.set(key, cached);
-      return cached.result;
+      return cached;
     }
     if (this.active.has(key) || this.active.size > MAX_DEPTH) {
       for (const r of this.recorders) r.cacheable = false;
-      return UNKNOWN(`the result of ${fn.qualName} (recursive)`);
+      return { result: UNKNOWN(`the result of ${fn.qualName} (recursive)`) };
     }
     const effects = newEffects();
     this.recorders.push(effects);
@@ -419,13 +447,16 @@ export class Interpreter implements Engine {
     this.recordInvoked(fn.id, ctx.modeAssumed ? null : ctx.mode.value);
     if (fn.node) this.touch(fn.node.unit);
     this.touchModule(module);
-    const { result } = this.runFunction(fn, module, self, args, ctx);
+    const { result, states } = this.runFunction(fn, module, self, args, ctx);
+    // Switches set inside a decorator's `sdpa_kernel` region end with it.
+    const left = ctx.sdpa === callerCtx.sdpa ? switchesLeft(ctx.sdpa, states, fn.qualName) : undefined;
+    const outcome: Outcome = left ? { result, left } : { result };
     this.active.delete(key);
     this.recorders.pop();
     for (const r of this.recorders) r.nested.push(key);
-    this.memo.set(key, result);
-    if (effects.cacheable) this.cache.set(key, { result, effects, definition: fn.node });
-    return result;
+    this.memo.set(key, outcome);
+    if (effects.cacheable) this.cache.set(key, { ...outcome, effects, definition: fn.node });
+    return outcome;
   }
 
   /**
@@ -503,7 +534,7 @@ export class Interpreter implements Engine {
     if (fresh) {
       for (const key of effects.nested) {
         const inner = this.previous.get(key);
-        if (inner && !this.memo.has(key)) { this.memo.set(key, inner.result); this.cache.set(key, inner); }
+        if (inner && !this.memo.has(key)) { this.memo.set(key, inner); this.cache.set(key, inner); }
       }
       for (const o of effects.observations) this.addObservation(o);
       for (const [id, mode] of effects.invoked) this.recordInvoked(id, mode);
@@ -567,7 +598,10 @@ export class Interpreter implements Engine {
       if (!v && p.default) v = evaluate(p.default, this.freshState(st.ctx), moduleFrame(module), this);
       if ((!v || v.t === 'unknown') && p.annotation) {
         const annotated = this.annotationValue(p.annotation.replace(/^["']|["']$/g, ''), frame);
-        if (annotated?.t === 'class') v = this.construct(annotated.id, { positional: [], keywords: new Map() }, st.ctx);
+        if (annotated?.t === 'class') {
+          v = this.construct(annotated.id, { positional: [], keywords: new Map() }, st.ctx);
+          st.ctx = this.switchedBy(v, st.ctx, `for \`${p.name}: ${p.annotation}\``) ?? st.ctx;
+        }
         // `model: DDP` / `model: nn.Module`: a module, but which one the code does not say.
         else if (annotated?.t === 'ref' && isModuleType(annotated.name)) {
           v = { t: 'torchmod', kind: 'Module', args: {}, origin: `a module of unknown class: \`${p.name}: ${p.annotation}\`` };
@@ -585,6 +619,14 @@ export class Interpreter implements Engine {
     return this.resolveQualified(`${head.name}.${rest.join('.')}`);
   }
 
+  /** A module's globals, computed once per run; the modules it imports (whose switches it starts with) go first. */
+  private moduleGlobalsOnce(m: ModuleInfo): void {
+    if (this.globals.has(m.path) || this.importing.has(m.path)) return;
+    this.importing.add(m.path);
+    this.globals.set(m.path, this.moduleGlobals(m));
+    this.importing.delete(m.path);
+  }
+
   private moduleGlobals(m: ModuleInfo): Map<string, Value> {
     const frame = moduleFrame(m);
     const states = this.execBlock(frame.fn.body, [this.freshState({ mode: known('train', 'module level'), modeAssumed: true, autocast: known(null, 'module level') })], frame);
@@ -593,6 +635,38 @@ export class Interpreter implements Engine {
     const merged = new Map<string, Value>();
     for (const st of states) for (const [k, v] of st.env) merged.set(k, merged.has(k) ? join(merged.get(k)!, v) : v);
     return merged;
+  }
+
+  /**
+   * An import at a module's top level runs the imported workspace module's top level first (once per
+   * process): the SDPA switches it sets at import time hold from here on, named by the import.
+   */
+  private importSwitches(stmt: SyntaxNode, st: PathState, fr: Frame): void {
+    const imported = new Set(importBindings(stmt).map(([, qualified]) => this.workspaceModule(qualified)));
+    const read = this.switchesRead.get(fr.module.path) ?? new Set<ModuleInfo>();
+    for (const m of imported) {
+      if (!m || m === fr.module) continue;
+      if (this.computingGlobals) this.moduleGlobalsOnce(m);
+      for (const dep of [m, ...this.switchesRead.get(m.path) ?? []]) { read.add(dep); this.touchModule(dep); }
+      const switches = this.moduleSwitches.get(m.path);
+      if (switches) st.ctx = { ...st.ctx, sdpa: afterCall(st.ctx.sdpa, switches.enabled, `run by \`${textOf(stmt)}\` at ${fileLine(fr, stmt)}`) };
+    }
+    if (this.computingGlobals) this.switchesRead.set(fr.module.path, read);
+  }
+
+  /**
+   * The workspace module a qualified import names (`config`, `pkg.config.X` → pkg/config.py): the
+   * parts before the module's name must be folders of its path, so `torch.nn.attention` is never a
+   * workspace `attention.py`.
+   */
+  private workspaceModule(qualified: string): ModuleInfo | undefined {
+    const parts = qualified.split('.');
+    for (let i = parts.length; i >= 1; i--) {
+      const m = this.byModuleName.get(parts[i - 1]);
+      const folders = m?.path.replace(/\\/g, '/').split('/');
+      if (m && parts.slice(0, i - 1).every((p) => folders!.includes(p))) return m;
+    }
+    return undefined;
   }
 
   // ---- statements -----------------------------------------------------------------------------
@@ -641,6 +715,7 @@ export class Interpreter implements Engine {
       case 'raise_statement': st.done = true; return [st];
       case 'import_statement': case 'import_from_statement':
         for (const [local, qualified] of importBindings(stmt)) st.env.set(local, this.resolveQualified(qualified));
+        if (fr.fn === moduleLevel(fr.module)) this.importSwitches(stmt, st, fr);
         return [st];
       case 'function_definition': case 'class_definition': case 'decorated_definition': {
         const name = field(stmt.type === 'decorated_definition' ? field(stmt, 'definition') ?? stmt : stmt, 'name');
@@ -670,6 +745,7 @@ export class Interpreter implements Engine {
     const list = field(expr, 'arguments');
     const args = evaluateArgs(list ? namedChildren(list) : [], st, fr, this);
     const end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx);
+    this.leave(st, switchesLeft(st.ctx.sdpa, end.states, target.fn.qualName), target.fn, `called at ${fileLine(fr, expr)}`);
     for (const s of end.states) {
       for (const [k, v] of s.selfAttrs) {
         const merged = end.states.length > 1 && st.selfAttrs.has(k) ? join(st.selfAttrs.get(k)!, v) : v;
@@ -702,6 +778,7 @@ export class Interpreter implements Engine {
     this.helpersRunning.add(target.fn.id);
     const end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx, st.selfAttrs);
     this.helpersRunning.delete(target.fn.id);
+    this.leave(st, switchesLeft(st.ctx.sdpa, end.states, target.fn.qualName), target.fn, `called at ${fileLine(fr, expr)}`);
     const assigned = new Map<string, Value>();
     for (const s of end.states) for (const [k, v] of s.selfAttrs) assigned.set(k, assigned.has(k) ? join(assigned.get(k)!, v) : v);
     for (const [k, v] of assigned) { st.selfAttrs.set(k, v); st.env.set(`self.${k}`, v); }

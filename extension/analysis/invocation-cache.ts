@@ -5,6 +5,7 @@
  */
 import type { Mode } from '../../runtime/dispatch/facts';
 import type { CallArgs } from './engine';
+import type { SdpaLeft } from './sdpa-switches';
 import type { Observation } from './state';
 import { valueKey, type Value } from './values';
 
@@ -19,6 +20,8 @@ export interface Construction {
    * the calls it observed. Code that reuses the instance depends on all of it, so a reuse replays it.
    */
   readonly effects: Effects;
+  /** The SDPA switches its `__init__` left (set once it has run): code after the construction runs with them. */
+  left?: SdpaLeft;
 }
 
 /** What an invocation did besides returning: replayed when its cached result is reused. */
@@ -52,8 +55,14 @@ export function newEffects(): Effects {
   return { observations: new Set(), invoked: [], unresolved: [], entries: [], ctors: [], nested: [], units: new Set(), resolved: new Map(), cacheable: true };
 }
 
-export interface CachedInvocation {
+/** What a call gives its caller: the value it returns and the SDPA switches it leaves behind. */
+export interface Outcome {
   readonly result: Value;
+  /** `enable_*_sdp(…)` run inside it (outside any `sdpa_kernel` region): global state the caller's path continues with. */
+  readonly left?: SdpaLeft;
+}
+
+export interface CachedInvocation extends Outcome {
   readonly effects: Effects;
   /**
    * The definition that ran (a function's node, a class' statement): a file may define a name twice,

@@ -95,3 +95,46 @@ export function importTimeSwitches(states: readonly PathState[]): SdpaSwitches |
   const first = states[0]?.ctx.sdpa;
   return states.every((s) => valueKey(s.ctx.sdpa) === valueKey(first)) ? first : undefined;
 }
+
+/**
+ * What a function call leaves switched for its caller (`enable_*_sdp` in the callee, or in functions
+ * it calls): per backend, the flag after it returns; a backend left out is as it was on entry.
+ */
+export type SdpaLeft = { readonly [B in SdpaBackend]?: Fact<boolean> };
+
+/**
+ * The switches a call leaves, from the switches it was entered with and its end states (every path
+ * through it, returned or not). A flag its paths leave differently is unknown: it depends on the
+ * conditions that tell those paths apart (`` `cfg.no_flash` ``). undefined when it changes none.
+ */
+export function switchesLeft(entry: SdpaSwitches | undefined, ends: readonly PathState[], fn: string): SdpaLeft | undefined {
+  const left: Partial<Record<SdpaBackend, Fact<boolean>>> = {};
+  for (const b of SDPA_BACKENDS) {
+    const before = entry?.enabled[b];
+    const after = ends.map((s) => s.ctx.sdpa?.enabled[b]);
+    if (after.every((f) => f === before)) continue;
+    const changed = ends.filter((_, i) => after[i] !== before);
+    const first = after.find((f) => f !== before)!;
+    left[b] = changed.length === ends.length && after.every((f) => valueKey(f) === valueKey(first)) ? first
+      : unknown(differingWhy(changed, ends, fn, after.filter((f, i, all) => f !== before && all.indexOf(f) === i)));
+  }
+  return Object.keys(left).length > 0 ? left : undefined;
+}
+
+/** "`cfg.no_flash` (`…enable_flash_sdp(False)` at setup.py:5)": the conditions under which a callee's paths switched a backend. */
+function differingWhy(changed: readonly PathState[], ends: readonly PathState[], fn: string, facts: readonly (Fact<boolean> | undefined)[]): string {
+  const common = (states: readonly PathState[]): string[] => [...states[0]!.assume].filter(([id, v]) => states.every((s) => s.assume.get(id) === v)).map(([id]) => id);
+  const everywhere = new Set(common(ends));
+  const conditions = common(changed).filter((id) => !everywhere.has(id)).map((id) => changed[0]!.assumeText.get(id)!);
+  const sources = facts.map((f) => (!f ? 'PyTorch\'s default' : f.known ? f.source : f.dependsOn));
+  return conditions.length > 0 ? `\`${conditions.join(' and ')}\` (${sources.join('; ')})` : `the path through \`${fn}\` (${sources.join('; ')})`;
+}
+
+/**
+ * The switches in force after a call that left `left`: each flag it set, its source extended with
+ * the call ("`…enable_flash_sdp(False)` at setup.py:5, in `configure_backends` called at train.py:20").
+ */
+export function afterCall(before: SdpaSwitches | undefined, left: SdpaLeft, via: string): SdpaSwitches {
+  const set = Object.fromEntries(Object.entries(left).map(([b, f]) => [b, f.known ? known(f.value, `${f.source}, ${via}`) : unknown(`${f.dependsOn}, ${via}`)]));
+  return { ...before, enabled: { ...before?.enabled, ...set } };
+}

@@ -7,7 +7,7 @@ import type { AttentionApi, Dtype, Fact, Mode, SdpaSwitches } from '../../runtim
 import type { ArgRole } from './attention-apis';
 import type { FunctionInfo, ModuleInfo } from './module-index';
 import type { SyntaxNode } from './syntax';
-import { join, type ManualStage, type Value } from './values';
+import { join, joinSwitches, type ManualStage, type Value } from './values';
 
 /** What holds for the whole call of a function. */
 export interface Ctx {
@@ -117,10 +117,11 @@ export function forkState(s: PathState): PathState {
   };
 }
 
-/** Merge paths when there are too many: values join, assumptions kept only where all agree. */
+/** Merge paths when there are too many: values join, assumptions kept only where all agree, SDPA switches join. */
 export function mergeStates(states: readonly PathState[]): PathState {
   const first = forkState(states[0]);
   for (const s of states.slice(1)) {
+    if (s.ctx.sdpa !== first.ctx.sdpa) first.ctx = { ...first.ctx, sdpa: joinSwitches(first.ctx.sdpa, s.ctx.sdpa) };
     for (const [k, v] of s.env) first.env.set(k, first.env.has(k) ? join(first.env.get(k)!, v) : v);
     for (const [k, v] of first.assume) if (s.assume.get(k) !== v) { first.assume.delete(k); first.assumeText.delete(k); }
     first.done = first.done && s.done;

@@ -114,6 +114,24 @@ export function joinFact<T>(a: Fact<T>, b: Fact<T>): Fact<T> {
   return a.known ? b : a;
 }
 
+const ALL_ON = known(true, 'PyTorch\'s default: every SDPA backend is enabled');
+
+/** Switches from different paths: each backend's flag joins; a path with none has PyTorch's defaults. */
+export function joinSwitches(a: SdpaSwitches | undefined, b: SdpaSwitches | undefined): SdpaSwitches | undefined {
+  if (!a && !b) return undefined;
+  const enabled = Object.fromEntries(SDPA_BACKENDS.map((k) => [k, joinFact(a?.enabled[k] ?? ALL_ON, b?.enabled[k] ?? ALL_ON)]));
+  const priority = joinPriority(a?.priority, b?.priority);
+  return priority ? { enabled, priority } : { enabled };
+}
+
+function joinPriority(a: SdpaSwitches['priority'], b: SdpaSwitches['priority']): SdpaSwitches['priority'] {
+  if (!a && !b) return undefined;
+  if (a?.known && b?.known && a.value.join() === b.value.join()) return a;
+  if (a && !a.known) return a;
+  if (b && !b.known) return b;
+  return unknown(`the path (the SDPA backend order differs: ${[a, b].map((p) => (p?.known ? p.source : 'PyTorch\'s order')).join(', ')})`);
+}
+
 const SKIPPED = new Set(['node', 'qNode', 'kNode', 'trainingNode', 'unit']);
 /** Where an object's key is kept: a non-enumerable field, so spreads and `Object.keys` never see it. */
 const KEY = Symbol('valueKey');

@@ -64,7 +64,10 @@ describe('analysis session under random edits', () => {
     ['nanogpt.py'],
     ['xformers_bias.py'],
     ['rotary.py', 'mha.py'],
-    ['sdpa-switches/model.py', 'sdpa-switches/train.py', 'sdpa-switches/legacy.py'],
+    [
+      'sdpa-switches/model.py', 'sdpa-switches/train.py', 'sdpa-switches/legacy.py', 'sdpa-switches/backends.py', 'sdpa-switches/encoder.py',
+      'sdpa-switches/launch.py', 'sdpa-switches/defaults.py', 'sdpa-switches/evaluate.py',
+    ],
     ['wrappers.py', 'einops_style.py', 'eager_where.py'],
     ['forwarding.py', 'sequential.py', 'loops.py', 'manual_dropout.py'],
     ['wrapped-trainer/blocks.py', 'wrapped-trainer/loop.py'],
