@@ -20,7 +20,7 @@ import {
 import { attentionApiOf } from './attention-apis';
 import { partialArgs, wrapperCall } from './wrappers';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
-import { contextValue } from './contexts';
+import { contextValue, enterCalled } from './contexts';
 import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS } from './manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from './nn-modules';
 import { importedLibrary, observeApi } from './observe-api';
@@ -361,6 +361,8 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
       const cast = moduleCast(obj, method, evalArgs(node, st, fr, e));
       if (cast) return cast;
     }
+    // `self.autocast.__enter__()` written out (in a class's `__enter__`): the region holds for the rest of the path.
+    if (obj?.t === 'context' && method === '__enter__') return enterCalled(obj, node, st, fr);
     callee = assigned ?? attributeOf(obj!, method, fnNode, st, e);
   } else {
     callee = evaluate(fnNode, st, fr, e);
@@ -373,7 +375,9 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   if (callee.t === 'unknown' && args.positional.length > 0 && isOwnOrLocal(fnNode, st)) {
     e.unresolvedModuleCall(st, fr, `\`${textOf(fnNode)}(…)\` at ${fileLine(fr, node)} runs it (a callable the code does not resolve)`);
   }
-  return callValue(callee, args, st, fr, node, e);
+  const out = callValue(callee, args, st, fr, node, e);
+  // `self.scope.__enter__()` of a workspace class: its `__enter__` made the context it enters.
+  return out.t === 'context' && fnNode.type === 'attribute' && textOf(field(fnNode, 'attribute')!) === '__enter__' ? enterCalled(out, node, st, fr) : out;
 }
 
 /**

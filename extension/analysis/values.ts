@@ -81,14 +81,7 @@ export type Value =
   | { readonly t: 'fn'; readonly id: string; readonly self?: Value }
   | { readonly t: 'class'; readonly id: string }
   | { readonly t: 'libmask'; readonly className: string; readonly source: string }
-  /**
-   * A context manager object (`torch.autocast(…)`, `sdpa_kernel(…)`, `nullcontext()`, a workspace
-   * `@contextmanager` generator's), stored or not: what entering it changes. A field left out changes
-   * nothing; `sdpa` without `priority` keeps the order already in force. `yields`: what a generator
-   * yields (what `with … as x` binds); absent for library context managers.
-   */
-  | { readonly t: 'context'; readonly autocast?: Fact<Dtype | null>; readonly sdpa?: SdpaSwitches; readonly mode?: Fact<Mode> & { readonly known: true };
-      readonly yields?: Value }
+  | ContextValue
   /** `functools.partial(fn, …)`: `fn` with arguments bound in advance. */
   | { readonly t: 'partial'; readonly fn: Value; readonly args: CallArgs }
   | { readonly t: 'unknown'; readonly why: string };
@@ -96,7 +89,20 @@ export type Value =
 export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });
 
 export type TensorValue = Extract<Value, { t: 'tensor' }>;
-export type ContextValue = Extract<Value, { t: 'context' }>;
+/**
+ * A context manager object (`torch.autocast(…)`, `sdpa_kernel(…)`, `nullcontext()`, a workspace
+ * `@contextmanager` generator's or class's), stored or not: what entering it changes. A field left out
+ * changes nothing; `sdpa` without `priority` keeps the order already in force. `yields`: what a
+ * generator yields or a class's `__enter__` returns (what `with … as x` binds); absent for library
+ * context managers.
+ */
+export interface ContextValue {
+  readonly t: 'context';
+  readonly autocast?: Fact<Dtype | null>;
+  readonly sdpa?: SdpaSwitches;
+  readonly mode?: Fact<Mode> & { readonly known: true };
+  readonly yields?: Value;
+}
 
 export function isTensor(v: Value): v is TensorValue {
   return v.t === 'tensor';
