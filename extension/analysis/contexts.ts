@@ -10,7 +10,7 @@ import { parseDtype } from '../../runtime/dispatch/dtype';
 import { known, unknown, type Dtype, type Fact } from '../../runtime/dispatch/facts';
 import { decide, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArgs, type Engine } from './engine';
-import { evaluate, evaluateArgs } from './evaluate';
+import { callValue, evaluate, evaluateArgs } from './evaluate';
 import { regionSwitches } from './sdpa-switches';
 import type { FunctionInfo } from './module-index';
 import type { Ctx, Frame, PathState, YieldPoint } from './state';
@@ -37,7 +37,8 @@ export function contextOfCall(callNode: SyntaxNode, st: PathState, fr: Frame, e:
 }
 
 /**
- * The context manager a `with` item's call makes: a library one as written, or the one a workspace function makes when called there (a
+ * The context manager a `with` item's call makes: a library one as written (a framework's too:
+ * `accelerator.autocast()`), or the one a workspace function makes when called there (a
  * `@contextmanager` generator run to its `yield`, a function that returns a context manager), or a
  * workspace class with `__enter__` constructed there and entered (its `__enter__` run), entered there.
  * Anything else (`open(…)`) is none.
@@ -49,10 +50,13 @@ export function contextOfWithCall(callNode: SyntaxNode, st: PathState, fr: Frame
 function calledContext(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine, workspace: boolean): ContextValue | undefined {
   const callee = evaluate(field(callNode, 'function')!, st, fr, e);
   const library = callee.t === 'ref' && CONTEXT_MANAGER.test(callee.name);
-  if (!library && !(workspace && (callee.t === 'fn' || callee.t === 'class'))) return undefined;
+  // A library object's method bound to it (frameworks.ts): `accelerator.autocast()`.
+  const bound = callee.t === 'partial' && callee.fn.t === 'ref';
+  if (!library && !bound && !(workspace && (callee.t === 'fn' || callee.t === 'class'))) return undefined;
   const list = field(callNode, 'arguments');
   const args = evaluateArgs(list ? namedChildren(list) : [], st, fr, e);
   if (callee.t === 'ref') return contextValue(callee.name, args, callNode, st, fr, e);
+  if (bound) { const made = callValue(callee, args, st, fr, callNode, e); return made.t === 'context' ? made : undefined; }
   const made = e.callWorkspace(callee, args, st, fr, callNode);
   if (callee.t === 'class') return made && enteredInstance(made, callNode, st, fr, e);
   return made?.t === 'context' ? enteredThrough(made, callNode, fr) : undefined;

@@ -82,6 +82,18 @@ export type Value =
   | { readonly t: 'class'; readonly id: string }
   | { readonly t: 'libmask'; readonly className: string; readonly source: string }
   | ContextValue
+  /**
+   * A training framework's object, by how it was made (`Accelerator(…)` from accelerate, `Fabric(…)`
+   * from lightning): `api` names its class; `precision` is what its mixed precision enters (autocast,
+   * or nothing), `cast` the dtype a true-precision setting casts the model to (Fabric's `"bf16-true"`).
+   */
+  | { readonly t: 'framework'; readonly api: string; readonly precision: ContextValue; readonly cast?: Dtype }
+  /**
+   * A model a framework hands back (`accelerator.prepare(model)`, `fabric.setup(model)`, DeepSpeed's
+   * engine): calling it calls `module` inside `region` (the framework's autocast around the forward),
+   * its floating-point tensor arguments cast to `inputs` where the framework casts them.
+   */
+  | { readonly t: 'prepared'; readonly module: Value; readonly region: ContextValue; readonly inputs?: Dtype; readonly by: string }
   /** `functools.partial(fn, …)`: `fn` with arguments bound in advance. */
   | { readonly t: 'partial'; readonly fn: Value; readonly args: CallArgs }
   | { readonly t: 'unknown'; readonly why: string };
@@ -232,6 +244,8 @@ export function describe(v: Value): string {
     case 'instance': return `a ${v.cls.split(':').pop()}`;
     case 'torchmod': return `an nn.${v.kind}`;
     case 'context': return `a context manager (${contextText(v)})`;
+    case 'framework': return `a ${v.api.split('.').pop()}`;
+    case 'prepared': return `the model ${v.by}`;
     default: return 'a value';
   }
 }
