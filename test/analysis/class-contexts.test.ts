@@ -7,17 +7,9 @@
 import * as assert from 'node:assert/strict';
 import { callReport, environmentOf } from '../../extension/analysis/build-report';
 import type { CallSite } from '../../extension/analysis/call-sites';
-import type { Mode } from '../../runtime/dispatch/facts';
-import { annotate, SETTINGS, sitesOf } from './helpers';
+import { annotate, qAndMode, SETTINGS, sitesOf } from './helpers';
 
 const FILES = ['class-contexts/precision.py', 'class-contexts/model.py', 'class-contexts/train.py'];
-
-/** Where q's dtype comes from on a path kind (or what it depends on), and what starts that path. */
-function sources(site: CallSite, mode: Mode): [string, string] {
-  const facts = callReport(site, environmentOf(SETTINGS)).modes[mode].facts;
-  const q = facts.dtypes.q;
-  return [q.known ? `${q.value} from ${q.source}` : `depends on ${q.dependsOn}`, facts.mode.known ? facts.mode.source : facts.mode.dependsOn];
-}
 
 /** Why flash is rejected on the training path. */
 function flashOffBecause(site: CallSite): readonly string[] | undefined {
@@ -35,7 +27,7 @@ describe('analysis: class-based context managers defined in the workspace', () =
       '  train reached=true ?,?,? mask=none causal=false p=0.1 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
       '  infer reached=false ?,?,? mask=none causal=false p=0.1 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
     ]);
-    assert.deepEqual(sources(sites[0]!, 'train'), [
+    assert.deepEqual(qAndMode(sites[0]!, 'train'), [
       'bfloat16 from `matmul` at train.py:10 runs in bfloat16 under autocast (autocast region at precision.py:11, entered by `self.ctx.__enter__()` at precision.py:14 '
         + '(in `MaybeAutocast.__enter__`), entered by `with MaybeAutocast(torch.bfloat16)` at train.py:16)',
       '`.backward()` in train_step',
@@ -64,7 +56,7 @@ describe('analysis: class-based context managers defined in the workspace', () =
       '  train reached=false ?,?,? mask=none causal=false p=0.1 layout=? H=? D=? → flash? (depends on the argument `x` of Encoder.forward)',
       '  infer reached=true ?,?,? mask=none causal=false p=0 layout=? H=? D=? → flash? (depends on whether the caller runs under autocast)',
     ]);
-    assert.deepEqual(sources(site!, 'infer'), [
+    assert.deepEqual(qAndMode(site!, 'infer'), [
       'depends on whether the caller runs under autocast',
       '`self.model.eval()` at precision.py:40 (in `EvalMode.__enter__`), entered by `with EvalMode(model)` at train.py:41',
     ]);

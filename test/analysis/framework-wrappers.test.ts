@@ -5,10 +5,8 @@
  * framework's mixed precision, and each fact says where that came from. Exact annotations.
  */
 import * as assert from 'node:assert/strict';
-import { callReport, environmentOf } from '../../extension/analysis/build-report';
 import type { CallSite } from '../../extension/analysis/call-sites';
-import type { Mode } from '../../runtime/dispatch/facts';
-import { annotate, SETTINGS, sitesOf, sitesOfSource } from './helpers';
+import { annotate, qAndMode, sitesOf, sitesOfSource } from './helpers';
 
 const DIR = 'framework-wrappers';
 
@@ -17,13 +15,6 @@ async function withScript(script: string): Promise<CallSite> {
   const sites = await sitesOf([`${DIR}/model.py`, `${DIR}/${script}`]);
   assert.equal(sites.length, 1);
   return sites[0]!;
-}
-
-/** Where q's dtype comes from on a path kind (or what it depends on), and what starts that path. */
-function sources(site: CallSite, mode: Mode): [string, string] {
-  const facts = callReport(site, environmentOf(SETTINGS)).modes[mode].facts;
-  const q = facts.dtypes.q;
-  return [q.known ? `${q.value} from ${q.source}` : `depends on ${q.dependsOn}`, facts.mode.known ? facts.mode.source : facts.mode.dependsOn];
 }
 
 const SITE = 'framework-wrappers/model.py:19:13 flash_attn_func Attention.forward';
@@ -36,12 +27,12 @@ describe('analysis: training frameworks that hand the model back', () => {
       '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.1 layout=BLHD H=12 D=64 → fa2',
       '  infer reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BLHD H=12 D=64 → fa2',
     ]);
-    assert.deepEqual(sources(site, 'train'), [
+    assert.deepEqual(qAndMode(site, 'train'), [
       'bfloat16 from `linear` at model.py:18 runs in bfloat16 under autocast (Accelerate\'s autocast around the forward of the model prepared at finetune_accelerate.py:13, '
         + '`mixed_precision="bf16"` at finetune_accelerate.py:9)',
       '`.backward()` at module level of finetune_accelerate.py',
     ]);
-    assert.deepEqual(sources(site, 'infer'), [
+    assert.deepEqual(qAndMode(site, 'infer'), [
       'bfloat16 from `linear` at model.py:18 runs in bfloat16 under autocast (`accelerator.autocast()` at finetune_accelerate.py:24, `mixed_precision="bf16"` at finetune_accelerate.py:9)',
       '`torch.no_grad()` at finetune_accelerate.py:24',
     ]);
@@ -54,11 +45,11 @@ describe('analysis: training frameworks that hand the model back', () => {
       '  train reached=true fp16,fp16,fp16 mask=none causal=true p=0.1 layout=BLHD H=8 D=64 → fa2',
       '  infer reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=BLHD H=8 D=64 → fa2',
     ]);
-    assert.deepEqual(sources(site, 'train'), [
+    assert.deepEqual(qAndMode(site, 'train'), [
       'float16 from `linear` at model.py:18 runs in float16 under autocast (Fabric\'s autocast around the forward of the model set up at fabric_train.py:20, `precision="16-mixed"` at fabric_train.py:16)',
       '`.backward()` in main',
     ]);
-    assert.deepEqual(sources(site, 'infer'), [
+    assert.deepEqual(qAndMode(site, 'infer'), [
       'float16 from `linear` at model.py:18 runs in float16 under autocast (`fabric.autocast()` at fabric_train.py:11, `precision="16-mixed"` at fabric_train.py:16)',
       '`torch.no_grad()` at fabric_train.py:11',
     ]);
@@ -72,7 +63,7 @@ describe('analysis: training frameworks that hand the model back', () => {
       `  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BLHD H=16 D=64 → fa2? (depends on ${why})`,
       '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=? D=? → fa2? (depends on the argument `x` of Attention.forward)',
     ]);
-    assert.deepEqual(sources(site, 'train'), [`depends on ${why}`, '`.backward()` in train']);
+    assert.deepEqual(qAndMode(site, 'train'), [`depends on ${why}`, '`.backward()` in train']);
   });
 
   it('a trainer class keeps the prepared model on `self`; an `Accelerator()` without a mixed precision leaves the dtypes to the launcher', async () => {
@@ -83,7 +74,7 @@ describe('analysis: training frameworks that hand the model back', () => {
       `  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BLHD H=8 D=64 → fa2? (depends on ${why})`,
       '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=? D=? → fa2? (depends on the argument `x` of Attention.forward)',
     ]);
-    assert.deepEqual(sources(site, 'train'), [`depends on ${why}`, '`.backward()` in Trainer.training_step']);
+    assert.deepEqual(qAndMode(site, 'train'), [`depends on ${why}`, '`.backward()` in Trainer.training_step']);
   });
 
   it('`prepare_model(…)` with one argument gives the model; an `Accelerator` imported from another library is not Accelerate\'s', async () => {
