@@ -10,7 +10,7 @@ import { parseDtype } from '../../runtime/dispatch/dtype';
 import { known, unknown, type Dtype, type Fact } from '../../runtime/dispatch/facts';
 import { decide, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArgs, type Engine } from './engine';
-import { evaluate, evaluateArgs } from './evaluate';
+import { callValue, evaluate, evaluateArgs } from './evaluate';
 import { regionSwitches } from './sdpa-switches';
 import type { FunctionInfo } from './module-index';
 import type { Ctx, Frame, PathState, YieldPoint } from './state';
@@ -37,9 +37,11 @@ export function contextOfCall(callNode: SyntaxNode, st: PathState, fr: Frame, e:
 }
 
 /**
- * The context manager a `with` item's call makes: a library one as written, or the one a workspace
- * function makes when called there (a `@contextmanager` generator run to its `yield`, a function that
- * returns a context manager), entered there. Anything else (a workspace class, `open(…)`) is none.
+ * The context manager a `with` item's call makes: a library one as written (a framework's too:
+ * `accelerator.autocast()`), or the one a workspace function makes when called there (a
+ * `@contextmanager` generator run to its `yield`, a function that returns a context manager), or a
+ * workspace class with `__enter__` constructed there and entered (its `__enter__` run), entered there.
+ * Anything else (`open(…)`) is none.
  */
 export function contextOfWithCall(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): ContextValue | undefined {
   return calledContext(callNode, st, fr, e, true);
@@ -48,12 +50,39 @@ export function contextOfWithCall(callNode: SyntaxNode, st: PathState, fr: Frame
 function calledContext(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine, workspace: boolean): ContextValue | undefined {
   const callee = evaluate(field(callNode, 'function')!, st, fr, e);
   const library = callee.t === 'ref' && CONTEXT_MANAGER.test(callee.name);
-  if (!library && !(workspace && callee.t === 'fn')) return undefined;
+  // A library object's method bound to it (frameworks.ts): `accelerator.autocast()`.
+  const bound = callee.t === 'partial' && callee.fn.t === 'ref';
+  if (!library && !bound && !(workspace && (callee.t === 'fn' || callee.t === 'class'))) return undefined;
   const list = field(callNode, 'arguments');
   const args = evaluateArgs(list ? namedChildren(list) : [], st, fr, e);
   if (callee.t === 'ref') return contextValue(callee.name, args, callNode, st, fr, e);
+  if (bound) { const made = callValue(callee, args, st, fr, callNode, e); return made.t === 'context' ? made : undefined; }
   const made = e.callWorkspace(callee, args, st, fr, callNode);
+  if (callee.t === 'class') return made && enteredInstance(made, callNode, st, fr, e);
   return made?.t === 'context' ? enteredThrough(made, callNode, fr) : undefined;
+}
+
+/**
+ * `with Scope(…):` / `with scope:` over an instance of a workspace class with `__enter__`: its
+ * `__enter__` runs on the caller's path, and what it sets up (regions it enters, `model.eval()`, SDPA
+ * switches) holds for the body and ends with it, as if `__exit__` restored it; what it returns binds
+ * the `as` target. Undefined when the class has no `__enter__` in the workspace.
+ */
+export function enteredInstance(instance: Value, itemNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): ContextValue | undefined {
+  const enter = instance.t === 'instance' ? e.attribute(instance, '__enter__', st) : undefined;
+  if (enter?.t !== 'fn') return undefined;
+  const made = e.callWorkspace(enter, { positional: [], keywords: new Map() }, st, fr, itemNode);
+  return made?.t === 'context' ? enteredThrough(made, itemNode, fr) : undefined;
+}
+
+/**
+ * `ctx.__enter__()` written out (a class's `__enter__` entering the autocast its `__init__` stored):
+ * the region holds for the rest of the path (to the end of `__enter__`, whose context the `with`
+ * takes); the call gives what the context manager yields.
+ */
+export function enterCalled(v: ContextValue, callNode: SyntaxNode, st: PathState, fr: Frame): Value {
+  st.ctx = enterContext(st.ctx, citing(v, `, entered by \`${textOf(callNode)}\` at ${fileLine(fr, callNode)}`));
+  return v.yields ?? { t: 'none', source: `\`${textOf(callNode)}\` at ${fileLine(fr, callNode)}` };
 }
 
 /** Whether a function's decorators make it a generator context manager (`@contextlib.contextmanager`, `@contextmanager`). */
@@ -66,22 +95,24 @@ export function isGeneratorContext(decorators: readonly SyntaxNode[], st: PathSt
 }
 
 /**
- * The context manager a `@contextmanager` generator makes, from its paths that reach `yield`: what
- * the regions open there set (autocast, the path kind, SDPA switches), where they differ from
- * `start` (the context its body began in). Paths that differ join: what they set alike holds,
- * anything else depends on the condition that split them. Each fact says it was set in the
- * generator; `with` says where it was entered (`enteredThrough`). No path reaching `yield`: unknown.
+ * The context manager a `@contextmanager` generator makes, from its paths that reach `yield` (or a
+ * class's `__enter__`, from its paths that return): what the regions open there set (autocast, the
+ * path kind, SDPA switches), where they differ from `start` (the context its body began in). Paths
+ * that differ join: what they set alike holds, anything else depends on the condition that split
+ * them. Each fact says it was set in the generator; `with` says where it was entered
+ * (`enteredThrough`). No path reaching `yield` (every path of `__enter__` raising): unknown.
  */
 export function generatorContext(fn: FunctionInfo, start: Ctx, points: readonly YieldPoint[]): Value {
-  if (points.length === 0) return UNKNOWN(`the context manager \`${fn.name}()\` (no path reaches its \`yield\`)`);
+  const name = fn.name === '__enter__' ? fn.qualName : fn.name;
+  if (points.length === 0) return UNKNOWN(`the context manager \`${name}()\` (no path reaches its ${fn.name === '__enter__' ? 'end' : '`yield`'})`);
   const changed = (field: 'autocast' | 'sdpa' | 'mode'): boolean => points.some((p) => valueKey(p.ctx[field]) !== valueKey(start[field]));
   const [autocast, sdpa, mode] = [changed('autocast'), changed('sdpa'), changed('mode')];
   const each = points.map((p): ContextValue => ({
     t: 'context', ...(autocast ? { autocast: p.ctx.autocast } : {}), ...(sdpa && p.ctx.sdpa ? { sdpa: p.ctx.sdpa } : {}),
     ...(mode ? { mode: p.ctx.mode } : {}), yields: p.value,
   }));
-  const why = `${splitBy(points) ?? 'the path'} in \`${fn.name}\``;
-  return citing(each.reduce((a, b) => joinContexts(a, b, why)), ` (in \`${fn.name}\`)`);
+  const why = `${splitBy(points) ?? 'the path'} in \`${name}\``;
+  return citing(each.reduce((a, b) => joinContexts(a, b, why)), ` (in \`${name}\`)`);
 }
 
 /** The condition some paths to `yield` assume and others do not, as "`text`". */

@@ -20,7 +20,8 @@ import {
 import { attentionApiOf } from './attention-apis';
 import { partialArgs, wrapperCall } from './wrappers';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
-import { contextValue } from './contexts';
+import { contextValue, enterCalled } from './contexts';
+import { callPrepared, frameworkAttribute, frameworkCall } from './frameworks';
 import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS } from './manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from './nn-modules';
 import { importedLibrary, observeApi } from './observe-api';
@@ -194,6 +195,9 @@ function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, 
       return UNKNOWN(`\`${textOf(node)}\``);
     // A dict has no attributes of its keys' names: only an `nn.ModuleDict` (kept as its dict) is read this way.
     case 'dict': return dictEntry(obj, { t: 'str', value: name }, textOf(node));
+    case 'framework': return frameworkAttribute(obj, name, node);
+    // A prepared model reads as its module (`engine.module`, DDP's `.module`, the module's own attributes).
+    case 'prepared': return name === 'module' ? obj.module : attributeOf(obj.module, name, node, st, e);
     default: {
       // `k.mT` on a value with no facts (an argument) is still a tensor, transposed.
       if (obj.t === 'unknown' && (name === 'mT' || name === 'mH' || name === 'T')) return transposeAttribute(tensor(unknown(obj.why), `\`${textOf(node)}\``), name);
@@ -361,6 +365,12 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
       const cast = moduleCast(obj, method, evalArgs(node, st, fr, e));
       if (cast) return cast;
     }
+    if (obj?.t === 'prepared' && (obj.module.t === 'instance' || obj.module.t === 'torchmod') && MODULE_METHODS.has(method)) {
+      const cast = moduleCast(obj.module, method, evalArgs(node, st, fr, e));
+      if (cast) return { ...obj, module: cast };
+    }
+    // `self.autocast.__enter__()` written out (in a class's `__enter__`): the region holds for the rest of the path.
+    if (obj?.t === 'context' && method === '__enter__') return enterCalled(obj, node, st, fr);
     callee = assigned ?? attributeOf(obj!, method, fnNode, st, e);
   } else {
     callee = evaluate(fnNode, st, fr, e);
@@ -373,7 +383,9 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   if (callee.t === 'unknown' && args.positional.length > 0 && isOwnOrLocal(fnNode, st)) {
     e.unresolvedModuleCall(st, fr, `\`${textOf(fnNode)}(…)\` at ${fileLine(fr, node)} runs it (a callable the code does not resolve)`);
   }
-  return callValue(callee, args, st, fr, node, e);
+  const out = callValue(callee, args, st, fr, node, e);
+  // `self.scope.__enter__()` of a workspace class: its `__enter__` made the context it enters.
+  return out.t === 'context' && fnNode.type === 'attribute' && textOf(field(fnNode, 'attribute')!) === '__enter__' ? enterCalled(out, node, st, fr) : out;
 }
 
 /**
@@ -386,13 +398,14 @@ function isOwnOrLocal(fnNode: SyntaxNode, st: PathState): boolean {
   return objNode?.type === 'identifier' && textOf(objNode) === 'self';
 }
 
-/** Calls a callable value: a library function, a torch module, a workspace function or class, a partial. */
-function callValue(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+/** Calls a callable value: a library function, a torch module, a workspace function or class, a partial, a prepared model. */
+export function callValue(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   switch (callee.t) {
     case 'ref': return refCall(callee, args, st, fr, node, e);
     case 'torchmod': return moduleCall(callee, args, st, fr, node, e);
     case 'libmask': return callee;
     case 'partial': return callValue(callee.fn, partialArgs(callee.args, args), st, fr, node, e);
+    case 'prepared': return callPrepared(callee, args, st, (m, a) => callValue(m, a, st, fr, node, e));
     default: return e.callWorkspace(callee, args, st, fr, node) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\``);
   }
 }
@@ -461,7 +474,7 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   const last = name.split('.').pop()!;
   const spec = attentionApiOf(name);
   if (spec) return observeApi(spec, textOf(field(node, 'function')!), args, undefined, st, fr, node, e, {}, importedLibrary(callee));
-  const wrapped = wrapperCall(name, args, (f, a) => callValue(f, a, st, fr, node, e));
+  const wrapped = wrapperCall(name, args, (f, a) => callValue(f, a, st, fr, node, e)) ?? frameworkCall(name, args, node, fr);
   if (wrapped) return wrapped;
   if (name.startsWith('xformers.') && (/Mask$|Bias$/.test(last) || /Mask\.\w+$|Bias\.\w+$/.test(name))) {
     const className = /Mask$|Bias$/.test(last) ? last : name.split('.').slice(-2)[0];

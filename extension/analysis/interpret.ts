@@ -10,7 +10,7 @@ import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/fac
 import { negatedText } from './assumptions';
 import { decide } from './conditions';
 import { fileLine, type CallArgs, type Engine } from './engine';
-import { contextOfCall, contextOfWithCall, enterContext, enteredThrough, generatorContext, isGeneratorContext } from './contexts';
+import { contextOfCall, contextOfWithCall, enterContext, enteredInstance, enteredThrough, generatorContext, isGeneratorContext } from './contexts';
 import { customForward, type Decorated } from './custom-fwd';
 import { calledNames, isCalled } from './entry-points';
 import { assignItem, evaluate, evaluateArgs, loopItems, truth } from './evaluate';
@@ -19,7 +19,7 @@ import { modeClue } from './modes';
 import { afterCall, importTimeSwitches, statementSwitches, switchesLeft, type SdpaLeft } from './sdpa-switches';
 import { catchesImportError, importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
-import { forkState, mergeStates, type Ctx, type Frame, type Guard, type Observation, type PathState } from './state';
+import { forkState, mergeStates, type Ctx, type Frame, type Guard, type Observation, type PathState, type YieldPoint } from './state';
 import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
 import { evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
@@ -555,9 +555,12 @@ export class Interpreter implements Engine {
 
   /** `building`: the attributes set so far, when `fn` is a helper that `__init__` calls on self (see constructionHelper). */
   private runFunction(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, ctx: Ctx, building?: ReadonlyMap<string, Value>): { result: Value; states: PathState[] } {
-    // A `@contextmanager` generator's call makes a context manager, of the paths that reach its `yield`.
-    const yields = fn.decoratorNodes.length > 0 && isGeneratorContext(fn.decoratorNodes, this.freshState(ctx), moduleFrame(module), this) ? [] : undefined;
-    const frame: Frame = { fn, module, self, returns: [], ...(yields ? { yields } : {}) };
+    // A `@contextmanager` generator's call makes a context manager, of the paths that reach its `yield`;
+    // so does a class's `__enter__`, of its paths that return (what they return is what `as` binds).
+    const enters = fn.name === '__enter__' && fn.className !== null;
+    const yields = enters || (fn.decoratorNodes.length > 0 && isGeneratorContext(fn.decoratorNodes, this.freshState(ctx), moduleFrame(module), this)) ? [] as YieldPoint[] : undefined;
+    const returned = enters ? new Map<PathState, Value>() : undefined;
+    const frame: Frame = { fn, module, self, returns: [], ...(yields ? { yields } : {}), ...(returned ? { returned } : {}) };
     const st = this.freshState(ctx);
     if (building) {
       this.helperFrames.add(frame);
@@ -565,6 +568,13 @@ export class Interpreter implements Engine {
     }
     this.bindParams(fn, module, self, args, st, frame);
     const states = this.execBlock(fn.body, [st], frame);
+    // The context at a path's end, not at its `return`: a region the `return` leaves has ended. A path that raised does not count.
+    if (returned) {
+      for (const s of states) {
+        const v = returned.get(s) ?? (s.done ? undefined : { t: 'none', source: `${fn.qualName} returns None` } as Value);
+        if (v && !s.dead) yields!.push({ ctx: s.ctx, value: v, assume: s.assume, assumeText: s.assumeText });
+      }
+    }
     const result = yields ? generatorContext(fn, ctx, yields)
       : frame.returns.length === 0 ? { t: 'none', source: `${fn.qualName} returns None` } as Value : frame.returns.reduce(join);
     return { result, states };
@@ -709,6 +719,7 @@ export class Interpreter implements Engine {
         const value = namedChildren(stmt)[0];
         const v = value ? evaluate(value, st, fr, this) : { t: 'none', source: 'return' } as Value;
         if (!st.dead) fr.returns.push(v);
+        fr.returned?.set(st, v);
         st.done = true;
         return [st];
       }
@@ -922,9 +933,11 @@ export class Interpreter implements Engine {
       const managerNode = value?.type === 'as_pattern' ? namedChildren(value)[0] : value;
       // A call makes a library context manager, or runs a workspace function that makes one (a
       // `@contextmanager` generator, to its `yield`); a name (`with ctx:`) holds one made earlier.
+      // An instance of a workspace class is entered by running its `__enter__` here.
       const held = managerNode && managerNode.type !== 'call' ? evaluate(managerNode, st, fr, this) : undefined;
       const manager = managerNode?.type === 'call' ? contextOfWithCall(managerNode, st, fr, this)
-        : held?.t === 'context' ? enteredThrough(held, managerNode!, fr) : undefined;
+        : held?.t === 'context' ? enteredThrough(held, managerNode!, fr)
+          : held?.t === 'instance' ? enteredInstance(held, managerNode!, st, fr, this) : undefined;
       if (manager) st.ctx = enterContext(st.ctx, manager);
       if (value?.type === 'as_pattern') {
         const alias = value.children.find((c) => c.field === 'alias');

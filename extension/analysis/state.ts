@@ -52,6 +52,8 @@ export interface Frame {
   readonly returns: Value[];
   /** A `@contextmanager` generator's frame: where its paths reach `yield` (contexts.ts makes its context manager of them). */
   readonly yields?: YieldPoint[];
+  /** A class's `__enter__`: what each path returned (its paths that return are its yield points, see runFunction). */
+  readonly returned?: Map<PathState, Value>;
 }
 
 /** A path of a `@contextmanager` generator at its `yield`: the context then in force, what it yields, the conditions it assumed. */

@@ -81,14 +81,19 @@ export type Value =
   | { readonly t: 'fn'; readonly id: string; readonly self?: Value }
   | { readonly t: 'class'; readonly id: string }
   | { readonly t: 'libmask'; readonly className: string; readonly source: string }
+  | ContextValue
   /**
-   * A context manager object (`torch.autocast(…)`, `sdpa_kernel(…)`, `nullcontext()`, a workspace
-   * `@contextmanager` generator's), stored or not: what entering it changes. A field left out changes
-   * nothing; `sdpa` without `priority` keeps the order already in force. `yields`: what a generator
-   * yields (what `with … as x` binds); absent for library context managers.
+   * A training framework's object, by how it was made (`Accelerator(…)` from accelerate, `Fabric(…)`
+   * from lightning): `api` names its class; `precision` is what its mixed precision enters (autocast,
+   * or nothing), `cast` the dtype a true-precision setting casts the model to (Fabric's `"bf16-true"`).
    */
-  | { readonly t: 'context'; readonly autocast?: Fact<Dtype | null>; readonly sdpa?: SdpaSwitches; readonly mode?: Fact<Mode> & { readonly known: true };
-      readonly yields?: Value }
+  | { readonly t: 'framework'; readonly api: string; readonly precision: ContextValue; readonly cast?: Dtype }
+  /**
+   * A model a framework hands back (`accelerator.prepare(model)`, `fabric.setup(model)`, DeepSpeed's
+   * engine): calling it calls `module` inside `region` (the framework's autocast around the forward),
+   * its floating-point tensor arguments cast to `inputs` where the framework casts them.
+   */
+  | { readonly t: 'prepared'; readonly module: Value; readonly region: ContextValue; readonly inputs?: Dtype; readonly by: string }
   /** `functools.partial(fn, …)`: `fn` with arguments bound in advance. */
   | { readonly t: 'partial'; readonly fn: Value; readonly args: CallArgs }
   | { readonly t: 'unknown'; readonly why: string };
@@ -96,7 +101,20 @@ export type Value =
 export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });
 
 export type TensorValue = Extract<Value, { t: 'tensor' }>;
-export type ContextValue = Extract<Value, { t: 'context' }>;
+/**
+ * A context manager object (`torch.autocast(…)`, `sdpa_kernel(…)`, `nullcontext()`, a workspace
+ * `@contextmanager` generator's or class's), stored or not: what entering it changes. A field left out
+ * changes nothing; `sdpa` without `priority` keeps the order already in force. `yields`: what a
+ * generator yields or a class's `__enter__` returns (what `with … as x` binds); absent for library
+ * context managers.
+ */
+export interface ContextValue {
+  readonly t: 'context';
+  readonly autocast?: Fact<Dtype | null>;
+  readonly sdpa?: SdpaSwitches;
+  readonly mode?: Fact<Mode> & { readonly known: true };
+  readonly yields?: Value;
+}
 
 export function isTensor(v: Value): v is TensorValue {
   return v.t === 'tensor';
@@ -226,6 +244,8 @@ export function describe(v: Value): string {
     case 'instance': return `a ${v.cls.split(':').pop()}`;
     case 'torchmod': return `an nn.${v.kind}`;
     case 'context': return `a context manager (${contextText(v)})`;
+    case 'framework': return `a ${v.api.split('.').pop()}`;
+    case 'prepared': return `the model ${v.by}`;
     default: return 'a value';
   }
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Decision } from '../../runtime/dispatch/decision';
 import { describeDecision } from '../../runtime/dispatch/describe';
 import { callReport, environmentOf } from '../../extension/analysis/build-report';
-import type { Fact } from '../../runtime/dispatch/facts';
+import type { Fact, Mode } from '../../runtime/dispatch/facts';
 import type { CallSite, ModeSite } from '../../extension/analysis/call-sites';
 import type { AnalysisSettings, TextEdit } from '../../extension/analysis/report';
 import { Workspace } from '../../extension/analysis/workspace';
@@ -75,6 +75,13 @@ export function annotate(sites: readonly CallSite[]): string[] {
       ...report.findings.map((f) => `  ${f.code} ${f.severity} ${f.mode ?? '-'} ${f.span.line}:${f.span.column} ${f.message}`),
     ];
   });
+}
+
+/** Where q's dtype comes from on a path kind (or what it depends on), and what starts that path, as the report says. */
+export function qAndMode(site: CallSite, mode: Mode): [string, string] {
+  const facts = callReport(site, environmentOf(SETTINGS)).modes[mode].facts;
+  const q = facts.dtypes.q;
+  return [q.known ? `${q.value} from ${q.source}` : `depends on ${q.dependsOn}`, facts.mode.known ? facts.mode.source : facts.mode.dependsOn];
 }
 
 /** The policy's outcome in one word: `runs sdpa.flash`, `raises`, `depends sdpa.flash`. */

@@ -78,6 +78,11 @@ describe('analysis session under random edits', () => {
     ['init_helpers.py', 'getattr_checks.py', 'decoder_layer.py'],
     ['amp-contexts/model.py', 'amp-contexts/train.py', 'amp-contexts/fused_ops.py', 'amp-contexts/sample.py'],
     ['workspace-contexts/amp_utils.py', 'workspace-contexts/qformer.py', 'workspace-contexts/train.py'],
+    [
+      'framework-wrappers/model.py', 'framework-wrappers/finetune_accelerate.py', 'framework-wrappers/fabric_train.py',
+      'framework-wrappers/deepspeed_train.py', 'framework-wrappers/trainer.py',
+    ],
+    ['class-contexts/precision.py', 'class-contexts/model.py', 'class-contexts/train.py'],
     ['module-scripts/model.py', 'module-scripts/train.py', 'module-scripts/sample.py', 'module-scripts/finetune.py'],
   ];
   for (const names of cases) {

@@ -3,8 +3,8 @@
  * arguments, an `as` target, nested in other `with` items or in another generator, stored and entered
  * later) runs to its `yield` where the `with` enters it, and the regions open there hold for the body;
  * a function that returns a context manager is entered like the call written there; a class with
- * `__enter__` / `__exit__` is not run and changes nothing. Exact annotations: each path's facts,
- * outcome, and every finding.
+ * `__enter__` / `__exit__` has its `__enter__` run there (class-contexts.test.ts covers more). Exact
+ * annotations: each path's facts, outcome, and every finding.
  */
 import * as assert from 'node:assert/strict';
 import { callReport, environmentOf } from '../../extension/analysis/build-report';
@@ -57,7 +57,7 @@ describe('analysis: context managers defined in the workspace', () => {
     assert.deepEqual(mode, { known: true, value: 'infer', source: '`torch.inference_mode()` at amp_utils.py:24 (in `inference_region`), entered by `with inference_region(model)` at train.py:20' });
   });
 
-  it('stored and entered later, entered next to a function that returns an autocast, a class-based manager (not run), and `enabled=False` (no region)', async () => {
+  it('stored and entered later, entered next to a function that returns an autocast, a class-based manager (its `__enter__` run), and `enabled=False` (no region)', async () => {
     const sites = await sitesIn('train.py');
     assert.deepEqual(annotate(sites), [
       'workspace-contexts/train.py:34:18 sdpa benchmark_attention',
@@ -70,14 +70,16 @@ describe('analysis: context managers defined in the workspace', () => {
         + '(Flash Attention does not support non-null attn_mask.) and `sdpa_kernel(SDPBackend.FLASH_ATTENTION)` at amp_utils.py:32 (in `flash_kernel_only`), '
         + 'entered by `with flash_kernel_only()` at train.py:36 switches off cudnn, efficient and math',
       'workspace-contexts/train.py:41:18 sdpa benchmark_attention',
-      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
-      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → flash',
+      '  infer reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → flash',
       'workspace-contexts/train.py:44:17 sdpa benchmark_attention',
       '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
       '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
     ]);
     assert.equal(qSource(sites[0], 'train'), 'float16 from `matmul` at train.py:25 runs in float16 under autocast (autocast region at amp_utils.py:13 (in `autocast_region`), entered by `with region` at train.py:32)');
     assert.equal(qSource(sites[1], 'train'), 'bfloat16 from `matmul` at train.py:25 runs in bfloat16 under autocast (autocast region at amp_utils.py:37, entered by `with amp_context(True)` at train.py:36)');
+    assert.equal(qSource(sites[2], 'train'), 'float16 from `matmul` at train.py:25 runs in float16 under autocast (autocast region at amp_utils.py:45, '
+      + 'entered by `self.autocast.__enter__()` at amp_utils.py:48 (in `HalfPrecisionScope.__enter__`), entered by `with HalfPrecisionScope("attention")` at train.py:39)');
   });
 
   it('branches of a generator that set a region alike keep it (inference mode, bfloat16)', async () => {
