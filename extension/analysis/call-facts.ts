@@ -85,20 +85,26 @@ function shapeFacts(obs: Observation): ShapeFacts {
   const layout: Layout | null = shown.known ? shown.value : API_LAYOUT[obs.api];
   const h = layout === 'BHLD' ? 1 : 2; const l = layout === 'BHLD' ? 2 : 1;
   const pick = (s: readonly Dim[] | undefined, i: number, what: string): Fact<number> => (layout ? dimFact(s?.[i], what) : unknown(what));
+  const seqQ = pick(q, l, 'the query length'); const seqKv = pick(k, l, 'the key length');
+  const shared = layout && !(seqQ.known && seqKv.known) ? obs.sharedDims?.get(l) : undefined;
   return {
     shape: {
       batch: pick(q, 0, 'the batch size'), heads: pick(q, h, 'the number of heads'), kvHeads: pick(k, h, 'the number of key/value heads'),
-      seqQ: pick(q, l, 'the query length'), seqKv: pick(k, l, 'the key length'), headDim: dimFact(q?.[3], 'the head size of q'),
-      headDimV: dimFact(v?.[3], 'the head size of v'),
+      seqQ, seqKv, headDim: dimFact(q?.[3], 'the head size of q'), headDimV: dimFact(v?.[3], 'the head size of v'),
+      ...(shared ? { sameLength: known(true, `q and k both take their length from ${shared}`) } : {}),
     },
     layout: shown,
   };
 }
 
+const NUMBERED: readonly Exclude<keyof CallFacts['shape'], 'sameLength'>[] = ['batch', 'heads', 'kvHeads', 'seqQ', 'seqKv', 'headDim', 'headDimV'];
+
+/** Shapes from two paths: each number joins; equal lengths hold only where both paths show them. */
 function joinShape(a: ShapeFacts, b: ShapeFacts): ShapeFacts {
-  const s = {} as Record<keyof CallFacts['shape'], Fact<number>>;
-  for (const key of Object.keys(a.shape) as (keyof CallFacts['shape'])[]) s[key] = joinFact(a.shape[key], b.shape[key]);
-  return { shape: s, layout: joinFact(a.layout, b.layout) };
+  const s = {} as Record<(typeof NUMBERED)[number], Fact<number>>;
+  for (const key of NUMBERED) s[key] = joinFact(a.shape[key], b.shape[key]);
+  const same = a.shape.sameLength && b.shape.sameLength ? joinFact(a.shape.sameLength, b.shape.sameLength) : undefined;
+  return { shape: { ...s, ...(same ? { sameLength: same } : {}) }, layout: joinFact(a.layout, b.layout) };
 }
 
 /** The facts at a call on one path kind, joined over the observations given (all of that mode). */

@@ -15,7 +15,7 @@ import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from './torch-ops';
 import {
-  atom, describe, isTensor, join, joinContexts, valueKey, type Dim, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
+  atom, describe, isTensor, join, joinContexts, sameValue, type Dim, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from './values';
 import { attentionApiOf } from './attention-apis';
 import { partialArgs, wrapperCall } from './wrappers';
@@ -121,7 +121,8 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
 }
 
 function joinConditional(a: Value, b: Value, cond: string): Value {
-  if (valueKey(a) === valueKey(b)) return a;
+  const same = sameValue(a, b);
+  if (same) return same;
   if (a.t === 'context' && b.t === 'context') return joinContexts(a, b, `\`${cond}\``);
   if (a.t === 'tensor' && b.t === 'tensor') {
     const dt = a.dtype.known && b.dtype.known && a.dtype.value === b.dtype.value ? a.dtype : unknown(`\`${cond}\``);
@@ -564,7 +565,7 @@ export function loopItems(v: Value, why: string): Value[] {
   const items = elementsOf(v);
   if (items?.t === 'many') return [items.item];
   if (items?.t !== 'tuple' || items.items.length === 0) return [UNKNOWN(why)];
-  const alike = items.items.every((m) => valueKey(m) === valueKey(items.items[0]));
+  const alike = items.items.every((m) => sameValue(m, items.items[0]!) === items.items[0]);
   return alike ? [items.items[0]] : items.items.length <= MAX_UNROLLED ? [...items.items] : [items.items.reduce(join)];
 }
 

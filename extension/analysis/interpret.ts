@@ -21,7 +21,7 @@ import { catchesImportError, importBindings, moduleLevel, type ClassInfo, type F
 import type { AnalysisSettings } from './report';
 import { forkState, mergeStates, type Ctx, type Frame, type Guard, type Observation, type PathState, type YieldPoint } from './state';
 import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
-import { evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
+import { bindUnknown, evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
 import { maySetAttribute, moduleMayHave } from './attribute-presence';
 import { newEffects, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
@@ -617,7 +617,7 @@ export class Interpreter implements Engine {
           v = { t: 'torchmod', kind: 'Module', args: {}, origin: `a module of unknown class: \`${p.name}: ${p.annotation}\`` };
         }
       }
-      st.env.set(p.name, v ?? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName}`));
+      st.env.set(p.name, bindUnknown(v ?? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName}`), frame));
     }
   }
 
@@ -864,7 +864,7 @@ export class Interpreter implements Engine {
   /** Assign a value to a target: a name, `self.x`, or a tuple pattern. */
   private bind(target: SyntaxNode, v: Value, st: PathState, fr: Frame): void {
     switch (target.type) {
-      case 'identifier': st.env.set(textOf(target), v); return;
+      case 'identifier': st.env.set(textOf(target), bindUnknown(v, fr)); return;
       case 'attribute': {
         const obj = field(target, 'object'); const attr = field(target, 'attribute');
         if (obj?.type === 'identifier' && attr) {

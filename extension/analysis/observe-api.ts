@@ -7,7 +7,7 @@ import { fileLine, type CallArg, type CallArgs, type Engine } from './engine';
 import { opDtype } from './op-dtypes';
 import { installedOn, OPTIONAL_LIBRARIES, type Frame, type InstalledOnPath, type PathState } from './state';
 import type { SyntaxNode } from './syntax';
-import { isTensor, tensor, unknown, UNKNOWN, type Value } from './values';
+import { boundBy, isTensor, tensor, unknown, UNKNOWN, type Value } from './values';
 
 export type Roles = Partial<Record<ArgRole, { value: Value; node: SyntaxNode | null }>>;
 
@@ -25,6 +25,18 @@ export function argRoles(spec: ApiSpec, args: CallArgs): Roles {
     for (const role of open) if (role) roles[role] ??= { value: more.t === 'unknown' ? more : UNKNOWN('an unpacked argument'), node: null };
   }
   return roles;
+}
+
+/**
+ * The dims of q and k built from one variable bound in this frame (`q.view(B, T, …)` and
+ * `k.view(B, T, …)` after `B, T, C = x.size()`): equal extents, known or not. A variable bound in
+ * another frame proves nothing here (that frame's result may serve other inputs: bindUnknown).
+ */
+function sharedDims(q: Value | undefined, k: Value | undefined, fr: Frame): ReadonlyMap<number, string> | undefined {
+  if (!q || !k || !isTensor(q) || !isTensor(k) || !q.shape || q.shape.length !== k.shape?.length) return undefined;
+  const shared = new Map<number, string>();
+  q.shape.forEach((d, i) => { if (d.symbol && d.symbol === k.shape![i]!.symbol && boundBy(d.symbol) === fr) shared.set(i, d.source); });
+  return shared.size > 0 ? shared : undefined;
 }
 
 /** One of the tensors packed in flash-attn's (B, L, 3 or 2, H, D) qkv / kv: the packed dim dropped. */
@@ -53,7 +65,11 @@ export function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, modul
   const roles: Roles = { ...argRoles(spec, args), ...inner };
   if (roles.qkv) { roles.q = roles.k = roles.v = unpacked(roles.qkv); }
   if (roles.kv) { roles.k = roles.v = unpacked(roles.kv); }
-  e.observe({ site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()], installed: { ...installedOn(st), ...imported }, dead: st.dead });
+  const shared = sharedDims(roles.q?.value, roles.k?.value, fr);
+  e.observe({
+    site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()],
+    installed: { ...installedOn(st), ...imported }, dead: st.dead, ...(shared ? { sharedDims: shared } : {}),
+  });
   const q = roles.q?.value;
   const qd = q && isTensor(q) ? q.dtype : unknown('the dtype of q');
   const dtype = spec.autocastAware ? opDtype('scaled_dot_product_attention', q ? [q] : [], st, fr, node) : qd;

@@ -4,7 +4,7 @@
  */
 import { arg, type CallArg, type CallArgs } from './engine';
 import { namedChildren, textOf, type SyntaxNode } from './syntax';
-import { tensor, type Dim, type DimRole, type TensorValue, type Value } from './values';
+import { boundBy, tensor, type Dim, type DimRole, type TensorValue, type Value } from './values';
 
 const ROLE_PATTERNS: readonly [RegExp, DimRole][] = [
   [/(^|\.)(n_heads?|num_heads|nheads|nh|heads|H|num_attention_heads|n_kv_heads?|num_kv_heads|n_head_kv)$/, 'H'],
@@ -22,7 +22,8 @@ export function dimOf(v: Value, node: SyntaxNode): Dim {
   const text = textOf(node);
   // `-1` in view/reshape is whatever extent the other dims leave.
   if (v.t === 'num' && v.value < 0) return { value: null, role: roleOf(text), source: `\`${text}\` (inferred from the other dims)` };
-  return { value: v.t === 'num' ? v.value : null, role: roleOf(text), source: v.t === 'num' ? `\`${text}\` = ${v.value} (${v.source})` : `\`${text}\`` };
+  if (v.t === 'num') return { value: v.value, role: roleOf(text), source: `\`${text}\` = ${v.value} (${v.source})` };
+  return { value: null, role: roleOf(text), source: `\`${text}\``, ...(boundBy(v) ? { symbol: v } : {}) };
 }
 
 function transposeLast(t: TensorValue): Value {

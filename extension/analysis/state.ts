@@ -89,6 +89,8 @@ export interface Observation {
   /** Optional libraries the path assumed installed or not (an `ImportError` guard, `x is not None` on its import). */
   readonly installed: InstalledOnPath;
   readonly dead: Guard | null;
+  /** Dims q and k provably share at the call (index → the variable, e.g. "`T`"; see bindUnknown), where the code shows it. */
+  readonly sharedDims?: ReadonlyMap<number, string>;
 }
 
 export type OptionalLibrary = 'flash_attn' | 'xformers';

@@ -15,6 +15,11 @@ export interface Dim {
   readonly role: DimRole | null;
   /** Where the extent came from, e.g. "`self.head_dim` = 64 (embed_dim // num_heads, defaults of SelfAttention)". */
   readonly source: string;
+  /**
+   * The variable binding whose value the extent is, when it is not a number (`T` in `view(B, T, …)`;
+   * see bindUnknown): two dims with the same binding have the same extent in the frame that bound it.
+   */
+  readonly symbol?: Value;
 }
 
 /** An undetermined condition: atoms are facts the analysis does not know (settings, arguments). */
@@ -150,7 +155,7 @@ function joinPriority(a: SdpaSwitches['priority'], b: SdpaSwitches['priority']):
   return unknown(`the path (the SDPA backend order differs: ${[a, b].map((p) => (p?.known ? p.source : 'PyTorch\'s order')).join(', ')})`);
 }
 
-const SKIPPED = new Set(['node', 'qNode', 'kNode', 'trainingNode', 'unit']);
+const SKIPPED = new Set(['node', 'qNode', 'kNode', 'trainingNode', 'unit', 'symbol']);
 /** Where an object's key is kept: a non-enumerable field, so spreads and `Object.keys` never see it. */
 const KEY = Symbol('valueKey');
 
@@ -182,12 +187,66 @@ function sameJson(a: unknown, b: unknown): boolean {
   return a === b || valueKey(a) === valueKey(b);
 }
 
+/**
+ * Unknown values as bound to a variable (an assignment, a parameter): each binding gets its own copy,
+ * marked with the frame that bound it. A dim built from one (`view(B, T, …)`) is that variable's one
+ * value in that frame, so two tensors viewed with the same `T` there have the same length, though
+ * nobody knows it; a frame that did not bind it (a caller of a memoised callee, whose result serves
+ * other inputs too) must not conclude anything from it.
+ */
+const BOUND = new WeakMap<Value, object>();
+
+export function bindUnknown(v: Value, frame: object): Value {
+  if (v.t !== 'unknown') return v;
+  const own = { ...v };
+  BOUND.set(own, frame);
+  return own;
+}
+
+/** The frame that bound this unknown value (bindUnknown), if any. */
+export function boundBy(v: Value | undefined): object | undefined {
+  return v === undefined ? undefined : BOUND.get(v);
+}
+
+/** Whether two values of equal content also stand for the same bindings (their dims' symbols are the same). */
+function sameBindings(a: Value, b: Value): boolean {
+  if (a.t === 'unknown' && b.t === 'unknown') return a === b || (!BOUND.has(a) && !BOUND.has(b));
+  if (a.t === 'tensor' && b.t === 'tensor') return (a.shape ?? []).every((d, i) => d.symbol === b.shape?.[i]?.symbol);
+  if (a.t === 'tuple' && b.t === 'tuple') return a.items.every((x, i) => sameBindings(x, b.items[i]!));
+  if (a.t === 'many' && b.t === 'many') return sameBindings(a.item, b.item);
+  return true;
+}
+
+/** `a` without the bindings it carries (what two paths that bound different variables have in common). */
+function unbound(a: Value): Value {
+  if (a.t === 'unknown') return { ...a };
+  if (a.t === 'tensor') return a.shape ? { ...a, shape: a.shape.map(plainDim) } : a;
+  if (a.t === 'tuple') return { t: 'tuple', items: a.items.map(unbound) };
+  if (a.t === 'many') return { t: 'many', item: unbound(a.item) };
+  return a;
+}
+
+function plainDim(d: Dim): Dim {
+  return d.symbol ? { value: d.value, role: d.role, source: d.source } : d;
+}
+
+/**
+ * One value for two that reach a point by different paths, or undefined when they differ: equal
+ * content is one value, without the bindings unless both paths bound the same variables.
+ */
+export function sameValue(a: Value, b: Value): Value | undefined {
+  if (a === b) return a;
+  if (valueKey(a) !== valueKey(b)) return undefined;
+  return sameBindings(a, b) ? a : unbound(a);
+}
+
 /** Join two values reaching one point by different paths. */
 export function join(a: Value, b: Value): Value {
-  if (sameJson(a, b)) return a;
+  const same = sameValue(a, b);
+  if (same) return same;
   if (a.t === 'tensor' && b.t === 'tensor') {
     const shape = a.shape && b.shape && a.shape.length === b.shape.length
-      ? a.shape.map((d, i) => (sameJson(d, b.shape![i]) ? d : { value: null, role: d.role === b.shape![i].role ? d.role : null, source: 'differs by path' }))
+      ? a.shape.map((d, i) => (sameJson(d, b.shape![i]) ? (d.symbol === b.shape![i].symbol ? d : plainDim(d)) : { value: null, role: d.role === b.shape![i].role ? d.role : null, source: 'differs by path' }))
       : undefined;
     return tensor(joinFact(a.dtype, b.dtype), a.origin, { bool: a.bool === b.bool ? a.bool : undefined, shape, param: a.param && b.param });
   }

@@ -115,6 +115,11 @@ export interface CallFacts {
     readonly headDim: Fact<number>;
     /** Head dim of v when it differs from q/k's. */
     readonly headDimV: Fact<number>;
+    /**
+     * Query and key lengths are equal though their values are unknown (the code builds both from one
+     * variable, `T` of `B, T, C = x.size()`); absent when the code does not show it.
+     */
+    readonly sameLength?: Fact<boolean>;
   };
   readonly layout: Fact<Layout>;
   /** SDPA's backend switches at the call; absent = PyTorch's defaults (every backend on, its own order). */

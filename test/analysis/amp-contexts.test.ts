@@ -24,7 +24,7 @@ describe('analysis: stored autocast and sdpa_kernel contexts', () => {
     // runs the model for inference, so that path is analysed for its facts only (not reached).
     assert.deepEqual(annotate(sites), [
       'amp-contexts/model.py:21:13 sdpa CausalSelfAttention.forward',
-      '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.1 layout=BHLD H=12 D=64 → flash? (depends on `T`)',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.1 layout=BHLD H=12 D=64 → flash',
       '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=64 → flash? (depends on the argument `x` of CausalSelfAttention.forward)',
     ]);
     assert.deepEqual(dtypeSources(sites[0], 'train'), ['q, k, v: bfloat16 from `linear` at model.py:17 runs in bfloat16 under autocast (autocast region at train.py:17, entered by `with ctx` at train.py:31)']);

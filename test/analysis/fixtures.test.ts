@@ -68,8 +68,8 @@ const FIXTURE_TABLE: readonly Expected[] = [
     calls: [
       {
         site: 'wrappers.py:25:20 sdpa Attention.forward',
-        train: 'reached=null bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
-        infer: 'reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
+        train: 'reached=null bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=8 D=64 → runs sdpa.flash',
+        infer: 'reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=8 D=64 → runs sdpa.flash',
         findings: [],
       },
       {
@@ -810,7 +810,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'module_shapes.py:42:16 sdpa GroupedQueryAttention.forward',
-        train: 'reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=16 D=128 → depends sdpa.flash',
+        train: 'reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=16 D=128 → runs sdpa.flash',
         infer: 'reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=16 D=128 → depends sdpa.flash',
         findings: [],
       },

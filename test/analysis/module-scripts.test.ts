@@ -38,7 +38,7 @@ describe('analysis: module-level scripts', () => {
     assert.deepEqual(await withScripts('train.py'), {
       lines: [
         SITE,
-        '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.1 layout=BHLD H=8 D=64 → flash? (depends on `T`)',
+        '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.1 layout=BHLD H=8 D=64 → flash',
         '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
       ],
       train: ['`.backward()` at module level of train.py'],
@@ -51,7 +51,7 @@ describe('analysis: module-level scripts', () => {
       lines: [
         SITE,
         '  train reached=false ?,?,? mask=none causal=true p=0.1 layout=BHLD H=8 D=64 → flash? (depends on the argument `x` of CausalSelfAttention.forward)',
-        '  infer reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=BHLD H=8 D=64 → flash? (depends on `T`)',
+        '  infer reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=BHLD H=8 D=64 → flash',
       ],
       train: ['assumed: no caller of CausalSelfAttention.forward shows the training path'],
       infer: [GENERATE],

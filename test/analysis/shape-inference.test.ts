@@ -6,7 +6,9 @@
  */
 import * as assert from 'node:assert/strict';
 import type { ModeSite } from '../../extension/analysis/call-sites';
-import { fact, program, sitesOfSource } from './helpers';
+import type { AnalysisSettings } from '../../extension/analysis/report';
+import { callReport, environmentOf } from '../../extension/analysis/build-report';
+import { fact, outcome, program, SETTINGS, sitesOfSource } from './helpers';
 
 function heads(m: ModeSite): string {
   const s = m.facts.shape;
@@ -34,6 +36,52 @@ describe('shape inference', () => {
       const sites = await sitesOfSource(program(body, false));
       assert.equal(sites.length, 1);
       assert.equal(heads(sites[0].modes.train), want);
+    });
+  }
+
+  // Causal SDPA needs Lq = Lk for flash; unknown lengths are equal only where one variable of the
+  // calling frame gives both (never from a callee's result, nor across a rebinding on some path).
+  const LENGTHS: readonly [string, readonly string[], boolean][] = [
+    ['self-attention: q and k viewed with the T of x.size()', [
+      'B, T, C = x.size()',
+      'q = x.view(B, T, 8, 64).transpose(1, 2)',
+      'k = x.view(B, T, 8, 64).transpose(1, 2)',
+    ], true],
+    ['a length passed as an argument', [
+      'q = x.view(2, n, 8, 64).transpose(1, 2)',
+      'k = ctx.view(2, n, 8, 64).transpose(1, 2)',
+    ], true],
+    ['cross-attention: T of x, S of ctx', [
+      'B, T, C = x.size()', 'S = ctx.size(1)',
+      'q = x.view(B, T, 8, 64).transpose(1, 2)',
+      'k = ctx.view(B, S, 8, 64).transpose(1, 2)',
+    ], false],
+    ['T rebound on one path before k is viewed', [
+      'B, T, C = x.size()',
+      'q = x.view(B, T, 8, 64).transpose(1, 2)',
+      'if ctx is not None:', '    B, T, C = ctx.size()',
+      'k = x.view(B, T, 8, 64).transpose(1, 2)',
+    ], false],
+    ['q and k shaped by a helper: its T is another frame\'s', [
+      'q = heads(x)',
+      'k = heads(ctx)',
+    ], false],
+  ];
+
+  const NO_AUTOCAST: AnalysisSettings = { ...SETTINGS, autocast: 'off' };
+  for (const [what, body, same] of LENGTHS) {
+    it(`${what}: ${same ? 'equal lengths' : 'lengths not known equal'}`, async () => {
+      const sites = await sitesOfSource([
+        'import torch', 'import torch.nn.functional as F', '',
+        'def heads(t):', '    B, T, C = t.size()', '    return t.view(B, T, 8, 64).transpose(1, 2)', '',
+        'def train_step(x, ctx, n):',
+        ...body.map((line) => `    ${line}`),
+        '    q, k = q.half(), k.half()',
+        '    F.scaled_dot_product_attention(q, k, k, is_causal=True).sum().backward()',
+      ].join('\n'), NO_AUTOCAST);
+      const facts = sites[0]!.modes.train.facts;
+      assert.equal(facts.shape.sameLength?.known === true && facts.shape.sameLength.value, same);
+      assert.equal(outcome(callReport(sites[0]!, environmentOf(NO_AUTOCAST)).modes.train.decision).split(' ')[0], same ? 'runs' : 'depends');
     });
   }
 
