@@ -12,6 +12,7 @@ import { indexModule, moduleLevel, type ModuleInfo } from './module-index';
 import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from './syntax';
 import { spanOf } from './positions';
 import { Interpreter, type InvocationCache } from './interpret';
+import { moduleWrites, type ModuleWrites } from './attribute-presence';
 import { callSites, type CallSite, type SiteCache } from './call-sites';
 import type { AnalysisSettings, ParseError } from './report';
 import type { SourceFile } from './index';
@@ -108,6 +109,8 @@ export class Workspace {
   private readonly siteCache: SiteCache = new Map();
   /** Per file: its module-level statements (and their rows) and a token that stays while they do. */
   private readonly globals = new Map<string, GlobalsToken>();
+  /** Per file: the attribute names its statements may set (what `getattr(obj, 'name', default)` asks), with a token that stays while they do. */
+  private readonly attributeWrites = new Map<string, ModuleWrites>();
 
   private readonly kinds: NodeKinds;
   /** Every file's defined names, as of the last interpretation. */
@@ -183,6 +186,7 @@ export class Workspace {
     const module = indexModule(path, units);
     this.files.set(path, { text, tree, units, module, parseErrors: parseErrors(units) });
     this.refreshGlobalsToken(path, module);
+    this.attributeWrites.set(path, moduleWrites(units, this.attributeWrites.get(path)));
     this.sites = null;
   }
 
@@ -213,6 +217,7 @@ export class Workspace {
     file.tree?.delete();
     this.files.delete(path);
     this.globals.delete(path);
+    this.attributeWrites.delete(path);
     this.sites = null;
   }
 
@@ -230,8 +235,9 @@ export class Workspace {
       this.renewTokensWhenNamesChange();
       const files = [...this.files.values()];
       const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
-      const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values()]);
-      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live, tokens);
+      const writeTokens = [...this.attributeWrites.values()].map((w) => w.token);
+      const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values(), ...writeTokens]);
+      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live, tokens, this.attributeWrites);
       interpreter.run();
       this.invocations = interpreter.cache;
       this.sites = callSites(interpreter.observations, this.siteCache, interpreter.unresolvedModuleCalls);
@@ -241,13 +247,15 @@ export class Workspace {
 
   /**
    * Imports resolve names across files (`from model import Net`), so when any file's defined names
-   * change, or a file opens or closes, every module's token is renewed.
+   * change, or a file opens or closes, every module's token is renewed; so are the attribute-write
+   * tokens, since an opened file's statements may set any name.
    */
   private renewTokensWhenNamesChange(): void {
     const signature = [...this.globals].map(([path, g]) => `${path}: ${g.names}`).sort().join('\n');
     if (signature === this.namesSignature) return;
     this.namesSignature = signature;
     for (const [path, g] of this.globals) this.globals.set(path, { ...g, token: {} });
+    for (const [path, w] of this.attributeWrites) this.attributeWrites.set(path, { ...w, token: {} });
   }
 
   /** Release the trees. */
