@@ -8,6 +8,7 @@
 import type { Edit as EditType, Parser, Tree } from 'web-tree-sitter';
 import { Edit, pythonParser } from './parser';
 import { parseInPieces, type PendingPiece, type PoolOptions } from './parse-pool';
+import { BackgroundParses } from './background-parse';
 import { indexModule, moduleLevel, type ModuleInfo } from './module-index';
 import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from './syntax';
 import { spanOf } from './positions';
@@ -19,7 +20,7 @@ import type { SourceFile } from './index';
 
 interface OpenFile {
   readonly text: string;
-  /** Null for a file parsed in pieces by workers (`parse-pool.ts`): its next edit parses it whole. */
+  /** Null for a file parsed in pieces by workers (`parse-pool.ts`) until its background parse ends (`background-parse.ts`). */
   readonly tree: Tree | null;
   readonly units: readonly Unit[];
   readonly module: ModuleInfo;
@@ -116,8 +117,12 @@ export class Workspace {
   /** Every file's defined names, as of the last interpretation. */
   private namesSignature = '';
 
+  /** Whole-file parses of the files opened in pieces, so their first edit is incremental too. */
+  private readonly background: BackgroundParses;
+
   private constructor(private readonly parser: Parser, private settingsValue: AnalysisSettings) {
     this.kinds = nodeKinds(parser.language!);
+    this.background = new BackgroundParses(parser, (path, text, tree) => this.adoptTree(path, text, tree));
   }
 
   /** Create a workspace (loads the parser on first use). */
@@ -139,15 +144,15 @@ export class Workspace {
   /** Open a file, or replace its text (re-parsed incrementally against the previous tree). */
   update(path: string, text: string): void {
     const old = this.files.get(path);
+    if (old?.text === text) return;
+    // A file opened in pieces whose background parse has not ended finishes it now (what is left of it).
+    const oldTree = old && (old.tree ?? this.background.finish(path, old.text));
     let tree: Tree | null;
-    if (old?.tree) {
-      const edit = diffEdit(old.text, text);
-      if (!edit) return;
-      old.tree.edit(edit);
-      tree = this.parser.parse(text, old.tree);
-      old.tree.delete();
+    if (oldTree) {
+      oldTree.edit(diffEdit(old.text, text)!);
+      tree = this.parser.parse(text, oldTree);
+      oldTree.delete();
     } else {
-      if (old?.text === text) return;
       tree = this.parser.parse(text);
     }
     if (!tree) throw new Error(`could not parse ${path}`);
@@ -164,7 +169,7 @@ export class Workspace {
     const parsing = parseInPieces(fresh.map((f) => f.text), options);
     for (const [i, file] of fresh.entries()) {
       const units = await this.decodePieces(file.text, parsing[i]);
-      if (units) this.install(file.path, file.text, null, units);
+      if (units) { this.install(file.path, file.text, null, units); this.background.add(file.path, file.text); }
       else this.update(file.path, file.text);
     }
     for (const file of open) this.update(file.path, file.text);
@@ -180,6 +185,18 @@ export class Workspace {
       for (let at = 0; at < words.length; at = nextStatement(words, at)) units.push(decodeStatement(words, at, text, this.kinds, piece.shift));
     }
     return units;
+  }
+
+  /** Resolves once every file opened in pieces has its tree (its next edit is then parsed incrementally). */
+  parsed(): Promise<void> {
+    return this.background.idle();
+  }
+
+  /** A background parse ended: the tree is the file's if its text is still the one parsed. */
+  private adoptTree(path: string, text: string, tree: Tree): void {
+    const file = this.files.get(path);
+    if (file && !file.tree && file.text === text) this.files.set(path, { ...file, tree });
+    else tree.delete();
   }
 
   private install(path: string, text: string, tree: Tree | null, units: Unit[]): void {
@@ -215,6 +232,7 @@ export class Workspace {
     const file = this.files.get(path);
     if (!file) return;
     file.tree?.delete();
+    this.background.cancel(path);
     this.files.delete(path);
     this.globals.delete(path);
     this.attributeWrites.delete(path);
@@ -261,5 +279,6 @@ export class Workspace {
   /** Release the trees. */
   dispose(): void {
     for (const path of this.paths()) this.close(path);
+    this.background.dispose();
   }
 }
