@@ -26,7 +26,7 @@ interface AttributeWrites {
   readonly dynamic: boolean;
 }
 
-/** Per statement, read once: statements are immutable, and every `getattr` with a default asks every statement. */
+/** Per statement, read once: statements are immutable, and an edit leaves most of a module's statements as they were. */
 const WRITES = new WeakMap<Unit, AttributeWrites>();
 
 const DYNAMIC_NAMES = new Set(['setattr', '__dict__', '__setattr__']);
@@ -53,8 +53,29 @@ function writesOf(unit: Unit): AttributeWrites {
   return writes;
 }
 
-/** Whether a statement may set attribute `name` on some object (see AttributeWrites). */
-export function maySetAttribute(unit: Unit, name: string): boolean {
-  const writes = writesOf(unit);
+/**
+ * What a module's statements may set, and a token object renewed only when that changes: an
+ * invocation that asked whether an attribute is absent reads the tokens, not every statement, so an
+ * edit that assigns no new attribute name anywhere keeps it.
+ */
+export interface ModuleWrites extends AttributeWrites {
+  readonly token: object;
+}
+
+/** The writes of a module's statements; `previous` (the same module's, before an edit) keeps its token when they are the same. */
+export function moduleWrites(units: readonly Unit[], previous?: ModuleWrites): ModuleWrites {
+  const names = new Set<string>();
+  let dynamic = false;
+  for (const unit of units) {
+    const writes = writesOf(unit);
+    dynamic ||= writes.dynamic;
+    for (const name of writes.names) names.add(name);
+  }
+  const same = previous !== undefined && previous.dynamic === dynamic && previous.names.size === names.size && [...names].every((n) => previous.names.has(n));
+  return same ? previous : { names, dynamic, token: {} };
+}
+
+/** Whether some statement of the module may set attribute `name` on some object (see AttributeWrites). */
+export function maySetAttribute(writes: AttributeWrites, name: string): boolean {
   return writes.dynamic || writes.names.has(name);
 }

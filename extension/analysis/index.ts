@@ -65,6 +65,14 @@ export class AnalysisSession {
     this.cache.clear();
   }
 
+  /**
+   * Resolves once the files `openAll` parsed in pieces have their trees, parsed in idle time: their
+   * first edit is then re-parsed incrementally (an edit before that finishes the parse first).
+   */
+  parsed(): Promise<void> {
+    return this.workspace.parsed();
+  }
+
   close(path: string): void {
     this.workspace.close(path);
     this.cache.clear();

@@ -23,7 +23,7 @@ import { forkState, mergeStates, type Ctx, type Frame, type Guard, type Observat
 import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
 import { bindUnknown, evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
-import { maySetAttribute, moduleMayHave } from './attribute-presence';
+import { maySetAttribute, moduleMayHave, moduleWrites, type ModuleWrites } from './attribute-presence';
 import { newEffects, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
@@ -81,6 +81,8 @@ export class Interpreter implements Engine {
     private readonly liveUnits: ReadonlySet<object> = new Set(),
     /** Per module path, an object that stays the same while its module-level statements do. */
     private readonly globalsTokens: ReadonlyMap<string, object> = new Map(),
+    /** Per module path, the attribute names its statements may set, with a token that stays while they do. */
+    private readonly attributeWrites: ReadonlyMap<string, ModuleWrites> = new Map(),
   ) {
     for (const m of modules) {
       this.byModuleName.set(m.moduleName, m);
@@ -224,13 +226,14 @@ export class Interpreter implements Engine {
 
   absentAttribute(obj: Value, name: string, st: PathState): string | undefined {
     if (obj.t !== 'instance' || moduleMayHave(name) || this.attribute(obj, name, st) !== undefined || !this.knownClassChain(obj.cls)) return undefined;
-    // Any statement of the workspace may set it later (`model.flag = True` in a trainer, a method `__init__` does not call).
+    // Any statement of the workspace may set it later (`model.flag = True` in a trainer, a method
+    // `__init__` does not call). The answer depends on which names each module sets, not on its
+    // statements: an edit that sets no new name keeps it (a module without a kept index gets a
+    // fresh token, so the answer is not reused).
     for (const m of this.modules) {
-      this.touchModule(m); // a statement added at top level renews it
-      for (const unit of m.units) {
-        this.touch(unit);
-        if (maySetAttribute(unit, name)) return undefined;
-      }
+      const writes = this.attributeWrites.get(m.path) ?? moduleWrites(m.units);
+      this.touch(writes.token);
+      if (maySetAttribute(writes, name)) return undefined;
     }
     return `no code in the files sets \`${name}\` and ${obj.cls.split(':').pop()} defines none`;
   }

@@ -7,7 +7,8 @@
  * decorator (not one after a decorator). When every piece parses without error, each piece ended
  * outside any bracket, string or block, so the whole file parses into the same top-level statements;
  * if any piece has an error the cut may have been inside a string, and the file is parsed whole on
- * the main thread. Files so parsed have no tree to re-parse incrementally: their first edit parses them whole.
+ * the main thread. A tree cannot cross threads: files so parsed get theirs in idle time on the main
+ * thread (`background-parse.ts`), so that their edits are re-parsed incrementally too.
  */
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';

@@ -29,6 +29,17 @@ export function pythonParser(): Promise<ParserType> {
   return ready;
 }
 
+/**
+ * A parser of its own for the language `pythonParser()` loaded (call once that has resolved): a
+ * parse it suspends (a progress callback returning true) resumes at its next `parse` of the same
+ * text, whatever the shared parser parses meanwhile.
+ */
+export function separatePythonParser(shared: ParserType): ParserType {
+  const parser = new treeSitter.Parser();
+  parser.setLanguage(shared.language);
+  return parser;
+}
+
 /** A fast cursor over a tree made by `pythonParser()`; the caller deletes it. */
 export function walkTree(tree: Tree): TreeWalk {
   return new TreeWalk(binding, tree);

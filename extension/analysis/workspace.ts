@@ -8,17 +8,19 @@
 import type { Edit as EditType, Parser, Tree } from 'web-tree-sitter';
 import { Edit, pythonParser } from './parser';
 import { parseInPieces, type PendingPiece, type PoolOptions } from './parse-pool';
+import { BackgroundParses } from './background-parse';
 import { indexModule, moduleLevel, type ModuleInfo } from './module-index';
 import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from './syntax';
 import { spanOf } from './positions';
 import { Interpreter, type InvocationCache } from './interpret';
+import { moduleWrites, type ModuleWrites } from './attribute-presence';
 import { callSites, type CallSite, type SiteCache } from './call-sites';
 import type { AnalysisSettings, ParseError } from './report';
 import type { SourceFile } from './index';
 
 interface OpenFile {
   readonly text: string;
-  /** Null for a file parsed in pieces by workers (`parse-pool.ts`): its next edit parses it whole. */
+  /** Null for a file parsed in pieces by workers (`parse-pool.ts`) until its background parse ends (`background-parse.ts`). */
   readonly tree: Tree | null;
   readonly units: readonly Unit[];
   readonly module: ModuleInfo;
@@ -108,13 +110,19 @@ export class Workspace {
   private readonly siteCache: SiteCache = new Map();
   /** Per file: its module-level statements (and their rows) and a token that stays while they do. */
   private readonly globals = new Map<string, GlobalsToken>();
+  /** Per file: the attribute names its statements may set (what `getattr(obj, 'name', default)` asks), with a token that stays while they do. */
+  private readonly attributeWrites = new Map<string, ModuleWrites>();
 
   private readonly kinds: NodeKinds;
   /** Every file's defined names, as of the last interpretation. */
   private namesSignature = '';
 
+  /** Whole-file parses of the files opened in pieces, so their first edit is incremental too. */
+  private readonly background: BackgroundParses;
+
   private constructor(private readonly parser: Parser, private settingsValue: AnalysisSettings) {
     this.kinds = nodeKinds(parser.language!);
+    this.background = new BackgroundParses(parser, (path, text, tree) => this.adoptTree(path, text, tree));
   }
 
   /** Create a workspace (loads the parser on first use). */
@@ -136,15 +144,15 @@ export class Workspace {
   /** Open a file, or replace its text (re-parsed incrementally against the previous tree). */
   update(path: string, text: string): void {
     const old = this.files.get(path);
+    if (old?.text === text) return;
+    // A file opened in pieces whose background parse has not ended finishes it now (what is left of it).
+    const oldTree = old && (old.tree ?? this.background.finish(path, old.text));
     let tree: Tree | null;
-    if (old?.tree) {
-      const edit = diffEdit(old.text, text);
-      if (!edit) return;
-      old.tree.edit(edit);
-      tree = this.parser.parse(text, old.tree);
-      old.tree.delete();
+    if (oldTree) {
+      oldTree.edit(diffEdit(old.text, text)!);
+      tree = this.parser.parse(text, oldTree);
+      oldTree.delete();
     } else {
-      if (old?.text === text) return;
       tree = this.parser.parse(text);
     }
     if (!tree) throw new Error(`could not parse ${path}`);
@@ -161,7 +169,7 @@ export class Workspace {
     const parsing = parseInPieces(fresh.map((f) => f.text), options);
     for (const [i, file] of fresh.entries()) {
       const units = await this.decodePieces(file.text, parsing[i]);
-      if (units) this.install(file.path, file.text, null, units);
+      if (units) { this.install(file.path, file.text, null, units); this.background.add(file.path, file.text); }
       else this.update(file.path, file.text);
     }
     for (const file of open) this.update(file.path, file.text);
@@ -179,10 +187,23 @@ export class Workspace {
     return units;
   }
 
+  /** Resolves once every file opened in pieces has its tree (its next edit is then parsed incrementally). */
+  parsed(): Promise<void> {
+    return this.background.idle();
+  }
+
+  /** A background parse ended: the tree is the file's if its text is still the one parsed. */
+  private adoptTree(path: string, text: string, tree: Tree): void {
+    const file = this.files.get(path);
+    if (file && !file.tree && file.text === text) this.files.set(path, { ...file, tree });
+    else tree.delete();
+  }
+
   private install(path: string, text: string, tree: Tree | null, units: Unit[]): void {
     const module = indexModule(path, units);
     this.files.set(path, { text, tree, units, module, parseErrors: parseErrors(units) });
     this.refreshGlobalsToken(path, module);
+    this.attributeWrites.set(path, moduleWrites(units, this.attributeWrites.get(path)));
     this.sites = null;
   }
 
@@ -211,8 +232,10 @@ export class Workspace {
     const file = this.files.get(path);
     if (!file) return;
     file.tree?.delete();
+    this.background.cancel(path);
     this.files.delete(path);
     this.globals.delete(path);
+    this.attributeWrites.delete(path);
     this.sites = null;
   }
 
@@ -230,8 +253,9 @@ export class Workspace {
       this.renewTokensWhenNamesChange();
       const files = [...this.files.values()];
       const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
-      const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values()]);
-      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live, tokens);
+      const writeTokens = [...this.attributeWrites.values()].map((w) => w.token);
+      const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values(), ...writeTokens]);
+      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live, tokens, this.attributeWrites);
       interpreter.run();
       this.invocations = interpreter.cache;
       this.sites = callSites(interpreter.observations, this.siteCache, interpreter.unresolvedModuleCalls);
@@ -241,17 +265,20 @@ export class Workspace {
 
   /**
    * Imports resolve names across files (`from model import Net`), so when any file's defined names
-   * change, or a file opens or closes, every module's token is renewed.
+   * change, or a file opens or closes, every module's token is renewed; so are the attribute-write
+   * tokens, since an opened file's statements may set any name.
    */
   private renewTokensWhenNamesChange(): void {
     const signature = [...this.globals].map(([path, g]) => `${path}: ${g.names}`).sort().join('\n');
     if (signature === this.namesSignature) return;
     this.namesSignature = signature;
     for (const [path, g] of this.globals) this.globals.set(path, { ...g, token: {} });
+    for (const [path, w] of this.attributeWrites) this.attributeWrites.set(path, { ...w, token: {} });
   }
 
   /** Release the trees. */
   dispose(): void {
     for (const path of this.paths()) this.close(path);
+    this.background.dispose();
   }
 }

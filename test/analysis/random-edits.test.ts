@@ -3,8 +3,9 @@
  * session's report must equal the report of analysing the edited files from scratch. Edits are
  * line-level (delete, duplicate, move, swap a word for another word of the file), the kinds of edit
  * that reuse, move and redefine statements; a failure names the seed and the edit. Even seeds open
- * the files in pieces parsed by workers (`parse-pool.ts`, pieces forced small), whose first edit
- * parses the file whole.
+ * the files in pieces parsed by workers (`parse-pool.ts`, pieces forced small), whose trees are
+ * parsed in idle time (`background-parse.ts`): seeds that are multiples of 4 wait for them, the
+ * others edit at once (the first edit finishes the parse).
  */
 import * as assert from 'node:assert/strict';
 import { AnalysisSession, analyzeFiles, type SourceFile } from '../../extension/analysis/index';
@@ -43,8 +44,10 @@ async function compareAfterEdits(files: SourceFile[], seed: number, count: numbe
   const random = seededRandom(seed);
   const session = await AnalysisSession.create(SETTINGS);
   try {
-    if (seed % 2 === 0) await session.openAll(files, IN_PIECES);
-    else for (const f of files) session.update(f.path, f.text);
+    if (seed % 2 === 0) {
+      await session.openAll(files, IN_PIECES);
+      if (seed % 4 === 0) await session.parsed();
+    } else for (const f of files) session.update(f.path, f.text);
     for (let n = 0; n < count; n++) {
       const target = Math.floor(random() * files.length);
       const edit = randomEdit(files[target]!.text, random);

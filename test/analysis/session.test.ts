@@ -127,6 +127,47 @@ describe('analysis session', () => {
     }
   });
 
+  it('reuses a `getattr` default\'s invocation across edits that set no new attribute name, and re-runs it when one does', async () => {
+    const text = (setter: string, other: string) => [
+      'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '',
+      'class Attention(nn.Module):', '    def forward(self, q, k, v):', "        p = getattr(self, 'attn_dropout', 0.0)",
+      '        return F.scaled_dot_product_attention(q, k, v, dropout_p=p)', '',
+      'def train(q, k, v):', '    model = Attention()', setter, '    model(q, k, v).sum().backward()', '',
+      'def unrelated(x):', `    return ${other}`, '',
+    ].join('\n');
+    const helper = (line: string) => `def helper(cfg):\n    ${line}\n`;
+    const edits: [string, string][] = [
+      ['model.py', text('', 'x + 1')], ['helper.py', helper('cfg.steps = 1')],
+      ['model.py', text('', 'x.y + 2')], ['helper.py', helper('cfg.steps = 2')], // no new attribute name
+      ['helper.py', helper('cfg.attn_dropout = 0.2')], // `cfg` may be the model
+      ['model.py', text('    model.attn_dropout = 0.2', 'x.y + 2')], ['helper.py', helper('cfg.steps = 2')],
+    ];
+    const ws = await Workspace.create(SETTINGS);
+    const session = await AnalysisSession.create(SETTINGS);
+    try {
+      const seen: string[] = [];
+      const texts = new Map<string, string>();
+      let previous: unknown;
+      for (const [path, edited] of edits) {
+        texts.set(path, edited);
+        ws.update(path, edited);
+        session.update(path, edited);
+        // A reused invocation replays its observations: the same objects as the run before.
+        const train = ws.callSites()[0]!.modes.train;
+        seen.push(`${fact(train.facts.dropout)} ${train.observations[0] === previous ? 'reused' : 'new'}`);
+        previous = train.observations[0];
+        const [fresh] = await analyzeFiles([...texts].map(([p, t]) => ({ path: p, text: t })), SETTINGS);
+        assert.deepEqual(session.report('model.py'), fresh);
+      }
+      // Opening helper.py renews every token (a new file may set any name); once model.py sets the
+      // name, what helper.py sets no longer matters.
+      assert.deepEqual(seen, ['0 new', '0 new', '0 reused', '0 reused', '? new', '? new', '? reused']);
+    } finally {
+      ws.dispose();
+      session.dispose();
+    }
+  });
+
   it('lists parse errors and still reports the calls that parse', async () => {
     const [report] = await analyzeFiles([{ path: 'broken.py', text: readFixture('broken.py') }], SETTINGS);
     assert.deepEqual(report.parseErrors.map((e) => `${e.span.line}:${e.span.column} ${e.message}`), [
