@@ -187,7 +187,7 @@ function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, 
     case 'ref': {
       const qualified = `${obj.name}.${name}`;
       if (obj.name === 'torch') { const d = parseDtype(qualified); if (d) return { t: 'dtype', value: d, source: `\`${qualified}\`` }; }
-      return { t: 'ref', name: qualified, optional: obj.optional };
+      return e.attribute(obj, name, st) ?? { t: 'ref', name: qualified, optional: obj.optional };
     }
     case 'tensor':
       if (name === 'dtype') return obj.dtype.known ? { t: 'dtype', value: obj.dtype.value, source: obj.dtype.source } : UNKNOWN(obj.dtype.dependsOn);

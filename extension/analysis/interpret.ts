@@ -17,6 +17,7 @@ import { assignItem, evaluate, evaluateArgs, loopItems, truth } from './evaluate
 import { keepFixesSafe } from './manual-attention';
 import { modeClue } from './modes';
 import { afterCall, importTimeSwitches, statementSwitches, switchesLeft, type SdpaLeft } from './sdpa-switches';
+import { ModuleResolver } from './import-resolution';
 import { catchesImportError, importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
 import { forkState, mergeStates, type Ctx, type Frame, type Guard, type Observation, type PathState, type YieldPoint } from './state';
@@ -37,7 +38,8 @@ export class Interpreter implements Engine {
   /** Every observation of the run, once each, in the order first seen (`seen` answers "already there?"). */
   private readonly seen = new Set<Observation>();
   private readonly seenInOrder: Observation[] = [];
-  private readonly byModuleName = new Map<string, ModuleInfo>();
+  /** Which workspace module each import names (`import-resolution.ts`). */
+  private readonly resolver: ModuleResolver;
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
   private readonly memo = new Map<string, Outcome>();
@@ -84,8 +86,8 @@ export class Interpreter implements Engine {
     /** Per module path, the attribute names its statements may set, with a token that stays while they do. */
     private readonly attributeWrites: ReadonlyMap<string, ModuleWrites> = new Map(),
   ) {
+    this.resolver = new ModuleResolver(modules);
     for (const m of modules) {
-      this.byModuleName.set(m.moduleName, m);
       for (const fn of m.allFunctions) this.byFunctionId.set(fn.id, { fn, module: m });
       for (const cls of m.classes.values()) this.classById.set(cls.id, { cls, module: m });
     }
@@ -173,7 +175,7 @@ export class Interpreter implements Engine {
     if (name === '__name__' && (live || (fr.fn.name === '<module>' && !this.computingGlobals))) return { t: 'str', value: '__main__' };
     const g = live?.get(name) ?? this.globals.get(m.path)?.get(name);
     if (g) return g;
-    if (qualified !== undefined) return this.resolveQualified(qualified);
+    if (qualified !== undefined) return this.resolver.value(m, qualified, m.dottedImports.get(name));
     const cls = m.classes.get(name);
     if (cls) return { t: 'class', id: cls.id };
     const fn = m.functions.get(name);
@@ -181,23 +183,9 @@ export class Interpreter implements Engine {
     return undefined;
   }
 
-  /** A workspace class or function by qualified name, following re-exports (`from .var import VAR` in a package's `__init__.py`). */
-  private resolveQualified(qualified: string, hops = 0): Value {
-    const parts = qualified.split('.');
-    for (let i = parts.length - 1; i >= 1; i--) {
-      const m = this.byModuleName.get(parts[i - 1]);
-      if (!m) continue;
-      const cls = m.classes.get(parts[i]);
-      if (cls) return { t: 'class', id: cls.id };
-      const fn = m.functions.get(parts[i]);
-      if (fn) return { t: 'fn', id: fn.id };
-      const reexported = m.imports.get(parts[i]);
-      if (reexported !== undefined && reexported !== qualified && hops < 8) return this.resolveQualified(reexported, hops + 1);
-    }
-    return { t: 'ref', name: qualified };
-  }
-
   attribute(obj: Value, name: string, st: PathState): Value | undefined {
+    // A workspace module (`blocks.Block` after `import models.blocks as blocks`).
+    if (obj.t === 'ref') return this.resolver.member(obj.name, name);
     if (obj.t === 'instance') {
       const cls = this.classOf(obj.cls);
       if (cls) this.touch(cls.cls.unit);
@@ -627,9 +615,12 @@ export class Interpreter implements Engine {
   /** What an annotation names: `Net`, `DDP`, `nn.Module` (a dotted name extends the reference of its first part). */
   private annotationValue(text: string, frame: Frame): Value | undefined {
     const [first, ...rest] = text.split('.');
-    const head = this.global(first, frame);
-    if (rest.length === 0 || head?.t !== 'ref') return head;
-    return this.resolveQualified(`${head.name}.${rest.join('.')}`);
+    let v = this.global(first, frame);
+    for (const part of rest) {
+      if (v?.t !== 'ref') return v;
+      v = this.resolver.member(v.name, part) ?? { t: 'ref', name: `${v.name}.${part}` };
+    }
+    return v;
   }
 
   /** A module's globals, computed once per run; the modules it imports (whose switches it starts with) go first. */
@@ -655,7 +646,7 @@ export class Interpreter implements Engine {
    * process): the SDPA switches it sets at import time hold from here on, named by the import.
    */
   private importSwitches(stmt: SyntaxNode, st: PathState, fr: Frame): void {
-    const imported = new Set(importBindings(stmt).map(([, qualified]) => this.workspaceModule(qualified)));
+    const imported = new Set(importBindings(stmt).map(([, qualified, module]) => this.resolver.imported(fr.module, qualified, module)));
     const read = this.switchesRead.get(fr.module.path) ?? new Set<ModuleInfo>();
     for (const m of imported) {
       if (!m || m === fr.module) continue;
@@ -665,21 +656,6 @@ export class Interpreter implements Engine {
       if (switches) st.ctx = { ...st.ctx, sdpa: afterCall(st.ctx.sdpa, switches.enabled, `run by \`${textOf(stmt)}\` at ${fileLine(fr, stmt)}`) };
     }
     if (this.computingGlobals) this.switchesRead.set(fr.module.path, read);
-  }
-
-  /**
-   * The workspace module a qualified import names (`config`, `pkg.config.X` → pkg/config.py): the
-   * parts before the module's name must be folders of its path, so `torch.nn.attention` is never a
-   * workspace `attention.py`.
-   */
-  private workspaceModule(qualified: string): ModuleInfo | undefined {
-    const parts = qualified.split('.');
-    for (let i = parts.length; i >= 1; i--) {
-      const m = this.byModuleName.get(parts[i - 1]);
-      const folders = m?.path.replace(/\\/g, '/').split('/');
-      if (m && parts.slice(0, i - 1).every((p) => folders!.includes(p))) return m;
-    }
-    return undefined;
   }
 
   // ---- statements -----------------------------------------------------------------------------
@@ -728,7 +704,7 @@ export class Interpreter implements Engine {
       }
       case 'raise_statement': st.done = true; return [st];
       case 'import_statement': case 'import_from_statement':
-        for (const [local, qualified] of importBindings(stmt)) st.env.set(local, this.resolveQualified(qualified));
+        for (const [local, qualified, module] of importBindings(stmt)) st.env.set(local, this.resolver.value(fr.module, qualified, module));
         if (fr.fn === moduleLevel(fr.module)) this.importSwitches(stmt, st, fr);
         return [st];
       case 'function_definition': case 'class_definition': case 'decorated_definition': {

@@ -46,10 +46,13 @@ export interface ClassInfo {
 
 export interface ModuleInfo {
   readonly path: string;
-  /** The module name used by `import`/`from … import` between workspace files (file stem). */
-  readonly moduleName: string;
-  /** Local name → qualified name (`F` → `torch.nn.functional`). */
+  /**
+   * Local name → qualified name (`F` → `torch.nn.functional`); a relative import keeps its dots
+   * (`from .var import VAR` → `.var.VAR`), resolved by `import-resolution.ts`.
+   */
   readonly imports: ReadonlyMap<string, string>;
+  /** Names bound by a plain `import a.b.c` (the `a`) → the module it imports (`a.b.c`). */
+  readonly dottedImports: ReadonlyMap<string, string>;
   /** Local names bound by imports inside `try: … except ImportError` → the library's top-level name. */
   readonly optional: ReadonlyMap<string, string>;
   readonly classes: ReadonlyMap<string, ClassInfo>;
@@ -60,16 +63,9 @@ export interface ModuleInfo {
   readonly units: readonly Unit[];
 }
 
-/** A file's stem; a package's `__init__.py` is imported by its folder's name (`from models import VAR`). */
 /** The file's top-level statements, as the function `<module>` (always the last of `allFunctions`). */
 export function moduleLevel(m: ModuleInfo): FunctionInfo {
   return m.allFunctions[m.allFunctions.length - 1]!;
-}
-
-function moduleNameOf(path: string): string {
-  const parts = path.replace(/\\/g, '/').split('/');
-  const stem = (parts.pop() ?? path).replace(/\.pyi?$/, '');
-  return stem === '__init__' && parts.length > 0 ? parts[parts.length - 1] : stem;
 }
 
 function dottedName(node: SyntaxNode): string {
@@ -81,31 +77,46 @@ export function catchesImportError(tryNode: SyntaxNode): boolean {
     && (/ImportError|ModuleNotFoundError|Exception/.test(textOf(c).split(':')[0]) || !/except\s+\w/.test(textOf(c))));
 }
 
-/** The names an import statement binds: [local name, qualified name]. */
-export function importBindings(stmt: SyntaxNode): [string, string][] {
-  const out: [string, string][] = [];
+/**
+ * The names an import statement binds: [local name, qualified name, and for a plain `import a.b.c`
+ * (which binds `a`) the module it imports]. A relative import's qualified name keeps its dots
+ * (`from ..layers import Block` → `..layers.Block`, `from . import blocks` → `.blocks`).
+ */
+export function importBindings(stmt: SyntaxNode): [string, string, string?][] {
+  const out: [string, string, string?][] = [];
   if (stmt.type === 'import_statement') {
     for (const c of namedChildren(stmt)) {
       if (c.type === 'aliased_import') out.push([textOf(field(c, 'alias')!), dottedName(field(c, 'name')!)]);
-      else if (c.type === 'dotted_name') { const name = dottedName(c); out.push([name.split('.')[0], name.split('.')[0]]); }
+      else if (c.type === 'dotted_name') {
+        const name = dottedName(c);
+        const top = name.split('.')[0];
+        out.push(name === top ? [top, top] : [top, top, name]);
+      }
     }
   } else if (stmt.type === 'import_from_statement') {
     const moduleNode = field(stmt, 'module_name');
     if (!moduleNode) return out;
-    const from = dottedName(moduleNode).replace(/^\.+/, '');
+    const from = dottedName(moduleNode);
+    const qualify = (name: string): string => (from.endsWith('.') ? `${from}${name}` : `${from}.${name}`);
     for (const c of stmt.children.filter((x) => x.field === 'name')) {
-      if (c.type === 'aliased_import') out.push([textOf(field(c, 'alias')!), `${from}.${dottedName(field(c, 'name')!)}`]);
-      else out.push([dottedName(c), `${from}.${dottedName(c)}`]);
+      if (c.type === 'aliased_import') out.push([textOf(field(c, 'alias')!), qualify(dottedName(field(c, 'name')!))]);
+      else out.push([dottedName(c), qualify(dottedName(c))]);
     }
   }
   return out;
 }
 
-function addImport(stmt: SyntaxNode, imports: Map<string, string>, optional: Map<string, string> | null): void {
-  for (const [local, qualified] of importBindings(stmt)) {
-    imports.set(local, qualified);
+function addImport(stmt: SyntaxNode, imports: Imports, optional: Map<string, string> | null): void {
+  for (const [local, qualified, module] of importBindings(stmt)) {
+    imports.names.set(local, qualified);
+    if (module === undefined) imports.dotted.delete(local); else imports.dotted.set(local, module);
     optional?.set(local, qualified.split('.')[0]);
   }
+}
+
+interface Imports {
+  readonly names: Map<string, string>;
+  readonly dotted: Map<string, string>;
 }
 
 function parameters(fn: SyntaxNode): Param[] {
@@ -151,7 +162,7 @@ function functionInfo(path: string, def: SyntaxNode, decorated: { decorators: st
 
 /** Index one file's units. */
 export function indexModule(path: string, units: readonly Unit[]): ModuleInfo {
-  const imports = new Map<string, string>();
+  const imports: Imports = { names: new Map(), dotted: new Map() };
   const optional = new Map<string, string>();
   const classes = new Map<string, ClassInfo>();
   const functions = new Map<string, FunctionInfo>();
@@ -189,11 +200,11 @@ export function indexModule(path: string, units: readonly Unit[]): ModuleInfo {
     id: `${path}:<module>`, path, qualName: '<module>', name: '<module>', className: null, params: [], body: moduleStatements, decorators: [], decoratorNodes: [], node: null,
   };
   all.push(moduleFn);
-  return { path, moduleName: moduleNameOf(path), imports, optional, classes, functions, allFunctions: all, units };
+  return { path, imports: imports.names, dottedImports: imports.dotted, optional, classes, functions, allFunctions: all, units };
 }
 
 /** Imports at module level, descending into `try` and `if` blocks; a `try` that catches ImportError makes them optional. */
-function collectTopImports(stmts: readonly SyntaxNode[], imports: Map<string, string>, optional: Map<string, string>): void {
+function collectTopImports(stmts: readonly SyntaxNode[], imports: Imports, optional: Map<string, string>): void {
   for (const s of stmts) {
     if (s.type === 'import_statement' || s.type === 'import_from_statement') addImport(s, imports, null);
     else if (s.type === 'try_statement') {

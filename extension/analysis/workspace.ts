@@ -216,7 +216,7 @@ export class Workspace {
     const statements = moduleLevel(module).body;
     const units: object[] = [...new Set(statements.map((s) => s.unit))];
     // Imports count too: another file's names resolve through them (`from .modulated import Denoiser`).
-    const imports = [...module.imports].map(([local, qualified]) => `${local}=${qualified}`).sort().join(' ');
+    const imports = [...module.imports].map(([local, qualified]) => `${local}=${qualified}${module.dottedImports.has(local) ? `>${module.dottedImports.get(local)}` : ''}`).sort().join(' ');
     const names = `${[...module.functions.keys()].sort().join(' ')} | ${[...module.classes.keys()].sort().join(' ')} | ${imports}`;
     const prev = this.globals.get(path);
     const same = prev !== undefined && prev.names === names && sameItems(prev.units, units);
