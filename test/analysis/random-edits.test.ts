@@ -87,6 +87,12 @@ describe('analysis session under random edits', () => {
     ],
     ['class-contexts/precision.py', 'class-contexts/model.py', 'class-contexts/train.py'],
     ['module-scripts/model.py', 'module-scripts/train.py', 'module-scripts/sample.py', 'module-scripts/finetune.py'],
+    [
+      'repo-layout/train.py', 'repo-layout/sample.py', 'repo-layout/vision/__init__.py', 'repo-layout/vision/models/__init__.py',
+      'repo-layout/vision/models/var.py', 'repo-layout/vision/models/blocks.py', 'repo-layout/vision/models/attention.py',
+      'repo-layout/vision/models/utils.py', 'repo-layout/vision/layers/__init__.py', 'repo-layout/vision/layers/blocks.py',
+      'repo-layout/vision/layers/attention.py', 'repo-layout/vision/layers/utils.py',
+    ],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of ${SEEDS * 20} edits of ${names.join(' + ')}`, async () => {
