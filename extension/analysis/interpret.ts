@@ -25,7 +25,7 @@ import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './synt
 import { bindUnknown, evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
 import { maySetAttribute, moduleMayHave, moduleWrites, type ModuleWrites } from './attribute-presence';
-import { newEffects, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
+import { argValues, newEffects, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
 export type { InvocationCache } from './invocation-cache';
@@ -415,18 +415,19 @@ export class Interpreter implements Engine {
   private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, given: CallArgs, callerCtx: Ctx): Outcome {
     const { ctx, args } = this.decorated(fn, module, this.startsPath(fn, callerCtx), given);
     const key = `${fn.id}|${valueKey(ctx)}|${valueKey(self)}|${valueKey(args.positional.map((a) => a.value))}|${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)}${this.live?.key ?? ''}`;
+    const values = argValues(args);
     const memo = this.memo.get(key);
     if (memo) {
       const done = this.cache.get(key);
       if (done) this.replay(done.effects, false);
-      return memo;
+      return reusedWith(memo, values);
     }
     const cached = this.previous.get(key);
     if (cached && cached.definition === fn.node && this.stillValid(cached.effects)) {
       this.replay(cached.effects, true);
       this.memo.set(key, cached);
       this.cache.set(key, cached);
-      return cached;
+      return reusedWith(cached, values);
     }
     if (this.active.has(key) || this.active.size > MAX_DEPTH) {
       for (const r of this.recorders) r.cacheable = false;
@@ -441,7 +442,7 @@ export class Interpreter implements Engine {
     const { result, states } = this.runFunction(fn, module, self, args, ctx);
     // Switches set inside a decorator's `sdpa_kernel` region end with it.
     const left = ctx.sdpa === callerCtx.sdpa ? switchesLeft(ctx.sdpa, states, fn.qualName) : undefined;
-    const outcome: Outcome = left ? { result, left } : { result };
+    const outcome: Outcome = { result, args: values, ...(left ? { left } : {}) };
     this.active.delete(key);
     this.recorders.pop();
     for (const r of this.recorders) r.nested.push(key);
@@ -843,7 +844,8 @@ export class Interpreter implements Engine {
   /** Assign a value to a target: a name, `self.x`, or a tuple pattern. */
   private bind(target: SyntaxNode, v: Value, st: PathState, fr: Frame): void {
     switch (target.type) {
-      case 'identifier': st.env.set(textOf(target), bindUnknown(v, fr)); return;
+      // A script's variables are no function's: its calls' results are kept across runs, whose module frames differ.
+      case 'identifier': st.env.set(textOf(target), fr.fn.name === '<module>' ? v : bindUnknown(v, fr)); return;
       case 'attribute': {
         const obj = field(target, 'object'); const attr = field(target, 'attribute');
         if (obj?.type === 'identifier' && attr) {

@@ -7,7 +7,7 @@ import type { Mode } from '../../runtime/dispatch/facts';
 import type { CallArgs } from './engine';
 import type { SdpaLeft } from './sdpa-switches';
 import type { Observation } from './state';
-import { valueKey, type Value } from './values';
+import { renameBindings, valueKey, type Value } from './values';
 
 /** An instance built in a run: what `self.x` reads, and what its construction did. */
 export interface Construction {
@@ -60,6 +60,19 @@ export interface Outcome {
   readonly result: Value;
   /** `enable_*_sdp(…)` run inside it (outside any `sdpa_kernel` region): global state the caller's path continues with. */
   readonly left?: SdpaLeft;
+  /**
+   * The argument values it ran with: a call that reuses it (an equal memo key) passes values of the
+   * same content that may carry other variables' bindings, renamed in the result (values.ts, renameBindings).
+   */
+  readonly args?: readonly Value[];
+}
+
+/** A call's argument values in memo-key order (positional, keywords, splats of unknown content). */
+export function argValues(args: CallArgs): Value[] {
+  const values = [...args.positional.map((a) => a.value), ...[...args.keywords.values()].map((a) => a.value)];
+  if (args.morePositional) values.push(args.morePositional);
+  if (args.moreKeywords) values.push(args.moreKeywords);
+  return values;
 }
 
 export interface CachedInvocation extends Outcome {
@@ -77,4 +90,11 @@ export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
 /** The splats of unknown content in a call, for memo keys (empty when there are none). */
 export function unpackedKey(args: CallArgs): string {
   return args.morePositional || args.moreKeywords || args.noCaller ? `|*${valueKey(args.morePositional)}**${valueKey(args.moreKeywords)}${args.noCaller ? '|root' : ''}` : '';
+}
+
+/** A kept outcome, for a call whose arguments are `values` (see Outcome.args). */
+export function reusedWith(outcome: Outcome, values: readonly Value[]): Outcome {
+  if (!outcome.args) return outcome;
+  const result = renameBindings(outcome.result, outcome.args, values);
+  return result === outcome.result ? outcome : { ...outcome, result };
 }

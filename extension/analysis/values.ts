@@ -231,6 +231,37 @@ function plainDim(d: Dim): Dim {
 }
 
 /**
+ * A result reused for another call of equal key: the bindings its arguments carried (`before`) become
+ * the ones the new arguments carry (`after`), so a caller reads the same result whichever call ran
+ * first. Bindings made inside the callee stay (they are no caller's: boundBy).
+ */
+export function renameBindings(result: Value, before: readonly Value[], after: readonly Value[]): Value {
+  const renaming = new Map<Value, Value | undefined>();
+  before.forEach((v, i) => collectRenaming(v, after[i], renaming));
+  return renaming.size === 0 ? result : renamed(result, renaming);
+}
+
+function collectRenaming(a: Value, b: Value | undefined, out: Map<Value, Value | undefined>): void {
+  if (!b || a === b) return;
+  if (a.t === 'tensor' && b.t === 'tensor') a.shape?.forEach((d, i) => { if (d.symbol && d.symbol !== b.shape?.[i]?.symbol) out.set(d.symbol, b.shape?.[i]?.symbol); });
+  else if (a.t === 'tuple' && b.t === 'tuple') a.items.forEach((x, i) => collectRenaming(x, b.items[i], out));
+  else if (a.t === 'many' && b.t === 'many') collectRenaming(a.item, b.item, out);
+}
+
+function renamed(v: Value, renaming: ReadonlyMap<Value, Value | undefined>): Value {
+  if (v.t === 'tensor' && v.shape?.some((d) => d.symbol && renaming.has(d.symbol))) {
+    return { ...v, shape: v.shape.map((d) => (d.symbol && renaming.has(d.symbol) ? withSymbol(d, renaming.get(d.symbol)) : d)) };
+  }
+  if (v.t === 'tuple') { const items = v.items.map((x) => renamed(x, renaming)); return items.every((x, i) => x === v.items[i]) ? v : { t: 'tuple', items }; }
+  if (v.t === 'many') { const item = renamed(v.item, renaming); return item === v.item ? v : { t: 'many', item }; }
+  return v;
+}
+
+function withSymbol(d: Dim, symbol: Value | undefined): Dim {
+  return symbol ? { ...d, symbol } : plainDim(d);
+}
+
+/**
  * One value for two that reach a point by different paths, or undefined when they differ: equal
  * content is one value, without the bindings unless both paths bound the same variables.
  */
