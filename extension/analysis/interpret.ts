@@ -299,7 +299,9 @@ export class Interpreter implements Engine {
   private callResolved(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
     if (callee.t === 'fn') {
       const target = this.functionById(callee.id);
-      return target ? this.called(target.fn, this.invoke(target.fn, target.module, callee.self, args, st.ctx), st, fr, node) : undefined;
+      if (!target) return undefined;
+      return this.constructionHelper(target, callee.self, args, st, fr, node)
+        ?? this.called(target.fn, this.invoke(target.fn, target.module, callee.self, args, st.ctx), st, fr, node);
     }
     if (callee.t === 'class') {
       const instance = this.construct(callee.id, args, st.ctx);
@@ -771,32 +773,25 @@ export class Interpreter implements Engine {
   }
 
   /**
-   * `self._build(cfg)` in `__init__` (or in such a helper): a method of the instance's class or its
-   * bases, run on the attributes set so far; what it assigns to `self` is set on the instance, as if
-   * written in `__init__`.
+   * `self._build(cfg)` in `__init__` (or in such a helper), as a statement or for its result
+   * (`self.blocks = self._make_blocks()`): a method of the instance's class or its bases, run on the
+   * attributes set so far; what it assigns to `self` is set on the instance, as if written in
+   * `__init__`. Gives what it returns; undefined when the call is no such helper.
    */
-  private constructionHelper(expr: SyntaxNode, st: PathState, fr: Frame): boolean {
-    if (fr.self?.t !== 'instance' || (fr.fn.name !== '__init__' && !this.helperFrames.has(fr))) return false;
-    const fnNode = expr.type === 'call' ? field(expr, 'function') : undefined;
-    const obj = fnNode?.type === 'attribute' ? field(fnNode, 'object') : undefined;
-    if (!fnNode || obj?.type !== 'identifier' || textOf(obj) !== 'self') return false;
-    const name = textOf(field(fnNode, 'attribute')!);
-    const method = st.env.has(`self.${name}`) ? undefined : this.method(fr.self.cls, name);
-    const target = method && this.functionById(method.id);
-    if (!target || this.helpersRunning.has(target.fn.id)) return false;
+  private constructionHelper(target: { fn: FunctionInfo; module: ModuleInfo }, self: Value | undefined, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
+    if (fr.self?.t !== 'instance' || self !== fr.self || (fr.fn.name !== '__init__' && !this.helperFrames.has(fr))) return undefined;
+    if (this.helpersRunning.has(target.fn.id)) return undefined;
     if (target.fn.node) this.touch(target.fn.node.unit);
     this.touchModule(target.module);
     this.recordInvoked(target.fn.id, st.ctx.modeAssumed ? null : st.ctx.mode.value);
-    const list = field(expr, 'arguments');
-    const args = evaluateArgs(list ? namedChildren(list) : [], st, fr, this);
     this.helpersRunning.add(target.fn.id);
     const end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx, st.selfAttrs);
     this.helpersRunning.delete(target.fn.id);
-    this.leave(st, switchesLeft(st.ctx.sdpa, end.states, target.fn.qualName), target.fn, `called at ${fileLine(fr, expr)}`);
+    this.leave(st, switchesLeft(st.ctx.sdpa, end.states, target.fn.qualName), target.fn, `called at ${fileLine(fr, node)}`);
     const assigned = new Map<string, Value>();
     for (const s of end.states) for (const [k, v] of s.selfAttrs) assigned.set(k, assigned.has(k) ? join(assigned.get(k)!, v) : v);
     for (const [k, v] of assigned) { st.selfAttrs.set(k, v); st.env.set(`self.${k}`, v); }
-    return true;
+    return end.result;
   }
 
   private expression(expr: SyntaxNode, st: PathState, fr: Frame): void {
@@ -832,7 +827,7 @@ export class Interpreter implements Engine {
       }
       return;
     }
-    if (this.registerBuffer(expr, st, fr) || this.superInit(expr, st, fr) || this.constructionHelper(expr, st, fr)) return;
+    if (this.registerBuffer(expr, st, fr) || this.superInit(expr, st, fr)) return;
     evaluate(expr, st, fr, this);
     // `model.eval()` / `model.train()` switch the mode of the rest of this path; `enable_*_sdp(…)` an SDPA backend.
     if (expr.type === 'call') {
