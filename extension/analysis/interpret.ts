@@ -23,6 +23,7 @@ import { forkState, mergeStates, type Ctx, type Frame, type Guard, type Observat
 import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
 import { bindUnknown, evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
+import { functionOfLambda, lambdaDefault } from './lambdas';
 import { maySetAttribute, moduleMayHave, moduleWrites, type ModuleWrites } from './attribute-presence';
 import { newEffects, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
 
@@ -38,6 +39,7 @@ export class Interpreter implements Engine {
   private readonly seen = new Set<Observation>();
   private readonly seenInOrder: Observation[] = [];
   private readonly byModuleName = new Map<string, ModuleInfo>();
+  private readonly byPath = new Map<string, ModuleInfo>();
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
   private readonly memo = new Map<string, Outcome>();
@@ -86,6 +88,7 @@ export class Interpreter implements Engine {
   ) {
     for (const m of modules) {
       this.byModuleName.set(m.moduleName, m);
+      this.byPath.set(m.path, m);
       for (const fn of m.allFunctions) this.byFunctionId.set(fn.id, { fn, module: m });
       for (const cls of m.classes.values()) this.classById.set(cls.id, { cls, module: m });
     }
@@ -113,10 +116,11 @@ export class Interpreter implements Engine {
     // A function with attention calls that callers reach on one path kind only is also analysed on
     // the other, on assumption, so that path's facts (dropout, self.training) are its own.
     const entered = this.runModelsForUnresolvedCalls();
-    const observed = new Set(this.seenInOrder.map((o) => o.fn.id));
-    for (const id of observed) {
+    const observed = new Map(this.seenInOrder.map((o) => [o.fn.id, o.fn]));
+    for (const [id, fn] of observed) {
       const missing = (['train', 'infer'] as const).filter((mode) => !this.realModes.get(id)?.has(mode) && !entered.has(`${id}|${mode}`));
-      const target = this.functionById(id);
+      // A lambda is run on its own like a function nobody calls: without what it captured.
+      const target = fn.node?.type === 'lambda' ? this.lambdaTarget(fn) : this.functionById(id);
       if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing, true);
     }
   }
@@ -302,6 +306,11 @@ export class Interpreter implements Engine {
       if (!target) return undefined;
       return this.constructionHelper(target, callee.self, args, st, fr, node)
         ?? this.called(target.fn, this.invoke(target.fn, target.module, callee.self, args, st.ctx), st, fr, node);
+    }
+    // A lambda runs as a function of its own, its closure in the place of `self` (part of the memo key).
+    if (callee.t === 'lambda') {
+      const target = this.lambdaTarget(functionOfLambda(callee));
+      return target && this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx), st, fr, node);
     }
     if (callee.t === 'class') {
       const instance = this.construct(callee.id, args, st.ctx);
@@ -502,6 +511,12 @@ export class Interpreter implements Engine {
     for (const r of this.recorders) r.invoked.push([id, mode]);
   }
 
+  /** A lambda's function with the module it is written in. */
+  private lambdaTarget(fn: FunctionInfo): { fn: FunctionInfo; module: ModuleInfo } | undefined {
+    const module = this.byPath.get(fn.path);
+    return module && { fn, module };
+  }
+
   private functionById(id: string): { fn: FunctionInfo; module: ModuleInfo } | undefined {
     const entry = this.byFunctionId.get(id);
     for (const r of this.recorders) r.resolved.set(`fn:${id}`, entry?.fn.node ?? null);
@@ -571,8 +586,10 @@ export class Interpreter implements Engine {
       this.helperFrames.add(frame);
       for (const [k, v] of building) { st.selfAttrs.set(k, v); st.env.set(`self.${k}`, v); }
     }
+    // A lambda's body reads the variables it captured where it was made (its parameters shadow them).
+    if (self?.t === 'lambda') for (const [k, v] of self.captured) st.env.set(k, v);
     this.bindParams(fn, module, self, args, st, frame);
-    const states = this.execBlock(fn.body, [st], frame);
+    const states = fn.node?.type === 'lambda' ? this.lambdaBody(fn.node, st, frame) : this.execBlock(fn.body, [st], frame);
     // The context at a path's end, not at its `return`: a region the `return` leaves has ended. A path that raised does not count.
     if (returned) {
       for (const s of states) {
@@ -585,13 +602,21 @@ export class Interpreter implements Engine {
     return { result, states };
   }
 
+  /** A lambda's body is the expression it returns. */
+  private lambdaBody(node: SyntaxNode, st: PathState, frame: Frame): PathState[] {
+    const body = field(node, 'body');
+    const v = body ? evaluate(body, st, frame, this) : UNKNOWN(`\`${textOf(node)}\``);
+    if (!st.dead) frame.returns.push(v);
+    return [st];
+  }
+
   private freshState(ctx: Ctx): PathState {
     return { env: new Map(), assume: new Map(), assumeText: new Map(), ctx, dead: null, selfAttrs: new Map(), done: false };
   }
 
   private bindParams(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, st: PathState, frame: Frame): void {
     const params = [...fn.params];
-    if (fn.className && params.length > 0 && !fn.decorators.includes('staticmethod')) {
+    if (fn.className && params.length > 0 && !fn.decorators.includes('staticmethod') && fn.node?.type !== 'lambda') {
       const first = params.shift()!;
       st.env.set(first.name, self ?? UNKNOWN(`\`${first.name}\``));
     }
@@ -610,7 +635,7 @@ export class Interpreter implements Engine {
       // An unpacked `*xs` or `**kw` of unknown content may bind this parameter: unknown, not its default.
       const mayBeGiven = (index !== undefined && index >= args.positional.length && args.morePositional) || args.moreKeywords;
       let v: Value | undefined = given?.value ?? (mayBeGiven ? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName} (unpacked at the call)`) : undefined);
-      if (!v && p.default) v = evaluate(p.default, this.freshState(st.ctx), moduleFrame(module), this);
+      if (!v && p.default) v = lambdaDefault(self, p.name) ?? evaluate(p.default, this.freshState(st.ctx), moduleFrame(module), this);
       if ((!v || v.t === 'unknown') && p.annotation) {
         const annotated = this.annotationValue(p.annotation.replace(/^["']|["']$/g, ''), frame);
         if (annotated?.t === 'class') {

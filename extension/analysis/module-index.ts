@@ -108,7 +108,8 @@ function addImport(stmt: SyntaxNode, imports: Map<string, string>, optional: Map
   }
 }
 
-function parameters(fn: SyntaxNode): Param[] {
+/** The parameters of a `def` or a `lambda`. */
+export function parameters(fn: SyntaxNode): Param[] {
   const list = field(fn, 'parameters');
   if (!list) return [];
   return namedChildren(list).map((p): Param => {

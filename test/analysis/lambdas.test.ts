@@ -1,21 +1,56 @@
 /**
- * Construction helpers whose result `__init__` assigns. Exact annotations and the sources the facts give.
+ * Lambdas and small callables as values (stored on self, returned by a factory, picked from a dict
+ * of backends, chosen by a condition), and construction helpers whose result `__init__` assigns.
+ * Exact annotations and the sources the facts give.
  */
 import * as assert from 'node:assert/strict';
-import type { Fact } from '../../runtime/dispatch/facts';
-import type { CallSite } from '../../extension/analysis/call-sites';
 import { resolveLineMarks } from '../../extension/analysis/positions';
-import { annotate, siteLine, sitesOf } from './helpers';
+import { annotate, siteAt as at, sitesOf, told } from './helpers';
 
-function told<T>(f: Fact<T>): string {
-  return f.known ? `${String(f.value)} | ${resolveLineMarks(f.source)}` : `? | ${resolveLineMarks(f.dependsOn)}`;
-}
+const FILES = ['lambdas/attention.py', 'lambdas/train.py'];
 
-function at(sites: readonly CallSite[], line: number): CallSite {
-  const site = sites.find((s) => s.span.line === line);
-  assert.ok(site, `no call site on line ${line} among ${sites.map(siteLine).join(', ')}`);
-  return site;
-}
+describe('analysis: lambdas and small callables', () => {
+  it('follows stored lambdas, a factory\'s lambda, a dict of backends and a conditional choice, each call where it is written', async () => {
+    assert.deepEqual(annotate(await sitesOf(FILES)), [
+      // ATTN_BACKENDS["sdpa"]: CrossAttention's default key in `sample`, and Router's unknown key in training.
+      'lambdas/attention.py:13:35 sdpa <lambda>',
+      '  train reached=true bf16,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `context` of train_step)',
+      '  infer reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      // ATTN_BACKENDS["flash"]: the constant key "flash" in training, and Router's unknown key.
+      'lambdas/attention.py:14:36 flash_attn_func <lambda>',
+      '  train reached=true bf16,?,? mask=none causal=true p=0 layout=BLHD H=8 D=? → fa2? (depends on whether flash_attn is installed)',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=? H=? D=? → fa2? (depends on whether flash_attn is installed)',
+      'lambdas/attention.py:19:28 sdpa make_attend.<lambda>',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on `C // self.n_heads` and the head size of v)',
+      '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      // Only training builds a SelfAttention: its lambda, run alone on the inference path, has no closure.
+      'lambdas/attention.py:28:53 sdpa SelfAttention.__init__.<lambda>',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.2 layout=? H=? D=? → flash? (depends on the head size of q and the head size of v)',
+      '  infer reached=false ?,?,? mask=none causal=true p=? layout=? H=? D=? → flash? (depends on the argument `q` of SelfAttention.__init__.<lambda>, '
+        + 'the argument `k` of SelfAttention.__init__.<lambda> and the argument `v` of SelfAttention.__init__.<lambda>)',
+      // use_flash=True in training picks the lambda; use_flash=False in `sample` the partial, observed at the call.
+      'lambdas/attention.py:44:40 flash_attn_func CrossAttention.__init__.<lambda>',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on whether flash_attn is installed)',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on whether flash_attn is installed)',
+      'lambdas/attention.py:54:21 sdpa CrossAttention.forward',
+      '  train reached=false ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  infer reached=true ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  dropout-in-eval warning infer 45:68 dropout 0.1 (train.py:19) is applied in inference too: `p` does not depend on `self.training` '
+        + '(functional attention does not know the module\'s mode)',
+    ]);
+  });
+
+  it('binds a lambda\'s defaults and closure where it is made, and reads attributes of what it captured at the call', async () => {
+    const sites = await sitesOf(FILES);
+    const stored = at(sites, 28).modes.train.facts;
+    // `causal=True` is the lambda's own default; `self.dropout if self.training else 0.0` reads the instance built with dropout=0.2.
+    assert.deepEqual([told(stored.causal), told(stored.dropout)], ['true | True at attention.py:28', '0.2 | train.py:7']);
+    // make_attend(causal=True, …) returns a lambda over its `causal` parameter.
+    assert.equal(told(at(sites, 19).modes.train.facts.causal), 'true | True at attention.py:46');
+    // `sample` calls CrossAttention without a mask: the parameter's default reaches the dict's lambda.
+    assert.equal(told(at(sites, 13).modes.infer.facts.mask.kind), 'none | None at attention.py:48');
+  });
+});
 
 describe('analysis: construction helpers whose result is assigned', () => {
   it('sets on the instance what `self.proj = self._make_proj(dim)` and `self.blocks = self._build_blocks(…)` assign to self', async () => {

@@ -87,6 +87,7 @@ describe('analysis session under random edits', () => {
     ],
     ['class-contexts/precision.py', 'class-contexts/model.py', 'class-contexts/train.py'],
     ['module-scripts/model.py', 'module-scripts/train.py', 'module-scripts/sample.py', 'module-scripts/finetune.py'],
+    ['lambdas/attention.py', 'lambdas/train.py', 'lambdas/builders.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of ${SEEDS * 20} edits of ${names.join(' + ')}`, async () => {
