@@ -5,11 +5,15 @@
 import type { CallArgs } from './engine';
 import type { PathState } from './state';
 import { field, textOf, type SyntaxNode } from './syntax';
-import { join, UNKNOWN, type Value } from './values';
+import { choiceOf, join, UNKNOWN, type Value } from './values';
 
-/** `d[key]` of a known dict: its entry; unknown when the key is not a known string (with what an unknown key depends on). */
+/**
+ * `d[key]` of a known dict: its entry; unknown when the key is not a known string (with what an
+ * unknown key depends on), except in a dict of callables (backends by name), where an unknown key
+ * may pick any of them: one of its entries, each called where it is called.
+ */
 export function dictEntry(d: Value & { t: 'dict' }, key: Value, text: string): Value {
-  if (key.t === 'unknown') return key; // the entry depends on what the key does
+  if (key.t === 'unknown') return choiceOf(d.entries.map(([, v]) => v), `\`${text}\` (${key.why})`) ?? key; // the entry depends on what the key does
   const entry = key.t === 'str' ? d.entries.find(([k]) => k === key.value) : undefined;
   return entry ? entry[1] : UNKNOWN(`\`${text}\``);
 }

@@ -15,10 +15,11 @@ import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from './torch-ops';
 import {
-  atom, describe, isTensor, join, joinContexts, sameValue, type Dim, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
+  atom, choiceOf, describe, isTensor, join, joinContexts, sameValue, type Dim, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from './values';
 import { attentionApiOf } from './attention-apis';
 import { partialArgs, wrapperCall } from './wrappers';
+import { lambdaValue } from './lambdas';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
 import { contextValue, enterCalled } from './contexts';
 import { callPrepared, frameworkAttribute, frameworkCall } from './frameworks';
@@ -116,6 +117,7 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
     }
     case 'subscript': return subscript(node, st, fr, e);
     case 'dictionary': return dictionary(node, st, fr, e);
+    case 'lambda': return lambdaValue(node, st, fr, (n) => evaluate(n, st, fr, e));
     default: return UNKNOWN(`\`${textOf(node)}\``);
   }
 }
@@ -124,6 +126,8 @@ function joinConditional(a: Value, b: Value, cond: string): Value {
   const same = sameValue(a, b);
   if (same) return same;
   if (a.t === 'context' && b.t === 'context') return joinContexts(a, b, `\`${cond}\``);
+  const either = choiceOf([a, b], `\`${cond}\``);
+  if (either) return either;
   if (a.t === 'tensor' && b.t === 'tensor') {
     const dt = a.dtype.known && b.dtype.known && a.dtype.value === b.dtype.value ? a.dtype : unknown(`\`${cond}\``);
     return tensor(dt, a.origin, { bool: a.bool === b.bool ? a.bool : undefined });
@@ -407,6 +411,8 @@ export function callValue(callee: Value, args: CallArgs, st: PathState, fr: Fram
     case 'libmask': return callee;
     case 'partial': return callValue(callee.fn, partialArgs(callee.args, args), st, fr, node, e);
     case 'prepared': return callPrepared(callee, args, st, (m, a) => callValue(m, a, st, fr, node, e));
+    // Each callable the code may have chosen is called (each observes its own attention calls).
+    case 'choice': return callee.options.map((o) => callValue(o, args, st, fr, node, e)).reduce(join);
     default: return e.callWorkspace(callee, args, st, fr, node) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\``);
   }
 }

@@ -24,6 +24,7 @@ import { forkState, mergeStates, type Ctx, type Frame, type Guard, type Observat
 import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
 import { bindUnknown, evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
+import { functionOfLambda, lambdaDefault } from './lambdas';
 import { maySetAttribute, moduleMayHave, moduleWrites, type ModuleWrites } from './attribute-presence';
 import { argValues, newEffects, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
 
@@ -40,6 +41,7 @@ export class Interpreter implements Engine {
   private readonly seenInOrder: Observation[] = [];
   /** Which workspace module each import names (`import-resolution.ts`). */
   private readonly resolver: ModuleResolver;
+  private readonly byPath = new Map<string, ModuleInfo>();
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
   private readonly memo = new Map<string, Outcome>();
@@ -88,6 +90,7 @@ export class Interpreter implements Engine {
   ) {
     this.resolver = new ModuleResolver(modules);
     for (const m of modules) {
+      this.byPath.set(m.path, m);
       for (const fn of m.allFunctions) this.byFunctionId.set(fn.id, { fn, module: m });
       for (const cls of m.classes.values()) this.classById.set(cls.id, { cls, module: m });
     }
@@ -115,10 +118,11 @@ export class Interpreter implements Engine {
     // A function with attention calls that callers reach on one path kind only is also analysed on
     // the other, on assumption, so that path's facts (dropout, self.training) are its own.
     const entered = this.runModelsForUnresolvedCalls();
-    const observed = new Set(this.seenInOrder.map((o) => o.fn.id));
-    for (const id of observed) {
+    const observed = new Map(this.seenInOrder.map((o) => [o.fn.id, o.fn]));
+    for (const [id, fn] of observed) {
       const missing = (['train', 'infer'] as const).filter((mode) => !this.realModes.get(id)?.has(mode) && !entered.has(`${id}|${mode}`));
-      const target = this.functionById(id);
+      // A lambda is run on its own like a function nobody calls: without what it captured.
+      const target = fn.node?.type === 'lambda' ? this.lambdaTarget(fn) : this.functionById(id);
       if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing, true);
     }
   }
@@ -287,7 +291,14 @@ export class Interpreter implements Engine {
   private callResolved(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
     if (callee.t === 'fn') {
       const target = this.functionById(callee.id);
-      return target ? this.called(target.fn, this.invoke(target.fn, target.module, callee.self, args, st.ctx), st, fr, node) : undefined;
+      if (!target) return undefined;
+      return this.constructionHelper(target, callee.self, args, st, fr, node)
+        ?? this.called(target.fn, this.invoke(target.fn, target.module, callee.self, args, st.ctx), st, fr, node);
+    }
+    // A lambda runs as a function of its own, its closure in the place of `self` (part of the memo key).
+    if (callee.t === 'lambda') {
+      const target = this.lambdaTarget(functionOfLambda(callee));
+      return target && this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx), st, fr, node);
     }
     if (callee.t === 'class') {
       const instance = this.construct(callee.id, args, st.ctx);
@@ -489,6 +500,12 @@ export class Interpreter implements Engine {
     for (const r of this.recorders) r.invoked.push([id, mode]);
   }
 
+  /** A lambda's function with the module it is written in. */
+  private lambdaTarget(fn: FunctionInfo): { fn: FunctionInfo; module: ModuleInfo } | undefined {
+    const module = this.byPath.get(fn.path);
+    return module && { fn, module };
+  }
+
   private functionById(id: string): { fn: FunctionInfo; module: ModuleInfo } | undefined {
     const entry = this.byFunctionId.get(id);
     for (const r of this.recorders) r.resolved.set(`fn:${id}`, entry?.fn.node ?? null);
@@ -558,8 +575,10 @@ export class Interpreter implements Engine {
       this.helperFrames.add(frame);
       for (const [k, v] of building) { st.selfAttrs.set(k, v); st.env.set(`self.${k}`, v); }
     }
+    // A lambda's body reads the variables it captured where it was made (its parameters shadow them).
+    if (self?.t === 'lambda') for (const [k, v] of self.captured) st.env.set(k, v);
     this.bindParams(fn, module, self, args, st, frame);
-    const states = this.execBlock(fn.body, [st], frame);
+    const states = fn.node?.type === 'lambda' ? this.lambdaBody(fn.node, st, frame) : this.execBlock(fn.body, [st], frame);
     // The context at a path's end, not at its `return`: a region the `return` leaves has ended. A path that raised does not count.
     if (returned) {
       for (const s of states) {
@@ -572,13 +591,21 @@ export class Interpreter implements Engine {
     return { result, states };
   }
 
+  /** A lambda's body is the expression it returns. */
+  private lambdaBody(node: SyntaxNode, st: PathState, frame: Frame): PathState[] {
+    const body = field(node, 'body');
+    const v = body ? evaluate(body, st, frame, this) : UNKNOWN(`\`${textOf(node)}\``);
+    if (!st.dead) frame.returns.push(v);
+    return [st];
+  }
+
   private freshState(ctx: Ctx): PathState {
     return { env: new Map(), assume: new Map(), assumeText: new Map(), ctx, dead: null, selfAttrs: new Map(), done: false };
   }
 
   private bindParams(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, st: PathState, frame: Frame): void {
     const params = [...fn.params];
-    if (fn.className && params.length > 0 && !fn.decorators.includes('staticmethod')) {
+    if (fn.className && params.length > 0 && !fn.decorators.includes('staticmethod') && fn.node?.type !== 'lambda') {
       const first = params.shift()!;
       st.env.set(first.name, self ?? UNKNOWN(`\`${first.name}\``));
     }
@@ -597,7 +624,7 @@ export class Interpreter implements Engine {
       // An unpacked `*xs` or `**kw` of unknown content may bind this parameter: unknown, not its default.
       const mayBeGiven = (index !== undefined && index >= args.positional.length && args.morePositional) || args.moreKeywords;
       let v: Value | undefined = given?.value ?? (mayBeGiven ? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName} (unpacked at the call)`) : undefined);
-      if (!v && p.default) v = evaluate(p.default, this.freshState(st.ctx), moduleFrame(module), this);
+      if (!v && p.default) v = lambdaDefault(self, p.name) ?? evaluate(p.default, this.freshState(st.ctx), moduleFrame(module), this);
       if ((!v || v.t === 'unknown') && p.annotation) {
         const annotated = this.annotationValue(p.annotation.replace(/^["']|["']$/g, ''), frame);
         if (annotated?.t === 'class') {
@@ -748,32 +775,25 @@ export class Interpreter implements Engine {
   }
 
   /**
-   * `self._build(cfg)` in `__init__` (or in such a helper): a method of the instance's class or its
-   * bases, run on the attributes set so far; what it assigns to `self` is set on the instance, as if
-   * written in `__init__`.
+   * `self._build(cfg)` in `__init__` (or in such a helper), as a statement or for its result
+   * (`self.blocks = self._make_blocks()`): a method of the instance's class or its bases, run on the
+   * attributes set so far; what it assigns to `self` is set on the instance, as if written in
+   * `__init__`. Gives what it returns; undefined when the call is no such helper.
    */
-  private constructionHelper(expr: SyntaxNode, st: PathState, fr: Frame): boolean {
-    if (fr.self?.t !== 'instance' || (fr.fn.name !== '__init__' && !this.helperFrames.has(fr))) return false;
-    const fnNode = expr.type === 'call' ? field(expr, 'function') : undefined;
-    const obj = fnNode?.type === 'attribute' ? field(fnNode, 'object') : undefined;
-    if (!fnNode || obj?.type !== 'identifier' || textOf(obj) !== 'self') return false;
-    const name = textOf(field(fnNode, 'attribute')!);
-    const method = st.env.has(`self.${name}`) ? undefined : this.method(fr.self.cls, name);
-    const target = method && this.functionById(method.id);
-    if (!target || this.helpersRunning.has(target.fn.id)) return false;
+  private constructionHelper(target: { fn: FunctionInfo; module: ModuleInfo }, self: Value | undefined, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
+    if (fr.self?.t !== 'instance' || self !== fr.self || (fr.fn.name !== '__init__' && !this.helperFrames.has(fr))) return undefined;
+    if (this.helpersRunning.has(target.fn.id)) return undefined;
     if (target.fn.node) this.touch(target.fn.node.unit);
     this.touchModule(target.module);
     this.recordInvoked(target.fn.id, st.ctx.modeAssumed ? null : st.ctx.mode.value);
-    const list = field(expr, 'arguments');
-    const args = evaluateArgs(list ? namedChildren(list) : [], st, fr, this);
     this.helpersRunning.add(target.fn.id);
     const end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx, st.selfAttrs);
     this.helpersRunning.delete(target.fn.id);
-    this.leave(st, switchesLeft(st.ctx.sdpa, end.states, target.fn.qualName), target.fn, `called at ${fileLine(fr, expr)}`);
+    this.leave(st, switchesLeft(st.ctx.sdpa, end.states, target.fn.qualName), target.fn, `called at ${fileLine(fr, node)}`);
     const assigned = new Map<string, Value>();
     for (const s of end.states) for (const [k, v] of s.selfAttrs) assigned.set(k, assigned.has(k) ? join(assigned.get(k)!, v) : v);
     for (const [k, v] of assigned) { st.selfAttrs.set(k, v); st.env.set(`self.${k}`, v); }
-    return true;
+    return end.result;
   }
 
   private expression(expr: SyntaxNode, st: PathState, fr: Frame): void {
@@ -809,7 +829,7 @@ export class Interpreter implements Engine {
       }
       return;
     }
-    if (this.registerBuffer(expr, st, fr) || this.superInit(expr, st, fr) || this.constructionHelper(expr, st, fr)) return;
+    if (this.registerBuffer(expr, st, fr) || this.superInit(expr, st, fr)) return;
     evaluate(expr, st, fr, this);
     // `model.eval()` / `model.train()` switch the mode of the rest of this path; `enable_*_sdp(…)` an SDPA backend.
     if (expr.type === 'call') {

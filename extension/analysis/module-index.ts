@@ -119,7 +119,8 @@ interface Imports {
   readonly dotted: Map<string, string>;
 }
 
-function parameters(fn: SyntaxNode): Param[] {
+/** The parameters of a `def` or a `lambda`. */
+export function parameters(fn: SyntaxNode): Param[] {
   const list = field(fn, 'parameters');
   if (!list) return [];
   return namedChildren(list).map((p): Param => {

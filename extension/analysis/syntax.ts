@@ -39,6 +39,12 @@ export interface Unit {
   readonly called: readonly string[];
 }
 
+/**
+ * Named nodes tree-sitter puts anywhere (the grammar's extras), left out of the mirror: comments, and
+ * the `\` that continues a line (kept, it would be read as an operand: `a if c \` / `else b`).
+ */
+const EXTRAS = new Set(['comment', 'line_continuation']);
+
 /** Type and field names by id. */
 export interface GrammarNames {
   readonly types: readonly string[];
@@ -92,7 +98,7 @@ export function nodeKinds(language: Language): NodeKinds {
   const names: GrammarNames = { types, named, fields };
   return {
     names,
-    kept: names.types.map((type, id) => (names.named[id] ? type !== 'comment' : KEPT_TOKENS.has(type))),
+    kept: names.types.map((type, id) => (names.named[id] ? !EXTRAS.has(type) : KEPT_TOKENS.has(type))),
     descend: names.types.map((type, id) => names.named[id]! && !CHILDLESS.has(type)),
   };
 }
@@ -156,13 +162,13 @@ function statementHead(cursor: TreeWalk): StatementHead {
   return { start: cursor.startIndex, end: cursor.endIndex, row, column, hasError: cursor.nodeHasError };
 }
 
-/** Calls `visit` with the cursor at each top-level statement of `tree` (comments skipped). */
+/** Calls `visit` with the cursor at each top-level statement of `tree` (comments and line continuations skipped). */
 export function forEachStatement(tree: Tree, kinds: NodeKinds, visit: (cursor: TreeWalk, head: StatementHead) => void): void {
   const cursor = walkTree(tree);
   try {
     if (cursor.gotoFirstChild()) {
       do {
-        if (kinds.names.types[cursor.nodeTypeId] !== 'comment') visit(cursor, statementHead(cursor));
+        if (!EXTRAS.has(kinds.names.types[cursor.nodeTypeId]!)) visit(cursor, statementHead(cursor));
       } while (cursor.gotoNextSibling());
     }
   } finally {

@@ -4,6 +4,7 @@
  */
 import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/facts';
 import { known, SDPA_BACKENDS, unknown } from '../../runtime/dispatch/facts';
+import { attentionApiOf } from './attention-apis';
 import type { CallArgs } from './engine';
 import type { SyntaxNode } from './syntax';
 
@@ -101,6 +102,15 @@ export type Value =
   | { readonly t: 'prepared'; readonly module: Value; readonly region: ContextValue; readonly inputs?: Dtype; readonly by: string }
   /** `functools.partial(fn, …)`: `fn` with arguments bound in advance. */
   | { readonly t: 'partial'; readonly fn: Value; readonly args: CallArgs }
+  /**
+   * `lambda q, k, v: …` (lambdas.ts): `id` names the lambda where it is written; `captured` holds the
+   * enclosing function's variables its body names, as they were when it was made, and `defaults`
+   * its parameters' defaults, evaluated then too.
+   */
+  | { readonly t: 'lambda'; readonly id: string; readonly node: SyntaxNode; readonly captured: readonly (readonly [string, Value])[];
+      readonly defaults: readonly (readonly [string, Value])[] }
+  /** One of several callables, which one the code does not establish (`why`): calling it calls each. */
+  | { readonly t: 'choice'; readonly options: readonly Value[]; readonly why: string }
   | { readonly t: 'unknown'; readonly why: string };
 
 export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });
@@ -288,9 +298,42 @@ export function join(a: Value, b: Value): Value {
     return { t: 'tuple', items: a.items.map((x, i) => join(x, b.items[i])) };
   }
   if (a.t === 'context' && b.t === 'context') return joinContexts(a, b, `the path (${contextText(a)} or ${contextText(b)})`);
+  const either = choiceOf([a, b], `the path (${describe(a)} or ${describe(b)})`);
+  if (either) return either;
   if (a.t === 'unknown') return a;
   if (b.t === 'unknown') return b;
   return UNKNOWN(`the path (${describe(a)} or ${describe(b)})`);
+}
+
+/** Values that are called like functions: lambdas, partials, workspace functions, library functions, and choices of them. */
+function isCallable(v: Value): boolean {
+  return v.t === 'lambda' || v.t === 'partial' || v.t === 'fn' || v.t === 'ref' || v.t === 'choice';
+}
+
+/** Options of a choice at most: more is not a choice the code makes between backends. */
+const MAX_OPTIONS = 8;
+
+/**
+ * One of several callables (`lambda …: flash_attn_func(…) if use_flash else partial(F.scaled_dot_product_attention, …)`,
+ * a dict of backends looked up by a key the code does not establish): undefined unless every value is
+ * callable. Two library attention functions among them are no choice either: each is observed at the
+ * call that calls the choice, and one call site is one API.
+ */
+export function choiceOf(values: readonly Value[], why: string): Value | undefined {
+  if (values.length === 0 || !values.every(isCallable)) return undefined;
+  const options: Value[] = [];
+  for (const v of values.flatMap((x) => (x.t === 'choice' ? x.options : [x]))) {
+    if (!options.some((o) => sameValue(o, v))) options.push(v);
+  }
+  const apis = new Set(options.map(calledApi).filter((x) => x !== undefined));
+  if (options.length > MAX_OPTIONS || apis.size > 1) return undefined;
+  return options.length === 1 ? options[0] : { t: 'choice', options, why };
+}
+
+/** The library attention function a callable is (`flash_attn_func`, a partial of SDPA), observed where it is called. */
+function calledApi(v: Value): string | undefined {
+  if (v.t === 'partial') return calledApi(v.fn);
+  return v.t === 'ref' ? attentionApiOf(v.name)?.api : undefined;
 }
 
 /**
@@ -336,6 +379,8 @@ export function describe(v: Value): string {
     case 'context': return `a context manager (${contextText(v)})`;
     case 'framework': return `a ${v.api.split('.').pop()}`;
     case 'prepared': return `the model ${v.by}`;
+    case 'lambda': return 'a lambda';
+    case 'choice': return `one of ${v.options.map(describe).join(', ')}`;
     default: return 'a value';
   }
 }

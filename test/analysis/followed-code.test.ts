@@ -4,21 +4,8 @@
  * `getattr` / `hasattr` with constant names. Exact facts and the reasons they carry.
  */
 import * as assert from 'node:assert/strict';
-import type { Fact } from '../../runtime/dispatch/facts';
-import type { CallSite } from '../../extension/analysis/call-sites';
 import { resolveLineMarks } from '../../extension/analysis/positions';
-import { SETTINGS, siteLine, sitesOf, sitesOfSource } from './helpers';
-
-/** `value | source` of a fact (`? | what it depends on` when unknown), line marks resolved. */
-function told<T>(f: Fact<T>): string {
-  return f.known ? `${String(f.value)} | ${resolveLineMarks(f.source)}` : `? | ${resolveLineMarks(f.dependsOn)}`;
-}
-
-function at(sites: readonly CallSite[], line: number, column: number): CallSite {
-  const site = sites.find((s) => s.span.line === line && s.span.column === column);
-  assert.ok(site, `no call site at ${line}:${column} among ${sites.map(siteLine).join(', ')}`);
-  return site;
-}
+import { SETTINGS, siteAt as at, siteLine, sitesOf, sitesOfSource, told } from './helpers';
 
 describe('followed code', () => {
   it('reports a decoder call as its self-attention at the call and its cross-attention at the argument list', async () => {

@@ -8,6 +8,8 @@ import type { Fact, Mode } from '../../runtime/dispatch/facts';
 import type { CallSite, ModeSite } from '../../extension/analysis/call-sites';
 import type { AnalysisSettings, TextEdit } from '../../extension/analysis/report';
 import { Workspace } from '../../extension/analysis/workspace';
+import { resolveLineMarks } from '../../extension/analysis/positions';
+import * as assert from 'node:assert/strict';
 
 export const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'python');
 
@@ -62,6 +64,18 @@ export function modeLine(m: ModeSite): string {
 
 export function siteLine(s: CallSite): string {
   return `${s.path}:${s.span.line}:${s.span.column} ${s.api} ${s.function ?? '<module>'}`;
+}
+
+/** `value | source` of a fact (`? | what it depends on` when unknown), line marks resolved. */
+export function told<T>(f: Fact<T>): string {
+  return f.known ? `${String(f.value)} | ${resolveLineMarks(f.source)}` : `? | ${resolveLineMarks(f.dependsOn)}`;
+}
+
+/** The call site at a line (and column, where a line has more than one). */
+export function siteAt(sites: readonly CallSite[], line: number, column?: number): CallSite {
+  const site = sites.find((s) => s.span.line === line && (column === undefined || s.span.column === column));
+  assert.ok(site, `no call site at ${line}:${column ?? '*'} among ${sites.map(siteLine).join(', ')}`);
+  return site;
 }
 
 /** Each site as lines: where, each path kind's facts and what the policy says, then every finding. */

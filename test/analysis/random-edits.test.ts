@@ -93,6 +93,7 @@ describe('analysis session under random edits', () => {
       'repo-layout/vision/models/utils.py', 'repo-layout/vision/layers/__init__.py', 'repo-layout/vision/layers/blocks.py',
       'repo-layout/vision/layers/attention.py', 'repo-layout/vision/layers/utils.py',
     ],
+    ['lambdas/attention.py', 'lambdas/train.py', 'lambdas/builders.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of ${SEEDS * 20} edits of ${names.join(' + ')}`, async () => {

@@ -1,0 +1,72 @@
+/**
+ * Lambdas and small callables as values (stored on self, returned by a factory, picked from a dict
+ * of backends, chosen by a condition), and construction helpers whose result `__init__` assigns.
+ * Exact annotations and the sources the facts give.
+ */
+import * as assert from 'node:assert/strict';
+import { resolveLineMarks } from '../../extension/analysis/positions';
+import { annotate, siteAt as at, sitesOf, told } from './helpers';
+
+const FILES = ['lambdas/attention.py', 'lambdas/train.py'];
+
+describe('analysis: lambdas and small callables', () => {
+  it('follows stored lambdas, a factory\'s lambda, a dict of backends and a conditional choice, each call where it is written', async () => {
+    assert.deepEqual(annotate(await sitesOf(FILES)), [
+      // ATTN_BACKENDS["sdpa"]: CrossAttention's default key in `sample`, and Router's unknown key in training.
+      'lambdas/attention.py:13:35 sdpa <lambda>',
+      '  train reached=true bf16,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `context` of train_step)',
+      '  infer reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      // ATTN_BACKENDS["flash"]: the constant key "flash" in training, and Router's unknown key.
+      'lambdas/attention.py:14:36 flash_attn_func <lambda>',
+      '  train reached=true bf16,?,? mask=none causal=true p=0 layout=BLHD H=8 D=? → fa2? (depends on whether flash_attn is installed)',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=? H=? D=? → fa2? (depends on whether flash_attn is installed)',
+      'lambdas/attention.py:19:28 sdpa make_attend.<lambda>',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on `C // self.n_heads` and the head size of v)',
+      '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      // Only training builds a SelfAttention: its lambda, run alone on the inference path, has no closure.
+      'lambdas/attention.py:28:53 sdpa SelfAttention.__init__.<lambda>',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.2 layout=? H=? D=? → flash? (depends on the head size of q and the head size of v)',
+      '  infer reached=false ?,?,? mask=none causal=true p=? layout=? H=? D=? → flash? (depends on the argument `q` of SelfAttention.__init__.<lambda>, '
+        + 'the argument `k` of SelfAttention.__init__.<lambda> and the argument `v` of SelfAttention.__init__.<lambda>)',
+      // use_flash=True in training picks the lambda; use_flash=False in `sample` the partial, observed at the call.
+      'lambdas/attention.py:44:40 flash_attn_func CrossAttention.__init__.<lambda>',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on whether flash_attn is installed)',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on whether flash_attn is installed)',
+      'lambdas/attention.py:54:21 sdpa CrossAttention.forward',
+      '  train reached=false ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  infer reached=true ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  dropout-in-eval warning infer 45:68 dropout 0.1 (train.py:19) is applied in inference too: `p` does not depend on `self.training` '
+        + '(functional attention does not know the module\'s mode)',
+    ]);
+  });
+
+  it('binds a lambda\'s defaults and closure where it is made, and reads attributes of what it captured at the call', async () => {
+    const sites = await sitesOf(FILES);
+    const stored = at(sites, 28).modes.train.facts;
+    // `causal=True` is the lambda's own default; `self.dropout if self.training else 0.0` reads the instance built with dropout=0.2.
+    assert.deepEqual([told(stored.causal), told(stored.dropout)], ['true | True at attention.py:28', '0.2 | train.py:7']);
+    // make_attend(causal=True, …) returns a lambda over its `causal` parameter.
+    assert.equal(told(at(sites, 19).modes.train.facts.causal), 'true | True at attention.py:46');
+    // `sample` calls CrossAttention without a mask: the parameter's default reaches the dict's lambda.
+    assert.equal(told(at(sites, 13).modes.infer.facts.mask.kind), 'none | None at attention.py:48');
+  });
+});
+
+describe('analysis: construction helpers whose result is assigned', () => {
+  it('sets on the instance what `self.proj = self._make_proj(dim)` and `self.blocks = self._build_blocks(…)` assign to self', async () => {
+    const sites = await sitesOf(['lambdas/builders.py']);
+    // `_make_proj` sets `self.flash = hasattr(F, …)` and `self.dropout`: the SDPA branch is taken, the
+    // hand-written one ruled out; `_build_blocks` sets `self.gate_mask = None`, so the blocks run.
+    assert.deepEqual(annotate(sites), [
+      'lambdas/builders.py:27:17 sdpa CausalAttention.forward',
+      '  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → flash? (depends on the argument `x` of train_step)',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=? D=? → flash? (depends on the argument `x` of CausalAttention.forward)',
+      'lambdas/builders.py:31:17 manual CausalAttention.forward',
+      '  train reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=12 D=? → math',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=? D=? → math',
+      '  manual-attention information - 31:17 Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)',
+    ]);
+    assert.equal(resolveLineMarks(at(sites, 31).modes.train.deadBy?.why ?? ''), '`hasattr(F, "scaled_dot_product_attention")` is True with torch 2.5 (setting)');
+    assert.equal(told(at(sites, 27).modes.train.facts.dropout), '0.1 | builders.py:17');
+  });
+});
