@@ -79,3 +79,32 @@ export function moduleWrites(units: readonly Unit[], previous?: ModuleWrites): M
 export function maySetAttribute(writes: AttributeWrites, name: string): boolean {
   return writes.dynamic || writes.names.has(name);
 }
+
+/**
+ * A module's writes, read when first asked: a fresh analysis where no `getattr` default or `hasattr`
+ * asks never walks the statements for them. `previous` (the cell before an edit) lends its token
+ * when the names come out the same; `renewed()` is the same statements under a new token.
+ */
+export class WritesCell {
+  private value: ModuleWrites | undefined;
+  /** The writes before the edit, where some run asked for them (their token may be in a cached invocation's reads). */
+  private readonly inherited: ModuleWrites | undefined;
+
+  constructor(private readonly units: readonly Unit[], previous?: WritesCell) {
+    this.inherited = previous?.known();
+  }
+
+  get(): ModuleWrites {
+    this.value ??= moduleWrites(this.units, this.inherited);
+    return this.value;
+  }
+
+  /** The writes where some run asked for them, here or before the last edit; undefined where none did. */
+  known(): ModuleWrites | undefined {
+    return this.value ?? (this.inherited ? this.get() : undefined);
+  }
+
+  renewed(): WritesCell {
+    return new WritesCell(this.units);
+  }
+}

@@ -25,7 +25,7 @@ import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './synt
 import { bindUnknown, evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
 import { functionOfLambda, lambdaDefault } from './lambdas';
-import { maySetAttribute, moduleMayHave, moduleWrites, type ModuleWrites } from './attribute-presence';
+import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from './attribute-presence';
 import { argValues, newEffects, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
@@ -86,7 +86,7 @@ export class Interpreter implements Engine {
     /** Per module path, an object that stays the same while its module-level statements do. */
     private readonly globalsTokens: ReadonlyMap<string, object> = new Map(),
     /** Per module path, the attribute names its statements may set, with a token that stays while they do. */
-    private readonly attributeWrites: ReadonlyMap<string, ModuleWrites> = new Map(),
+    private readonly attributeWrites: ReadonlyMap<string, WritesCell> = new Map(),
   ) {
     this.resolver = new ModuleResolver(modules);
     for (const m of modules) {
@@ -223,7 +223,7 @@ export class Interpreter implements Engine {
     // statements: an edit that sets no new name keeps it (a module without a kept index gets a
     // fresh token, so the answer is not reused).
     for (const m of this.modules) {
-      const writes = this.attributeWrites.get(m.path) ?? moduleWrites(m.units);
+      const writes = this.attributeWrites.get(m.path)?.get() ?? moduleWrites(m.units);
       this.touch(writes.token);
       if (maySetAttribute(writes, name)) return undefined;
     }

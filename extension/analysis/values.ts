@@ -204,23 +204,29 @@ function sameJson(a: unknown, b: unknown): boolean {
  * nobody knows it; a frame that did not bind it (a caller of a memoised callee, whose result serves
  * other inputs too) must not conclude anything from it.
  */
-const BOUND = new WeakMap<Value, object>();
+const BOUND: unique symbol = Symbol('bound by');
+type Bound = Value & { [BOUND]?: object };
 
+/**
+ * A property, not a WeakMap (there is one per binding, and weak tables cost the collector); symbol-keyed,
+ * so memo keys (valueKey) never read it. A copy of the value (`{ ...v }`) keeps the frame but is
+ * another object, hence another symbol: it never makes two bindings equal.
+ */
 export function bindUnknown(v: Value, frame: object): Value {
   if (v.t !== 'unknown') return v;
-  const own = { ...v };
-  BOUND.set(own, frame);
+  const own: Bound = { ...v };
+  own[BOUND] = frame;
   return own;
 }
 
 /** The frame that bound this unknown value (bindUnknown), if any. */
 export function boundBy(v: Value | undefined): object | undefined {
-  return v === undefined ? undefined : BOUND.get(v);
+  return (v as Bound | undefined)?.[BOUND];
 }
 
 /** Whether two values of equal content also stand for the same bindings (their dims' symbols are the same). */
 function sameBindings(a: Value, b: Value): boolean {
-  if (a.t === 'unknown' && b.t === 'unknown') return a === b || (!BOUND.has(a) && !BOUND.has(b));
+  if (a.t === 'unknown' && b.t === 'unknown') return a === b || (boundBy(a) === undefined && boundBy(b) === undefined);
   if (a.t === 'tensor' && b.t === 'tensor') return (a.shape ?? []).every((d, i) => d.symbol === b.shape?.[i]?.symbol);
   if (a.t === 'tuple' && b.t === 'tuple') return a.items.every((x, i) => sameBindings(x, b.items[i]!));
   if (a.t === 'many' && b.t === 'many') return sameBindings(a.item, b.item);
@@ -229,7 +235,7 @@ function sameBindings(a: Value, b: Value): boolean {
 
 /** `a` without the bindings it carries (what two paths that bound different variables have in common). */
 function unbound(a: Value): Value {
-  if (a.t === 'unknown') return { ...a };
+  if (a.t === 'unknown') return { t: 'unknown', why: a.why };
   if (a.t === 'tensor') return a.shape ? { ...a, shape: a.shape.map(plainDim) } : a;
   if (a.t === 'tuple') return { t: 'tuple', items: a.items.map(unbound) };
   if (a.t === 'many') return { t: 'many', item: unbound(a.item) };

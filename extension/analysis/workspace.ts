@@ -13,7 +13,7 @@ import { indexModule, moduleLevel, type ModuleInfo } from './module-index';
 import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from './syntax';
 import { spanOf } from './positions';
 import { Interpreter, type InvocationCache } from './interpret';
-import { moduleWrites, type ModuleWrites } from './attribute-presence';
+import { WritesCell } from './attribute-presence';
 import { callSites, type CallSite, type SiteCache } from './call-sites';
 import type { AnalysisSettings, ParseError } from './report';
 import type { SourceFile } from './index';
@@ -111,7 +111,7 @@ export class Workspace {
   /** Per file: its module-level statements (and their rows) and a token that stays while they do. */
   private readonly globals = new Map<string, GlobalsToken>();
   /** Per file: the attribute names its statements may set (what `getattr(obj, 'name', default)` asks), with a token that stays while they do. */
-  private readonly attributeWrites = new Map<string, ModuleWrites>();
+  private readonly attributeWrites = new Map<string, WritesCell>();
 
   private readonly kinds: NodeKinds;
   /** Every file's defined names, as of the last interpretation. */
@@ -203,7 +203,7 @@ export class Workspace {
     const module = indexModule(path, units);
     this.files.set(path, { text, tree, units, module, parseErrors: parseErrors(units) });
     this.refreshGlobalsToken(path, module);
-    this.attributeWrites.set(path, moduleWrites(units, this.attributeWrites.get(path)));
+    this.attributeWrites.set(path, new WritesCell(units, this.attributeWrites.get(path)));
     this.sites = null;
   }
 
@@ -253,7 +253,7 @@ export class Workspace {
       this.renewTokensWhenNamesChange();
       const files = [...this.files.values()];
       const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
-      const writeTokens = [...this.attributeWrites.values()].map((w) => w.token);
+      const writeTokens = [...this.attributeWrites.values()].flatMap((w) => w.known()?.token ?? []);
       const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values(), ...writeTokens]);
       const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live, tokens, this.attributeWrites);
       interpreter.run();
@@ -273,7 +273,7 @@ export class Workspace {
     if (signature === this.namesSignature) return;
     this.namesSignature = signature;
     for (const [path, g] of this.globals) this.globals.set(path, { ...g, token: {} });
-    for (const [path, w] of this.attributeWrites) this.attributeWrites.set(path, { ...w, token: {} });
+    for (const [path, w] of this.attributeWrites) this.attributeWrites.set(path, w.renewed());
   }
 
   /** Release the trees. */
