@@ -224,26 +224,32 @@ export function boundBy(v: Value | undefined): object | undefined {
   return (v as Bound | undefined)?.[BOUND];
 }
 
-/** Whether two values of equal content also stand for the same bindings (their dims' symbols are the same). */
-function sameBindings(a: Value, b: Value): boolean {
-  if (a.t === 'unknown' && b.t === 'unknown') return a === b || (boundBy(a) === undefined && boundBy(b) === undefined);
-  if (a.t === 'tensor' && b.t === 'tensor') return (a.shape ?? []).every((d, i) => d.symbol === b.shape?.[i]?.symbol);
-  if (a.t === 'tuple' && b.t === 'tuple') return a.items.every((x, i) => sameBindings(x, b.items[i]!));
-  if (a.t === 'many' && b.t === 'many') return sameBindings(a.item, b.item);
-  return true;
+/**
+ * The bindings two values of equal content carry at the same places, pair by pair: dims' symbols of
+ * tensors (inside tuples and `many` too), and bound unknowns themselves.
+ */
+function forEachBindingPair(a: Value, b: Value | undefined, visit: (x: Value | undefined, y: Value | undefined) => void): void {
+  if (!b || a === b) return;
+  if (a.t === 'unknown' && b.t === 'unknown') { if (boundBy(a) || boundBy(b)) visit(a, b); }
+  else if (a.t === 'tensor' && b.t === 'tensor') a.shape?.forEach((d, i) => visit(d.symbol, b.shape?.[i]?.symbol));
+  else if (a.t === 'tuple' && b.t === 'tuple') a.items.forEach((x, i) => forEachBindingPair(x, b.items[i], visit));
+  else if (a.t === 'many' && b.t === 'many') forEachBindingPair(a.item, b.item, visit);
 }
 
-/** `a` without the bindings it carries (what two paths that bound different variables have in common). */
-function unbound(a: Value): Value {
-  if (a.t === 'unknown') return { t: 'unknown', why: a.why };
-  if (a.t === 'tensor') return a.shape ? { ...a, shape: a.shape.map(plainDim) } : a;
-  if (a.t === 'tuple') return { t: 'tuple', items: a.items.map(unbound) };
-  if (a.t === 'many') return { t: 'many', item: unbound(a.item) };
-  return a;
+/** `v` with each binding it carries replaced by `to(binding)` (undefined: no binding); `v` itself when none changes. */
+function mapBindings(v: Value, to: (binding: Value) => Value | undefined): Value {
+  if (v.t === 'unknown') { const b = boundBy(v) ? to(v) : v; return b === v ? v : b ?? { t: 'unknown', why: v.why }; }
+  if (v.t === 'tensor' && v.shape?.some((d) => d.symbol && to(d.symbol) !== d.symbol)) {
+    return { ...v, shape: v.shape.map((d) => (d.symbol ? withSymbol(d, to(d.symbol)) : d)) };
+  }
+  if (v.t === 'tuple') { const items = v.items.map((x) => mapBindings(x, to)); return items.every((x, i) => x === v.items[i]) ? v : { t: 'tuple', items }; }
+  if (v.t === 'many') { const item = mapBindings(v.item, to); return item === v.item ? v : { t: 'many', item }; }
+  return v;
 }
 
-function plainDim(d: Dim): Dim {
-  return d.symbol ? { value: d.value, role: d.role, source: d.source } : d;
+function withSymbol(d: Dim, symbol: Value | undefined): Dim {
+  if (symbol === d.symbol) return d;
+  return symbol ? { ...d, symbol } : { value: d.value, role: d.role, source: d.source };
 }
 
 /**
@@ -253,28 +259,8 @@ function plainDim(d: Dim): Dim {
  */
 export function renameBindings(result: Value, before: readonly Value[], after: readonly Value[]): Value {
   const renaming = new Map<Value, Value | undefined>();
-  before.forEach((v, i) => collectRenaming(v, after[i], renaming));
-  return renaming.size === 0 ? result : renamed(result, renaming);
-}
-
-function collectRenaming(a: Value, b: Value | undefined, out: Map<Value, Value | undefined>): void {
-  if (!b || a === b) return;
-  if (a.t === 'tensor' && b.t === 'tensor') a.shape?.forEach((d, i) => { if (d.symbol && d.symbol !== b.shape?.[i]?.symbol) out.set(d.symbol, b.shape?.[i]?.symbol); });
-  else if (a.t === 'tuple' && b.t === 'tuple') a.items.forEach((x, i) => collectRenaming(x, b.items[i], out));
-  else if (a.t === 'many' && b.t === 'many') collectRenaming(a.item, b.item, out);
-}
-
-function renamed(v: Value, renaming: ReadonlyMap<Value, Value | undefined>): Value {
-  if (v.t === 'tensor' && v.shape?.some((d) => d.symbol && renaming.has(d.symbol))) {
-    return { ...v, shape: v.shape.map((d) => (d.symbol && renaming.has(d.symbol) ? withSymbol(d, renaming.get(d.symbol)) : d)) };
-  }
-  if (v.t === 'tuple') { const items = v.items.map((x) => renamed(x, renaming)); return items.every((x, i) => x === v.items[i]) ? v : { t: 'tuple', items }; }
-  if (v.t === 'many') { const item = renamed(v.item, renaming); return item === v.item ? v : { t: 'many', item }; }
-  return v;
-}
-
-function withSymbol(d: Dim, symbol: Value | undefined): Dim {
-  return symbol ? { ...d, symbol } : plainDim(d);
+  before.forEach((v, i) => forEachBindingPair(v, after[i], (x, y) => { if (x && x !== y) renaming.set(x, y); }));
+  return renaming.size === 0 ? result : mapBindings(result, (b) => (renaming.has(b) ? renaming.get(b) : b));
 }
 
 /**
@@ -284,7 +270,9 @@ function withSymbol(d: Dim, symbol: Value | undefined): Dim {
 export function sameValue(a: Value, b: Value): Value | undefined {
   if (a === b) return a;
   if (valueKey(a) !== valueKey(b)) return undefined;
-  return sameBindings(a, b) ? a : unbound(a);
+  let same = true;
+  forEachBindingPair(a, b, (x, y) => { same &&= x === y; });
+  return same ? a : mapBindings(a, () => undefined);
 }
 
 /** Join two values reaching one point by different paths. */
@@ -293,7 +281,7 @@ export function join(a: Value, b: Value): Value {
   if (same) return same;
   if (a.t === 'tensor' && b.t === 'tensor') {
     const shape = a.shape && b.shape && a.shape.length === b.shape.length
-      ? a.shape.map((d, i) => (sameJson(d, b.shape![i]) ? (d.symbol === b.shape![i].symbol ? d : plainDim(d)) : { value: null, role: d.role === b.shape![i].role ? d.role : null, source: 'differs by path' }))
+      ? a.shape.map((d, i) => (sameJson(d, b.shape![i]) ? withSymbol(d, d.symbol === b.shape![i].symbol ? d.symbol : undefined) : { value: null, role: d.role === b.shape![i].role ? d.role : null, source: 'differs by path' }))
       : undefined;
     return tensor(joinFact(a.dtype, b.dtype), a.origin, { bool: a.bool === b.bool ? a.bool : undefined, shape, param: a.param && b.param });
   }
