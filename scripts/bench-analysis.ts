@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     await measureFirstEdit('first edit of it opened in pieces, at once', large, async () => {}),
     await measureFirstEdit('  after the background parse', large, (session) => session.parsed()),
   ];
-  process.stdout.write(`${table(rows)}\n(${RUNS} warm runs each, node ${process.version}, ${availableParallelism()} cores; files of ${DEFAULT_POOL_OPTIONS.minTotalChars} characters or more are parsed in pieces on worker threads)\n`);
+  process.stdout.write(`${table(rows)}\n(${RUNS} warm runs each, node ${process.version} ${process.execArgv.join(' ')}, ${availableParallelism()} cores; files of ${DEFAULT_POOL_OPTIONS.minTotalChars} characters or more are parsed in pieces on worker threads)\n`);
 }
 
 main().catch((err: unknown) => {

@@ -79,8 +79,8 @@ function describeIterable(v: Value): string {
 export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   switch (node.type) {
     case 'identifier': return lookup(textOf(node), st, fr, e);
-    case 'integer': { const n = Number(textOf(node).replace(/_/g, '')); return Number.isFinite(n) ? { t: 'num', value: n, source: fileLine(fr, node) } : UNKNOWN(textOf(node)); }
-    case 'float': return { t: 'num', value: Number(textOf(node).replace(/_/g, '')), source: fileLine(fr, node) };
+    case 'integer': { const n = numberOf(textOf(node)); return Number.isFinite(n) ? { t: 'num', value: n, source: fileLine(fr, node) } : UNKNOWN(textOf(node)); }
+    case 'float': return { t: 'num', value: numberOf(textOf(node)), source: fileLine(fr, node) };
     case 'true': return { t: 'bool', value: true, why: `True at ${fileLine(fr, node)}` };
     case 'false': return { t: 'bool', value: false, why: `False at ${fileLine(fr, node)}` };
     case 'none': return { t: 'none', source: `None at ${fileLine(fr, node)}` };
@@ -120,6 +120,11 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
     case 'lambda': return lambdaValue(node, st, fr, (n) => evaluate(n, st, fr, e));
     default: return UNKNOWN(`\`${textOf(node)}\``);
   }
+}
+
+/** A Python number literal's value (`1_000` has separators JavaScript's Number does not read). */
+function numberOf(literal: string): number {
+  return Number(literal.includes('_') ? literal.replaceAll('_', '') : literal);
 }
 
 function joinConditional(a: Value, b: Value, cond: string): Value {
@@ -312,19 +317,21 @@ function evalArgs(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): CallAr
  */
 export function evaluateArgs(nodes: readonly SyntaxNode[], st: PathState, fr: Frame, e: Engine): CallArgs {
   const positional: CallArg[] = [];
-  const keywords = new Map<string, CallArg>();
+  // Most calls pass no keyword: they share one empty map (CallArgs' maps are read-only).
+  let keywords: Map<string, CallArg> | undefined;
   let morePositional: Value | undefined;
   let moreKeywords: Value | undefined;
-  for (const a of nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const a = nodes[i]!;
     if (a.type === 'keyword_argument') {
       const name = field(a, 'name'); const value = field(a, 'value');
-      if (name && value) keywords.set(textOf(name), { value: evaluate(value, st, fr, e), node: value });
+      if (name && value) (keywords ??= new Map()).set(textOf(name), { value: evaluate(value, st, fr, e), node: value });
     } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
       const inner = namedChildren(a)[0];
       const v = inner ? evaluate(inner, st, fr, e) : UNKNOWN(`\`${textOf(a)}\``);
       const rest = v.t === 'unknown' || v.t === 'many' ? v : UNKNOWN(`\`${textOf(a)}\``);
       if (a.type === 'dictionary_splat') {
-        if (v.t === 'dict') for (const [k, item] of v.entries) keywords.set(k, { value: item, node: a, unpacked: true });
+        if (v.t === 'dict') for (const [k, item] of v.entries) (keywords ??= new Map()).set(k, { value: item, node: a, unpacked: true });
         else moreKeywords = rest;
       } else if (v.t === 'tuple' && !morePositional) {
         for (const item of v.items) positional.push({ value: item, node: a, unpacked: true });
@@ -339,8 +346,13 @@ export function evaluateArgs(nodes: readonly SyntaxNode[], st: PathState, fr: Fr
       positional.push({ value: evaluate(a, st, fr, e), node: a });
     }
   }
-  return { positional, keywords, ...(morePositional ? { morePositional } : {}), ...(moreKeywords ? { moreKeywords } : {}) };
+  const args: { -readonly [K in keyof CallArgs]: CallArgs[K] } = { positional, keywords: keywords ?? NO_KEYWORDS };
+  if (morePositional) args.morePositional = morePositional;
+  if (moreKeywords) args.moreKeywords = moreKeywords;
+  return args;
 }
+
+const NO_KEYWORDS: ReadonlyMap<string, CallArg> = new Map();
 
 function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   const fnNode = field(node, 'function')!;
