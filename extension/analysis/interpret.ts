@@ -2,40 +2,36 @@
  * The workspace interpreter: runs each function abstractly, path by path, from the functions nobody
  * calls (entry points) down through the calls it can resolve (`self.attn(…)`, module lists, blocks
  * in loops, imported classes), carrying the caller's mode, autocast region and argument values.
- * Undetermined conditions split the path on their atoms (settings, unknown arguments); branches the
- * facts rule out are still walked, marked dead, so their calls can be explained. Invocations are
- * memoised, and kept with their effects for the next run (invocation-cache.ts).
+ * Statements run in statements.ts (paths split on undetermined conditions, dead branches walked);
+ * this module resolves what they call, builds instances, binds arguments and runs module top levels.
+ * Invocations are memoised, and kept with their effects for the next run (invocation-cache.ts).
  */
 import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/facts';
-import { negatedText } from './assumptions';
-import { decide } from './conditions';
-import { fileLine, type CallArgs, type Engine } from './engine';
-import { contextOfCall, contextOfWithCall, enterContext, enteredInstance, enteredThrough, generatorContext, isGeneratorContext } from './contexts';
+import { fileLine, type CallArgs } from './engine';
+import { contextOfCall, enterContext, generatorContext, isGeneratorContext } from './contexts';
 import { customForward, type Decorated } from './custom-fwd';
 import { calledNames, isCalled } from './entry-points';
-import { assignItem, evaluate, evaluateArgs, loopItems, truth } from './evaluate';
-import { keepFixesSafe } from './manual-attention';
+import { evaluate, evaluateArgs } from './evaluate';
 import { modeClue } from './modes';
-import { afterCall, importTimeSwitches, statementSwitches, switchesLeft, type SdpaLeft } from './sdpa-switches';
+import { afterCall, importTimeSwitches, switchesLeft, type SdpaLeft } from './sdpa-switches';
 import { ModuleResolver } from './import-resolution';
-import { catchesImportError, importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
+import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
-import { forkState, mergeStates, type Ctx, type Frame, type Guard, type Observation, type PathState, type YieldPoint } from './state';
+import { type Ctx, type Frame, type Observation, type PathState, type YieldPoint } from './state';
 import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
-import { bindUnknown, evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
+import { bindUnknown, join, known, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
 import { functionOfLambda, lambdaDefault } from './lambdas';
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from './attribute-presence';
+import { execBlock, type Executor } from './statements';
 import { argValues, newEffects, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
 export type { InvocationCache } from './invocation-cache';
 
-/** Paths per function call before they are merged instead of split further. */
-const MAX_PATHS = 32;
 const MAX_DEPTH = 24;
 
-export class Interpreter implements Engine {
+export class Interpreter implements Executor {
   /** Every observation of the run, once each, in the order first seen (`seen` answers "already there?"). */
   private readonly seen = new Set<Observation>();
   private readonly seenInOrder: Observation[] = [];
@@ -410,7 +406,7 @@ export class Interpreter implements Engine {
     this.touch(entry.cls.unit);
     const frame = moduleFrame(entry.module);
     let states = [this.freshState(ctx)];
-    states = this.execBlock(entry.cls.body, states, frame);
+    states = execBlock(entry.cls.body, states, frame, this);
     for (const st of states) for (const [k, v] of st.env) attrs.set(k, v);
     const init = this.method(classId, '__init__');
     const target = init && this.functionById(init.id);
@@ -578,7 +574,7 @@ export class Interpreter implements Engine {
     // A lambda's body reads the variables it captured where it was made (its parameters shadow them).
     if (self?.t === 'lambda') for (const [k, v] of self.captured) st.env.set(k, v);
     this.bindParams(fn, module, self, args, st, frame);
-    const states = fn.node?.type === 'lambda' ? this.lambdaBody(fn.node, st, frame) : this.execBlock(fn.body, [st], frame);
+    const states = fn.node?.type === 'lambda' ? this.lambdaBody(fn.node, st, frame) : execBlock(fn.body, [st], frame, this);
     // The context at a path's end, not at its `return`: a region the `return` leaves has ended. A path that raised does not count.
     if (returned) {
       for (const s of states) {
@@ -661,12 +657,17 @@ export class Interpreter implements Engine {
 
   private moduleGlobals(m: ModuleInfo): Map<string, Value> {
     const frame = moduleFrame(m);
-    const states = this.execBlock(frame.fn.body, [this.freshState({ mode: known('train', 'module level'), modeAssumed: true, autocast: known(null, 'module level') })], frame);
+    const states = execBlock(frame.fn.body, [this.freshState({ mode: known('train', 'module level'), modeAssumed: true, autocast: known(null, 'module level') })], frame, this);
     const switches = importTimeSwitches(states);
     if (switches) this.moduleSwitches.set(m.path, switches);
     const merged = new Map<string, Value>();
     for (const st of states) for (const [k, v] of st.env) merged.set(k, merged.has(k) ? join(merged.get(k)!, v) : v);
     return merged;
+  }
+
+  runImport(stmt: SyntaxNode, st: PathState, fr: Frame): void {
+    for (const [local, qualified, module] of importBindings(stmt)) st.env.set(local, this.resolver.value(fr.module, qualified, module));
+    if (fr.fn === moduleLevel(fr.module)) this.importSwitches(stmt, st, fr);
   }
 
   /**
@@ -686,64 +687,6 @@ export class Interpreter implements Engine {
     if (this.computingGlobals) this.switchesRead.set(fr.module.path, read);
   }
 
-  // ---- statements -----------------------------------------------------------------------------
-
-  execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr: Frame): PathState[] {
-    let live = states;
-    for (const stmt of stmts) {
-      const next: PathState[] = [];
-      for (const st of live) {
-        if (st.done) { next.push(st); continue; }
-        next.push(...this.exec(stmt, st, fr));
-      }
-      live = next.length > MAX_PATHS ? [mergeStates(next)] : next;
-    }
-    return live;
-  }
-
-  private exec(stmt: SyntaxNode, st: PathState, fr: Frame): PathState[] {
-    switch (stmt.type) {
-      case 'call': this.expression(stmt, st, fr); return [st];
-      case 'expression_statement': {
-        for (const expr of namedChildren(stmt)) this.expression(expr, st, fr);
-        return [st];
-      }
-      case 'if_statement': return this.execIf(ifBranches(stmt), 0, st, fr);
-      case 'for_statement': {
-        const left = field(stmt, 'left'); const right = field(stmt, 'right'); const body = field(stmt, 'body');
-        const passes = left && right ? loopItems(evaluate(right, st, fr, this), `\`${textOf(left)}\``) : [undefined];
-        let states = [st];
-        for (const item of passes) {
-          if (left && item) for (const s of states) this.bind(left, item, s, fr);
-          if (body) states = this.execBlock(body.children, states, fr);
-        }
-        return states;
-      }
-      case 'while_statement': { const body = field(stmt, 'body'); return body ? this.execBlock(body.children, [st], fr) : [st]; }
-      case 'with_statement': return this.execWith(stmt, st, fr);
-      case 'try_statement': return this.execTry(stmt, st, fr);
-      case 'return_statement': {
-        const value = namedChildren(stmt)[0];
-        const v = value ? evaluate(value, st, fr, this) : { t: 'none', source: 'return' } as Value;
-        if (!st.dead) fr.returns.push(v);
-        fr.returned?.set(st, v);
-        st.done = true;
-        return [st];
-      }
-      case 'raise_statement': st.done = true; return [st];
-      case 'import_statement': case 'import_from_statement':
-        for (const [local, qualified, module] of importBindings(stmt)) st.env.set(local, this.resolver.value(fr.module, qualified, module));
-        if (fr.fn === moduleLevel(fr.module)) this.importSwitches(stmt, st, fr);
-        return [st];
-      case 'function_definition': case 'class_definition': case 'decorated_definition': {
-        const name = field(stmt.type === 'decorated_definition' ? field(stmt, 'definition') ?? stmt : stmt, 'name');
-        if (name) st.env.set(textOf(name), UNKNOWN(`\`${textOf(name)}\``));
-        return [st];
-      }
-      default: return [st];
-    }
-  }
-
   superMethod(fr: Frame, name: string): Value | undefined {
     const classId = fr.fn.className ? `${fr.fn.path}:${fr.fn.className}` : undefined;
     const m = classId ? this.baseMethod(classId, name) : undefined;
@@ -751,7 +694,7 @@ export class Interpreter implements Engine {
   }
 
   /** `super().__init__(…)`: the base constructor sets attributes on this instance. */
-  private superInit(expr: SyntaxNode, st: PathState, fr: Frame): boolean {
+  superInit(expr: SyntaxNode, st: PathState, fr: Frame): boolean {
     const fnNode = expr.type === 'call' ? field(expr, 'function') : undefined;
     const obj = fnNode?.type === 'attribute' ? field(fnNode, 'object') : undefined;
     if (!fnNode || obj?.type !== 'call' || textOf(field(obj, 'function') ?? obj) !== 'super' || textOf(field(fnNode, 'attribute')!) !== '__init__') return false;
@@ -795,190 +738,6 @@ export class Interpreter implements Engine {
     for (const [k, v] of assigned) { st.selfAttrs.set(k, v); st.env.set(`self.${k}`, v); }
     return end.result;
   }
-
-  private expression(expr: SyntaxNode, st: PathState, fr: Frame): void {
-    if (expr.type === 'yield') {
-      // In a `@contextmanager` generator: what a `with` over it runs in, and what `as` binds.
-      if (!fr.yields) return;
-      const value = namedChildren(expr)[0];
-      const v = value ? evaluate(value, st, fr, this) : { t: 'none', source: `\`yield\` at ${fileLine(fr, expr)}` } as Value;
-      if (!st.dead) fr.yields.push({ ctx: st.ctx, value: v, assume: new Map(st.assume), assumeText: new Map(st.assumeText) });
-      return;
-    }
-    if (expr.type === 'assignment') {
-      // `sos = cond = embed(labels)` binds every target to the one value.
-      const targets: SyntaxNode[] = [];
-      let value: SyntaxNode | undefined = expr;
-      while (value?.type === 'assignment') {
-        const left = field(value, 'left');
-        if (left) targets.push(left);
-        value = field(value, 'right');
-      }
-      if (!value) return;
-      const v = evaluate(value, st, fr, this);
-      for (const left of targets) this.bind(left, v, st, fr);
-      return;
-    }
-    if (expr.type === 'augmented_assignment') {
-      const left = field(expr, 'left'); const right = field(expr, 'right');
-      if (left?.type === 'identifier' && right) {
-        const before = evaluate(left, st, fr, this); const add = evaluate(right, st, fr, this);
-        const op = textOf(field(expr, 'operator')!);
-        st.env.set(textOf(left), before.t === 'num' && add.t === 'num' && op === '+=' ? { ...before, value: before.value + add.value }
-          : before.t === 'tensor' ? before : UNKNOWN(`\`${textOf(left)}\``));
-      }
-      return;
-    }
-    if (this.registerBuffer(expr, st, fr) || this.superInit(expr, st, fr)) return;
-    evaluate(expr, st, fr, this);
-    // `model.eval()` / `model.train()` switch the mode of the rest of this path; `enable_*_sdp(…)` an SDPA backend.
-    if (expr.type === 'call') {
-      const sdpa = statementSwitches(expr, st, fr, this);
-      if (sdpa) st.ctx = { ...st.ctx, sdpa };
-      const fnNode = field(expr, 'function');
-      const method = fnNode?.type === 'attribute' ? textOf(field(fnNode, 'attribute')!) : '';
-      const args = field(expr, 'arguments');
-      const noArgs = !args || namedChildren(args).length === 0;
-      if ((method === 'eval' && noArgs) || (method === 'train' && (noArgs || /True/.test(textOf(args!))))) {
-        const mode: Mode = method === 'eval' ? 'infer' : 'train';
-        st.ctx = { ...st.ctx, mode: known(mode, `\`${textOf(expr)}\` at ${fileLine(fr, expr)}`), modeAssumed: false };
-      }
-    }
-  }
-
-  /** `self.register_buffer('name', tensor)` makes `self.name` that tensor. */
-  private registerBuffer(expr: SyntaxNode, st: PathState, fr: Frame): boolean {
-    const fnNode = expr.type === 'call' ? field(expr, 'function') : undefined;
-    if (fnNode?.type !== 'attribute' || textOf(field(fnNode, 'attribute')!) !== 'register_buffer') return false;
-    const list = field(expr, 'arguments');
-    const [nameNode, valueNode] = list ? namedChildren(list) : [];
-    const obj = field(fnNode, 'object');
-    if (!nameNode || !valueNode || nameNode.type !== 'string' || obj?.type !== 'identifier') return false;
-    const name = textOf(nameNode).slice(1, -1);
-    const v = evaluate(valueNode.type === 'keyword_argument' ? field(valueNode, 'value')! : valueNode, st, fr, this);
-    st.env.set(`${textOf(obj)}.${name}`, v);
-    if (textOf(obj) === 'self') st.selfAttrs.set(name, v);
-    return true;
-  }
-
-  /** Assign a value to a target: a name, `self.x`, or a tuple pattern. */
-  private bind(target: SyntaxNode, v: Value, st: PathState, fr: Frame): void {
-    switch (target.type) {
-      // A script's variables are no function's: its calls' results are kept across runs, whose module frames differ.
-      case 'identifier': st.env.set(textOf(target), fr.fn.name === '<module>' ? v : bindUnknown(v, fr)); return;
-      case 'attribute': {
-        const obj = field(target, 'object'); const attr = field(target, 'attribute');
-        if (obj?.type === 'identifier' && attr) {
-          st.env.set(`${textOf(obj)}.${textOf(attr)}`, v);
-          if (textOf(obj) === 'self') st.selfAttrs.set(textOf(attr), v);
-        }
-        return;
-      }
-      case 'pattern_list': case 'tuple_pattern': case 'list_pattern': case 'expression_list': case 'tuple': case 'list': {
-        const targets = namedChildren(target);
-        targets.forEach((t, i) => {
-          const item = v.t === 'tuple' && v.items.length === targets.length ? v.items[i] : v.t === 'many' ? v.item
-            : v.t === 'tensor' ? { ...v, shape: undefined } : UNKNOWN(`\`${textOf(t)}\``);
-          this.bind(t, item, st, fr);
-        });
-        return;
-      }
-      case 'subscript': assignItem(target, v, st, fr, this); return;
-      default: return;
-    }
-  }
-
-  private execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Frame): PathState[] {
-    if (i >= branches.length) return [st];
-    const { cond, body } = branches[i];
-    if (!cond) return this.execBlock(body, [st], fr);
-    const t = truth(cond, st, fr, this);
-    const outcome = decide(t, st);
-    if (outcome === undefined && 'f' in t) {
-      const open = openAtom(t.f, st.assume);
-      if (open && st.assume.size < 12) {
-        return [true, false].flatMap((value) => {
-          const forked = forkState(st);
-          forked.assume.set(open.id, value);
-          forked.assumeText.set(open.id, value ? open.text : negatedText(open.text));
-          return this.execIf(branches, i, forked, fr);
-        });
-      }
-      const inside = this.execBlock(body, [forkState(st)], fr);
-      return [...inside, ...this.execIf(branches, i + 1, st, fr)];
-    }
-    const why = 'f' in t ? `${evalFormula(t.f, st.assume)}` : t.why;
-    const guard: Guard = { node: cond, taken: outcome!, why };
-    if (outcome) {
-      this.walkDead(branches.slice(i + 1), st, fr, guard);
-      return this.execBlock(body, [st], fr);
-    }
-    this.walkDead([branches[i]], st, fr, guard);
-    return this.execIf(branches, i + 1, st, fr);
-  }
-
-  /** Walk branches the facts rule out, so calls there are observed as dead (and explained). */
-  private walkDead(branches: readonly IfBranch[], st: PathState, fr: Frame, guard: Guard): void {
-    for (const b of branches) {
-      const dead = forkState(st);
-      dead.dead ??= guard;
-      keepFixesSafe(st, this.execBlock(b.body, [dead], { ...fr, returns: [] }));
-    }
-  }
-
-  private execWith(stmt: SyntaxNode, st: PathState, fr: Frame): PathState[] {
-    const outer = st.ctx;
-    const clause = stmt.children.find((c) => c.type === 'with_clause');
-    for (const item of clause ? namedChildren(clause) : []) {
-      const value = field(item, 'value');
-      const managerNode = value?.type === 'as_pattern' ? namedChildren(value)[0] : value;
-      // A call makes a library context manager, or runs a workspace function that makes one (a
-      // `@contextmanager` generator, to its `yield`); a name (`with ctx:`) holds one made earlier.
-      // An instance of a workspace class is entered by running its `__enter__` here.
-      const held = managerNode && managerNode.type !== 'call' ? evaluate(managerNode, st, fr, this) : undefined;
-      const manager = managerNode?.type === 'call' ? contextOfWithCall(managerNode, st, fr, this)
-        : held?.t === 'context' ? enteredThrough(held, managerNode!, fr)
-          : held?.t === 'instance' ? enteredInstance(held, managerNode!, st, fr, this) : undefined;
-      if (manager) st.ctx = enterContext(st.ctx, manager);
-      if (value?.type === 'as_pattern') {
-        const alias = value.children.find((c) => c.field === 'alias');
-        const target = alias ? namedChildren(alias)[0] ?? alias : undefined;
-        if (target) this.bind(target, manager?.yields ?? UNKNOWN(`\`${textOf(target)}\``), st, fr);
-      }
-    }
-    // An `enable_*_sdp` statement in the body outlives it, unless the `with` is an SDPA region: those restore the flags.
-    const sdpaRegion = st.ctx.sdpa !== outer.sdpa;
-    const body = field(stmt, 'body');
-    const out = body ? this.execBlock(body.children, [st], fr) : [st];
-    for (const s of out) s.ctx = sdpaRegion || s.ctx.sdpa === outer.sdpa ? outer : { ...outer, sdpa: s.ctx.sdpa };
-    return out;
-  }
-
-  /** `try: import x / except ImportError:` splits the path on whether the library is installed. */
-  private execTry(stmt: SyntaxNode, st: PathState, fr: Frame): PathState[] {
-    const body = field(stmt, 'body');
-    if (!body) return [st];
-    const lib = catchesImportError(stmt) ? body.children.flatMap((s) => (s.type.startsWith('import') ? importBindings(s) : []))[0]?.[1].split('.')[0] : undefined;
-    const finallyBlock = stmt.children.find((c) => c.type === 'finally_clause');
-    const finish = (states: PathState[]): PathState[] => {
-      const fb = finallyBlock && namedChildren(finallyBlock).find((c) => c.type === 'block');
-      return fb ? this.execBlock(fb.children, states, fr) : states;
-    };
-    if (!lib) return finish(this.execBlock(body.children, [st], fr));
-    const installed = lib === 'flash_attn' ? this.settings.installed.flash_attn : lib === 'xformers' ? this.settings.installed.xformers : null;
-    const handlers = stmt.children.filter((c) => c.type === 'except_clause');
-    const runExcept = (s: PathState): PathState[] => handlers.slice(0, 1).flatMap((h) => {
-      const block = namedChildren(h).find((c) => c.type === 'block');
-      return block ? this.execBlock(block.children, [s], fr) : [s];
-    });
-    const id = `installed:${lib}`;
-    const decided = installed ?? st.assume.get(id);
-    if (decided === true) return finish(this.execBlock(body.children, [st], fr));
-    if (decided === false) return finish(runExcept(st));
-    const yes = forkState(st); yes.assume.set(id, true); yes.assumeText.set(id, `${lib} is installed`);
-    const no = forkState(st); no.assume.set(id, false); no.assumeText.set(id, `${lib} is not installed`);
-    return finish([...this.execBlock(body.children, [yes], fr), ...runExcept(no)]);
-  }
 }
 
 /** `*args`: the positional arguments from `from` on, as a tuple when every one is known. */
@@ -993,17 +752,6 @@ function extraKeywords(args: CallArgs, named: ReadonlySet<string>, name: string,
   if (args.noCaller) return UNKNOWN(`\`**${name}\` of ${fn.qualName} (no caller found)`);
   if (args.moreKeywords) return UNKNOWN(`\`**${name}\` of ${fn.qualName} (unpacked at the call)`);
   return { t: 'dict', entries: [...args.keywords].filter(([k]) => !named.has(k)).map(([k, a]) => [k, a.value] as const) };
-}
-
-interface IfBranch { readonly cond: SyntaxNode | null; readonly body: readonly SyntaxNode[] }
-
-function ifBranches(stmt: SyntaxNode): IfBranch[] {
-  const out: IfBranch[] = [{ cond: field(stmt, 'condition') ?? null, body: field(stmt, 'consequence')?.children ?? [] }];
-  for (const alt of stmt.children.filter((c) => c.field === 'alternative')) {
-    if (alt.type === 'elif_clause') out.push({ cond: field(alt, 'condition') ?? null, body: field(alt, 'consequence')?.children ?? [] });
-    else out.push({ cond: null, body: field(alt, 'body')?.children ?? [] });
-  }
-  return out;
 }
 
 /** A frame for code evaluated at a module's top level (class bodies, decorators, parameter defaults). */
