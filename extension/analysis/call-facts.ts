@@ -59,19 +59,27 @@ function dimFact(d: Dim | undefined, what: string): Fact<number> {
   return d.value !== null ? known(d.value, d.source) : unknown(d.source);
 }
 
+/** `(B, T, 8, 64)`: how the code built a tensor's dims, for messages. */
+function dimsText(shape: readonly Dim[]): string {
+  return `(${shape.map((d) => d.source.replace(/ = .*/, '').replace(/`/g, '')).join(', ')})`;
+}
+
 /** The layout a 4-D tensor's dims show, from the roles of the names that built it. */
 function layoutOf(shape: readonly Dim[] | undefined): Fact<Layout> {
   if (!shape || shape.length !== 4) return unknown('the layout of q');
-  const text = `(${shape.map((d) => d.source.replace(/ = .*/, '').replace(/`/g, '')).join(', ')})`;
+  const text = dimsText(shape);
   if (shape[1].role === 'H' || shape[2].role === 'L') return known('BHLD', `q's dims ${text}`);
   if (shape[2].role === 'H' || shape[1].role === 'L') return known('BLHD', `q's dims ${text}`);
   return unknown(`the layout of q ${text}`);
 }
 
+/** APIs whose q, k, v may be 3-D: SDPA (any batch dims; its fused kernels need 4-D) and xformers (`[B, M, K]`: one head). */
+const RANKED: ReadonlySet<AttentionApi> = new Set(['sdpa', 'memory_efficient_attention']);
+
 interface ShapeFacts { readonly shape: CallFacts['shape']; readonly layout: Fact<Layout> }
 
 function shapeFacts(obs: Observation): ShapeFacts {
-  const tensorShape = (v: Value | undefined): readonly Dim[] | undefined => (v?.t === 'tensor' && v.shape?.length === 4 ? v.shape : undefined);
+  const shapeOf = (v: Value | undefined): readonly Dim[] | undefined => (v?.t === 'tensor' ? v.shape : undefined);
   if (obs.api === 'multihead_attention') {
     const mod = obs.module?.t === 'torchmod' ? obs.module.args : {};
     const e = mod.embed_dim; const h = mod.num_heads;
@@ -80,7 +88,10 @@ function shapeFacts(obs: Observation): ShapeFacts {
     const u = unknown('the input shape');
     return { shape: { batch: u, heads, kvHeads: heads, seqQ: u, seqKv: u, headDim, headDimV: headDim }, layout: unknown('nn.MultiheadAttention takes (L, B, E) or (B, L, E) inputs') };
   }
-  const q = tensorShape(obs.args.q?.value); const k = tensorShape(obs.args.k?.value); const v = tensorShape(obs.args.v?.value);
+  const [qs, ks, vs] = [obs.args.q, obs.args.k, obs.args.v].map((a) => shapeOf(a?.value));
+  const ranks = RANKED.has(obs.api) && qs && ks && vs ? known({ q: qs.length, k: ks.length, v: vs.length }, ranksText(qs, ks, vs)) : undefined;
+  if (ranks && qs!.length === 3) return { shape: { ...threeDims(obs.api, qs!, ks!, vs!), ranks }, layout: unknown('3-D inputs have no heads dim') };
+  const [q, k, v] = [qs, ks, vs].map((s) => (s?.length === 4 ? s : undefined));
   const shown = layoutOf(q);
   const layout: Layout | null = shown.known ? shown.value : API_LAYOUT[obs.api];
   const h = layout === 'BHLD' ? 1 : 2; const l = layout === 'BHLD' ? 2 : 1;
@@ -92,19 +103,42 @@ function shapeFacts(obs: Observation): ShapeFacts {
       batch: pick(q, 0, 'the batch size'), heads: pick(q, h, 'the number of heads'), kvHeads: pick(k, h, 'the number of key/value heads'),
       seqQ, seqKv, headDim: dimFact(q?.[3], 'the head size of q'), headDimV: dimFact(v?.[3], 'the head size of v'),
       ...(shared ? { sameLength: known(true, `q and k both take their length from ${shared}`) } : {}),
+      ...(ranks ? { ranks } : {}),
     },
     layout: shown,
   };
 }
 
-const NUMBERED: readonly Exclude<keyof CallFacts['shape'], 'sameLength'>[] = ['batch', 'heads', 'kvHeads', 'seqQ', 'seqKv', 'headDim', 'headDimV'];
+/** Where the ranks come from: `q, k and v have dims (B·H, L, D)`. */
+function ranksText(q: readonly Dim[], k: readonly Dim[], v: readonly Dim[]): string {
+  const [a, b, c] = [q, k, v].map(dimsText);
+  return a === b && b === c ? `q, k and v have dims ${a}` : `q has dims ${a}, k ${b}, v ${c}`;
+}
+
+/**
+ * `(N, L, D)` inputs: xformers reads them as `[B, M, K]` with one head; SDPA takes the last two dims
+ * as length and head size (its batch dims, here one, hold the heads if any).
+ */
+function threeDims(api: AttentionApi, q: readonly Dim[], k: readonly Dim[], v: readonly Dim[]): Omit<CallFacts['shape'], 'ranks'> {
+  const heads = api === 'memory_efficient_attention' ? known(1, 'xformers reads 3-D inputs [B, M, K] as one head') : unknown('the number of heads (3-D inputs)');
+  return {
+    batch: dimFact(q[0], 'the batch size'), heads, kvHeads: heads,
+    seqQ: dimFact(q[1], 'the query length'), seqKv: dimFact(k[1], 'the key length'),
+    headDim: dimFact(q[2], 'the head size of q'), headDimV: dimFact(v[2], 'the head size of v'),
+  };
+}
+
+const NUMBERED: readonly Exclude<keyof CallFacts['shape'], 'sameLength' | 'ranks'>[] = ['batch', 'heads', 'kvHeads', 'seqQ', 'seqKv', 'headDim', 'headDimV'];
 
 /** Shapes from two paths: each number joins; equal lengths hold only where both paths show them. */
 function joinShape(a: ShapeFacts, b: ShapeFacts): ShapeFacts {
   const s = {} as Record<(typeof NUMBERED)[number], Fact<number>>;
   for (const key of NUMBERED) s[key] = joinFact(a.shape[key], b.shape[key]);
   const same = a.shape.sameLength && b.shape.sameLength ? joinFact(a.shape.sameLength, b.shape.sameLength) : undefined;
-  return { shape: { ...s, ...(same ? { sameLength: same } : {}) }, layout: joinFact(a.layout, b.layout) };
+  // Ranks hold where every path shows them, and the same.
+  const [ra, rb] = [a.shape.ranks, b.shape.ranks];
+  const ranks = ra?.known && rb?.known && ra.value.q === rb.value.q && ra.value.k === rb.value.k && ra.value.v === rb.value.v ? ra : undefined;
+  return { shape: { ...s, ...(same ? { sameLength: same } : {}), ...(ranks ? { ranks } : {}) }, layout: joinFact(a.layout, b.layout) };
 }
 
 /** The facts at a call on one path kind, joined over the observations given (all of that mode). */

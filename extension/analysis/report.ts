@@ -36,6 +36,7 @@ export type DiagnosticCode =
   | 'no-available-kernel'
   | 'dead-fast-path'
   | 'head-dim'
+  | 'input-rank'
   | 'causal-alignment'
   | 'layout'
   | 'manual-attention'

@@ -167,7 +167,8 @@ function bind(target: SyntaxNode, v: Value, st: PathState, fr: Frame, e: Executo
       const targets = namedChildren(target);
       targets.forEach((t, i) => {
         const item = v.t === 'tuple' && v.items.length === targets.length ? v.items[i] : v.t === 'many' ? v.item
-          : v.t === 'tensor' ? { ...v, shape: undefined } : UNKNOWN(`\`${textOf(t)}\``);
+          // Unpacking a tensor iterates its first dim: each item has the other dims.
+          : v.t === 'tensor' ? { ...v, shape: v.shape && v.shape.length > 1 ? v.shape.slice(1) : undefined } : UNKNOWN(`\`${textOf(t)}\``);
         bind(t, item, st, fr, e);
       });
       return;

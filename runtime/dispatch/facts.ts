@@ -73,6 +73,13 @@ export interface MaskFacts {
   readonly className?: string;
 }
 
+/** The number of dims of each of q, k and v. */
+export interface QkvRanks {
+  readonly q: number;
+  readonly k: number;
+  readonly v: number;
+}
+
 /** Tensor memory layout as the API receives it. */
 export type Layout = 'BHLD' | 'BLHD';
 
@@ -120,6 +127,11 @@ export interface CallFacts {
      * variable, `T` of `B, T, C = x.size()`); absent when the code does not show it.
      */
     readonly sameLength?: Fact<boolean>;
+    /**
+     * How many dims q, k and v have, where the code shows all three: SDPA's fused kernels take 4-D
+     * inputs only, and a 3-D call (`(B·H, L, D)`) runs the math kernel. Absent where not shown.
+     */
+    readonly ranks?: Fact<QkvRanks>;
   };
   readonly layout: Fact<Layout>;
   /** SDPA's backend switches at the call; absent = PyTorch's defaults (every backend on, its own order). */

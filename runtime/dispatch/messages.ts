@@ -34,6 +34,9 @@ export const torch = {
   flashMask: 'Flash Attention does not support non-null attn_mask.',
   fusedMask: 'Both fused kernels do not support non-null attn_mask.',
   fusedDropout: 'Both fused kernels do not support non-zero dropout.',
+  /** `check_tensor_shapes`, a warning PyTorch prints only when a fused kernel was forced (2.0/2.1 say "Both fused kernels"). */
+  fusedRank: (both: boolean, q: number, k: number, v: number) =>
+    `${both ? 'Both' : 'All'} fused kernels requires query, key and value to be 4 dimensional, but got Query dim: ${q}, Key dim: ${k}, Value dim: ${v} instead.`,
   efficientDropout: (p: number) => `Mem_efficient does not support non_zero dropout. Dropout_p: ${p}`,
   dtypes: (allowed: readonly Dtype[], q: Dtype, k: Dtype, v: Dtype) =>
     `Expected query, key and value to all be of dtype: {${allowed.map(scalarName).join(', ')}}. Got Query dtype: ${cppName(q)}, Key dtype: ${cppName(k)}, and Value dtype: ${cppName(v)} instead.`,

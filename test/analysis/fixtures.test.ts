@@ -521,8 +521,8 @@ const FIXTURE_TABLE: readonly Expected[] = [
     calls: [
       {
         site: 'manual_dropout.py:21:16 manual ModuleDropout.forward',
-        train: 'reached=null ?,?,? mask=none causal=false p=0.1 layout=? H=? D=? → runs manual.math',
-        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        train: 'reached=null ?,?,? mask=none causal=false p=0.1 layout=BHLD H=4 D=64 → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=4 D=64 → runs manual.math',
         findings: [
           ['manual-attention information - 21:16',
             'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
@@ -589,8 +589,8 @@ const FIXTURE_TABLE: readonly Expected[] = [
     calls: [
       {
         site: 'module_dict.py:15:16 sdpa Head.forward',
-        train: 'reached=false ?,?,? mask=none causal=true p=0 layout=? H=? D=? → depends sdpa.flash',
-        infer: 'reached=true ?,?,? mask=none causal=true p=0 layout=? H=? D=? → depends sdpa.flash',
+        train: 'reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=6 D=? → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=6 D=? → depends sdpa.flash',
         findings: [],
       },
     ],
@@ -742,9 +742,12 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'init_helpers.py:62:20 sdpa Lazy.forward',
-        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.math',
         infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
         findings: [
+          // SelfAttention hands Lazy its (B, T, C) output: the chunks are 3-D.
+          ['input-rank warning train 62:51',
+            'SDPA runs its math kernel here on the training path: q, k and v have dims (B, T, the output features of nn.Linear at init_helpers.py:54); "All fused kernels requires query, key and value to be 4 dimensional, but got Query dim: 3, Key dim: 3, Value dim: 3 instead." — PyTorch falls back without a word, and the math kernel materialises the L×S score matrix. Keep the heads in a dim of their own: (B, H, L, D)'],
         ],
       },
       {
@@ -763,8 +766,8 @@ const FIXTURE_TABLE: readonly Expected[] = [
     calls: [
       {
         site: 'getattr_checks.py:25:17 memory_efficient_attention Attention.forward',
-        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends xformers.fa2',
-        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends xformers.fa2',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=16 D=? → depends xformers.fa2',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=16 D=? → depends xformers.fa2',
         findings: [
           ['dead-fast-path warning infer 24:12',
             '`xops.memory_efficient_attention` is never reached on the inference path: `getattr(self, "use_xformers", False)` is false there — `getattr(self, "use_xformers", False)` gives its default: no code in the files sets `use_xformers` and Attention defines none'],
@@ -772,8 +775,8 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'getattr_checks.py:27:17 manual Attention.forward',
-        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
-        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=16 D=? → runs manual.math',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=16 D=? → runs manual.math',
         findings: [
           ['manual-attention information - 27:17',
             'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
@@ -781,8 +784,8 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'getattr_checks.py:29:17 sdpa Attention.forward',
-        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
-        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=16 D=? → depends sdpa.flash',
+        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=16 D=? → depends sdpa.flash',
         findings: [
         ],
       },

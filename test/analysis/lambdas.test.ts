@@ -21,11 +21,11 @@ describe('analysis: lambdas and small callables', () => {
       '  train reached=true bf16,?,? mask=none causal=true p=0 layout=BLHD H=8 D=? → fa2? (depends on whether flash_attn is installed)',
       '  infer reached=false ?,?,? mask=none causal=true p=0 layout=? H=? D=? → fa2? (depends on whether flash_attn is installed)',
       'lambdas/attention.py:19:28 sdpa make_attend.<lambda>',
-      '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on `C // self.n_heads` and the head size of v)',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on `C // self.n_heads`)',
       '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
       // Only training builds a SelfAttention: its lambda, run alone on the inference path, has no closure.
       'lambdas/attention.py:28:53 sdpa SelfAttention.__init__.<lambda>',
-      '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.2 layout=? H=? D=? → flash? (depends on the head size of q and the head size of v)',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.2 layout=BHLD H=8 D=? → flash? (depends on `C // self.n_heads`)',
       '  infer reached=false ?,?,? mask=none causal=true p=? layout=? H=? D=? → flash? (depends on the argument `q` of SelfAttention.__init__.<lambda>, '
         + 'the argument `k` of SelfAttention.__init__.<lambda> and the argument `v` of SelfAttention.__init__.<lambda>)',
       // use_flash=True in training picks the lambda; use_flash=False in `sample` the partial, observed at the call.

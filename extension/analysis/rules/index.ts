@@ -8,6 +8,7 @@ import dropoutInEval from './dropout-in-eval';
 import dtypeMismatch from './dtype-mismatch';
 import dtypeUnsupported from './dtype-unsupported';
 import headDim from './head-dim';
+import inputRank from './input-rank';
 import layout from './layout';
 import manualAttention from './manual-attention';
 import maskDisablesFlash from './mask-disables-flash';
@@ -16,5 +17,5 @@ import type { Rule } from './rule';
 
 export const RULES: readonly Rule[] = [
   biasAlignment, biasDtype, biasShape, causalAlignment, deadFastPath, dropoutInEval, dtypeMismatch, dtypeUnsupported,
-  headDim, layout, manualAttention, maskDisablesFlash, noAvailableKernel,
+  headDim, inputRank, layout, manualAttention, maskDisablesFlash, noAvailableKernel,
 ];

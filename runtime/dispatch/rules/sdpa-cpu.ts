@@ -6,13 +6,13 @@ import { need, OK, rejected, type BackendRule } from '../check';
 import type { Policy } from '../engine';
 import { DTYPES } from '../facts';
 import { torch } from '../messages';
-import { dtypeIn, MATH, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
+import { dtypeIn, fourDimensional, MATH, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
 import { switchedOn } from './sdpa-switches';
 
 const FLASH_CPU: BackendRule = {
   backend: 'sdpa.flash',
   conditions: [
-    switchedOn('flash'),
+    switchedOn('flash'), fourDimensional,
     (c) => need([c.facts.dropout], (p) => (p > 0 ? rejected(torch.fusedDropout, 'dropout') : OK)),
     (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) =>
       d === dv ? OK : rejected(torch.flashHeadDimCpu(d, d, dv), `head dims ${d}/${dv}`)),

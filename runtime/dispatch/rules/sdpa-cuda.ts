@@ -7,7 +7,7 @@ import { torchAtLeast, type CallContext } from '../context';
 import type { Dtype } from '../facts';
 import { torch } from '../messages';
 import type { Policy } from '../engine';
-import { dtypeIn, MATH, noMask, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
+import { dtypeIn, fourDimensional, MATH, noMask, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
 import { inPriority, switchedOff, switchedOn } from './sdpa-switches';
 
 const between = (sm: number, low: number, high: number) => sm >= low && sm <= high;
@@ -60,7 +60,7 @@ const flashTraining: Condition = (c) => {
 const FLASH: BackendRule = {
   backend: 'sdpa.flash',
   conditions: [
-    switchedOn('flash'),
+    switchedOn('flash'), fourDimensional,
     (c) => noMask(torchAtLeast(c.env, 2, 2) ? torch.flashMask : torch.fusedMask)(c),
     flashHeadDim, flashSm, flashCausalSquare, flashTraining,
     (c) => dtypeIn(c.env.sm >= 80 ? ['float16', 'bfloat16'] : ['float16'])(c),
@@ -100,7 +100,7 @@ const efficientBiasDtype: Condition = (c) => {
 const EFFICIENT: BackendRule = {
   backend: 'sdpa.efficient',
   conditions: [
-    switchedOn('efficient'),
+    switchedOn('efficient'), fourDimensional,
     efficientSm,
     (c) => (torchAtLeast(c.env, 2, 1) ? OK : noMask(torch.fusedMask)(c)),
     efficientHeadDim, efficientDropout,
@@ -137,7 +137,7 @@ const cudnnMaskRank: Condition = (c) => need([c.facts.mask.kind], (kind) => {
 });
 
 const CUDNN_CHECKS: readonly Condition[] = [
-  switchedOn('cudnn'), (c) => dtypeIn(['float16', 'bfloat16'])(c), cudnnHeadDim, cudnnSeqLen, cudnnDropout, cudnnMaskRank,
+  switchedOn('cudnn'), fourDimensional, (c) => dtypeIn(['float16', 'bfloat16'])(c), cudnnHeadDim, cudnnSeqLen, cudnnDropout, cudnnMaskRank,
 ];
 
 /** cuDNN where PyTorch tries it first: sm90/sm10x with a new cuDNN. */

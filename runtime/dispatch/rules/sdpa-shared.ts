@@ -32,6 +32,18 @@ const maskWithCausal: Condition = (c) => need([c.facts.causal], (causal) => !cau
 
 export const MATH: BackendRule = { backend: 'sdpa.math', conditions: [switchedOn('math'), maskWithCausal] };
 
+/**
+ * Every fused kernel, on CUDA and CPU, takes 4-D q, k, v only (`check_tensor_shapes`): 3-D inputs
+ * run the math kernel, and PyTorch says so only when a fused kernel was forced. Silent where the
+ * code does not show the ranks.
+ */
+export const fourDimensional: Condition = (c) => {
+  const ranks = c.facts.shape.ranks;
+  if (!ranks) return OK;
+  return need([ranks], ({ q, k, v }) => q === 4 && k === 4 && v === 4 ? OK
+    : rejected(torch.fusedRank(!torchAtLeast(c.env, 2, 2), q, k, v), q === k && k === v ? `${q}-D inputs` : `${q}-D/${k}-D/${v}-D inputs`));
+};
+
 /** Rejects the backend when any attn_mask is passed. */
 export function noMask(message: string): Condition {
   return (c) => need([c.facts.mask.kind], (kind) => kind === 'none' ? OK : rejected(message, 'attn_mask is not None'));

@@ -35,6 +35,8 @@ export interface CallSpec {
   batch?: Val<number>; heads?: Val<number>; kvHeads?: Val<number>;
   seqQ?: Val<number>; seqKv?: Val<number>; headDim?: Val<number>; headDimV?: Val<number>;
   layout?: Val<Layout>;
+  /** q, k, v ranks, all the same (absent: not shown by the code). */
+  rank?: number;
   sdpaBackends?: SdpaSwitches;
 }
 
@@ -59,6 +61,7 @@ export function call(s: CallSpec = {}): CallFacts {
       batch: fact(s.batch ?? 2), heads: fact(heads), kvHeads: fact(s.kvHeads ?? heads),
       seqQ: fact(s.seqQ ?? 128), seqKv: fact(s.seqKv ?? 128),
       headDim: fact(headDim), headDimV: fact(s.headDimV ?? headDim),
+      ...(s.rank !== undefined ? { ranks: known({ q: s.rank, k: s.rank, v: s.rank }, 'test') } : {}),
     },
     layout: fact(s.layout ?? 'BHLD'),
     ...(s.sdpaBackends ? { sdpaBackends: s.sdpaBackends } : {}),

@@ -14,6 +14,10 @@ const rows: Row[] = [
     outcome: 'runs', backend: 'sdpa.math',
     reasons: { 'sdpa.flash': 'Flash attention requires q,k,v to have the same last dimension. Got Query.size(-1): 64, Key.size(-1): 64, Value.size(-1): 32 instead.' },
   }],
+  ['FLASH takes 4-D inputs only', call({ q: 'float32', rank: 3 }), cpu, {
+    outcome: 'runs', backend: 'sdpa.math',
+    reasons: { 'sdpa.flash': 'All fused kernels requires query, key and value to be 4 dimensional, but got Query dim: 3, Key dim: 3, Value dim: 3 instead.' },
+  }],
   ['validation is the same as on CUDA', call({ q: 'float32', k: 'bfloat16', v: 'bfloat16' }), cpu, {
     outcome: 'raises',
     error: 'Expected query, key, and value to have the same dtype, but got query.dtype: float key.dtype: c10::BFloat16 and value.dtype: c10::BFloat16 instead.',

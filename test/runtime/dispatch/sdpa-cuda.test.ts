@@ -45,6 +45,18 @@ const flash: Row[] = [
     outcome: 'runs', backend: 'sdpa.efficient',
     reasons: { 'sdpa.flash': 'Expected query, key and value to all be of dtype: {Half, BFloat16}. Got Query dtype: float, Key dtype: float, and Value dtype: float instead.' },
   }],
+  ['3-D inputs: every fused kernel refuses them, math runs', call({ rank: 3 }), env(), {
+    outcome: 'runs', backend: 'sdpa.math',
+    reasons: {
+      'sdpa.flash': 'All fused kernels requires query, key and value to be 4 dimensional, but got Query dim: 3, Key dim: 3, Value dim: 3 instead.',
+      'sdpa.efficient': 'All fused kernels requires query, key and value to be 4 dimensional, but got Query dim: 3, Key dim: 3, Value dim: 3 instead.',
+    },
+  }],
+  ['3-D inputs: the 2.0/2.1 wording', call({ rank: 3 }), env({ torch: [2, 1] }), {
+    outcome: 'runs', backend: 'sdpa.math',
+    reasons: { 'sdpa.flash': 'Both fused kernels requires query, key and value to be 4 dimensional, but got Query dim: 3, Key dim: 3, Value dim: 3 instead.' },
+  }],
+  ['4-D inputs shown by the code change nothing', call({ rank: 4 }), env(), { outcome: 'runs', backend: 'sdpa.flash' }],
   ['FLASH: bfloat16 runs on sm80', call({ q: 'bfloat16' }), env(), { outcome: 'runs', backend: 'sdpa.flash' }],
   ['FLASH: bfloat16 needs sm80 (2.1 on sm75 takes only Half)', call({ q: 'bfloat16' }), env({ torch: [2, 1], sm: 75 }), {
     outcome: 'runs', backend: 'sdpa.math',
