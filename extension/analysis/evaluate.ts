@@ -86,8 +86,7 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
     case 'none': return { t: 'none', source: `None at ${fileLine(fr, node)}` };
     case 'string': case 'concatenated_string': return { t: 'str', value: textOf(node).replace(/^[rbuf]*['"]+|['"]+$/gi, '') };
     case 'parenthesized_expression': { const inner = namedChildren(node)[0]; return inner ? evaluate(inner, st, fr, e) : UNKNOWN('()'); }
-    case 'tuple': case 'list': case 'expression_list': case 'pattern_list':
-      return { t: 'tuple', items: namedChildren(node).map((c) => evaluate(c, st, fr, e)) };
+    case 'tuple': case 'list': case 'expression_list': case 'pattern_list': return sequence(node, st, fr, e);
     case 'list_comprehension': case 'generator_expression': return comprehension(node, st, fr, e);
     case 'attribute': return attribute(node, st, fr, e);
     case 'call': return call(node, st, fr, e);
@@ -125,6 +124,23 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
 /** A Python number literal's value (`1_000` has separators JavaScript's Number does not read). */
 function numberOf(literal: string): number {
   return Number(literal.includes('_') ? literal.replaceAll('_', '') : literal);
+}
+
+/**
+ * `(a, b)` / `[a, b]`: a tuple of the items; `*xs` spreads a known tuple (`(*input_shape, -1, d)`),
+ * and one of unknown length leaves the length, and so the whole, unknown.
+ */
+function sequence(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
+  const items: Value[] = [];
+  let open: string | undefined;
+  for (const c of namedChildren(node)) {
+    if (c.type !== 'list_splat') { items.push(evaluate(c, st, fr, e)); continue; }
+    const inner = namedChildren(c)[0];
+    const v = inner ? evaluate(inner, st, fr, e) : UNKNOWN(textOf(c));
+    if (v.t === 'tuple') items.push(...v.items);
+    else open ??= `\`${textOf(c)}\` (${v.t === 'unknown' ? v.why : `a ${v.t}`})`;
+  }
+  return open ? UNKNOWN(`the length of \`${textOf(node)}\`: ${open}`) : { t: 'tuple', items };
 }
 
 function joinConditional(a: Value, b: Value, cond: string): Value {
@@ -174,12 +190,34 @@ function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value
   if (obj.t === 'torchmod' && obj.kind === 'Sequential' && indexNode) return sequentialItem(obj, evaluate(indexNode, st, fr, e), textOf(node));
   if (obj.t === 'many') return obj.item;
   if (obj.t === 'tuple' && indexNode) {
+    if (indexNode.type === 'slice') {
+      const bounds = sliceBounds(indexNode, st, fr, e);
+      return bounds ? { t: 'tuple', items: obj.items.slice(...bounds) } : UNKNOWN(textOf(node));
+    }
     const idx = evaluate(indexNode, st, fr, e);
     if (idx.t === 'num' && Number.isInteger(idx.value)) return obj.items.at(idx.value) ?? UNKNOWN(textOf(node));
     return UNKNOWN(textOf(node));
   }
   if (isTensor(obj)) return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param });
   return UNKNOWN(`\`${textOf(node)}\``);
+}
+
+/**
+ * `[start:stop]` with integer bounds (a step other than 1 gives undefined). The mirror keeps no `:`
+ * tokens, so which bound an expression is comes from the colons in the text before it.
+ */
+function sliceBounds(slice: SyntaxNode, st: PathState, fr: Frame, e: Engine): [number | undefined, number | undefined] | undefined {
+  const bounds: (number | undefined)[] = [undefined, undefined, undefined];
+  let from = slice.start;
+  let colons = 0;
+  for (const c of namedChildren(slice)) {
+    colons += slice.unit.text.slice(from, c.start).split(':').length - 1;
+    from = c.end;
+    const v = evaluate(c, st, fr, e);
+    if (v.t !== 'num' || !Number.isInteger(v.value) || colons > 2) return undefined;
+    bounds[colons] = v.value;
+  }
+  return bounds[2] === undefined || bounds[2] === 1 ? [bounds[0], bounds[1]] : undefined;
 }
 
 function attribute(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
@@ -540,7 +578,9 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     const dtype = SAME_DTYPE.has(last) ? first.dtype : opDtype(last, last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
     return tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : undefined });
   }
-  if (SPLITS.has(last) && isTensor(args.positional[0]?.value)) return { t: 'many', item: args.positional[0].value };
+  const split = args.positional[0]?.value;
+  // `torch.chunk(x, 3, dim=-1)` is `x.chunk(3, dim=-1)`.
+  if (SPLITS.has(last) && split && isTensor(split)) return tensorMethod(split, last, { ...args, positional: args.positional.slice(1) }, st, fr, node, e);
   return UNKNOWN(`the result of \`${name}(…)\``);
 }
 

@@ -93,6 +93,7 @@ const CONSTRUCTOR_PARAMS: Readonly<Record<string, readonly string[]>> = {
   TransformerDecoderLayer: ['d_model', 'nhead', 'dim_feedforward', 'dropout', 'activation', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias'],
   TransformerDecoder: ['decoder_layer', 'num_layers'],
   Dropout: ['p'],
+  Linear: ['in_features', 'out_features', 'bias'],
 };
 
 /** An `nn.MultiheadAttention` inside an encoder or decoder layer, as the layer's constructor arguments make it. */
@@ -185,5 +186,9 @@ export function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: P
 function moduleOutputShape(op: string, input: TensorValue, mod: TorchModule): readonly Dim[] | undefined {
   if (SAME_SHAPE.has(op)) return input.shape;
   if (op !== 'linear' || !input.shape || input.shape.length === 0) return undefined;
-  return [...input.shape.slice(0, -1), { value: null, role: null, source: `the output features of ${mod.origin}` }];
+  const out = mod.args.out_features;
+  const last: Dim = out?.t === 'num' && Number.isInteger(out.value) && out.value > 0
+    ? { value: out.value, role: null, source: `the output features of ${mod.origin} = ${out.value}` }
+    : { value: null, role: null, source: `the output features of ${mod.origin}` };
+  return [...input.shape.slice(0, -1), last];
 }

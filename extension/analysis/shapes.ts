@@ -75,11 +75,20 @@ export function creationShape(name: string, args: CallArgs): Dim[] | undefined {
 
 export function splitShape(obj: TensorValue, method: string, args: CallArgs): Dim[] | undefined {
   if (!obj.shape) return undefined;
-  if (method !== 'unbind') return [...obj.shape];
-  const dimArg = arg(args, 0, 'dim')?.value;
-  const d = dimArg?.t === 'num' ? dimArg.value : 0;
-  const i = d < 0 ? obj.shape.length + d : d;
-  return obj.shape.filter((_, j) => j !== i);
+  const dimArg = arg(args, method === 'unbind' ? 0 : 1, 'dim')?.value;
+  const d = dimArg === undefined ? 0 : dimArg.t === 'num' ? dimArg.value : null;
+  const i = d === null ? -1 : d < 0 ? obj.shape.length + d : d;
+  const old = obj.shape[i];
+  if (!old) return undefined;
+  if (method === 'unbind') return obj.shape.filter((_, j) => j !== i);
+  // Each piece of `chunk(n)` has 1/n of the dim, of `split(size)` `size` (when they divide it evenly); other splits vary.
+  const by = args.positional[0];
+  const n = by?.value.t === 'num' && Number.isInteger(by.value.value) && by.value.value > 0 ? by.value.value : null;
+  const even = n !== null && old.value !== null && old.value % n === 0;
+  const piece: Dim = method === 'chunk' && even ? { value: old.value! / n, role: old.role, source: `${old.source} / ${n} (\`chunk(${n})\`)` }
+    : method === 'split' && even ? { value: n, role: old.role, source: `\`split(${textOf(by!.node)})\` = ${n}` }
+      : { value: null, role: old.role, source: `a piece of ${old.source}`, };
+  return obj.shape.map((x, j) => (j === i ? piece : x));
 }
 
 /**
@@ -98,6 +107,39 @@ export function repeatInterleaveShape(obj: TensorValue, repeats: CallArg | undef
   return obj.shape.map((d, i) => (i === at ? grown : d));
 }
 
+/**
+ * The items of one tuple argument: `view((B, T, H, D))` with the syntax of each item, as if passed
+ * one by one; `view(hidden_shape)` with the dims its values give (their own sources, no role).
+ */
+function tupleDims(a: CallArg): readonly ({ value: Value; node: SyntaxNode } | { value: Value; dim: Dim })[] {
+  if (a.value.t !== 'tuple') return [];
+  const written = a.node.type === 'tuple' || a.node.type === 'list' ? namedChildren(a.node) : [];
+  if (written.length === a.value.items.length && written.every((c) => c.type !== 'list_splat')) {
+    return a.value.items.map((value, i) => ({ value, node: written[i]! }));
+  }
+  const where = `\`${textOf(a.node)}\``;
+  return a.value.items.map((value) => ({
+    value,
+    dim: value.t === 'num' && value.value >= 0 ? { value: value.value, role: null, source: `${value.value} in ${where} (${value.source})` }
+      : { value: null, role: null, source: value.t === 'num' ? `-1 in ${where} (inferred from the other dims)` : `a dim of ${where}`, ...(boundBy(value) ? { symbol: value } : {}) },
+  }));
+}
+
+/**
+ * A view's `-1` is the input's size over the other dims' product, where all of those are known
+ * (`view(1, 32, -1, 64)` of a (1, 32, 1024) tensor has 16 heads); otherwise it stays unknown.
+ */
+function inferredDim(shape: Dim[], values: readonly Value[], input: readonly Dim[] | undefined): Dim[] {
+  const open = values.flatMap((v, i) => (v.t === 'num' && v.value === -1 ? [i] : []));
+  if (open.length !== 1 || !input || input.some((d) => d.value === null)) return shape;
+  const others = shape.filter((_, i) => i !== open[0]);
+  if (others.some((d) => d.value === null || d.value === 0)) return shape;
+  const size = input.reduce((n, d) => n * d.value!, 1) / others.reduce((n, d) => n * d.value!, 1);
+  if (!Number.isInteger(size)) return shape;
+  const at = open[0]!;
+  return shape.map((d, i) => (i === at ? { ...d, value: size, source: `${d.source.replace(/ \(inferred from the other dims\)$/, '')} = ${size} (the input's size over the other dims)` } : d));
+}
+
 /** view / reshape / expand / transpose / permute: the new shape; a transpose of the last two dims remembers its input (for q·kᵀ). */
 export function reshape(obj: TensorValue, method: string, args: CallArgs): Value {
   const transposes = method === 'transpose' || method === 'swapaxes' || method === 'swapdims';
@@ -106,14 +148,17 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
   const rank = obj.shape?.length ?? (method === 'permute' ? nums.length : undefined);
   const norm = (v: Value): number | null => (v.t === 'num' && rank !== undefined ? (v.value < 0 ? rank + v.value : v.value) : null);
   if (method === 'view' || method === 'reshape' || method === 'expand') {
-    const flat = args.positional.length === 1 && nums[0].t === 'tuple' ? [] : args.positional;
+    const flat = args.positional.length === 1 && nums[0].t === 'tuple' ? tupleDims(args.positional[0]) : args.positional;
     // expand's -1 keeps the existing extent, unknown when the input's shape is.
     const keep = (a: { value: Value }, i: number): Dim | undefined => (method === 'expand' && a.value.t === 'num' && a.value.value === -1
       ? obj.shape?.[i] ?? { value: null, role: null, source: 'an expanded dim' } : undefined);
-    shape = flat.length > 0 ? flat.map((a, i) => keep(a, i) ?? dimOf(a.value, a.node)) : undefined;
+    shape = flat.length > 0 ? flat.map((a, i) => keep(a, i) ?? ('node' in a ? dimOf(a.value, a.node) : a.dim)) : undefined;
+    if (shape && method !== 'expand') shape = inferredDim(shape, flat.map((a) => a.value), obj.shape);
   } else if (transposes && obj.shape) {
     const [a, b] = nums.map(norm);
-    if (a !== null && b !== null && a !== undefined && b !== undefined) {
+    // A dim out of range raises at run time: the shape is then unknown.
+    const inRange = (d: number | null | undefined): d is number => d !== null && d !== undefined && d >= 0 && d < obj.shape!.length;
+    if (inRange(a) && inRange(b)) {
       shape = [...obj.shape]; [shape[a], shape[b]] = [obj.shape[b], obj.shape[a]];
       if (rank !== undefined && ((a === rank - 1 && b === rank - 2) || (a === rank - 2 && b === rank - 1))) {
         return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param }), transposedFrom: obj };
@@ -125,7 +170,9 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
     if (swapsLastTwo(order) && (!obj.shape || obj.shape.length === order.length)) return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param }), transposedFrom: obj };
     if (order.every((o) => o !== null)) return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool }), permutation: order as number[] };
   }
-  const lastTwo = (): boolean => nums.every((n) => n.t === 'num' && n.value < 0) || nums.map((n) => (n.t === 'num' ? n.value : NaN)).sort().join() === '1,2';
+  // Of a tensor whose rank is unknown: (-2, -1) always; (1, 2) of a 3-D one (`bmm` scores) and
+  // (2, 3) of a 4-D one (transformers' `key.transpose(2, 3)`), the ranks attention tensors have.
+  const lastTwo = (): boolean => nums.every((n) => n.t === 'num' && n.value < 0) || ['1,2', '2,3'].includes(nums.map((n) => (n.t === 'num' ? n.value : NaN)).sort().join());
   if (transposes && !obj.shape && nums.length === 2 && lastTwo()) {
     return { ...tensor(obj.dtype, obj.origin, { param: obj.param }), transposedFrom: obj };
   }

@@ -742,7 +742,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'init_helpers.py:62:20 sdpa Lazy.forward',
-        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.math',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=256 → depends sdpa.math',
         infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
         findings: [
           // SelfAttention hands Lazy its (B, T, C) output: the chunks are 3-D.

@@ -14,8 +14,10 @@ describe('analysis: lambdas and small callables', () => {
     assert.deepEqual(annotate(await sitesOf(FILES)), [
       // ATTN_BACKENDS["sdpa"]: CrossAttention's default key in `sample`, and Router's unknown key in training.
       'lambdas/attention.py:13:35 sdpa <lambda>',
-      '  train reached=true bf16,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `context` of train_step)',
+      // Router projects q to 512 features (its nn.Linear's out_features): a head size flash does not take.
+      '  train reached=true bf16,?,? mask=none causal=false p=0 layout=BHLD H=8 D=512 → flash? (depends on the argument `context` of train_step)',
       '  infer reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  head-dim warning train 13:66 head size 512 (the output features of `nn.Linear` at attention.py:63 = 512) is above 256: SDPA\'s flash kernel does not take it (training path: `.backward()` in train_step)',
       // ATTN_BACKENDS["flash"]: the constant key "flash" in training, and Router's unknown key.
       'lambdas/attention.py:14:36 flash_attn_func <lambda>',
       '  train reached=true bf16,?,? mask=none causal=true p=0 layout=BLHD H=8 D=? → fa2? (depends on whether flash_attn is installed)',

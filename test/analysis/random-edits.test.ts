@@ -94,7 +94,7 @@ describe('analysis session under random edits', () => {
       'repo-layout/vision/layers/attention.py', 'repo-layout/vision/layers/utils.py',
     ],
     ['lambdas/attention.py', 'lambdas/train.py', 'lambdas/builders.py'],
-    ['input-rank/processors.py'],
+    ['input-rank/processors.py', 'transformers-style/modeling.py', 'transformers-style/run.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of ${SEEDS * 20} edits of ${names.join(' + ')}`, async () => {
