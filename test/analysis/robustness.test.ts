@@ -81,6 +81,21 @@ describe('analysis robustness', function () {
     assert.deepEqual(failures, []);
   });
 
+  it('survives shape operations out of range or degenerate', async () => {
+    const statements = [
+      'x = torch.randn(2, 3).transpose(2, 3)\ny = x.shape\nz = x.size(5)',
+      'x = torch.randn(2, 3).permute(3, 0)\ny = x.shape[7]',
+      'x = torch.randn(2, 3).view(0, -1)\ny = torch.randn(4).view(-1, -1)',
+      'x = torch.randn(6, 4).chunk(0)\ny = torch.randn(6, 4).split(-1, dim=9)\nz = torch.chunk(torch.randn(6), 4, 2)',
+      'h = (*torch.randn(2, 3).shape[::0], -1)\nx = torch.randn(2, 3).view(h)',
+      't = (1, 2, 3)[5:1]\nu = (1, 2)[a:b]\nw = (*t, *u)',
+      'x = torch.randn(2, 3).unbind(4)\ny = torch.randn(2, 3).view(())',
+    ];
+    const failures: string[] = [];
+    for (const text of statements) failures.push(...await failuresOf(JSON.stringify(text), [{ path: 'shapes.py', text: `import torch\n${text}` }], DEFAULT_SETTINGS));
+    assert.deepEqual(failures, []);
+  });
+
   it(`survives ${SOUPS} token soups and reports parse errors for unbalanced brackets`, async () => {
     const failures: string[] = [];
     let unbalanced = 0;
