@@ -77,8 +77,12 @@ function commonInstalled(observations: readonly Observation[]): InstalledOnPath 
   return out;
 }
 
-/** Sites of a previous run by call node, reused when a site's observations are the very same objects (and the unresolved module calls the same). */
-export type SiteCache = Map<SyntaxNode, { readonly observations: readonly Observation[]; readonly unresolved: string; readonly site: CallSite }>;
+/**
+ * Sites of a previous run by call node and API (a call of a choice between two library functions,
+ * `attn = flash_attn_func if … else F.scaled_dot_product_attention`, is a site of each), reused when
+ * a site's observations are the very same objects (and the unresolved module calls the same).
+ */
+export type SiteCache = Map<SyntaxNode, Map<AttentionApi, { readonly observations: readonly Observation[]; readonly unresolved: string; readonly site: CallSite }>>;
 
 function sameObservations(a: readonly Observation[], b: readonly Observation[]): boolean {
   return a.length === b.length && a.every((o, i) => o === b[i]);
@@ -89,33 +93,40 @@ function sameObservations(a: readonly Observation[], b: readonly Observation[]):
  * path kind, a call of a module of unknown class that an established path makes.
  */
 export function callSites(observations: readonly Observation[], cache: SiteCache = new Map(), unresolved: ReadonlyMap<Mode, string> = new Map()): CallSite[] {
-  const bySite = new Map<SyntaxNode, Observation[]>();
+  const bySite = new Map<SyntaxNode, Map<AttentionApi, Observation[]>>();
   for (const o of observations) {
-    const list = bySite.get(o.site);
-    if (list) list.push(o); else bySite.set(o.site, [o]);
+    let byApi = bySite.get(o.site);
+    if (!byApi) bySite.set(o.site, byApi = new Map());
+    const list = byApi.get(o.api);
+    if (list) list.push(o); else byApi.set(o.api, [o]);
   }
   const sites: CallSite[] = [];
   const previous = new Map(cache);
   cache.clear();
-  for (const [node, obs] of bySite) {
-    const reused = previous.get(node);
-    const unresolvedKey = MODES.map((m) => unresolved.get(m) ?? '').join('\n');
-    if (reused && reused.unresolved === unresolvedKey && sameObservations(reused.observations, obs)) {
-      cache.set(node, reused);
-      sites.push(reused.site);
-      continue;
+  const unresolvedKey = MODES.map((m) => unresolved.get(m) ?? '').join('\n');
+  for (const [node, byApi] of bySite) {
+    const kept = new Map<AttentionApi, { readonly observations: readonly Observation[]; readonly unresolved: string; readonly site: CallSite }>();
+    cache.set(node, kept);
+    for (const [api, obs] of byApi) {
+      const reused = previous.get(node)?.get(api);
+      if (reused && reused.unresolved === unresolvedKey && sameObservations(reused.observations, obs)) {
+        kept.set(api, reused);
+        sites.push(reused.site);
+        continue;
+      }
+      const { apiText, fn } = obs[0];
+      const [train, infer] = MODES.map((m) => modeSite(m, obs, api, unresolved.get(m)));
+      const site: CallSite = {
+        path: fn.path, node, api, apiText: apiText || textOf(node),
+        function: fn.qualName === '<module>' ? null : fn.qualName, modes: { train, infer },
+        // A site is kept while its observations are; its statement may have moved since.
+        get span() { return spanOf(node); },
+      };
+      kept.set(api, { observations: obs, unresolved: unresolvedKey, site });
+      sites.push(site);
     }
-    const { api, apiText, fn } = obs[0];
-    const [train, infer] = MODES.map((m) => modeSite(m, obs, api, unresolved.get(m)));
-    const site: CallSite = {
-      path: fn.path, node, api, apiText: apiText || textOf(node),
-      function: fn.qualName === '<module>' ? null : fn.qualName, modes: { train, infer },
-      // A site is kept while its observations are; its statement may have moved since.
-      get span() { return spanOf(node); },
-    };
-    cache.set(node, { observations: obs, unresolved: unresolvedKey, site });
-    sites.push(site);
   }
-  return sites.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.line - b.span.line || a.span.column - b.span.column));
+  return sites.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1
+    : a.span.line - b.span.line || a.span.column - b.span.column || (a.api < b.api ? -1 : a.api > b.api ? 1 : 0)));
 }
 

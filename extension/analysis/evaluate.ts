@@ -15,7 +15,7 @@ import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from './torch-ops';
 import {
-  atom, choiceOf, describe, isTensor, join, joinContexts, sameValue, type Dim, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
+  atom, choiceOf, describe, evalFormula, isTensor, join, joinContexts, sameValue, type Dim, type Formula, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from './values';
 import { attentionApiOf } from './attention-apis';
 import { partialArgs, wrapperCall } from './wrappers';
@@ -108,11 +108,12 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
     case 'conditional_expression': {
       const [a, cond, b] = namedChildren(node);
       if (!a || !cond || !b) return UNKNOWN(textOf(node));
-      const t = decide(truth(cond, st, fr, e), st);
+      const condition = truth(cond, st, fr, e);
+      const t = decide(condition, st);
       if (t === true) return evaluate(a, st, fr, e);
       if (t === false) return evaluate(b, st, fr, e);
       const va = evaluate(a, st, fr, e); const vb = evaluate(b, st, fr, e);
-      return joinConditional(va, vb, textOf(cond));
+      return joinConditional(va, vb, textOf(cond), 'f' in condition ? [condition.f, { op: 'not', a: condition.f }] : undefined);
     }
     case 'subscript': return subscript(node, st, fr, e);
     case 'dictionary': return dictionary(node, st, fr, e);
@@ -143,11 +144,12 @@ function sequence(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value 
   return open ? UNKNOWN(`the length of \`${textOf(node)}\`: ${open}`) : { t: 'tuple', items };
 }
 
-function joinConditional(a: Value, b: Value, cond: string): Value {
+/** `a if cond else b` where the path does not settle `cond`; `when`: the formulas that pick a and b, where cond is one. */
+function joinConditional(a: Value, b: Value, cond: string, when?: readonly [Formula, Formula]): Value {
   const same = sameValue(a, b);
   if (same) return same;
   if (a.t === 'context' && b.t === 'context') return joinContexts(a, b, `\`${cond}\``);
-  const either = choiceOf([a, b], `\`${cond}\``);
+  const either = choiceOf([a, b], `\`${cond}\``, when);
   if (either) return either;
   if (a.t === 'tensor' && b.t === 'tensor') {
     const dt = a.dtype.known && b.dtype.known && a.dtype.value === b.dtype.value ? a.dtype : unknown(`\`${cond}\``);
@@ -462,7 +464,11 @@ export function callValue(callee: Value, args: CallArgs, st: PathState, fr: Fram
     case 'partial': return callValue(callee.fn, partialArgs(callee.args, args), st, fr, node, e);
     case 'prepared': return callPrepared(callee, args, st, (m, a) => callValue(m, a, st, fr, node, e));
     // Each callable the code may have chosen is called (each observes its own attention calls).
-    case 'choice': return callee.options.map((o) => callValue(o, args, st, fr, node, e)).reduce(join);
+    case 'choice': {
+      // A path that settled the condition (it forked on the same atom) calls the option it picks.
+      const picked = callee.options.filter((_, i) => { const w = callee.when?.[i]; return !w || evalFormula(w, st.assume) !== false; });
+      return (picked.length > 0 ? picked : callee.options).map((o) => callValue(o, args, st, fr, node, e)).reduce(join);
+    }
     default: return e.callWorkspace(callee, args, st, fr, node) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\``);
   }
 }
@@ -530,7 +536,12 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   const name = callee.name;
   const last = name.split('.').pop()!;
   const spec = attentionApiOf(name);
-  if (spec) return observeApi(spec, textOf(field(node, 'function')!), args, undefined, st, fr, node, e, {}, importedLibrary(callee));
+  if (spec) {
+    // Called through another name (`attn = flash_attn_func if … else F.scaled_dot_product_attention`): say which function.
+    const written = textOf(field(node, 'function')!);
+    const apiText = written.split('.').pop() === last ? written : `${written} (${last})`;
+    return observeApi(spec, apiText, args, undefined, st, fr, node, e, {}, importedLibrary(callee));
+  }
   const wrapped = wrapperCall(name, args, (f, a) => callValue(f, a, st, fr, node, e)) ?? frameworkCall(name, args, node, fr);
   if (wrapped) return wrapped;
   if (name.startsWith('xformers.') && (/Mask$|Bias$/.test(last) || /Mask\.\w+$|Bias\.\w+$/.test(name))) {

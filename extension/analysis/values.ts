@@ -4,7 +4,6 @@
  */
 import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/facts';
 import { known, SDPA_BACKENDS, unknown } from '../../runtime/dispatch/facts';
-import { attentionApiOf } from './attention-apis';
 import type { CallArgs } from './engine';
 import type { SyntaxNode } from './syntax';
 
@@ -110,7 +109,8 @@ export type Value =
   | { readonly t: 'lambda'; readonly id: string; readonly node: SyntaxNode; readonly captured: readonly (readonly [string, Value])[];
       readonly defaults: readonly (readonly [string, Value])[] }
   /** One of several callables, which one the code does not establish (`why`): calling it calls each. */
-  | { readonly t: 'choice'; readonly options: readonly Value[]; readonly why: string }
+  /** `when`, where known: the condition that picks each option, so a path that settled it calls that option only. */
+  | { readonly t: 'choice'; readonly options: readonly Value[]; readonly why: string; readonly when?: readonly Formula[] }
   | { readonly t: 'unknown'; readonly why: string };
 
 export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });
@@ -309,25 +309,20 @@ const MAX_OPTIONS = 8;
 
 /**
  * One of several callables (`lambda …: flash_attn_func(…) if use_flash else partial(F.scaled_dot_product_attention, …)`,
- * a dict of backends looked up by a key the code does not establish): undefined unless every value is
- * callable. Two library attention functions among them are no choice either: each is observed at the
- * call that calls the choice, and one call site is one API.
+ * `flash_attn_func if use_flash else F.scaled_dot_product_attention`, a dict of backends looked up by
+ * a key the code does not establish): undefined unless every value is callable. Two library attention
+ * functions among them are each observed at the call that calls the choice, one call site per API.
  */
-export function choiceOf(values: readonly Value[], why: string): Value | undefined {
+export function choiceOf(values: readonly Value[], why: string, when?: readonly Formula[]): Value | undefined {
   if (values.length === 0 || !values.every(isCallable)) return undefined;
   const options: Value[] = [];
   for (const v of values.flatMap((x) => (x.t === 'choice' ? x.options : [x]))) {
     if (!options.some((o) => sameValue(o, v))) options.push(v);
   }
-  const apis = new Set(options.map(calledApi).filter((x) => x !== undefined));
-  if (options.length > MAX_OPTIONS || apis.size > 1) return undefined;
-  return options.length === 1 ? options[0] : { t: 'choice', options, why };
-}
-
-/** The library attention function a callable is (`flash_attn_func`, a partial of SDPA), observed where it is called. */
-function calledApi(v: Value): string | undefined {
-  if (v.t === 'partial') return calledApi(v.fn);
-  return v.t === 'ref' ? attentionApiOf(v.name)?.api : undefined;
+  if (options.length > MAX_OPTIONS) return undefined;
+  // The conditions stay with their options only where each value is one option of its own.
+  const guarded = when && when.length === values.length && options.length === values.length && options.every((o, i) => o === values[i]);
+  return options.length === 1 ? options[0] : { t: 'choice', options, why, ...(guarded ? { when } : {}) };
 }
 
 /**

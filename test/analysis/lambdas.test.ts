@@ -55,6 +55,19 @@ describe('analysis: lambdas and small callables', () => {
 });
 
 describe('analysis: construction helpers whose result is assigned', () => {
+  it('calls each library function a flag picks, on the paths that pick it: one site per function', async () => {
+    // `attn = flash_attn_func if self.use_flash else F.scaled_dot_product_attention`; the path that
+    // forked on `self.use_flash` to transpose q, k, v for SDPA calls SDPA only, with its own layout.
+    assert.deepEqual(annotate(await sitesOf(['lambdas/choice.py'])), [
+      'lambdas/choice.py:27:16 flash_attn_func Attention.forward',
+      '  train reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on whether flash_attn is installed)',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on whether flash_attn is installed)',
+      'lambdas/choice.py:27:16 sdpa Attention.forward',
+      '  train reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on `C // self.heads`)',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of Attention.forward)',
+    ]);
+  });
+
   it('sets on the instance what `self.proj = self._make_proj(dim)` and `self.blocks = self._build_blocks(…)` assign to self', async () => {
     const sites = await sitesOf(['lambdas/builders.py']);
     // `_make_proj` sets `self.flash = hasattr(F, …)` and `self.dropout`: the SDPA branch is taken, the

@@ -93,7 +93,7 @@ describe('analysis session under random edits', () => {
       'repo-layout/vision/models/utils.py', 'repo-layout/vision/layers/__init__.py', 'repo-layout/vision/layers/blocks.py',
       'repo-layout/vision/layers/attention.py', 'repo-layout/vision/layers/utils.py',
     ],
-    ['lambdas/attention.py', 'lambdas/train.py', 'lambdas/builders.py'],
+    ['lambdas/attention.py', 'lambdas/train.py', 'lambdas/builders.py', 'lambdas/choice.py'],
     ['input-rank/processors.py', 'transformers-style/modeling.py', 'transformers-style/run.py'],
   ];
   for (const names of cases) {

@@ -114,6 +114,24 @@ describe('language server over JSON-RPC (in process, hand-built reports)', funct
     assert.equal(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 3, character: 0 } }), null);
   });
 
+  it('hovers over a call of a choice between two library functions with a section for each', async () => {
+    const choice = { ...FLASH_CALL, span: SDPA_CALL.span, api: 'attn (flash_attn_func)', diagnostics: [] };
+    client = LspClient.inProcess({
+      createAnalysis: async (settings) => ({ ...await createAnalysis(settings), report: (path) => report(path, [{ ...SDPA_CALL, api: 'attn (scaled_dot_product_attention)' }, choice]) }),
+      runtime: fakeRuntime(),
+    });
+    await client.initialize();
+    await client.open(URI, SOURCE_BOTH);
+    await client.diagnosticsFor(URI, 1);
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 19, character: 20 } });
+    const sections = (hover!.contents as { value: string }).value.split('\n\n---\n\n');
+    assert.deepEqual(sections.map((s) => s.split('\n')[0]), [
+      '**`attn (scaled_dot_product_attention)`** in `SelfAttention.forward`',
+      '**`attn (flash_attn_func)`** in `SelfAttention.decode`',
+    ]);
+    assert.deepEqual(hover!.range, { start: { line: 19, character: 12 }, end: { line: 19, character: 70 } });
+  });
+
   it('offers the quick fix at a diagnostic', async () => {
     await started();
     const diagnostic = (await client.diagnosticsFor(URI, 1)).diagnostics[1]!;

@@ -1,9 +1,15 @@
-import type { Hover, HoverParams } from 'vscode-languageserver';
+import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
 import { contains, toHover, toRange } from '../convert';
 import type { Session } from '../session';
 
 export function hover(session: Session, params: HoverParams): Hover | null {
-  const call = session.analysis(params.textDocument.uri)?.report.calls.find((c) => contains(c.span, params.position));
-  if (call === undefined) return null;
-  return { contents: toHover(call, { settings: session.settings, latency: session.latency(call) }), range: toRange(call.span) };
+  const calls = session.analysis(params.textDocument.uri)?.report.calls.filter((c) => contains(c.span, params.position)) ?? [];
+  const first = calls[0];
+  if (first === undefined) return null;
+  // A call of a choice between library functions (`attn = flash_attn_func if … else F.scaled_dot_product_attention`)
+  // is one report per function, on one span: each gets its section.
+  const same = calls.filter((c) => c.span.line === first.span.line && c.span.column === first.span.column
+    && c.span.endLine === first.span.endLine && c.span.endColumn === first.span.endColumn);
+  const value = same.map((c) => toHover(c, { settings: session.settings, latency: session.latency(c) }).value).join('\n\n---\n\n');
+  return { contents: { kind: MarkupKind.Markdown, value }, range: toRange(first.span) };
 }
