@@ -34,6 +34,8 @@ export interface CallSpec {
   dropout?: Val<number>;
   batch?: Val<number>; heads?: Val<number>; kvHeads?: Val<number>;
   seqQ?: Val<number>; seqKv?: Val<number>; headDim?: Val<number>; headDimV?: Val<number>;
+  /** Lengths the code shows equal though unknown (`CallFacts.shape.sameLength`). */
+  sameLength?: boolean;
   layout?: Val<Layout>;
   sdpaBackends?: SdpaSwitches;
 }
@@ -59,6 +61,7 @@ export function call(s: CallSpec = {}): CallFacts {
       batch: fact(s.batch ?? 2), heads: fact(heads), kvHeads: fact(s.kvHeads ?? heads),
       seqQ: fact(s.seqQ ?? 128), seqKv: fact(s.seqKv ?? 128),
       headDim: fact(headDim), headDimV: fact(s.headDimV ?? headDim),
+      ...(s.sameLength !== undefined ? { sameLength: fact(s.sameLength) } : {}),
     },
     layout: fact(s.layout ?? 'BHLD'),
     ...(s.sdpaBackends ? { sdpaBackends: s.sdpaBackends } : {}),
