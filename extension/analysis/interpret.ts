@@ -22,7 +22,7 @@ import { catchesImportError, importBindings, moduleLevel, type ClassInfo, type F
 import type { AnalysisSettings } from './report';
 import { forkState, mergeStates, type Ctx, type Frame, type Guard, type Observation, type PathState, type YieldPoint } from './state';
 import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
-import { bindUnknown, evalFormula, join, known, openAtom, UNKNOWN, unknown, valueKey, type Value } from './values';
+import { bindUnknown, evalFormula, join, known, openAtom, returnedFrom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
 import { functionOfLambda, lambdaDefault } from './lambdas';
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from './attribute-presence';
@@ -587,7 +587,8 @@ export class Interpreter implements Engine {
       }
     }
     const result = yields ? generatorContext(fn, ctx, yields)
-      : frame.returns.length === 0 ? { t: 'none', source: `${fn.qualName} returns None` } as Value : frame.returns.reduce(join);
+      : frame.returns.length === 0 ? { t: 'none', source: `${fn.qualName} returns None` } as Value
+        : frame.returns.map((v) => returnedFrom(v, frame)).reduce(join);
     return { result, states };
   }
 

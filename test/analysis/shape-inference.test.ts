@@ -66,6 +66,50 @@ describe('shape inference', () => {
       'q = heads(x)',
       'k = heads(ctx)',
     ], false],
+    // A helper that reads its input's dims back (`.shape`, `.size()`) gives back the caller's variables.
+    ['k rebuilt to the query heads by repeat_kv (`.shape` unpacked, a `None` axis, expand, reshape)', [
+      'B, T, C = x.size()',
+      'q = x.view(B, T, 8, 64).transpose(1, 2)',
+      'k = repeat_kv(x.view(B, T, 2, 64).transpose(1, 2), n)',
+    ], true],
+    ['q and k both through the helper that reads `.size()`', [
+      'B, T, C = x.size()',
+      'q = heads(x.view(B, T, 512))',
+      'k = heads(x.view(B, T, 512))',
+    ], true],
+    ['k of another length (S) through repeat_kv', [
+      'B, T, C = x.size()', 'S = ctx.size(1)',
+      'q = x.view(B, T, 8, 64).transpose(1, 2)',
+      'k = repeat_kv(ctx.view(B, S, 2, 64).transpose(1, 2), n)',
+    ], false],
+    ['a length passed to a helper as an argument', [
+      'q = split(x, n)',
+      'k = split(ctx, n)',
+    ], true],
+    ['different lengths passed to a helper', [
+      'q = split(x, n)',
+      'k = split(ctx, C)',
+    ], false],
+    // Equal memo keys (same text, same content), other variables: the reused result takes k's.
+    ['T rebound between the inputs of one helper', [
+      'B, T, C = x.size()',
+      'a = x.view(B, T, 512)',
+      'B, T, C = ctx.size()',
+      'q = heads(a)',
+      'k = heads(ctx.view(B, T, 512))',
+    ], false],
+    // a and b are equal but for their variables (T of x, T of ctx); second(a, a) then second(b, a):
+    // one binding at two places of the first call's arguments, two in the reuse's. The result's
+    // length is a's, not b's, though b comes first.
+    ['a reused result whose binding the new arguments do not tell', [
+      'B, T, C = x.size()',
+      'a = rows(x, T)',
+      'B, T, C = ctx.size()',
+      'b = rows(x, T)',
+      'q = x.view(B, T, 8, 64).transpose(1, 2)',
+      'warm = second(a, a)',
+      'k = second(b, a)',
+    ], false],
   ];
 
   const NO_AUTOCAST: AnalysisSettings = { ...SETTINGS, autocast: 'off' };
@@ -74,7 +118,15 @@ describe('shape inference', () => {
       const sites = await sitesOfSource([
         'import torch', 'import torch.nn.functional as F', '',
         'def heads(t):', '    B, T, C = t.size()', '    return t.view(B, T, 8, 64).transpose(1, 2)', '',
-        'def train_step(x, ctx, n):',
+        'def split(t, L):', '    return t.view(2, L, 8, 64).transpose(1, 2)', '',
+        'def rows(t, L):', '    return t.view(L, 512)', '',
+        'def second(t, u):', '    L = u.size(0)', '    return torch.zeros(2, 8, L, 64)', '',
+        'def repeat_kv(hidden_states, n_rep):',
+        '    batch, num_key_value_heads, slen, head_dim = hidden_states.shape',
+        '    if n_rep == 1:', '        return hidden_states',
+        '    hidden_states = hidden_states[:, :, None, :, :].expand(batch, num_key_value_heads, n_rep, slen, head_dim)',
+        '    return hidden_states.reshape(batch, num_key_value_heads * n_rep, slen, head_dim)', '',
+        'def train_step(x, ctx, n, C):',
         ...body.map((line) => `    ${line}`),
         '    q, k = q.half(), k.half()',
         '    F.scaled_dot_product_attention(q, k, k, is_causal=True).sum().backward()',
@@ -82,6 +134,33 @@ describe('shape inference', () => {
       const facts = sites[0]!.modes.train.facts;
       assert.equal(facts.shape.sameLength?.known === true && facts.shape.sameLength.value, same);
       assert.equal(outcome(callReport(sites[0]!, environmentOf(NO_AUTOCAST)).modes.train.decision).split(' ')[0], same ? 'runs' : 'depends');
+    });
+  }
+
+  // transformers' SDPA attention: `is_causal` computed from the optional mask and the length.
+  const MASKED: readonly [string, string][] = [
+    ['None', 'runs sdpa.flash'],
+    ['torch.zeros(B, 1, T, T, dtype=torch.float16)', 'runs sdpa.efficient'],
+  ];
+  for (const [mask, want] of MASKED) {
+    it(`transformers-style call, causal_mask = ${mask}: ${want}`, async () => {
+      const sites = await sitesOfSource([
+        'import torch', 'import torch.nn.functional as F', '',
+        'def repeat_kv(hidden_states, n_rep):',
+        '    batch, num_key_value_heads, slen, head_dim = hidden_states.shape',
+        '    hidden_states = hidden_states[:, :, None, :, :].expand(batch, num_key_value_heads, n_rep, slen, head_dim)',
+        '    return hidden_states.reshape(batch, num_key_value_heads * n_rep, slen, head_dim)', '',
+        'def train_step(x, n):',
+        '    B, T, C = x.size()',
+        '    query = x.view(B, T, 8, 64).transpose(1, 2).half()',
+        '    key = repeat_kv(x.view(B, T, 2, 64).transpose(1, 2), n).half()',
+        `    causal_mask = ${mask}`,
+        '    is_causal = True if causal_mask is None and T > 1 else False',
+        '    out = F.scaled_dot_product_attention(query, key, key, attn_mask=causal_mask, dropout_p=0.0, is_causal=is_causal)',
+        '    out.sum().backward()',
+      ].join('\n'), NO_AUTOCAST);
+      assert.equal(sites[0]!.modes.train.facts.shape.sameLength?.known, true);
+      assert.equal(outcome(callReport(sites[0]!, environmentOf(NO_AUTOCAST)).modes.train.decision), want);
     });
   }
 
@@ -94,6 +173,6 @@ describe('shape inference', () => {
       '    out = flash_attn_qkvpacked_func(qkv, causal=True) + flash_attn_kvpacked_func(qkv[:, :, 0], kv)',
       '    out.sum().backward()',
     ].join('\n'));
-    assert.deepEqual(sites.map((s) => heads(s.modes.train)), ['H=8 Hkv=8 D=64 Dv=64', 'H=? Hkv=2 D=? Dv=64']);
+    assert.deepEqual(sites.map((s) => heads(s.modes.train)), ['H=8 Hkv=8 D=64 Dv=64', 'H=8 Hkv=2 D=64 Dv=64']);
   });
 });
