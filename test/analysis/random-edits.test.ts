@@ -94,6 +94,7 @@ describe('analysis session under random edits', () => {
       'repo-layout/vision/layers/attention.py', 'repo-layout/vision/layers/utils.py',
     ],
     ['lambdas/attention.py', 'lambdas/train.py', 'lambdas/builders.py'],
+    ['llama/modeling_llama.py', 'llama/train.py', 'llama/sample.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of ${SEEDS * 20} edits of ${names.join(' + ')}`, async () => {

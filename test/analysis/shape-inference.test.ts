@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import type { ModeSite } from '../../extension/analysis/call-sites';
 import type { AnalysisSettings } from '../../extension/analysis/report';
 import { callReport, environmentOf } from '../../extension/analysis/build-report';
-import { fact, outcome, program, SETTINGS, sitesOfSource } from './helpers';
+import { fact, outcome, program, SETTINGS, siteLine, sitesOf, sitesOfSource, told } from './helpers';
 
 function heads(m: ModeSite): string {
   const s = m.facts.shape;
@@ -163,6 +163,23 @@ describe('shape inference', () => {
       assert.equal(outcome(callReport(sites[0]!, environmentOf(NO_AUTOCAST)).modes.train.decision), want);
     });
   }
+
+  // The Llama fixture: train.py's model has 8 kv heads (repeat_kv rebuilds them, 8 × 4), sample.py's
+  // 32 (`n_rep == 1`: the early return); on assumption (no config given) repeat_kv's two returns
+  // join: k's length reads "differs by path" (the text differs), but it is q's `q_len` on both.
+  it('keys rebuilt by repeat_kv keep the length q takes from `q_len` (llama/)', async () => {
+    const sites = await sitesOf(['llama/modeling_llama.py', 'llama/train.py', 'llama/sample.py']);
+    const lines = sites.flatMap((site) => (['train', 'infer'] as const).map((mode) => {
+      const s = site.modes[mode].facts.shape;
+      return `${siteLine(site)} ${mode}: ${s.sameLength ? told(s.sameLength) : '-'}; Lk ${told(s.seqKv)}; Hkv ${told(s.kvHeads)}`;
+    }));
+    assert.deepEqual(lines, [
+      'llama/modeling_llama.py:105:23 sdpa LlamaAttention.forward train: true | q and k both take their length from `q_len`; Lk ? | differs by path; Hkv ? | differs by path',
+      'llama/modeling_llama.py:105:23 sdpa LlamaAttention.forward infer: true | q and k both take their length from `q_len`; Lk ? | `q_len`; Hkv 32 | `self.num_key_value_heads` = 32 (sample.py:8)',
+      'llama/modeling_llama.py:145:23 sdpa LlamaSdpaAttention.forward train: true | q and k both take their length from `q_len`; Lk ? | `slen`; Hkv 32 | `num_key_value_heads * n_rep` = 32 (num_key_value_heads * n_rep at modeling_llama.py:71)',
+      'llama/modeling_llama.py:145:23 sdpa LlamaSdpaAttention.forward infer: true | q and k both take their length from `q_len`; Lk ? | differs by path; Hkv ? | differs by path',
+    ]);
+  });
 
   it("unpacks flash-attn's packed qkv and kv: q, k and v take their shape without the packed dim", async () => {
     const sites = await sitesOfSource([
