@@ -7,7 +7,7 @@ import { fileLine, type CallArg, type CallArgs, type Engine } from './engine';
 import { opDtype } from './op-dtypes';
 import { installedOn, OPTIONAL_LIBRARIES, type Frame, type InstalledOnPath, type PathState } from './state';
 import type { SyntaxNode } from './syntax';
-import { boundBy, commonBinding, isTensor, tensor, unknown, UNKNOWN, type Value } from './values';
+import { isTensor, sameVariableIn, tensor, unknown, UNKNOWN, type Value } from './values';
 
 export type Roles = Partial<Record<ArgRole, { value: Value; node: SyntaxNode | null }>>;
 
@@ -38,8 +38,7 @@ function sharedDims(q: Value | undefined, k: Value | undefined, fr: Frame): Read
   const shared = new Map<number, string>();
   q.shape.forEach((d, i) => {
     const other = k.shape![i]!.symbol;
-    const common = d.symbol && other ? commonBinding(d.symbol, other) : undefined;
-    if (common && boundBy(common) === fr) shared.set(i, d.source);
+    if (d.symbol && other && sameVariableIn(fr, d.symbol, other)) shared.set(i, d.source);
   });
   return shared.size > 0 ? shared : undefined;
 }

@@ -205,6 +205,9 @@ function sameJson(a: unknown, b: unknown): boolean {
  * other inputs too) must not conclude anything from it.
  */
 const BOUND: unique symbol = Symbol('bound by');
+/** Set on a frame once it made a binding from another (a SAME link): only then has returnedFrom work to do. */
+const LINKS: unique symbol = Symbol('links');
+type Linked = { [LINKS]?: true };
 /** The binding a binding was made from (`slen` of `…, slen, _ = x.shape` is x's length; a parameter is its argument's variable). */
 const SAME: unique symbol = Symbol('same as');
 type Bound = Value & { [BOUND]?: object; [SAME]?: Value };
@@ -221,6 +224,7 @@ export function bindUnknown(v: Value, frame: object): Value {
   const own: Bound = { ...v };
   own[BOUND] = frame;
   own[SAME] = boundBy(v) ? v : undefined;
+  if (own[SAME]) (frame as Linked)[LINKS] = true;
   return own;
 }
 
@@ -232,7 +236,7 @@ export function bindUnknown(v: Value, frame: object): Value {
  */
 export function readBack(symbol: Value | undefined, why: string, frame: object): Value {
   const v: Bound = { t: 'unknown', why };
-  if (symbol) { v[BOUND] = frame; v[SAME] = symbol; }
+  if (symbol) { v[BOUND] = frame; v[SAME] = symbol; (frame as Linked)[LINKS] = true; }
   return v;
 }
 
@@ -242,13 +246,16 @@ export function boundBy(v: Value | undefined): object | undefined {
 }
 
 /**
- * The first binding of `a`'s chain (itself, then the bindings it was made from, innermost first) that
- * is also in `b`'s, undefined when none: both values are that variable's, wherever they were read back
- * or passed on. Chains are short (one link per frame or copy).
+ * Whether two bindings are one variable's value in `frame`: the same binding of that frame, or
+ * bindings made from one (a name unpacked from a dim, a variable copied). Only the links `frame`
+ * itself made are followed: one made elsewhere may have come with a value kept for another call (a
+ * reused construction's attributes hold the bindings its first caller passed), not this one's.
  */
-export function commonBinding(a: Value, b: Value): Value | undefined {
-  for (let x: Bound | undefined = a; x; x = x[SAME]) for (let y: Bound | undefined = b; y; y = y[SAME]) if (x === y) return x;
-  return undefined;
+export function sameVariableIn(frame: object, a: Value, b: Value): boolean {
+  for (let x: Bound | undefined = a; boundBy(x) === frame; x = x![SAME]) {
+    for (let y: Bound | undefined = b; boundBy(y) === frame; y = y![SAME]) if (x === y) return true;
+  }
+  return false;
 }
 
 /**
@@ -259,6 +266,7 @@ export function commonBinding(a: Value, b: Value): Value | undefined {
  * renames (renameBindings).
  */
 export function returnedFrom(v: Value, frame: object): Value {
+  if (!(frame as Linked)[LINKS]) return v;
   return mapBindings(v, (b) => {
     let out = b;
     while (boundBy(out) === frame && (out as Bound)[SAME]) out = (out as Bound)[SAME]!;
@@ -266,32 +274,64 @@ export function returnedFrom(v: Value, frame: object): Value {
   });
 }
 
-/**
- * The bindings two values of equal content carry at the same places, pair by pair: dims' symbols of
- * tensors (inside tuples and `many` too), and bound unknowns themselves. One value twice pairs each
- * binding with itself (a renaming must see that it stays).
- */
-function forEachBindingPair(a: Value, b: Value | undefined, visit: (x: Value | undefined, y: Value | undefined) => void): void {
-  if (!b) return;
-  if (a.t === 'unknown' && b.t === 'unknown') { if (boundBy(a) || boundBy(b)) visit(a, b); }
-  else if (a.t === 'tensor' && b.t === 'tensor') a.shape?.forEach((d, i) => visit(d.symbol, b.shape?.[i]?.symbol));
-  else if (a.t === 'tuple' && b.t === 'tuple') a.items.forEach((x, i) => forEachBindingPair(x, b.items[i], visit));
-  else if (a.t === 'many' && b.t === 'many') forEachBindingPair(a.item, b.item, visit);
+/** Fields that hold syntax, not values: never walked for bindings (valueKey leaves them out too). */
+const SYNTAX = new Set(['node', 'qNode', 'kNode', 'trainingNode', 'unit']);
+
+function isBinding(v: unknown): v is Bound {
+  return typeof v === 'object' && v !== null && (v as Bound)[BOUND] !== undefined;
 }
 
-/** `v` with each binding it carries replaced by `to(binding)` (undefined: no binding); `v` itself when none changes. */
-function mapBindings(v: Value, to: (binding: Value) => Value | undefined): Value {
-  if (v.t === 'unknown') {
-    const b = boundBy(v) ? to(v) : v;
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/**
+ * The bindings two values of equal content carry at the same places, pair by pair, wherever a value
+ * holds them (dims' symbols, bound unknowns, inside tuples, dicts, a partial's arguments, a lambda's
+ * captures, a tensor's transposed input…): a binding left out would keep another call's binding in a
+ * reused result. One value twice pairs each binding with itself (a renaming must see that it stays).
+ */
+function forEachBindingPair(a: unknown, b: unknown, visit: (x: Value | undefined, y: Value | undefined) => void): void {
+  if (isBinding(a) || isBinding(b)) { visit(isBinding(a) ? a : undefined, isBinding(b) ? b : undefined); return; }
+  if (!isObject(a)) return;
+  if (Array.isArray(a)) { a.forEach((x, i) => forEachBindingPair(x, Array.isArray(b) ? b[i] : undefined, visit)); return; }
+  if (a instanceof Map) {
+    const others = b instanceof Map ? [...b.values()] : [];
+    [...a.values()].forEach((x, i) => forEachBindingPair(x, others[i], visit));
+    return;
+  }
+  for (const k of Object.keys(a)) if (!SYNTAX.has(k)) forEachBindingPair(a[k], isObject(b) ? b[k] : undefined, visit);
+}
+
+/** `v` with each binding it carries (anywhere: forEachBindingPair) replaced by `to(binding)` (undefined: no binding); `v` itself when none changes. */
+function mapBindings<T>(v: T, to: (binding: Value) => Value | undefined): T {
+  if (isBinding(v)) {
+    const b = to(v);
     // The value keeps its text (results must read the same whatever the bindings), with b's binding.
-    return b === v ? v : !b ? { t: 'unknown', why: v.why } : b.t === 'unknown' && b.why === v.why ? b : readBack(b, v.why, boundBy(b)!);
+    const why = (v as Value & { t: 'unknown' }).why;
+    return (b === v ? v : !b ? { t: 'unknown', why } : b.t === 'unknown' && b.why === why ? b : readBack(b, why, boundBy(b)!)) as T;
   }
-  if (v.t === 'tensor' && v.shape?.some((d) => d.symbol && to(d.symbol) !== d.symbol)) {
-    return { ...v, shape: v.shape.map((d) => (d.symbol ? withSymbol(d, to(d.symbol)) : d)) };
+  if (!isObject(v)) return v;
+  if (Array.isArray(v)) {
+    let copy: unknown[] | null = null;
+    v.forEach((x, i) => { const y = mapBindings(x, to); if (y !== x) (copy ??= [...v])[i] = y; });
+    return (copy ?? v) as T;
   }
-  if (v.t === 'tuple') { const items = v.items.map((x) => mapBindings(x, to)); return items.every((x, i) => x === v.items[i]) ? v : { t: 'tuple', items }; }
-  if (v.t === 'many') { const item = mapBindings(v.item, to); return item === v.item ? v : { t: 'many', item }; }
-  return v;
+  if (v instanceof Map) {
+    const entries = [...v].map(([k, x]) => [k, mapBindings(x, to)] as const);
+    return (entries.every(([k, y]) => y === v.get(k)) ? v : new Map(entries)) as T;
+  }
+  let copy: Record<string, unknown> | null = null;
+  for (const k of Object.keys(v)) {
+    if (SYNTAX.has(k)) continue;
+    // A dim's binding is only compared, never read: it needs no text of its own.
+    const x = v[k]; const y = k === 'symbol' && isBinding(x) ? to(x) : mapBindings(x, to);
+    if (y === x) continue;
+    copy ??= { ...v };
+    // A dim whose binding is dropped has no `symbol` field, like one that never had one.
+    if (y === undefined) delete copy[k]; else copy[k] = y;
+  }
+  return (copy ?? v) as T;
 }
 
 function withSymbol(d: Dim, symbol: Value | undefined): Dim {
@@ -333,23 +373,22 @@ export function renameBindings(result: Value, before: readonly Value[], after: r
 
 /**
  * One value for two that reach a point by different paths, or undefined when they differ: equal
- * content is one value, each binding kept where both paths carry that variable's value there
- * (commonBinding), else dropped.
+ * content is one value, each binding kept where both paths carry it there, else dropped.
  */
 export function sameValue(a: Value, b: Value): Value | undefined {
   if (a === b) return a;
   if (valueKey(a) !== valueKey(b)) return undefined;
-  const common = pairedBindings(a, b, (x, y) => (y ? commonBinding(x, y) : undefined));
-  for (const [x, c] of common) if (x === c) common.delete(x);
-  return common.size === 0 ? a : mapBindings(a, (x) => (common.has(x) ? common.get(x) : x));
+  const kept = pairedBindings(a, b, (x, y) => (x === y ? x : undefined));
+  for (const [x, k] of kept) if (x === k) kept.delete(x);
+  return kept.size === 0 ? a : mapBindings(a, (x) => (kept.has(x) ? kept.get(x) : x));
 }
 
 /**
  * One dim for two reaching a point by different paths: an extent both give (a number, or one
- * variable's value: commonBinding) stays; anything else is unknown.
+ * binding: a function's returns carry their callers' bindings, returnedFrom) stays; anything else is unknown.
  */
 function joinDim(a: Dim, b: Dim): Dim {
-  const symbol = a.symbol && b.symbol ? commonBinding(a.symbol, b.symbol) : undefined;
+  const symbol = a.symbol === b.symbol ? a.symbol : undefined;
   if (sameJson(a, b)) return withSymbol(a, symbol);
   // What the dim reads (its text) must not depend on the bindings: a reused result is renamed, not rerun.
   if (a.value !== null && a.value === b.value) return { value: a.value, role: a.role === b.role || !b.role ? a.role : !a.role ? b.role : null, source: a.source };

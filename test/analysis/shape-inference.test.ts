@@ -110,6 +110,32 @@ describe('shape inference', () => {
       'warm = second(a, a)',
       'k = second(b, a)',
     ], false],
+    ['a length copied to another name, and one read back from q', [
+      'B, T, C = x.size()', 'L = T',
+      'q = x.view(B, L, 8, 64).transpose(1, 2)',
+      'k = x.view(B, q.size(2), 8, 64).transpose(1, 2)',
+    ], true],
+    // heads4(x, T) twice, T rebound between: equal results but for the variable. A result reused
+    // inside a dict is renamed too, so k has the second T, not q's.
+    ['a reused result that holds its input in a dict', [
+      'B, T, C = x.size()',
+      'a = heads4(x, T)',
+      'B, T, C = ctx.size()',
+      'b = heads4(x, T)',
+      'q = a.transpose(1, 2)',
+      'first = boxed(a)["t"]',
+      'k = boxed(b)["t"].transpose(1, 2)',
+    ], false],
+    // Pos(T) twice with equal arguments is one construction: its attributes hold the first T. What a
+    // method reads back from them is not this call's S, whatever the construction's links say.
+    ['a module built twice with equal arguments: its attributes are the first construction\'s', [
+      'B, T, C = x.size()', 'S = T',
+      'a = Pos(T)',
+      'B, T, C = ctx.size()',
+      'b = Pos(T)',
+      'q = x.view(B, S, 8, 64).transpose(1, 2)',
+      'k = b()',
+    ], false],
   ];
 
   const NO_AUTOCAST: AnalysisSettings = { ...SETTINGS, autocast: 'off' };
@@ -120,6 +146,11 @@ describe('shape inference', () => {
         'def heads(t):', '    B, T, C = t.size()', '    return t.view(B, T, 8, 64).transpose(1, 2)', '',
         'def split(t, L):', '    return t.view(2, L, 8, 64).transpose(1, 2)', '',
         'def rows(t, L):', '    return t.view(L, 512)', '',
+        'def heads4(t, L):', '    return t.view(2, L, 8, 64)', '',
+        'def boxed(t):', '    return {"t": t}', '',
+        'class Pos(torch.nn.Module):',
+        '    def __init__(self, n):', '        super().__init__()', '        self.table = torch.zeros(1, 8, n, 64)', '',
+        '    def forward(self):', '        L = self.table.size(2)', '        return torch.zeros(2, 8, L, 64)', '',
         'def second(t, u):', '    L = u.size(0)', '    return torch.zeros(2, 8, L, 64)', '',
         'def repeat_kv(hidden_states, n_rep):',
         '    batch, num_key_value_heads, slen, head_dim = hidden_states.shape',
