@@ -2,6 +2,7 @@
 import type { AnalysisSettings } from './report';
 import type { Frame, Observation, PathState } from './state';
 import { type SyntaxNode } from './syntax';
+import { fileMark } from './file-labels';
 import { lineMark } from './positions';
 import type { Value } from './values';
 
@@ -46,21 +47,12 @@ export interface Engine {
   unresolvedModuleCall(st: PathState, fr: Frame, what: string): void;
 }
 
-const BASENAMES = new Map<string, string>();
-
-/** A file's name without its folders (`train.py`), as messages name files. */
-export function fileName(path: string): string {
-  let base = BASENAMES.get(path);
-  if (base === undefined) {
-    base = path.replace(/\\/g, '/').split('/').pop() ?? path;
-    BASENAMES.set(path, base);
-  }
-  return base;
-}
-
-/** `model.py:41`: where a fact came from, for messages (file name without its folders; the line as a mark, see `lineMark`). */
+/**
+ * `model.py:41`: where a fact came from, for messages (the file as a mark resolved to its label when a
+ * report is read, `fileMark`; the line as a mark, see `lineMark`).
+ */
 export function fileLine(fr: Frame, node: SyntaxNode): string {
-  return `${fileName(fr.fn.path)}:${lineMark(node)}`;
+  return `${fileMark(fr.fn.path)}:${lineMark(node)}`;
 }
 
 /** A call argument given by keyword or at its position. */

@@ -8,7 +8,7 @@
 import { parseDtype } from '../../runtime/dispatch/dtype';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
-import { broadcastShape, creationShape, repeatInterleaveShape, reshape, splitShape, transposeAttribute } from './shapes';
+import { broadcastShape, creationShape, indexedShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitShape, transposeAttribute, type IndexItem } from './shapes';
 import type { Frame, PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import {
@@ -200,7 +200,10 @@ function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value
     if (idx.t === 'num' && Number.isInteger(idx.value)) return obj.items.at(idx.value) ?? UNKNOWN(textOf(node));
     return UNKNOWN(textOf(node));
   }
-  if (isTensor(obj)) return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param });
+  if (isTensor(obj)) {
+    const items = node.children.filter((c) => c.field === 'subscript').map((c) => indexItem(c, st, fr, e));
+    return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape: indexedShape(obj.shape, items) });
+  }
   return UNKNOWN(`\`${textOf(node)}\``);
 }
 
@@ -222,16 +225,25 @@ function sliceBounds(slice: SyntaxNode, st: PathState, fr: Frame, e: Engine): [n
   return bounds[2] === undefined || bounds[2] === 1 ? [bounds[0], bounds[1]] : undefined;
 }
 
+/** What one item of a tensor index does to the shape (shapes.ts, IndexItem). */
+function indexItem(item: SyntaxNode, st: PathState, fr: Frame, e: Engine): IndexItem {
+  if (item.type === 'slice') return item.children.length === 0 ? 'keep' : 'slice';
+  if (item.type === 'none') return 'new';
+  if (item.type === 'ellipsis') return 'rest';
+  const v = evaluate(item, st, fr, e);
+  return v.t === 'num' && Number.isInteger(v.value) ? 'drop' : v.t === 'none' ? 'new' : 'other';
+}
+
 function attribute(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   const objNode = field(node, 'object')!;
   const name = textOf(field(node, 'attribute')!);
   const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${name}`) : undefined;
   if (assigned) return assigned;
-  return attributeOf(evaluate(objNode, st, fr, e), name, node, st, e);
+  return attributeOf(evaluate(objNode, st, fr, e), name, node, st, fr, e);
 }
 
 /** `obj.name` for an already evaluated `obj`. */
-function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, e: Engine): Value {
+function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   switch (obj.t) {
     case 'ref': {
       const qualified = `${obj.name}.${name}`;
@@ -240,14 +252,14 @@ function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, 
     }
     case 'tensor':
       if (name === 'dtype') return obj.dtype.known ? { t: 'dtype', value: obj.dtype.value, source: obj.dtype.source } : UNKNOWN(obj.dtype.dependsOn);
-      if (name === 'shape') return obj.shape ? { t: 'tuple', items: obj.shape.map((d) => (d.value === null ? UNKNOWN(d.source) : { t: 'num', value: d.value, source: d.source })) } : UNKNOWN(`\`${textOf(node)}\``);
+      if (name === 'shape') return sizesOf(obj, textOf(node), fr);
       if (name === 'T' || name === 'mT' || name === 'mH') return transposeAttribute(obj, name);
       return UNKNOWN(`\`${textOf(node)}\``);
     // A dict has no attributes of its keys' names: only an `nn.ModuleDict` (kept as its dict) is read this way.
     case 'dict': return dictEntry(obj, { t: 'str', value: name }, textOf(node));
     case 'framework': return frameworkAttribute(obj, name, node);
     // A prepared model reads as its module (`engine.module`, DDP's `.module`, the module's own attributes).
-    case 'prepared': return name === 'module' ? obj.module : attributeOf(obj.module, name, node, st, e);
+    case 'prepared': return name === 'module' ? obj.module : attributeOf(obj.module, name, node, st, fr, e);
     default: {
       // `k.mT` on a value with no facts (an argument) is still a tensor, transposed.
       if (obj.t === 'unknown' && (name === 'mT' || name === 'mH' || name === 'T')) return transposeAttribute(tensor(unknown(obj.why), `\`${textOf(node)}\``), name);
@@ -428,7 +440,7 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     }
     // `self.autocast.__enter__()` written out (in a class's `__enter__`): the region holds for the rest of the path.
     if (obj?.t === 'context' && method === '__enter__') return enterCalled(obj, node, st, fr);
-    callee = assigned ?? attributeOf(obj!, method, fnNode, st, e);
+    callee = assigned ?? attributeOf(obj!, method, fnNode, st, fr, e);
   } else {
     callee = evaluate(fnNode, st, fr, e);
   }
@@ -479,7 +491,7 @@ function builtinCall(name: string, args: CallArgs, st: PathState, fr: Frame, nod
     const has = attr.value.t === 'str' ? presence(obj, attr.value.value, st, e) : undefined;
     return has && { t: 'bool', value: has.present, why: `\`${textOf(node)}\` is ${has.present ? 'True' : 'False'}${has.why}` };
   }
-  if (name === 'getattr' && (args.positional.length === 2 || args.positional.length === 3)) return getattrCall(args, st, node, e);
+  if (name === 'getattr' && (args.positional.length === 2 || args.positional.length === 3)) return getattrCall(args, st, fr, node, e);
   if (name === 'float' && args.positional[0]?.value.t === 'str') return { t: 'num', value: Number(args.positional[0].value.value.replace('inf', 'Infinity')), source: fileLine(fr, node) };
   if (name === 'int' && args.positional[0]?.value.t === 'num') return { t: 'num', value: Math.trunc(args.positional[0].value.value), source: args.positional[0].value.source };
   if (name === 'super') return UNKNOWN('super()');
@@ -518,7 +530,7 @@ function presence(obj: CallArg, name: string, st: PathState, e: Engine): { prese
  * `getattr(obj, 'name')` is `obj.name`; with a default, the default where the attribute is provably
  * absent (presence). A name that is not a constant string leaves the result unknown.
  */
-function getattrCall(args: CallArgs, st: PathState, node: SyntaxNode, e: Engine): Value {
+function getattrCall(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   const [obj, attr, fallback] = args.positional;
   if (attr.value.t !== 'str') return UNKNOWN(`\`${textOf(node)}\` (the attribute name is not a constant)`);
   const name = attr.value.value;
@@ -529,7 +541,7 @@ function getattrCall(args: CallArgs, st: PathState, node: SyntaxNode, e: Engine)
     return v.t === 'none' ? { ...v, source: why } : v.t === 'bool' ? { ...v, why } : v;
   }
   const assigned = obj.node.type === 'identifier' ? st.env.get(`${textOf(obj.node)}.${name}`) : undefined;
-  return assigned ?? attributeOf(obj.value, name, node, st, e);
+  return assigned ?? attributeOf(obj.value, name, node, st, fr, e);
 }
 
 function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
@@ -653,6 +665,7 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
     return obj;
   }
   if (method === 'bool') return tensor(obj.dtype, where, { bool: true, shape: obj.shape });
+  if (method === 'size') { const d = arg(args, 0, 'dim'); return d ? sizeOf(obj, d.value, textOf(node), fr) : sizesOf(obj, textOf(node), fr); }
   if (SPLITS.has(method)) return { t: 'many', item: tensor(obj.dtype, obj.origin, { shape: splitShape(obj, method, args), param: obj.param }) };
   if (method === 'softmax' || method === 'log_softmax') return softmax(method, obj, [obj], st, fr, node, args.keywords.get('dtype')?.value, args.positional[0]?.node ?? args.keywords.get('dim')?.node);
   if (method === 'matmul' || method === 'bmm' || method === 'mm') {

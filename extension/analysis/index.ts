@@ -10,9 +10,11 @@
  *   `s.report(path)` gives that file's `FileReport` (the workspace is re-interpreted at most once
  *   per change, whichever file is asked for); `s.settings = …` changes the assumptions;
  *   `s.dispose()` frees the parse trees. `s.openAll(files)` opens many files at once, large ones
- *   parsed in pieces on worker threads.
+ *   parsed in pieces on worker threads. Messages name files by the labels of the files open when a
+ *   report is read (file-labels.ts: `models/attention.py:12` beside `layers/attention.py`).
  */
 import { environmentOf, fileReport, rawCallReport } from './build-report';
+import { fileLabels, type FileLabels } from './file-labels';
 import { PlacedReport } from './relocate';
 import type { PoolOptions } from './parse-pool';
 import type { Environment } from '../../runtime/dispatch/facts';
@@ -34,6 +36,8 @@ export class AnalysisSession {
    */
   private callReports = new WeakMap<CallSite, PlacedReport<CallReport>>();
   private environment: Environment;
+  /** How messages name the open files (file-labels.ts): computed when a report is read after a file opened or closed. */
+  private labels: FileLabels | undefined;
 
   private constructor(private readonly workspace: Workspace) {
     this.environment = environmentOf(workspace.settings);
@@ -55,6 +59,7 @@ export class AnalysisSession {
   }
 
   update(path: string, text: string): void {
+    if (this.labels && !this.workspace.paths().includes(path)) this.labels = undefined;
     this.workspace.update(path, text);
     this.cache.clear();
   }
@@ -62,6 +67,7 @@ export class AnalysisSession {
   /** Open several files at once; large ones are parsed on worker threads (`parse-pool.ts`). */
   async openAll(files: readonly SourceFile[], options?: PoolOptions): Promise<void> {
     await this.workspace.openAll(files, options);
+    this.labels = undefined;
     this.cache.clear();
   }
 
@@ -75,6 +81,7 @@ export class AnalysisSession {
 
   close(path: string): void {
     this.workspace.close(path);
+    this.labels = undefined;
     this.cache.clear();
   }
 
@@ -82,15 +89,16 @@ export class AnalysisSession {
   report(path: string): FileReport {
     const cached = this.cache.get(path);
     if (cached) return cached;
-    const report = fileReport(path, this.workspace.parseErrors(path), this.workspace.callSites(), (site) => this.callReportOf(site).current());
+    const labels = this.labels ??= fileLabels(this.workspace.paths());
+    const report = fileReport(path, this.workspace.parseErrors(path), this.workspace.callSites(), (site) => this.callReportOf(site, labels).current(labels));
     this.cache.set(path, report);
     return report;
   }
 
-  private callReportOf(site: CallSite): PlacedReport<CallReport> {
+  private callReportOf(site: CallSite, labels: FileLabels): PlacedReport<CallReport> {
     let report = this.callReports.get(site);
     if (!report) {
-      report = new PlacedReport(rawCallReport(site, this.environment));
+      report = new PlacedReport(rawCallReport(site, this.environment), labels);
       this.callReports.set(site, report);
     }
     return report;

@@ -19,7 +19,7 @@ import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type Mo
 import type { AnalysisSettings } from './report';
 import { type Ctx, type Frame, type Observation, type PathState, type YieldPoint } from './state';
 import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
-import { bindUnknown, join, known, UNKNOWN, unknown, valueKey, type Value } from './values';
+import { bindUnknown, join, known, returnedFrom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
 import { functionOfLambda, lambdaDefault } from './lambdas';
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from './attribute-presence';
@@ -583,7 +583,8 @@ export class Interpreter implements Executor {
       }
     }
     const result = yields ? generatorContext(fn, ctx, yields)
-      : frame.returns.length === 0 ? { t: 'none', source: `${fn.qualName} returns None` } as Value : frame.returns.reduce(join);
+      : frame.returns.length === 0 ? { t: 'none', source: `${fn.qualName} returns None` } as Value
+        : frame.returns.map((v) => returnedFrom(v, frame)).reduce(join);
     return { result, states };
   }
 

@@ -4,7 +4,7 @@
  * code (a script) starts a training path when it calls `.backward()` itself.
  */
 import type { Mode } from '../../runtime/dispatch/facts';
-import { fileName } from './engine';
+import { fileMark } from './file-labels';
 import type { FunctionInfo } from './module-index';
 import { field, textOf, type SyntaxNode } from './syntax';
 
@@ -40,7 +40,7 @@ export function modeClue(fn: FunctionInfo): ModeClue | null {
  */
 function scriptClue(fn: FunctionInfo): ModeClue | null {
   if (!fn.body.some((stmt) => stmt.unit.called.includes('.backward') && backwardCall(stmt))) return null;
-  return { mode: 'train', source: `\`.backward()\` at module level of ${fileName(fn.path)}`, binding: false };
+  return { mode: 'train', source: `\`.backward()\` at module level of ${fileMark(fn.path)}`, binding: false };
 }
 
 /** Whether `node` calls `.backward(…)` outside the functions, classes and lambdas it defines. */

@@ -7,7 +7,7 @@ import { fileLine, type CallArg, type CallArgs, type Engine } from './engine';
 import { opDtype } from './op-dtypes';
 import { installedOn, OPTIONAL_LIBRARIES, type Frame, type InstalledOnPath, type PathState } from './state';
 import type { SyntaxNode } from './syntax';
-import { boundBy, isTensor, tensor, unknown, UNKNOWN, type Value } from './values';
+import { isTensor, sameVariableIn, tensor, unknown, UNKNOWN, type Value } from './values';
 
 export type Roles = Partial<Record<ArgRole, { value: Value; node: SyntaxNode | null }>>;
 
@@ -29,13 +29,17 @@ export function argRoles(spec: ApiSpec, args: CallArgs): Roles {
 
 /**
  * The dims of q and k built from one variable bound in this frame (`q.view(B, T, …)` and
- * `k.view(B, T, …)` after `B, T, C = x.size()`): equal extents, known or not. A variable bound in
+ * `k.view(B, T, …)` after `B, T, C = x.size()`, or k rebuilt by a helper from its own dims, which
+ * gives back this frame's `T`: returnedFrom): equal extents, known or not. A variable bound in
  * another frame proves nothing here (that frame's result may serve other inputs: bindUnknown).
  */
 function sharedDims(q: Value | undefined, k: Value | undefined, fr: Frame): ReadonlyMap<number, string> | undefined {
   if (!q || !k || !isTensor(q) || !isTensor(k) || !q.shape || q.shape.length !== k.shape?.length) return undefined;
   const shared = new Map<number, string>();
-  q.shape.forEach((d, i) => { if (d.symbol && d.symbol === k.shape![i]!.symbol && boundBy(d.symbol) === fr) shared.set(i, d.source); });
+  q.shape.forEach((d, i) => {
+    const other = k.shape![i]!.symbol;
+    if (d.symbol && other && sameVariableIn(fr, d.symbol, other)) shared.set(i, d.source);
+  });
   return shared.size > 0 ? shared : undefined;
 }
 

@@ -3,6 +3,7 @@
  * and line marks in messages (a statement's id and a row inside it, resolved to a line when read).
  * Positions are computed from a unit's line starts when asked, never stored on nodes.
  */
+import { fileName, type FileLabels } from './file-labels';
 import type { Span } from './report';
 import type { SyntaxNode, Unit } from './syntax';
 
@@ -73,14 +74,27 @@ export function lineMark(node: SyntaxNode): string {
   return `\uE000${node.unit.id}:${rowOf(node.unit.lineStarts, node.start)}\uE001`;
 }
 
-const LINE_MARK = /\uE000(\d+):(\d+)\uE001/g;
+/** Line marks (`lineMark`) and file marks (`fileMark` in file-labels.ts). */
+const MARKS = /\uE000(\d+):(\d+)\uE001|\uE002([^\uE003]*)\uE003/g;
+const ANY_MARK = /[\uE000\uE002]/;
 
-/** `text` with each line mark replaced by the line number its statement has now; `onUnit` learns each statement named. */
-export function resolveLineMarks(text: string, onUnit?: (unit: Unit | undefined) => void): string {
-  if (!text.includes('\uE000')) return text;
-  return text.replace(LINE_MARK, (_, id: string, row: string) => {
+/** How marks are read: the files' labels (by name alone unless given), and who learns what a text names. */
+export interface MarkReading {
+  readonly labels?: FileLabels;
+  /** Each statement a line mark names. */
+  readonly onUnit?: (unit: Unit | undefined) => void;
+  /** Each file a file mark names. */
+  readonly onPath?: (path: string) => void;
+}
+
+/** `text` with each line mark replaced by the line number its statement has now, and each file mark by the file's label. */
+export function resolveLineMarks(text: string, reading: MarkReading = {}): string {
+  if (!ANY_MARK.test(text)) return text;
+  const labels = reading.labels ?? fileName;
+  return text.replace(MARKS, (_, id: string | undefined, row: string, path: string | undefined) => {
+    if (path !== undefined) { reading.onPath?.(path); return labels(path); }
     const unit = UNITS.get(Number(id))?.deref();
-    onUnit?.(unit);
+    reading.onUnit?.(unit);
     return unit ? String(unit.baseRow + Number(row) + 1) : '?';
   });
 }

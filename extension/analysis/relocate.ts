@@ -1,10 +1,11 @@
 /**
  * Reports kept across edits, moved to where their statements are now: spans follow the nodes they
- * were taken from, and line marks in messages become the current line numbers. Unchanged parts are
- * shared, not copied.
+ * were taken from, line marks in messages become the current line numbers and file marks the
+ * files' current labels (file-labels.ts). Unchanged parts are shared, not copied.
  */
 import type { Span } from './report';
 import type { Unit } from './syntax';
+import { fileName, type FileLabels } from './file-labels';
 import { currentSpan, resolveLineMarks, spanUnit } from './positions';
 
 function isSpan(v: object): v is Span {
@@ -38,26 +39,36 @@ function mapReport(value: unknown, onSpan: (s: Span) => Span, onString: (s: stri
 
 /**
  * A report kept across edits: placed once (its line marks resolved, the statements it refers to
- * noted), and placed again only when one of those statements has moved since; so an inserted line
- * costs a look at a few rows per report, and a walk only of the reports below it.
+ * noted, its file marks named by the labels of the files open then, the files noted), and placed
+ * again only when one of those statements has moved since or one of those files is named otherwise
+ * (a file of the same name opened or closed); so an inserted line costs a look at a few rows per
+ * report, and a walk only of the reports below it.
  */
 export class PlacedReport<T> {
   private readonly units: readonly Unit[];
+  private readonly paths: readonly string[];
   private rows: number[];
+  private names: string[];
   private placed: T;
 
-  constructor(private readonly raw: T) {
+  constructor(private readonly raw: T, labels: FileLabels = fileName) {
     const units = new Set<Unit>();
+    const paths = new Set<string>();
     const note = (u: Unit | undefined): void => { if (u) units.add(u); };
-    this.placed = mapReport(raw, (s) => { note(spanUnit(s)); return s; }, (t) => resolveLineMarks(t, note)) as T;
+    const reading = { labels, onUnit: note, onPath: (p: string) => paths.add(p) };
+    this.placed = mapReport(raw, (s) => { note(spanUnit(s)); return s; }, (t) => resolveLineMarks(t, reading)) as T;
     this.units = [...units];
+    this.paths = [...paths];
     this.rows = this.units.map((u) => u.baseRow);
+    this.names = this.paths.map(labels);
   }
 
-  current(): T {
-    if (this.units.some((u, i) => u.baseRow !== this.rows[i])) {
-      this.placed = mapReport(this.raw, currentSpan, (t) => resolveLineMarks(t)) as T;
+  /** The report as it reads now, its files named by `labels` (the files open now). */
+  current(labels: FileLabels = fileName): T {
+    if (this.units.some((u, i) => u.baseRow !== this.rows[i]) || this.paths.some((p, i) => labels(p) !== this.names[i])) {
+      this.placed = mapReport(this.raw, currentSpan, (t) => resolveLineMarks(t, { labels })) as T;
       this.rows = this.units.map((u) => u.baseRow);
+      this.names = this.paths.map(labels);
     }
     return this.placed;
   }

@@ -4,7 +4,7 @@
  */
 import { arg, type CallArg, type CallArgs } from './engine';
 import { namedChildren, textOf, type SyntaxNode } from './syntax';
-import { boundBy, tensor, type Dim, type DimRole, type TensorValue, type Value } from './values';
+import { boundBy, readBack, tensor, UNKNOWN, type Dim, type DimRole, type TensorValue, type Value } from './values';
 
 const ROLE_PATTERNS: readonly [RegExp, DimRole][] = [
   [/(^|\.)(n_heads?|num_heads|nheads|nh|heads|H|num_attention_heads|n_kv_heads?|num_kv_heads|n_head_kv)$/, 'H'],
@@ -24,6 +24,47 @@ export function dimOf(v: Value, node: SyntaxNode): Dim {
   if (v.t === 'num' && v.value < 0) return { value: null, role: roleOf(text), source: `\`${text}\` (inferred from the other dims)` };
   if (v.t === 'num') return { value: v.value, role: roleOf(text), source: `\`${text}\` = ${v.value} (${v.source})` };
   return { value: null, role: roleOf(text), source: `\`${text}\``, ...(boundBy(v) ? { symbol: v } : {}) };
+}
+
+/**
+ * What `t.shape` / `t.size()` give in `frame`: a number per dim of known extent, and for one given by
+ * a variable a value read back from it (readBack), so names unpacked from it (`batch, heads, slen,
+ * head_dim = x.shape`) are bound to x's dims (bindUnknown) and a tensor they shape has x's lengths.
+ */
+export function sizesOf(t: TensorValue, text: string, frame: object): Value {
+  if (!t.shape) return UNKNOWN(`\`${text}\``);
+  return { t: 'tuple', items: t.shape.map((d) => (d.value !== null ? { t: 'num', value: d.value, source: d.source } : readBack(d.symbol, d.source, frame))) };
+}
+
+/** `t.size(d)` / `t.size(dim=d)`: one dim's extent, as `sizesOf` gives it. */
+export function sizeOf(t: TensorValue, dim: Value, text: string, frame: object): Value {
+  const sizes = sizesOf(t, text, frame);
+  if (sizes.t !== 'tuple' || dim.t !== 'num' || !Number.isInteger(dim.value)) return UNKNOWN(`\`${text}\``);
+  return sizes.items.at(dim.value) ?? UNKNOWN(`\`${text}\``);
+}
+
+/**
+ * One item of a tensor index: `:` keeps a dim, `None` inserts one of extent 1, `...` keeps the dims no
+ * other item stands for, an integer drops its dim, another slice (`:n`, `::2`) keeps it with an extent
+ * not known; anything else (a tensor, a list: advanced indexing) makes the shape unknown.
+ */
+export type IndexItem = 'keep' | 'new' | 'rest' | 'drop' | 'slice' | 'other';
+
+/** The shape `t[…]` gives, for the index items written (basic indexing only). */
+export function indexedShape(shape: readonly Dim[] | undefined, items: readonly IndexItem[]): Dim[] | undefined {
+  if (!shape || items.includes('other') || items.filter((i) => i === 'rest').length > 1) return undefined;
+  const consumed = items.filter((i) => i !== 'new' && i !== 'rest').length;
+  if (consumed > shape.length) return undefined;
+  const out: Dim[] = [];
+  let at = 0;
+  for (const item of items) {
+    if (item === 'new') out.push({ value: 1, role: null, source: 'a new axis (`None`)' });
+    else if (item === 'rest') { const n = shape.length - consumed; out.push(...shape.slice(at, at + n)); at += n; }
+    else if (item === 'keep') out.push(shape[at++]!);
+    else if (item === 'slice') { const d = shape[at++]!; out.push({ value: null, role: d.role, source: `${d.source} sliced` }); }
+    else at++;
+  }
+  return [...out, ...shape.slice(at)];
 }
 
 function transposeLast(t: TensorValue): Value {

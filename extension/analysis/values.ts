@@ -205,18 +205,39 @@ function sameJson(a: unknown, b: unknown): boolean {
  * other inputs too) must not conclude anything from it.
  */
 const BOUND: unique symbol = Symbol('bound by');
-type Bound = Value & { [BOUND]?: object };
+/** Set on a frame once it made a binding from another (a SAME link): only then has returnedFrom work to do. */
+const LINKS: unique symbol = Symbol('links');
+type Linked = { [LINKS]?: true };
+/** The binding a binding was made from (`slen` of `…, slen, _ = x.shape` is x's length; a parameter is its argument's variable). */
+const SAME: unique symbol = Symbol('same as');
+type Bound = Value & { [BOUND]?: object; [SAME]?: Value };
 
 /**
  * A property, not a WeakMap (there is one per binding, and weak tables cost the collector); symbol-keyed,
  * so memo keys (valueKey) never read it. A copy of the value (`{ ...v }`) keeps the frame but is
- * another object, hence another symbol: it never makes two bindings equal.
+ * another object, hence another symbol: it never makes two bindings equal. A value that is already a
+ * binding's (a dim's variable read back from `.shape`, a variable passed on) makes a binding of this
+ * frame all the same (its own frame may conclude from it), one that remembers it has that value.
  */
 export function bindUnknown(v: Value, frame: object): Value {
   if (v.t !== 'unknown') return v;
   const own: Bound = { ...v };
   own[BOUND] = frame;
+  own[SAME] = boundBy(v) ? v : undefined;
+  if (own[SAME]) (frame as Linked)[LINKS] = true;
   return own;
+}
+
+/**
+ * A dim's extent read back (`x.shape`, `x.size(1)`) in `frame`: unknown with the dim's text whatever
+ * variable gave it (results must not depend on bindings, which memo keys leave out), a binding of that
+ * frame made from the dim's variable where it has one. Also any value read as a binding's under
+ * another text.
+ */
+export function readBack(symbol: Value | undefined, why: string, frame: object): Value {
+  const v: Bound = { t: 'unknown', why };
+  if (symbol) { v[BOUND] = frame; v[SAME] = symbol; (frame as Linked)[LINKS] = true; }
+  return v;
 }
 
 /** The frame that bound this unknown value (bindUnknown), if any. */
@@ -225,26 +246,92 @@ export function boundBy(v: Value | undefined): object | undefined {
 }
 
 /**
- * The bindings two values of equal content carry at the same places, pair by pair: dims' symbols of
- * tensors (inside tuples and `many` too), and bound unknowns themselves.
+ * Whether two bindings are one variable's value in `frame`: the same binding of that frame, or
+ * bindings made from one (a name unpacked from a dim, a variable copied). Only the links `frame`
+ * itself made are followed: one made elsewhere may have come with a value kept for another call (a
+ * reused construction's attributes hold the bindings its first caller passed), not this one's.
  */
-function forEachBindingPair(a: Value, b: Value | undefined, visit: (x: Value | undefined, y: Value | undefined) => void): void {
-  if (!b || a === b) return;
-  if (a.t === 'unknown' && b.t === 'unknown') { if (boundBy(a) || boundBy(b)) visit(a, b); }
-  else if (a.t === 'tensor' && b.t === 'tensor') a.shape?.forEach((d, i) => visit(d.symbol, b.shape?.[i]?.symbol));
-  else if (a.t === 'tuple' && b.t === 'tuple') a.items.forEach((x, i) => forEachBindingPair(x, b.items[i], visit));
-  else if (a.t === 'many' && b.t === 'many') forEachBindingPair(a.item, b.item, visit);
+export function sameVariableIn(frame: object, a: Value, b: Value): boolean {
+  for (let x: Bound | undefined = a; boundBy(x) === frame; x = x![SAME]) {
+    for (let y: Bound | undefined = b; boundBy(y) === frame; y = y![SAME]) if (x === y) return true;
+  }
+  return false;
 }
 
-/** `v` with each binding it carries replaced by `to(binding)` (undefined: no binding); `v` itself when none changes. */
-function mapBindings(v: Value, to: (binding: Value) => Value | undefined): Value {
-  if (v.t === 'unknown') { const b = boundBy(v) ? to(v) : v; return b === v ? v : b ?? { t: 'unknown', why: v.why }; }
-  if (v.t === 'tensor' && v.shape?.some((d) => d.symbol && to(d.symbol) !== d.symbol)) {
-    return { ...v, shape: v.shape.map((d) => (d.symbol ? withSymbol(d, to(d.symbol)) : d)) };
+/**
+ * A value a function returns, as its caller sees it: each binding the function's frame made from
+ * another binding (a dim unpacked from an argument's `.shape`, a parameter) is replaced by that one
+ * (the caller's `T`, which its own frame may conclude from); the frame's other bindings stay, and
+ * prove nothing to the caller. A memoised result thus carries its arguments' bindings, which a reuse
+ * renames (renameBindings).
+ */
+export function returnedFrom(v: Value, frame: object): Value {
+  if (!(frame as Linked)[LINKS]) return v;
+  return mapBindings(v, (b) => {
+    let out = b;
+    while (boundBy(out) === frame && (out as Bound)[SAME]) out = (out as Bound)[SAME]!;
+    return out;
+  });
+}
+
+/** Fields that hold syntax, not values: never walked for bindings (valueKey leaves them out too). */
+const SYNTAX = new Set(['node', 'qNode', 'kNode', 'trainingNode', 'unit']);
+
+function isBinding(v: unknown): v is Bound {
+  return typeof v === 'object' && v !== null && (v as Bound)[BOUND] !== undefined;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/**
+ * The bindings two values of equal content carry at the same places, pair by pair, wherever a value
+ * holds them (dims' symbols, bound unknowns, inside tuples, dicts, a partial's arguments, a lambda's
+ * captures, a tensor's transposed input…): a binding left out would keep another call's binding in a
+ * reused result. One value twice pairs each binding with itself (a renaming must see that it stays).
+ */
+function forEachBindingPair(a: unknown, b: unknown, visit: (x: Value | undefined, y: Value | undefined) => void): void {
+  if (isBinding(a) || isBinding(b)) { visit(isBinding(a) ? a : undefined, isBinding(b) ? b : undefined); return; }
+  if (!isObject(a)) return;
+  if (Array.isArray(a)) { a.forEach((x, i) => forEachBindingPair(x, Array.isArray(b) ? b[i] : undefined, visit)); return; }
+  if (a instanceof Map) {
+    const others = b instanceof Map ? [...b.values()] : [];
+    [...a.values()].forEach((x, i) => forEachBindingPair(x, others[i], visit));
+    return;
   }
-  if (v.t === 'tuple') { const items = v.items.map((x) => mapBindings(x, to)); return items.every((x, i) => x === v.items[i]) ? v : { t: 'tuple', items }; }
-  if (v.t === 'many') { const item = mapBindings(v.item, to); return item === v.item ? v : { t: 'many', item }; }
-  return v;
+  for (const k of Object.keys(a)) if (!SYNTAX.has(k)) forEachBindingPair(a[k], isObject(b) ? b[k] : undefined, visit);
+}
+
+/** `v` with each binding it carries (anywhere: forEachBindingPair) replaced by `to(binding)` (undefined: no binding); `v` itself when none changes. */
+function mapBindings<T>(v: T, to: (binding: Value) => Value | undefined): T {
+  if (isBinding(v)) {
+    const b = to(v);
+    // The value keeps its text (results must read the same whatever the bindings), with b's binding.
+    const why = (v as Value & { t: 'unknown' }).why;
+    return (b === v ? v : !b ? { t: 'unknown', why } : b.t === 'unknown' && b.why === why ? b : readBack(b, why, boundBy(b)!)) as T;
+  }
+  if (!isObject(v)) return v;
+  if (Array.isArray(v)) {
+    let copy: unknown[] | null = null;
+    v.forEach((x, i) => { const y = mapBindings(x, to); if (y !== x) (copy ??= [...v])[i] = y; });
+    return (copy ?? v) as T;
+  }
+  if (v instanceof Map) {
+    const entries = [...v].map(([k, x]) => [k, mapBindings(x, to)] as const);
+    return (entries.every(([k, y]) => y === v.get(k)) ? v : new Map(entries)) as T;
+  }
+  let copy: Record<string, unknown> | null = null;
+  for (const k of Object.keys(v)) {
+    if (SYNTAX.has(k)) continue;
+    // A dim's binding is only compared, never read: it needs no text of its own.
+    const x = v[k]; const y = k === 'symbol' && isBinding(x) ? to(x) : mapBindings(x, to);
+    if (y === x) continue;
+    copy ??= { ...v };
+    // A dim whose binding is dropped has no `symbol` field, like one that never had one.
+    if (y === undefined) delete copy[k]; else copy[k] = y;
+  }
+  return (copy ?? v) as T;
 }
 
 function withSymbol(d: Dim, symbol: Value | undefined): Dim {
@@ -253,26 +340,59 @@ function withSymbol(d: Dim, symbol: Value | undefined): Dim {
 }
 
 /**
+ * Bindings paired place by place (forEachBindingPair) → what each binding of the first value becomes:
+ * `pair(x, y)`, or undefined (dropped) where one binding meets two different outcomes at two places.
+ */
+function pairedBindings(a: Value, b: Value, pair: (x: Value, y: Value | undefined) => Value | undefined): Map<Value, Value | undefined> {
+  const out = new Map<Value, Value | undefined>();
+  forEachBindingPair(a, b, (x, y) => {
+    if (!x) return;
+    const to = pair(x, y);
+    out.set(x, out.has(x) && out.get(x) !== to ? undefined : to);
+  });
+  return out;
+}
+
+/**
  * A result reused for another call of equal key: the bindings its arguments carried (`before`) become
  * the ones the new arguments carry (`after`), so a caller reads the same result whichever call ran
- * first. Bindings made inside the callee stay (they are no caller's: boundBy).
+ * first. Bindings made inside the callee stay (they are no caller's: boundBy). A binding the first
+ * call's arguments carried at two places where the new ones carry two is dropped: which one the
+ * result's came from is not known.
  */
 export function renameBindings(result: Value, before: readonly Value[], after: readonly Value[]): Value {
   const renaming = new Map<Value, Value | undefined>();
-  before.forEach((v, i) => forEachBindingPair(v, after[i], (x, y) => { if (x && x !== y) renaming.set(x, y); }));
+  before.forEach((v, i) => {
+    const now = after[i];
+    if (!now) return;
+    for (const [x, y] of pairedBindings(v, now, (_, y) => y)) renaming.set(x, renaming.has(x) && renaming.get(x) !== y ? undefined : y);
+  });
+  for (const [x, y] of renaming) if (x === y) renaming.delete(x);
   return renaming.size === 0 ? result : mapBindings(result, (b) => (renaming.has(b) ? renaming.get(b) : b));
 }
 
 /**
  * One value for two that reach a point by different paths, or undefined when they differ: equal
- * content is one value, without the bindings unless both paths bound the same variables.
+ * content is one value, each binding kept where both paths carry it there, else dropped.
  */
 export function sameValue(a: Value, b: Value): Value | undefined {
   if (a === b) return a;
   if (valueKey(a) !== valueKey(b)) return undefined;
-  let same = true;
-  forEachBindingPair(a, b, (x, y) => { same &&= x === y; });
-  return same ? a : mapBindings(a, () => undefined);
+  const kept = pairedBindings(a, b, (x, y) => (x === y ? x : undefined));
+  for (const [x, k] of kept) if (x === k) kept.delete(x);
+  return kept.size === 0 ? a : mapBindings(a, (x) => (kept.has(x) ? kept.get(x) : x));
+}
+
+/**
+ * One dim for two reaching a point by different paths: an extent both give (a number, or one
+ * binding: a function's returns carry their callers' bindings, returnedFrom) stays; anything else is unknown.
+ */
+function joinDim(a: Dim, b: Dim): Dim {
+  const symbol = a.symbol === b.symbol ? a.symbol : undefined;
+  if (sameJson(a, b)) return withSymbol(a, symbol);
+  // What the dim reads (its text) must not depend on the bindings: a reused result is renamed, not rerun.
+  if (a.value !== null && a.value === b.value) return { value: a.value, role: a.role === b.role || !b.role ? a.role : !a.role ? b.role : null, source: a.source };
+  return { value: null, role: a.role === b.role ? a.role : null, source: 'differs by path', ...(symbol ? { symbol } : {}) };
 }
 
 /** Join two values reaching one point by different paths. */
@@ -281,7 +401,7 @@ export function join(a: Value, b: Value): Value {
   if (same) return same;
   if (a.t === 'tensor' && b.t === 'tensor') {
     const shape = a.shape && b.shape && a.shape.length === b.shape.length
-      ? a.shape.map((d, i) => (sameJson(d, b.shape![i]) ? withSymbol(d, d.symbol === b.shape![i].symbol ? d.symbol : undefined) : { value: null, role: d.role === b.shape![i].role ? d.role : null, source: 'differs by path' }))
+      ? a.shape.map((d, i) => joinDim(d, b.shape![i]))
       : undefined;
     return tensor(joinFact(a.dtype, b.dtype), a.origin, { bool: a.bool === b.bool ? a.bool : undefined, shape, param: a.param && b.param });
   }

@@ -819,6 +819,29 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
     ],
   },
+  {
+    // Llama-style grouped-query attention: keys and values rebuilt to the query heads by `repeat_kv`
+    // (its input's `.shape` unpacked, a `None` axis, `expand`, `reshape`) keep q's length, `q_len`, so
+    // the causal flag (`self.is_causal and q_len > 1`, or `True if causal_mask is None and q_len > 1
+    // else False`), unknown, does not matter to flash. train.py builds the SDPA class (8 kv heads);
+    // sample.py the other one with as many kv heads as heads (`n_rep == 1`: repeat_kv's early return).
+    // Unreached classes run on assumption, with a config the files do not give: unknowns there.
+    files: ['llama/modeling_llama.py', 'llama/train.py', 'llama/sample.py'],
+    calls: [
+      {
+        site: 'llama/modeling_llama.py:105:23 sdpa LlamaAttention.forward',
+        train: 'reached=null ?,?,? mask=none causal=? p=? layout=BHLD H=? D=? → depends sdpa.flash',
+        infer: 'reached=true bf16,bf16,bf16 mask=none causal=? p=0 layout=BHLD H=32 D=64 → runs sdpa.flash',
+        findings: [],
+      },
+      {
+        site: 'llama/modeling_llama.py:145:23 sdpa LlamaSdpaAttention.forward',
+        train: 'reached=true bf16,bf16,bf16 mask=none causal=? p=0 layout=BHLD H=32 D=64 → runs sdpa.flash',
+        infer: 'reached=null ?,?,? mask=none causal=? p=0 layout=BHLD H=? D=? → depends sdpa.flash',
+        findings: [],
+      },
+    ],
+  },
 ];
 
 describe('analysis on fixtures', () => {

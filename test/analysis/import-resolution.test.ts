@@ -11,7 +11,8 @@ import { ModuleResolver } from '../../extension/analysis/import-resolution';
 import type { ModuleInfo } from '../../extension/analysis/module-index';
 import { resolveLineMarks } from '../../extension/analysis/positions';
 import type { Mode } from '../../runtime/dispatch/facts';
-import { annotate, qAndMode, sitesOf } from './helpers';
+import { analyzeFiles } from '../../extension/analysis/index';
+import { annotate, qAndMode, readFixture, SETTINGS, sitesOf, told } from './helpers';
 
 const DIR = 'repo-layout';
 const PACKAGE = [
@@ -51,6 +52,27 @@ describe('analysis: imports resolved by package path', () => {
     assert.deepEqual(sources(sites[0]!, 'infer'), ['bfloat16 from `.to()` at utils.py:5 (`torch.bfloat16`)', '`torch.no_grad()` at sample.py:5']);
     assert.deepEqual(sources(sites[1]!, 'train'), ['float32 from `.float()` at utils.py:9', '`.backward()` at module level of train.py']);
     assert.deepEqual(sources(sites[1]!, 'infer'), ['float32 from `.float()` at utils.py:9', '`torch.no_grad()` at sample.py:5']);
+  });
+
+  it('names same-name files in messages by the folder that tells them apart, other files by their name', async () => {
+    const files = [...SCRIPTS, ...PACKAGE];
+    const reports = await analyzeFiles(files.map((path) => ({ path, text: readFixture(path) })), SETTINGS);
+    const lines = reports.flatMap((r) => r.calls.flatMap((c) => [
+      `${r.path}:${c.span.line}`,
+      ...(['train', 'infer'] as const).map((m) => `  ${m}: q ${told(c.modes[m].facts.dtypes.q)}; ${told(c.modes[m].facts.mode)}`),
+      ...c.findings.map((f) => `  ${f.code} ${f.mode}: ${f.message}`),
+    ]));
+    const flashOff = (mode: string): string => `Flash is off on the ${mode} path: \`bias\` is a float tensor (\`zeros\` at models/utils.py:5); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel`;
+    assert.deepEqual(lines, [
+      'repo-layout/vision/models/attention.py:20',
+      '  train: q float32 | `.float()` at models/utils.py:9; train | `.backward()` at module level of train.py',
+      '  infer: q float32 | `.float()` at models/utils.py:9; infer | `torch.no_grad()` at sample.py:5',
+      `  mask-disables-flash train: ${flashOff('training')}`,
+      `  mask-disables-flash infer: ${flashOff('inference')}`,
+      'repo-layout/vision/layers/attention.py:18',
+      '  train: q bfloat16 | `.to()` at layers/utils.py:5 (`torch.bfloat16`); train | `.backward()` at module level of train.py',
+      '  infer: q bfloat16 | `.to()` at layers/utils.py:5 (`torch.bfloat16`); infer | `torch.no_grad()` at sample.py:5',
+    ]);
   });
 
   it('names the package the same when it is given without the scripts (the root moves above `vision/`)', async () => {

@@ -94,6 +94,7 @@ describe('analysis session under random edits', () => {
       'repo-layout/vision/layers/attention.py', 'repo-layout/vision/layers/utils.py',
     ],
     ['lambdas/attention.py', 'lambdas/train.py', 'lambdas/builders.py', 'lambdas/choice.py'],
+    ['llama/modeling_llama.py', 'llama/train.py', 'llama/sample.py'],
     ['input-rank/processors.py', 'transformers-style/modeling.py', 'transformers-style/run.py'],
   ];
   for (const names of cases) {

@@ -30,9 +30,12 @@ const flashHeadDim: Condition = (c) => need([c.facts.shape.headDim, c.facts.shap
   return fits ? OK : rejected(torch.flashHeadDimV1(d, d, dv), headDimShort(d, dv));
 });
 
-/** FlashAttention 2 aligns causal masks bottom-right, so SDPA refuses it for Lq ≠ Lk (fine when the code shows them equal). */
-const flashCausalSquare: Condition = (c) => !torchAtLeast(c.env, 2, 2) ? OK
-  : need([c.facts.causal], (causal) => !causal || (c.facts.shape.sameLength?.known && c.facts.shape.sameLength.value) ? OK
+/**
+ * FlashAttention 2 aligns causal masks bottom-right, so SDPA refuses it for Lq ≠ Lk. Where the code
+ * shows the lengths equal, the causal flag does not matter (`is_causal=self.is_causal and q_len > 1`).
+ */
+const flashCausalSquare: Condition = (c) => !torchAtLeast(c.env, 2, 2) || (c.facts.shape.sameLength?.known && c.facts.shape.sameLength.value) ? OK
+  : need([c.facts.causal], (causal) => !causal ? OK
     : need([c.facts.shape.seqQ, c.facts.shape.seqKv], (lq, lk) =>
       lq === lk ? OK : rejected(torch.causalNonSquare(lq, lk), 'is_causal with Lq ≠ Lk')));
 

@@ -34,6 +34,8 @@ export interface CallSpec {
   dropout?: Val<number>;
   batch?: Val<number>; heads?: Val<number>; kvHeads?: Val<number>;
   seqQ?: Val<number>; seqKv?: Val<number>; headDim?: Val<number>; headDimV?: Val<number>;
+  /** Lengths the code shows equal though unknown (`CallFacts.shape.sameLength`). */
+  sameLength?: boolean;
   layout?: Val<Layout>;
   /** q, k, v ranks, all the same (absent: not shown by the code). */
   rank?: number;
@@ -61,6 +63,7 @@ export function call(s: CallSpec = {}): CallFacts {
       batch: fact(s.batch ?? 2), heads: fact(heads), kvHeads: fact(s.kvHeads ?? heads),
       seqQ: fact(s.seqQ ?? 128), seqKv: fact(s.seqKv ?? 128),
       headDim: fact(headDim), headDimV: fact(s.headDimV ?? headDim),
+      ...(s.sameLength !== undefined ? { sameLength: fact(s.sameLength) } : {}),
       ...(s.rank !== undefined ? { ranks: known({ q: s.rank, k: s.rank, v: s.rank }, 'test') } : {}),
     },
     layout: fact(s.layout ?? 'BHLD'),

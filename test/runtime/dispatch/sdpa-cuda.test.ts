@@ -1,5 +1,5 @@
 /** RULES.md "PyTorch F.scaled_dot_product_attention (CUDA)", one row per rule. */
-import { call, env, runRows, type Row } from './call';
+import { call, env, runRows, U, type Row } from './call';
 
 const FLASH_MASK = 'Flash Attention does not support non-null attn_mask.';
 const FUSED_MASK = 'Both fused kernels do not support non-null attn_mask.';
@@ -94,6 +94,14 @@ const flash: Row[] = [
     reasons: { 'sdpa.flash': 'Flash attention does not support the is_causal flag when seqlen_q != seqlen_k. Got seqlen_q: 1 seqlen_k: 256. If you would like to use causal attention with non-square masks, please see CausalAttnMask.' },
   }],
   ['FLASH: is_causal with Lq = Lk runs', call({ causal: true }), env(), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: is_causal with lengths unknown but shown equal runs', call({ causal: true, seqQ: U('`T`'), seqKv: U('`T`'), sameLength: true }), env(), { outcome: 'runs', backend: 'sdpa.flash' }],
+  // `is_causal=self.is_causal and q_len > 1`: either value is fine when the lengths are equal.
+  ['FLASH: is_causal unknown with lengths shown equal runs', call({ causal: U('`q_len > 1`'), seqQ: U('`q_len`'), seqKv: U('`q_len`'), sameLength: true }), env(), {
+    outcome: 'runs', backend: 'sdpa.flash',
+  }],
+  ['FLASH: is_causal unknown with lengths unknown depends', call({ causal: U('`q_len > 1`'), seqQ: U('`q_len`'), seqKv: U('`q_len`') }), env(), {
+    outcome: 'depends', backend: 'sdpa.flash', reasons: { 'sdpa.flash': 'depends on `q_len > 1`' },
+  }],
   ['FLASH: FlashAttention 1 (2.1) takes is_causal with Lq ≠ Lk', call({ causal: true, seqQ: 1, seqKv: 256 }), env({ torch: [2, 1] }), { outcome: 'runs', backend: 'sdpa.flash' }],
   ['FLASH: training on sm86 with head dim in (192, 224] is excluded', call({ mode: 'train', headDim: 200 }), env({ sm: 86 }), {
     outcome: 'runs', backend: 'sdpa.efficient',
