@@ -175,6 +175,9 @@ const KEY = Symbol('valueKey');
  */
 export function valueKey(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
+  // A partial's keywords (`partial(F.scaled_dot_product_attention, dropout_p=p)`) are a map: its
+  // entries are the key (a map may change, so its key is not kept).
+  if (v instanceof Map) return `Map{${[...v].map(([k, x]) => `${valueKey(k)}:${valueKey(x)}`).join(',')}}`;
   const cached = (v as { [KEY]?: string })[KEY];
   if (cached !== undefined) return cached;
   const key = Array.isArray(v) ? `[${v.map(valueKey).join(',')}]` : objectKey(v);

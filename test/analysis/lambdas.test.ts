@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { resolveLineMarks } from '../../extension/analysis/positions';
-import { annotate, siteAt as at, sitesOf, told } from './helpers';
+import { annotate, siteAt as at, sitesOf, sitesOfSource, told } from './helpers';
 
 const FILES = ['lambdas/attention.py', 'lambdas/train.py'];
 
@@ -66,6 +66,21 @@ describe('analysis: construction helpers whose result is assigned', () => {
       '  train reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on `C // self.heads`)',
       '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of Attention.forward)',
     ]);
+  });
+
+  it('tells apart partials that differ only in their keywords (a helper called with each is not reused)', async () => {
+    const source = [
+      'from functools import partial', 'import torch.nn.functional as F', '',
+      'def run(attend, q, k, v):', '    return attend(q, k, v)', '',
+      'def train_step(q, k, v):',
+      '    a = run(partial(F.scaled_dot_product_attention, dropout_p=0.5), q, k, v)',
+      '    b = run(partial(F.scaled_dot_product_attention, is_causal=True), q, k, v)',
+      '    (a + b).sum().backward()',
+    ].join('\n');
+    const [site] = await sitesOfSource(source);
+    const facts = site!.modes.train.facts;
+    assert.equal(told(facts.causal), '? | the path (false from no causal flag, true from True at snippet.py:9)');
+    assert.equal(told(facts.dropout), '? | the path (0.5 from snippet.py:8, 0 from no dropout argument)');
   });
 
   it('sets on the instance what `self.proj = self._make_proj(dim)` and `self.blocks = self._build_blocks(…)` assign to self', async () => {
