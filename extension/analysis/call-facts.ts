@@ -6,7 +6,7 @@
 import type { AttentionApi, CallFacts, Dtype, Fact, Layout, MaskFacts, MaskKind, Mode } from '../../runtime/dispatch/facts';
 import { API_LAYOUT } from './attention-apis';
 import type { Observation } from './state';
-import { describe, joinFact, joinSwitches, known, unknown, type Dim, type Value } from './values';
+import { describe, formulaText, joinFact, joinSwitches, known, unknown, type Dim, type Value } from './values';
 
 function dtypeOf(v: Value | undefined, role: string): Fact<Dtype> {
   if (!v) return unknown(`the ${role} argument`);
@@ -43,7 +43,7 @@ function boolArg(v: Value | undefined, absent: string): Fact<boolean> {
   if (!v) return known(false, absent);
   if (v.t === 'bool') return known(v.value, v.why);
   if (v.t === 'unknown') return unknown(v.why);
-  if (v.t === 'cond') return unknown('a condition on the path');
+  if (v.t === 'cond') return unknown(`whether ${formulaText(v.f)}`);
   return unknown(describe(v));
 }
 

@@ -2,6 +2,7 @@
  * The abstract values the interpreter computes for Python expressions. A value says what is
  * established and where it came from; anything else is `unknown` with what it depends on.
  */
+import { negatedText } from './assumptions';
 import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/facts';
 import { known, SDPA_BACKENDS, unknown } from '../../runtime/dispatch/facts';
 import type { CallArgs } from './engine';
@@ -512,6 +513,16 @@ export function evalFormula(f: Formula, assume: ReadonlyMap<string, boolean>): b
       if (a === true || b === true) return true;
       return a === false && b === false ? false : undefined;
     }
+  }
+}
+
+/** A formula as text, for "depends on whether …": `self.is_causal and q_len > 1`. */
+export function formulaText(f: Formula): string {
+  const operand = (g: Formula): string => (g.op === 'and' || g.op === 'or' ? `(${formulaText(g)})` : formulaText(g));
+  switch (f.op) {
+    case 'atom': return f.text;
+    case 'not': return f.a.op === 'atom' ? negatedText(f.a.text) : `not ${operand(f.a)}`;
+    default: return `${operand(f.a)} ${f.op} ${operand(f.b)}`;
   }
 }
 

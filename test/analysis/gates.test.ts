@@ -116,6 +116,17 @@ describe('gate evaluation', () => {
     ]);
   });
 
+  it('says which condition an undecided flag depends on', async () => {
+    const source = [
+      'import torch.nn.functional as F', '',
+      'def attend(q, k, v, mask, causal):',
+      '    return F.scaled_dot_product_attention(q, k, v, is_causal=causal and mask is None)',
+    ].join('\n');
+    const [site] = await sitesOfSource(source);
+    const causal = site!.modes.train.facts.causal;
+    assert.equal(causal.known ? causal.value : causal.dependsOn, 'whether causal and mask is None');
+  });
+
   it('says why a path cannot take a branch', async () => {
     const [site] = await sitesOfSource(program('self.use_flash and bias is None'), INSTALLED);
     assert.equal(resolveLineMarks(site.modes.train.deadBy?.why ?? ''), '`bias` is a float32 tensor (`zeros` at snippet.py:22)');
