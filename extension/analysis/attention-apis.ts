@@ -4,7 +4,7 @@
  */
 import type { AttentionApi, Layout } from '../../runtime/dispatch/facts';
 
-export type ArgRole = 'q' | 'k' | 'v' | 'qkv' | 'kv' | 'mask' | 'keyPaddingMask' | 'dropout' | 'causal';
+export type ArgRole = 'q' | 'k' | 'v' | 'qkv' | 'kv' | 'mask' | 'keyPaddingMask' | 'dropout' | 'causal' | 'needWeights';
 
 export interface ApiSpec {
   readonly api: AttentionApi;
@@ -43,8 +43,8 @@ const SPECS: Readonly<Record<string, ApiSpec>> = {
 
 /** `nn.MultiheadAttention` module calls: (query, key, value, key_padding_mask, need_weights, attn_mask, …, is_causal). */
 export const MULTIHEAD_CALL: ApiSpec = {
-  api: 'multihead_attention', positional: ['q', 'k', 'v', 'keyPaddingMask', null, 'mask'],
-  keywords: { query: 'q', key: 'k', value: 'v', key_padding_mask: 'keyPaddingMask', attn_mask: 'mask', is_causal: 'causal' }, autocastAware: true,
+  api: 'multihead_attention', positional: ['q', 'k', 'v', 'keyPaddingMask', 'needWeights', 'mask'],
+  keywords: { query: 'q', key: 'k', value: 'v', key_padding_mask: 'keyPaddingMask', need_weights: 'needWeights', attn_mask: 'mask', is_causal: 'causal' }, autocastAware: true,
 };
 
 /**

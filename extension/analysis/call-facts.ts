@@ -39,8 +39,8 @@ function joinMask(a: MaskFacts, b: MaskFacts): MaskFacts {
   return { ...a, kind, ...(dtype ? { dtype } : {}) };
 }
 
-function boolArg(v: Value | undefined, absent: string): Fact<boolean> {
-  if (!v) return known(false, absent);
+function boolArg(v: Value | undefined, absent: string, byDefault = false): Fact<boolean> {
+  if (!v) return known(byDefault, absent);
   if (v.t === 'bool') return known(v.value, v.why);
   if (v.t === 'unknown') return unknown(v.why);
   if (v.t === 'cond') return unknown(`whether ${formulaText(v.f)}`);
@@ -155,6 +155,7 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       autocast: o.ctx.autocast, mask: maskOf(o),
       causal: o.api === 'manual' ? known(false, 'hand-written attention') : boolArg(o.args.causal?.value, 'no causal flag'),
       dropout: dropoutValue, shape, layout, ...(o.ctx.sdpa ? { sdpaBackends: o.ctx.sdpa } : {}),
+      ...(o.api === 'multihead_attention' ? { needWeights: boolArg(o.args.needWeights?.value, 'need_weights defaults to True', true) } : {}),
     };
   };
   if (!first) throw new Error('callFacts needs at least one observation');
@@ -167,6 +168,7 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       dtypes: { q: joinFact(acc.dtypes.q, b.dtypes.q), k: joinFact(acc.dtypes.k, b.dtypes.k), v: joinFact(acc.dtypes.v, b.dtypes.v) },
       autocast: joinFact(acc.autocast, b.autocast), mask: joinMask(acc.mask, b.mask), causal: joinFact(acc.causal, b.causal),
       dropout: joinFact(acc.dropout, b.dropout), shape: s.shape, layout: s.layout, ...(sdpaBackends ? { sdpaBackends } : {}),
+      ...(acc.needWeights && b.needWeights ? { needWeights: joinFact(acc.needWeights, b.needWeights) } : {}),
     };
   }, one(first));
 }

@@ -127,7 +127,8 @@ function layerCall(spec: ApiSpec, apiText: string, args: CallArgs, layer: TorchM
   const hint: Roles = causal?.t === 'bool' && causal.value && written.mask && (!padding || padding.t === 'none')
     ? { mask: { value: { t: 'none', source: `the causal flag (${causal.why}) with no key padding mask: the layer's attention passes SDPA is_causal, not the mask` }, node: null } }
     : {};
-  return observeApi(spec, apiText, args, layerAttention(layer), st, fr, node, e, { ...hint, ...inner });
+  const noWeights: Roles = { needWeights: { value: { t: 'bool', value: false, why: `${layer.origin} calls its attention with need_weights=False` }, node: null } };
+  return observeApi(spec, apiText, args, layerAttention(layer), st, fr, node, e, { ...hint, ...noWeights, ...inner });
 }
 
 /**

@@ -33,6 +33,7 @@ export type DiagnosticCode =
   | 'bias-shape'
   | 'bias-alignment'
   | 'mask-disables-flash'
+  | 'need-weights'
   | 'no-available-kernel'
   | 'dead-fast-path'
   | 'head-dim'

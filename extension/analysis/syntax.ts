@@ -286,3 +286,14 @@ export function field(node: SyntaxNode, name: string): SyntaxNode | undefined {
 export function namedChildren(node: SyntaxNode): readonly SyntaxNode[] {
   return node.children.every((c) => c.named) ? node.children : node.children.filter((c) => c.named);
 }
+
+/** The node whose children hold `node`, found from its statement's root (the mirror keeps no parent links). */
+export function parentOf(node: SyntaxNode): SyntaxNode | undefined {
+  const search = (at: SyntaxNode): SyntaxNode | undefined => {
+    if (at.start > node.start || at.end < node.end) return undefined;
+    if (at.children.includes(node)) return at;
+    for (const c of at.children) { const found = search(c); if (found) return found; }
+    return undefined;
+  };
+  return search(node.unit.root);
+}

@@ -134,6 +134,8 @@ export interface CallFacts {
     readonly ranks?: Fact<QkvRanks>;
   };
   readonly layout: Fact<Layout>;
+  /** `nn.MultiheadAttention`'s `need_weights` (True by default: the weights are computed explicitly); absent for other APIs. */
+  readonly needWeights?: Fact<boolean>;
   /** SDPA's backend switches at the call; absent = PyTorch's defaults (every backend on, its own order). */
   readonly sdpaBackends?: SdpaSwitches;
 }

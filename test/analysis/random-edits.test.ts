@@ -69,7 +69,7 @@ describe('analysis session under random edits', () => {
     ['gated-before/model.py', 'gated-before/sampler.py'],
     ['nanogpt.py'],
     ['xformers_bias.py'],
-    ['rotary.py', 'mha.py'],
+    ['rotary.py', 'mha.py', 'mha_weights.py'],
     [
       'sdpa-switches/model.py', 'sdpa-switches/train.py', 'sdpa-switches/legacy.py', 'sdpa-switches/backends.py', 'sdpa-switches/encoder.py',
       'sdpa-switches/launch.py', 'sdpa-switches/defaults.py', 'sdpa-switches/evaluate.py',

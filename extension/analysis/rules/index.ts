@@ -12,10 +12,11 @@ import inputRank from './input-rank';
 import layout from './layout';
 import manualAttention from './manual-attention';
 import maskDisablesFlash from './mask-disables-flash';
+import needWeights from './need-weights';
 import noAvailableKernel from './no-available-kernel';
 import type { Rule } from './rule';
 
 export const RULES: readonly Rule[] = [
   biasAlignment, biasDtype, biasShape, causalAlignment, deadFastPath, dropoutInEval, dtypeMismatch, dtypeUnsupported,
-  headDim, inputRank, layout, manualAttention, maskDisablesFlash, noAvailableKernel,
+  headDim, inputRank, layout, manualAttention, maskDisablesFlash, needWeights, noAvailableKernel,
 ];

@@ -39,6 +39,8 @@ export interface CallSpec {
   layout?: Val<Layout>;
   /** q, k, v ranks, all the same (absent: not shown by the code). */
   rank?: number;
+  /** nn.MultiheadAttention's need_weights (absent: not stated). */
+  needWeights?: Val<boolean>;
   sdpaBackends?: SdpaSwitches;
 }
 
@@ -67,6 +69,7 @@ export function call(s: CallSpec = {}): CallFacts {
       ...(s.rank !== undefined ? { ranks: known({ q: s.rank, k: s.rank, v: s.rank }, 'test') } : {}),
     },
     layout: fact(s.layout ?? 'BHLD'),
+    ...(s.needWeights !== undefined ? { needWeights: fact(s.needWeights) } : {}),
     ...(s.sdpaBackends ? { sdpaBackends: s.sdpaBackends } : {}),
   };
 }

@@ -2,14 +2,24 @@
 import assert from 'node:assert/strict';
 import { decide } from '../../../runtime/dispatch/policy';
 import type { CallFacts } from '../../../runtime/dispatch/facts';
-import { call, env, runRows, type Row } from './call';
+import { call, env, runRows, U, type Row } from './call';
 
 const rows: Row[] = [
-  ['MultiheadAttention follows SDPA on CUDA', call({ api: 'multihead_attention' }), env(), {
-    outcome: 'runs', backend: 'sdpa.flash', notes: ['need_weights=False'],
+  ['MultiheadAttention with need_weights=False follows SDPA on CUDA', call({ api: 'multihead_attention', needWeights: false }), env(), {
+    outcome: 'runs', backend: 'sdpa.flash', status: { 'mha.weights': 'rejected' },
   }],
-  ['MultiheadAttention follows SDPA on CPU', call({ api: 'multihead_attention', q: 'float32', dropout: 0.1, mode: 'train' }), env({ device: 'cpu' }), {
-    outcome: 'runs', backend: 'sdpa.math', notes: ['need_weights=False', 'materialises'],
+  ['MultiheadAttention with need_weights=False follows SDPA on CPU', call({ api: 'multihead_attention', needWeights: false, q: 'float32', dropout: 0.1, mode: 'train' }), env({ device: 'cpu' }), {
+    outcome: 'runs', backend: 'sdpa.math', notes: ['materialises'],
+  }],
+  ['MultiheadAttention with need_weights=True computes the weights itself, whatever SDPA would run', call({ api: 'multihead_attention', needWeights: true }), env(), {
+    outcome: 'runs', backend: 'mha.weights',
+    reasons: { 'sdpa.flash': 'need_weights=True: nn.MultiheadAttention computes softmax(q·kᵀ)·v itself to return the weights. Set need_weights=False to use the optimized scaled_dot_product_attention and achieve the best performance for MHA.' },
+  }],
+  ['MultiheadAttention with need_weights unknown depends on it', call({ api: 'multihead_attention', needWeights: U('the argument `w` of f') }), env(), {
+    outcome: 'depends', backend: 'sdpa.flash',
+  }],
+  ['MultiheadAttention validation still raises first', call({ api: 'multihead_attention', needWeights: true, q: 'float32', v: 'float16' }), env(), {
+    outcome: 'raises',
   }],
   ['hand-written attention is math; SDPA would run flash', call({ api: 'manual' }), env(), {
     outcome: 'runs', backend: 'manual.math',
