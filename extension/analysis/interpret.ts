@@ -18,12 +18,13 @@ import { ModuleResolver } from './import-resolution';
 import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
 import type { AnalysisSettings } from './report';
 import { type Ctx, type Frame, type Observation, type PathState, type YieldPoint } from './state';
-import { field, namedChildren, textOf, type SyntaxNode, type Unit } from './syntax';
+import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import { bindUnknown, join, known, returnedFrom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
 import { functionOfLambda, lambdaDefault } from './lambdas';
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from './attribute-presence';
 import { execBlock, type Executor } from './statements';
+import { RunRecord } from './run-record';
 import { argValues, newEffects, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
@@ -32,9 +33,8 @@ export type { InvocationCache } from './invocation-cache';
 const MAX_DEPTH = 24;
 
 export class Interpreter implements Executor {
-  /** Every observation of the run, once each, in the order first seen (`seen` answers "already there?"). */
-  private readonly seen = new Set<Observation>();
-  private readonly seenInOrder: Observation[] = [];
+  /** What the run has seen, and the effects of the invocations under way. */
+  private readonly record = new RunRecord();
   /** Which workspace module each import names (`import-resolution.ts`). */
   private readonly resolver: ModuleResolver;
   private readonly byPath = new Map<string, ModuleInfo>();
@@ -58,19 +58,11 @@ export class Interpreter implements Executor {
   /** Modules whose top level is being run for its globals (an import cycle stops there). */
   private readonly importing = new Set<string>();
   private readonly active = new Set<string>();
-  private readonly invoked = new Set<string>();
-  /** Path kinds each function was reached on from an established (not assumed) caller. */
-  private readonly realModes = new Map<string, Set<Mode>>();
-  /** Per path kind, the first call of a module whose class the code does not show, on an established path. */
-  private readonly unresolved = new Map<Mode, string>();
-  /** Forwards of models that driver code calls on established paths: what a module of unknown class may be. */
-  private readonly modelEntries = new Set<string>();
   private computingGlobals = false;
   /** Frames of methods that `__init__` calls on self (`self._build()`): their `self.x = …` builds the instance. */
   private readonly helperFrames = new WeakSet<Frame>();
   /** Construction helpers being run, so one that calls itself is evaluated as an ordinary call. */
   private readonly helpersRunning = new Set<string>();
-  private readonly recorders: Effects[] = [];
   /** The invocations of this run, for the next one. */
   readonly cache = new Map<string, CachedInvocation>();
 
@@ -94,12 +86,12 @@ export class Interpreter implements Executor {
 
   /** What the run saw at attention calls. */
   get observations(): readonly Observation[] {
-    return this.seenInOrder;
+    return this.record.observations;
   }
 
   /** Per path kind, a call of a module of unknown class that an established path makes (it may run any forward). */
   get unresolvedModuleCalls(): ReadonlyMap<Mode, string> {
-    return this.unresolved;
+    return this.record.unresolved;
   }
 
   /** Interpret the workspace: module globals, then every entry point, then anything not reached. */
@@ -110,13 +102,13 @@ export class Interpreter implements Executor {
     const called = calledNames(this.modules);
     const isRoot = (fn: FunctionInfo): boolean => fn.name !== '__init__' && !isCalled(fn, called);
     for (const m of this.modules) for (const fn of m.allFunctions) if (isRoot(fn)) this.runRoot(fn, m);
-    for (const m of this.modules) for (const fn of m.allFunctions) if (fn.name !== '__init__' && !this.invoked.has(fn.id)) this.runRoot(fn, m);
+    for (const m of this.modules) for (const fn of m.allFunctions) if (fn.name !== '__init__' && !this.record.invoked.has(fn.id)) this.runRoot(fn, m);
     // A function with attention calls that callers reach on one path kind only is also analysed on
     // the other, on assumption, so that path's facts (dropout, self.training) are its own.
     const entered = this.runModelsForUnresolvedCalls();
-    const observed = new Map(this.seenInOrder.map((o) => [o.fn.id, o.fn]));
+    const observed = new Map(this.record.observations.map((o) => [o.fn.id, o.fn]));
     for (const [id, fn] of observed) {
-      const missing = (['train', 'infer'] as const).filter((mode) => !this.realModes.get(id)?.has(mode) && !entered.has(`${id}|${mode}`));
+      const missing = (['train', 'infer'] as const).filter((mode) => !this.record.realModes.get(id)?.has(mode) && !entered.has(`${id}|${mode}`));
       // A lambda is run on its own like a function nobody calls: without what it captured.
       const target = fn.node?.type === 'lambda' ? this.lambdaTarget(fn) : this.functionById(id);
       if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing, true);
@@ -131,13 +123,13 @@ export class Interpreter implements Executor {
    */
   private runModelsForUnresolvedCalls(): Set<string> {
     const entered = new Set<string>();
-    for (const mode of this.unresolved.keys()) {
-      for (const id of this.modelEntries) {
+    for (const mode of this.record.unresolved.keys()) {
+      for (const id of this.record.modelEntries) {
         const target = this.functionById(id);
-        if (!target || this.realModes.get(id)?.has(mode)) continue;
-        const before = this.seenInOrder.length;
+        if (!target || this.record.realModes.get(id)?.has(mode)) continue;
+        const before = this.record.observations.length;
         this.runRoot(target.fn, target.module, [mode]);
-        for (const o of this.seenInOrder.slice(before)) entered.add(`${o.fn.id}|${mode}`);
+        for (const o of this.record.observations.slice(before)) entered.add(`${o.fn.id}|${mode}`);
       }
     }
     return entered;
@@ -188,9 +180,9 @@ export class Interpreter implements Executor {
     if (obj.t === 'ref') return this.resolver.member(obj.name, name);
     if (obj.t === 'instance') {
       const cls = this.classOf(obj.cls);
-      if (cls) this.touch(cls.cls.unit);
+      if (cls) this.record.touch(cls.cls.unit);
       const construction = this.built.get(obj.key);
-      if (construction) for (const r of this.recorders) for (const unit of construction.effects.units) r.units.add(unit);
+      if (construction) this.record.touchAll(construction.effects.units);
       const attr = construction?.attrs.get(name);
       if (attr) return obj.cast && attr.t === 'tensor' && attr.param ? { ...attr, dtype: known(obj.cast, `module cast to ${obj.cast}`) } : attr;
       const method = this.method(obj.cls, name);
@@ -220,7 +212,7 @@ export class Interpreter implements Executor {
     // fresh token, so the answer is not reused).
     for (const m of this.modules) {
       const writes = this.attributeWrites.get(m.path)?.get() ?? moduleWrites(m.units);
-      this.touch(writes.token);
+      this.record.touch(writes.token);
       if (maySetAttribute(writes, name)) return undefined;
     }
     return `no code in the files sets \`${name}\` and ${obj.cls.split(':').pop()} defines none`;
@@ -239,7 +231,7 @@ export class Interpreter implements Executor {
 
   unresolvedModuleCall(st: PathState, fr: Frame, what: string): void {
     if (this.computingGlobals || st.ctx.modeAssumed || st.dead || this.isModuleCode(fr.fn)) return;
-    this.recordUnresolved(st.ctx.mode.value, what);
+    this.record.unresolvedCall(st.ctx.mode.value, what);
   }
 
   /** Code of a module: a method of a class that has a forward (a training loop's class has none). */
@@ -247,27 +239,10 @@ export class Interpreter implements Executor {
     return fn.className !== null && this.method(`${fn.path}:${fn.className}`, 'forward') !== undefined;
   }
 
-  private addObservation(obs: Observation): void {
-    if (this.seen.has(obs)) return;
-    this.seen.add(obs);
-    this.seenInOrder.push(obs);
-  }
-
-  private recordEntry(id: string): void {
-    this.modelEntries.add(id);
-    for (const r of this.recorders) r.entries.push(id);
-  }
-
-  private recordUnresolved(mode: Mode, what: string): void {
-    if (!this.unresolved.has(mode)) this.unresolved.set(mode, what);
-    for (const r of this.recorders) r.unresolved.push([mode, what]);
-  }
-
   observe(obs: Observation): void {
     // Module globals are computed once without calls; module statements are interpreted again as an entry point.
     if (this.computingGlobals) return;
-    this.addObservation(obs);
-    for (const r of this.recorders) r.observations.add(obs);
+    this.record.observe(obs);
   }
 
   callWorkspace(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
@@ -304,7 +279,7 @@ export class Interpreter implements Executor {
     if (callee.t === 'instance') {
       const forward = this.method(callee.cls, 'forward') ?? this.method(callee.cls, '__call__');
       const target = forward && this.functionById(forward.id);
-      if (target && !st.ctx.modeAssumed && !st.dead && !this.isModuleCode(fr.fn)) this.recordEntry(target.fn.id);
+      if (target && !st.ctx.modeAssumed && !st.dead && !this.isModuleCode(fr.fn)) this.record.entry(target.fn.id);
       return target ? this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx), st, fr, node) : undefined;
     }
     return undefined;
@@ -343,7 +318,7 @@ export class Interpreter implements Executor {
   private method(classId: string, name: string, seen = 0): FunctionInfo | undefined {
     const entry = this.classOf(classId);
     if (!entry || seen > 8) return undefined;
-    this.touch(entry.cls.unit); // which method a name finds depends on this class statement
+    this.record.touch(entry.cls.unit); // which method a name finds depends on this class statement
     const own = entry.cls.methods.get(name);
     return own ?? this.baseMethod(classId, name, seen);
   }
@@ -371,7 +346,7 @@ export class Interpreter implements Executor {
       // does not record: what is being recorded is then not kept.
       this.classOf(classId);
       this.replay(built.effects, false);
-      if (built.context !== context) for (const r of this.recorders) r.cacheable = false;
+      if (built.context !== context) this.record.uncacheable();
       return instance;
     }
     // A construction is kept for the next run like an invocation: the context is part of its key,
@@ -385,10 +360,9 @@ export class Interpreter implements Executor {
       return instance;
     }
     const effects = newEffects();
-    this.recorders.push(effects);
+    this.record.push(effects);
     this.build(classId, key, context, instance, args, ctx, effects);
-    this.recorders.pop();
-    for (const r of this.recorders) r.nested.push(cacheKey);
+    this.record.pop(cacheKey);
     if (effects.cacheable) this.cache.set(cacheKey, { result: instance, effects, definition });
     return instance;
   }
@@ -399,11 +373,11 @@ export class Interpreter implements Executor {
     // The construction's own recorder fills `effects` while it is built.
     const construction: Construction = { key, context, attrs, effects };
     this.built.set(key, construction);
-    for (const r of this.recorders) r.ctors.push(construction);
+    this.record.built(construction);
     const entry = this.classOf(classId);
     if (!entry) return;
     this.touchModule(entry.module);
-    this.touch(entry.cls.unit);
+    this.record.touch(entry.cls.unit);
     const frame = moduleFrame(entry.module);
     let states = [this.freshState(ctx)];
     states = execBlock(entry.cls.body, states, frame, this);
@@ -412,7 +386,7 @@ export class Interpreter implements Executor {
     const target = init && this.functionById(init.id);
     if (target) {
       this.touchModule(target.module);
-      if (target.fn.node) this.touch(target.fn.node.unit);
+      if (target.fn.node) this.record.touch(target.fn.node.unit);
       const end = this.runFunction(target.fn, target.module, instance, args, { ...ctx, autocast: known(null, 'constructors run outside autocast') });
       construction.left = switchesLeft(ctx.sdpa, end.states, target.fn.qualName);
       for (const st of end.states) for (const [k, v] of st.selfAttrs) attrs.set(k, attrs.has(k) && end.states.length > 1 ? join(attrs.get(k)!, v) : v);
@@ -437,22 +411,21 @@ export class Interpreter implements Executor {
       return reusedWith(cached, values);
     }
     if (this.active.has(key) || this.active.size > MAX_DEPTH) {
-      for (const r of this.recorders) r.cacheable = false;
+      this.record.uncacheable();
       return { result: UNKNOWN(`the result of ${fn.qualName} (recursive)`) };
     }
     const effects = newEffects();
-    this.recorders.push(effects);
+    this.record.push(effects);
     this.active.add(key);
-    this.recordInvoked(fn.id, ctx.modeAssumed ? null : ctx.mode.value);
-    if (fn.node) this.touch(fn.node.unit);
+    this.record.invokedFn(fn.id, ctx.modeAssumed ? null : ctx.mode.value);
+    if (fn.node) this.record.touch(fn.node.unit);
     this.touchModule(module);
     const { result, states } = this.runFunction(fn, module, self, args, ctx);
     // Switches set inside a decorator's `sdpa_kernel` region end with it.
     const left = ctx.sdpa === callerCtx.sdpa ? switchesLeft(ctx.sdpa, states, fn.qualName) : undefined;
     const outcome: Outcome = { result, args: values, ...(left ? { left } : {}) };
     this.active.delete(key);
-    this.recorders.pop();
-    for (const r of this.recorders) r.nested.push(key);
+    this.record.pop(key);
     this.memo.set(key, outcome);
     if (effects.cacheable) this.cache.set(key, { ...outcome, effects, definition: fn.node });
     return outcome;
@@ -486,16 +459,6 @@ export class Interpreter implements Executor {
     return customForward(fn.decoratorNodes, { ctx: regions, args }, this.freshState(regions), frame, this);
   }
 
-  private recordInvoked(id: string, mode: Mode | null): void {
-    this.invoked.add(id);
-    if (mode) {
-      const modes = this.realModes.get(id) ?? new Set<Mode>();
-      modes.add(mode);
-      this.realModes.set(id, modes);
-    }
-    for (const r of this.recorders) r.invoked.push([id, mode]);
-  }
-
   /** A lambda's function with the module it is written in. */
   private lambdaTarget(fn: FunctionInfo): { fn: FunctionInfo; module: ModuleInfo } | undefined {
     const module = this.byPath.get(fn.path);
@@ -504,24 +467,20 @@ export class Interpreter implements Executor {
 
   private functionById(id: string): { fn: FunctionInfo; module: ModuleInfo } | undefined {
     const entry = this.byFunctionId.get(id);
-    for (const r of this.recorders) r.resolved.set(`fn:${id}`, entry?.fn.node ?? null);
+    this.record.resolved(`fn:${id}`, entry?.fn.node ?? null);
     return entry;
   }
 
   private classOf(id: string): { cls: ClassInfo; module: ModuleInfo } | undefined {
     const entry = this.classById.get(id);
-    for (const r of this.recorders) r.resolved.set(`class:${id}`, entry?.cls.unit ?? null);
+    this.record.resolved(`class:${id}`, entry?.cls.unit ?? null);
     return entry;
-  }
-
-  private touch(unit: Unit | object): void {
-    for (const r of this.recorders) r.units.add(unit);
   }
 
   /** Record a read of a module's top-level statements. */
   private touchModule(module: ModuleInfo): void {
     const token = this.globalsTokens.get(module.path);
-    if (token) this.touch(token);
+    if (token) this.record.touch(token);
   }
 
   private stillValid(effects: Effects): boolean {
@@ -534,28 +493,16 @@ export class Interpreter implements Executor {
     return true;
   }
 
-  /** Apply a reused invocation's effects; `fresh` when this run has not seen them yet (else only the enclosing recorders learn them). */
+  /** Apply a reused invocation's effects: its memo entries and instances here, the rest in the run record. */
   private replay(effects: Effects, fresh: boolean): void {
     if (fresh) {
       for (const key of effects.nested) {
         const inner = this.previous.get(key);
         if (inner && !this.memo.has(key)) { this.memo.set(key, inner); this.cache.set(key, inner); }
       }
-      for (const o of effects.observations) this.addObservation(o);
-      for (const [id, mode] of effects.invoked) this.recordInvoked(id, mode);
-      for (const [mode, what] of effects.unresolved) this.recordUnresolved(mode, what);
-      for (const id of effects.entries) this.recordEntry(id);
       for (const c of effects.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
     }
-    for (const r of this.recorders) {
-      for (const o of effects.observations) r.observations.add(o);
-      if (!fresh) { r.invoked.push(...effects.invoked); r.unresolved.push(...effects.unresolved); r.entries.push(...effects.entries); }
-      r.ctors.push(...effects.ctors);
-      r.nested.push(...effects.nested);
-      for (const unit of effects.units) r.units.add(unit);
-      for (const [key, definition] of effects.resolved) r.resolved.set(key, definition);
-      r.cacheable &&= effects.cacheable;
-    }
+    this.record.replay(effects, fresh);
   }
 
   /** `building`: the attributes set so far, when `fn` is a helper that `__init__` calls on self (see constructionHelper). */
@@ -703,7 +650,7 @@ export class Interpreter implements Executor {
     const target = init?.t === 'fn' ? this.functionById(init.id) : undefined;
     if (!target) return true;
     const baseUnit = target.module.classes.get(target.fn.className ?? '')?.unit;
-    if (baseUnit) this.touch(baseUnit);
+    if (baseUnit) this.record.touch(baseUnit);
     const list = field(expr, 'arguments');
     const args = evaluateArgs(list ? namedChildren(list) : [], st, fr, this);
     const end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx);
@@ -727,9 +674,9 @@ export class Interpreter implements Executor {
   private constructionHelper(target: { fn: FunctionInfo; module: ModuleInfo }, self: Value | undefined, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
     if (fr.self?.t !== 'instance' || self !== fr.self || (fr.fn.name !== '__init__' && !this.helperFrames.has(fr))) return undefined;
     if (this.helpersRunning.has(target.fn.id)) return undefined;
-    if (target.fn.node) this.touch(target.fn.node.unit);
+    if (target.fn.node) this.record.touch(target.fn.node.unit);
     this.touchModule(target.module);
-    this.recordInvoked(target.fn.id, st.ctx.modeAssumed ? null : st.ctx.mode.value);
+    this.record.invokedFn(target.fn.id, st.ctx.modeAssumed ? null : st.ctx.mode.value);
     this.helpersRunning.add(target.fn.id);
     const end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx, st.selfAttrs);
     this.helpersRunning.delete(target.fn.id);
