@@ -239,3 +239,55 @@ function broadcastDim(a: Dim, b: Dim): Dim {
   if (a.value === null && b.value !== null) return b;
   return a.value === null && b.value === null && a.source !== b.source ? { value: null, role: a.role === b.role ? a.role : null, source: `${a.source} or ${b.source}` } : a;
 }
+
+/** Methods that add or remove dims (rankChangeShape). */
+export const RANK_CHANGES: ReadonlySet<string> = new Set(['unsqueeze', 'squeeze', 'flatten', 'unflatten']);
+
+/**
+ * `unsqueeze(d)` inserts a dim of extent 1; `squeeze(d)` / `squeeze()` drop dims known to be 1 (one
+ * that may be 1 leaves the shape unknown); `flatten(start, end)` merges dims; `unflatten(d, sizes)`
+ * splits one. Undefined where the arguments or the input's shape do not say.
+ */
+export function rankChangeShape(obj: TensorValue, method: string, args: CallArgs): Dim[] | undefined {
+  const shape = obj.shape;
+  if (!shape) return undefined;
+  const at = (v: Value | undefined, rank: number, fallback?: number): number | null => {
+    if (!v) return fallback ?? null;
+    if (v.t !== 'num' || !Number.isInteger(v.value)) return null;
+    const d = v.value < 0 ? rank + v.value : v.value;
+    return d >= 0 && d < rank ? d : null;
+  };
+  const where = `\`.${method}()\``;
+  switch (method) {
+    case 'unsqueeze': {
+      const d = at(arg(args, 0, 'dim')?.value, shape.length + 1);
+      return d === null ? undefined : [...shape.slice(0, d), { value: 1, role: null, source: `1 (${where})` }, ...shape.slice(d)];
+    }
+    case 'squeeze': {
+      const given = arg(args, 0, 'dim');
+      const dims = given ? [at(given.value, shape.length)] : shape.map((_, i) => i);
+      if (dims.some((d) => d === null || shape[d]!.value === null && given !== undefined)) return undefined;
+      if (!given && shape.some((x) => x.value === null)) return undefined;
+      return shape.filter((x, i) => !(dims.includes(i) && x.value === 1));
+    }
+    case 'flatten': {
+      const start = at(arg(args, 0, 'start_dim')?.value, shape.length, 0);
+      const end = at(arg(args, 1, 'end_dim')?.value, shape.length, shape.length - 1);
+      if (start === null || end === null || end < start) return undefined;
+      const merged = shape.slice(start, end + 1);
+      const value = merged.every((x) => x.value !== null) ? merged.reduce((n, x) => n * x.value!, 1) : null;
+      return [...shape.slice(0, start), { value, role: null, source: `the dims ${start}–${end} flattened (${where})` }, ...shape.slice(end + 1)];
+    }
+    default: {
+      const d = at(arg(args, 0, 'dim')?.value, shape.length);
+      const sizes = arg(args, 1, 'sizes');
+      if (d === null || sizes?.value.t !== 'tuple') return undefined;
+      const parts: Dim[] = sizes.value.items.map((v) => (v.t === 'num' && v.value > 0 ? { value: v.value, role: null, source: `${v.value} (${where})` } : { value: null, role: null, source: `a dim of ${where}` }));
+      const open = parts.filter((x) => x.value === null).length;
+      const known = parts.reduce((n, x) => n * (x.value ?? 1), 1);
+      const whole = shape[d]!.value;
+      const settled = open === 1 && whole !== null && whole % known === 0 ? parts.map((x) => (x.value === null ? { ...x, value: whole / known } : x)) : parts;
+      return [...shape.slice(0, d), ...settled, ...shape.slice(d + 1)];
+    }
+  }
+}

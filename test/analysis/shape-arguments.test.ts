@@ -1,7 +1,8 @@
 /**
  * Shapes from the forms transformers-style code writes them in: a view given one tuple (written at
  * the call, or built earlier with `*x.shape[:-1]`), a `-1` the other dims settle, chunks and splits
- * of a known dim, an `nn.Linear`'s out_features, and `key.transpose(2, 3)` as kᵀ of a 4-D tensor.
+ * of a known dim, an `nn.Linear`'s out_features, dims added and removed (unsqueeze, squeeze,
+ * flatten, unflatten), and `key.transpose(2, 3)` as kᵀ of a 4-D tensor.
  */
 import * as assert from 'node:assert/strict';
 import type { ModeSite } from '../../extension/analysis/call-sites';
@@ -32,6 +33,12 @@ const TABLE: readonly [string, string][] = [
   [`${X}q, k, v = torch.randn(2, 4, 16, 192).split(64, dim=3)`, 'B=2 H=4 L=16 D=64 Dv=64'],
   [`${X}q, k, v = torch.randn(2, 4, 16, 192).split([64, 64, 64], dim=3)`, 'B=2 H=4 L=16 D=? Dv=?'],
   [`${X}q = k = v = m.proj(torch.randn(2, 4, 16, 64))`, 'B=2 H=4 L=16 D=192 Dv=192'],
+  // Dims added and removed: unsqueeze, squeeze (only of a dim known to be 1), flatten, unflatten.
+  [`${X}q = k = v = x.view(16, 8, 64).unsqueeze(0)`, 'B=1 H=16 L=8 D=64 Dv=64'],
+  [`${X}q = k = v = x.view(2, 1, 16, 8, 64).squeeze(1)`, 'B=2 H=16 L=8 D=64 Dv=64'],
+  [`${X}q = k = v = x.view(2, n, 16, 8, 64).squeeze(1)`, 'B=? H=? L=? D=? Dv=?'],
+  [`${X}q = k = v = x.view(2, 16, 8, 64).flatten(0, 1)`, 'B=32 H=? L=8 D=64 Dv=64'],
+  [`${X}q = k = v = x.view(16, 16, 64).unflatten(0, (2, -1))`, 'B=2 H=8 L=16 D=64 Dv=64'],
 ];
 
 describe('shapes from tuple arguments, -1, chunks and linear layers', () => {
