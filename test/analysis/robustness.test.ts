@@ -90,6 +90,7 @@ describe('analysis robustness', function () {
       'h = (*torch.randn(2, 3).shape[::0], -1)\nx = torch.randn(2, 3).view(h)',
       't = (1, 2, 3)[5:1]\nu = (1, 2)[a:b]\nw = (*t, *u)',
       'x = torch.randn(2, 3).unbind(4)\ny = torch.randn(2, 3).view(())',
+      'x = torch.randn(2, 3).unsqueeze(9).squeeze(7).flatten(3, 1)\ny = torch.randn(6).unflatten(0, (0, -1)).unflatten(0, (-1, -1))\nz = y.shape',
     ];
     const failures: string[] = [];
     for (const text of statements) failures.push(...await failuresOf(JSON.stringify(text), [{ path: 'shapes.py', text: `import torch\n${text}` }], DEFAULT_SETTINGS));
