@@ -31,9 +31,13 @@ export function contextValue(name: string, args: CallArgs, callNode: SyntaxNode,
   return AUTOCAST.test(name) ? { t: 'context', autocast: autocastOf(name, args, where, st, e) } : undefined;
 }
 
-/** The context manager a decorator call makes; only library callees are looked at (nothing else is run). */
-export function contextOfCall(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): ContextValue | undefined {
-  return calledContext(callNode, st, fr, e, false);
+/**
+ * The context manager a decorator call makes: a library one (`@torch.autocast(…)`), or a workspace
+ * `@contextmanager` generator's (contextlib makes those decorators too: `@autocast_region()`). A
+ * workspace class is not entered: only one that derives from `ContextDecorator` would be a decorator.
+ */
+export function contextOfDecorator(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): ContextValue | undefined {
+  return calledContext(callNode, st, fr, e, 'functions');
 }
 
 /**
@@ -44,22 +48,26 @@ export function contextOfCall(callNode: SyntaxNode, st: PathState, fr: Frame, e:
  * Anything else (`open(…)`) is none.
  */
 export function contextOfWithCall(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): ContextValue | undefined {
-  return calledContext(callNode, st, fr, e, true);
+  return calledContext(callNode, st, fr, e, 'functions and classes');
 }
 
-function calledContext(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine, workspace: boolean): ContextValue | undefined {
+/** Which workspace callees a context manager may come from: a decorator's, functions only; a `with` item's, classes too. */
+type WorkspaceCallees = 'functions' | 'functions and classes';
+
+function calledContext(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine, workspace: WorkspaceCallees): ContextValue | undefined {
+  const entry = workspace === 'functions' ? '@' : 'with ';
   const callee = evaluate(field(callNode, 'function')!, st, fr, e);
   const library = callee.t === 'ref' && CONTEXT_MANAGER.test(callee.name);
   // A library object's method bound to it (frameworks.ts): `accelerator.autocast()`.
   const bound = callee.t === 'partial' && callee.fn.t === 'ref';
-  if (!library && !bound && !(workspace && (callee.t === 'fn' || callee.t === 'class'))) return undefined;
+  if (!library && !bound && callee.t !== 'fn' && !(workspace === 'functions and classes' && callee.t === 'class')) return undefined;
   const list = field(callNode, 'arguments');
   const args = evaluateArgs(list ? namedChildren(list) : [], st, fr, e);
   if (callee.t === 'ref') return contextValue(callee.name, args, callNode, st, fr, e);
   if (bound) { const made = callValue(callee, args, st, fr, callNode, e); return made.t === 'context' ? made : undefined; }
   const made = e.callWorkspace(callee, args, st, fr, callNode);
   if (callee.t === 'class') return made && enteredInstance(made, callNode, st, fr, e);
-  return made?.t === 'context' ? enteredThrough(made, callNode, fr) : undefined;
+  return made?.t === 'context' ? enteredThrough(made, callNode, fr, entry) : undefined;
 }
 
 /**
@@ -153,10 +161,10 @@ export function enterContext(ctx: Ctx, v: ContextValue): Ctx {
 
 /**
  * A context manager entered through a name (`with ctx:` at train.py:40) or made by workspace code
- * called in the `with` item: its facts say where.
+ * called in the `with` item, or in a decorator (`entry` '@'): its facts say where.
  */
-export function enteredThrough(v: ContextValue, itemNode: SyntaxNode, fr: Frame): ContextValue {
-  return citing(v, `, entered by \`with ${textOf(itemNode)}\` at ${fileLine(fr, itemNode)}`);
+export function enteredThrough(v: ContextValue, itemNode: SyntaxNode, fr: Frame, entry: '@' | 'with ' = 'with '): ContextValue {
+  return citing(v, `, entered by \`${entry}${textOf(itemNode)}\` at ${fileLine(fr, itemNode)}`);
 }
 
 /** `torch.autocast(device_type, dtype=None, enabled=True)` and `torch.cuda.amp.autocast(enabled=True, dtype=float16)`. */

@@ -8,7 +8,7 @@
  */
 import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/facts';
 import { fileLine, type CallArgs } from './engine';
-import { contextOfCall, enterContext, generatorContext, isGeneratorContext } from './contexts';
+import { contextOfDecorator, enterContext, generatorContext, isGeneratorContext } from './contexts';
 import { customForward, type Decorated } from './custom-fwd';
 import { calledNames, isCalled } from './entry-points';
 import { evaluate, evaluateArgs } from './evaluate';
@@ -452,7 +452,7 @@ export class Interpreter implements Executor {
     if (fn.decoratorNodes.length === 0) return { ctx, args };
     const frame = moduleFrame(module);
     const regions = fn.decoratorNodes.filter((d) => d.type === 'call').reduce<Ctx>((outer, d) => {
-      const manager = contextOfCall(d, this.freshState(outer), frame, this);
+      const manager = contextOfDecorator(d, this.freshState(outer), frame, this);
       const inner = manager ? enterContext(outer, manager) : outer;
       return { ...outer, autocast: inner.autocast, ...(inner.sdpa ? { sdpa: inner.sdpa } : {}) };
     }, ctx);

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import { callReport, environmentOf } from '../../extension/analysis/build-report';
 import type { CallSite } from '../../extension/analysis/call-sites';
 import type { Mode } from '../../runtime/dispatch/facts';
-import { annotate, SETTINGS, sitesOf, sitesOfSource } from './helpers';
+import { annotate, SETTINGS, sitesOf, sitesOfSource, told } from './helpers';
 
 const FILES = ['workspace-contexts/amp_utils.py', 'workspace-contexts/qformer.py', 'workspace-contexts/train.py'];
 
@@ -90,6 +90,23 @@ describe('analysis: context managers defined in the workspace', () => {
       '  infer reached=true bf16,?,? mask=none causal=false p=0 layout=? H=? D=? → flash? (depends on the argument `k` of run and the argument `v` of run)',
     ]);
     assert.equal(qSource(sites[0], 'infer'), 'bfloat16 from `matmul` at snippet.py:19 runs in bfloat16 under autocast (autocast region at snippet.py:10 (in `eval_context`), entered by `with eval_context(fast)` at snippet.py:18)');
+  });
+
+  it('a `@contextmanager` generator used as a decorator opens its regions for the whole call', async () => {
+    const source = [
+      'from contextlib import contextmanager', 'import torch', 'import torch.nn.functional as F',
+      'from torch.nn.attention import SDPBackend, sdpa_kernel', '',
+      '@contextmanager', 'def autocast_region(dtype=torch.bfloat16):', '    with torch.autocast("cuda", dtype=dtype):', '        yield', '',
+      '@contextmanager', 'def math_only():', '    with sdpa_kernel(SDPBackend.MATH):', '        yield', '',
+      '@autocast_region()', 'def attend(q, k, v):', '    return F.scaled_dot_product_attention(q.float(), k.float(), v.float())', '',
+      '@math_only()', 'def attend_math(q, k, v):', '    return F.scaled_dot_product_attention(q, k, v)', '',
+      'def train_step(q, k, v):', '    (attend(q, k, v) + attend_math(q, k, v)).sum().backward()',
+    ].join('\n');
+    const [autocast, math] = await sitesOfSource(source);
+    assert.equal(told(autocast!.modes.train.facts.autocast), 'bfloat16 | autocast region at snippet.py:8 (in `autocast_region`), entered by `@autocast_region()` at snippet.py:16');
+    assert.deepEqual(annotate([math!]).slice(1, 2), [
+      '  train reached=true ?,?,? mask=none causal=false p=0 layout=? H=? D=? → math? (depends on the argument `q` of train_step, the argument `k` of train_step and the argument `v` of train_step)',
+    ]);
   });
 
   it('a generator that never reaches `yield` on a live path changes nothing', async () => {
