@@ -21,7 +21,7 @@ import { type Ctx, type Frame, type Observation, type PathState, type YieldPoint
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import { bindUnknown, join, known, returnedFrom, UNKNOWN, unknown, valueKey, type Value } from './values';
 import { isParallelWrapper } from './wrappers';
-import { functionOfLambda, lambdaDefault } from './lambdas';
+import { functionOfLambda, lambdaDefault, lambdaFunction } from './lambdas';
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from './attribute-presence';
 import { execBlock, type Executor } from './statements';
 import { RunRecord } from './run-record';
@@ -103,6 +103,8 @@ export class Interpreter implements Executor {
     const isRoot = (fn: FunctionInfo): boolean => fn.name !== '__init__' && !isCalled(fn, called);
     for (const m of this.modules) for (const fn of m.allFunctions) if (isRoot(fn)) this.runRoot(fn, m);
     for (const m of this.modules) for (const fn of m.allFunctions) if (fn.name !== '__init__' && !this.record.invoked.has(fn.id)) this.runRoot(fn, m);
+    // A lambda nobody calls (a backend in a dict no code looks up) runs like a function nobody calls, without a closure.
+    for (const m of this.modules) for (const fn of uncalledLambdas(m, this.record.invoked)) this.runRoot(fn, m);
     // A function with attention calls that callers reach on one path kind only is also analysed on
     // the other, on assumption, so that path's facts (dropout, self.training) are its own.
     const entered = this.runModelsForUnresolvedCalls();
@@ -700,6 +702,29 @@ function extraKeywords(args: CallArgs, named: ReadonlySet<string>, name: string,
   if (args.noCaller) return UNKNOWN(`\`**${name}\` of ${fn.qualName} (no caller found)`);
   if (args.moreKeywords) return UNKNOWN(`\`**${name}\` of ${fn.qualName} (unpacked at the call)`);
   return { t: 'dict', entries: [...args.keywords].filter(([k]) => !named.has(k)).map(([k, a]) => [k, a.value] as const) };
+}
+
+/** The lambdas a module's functions (or its top level) write, not inside another lambda, that no run has called. */
+function uncalledLambdas(m: ModuleInfo, invoked: ReadonlySet<string>): FunctionInfo[] {
+  const out: FunctionInfo[] = [];
+  for (const unit of m.units) {
+    for (const node of unit.lambdas) {
+      if (unit.lambdas.some((outer) => outer !== node && outer.start <= node.start && node.end <= outer.end)) continue;
+      const fn = lambdaFunction(node, innermostFunction(m, node));
+      if (!invoked.has(fn.id)) out.push(fn);
+    }
+  }
+  return out;
+}
+
+/** The function (or the module's top level) whose definition holds `node`. */
+function innermostFunction(m: ModuleInfo, node: SyntaxNode): FunctionInfo {
+  let best = moduleLevel(m);
+  for (const fn of m.allFunctions) {
+    const def = fn.node;
+    if (def && def.unit === node.unit && def.start <= node.start && node.end <= def.end && (!best.node || def.end - def.start < best.node.end - best.node.start)) best = fn;
+  }
+  return best;
 }
 
 /** A frame for code evaluated at a module's top level (class bodies, decorators, parameter defaults). */

@@ -37,6 +37,8 @@ export interface Unit {
   readonly errors: readonly SyntaxNode[];
   /** The names the statement calls anywhere inside it: `f` for `f(…)`, `.m` for `x.m(…)` (collected while mirroring). */
   readonly called: readonly string[];
+  /** The lambdas inside it, in document order (collected while mirroring). */
+  readonly lambdas: readonly SyntaxNode[];
 }
 
 /**
@@ -241,7 +243,8 @@ export function decodeStatement(words: Int32Array, at: number, text: string, kin
   const unitText = text.slice(head.start + shift.index, head.end + shift.index);
   const errors: SyntaxNode[] = [];
   const called: string[] = [];
-  const unit: Unit = { id: nextUnitId++, text: unitText, baseRow: head.row + shift.row, baseCol: head.column, lineStarts: lineStarts(unitText), errors, called, root: undefined as unknown as SyntaxNode };
+  const lambdas: SyntaxNode[] = [];
+  const unit: Unit = { id: nextUnitId++, text: unitText, baseRow: head.row + shift.row, baseCol: head.column, lineStarts: lineStarts(unitText), errors, called, lambdas, root: undefined as unknown as SyntaxNode };
   registerUnit(unit);
   const { types, fields } = kinds.names;
   let p = at + HEAD_WORDS;
@@ -254,6 +257,7 @@ export function decodeStatement(words: Int32Array, at: number, text: string, kin
     const children: SyntaxNode[] | null = count > 0 ? [] : null;
     const mirrored: SyntaxNode = { type, field: fields[fieldId] ?? null, named: (flags & NAMED) !== 0, start, end, children: children ?? NO_CHILDREN, unit };
     if (type === 'ERROR' || (flags & MISSING) !== 0) errors.push(mirrored);
+    else if (type === 'lambda') lambdas.push(mirrored);
     if (children) {
       while (count-- > 0) children.push(node());
       if (type === 'call') addCalledName(children, called);

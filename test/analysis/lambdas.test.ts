@@ -68,6 +68,22 @@ describe('analysis: construction helpers whose result is assigned', () => {
     ]);
   });
 
+  it('analyses a lambda nobody calls like a function nobody calls: a backend no code looks up', async () => {
+    const source = [
+      'import torch.nn.functional as F', 'from flash_attn import flash_attn_func', '',
+      'BACKENDS = {',
+      '    "sdpa": lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True),',
+      '    "flash": lambda q, k, v: flash_attn_func(q, k, v, causal=True),',
+      '}', '',
+      'def train_step(q, k, v):', '    BACKENDS["sdpa"](q, k, v).sum().backward()',
+    ].join('\n');
+    const sites = await sitesOfSource(source);
+    assert.deepEqual(sites.map((s) => `${s.span.line} ${s.api} ${s.function} train=${s.modes.train.reached} infer=${s.modes.infer.reached}`), [
+      '5 sdpa <lambda> train=true infer=false',
+      '6 flash_attn_func <lambda> train=null infer=null',
+    ]);
+  });
+
   it('tells apart partials that differ only in their keywords (a helper called with each is not reused)', async () => {
     const source = [
       'from functools import partial', 'import torch.nn.functional as F', '',
