@@ -57,7 +57,11 @@ export function currentSpan(span: Span): Span {
   const anchor = (span as Anchored)[ANCHOR];
   if (!anchor) return span;
   const now = spanOf(anchor.node, anchor.part);
-  return now.line === span.line && now.endLine === span.endLine && now.column === span.column && now.endColumn === span.endColumn ? span : now;
+  return sameSpan(now, span) ? span : now;
+}
+
+export function sameSpan(a: Span, b: Span): boolean {
+  return a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;
 }
 
 /** The statement a span taken by `spanOf` lies in. */

@@ -114,13 +114,19 @@ export function creationShape(name: string, args: CallArgs): Dim[] | undefined {
   return sizes.length > 0 && sizes.every((a) => a.value.t === 'num' || a.value.t === 'unknown') ? sizes.map((a) => dimOf(a.value, a.node)) : undefined;
 }
 
+/** A dim argument as an index into a shape of `rank` dims (`-1` the last); null when it is not a constant in range. */
+function dimIndex(v: Value | undefined, rank: number): number | null {
+  if (v?.t !== 'num' || !Number.isInteger(v.value)) return null;
+  const d = v.value < 0 ? rank + v.value : v.value;
+  return d >= 0 && d < rank ? d : null;
+}
+
 export function splitShape(obj: TensorValue, method: string, args: CallArgs): Dim[] | undefined {
   if (!obj.shape) return undefined;
   const dimArg = arg(args, method === 'unbind' ? 0 : 1, 'dim')?.value;
-  const d = dimArg === undefined ? 0 : dimArg.t === 'num' ? dimArg.value : null;
-  const i = d === null ? -1 : d < 0 ? obj.shape.length + d : d;
-  const old = obj.shape[i];
-  if (!old) return undefined;
+  const i = dimArg === undefined ? (obj.shape.length > 0 ? 0 : null) : dimIndex(dimArg, obj.shape.length);
+  if (i === null) return undefined;
+  const old = obj.shape[i]!;
   if (method === 'unbind') return obj.shape.filter((_, j) => j !== i);
   // Each piece of `chunk(n)` has 1/n of the dim, of `split(size)` `size` (when they divide it evenly); other splits vary.
   const by = args.positional[0];
@@ -137,10 +143,9 @@ export function splitShape(obj: TensorValue, method: string, args: CallArgs): Di
  * `repeats` times, keeping its role. Without a dim the result is flat: its shape is not known.
  */
 export function repeatInterleaveShape(obj: TensorValue, repeats: CallArg | undefined, dim: Value | undefined): Dim[] | undefined {
-  if (!obj.shape || dim?.t !== 'num') return undefined;
-  const at = dim.value < 0 ? obj.shape.length + dim.value : dim.value;
-  const old = obj.shape[at];
-  if (!old) return undefined;
+  const at = obj.shape ? dimIndex(dim, obj.shape.length) : null;
+  if (!obj.shape || at === null) return undefined;
+  const old = obj.shape[at]!;
   const times = repeats?.value.t === 'num' ? repeats.value.value : null;
   const grown: Dim = times !== null && old.value !== null
     ? { value: old.value * times, role: old.role, source: `${old.source} × ${times} (\`${textOf(repeats!.node)}\`)` }
@@ -187,7 +192,7 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
   const nums = method === 'permute' && args.positional.length === 1 && args.positional[0].value.t === 'tuple' ? args.positional[0].value.items : args.positional.map((a) => a.value);
   let shape: Dim[] | undefined;
   const rank = obj.shape?.length ?? (method === 'permute' ? nums.length : undefined);
-  const norm = (v: Value): number | null => (v.t === 'num' && rank !== undefined ? (v.value < 0 ? rank + v.value : v.value) : null);
+  const norm = (v: Value): number | null => (rank === undefined ? null : dimIndex(v, rank));
   if (method === 'view' || method === 'reshape' || method === 'expand') {
     const flat = args.positional.length === 1 && nums[0].t === 'tuple' ? tupleDims(args.positional[0]) : args.positional;
     // expand's -1 keeps the existing extent, unknown when the input's shape is.
@@ -196,10 +201,9 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
     shape = flat.length > 0 ? flat.map((a, i) => keep(a, i) ?? ('node' in a ? dimOf(a.value, a.node) : a.dim)) : undefined;
     if (shape && method !== 'expand') shape = inferredDim(shape, flat.map((a) => a.value), obj.shape);
   } else if (transposes && obj.shape) {
+    // A dim out of range raises at run time (norm gives null): the shape is then unknown.
     const [a, b] = nums.map(norm);
-    // A dim out of range raises at run time: the shape is then unknown.
-    const inRange = (d: number | null | undefined): d is number => d !== null && d !== undefined && d >= 0 && d < obj.shape!.length;
-    if (inRange(a) && inRange(b)) {
+    if (a !== null && b !== null && a !== undefined && b !== undefined) {
       shape = [...obj.shape]; [shape[a], shape[b]] = [obj.shape[b], obj.shape[a]];
       if (rank !== undefined && ((a === rank - 1 && b === rank - 2) || (a === rank - 2 && b === rank - 1))) {
         return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param }), transposedFrom: obj };
@@ -251,12 +255,7 @@ export const RANK_CHANGES: ReadonlySet<string> = new Set(['unsqueeze', 'squeeze'
 export function rankChangeShape(obj: TensorValue, method: string, args: CallArgs): Dim[] | undefined {
   const shape = obj.shape;
   if (!shape) return undefined;
-  const at = (v: Value | undefined, rank: number, fallback?: number): number | null => {
-    if (!v) return fallback ?? null;
-    if (v.t !== 'num' || !Number.isInteger(v.value)) return null;
-    const d = v.value < 0 ? rank + v.value : v.value;
-    return d >= 0 && d < rank ? d : null;
-  };
+  const at = (v: Value | undefined, rank: number, fallback?: number): number | null => (v ? dimIndex(v, rank) : fallback ?? null);
   const where = `\`.${method}()\``;
   switch (method) {
     case 'unsqueeze': {

@@ -1,8 +1,7 @@
 /** input-rank: 3-D q, k, v into SDPA, whose fused kernels take 4-D inputs only: the math kernel runs, silently. */
 import { torch } from '../../../runtime/dispatch/messages';
-import { SWITCHED_OFF } from '../../../runtime/dispatch/rules/sdpa-switches';
 import { spanOf } from '../positions';
-import { createRule, pathPhrase, perMode } from './rule';
+import { createRule, pathPhrase, perMode, switchesKeepFlashOff } from './rule';
 
 export default createRule(
   { code: 'input-rank', severity: 'warning', description: 'q, k, v that are not 4-D keep SDPA on its math kernel' },
@@ -11,10 +10,9 @@ export default createRule(
     if (!ranks?.known) return null;
     const { q, k, v } = ranks.value;
     if (q === 4 && k === 4 && v === 4) return null;
-    // Under a switch that turned the fused kernels off, or left none at all, the ranks are not what keeps them off.
-    const flash = view.decision.verdicts.find((verdict) => verdict.backend === 'sdpa.flash');
-    if (flash?.short === SWITCHED_OFF || view.decision.error === torch.noKernel) return null;
+    if (switchesKeepFlashOff(view)) return null;
     // The policy's reason quotes PyTorch's warning as the torch version in the settings words it.
+    const flash = view.decision.verdicts.find((verdict) => verdict.backend === 'sdpa.flash');
     const quoted = flash?.reasons.find((r) => r.includes('4 dimensional')) ?? torch.fusedRank(false, q, k, v);
     const node = view.observations[0]?.args.q?.node;
     return {

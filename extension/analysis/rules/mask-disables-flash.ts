@@ -1,9 +1,7 @@
 /** mask-disables-flash: a mask tensor keeps the flash kernel from running, on the path it is passed on. */
-import { torch } from '../../../runtime/dispatch/messages';
-import { SWITCHED_OFF } from '../../../runtime/dispatch/rules/sdpa-switches';
 import { textOf } from '../syntax';
 import { spanOf } from '../positions';
-import { createRule, pathPhrase, perMode } from './rule';
+import { createRule, pathPhrase, perMode, switchesKeepFlashOff } from './rule';
 
 const WHY: Readonly<Record<string, string>> = {
   sdpa: '"Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel',
@@ -15,9 +13,7 @@ export default createRule(
   { code: 'mask-disables-flash', severity: 'information', description: 'a mask tensor rules out the flash kernel on a path' },
   (ctx) => (!WHY[ctx.site.api] ? [] : perMode(ctx, (view) => {
     const kind = view.facts.mask.kind;
-    // Under a switch that turned flash off, or left no kernel at all (no-available-kernel), the mask is not what keeps flash off.
-    const flash = view.decision.verdicts.find((v) => v.backend.endsWith('.flash'));
-    if (flash?.short === SWITCHED_OFF || view.decision.error === torch.noKernel) return null;
+    if (switchesKeepFlashOff(view)) return null;
     if (!kind.known || (kind.value !== 'float' && kind.value !== 'bool')) return null;
     const arg = view.observations[0]?.args.mask ?? view.observations[0]?.args.keyPaddingMask;
     const name = arg?.node ? `\`${textOf(arg.node)}\`` : 'the mask';

@@ -3,6 +3,8 @@
  * one call site (its facts and decision per path kind) and returns findings. Rules never parse.
  */
 import type { Decision } from '../../../runtime/dispatch/decision';
+import { torch } from '../../../runtime/dispatch/messages';
+import { SWITCHED_OFF } from '../../../runtime/dispatch/rules/sdpa-switches';
 import type { Mode } from '../../../runtime/dispatch/facts';
 import type { CallSite, ModeSite } from '../call-sites';
 import type { DiagnosticCode, Finding, Severity } from '../report';
@@ -60,4 +62,13 @@ export function pathPhrase(view: ModeView): string {
 export function onPath(view: ModeView): string {
   if (view.observations[0]?.ctx.modeAssumed !== false || !view.facts.mode.known) return '';
   return ` (${pathName(view.mode)} path: ${view.facts.mode.source})`;
+}
+
+/**
+ * Whether SDPA's switches decide this path: a switch turned flash off, or left no kernel at all
+ * (no-available-kernel). A fact that would also keep flash off (a mask, the ranks) is then not the reason.
+ */
+export function switchesKeepFlashOff(view: ModeView): boolean {
+  const flash = view.decision.verdicts.find((v) => v.backend.endsWith('.flash'));
+  return flash?.short === SWITCHED_OFF || view.decision.error === torch.noKernel;
 }
