@@ -89,6 +89,7 @@ function shapeFacts(obs: Observation): ShapeFacts {
     return { shape: { batch: u, heads, kvHeads: heads, seqQ: u, seqKv: u, headDim, headDimV: headDim }, layout: unknown('nn.MultiheadAttention takes (L, B, E) or (B, L, E) inputs') };
   }
   const [qs, ks, vs] = [obs.args.q, obs.args.k, obs.args.v].map((a) => shapeOf(a?.value));
+  if (obs.api === 'flash_attn_varlen_func') return { shape: packedTokens(qs, ks, vs), layout: unknown('varlen inputs are packed tokens (total, H, D)') };
   const ranks = RANKED.has(obs.api) && qs && ks && vs ? known({ q: qs.length, k: ks.length, v: vs.length }, ranksText(qs, ks, vs)) : undefined;
   if (ranks && qs!.length === 3) return { shape: { ...threeDims(obs.api, qs!, ks!, vs!), ranks }, layout: unknown('3-D inputs have no heads dim') };
   const [q, k, v] = [qs, ks, vs].map((s) => (s?.length === 4 ? s : undefined));
@@ -106,6 +107,19 @@ function shapeFacts(obs: Observation): ShapeFacts {
       ...(ranks ? { ranks } : {}),
     },
     layout: shown,
+  };
+}
+
+/**
+ * flash_attn_varlen_func's `(total, H, D)` inputs: the sequences of the batch packed one after another,
+ * their lengths in `cu_seqlens`, which the code computes at run time.
+ */
+function packedTokens(q: readonly Dim[] | undefined, k: readonly Dim[] | undefined, v: readonly Dim[] | undefined): CallFacts['shape'] {
+  const [q3, k3, v3] = [q, k, v].map((s) => (s?.length === 3 ? s : undefined));
+  const lengths = unknown('the sequence lengths (varlen: cu_seqlens)');
+  return {
+    batch: unknown('the batch size (varlen: cu_seqlens)'), heads: dimFact(q3?.[1], 'the number of heads'), kvHeads: dimFact(k3?.[1], 'the number of key/value heads'),
+    seqQ: lengths, seqKv: lengths, headDim: dimFact(q3?.[2], 'the head size of q'), headDimV: dimFact(v3?.[2], 'the head size of v'),
   };
 }
 

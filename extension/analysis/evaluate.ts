@@ -18,6 +18,7 @@ import {
   atom, choiceOf, describe, evalFormula, isTensor, join, joinContexts, sameValue, type Dim, type Formula, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from './values';
 import { attentionApiOf } from './attention-apis';
+import { paddingCall } from './bert-padding';
 import { partialArgs, wrapperCall } from './wrappers';
 import { lambdaValue } from './lambdas';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
@@ -199,6 +200,11 @@ function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value
     const idx = evaluate(indexNode, st, fr, e);
     if (idx.t === 'num' && Number.isInteger(idx.value)) return obj.items.at(idx.value) ?? UNKNOWN(textOf(node));
     return UNKNOWN(textOf(node));
+  }
+  if (obj.t === 'opentuple' && indexNode && indexNode.type !== 'slice') {
+    const idx = evaluate(indexNode, st, fr, e);
+    const item = idx.t === 'num' && Number.isInteger(idx.value) && idx.value >= 0 ? obj.items[idx.value] : undefined;
+    return item ?? UNKNOWN(`\`${textOf(node)}\` (${obj.why})`);
   }
   if (isTensor(obj)) {
     const items = node.children.filter((c) => c.field === 'subscript').map((c) => indexItem(c, st, fr, e));
@@ -562,6 +568,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   }
   if (name.startsWith('torch.nn.') && /^[A-Z]/.test(last)) return nnConstructor(last, args, fr, node);
   if (name === 'collections.OrderedDict') return orderedDict(args, node);
+  const moved = paddingCall(name, args, fr, node);
+  if (moved) return moved;
   const manager = contextValue(name, args, node, st, fr, e);
   if (manager) return manager;
   if (!name.startsWith('torch') && !name.startsWith('einops')) return UNKNOWN(`the result of \`${name}(…)\``);

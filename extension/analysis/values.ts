@@ -73,6 +73,11 @@ export type Value =
   | { readonly t: 'str'; readonly value: string }
   | { readonly t: 'dtype'; readonly value: Dtype; readonly source: string }
   | { readonly t: 'tuple'; readonly items: readonly Value[] }
+  /**
+   * A tuple whose first items are known but not its length (`unpad_input` returns four items or five,
+   * by flash-attn version): `why` says what the length depends on.
+   */
+  | { readonly t: 'opentuple'; readonly items: readonly Value[]; readonly why: string }
   /** A dict with string keys (collected `**kwargs`, a `{…}` / `dict(…)` literal, an `OrderedDict`), in order. */
   | { readonly t: 'dict'; readonly entries: readonly (readonly [string, Value])[] }
   /** Any number of items like `item` (unbind/chunk/split results, module lists). */
