@@ -19,6 +19,7 @@ import {
 } from './values';
 import { attentionApiOf } from './attention-apis';
 import { paddingCall } from './bert-padding';
+import { PATTERNS, unpacked } from './unpacking';
 import { partialArgs, wrapperCall } from './wrappers';
 import { lambdaValue } from './lambdas';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
@@ -49,15 +50,20 @@ function comprehension(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): V
 }
 
 /**
- * `body` with `target` bound to each item of `iterable` (a name; other patterns leave their names
- * unknown): a tuple stays a tuple. The loop variables are the comprehension's own: bound for the
- * body, then restored.
+ * `body` with `target` bound to each item of `iterable` (a name, or names unpacked from the item:
+ * `for lin, x in zip(…)`): a tuple stays a tuple. The loop variables are the comprehension's own:
+ * bound for the body, then restored.
  */
 function eachItem(target: SyntaxNode, body: SyntaxNode, iterable: Value, st: PathState, fr: Frame, e: Engine): Value {
   const names = namesIn(target);
+  const assign = (t: SyntaxNode, v: Value): void => {
+    if (t.type === 'identifier') st.env.set(textOf(t), v);
+    else if (PATTERNS.has(t.type)) for (const [inner, item] of unpacked(t, v)) assign(inner, item);
+  };
   const run = (item: Value): Value => {
     const saved = names.map((n) => [n, st.env.get(n)] as const);
-    for (const n of names) st.env.set(n, target.type === 'identifier' ? item : UNKNOWN(`\`${n}\``));
+    for (const n of names) st.env.set(n, UNKNOWN(`\`${n}\``));
+    assign(target, item);
     try {
       return evaluate(body, st, fr, e);
     } finally {
@@ -509,6 +515,7 @@ function builtinCall(name: string, args: CallArgs, st: PathState, fr: Frame, nod
     if (param && body) return eachItem(param, body, iterable!.value, st, fr, e);
   }
   if (name === 'enumerate' && args.positional.length === 1) return enumerated(args.positional[0].value, fr, node);
+  if (name === 'zip' && args.positional.length > 0 && !args.morePositional) return zipped(args.positional.map((a) => a.value), node);
   if (name === 'dict' && args.positional.length === 0) {
     return args.moreKeywords ? UNKNOWN(`\`${textOf(node)}\``) : { t: 'dict', entries: [...args.keywords].map(([k, a]) => [k, a.value] as const) };
   }
@@ -568,6 +575,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   }
   if (name.startsWith('torch.nn.') && /^[A-Z]/.test(last)) return nnConstructor(last, args, fr, node);
   if (name === 'collections.OrderedDict') return orderedDict(args, node);
+  // A copy is, for what the analysis tracks, the same module or tensor (the Annotated Transformer's `clones`).
+  if ((name === 'copy.deepcopy' || name === 'copy.copy') && args.positional.length === 1) return args.positional[0]!.value;
   const moved = paddingCall(name, args, fr, node);
   if (moved) return moved;
   const manager = contextValue(name, args, node, st, fr, e);
@@ -641,6 +650,19 @@ function enumerated(v: Value, fr: Frame, node: SyntaxNode): Value {
   if (items?.t === 'many') return { t: 'many', item: { t: 'tuple', items: [UNKNOWN(`the index in \`${textOf(node)}\``), items.item] } };
   if (items?.t !== 'tuple') return UNKNOWN(`\`${textOf(node)}\``);
   return { t: 'tuple', items: items.items.map((x, i) => ({ t: 'tuple', items: [{ t: 'num', value: i, source: fileLine(fr, node) }, x] })) };
+}
+
+/**
+ * `zip(xs, ys, …)`: tuples of the items at each position, as many as the shortest tuple has (`many`
+ * stands for any number of like items); unknown when neither says how many.
+ */
+function zipped(values: readonly Value[], node: SyntaxNode): Value {
+  const items = values.map(elementsOf);
+  const lengths = items.map((v) => (v?.t === 'tuple' ? v.items.length : v?.t === 'many' ? Infinity : NaN));
+  const n = Math.min(...lengths);
+  if (Number.isNaN(n)) return UNKNOWN(`\`${textOf(node)}\``);
+  const at = (i: number): Value => ({ t: 'tuple', items: items.map((v) => (v?.t === 'tuple' ? v.items[i]! : v?.t === 'many' ? v.item : UNKNOWN(''))) });
+  return n === Infinity ? { t: 'many', item: at(0) } : { t: 'tuple', items: Array.from({ length: n }, (_, i) => at(i)) };
 }
 
 /** Passes a loop over a short tuple of different items is unrolled into; longer ones run once on the items joined. */

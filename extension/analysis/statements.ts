@@ -14,6 +14,7 @@ import { assignItem, evaluate, loopItems, truth } from './evaluate';
 import { keepFixesSafe } from './manual-attention';
 import { catchesImportError, importBindings } from './module-index';
 import { statementSwitches } from './sdpa-switches';
+import { unpacked } from './unpacking';
 import { forkState, mergeStates, type Frame, type Guard, type PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import { bindUnknown, evalFormula, known, openAtom, UNKNOWN, type Value } from './values';
@@ -163,38 +164,12 @@ function bind(target: SyntaxNode, v: Value, st: PathState, fr: Frame, e: Executo
       }
       return;
     }
-    case 'pattern_list': case 'tuple_pattern': case 'list_pattern': case 'expression_list': case 'tuple': case 'list': {
-      const targets = namedChildren(target);
-      const star = targets.findIndex((t) => t.type === 'list_splat_pattern');
-      targets.forEach((t, i) => {
-        const name = i === star ? namedChildren(t)[0] : t;
-        if (name) bind(name, unpackedItem(v, targets.length, i, star, name), st, fr, e);
-      });
+    case 'pattern_list': case 'tuple_pattern': case 'list_pattern': case 'expression_list': case 'tuple': case 'list':
+      for (const [t, item] of unpacked(target, v)) bind(t, item, st, fr, e);
       return;
-    }
     case 'subscript': assignItem(target, v, st, fr, e); return;
     default: return;
   }
-}
-
-/**
- * What target `i` of `n` takes when `v` is unpacked; `star` is the target that collects the rest
- * (`q, idx, *_ = …`), -1 if none.
- */
-function unpackedItem(v: Value, n: number, i: number, star: number, target: SyntaxNode): Value {
-  const why = `\`${textOf(target)}\``;
-  // Unpacking a tensor iterates its first dim: each item has the other dims.
-  const item = v.t === 'many' ? v.item : v.t === 'tensor' ? { ...v, shape: v.shape && v.shape.length > 1 ? v.shape.slice(1) : undefined } : undefined;
-  if (item) return i === star ? { t: 'many', item } : item;
-  if (v.t === 'tuple') {
-    const fixed = n - (star < 0 ? 0 : 1);
-    if (star < 0 ? v.items.length !== n : v.items.length < fixed) return UNKNOWN(why);
-    if (star < 0 || i < star) return v.items[i]!;
-    return i === star ? { t: 'tuple', items: v.items.slice(star, v.items.length - (n - 1 - star)) } : v.items[v.items.length - (n - i)]!;
-  }
-  // Only the names before a starred one, or before the end, are known items.
-  if (v.t === 'opentuple' && (star < 0 ? n >= v.items.length : true) && (star < 0 || i < star) && i < v.items.length) return v.items[i]!;
-  return UNKNOWN(v.t === 'opentuple' ? `${why} (${v.why})` : why);
 }
 
 function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Frame, e: Executor): PathState[] {

@@ -842,6 +842,21 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
     ],
   },
+  {
+    // `clones` deep-copies one Linear; q, k, v are unpacked from a comprehension over zip(self.linears, (query, key, value)).
+    files: ['annotated_style.py'],
+    calls: [
+      {
+        site: 'annotated_style.py:21:12 manual attention',
+        train: 'reached=true ?,?,? mask=? causal=false p=0.1 layout=? H=8 D=64 → runs manual.math',
+        infer: 'reached=true ?,?,? mask=? causal=false p=0 layout=? H=8 D=64 → runs manual.math',
+        findings: [
+          ['manual-attention information - 21:12',
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(query, key, value)` computes the same fused (flash or memory-efficient kernel)'],
+        ],
+      },
+    ],
+  },
 ];
 
 describe('analysis on fixtures', () => {

@@ -1,0 +1,72 @@
+/**
+ * Unpacking into patterns: a starred name collects the middle items, names unpacked in a
+ * comprehension's `for` take their items, `zip` pairs items up to the shortest tuple, and a copy
+ * (`copy.deepcopy`) is the value copied.
+ */
+import * as assert from 'node:assert/strict';
+import { dtypes, sitesOfSource, told } from './helpers';
+
+const HEADER = [
+  'import copy', 'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '',
+  'def train_step(x):',
+  '    a = torch.randn(2, 8, 16, 64, dtype=torch.float16)',
+  '    b = torch.randn(2, 8, 16, 64, dtype=torch.bfloat16)',
+  '    c = torch.randn(2, 8, 16, 64, dtype=torch.float32)',
+];
+
+async function trainDtypes(lines: readonly string[]): Promise<string[]> {
+  const sites = await sitesOfSource([...HEADER, ...lines].join('\n'));
+  return sites.map((s) => dtypes(s.modes.train));
+}
+
+describe('unpacking', () => {
+  it('gives a starred name the middle items and the names after it the last ones', async () => {
+    assert.deepEqual(await trainDtypes([
+      '    first, *middle, last = (a, b, b, c)',
+      '    F.scaled_dot_product_attention(first, middle[0], last)',
+      '    F.scaled_dot_product_attention(*middle, a)',
+      '    q, *rest = (c,)',
+      '    F.scaled_dot_product_attention(q, q, rest)',
+    ]), ['fp16,bf16,fp32', 'bf16,bf16,fp16', 'fp32,fp32,?']);
+  });
+
+  it('leaves every name unknown when the counts cannot match', async () => {
+    const [site] = await sitesOfSource([...HEADER, '    p, q, *r = (a,)', '    F.scaled_dot_product_attention(p, p, p)'].join('\n'));
+    assert.equal(told(site!.modes.train.facts.dtypes.q), '? | `p`');
+  });
+
+  it('pairs items with zip, to the shortest tuple, in comprehensions and loops', async () => {
+    assert.deepEqual(await trainDtypes([
+      '    casts = [t.to(d) for t, d in zip((c, c, c, c), (torch.float16, torch.bfloat16, torch.float16))]',
+      '    F.scaled_dot_product_attention(*casts)',
+      // Both passes take (a, c): `b`, third, has no partner.
+      '    for t, u in zip((a, a), (c, c, b)):',
+      '        F.scaled_dot_product_attention(t, u, u)',
+    ]), ['fp16,bf16,fp16', 'fp16,fp32,fp32']);
+  });
+
+  it('zips a module list of like modules with a tuple (The Annotated Transformer)', async () => {
+    const sites = await sitesOfSource([
+      'import copy', 'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '',
+      'class Attention(nn.Module):',
+      '    def __init__(self, h=8, d_model=512):',
+      '        super().__init__()',
+      '        self.h = h',
+      '        self.d_k = d_model // h',
+      '        self.linears = nn.ModuleList([copy.deepcopy(nn.Linear(d_model, d_model)) for _ in range(4)])',
+      '',
+      '    def forward(self, query, key, value):',
+      '        n = query.size(0)',
+      '        query, key, value = [lin(x).view(n, -1, self.h, self.d_k).transpose(1, 2) for lin, x in zip(self.linears, (query, key, value))]',
+      '        return F.scaled_dot_product_attention(query, key, value)',
+    ].join('\n'));
+    const facts = sites[0]!.modes.train.facts;
+    assert.equal(told(facts.shape.heads), '8 | `self.h` = 8 (snippet.py:7)');
+    assert.equal(told(facts.shape.headDim), '64 | `self.d_k` = 64 (d_model // h at snippet.py:10)');
+  });
+
+  it('says nothing of items when zip is given something of unknown length', async () => {
+    const [site] = await sitesOfSource([...HEADER, '    for t, u in zip(x, (a, b)):', '        F.scaled_dot_product_attention(t, u, u)'].join('\n'));
+    assert.equal(dtypes(site!.modes.train), '?,?,?');
+  });
+});
