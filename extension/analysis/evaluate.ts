@@ -209,7 +209,8 @@ function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value
   }
   if (obj.t === 'opentuple' && indexNode && indexNode.type !== 'slice') {
     const idx = evaluate(indexNode, st, fr, e);
-    const item = idx.t === 'num' && Number.isInteger(idx.value) && idx.value >= 0 ? obj.items[idx.value] : undefined;
+    const at = idx.t === 'num' && Number.isInteger(idx.value) ? idx.value : undefined;
+    const item = at === undefined ? undefined : at >= 0 ? obj.items[at] : obj.tail?.[obj.tail.length + at];
     return item ?? UNKNOWN(`\`${textOf(node)}\` (${obj.why})`);
   }
   if (isTensor(obj)) {

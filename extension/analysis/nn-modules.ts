@@ -180,16 +180,20 @@ export function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: P
   if (!op || !given) return UNKNOWN(`the result of ${mod.origin}`);
   const input = isTensor(given) ? given : tensor(unknown(given.t === 'unknown' ? given.why : 'the module input'), 'input');
   const dtype = SAME_DTYPE.has(op) ? input.dtype : opDtype(op, op === 'softmax' ? [input] : [input, weight], st, fr, node);
-  return tensor(dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`, { shape: moduleOutputShape(op, input, mod) });
+  return tensor(dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`, moduleOutputShape(op, input, mod));
 }
 
-/** Norms, activations, dropout and `nn.Identity` keep their input's shape; `nn.Linear` all but the last dim. */
-function moduleOutputShape(op: string, input: TensorValue, mod: TorchModule): readonly Dim[] | undefined {
-  if (SAME_SHAPE.has(op)) return input.shape;
-  if (op !== 'linear' || !input.shape || input.shape.length === 0) return undefined;
+/**
+ * Norms, activations, dropout and `nn.Identity` keep their input's shape; `nn.Linear` all but the last
+ * dim, its output features, which are known even where the input's shape is not.
+ */
+function moduleOutputShape(op: string, input: TensorValue, mod: TorchModule): { shape?: readonly Dim[]; lastDim?: Dim } {
+  if (SAME_SHAPE.has(op)) return { shape: input.shape, lastDim: input.lastDim };
+  if (op !== 'linear') return {};
   const out = mod.args.out_features;
   const last: Dim = out?.t === 'num' && Number.isInteger(out.value) && out.value > 0
     ? { value: out.value, role: null, source: `the output features of ${mod.origin} = ${out.value}` }
     : { value: null, role: null, source: `the output features of ${mod.origin}` };
-  return [...input.shape.slice(0, -1), last];
+  if (!input.shape) return last.value === null ? {} : { lastDim: last };
+  return input.shape.length === 0 ? {} : { shape: [...input.shape.slice(0, -1), last] };
 }

@@ -32,15 +32,18 @@ export function dimOf(v: Value, node: SyntaxNode): Dim {
  * head_dim = x.shape`) are bound to x's dims (bindUnknown) and a tensor they shape has x's lengths.
  */
 export function sizesOf(t: TensorValue, text: string, frame: object): Value {
-  if (!t.shape) return UNKNOWN(`\`${text}\``);
-  return { t: 'tuple', items: t.shape.map((d) => (d.value !== null ? { t: 'num', value: d.value, source: d.source } : readBack(d.symbol, d.source, frame))) };
+  const size = (d: Dim): Value => (d.value !== null ? { t: 'num', value: d.value, source: d.source } : readBack(d.symbol, d.source, frame));
+  if (t.shape) return { t: 'tuple', items: t.shape.map(size) };
+  // Of a tensor of unknown rank, only the last dim may be known.
+  return t.lastDim ? { t: 'opentuple', items: [], tail: [size(t.lastDim)], why: `the rank of \`${text}\`` } : UNKNOWN(`\`${text}\``);
 }
 
 /** `t.size(d)` / `t.size(dim=d)`: one dim's extent, as `sizesOf` gives it. */
 export function sizeOf(t: TensorValue, dim: Value, text: string, frame: object): Value {
   const sizes = sizesOf(t, text, frame);
-  if (sizes.t !== 'tuple' || dim.t !== 'num' || !Number.isInteger(dim.value)) return UNKNOWN(`\`${text}\``);
-  return sizes.items.at(dim.value) ?? UNKNOWN(`\`${text}\``);
+  if (dim.t !== 'num' || !Number.isInteger(dim.value)) return UNKNOWN(`\`${text}\``);
+  const item = sizes.t === 'tuple' ? sizes.items.at(dim.value) : sizes.t === 'opentuple' && dim.value === -1 ? sizes.tail?.at(-1) : undefined;
+  return item ?? UNKNOWN(`\`${text}\``);
 }
 
 /**
@@ -69,7 +72,7 @@ export function indexedShape(shape: readonly Dim[] | undefined, items: readonly 
 
 function transposeLast(t: TensorValue): Value {
   const shape = t.shape && t.shape.length >= 2 ? [...t.shape.slice(0, -2), t.shape[t.shape.length - 1], t.shape[t.shape.length - 2]] : undefined;
-  return { ...t, shape, manual: undefined, transposedFrom: t };
+  return { ...t, shape, lastDim: undefined, manual: undefined, transposedFrom: t };
 }
 
 /**

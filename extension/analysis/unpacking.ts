@@ -27,7 +27,7 @@ export function unpacked(pattern: SyntaxNode, v: Value): [SyntaxNode, Value][] {
 function unpackedItem(v: Value, n: number, i: number, star: number, target: SyntaxNode): Value {
   const why = `\`${textOf(target)}\``;
   // Unpacking a tensor iterates its first dim: each item has the other dims.
-  const item = v.t === 'many' ? v.item : v.t === 'tensor' ? { ...v, shape: v.shape && v.shape.length > 1 ? v.shape.slice(1) : undefined } : undefined;
+  const item = v.t === 'many' ? v.item : v.t === 'tensor' ? { ...v, shape: v.shape && v.shape.length > 1 ? v.shape.slice(1) : undefined, lastDim: undefined } : undefined;
   if (item) return i === star ? { t: 'many', item } : item;
   if (v.t === 'tuple') {
     const fixed = n - (star < 0 ? 0 : 1);
@@ -35,7 +35,18 @@ function unpackedItem(v: Value, n: number, i: number, star: number, target: Synt
     if (star < 0 || i < star) return v.items[i]!;
     return i === star ? { t: 'tuple', items: v.items.slice(star, v.items.length - (n - 1 - star)) } : v.items[v.items.length - (n - i)]!;
   }
-  // Only the names before a starred one, or all of them when they are at least the known items, take known items.
-  const known = v.t === 'opentuple' && (star < 0 ? n >= v.items.length : i < star) && i < v.items.length;
-  return known ? v.items[i]! : UNKNOWN(v.t === 'opentuple' ? `${why} (${v.why})` : why);
+  return v.t === 'opentuple' ? openItem(v, n, i, star) ?? UNKNOWN(`${why} (${v.why})`) : UNKNOWN(why);
+}
+
+/**
+ * The known item target `i` of `n` takes from a tuple of unknown length: from its first items if no
+ * starred name comes before the target, from its last ones if none comes after; never where the
+ * names are fewer than the items known (Python raises).
+ */
+function openItem(v: Value & { t: 'opentuple' }, n: number, i: number, star: number): Value | undefined {
+  const tail = v.tail ?? [];
+  if (star < 0 && n < v.items.length + tail.length) return undefined;
+  if ((star < 0 || i < star) && i < v.items.length) return v.items[i];
+  const fromEnd = n - i;
+  return (star < 0 || i > star) && fromEnd <= tail.length ? tail[tail.length - fromEnd] : undefined;
 }

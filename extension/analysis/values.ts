@@ -61,6 +61,8 @@ export interface ManualDropout {
 
 export type Value =
   | { readonly t: 'tensor'; readonly dtype: Fact<Dtype>; readonly bool?: boolean; readonly shape?: readonly Dim[];
+      /** The last dim where the rank is not known (`nn.Linear`'s output features on an input of unknown shape). */
+      readonly lastDim?: Dim;
       readonly param?: boolean; readonly origin: string; readonly manual?: ManualStage;
       /** Set by a transpose of the last two dims: the tensor before it (k in q @ k.transpose(-2, -1)). */
       readonly transposedFrom?: Value;
@@ -74,10 +76,11 @@ export type Value =
   | { readonly t: 'dtype'; readonly value: Dtype; readonly source: string }
   | { readonly t: 'tuple'; readonly items: readonly Value[] }
   /**
-   * A tuple whose first items are known but not its length (`unpad_input` returns four items or five,
-   * by flash-attn version): `why` says what the length depends on.
+   * A tuple whose length is not known but whose first `items` are (`unpad_input` returns four items
+   * or five, by flash-attn version), or whose last `tail` items are (`x.shape` of a tensor of unknown
+   * rank whose last dim is known): `why` says what the length depends on.
    */
-  | { readonly t: 'opentuple'; readonly items: readonly Value[]; readonly why: string }
+  | { readonly t: 'opentuple'; readonly items: readonly Value[]; readonly tail?: readonly Value[]; readonly why: string }
   /** A dict with string keys (collected `**kwargs`, a `{…}` / `dict(…)` literal, an `OrderedDict`), in order. */
   | { readonly t: 'dict'; readonly entries: readonly (readonly [string, Value])[] }
   /** Any number of items like `item` (unbind/chunk/split results, module lists). */
@@ -141,7 +144,7 @@ export function isTensor(v: Value): v is TensorValue {
   return v.t === 'tensor';
 }
 
-export function tensor(dtype: Fact<Dtype>, origin: string, extra: { bool?: boolean; shape?: readonly Dim[]; param?: boolean } = {}): TensorValue {
+export function tensor(dtype: Fact<Dtype>, origin: string, extra: { bool?: boolean; shape?: readonly Dim[]; lastDim?: Dim; param?: boolean } = {}): TensorValue {
   return { t: 'tensor', dtype, origin, ...extra };
 }
 

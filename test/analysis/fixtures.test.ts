@@ -857,6 +857,18 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
     ],
   },
+  {
+    // diffusers' style: the head size is read back from the key projection's output (`key.shape[-1]`), whose rank is not known.
+    files: ['processor_style.py'],
+    calls: [
+      {
+        site: 'processor_style.py:22:25 sdpa AttnProcessor2_0.__call__',
+        train: 'reached=true bf16,bf16,bf16 mask=? causal=false p=0 layout=BHLD H=8 D=40 → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=40 → depends sdpa.flash',
+        findings: [],
+      },
+    ],
+  },
 ];
 
 describe('analysis on fixtures', () => {

@@ -78,7 +78,7 @@ describe('analysis session under random edits', () => {
     ['forwarding.py', 'sequential.py', 'loops.py', 'manual_dropout.py'],
     ['wrapped-trainer/blocks.py', 'wrapped-trainer/loop.py'],
     ['package/train.py', 'package/nets/__init__.py', 'package/nets/modulated.py'],
-    ['init_helpers.py', 'getattr_checks.py', 'decoder_layer.py'],
+    ['init_helpers.py', 'getattr_checks.py', 'decoder_layer.py', 'annotated_style.py', 'processor_style.py'],
     ['amp-contexts/model.py', 'amp-contexts/train.py', 'amp-contexts/fused_ops.py', 'amp-contexts/sample.py'],
     ['workspace-contexts/amp_utils.py', 'workspace-contexts/qformer.py', 'workspace-contexts/train.py'],
     [

@@ -65,6 +65,34 @@ describe('unpacking', () => {
     assert.equal(told(facts.shape.headDim), '64 | `self.d_k` = 64 (d_model // h at snippet.py:10)');
   });
 
+  it('reads the last dim of a Linear output of unknown rank, and no other', async () => {
+    const sites = await sitesOfSource([
+      'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '',
+      'class Attention(nn.Module):',
+      '    def __init__(self, dim=512, heads=8):',
+      '        super().__init__()',
+      '        self.heads = heads',
+      '        self.to_k = nn.Linear(dim, dim)',
+      '',
+      '    def forward(self, x):',
+      '        k = self.to_k(x)',
+      '        *_, inner = k.shape',
+      '        batch, length, width = k.shape',
+      '        q = k.view(batch, length, self.heads, k.size(-1) // self.heads).transpose(1, 2)',
+      '        v = k.view(k.shape[0], -1, self.heads, inner // self.heads).transpose(1, 2)',
+      '        w = k.view(k.shape[-2], -1, self.heads, width // self.heads).transpose(1, 2)',
+      '        F.scaled_dot_product_attention(v, v, v)',
+      '        return F.scaled_dot_product_attention(q, w, w)',
+    ].join('\n'));
+    const [first, second] = sites.map((s) => s.modes.train.facts.shape);
+    assert.equal(told(first!.headDim), '64 | `inner // self.heads` = 64 (inner // self.heads at snippet.py:16)');
+    assert.equal(told(second!.headDim), '64 | `k.size(-1) // self.heads` = 64 (k.size(-1) // self.heads at snippet.py:15)');
+    assert.equal(told(second!.headDimV), '64 | `width // self.heads` = 64 (width // self.heads at snippet.py:17)');
+    // The first dims are not known: the rank is not.
+    assert.equal(told(second!.batch), '? | `batch`');
+    assert.equal(told(first!.batch), '? | `k.shape[0]`');
+  });
+
   it('says nothing of items when zip is given something of unknown length', async () => {
     const [site] = await sitesOfSource([...HEADER, '    for t, u in zip(x, (a, b)):', '        F.scaled_dot_product_attention(t, u, u)'].join('\n'));
     assert.equal(dtypes(site!.modes.train), '?,?,?');
