@@ -4,7 +4,7 @@
  */
 import type { AttentionApi, Layout } from '../../runtime/dispatch/facts';
 
-export type ArgRole = 'q' | 'k' | 'v' | 'qkv' | 'kv' | 'mask' | 'keyPaddingMask' | 'dropout' | 'causal' | 'needWeights';
+export type ArgRole = 'q' | 'k' | 'v' | 'qkv' | 'kv' | 'mask' | 'keyPaddingMask' | 'dropout' | 'causal' | 'needWeights' | 'gqa';
 
 export interface ApiSpec {
   readonly api: AttentionApi;
@@ -20,7 +20,8 @@ const FLASH_KW = { q: 'q', k: 'k', v: 'v', dropout_p: 'dropout', causal: 'causal
 const SPECS: Readonly<Record<string, ApiSpec>> = {
   scaled_dot_product_attention: {
     api: 'sdpa', positional: ['q', 'k', 'v', 'mask', 'dropout', 'causal'],
-    keywords: { query: 'q', key: 'k', value: 'v', attn_mask: 'mask', dropout_p: 'dropout', is_causal: 'causal' }, autocastAware: true,
+    // enable_gqa is keyword-only, after `scale`.
+    keywords: { query: 'q', key: 'k', value: 'v', attn_mask: 'mask', dropout_p: 'dropout', is_causal: 'causal', enable_gqa: 'gqa' }, autocastAware: true,
   },
   flash_attn_func: { api: 'flash_attn_func', positional: ['q', 'k', 'v', 'dropout', null, 'causal'], keywords: FLASH_KW, autocastAware: false },
   flash_attn_varlen_func: {

@@ -45,7 +45,7 @@ export function rawCallReport(site: CallSite, env: Environment, decideFn: (s: Ca
   return {
     span: site.span, api: site.apiText, function: site.function,
     modes: { train: modeResult(train), infer: modeResult(infer) },
-    findings: runRules({ site, modes: views }),
+    findings: runRules({ site, modes: views, env }),
     ...argSpans(site),
   };
 }

@@ -155,6 +155,13 @@ function joinShape(a: ShapeFacts, b: ShapeFacts): ShapeFacts {
   return { shape: { ...s, ...(same ? { sameLength: same } : {}), ...(ranks ? { ranks } : {}) }, layout: joinFact(a.layout, b.layout) };
 }
 
+/** enable_gqa over two paths: not passed on one of them is False there. */
+function joinedGqa(a: Fact<boolean> | undefined, b: Fact<boolean> | undefined): { enableGqa?: Fact<boolean> } {
+  if (!a && !b) return {};
+  const absent = known(false, 'enable_gqa is not passed');
+  return { enableGqa: joinFact(a ?? absent, b ?? absent) };
+}
+
 /** The facts at a call on one path kind, joined over the observations given (all of that mode). */
 export function callFacts(api: AttentionApi, mode: Mode, observations: readonly Observation[]): CallFacts {
   const [first, ...rest] = observations;
@@ -170,6 +177,8 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       causal: o.api === 'manual' ? known(false, 'hand-written attention') : boolArg(o.args.causal?.value, 'no causal flag'),
       dropout: dropoutValue, shape, layout, ...(o.ctx.sdpa ? { sdpaBackends: o.ctx.sdpa } : {}),
       ...(o.api === 'multihead_attention' ? { needWeights: boolArg(o.args.needWeights?.value, 'need_weights defaults to True', true) } : {}),
+      // Only where passed: before torch 2.5 passing it at all raises.
+      ...(o.args.gqa ? { enableGqa: boolArg(o.args.gqa.value, 'enable_gqa') } : {}),
     };
   };
   if (!first) throw new Error('callFacts needs at least one observation');
@@ -183,6 +192,7 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       autocast: joinFact(acc.autocast, b.autocast), mask: joinMask(acc.mask, b.mask), causal: joinFact(acc.causal, b.causal),
       dropout: joinFact(acc.dropout, b.dropout), shape: s.shape, layout: s.layout, ...(sdpaBackends ? { sdpaBackends } : {}),
       ...(acc.needWeights && b.needWeights ? { needWeights: joinFact(acc.needWeights, b.needWeights) } : {}),
+      ...joinedGqa(acc.enableGqa, b.enableGqa),
     };
   }, one(first));
 }

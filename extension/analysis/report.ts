@@ -38,6 +38,7 @@ export type DiagnosticCode =
   | 'dead-fast-path'
   | 'head-dim'
   | 'input-rank'
+  | 'grouped-heads'
   | 'causal-alignment'
   | 'layout'
   | 'manual-attention'

@@ -136,6 +136,11 @@ export interface CallFacts {
   readonly layout: Fact<Layout>;
   /** `nn.MultiheadAttention`'s `need_weights` (True by default: the weights are computed explicitly); absent for other APIs. */
   readonly needWeights?: Fact<boolean>;
+  /**
+   * SDPA's `enable_gqa` keyword (torch ≥ 2.5): k and v may have fewer heads than q. Absent = not passed
+   * (False); `kvHeads` then tells whether the heads are grouped.
+   */
+  readonly enableGqa?: Fact<boolean>;
   /** SDPA's backend switches at the call; absent = PyTorch's defaults (every backend on, its own order). */
   readonly sdpaBackends?: SdpaSwitches;
 }

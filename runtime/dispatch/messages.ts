@@ -10,6 +10,14 @@ function smDotted(sm: number): string {
   return `${Math.floor(sm / 10)}.${sm % 10}`;
 }
 
+/** Tensor sizes (B, H, L, D) where known; `?` for an extent the code does not show. */
+export type Sizes = readonly (number | null)[];
+
+/** As c10 prints an IntArrayRef: `[2, 32, 128, 64]`. */
+function sizes(s: Sizes): string {
+  return `[${s.map((n) => n ?? '?').join(', ')}]`;
+}
+
 function headDims(q: number, k: number, v: number): string {
   return `Got Query.size(-1): ${q}, Key.size(-1): ${k}, Value.size(-1): ${v} instead.`;
 }
@@ -57,6 +65,19 @@ export const torch = {
   flashTrainingV1: (d: number, sm: number) =>
     `Flash attention currently doesn't support training with head_dim greater than 64 on gpu architectures in the range[sm86, sm89].Attempting to run with head_dim: ${d} on a sm ${smDotted(sm)} gpu.`,
   biasDtype: "invalid dtype for bias - should match query's dtype",
+  /** `check_batch_size_and_num_heads_dense`: differing heads without grouped-query support; sizes as c10 prints them. */
+  sameNumHeads: (q: Sizes, k: Sizes, v: Sizes) =>
+    `For dense input, both fused kernels require query, key and value to have the same num_heads. Query.sizes(): ${sizes(q)}, Key sizes(): ${sizes(k)}, Value sizes(): ${sizes(v)} instead. To broadcast dense inputs, try using unsqueeze and expand_to before passing them into the kernel.`,
+  /** `check_grouped_query_attention`: 2.5–2.7 name FlashAttentionV2; 2.8 reworded it (no space before "Got", as ATen has it). */
+  gqaNotDivisible: (named: boolean, hq: number, hkv: number) =>
+    `${named ? 'FlashAttentionV2 only supports grouped query attention, where the number of heads in key/value must divide number of heads in query.' : 'The number of heads in key/value must divide number of heads in query.'}Got input Key sizes(): ${hkv}, Value sizes(): ${hkv}, Query sizes(): ${hq} instead.`,
+  /** `pre_process_group_query_attention_input` (math, enable_gqa=True): ATen's sentence ends there. */
+  gqaMathNotDivisible: 'Number of heads in key and value must divide the number of heads in ',
+  /** ATen's `infer_size`: the math kernel's q·kᵀ broadcasts the heads dim (dim 1 of the batch dims). */
+  headsBroadcast: (hq: number, hkv: number) =>
+    `The size of tensor a (${hq}) must match the size of tensor b (${hkv}) at non-singleton dimension 1`,
+  /** Before 2.5 the keyword does not exist (Python's wording for an unknown keyword). */
+  gqaKeyword: "scaled_dot_product_attention() got an unexpected keyword argument 'enable_gqa'",
   cudnnHeadDimMax: (limit: number) => `head_dim should be no more than ${limit}`,
   cudnnHeadDimMultiple: 'head_dim should be a multiple of 8',
   cudnnSeqLenOne: 'cudnn SDPA does not support sequence length 1.',

@@ -1,8 +1,8 @@
 /** Text edits rules offer as fixes. */
 import type { Dtype } from '../../../runtime/dispatch/facts';
-import { textOf, type SyntaxNode } from '../syntax';
+import { field, namedChildren, textOf, type SyntaxNode } from '../syntax';
 import { spanOf } from '../positions';
-import type { TextEdit } from '../report';
+import type { Fix, TextEdit } from '../report';
 
 /** Append `.to(torch.<dtype>)` to an argument (parenthesised when it is not a simple primary). */
 export function castEdits(node: SyntaxNode, to: Dtype): TextEdit[] {
@@ -14,4 +14,12 @@ export function castEdits(node: SyntaxNode, to: Dtype): TextEdit[] {
 /** Replace a node's text. */
 export function replaceEdit(node: SyntaxNode, newText: string): TextEdit {
   return { span: spanOf(node), newText };
+}
+
+/** `name=value` at a call: the written argument's value replaced, or the keyword added after the last argument. */
+export function keywordFix(call: SyntaxNode, written: SyntaxNode | null, name: string, value: string): Fix | undefined {
+  const title = `Pass ${name}=${value}`;
+  if (written) return { title, edits: [replaceEdit(written, value)] };
+  const last = namedChildren(field(call, 'arguments') ?? call).at(-1);
+  return last ? { title, edits: [{ span: spanOf(last, 'end'), newText: `, ${name}=${value}` }] } : undefined;
 }

@@ -7,6 +7,7 @@ import deadFastPath from './dead-fast-path';
 import dropoutInEval from './dropout-in-eval';
 import dtypeMismatch from './dtype-mismatch';
 import dtypeUnsupported from './dtype-unsupported';
+import groupedHeads from './grouped-heads';
 import headDim from './head-dim';
 import inputRank from './input-rank';
 import layout from './layout';
@@ -18,5 +19,5 @@ import type { Rule } from './rule';
 
 export const RULES: readonly Rule[] = [
   biasAlignment, biasDtype, biasShape, causalAlignment, deadFastPath, dropoutInEval, dtypeMismatch, dtypeUnsupported,
-  headDim, inputRank, layout, manualAttention, maskDisablesFlash, needWeights, noAvailableKernel,
+  groupedHeads, headDim, inputRank, layout, manualAttention, maskDisablesFlash, needWeights, noAvailableKernel,
 ];

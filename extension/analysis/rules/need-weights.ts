@@ -2,10 +2,9 @@
  * need-weights: an `nn.MultiheadAttention` call that asks for the attention weights (the default),
  * so the module computes softmax(q·kᵀ)·v itself instead of calling a fused SDPA kernel.
  */
-import type { Fix } from '../report';
 import { field, namedChildren, parentOf, textOf, type SyntaxNode } from '../syntax';
 import { spanOf } from '../positions';
-import { replaceEdit } from './edits';
+import { keywordFix } from './edits';
 import { createRule, pathPhrase, perMode } from './rule';
 
 export default createRule(
@@ -14,7 +13,7 @@ export default createRule(
     const weights = view.facts.needWeights;
     if (view.decision.backend !== 'mha.weights' || !weights?.known || !weights.value) return null;
     const written = view.observations[0]?.args.needWeights?.node ?? null;
-    const fix = discardsWeights(ctx.site.node) ? needWeightsFalse(ctx.site.node, written) : undefined;
+    const fix = discardsWeights(ctx.site.node) ? keywordFix(ctx.site.node, written, 'need_weights', 'False') : undefined;
     return {
       code: 'need-weights', severity: 'information', span: written ? spanOf(written) : ctx.site.span,
       message: `nn.MultiheadAttention computes softmax(q·kᵀ)·v itself${pathPhrase(view)} to return the attention weights (${weights.source}), `
@@ -34,12 +33,4 @@ function discardsWeights(call: SyntaxNode): boolean {
   if (parent.type !== 'assignment' || field(parent, 'right') !== call) return false;
   const targets = namedChildren(field(parent, 'left') ?? parent);
   return targets.length === 2 && /^_\w*$/.test(textOf(targets[1]!));
-}
-
-/** `need_weights=False`: the written argument replaced, or the keyword added after the last argument. */
-function needWeightsFalse(call: SyntaxNode, written: SyntaxNode | null): Fix | undefined {
-  const title = 'Pass need_weights=False';
-  if (written) return { title, edits: [replaceEdit(written, 'False')] };
-  const last = namedChildren(field(call, 'arguments') ?? call).at(-1);
-  return last ? { title, edits: [{ span: spanOf(last, 'end'), newText: ', need_weights=False' }] } : undefined;
 }

@@ -5,7 +5,7 @@
 import type { Decision } from '../../../runtime/dispatch/decision';
 import { torch } from '../../../runtime/dispatch/messages';
 import { SWITCHED_OFF } from '../../../runtime/dispatch/rules/sdpa-switches';
-import type { Mode } from '../../../runtime/dispatch/facts';
+import type { Environment, Mode } from '../../../runtime/dispatch/facts';
 import type { CallSite, ModeSite } from '../call-sites';
 import type { DiagnosticCode, Finding, Severity } from '../report';
 
@@ -25,6 +25,8 @@ export interface ModeView extends ModeSite {
 export interface RuleContext {
   readonly site: CallSite;
   readonly modes: readonly [ModeView, ModeView];
+  /** The settings the decisions were made under (a fix may hold only for some torch versions). */
+  readonly env: Environment;
 }
 
 export interface Rule {

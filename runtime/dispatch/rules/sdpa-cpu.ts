@@ -7,13 +7,19 @@ import type { Policy } from '../engine';
 import { DTYPES } from '../facts';
 import { torch } from '../messages';
 import { dtypeIn, fourDimensional, MATH, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
+import { torchAtLeast } from '../context';
+import { fusedHeads } from './sdpa-heads';
 import { switchedOn } from './sdpa-switches';
+
+/** The CPU's flash kernel takes grouped heads from 2.9 (read on the 2.8 and 2.9 release branches). */
+const cpuFlashHeads = fusedHeads((c) => (torchAtLeast(c.env, 2, 9) ? 'takes' : 'refuses'), [2, 9]);
 
 const FLASH_CPU: BackendRule = {
   backend: 'sdpa.flash',
   conditions: [
     switchedOn('flash'), fourDimensional,
     (c) => need([c.facts.dropout], (p) => (p > 0 ? rejected(torch.fusedDropout, 'dropout') : OK)),
+    cpuFlashHeads,
     (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) =>
       d === dv ? OK : rejected(torch.flashHeadDimCpu(d, d, dv), `head dims ${d}/${dv}`)),
     dtypeIn(DTYPES),

@@ -8,6 +8,7 @@ import type { Dtype } from '../facts';
 import { torch } from '../messages';
 import type { Policy } from '../engine';
 import { dtypeIn, fourDimensional, MATH, noMask, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
+import { fusedHeads, type GqaSupport } from './sdpa-heads';
 import { inPriority, switchedOff, switchedOn } from './sdpa-switches';
 
 const between = (sm: number, low: number, high: number) => sm >= low && sm <= high;
@@ -60,6 +61,12 @@ const flashTraining: Condition = (c) => {
   });
 };
 
+/** The last torch whose CUDA kernels' head checks were read (the 2.8 release branch; docs/rules/grouped-heads.md). */
+const CUDA_VERIFIED: [number, number] = [2, 8];
+
+/** FlashAttention 2 takes grouped heads from 2.5, when `enable_gqa` arrived, to PyTorch's main branch. */
+const flashHeads = fusedHeads(() => 'takes', CUDA_VERIFIED);
+
 const FLASH: BackendRule = {
   backend: 'sdpa.flash',
   conditions: [
@@ -67,6 +74,7 @@ const FLASH: BackendRule = {
     (c) => noMask(torchAtLeast(c.env, 2, 2) ? torch.flashMask : torch.fusedMask)(c),
     flashHeadDim, flashSm, flashCausalSquare, flashTraining,
     (c) => dtypeIn(c.env.sm >= 80 ? ['float16', 'bfloat16'] : ['float16'])(c),
+    flashHeads,
   ],
 };
 
@@ -100,13 +108,16 @@ const efficientBiasDtype: Condition = (c) => {
     : need([bias, c.dtypes.q], (b, q) => (b === q ? OK : raises(torch.biasDtype, 'bias dtype ≠ query dtype'))));
 };
 
+/** Refused up to 2.8; PyTorch's main branch takes them since pytorch#191085 (July 2026). */
+const efficientHeads = fusedHeads((c): GqaSupport => (torchAtLeast(c.env, 2, 9) ? 'unverified' : 'refuses'), CUDA_VERIFIED);
+
 const EFFICIENT: BackendRule = {
   backend: 'sdpa.efficient',
   conditions: [
     switchedOn('efficient'), fourDimensional,
     efficientSm,
     (c) => (torchAtLeast(c.env, 2, 1) ? OK : noMask(torch.fusedMask)(c)),
-    efficientHeadDim, efficientDropout,
+    efficientHeadDim, efficientDropout, efficientHeads,
     (c) => dtypeIn(c.env.sm >= 80 ? ['float16', 'float32', 'bfloat16'] : ['float16', 'float32'])(c),
     efficientBiasDtype,
   ],
@@ -139,8 +150,11 @@ const cudnnMaskRank: Condition = (c) => need([c.facts.mask.kind], (kind) => {
     : rejected(`cuDNN attention takes a 2-D or 4-D broadcastable attn_mask, got ${s.length}-D`, `${s.length}-D attn_mask`));
 });
 
+/** cuDNN checked no heads before 2.8; from 2.8 it takes grouped heads with `enable_gqa` only. */
+const cudnnHeads = fusedHeads((c): GqaSupport => (torchAtLeast(c.env, 2, 8) ? 'takes' : 'unchecked'), CUDA_VERIFIED);
+
 const CUDNN_CHECKS: readonly Condition[] = [
-  switchedOn('cudnn'), fourDimensional, (c) => dtypeIn(['float16', 'bfloat16'])(c), cudnnHeadDim, cudnnSeqLen, cudnnDropout, cudnnMaskRank,
+  switchedOn('cudnn'), fourDimensional, (c) => dtypeIn(['float16', 'bfloat16'])(c), cudnnHeadDim, cudnnSeqLen, cudnnDropout, cudnnMaskRank, cudnnHeads,
 ];
 
 /** cuDNN where PyTorch tries it first: sm90/sm10x with a new cuDNN. */

@@ -8,6 +8,7 @@ import { knownRawDtypes, torchAtLeast, type CallContext } from '../context';
 import type { BackendId, DtypeWarning } from '../decision';
 import { DTYPES, type Dtype } from '../facts';
 import { torch } from '../messages';
+import { gqaKeyword, mathHeads } from './sdpa-heads';
 import { switchedOn } from './sdpa-switches';
 
 const onTorchDevice: Condition = (c) =>
@@ -24,13 +25,13 @@ const maskDtype: Condition = (c) => need([c.facts.mask.kind], (kind) => {
     bias === 'float32' || bias === q ? OK : raises(torch.maskDtype(bias, q), 'attn_mask dtype'));
 });
 
-export const SDPA_VALIDATION: readonly Condition[] = [onTorchDevice, sameDtype, maskDtype];
+export const SDPA_VALIDATION: readonly Condition[] = [onTorchDevice, gqaKeyword, sameDtype, maskDtype];
 
 /** Only the math path checks this, so a fused kernel that takes both masks runs (RULES.md). */
 const maskWithCausal: Condition = (c) => need([c.facts.causal], (causal) => !causal ? OK
   : need([c.facts.mask.kind], (kind) => kind === 'none' ? OK : raises(torch.maskWithCausal, 'attn_mask with is_causal')));
 
-export const MATH: BackendRule = { backend: 'sdpa.math', conditions: [switchedOn('math'), maskWithCausal] };
+export const MATH: BackendRule = { backend: 'sdpa.math', conditions: [switchedOn('math'), maskWithCausal, mathHeads] };
 
 /**
  * Every fused kernel, on CUDA and CPU, takes 4-D q, k, v only (`check_tensor_shapes`): 3-D inputs

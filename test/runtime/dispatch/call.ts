@@ -41,6 +41,8 @@ export interface CallSpec {
   rank?: number;
   /** nn.MultiheadAttention's need_weights (absent: not stated). */
   needWeights?: Val<boolean>;
+  /** SDPA's enable_gqa (absent: not passed). */
+  enableGqa?: Val<boolean>;
   sdpaBackends?: SdpaSwitches;
 }
 
@@ -70,6 +72,7 @@ export function call(s: CallSpec = {}): CallFacts {
     },
     layout: fact(s.layout ?? 'BHLD'),
     ...(s.needWeights !== undefined ? { needWeights: fact(s.needWeights) } : {}),
+    ...(s.enableGqa !== undefined ? { enableGqa: fact(s.enableGqa) } : {}),
     ...(s.sdpaBackends ? { sdpaBackends: s.sdpaBackends } : {}),
   };
 }
