@@ -5,8 +5,9 @@
  * costs a re-parse of the edited region, a rebuild of the edited statements and one interpretation
  * of the (already mirrored) workspace.
  */
-import type { Edit as EditType, Parser, Tree } from 'web-tree-sitter';
-import { Edit, pythonParser } from './parser';
+import type { Parser, Tree } from 'web-tree-sitter';
+import { pythonParser } from './parser';
+import { textEdit } from './text-edit';
 import { parseInPieces, type PendingPiece, type PoolOptions } from './parse-pool';
 import { BackgroundParses } from './background-parse';
 import { indexModule, moduleLevel, type ModuleInfo } from './module-index';
@@ -25,25 +26,6 @@ interface OpenFile {
   readonly units: readonly Unit[];
   readonly module: ModuleInfo;
   readonly parseErrors: readonly ParseError[];
-}
-
-/** The single edit that turns `before` into `after` (common prefix and suffix kept). */
-function diffEdit(before: string, after: string): EditType | null {
-  if (before === after) return null;
-  let start = 0;
-  const min = Math.min(before.length, after.length);
-  while (start < min && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let endBefore = before.length; let endAfter = after.length;
-  while (endBefore > start && endAfter > start && before.charCodeAt(endBefore - 1) === after.charCodeAt(endAfter - 1)) { endBefore--; endAfter--; }
-  const point = (text: string, index: number): { row: number; column: number } => {
-    let row = 0; let lineStart = 0;
-    for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) { row++; lineStart = i + 1; }
-    return { row, column: index - lineStart };
-  };
-  return new Edit({
-    startIndex: start, oldEndIndex: endBefore, newEndIndex: endAfter,
-    startPosition: point(before, start), oldEndPosition: point(before, endBefore), newEndPosition: point(after, endAfter),
-  });
 }
 
 /** Mirrors of earlier statements by text, for reuse by statements whose text is unchanged. */
@@ -149,7 +131,7 @@ export class Workspace {
     const oldTree = old && (old.tree ?? this.background.finish(path, old.text));
     let tree: Tree | null;
     if (oldTree) {
-      oldTree.edit(diffEdit(old.text, text)!);
+      oldTree.edit(textEdit(old.text, text)!);
       tree = this.parser.parse(text, oldTree);
       oldTree.delete();
     } else {
