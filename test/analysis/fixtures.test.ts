@@ -107,7 +107,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 26:16',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, attn_mask=…, dropout_p=…)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
     ],
@@ -525,7 +525,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=4 D=64 → runs manual.math',
         findings: [
           ['manual-attention information - 21:16',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, dropout_p=…)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -534,7 +534,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 30:16',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, dropout_p=…)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -543,7 +543,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 40:16',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, dropout_p=…)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -852,7 +852,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=true ?,?,? mask=? causal=false p=0 layout=? H=8 D=64 → runs manual.math',
         findings: [
           ['manual-attention information - 21:12',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(query, key, value)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(query, key, value, attn_mask=…, dropout_p=…)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
     ],

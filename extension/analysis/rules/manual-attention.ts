@@ -71,11 +71,14 @@ export default createRule(
       if (!node) return r;
       return (r === 'k' ? untransposed(ctx.modes[0].observations[0], node) : undefined) ?? textOf(node).replace(/\.(transpose\([^)]*\)|mT|T)$/, '');
     });
-    const mask = args?.mask?.node ? ', attn_mask=…' : '';
+    // What any path applies, the call must take too (`if mask is not None:` masks on some paths only).
+    const observations = ctx.modes.flatMap((m) => m.observations);
+    const mask = observations.some((o) => o.args.mask?.node ?? o.manual?.mask) ? ', attn_mask=…' : '';
+    const dropout = observations.some((o) => o.manual?.dropout) ? ', dropout_p=…' : '';
     const fix = sdpaFix(ctx);
     return [{
       code: 'manual-attention', severity: 'information', span: ctx.site.span,
-      message: `Hand-written attention materialises the L×L score matrix; \`F.scaled_dot_product_attention(${q}, ${k}, ${v}${mask})\` computes the same fused (flash or memory-efficient kernel)`,
+      message: `Hand-written attention materialises the L×L score matrix; \`F.scaled_dot_product_attention(${q}, ${k}, ${v}${mask}${dropout})\` computes the same fused (flash or memory-efficient kernel)`,
       ...(fix ? { fix } : {}),
     }];
   },
