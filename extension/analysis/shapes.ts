@@ -7,7 +7,7 @@ import { namedChildren, textOf, type SyntaxNode } from './syntax';
 import { boundBy, readBack, tensor, UNKNOWN, type Dim, type DimRole, type TensorValue, type Value } from './values';
 
 const ROLE_PATTERNS: readonly [RegExp, DimRole][] = [
-  [/(^|\.)(n_heads?|num_heads|nheads|nh|heads|H|num_attention_heads|n_kv_heads?|num_kv_heads|n_head_kv)$/, 'H'],
+  [/(^|\.)(n_heads?|num_heads|nheads|nh|h|heads|H|num_attention_heads|n_kv_heads?|num_kv_heads|n_head_kv)$/, 'H'],
   [/(^|\.)(head_dim|head_size|hd|hs|dim_head|d_head|D|d_k|dk)$|\/\/\s*(self\.)?(n_head|num_heads|n_heads|nh|heads)$/, 'D'],
   [/(^|\.)(B|bs|bsz|batch|batch_size)$/, 'B'],
   [/(^|\.)(L|T|N|S|seq_len|seqlen|seq_length|n_ctx|block_size|q_len|kv_len|tgt_len|src_len)$/, 'L'],

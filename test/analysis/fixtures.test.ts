@@ -848,8 +848,8 @@ const FIXTURE_TABLE: readonly Expected[] = [
     calls: [
       {
         site: 'annotated_style.py:21:12 manual attention',
-        train: 'reached=true ?,?,? mask=? causal=false p=0.1 layout=? H=8 D=64 → runs manual.math',
-        infer: 'reached=true ?,?,? mask=? causal=false p=0 layout=? H=8 D=64 → runs manual.math',
+        train: 'reached=true ?,?,? mask=? causal=false p=0.1 layout=BHLD H=8 D=64 → runs manual.math',
+        infer: 'reached=true ?,?,? mask=? causal=false p=0 layout=BHLD H=8 D=64 → runs manual.math',
         findings: [
           ['manual-attention information - 21:12',
             'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(query, key, value, attn_mask=…, dropout_p=…)` computes the same fused (flash or memory-efficient kernel)'],
