@@ -209,6 +209,13 @@ function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value
     if (idx.t === 'num' && Number.isInteger(idx.value)) return obj.items.at(idx.value) ?? UNKNOWN(textOf(node));
     return UNKNOWN(textOf(node));
   }
+  if (obj.t === 'opentuple' && indexNode?.type === 'slice') {
+    // `x.size()[:-1]` of a tensor of unknown rank: the known last items but the dropped ones stay known.
+    const bounds = sliceBounds(indexNode, st, fr, e);
+    const stop = bounds && !bounds[0] && bounds[1] !== undefined && bounds[1] < 0 ? -bounds[1] : undefined;
+    if (stop !== undefined && obj.tail && obj.tail.length >= stop) return { t: 'opentuple', items: [], tail: obj.tail.slice(0, obj.tail.length - stop), why: obj.why };
+    return UNKNOWN(`\`${textOf(node)}\` (${obj.why})`);
+  }
   if (obj.t === 'opentuple' && indexNode && indexNode.type !== 'slice') {
     const idx = evaluate(indexNode, st, fr, e);
     const at = idx.t === 'num' && Number.isInteger(idx.value) ? idx.value : undefined;
@@ -341,6 +348,10 @@ function binary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     return Number.isNaN(value) ? UNKNOWN(textOf(node)) : { t: 'num', value, source: `${textOf(node)} at ${fileLine(fr, node)}` };
   }
   if (op === '@') return matmul('matmul', { value: l, node: lNode }, { value: r, node: rNode }, st, fr, node, e);
+  // `x.size()[:-1] + (heads, head_size)` (BERT's transpose_for_scores): a shape built by concatenation.
+  if (op === '+' && r.t === 'tuple' && (l.t === 'tuple' || l.t === 'opentuple')) {
+    return l.t === 'tuple' ? { t: 'tuple', items: [...l.items, ...r.items] } : { ...l, tail: [...(l.tail ?? []), ...r.items] };
+  }
   const logical = LOGICAL_OPS.has(op) ? logicalOf([l, r], fr, node) : undefined;
   if (logical) return logical;
   if (isTensor(l) || isTensor(r)) return scaleStage(elementwise(l, r, st, fr, node, op === '+' || op === '-'), op, { value: l, node: lNode }, { value: r, node: rNode });
