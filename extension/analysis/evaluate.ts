@@ -8,7 +8,7 @@
 import { parseDtype } from '../../runtime/dispatch/dtype';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
-import { broadcastShape, creationShape, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitShape, transposeAttribute, type IndexItem } from './shapes';
+import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitShape, transposeAttribute, type IndexItem } from './shapes';
 import type { Frame, PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import {
@@ -106,9 +106,11 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
     }
     case 'not_operator': return fromTruth(negate(truth(field(node, 'argument')!, st, fr, e)));
     case 'comparison_operator': {
-      const operand = namedChildren(node)[0];
-      const first = operand ? evaluate(operand, st, fr, e) : undefined;
-      if (first && isTensor(first)) return tensor(unknown('a bool tensor'), `\`${textOf(node)}\` at ${fileLine(fr, node)}`, { bool: true });
+      // `mask > 0` or `0 < mask`: a tensor on either side makes a bool tensor.
+      const operands = namedChildren(node);
+      const first = operands[0] ? evaluate(operands[0], st, fr, e) : undefined;
+      const last = operands.length === 2 && first && !isTensor(first) ? evaluate(operands[1]!, st, fr, e) : undefined;
+      if ((first && isTensor(first)) || (last && isTensor(last))) return tensor(unknown('a bool tensor'), `\`${textOf(node)}\` at ${fileLine(fr, node)}`, { bool: true });
       return fromTruth(truth(node, st, fr, e));
     }
     case 'boolean_operator': return fromTruth(truth(node, st, fr, e));
@@ -206,6 +208,13 @@ function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value
     const idx = evaluate(indexNode, st, fr, e);
     if (idx.t === 'num' && Number.isInteger(idx.value)) return obj.items.at(idx.value) ?? UNKNOWN(textOf(node));
     return UNKNOWN(textOf(node));
+  }
+  if (obj.t === 'opentuple' && indexNode?.type === 'slice') {
+    // `x.size()[:-1]` of a tensor of unknown rank: the known last items but the dropped ones stay known.
+    const bounds = sliceBounds(indexNode, st, fr, e);
+    const stop = bounds && !bounds[0] && bounds[1] !== undefined && bounds[1] < 0 ? -bounds[1] : undefined;
+    if (stop !== undefined && obj.tail && obj.tail.length >= stop) return { t: 'opentuple', items: [], tail: obj.tail.slice(0, obj.tail.length - stop), why: obj.why };
+    return UNKNOWN(`\`${textOf(node)}\` (${obj.why})`);
   }
   if (obj.t === 'opentuple' && indexNode && indexNode.type !== 'slice') {
     const idx = evaluate(indexNode, st, fr, e);
@@ -339,8 +348,43 @@ function binary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     return Number.isNaN(value) ? UNKNOWN(textOf(node)) : { t: 'num', value, source: `${textOf(node)} at ${fileLine(fr, node)}` };
   }
   if (op === '@') return matmul('matmul', { value: l, node: lNode }, { value: r, node: rNode }, st, fr, node, e);
+  // `x.size()[:-1] + (heads, head_size)` (BERT's transpose_for_scores): a shape built by concatenation.
+  if (op === '+' && r.t === 'tuple' && (l.t === 'tuple' || l.t === 'opentuple')) {
+    return l.t === 'tuple' ? { t: 'tuple', items: [...l.items, ...r.items] } : { ...l, tail: [...(l.tail ?? []), ...r.items] };
+  }
+  const logical = LOGICAL_OPS.has(op) ? logicalOf([l, r], fr, node) : undefined;
+  if (logical) return logical;
   if (isTensor(l) || isTensor(r)) return scaleStage(elementwise(l, r, st, fr, node, op === '+' || op === '-'), op, { value: l, node: lNode }, { value: r, node: rNode });
   return UNKNOWN(`\`${textOf(node)}\``);
+}
+
+/** `&`, `|`, `^` on tensors: elementwise logic, a bool tensor when both operands are bool tensors. */
+const LOGICAL_OPS = new Set(['&', '|', '^']);
+
+/** `torch.logical_*(…)`: a bool tensor, whatever its inputs' dtypes. */
+const LOGICAL_FUNCTIONS = new Set(['logical_and', 'logical_or', 'logical_xor', 'logical_not']);
+
+/**
+ * A sliding-window or padding mask combined from bool masks (`(j <= i) & (j > i - window)`,
+ * `causal | ~padding`) is a bool tensor of the broadcast shape. Anything else (an integer tensor, an
+ * operand not known to be a tensor) is left to ordinary promotion.
+ */
+function logicalOf(operands: readonly Value[], fr: Frame, node: SyntaxNode, always = false): Value | undefined {
+  if (!always && !operands.every((o) => isTensor(o) && o.bool)) return undefined;
+  // torch.logical_* gives a bool tensor whatever it is given; its shape only where every operand's is known.
+  const shape = operands.every(isTensor) && operands.length > 0 ? (operands as TensorValue[]).map((t) => t.shape).reduce(broadcastShape) : undefined;
+  return tensor(unknown('a bool tensor'), `\`${textOf(node)}\` at ${fileLine(fr, node)}`, { bool: true, shape });
+}
+
+/** `torch.arange(…)`: int64 for integer bounds (not a floating-point dtype: unknown here), float32 for a float bound, or `dtype=`. */
+function arange(args: CallArgs, where: string, fr: Frame, node: SyntaxNode): Value {
+  const dtypeKw = args.keywords.get('dtype')?.value;
+  const bounds = args.positional.map((a) => a.value);
+  const shape = bounds.length === 1 ? [dimOf(bounds[0]!, args.positional[0]!.node)] : [{ value: null, role: null, source: where }];
+  if (dtypeKw?.t === 'dtype') return tensor(known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`), where, { shape });
+  if (isBoolDtype(args)) return tensor(unknown('a bool tensor'), where, { bool: true, shape });
+  if (bounds.some((b) => b.t === 'num' && !Number.isInteger(b.value))) return tensor(known('float32', `${where} (a float bound: default dtype)`), where, { shape });
+  return tensor(unknown(`the dtype of ${where} (int64 for integer bounds)`), where, { shape });
 }
 
 /** The shape a torch function gives: its input's for same-shape ops, broadcast over the tensor inputs for elementwise ones. */
@@ -592,6 +636,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     if (isBoolDtype(args)) return tensor(unknown('a bool tensor'), where, { bool: true, shape });
     return tensor(known('float32', `${where} (default dtype)`), where, { shape });
   }
+  if (last === 'arange') return arange(args, where, fr, node);
+  if (LOGICAL_FUNCTIONS.has(last)) return logicalOf(args.positional.map((a) => a.value), fr, node, true) ?? UNKNOWN(where);
   if (CREATES_LIKE.has(last)) {
     const first = args.positional[0]?.value;
     if (dtypeKw?.t === 'dtype') return tensor(known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`), where);

@@ -13,6 +13,7 @@ import { customForward, type Decorated } from './custom-fwd';
 import { calledNames, isCalled } from './entry-points';
 import { evaluate, evaluateArgs } from './evaluate';
 import { modeClue } from './modes';
+import { castAttribute } from './nn-modules';
 import { afterCall, importTimeSwitches, switchesLeft, type SdpaLeft } from './sdpa-switches';
 import { ModuleResolver } from './import-resolution';
 import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from './module-index';
@@ -186,7 +187,7 @@ export class Interpreter implements Executor {
       const construction = this.built.get(obj.key);
       if (construction) this.record.touchAll(construction.effects.units);
       const attr = construction?.attrs.get(name);
-      if (attr) return obj.cast && attr.t === 'tensor' && attr.param ? { ...attr, dtype: known(obj.cast, `module cast to ${obj.cast}`) } : attr;
+      if (attr) return obj.cast ? castAttribute(attr, obj.cast) : attr;
       const method = this.method(obj.cls, name);
       if (method) return { t: 'fn', id: method.id, self: obj };
       return undefined;

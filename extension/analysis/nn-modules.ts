@@ -9,6 +9,7 @@ import { arg, fileLine, type CallArgs, type Engine } from './engine';
 import { withDropout } from './manual-attention';
 import { argRoles, observeApi, type Roles } from './observe-api';
 import { opDtype } from './op-dtypes';
+import type { Dtype } from '../../runtime/dispatch/facts';
 import type { Frame, PathState } from './state';
 import { field, textOf, type SyntaxNode } from './syntax';
 import { CASTS, MODULE_OP, SAME_DTYPE, SAME_SHAPE } from './torch-ops';
@@ -24,6 +25,26 @@ export function moduleCast(obj: Value & { t: 'instance' | 'torchmod' }, method: 
   if (to?.t === 'dtype') return { ...obj, cast: to.value };
   if (method === 'eval' || method === 'train' || method === 'requires_grad_' || (method === 'to' && args.positional.length > 0) || method === 'cuda') return obj;
   return undefined;
+}
+
+/**
+ * What a module cast (`model.half()`, `model.to(torch.bfloat16)`) does to one of the module's
+ * attributes: PyTorch's `Module._apply` casts every floating-point parameter and buffer of the module
+ * and of all its submodules, so a submodule (a workspace instance, a torch.nn module, a module list
+ * or dict of them) is cast too, and a parameter or buffer takes the dtype. A bool tensor is not
+ * floating-point and stays; any other attribute (a plain tensor attribute, a number) is not the
+ * module's state and stays too.
+ */
+export function castAttribute(v: Value, to: Dtype): Value {
+  switch (v.t) {
+    case 'tensor': return v.param && !v.bool ? { ...v, dtype: known(to, `module cast to ${to}`) } : v;
+    case 'instance': case 'torchmod': return { ...v, cast: to };
+    case 'many': return { t: 'many', item: castAttribute(v.item, to) };
+    case 'tuple': return { t: 'tuple', items: v.items.map((i) => castAttribute(i, to)) };
+    case 'dict': return { t: 'dict', entries: v.entries.map(([k, i]) => [k, castAttribute(i, to)] as const) };
+    case 'choice': return { ...v, options: v.options.map((o) => castAttribute(o, to)) };
+    default: return v;
+  }
 }
 
 export function nnConstructor(kind: string, args: CallArgs, fr: Frame, node: SyntaxNode): Value {

@@ -175,6 +175,17 @@ function tupleDims(a: CallArg): readonly ({ value: Value; node: SyntaxNode } | {
 }
 
 /**
+ * The last dim of a view to a shape whose length is not known but whose last items are
+ * (`x.view(x.size()[:-1] + (heads, head_size))` of a tensor of unknown rank): a number there is the
+ * result's last dim; a `-1` or a value not known leaves it unknown.
+ */
+function openLastDim(open: Value & { t: 'opentuple' }, node: SyntaxNode): Dim | undefined {
+  const last = open.tail?.at(-1);
+  if (last?.t !== 'num' || last.value < 0) return undefined;
+  return { value: last.value, role: null, source: `${last.value}, the last item of \`${textOf(node)}\` (${last.source})` };
+}
+
+/**
  * A view's `-1` is the input's size over the other dims' product, where all of those are known
  * (`view(1, 32, -1, 64)` of a (1, 32, 1024) tensor has 16 heads); otherwise it stays unknown.
  */
@@ -196,6 +207,8 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
   let shape: Dim[] | undefined;
   const rank = obj.shape?.length ?? (method === 'permute' ? nums.length : undefined);
   const norm = (v: Value): number | null => (rank === undefined ? null : dimIndex(v, rank));
+  const open = (method === 'view' || method === 'reshape') && args.positional.length === 1 ? args.positional[0].value : undefined;
+  if (open?.t === 'opentuple') return tensor(obj.dtype, obj.origin, { param: obj.param, bool: obj.bool, lastDim: openLastDim(open, args.positional[0].node) });
   if (method === 'view' || method === 'reshape' || method === 'expand') {
     const flat = args.positional.length === 1 && nums[0].t === 'tuple' ? tupleDims(args.positional[0]) : args.positional;
     // expand's -1 keeps the existing extent, unknown when the input's shape is.
@@ -214,7 +227,9 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
     }
   } else if (method === 'permute') {
     const order = nums.map(norm);
-    shape = obj.shape && order.every((o) => o !== null && obj.shape![o]) ? order.map((o) => obj.shape![o!]) : undefined;
+    // permute names every dim, so it states the rank; of a tensor known only by its last dim, that dim moves and the others stay unknown.
+    const dims = obj.shape ?? (obj.lastDim && rank ? Array.from({ length: rank }, (_, i): Dim => (i === rank - 1 ? obj.lastDim! : { value: null, role: null, source: `dim ${i} of a tensor of unknown shape` })) : undefined);
+    shape = dims && order.every((o) => o !== null && dims[o]) ? order.map((o) => dims[o!]!) : undefined;
     if (swapsLastTwo(order) && (!obj.shape || obj.shape.length === order.length)) return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param }), transposedFrom: obj };
     if (order.every((o) => o !== null)) return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool }), permutation: order as number[] };
   }

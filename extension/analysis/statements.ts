@@ -17,7 +17,7 @@ import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
 import { forkState, mergeStates, type Frame, type Guard, type PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
-import { bindUnknown, evalFormula, known, openAtom, UNKNOWN, type Value } from './values';
+import { bindUnknown, evalFormula, isTensor, known, openAtom, UNKNOWN, type Value } from './values';
 
 /** Paths per function call before they are merged instead of split further. */
 const MAX_PATHS = 32;
@@ -120,13 +120,18 @@ function expression(expr: SyntaxNode, st: PathState, fr: Frame, e: Executor): vo
     return;
   }
   if (registerBuffer(expr, st, fr, e) || e.superInit(expr, st, fr)) return;
-  evaluate(expr, st, fr, e);
+  const result = evaluate(expr, st, fr, e);
   // `model.eval()` / `model.train()` switch the mode of the rest of this path; `enable_*_sdp(…)` an SDPA backend.
   if (expr.type === 'call') {
     const sdpa = statementSwitches(expr, st, fr, e);
     if (sdpa) st.ctx = { ...st.ctx, sdpa };
     const fnNode = field(expr, 'function');
     const method = fnNode?.type === 'attribute' ? textOf(field(fnNode, 'attribute')!) : '';
+    // `model.half()` / `model.to(torch.bfloat16)` as a statement: nn.Module's casts work in place (and
+    // return the module), so the name holds the cast module from here on. Only the name cast is
+    // rebound: another name for the same module is not seen changing.
+    const target = fnNode?.type === 'attribute' ? field(fnNode, 'object') : undefined;
+    if (target?.type === 'identifier' && (result.t === 'instance' || result.t === 'torchmod') && result.cast) bind(target, result, st, fr, e);
     const args = field(expr, 'arguments');
     const noArgs = !args || namedChildren(args).length === 0;
     if ((method === 'eval' && noArgs) || (method === 'train' && (noArgs || /True/.test(textOf(args!))))) {
@@ -145,7 +150,10 @@ function registerBuffer(expr: SyntaxNode, st: PathState, fr: Frame, e: Executor)
   const obj = field(fnNode, 'object');
   if (!nameNode || !valueNode || nameNode.type !== 'string' || obj?.type !== 'identifier') return false;
   const name = textOf(nameNode).slice(1, -1);
-  const v = evaluate(valueNode.type === 'keyword_argument' ? field(valueNode, 'value')! : valueNode, st, fr, e);
+  const given = evaluate(valueNode.type === 'keyword_argument' ? field(valueNode, 'value')! : valueNode, st, fr, e);
+  // A buffer is module state: a cast of the module (`model.half()`) casts it when it is floating-point
+  // (a known dtype; a bool or integer buffer, or one of unknown dtype, is left as it is).
+  const v = isTensor(given) && !given.bool && given.dtype.known ? { ...given, param: true } : given;
   st.env.set(`${textOf(obj)}.${name}`, v);
   if (textOf(obj) === 'self') st.selfAttrs.set(name, v);
   return true;

@@ -97,6 +97,8 @@ describe('analysis session under random edits', () => {
     ['llama/modeling_llama.py', 'llama/train.py', 'llama/sample.py'],
     ['input-rank/processors.py', 'transformers-style/modeling.py', 'transformers-style/run.py', 'varlen/padded.py'],
     ['gqa/llama3.py', 'gqa/hf_sdpa.py'],
+    ['module-casts/decode.py', 'module-casts/dit.py', 'sliding-window/mistral.py'],
+    ['bert-style/modeling_bert.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of ${SEEDS * 20} edits of ${names.join(' + ')}`, async () => {
