@@ -202,7 +202,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 13:12',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
     ],
@@ -466,7 +466,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 5:12',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -475,7 +475,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 9:12',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -484,7 +484,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 13:12',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -493,7 +493,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 17:12',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -502,7 +502,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 21:12',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -525,7 +525,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=4 D=64 → runs manual.math',
         findings: [
           ['manual-attention information - 21:16',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, dropout_p=…)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, dropout_p=self.drop.p if self.drop.training else 0.0, scale=1 / math.sqrt(self.d_k))` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -543,7 +543,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 40:16',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, dropout_p=…)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, dropout_p=self.p if self.training else 0.0, scale=q.size(-1) ** -0.5)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -737,7 +737,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=12 D=64 → runs manual.math',
         findings: [
           ['manual-attention information - 47:17',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, scale=1 / (self.head_dim ** 0.5))` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -756,7 +756,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 63:16',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
     ],
@@ -779,7 +779,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=16 D=? → runs manual.math',
         findings: [
           ['manual-attention information - 27:17',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {

@@ -110,7 +110,7 @@ describe('analysis: construction helpers whose result is assigned', () => {
       'lambdas/builders.py:31:17 manual CausalAttention.forward',
       '  train reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=12 D=? → math',
       '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=? D=? → math',
-      '  manual-attention information - 31:17 Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)',
+      '  manual-attention information - 31:17 Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, scale=(1.0 / math.sqrt(k.size(-1))))` computes the same fused (flash or memory-efficient kernel)',
     ]);
     assert.equal(resolveLineMarks(at(sites, 31).modes.train.deadBy?.why ?? ''), '`hasattr(F, "scaled_dot_product_attention")` is True with torch 2.5 (setting)');
     assert.equal(told(at(sites, 27).modes.train.facts.dropout), '0.1 | builders.py:17');

@@ -76,9 +76,11 @@ export default createRule(
     const mask = observations.some((o) => o.args.mask?.node ?? o.manual?.mask) ? ', attn_mask=…' : '';
     const dropout = observations.some((o) => o.manual?.dropout) ? ', dropout_p=…' : '';
     const fix = sdpaFix(ctx);
+    // Where the fix is mechanical, its call is the one to name (with the scale as written).
+    const call = fix?.edits[0]?.newText ?? `F.scaled_dot_product_attention(${q}, ${k}, ${v}${mask}${dropout})`;
     return [{
       code: 'manual-attention', severity: 'information', span: ctx.site.span,
-      message: `Hand-written attention materialises the L×L score matrix; \`F.scaled_dot_product_attention(${q}, ${k}, ${v}${mask}${dropout})\` computes the same fused (flash or memory-efficient kernel)`,
+      message: `Hand-written attention materialises the L×L score matrix; \`${call}\` computes the same fused (flash or memory-efficient kernel)`,
       ...(fix ? { fix } : {}),
     }];
   },
