@@ -23,8 +23,10 @@ export function promoteFacts(a: Fact<Dtype>, b: Fact<Dtype>, fr: Frame, node: Sy
 export function opDtype(op: string, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw?: Value): Fact<Dtype> {
   if (dtypeKw?.t === 'dtype') return known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`);
   const tensors = inputs.filter(isTensor);
+  // No tensor among the inputs: what the first unknown one is (`the argument x of forward`) says more than the op.
+  const opaque = inputs.find((v) => v.t === 'unknown');
   const promoted = tensors.reduce<Fact<Dtype> | null>((acc, t) => (acc === null ? t.dtype : promoteFacts(acc, t.dtype, fr, node)), null)
-    ?? unknown(`the inputs of \`${op}\``);
+    ?? unknown(opaque?.t === 'unknown' ? opaque.why : `the inputs of \`${op}\``);
   const low = AUTOCAST_LOW.has(op); const f32 = AUTOCAST_FLOAT32.has(op);
   if (!low && !f32) return promoted;
   const ac = st.ctx.autocast;
