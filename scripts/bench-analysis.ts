@@ -7,7 +7,7 @@ import { AnalysisSession, analyzeFiles } from '../extension/analysis/index';
 import { DEFAULT_SETTINGS } from '../extension/cli/settings-flags';
 import { pythonParser } from '../extension/analysis/parser';
 import { generateModelCode } from './bench/model-code';
-import { DEFAULT_POOL_OPTIONS, type PoolOptions } from '../extension/analysis/parse-pool';
+import { DEFAULT_POOL_OPTIONS, parseInPieces, type PoolOptions } from '../extension/analysis/parse-pool';
 import { availableParallelism } from 'node:os';
 
 const RUNS = 7;
@@ -33,6 +33,13 @@ const analyseOnOneThread = analyseWith({ ...DEFAULT_POOL_OPTIONS, minTotalChars:
 const parseOnly: Analyse = async (text) => {
   const tree = (await pythonParser()).parse(text);
   tree?.delete();
+  return null;
+};
+
+/** The pieces parsed and encoded on the worker threads, nothing made of them: the floor with every core parsing. */
+const parsePiecesOnly: Analyse = async (text) => {
+  const [pieces] = parseInPieces([text]);
+  await Promise.all((pieces ?? []).map((p) => p.words));
   return null;
 };
 
@@ -136,6 +143,7 @@ async function main(): Promise<void> {
     await measure('full analysis, 100k-line file', large, analyseOnce, () => large),
     await measure('  parsed on the main thread only', large, analyseOnOneThread, () => large),
     await measure('  tree-sitter parse alone, one thread', large, parseOnly, () => large),
+    await measure('  parsed in pieces on the workers alone', large, parsePiecesOnly, () => large),
     await measureFirstEdit('first edit of it opened in pieces, at once', large, async () => {}),
     await measureFirstEdit('  after the background parse', large, (session) => session.parsed()),
   ];
