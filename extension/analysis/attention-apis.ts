@@ -27,6 +27,12 @@ const SPECS: Readonly<Record<string, ApiSpec>> = {
   flash_attn_varlen_func: {
     api: 'flash_attn_varlen_func', positional: ['q', 'k', 'v', null, null, null, null, 'dropout', null, 'causal'], keywords: FLASH_KW, autocastAware: false,
   },
+  flash_attn_varlen_qkvpacked_func: {
+    api: 'flash_attn_varlen_qkvpacked_func', positional: ['qkv', null, null, 'dropout', null, 'causal'], keywords: { qkv: 'qkv', dropout_p: 'dropout', causal: 'causal' }, autocastAware: false,
+  },
+  flash_attn_varlen_kvpacked_func: {
+    api: 'flash_attn_varlen_kvpacked_func', positional: ['q', 'kv', null, null, null, null, 'dropout', null, 'causal'], keywords: { q: 'q', kv: 'kv', dropout_p: 'dropout', causal: 'causal' }, autocastAware: false,
+  },
   flash_attn_qkvpacked_func: {
     api: 'flash_attn_qkvpacked_func', positional: ['qkv', 'dropout', null, 'causal'], keywords: { qkv: 'qkv', dropout_p: 'dropout', causal: 'causal' }, autocastAware: false,
   },
@@ -87,6 +93,6 @@ export function attentionApiOf(qualified: string): ApiSpec | undefined {
 
 /** The layout each API expects of 4-D q, k, v. */
 export const API_LAYOUT: Readonly<Record<AttentionApi, Layout | null>> = {
-  sdpa: 'BHLD', flash_attn_func: 'BLHD', flash_attn_varlen_func: null, flash_attn_qkvpacked_func: 'BLHD', flash_attn_kvpacked_func: 'BLHD',
+  sdpa: 'BHLD', flash_attn_func: 'BLHD', flash_attn_varlen_func: null, flash_attn_varlen_qkvpacked_func: null, flash_attn_varlen_kvpacked_func: null, flash_attn_qkvpacked_func: 'BLHD', flash_attn_kvpacked_func: 'BLHD',
   flash_attn_with_kvcache: 'BLHD', memory_efficient_attention: 'BLHD', multihead_attention: null, manual: 'BHLD', runtime: 'BHLD',
 };

@@ -73,6 +73,9 @@ function layoutOf(shape: readonly Dim[] | undefined): Fact<Layout> {
   return unknown(`the layout of q ${text}`);
 }
 
+/** flash-attn's variable-length APIs: q, k, v are packed tokens, `(total, H, D)`. */
+const VARLEN: ReadonlySet<AttentionApi> = new Set(['flash_attn_varlen_func', 'flash_attn_varlen_qkvpacked_func', 'flash_attn_varlen_kvpacked_func']);
+
 /** APIs whose q, k, v may be 3-D: SDPA (any batch dims; its fused kernels need 4-D) and xformers (`[B, M, K]`: one head). */
 const RANKED: ReadonlySet<AttentionApi> = new Set(['sdpa', 'memory_efficient_attention']);
 
@@ -89,7 +92,7 @@ function shapeFacts(obs: Observation): ShapeFacts {
     return { shape: { batch: u, heads, kvHeads: heads, seqQ: u, seqKv: u, headDim, headDimV: headDim }, layout: unknown('nn.MultiheadAttention takes (L, B, E) or (B, L, E) inputs') };
   }
   const [qs, ks, vs] = [obs.args.q, obs.args.k, obs.args.v].map((a) => shapeOf(a?.value));
-  if (obs.api === 'flash_attn_varlen_func') return { shape: packedTokens(qs, ks, vs), layout: unknown('varlen inputs are packed tokens (total, H, D)') };
+  if (VARLEN.has(obs.api)) return { shape: packedTokens(qs, ks, vs), layout: unknown('varlen inputs are packed tokens (total, H, D)') };
   const ranks = RANKED.has(obs.api) && qs && ks && vs ? known({ q: qs.length, k: ks.length, v: vs.length }, ranksText(qs, ks, vs)) : undefined;
   if (ranks && qs!.length === 3) return { shape: { ...threeDims(obs.api, qs!, ks!, vs!), ranks }, layout: unknown('3-D inputs have no heads dim') };
   const [q, k, v] = [qs, ks, vs].map((s) => (s?.length === 4 ? s : undefined));

@@ -43,11 +43,15 @@ function sharedDims(q: Value | undefined, k: Value | undefined, fr: Frame): Read
   return shared.size > 0 ? shared : undefined;
 }
 
-/** One of the tensors packed in flash-attn's (B, L, 3 or 2, H, D) qkv / kv: the packed dim dropped. */
+/**
+ * One of the tensors packed in flash-attn's qkv / kv, (B, L, 3 or 2, H, D) or varlen (total, 3 or 2,
+ * H, D): the packed dim, third from the end, dropped.
+ */
 function unpacked(role: { value: Value; node: SyntaxNode | null }): { value: Value; node: SyntaxNode | null } {
   const t = role.value;
-  if (!isTensor(t) || t.shape?.length !== 5) return role;
-  return { value: tensor(t.dtype, t.origin, { shape: t.shape.filter((_, i) => i !== 2), param: t.param }), node: role.node };
+  const rank = isTensor(t) ? t.shape?.length : undefined;
+  if (!isTensor(t) || (rank !== 5 && rank !== 4)) return role;
+  return { value: tensor(t.dtype, t.origin, { shape: t.shape!.filter((_, i) => i !== rank - 3), param: t.param }), node: role.node };
 }
 
 /**

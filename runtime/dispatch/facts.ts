@@ -43,6 +43,8 @@ export type AttentionApi =
   | 'sdpa' //                   torch.nn.functional.scaled_dot_product_attention
   | 'flash_attn_func'
   | 'flash_attn_varlen_func'
+  | 'flash_attn_varlen_qkvpacked_func'
+  | 'flash_attn_varlen_kvpacked_func'
   | 'flash_attn_qkvpacked_func'
   | 'flash_attn_kvpacked_func'
   | 'flash_attn_with_kvcache'

@@ -24,6 +24,8 @@ const POLICIES: Record<AttentionApi, (env: Environment) => Policy> = {
   sdpa: sdpaFor,
   flash_attn_func: () => FLASH_ATTN,
   flash_attn_varlen_func: () => FLASH_ATTN,
+  flash_attn_varlen_qkvpacked_func: () => FLASH_ATTN,
+  flash_attn_varlen_kvpacked_func: () => FLASH_ATTN,
   flash_attn_qkvpacked_func: () => FLASH_ATTN,
   flash_attn_kvpacked_func: () => FLASH_ATTN,
   flash_attn_with_kvcache: () => FLASH_ATTN,

@@ -27,7 +27,31 @@ const SOURCE = [
   '    return flash_attn_varlen_func(x_unpad, x_unpad, used, None, None, 128, 128)',
 ].join('\n');
 
+const PACKED = [
+  'import torch',
+  'from flash_attn import flash_attn_varlen_kvpacked_func, flash_attn_varlen_qkvpacked_func',
+  'from flash_attn.bert_padding import unpad_input',
+  '',
+  'def train_step(x, mask):',
+  '    qkv = x.float().view(4, 256, 3, 8, 64)',
+  '    qkv_unpad, _, cu_seqlens, max_seqlen, *_ = unpad_input(qkv, mask)',
+  '    out = flash_attn_varlen_qkvpacked_func(qkv_unpad, cu_seqlens, max_seqlen, 0.1, causal=True)',
+  '    q, kv = qkv_unpad[:, 0].bfloat16(), qkv_unpad[:, 1:].bfloat16()',
+  '    return flash_attn_varlen_kvpacked_func(q, kv, cu_seqlens, cu_seqlens, max_seqlen, max_seqlen, dropout_p=0.1)',
+].join('\n');
+
 describe('varlen flash-attn through bert_padding', () => {
+  it('annotates the packed varlen functions, one packed tensor read as q, k and v', async () => {
+    assert.deepEqual(annotate(await sitesOfSource(PACKED)).filter((l) => !l.includes(' infer ')), [
+      'snippet.py:8:11 flash_attn_varlen_qkvpacked_func train_step',
+      '  train reached=true fp32,fp32,fp32 mask=none causal=true p=0.1 layout=? H=8 D=64 → raises: FlashAttention only support fp16 and bf16 data type',
+      '  dtype-unsupported error train 8:44 flash_attn_varlen_qkvpacked_func: "FlashAttention only support fp16 and bf16 data type" — `qkv_unpad` is float32 (`.float()` at snippet.py:6); `qkv_unpad` is float32 (`.float()` at snippet.py:6); `qkv_unpad` is float32 (`.float()` at snippet.py:6) (training path: the name `train_step`)',
+      'snippet.py:10:12 flash_attn_varlen_kvpacked_func train_step',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0.1 layout=? H=8 D=64 → fa2',
+    ]);
+  });
+
+
   it('annotates a padding-free module from its padded tensors, on both paths', async () => {
     assert.deepEqual(annotate(await sitesOf(['varlen/padded.py'])), [
       'varlen/padded.py:23:15 flash_attn_varlen_func PackedAttention.forward',

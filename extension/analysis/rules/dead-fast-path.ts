@@ -4,7 +4,7 @@ import { textOf } from '../syntax';
 import { spanOf } from '../positions';
 import { createRule, pathName } from './rule';
 
-const FAST = new Set(['flash_attn_func', 'flash_attn_varlen_func', 'flash_attn_qkvpacked_func', 'flash_attn_kvpacked_func', 'flash_attn_with_kvcache', 'memory_efficient_attention']);
+const FAST = new Set(['flash_attn_func', 'flash_attn_varlen_func', 'flash_attn_varlen_qkvpacked_func', 'flash_attn_varlen_kvpacked_func', 'flash_attn_qkvpacked_func', 'flash_attn_kvpacked_func', 'flash_attn_with_kvcache', 'memory_efficient_attention']);
 
 export default createRule(
   { code: 'dead-fast-path', severity: 'warning', description: 'a fast-path branch (flash-attn, xformers) that a path never takes, because of the code\'s own gate' },
