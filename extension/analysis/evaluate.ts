@@ -8,7 +8,7 @@
 import { parseDtype } from '../../runtime/dispatch/dtype';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
-import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitShape, transposeAttribute, type IndexItem } from './shapes';
+import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitLastDim, splitShape, transposeAttribute, type IndexItem } from './shapes';
 import type { Frame, PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import {
@@ -19,6 +19,7 @@ import {
 } from './values';
 import { attentionApiOf } from './attention-apis';
 import { paddingCall } from './bert-padding';
+import { rearrangeShape } from './einops';
 import { PATTERNS, unpacked } from './unpacking';
 import { partialArgs, wrapperCall } from './wrappers';
 import { lambdaValue } from './lambdas';
@@ -659,6 +660,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   if (repeated && isTensor(repeated)) {
     return tensor(repeated.dtype, where, { shape: repeatInterleaveShape(repeated, arg(args, 1, 'repeats'), arg(args, 2, 'dim')?.value), bool: repeated.bool });
   }
+  const [x, pattern] = last === 'rearrange' ? args.positional.map((a) => a.value) : [];
+  if (x && isTensor(x) && pattern?.t === 'str') return tensor(x.dtype, where, { ...rearrangeShape(x, pattern.value, args), bool: x.bool });
   if (AUTOCAST_LOW.has(last) || AUTOCAST_FLOAT32.has(last) || AUTOCAST_WIDEST.has(last) || SAME_DTYPE.has(last) || BINARY.has(last)) {
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
     const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
@@ -743,7 +746,7 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
   }
   if (method === 'bool') return tensor(obj.dtype, where, { bool: true, shape: obj.shape });
   if (method === 'size') { const d = arg(args, 0, 'dim'); return d ? sizeOf(obj, d.value, textOf(node), fr) : sizesOf(obj, textOf(node), fr); }
-  if (SPLITS.has(method)) return { t: 'many', item: tensor(obj.dtype, obj.origin, { shape: splitShape(obj, method, args), param: obj.param }) };
+  if (SPLITS.has(method)) return { t: 'many', item: tensor(obj.dtype, obj.origin, { shape: splitShape(obj, method, args), lastDim: splitLastDim(obj, method, args), param: obj.param }) };
   if (method === 'softmax' || method === 'log_softmax') return softmax(method, obj, [obj], st, fr, node, args.keywords.get('dtype')?.value, args.positional[0]?.node ?? args.keywords.get('dim')?.node);
   if (method === 'matmul' || method === 'bmm' || method === 'mm') {
     const other = args.positional[0];

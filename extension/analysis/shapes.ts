@@ -13,7 +13,7 @@ const ROLE_PATTERNS: readonly [RegExp, DimRole][] = [
   [/(^|\.)(L|T|N|S|seq_len|seqlen|seq_length|n_ctx|block_size|q_len|kv_len|tgt_len|src_len)$/, 'L'],
 ];
 
-function roleOf(text: string): DimRole | null {
+export function roleOf(text: string): DimRole | null {
   for (const [re, role] of ROLE_PATTERNS) if (re.test(text.trim())) return role;
   return null;
 }
@@ -131,14 +131,24 @@ export function splitShape(obj: TensorValue, method: string, args: CallArgs): Di
   if (i === null) return undefined;
   const old = obj.shape[i]!;
   if (method === 'unbind') return obj.shape.filter((_, j) => j !== i);
-  // Each piece of `chunk(n)` has 1/n of the dim, of `split(size)` `size` (when they divide it evenly); other splits vary.
-  const by = args.positional[0];
+  const split = piece(old, method, args.positional[0]);
+  return obj.shape.map((x, j) => (j === i ? split : x));
+}
+
+/** Of a tensor of unknown rank whose last dim is known, that dim in each piece of a split along it (`chunk(3, dim=-1)`). */
+export function splitLastDim(obj: TensorValue, method: string, args: CallArgs): Dim | undefined {
+  const dimArg = arg(args, 1, 'dim')?.value;
+  if (obj.shape || !obj.lastDim || method === 'unbind' || dimArg?.t !== 'num' || dimArg.value !== -1) return undefined;
+  return piece(obj.lastDim, method, args.positional[0]);
+}
+
+/** Each piece of `chunk(n)` has 1/n of the dim, of `split(size)` `size` (when they divide it evenly); other splits vary. */
+function piece(old: Dim, method: string, by: CallArg | undefined): Dim {
   const n = by?.value.t === 'num' && Number.isInteger(by.value.value) && by.value.value > 0 ? by.value.value : null;
   const even = n !== null && old.value !== null && old.value % n === 0;
-  const piece: Dim = method === 'chunk' && even ? { value: old.value! / n, role: old.role, source: `${old.source} / ${n} (\`chunk(${n})\`)` }
+  return method === 'chunk' && even ? { value: old.value! / n, role: old.role, source: `${old.source} / ${n} (\`chunk(${n})\`)` }
     : method === 'split' && even ? { value: n, role: old.role, source: `\`split(${textOf(by!.node)})\` = ${n}` }
-      : { value: null, role: old.role, source: `a piece of ${old.source}`, };
-  return obj.shape.map((x, j) => (j === i ? piece : x));
+      : { value: null, role: old.role, source: `a piece of ${old.source}` };
 }
 
 /**

@@ -87,8 +87,8 @@ const FIXTURE_TABLE: readonly Expected[] = [
     calls: [
       {
         site: 'einops_style.py:20:16 flash_attn_func Attention.forward',
-        train: 'reached=true fp32,fp32,fp16 mask=none causal=true p=0 layout=? H=? D=? → raises',
-        infer: 'reached=false ?,?,? mask=none causal=true p=0 layout=? H=? D=? → depends flash_attn.fa2',
+        train: 'reached=true fp32,fp32,fp16 mask=none causal=true p=0 layout=BLHD H=8 D=64 → raises',
+        infer: 'reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=8 D=64 → depends flash_attn.fa2',
         findings: [
           ['dtype-unsupported error train 20:32',
             'flash_attn_func: "FlashAttention only support fp16 and bf16 data type" — `q` is float32 (`normalize` at einops_style.py:19 runs in float32 under autocast (autocast region at einops_style.py:24)); `k` is float32 (`normalize` at einops_style.py:19 runs in float32 under autocast (autocast region at einops_style.py:24)); `v` is float16 (`linear` at einops_style.py:17 runs in float16 under autocast (autocast region at einops_style.py:24)) (training path: `.backward()` in train_step)'],
