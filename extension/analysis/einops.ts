@@ -1,5 +1,5 @@
 /**
- * einops' `rearrange(x, 'b n (h d) -> b h n d', h=8)`: the shape its pattern gives. The pattern is
+ * einops' `rearrange(x, 'b n (h d) -> b h n d', h=8)` (and `repeat`, `reduce`): the shape its pattern gives. The pattern is
  * einops' own small language (axis names, `(…)` groups, `...`, `1`), read here; each axis takes its
  * extent from a keyword (`h=self.heads`), from the input's dim it stands for, or, inside a group, from
  * the group's dim divided by the other members. Axis names give roles the way einops code names
@@ -41,7 +41,8 @@ const unknownAxis = (name: string): Dim => ({ value: null, role: axisRole(name),
 
 /**
  * The shape (or, of an input of unknown rank, only the last dim) of `rearrange(input, pattern, **sizes)`;
- * undefined where the pattern is not read.
+ * undefined where the pattern is not read. `repeat`'s new axes come from its keywords; `reduce`'s
+ * dropped axes are simply absent on the right.
  */
 export function rearrangeShape(input: TensorValue, pattern: string, args: CallArgs): { shape?: Dim[]; lastDim?: Dim } | undefined {
   const [left, right, extra] = pattern.split('->').map(parseSide);

@@ -660,7 +660,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   if (repeated && isTensor(repeated)) {
     return tensor(repeated.dtype, where, { shape: repeatInterleaveShape(repeated, arg(args, 1, 'repeats'), arg(args, 2, 'dim')?.value), bool: repeated.bool });
   }
-  const [x, pattern] = last === 'rearrange' ? args.positional.map((a) => a.value) : [];
+  // einops' rearrange, repeat (new axes from keywords) and reduce (axes dropped) all read a pattern.
+  const [x, pattern] = name.startsWith('einops.') && EINOPS_PATTERNS.has(last) ? args.positional.map((a) => a.value) : [];
   if (x && isTensor(x) && pattern?.t === 'str') return tensor(x.dtype, where, { ...rearrangeShape(x, pattern.value, args), bool: x.bool });
   if (AUTOCAST_LOW.has(last) || AUTOCAST_FLOAT32.has(last) || AUTOCAST_WIDEST.has(last) || SAME_DTYPE.has(last) || BINARY.has(last)) {
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
@@ -673,6 +674,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   if (SPLITS.has(last) && split && isTensor(split)) return tensorMethod(split, last, { ...args, positional: args.positional.slice(1) }, st, fr, node, e);
   return UNKNOWN(`the result of \`${name}(…)\``);
 }
+
+const EINOPS_PATTERNS = new Set(['rearrange', 'repeat', 'reduce']);
 
 function isBoolDtype(args: CallArgs): boolean {
   const d = args.keywords.get('dtype');

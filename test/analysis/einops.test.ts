@@ -50,6 +50,14 @@ describe('einops rearrange', () => {
     ]), 'B=2 H=8 L=128 D=64 layout=BHLD');
   });
 
+  it('repeats key/value heads with einops.repeat', async () => {
+    assert.equal(await shapeOf([
+      'from einops import repeat',
+      'k = torch.randn(2, 128, 2, 64)',
+      "k = repeat(k, 'b n h d -> b (h g) n d', g=4)",
+    ], 'F.scaled_dot_product_attention(k, k, k)'), 'B=2 H=8 L=128 D=64 layout=BHLD');
+  });
+
   it('leaves the shape unknown where the pattern does not fit or is not read', async () => {
     assert.equal(await shapeOf(['x = torch.randn(2, 128, 512)', "q = rearrange(x, 'b h n d -> b n h d')"]), 'B=? H=? L=? D=? layout=?');
     assert.equal(await shapeOf(['x = torch.randn(2, 128, 512)', "q = rearrange(x, 'b n (h (d e)) -> b h n d e', h=8)"]), 'B=? H=? L=? D=? layout=?');
