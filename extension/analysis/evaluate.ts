@@ -8,7 +8,7 @@
 import { parseDtype } from '../../runtime/dispatch/dtype';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
-import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitLastDim, splitShape, transposeAttribute, type IndexItem } from './shapes';
+import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, transposeAttribute, type IndexItem } from './shapes';
 import type { Frame, PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import {
@@ -749,7 +749,11 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
   }
   if (method === 'bool') return tensor(obj.dtype, where, { bool: true, shape: obj.shape });
   if (method === 'size') { const d = arg(args, 0, 'dim'); return d ? sizeOf(obj, d.value, textOf(node), fr) : sizesOf(obj, textOf(node), fr); }
-  if (SPLITS.has(method)) return { t: 'many', item: tensor(obj.dtype, obj.origin, { shape: splitShape(obj, method, args), lastDim: splitLastDim(obj, method, args), param: obj.param }) };
+  if (SPLITS.has(method)) {
+    const item = tensor(obj.dtype, obj.origin, { shape: splitShape(obj, method, args), lastDim: splitLastDim(obj, method, args), param: obj.param });
+    const count = splitCount(obj, method, args);
+    return count === null ? { t: 'many', item } : { t: 'tuple', items: Array.from({ length: count }, () => item) };
+  }
   if (method === 'softmax' || method === 'log_softmax') return softmax(method, obj, [obj], st, fr, node, args.keywords.get('dtype')?.value, args.positional[0]?.node ?? args.keywords.get('dim')?.node);
   if (method === 'matmul' || method === 'bmm' || method === 'mm') {
     const other = args.positional[0];

@@ -142,6 +142,25 @@ export function splitLastDim(obj: TensorValue, method: string, args: CallArgs): 
   return piece(obj.lastDim, method, args.positional[0]);
 }
 
+/** Splits into more pieces than this stay "any number of like pieces" (an unbind of a batch dim). */
+const MAX_PIECES = 8;
+
+/**
+ * How many pieces a split gives where the code shows it: `chunk(n)` of a dim n divides (torch gives
+ * fewer where it does not), `split(size)` of a dim size divides, `unbind` of a known dim; else null.
+ */
+export function splitCount(obj: TensorValue, method: string, args: CallArgs): number | null {
+  const dimArg = arg(args, method === 'unbind' ? 0 : 1, 'dim')?.value;
+  const at = obj.shape ? (dimArg === undefined ? 0 : dimIndex(dimArg, obj.shape.length)) : null;
+  const dim = obj.shape ? (at === null ? undefined : obj.shape[at]) : dimArg?.t === 'num' && dimArg.value === -1 ? obj.lastDim : undefined;
+  const extent = dim?.value ?? null;
+  const by = args.positional[0]?.value;
+  const n = by?.t === 'num' && Number.isInteger(by.value) && by.value > 0 ? by.value : null;
+  const count = extent === null ? null : method === 'unbind' ? extent
+    : n === null || extent % n !== 0 ? null : method === 'chunk' ? n : method === 'split' ? extent / n : null;
+  return count !== null && count <= MAX_PIECES ? count : null;
+}
+
 /** Each piece of `chunk(n)` has 1/n of the dim, of `split(size)` `size` (when they divide it evenly); other splits vary. */
 function piece(old: Dim, method: string, by: CallArg | undefined): Dim {
   const n = by?.value.t === 'num' && Number.isInteger(by.value.value) && by.value.value > 0 ? by.value.value : null;

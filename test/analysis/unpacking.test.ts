@@ -93,6 +93,21 @@ describe('unpacking', () => {
     assert.equal(told(first!.batch), '? | `k.shape[0]`');
   });
 
+  it('counts the pieces of a split whose dim is known, so a starred split fills a tuple (lucidrains)', async () => {
+    const sites = await sitesOfSource([
+      'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '',
+      'def train_step(x):',
+      '    to_q, to_kv = nn.Linear(512, 512), nn.Linear(512, 1024)',
+      '    q, k, v = (to_q(x), *to_kv(x).chunk(2, dim=-1))',
+      '    a, b = torch.randn(2, 8, 16, 64, dtype=torch.float16).unbind(0)',
+      '    F.scaled_dot_product_attention(k.view(2, 16, 8, k.size(-1) // 8), q, v)',
+      '    return F.scaled_dot_product_attention(a, a, b)',
+    ].join('\n'));
+    // k is one of the two pieces of the 1024 features: 512 of them.
+    assert.equal(told(sites[0]!.modes.train.facts.shape.headDim), '64 | `k.size(-1) // 8` = 64 (k.size(-1) // 8 at snippet.py:9)');
+    assert.equal(dtypes(sites[1]!.modes.train), 'fp16,fp16,fp16');
+  });
+
   it('says nothing of items when zip is given something of unknown length', async () => {
     const [site] = await sitesOfSource([...HEADER, '    for t, u in zip(x, (a, b)):', '        F.scaled_dot_product_attention(t, u, u)'].join('\n'));
     assert.equal(dtypes(site!.modes.train), '?,?,?');
