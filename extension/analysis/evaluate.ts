@@ -25,6 +25,7 @@ import { partialArgs, wrapperCall } from './wrappers';
 import { lambdaValue } from './lambdas';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
 import { contextValue, enterCalled } from './contexts';
+import { autocastQuery } from './autocast-queries';
 import { callPrepared, frameworkAttribute, frameworkCall } from './frameworks';
 import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS } from './manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from './nn-modules';
@@ -627,6 +628,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   if (moved) return moved;
   const manager = contextValue(name, args, node, st, fr, e);
   if (manager) return manager;
+  const asked = autocastQuery(name, args, st, fr, node);
+  if (asked) return asked;
   if (!name.startsWith('torch') && !name.startsWith('einops')) return UNKNOWN(`the result of \`${name}(…)\``);
   const inputs = [...args.positional.map((a) => a.value), ...[...args.keywords.values()].map((a) => a.value)];
   const dtypeKw = args.keywords.get('dtype')?.value;

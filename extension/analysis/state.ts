@@ -29,6 +29,8 @@ export interface Guard {
   readonly node: SyntaxNode;
   readonly taken: boolean;
   readonly why: string;
+  /** The library attention functions the taken side calls where it is written (branch-calls.ts), where it calls any. */
+  readonly alongside?: readonly AttentionApi[];
 }
 
 export interface PathState {

@@ -12,6 +12,7 @@ import { fileLine, type Engine } from './engine';
 import { contextOfWithCall, enterContext, enteredInstance, enteredThrough } from './contexts';
 import { assignItem, evaluate, loopItems, truth } from './evaluate';
 import { keepFixesSafe } from './manual-attention';
+import { libraryCallsIn } from './branch-calls';
 import { catchesImportError, importBindings } from './module-index';
 import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
@@ -200,7 +201,10 @@ function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Fra
     return [...inside, ...execIf(branches, i + 1, st, fr, e)];
   }
   const why = 'f' in t ? `${evalFormula(t.f, st.assume)}` : t.why;
-  const guard: Guard = { node: cond, taken: outcome!, why };
+  // The library attention calls of the side the path takes (dead-fast-path asks whether it loses the library).
+  const taken = outcome ? body : branches.slice(i + 1).flatMap((b) => b.body);
+  const alongside = libraryCallsIn(taken, (callee) => evaluate(callee, forkState(st), fr, e));
+  const guard: Guard = { node: cond, taken: outcome!, why, ...(alongside.length > 0 ? { alongside } : {}) };
   if (outcome) {
     walkDead(branches.slice(i + 1), st, fr, guard, e);
     return execBlock(body, [st], fr, e);

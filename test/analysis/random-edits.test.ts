@@ -99,6 +99,7 @@ describe('analysis session under random edits', () => {
     ['gqa/llama3.py', 'gqa/hf_sdpa.py'],
     ['module-casts/decode.py', 'module-casts/dit.py', 'sliding-window/mistral.py'],
     ['bert-style/modeling_bert.py'],
+    ['hf-flash-attention-2/modeling_llama_fa2.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of ${SEEDS * 20} edits of ${names.join(' + ')}`, async () => {

@@ -3,6 +3,7 @@ import type { Finding } from '../report';
 import { textOf } from '../syntax';
 import { spanOf } from '../positions';
 import { createRule, pathName } from './rule';
+import { libraryOf } from '../branch-calls';
 
 const FAST = new Set(['flash_attn_func', 'flash_attn_varlen_func', 'flash_attn_varlen_qkvpacked_func', 'flash_attn_varlen_kvpacked_func', 'flash_attn_qkvpacked_func', 'flash_attn_kvpacked_func', 'flash_attn_with_kvcache', 'memory_efficient_attention']);
 
@@ -14,6 +15,9 @@ export default createRule(
     for (const view of ctx.modes) {
       const other = ctx.modes.find((m) => m.mode !== view.mode)!;
       if (view.reached !== false || !view.deadBy || view.observations[0]?.ctx.modeAssumed) continue;
+      // The side the path takes calls the same library (HF's `flash_attn_varlen_func` / `flash_attn_func`): it loses nothing.
+      const library = libraryOf(ctx.site.api);
+      if (view.deadBy.alongside?.some((api) => libraryOf(api) === library)) continue;
       const gate = textOf(view.deadBy.node);
       out.push({
         code: 'dead-fast-path', severity: 'warning', mode: view.mode, span: spanOf(view.deadBy.node),
