@@ -203,7 +203,8 @@ function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Fra
   const why = 'f' in t ? `${evalFormula(t.f, st.assume)}` : t.why;
   // The library attention calls of the side the path takes (dead-fast-path asks whether it loses the library).
   const taken = outcome ? body : branches.slice(i + 1).flatMap((b) => b.body);
-  const alongside = libraryCallsIn(taken, (callee) => evaluate(callee, forkState(st), fr, e));
+  let probe: PathState | undefined;
+  const alongside = libraryCallsIn(taken, (callee) => evaluate(callee, probe ??= forkState(st), fr, e));
   const guard: Guard = { node: cond, taken: outcome!, why, ...(alongside.length > 0 ? { alongside } : {}) };
   if (outcome) {
     walkDead(branches.slice(i + 1), st, fr, guard, e);
