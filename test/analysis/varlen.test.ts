@@ -5,6 +5,7 @@
  * flash-attn version (4 items, or 5 from 2.7 on): only its first four items are known.
  */
 import * as assert from 'node:assert/strict';
+import { analyzeFiles } from '../../extension/analysis/index';
 import { annotate, SETTINGS, sitesOf, sitesOfSource, told } from './helpers';
 
 const SOURCE = [
@@ -45,7 +46,7 @@ describe('varlen flash-attn through bert_padding', () => {
     assert.deepEqual(annotate(await sitesOfSource(PACKED)).filter((l) => !l.includes(' infer ')), [
       'snippet.py:8:11 flash_attn_varlen_qkvpacked_func train_step',
       '  train reached=true fp32,fp32,fp32 mask=none causal=true p=0.1 layout=? H=8 D=64 → raises: FlashAttention only support fp16 and bf16 data type',
-      '  dtype-unsupported error train 8:44 flash_attn_varlen_qkvpacked_func: "FlashAttention only support fp16 and bf16 data type" — `qkv_unpad` is float32 (`.float()` at snippet.py:6); `qkv_unpad` is float32 (`.float()` at snippet.py:6); `qkv_unpad` is float32 (`.float()` at snippet.py:6) (training path: the name `train_step`)',
+      '  dtype-unsupported error train 8:44 flash_attn_varlen_qkvpacked_func: "FlashAttention only support fp16 and bf16 data type" — `qkv_unpad` is float32 (`.float()` at snippet.py:6) (training path: the name `train_step`)',
       'snippet.py:10:12 flash_attn_varlen_kvpacked_func train_step',
       '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0.1 layout=? H=8 D=64 → fa2',
     ]);
@@ -58,6 +59,13 @@ describe('varlen flash-attn through bert_padding', () => {
       '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=? H=16 D=64 → fa2',
       '  infer reached=true ?,?,? mask=none causal=true p=0 layout=? H=16 D=64 → fa2? (depends on whether the caller runs under autocast)',
     ]);
+  });
+
+  it('casts a packed qkv once, in the message and in the fix', async () => {
+    const [report] = await analyzeFiles([{ path: 'packed.py', text: PACKED }], SETTINGS);
+    const fix = report!.calls[0]!.findings.find((f) => f.code === 'dtype-unsupported')?.fix;
+    assert.deepEqual(fix && { title: fix.title, edits: fix.edits.map((e) => `${e.span.line}:${e.span.column} ${e.newText}`) },
+      { title: 'Cast qkv_unpad → bfloat16', edits: ['8:53 .to(torch.bfloat16)'] });
   });
 
   it('finds float32 reaching flash-attn through unpad_input outside autocast', async () => {

@@ -18,15 +18,28 @@ function provenance(view: ModeView, role: 'q' | 'k' | 'v'): string {
   return d.known ? `\`${name}\` is ${d.value} (${d.source})` : `\`${name}\`: depends on ${d.dependsOn}`;
 }
 
+/** q, k, v, each once per argument written: a packed qkv (or kv) is one argument for several roles. */
+function roleArguments(view: ModeView): ('q' | 'k' | 'v')[] {
+  const args = view.observations[0]?.args;
+  return (['q', 'k', 'v'] as const).filter((r, i, all) => {
+    const node = args?.[r]?.node;
+    return !node || all.slice(0, i).every((o) => args?.[o]?.node !== node);
+  });
+}
+
 function fixFor(view: ModeView, w: DtypeWarning): Finding['fix'] {
   const edits: TextEdit[] = [];
   const roles: string[] = [];
-  for (const cast of w.casts) {
-    const role: ArgRole = cast.tensor === 'bias' ? 'mask' : cast.tensor;
+  const cast = new Set<object>();
+  for (const c of w.casts) {
+    const role: ArgRole = c.tensor === 'bias' ? 'mask' : c.tensor;
     const node = view.observations[0]?.args[role]?.node;
     if (!node) return undefined;
-    edits.push(...castEdits(node, cast.to));
-    roles.push(`${textOf(node)} → ${cast.to}`);
+    // A packed argument (flash-attn's qkv) stands for several roles: it is cast once.
+    if (cast.has(node)) continue;
+    cast.add(node);
+    edits.push(...castEdits(node, c.to));
+    roles.push(`${textOf(node)} → ${c.to}`);
   }
   return edits.length > 0 ? { title: `Cast ${roles.join(', ')}`, edits } : undefined;
 }
@@ -39,7 +52,7 @@ export function dtypeWarningRule(meta: RuleMeta): Rule {
     if (possible === 'no') return null;
     const detail = meta.code === 'bias-dtype'
       ? `the bias is ${view.facts.mask.dtype?.known ? view.facts.mask.dtype.value : 'another dtype'}, q is ${view.facts.dtypes.q.known ? view.facts.dtypes.q.value : 'unknown'}`
-      : (['q', 'k', 'v'] as const).map((r) => provenance(view, r)).join('; ');
+      : roleArguments(view).map((r) => provenance(view, r)).join('; ');
     const arg = meta.code === 'bias-dtype' ? view.observations[0]?.args.mask?.node : view.observations[0]?.args.q?.node;
     const fix = fixFor(view, w);
     const condition = possible === 'maybe' ? ', if SDPA picks its memory-efficient kernel' : '';
