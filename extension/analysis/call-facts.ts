@@ -92,7 +92,10 @@ function shapeFacts(obs: Observation): ShapeFacts {
     return { shape: { batch: u, heads, kvHeads: heads, seqQ: u, seqKv: u, headDim, headDimV: headDim }, layout: unknown('nn.MultiheadAttention takes (L, B, E) or (B, L, E) inputs') };
   }
   const [qs, ks, vs] = [obs.args.q, obs.args.k, obs.args.v].map((a) => shapeOf(a?.value));
-  if (VARLEN.has(obs.api)) return { shape: packedTokens(qs, ks, vs), layout: unknown('varlen inputs are packed tokens (total, H, D)') };
+  // The head size is the last dim in every API: known even where the rank is not.
+  const lastOf = (v: Value | undefined): Dim | undefined => (v?.t === 'tensor' && !v.shape ? v.lastDim : undefined);
+  const [qLast, vLast] = [lastOf(obs.args.q?.value), lastOf(obs.args.v?.value)];
+  if (VARLEN.has(obs.api)) return { shape: { ...packedTokens(qs, ks, vs), ...headSizes(qLast, vLast) }, layout: unknown('varlen inputs are packed tokens (total, H, D)') };
   const ranks = RANKED.has(obs.api) && qs && ks && vs ? known({ q: qs.length, k: ks.length, v: vs.length }, ranksText(qs, ks, vs)) : undefined;
   if (ranks && qs!.length === 3) return { shape: { ...threeDims(obs.api, qs!, ks!, vs!), ranks }, layout: unknown('3-D inputs have no heads dim') };
   const [q, k, v] = [qs, ks, vs].map((s) => (s?.length === 4 ? s : undefined));
@@ -105,7 +108,7 @@ function shapeFacts(obs: Observation): ShapeFacts {
   return {
     shape: {
       batch: pick(q, 0, 'the batch size'), heads: pick(q, h, 'the number of heads'), kvHeads: pick(k, h, 'the number of key/value heads'),
-      seqQ, seqKv, headDim: dimFact(q?.[3], 'the head size of q'), headDimV: dimFact(v?.[3], 'the head size of v'),
+      seqQ, seqKv, headDim: dimFact(q?.[3], 'the head size of q'), headDimV: dimFact(v?.[3], 'the head size of v'), ...headSizes(qLast, vLast),
       ...(shared ? { sameLength: known(true, `q and k both take their length from ${shared}`) } : {}),
       ...(ranks ? { ranks } : {}),
     },
@@ -124,6 +127,11 @@ function packedTokens(q: readonly Dim[] | undefined, k: readonly Dim[] | undefin
     batch: unknown('the batch size (varlen: cu_seqlens)'), heads: dimFact(q3?.[1], 'the number of heads'), kvHeads: dimFact(k3?.[1], 'the number of key/value heads'),
     seqQ: lengths, seqKv: lengths, headDim: dimFact(q3?.[2], 'the head size of q'), headDimV: dimFact(v3?.[2], 'the head size of v'),
   };
+}
+
+/** The head sizes of q and v of unknown rank, from their last dims where known (a fact only where one is). */
+function headSizes(qLast: Dim | undefined, vLast: Dim | undefined): Partial<CallFacts['shape']> {
+  return { ...(qLast ? { headDim: dimFact(qLast, 'the head size of q') } : {}), ...(vLast ? { headDimV: dimFact(vLast, 'the head size of v') } : {}) };
 }
 
 /** Where the ranks come from: `q, k and v have dims (B·H, L, D)`. */

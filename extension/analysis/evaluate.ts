@@ -8,7 +8,7 @@
 import { parseDtype } from '../../runtime/dispatch/dtype';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
-import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, transposeAttribute, type IndexItem } from './shapes';
+import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, squeezedLastDim, transposeAttribute, type IndexItem } from './shapes';
 import type { Frame, PathState } from './state';
 import { field, namedChildren, textOf, type SyntaxNode } from './syntax';
 import {
@@ -770,7 +770,10 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
     return obj.manual && mask ? ({ ...obj, manual: { ...obj.manual, mask: obj.manual.mask ?? mask } }) : obj;
   }
   if (method === 'repeat_interleave') return tensor(obj.dtype, obj.origin, { shape: repeatInterleaveShape(obj, arg(args, 0, 'repeats'), arg(args, 1, 'dim')?.value), param: obj.param, bool: obj.bool });
-  if (RANK_CHANGES.has(method) && !obj.manual) return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape: rankChangeShape(obj, method, args) });
+  if (RANK_CHANGES.has(method) && !obj.manual) {
+    const shape = rankChangeShape(obj, method, args);
+    return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape, lastDim: shape ? undefined : squeezedLastDim(obj, method) });
+  }
   if (SAME_DTYPE.has(method)) return method === 'dropout' || obj.manual ? obj : tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape: SAME_SHAPE.has(method) ? obj.shape : undefined });
   if (BINARY.has(method)) {
     const other = args.positional[0]?.value;

@@ -299,6 +299,15 @@ export const RANK_CHANGES: ReadonlySet<string> = new Set(['unsqueeze', 'squeeze'
  * that may be 1 leaves the shape unknown); `flatten(start, end)` merges dims; `unflatten(d, sizes)`
  * splits one. Undefined where the arguments or the input's shape do not say.
  */
+/**
+ * `squeeze` where the shape it gives is not known (a dim that may be 1): a last dim of known extent
+ * other than 1 survives whatever is squeezed (Hugging Face's `query_layer.squeeze(1)` keeps the head size).
+ */
+export function squeezedLastDim(obj: TensorValue, method: string): Dim | undefined {
+  const last = obj.shape ? obj.shape[obj.shape.length - 1] : obj.lastDim;
+  return method === 'squeeze' && last && last.value !== null && last.value !== 1 ? last : undefined;
+}
+
 export function rankChangeShape(obj: TensorValue, method: string, args: CallArgs): Dim[] | undefined {
   const shape = obj.shape;
   if (!shape) return undefined;

@@ -418,7 +418,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'sequential.py:14:16 sdpa Attend.forward',
         train: 'reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
-        infer: 'reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=? H=? D=256 → depends sdpa.flash',
         findings: [
         ],
       },
@@ -743,7 +743,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'init_helpers.py:62:20 sdpa Lazy.forward',
         train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=256 → depends sdpa.math',
-        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=256 → depends sdpa.flash',
         findings: [
           // SelfAttention hands Lazy its (B, T, C) output: the chunks are 3-D.
           ['input-rank warning train 62:51',
@@ -753,7 +753,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'init_helpers.py:63:16 manual Lazy.forward',
         train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
-        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=256 → runs manual.math',
         findings: [
           ['manual-attention information - 63:16',
             'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)'],

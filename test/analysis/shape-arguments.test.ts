@@ -36,7 +36,7 @@ const TABLE: readonly [string, string][] = [
   // Dims added and removed: unsqueeze, squeeze (only of a dim known to be 1), flatten, unflatten.
   [`${X}q = k = v = x.view(16, 8, 64).unsqueeze(0)`, 'B=1 H=16 L=8 D=64 Dv=64'],
   [`${X}q = k = v = x.view(2, 1, 16, 8, 64).squeeze(1)`, 'B=2 H=16 L=8 D=64 Dv=64'],
-  [`${X}q = k = v = x.view(2, n, 16, 8, 64).squeeze(1)`, 'B=? H=? L=? D=? Dv=?'],
+  [`${X}q = k = v = x.view(2, n, 16, 8, 64).squeeze(1)`, 'B=? H=? L=? D=64 Dv=64'],
   [`${X}q = k = v = x.view(2, 16, 8, 64).flatten(0, 1)`, 'B=32 H=? L=8 D=64 Dv=64'],
   [`${X}q = k = v = x.view(16, 16, 64).unflatten(0, (2, -1))`, 'B=2 H=8 L=16 D=64 Dv=64'],
 ];

@@ -108,6 +108,20 @@ describe('unpacking', () => {
     assert.equal(dtypes(sites[1]!.modes.train), 'fp16,fp16,fp16');
   });
 
+  it('keeps the head size through a squeeze of a dim that may be 1, where it is not 1 itself', async () => {
+    const sites = await sitesOfSource([
+      'import torch', 'import torch.nn.functional as F', 'from flash_attn import flash_attn_func', '',
+      'def train_step(n):',
+      '    q = torch.randn(2, n, 8, 64, dtype=torch.float16)',
+      '    flash_attn_func(q.squeeze(1), q.squeeze(1), q.squeeze(1))',
+      '    flash_attn_func(q.squeeze(), q, q)',
+      '    return flash_attn_func(torch.randn(2, n, 8, 1, dtype=torch.float16).squeeze(), q, q)',
+    ].join('\n'));
+    assert.deepEqual(sites.map((s) => told(s.modes.train.facts.shape.headDim)), [
+      '64 | `64` = 64 (snippet.py:6)', '64 | `64` = 64 (snippet.py:6)', '? | the head size of q',
+    ]);
+  });
+
   it('says nothing of items when zip is given something of unknown length', async () => {
     const [site] = await sitesOfSource([...HEADER, '    for t, u in zip(x, (a, b)):', '        F.scaled_dot_product_attention(t, u, u)'].join('\n'));
     assert.equal(dtypes(site!.modes.train), '?,?,?');
