@@ -32,7 +32,7 @@ export function dimOf(v: Value, node: SyntaxNode): Dim {
  * head_dim = x.shape`) are bound to x's dims (bindUnknown) and a tensor they shape has x's lengths.
  */
 export function sizesOf(t: TensorValue, text: string, frame: object): Value {
-  const size = (d: Dim): Value => (d.value !== null ? { t: 'num', value: d.value, source: d.source } : readBack(d.symbol, d.source, frame));
+  const size = (d: Dim): Value => (d.value !== null ? { t: 'num', value: d.value, source: d.source, int: true } : readBack(d.symbol, d.source, frame));
   if (t.shape) return { t: 'tuple', items: t.shape.map(size) };
   // Of a tensor of unknown rank, only the last dim may be known.
   return t.lastDim ? { t: 'opentuple', items: [], tail: [size(t.lastDim)], why: `the rank of \`${text}\`` } : UNKNOWN(`\`${text}\``);

@@ -100,6 +100,7 @@ describe('analysis session under random edits', () => {
     ['module-casts/decode.py', 'module-casts/dit.py', 'sliding-window/mistral.py'],
     ['bert-style/modeling_bert.py'],
     ['hf-flash-attention-2/modeling_llama_fa2.py'],
+    ['alibi/mpt_alibi.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of ${SEEDS * 20} edits of ${names.join(' + ')}`, async () => {
