@@ -729,7 +729,7 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   if (AUTOCAST_LOW.has(last) || AUTOCAST_FLOAT32.has(last) || AUTOCAST_WIDEST.has(last) || SAME_DTYPE.has(last) || BINARY.has(last)) {
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
     const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
-    const dtype = SAME_DTYPE.has(last) ? onInteger(last, first.dtype, fr, node) : opDtype(last, last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
+    const dtype = SAME_DTYPE.has(last) ? onInteger(last, first.dtype, fr, node) : opDtype(roundedDivision(last, args), last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
     return tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : undefined });
   }
   const split = args.positional[0]?.value;
@@ -739,6 +739,11 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
 }
 
 const EINOPS_PATTERNS = new Set(['rearrange', 'repeat', 'reduce']);
+
+/** `div(…, rounding_mode='floor'|'trunc')` is not a true division: on integers it stays integer. */
+function roundedDivision(op: string, args: CallArgs): string {
+  return (op === 'div' || op === 'div_') && args.keywords.has('rounding_mode') ? 'floor_divide' : op;
+}
 
 function isBoolDtype(args: CallArgs): boolean {
   const d = args.keywords.get('dtype');
@@ -837,7 +842,7 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
   if (SAME_DTYPE.has(method)) return method === 'dropout' || obj.manual ? obj : tensor(onInteger(method, obj.dtype, fr, node), obj.origin, { bool: obj.bool, param: obj.param, shape: SAME_SHAPE.has(method) ? obj.shape : undefined });
   if (BINARY.has(method)) {
     const other = args.positional[0]?.value;
-    if (other && (isTensor(other) || isIntegerDtype(obj.dtype))) return elementwise(obj, other, st, fr, node, method.startsWith('add') || method.startsWith('sub'), method);
+    if (other && (isTensor(other) || isIntegerDtype(obj.dtype))) return elementwise(obj, other, st, fr, node, method.startsWith('add') || method.startsWith('sub'), roundedDivision(method, args));
     return obj;
   }
   if (AUTOCAST_FLOAT32.has(method) || AUTOCAST_LOW.has(method)) {

@@ -64,6 +64,7 @@ describe('integer tensors in type promotion', () => {
   it('keeps integer with integer an integer tensor, never a float', async () => {
     assert.equal(await biasOf(['bias = torch.arange(16) * torch.tensor([2])']), '? | the dtype of an integer tensor (int64, `arange` at snippet.py:6, integer bounds)');
     assert.equal(await biasOf(['bias = (torch.arange(16) - 1).view(1, 16)']), '? | the dtype of an integer tensor (int64, `arange` at snippet.py:6, integer bounds)');
+    assert.equal(await biasOf(['bias = torch.arange(16).div(4, rounding_mode="floor")']), '? | the dtype of an integer tensor (int64, `arange` at snippet.py:6, integer bounds)');
     assert.equal(await biasOf(['bias = torch.arange(16, dtype=torch.int32).long()']), '? | the dtype of an integer tensor (int64, `.long()` at snippet.py:6)');
   });
 
