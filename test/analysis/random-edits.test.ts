@@ -101,6 +101,7 @@ describe('analysis session under random edits', () => {
     ['bert-style/modeling_bert.py'],
     ['hf-flash-attention-2/modeling_llama_fa2.py'],
     ['alibi/mpt_alibi.py'],
+    ['lightning/lit_gpt.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of ${SEEDS * 20} edits of ${names.join(' + ')}`, async () => {
