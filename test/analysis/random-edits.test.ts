@@ -102,6 +102,7 @@ describe('analysis session under random edits', () => {
     ['hf-flash-attention-2/modeling_llama_fa2.py'],
     ['alibi/mpt_alibi.py'],
     ['lightning/lit_gpt.py'],
+    ['gpt-neox/modeling_gpt_neox.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of ${SEEDS * 20} edits of ${names.join(' + ')}`, async () => {

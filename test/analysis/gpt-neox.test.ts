@@ -1,0 +1,19 @@
+/**
+ * GPT-NeoX's eager attention: q and k folded to (batch·heads, len, head size) for `torch.baddbmm`,
+ * the scores viewed back to (batch, heads, q_len, k_len), then `torch.where` with the causal mask,
+ * softmax, a cast, dropout and `matmul` with v. The `.view` of the scores dropped the chain before
+ * (no call site at all); a view or reshape of the scores now keeps it (not mechanically fixable).
+ */
+import * as assert from 'node:assert/strict';
+import { annotate, sitesOf } from './helpers';
+
+describe('GPT-NeoX-style baddbmm scores', () => {
+  it('finds the hand-written attention through the view of the scores', async () => {
+    assert.deepEqual(annotate(await sitesOf(['gpt-neox/modeling_gpt_neox.py'])), [
+      'gpt-neox/modeling_gpt_neox.py:51:16 manual GPTNeoXAttention._attn',
+      '  train reached=true fp16,fp16,fp16 mask=float causal=false p=0.1 layout=? H=? D=? → math',
+      '  infer reached=true ?,?,? mask=float causal=false p=0 layout=? H=? D=? → math',
+      '  manual-attention information - 51:16 Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(query, key, value, attn_mask=…, dropout_p=…)` computes the same fused (flash or memory-efficient kernel)',
+    ]);
+  });
+});
