@@ -103,6 +103,7 @@ describe('analysis session under random edits', () => {
     ['alibi/mpt_alibi.py'],
     ['lightning/lit_gpt.py'],
     ['gpt-neox/modeling_gpt_neox.py'],
+    ['perceiver/resampler.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of ${SEEDS * 20} edits of ${names.join(' + ')}`, async () => {
