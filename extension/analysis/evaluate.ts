@@ -704,7 +704,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   if (LOGICAL_FUNCTIONS.has(last)) return logicalOf(args.positional.map((a) => a.value), fr, node, true) ?? UNKNOWN(where);
   if (CREATES_LIKE.has(last)) {
     const first = args.positional[0]?.value;
-    if (dtypeKw?.t === 'dtype') return tensor(known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`), where);
+    const created = createdDtype(args, where, fr, node, undefined);
+    if (created) return created;
     return isTensor(first) ? tensor(first.dtype, where, { bool: first.bool }) : UNKNOWN(where);
   }
   if (last === 'softmax' || last === 'log_softmax') return softmax(last, args.positional[0]?.value, inputs, st, fr, node, dtypeKw, args.positional[1]?.node ?? args.keywords.get('dim')?.node);

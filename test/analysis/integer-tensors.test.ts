@@ -65,6 +65,8 @@ describe('integer tensors in type promotion', () => {
     assert.equal(await biasOf(['bias = torch.arange(16) * torch.tensor([2])']), '? | the dtype of an integer tensor (int64, `arange` at snippet.py:6, integer bounds)');
     assert.equal(await biasOf(['bias = (torch.arange(16) - 1).view(1, 16)']), '? | the dtype of an integer tensor (int64, `arange` at snippet.py:6, integer bounds)');
     assert.equal(await biasOf(['bias = torch.arange(16).div(4, rounding_mode="floor")']), '? | the dtype of an integer tensor (int64, `arange` at snippet.py:6, integer bounds)');
+    assert.equal(await biasOf(['bias = torch.zeros_like(q, dtype=torch.long)']), '? | the dtype of an integer tensor (int64, dtype= at snippet.py:6)');
+    assert.equal(await biasOf(['bias = torch.full((16, 16), 0)']), '? | the dtype of an integer tensor (int64, `full` at snippet.py:6, integer data)');
     assert.equal(await biasOf(['bias = torch.arange(16, dtype=torch.int32).long()']), '? | the dtype of an integer tensor (int64, `.long()` at snippet.py:6)');
   });
 
