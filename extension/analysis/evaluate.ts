@@ -431,7 +431,8 @@ function dataKind(v: Value): 'float' | 'int' | 'bool' | TensorValue | undefined 
 /** The shape a torch function gives: its input's for same-shape ops, broadcast over the tensor inputs for elementwise ones. */
 function resultShape(op: string, first: TensorValue, inputs: readonly Value[]): readonly Dim[] | undefined {
   if (op === 'outer' || op === 'polar') return undefined;
-  if (BINARY.has(op)) return inputs.filter(isTensor).map((t) => t.shape).reduce(broadcastShape);
+  // No operand known to be a tensor (`torch.where(cond, a, b)` of arguments): the shape is unknown.
+  if (BINARY.has(op)) { const tensors = inputs.filter(isTensor); return tensors.length > 0 ? tensors.map((t) => t.shape).reduce(broadcastShape) : undefined; }
   return SAME_SHAPE.has(op) ? first.shape : undefined;
 }
 
