@@ -102,7 +102,7 @@ describe('analysis session under random edits', () => {
     ['hf-flash-attention-2/modeling_llama_fa2.py'],
     ['alibi/mpt_alibi.py'],
     ['lightning/lit_gpt.py'],
-    ['gpt-neox/modeling_gpt_neox.py'],
+    ['gpt-neox/modeling_gpt_neox.py', 'fairseq-style/multihead_attention.py'],
     ['perceiver/resampler.py'],
   ];
   for (const names of cases) {
