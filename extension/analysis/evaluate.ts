@@ -255,7 +255,11 @@ function sliceBounds(slice: SyntaxNode, st: PathState, fr: Frame, e: Engine): [n
 
 /** What one item of a tensor index does to the shape (shapes.ts, IndexItem). */
 function indexItem(item: SyntaxNode, st: PathState, fr: Frame, e: Engine): IndexItem {
-  if (item.type === 'slice') return item.children.length === 0 ? 'keep' : 'slice';
+  if (item.type === 'slice') {
+    if (item.children.length === 0) return 'keep';
+    const bounds = sliceBounds(item, st, fr, e);
+    return bounds ? { bounds, text: textOf(item) } : 'slice';
+  }
   if (item.type === 'none') return 'new';
   if (item.type === 'ellipsis') return 'rest';
   const v = evaluate(item, st, fr, e);
