@@ -6,6 +6,7 @@
  * (manual-attention.ts).
  */
 import { parseDtype } from '../../runtime/dispatch/dtype';
+import type { Dtype, Fact } from '../../runtime/dispatch/facts';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from './engine';
 import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, squeezedLastDim, transposeAttribute, type IndexItem } from './shapes';
@@ -15,7 +16,7 @@ import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from './torch-ops';
 import {
-  atom, choiceOf, describe, evalFormula, isTensor, join, joinContexts, sameValue, type Dim, type Formula, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
+  atom, choiceOf, describe, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, sameValue, type Dim, type Formula, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from './values';
 import { attentionApiOf } from './attention-apis';
 import { paddingCall } from './bert-padding';
@@ -30,10 +31,13 @@ import { callPrepared, frameworkAttribute, frameworkCall } from './frameworks';
 import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS } from './manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from './nn-modules';
 import { importedLibrary, observeApi } from './observe-api';
-import { opDtype, promoteFacts } from './op-dtypes';
+import { onInteger, opDtype, promoteFacts } from './op-dtypes';
 
 /** Method names that only tensors have: an unknown receiver of one of them is a tensor. */
-const TENSOR_METHODS = new Set([...SAME_DTYPE, ...SPLITS, ...BINARY, ...Object.keys(CASTS), ...AUTOCAST_FLOAT32, 'to', 'type', 'type_as', 'bool', 'softmax', 'matmul', 'bmm']);
+/** Casts to an integer dtype (`.long()`), which `Dtype` does not name. */
+const INTEGER_CASTS: Readonly<Record<string, string>> = { long: 'int64', int: 'int32', short: 'int16', byte: 'uint8', char: 'int8' };
+
+const TENSOR_METHODS = new Set([...SAME_DTYPE, ...SPLITS, ...BINARY, ...Object.keys(CASTS), ...Object.keys(INTEGER_CASTS), ...AUTOCAST_FLOAT32, 'to', 'type', 'type_as', 'bool', 'softmax', 'matmul', 'bmm']);
 
 /**
  * `[body for target in iterable]` / `(… for …)` with one `for` and no `if`: the body evaluated with
@@ -88,7 +92,7 @@ function describeIterable(v: Value): string {
 export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   switch (node.type) {
     case 'identifier': return lookup(textOf(node), st, fr, e);
-    case 'integer': { const n = numberOf(textOf(node)); return Number.isFinite(n) ? { t: 'num', value: n, source: fileLine(fr, node) } : UNKNOWN(textOf(node)); }
+    case 'integer': { const n = numberOf(textOf(node)); return Number.isFinite(n) ? { t: 'num', value: n, source: fileLine(fr, node), int: true } : UNKNOWN(textOf(node)); }
     case 'float': return { t: 'num', value: numberOf(textOf(node)), source: fileLine(fr, node) };
     case 'true': return { t: 'bool', value: true, why: `True at ${fileLine(fr, node)}` };
     case 'false': return { t: 'bool', value: false, why: `False at ${fileLine(fr, node)}` };
@@ -251,7 +255,11 @@ function sliceBounds(slice: SyntaxNode, st: PathState, fr: Frame, e: Engine): [n
 
 /** What one item of a tensor index does to the shape (shapes.ts, IndexItem). */
 function indexItem(item: SyntaxNode, st: PathState, fr: Frame, e: Engine): IndexItem {
-  if (item.type === 'slice') return item.children.length === 0 ? 'keep' : 'slice';
+  if (item.type === 'slice') {
+    if (item.children.length === 0) return 'keep';
+    const bounds = sliceBounds(item, st, fr, e);
+    return bounds ? { bounds, text: textOf(item) } : 'slice';
+  }
   if (item.type === 'none') return 'new';
   if (item.type === 'ellipsis') return 'rest';
   const v = evaluate(item, st, fr, e);
@@ -347,7 +355,10 @@ function binary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   if (l.t === 'num' && r.t === 'num') {
     const value = op === '+' ? l.value + r.value : op === '-' ? l.value - r.value : op === '*' ? l.value * r.value
       : op === '//' ? Math.floor(l.value / r.value) : op === '/' ? l.value / r.value : op === '**' ? l.value ** r.value : op === '%' ? l.value % r.value : NaN;
-    return Number.isNaN(value) ? UNKNOWN(textOf(node)) : { t: 'num', value, source: `${textOf(node)} at ${fileLine(fr, node)}` };
+    if (Number.isNaN(value)) return UNKNOWN(textOf(node));
+    // Python's ints stay ints under + - * // % (and ** by a non-negative int); `/` and a float make a float.
+    const int = l.int && r.int && (INT_OPS.has(op) || (op === '**' && r.value >= 0));
+    return { t: 'num', value, source: `${textOf(node)} at ${fileLine(fr, node)}`, ...(int ? { int } : {}) };
   }
   if (op === '@') return matmul('matmul', { value: l, node: lNode }, { value: r, node: rNode }, st, fr, node, e);
   // `x.size()[:-1] + (heads, head_size)` (BERT's transpose_for_scores): a shape built by concatenation.
@@ -356,9 +367,14 @@ function binary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   }
   const logical = LOGICAL_OPS.has(op) ? logicalOf([l, r], fr, node) : undefined;
   if (logical) return logical;
-  if (isTensor(l) || isTensor(r)) return scaleStage(elementwise(l, r, st, fr, node, op === '+' || op === '-'), op, { value: l, node: lNode }, { value: r, node: rNode });
+  if (isTensor(l) || isTensor(r)) return scaleStage(elementwise(l, r, st, fr, node, op === '+' || op === '-', OPERATOR_OPS[op] ?? op), op, { value: l, node: lNode }, { value: r, node: rNode });
   return UNKNOWN(`\`${textOf(node)}\``);
 }
+
+const INT_OPS = new Set(['+', '-', '*', '//', '%']);
+
+/** The torch op an operator on tensors runs, by which onInteger decides what an integer tensor gives. */
+const OPERATOR_OPS: Readonly<Record<string, string>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '//': 'floor_divide', '%': 'remainder' };
 
 /** `&`, `|`, `^` on tensors: elementwise logic, a bool tensor when both operands are bool tensors. */
 const LOGICAL_OPS = new Set(['&', '|', '^']);
@@ -378,30 +394,60 @@ function logicalOf(operands: readonly Value[], fr: Frame, node: SyntaxNode, alwa
   return tensor(unknown('a bool tensor'), `\`${textOf(node)}\` at ${fileLine(fr, node)}`, { bool: true, shape });
 }
 
-/** `torch.arange(…)`: int64 for integer bounds (not a floating-point dtype: unknown here), float32 for a float bound, or `dtype=`. */
+/**
+ * `torch.arange(…)`: int64 for integer bounds (an integer tensor), float32 for a float bound, or
+ * `dtype=`. Bounds the code does not show to be ints or floats (an argument) leave it unknown.
+ */
 function arange(args: CallArgs, where: string, fr: Frame, node: SyntaxNode): Value {
-  const dtypeKw = args.keywords.get('dtype')?.value;
   const bounds = args.positional.map((a) => a.value);
   const shape = bounds.length === 1 ? [dimOf(bounds[0]!, args.positional[0]!.node)] : [{ value: null, role: null, source: where }];
+  const created = createdDtype(args, where, fr, node, shape);
+  if (created) return created;
+  if (bounds.some((b) => b.t === 'num' && !b.int)) return tensor(known('float32', `${where} (a float bound: default dtype)`), where, { shape });
+  if (bounds.length > 0 && bounds.every((b) => b.t === 'num')) return tensor(integerDtype('int64', `${where}, integer bounds`), where, { shape });
+  return tensor(unknown(`the dtype of ${where} (int64 for integer bounds)`), where, { shape });
+}
+
+/** A creation function's `dtype=`: a floating dtype, an integer one (`torch.long`) or bool; undefined where none is passed or it is not known. */
+function createdDtype(args: CallArgs, where: string, fr: Frame, node: SyntaxNode, shape: readonly Dim[] | undefined): TensorValue | undefined {
+  const dtypeKw = args.keywords.get('dtype')?.value;
   if (dtypeKw?.t === 'dtype') return tensor(known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`), where, { shape });
   if (isBoolDtype(args)) return tensor(unknown('a bool tensor'), where, { bool: true, shape });
-  if (bounds.some((b) => b.t === 'num' && !Number.isInteger(b.value))) return tensor(known('float32', `${where} (a float bound: default dtype)`), where, { shape });
-  return tensor(unknown(`the dtype of ${where} (int64 for integer bounds)`), where, { shape });
+  const int = integerDtypeName(dtypeKw);
+  return int ? tensor(integerDtype(int, `dtype= at ${fileLine(fr, node)}`), where, { shape }) : undefined;
+}
+
+/**
+ * What Python data makes of a tensor (`torch.tensor(data)`, `torch.full(size, fill)`): a list with a
+ * float is float32 (the default dtype), of ints int64, of bools bool, a tensor's copy its dtype. Data
+ * the code does not show (an argument) gives undefined.
+ */
+function dataKind(v: Value): 'float' | 'int' | 'bool' | TensorValue | undefined {
+  if (v.t === 'num') return v.int ? 'int' : 'float';
+  if (v.t === 'bool') return 'bool';
+  if (isTensor(v)) return v;
+  if (v.t !== 'tuple' || v.items.length === 0) return undefined;
+  const kinds = v.items.map(dataKind);
+  if (kinds.some((k) => k === undefined || typeof k === 'object')) return undefined;
+  return kinds.includes('float') ? 'float' : kinds.includes('int') ? 'int' : 'bool';
 }
 
 /** The shape a torch function gives: its input's for same-shape ops, broadcast over the tensor inputs for elementwise ones. */
 function resultShape(op: string, first: TensorValue, inputs: readonly Value[]): readonly Dim[] | undefined {
   if (op === 'outer' || op === 'polar') return undefined;
-  if (BINARY.has(op)) return inputs.filter(isTensor).map((t) => t.shape).reduce(broadcastShape);
+  // No operand known to be a tensor (`torch.where(cond, a, b)` of arguments): the shape is unknown.
+  if (BINARY.has(op)) { const tensors = inputs.filter(isTensor); return tensors.length > 0 ? tensors.map((t) => t.shape).reduce(broadcastShape) : undefined; }
   return SAME_SHAPE.has(op) ? first.shape : undefined;
 }
 
 /** Ordinary promotion between two operands; Python numbers do not widen a tensor. */
 /** `additive`: the other tensor is added to the scores, so it is their mask; a product or quotient is not. */
-function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: SyntaxNode, additive: boolean): Value {
+/** `op`: the operator or method (`*`, `mul`), which decides what an integer tensor gives (onInteger). */
+function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: SyntaxNode, additive: boolean, op: string): Value {
   if (!isTensor(l) || !isTensor(r)) {
     const t = (isTensor(l) ? l : r) as TensorValue;
     const other = t === l ? r : l;
+    if (isIntegerDtype(t.dtype)) return tensor(integerWithScalar(t.dtype, other, op, fr, node), `${textOf(node)} at ${fileLine(fr, node)}`, { shape: other.t === 'unknown' && t.shape ? broadcastShape(t.shape, undefined) : t.shape });
     // Scores plus something that may be a tensor (an argument nobody passes): a mask, of unknown kind.
     if (additive && t.manual && other.t === 'unknown') return { ...t, manual: { ...t.manual, mask: t.manual.mask ?? { value: other, node } } };
     // Something that may be a tensor may also widen the dims of extent 1.
@@ -410,9 +456,21 @@ function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: Syntax
   const a = l as TensorValue; const b = r as TensorValue;
   const manual = a.manual ?? b.manual;
   const stageMask = !additive ? undefined : a.manual && !b.manual ? { value: b, node } : b.manual && !a.manual ? { value: a, node } : undefined;
-  const dtype = promoteFacts(a.dtype, b.dtype, fr, node);
+  const dtype = onInteger(op, promoteFacts(a.dtype, b.dtype, fr, node), fr, node);
   const out = tensor(dtype, `${textOf(node)} at ${fileLine(fr, node)}`, { shape: broadcastShape(a.shape, b.shape) });
   return manual ? ({ ...out, manual: { ...manual, mask: manual.mask ?? stageMask } }) : out;
+}
+
+/**
+ * An integer tensor with a Python number: an int keeps the integer dtype (`positions - 1`), a float
+ * gives the default dtype (`torch.arange(n) * 0.5` is float32), as does a true division; a value not
+ * known to be a number of either kind leaves the dtype unknown.
+ */
+function integerWithScalar(integer: Fact<Dtype>, other: Value, op: string, fr: Frame, node: SyntaxNode): Fact<Dtype> {
+  if (other.t === 'unknown') return unknown(other.why);
+  if (other.t !== 'num') return unknown(`\`${textOf(node)}\` at ${fileLine(fr, node)}`);
+  if (!other.int) return known('float32', `an integer tensor with the float ${other.value} at ${fileLine(fr, node)} (the default dtype)`);
+  return onInteger(op, integer, fr, node);
 }
 
 // ---- calls --------------------------------------------------------------------------------------
@@ -636,15 +694,23 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   const where = `\`${last}\` at ${fileLine(fr, node)}`;
   if (CREATES.has(last)) {
     const shape = creationShape(last, args);
-    if (dtypeKw?.t === 'dtype') return tensor(known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`), where, { shape });
-    if (isBoolDtype(args)) return tensor(unknown('a bool tensor'), where, { bool: true, shape });
+    const created = createdDtype(args, where, fr, node, shape);
+    if (created) return created;
+    // `torch.tensor(data)` and `torch.full(size, fill)` take their dtype from the data (float32 for a float).
+    const data = last === 'tensor' || last === 'as_tensor' ? arg(args, 0, 'data') : last === 'full' ? arg(args, 1, 'fill_value') : undefined;
+    const kind = data ? dataKind(data.value) : 'float';
+    if (kind === 'int') return tensor(integerDtype('int64', `${where}, integer data`), where, { shape });
+    if (kind === 'bool') return tensor(unknown('a bool tensor'), where, { bool: true, shape });
+    if (typeof kind === 'object') return tensor(kind.dtype, where, { shape, bool: kind.bool });
+    if (kind === undefined && last !== 'full') return tensor(unknown(`the data of ${where}`), where, { shape });
     return tensor(known('float32', `${where} (default dtype)`), where, { shape });
   }
   if (last === 'arange') return arange(args, where, fr, node);
   if (LOGICAL_FUNCTIONS.has(last)) return logicalOf(args.positional.map((a) => a.value), fr, node, true) ?? UNKNOWN(where);
   if (CREATES_LIKE.has(last)) {
     const first = args.positional[0]?.value;
-    if (dtypeKw?.t === 'dtype') return tensor(known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`), where);
+    const created = createdDtype(args, where, fr, node, undefined);
+    if (created) return created;
     return isTensor(first) ? tensor(first.dtype, where, { bool: first.bool }) : UNKNOWN(where);
   }
   if (last === 'softmax' || last === 'log_softmax') return softmax(last, args.positional[0]?.value, inputs, st, fr, node, dtypeKw, args.positional[1]?.node ?? args.keywords.get('dim')?.node);
@@ -669,7 +735,7 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   if (AUTOCAST_LOW.has(last) || AUTOCAST_FLOAT32.has(last) || AUTOCAST_WIDEST.has(last) || SAME_DTYPE.has(last) || BINARY.has(last)) {
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
     const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
-    const dtype = SAME_DTYPE.has(last) ? first.dtype : opDtype(last, last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
+    const dtype = SAME_DTYPE.has(last) ? onInteger(last, first.dtype, fr, node) : opDtype(roundedDivision(last, args), last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
     return tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : undefined });
   }
   const split = args.positional[0]?.value;
@@ -679,6 +745,11 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
 }
 
 const EINOPS_PATTERNS = new Set(['rearrange', 'repeat', 'reduce']);
+
+/** `div(…, rounding_mode='floor'|'trunc')` is not a true division: on integers it stays integer. */
+function roundedDivision(op: string, args: CallArgs): string {
+  return (op === 'div' || op === 'div_') && args.keywords.has('rounding_mode') ? 'floor_divide' : op;
+}
 
 function isBoolDtype(args: CallArgs): boolean {
   const d = args.keywords.get('dtype');
@@ -705,7 +776,7 @@ function enumerated(v: Value, fr: Frame, node: SyntaxNode): Value {
   const items = elementsOf(v);
   if (items?.t === 'many') return { t: 'many', item: { t: 'tuple', items: [UNKNOWN(`the index in \`${textOf(node)}\``), items.item] } };
   if (items?.t !== 'tuple') return UNKNOWN(`\`${textOf(node)}\``);
-  return { t: 'tuple', items: items.items.map((x, i) => ({ t: 'tuple', items: [{ t: 'num', value: i, source: fileLine(fr, node) }, x] })) };
+  return { t: 'tuple', items: items.items.map((x, i) => ({ t: 'tuple', items: [{ t: 'num', value: i, source: fileLine(fr, node), int: true }, x] })) };
 }
 
 /**
@@ -740,8 +811,11 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
   const where = `\`.${method}()\` at ${fileLine(fr, node)}`;
   const cast = Object.hasOwn(CASTS, method) ? CASTS[method] : undefined;
   if (cast) return tensor(known(cast, where), where, { shape: obj.shape });
+  if (Object.hasOwn(INTEGER_CASTS, method)) return tensor(integerDtype(INTEGER_CASTS[method]!, where), where, { shape: obj.shape });
   if (method === 'to' || method === 'type' || method === 'type_as') {
     const candidates = [...args.positional.map((a) => a.value), args.keywords.get('dtype')?.value];
+    const int = candidates.map(integerDtypeName).find((n) => n !== undefined);
+    if (int) return tensor(integerDtype(int, where), where, { shape: obj.shape });
     const d = candidates.find((v) => v?.t === 'dtype' || (v !== undefined && isTensor(v)));
     if (d?.t === 'dtype') return tensor(known(d.value, `${where} (${d.source})`), where, { shape: obj.shape, bool: false });
     if (d && isTensor(d)) return tensor(d.dtype, where, { shape: obj.shape });
@@ -774,10 +848,11 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
     const shape = rankChangeShape(obj, method, args);
     return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape, lastDim: shape ? undefined : squeezedLastDim(obj, method) });
   }
-  if (SAME_DTYPE.has(method)) return method === 'dropout' || obj.manual ? obj : tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape: SAME_SHAPE.has(method) ? obj.shape : undefined });
+  if (SAME_DTYPE.has(method)) return method === 'dropout' || obj.manual ? obj : tensor(onInteger(method, obj.dtype, fr, node), obj.origin, { bool: obj.bool, param: obj.param, shape: SAME_SHAPE.has(method) ? obj.shape : undefined });
   if (BINARY.has(method)) {
     const other = args.positional[0]?.value;
-    return other && isTensor(other) ? elementwise(obj, other, st, fr, node, method.startsWith('add') || method.startsWith('sub')) : obj;
+    if (other && (isTensor(other) || isIntegerDtype(obj.dtype))) return elementwise(obj, other, st, fr, node, method.startsWith('add') || method.startsWith('sub'), roundedDivision(method, args));
+    return obj;
   }
   if (AUTOCAST_FLOAT32.has(method) || AUTOCAST_LOW.has(method)) {
     return tensor(opDtype(method, [obj], st, fr, node, args.keywords.get('dtype')?.value), where, { shape: SAME_SHAPE.has(method) ? obj.shape : undefined });

@@ -16,8 +16,12 @@ import { isTensor, tensor, unknown, UNKNOWN, type ManualDropout, type TensorValu
 /** Methods whose effect on hand-written attention the chain records (softmax checks its own arguments). */
 export const STAGE_METHODS = new Set(['softmax', 'masked_fill', 'masked_fill_']);
 
-/** Methods that give the same values in another dtype or memory layout. */
-export const CHAIN_METHODS = new Set([...Object.keys(CASTS), 'to', 'type', 'type_as', 'contiguous', 'clone']);
+/**
+ * Methods that give the same values in another dtype, memory layout or shape: heads folded into the
+ * batch for `bmm`/`baddbmm` and unfolded again (GPT-NeoX's `attn_scores.view(batch_size,
+ * num_attention_heads, query_length, key_length)`, fairseq's views around the mask) keep the scores.
+ */
+export const CHAIN_METHODS = new Set([...Object.keys(CASTS), 'to', 'type', 'type_as', 'contiguous', 'clone', 'view', 'reshape']);
 
 /**
  * Hand-written scores times (or divided by) a scalar: SDPA's `scale`. Other arithmetic with a scalar

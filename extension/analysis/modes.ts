@@ -18,7 +18,9 @@ export interface ModeClue {
 const CLUES: readonly { readonly test: (fn: FunctionInfo, body: string) => boolean; readonly mode: Mode; readonly source: (fn: FunctionInfo) => string }[] = [
   { test: (_, body) => /\.backward\(/.test(body), mode: 'train', source: (fn) => `\`.backward()\` in ${fn.qualName}` },
   { test: (fn) => /train|(^|_)fit($|_)/i.test(fn.name), mode: 'train', source: (fn) => `the name \`${fn.name}\`` },
-  { test: (fn) => /sample|generat|infer|predict|decode|eval|test/i.test(fn.name), mode: 'infer', source: (fn) => `the name \`${fn.name}\`` },
+  // `valid`/`val`: PyTorch Lightning's `validation_step` (run under `model.eval()` and inference mode, like
+  // `test_step` and `predict_step`) and a loop's `validate` / `val_step`.
+  { test: (fn) => /sample|generat|infer|predict|decode|eval|test|valid|(^|_)val($|_)/i.test(fn.name), mode: 'infer', source: (fn) => `the name \`${fn.name}\`` },
   { test: (_, body) => /\b(kv_cache|past_key_values|use_cache\s*=\s*True)\b/.test(body), mode: 'infer', source: (fn) => `the KV cache in ${fn.qualName}` },
 ];
 

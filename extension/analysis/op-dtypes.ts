@@ -7,10 +7,18 @@ import type { Dtype, Fact } from '../../runtime/dispatch/facts';
 import { fileLine } from './engine';
 import type { Frame, PathState } from './state';
 import type { SyntaxNode } from './syntax';
-import { AUTOCAST_FLOAT32, AUTOCAST_LOW } from './torch-ops';
-import { isTensor, known, unknown, type Value } from './values';
+import { AUTOCAST_FLOAT32, AUTOCAST_LOW, INTEGER_KEEPING } from './torch-ops';
+import { integerDtype, isIntegerDtype, isTensor, known, unknown, type Value } from './values';
 
 export function promoteFacts(a: Fact<Dtype>, b: Fact<Dtype>, fr: Frame, node: SyntaxNode): Fact<Dtype> {
+  // PyTorch promotes by category first: a float tensor with an integer one gives the float's dtype
+  // (a 0-dim float tensor included); integers with integers stay integers.
+  const ai = isIntegerDtype(a); const bi = isIntegerDtype(b);
+  if (ai && bi) return a.integer === b.integer ? a : integerDtype('integer', `${a.integer} with ${b.integer} at ${fileLine(fr, node)}`);
+  if (ai || bi) {
+    const f = ai ? b : a;
+    return f.known ? known(f.value, `${f.value} promoted with an integer tensor (${f.source}) at ${fileLine(fr, node)}`) : f;
+  }
   if (a.known && b.known) {
     if (a.value === b.value) return a;
     const p = promote(a.value, b.value);
@@ -28,10 +36,24 @@ export function opDtype(op: string, inputs: readonly Value[], st: PathState, fr:
   const promoted = tensors.reduce<Fact<Dtype> | null>((acc, t) => (acc === null ? t.dtype : promoteFacts(acc, t.dtype, fr, node)), null)
     ?? unknown(opaque?.t === 'unknown' ? opaque.why : `the inputs of \`${op}\``);
   const low = AUTOCAST_LOW.has(op); const f32 = AUTOCAST_FLOAT32.has(op);
+  if (isIntegerDtype(promoted)) return onInteger(op, promoted, fr, node);
   if (!low && !f32) return promoted;
   const ac = st.ctx.autocast;
   if (!ac.known) return promoted.known ? unknown(ac.dependsOn) : promoted;
   if (ac.value === null) return promoted;
   return low ? known(ac.value, `\`${op}\` at ${fileLine(fr, node)} runs in ${ac.value} under autocast (${ac.source})`)
     : known('float32', `\`${op}\` at ${fileLine(fr, node)} runs in float32 under autocast (${ac.source})`);
+}
+
+/**
+ * What `op` gives on an integer tensor (whose dtype `integer` is): an integer tensor where PyTorch keeps
+ * it (INTEGER_KEEPING), the default float dtype for a true division, anything else unknown (`exp` and
+ * `sqrt` give a float, `linear` fails): what the code does not show is not guessed.
+ */
+export function onInteger(op: string, integer: Fact<Dtype>, fr: Frame, node: SyntaxNode): Fact<Dtype> {
+  if (!isIntegerDtype(integer) || INTEGER_KEEPING.has(op)) return integer;
+  if (op === 'div' || op === 'true_divide' || op === '/') {
+    return known('float32', `true division of an integer tensor at ${fileLine(fr, node)} (the default dtype)`);
+  }
+  return unknown(`\`${op}\` at ${fileLine(fr, node)} on an integer tensor`);
 }

@@ -32,7 +32,7 @@ export function dimOf(v: Value, node: SyntaxNode): Dim {
  * head_dim = x.shape`) are bound to x's dims (bindUnknown) and a tensor they shape has x's lengths.
  */
 export function sizesOf(t: TensorValue, text: string, frame: object): Value {
-  const size = (d: Dim): Value => (d.value !== null ? { t: 'num', value: d.value, source: d.source } : readBack(d.symbol, d.source, frame));
+  const size = (d: Dim): Value => (d.value !== null ? { t: 'num', value: d.value, source: d.source, int: true } : readBack(d.symbol, d.source, frame));
   if (t.shape) return { t: 'tuple', items: t.shape.map(size) };
   // Of a tensor of unknown rank, only the last dim may be known.
   return t.lastDim ? { t: 'opentuple', items: [], tail: [size(t.lastDim)], why: `the rank of \`${text}\`` } : UNKNOWN(`\`${text}\``);
@@ -51,7 +51,16 @@ export function sizeOf(t: TensorValue, dim: Value, text: string, frame: object):
  * other item stands for, an integer drops its dim, another slice (`:n`, `::2`) keeps it with an extent
  * not known; anything else (a tensor, a list: advanced indexing) makes the shape unknown.
  */
-export type IndexItem = 'keep' | 'new' | 'rest' | 'drop' | 'slice' | 'other';
+export type IndexItem = 'keep' | 'new' | 'rest' | 'drop' | 'slice' | 'other' | SliceItem;
+
+/** A slice whose bounds are integers the code shows (`[..., :self.head_size]`), `text` as written. */
+export interface SliceItem { readonly bounds: readonly [number | undefined, number | undefined]; readonly text: string }
+
+/** The extent `[start:stop]` leaves of a dim of `n`, as Python slices (negative bounds from the end, clamped). */
+function slicedExtent(n: number, [start, stop]: SliceItem['bounds']): number {
+  const at = (b: number | undefined, dflt: number): number => (b === undefined ? dflt : Math.min(n, Math.max(0, b < 0 ? b + n : b)));
+  return Math.max(0, at(stop, n) - at(start, 0));
+}
 
 /** The shape `t[…]` gives, for the index items written (basic indexing only). */
 export function indexedShape(shape: readonly Dim[] | undefined, items: readonly IndexItem[]): Dim[] | undefined {
@@ -65,6 +74,12 @@ export function indexedShape(shape: readonly Dim[] | undefined, items: readonly 
     else if (item === 'rest') { const n = shape.length - consumed; out.push(...shape.slice(at, at + n)); at += n; }
     else if (item === 'keep') out.push(shape[at++]!);
     else if (item === 'slice') { const d = shape[at++]!; out.push({ value: null, role: d.role, source: `${d.source} sliced` }); }
+    else if (typeof item === 'object') {
+      // A slice of a dim of known extent has a known extent (NeoX's `qkv[..., : self.head_size]` of 3 · head size).
+      const d = shape[at++]!;
+      out.push(d.value === null ? { value: null, role: d.role, source: `${d.source} sliced` }
+        : { value: slicedExtent(d.value, item.bounds), role: d.role, source: `\`[${item.text}]\` of ${d.source}` });
+    }
     else at++;
   }
   return [...out, ...shape.slice(at)];

@@ -45,6 +45,20 @@ export const SAME_DTYPE = new Set([
   'rearrange', 'sign', 'square', 'floor', 'ceil', 'round', 'max', 'min', 'mean', 'amax', 'float_power',
 ]);
 
+/**
+ * Ops that give an integer tensor on integer ones (PyTorch keeps the integer dtype: layout changes,
+ * `+ - *`, sums, `cat`). Any other op on an integer tensor (`exp`, `sqrt`, `sigmoid`, `mean`) gives a
+ * float or fails: its dtype is left unknown.
+ */
+export const INTEGER_KEEPING = new Set([
+  'view', 'reshape', 'permute', 'transpose', 'contiguous', 'unsqueeze', 'squeeze', 'expand', 'expand_as', 'flatten',
+  'unflatten', 'clone', 'detach', 'masked_fill', 'masked_fill_', 'repeat', 'repeat_interleave', 'narrow', 'select', 'roll',
+  'flip', 't', 'tril', 'triu', 'neg', 'abs', 'relu', 'clamp', 'clamp_max', 'clamp_min', 'pad', 'cuda', 'cpu', 'view_as',
+  'reshape_as', 'movedim', 'swapaxes', 'swapdims', 'rearrange', 'sign', 'square', 'floor', 'ceil', 'round', 'max', 'min',
+  'amax', 'mul', 'add', 'sub', 'mul_', 'add_', 'sub_', 'multiply', 'maximum', 'minimum', 'where', 'sum', 'prod', 'cumsum',
+  'cumprod', 'cat', 'stack', 'floor_divide', 'remainder',
+]);
+
 /** Methods and functions that split a tensor into several of the same dtype. */
 export const SPLITS = new Set(['unbind', 'chunk', 'split', 'tensor_split']);
 

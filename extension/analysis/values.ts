@@ -3,7 +3,7 @@
  * established and where it came from; anything else is `unknown` with what it depends on.
  */
 import { negatedText } from './assumptions';
-import type { Dtype, Fact, Mode, SdpaSwitches } from '../../runtime/dispatch/facts';
+import type { Dtype, Fact, Mode, SdpaSwitches, UnknownFact } from '../../runtime/dispatch/facts';
 import { known, SDPA_BACKENDS, unknown } from '../../runtime/dispatch/facts';
 import type { CallArgs } from './engine';
 import type { SyntaxNode } from './syntax';
@@ -71,7 +71,8 @@ export type Value =
   | { readonly t: 'none'; readonly source: string }
   | { readonly t: 'bool'; readonly value: boolean; readonly why: string }
   | { readonly t: 'cond'; readonly f: Formula }
-  | { readonly t: 'num'; readonly value: number; readonly source: string }
+  /** `int`: a Python int (an integer literal, a dim, arithmetic on ints); without it, a Python float. */
+  | { readonly t: 'num'; readonly value: number; readonly source: string; readonly int?: true }
   | { readonly t: 'str'; readonly value: string }
   | { readonly t: 'dtype'; readonly value: Dtype; readonly source: string }
   | { readonly t: 'tuple'; readonly items: readonly Value[] }
@@ -148,8 +149,38 @@ export function tensor(dtype: Fact<Dtype>, origin: string, extra: { bool?: boole
   return { t: 'tensor', dtype, origin, ...extra };
 }
 
+/**
+ * The dtype of an integer tensor (`torch.arange(n)` and `torch.tensor([1, 2])` are int64, or a
+ * `dtype=torch.int32`): not one of the floating dtypes `Dtype` names, so unknown as a `Dtype`, but
+ * known not to be a floating-point one, which type promotion needs (op-dtypes.ts: a float tensor wins
+ * over an integer one). `integer` names it (`int64`, or `integer` where two widths met).
+ */
+export interface IntegerDtype extends UnknownFact { readonly integer: string }
+
+export function integerDtype(name: string, where: string): IntegerDtype {
+  return { known: false, dependsOn: `the dtype of an integer tensor (${name}, ${where})`, integer: name };
+}
+
+export function isIntegerDtype(f: Fact<unknown>): f is IntegerDtype {
+  return !f.known && 'integer' in f;
+}
+
+/** `torch.int64`, `torch.long`, … as the name of an integer dtype (they are refs: `Dtype` has floats only). */
+export function integerDtypeName(v: Value | undefined): string | undefined {
+  return v?.t === 'ref' && v.name.startsWith('torch.') ? INTEGER_DTYPES[v.name.slice('torch.'.length)] : undefined;
+}
+
+const INTEGER_DTYPES: Readonly<Record<string, string>> = {
+  int8: 'int8', uint8: 'uint8', int16: 'int16', short: 'int16', int32: 'int32', int: 'int32', int64: 'int64', long: 'int64',
+};
+
 /** Join two facts from different paths: equal values stay, anything else is unknown. */
 export function joinFact<T>(a: Fact<T>, b: Fact<T>): Fact<T> {
+  // An integer tensor on one path only: the other may be a float one, so neither holds.
+  if (isIntegerDtype(a) !== isIntegerDtype(b)) {
+    const text = (f: Fact<T>): string => (f.known ? `${String(f.value)} from ${f.source}` : f.dependsOn);
+    return unknown(`the path (${text(a)}; ${text(b)})`);
+  }
   if (a.known && b.known) {
     return a.value === b.value ? a : unknown(`the path (${String(a.value)} from ${a.source}, ${String(b.value)} from ${b.source})`);
   }

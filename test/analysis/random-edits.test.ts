@@ -100,6 +100,10 @@ describe('analysis session under random edits', () => {
     ['module-casts/decode.py', 'module-casts/dit.py', 'sliding-window/mistral.py'],
     ['bert-style/modeling_bert.py'],
     ['hf-flash-attention-2/modeling_llama_fa2.py'],
+    ['alibi/mpt_alibi.py'],
+    ['lightning/lit_gpt.py'],
+    ['gpt-neox/modeling_gpt_neox.py', 'fairseq-style/multihead_attention.py'],
+    ['perceiver/resampler.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of ${SEEDS * 20} edits of ${names.join(' + ')}`, async () => {

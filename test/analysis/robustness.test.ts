@@ -91,6 +91,8 @@ describe('analysis robustness', function () {
       't = (1, 2, 3)[5:1]\nu = (1, 2)[a:b]\nw = (*t, *u)',
       'x = torch.randn(2, 3).unbind(4)\ny = torch.randn(2, 3).view(())',
       'x = torch.randn(2, 3).unsqueeze(9).squeeze(7).flatten(3, 1)\ny = torch.randn(6).unflatten(0, (0, -1)).unflatten(0, (-1, -1))\nz = y.shape',
+      // Elementwise torch functions of no operand known to be a tensor.
+      'x = torch.where(a, b, c)\ny = torch.mul(a, 2)\nz = torch.maximum(a, b)',
     ];
     const failures: string[] = [];
     for (const text of statements) failures.push(...await failuresOf(JSON.stringify(text), [{ path: 'shapes.py', text: `import torch\n${text}` }], DEFAULT_SETTINGS));

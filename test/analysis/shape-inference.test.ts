@@ -224,3 +224,18 @@ describe('shape inference', () => {
     assert.deepEqual(sites.map((s) => heads(s.modes.train)), ['H=8 Hkv=8 D=64 Dv=64', 'H=8 Hkv=2 D=64 Dv=64']);
   });
 });
+
+describe('slices with bounds the code shows', () => {
+  it('give a dim of known extent its sliced extent (GPT-NeoX\'s q, k, v cut from one fused last dim), as Python clamps it', async () => {
+    const sliced = async (index: string): Promise<string> => {
+      const [site] = await sitesOfSource(['import torch', 'import torch.nn.functional as F', '',
+        'def run(x):', '    qkv = torch.randn(2, 8, 16, 192)', `    q = qkv${index}`, '    return F.scaled_dot_product_attention(q, q, q)'].join('\n'));
+      return told(site!.modes.train.facts.shape.headDim);
+    };
+    assert.equal(await sliced('[..., : 64]'), '64 | `[: 64]` of `192` = 192 (snippet.py:5)');
+    assert.equal(await sliced('[..., 64 : 2 * 64]'), '64 | `[64 : 2 * 64]` of `192` = 192 (snippet.py:5)');
+    assert.equal(await sliced('[:, :, :, -64:]'), '64 | `[-64:]` of `192` = 192 (snippet.py:5)');
+    assert.equal(await sliced('[..., 128:1000]'), '64 | `[128:1000]` of `192` = 192 (snippet.py:5)');
+    assert.equal(await sliced('[..., :n]'), '? | `192` = 192 (snippet.py:5) sliced');
+  });
+});
