@@ -45,17 +45,17 @@ export const SAME_DTYPE = new Set([
   'rearrange', 'sign', 'square', 'floor', 'ceil', 'round', 'max', 'min', 'mean', 'amax', 'float_power',
 ]);
 
+/** Same-dtype ops that compute in floating point: on an integer tensor they give a float or fail. */
+const FLOAT_ONLY = new Set(['gelu', 'silu', 'sigmoid', 'tanh', 'sqrt', 'sin', 'cos', 'dropout', 'requires_grad_', 'mean', 'float_power']);
+
 /**
- * Ops that give an integer tensor on integer ones (PyTorch keeps the integer dtype: layout changes,
- * `+ - *`, sums, `cat`). Any other op on an integer tensor (`exp`, `sqrt`, `sigmoid`, `mean`) gives a
- * float or fails: its dtype is left unknown.
+ * Ops that give an integer tensor on integer ones (PyTorch keeps the integer dtype): the same-dtype
+ * ops but the floating-point ones, and `+ - *`, sums and `cat`. Any other op on an integer tensor
+ * (`exp`, `sqrt`, `sigmoid`, `mean`) gives a float or fails: its dtype is left unknown.
  */
 export const INTEGER_KEEPING = new Set([
-  'view', 'reshape', 'permute', 'transpose', 'contiguous', 'unsqueeze', 'squeeze', 'expand', 'expand_as', 'flatten',
-  'unflatten', 'clone', 'detach', 'masked_fill', 'masked_fill_', 'repeat', 'repeat_interleave', 'narrow', 'select', 'roll',
-  'flip', 't', 'tril', 'triu', 'neg', 'abs', 'relu', 'clamp', 'clamp_max', 'clamp_min', 'pad', 'cuda', 'cpu', 'view_as',
-  'reshape_as', 'movedim', 'swapaxes', 'swapdims', 'rearrange', 'sign', 'square', 'floor', 'ceil', 'round', 'max', 'min',
-  'amax', 'mul', 'add', 'sub', 'mul_', 'add_', 'sub_', 'multiply', 'maximum', 'minimum', 'where', 'sum', 'prod', 'cumsum',
+  ...[...SAME_DTYPE].filter((op) => !FLOAT_ONLY.has(op)),
+  'mul', 'add', 'sub', 'mul_', 'add_', 'sub_', 'multiply', 'maximum', 'minimum', 'where', 'sum', 'prod', 'cumsum',
   'cumprod', 'cat', 'stack', 'floor_divide', 'remainder',
 ]);
 
