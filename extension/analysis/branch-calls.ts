@@ -13,23 +13,38 @@ import type { Value } from './values';
 
 const NOT_RUN_HERE = new Set(['function_definition', 'class_definition', 'lambda', 'decorated_definition']);
 
-/** The attention APIs of the library functions `stmts` call directly; `resolve` evaluates a callee's name. */
-export function libraryCallsIn(stmts: readonly SyntaxNode[], resolve: (callee: SyntaxNode) => Value): AttentionApi[] {
+/**
+ * The attention APIs of the library functions the side of the `if` at `cond` that a path takes
+ * (`stmts`) calls directly; `resolve` evaluates a callee's name on that path. The callees are read
+ * from the syntax once per side, not at every run of the `if`.
+ */
+export function libraryCallsIn(cond: SyntaxNode, taken: boolean, stmts: readonly SyntaxNode[], resolve: (callee: SyntaxNode) => Value): AttentionApi[] {
   const out = new Set<AttentionApi>();
+  for (const callee of calleesOf(cond, taken, stmts)) {
+    const v = resolve(callee);
+    const spec = v.t === 'ref' ? attentionApiOf(v.name) : undefined;
+    if (spec && spec.api !== 'sdpa') out.add(spec.api);
+  }
+  return [...out];
+}
+
+/** Per `if` condition, the dotted callees of the side taken when it is true and when it is false. */
+const CALLEES = new WeakMap<SyntaxNode, { true?: SyntaxNode[]; false?: SyntaxNode[] }>();
+
+function calleesOf(cond: SyntaxNode, taken: boolean, stmts: readonly SyntaxNode[]): SyntaxNode[] {
+  const sides = CALLEES.get(cond) ?? {};
+  CALLEES.set(cond, sides);
+  const side = taken ? 'true' : 'false';
+  if (sides[side]) return sides[side];
+  const out: SyntaxNode[] = [];
   const walk = (node: SyntaxNode): void => {
     if (NOT_RUN_HERE.has(node.type)) return;
-    if (node.type === 'call') {
-      const callee = field(node, 'function');
-      if (callee && isDottedName(callee)) {
-        const v = resolve(callee);
-        const spec = v.t === 'ref' ? attentionApiOf(v.name) : undefined;
-        if (spec && spec.api !== 'sdpa') out.add(spec.api);
-      }
-    }
+    const callee = node.type === 'call' ? field(node, 'function') : undefined;
+    if (callee && isDottedName(callee)) out.push(callee);
     for (const c of node.children) walk(c);
   };
   for (const s of stmts) walk(s);
-  return [...out];
+  return (sides[side] = out);
 }
 
 /** `name` or `a.b.name`: evaluating it only looks names up (a call in it, `make().fn`, would run code). */

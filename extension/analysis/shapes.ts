@@ -310,11 +310,6 @@ function broadcastDim(a: Dim, b: Dim): Dim {
 export const RANK_CHANGES: ReadonlySet<string> = new Set(['unsqueeze', 'squeeze', 'flatten', 'unflatten']);
 
 /**
- * `unsqueeze(d)` inserts a dim of extent 1; `squeeze(d)` / `squeeze()` drop dims known to be 1 (one
- * that may be 1 leaves the shape unknown); `flatten(start, end)` merges dims; `unflatten(d, sizes)`
- * splits one. Undefined where the arguments or the input's shape do not say.
- */
-/**
  * `squeeze` where the shape it gives is not known (a dim that may be 1): a last dim of known extent
  * other than 1 survives whatever is squeezed (Hugging Face's `query_layer.squeeze(1)` keeps the head size).
  */
@@ -323,6 +318,11 @@ export function squeezedLastDim(obj: TensorValue, method: string): Dim | undefin
   return method === 'squeeze' && last && last.value !== null && last.value !== 1 ? last : undefined;
 }
 
+/**
+ * `unsqueeze(d)` inserts a dim of extent 1; `squeeze(d)` / `squeeze()` drop dims known to be 1 (one
+ * that may be 1 leaves the shape unknown); `flatten(start, end)` merges dims; `unflatten(d, sizes)`
+ * splits one. Undefined where the arguments or the input's shape do not say.
+ */
 export function rankChangeShape(obj: TensorValue, method: string, args: CallArgs): Dim[] | undefined {
   const shape = obj.shape;
   if (!shape) return undefined;

@@ -204,7 +204,7 @@ function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Fra
   // The library attention calls of the side the path takes (dead-fast-path asks whether it loses the library).
   const taken = outcome ? body : branches.slice(i + 1).flatMap((b) => b.body);
   let probe: PathState | undefined;
-  const alongside = libraryCallsIn(taken, (callee) => evaluate(callee, probe ??= forkState(st), fr, e));
+  const alongside = libraryCallsIn(cond, outcome!, taken, (callee) => evaluate(callee, probe ??= forkState(st), fr, e));
   const guard: Guard = { node: cond, taken: outcome!, why, ...(alongside.length > 0 ? { alongside } : {}) };
   if (outcome) {
     walkDead(branches.slice(i + 1), st, fr, guard, e);
