@@ -157,7 +157,7 @@ function modeSection(mode: Mode, result: ModeResult): string {
   const head = `**${mode}** (${reachedText(result)}) · policy \`${d.policy}\` · ${outcomeText(d)}`;
   const lines = [
     ...d.verdicts.map(verdictLine),
-    ...d.warnings.map((w) => `- ⚠ \`${w.code}\`: ${w.message}${w.casts.length === 0 ? '' : ` — fix: ${w.casts.map((c) => `${c.tensor} ${c.from} → ${c.to}`).join(', ')}`}`),
+    ...d.warnings.map((w) => `- ⚠ \`${w.code}\`: ${w.message}${w.possible ? ` (if ${w.possible})` : ''}${w.casts.length === 0 ? '' : ` — fix: ${w.casts.map((c) => `${c.tensor} ${c.from} → ${c.to}`).join(', ')}`}`),
     ...d.notes.map((n) => `- note: ${n}`),
   ];
   return [head, ...lines].join('\n');

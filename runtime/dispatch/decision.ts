@@ -52,6 +52,14 @@ export interface DtypeWarning {
   readonly casts: readonly Cast[];
   /** The fix in words, saying which dtype and why, e.g. "cast q, k from float32 to float16 (the dtype v has)". */
   readonly advice?: string;
+  /**
+   * Set by the policy where only one kernel raises for it (SDPA's memory-efficient kernel and a
+   * float32 bias): that kernel, and the condition in words. The engine keeps the warning only where
+   * that kernel may run.
+   */
+  readonly raisedBy?: { readonly backend: BackendId; readonly when: string };
+  /** Set by the engine where the kernel that raises may or may not be picked: `raisedBy.when`. */
+  readonly possible?: string;
 }
 
 export interface Decision {

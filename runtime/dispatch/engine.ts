@@ -28,14 +28,15 @@ interface Judged { readonly backend: BackendId; readonly status: Status; readonl
 export function evaluate(policy: Policy, call: CallContext): Decision {
   const gate = validate(policy.validation, call);
   const judged = (policy.order?.(call) ?? policy.backends).filter((b) => b.candidate?.(call) ?? true).map((b) => judge(b, call));
-  const warnings = policy.warnings(call);
+  const all = policy.warnings(call);
 
   if (gate.raised) {
     const error = gate.raised.reason;
     const verdicts = judged.map((j) => verdict(j.backend, 'rejected', [error], gate.raised?.short));
     const earlier = gate.pending.length > 0 ? [`an earlier check may raise first: it ${gate.pending.join('; ')}`] : [];
-    return { policy: policy.id, outcome: 'raises', backend: null, error, verdicts, warnings, notes: [...earlier, ...policy.notes(call, null)] };
+    return { policy: policy.id, outcome: 'raises', backend: null, error, verdicts, warnings: all.map(certain), notes: [...earlier, ...policy.notes(call, null)] };
   }
+  const warnings = kernelWarnings(all, judged, gate.pending.length > 0);
 
   const pending = gate.pending;
   const first = judged.find((j) => j.status !== 'rejected');
@@ -55,6 +56,29 @@ export function evaluate(policy: Policy, call: CallContext): Decision {
   const backend = outcome === 'raises' ? null : first.backend;
   const error = outcome === 'raises' ? { error: first.reasons[0] } : {};
   return { policy: policy.id, outcome, backend, ...error, verdicts, warnings, notes: policy.notes(call, backend) };
+}
+
+/**
+ * A warning only one kernel raises for (`raisedBy`) holds where that kernel is the first one not
+ * rejected and raises; it is `possible` where it may be picked (a kernel before it, or it, depends);
+ * it is dropped where another kernel runs or it is rejected.
+ */
+function kernelWarnings(warnings: readonly DtypeWarning[], judged: readonly Judged[], pending: boolean): DtypeWarning[] {
+  return warnings.flatMap((w) => {
+    if (!w.raisedBy) return [w];
+    const at = judged.findIndex((j) => j.backend === w.raisedBy!.backend);
+    const before = judged.slice(0, at);
+    if (at < 0 || judged[at]!.status === 'rejected' || before.some((j) => j.status === 'accepted' || j.status === 'raises')) return [];
+    const sure = !pending && judged[at]!.status === 'raises' && before.every((j) => j.status === 'rejected');
+    return [sure ? certain(w) : { ...certain(w), possible: w.raisedBy.when }];
+  });
+}
+
+/** The warning as a decision gives it: `raisedBy` is for the engine, which says only whether the warning is certain. */
+function certain(w: DtypeWarning): DtypeWarning {
+  if (!w.raisedBy) return w;
+  const { raisedBy: _kernel, ...warning } = w;
+  return warning;
 }
 
 function verdict(backend: BackendId, status: Verdict['status'], reasons: readonly string[], short?: string): Verdict {

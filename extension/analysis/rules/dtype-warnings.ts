@@ -48,30 +48,18 @@ export function dtypeWarningRule(meta: RuleMeta): Rule {
   return createRule(meta, (ctx) => perMode(ctx, (view) => {
     const w = view.decision.warnings.find((x) => x.code === meta.code);
     if (!w) return null;
-    const possible = meta.code === 'bias-dtype' && onlyIfEfficientRuns(view);
-    if (possible === 'no') return null;
     const detail = meta.code === 'bias-dtype'
       ? `the bias is ${view.facts.mask.dtype?.known ? view.facts.mask.dtype.value : 'another dtype'}, q is ${view.facts.dtypes.q.known ? view.facts.dtypes.q.value : 'unknown'}`
       : roleArguments(view).map((r) => provenance(view, r)).join('; ');
     const arg = meta.code === 'bias-dtype' ? view.observations[0]?.args.mask?.node : view.observations[0]?.args.q?.node;
     const fix = fixFor(view, w);
-    const condition = possible === 'maybe' ? ', if SDPA picks its memory-efficient kernel' : '';
+    // Raised by one kernel that may not be the one picked (the engine says so): a warning, with the condition.
+    const condition = w.possible ? `, if ${w.possible}` : '';
     return {
-      code: meta.code, severity: possible === 'maybe' ? 'warning' : view.decision.outcome === 'raises' ? 'error' : meta.severity,
+      code: meta.code, severity: w.possible ? 'warning' : view.decision.outcome === 'raises' ? 'error' : meta.severity,
       message: `${ctx.site.apiText}: "${w.message}" — ${detail}${onPath(view)}${condition}`,
       span: arg ? spanOf(arg) : ctx.site.span, ...(fix ? { fix } : {}),
     };
   }));
 }
 
-/**
- * SDPA takes a float32 bias beside a half-precision q in every kernel but the CUDA memory-efficient
- * one, which raises: `no` where the call runs another kernel, `maybe` where that kernel may still be
- * picked (the call depends), `sure` otherwise (the call raises, or the library is not SDPA).
- */
-function onlyIfEfficientRuns(view: ModeView): 'no' | 'maybe' | 'sure' {
-  const d = view.decision;
-  if (!d.policy.startsWith('sdpa') || d.outcome === 'raises') return 'sure';
-  const efficient = d.verdicts.find((v) => v.backend === 'sdpa.efficient');
-  return d.outcome === 'depends' && efficient?.status === 'depends' ? 'maybe' : 'no';
-}

@@ -79,7 +79,8 @@ function biasWarning(c: CallContext, rawBias: Dtype | undefined): DtypeWarning[]
   if (bias.value === 'float32' && !kernelRaises) return [];
   const message = bias.value === 'float32' ? torch.biasDtype : torch.maskDtype(bias.value, q.value);
   const casts = castsTo({ bias: rawBias }, q.value);
-  return [{ code: 'bias-dtype', message, casts, advice: adviceFor(casts, q.value, { q: q.value }) }];
+  const raisedBy = bias.value === 'float32' ? { raisedBy: { backend: 'sdpa.efficient', when: 'SDPA picks its memory-efficient kernel' } } : {};
+  return [{ code: 'bias-dtype', message, casts, advice: adviceFor(casts, q.value, { q: q.value }), ...raisedBy }];
 }
 
 export function sdpaNotes(c: CallContext, chosen: BackendId | null): string[] {
