@@ -1,0 +1,73 @@
+/**
+ * What `bench:corpus` counts in a directory's analysis, read from the `attnlens check --format json`
+ * report (docs/check.md) so anyone can recount it from that output. Pure.
+ *
+ * A **path verdict** is one call on one path (`modes.train`, `modes.infer`): two per call. Each is
+ * - `not reached`: `reached` is false;
+ * - `depends`: otherwise, when one of its `why` reasons starts with "depends on": which backend
+ *   runs, or whether the call raises, hinges on a fact the source does not establish (the lens
+ *   shows `flash? (depends on …)`);
+ * - `decided`: otherwise: a backend runs, or the call raises.
+ * Separately, a verdict whose `reached` is null has an **unknown reach**: some path reaches the
+ * call only under assumptions (`assumed`, shown as `[if flash_attn is installed]`), whatever its
+ * backend.
+ */
+import type { JsonMode, JsonReport } from '../../extension/cli/format/json';
+
+/** The finding code an internal error in one function or file becomes (instead of aborting). */
+export const INTERNAL_ERROR_CODE = 'internal-error';
+
+export type PathVerdictKind = 'not reached' | 'depends' | 'decided';
+
+export interface ReportCounts {
+  readonly calls: number;
+  readonly parseErrors: number;
+  /** Objects with `code: "internal-error"` anywhere in the report. */
+  readonly internalErrors: number;
+  /** Two per call; the next three count them by kind. */
+  readonly pathVerdicts: number;
+  readonly notReached: number;
+  readonly depends: number;
+  readonly decided: number;
+  /** Path verdicts with `reached: null`. */
+  readonly reachUnknown: number;
+}
+
+const DEPENDS = 'depends on';
+
+export function pathVerdictKind(mode: JsonMode): PathVerdictKind {
+  if (mode.reached === false) return 'not reached';
+  return mode.why.some((reason) => reason.startsWith(DEPENDS)) ? 'depends' : 'decided';
+}
+
+export function countReport(report: JsonReport): ReportCounts {
+  const modes = report.files.flatMap((file) => file.calls.flatMap((call) => [call.modes.train, call.modes.infer]));
+  const kinds = modes.map(pathVerdictKind);
+  const ofKind = (kind: PathVerdictKind) => kinds.filter((k) => k === kind).length;
+  return {
+    calls: report.files.reduce((n, file) => n + file.calls.length, 0),
+    parseErrors: report.files.reduce((n, file) => n + file.parse_errors.length, 0),
+    internalErrors: countInternalErrors(report),
+    pathVerdicts: modes.length,
+    notReached: ofKind('not reached'),
+    depends: ofKind('depends'),
+    decided: ofKind('decided'),
+    reachUnknown: modes.filter((mode) => mode.reached === null).length,
+  };
+}
+
+/** Looked for everywhere, not at one key: where the report puts such a finding is not settled yet. */
+function countInternalErrors(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, item) => n + countInternalErrors(item), 0);
+  if (value === null || typeof value !== 'object') return 0;
+  const own = (value as { code?: unknown }).code === INTERNAL_ERROR_CODE ? 1 : 0;
+  return Object.values(value).reduce((n: number, item) => n + countInternalErrors(item), own);
+}
+
+/** Lines as an editor numbers them: a final line without its newline counts, an empty file has none. */
+export function countLines(text: string): number {
+  if (text === '') return 0;
+  let newlines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) newlines++;
+  return text.endsWith('\n') ? newlines : newlines + 1;
+}
