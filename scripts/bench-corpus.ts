@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import * as path from 'node:path';
 import { parseCommandLine, parsePositiveInt, UsageError } from '../extension/cli/args';
 import { findPythonFiles } from '../extension/cli/python-files';
@@ -35,11 +36,14 @@ ${SETTINGS_USAGE}`;
 const OPTIONS = { ...SETTINGS_OPTIONS, json: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 
 /** How one child process ended. */
-type ChildOutcome =
+type Ending =
   | { readonly status: 'done'; readonly result: ChildResult }
   | { readonly status: 'aborted'; readonly message: string }
   | { readonly status: 'timed out'; readonly limitS: number }
   | { readonly status: 'failed'; readonly message: string };
+
+/** With its wall-clock seconds from spawn to exit (Node's start included). */
+type ChildOutcome = Ending & { readonly wallS: number };
 
 interface Row {
   readonly directory: string;
@@ -50,7 +54,9 @@ interface Row {
 }
 
 function runChild(measurement: Measurement, directory: string, settingsArgs: readonly string[], limitS: number): Promise<ChildOutcome> {
-  return new Promise((resolve) => {
+  const start = performance.now();
+  return new Promise((settle) => {
+    const resolve = (ending: Ending) => settle({ ...ending, wallS: Math.round(performance.now() - start) / 1000 });
     const child = spawn(process.execPath, [CHILD, measurement, ...settingsArgs, directory], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -92,9 +98,9 @@ const share = (part: number, whole: number) => (whole === 0 ? '–' : `${Math.ro
 function outcomeNote(outcome: ChildOutcome): string {
   switch (outcome.status) {
     case 'done': return '';
-    case 'aborted': return `aborted: ${outcome.message}`;
+    case 'aborted': return `aborted after ${outcome.wallS.toFixed(0)} s: ${outcome.message}`;
     case 'timed out': return `not finished in ${outcome.limitS} s`;
-    case 'failed': return `failed: ${outcome.message}`;
+    case 'failed': return `failed after ${outcome.wallS.toFixed(0)} s: ${outcome.message}`;
   }
 }
 
@@ -145,7 +151,7 @@ async function main(args: readonly string[]): Promise<number> {
   for (const directory of positionals) {
     const row = await measureDirectory(directory, settingsArgs, limitS);
     rows.push(row);
-    if (values.json !== true) process.stderr.write(`${directory}: ${row.analysis.status}\n`);
+    process.stderr.write(`${directory}: analysis ${row.analysis.status}, parse + walk ${row.parse.status}\n`);
   }
   if (values.json === true) {
     process.stdout.write(`${JSON.stringify({ conditions: conditions(limitS, settingsArgs, load), rows }, null, 2)}\n`);
