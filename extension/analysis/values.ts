@@ -225,13 +225,17 @@ export function valueKey(v: unknown): string {
   return key;
 }
 
-/** `{k:key,…}` over an object's own fields in order; a plain loop, as this runs for every memo key. */
+/**
+ * `{k:key,…}` over an object's own fields in order; a plain loop, as this runs for every memo key. An
+ * instance's `key` is a key already, written as it is: quoted, the escapes of an instance built from
+ * another (a block given its parent, `Tree(n - 1, root=self)`) would double at every level.
+ */
 function objectKey(v: object): string {
   let key = '{';
   for (const k of Object.keys(v)) {
     const x = (v as Record<string, unknown>)[k];
     if (x === undefined || SKIPPED.has(k)) continue;
-    key += `${key.length > 1 ? ',' : ''}${k}:${valueKey(x)}`;
+    key += `${key.length > 1 ? ',' : ''}${k}:${k === 'key' && typeof x === 'string' ? `<${x}>` : valueKey(x)}`;
   }
   return `${key}}`;
 }
