@@ -4,7 +4,8 @@ import { known, unknown, type Environment } from '../../runtime/dispatch/facts';
 import { decide } from '../../runtime/dispatch/policy';
 import type { CallSite } from './call-sites';
 import type { InstalledOnPath, OptionalLibrary } from './state';
-import type { AnalysisSettings, CallReport, FileReport, ModeResult, ParseError } from './report';
+import type { AnalysisSettings, CallReport, FileReport, InternalErrorReport, ModeResult, ParseError, Span } from './report';
+import { errorText, type InternalError } from './internal-errors';
 import { PlacedReport } from './relocate';
 import { spanOf } from './positions';
 import type { ModeView } from './rules/rule';
@@ -70,7 +71,27 @@ function modeResult(view: ModeView): ModeResult {
   };
 }
 
-/** `reportOf` turns a site into its report (a cache may answer for sites already reported). */
-export function fileReport(path: string, parseErrors: readonly ParseError[], sites: readonly CallSite[], reportOf: (site: CallSite) => CallReport): FileReport {
-  return { path, parseErrors, calls: sites.filter((s) => s.path === path).map(reportOf) };
+/**
+ * `reportOf` turns a site into its report (a cache may answer for sites already reported); a site
+ * whose report fails is left out and its failure reported in its place, beside the workspace's
+ * other `internalErrors` in this file.
+ */
+export function fileReport(path: string, parseErrors: readonly ParseError[], sites: readonly CallSite[], reportOf: (site: CallSite) => CallReport, internalErrors: readonly InternalError[]): FileReport {
+  const calls: CallReport[] = [];
+  const failed: InternalError[] = internalErrors.filter((e) => e.path === path);
+  for (const site of sites) {
+    if (site.path !== path) continue;
+    try {
+      calls.push(reportOf(site));
+    } catch (err) {
+      failed.push({ path, node: site.node, during: `deciding \`${site.apiText}\``, message: errorText(err) });
+    }
+  }
+  return { path, parseErrors, calls, internalErrors: failed.map(internalErrorReport) };
+}
+
+const FILE_START: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+
+function internalErrorReport(e: InternalError): InternalErrorReport {
+  return { span: e.node ? spanOf(e.node, 'start') : FILE_START, message: `internal error ${e.during}: ${e.message}` };
 }

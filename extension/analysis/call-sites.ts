@@ -9,6 +9,7 @@ import { onPathWhy, OPTIONAL_LIBRARIES, type Guard, type InstalledOnPath, type O
 import { textOf, type SyntaxNode } from './syntax';
 import { spanOf } from './positions';
 import type { Span } from './report';
+import { errorText, type InternalError } from './internal-errors';
 
 export interface ModeSite {
   /** true: a path of this kind reaches the call; false: none does; null: only on assumptions. */
@@ -90,9 +91,10 @@ function sameObservations(a: readonly Observation[], b: readonly Observation[]):
 
 /**
  * Group observations by call site (in source order); `cache` is read and refreshed. `unresolved`: per
- * path kind, a call of a module of unknown class that an established path makes.
+ * path kind, a call of a module of unknown class that an established path makes. A site whose facts
+ * cannot be joined is left out, its error added to `failures`.
  */
-export function callSites(observations: readonly Observation[], cache: SiteCache = new Map(), unresolved: ReadonlyMap<Mode, string> = new Map()): CallSite[] {
+export function callSites(observations: readonly Observation[], cache: SiteCache = new Map(), unresolved: ReadonlyMap<Mode, string> = new Map(), failures: InternalError[] = []): CallSite[] {
   const bySite = new Map<SyntaxNode, Map<AttentionApi, Observation[]>>();
   for (const o of observations) {
     let byApi = bySite.get(o.site);
@@ -115,7 +117,13 @@ export function callSites(observations: readonly Observation[], cache: SiteCache
         continue;
       }
       const { apiText, fn } = obs[0];
-      const [train, infer] = MODES.map((m) => modeSite(m, obs, api, unresolved.get(m)));
+      let train: ModeSite; let infer: ModeSite;
+      try {
+        [train, infer] = MODES.map((m) => modeSite(m, obs, api, unresolved.get(m)));
+      } catch (err) {
+        failures.push({ path: fn.path, node, during: `joining the facts of \`${apiText || textOf(node)}\``, message: errorText(err) });
+        continue;
+      }
       const site: CallSite = {
         path: fn.path, node, api, apiText: apiText || textOf(node),
         function: fn.qualName === '<module>' ? null : fn.qualName, modes: { train, infer },

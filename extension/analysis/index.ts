@@ -90,7 +90,8 @@ export class AnalysisSession {
     const cached = this.cache.get(path);
     if (cached) return cached;
     const labels = this.labels ??= fileLabels(this.workspace.paths());
-    const report = fileReport(path, this.workspace.parseErrors(path), this.workspace.callSites(), (site) => this.callReportOf(site, labels).current(labels));
+    const sites = this.workspace.callSites();
+    const report = fileReport(path, this.workspace.parseErrors(path), sites, (site) => this.callReportOf(site, labels).current(labels), this.workspace.internalErrors());
     this.cache.set(path, report);
     return report;
   }

@@ -26,12 +26,13 @@ import { functionOfLambda, lambdaDefault, lambdaFunction } from './lambdas';
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from './attribute-presence';
 import { execBlock, type Executor } from './statements';
 import { RunRecord } from './run-record';
-import { argValues, newEffects, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
+import { argValues, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
+import { errorText, type InternalError } from './internal-errors';
+import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
 export type { InvocationCache } from './invocation-cache';
 
-const MAX_DEPTH = 24;
 
 export class Interpreter implements Executor {
   /** What the run has seen, and the effects of the invocations under way. */
@@ -41,7 +42,12 @@ export class Interpreter implements Executor {
   private readonly byPath = new Map<string, ModuleInfo>();
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
-  private readonly memo = new Map<string, Outcome>();
+  /** Invocations of this run (or reused from the last), by memo key, with their effects. */
+  private readonly memo = new Map<string, Outcome & { readonly effects: Effects }>();
+  /** Effects of the last run already walked for their memo entries and instances (reachable from several reuses). */
+  private readonly seeded = new Set<Effects>();
+  /** Whether the statements a kept effects object read (and those of everything inside it) are unchanged, per object. */
+  private readonly validity = new Map<Effects, boolean>();
   /** Instances built in this run (or reused from the last), by key. */
   private readonly built = new Map<string, Construction>();
   private readonly globals = new Map<string, Map<string, Value>>();
@@ -59,6 +65,10 @@ export class Interpreter implements Executor {
   /** Modules whose top level is being run for its globals (an import cycle stops there). */
   private readonly importing = new Set<string>();
   private readonly active = new Set<string>();
+  /** Statements run from the current entry point, and what ran out when the budget did (budget.ts). */
+  private steps = 0;
+  private exhausted: string | undefined;
+  private entry = '';
   private computingGlobals = false;
   /** Frames of methods that `__init__` calls on self (`self._build()`): their `self.x = …` builds the instance. */
   private readonly helperFrames = new WeakSet<Frame>();
@@ -95,10 +105,49 @@ export class Interpreter implements Executor {
     return this.record.unresolved;
   }
 
+  /** The places whose analysis failed in this run (each lost its own facts only). */
+  get internalErrors(): readonly InternalError[] {
+    return this.record.failures;
+  }
+
+  /**
+   * Run one piece of the analysis; an exception in it costs that piece only: it is recorded against
+   * `node` in `path`, what is being recorded is not kept for the next run (it would not replay the
+   * error), and `fallback` stands for what the piece would have produced.
+   */
+  private isolated<T>(path: string, node: SyntaxNode | null, during: string, run: () => T, fallback: (message: string) => T): T {
+    try {
+      return run();
+    } catch (err) {
+      const message = errorText(err);
+      this.record.failed({ path, node, during, message });
+      this.record.uncacheable();
+      return fallback(message);
+    }
+  }
+
+  /** A fresh step budget for an entry point (budget.ts). */
+  private startEntry(name: string): void {
+    this.steps = 0;
+    this.exhausted = undefined;
+    this.entry = name;
+  }
+
+  step(fr: Frame): boolean {
+    if (++this.steps <= MAX_STEPS_PER_ENTRY) return true;
+    this.exhausted ??= stepsExceeded(this.entry);
+    fr.cut = this.exhausted;
+    this.record.uncacheable();
+    return false;
+  }
+
   /** Interpret the workspace: module globals, then every entry point, then anything not reached. */
   run(): void {
     this.computingGlobals = true;
-    for (const m of this.modules) this.moduleGlobalsOnce(m);
+    for (const m of this.modules) {
+      this.startEntry(`the top level of ${m.path}`);
+      this.isolated(m.path, null, `running the top level of ${m.path} for its globals`, () => this.moduleGlobalsOnce(m), () => undefined);
+    }
     this.computingGlobals = false;
     const called = calledNames(this.modules);
     const isRoot = (fn: FunctionInfo): boolean => fn.name !== '__init__' && !isCalled(fn, called);
@@ -139,6 +188,11 @@ export class Interpreter implements Executor {
   }
 
   private runRoot(fn: FunctionInfo, module: ModuleInfo, only?: readonly Mode[], mirror = false): void {
+    this.startEntry(fn.name === '<module>' ? `the top level of ${fn.path}` : `\`${fn.qualName}\``);
+    this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runRootPaths(fn, module, only, mirror), () => undefined);
+  }
+
+  private runRootPaths(fn: FunctionInfo, module: ModuleInfo, only: readonly Mode[] | undefined, mirror: boolean): void {
     const clue = only ? null : modeClue(fn);
     const modes: { mode: Mode; source: string; assumed: boolean }[] = clue ? [{ ...clue, assumed: false }]
       : (only ?? ['train', 'infer'] as const).map((mode) => ({ mode, source: `assumed: no caller of ${fn.qualName} shows the ${mode === 'train' ? 'training' : 'inference'} path`, assumed: true }));
@@ -185,7 +239,7 @@ export class Interpreter implements Executor {
       const cls = this.classOf(obj.cls);
       if (cls) this.record.touch(cls.cls.unit);
       const construction = this.built.get(obj.key);
-      if (construction) this.record.touchAll(construction.effects.units);
+      if (construction) this.record.depend(construction.effects);
       const attr = construction?.attrs.get(name);
       if (attr) return obj.cast ? castAttribute(attr, obj.cast) : attr;
       const method = this.method(obj.cls, name);
@@ -342,13 +396,17 @@ export class Interpreter implements Executor {
     const instance: Value = { t: 'instance', cls: classId, key };
     const context = valueKey(ctx);
     const built = this.built.get(key);
+    if (!built && this.record.depth >= MAX_CALL_DEPTH) {
+      this.record.uncacheable();
+      return UNKNOWN(depthExceeded(`an instance of ${classId.split(':').pop()}`));
+    }
     if (built) {
       // Built earlier in this run: what is being recorded depends on that construction all the same
       // (what it read, the instances it made, the calls its __init__ observed). Built in another
       // context, it stands for this one only because it came first in the run, an order the cache
       // does not record: what is being recorded is then not kept.
       this.classOf(classId);
-      this.replay(built.effects, false);
+      this.record.replay(built.effects);
       if (built.context !== context) this.record.uncacheable();
       return instance;
     }
@@ -358,13 +416,14 @@ export class Interpreter implements Executor {
     const definition = this.classOf(classId)?.cls.unit ?? null;
     const cached = this.previous.get(cacheKey);
     if (cached && cached.definition === definition && this.stillValid(cached.effects)) {
-      this.replay(cached.effects, true);
+      this.replay(cached.effects);
       this.cache.set(cacheKey, cached);
       return instance;
     }
     const effects = newEffects();
     this.record.push(effects);
-    this.build(classId, key, context, instance, args, ctx, effects);
+    const entry = this.classById.get(classId);
+    this.isolated(entry?.module.path ?? '', entry?.cls.unit.root ?? null, `building \`${entry?.cls.name ?? classId}\``, () => this.build(classId, key, context, instance, args, ctx, effects), () => undefined);
     this.record.pop(cacheKey);
     if (effects.cacheable) this.cache.set(cacheKey, { result: instance, effects, definition });
     return instance;
@@ -402,20 +461,23 @@ export class Interpreter implements Executor {
     const values = argValues(args);
     const memo = this.memo.get(key);
     if (memo) {
-      const done = this.cache.get(key);
-      if (done) this.replay(done.effects, false);
+      this.record.replay(memo.effects);
       return reusedWith(memo, values);
     }
     const cached = this.previous.get(key);
     if (cached && cached.definition === fn.node && this.stillValid(cached.effects)) {
-      this.replay(cached.effects, true);
+      this.replay(cached.effects);
       this.memo.set(key, cached);
       this.cache.set(key, cached);
       return reusedWith(cached, values);
     }
-    if (this.active.has(key) || this.active.size > MAX_DEPTH) {
+    if (this.active.has(key)) {
       this.record.uncacheable();
       return { result: UNKNOWN(`the result of ${fn.qualName} (recursive)`) };
+    }
+    if (this.record.depth >= MAX_CALL_DEPTH) {
+      this.record.uncacheable();
+      return { result: UNKNOWN(depthExceeded(`the result of ${fn.qualName}`)) };
     }
     const effects = newEffects();
     this.record.push(effects);
@@ -423,13 +485,14 @@ export class Interpreter implements Executor {
     this.record.invokedFn(fn.id, ctx.modeAssumed ? null : ctx.mode.value);
     if (fn.node) this.record.touch(fn.node.unit);
     this.touchModule(module);
-    const { result, states } = this.runFunction(fn, module, self, args, ctx);
+    const { result, states } = this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runFunction(fn, module, self, args, ctx),
+      (message) => ({ result: UNKNOWN(`the result of ${fn.qualName} (internal error: ${message})`), states: [] as PathState[] }));
     // Switches set inside a decorator's `sdpa_kernel` region end with it.
     const left = ctx.sdpa === callerCtx.sdpa ? switchesLeft(ctx.sdpa, states, fn.qualName) : undefined;
     const outcome: Outcome = { result, args: values, ...(left ? { left } : {}) };
     this.active.delete(key);
     this.record.pop(key);
-    this.memo.set(key, outcome);
+    this.memo.set(key, { ...outcome, effects });
     if (effects.cacheable) this.cache.set(key, { ...outcome, effects, definition: fn.node });
     return outcome;
   }
@@ -486,7 +549,30 @@ export class Interpreter implements Executor {
     if (token) this.record.touch(token);
   }
 
+  /**
+   * Whether everything a kept invocation read (itself, everything inside it, the constructions whose
+   * attributes it read) is unchanged. Answers are kept per effects object, so effects shared by many
+   * kept invocations are checked once per run.
+   */
   private stillValid(effects: Effects): boolean {
+    const visited: Effects[] = [];
+    const stack = [effects];
+    const seen = new Set<Effects>(stack);
+    while (stack.length > 0) {
+      const e = stack.pop()!;
+      const known = this.validity.get(e);
+      if (known === true) continue;
+      if (known === false || !this.readUnchanged(e)) { this.validity.set(e, false); this.validity.set(effects, false); return false; }
+      visited.push(e);
+      for (const ev of e.events) if ('inner' in ev && !seen.has(ev.inner)) { seen.add(ev.inner); stack.push(ev.inner); }
+      for (const d of e.depends) if (!seen.has(d)) { seen.add(d); stack.push(d); }
+    }
+    for (const e of visited) this.validity.set(e, true);
+    return true;
+  }
+
+  /** Whether the statements one effects object read itself are still live and its ids resolve as they did. */
+  private readUnchanged(effects: Effects): boolean {
     for (const unit of effects.units) if (!this.liveUnits.has(unit)) return false;
     for (const [key, definition] of effects.resolved) {
       const id = key.slice(key.indexOf(':') + 1);
@@ -496,16 +582,17 @@ export class Interpreter implements Executor {
     return true;
   }
 
-  /** Apply a reused invocation's effects: its memo entries and instances here, the rest in the run record. */
-  private replay(effects: Effects, fresh: boolean): void {
-    if (fresh) {
-      for (const key of effects.nested) {
-        const inner = this.previous.get(key);
-        if (inner && !this.memo.has(key)) { this.memo.set(key, inner); this.cache.set(key, inner); }
-      }
-      for (const c of effects.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
+  /**
+   * Reuse an invocation kept from the last run: the invocations and instances made inside it are this
+   * run's too (memo entries and instances), and its effects are replayed.
+   */
+  private replay(effects: Effects): void {
+    for (const e of reachable(effects, false, this.seeded)) {
+      const inner = e.key === null ? undefined : this.previous.get(e.key);
+      if (inner?.effects === e && !this.memo.has(e.key!)) { this.memo.set(e.key!, inner); this.cache.set(e.key!, inner); }
+      for (const c of e.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
     }
-    this.record.replay(effects, fresh);
+    this.record.replay(effects);
   }
 
   /** `building`: the attributes set so far, when `fn` is a helper that `__init__` calls on self (see constructionHelper). */
@@ -532,7 +619,8 @@ export class Interpreter implements Executor {
         if (v && !s.dead) yields!.push({ ctx: s.ctx, value: v, assume: s.assume, assumeText: s.assumeText });
       }
     }
-    const result = yields ? generatorContext(fn, ctx, yields)
+    const result = frame.cut ? UNKNOWN(`the result of ${fn.qualName} (${frame.cut})`)
+      : yields ? generatorContext(fn, ctx, yields)
       : frame.returns.length === 0 ? { t: 'none', source: `${fn.qualName} returns None` } as Value
         : frame.returns.map((v) => returnedFrom(v, frame)).reduce(join);
     return { result, states };
@@ -602,8 +690,11 @@ export class Interpreter implements Executor {
   private moduleGlobalsOnce(m: ModuleInfo): void {
     if (this.globals.has(m.path) || this.importing.has(m.path)) return;
     this.importing.add(m.path);
-    this.globals.set(m.path, this.moduleGlobals(m));
-    this.importing.delete(m.path);
+    try {
+      this.globals.set(m.path, this.moduleGlobals(m));
+    } finally {
+      this.importing.delete(m.path);
+    }
   }
 
   private moduleGlobals(m: ModuleInfo): Map<string, Value> {
@@ -681,8 +772,12 @@ export class Interpreter implements Executor {
     this.touchModule(target.module);
     this.record.invokedFn(target.fn.id, st.ctx.modeAssumed ? null : st.ctx.mode.value);
     this.helpersRunning.add(target.fn.id);
-    const end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx, st.selfAttrs);
-    this.helpersRunning.delete(target.fn.id);
+    let end: { result: Value; states: PathState[] };
+    try {
+      end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx, st.selfAttrs);
+    } finally {
+      this.helpersRunning.delete(target.fn.id);
+    }
     this.leave(st, switchesLeft(st.ctx.sdpa, end.states, target.fn.qualName), target.fn, `called at ${fileLine(fr, node)}`);
     const assigned = new Map<string, Value>();
     for (const s of end.states) for (const [k, v] of s.selfAttrs) assigned.set(k, assigned.has(k) ? join(assigned.get(k)!, v) : v);

@@ -24,22 +24,37 @@ export interface Construction {
   left?: SdpaLeft;
 }
 
-/** What an invocation did besides returning: replayed when its cached result is reused. */
+/** One thing an invocation did, in the order it did it (a run's order decides which call of several is "first"). */
+export type EffectEvent =
+  | { readonly observed: Observation }
+  | { readonly invoked: string; readonly mode: Mode | null }
+  /** A call of a module of unknown class on an established path: (path kind, what was called). */
+  | { readonly unresolved: Mode; readonly what: string }
+  /** The forward of a model that driver code (not a module) calls on an established path, by function id. */
+  | { readonly entry: string }
+  /** An invocation made (or reused) inside it: its effects are part of these. */
+  | { readonly inner: Effects };
+
+/**
+ * What an invocation did besides returning: replayed when its cached result is reused. Effects form
+ * a graph: an invocation holds its own events and links to the effects of the invocations inside it
+ * (`inner`, shared, never copied), so recording and reusing cost the same whatever the depth, and a
+ * walk with a visited set reads each invocation's effects once.
+ */
 export interface Effects {
-  /** A set: the same observation reaches an effect once however many of its callees replay it. */
-  readonly observations: Set<Observation>;
-  readonly invoked: [string, Mode | null][];
-  /** Calls of modules of unknown class on established paths: (path kind, what was called). */
-  readonly unresolved: [Mode, string][];
-  /** Forwards of models that driver code (not a module) calls on established paths, by function id. */
-  readonly entries: string[];
-  /** Instances built (or reused) inside it. */
+  /** The invocation's memo key (set when it ends; a construction's is its cache key). */
+  key: string | null;
+  readonly events: EffectEvent[];
+  /** Instances built inside it (their own effects are `inner` events or `depends` links). */
   readonly ctors: Construction[];
-  /** Memo keys of the invocations made inside it (reused with it). */
-  readonly nested: string[];
   /**
-   * The statements it read (units, or a module's globals token). Where they start does not matter:
-   * messages carry line marks, resolved when a report is read.
+   * Effects whose statements its result depends on without replaying what they did: the construction
+   * of an instance whose attributes it read.
+   */
+  readonly depends: Set<Effects>;
+  /**
+   * The statements it read itself (units, or a module's globals token). Where they start does not
+   * matter: messages carry line marks, resolved when a report is read.
    */
   readonly units: Set<object>;
   /**
@@ -47,12 +62,31 @@ export interface Effects {
    * can change which definition an id finds while both statements stay): `fn:<id>` / `class:<id>` → definition.
    */
   readonly resolved: Map<string, object | null>;
-  /** false when a recursion was cut inside it (its result then depends on the call stack). */
+  /** false when it, or an invocation inside it, depends on the call stack (a recursion was cut) or failed. */
   cacheable: boolean;
 }
 
 export function newEffects(): Effects {
-  return { observations: new Set(), invoked: [], unresolved: [], entries: [], ctors: [], nested: [], units: new Set(), resolved: new Map(), cacheable: true };
+  return { key: null, events: [], ctors: [], depends: new Set(), units: new Set(), resolved: new Map(), cacheable: true };
+}
+
+/**
+ * Every effects object reachable from `root` through `inner` events (and, with `withDepends`,
+ * `depends` links), each once, `root` first, inner ones in the order they happened. Iterative: the
+ * graph may be deep.
+ */
+export function* reachable(root: Effects, withDepends: boolean, seen: Set<Effects> = new Set()): Generator<Effects> {
+  if (seen.has(root)) return;
+  seen.add(root);
+  const stack: Effects[] = [root];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    yield e;
+    const next: Effects[] = [];
+    for (const ev of e.events) if ('inner' in ev && !seen.has(ev.inner)) { seen.add(ev.inner); next.push(ev.inner); }
+    if (withDepends) for (const d of e.depends) if (!seen.has(d)) { seen.add(d); next.push(d); }
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+  }
 }
 
 /** What a call gives its caller: the value it returns and the SDPA switches it leaves behind. */

@@ -56,6 +56,8 @@ export interface Frame {
   readonly yields?: YieldPoint[];
   /** A class's `__enter__`: what each path returned (its paths that return are its yield points, see runFunction). */
   readonly returned?: Map<PathState, Value>;
+  /** Set when the analysis budget ran out while this frame ran (budget.ts): its result is unknown, for this reason. */
+  cut?: string;
 }
 
 /** A path of a `@contextmanager` generator at its `yield`: the context then in force, what it yields, the conditions it assumed. */

@@ -29,12 +29,19 @@ export interface Executor extends Engine {
   runImport(stmt: SyntaxNode, st: PathState, fr: Frame): void;
   /** `super().__init__(…)`: runs the base constructor on this instance; false when `expr` is not that call. */
   superInit(expr: SyntaxNode, st: PathState, fr: Frame): boolean;
+  /** Count one statement against the budget (budget.ts); false once it ran out (the frame is then cut). */
+  step(fr: Frame): boolean;
 }
 
 /** Run a block on each live path; paths that ended (`return`, `raise`) pass through. */
 export function execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr: Frame, e: Executor): PathState[] {
   let live = states;
   for (const stmt of stmts) {
+    if (!e.step(fr)) {
+      // Out of budget: the paths end here, and the frame's result is unknown (`Frame.cut`).
+      for (const st of live) st.done = true;
+      return live;
+    }
     const next: PathState[] = [];
     for (const st of live) {
       if (st.done) { next.push(st); continue; }

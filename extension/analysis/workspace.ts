@@ -17,6 +17,7 @@ import { Interpreter, type InvocationCache } from './interpret';
 import { WritesCell } from './attribute-presence';
 import { callSites, type CallSite, type SiteCache } from './call-sites';
 import type { AnalysisSettings, ParseError } from './report';
+import { errorText, type InternalError } from './internal-errors';
 import type { SourceFile } from './index';
 
 interface OpenFile {
@@ -26,6 +27,8 @@ interface OpenFile {
   readonly units: readonly Unit[];
   readonly module: ModuleInfo;
   readonly parseErrors: readonly ParseError[];
+  /** Set when reading the file failed inside the analysis: it is open with no statements. */
+  readonly failure?: InternalError;
 }
 
 /** Mirrors of earlier statements by text, for reuse by statements whose text is unchanged. */
@@ -80,6 +83,15 @@ interface GlobalsToken {
   readonly token: object;
 }
 
+/** One report per failure: a function that fails fails the same way on each path that runs it. */
+function distinct(errors: readonly InternalError[]): InternalError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.path}|${e.node?.unit.id}:${e.node?.start}|${e.during}|${e.message}`;
+    return !seen.has(key) && (seen.add(key), true);
+  });
+}
+
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -87,6 +99,8 @@ function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
 export class Workspace {
   private readonly files = new Map<string, OpenFile>();
   private sites: CallSite[] | null = null;
+  /** The last interpretation's internal errors (functions, constructions, call sites that failed). */
+  private failures: readonly InternalError[] = [];
   /** Invocation results of the last interpretation, reused where the statements they read are unchanged. */
   private invocations: InvocationCache = new Map();
   private readonly siteCache: SiteCache = new Map();
@@ -123,10 +137,21 @@ export class Workspace {
     this.siteCache.clear();
   }
 
-  /** Open a file, or replace its text (re-parsed incrementally against the previous tree). */
+  /**
+   * Open a file, or replace its text (re-parsed incrementally against the previous tree). A failure
+   * inside the analysis leaves the file open without statements, its error reported in it.
+   */
   update(path: string, text: string): void {
     const old = this.files.get(path);
     if (old?.text === text) return;
+    try {
+      this.reparse(path, text, old);
+    } catch (err) {
+      this.installFailed(path, text, err);
+    }
+  }
+
+  private reparse(path: string, text: string, old: OpenFile | undefined): void {
     // A file opened in pieces whose background parse has not ended finishes it now (what is left of it).
     const oldTree = old && (old.tree ?? this.background.finish(path, old.text));
     let tree: Tree | null;
@@ -138,7 +163,23 @@ export class Workspace {
       tree = this.parser.parse(text);
     }
     if (!tree) throw new Error(`could not parse ${path}`);
-    this.install(path, text, tree, buildUnits(tree, text, old?.units ?? [], this.kinds));
+    try {
+      this.install(path, text, tree, buildUnits(tree, text, old?.units ?? [], this.kinds));
+    } catch (err) {
+      tree.delete();
+      throw err;
+    }
+  }
+
+  private installFailed(path: string, text: string, err: unknown): void {
+    const old = this.files.get(path);
+    old?.tree?.delete();
+    this.background.cancel(path);
+    const failure: InternalError = { path, node: null, during: 'reading the file', message: errorText(err) };
+    this.files.set(path, { text, tree: null, units: [], module: indexModule(path, []), parseErrors: [], failure });
+    this.refreshGlobalsToken(path, this.files.get(path)!.module);
+    this.attributeWrites.set(path, new WritesCell([], this.attributeWrites.get(path)));
+    this.sites = null;
   }
 
   /**
@@ -150,9 +191,14 @@ export class Workspace {
     const open = files.filter((f) => this.files.has(f.path));
     const parsing = parseInPieces(fresh.map((f) => f.text), options);
     for (const [i, file] of fresh.entries()) {
-      const units = await this.decodePieces(file.text, parsing[i]);
-      if (units) { this.install(file.path, file.text, null, units); this.background.add(file.path, file.text); }
-      else this.update(file.path, file.text);
+      const units = await this.decodePieces(file.text, parsing[i]).catch((err: unknown) => { this.installFailed(file.path, file.text, err); return undefined; });
+      if (units === undefined) continue;
+      try {
+        if (units) { this.install(file.path, file.text, null, units); this.background.add(file.path, file.text); }
+        else this.update(file.path, file.text);
+      } catch (err) {
+        this.installFailed(file.path, file.text, err);
+      }
     }
     for (const file of open) this.update(file.path, file.text);
   }
@@ -240,9 +286,17 @@ export class Workspace {
       const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live, tokens, this.attributeWrites);
       interpreter.run();
       this.invocations = interpreter.cache;
-      this.sites = callSites(interpreter.observations, this.siteCache, interpreter.unresolvedModuleCalls);
+      const siteFailures: InternalError[] = [];
+      this.sites = callSites(interpreter.observations, this.siteCache, interpreter.unresolvedModuleCalls, siteFailures);
+      this.failures = distinct([...files.flatMap((f) => f.failure ?? []), ...interpreter.internalErrors, ...siteFailures]);
     }
     return this.sites;
+  }
+
+  /** What failed inside the analysis in the last interpretation (`callSites` runs it). */
+  internalErrors(): readonly InternalError[] {
+    this.callSites();
+    return this.failures;
   }
 
   /**

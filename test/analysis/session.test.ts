@@ -224,7 +224,7 @@ describe('analysis session', () => {
   it('reports nothing for a path that is not open', async () => {
     const session = await AnalysisSession.create(SETTINGS);
     try {
-      assert.deepEqual(session.report('missing.py'), { path: 'missing.py', parseErrors: [], calls: [] });
+      assert.deepEqual(session.report('missing.py'), { path: 'missing.py', parseErrors: [], internalErrors: [], calls: [] });
     } finally {
       session.dispose();
     }
