@@ -6,10 +6,10 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import * as callFactsModule from '../../extension/analysis/call-facts';
+import * as callFactsModule from '../../extension/analysis/call-facts/call-facts';
 import { analyzeFiles } from '../../extension/analysis/index';
-import * as moduleIndex from '../../extension/analysis/module-index';
-import * as observeApiModule from '../../extension/analysis/observe-api';
+import * as moduleIndex from '../../extension/analysis/workspace-index/module-index';
+import * as observeApiModule from '../../extension/analysis/torch/observe-api';
 import type { FileReport } from '../../extension/analysis/report';
 import { RULES } from '../../extension/analysis/rules/index';
 import { FIXTURES, readFixture, SETTINGS } from './helpers';

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { AnalysisSession, analyzeFiles } from '../../extension/analysis/index';
 import type { FileReport } from '../../extension/analysis/report';
-import { Workspace } from '../../extension/analysis/workspace';
+import { Workspace } from '../../extension/analysis/session/workspace';
 import { applyEdits, fact, readFixture, SETTINGS } from './helpers';
 
 /** Findings as `<call line> <code> <path>`. */
