@@ -5,9 +5,9 @@
 import { performance } from 'node:perf_hooks';
 import { AnalysisSession, analyzeFiles } from '../extension/analysis/index';
 import { DEFAULT_SETTINGS } from '../extension/cli/settings-flags';
-import { pythonParser } from '../extension/analysis/parser';
+import { pythonParser } from '../extension/analysis/syntax/parser';
 import { generateModelCode } from './bench/model-code';
-import { DEFAULT_POOL_OPTIONS, parseInPieces, type PoolOptions } from '../extension/analysis/parse-pool';
+import { DEFAULT_POOL_OPTIONS, parseInPieces, type PoolOptions } from '../extension/analysis/syntax/parse-pool';
 import { availableParallelism } from 'node:os';
 
 const RUNS = 7;

@@ -41,7 +41,7 @@ async function build(): Promise<void> {
     esbuild.build({ ...common, entryPoints: ['extension/client/main.ts'], outfile: 'dist/client.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
     esbuild.build({ ...common, entryPoints: ['extension/cli/bin.ts'], outfile: 'dist/attnlens.js', platform: 'node', format: 'cjs', target: 'node20', plugins: [grammarNextToBundle], external: ['onnxruntime-web', 'onnxruntime-web/webgpu', 'webgpu'] }),
     // The analysis' parse worker: the pool starts `parse-worker.js` next to itself, in the bundle dist/.
-    esbuild.build({ ...common, entryPoints: ['extension/analysis/parse-worker.ts'], outfile: 'dist/parse-worker.js', platform: 'node', format: 'cjs', target: 'node20', plugins: [grammarNextToBundle] }),
+    esbuild.build({ ...common, entryPoints: ['extension/analysis/syntax/parse-worker.ts'], outfile: 'dist/parse-worker.js', platform: 'node', format: 'cjs', target: 'node20', plugins: [grammarNextToBundle] }),
     // The runtime worker: the proxy starts `main.js` next to itself, which in the bundle is dist/.
     // onnxruntime-web and webgpu load their WASM and native files from their own folders: external,
     // shipped as node_modules files (.vscodeignore lists the ones used).

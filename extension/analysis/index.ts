@@ -13,14 +13,14 @@
  *   parsed in pieces on worker threads. Messages name files by the labels of the files open when a
  *   report is read (file-labels.ts: `models/attention.py:12` beside `layers/attention.py`).
  */
-import { environmentOf, fileReport, rawCallReport } from './build-report';
-import { fileLabels, type FileLabels } from './file-labels';
-import { PlacedReport } from './relocate';
-import type { PoolOptions } from './parse-pool';
+import { environmentOf, fileReport, rawCallReport } from './reporting/build-report';
+import { fileLabels, type FileLabels } from './syntax/file-labels';
+import { PlacedReport } from './reporting/relocate';
+import type { PoolOptions } from './syntax/parse-pool';
 import type { Environment } from '../../runtime/dispatch/facts';
-import type { CallSite } from './call-sites';
+import type { CallSite } from './call-facts/call-sites';
 import type { AnalysisSettings, CallReport, FileReport } from './report';
-import { Workspace } from './workspace';
+import { Workspace } from './session/workspace';
 
 export interface SourceFile {
   readonly path: string;
@@ -90,7 +90,8 @@ export class AnalysisSession {
     const cached = this.cache.get(path);
     if (cached) return cached;
     const labels = this.labels ??= fileLabels(this.workspace.paths());
-    const report = fileReport(path, this.workspace.parseErrors(path), this.workspace.callSites(), (site) => this.callReportOf(site, labels).current(labels));
+    const sites = this.workspace.callSites();
+    const report = fileReport(path, this.workspace.parseErrors(path), sites, (site) => this.callReportOf(site, labels).current(labels), this.workspace.internalErrors());
     this.cache.set(path, report);
     return report;
   }

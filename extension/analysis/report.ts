@@ -43,7 +43,8 @@ export type DiagnosticCode =
   | 'layout'
   | 'manual-attention'
   | 'dropout-in-eval'
-  | 'parse-error';
+  | 'parse-error'
+  | 'internal-error';
 
 export interface Finding {
   readonly code: DiagnosticCode;
@@ -88,10 +89,21 @@ export interface ParseError {
   readonly message: string;
 }
 
+/**
+ * An internal error of the analysis at one place (a function, a call, the whole file): that place
+ * has no facts, everything else in the file is reported.
+ */
+export interface InternalErrorReport {
+  readonly span: Span;
+  /** What failed and the exception's message: "internal error analysing `Tree.__init__`: RangeError: …". */
+  readonly message: string;
+}
+
 export interface FileReport {
   readonly path: string;
   readonly parseErrors: readonly ParseError[];
   readonly calls: readonly CallReport[];
+  readonly internalErrors: readonly InternalErrorReport[];
 }
 
 /** User-chosen assumptions for the analysis (CLI flags and editor settings). */

@@ -54,6 +54,7 @@ export function toDiagnostic(finding: Finding): Diagnostic {
 export function toDiagnostics(report: FileReport): Diagnostic[] {
   return [
     ...report.parseErrors.map((e): Diagnostic => ({ range: toRange(e.span), severity: DiagnosticSeverity.Error, code: 'parse-error', source: SOURCE, message: e.message })),
+    ...report.internalErrors.map((e): Diagnostic => ({ range: toRange(e.span), severity: DiagnosticSeverity.Warning, code: 'internal-error', source: SOURCE, message: e.message })),
     ...report.calls.flatMap((call) => call.findings.map(toDiagnostic)),
   ];
 }

@@ -6,10 +6,10 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Parser, Tree } from 'web-tree-sitter';
-import { BackgroundParses } from '../../extension/analysis/background-parse';
+import { BackgroundParses } from '../../extension/analysis/syntax/background-parse';
 import { AnalysisSession, analyzeFiles, type SourceFile } from '../../extension/analysis/index';
-import { pythonParser } from '../../extension/analysis/parser';
-import type { PoolOptions } from '../../extension/analysis/parse-pool';
+import { pythonParser } from '../../extension/analysis/syntax/parser';
+import type { PoolOptions } from '../../extension/analysis/syntax/parse-pool';
 import { generateModelCode } from '../../scripts/bench/model-code';
 import { readFixture, SETTINGS } from './helpers';
 

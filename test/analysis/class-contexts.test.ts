@@ -5,8 +5,8 @@
  * end with it; what it returns binds the `as` target. Exact annotations and the facts' sources.
  */
 import * as assert from 'node:assert/strict';
-import { callReport, environmentOf } from '../../extension/analysis/build-report';
-import type { CallSite } from '../../extension/analysis/call-sites';
+import { callReport, environmentOf } from '../../extension/analysis/reporting/build-report';
+import type { CallSite } from '../../extension/analysis/call-facts/call-sites';
 import { annotate, qAndMode, SETTINGS, sitesOf } from './helpers';
 
 const FILES = ['class-contexts/precision.py', 'class-contexts/model.py', 'class-contexts/train.py'];

@@ -3,7 +3,7 @@
  * `with torch.autocast('cuda', dtype=torch.float16):` (or outside it) → the q, k, v dtypes there.
  */
 import * as assert from 'node:assert/strict';
-import { resolveLineMarks } from '../../extension/analysis/positions';
+import { resolveLineMarks } from '../../extension/analysis/syntax/positions';
 import { dtypes, program, sitesOfSource } from './helpers';
 
 const TABLE: readonly [string, boolean, string][] = [

@@ -4,9 +4,9 @@
  * closes.
  */
 import * as assert from 'node:assert/strict';
-import { fileLabels, fileMark } from '../../extension/analysis/file-labels';
+import { fileLabels, fileMark } from '../../extension/analysis/syntax/file-labels';
 import { AnalysisSession, analyzeFiles, type SourceFile } from '../../extension/analysis/index';
-import { PlacedReport } from '../../extension/analysis/relocate';
+import { PlacedReport } from '../../extension/analysis/reporting/relocate';
 import type { FileReport } from '../../extension/analysis/report';
 import { SETTINGS } from './helpers';
 

@@ -4,7 +4,7 @@
  * and every finding (code, severity, path, position, message).
  */
 import * as assert from 'node:assert/strict';
-import { callReport, environmentOf } from '../../extension/analysis/build-report';
+import { callReport, environmentOf } from '../../extension/analysis/reporting/build-report';
 import { modeLine, outcome, SETTINGS, siteLine, sitesOf } from './helpers';
 
 interface Expected {

@@ -4,7 +4,7 @@
  * `getattr` / `hasattr` with constant names. Exact facts and the reasons they carry.
  */
 import * as assert from 'node:assert/strict';
-import { resolveLineMarks } from '../../extension/analysis/positions';
+import { resolveLineMarks } from '../../extension/analysis/syntax/positions';
 import { SETTINGS, siteAt as at, siteLine, sitesOf, sitesOfSource, told } from './helpers';
 
 describe('followed code', () => {

@@ -5,7 +5,7 @@
  * framework's mixed precision, and each fact says where that came from. Exact annotations.
  */
 import * as assert from 'node:assert/strict';
-import type { CallSite } from '../../extension/analysis/call-sites';
+import type { CallSite } from '../../extension/analysis/call-facts/call-sites';
 import { annotate, qAndMode, sitesOf, sitesOfSource } from './helpers';
 
 const DIR = 'framework-wrappers';

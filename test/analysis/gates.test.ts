@@ -4,8 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import type { AnalysisSettings } from '../../extension/analysis/report';
-import { resolveLineMarks } from '../../extension/analysis/positions';
-import { callReport, environmentOf } from '../../extension/analysis/build-report';
+import { resolveLineMarks } from '../../extension/analysis/syntax/positions';
+import { callReport, environmentOf } from '../../extension/analysis/reporting/build-report';
 import { dtypes, outcome, SETTINGS, sitesOf, sitesOfSource } from './helpers';
 
 function program(cond: string): string {

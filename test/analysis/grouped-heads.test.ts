@@ -4,7 +4,7 @@
  * on its math kernel where repeating k and v would not (transformers passes it only without a mask).
  */
 import * as assert from 'node:assert/strict';
-import { callReport, environmentOf } from '../../extension/analysis/build-report';
+import { callReport, environmentOf } from '../../extension/analysis/reporting/build-report';
 import { annotate, applyEdits, readFixture, SETTINGS, siteAt, sitesOf, told } from './helpers';
 
 describe('grouped heads (enable_gqa)', () => {

@@ -3,12 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Decision } from '../../runtime/dispatch/decision';
 import { describeDecision } from '../../runtime/dispatch/describe';
-import { callReport, environmentOf } from '../../extension/analysis/build-report';
+import { callReport, environmentOf } from '../../extension/analysis/reporting/build-report';
 import type { Fact, Mode } from '../../runtime/dispatch/facts';
-import type { CallSite, ModeSite } from '../../extension/analysis/call-sites';
+import type { CallSite, ModeSite } from '../../extension/analysis/call-facts/call-sites';
 import type { AnalysisSettings, TextEdit } from '../../extension/analysis/report';
-import { Workspace } from '../../extension/analysis/workspace';
-import { resolveLineMarks } from '../../extension/analysis/positions';
+import { Workspace } from '../../extension/analysis/session/workspace';
+import { resolveLineMarks } from '../../extension/analysis/syntax/positions';
 import * as assert from 'node:assert/strict';
 
 export const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'python');

@@ -6,10 +6,10 @@
  * `repo-layout/` has two `attention.py`, two `blocks.py` and two `utils.py` in different packages.
  */
 import * as assert from 'node:assert/strict';
-import type { CallSite } from '../../extension/analysis/call-sites';
-import { ModuleResolver } from '../../extension/analysis/import-resolution';
-import type { ModuleInfo } from '../../extension/analysis/module-index';
-import { resolveLineMarks } from '../../extension/analysis/positions';
+import type { CallSite } from '../../extension/analysis/call-facts/call-sites';
+import { ModuleResolver } from '../../extension/analysis/interpreter/import-resolution';
+import type { ModuleInfo } from '../../extension/analysis/workspace-index/module-index';
+import { resolveLineMarks } from '../../extension/analysis/syntax/positions';
 import type { Mode } from '../../runtime/dispatch/facts';
 import { analyzeFiles } from '../../extension/analysis/index';
 import { annotate, qAndMode, readFixture, SETTINGS, sitesOf, told } from './helpers';

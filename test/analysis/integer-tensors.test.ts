@@ -5,7 +5,7 @@
  * read "depends on the dtype of `arange`" before.
  */
 import * as assert from 'node:assert/strict';
-import { integerDtype, isIntegerDtype, join, known, tensor, type TensorValue } from '../../extension/analysis/values';
+import { integerDtype, isIntegerDtype, join, known, tensor, type TensorValue } from '../../extension/analysis/values/values';
 import { annotate, SETTINGS, sitesOf, sitesOfSource, told } from './helpers';
 
 describe('integer tensors in type promotion', () => {

@@ -4,7 +4,7 @@
  * Exact annotations and the sources the facts give.
  */
 import * as assert from 'node:assert/strict';
-import { resolveLineMarks } from '../../extension/analysis/positions';
+import { resolveLineMarks } from '../../extension/analysis/syntax/positions';
 import { annotate, siteAt as at, sitesOf, sitesOfSource, told } from './helpers';
 
 const FILES = ['lambdas/attention.py', 'lambdas/train.py'];

@@ -5,8 +5,8 @@
  * their own binding mode and read the script's variables. Exact annotations and the paths' sources.
  */
 import * as assert from 'node:assert/strict';
-import type { CallSite } from '../../extension/analysis/call-sites';
-import { resolveLineMarks } from '../../extension/analysis/positions';
+import type { CallSite } from '../../extension/analysis/call-facts/call-sites';
+import { resolveLineMarks } from '../../extension/analysis/syntax/positions';
 import type { Mode } from '../../runtime/dispatch/facts';
 import { annotate, SETTINGS, sitesOf, sitesOfSource } from './helpers';
 

@@ -4,7 +4,7 @@
  * pass) calls SDPA's fused kernels. The fix is offered where the call discards the weights.
  */
 import * as assert from 'node:assert/strict';
-import { callReport, environmentOf } from '../../extension/analysis/build-report';
+import { callReport, environmentOf } from '../../extension/analysis/reporting/build-report';
 import { annotate, applyEdits, readFixture, SETTINGS, siteAt, sitesOf } from './helpers';
 
 describe('analysis: nn.MultiheadAttention need_weights', () => {

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { analyzeFiles, type SourceFile } from '../../extension/analysis/index';
 import * as path from 'node:path';
-import { cutPoints, parseInPieces, ParsePool, type PoolOptions } from '../../extension/analysis/parse-pool';
+import { cutPoints, parseInPieces, ParsePool, type PoolOptions } from '../../extension/analysis/syntax/parse-pool';
 import { generateModelCode } from '../../scripts/bench/model-code';
 import { readFixture, SETTINGS } from './helpers';
 

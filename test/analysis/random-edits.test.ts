@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import { AnalysisSession, analyzeFiles, type SourceFile } from '../../extension/analysis/index';
 import { readFixture, SETTINGS } from './helpers';
 import { seededRandom } from './robustness-inputs';
-import type { PoolOptions } from '../../extension/analysis/parse-pool';
+import type { PoolOptions } from '../../extension/analysis/syntax/parse-pool';
 
 /** Every file opened in pieces of a few hundred characters. */
 const IN_PIECES: PoolOptions = { minTotalChars: 0, pieceChars: 300 };

@@ -1,5 +1,5 @@
 /**
- * No input makes the analysis throw: seeded cuts of every fixture (alone, and beside the other
+ * No input makes the analysis fail (throw, or report an internal error): seeded cuts of every fixture (alone, and beside the other
  * files of its directory so cross-file resolution sees broken code too) and thousands of seeded
  * Python-ish token soups. Every report must be well formed, and unbalanced brackets must show
  * up as parse errors. A failure names its input (fixture and cut offset, or soup seed).
@@ -37,6 +37,8 @@ async function failuresOf(input: string, files: SourceFile[], settings: Analysis
   try {
     const reports = await analyzeFiles(files, settings);
     const problems = reportProblems(files, reports);
+    // Internal errors no longer abort the analysis (internal-errors.ts): here, each one is a failure.
+    for (const r of reports) for (const e of r.internalErrors) problems.push(`${r.path}:${e.span.line}: ${e.message}`);
     if (mustHaveParseError && reports.every((r) => r.parseErrors.length === 0)) problems.push('unbalanced brackets but no parse error');
     return problems.map((p) => `${input}: ${p}`);
   } catch (err) {

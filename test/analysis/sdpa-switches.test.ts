@@ -6,11 +6,11 @@
  */
 import * as assert from 'node:assert/strict';
 import { AnalysisSession, analyzeFiles } from '../../extension/analysis/index';
-import { callReport, environmentOf } from '../../extension/analysis/build-report';
-import type { CallSite } from '../../extension/analysis/call-sites';
+import { callReport, environmentOf } from '../../extension/analysis/reporting/build-report';
+import type { CallSite } from '../../extension/analysis/call-facts/call-sites';
 import type { FileReport } from '../../extension/analysis/report';
 import type { Decision } from '../../runtime/dispatch/decision';
-import { Workspace } from '../../extension/analysis/workspace';
+import { Workspace } from '../../extension/analysis/session/workspace';
 import { annotate, readFixture, SETTINGS, sitesOf, sitesOfSource } from './helpers';
 
 /** Why the policy rejects flash on the inference path (the switch named in full, where the code lens abbreviates it). */

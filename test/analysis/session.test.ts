@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { AnalysisSession, analyzeFiles } from '../../extension/analysis/index';
 import type { FileReport } from '../../extension/analysis/report';
-import { Workspace } from '../../extension/analysis/workspace';
+import { Workspace } from '../../extension/analysis/session/workspace';
 import { applyEdits, fact, readFixture, SETTINGS } from './helpers';
 
 /** Findings as `<call line> <code> <path>`. */
@@ -224,7 +224,7 @@ describe('analysis session', () => {
   it('reports nothing for a path that is not open', async () => {
     const session = await AnalysisSession.create(SETTINGS);
     try {
-      assert.deepEqual(session.report('missing.py'), { path: 'missing.py', parseErrors: [], calls: [] });
+      assert.deepEqual(session.report('missing.py'), { path: 'missing.py', parseErrors: [], internalErrors: [], calls: [] });
     } finally {
       session.dispose();
     }

@@ -5,7 +5,7 @@
  * flatten, unflatten), and `key.transpose(2, 3)` as kᵀ of a 4-D tensor.
  */
 import * as assert from 'node:assert/strict';
-import type { ModeSite } from '../../extension/analysis/call-sites';
+import type { ModeSite } from '../../extension/analysis/call-facts/call-sites';
 import { fact, program, sitesOfSource } from './helpers';
 
 function shape(m: ModeSite): string {

@@ -5,9 +5,9 @@
  * never a stale copy of the input's.
  */
 import * as assert from 'node:assert/strict';
-import type { ModeSite } from '../../extension/analysis/call-sites';
+import type { ModeSite } from '../../extension/analysis/call-facts/call-sites';
 import type { AnalysisSettings } from '../../extension/analysis/report';
-import { callReport, environmentOf } from '../../extension/analysis/build-report';
+import { callReport, environmentOf } from '../../extension/analysis/reporting/build-report';
 import { fact, outcome, program, SETTINGS, siteLine, sitesOf, sitesOfSource, told } from './helpers';
 
 function heads(m: ModeSite): string {

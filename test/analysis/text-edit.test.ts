@@ -4,7 +4,7 @@
  * long enough that the chunked comparison matters.
  */
 import * as assert from 'node:assert/strict';
-import { textEdit } from '../../extension/analysis/text-edit';
+import { textEdit } from '../../extension/analysis/syntax/text-edit';
 
 function reference(before: string, after: string): object | null {
   if (before === after) return null;

@@ -9,8 +9,8 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Parser, Tree, TreeCursor } from 'web-tree-sitter';
-import { pythonParser, walkTree } from '../../extension/analysis/parser';
-import type { TreeWalk } from '../../extension/analysis/tree-walk';
+import { pythonParser, walkTree } from '../../extension/analysis/syntax/parser';
+import type { TreeWalk } from '../../extension/analysis/syntax/tree-walk';
 import { cutPoints, seededRandom, tokenSoup } from './robustness-inputs';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/python');

@@ -7,8 +7,8 @@
  * annotations: each path's facts, outcome, and every finding.
  */
 import * as assert from 'node:assert/strict';
-import { callReport, environmentOf } from '../../extension/analysis/build-report';
-import type { CallSite } from '../../extension/analysis/call-sites';
+import { callReport, environmentOf } from '../../extension/analysis/reporting/build-report';
+import type { CallSite } from '../../extension/analysis/call-facts/call-sites';
 import type { Mode } from '../../runtime/dispatch/facts';
 import { annotate, SETTINGS, sitesOf, sitesOfSource, told } from './helpers';
 

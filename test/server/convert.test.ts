@@ -37,9 +37,12 @@ describe('server/convert', () => {
     ]);
   });
 
-  it('reports parse errors as errors', () => {
-    const r = { path: 'x.py', calls: [], parseErrors: [{ span: span(2, 1, 2, 5), message: 'invalid syntax' }] };
-    assert.deepEqual(toDiagnostics(r), [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } }, severity: 1, code: 'parse-error', source: 'attnlens', message: 'invalid syntax' }]);
+  it('reports parse errors as errors, internal errors as warnings', () => {
+    const r = { path: 'x.py', calls: [], parseErrors: [{ span: span(2, 1, 2, 5), message: 'invalid syntax' }], internalErrors: [{ span: span(4, 5, 4, 5), message: 'internal error analysing `f`: TypeError: x' }] };
+    assert.deepEqual(toDiagnostics(r), [
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } }, severity: 1, code: 'parse-error', source: 'attnlens', message: 'invalid syntax' },
+      { range: { start: { line: 3, character: 4 }, end: { line: 3, character: 4 } }, severity: 2, code: 'internal-error', source: 'attnlens', message: 'internal error analysing `f`: TypeError: x' },
+    ]);
   });
 
   describe('code lens titles', () => {

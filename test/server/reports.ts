@@ -93,5 +93,5 @@ export const FLASH_CALL: CallReport = {
 };
 
 export function report(path: string, calls: readonly CallReport[] = [SDPA_CALL, FLASH_CALL]): FileReport {
-  return { path, parseErrors: [], calls };
+  return { path, parseErrors: [], internalErrors: [], calls };
 }

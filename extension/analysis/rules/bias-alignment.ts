@@ -1,6 +1,6 @@
 /** bias-alignment: an fp16/bf16 tensor bias for xformers whose key length is not a multiple of 8. */
-import { textOf } from '../syntax';
-import { spanOf } from '../positions';
+import { textOf } from '../syntax/syntax';
+import { spanOf } from '../syntax/positions';
 import { createRule, onPath, perMode } from './rule';
 
 export default createRule(

@@ -1,6 +1,6 @@
 /** bias-shape: a tensor bias passed to xformers that is not 4-D (B, H, Mq, Mkv); xformers does not broadcast it. */
-import { textOf } from '../syntax';
-import { spanOf } from '../positions';
+import { textOf } from '../syntax/syntax';
+import { spanOf } from '../syntax/positions';
 import { createRule, onPath, perMode } from './rule';
 
 export default createRule(

@@ -1,9 +1,9 @@
 /** dead-fast-path: the code's own gate never lets a path reach its fast attention call. */
 import type { Finding } from '../report';
-import { textOf } from '../syntax';
-import { spanOf } from '../positions';
+import { textOf } from '../syntax/syntax';
+import { spanOf } from '../syntax/positions';
 import { createRule, pathName } from './rule';
-import { libraryOf } from '../branch-calls';
+import { libraryOf } from '../interpreter/branch-calls';
 
 const FAST = new Set(['flash_attn_func', 'flash_attn_varlen_func', 'flash_attn_varlen_qkvpacked_func', 'flash_attn_varlen_kvpacked_func', 'flash_attn_qkvpacked_func', 'flash_attn_kvpacked_func', 'flash_attn_with_kvcache', 'memory_efficient_attention']);
 

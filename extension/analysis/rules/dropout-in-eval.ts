@@ -1,7 +1,7 @@
 /** dropout-in-eval: a dropout probability that stays on in inference. */
 import type { Finding } from '../report';
-import { textOf } from '../syntax';
-import { spanOf } from '../positions';
+import { textOf } from '../syntax/syntax';
+import { spanOf } from '../syntax/positions';
 import { replaceEdit } from './edits';
 import { createRule } from './rule';
 

@@ -4,10 +4,10 @@
  * Shared by the dtype-mismatch, dtype-unsupported and bias-dtype rules.
  */
 import type { DtypeWarning } from '../../../runtime/dispatch/decision';
-import type { ArgRole } from '../attention-apis';
+import type { ArgRole } from '../values/attention-apis';
 import type { Finding, TextEdit } from '../report';
-import { textOf } from '../syntax';
-import { spanOf } from '../positions';
+import { textOf } from '../syntax/syntax';
+import { spanOf } from '../syntax/positions';
 import { castEdits } from './edits';
 import { createRule, onPath, perMode, type ModeView, type Rule, type RuleMeta } from './rule';
 

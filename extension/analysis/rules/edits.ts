@@ -1,7 +1,7 @@
 /** Text edits rules offer as fixes. */
 import type { Dtype } from '../../../runtime/dispatch/facts';
-import { field, namedChildren, textOf, type SyntaxNode } from '../syntax';
-import { spanOf } from '../positions';
+import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
+import { spanOf } from '../syntax/positions';
 import type { Fix, TextEdit } from '../report';
 
 /** Append `.to(torch.<dtype>)` to an argument (parenthesised when it is not a simple primary). */

@@ -9,7 +9,7 @@ import { torchAtLeast } from '../../../runtime/dispatch/context';
 import { torch } from '../../../runtime/dispatch/messages';
 import { GROUPED_HEADS } from '../../../runtime/dispatch/rules/sdpa-heads';
 import type { Finding } from '../report';
-import { spanOf } from '../positions';
+import { spanOf } from '../syntax/positions';
 import { keywordFix } from './edits';
 import { createRule, pathPhrase, perMode, type ModeView, type RuleContext } from './rule';
 

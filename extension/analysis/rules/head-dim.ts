@@ -1,5 +1,5 @@
 /** head-dim: a head size the called kernel refuses or that rules out the fused kernels. */
-import { spanOf } from '../positions';
+import { spanOf } from '../syntax/positions';
 import { createRule, onPath, perMode } from './rule';
 
 export default createRule(

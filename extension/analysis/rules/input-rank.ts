@@ -1,6 +1,6 @@
 /** input-rank: 3-D q, k, v into SDPA, whose fused kernels take 4-D inputs only: the math kernel runs, silently. */
 import { torch } from '../../../runtime/dispatch/messages';
-import { spanOf } from '../positions';
+import { spanOf } from '../syntax/positions';
 import { createRule, pathPhrase, perMode, switchesKeepFlashOff } from './rule';
 
 export default createRule(

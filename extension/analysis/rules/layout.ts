@@ -1,7 +1,7 @@
 /** layout: q laid out (B, H, L, D) into an API that takes (B, L, H, D), or the other way round. */
-import { API_LAYOUT } from '../attention-apis';
-import { textOf } from '../syntax';
-import { spanOf } from '../positions';
+import { API_LAYOUT } from '../values/attention-apis';
+import { textOf } from '../syntax/syntax';
+import { spanOf } from '../syntax/positions';
 import { createRule, onPath, perMode } from './rule';
 
 const NAMES = { BHLD: '(batch, heads, seqlen, head_dim)', BLHD: '(batch, seqlen, heads, head_dim)' } as const;

@@ -1,8 +1,8 @@
 /** manual-attention: softmax(q·kᵀ)·v written by hand, which materialises the L×L scores. */
 import type { Fix } from '../report';
-import type { Observation } from '../state';
-import { field, namedChildren, textOf, type SyntaxNode } from '../syntax';
-import type { ManualDropout } from '../values';
+import type { Observation } from '../values/state';
+import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
+import type { ManualDropout } from '../values/values';
 import { replaceEdit } from './edits';
 import { createRule, type RuleContext } from './rule';
 

@@ -1,6 +1,6 @@
 /** mask-disables-flash: a mask tensor keeps the flash kernel from running, on the path it is passed on. */
-import { textOf } from '../syntax';
-import { spanOf } from '../positions';
+import { textOf } from '../syntax/syntax';
+import { spanOf } from '../syntax/positions';
 import { createRule, pathPhrase, perMode, switchesKeepFlashOff } from './rule';
 
 const WHY: Readonly<Record<string, string>> = {

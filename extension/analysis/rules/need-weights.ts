@@ -2,8 +2,8 @@
  * need-weights: an `nn.MultiheadAttention` call that asks for the attention weights (the default),
  * so the module computes softmax(q·kᵀ)·v itself instead of calling a fused SDPA kernel.
  */
-import { field, namedChildren, parentOf, textOf, type SyntaxNode } from '../syntax';
-import { spanOf } from '../positions';
+import { field, namedChildren, parentOf, textOf, type SyntaxNode } from '../syntax/syntax';
+import { spanOf } from '../syntax/positions';
 import { keywordFix } from './edits';
 import { createRule, pathPhrase, perMode } from './rule';
 

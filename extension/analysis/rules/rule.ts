@@ -6,7 +6,7 @@ import type { Decision } from '../../../runtime/dispatch/decision';
 import { torch } from '../../../runtime/dispatch/messages';
 import { SWITCHED_OFF } from '../../../runtime/dispatch/rules/sdpa-switches';
 import type { Environment, Mode } from '../../../runtime/dispatch/facts';
-import type { CallSite, ModeSite } from '../call-sites';
+import type { CallSite, ModeSite } from '../call-facts/call-sites';
 import type { DiagnosticCode, Finding, Severity } from '../report';
 
 export interface RuleMeta {

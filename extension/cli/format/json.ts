@@ -46,6 +46,8 @@ export interface JsonReport {
   readonly files: readonly {
     readonly path: string;
     readonly parse_errors: readonly (JsonSpan & { readonly message: string })[];
+    /** Places whose analysis failed (they have no facts; everything else is reported). */
+    readonly internal_errors: readonly (JsonSpan & { readonly message: string })[];
     readonly calls: readonly JsonCall[];
   }[];
 }
@@ -56,6 +58,7 @@ export function toJsonReport(reports: readonly FileReport[]): JsonReport {
     files: reports.map((file) => ({
       path: file.path,
       parse_errors: file.parseErrors.map(jsonParseError),
+      internal_errors: file.internalErrors.map(jsonParseError),
       calls: file.calls.map(jsonCall),
     })),
   };

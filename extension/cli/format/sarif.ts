@@ -21,6 +21,7 @@ export interface SarifOptions {
 const RULE_METAS: readonly RuleMeta[] = [
   ...RULES.map((rule) => rule.meta),
   { code: 'parse-error', severity: 'error', description: 'The file does not parse as Python; the calls in the parts that do are still reported' },
+  { code: 'internal-error', severity: 'warning', description: 'The analysis failed at this place (a function, a call or the file): it has no facts there, and everything else is reported' },
 ];
 
 const RULE_CODES: readonly DiagnosticCode[] = RULE_METAS.map((meta) => meta.code);
@@ -36,6 +37,7 @@ export function toSarifLog(reports: readonly FileReport[], options: SarifOptions
   }));
   const results = reports.flatMap((file) => [
     ...file.parseErrors.map((error) => result('parse-error', 'error', error.message, file.path, error.span)),
+    ...file.internalErrors.map((error) => result('internal-error', 'warning', error.message, file.path, error.span)),
     ...file.calls.flatMap((call) => call.findings.map((finding) => findingResult(file.path, finding))),
   ]);
   return {

@@ -1,8 +1,8 @@
 /**
  * `--format text`: one block per call, `file:line:col api → train: backend (why) | infer: backend (why)`
  * in the code lens' words (describeDecision),
- * its diagnostics indented below, parse errors as `file:line:col error parse-error: message`, and a
- * summary line. ANSI colour only when the caller says so (a terminal, no --no-color / NO_COLOR).
+ * its diagnostics indented below, parse errors as `file:line:col error parse-error: message`, the
+ * analysis' internal errors as `file:line:col warning internal-error: message`, and a summary line. ANSI colour only when the caller says so (a terminal, no --no-color / NO_COLOR).
  */
 import { styleText } from 'node:util';
 import type { Outcome } from '../../../runtime/dispatch/decision';
@@ -26,6 +26,10 @@ export function formatText(reports: readonly FileReport[], options: TextOptions)
     for (const error of file.parseErrors) {
       const where = paint('bold', `${file.path}:${error.span.line}:${error.span.column}`);
       lines.push(`${where} ${paint('red', 'error')} parse-error: ${error.message}`);
+    }
+    for (const error of file.internalErrors) {
+      const where = paint('bold', `${file.path}:${error.span.line}:${error.span.column}`);
+      lines.push(`${where} ${paint('yellow', 'warning')} internal-error: ${error.message}`);
     }
     for (const call of file.calls) lines.push(...callBlock(file.path, call, paint));
   }
@@ -55,9 +59,11 @@ function summary(reports: readonly FileReport[]): string {
   const findings = calls.flatMap((c) => c.findings);
   const bySeverity = (severity: Severity) => findings.filter((f) => f.severity === severity).length;
   const parseErrors = reports.reduce((n, f) => n + f.parseErrors.length, 0);
+  const internalErrors = reports.reduce((n, f) => n + f.internalErrors.length, 0);
   return `${count(calls.length, 'attention call')} in ${count(reports.length, 'file')}: ` +
     `${count(bySeverity('error'), 'error')}, ${count(bySeverity('warning'), 'warning')}, ` +
-    `${count(bySeverity('information') + bySeverity('hint'), 'note')}, ${count(parseErrors, 'parse error')}`;
+    `${count(bySeverity('information') + bySeverity('hint'), 'note')}, ${count(parseErrors, 'parse error')}` +
+    (internalErrors > 0 ? `, ${count(internalErrors, 'internal error')}` : '');
 }
 
 function count(n: number, noun: string): string {

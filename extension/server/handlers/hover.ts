@@ -1,7 +1,7 @@
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
 import { contains, toHover, toRange } from '../convert';
 import type { Session } from '../session';
-import { sameSpan } from '../../analysis/positions';
+import { sameSpan } from '../../analysis/syntax/positions';
 
 export function hover(session: Session, params: HoverParams): Hover | null {
   const calls = session.analysis(params.textDocument.uri)?.report.calls.filter((c) => contains(c.span, params.position)) ?? [];

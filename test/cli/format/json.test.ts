@@ -9,7 +9,7 @@ describe('json format', () => {
 
   it('is version 1 with one entry per file, in order', () => {
     assert.equal(json.version, 1);
-    assert.deepEqual(json.files.map((f) => f.path), ['model.py', 'sample.py', 'broken.py']);
+    assert.deepEqual(json.files.map((f) => f.path), ['model.py', 'sample.py', 'broken.py', 'tree.py']);
   });
 
   it('gives a call its span, api, function, agreed dtypes and shapes, both modes and its diagnostics', () => {
@@ -60,14 +60,18 @@ describe('json format', () => {
     assert.deepEqual(call.modes.infer.assumed, ['flash_attn is installed and xformers is not installed']);
   });
 
-  it('lists parse errors with their spans', () => {
-    assert.deepEqual(json.files[2], { path: 'broken.py', parse_errors: [{ line: 3, column: 9, end_line: 3, end_column: 10, message: "expected ':'" }], calls: [] });
+  it('lists parse errors and internal errors with their spans', () => {
+    assert.deepEqual(json.files[2], { path: 'broken.py', parse_errors: [{ line: 3, column: 9, end_line: 3, end_column: 10, message: "expected ':'" }], internal_errors: [], calls: [] });
+    assert.deepEqual(json.files[3], {
+      path: 'tree.py', parse_errors: [], calls: [],
+      internal_errors: [{ line: 4, column: 5, end_line: 4, end_column: 5, message: 'internal error analysing `Tree.__init__`: RangeError: Maximum call stack size exceeded' }],
+    });
   });
 
   it('gives the bias dtype when both paths agree on it', () => {
     const facts = factsWith('bfloat16', { mask: { kind: { known: true, value: 'float', source: 'b' }, dtype: { known: true, value: 'float32', source: 'b' } } });
     const call = { ...SAMPLE_REPORTS[0]!.calls[0]!, modes: { train: { ...SAMPLE_REPORTS[0]!.calls[0]!.modes.train, facts }, infer: { ...SAMPLE_REPORTS[0]!.calls[0]!.modes.infer, facts } } };
-    const out = toJsonReport([{ path: 'x.py', parseErrors: [], calls: [call] }]);
+    const out = toJsonReport([{ path: 'x.py', parseErrors: [], internalErrors: [], calls: [call] }]);
     assert.deepEqual(out.files[0]!.calls[0]!.dtypes, { q: 'bfloat16', k: 'bfloat16', v: 'bfloat16', bias: 'float32' });
   });
 

@@ -77,6 +77,7 @@ export const SAMPLE_REPORTS: readonly FileReport[] = [
   {
     path: 'model.py',
     parseErrors: [],
+    internalErrors: [],
     calls: [
       {
         span: span(41, 13, 41, 61),
@@ -120,6 +121,7 @@ export const SAMPLE_REPORTS: readonly FileReport[] = [
   {
     path: 'sample.py',
     parseErrors: [],
+    internalErrors: [],
     calls: [{
       span: span(7, 5, 7, 40),
       api: 'slow_attn',
@@ -131,5 +133,11 @@ export const SAMPLE_REPORTS: readonly FileReport[] = [
       findings: [],
     }],
   },
-  { path: 'broken.py', parseErrors: [{ span: span(3, 9, 3, 10), message: "expected ':'" }], calls: [] },
+  { path: 'broken.py', parseErrors: [{ span: span(3, 9, 3, 10), message: "expected ':'" }], internalErrors: [], calls: [] },
+  {
+    path: 'tree.py',
+    parseErrors: [],
+    internalErrors: [{ span: span(4, 5, 4, 5), message: 'internal error analysing `Tree.__init__`: RangeError: Maximum call stack size exceeded' }],
+    calls: [],
+  },
 ];

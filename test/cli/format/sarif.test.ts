@@ -32,7 +32,7 @@ describe('sarif format', () => {
 
   it('lists every diagnostic code as a rule with its description, level and docs page', () => {
     const rules = run.tool.driver.rules!;
-    assert.equal(new Set(rules.map((r) => r.id)).size, 17);
+    assert.equal(new Set(rules.map((r) => r.id)).size, 18);
     const layout = RULES.find((r) => r.meta.code === 'layout')!.meta;
     assert.deepEqual(rules.find((r) => r.id === 'layout'), {
       id: 'layout',
@@ -53,12 +53,13 @@ describe('sarif format', () => {
     }
   });
 
-  it('gives one result per finding, then per parse error, with levels, locations and modes', () => {
+  it('gives one result per parse error, internal error and finding, with levels, locations and modes', () => {
     const rules = run.tool.driver.rules!;
     assert.deepEqual(run.results!.map((r) => [r.ruleId, rules[r.ruleIndex!]!.id, r.level, r.locations![0]!.physicalLocation!.artifactLocation!.uri]), [
       ['mask-disables-flash', 'mask-disables-flash', 'note', 'model.py'],
       ['dtype-unsupported', 'dtype-unsupported', 'error', 'model.py'],
       ['parse-error', 'parse-error', 'error', 'broken.py'],
+      ['internal-error', 'internal-error', 'warning', 'tree.py'],
     ]);
     assert.deepEqual(run.results![0], {
       ruleId: 'mask-disables-flash',

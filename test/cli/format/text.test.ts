@@ -3,7 +3,7 @@ import { formatText } from '../../../extension/cli/format/text';
 import { SAMPLE_REPORTS } from './sample-reports';
 
 describe('text format', () => {
-  it('prints one block per call with both paths in the code lens\' words and their assumptions, indented diagnostics, parse errors and a summary', () => {
+  it('prints one block per call with both paths in the code lens\' words and their assumptions, indented diagnostics, parse and internal errors and a summary', () => {
     assert.equal(formatText(SAMPLE_REPORTS, { color: false }), [
       'model.py:41:13 F.scaled_dot_product_attention → train: efficient (flash off: attn_mask is not None) | infer: flash',
       '  information mask-disables-flash: flash is off in training: attn_mask is not None',
@@ -12,7 +12,8 @@ describe('text format', () => {
       '    FlashAttention only support fp16 and bf16 data type',
       'sample.py:7:5 slow_attn → train: flash? (depends on whether mask is None) | infer: flash? (depends on whether mask is None) [if flash_attn is installed and xformers is not installed]',
       "broken.py:3:9 error parse-error: expected ':'",
-      '3 attention calls in 3 files: 1 error, 0 warnings, 1 note, 1 parse error',
+      'tree.py:4:5 warning internal-error: internal error analysing `Tree.__init__`: RangeError: Maximum call stack size exceeded',
+      '3 attention calls in 4 files: 1 error, 0 warnings, 1 note, 1 parse error, 1 internal error',
       '',
     ].join('\n'));
   });

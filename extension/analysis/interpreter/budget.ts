@@ -1,0 +1,22 @@
+/**
+ * The limits of one interpretation, so that no input, however it is written, costs more than bounded
+ * work. Where a limit is reached, what the analysis would have computed there is unknown, and the
+ * reason says "analysis budget" (it reaches the annotations as "depends on … (analysis budget: …)").
+ */
+
+/** Invocations and constructions under way at once (a call chain of wrappers, a module that builds copies of itself). */
+export const MAX_CALL_DEPTH = 24;
+
+/**
+ * Statements run from one entry point (a function nobody calls, a module's top level), callees
+ * included; a reused (memoised) invocation costs nothing.
+ */
+export const MAX_STEPS_PER_ENTRY = 200_000;
+
+export function depthExceeded(what: string): string {
+  return `${what} (analysis budget: calls nested deeper than ${MAX_CALL_DEPTH})`;
+}
+
+export function stepsExceeded(entry: string): string {
+  return `analysis budget: more than ${MAX_STEPS_PER_ENTRY.toLocaleString('en-US')} statements run from ${entry}`;
+}

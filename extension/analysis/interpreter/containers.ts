@@ -1,0 +1,59 @@
+/**
+ * Python lists and dicts the code builds and changes in place (`kw.get`, `kw.pop`, `xs.append`,
+ * `d[k] = v`), as far as they hold values the analysis follows: modules, keyword arguments.
+ */
+import type { CallArgs } from '../values/engine';
+import type { PathState } from '../values/state';
+import { field, textOf, type SyntaxNode } from '../syntax/syntax';
+import { choiceOf, join, UNKNOWN, type Value } from '../values/values';
+
+/**
+ * `d[key]` of a known dict: its entry; unknown when the key is not a known string (with what an
+ * unknown key depends on), except in a dict of callables (backends by name), where an unknown key
+ * may pick any of them: one of its entries, each called where it is called.
+ */
+export function dictEntry(d: Value & { t: 'dict' }, key: Value, text: string): Value {
+  if (key.t === 'unknown') return choiceOf(d.entries.map(([, v]) => v), `\`${text}\` (${key.why})`) ?? key; // the entry depends on what the key does
+  const entry = key.t === 'str' ? d.entries.find(([k]) => k === key.value) : undefined;
+  return entry ? entry[1] : UNKNOWN(`\`${text}\``);
+}
+
+/** Methods that change a list or dict in place. */
+export const MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'clear', 'sort', 'reverse', 'update', 'setdefault', 'popitem']);
+
+/** A name (or `self.x`) now holds `v`: a list or dict changed in place. */
+function rebind(target: SyntaxNode, v: Value, st: PathState): void {
+  const obj = target.type === 'attribute' ? field(target, 'object') : undefined;
+  if (target.type !== 'identifier' && obj?.type !== 'identifier') return;
+  st.env.set(textOf(target), v);
+  if (obj && textOf(obj) === 'self') st.selfAttrs.set(textOf(field(target, 'attribute')!), v);
+}
+
+/**
+ * `kw.get(k, d)` / `kw.pop(k, d)` on a known dict, `xs.append(m)` / `xs.extend(ms)` on a list (which then
+ * holds any number of such items: loops run once). Any other change in place makes the name unknown.
+ */
+export function containerMethod(obj: Value & { t: 'dict' | 'tuple' | 'many' }, method: string, objNode: SyntaxNode, args: CallArgs, st: PathState, node: SyntaxNode): Value | undefined {
+  const first = args.positional[0]?.value;
+  const changed = UNKNOWN(`\`${textOf(objNode)}\` after \`.${method}()\``);
+  if (obj.t === 'dict' && (method === 'get' || method === 'pop') && first) {
+    if (method === 'pop') rebind(objNode, first.t === 'str' ? { t: 'dict', entries: obj.entries.filter(([k]) => k !== first.value) } : changed, st);
+    const entry = dictEntry(obj, first, textOf(node));
+    const absent = first.t === 'str' && !obj.entries.some(([k]) => k === first.value);
+    return !absent ? entry : args.positional[1]?.value ?? (method === 'get' ? { t: 'none', source: `\`${textOf(node)}\`: no such key` } : entry);
+  }
+  if (!MUTATORS.has(method)) return undefined;
+  const added = obj.t === 'dict' || !first ? undefined
+    : method === 'append' ? [first] : method === 'extend' && first.t === 'tuple' ? first.items : method === 'extend' && first.t === 'many' ? [first.item] : undefined;
+  const had = obj.t === 'tuple' ? obj.items : obj.t === 'many' ? [obj.item] : [];
+  rebind(objNode, added ? { t: 'many', item: [...had, ...added].reduce(join) } : changed, st);
+  return { t: 'none', source: `\`.${method}()\`` };
+}
+
+/** `obj[key] = v` with both evaluated: a known dict gets the entry; any other container becomes unknown. */
+export function setItem(objNode: SyntaxNode, targetText: string, obj: Value, key: Value, v: Value, st: PathState): void {
+  if (obj.t !== 'dict' && obj.t !== 'tuple' && obj.t !== 'many') return;
+  rebind(objNode, obj.t === 'dict' && key.t === 'str'
+    ? { t: 'dict', entries: [...obj.entries.filter(([k]) => k !== key.value), [key.value, v]] }
+    : UNKNOWN(`\`${textOf(objNode)}\` after \`${targetText} = …\``), st);
+}

@@ -1,0 +1,838 @@
+/**
+ * The workspace interpreter: runs each function abstractly, path by path, from the functions nobody
+ * calls (entry points) down through the calls it can resolve (`self.attn(…)`, module lists, blocks
+ * in loops, imported classes), carrying the caller's mode, autocast region and argument values.
+ * Statements run in statements.ts (paths split on undetermined conditions, dead branches walked);
+ * this module resolves what they call, builds instances, binds arguments and runs module top levels.
+ * Invocations are memoised, and kept with their effects for the next run (invocation-cache.ts).
+ */
+import type { Dtype, Fact, Mode, SdpaSwitches } from '../../../runtime/dispatch/facts';
+import { fileLine, type CallArgs } from '../values/engine';
+import { contextOfDecorator, enterContext, generatorContext, isGeneratorContext } from './contexts';
+import { customForward, type Decorated } from './custom-fwd';
+import { calledNames, isCalled } from '../workspace-index/entry-points';
+import { evaluate, evaluateArgs } from './evaluate';
+import { modeClue } from '../workspace-index/modes';
+import { castAttribute } from '../torch/nn-modules';
+import { afterCall, importTimeSwitches, switchesLeft, type SdpaLeft } from './sdpa-switches';
+import { ModuleResolver } from './import-resolution';
+import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from '../workspace-index/module-index';
+import type { AnalysisSettings } from '../report';
+import { type Ctx, type Frame, type Observation, type PathState, type YieldPoint } from '../values/state';
+import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
+import { bindUnknown, join, known, returnedFrom, UNKNOWN, unknown, valueKey, type Value } from '../values/values';
+import { isParallelWrapper } from '../torch/wrappers';
+import { functionOfLambda, lambdaDefault, lambdaFunction } from './lambdas';
+import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
+import { execBlock, type Executor } from './statements';
+import { RunRecord } from './run-record';
+import { argValues, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
+import { errorText, type InternalError } from '../values/internal-errors';
+import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
+
+// workspace.ts keeps the cache between runs and hands it to the Interpreter.
+export type { InvocationCache } from './invocation-cache';
+
+
+export class Interpreter implements Executor {
+  /** What the run has seen, and the effects of the invocations under way. */
+  private readonly record = new RunRecord();
+  /** Which workspace module each import names (`import-resolution.ts`). */
+  private readonly resolver: ModuleResolver;
+  private readonly byPath = new Map<string, ModuleInfo>();
+  private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
+  private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
+  /** Invocations of this run (or reused from the last), by memo key, with their effects. */
+  private readonly memo = new Map<string, Outcome & { readonly effects: Effects }>();
+  /** Effects of the last run already walked for their memo entries and instances (reachable from several reuses). */
+  private readonly seeded = new Set<Effects>();
+  /** Whether the statements a kept effects object read (and those of everything inside it) are unchanged, per object. */
+  private readonly validity = new Map<Effects, boolean>();
+  /** Instances built in this run (or reused from the last), by key. */
+  private readonly built = new Map<string, Construction>();
+  private readonly globals = new Map<string, Map<string, Value>>();
+  /**
+   * While a module's top-level code runs as an entry point (a script) and calls something: the
+   * module's variables as they are at that call, which its functions read as globals (nanoGPT's
+   * `estimate_loss()` reads the `model` built above the loop), and their memo key, part of every
+   * invocation's key meanwhile (a callee may read them, directly or through its own callees).
+   */
+  private live: { readonly path: string; readonly env: ReadonlyMap<string, Value>; readonly key: string } | undefined;
+  /** Per module path, the SDPA switches its top-level statements set at import time (those of the workspace modules it imports included). */
+  private readonly moduleSwitches = new Map<string, SdpaSwitches>();
+  /** Per module path, the modules whose top level its import-time switches depend on (it imports them, directly or not). */
+  private readonly switchesRead = new Map<string, Set<ModuleInfo>>();
+  /** Modules whose top level is being run for its globals (an import cycle stops there). */
+  private readonly importing = new Set<string>();
+  private readonly active = new Set<string>();
+  /** Statements run from the current entry point, and what ran out when the budget did (budget.ts). */
+  private steps = 0;
+  private exhausted: string | undefined;
+  private entry = '';
+  private computingGlobals = false;
+  /** Frames of methods that `__init__` calls on self (`self._build()`): their `self.x = …` builds the instance. */
+  private readonly helperFrames = new WeakSet<Frame>();
+  /** Construction helpers being run, so one that calls itself is evaluated as an ordinary call. */
+  private readonly helpersRunning = new Set<string>();
+  /** The invocations of this run, for the next one. */
+  readonly cache = new Map<string, CachedInvocation>();
+
+  constructor(
+    readonly settings: AnalysisSettings,
+    private readonly modules: readonly ModuleInfo[],
+    private readonly previous: InvocationCache = new Map(),
+    private readonly liveUnits: ReadonlySet<object> = new Set(),
+    /** Per module path, an object that stays the same while its module-level statements do. */
+    private readonly globalsTokens: ReadonlyMap<string, object> = new Map(),
+    /** Per module path, the attribute names its statements may set, with a token that stays while they do. */
+    private readonly attributeWrites: ReadonlyMap<string, WritesCell> = new Map(),
+  ) {
+    this.resolver = new ModuleResolver(modules);
+    for (const m of modules) {
+      this.byPath.set(m.path, m);
+      for (const fn of m.allFunctions) this.byFunctionId.set(fn.id, { fn, module: m });
+      for (const cls of m.classes.values()) this.classById.set(cls.id, { cls, module: m });
+    }
+  }
+
+  /** What the run saw at attention calls. */
+  get observations(): readonly Observation[] {
+    return this.record.observations;
+  }
+
+  /** Per path kind, a call of a module of unknown class that an established path makes (it may run any forward). */
+  get unresolvedModuleCalls(): ReadonlyMap<Mode, string> {
+    return this.record.unresolved;
+  }
+
+  /** The places whose analysis failed in this run (each lost its own facts only). */
+  get internalErrors(): readonly InternalError[] {
+    return this.record.failures;
+  }
+
+  /**
+   * Run one piece of the analysis; an exception in it costs that piece only: it is recorded against
+   * `node` in `path`, what is being recorded is not kept for the next run (it would not replay the
+   * error), and `fallback` stands for what the piece would have produced.
+   */
+  private isolated<T>(path: string, node: SyntaxNode | null, during: string, run: () => T, fallback: (message: string) => T): T {
+    try {
+      return run();
+    } catch (err) {
+      const message = errorText(err);
+      this.record.failed({ path, node, during, message });
+      this.record.uncacheable();
+      return fallback(message);
+    }
+  }
+
+  /** A fresh step budget for an entry point (budget.ts). */
+  private startEntry(name: string): void {
+    this.steps = 0;
+    this.exhausted = undefined;
+    this.entry = name;
+  }
+
+  step(fr: Frame): boolean {
+    if (++this.steps <= MAX_STEPS_PER_ENTRY) return true;
+    this.exhausted ??= stepsExceeded(this.entry);
+    fr.cut = this.exhausted;
+    this.record.uncacheable();
+    return false;
+  }
+
+  /** Interpret the workspace: module globals, then every entry point, then anything not reached. */
+  run(): void {
+    this.computingGlobals = true;
+    for (const m of this.modules) {
+      this.startEntry(`the top level of ${m.path}`);
+      this.isolated(m.path, null, `running the top level of ${m.path} for its globals`, () => this.moduleGlobalsOnce(m), () => undefined);
+    }
+    this.computingGlobals = false;
+    const called = calledNames(this.modules);
+    const isRoot = (fn: FunctionInfo): boolean => fn.name !== '__init__' && !isCalled(fn, called);
+    for (const m of this.modules) for (const fn of m.allFunctions) if (isRoot(fn)) this.runRoot(fn, m);
+    for (const m of this.modules) for (const fn of m.allFunctions) if (fn.name !== '__init__' && !this.record.invoked.has(fn.id)) this.runRoot(fn, m);
+    // A lambda nobody calls (a backend in a dict no code looks up) runs like a function nobody calls, without a closure.
+    for (const m of this.modules) for (const fn of uncalledLambdas(m, this.record.invoked)) this.runRoot(fn, m);
+    // A function with attention calls that callers reach on one path kind only is also analysed on
+    // the other, on assumption, so that path's facts (dropout, self.training) are its own.
+    const entered = this.runModelsForUnresolvedCalls();
+    const observed = new Map(this.record.observations.map((o) => [o.fn.id, o.fn]));
+    for (const [id, fn] of observed) {
+      const missing = (['train', 'infer'] as const).filter((mode) => !this.record.realModes.get(id)?.has(mode) && !entered.has(`${id}|${mode}`));
+      // A lambda is run on its own like a function nobody calls: without what it captured.
+      const target = fn.node?.type === 'lambda' ? this.lambdaTarget(fn) : this.functionById(id);
+      if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing, true);
+    }
+  }
+
+  /**
+   * A module of unknown class called on a path of one kind (`model: DDP`) may be any model that
+   * driver code calls elsewhere: run those models' forwards on that kind, on assumption (their own
+   * arguments, such as a bias buffer, then reach their calls). Returns `function id|mode` for every
+   * function these runs observed attention in.
+   */
+  private runModelsForUnresolvedCalls(): Set<string> {
+    const entered = new Set<string>();
+    for (const mode of this.record.unresolved.keys()) {
+      for (const id of this.record.modelEntries) {
+        const target = this.functionById(id);
+        if (!target || this.record.realModes.get(id)?.has(mode)) continue;
+        const before = this.record.observations.length;
+        this.runRoot(target.fn, target.module, [mode]);
+        for (const o of this.record.observations.slice(before)) entered.add(`${o.fn.id}|${mode}`);
+      }
+    }
+    return entered;
+  }
+
+  private runRoot(fn: FunctionInfo, module: ModuleInfo, only?: readonly Mode[], mirror = false): void {
+    this.startEntry(fn.name === '<module>' ? `the top level of ${fn.path}` : `\`${fn.qualName}\``);
+    this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runRootPaths(fn, module, only, mirror), () => undefined);
+  }
+
+  private runRootPaths(fn: FunctionInfo, module: ModuleInfo, only: readonly Mode[] | undefined, mirror: boolean): void {
+    const clue = only ? null : modeClue(fn);
+    const modes: { mode: Mode; source: string; assumed: boolean }[] = clue ? [{ ...clue, assumed: false }]
+      : (only ?? ['train', 'infer'] as const).map((mode) => ({ mode, source: `assumed: no caller of ${fn.qualName} shows the ${mode === 'train' ? 'training' : 'inference'} path`, assumed: true }));
+    for (const m of modes) {
+      const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
+      const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast(), ...(sdpa ? { sdpa } : {}), ...(mirror ? { mirror } : {}) };
+      // The instance a method runs on was built before: what its `__init__` switched holds.
+      const self = fn.className ? this.construct(`${module.path}:${fn.className}`, { positional: [], keywords: new Map() }, ctx) : undefined;
+      const built = self && this.switchedBy(self, ctx, `for the \`self\` of ${fn.qualName}`);
+      this.invoke(fn, module, self, { positional: [], keywords: new Map(), noCaller: true }, built ?? ctx);
+    }
+  }
+
+  private assumedAutocast(): Fact<Dtype | null> {
+    const a = this.settings.autocast;
+    if (a === 'off') return known(null, 'autocast off (setting)');
+    if (a === 'unknown') return unknown('whether the caller runs under autocast');
+    return known(a, `autocast ${a} (setting)`);
+  }
+
+  // ---- Engine hooks ---------------------------------------------------------------------------
+
+  global(name: string, fr: Frame): Value | undefined {
+    const m = fr.module;
+    const qualified = m.imports.get(name);
+    if (qualified !== undefined && m.optional.has(name)) return { t: 'ref', name: qualified, optional: m.optional.get(name) };
+    const live = this.live?.path === m.path ? this.live.env : undefined;
+    // A module's top-level code, run as an entry point, is the script being run.
+    if (name === '__name__' && (live || (fr.fn.name === '<module>' && !this.computingGlobals))) return { t: 'str', value: '__main__' };
+    const g = live?.get(name) ?? this.globals.get(m.path)?.get(name);
+    if (g) return g;
+    if (qualified !== undefined) return this.resolver.value(m, qualified, m.dottedImports.get(name));
+    const cls = m.classes.get(name);
+    if (cls) return { t: 'class', id: cls.id };
+    const fn = m.functions.get(name);
+    if (fn) return { t: 'fn', id: fn.id };
+    return undefined;
+  }
+
+  attribute(obj: Value, name: string, st: PathState): Value | undefined {
+    // A workspace module (`blocks.Block` after `import models.blocks as blocks`).
+    if (obj.t === 'ref') return this.resolver.member(obj.name, name);
+    if (obj.t === 'instance') {
+      const cls = this.classOf(obj.cls);
+      if (cls) this.record.touch(cls.cls.unit);
+      const construction = this.built.get(obj.key);
+      if (construction) this.record.depend(construction.effects);
+      const attr = construction?.attrs.get(name);
+      if (attr) return obj.cast ? castAttribute(attr, obj.cast) : attr;
+      const method = this.method(obj.cls, name);
+      if (method) return { t: 'fn', id: method.id, self: obj };
+      return undefined;
+    }
+    if (obj.t === 'torchmod') {
+      if (name === 'weight' || name === 'bias' || name === 'in_proj_weight') {
+        return { t: 'tensor', dtype: known(obj.cast ?? 'float32', obj.cast ? `module cast to ${obj.cast}` : `parameters of ${obj.origin} (float32)`), origin: obj.origin, param: true };
+      }
+      return obj.args[name];
+    }
+    if (obj.t === 'class') {
+      if (name === 'apply') { const apply = this.autogradApply(obj.id); if (apply) return apply; }
+      const method = this.method(obj.id, name);
+      return method ? { t: 'fn', id: method.id } : undefined;
+    }
+    void st;
+    return undefined;
+  }
+
+  absentAttribute(obj: Value, name: string, st: PathState): string | undefined {
+    if (obj.t !== 'instance' || moduleMayHave(name) || this.attribute(obj, name, st) !== undefined || !this.knownClassChain(obj.cls)) return undefined;
+    // Any statement of the workspace may set it later (`model.flag = True` in a trainer, a method
+    // `__init__` does not call). The answer depends on which names each module sets, not on its
+    // statements: an edit that sets no new name keeps it (a module without a kept index gets a
+    // fresh token, so the answer is not reused).
+    for (const m of this.modules) {
+      const writes = this.attributeWrites.get(m.path)?.get() ?? moduleWrites(m.units);
+      this.record.touch(writes.token);
+      if (maySetAttribute(writes, name)) return undefined;
+    }
+    return `no code in the files sets \`${name}\` and ${obj.cls.split(':').pop()} defines none`;
+  }
+
+  /** Whether every class from `classId` up is a workspace class, ending at nn.Module or `object`. */
+  private knownClassChain(classId: string, depth = 0): boolean {
+    const entry = this.classOf(classId);
+    if (!entry || depth > 8) return false;
+    return entry.cls.bases.every((base) => {
+      const resolved = this.annotationValue(base, moduleFrame(entry.module));
+      if (resolved?.t === 'class') return this.knownClassChain(resolved.id, depth + 1);
+      return base === 'object' || (resolved?.t === 'ref' && isNnModule(resolved.name));
+    });
+  }
+
+  unresolvedModuleCall(st: PathState, fr: Frame, what: string): void {
+    if (this.computingGlobals || st.ctx.modeAssumed || st.dead || this.isModuleCode(fr.fn)) return;
+    this.record.unresolvedCall(st.ctx.mode.value, what);
+  }
+
+  /** Code of a module: a method of a class that has a forward (a training loop's class has none). */
+  private isModuleCode(fn: FunctionInfo): boolean {
+    return fn.className !== null && this.method(`${fn.path}:${fn.className}`, 'forward') !== undefined;
+  }
+
+  observe(obs: Observation): void {
+    // Module globals are computed once without calls; module statements are interpreted again as an entry point.
+    if (this.computingGlobals) return;
+    this.record.observe(obs);
+  }
+
+  callWorkspace(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
+    if (this.computingGlobals) return undefined;
+    if (fr.fn.name !== '<module>') return this.callResolved(callee, args, st, fr, node);
+    // A call from a script's top-level code: the callee sees the module's variables as they are now.
+    const before = this.live;
+    const env = new Map(st.env);
+    this.live = { path: fr.module.path, env, key: `|globals of ${fr.module.path} ${valueKey([...env])}` };
+    try {
+      return this.callResolved(callee, args, st, fr, node);
+    } finally {
+      this.live = before;
+    }
+  }
+
+  private callResolved(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
+    if (callee.t === 'fn') {
+      const target = this.functionById(callee.id);
+      if (!target) return undefined;
+      return this.constructionHelper(target, callee.self, args, st, fr, node)
+        ?? this.called(target.fn, this.invoke(target.fn, target.module, callee.self, args, st.ctx), st, fr, node);
+    }
+    // A lambda runs as a function of its own, its closure in the place of `self` (part of the memo key).
+    if (callee.t === 'lambda') {
+      const target = this.lambdaTarget(functionOfLambda(callee));
+      return target && this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx), st, fr, node);
+    }
+    if (callee.t === 'class') {
+      const instance = this.construct(callee.id, args, st.ctx);
+      st.ctx = this.switchedBy(instance, st.ctx, `called at ${fileLine(fr, node)}`) ?? st.ctx;
+      return instance;
+    }
+    if (callee.t === 'instance') {
+      const forward = this.method(callee.cls, 'forward') ?? this.method(callee.cls, '__call__');
+      const target = forward && this.functionById(forward.id);
+      if (target && !st.ctx.modeAssumed && !st.dead && !this.isModuleCode(fr.fn)) this.record.entry(target.fn.id);
+      return target ? this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx), st, fr, node) : undefined;
+    }
+    return undefined;
+  }
+
+  /** A call has returned: the SDPA switches it left hold for the rest of the caller's path. */
+  private called(fn: FunctionInfo, outcome: Outcome, st: PathState, fr: Frame, node: SyntaxNode): Value {
+    this.leave(st, outcome.left, fn, `called at ${fileLine(fr, node)}`);
+    return outcome.result;
+  }
+
+  private leave(st: PathState, left: SdpaLeft | undefined, fn: FunctionInfo, where: string): void {
+    if (left) st.ctx = { ...st.ctx, sdpa: afterCall(st.ctx.sdpa, left, `in \`${fn.qualName}\` ${where}`) };
+  }
+
+  /** The context after `instance` was built, when its `__init__` left SDPA switches; undefined when it left none. */
+  private switchedBy(instance: Value, ctx: Ctx, where: string): Ctx | undefined {
+    const left = instance.t === 'instance' ? this.built.get(instance.key)?.left : undefined;
+    const init = left && instance.t === 'instance' ? this.method(instance.cls, '__init__') : undefined;
+    return init ? { ...ctx, sdpa: afterCall(ctx.sdpa, left!, `in \`${init.qualName}\` ${where}`) } : undefined;
+  }
+
+  // ---- classes and calls ----------------------------------------------------------------------
+
+  /**
+   * `Fn.apply(…)` of an `autograd.Function` (a class with a static `forward` and no `apply` of its
+   * own): its forward, with the autograd context (`ctx`) as its first argument.
+   */
+  private autogradApply(classId: string): Value | undefined {
+    const forward = this.method(classId, 'forward');
+    if (!forward?.node || !forward.decorators.includes('staticmethod') || this.method(classId, 'apply')) return undefined;
+    const ctx = { value: UNKNOWN('the autograd context'), node: forward.node };
+    return { t: 'partial', fn: { t: 'fn', id: forward.id }, args: { positional: [ctx], keywords: new Map() } };
+  }
+
+  private method(classId: string, name: string, seen = 0): FunctionInfo | undefined {
+    const entry = this.classOf(classId);
+    if (!entry || seen > 8) return undefined;
+    this.record.touch(entry.cls.unit); // which method a name finds depends on this class statement
+    const own = entry.cls.methods.get(name);
+    return own ?? this.baseMethod(classId, name, seen);
+  }
+
+  /** A method as a workspace base class defines it (what `super().name` finds). */
+  private baseMethod(classId: string, name: string, seen = 0): FunctionInfo | undefined {
+    const entry = this.classOf(classId);
+    if (!entry) return undefined;
+    for (const base of entry.cls.bases) {
+      const resolved = this.global(base, moduleFrame(entry.module));
+      if (resolved?.t === 'class') { const m = this.method(resolved.id, name, seen + 1); if (m) return m; }
+    }
+    return undefined;
+  }
+
+  private construct(classId: string, args: CallArgs, ctx: Ctx): Value {
+    const key = `${classId}(${valueKey(args.positional.map((a) => a.value))}${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)})`;
+    const instance: Value = { t: 'instance', cls: classId, key };
+    const context = valueKey(ctx);
+    const built = this.built.get(key);
+    if (!built && this.record.depth >= MAX_CALL_DEPTH) {
+      this.record.uncacheable();
+      return UNKNOWN(depthExceeded(`an instance of ${classId.split(':').pop()}`));
+    }
+    if (built) {
+      // Built earlier in this run: what is being recorded depends on that construction all the same
+      // (what it read, the instances it made, the calls its __init__ observed). Built in another
+      // context, it stands for this one only because it came first in the run, an order the cache
+      // does not record: what is being recorded is then not kept.
+      this.classOf(classId);
+      this.record.replay(built.effects);
+      if (built.context !== context) this.record.uncacheable();
+      return instance;
+    }
+    // A construction is kept for the next run like an invocation: the context is part of its key,
+    // since the first construction in a run decides the instance's attributes.
+    const cacheKey = `new ${key}|${context}${this.live?.key ?? ''}`;
+    const definition = this.classOf(classId)?.cls.unit ?? null;
+    const cached = this.previous.get(cacheKey);
+    if (cached && cached.definition === definition && this.stillValid(cached.effects)) {
+      this.replay(cached.effects);
+      this.cache.set(cacheKey, cached);
+      return instance;
+    }
+    const effects = newEffects();
+    this.record.push(effects);
+    const entry = this.classById.get(classId);
+    this.isolated(entry?.module.path ?? '', entry?.cls.unit.root ?? null, `building \`${entry?.cls.name ?? classId}\``, () => this.build(classId, key, context, instance, args, ctx, effects), () => undefined);
+    this.record.pop(cacheKey);
+    if (effects.cacheable) this.cache.set(cacheKey, { result: instance, effects, definition });
+    return instance;
+  }
+
+  /** Run a class body and its `__init__`, recording the instance's attributes under `key`. */
+  private build(classId: string, key: string, context: string, instance: Value, args: CallArgs, ctx: Ctx, effects: Effects): void {
+    const attrs = new Map<string, Value>();
+    // The construction's own recorder fills `effects` while it is built.
+    const construction: Construction = { key, context, attrs, effects };
+    this.built.set(key, construction);
+    this.record.built(construction);
+    const entry = this.classOf(classId);
+    if (!entry) return;
+    this.touchModule(entry.module);
+    this.record.touch(entry.cls.unit);
+    const frame = moduleFrame(entry.module);
+    let states = [this.freshState(ctx)];
+    states = execBlock(entry.cls.body, states, frame, this);
+    for (const st of states) for (const [k, v] of st.env) attrs.set(k, v);
+    const init = this.method(classId, '__init__');
+    const target = init && this.functionById(init.id);
+    if (target) {
+      this.touchModule(target.module);
+      if (target.fn.node) this.record.touch(target.fn.node.unit);
+      const end = this.runFunction(target.fn, target.module, instance, args, { ...ctx, autocast: known(null, 'constructors run outside autocast') });
+      construction.left = switchesLeft(ctx.sdpa, end.states, target.fn.qualName);
+      for (const st of end.states) for (const [k, v] of st.selfAttrs) attrs.set(k, attrs.has(k) && end.states.length > 1 ? join(attrs.get(k)!, v) : v);
+    }
+  }
+
+  private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, given: CallArgs, callerCtx: Ctx): Outcome {
+    const { ctx, args } = this.decorated(fn, module, this.startsPath(fn, callerCtx), given);
+    const key = `${fn.id}|${valueKey(ctx)}|${valueKey(self)}|${valueKey(args.positional.map((a) => a.value))}|${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)}${this.live?.key ?? ''}`;
+    const values = argValues(args);
+    const memo = this.memo.get(key);
+    if (memo) {
+      this.record.replay(memo.effects);
+      return reusedWith(memo, values);
+    }
+    const cached = this.previous.get(key);
+    if (cached && cached.definition === fn.node && this.stillValid(cached.effects)) {
+      this.replay(cached.effects);
+      this.memo.set(key, cached);
+      this.cache.set(key, cached);
+      return reusedWith(cached, values);
+    }
+    if (this.active.has(key)) {
+      this.record.uncacheable();
+      return { result: UNKNOWN(`the result of ${fn.qualName} (recursive)`) };
+    }
+    if (this.record.depth >= MAX_CALL_DEPTH) {
+      this.record.uncacheable();
+      return { result: UNKNOWN(depthExceeded(`the result of ${fn.qualName}`)) };
+    }
+    const effects = newEffects();
+    this.record.push(effects);
+    this.active.add(key);
+    this.record.invokedFn(fn.id, ctx.modeAssumed ? null : ctx.mode.value);
+    if (fn.node) this.record.touch(fn.node.unit);
+    this.touchModule(module);
+    const { result, states } = this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runFunction(fn, module, self, args, ctx),
+      (message) => ({ result: UNKNOWN(`the result of ${fn.qualName} (internal error: ${message})`), states: [] as PathState[] }));
+    // Switches set inside a decorator's `sdpa_kernel` region end with it.
+    const left = ctx.sdpa === callerCtx.sdpa ? switchesLeft(ctx.sdpa, states, fn.qualName) : undefined;
+    const outcome: Outcome = { result, args: values, ...(left ? { left } : {}) };
+    this.active.delete(key);
+    this.record.pop(key);
+    this.memo.set(key, { ...outcome, effects });
+    if (effects.cacheable) this.cache.set(key, { ...outcome, effects, definition: fn.node });
+    return outcome;
+  }
+
+  /**
+   * The context a function runs in: its own clue (modes.ts) starts a path where the caller's is only
+   * assumed, and a decorator (`@torch.no_grad()`) holds on every path. A mirror run (a function
+   * established callers reach on one kind, run on the other for its facts) keeps its kind against a
+   * name: `generate` called from a sampler must not become a second, argument-less inference path.
+   */
+  private startsPath(fn: FunctionInfo, callerCtx: Ctx): Ctx {
+    const clue = modeClue(fn);
+    if (!clue || !(clue.binding || (callerCtx.modeAssumed && !callerCtx.mirror))) return callerCtx;
+    return { ...callerCtx, mode: known(clue.mode, clue.source), modeAssumed: callerCtx.mirror === true };
+  }
+
+  /**
+   * Decorators that are context managers (`@torch.autocast(…)`, `@sdpa_kernel(…)`) set up their
+   * context for the whole call; the mode from `@torch.no_grad()` is `modeClue`'s, named by decorator.
+   * `@custom_fwd(cast_inputs=…)` casts the arguments and turns autocast off (custom-fwd.ts).
+   */
+  private decorated(fn: FunctionInfo, module: ModuleInfo, ctx: Ctx, args: CallArgs): Decorated {
+    if (fn.decoratorNodes.length === 0) return { ctx, args };
+    const frame = moduleFrame(module);
+    const regions = fn.decoratorNodes.filter((d) => d.type === 'call').reduce<Ctx>((outer, d) => {
+      const manager = contextOfDecorator(d, this.freshState(outer), frame, this);
+      const inner = manager ? enterContext(outer, manager) : outer;
+      return { ...outer, autocast: inner.autocast, ...(inner.sdpa ? { sdpa: inner.sdpa } : {}) };
+    }, ctx);
+    return customForward(fn.decoratorNodes, { ctx: regions, args }, this.freshState(regions), frame, this);
+  }
+
+  /** A lambda's function with the module it is written in. */
+  private lambdaTarget(fn: FunctionInfo): { fn: FunctionInfo; module: ModuleInfo } | undefined {
+    const module = this.byPath.get(fn.path);
+    return module && { fn, module };
+  }
+
+  private functionById(id: string): { fn: FunctionInfo; module: ModuleInfo } | undefined {
+    const entry = this.byFunctionId.get(id);
+    this.record.resolved(`fn:${id}`, entry?.fn.node ?? null);
+    return entry;
+  }
+
+  private classOf(id: string): { cls: ClassInfo; module: ModuleInfo } | undefined {
+    const entry = this.classById.get(id);
+    this.record.resolved(`class:${id}`, entry?.cls.unit ?? null);
+    return entry;
+  }
+
+  /** Record a read of a module's top-level statements. */
+  private touchModule(module: ModuleInfo): void {
+    const token = this.globalsTokens.get(module.path);
+    if (token) this.record.touch(token);
+  }
+
+  /**
+   * Whether everything a kept invocation read (itself, everything inside it, the constructions whose
+   * attributes it read) is unchanged. Answers are kept per effects object, so effects shared by many
+   * kept invocations are checked once per run.
+   */
+  private stillValid(effects: Effects): boolean {
+    const visited: Effects[] = [];
+    const stack = [effects];
+    const seen = new Set<Effects>(stack);
+    while (stack.length > 0) {
+      const e = stack.pop()!;
+      const known = this.validity.get(e);
+      if (known === true) continue;
+      if (known === false || !this.readUnchanged(e)) { this.validity.set(e, false); this.validity.set(effects, false); return false; }
+      visited.push(e);
+      for (const ev of e.events) if ('inner' in ev && !seen.has(ev.inner)) { seen.add(ev.inner); stack.push(ev.inner); }
+      for (const d of e.depends) if (!seen.has(d)) { seen.add(d); stack.push(d); }
+    }
+    for (const e of visited) this.validity.set(e, true);
+    return true;
+  }
+
+  /** Whether the statements one effects object read itself are still live and its ids resolve as they did. */
+  private readUnchanged(effects: Effects): boolean {
+    for (const unit of effects.units) if (!this.liveUnits.has(unit)) return false;
+    for (const [key, definition] of effects.resolved) {
+      const id = key.slice(key.indexOf(':') + 1);
+      const now = key.startsWith('fn:') ? this.byFunctionId.get(id)?.fn.node : this.classById.get(id)?.cls.unit;
+      if ((now ?? null) !== definition) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Reuse an invocation kept from the last run: the invocations and instances made inside it are this
+   * run's too (memo entries and instances), and its effects are replayed.
+   */
+  private replay(effects: Effects): void {
+    for (const e of reachable(effects, false, this.seeded)) {
+      const inner = e.key === null ? undefined : this.previous.get(e.key);
+      if (inner?.effects === e && !this.memo.has(e.key!)) { this.memo.set(e.key!, inner); this.cache.set(e.key!, inner); }
+      for (const c of e.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
+    }
+    this.record.replay(effects);
+  }
+
+  /** `building`: the attributes set so far, when `fn` is a helper that `__init__` calls on self (see constructionHelper). */
+  private runFunction(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, ctx: Ctx, building?: ReadonlyMap<string, Value>): { result: Value; states: PathState[] } {
+    // A `@contextmanager` generator's call makes a context manager, of the paths that reach its `yield`;
+    // so does a class's `__enter__`, of its paths that return (what they return is what `as` binds).
+    const enters = fn.name === '__enter__' && fn.className !== null;
+    const yields = enters || (fn.decoratorNodes.length > 0 && isGeneratorContext(fn.decoratorNodes, this.freshState(ctx), moduleFrame(module), this)) ? [] as YieldPoint[] : undefined;
+    const returned = enters ? new Map<PathState, Value>() : undefined;
+    const frame: Frame = { fn, module, self, returns: [], ...(yields ? { yields } : {}), ...(returned ? { returned } : {}) };
+    const st = this.freshState(ctx);
+    if (building) {
+      this.helperFrames.add(frame);
+      for (const [k, v] of building) { st.selfAttrs.set(k, v); st.env.set(`self.${k}`, v); }
+    }
+    // A lambda's body reads the variables it captured where it was made (its parameters shadow them).
+    if (self?.t === 'lambda') for (const [k, v] of self.captured) st.env.set(k, v);
+    this.bindParams(fn, module, self, args, st, frame);
+    const states = fn.node?.type === 'lambda' ? this.lambdaBody(fn.node, st, frame) : execBlock(fn.body, [st], frame, this);
+    // The context at a path's end, not at its `return`: a region the `return` leaves has ended. A path that raised does not count.
+    if (returned) {
+      for (const s of states) {
+        const v = returned.get(s) ?? (s.done ? undefined : { t: 'none', source: `${fn.qualName} returns None` } as Value);
+        if (v && !s.dead) yields!.push({ ctx: s.ctx, value: v, assume: s.assume, assumeText: s.assumeText });
+      }
+    }
+    const result = frame.cut ? UNKNOWN(`the result of ${fn.qualName} (${frame.cut})`)
+      : yields ? generatorContext(fn, ctx, yields)
+      : frame.returns.length === 0 ? { t: 'none', source: `${fn.qualName} returns None` } as Value
+        : frame.returns.map((v) => returnedFrom(v, frame)).reduce(join);
+    return { result, states };
+  }
+
+  /** A lambda's body is the expression it returns. */
+  private lambdaBody(node: SyntaxNode, st: PathState, frame: Frame): PathState[] {
+    const body = field(node, 'body');
+    const v = body ? evaluate(body, st, frame, this) : UNKNOWN(`\`${textOf(node)}\``);
+    if (!st.dead) frame.returns.push(v);
+    return [st];
+  }
+
+  private freshState(ctx: Ctx): PathState {
+    return { env: new Map(), assume: new Map(), assumeText: new Map(), ctx, dead: null, selfAttrs: new Map(), done: false };
+  }
+
+  private bindParams(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, st: PathState, frame: Frame): void {
+    const params = [...fn.params];
+    if (fn.className && params.length > 0 && !fn.decorators.includes('staticmethod') && fn.node?.type !== 'lambda') {
+      const first = params.shift()!;
+      st.env.set(first.name, self ?? UNKNOWN(`\`${first.name}\``));
+    }
+    const named = new Set(params.map((p) => p.name));
+    let position = 0;
+    let keywordOnly = false;
+    for (const p of params) {
+      if (p.marker) { keywordOnly ||= p.name === '*'; continue; }
+      if (p.collects) {
+        st.env.set(p.name, p.collects === 'positional' ? extraPositional(args, position, p.name, fn) : extraKeywords(args, named, p.name, fn));
+        keywordOnly = true;
+        continue;
+      }
+      const index = keywordOnly ? undefined : position++;
+      const given = args.keywords.get(p.name) ?? (index === undefined ? undefined : args.positional[index]);
+      // An unpacked `*xs` or `**kw` of unknown content may bind this parameter: unknown, not its default.
+      const mayBeGiven = (index !== undefined && index >= args.positional.length && args.morePositional) || args.moreKeywords;
+      let v: Value | undefined = given?.value ?? (mayBeGiven ? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName} (unpacked at the call)`) : undefined);
+      if (!v && p.default) v = lambdaDefault(self, p.name) ?? evaluate(p.default, this.freshState(st.ctx), moduleFrame(module), this);
+      if ((!v || v.t === 'unknown') && p.annotation) {
+        const annotated = this.annotationValue(p.annotation.replace(/^["']|["']$/g, ''), frame);
+        if (annotated?.t === 'class') {
+          v = this.construct(annotated.id, { positional: [], keywords: new Map() }, st.ctx);
+          st.ctx = this.switchedBy(v, st.ctx, `for \`${p.name}: ${p.annotation}\``) ?? st.ctx;
+        }
+        // `model: DDP` / `model: nn.Module`: a module, but which one the code does not say.
+        else if (annotated?.t === 'ref' && isModuleType(annotated.name)) {
+          v = { t: 'torchmod', kind: 'Module', args: {}, origin: `a module of unknown class: \`${p.name}: ${p.annotation}\`` };
+        }
+      }
+      st.env.set(p.name, bindUnknown(v ?? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName}`), frame));
+    }
+  }
+
+  /** What an annotation names: `Net`, `DDP`, `nn.Module` (a dotted name extends the reference of its first part). */
+  private annotationValue(text: string, frame: Frame): Value | undefined {
+    const [first, ...rest] = text.split('.');
+    let v = this.global(first, frame);
+    for (const part of rest) {
+      if (v?.t !== 'ref') return v;
+      v = this.resolver.member(v.name, part) ?? { t: 'ref', name: `${v.name}.${part}` };
+    }
+    return v;
+  }
+
+  /** A module's globals, computed once per run; the modules it imports (whose switches it starts with) go first. */
+  private moduleGlobalsOnce(m: ModuleInfo): void {
+    if (this.globals.has(m.path) || this.importing.has(m.path)) return;
+    this.importing.add(m.path);
+    try {
+      this.globals.set(m.path, this.moduleGlobals(m));
+    } finally {
+      this.importing.delete(m.path);
+    }
+  }
+
+  private moduleGlobals(m: ModuleInfo): Map<string, Value> {
+    const frame = moduleFrame(m);
+    const states = execBlock(frame.fn.body, [this.freshState({ mode: known('train', 'module level'), modeAssumed: true, autocast: known(null, 'module level') })], frame, this);
+    const switches = importTimeSwitches(states);
+    if (switches) this.moduleSwitches.set(m.path, switches);
+    const merged = new Map<string, Value>();
+    for (const st of states) for (const [k, v] of st.env) merged.set(k, merged.has(k) ? join(merged.get(k)!, v) : v);
+    return merged;
+  }
+
+  runImport(stmt: SyntaxNode, st: PathState, fr: Frame): void {
+    for (const [local, qualified, module] of importBindings(stmt)) st.env.set(local, this.resolver.value(fr.module, qualified, module));
+    if (fr.fn === moduleLevel(fr.module)) this.importSwitches(stmt, st, fr);
+  }
+
+  /**
+   * An import at a module's top level runs the imported workspace module's top level first (once per
+   * process): the SDPA switches it sets at import time hold from here on, named by the import.
+   */
+  private importSwitches(stmt: SyntaxNode, st: PathState, fr: Frame): void {
+    const imported = new Set(importBindings(stmt).map(([, qualified, module]) => this.resolver.imported(fr.module, qualified, module)));
+    const read = this.switchesRead.get(fr.module.path) ?? new Set<ModuleInfo>();
+    for (const m of imported) {
+      if (!m || m === fr.module) continue;
+      if (this.computingGlobals) this.moduleGlobalsOnce(m);
+      for (const dep of [m, ...this.switchesRead.get(m.path) ?? []]) { read.add(dep); this.touchModule(dep); }
+      const switches = this.moduleSwitches.get(m.path);
+      if (switches) st.ctx = { ...st.ctx, sdpa: afterCall(st.ctx.sdpa, switches.enabled, `run by \`${textOf(stmt)}\` at ${fileLine(fr, stmt)}`) };
+    }
+    if (this.computingGlobals) this.switchesRead.set(fr.module.path, read);
+  }
+
+  superMethod(fr: Frame, name: string): Value | undefined {
+    const classId = fr.fn.className ? `${fr.fn.path}:${fr.fn.className}` : undefined;
+    const m = classId ? this.baseMethod(classId, name) : undefined;
+    return m ? { t: 'fn', id: m.id, self: fr.self } : undefined;
+  }
+
+  /** `super().__init__(…)`: the base constructor sets attributes on this instance. */
+  superInit(expr: SyntaxNode, st: PathState, fr: Frame): boolean {
+    const fnNode = expr.type === 'call' ? field(expr, 'function') : undefined;
+    const obj = fnNode?.type === 'attribute' ? field(fnNode, 'object') : undefined;
+    if (!fnNode || obj?.type !== 'call' || textOf(field(obj, 'function') ?? obj) !== 'super' || textOf(field(fnNode, 'attribute')!) !== '__init__') return false;
+    const init = this.superMethod(fr, '__init__');
+    const target = init?.t === 'fn' ? this.functionById(init.id) : undefined;
+    if (!target) return true;
+    const baseUnit = target.module.classes.get(target.fn.className ?? '')?.unit;
+    if (baseUnit) this.record.touch(baseUnit);
+    const list = field(expr, 'arguments');
+    const args = evaluateArgs(list ? namedChildren(list) : [], st, fr, this);
+    const end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx);
+    this.leave(st, switchesLeft(st.ctx.sdpa, end.states, target.fn.qualName), target.fn, `called at ${fileLine(fr, expr)}`);
+    for (const s of end.states) {
+      for (const [k, v] of s.selfAttrs) {
+        const merged = end.states.length > 1 && st.selfAttrs.has(k) ? join(st.selfAttrs.get(k)!, v) : v;
+        st.selfAttrs.set(k, merged);
+        st.env.set(`self.${k}`, merged);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * `self._build(cfg)` in `__init__` (or in such a helper), as a statement or for its result
+   * (`self.blocks = self._make_blocks()`): a method of the instance's class or its bases, run on the
+   * attributes set so far; what it assigns to `self` is set on the instance, as if written in
+   * `__init__`. Gives what it returns; undefined when the call is no such helper.
+   */
+  private constructionHelper(target: { fn: FunctionInfo; module: ModuleInfo }, self: Value | undefined, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
+    if (fr.self?.t !== 'instance' || self !== fr.self || (fr.fn.name !== '__init__' && !this.helperFrames.has(fr))) return undefined;
+    if (this.helpersRunning.has(target.fn.id)) return undefined;
+    if (target.fn.node) this.record.touch(target.fn.node.unit);
+    this.touchModule(target.module);
+    this.record.invokedFn(target.fn.id, st.ctx.modeAssumed ? null : st.ctx.mode.value);
+    this.helpersRunning.add(target.fn.id);
+    let end: { result: Value; states: PathState[] };
+    try {
+      end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx, st.selfAttrs);
+    } finally {
+      this.helpersRunning.delete(target.fn.id);
+    }
+    this.leave(st, switchesLeft(st.ctx.sdpa, end.states, target.fn.qualName), target.fn, `called at ${fileLine(fr, node)}`);
+    const assigned = new Map<string, Value>();
+    for (const s of end.states) for (const [k, v] of s.selfAttrs) assigned.set(k, assigned.has(k) ? join(assigned.get(k)!, v) : v);
+    for (const [k, v] of assigned) { st.selfAttrs.set(k, v); st.env.set(`self.${k}`, v); }
+    return end.result;
+  }
+}
+
+/** `*args`: the positional arguments from `from` on, as a tuple when every one is known. */
+function extraPositional(args: CallArgs, from: number, name: string, fn: FunctionInfo): Value {
+  if (args.noCaller) return UNKNOWN(`\`*${name}\` of ${fn.qualName} (no caller found)`);
+  if (args.morePositional) return UNKNOWN(`\`*${name}\` of ${fn.qualName} (unpacked at the call)`);
+  return { t: 'tuple', items: args.positional.slice(from).map((a) => a.value) };
+}
+
+/** `**kwargs`: the keywords no named parameter takes, as a dict when every one is known. */
+function extraKeywords(args: CallArgs, named: ReadonlySet<string>, name: string, fn: FunctionInfo): Value {
+  if (args.noCaller) return UNKNOWN(`\`**${name}\` of ${fn.qualName} (no caller found)`);
+  if (args.moreKeywords) return UNKNOWN(`\`**${name}\` of ${fn.qualName} (unpacked at the call)`);
+  return { t: 'dict', entries: [...args.keywords].filter(([k]) => !named.has(k)).map(([k, a]) => [k, a.value] as const) };
+}
+
+/** The lambdas a module's functions (or its top level) write, not inside another lambda, that no run has called. */
+function uncalledLambdas(m: ModuleInfo, invoked: ReadonlySet<string>): FunctionInfo[] {
+  const out: FunctionInfo[] = [];
+  for (const unit of m.units) {
+    for (const node of unit.lambdas) {
+      if (unit.lambdas.some((outer) => outer !== node && outer.start <= node.start && node.end <= outer.end)) continue;
+      const fn = lambdaFunction(node, innermostFunction(m, node));
+      if (!invoked.has(fn.id)) out.push(fn);
+    }
+  }
+  return out;
+}
+
+/** The function (or the module's top level) whose definition holds `node`. */
+function innermostFunction(m: ModuleInfo, node: SyntaxNode): FunctionInfo {
+  let best = moduleLevel(m);
+  for (const fn of m.allFunctions) {
+    const def = fn.node;
+    if (def && def.unit === node.unit && def.start <= node.start && node.end <= def.end && (!best.node || def.end - def.start < best.node.end - best.node.start)) best = fn;
+  }
+  return best;
+}
+
+/** A frame for code evaluated at a module's top level (class bodies, decorators, parameter defaults). */
+function moduleFrame(module: ModuleInfo): Frame {
+  return { fn: moduleLevel(module), module, self: undefined, returns: [] };
+}
+
+/** torch.nn.Module and the wrappers that call a module they were given (DDP, FSDP, DataParallel). */
+function isModuleType(qualified: string): boolean {
+  return isNnModule(qualified) || isParallelWrapper(qualified);
+}
+
+function isNnModule(qualified: string): boolean {
+  return /(^|\.)(nn\.Module|nn\.modules\.module\.Module)$/.test(qualified);
+}

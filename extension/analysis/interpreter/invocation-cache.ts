@@ -1,0 +1,134 @@
+/**
+ * What the interpreter keeps of an invocation (a function call or a class construction) for reuse:
+ * its result and its effects, recorded while it runs and replayed when a later call, in this run or
+ * the next, reuses it; valid while every statement it read is unchanged.
+ */
+import type { Mode } from '../../../runtime/dispatch/facts';
+import type { CallArgs } from '../values/engine';
+import type { SdpaLeft } from './sdpa-switches';
+import type { Observation } from '../values/state';
+import { renameBindings, valueKey, type Value } from '../values/values';
+
+/** An instance built in a run: what `self.x` reads, and what its construction did. */
+export interface Construction {
+  readonly key: string;
+  /** The context it was built in (`valueKey` of it): the first construction in a run decides the attributes. */
+  readonly context: string;
+  readonly attrs: Map<string, Value>;
+  /**
+   * What building it did (filled while it is built): the statements it read, the instances it made,
+   * the calls it observed. Code that reuses the instance depends on all of it, so a reuse replays it.
+   */
+  readonly effects: Effects;
+  /** The SDPA switches its `__init__` left (set once it has run): code after the construction runs with them. */
+  left?: SdpaLeft;
+}
+
+/** One thing an invocation did, in the order it did it (a run's order decides which call of several is "first"). */
+export type EffectEvent =
+  | { readonly observed: Observation }
+  | { readonly invoked: string; readonly mode: Mode | null }
+  /** A call of a module of unknown class on an established path: (path kind, what was called). */
+  | { readonly unresolved: Mode; readonly what: string }
+  /** The forward of a model that driver code (not a module) calls on an established path, by function id. */
+  | { readonly entry: string }
+  /** An invocation made (or reused) inside it: its effects are part of these. */
+  | { readonly inner: Effects };
+
+/**
+ * What an invocation did besides returning: replayed when its cached result is reused. Effects form
+ * a graph: an invocation holds its own events and links to the effects of the invocations inside it
+ * (`inner`, shared, never copied), so recording and reusing cost the same whatever the depth, and a
+ * walk with a visited set reads each invocation's effects once.
+ */
+export interface Effects {
+  /** The invocation's memo key (set when it ends; a construction's is its cache key). */
+  key: string | null;
+  readonly events: EffectEvent[];
+  /** Instances built inside it (their own effects are `inner` events or `depends` links). */
+  readonly ctors: Construction[];
+  /**
+   * Effects whose statements its result depends on without replaying what they did: the construction
+   * of an instance whose attributes it read.
+   */
+  readonly depends: Set<Effects>;
+  /**
+   * The statements it read itself (units, or a module's globals token). Where they start does not
+   * matter: messages carry line marks, resolved when a report is read.
+   */
+  readonly units: Set<object>;
+  /**
+   * What the function and class ids it used resolved to (a file may define a name twice, and an edit
+   * can change which definition an id finds while both statements stay): `fn:<id>` / `class:<id>` → definition.
+   */
+  readonly resolved: Map<string, object | null>;
+  /** false when it, or an invocation inside it, depends on the call stack (a recursion was cut) or failed. */
+  cacheable: boolean;
+}
+
+export function newEffects(): Effects {
+  return { key: null, events: [], ctors: [], depends: new Set(), units: new Set(), resolved: new Map(), cacheable: true };
+}
+
+/**
+ * Every effects object reachable from `root` through `inner` events (and, with `withDepends`,
+ * `depends` links), each once, `root` first, inner ones in the order they happened. Iterative: the
+ * graph may be deep.
+ */
+export function* reachable(root: Effects, withDepends: boolean, seen: Set<Effects> = new Set()): Generator<Effects> {
+  if (seen.has(root)) return;
+  seen.add(root);
+  const stack: Effects[] = [root];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    yield e;
+    const next: Effects[] = [];
+    for (const ev of e.events) if ('inner' in ev && !seen.has(ev.inner)) { seen.add(ev.inner); next.push(ev.inner); }
+    if (withDepends) for (const d of e.depends) if (!seen.has(d)) { seen.add(d); next.push(d); }
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+  }
+}
+
+/** What a call gives its caller: the value it returns and the SDPA switches it leaves behind. */
+export interface Outcome {
+  readonly result: Value;
+  /** `enable_*_sdp(…)` run inside it (outside any `sdpa_kernel` region): global state the caller's path continues with. */
+  readonly left?: SdpaLeft;
+  /**
+   * The argument values it ran with: a call that reuses it (an equal memo key) passes values of the
+   * same content that may carry other variables' bindings, renamed in the result (values.ts, renameBindings).
+   */
+  readonly args?: readonly Value[];
+}
+
+/** A call's argument values in memo-key order (positional, keywords, splats of unknown content). */
+export function argValues(args: CallArgs): Value[] {
+  const values = [...args.positional.map((a) => a.value), ...[...args.keywords.values()].map((a) => a.value)];
+  if (args.morePositional) values.push(args.morePositional);
+  if (args.moreKeywords) values.push(args.moreKeywords);
+  return values;
+}
+
+export interface CachedInvocation extends Outcome {
+  readonly effects: Effects;
+  /**
+   * The definition that ran (a function's node, a class' statement): a file may define a name twice,
+   * and an edit can change which definition the key's id resolves to.
+   */
+  readonly definition: object | null;
+}
+
+/** Invocation results kept between runs, by memo key; valid while every statement read is unchanged. */
+export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
+
+/** The splats of unknown content in a call, for memo keys (empty when there are none). */
+export function unpackedKey(args: CallArgs): string {
+  return args.morePositional || args.moreKeywords || args.noCaller ? `|*${valueKey(args.morePositional)}**${valueKey(args.moreKeywords)}${args.noCaller ? '|root' : ''}` : '';
+}
+
+/** A kept outcome, for a call whose arguments are `values` (see Outcome.args). */
+export function reusedWith(outcome: Outcome, values: readonly Value[]): Outcome {
+  if (!outcome.args) return outcome;
+  const result = renameBindings(outcome.result, outcome.args, values);
+  return result === outcome.result ? outcome : { ...outcome, result };
+}

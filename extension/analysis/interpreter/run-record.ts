@@ -1,0 +1,157 @@
+/**
+ * What one interpretation run has seen (observations, functions reached and on which path kinds,
+ * calls of modules of unknown class, models driver code calls), and the recorder of each invocation
+ * under way: what happens is noted in the run and in the innermost invocation's effects; an
+ * invocation that ends becomes an `inner` event of the one that called it, so a later reuse of the
+ * caller replays it too (invocation-cache.ts). Nothing is copied into enclosing invocations: the
+ * effects form a graph, and each replay walks it once.
+ */
+import type { Mode } from '../../../runtime/dispatch/facts';
+import type { Construction, EffectEvent, Effects } from './invocation-cache';
+import type { InternalError } from '../values/internal-errors';
+import type { Observation } from '../values/state';
+
+export class RunRecord {
+  private readonly seen = new Set<Observation>();
+  /** Every observation of the run, once each, in the order first seen. */
+  readonly observations: Observation[] = [];
+  /** Functions run at least once. */
+  readonly invoked = new Set<string>();
+  /** Path kinds each function was reached on from an established (not assumed) caller. */
+  readonly realModes = new Map<string, Set<Mode>>();
+  /** Per path kind, the first call of a module whose class the code does not show, on an established path. */
+  readonly unresolved = new Map<Mode, string>();
+  /** Forwards of models that driver code calls on established paths: what a module of unknown class may be. */
+  readonly modelEntries = new Set<string>();
+  /** Places whose analysis failed (an invocation that failed is never kept, so each run records its own). */
+  readonly failures: InternalError[] = [];
+  /** The effects of the invocations under way, innermost last. */
+  private readonly recorders: Effects[] = [];
+  /** Effects already applied to this run (a reused invocation's effects are walked once per run). */
+  private readonly applied = new Set<Effects>();
+
+  /** Start recording an invocation's effects (inside those under way). */
+  push(effects: Effects): void {
+    this.recorders.push(effects);
+  }
+
+  /** The innermost invocation ended: its effects become part of the one that called it. */
+  pop(key: string): void {
+    const effects = this.recorders.pop()!;
+    effects.key = key;
+    this.applied.add(effects);
+    this.link(effects);
+  }
+
+  /** How many invocations are under way. */
+  get depth(): number {
+    return this.recorders.length;
+  }
+
+  observe(obs: Observation): void {
+    this.add(obs);
+    this.note({ observed: obs });
+  }
+
+  invokedFn(id: string, mode: Mode | null): void {
+    this.apply({ invoked: id, mode });
+    this.note({ invoked: id, mode });
+  }
+
+  entry(id: string): void {
+    this.modelEntries.add(id);
+    this.note({ entry: id });
+  }
+
+  unresolvedCall(mode: Mode, what: string): void {
+    if (!this.unresolved.has(mode)) this.unresolved.set(mode, what);
+    this.note({ unresolved: mode, what });
+  }
+
+  failed(error: InternalError): void {
+    this.failures.push(error);
+  }
+
+  /** What is being recorded read this statement (a unit, or a module's globals token). */
+  touch(unit: object): void {
+    this.innermost()?.units.add(unit);
+  }
+
+  /** What is being recorded depends on what these effects read (a reused instance's construction), without doing what they did. */
+  depend(effects: Effects): void {
+    const r = this.innermost();
+    if (r && r !== effects) r.depends.add(effects);
+  }
+
+  /** What is being recorded found `definition` for a function or class id (`fn:<id>`, `class:<id>`). */
+  resolved(key: string, definition: object | null): void {
+    this.innermost()?.resolved.set(key, definition);
+  }
+
+  /** An instance built (or reused) inside what is being recorded. */
+  built(construction: Construction): void {
+    this.innermost()?.ctors.push(construction);
+  }
+
+  /** What is being recorded depends on the call stack or the run's order: not kept for the next run. */
+  uncacheable(): void {
+    for (const r of this.recorders) r.cacheable = false;
+  }
+
+  /**
+   * A reused invocation's effects (kept from the last run, or made earlier in this one): part of what
+   * is being recorded, and applied to this run where it has not seen them yet.
+   */
+  replay(effects: Effects): void {
+    if (!this.applied.has(effects)) this.applyAll(effects);
+    this.link(effects);
+  }
+
+  private link(effects: Effects): void {
+    const r = this.innermost();
+    if (!r || r === effects) return;
+    r.events.push({ inner: effects });
+    r.cacheable &&= effects.cacheable;
+  }
+
+  private note(event: EffectEvent): void {
+    this.innermost()?.events.push(event);
+  }
+
+  private innermost(): Effects | undefined {
+    return this.recorders[this.recorders.length - 1];
+  }
+
+  /** Apply a graph of effects to the run in the order its events happened, each effects object once. */
+  private applyAll(root: Effects): void {
+    this.applied.add(root);
+    const stack: { readonly effects: Effects; index: number }[] = [{ effects: root, index: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.index >= top.effects.events.length) { stack.pop(); continue; }
+      const ev = top.effects.events[top.index++]!;
+      if (!('inner' in ev)) { this.apply(ev); continue; }
+      if (this.applied.has(ev.inner)) continue;
+      this.applied.add(ev.inner);
+      stack.push({ effects: ev.inner, index: 0 });
+    }
+  }
+
+  private apply(ev: Exclude<EffectEvent, { inner: Effects }>): void {
+    if ('observed' in ev) { this.add(ev.observed); return; }
+    if ('entry' in ev) { this.modelEntries.add(ev.entry); return; }
+    if ('unresolved' in ev) { if (!this.unresolved.has(ev.unresolved)) this.unresolved.set(ev.unresolved, ev.what); return; }
+    this.invoked.add(ev.invoked);
+    if (ev.mode) {
+      const modes = this.realModes.get(ev.invoked) ?? new Set<Mode>();
+      modes.add(ev.mode);
+      this.realModes.set(ev.invoked, modes);
+    }
+  }
+
+  private add(obs: Observation): void {
+    if (this.seen.has(obs)) return;
+    this.seen.add(obs);
+    this.observations.push(obs);
+  }
+}

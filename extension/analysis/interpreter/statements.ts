@@ -1,0 +1,296 @@
+/**
+ * Statements on one path: assignments bind values (`bind`), `if` splits the path on undetermined
+ * conditions and walks the branches the facts rule out as dead, `with` enters context managers
+ * (autocast, SDPA regions, workspace ones), `try: import … / except ImportError:` splits on whether
+ * the library is installed, and blocks merge their paths past MAX_PATHS. Expressions are evaluate.ts';
+ * calls into the workspace, imports and `super().__init__` are the interpreter's (`Executor`).
+ */
+import type { Mode } from '../../../runtime/dispatch/facts';
+import { negatedText } from '../values/assumptions';
+import { decide } from './conditions';
+import { fileLine, type Engine } from '../values/engine';
+import { contextOfWithCall, enterContext, enteredInstance, enteredThrough } from './contexts';
+import { assignItem, evaluate, loopItems, truth } from './evaluate';
+import { keepFixesSafe } from '../torch/manual-attention';
+import { libraryCallsIn } from './branch-calls';
+import { catchesImportError, importBindings } from '../workspace-index/module-index';
+import { statementSwitches } from './sdpa-switches';
+import { unpacked } from './unpacking';
+import { forkState, mergeStates, type Frame, type Guard, type PathState } from '../values/state';
+import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
+import { bindUnknown, evalFormula, isTensor, known, openAtom, UNKNOWN, type Value } from '../values/values';
+
+/** Paths per function call before they are merged instead of split further. */
+const MAX_PATHS = 32;
+
+/** What statements need from the workspace interpreter besides what expressions do. */
+export interface Executor extends Engine {
+  /** An `import` statement: binds its names; at a module's top level, also runs the imported modules' switches. */
+  runImport(stmt: SyntaxNode, st: PathState, fr: Frame): void;
+  /** `super().__init__(…)`: runs the base constructor on this instance; false when `expr` is not that call. */
+  superInit(expr: SyntaxNode, st: PathState, fr: Frame): boolean;
+  /** Count one statement against the budget (budget.ts); false once it ran out (the frame is then cut). */
+  step(fr: Frame): boolean;
+}
+
+/** Run a block on each live path; paths that ended (`return`, `raise`) pass through. */
+export function execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr: Frame, e: Executor): PathState[] {
+  let live = states;
+  for (const stmt of stmts) {
+    if (!e.step(fr)) {
+      // Out of budget: the paths end here, and the frame's result is unknown (`Frame.cut`).
+      for (const st of live) st.done = true;
+      return live;
+    }
+    const next: PathState[] = [];
+    for (const st of live) {
+      if (st.done) { next.push(st); continue; }
+      next.push(...exec(stmt, st, fr, e));
+    }
+    live = next.length > MAX_PATHS ? [mergeStates(next)] : next;
+  }
+  return live;
+}
+
+function exec(stmt: SyntaxNode, st: PathState, fr: Frame, e: Executor): PathState[] {
+  switch (stmt.type) {
+    case 'call': expression(stmt, st, fr, e); return [st];
+    case 'expression_statement': {
+      for (const expr of namedChildren(stmt)) expression(expr, st, fr, e);
+      return [st];
+    }
+    case 'if_statement': return execIf(ifBranches(stmt), 0, st, fr, e);
+    case 'for_statement': {
+      const left = field(stmt, 'left'); const right = field(stmt, 'right'); const body = field(stmt, 'body');
+      const passes = left && right ? loopItems(evaluate(right, st, fr, e), `\`${textOf(left)}\``) : [undefined];
+      let states = [st];
+      for (const item of passes) {
+        if (left && item) for (const s of states) bind(left, item, s, fr, e);
+        if (body) states = execBlock(body.children, states, fr, e);
+      }
+      return states;
+    }
+    case 'while_statement': { const body = field(stmt, 'body'); return body ? execBlock(body.children, [st], fr, e) : [st]; }
+    case 'with_statement': return execWith(stmt, st, fr, e);
+    case 'try_statement': return execTry(stmt, st, fr, e);
+    case 'return_statement': {
+      const value = namedChildren(stmt)[0];
+      const v = value ? evaluate(value, st, fr, e) : { t: 'none', source: 'return' } as Value;
+      if (!st.dead) fr.returns.push(v);
+      fr.returned?.set(st, v);
+      st.done = true;
+      return [st];
+    }
+    case 'raise_statement': st.done = true; return [st];
+    case 'import_statement': case 'import_from_statement':
+      e.runImport(stmt, st, fr);
+      return [st];
+    case 'function_definition': case 'class_definition': case 'decorated_definition': {
+      const name = field(stmt.type === 'decorated_definition' ? field(stmt, 'definition') ?? stmt : stmt, 'name');
+      if (name) st.env.set(textOf(name), UNKNOWN(`\`${textOf(name)}\``));
+      return [st];
+    }
+    default: return [st];
+  }
+}
+
+function expression(expr: SyntaxNode, st: PathState, fr: Frame, e: Executor): void {
+  if (expr.type === 'yield') {
+    // In a `@contextmanager` generator: what a `with` over it runs in, and what `as` binds.
+    if (!fr.yields) return;
+    const value = namedChildren(expr)[0];
+    const v = value ? evaluate(value, st, fr, e) : { t: 'none', source: `\`yield\` at ${fileLine(fr, expr)}` } as Value;
+    if (!st.dead) fr.yields.push({ ctx: st.ctx, value: v, assume: new Map(st.assume), assumeText: new Map(st.assumeText) });
+    return;
+  }
+  if (expr.type === 'assignment') {
+    // `sos = cond = embed(labels)` binds every target to the one value.
+    const targets: SyntaxNode[] = [];
+    let value: SyntaxNode | undefined = expr;
+    while (value?.type === 'assignment') {
+      const left = field(value, 'left');
+      if (left) targets.push(left);
+      value = field(value, 'right');
+    }
+    if (!value) return;
+    const v = evaluate(value, st, fr, e);
+    for (const left of targets) bind(left, v, st, fr, e);
+    return;
+  }
+  if (expr.type === 'augmented_assignment') {
+    const left = field(expr, 'left'); const right = field(expr, 'right');
+    if (left?.type === 'identifier' && right) {
+      const before = evaluate(left, st, fr, e); const add = evaluate(right, st, fr, e);
+      const op = textOf(field(expr, 'operator')!);
+      st.env.set(textOf(left), before.t === 'num' && add.t === 'num' && op === '+=' ? { ...before, value: before.value + add.value }
+        : before.t === 'tensor' ? before : UNKNOWN(`\`${textOf(left)}\``));
+    }
+    return;
+  }
+  if (registerBuffer(expr, st, fr, e) || e.superInit(expr, st, fr)) return;
+  const result = evaluate(expr, st, fr, e);
+  // `model.eval()` / `model.train()` switch the mode of the rest of this path; `enable_*_sdp(…)` an SDPA backend.
+  if (expr.type === 'call') {
+    const sdpa = statementSwitches(expr, st, fr, e);
+    if (sdpa) st.ctx = { ...st.ctx, sdpa };
+    const fnNode = field(expr, 'function');
+    const method = fnNode?.type === 'attribute' ? textOf(field(fnNode, 'attribute')!) : '';
+    // `model.half()` / `model.to(torch.bfloat16)` as a statement: nn.Module's casts work in place (and
+    // return the module), so the name holds the cast module from here on. Only the name cast is
+    // rebound: another name for the same module is not seen changing.
+    const target = fnNode?.type === 'attribute' ? field(fnNode, 'object') : undefined;
+    if (target?.type === 'identifier' && (result.t === 'instance' || result.t === 'torchmod') && result.cast) bind(target, result, st, fr, e);
+    const args = field(expr, 'arguments');
+    const noArgs = !args || namedChildren(args).length === 0;
+    if ((method === 'eval' && noArgs) || (method === 'train' && (noArgs || /True/.test(textOf(args!))))) {
+      const mode: Mode = method === 'eval' ? 'infer' : 'train';
+      st.ctx = { ...st.ctx, mode: known(mode, `\`${textOf(expr)}\` at ${fileLine(fr, expr)}`), modeAssumed: false };
+    }
+  }
+}
+
+/** `self.register_buffer('name', tensor)` makes `self.name` that tensor. */
+function registerBuffer(expr: SyntaxNode, st: PathState, fr: Frame, e: Executor): boolean {
+  const fnNode = expr.type === 'call' ? field(expr, 'function') : undefined;
+  if (fnNode?.type !== 'attribute' || textOf(field(fnNode, 'attribute')!) !== 'register_buffer') return false;
+  const list = field(expr, 'arguments');
+  const [nameNode, valueNode] = list ? namedChildren(list) : [];
+  const obj = field(fnNode, 'object');
+  if (!nameNode || !valueNode || nameNode.type !== 'string' || obj?.type !== 'identifier') return false;
+  const name = textOf(nameNode).slice(1, -1);
+  const given = evaluate(valueNode.type === 'keyword_argument' ? field(valueNode, 'value')! : valueNode, st, fr, e);
+  // A buffer is module state: a cast of the module (`model.half()`) casts it when it is floating-point
+  // (a known dtype; a bool or integer buffer, or one of unknown dtype, is left as it is).
+  const v = isTensor(given) && !given.bool && given.dtype.known ? { ...given, param: true } : given;
+  st.env.set(`${textOf(obj)}.${name}`, v);
+  if (textOf(obj) === 'self') st.selfAttrs.set(name, v);
+  return true;
+}
+
+/** Assign a value to a target: a name, `self.x`, or a tuple pattern. */
+function bind(target: SyntaxNode, v: Value, st: PathState, fr: Frame, e: Executor): void {
+  switch (target.type) {
+    // A script's variables are no function's: its calls' results are kept across runs, whose module frames differ.
+    case 'identifier': st.env.set(textOf(target), fr.fn.name === '<module>' ? v : bindUnknown(v, fr)); return;
+    case 'attribute': {
+      const obj = field(target, 'object'); const attr = field(target, 'attribute');
+      if (obj?.type === 'identifier' && attr) {
+        st.env.set(`${textOf(obj)}.${textOf(attr)}`, v);
+        if (textOf(obj) === 'self') st.selfAttrs.set(textOf(attr), v);
+      }
+      return;
+    }
+    case 'pattern_list': case 'tuple_pattern': case 'list_pattern': case 'expression_list': case 'tuple': case 'list':
+      for (const [t, item] of unpacked(target, v)) bind(t, item, st, fr, e);
+      return;
+    case 'subscript': assignItem(target, v, st, fr, e); return;
+    default: return;
+  }
+}
+
+function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Frame, e: Executor): PathState[] {
+  if (i >= branches.length) return [st];
+  const { cond, body } = branches[i];
+  if (!cond) return execBlock(body, [st], fr, e);
+  const t = truth(cond, st, fr, e);
+  const outcome = decide(t, st);
+  if (outcome === undefined && 'f' in t) {
+    const open = openAtom(t.f, st.assume);
+    if (open && st.assume.size < 12) {
+      return [true, false].flatMap((value) => {
+        const forked = forkState(st);
+        forked.assume.set(open.id, value);
+        forked.assumeText.set(open.id, value ? open.text : negatedText(open.text));
+        return execIf(branches, i, forked, fr, e);
+      });
+    }
+    const inside = execBlock(body, [forkState(st)], fr, e);
+    return [...inside, ...execIf(branches, i + 1, st, fr, e)];
+  }
+  const why = 'f' in t ? `${evalFormula(t.f, st.assume)}` : t.why;
+  // The library attention calls of the side the path takes (dead-fast-path asks whether it loses the library).
+  const taken = outcome ? body : branches.slice(i + 1).flatMap((b) => b.body);
+  let probe: PathState | undefined;
+  const alongside = libraryCallsIn(cond, outcome!, taken, (callee) => evaluate(callee, probe ??= forkState(st), fr, e));
+  const guard: Guard = { node: cond, taken: outcome!, why, ...(alongside.length > 0 ? { alongside } : {}) };
+  if (outcome) {
+    walkDead(branches.slice(i + 1), st, fr, guard, e);
+    return execBlock(body, [st], fr, e);
+  }
+  walkDead([branches[i]], st, fr, guard, e);
+  return execIf(branches, i + 1, st, fr, e);
+}
+
+/** Walk branches the facts rule out, so calls there are observed as dead (and explained). */
+function walkDead(branches: readonly IfBranch[], st: PathState, fr: Frame, guard: Guard, e: Executor): void {
+  for (const b of branches) {
+    const dead = forkState(st);
+    dead.dead ??= guard;
+    keepFixesSafe(st, execBlock(b.body, [dead], { ...fr, returns: [] }, e));
+  }
+}
+
+function execWith(stmt: SyntaxNode, st: PathState, fr: Frame, e: Executor): PathState[] {
+  const outer = st.ctx;
+  const clause = stmt.children.find((c) => c.type === 'with_clause');
+  for (const item of clause ? namedChildren(clause) : []) {
+    const value = field(item, 'value');
+    const managerNode = value?.type === 'as_pattern' ? namedChildren(value)[0] : value;
+    // A call makes a library context manager, or runs a workspace function that makes one (a
+    // `@contextmanager` generator, to its `yield`); a name (`with ctx:`) holds one made earlier.
+    // An instance of a workspace class is entered by running its `__enter__` here.
+    const held = managerNode && managerNode.type !== 'call' ? evaluate(managerNode, st, fr, e) : undefined;
+    const manager = managerNode?.type === 'call' ? contextOfWithCall(managerNode, st, fr, e)
+      : held?.t === 'context' ? enteredThrough(held, managerNode!, fr)
+        : held?.t === 'instance' ? enteredInstance(held, managerNode!, st, fr, e) : undefined;
+    if (manager) st.ctx = enterContext(st.ctx, manager);
+    if (value?.type === 'as_pattern') {
+      const alias = value.children.find((c) => c.field === 'alias');
+      const target = alias ? namedChildren(alias)[0] ?? alias : undefined;
+      if (target) bind(target, manager?.yields ?? UNKNOWN(`\`${textOf(target)}\``), st, fr, e);
+    }
+  }
+  // An `enable_*_sdp` statement in the body outlives it, unless the `with` is an SDPA region: those restore the flags.
+  const sdpaRegion = st.ctx.sdpa !== outer.sdpa;
+  const body = field(stmt, 'body');
+  const out = body ? execBlock(body.children, [st], fr, e) : [st];
+  for (const s of out) s.ctx = sdpaRegion || s.ctx.sdpa === outer.sdpa ? outer : { ...outer, sdpa: s.ctx.sdpa };
+  return out;
+}
+
+/** `try: import x / except ImportError:` splits the path on whether the library is installed. */
+function execTry(stmt: SyntaxNode, st: PathState, fr: Frame, e: Executor): PathState[] {
+  const body = field(stmt, 'body');
+  if (!body) return [st];
+  const lib = catchesImportError(stmt) ? body.children.flatMap((s) => (s.type.startsWith('import') ? importBindings(s) : []))[0]?.[1].split('.')[0] : undefined;
+  const finallyBlock = stmt.children.find((c) => c.type === 'finally_clause');
+  const finish = (states: PathState[]): PathState[] => {
+    const fb = finallyBlock && namedChildren(finallyBlock).find((c) => c.type === 'block');
+    return fb ? execBlock(fb.children, states, fr, e) : states;
+  };
+  if (!lib) return finish(execBlock(body.children, [st], fr, e));
+  const installed = lib === 'flash_attn' ? e.settings.installed.flash_attn : lib === 'xformers' ? e.settings.installed.xformers : null;
+  const handlers = stmt.children.filter((c) => c.type === 'except_clause');
+  const runExcept = (s: PathState): PathState[] => handlers.slice(0, 1).flatMap((h) => {
+    const block = namedChildren(h).find((c) => c.type === 'block');
+    return block ? execBlock(block.children, [s], fr, e) : [s];
+  });
+  const id = `installed:${lib}`;
+  const decided = installed ?? st.assume.get(id);
+  if (decided === true) return finish(execBlock(body.children, [st], fr, e));
+  if (decided === false) return finish(runExcept(st));
+  const yes = forkState(st); yes.assume.set(id, true); yes.assumeText.set(id, `${lib} is installed`);
+  const no = forkState(st); no.assume.set(id, false); no.assumeText.set(id, `${lib} is not installed`);
+  return finish([...execBlock(body.children, [yes], fr, e), ...runExcept(no)]);
+}
+
+interface IfBranch { readonly cond: SyntaxNode | null; readonly body: readonly SyntaxNode[] }
+
+function ifBranches(stmt: SyntaxNode): IfBranch[] {
+  const out: IfBranch[] = [{ cond: field(stmt, 'condition') ?? null, body: field(stmt, 'consequence')?.children ?? [] }];
+  for (const alt of stmt.children.filter((c) => c.field === 'alternative')) {
+    if (alt.type === 'elif_clause') out.push({ cond: field(alt, 'condition') ?? null, body: field(alt, 'consequence')?.children ?? [] });
+    else out.push({ cond: null, body: field(alt, 'body')?.children ?? [] });
+  }
+  return out;
+}

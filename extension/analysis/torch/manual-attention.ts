@@ -1,0 +1,186 @@
+/**
+ * Hand-written attention, tracked through its stages on the tensors: q·kᵀ (`@`, `matmul`, `bmm`,
+ * `baddbmm`, `einsum`) gives the scores, a scalar scales them, an added tensor masks them, softmax
+ * gives the probabilities, dropout drops them out, and ·v on the probabilities is an attention call.
+ * An op the SDPA quick fix cannot carry over makes the chain opaque.
+ */
+import { arg, fileLine, type CallArgs, type Engine } from '../values/engine';
+import type { ModuleInfo } from '../workspace-index/module-index';
+import { opDtype } from './op-dtypes';
+import { keyOfPermutedPair } from './shapes';
+import { installedOn, type Frame, type PathState } from '../values/state';
+import { textOf, type SyntaxNode } from '../syntax/syntax';
+import { CASTS } from './torch-ops';
+import { isTensor, tensor, unknown, UNKNOWN, type ManualDropout, type TensorValue, type Value } from '../values/values';
+
+/** Methods whose effect on hand-written attention the chain records (softmax checks its own arguments). */
+export const STAGE_METHODS = new Set(['softmax', 'masked_fill', 'masked_fill_']);
+
+/**
+ * Methods that give the same values in another dtype, memory layout or shape: heads folded into the
+ * batch for `bmm`/`baddbmm` and unfolded again (GPT-NeoX's `attn_scores.view(batch_size,
+ * num_attention_heads, query_length, key_length)`, fairseq's views around the mask) keep the scores.
+ */
+export const CHAIN_METHODS = new Set([...Object.keys(CASTS), 'to', 'type', 'type_as', 'contiguous', 'clone', 'view', 'reshape']);
+
+/**
+ * Hand-written scores times (or divided by) a scalar: SDPA's `scale`. Other arithmetic with a scalar
+ * on the chain makes it opaque to the quick fix; a tensor operand is a mask (elementwise records it).
+ */
+export function scaleStage(out: Value, op: string, l: { value: Value; node: SyntaxNode }, r: { value: Value; node: SyntaxNode }): Value {
+  if (!isTensor(out) || !out.manual) return out;
+  const m = out.manual;
+  const onLeft = isTensor(l.value) && l.value.manual !== undefined;
+  const other = onLeft ? r : l;
+  // Scaled by a tensor (`scores / torch.full([], d ** 0.5)`): not a scale the SDPA fix can carry over.
+  if (isTensor(other.value)) return op === '*' || op === '/' ? { ...out, manual: { ...m, opaque: true } } : out;
+  const scales = m.stage === 'scores' && !m.scale && !m.mask && (op === '*' || (op === '/' && onLeft));
+  return { ...out, manual: scales ? { ...m, scale: { node: other.node, op: op as '*' | '/' } } : { ...m, opaque: true } };
+}
+
+/** How a module names `torch.nn.functional` (`F`), if it imports it or torch. */
+function functionalName(mod: ModuleInfo): string | undefined {
+  for (const [local, qualified] of mod.imports) if (qualified === 'torch.nn.functional') return local;
+  return mod.imports.get('torch') === 'torch' ? 'torch.nn.functional' : undefined;
+}
+
+/**
+ * `torch.baddbmm(input, q, kᵀ, beta=β, alpha=α)` = β·input + α·(q @ kᵀ) (diffusers' attention scores):
+ * scores scaled by α, with `input` as the mask unless β is 0.
+ */
+export function baddbmm(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value | undefined {
+  const [input, a, b] = args.positional;
+  if (!input || !a || !b) return undefined;
+  const out = matmul('baddbmm', a, b, st, fr, node, e);
+  if (!isTensor(out) || !out.manual) return out;
+  const beta = args.keywords.get('beta'); const alpha = args.keywords.get('alpha');
+  const masked = !(beta?.value.t === 'num' && beta.value.value === 0);
+  const scaled = alpha !== undefined && !(alpha.value.t === 'num' && alpha.value.value === 1);
+  // A β chosen elsewhere (`beta = 0` without a mask, `1` with one) may add a mask on a path not
+  // seen here: no mechanical fix then.
+  const opaque = beta !== undefined && !['integer', 'float'].includes(beta.node.type);
+  return {
+    ...out,
+    manual: {
+      ...out.manual,
+      ...(masked ? { mask: { value: input.value, node: input.node } } : {}),
+      ...(scaled ? { scale: { node: alpha.node, op: '*' as const } } : {}),
+      ...(opaque ? { opaque: true as const } : {}),
+    },
+  };
+}
+
+/** Marks a hand-written attention chain as touched by an op the quick fix cannot carry over. */
+export function opaqueStage(v: Value): Value {
+  return isTensor(v) && v.manual ? { ...v, manual: { ...v.manual, opaque: true } } : v;
+}
+
+/**
+ * After a branch the facts rule out: hand-written attention it changes is opaque on the live path too,
+ * since those facts may be defaults or settings that other callers do not share (`if mask is not None:`
+ * with `mask=None`) and the SDPA fix must hold for them as well.
+ */
+export function keepFixesSafe(live: PathState, dead: readonly PathState[]): void {
+  for (const d of dead) {
+    for (const [name, v] of d.env) {
+      const before = live.env.get(name);
+      if (v !== before && before && isTensor(before) && before.manual && !before.manual.opaque) live.env.set(name, opaqueStage(before));
+    }
+  }
+}
+
+/** An operand of a tensor op: an unknown value there is a tensor of unknown dtype. */
+function asTensor(v: Value, node: SyntaxNode): Value {
+  return v.t === 'unknown' ? tensor(unknown(v.why), `\`${textOf(node)}\``) : v;
+}
+
+/** `a @ b` and its spellings; `opaque` when the product is written in a form the SDPA fix cannot replace (a general einsum). */
+export function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value: Value; node: SyntaxNode }, st: PathState, fr: Frame, node: SyntaxNode, e: Engine,
+  opaque = false): Value {
+  const a = { value: asTensor(a0.value, a0.node), node: a0.node };
+  const b = { value: asTensor(b0.value, b0.node), node: b0.node };
+  const dtype = opDtype(op, [a.value, b.value], st, fr, node);
+  const out = tensor(dtype, `\`${textOf(node)}\` at ${fileLine(fr, node)}`);
+  if (isTensor(a.value) && a.value.manual?.stage === 'probs') {
+    const m = a.value.manual;
+    e.observe({
+      site: node, fn: fr.fn, api: 'manual', apiText: 'softmax(q·kᵀ)·v', ctx: st.ctx,
+      args: {
+        q: { value: m.q, node: m.qNode }, k: { value: m.k, node: m.kNode }, v: b, ...(m.mask ? { mask: m.mask } : {}),
+        ...(m.dropoutP ? { dropout: { value: m.dropoutP, node: null } } : {}),
+      },
+      manual: opaque ? { ...m, opaque: true } : m, functional: functionalName(fr.module),
+      assumed: [...st.assumeText.values()], installed: installedOn(st), dead: st.dead,
+    });
+    return out;
+  }
+  if (isTensor(a.value) && isTensor(b.value) && b.value.transposedFrom) {
+    return { ...out, manual: { stage: 'scores', q: a.value, k: b.value.transposedFrom, qNode: a.node, kNode: b.node } };
+  }
+  // kᵀ as its own permute of (B, L, H, D): no `k` to hand SDPA as written, so no mechanical fix.
+  const permutedKey = isTensor(a.value) && isTensor(b.value) ? keyOfPermutedPair(a.value, b.value) : undefined;
+  if (permutedKey) return { ...out, manual: { stage: 'scores', q: a.value, k: permutedKey, qNode: a.node, kNode: b.node, opaque: true } };
+  return out;
+}
+
+export function softmax(op: string, input: Value | undefined, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw: Value | undefined, dim: SyntaxNode | undefined): Value {
+  const dtype = opDtype('softmax', inputs.filter(isTensor).slice(0, 1), st, fr, node, dtypeKw);
+  const out = tensor(dtype, `\`softmax\` at ${fileLine(fr, node)}`);
+  const scores = input && isTensor(input) ? input.manual : undefined;
+  if (!scores) return out;
+  // SDPA's softmax is over the last dim and keeps q's dtype.
+  const same = op === 'softmax' && scores.stage === 'scores' && dim !== undefined && textOf(dim) === '-1' && dtypeKw === undefined;
+  return { ...out, manual: { ...scores, stage: 'probs', ...(same ? {} : { opaque: true as const }) } };
+}
+
+/**
+ * `F.dropout(probs, p[, training])` on hand-written attention probabilities is SDPA's `dropout_p`
+ * (gated on `training` where given); other forms (no `p`, `inplace=`, unpacked arguments) are opaque.
+ */
+export function dropoutStage(args: CallArgs): Value | undefined {
+  const input = args.positional[0]?.value;
+  if (!input || !isTensor(input) || !input.manual) return input;
+  const p = arg(args, 1, 'p'); const training = arg(args, 2, 'training');
+  const plain = args.positional.length <= 3 && [...args.keywords.keys()].every((k) => k === 'p' || k === 'training')
+    && p !== undefined && !p.unpacked && !training?.unpacked && !args.morePositional && !args.moreKeywords;
+  const on = training ? training.value : { t: 'bool', value: true, why: '`F.dropout` trains by default' } as Value;
+  const unsure = args.morePositional ?? args.moreKeywords;
+  const probability = unsure ? UNKNOWN('the dropout arguments') : on.t === 'bool' ? (on.value ? p?.value ?? { t: 'num', value: 0.5, source: '`F.dropout` default' } : { t: 'num', value: 0, source: on.why } as Value)
+    : UNKNOWN(on.t === 'unknown' ? on.why : 'whether the dropout trains');
+  return withDropout(input, plain ? { node: p.node, ...(training ? { trainingNode: training.node } : {}) } : undefined, probability);
+}
+
+/**
+ * Probabilities after dropout with probability `p` on this path: the chain records the dropout where
+ * the SDPA fix can carry it over, else turns opaque.
+ */
+export function withDropout(input: TensorValue, dropout: ManualDropout | undefined, p: Value): TensorValue {
+  const m = input.manual!;
+  const dropoutP = m.dropoutP ? UNKNOWN('two dropouts on the attention probabilities') : p;
+  return { ...input, manual: dropout && m.stage === 'probs' && !m.dropout ? { ...m, dropout, dropoutP } : { ...m, opaque: true, dropoutP } };
+}
+
+export function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const [eq, a0, b0] = args.positional;
+  if (!eq || !a0 || !b0 || eq.value.t !== 'str') return UNKNOWN(textOf(node));
+  const a = { value: asTensor(a0.value, a0.node), node: a0.node };
+  const b = { value: asTensor(b0.value, b0.node), node: b0.node };
+  const [lhs] = eq.value.value.replace(/\s/g, '').split('->');
+  const [sa, sb] = lhs.split(',');
+  // q·kᵀ contracts the last letter of both; p·v contracts p's last letter with v's second-to-last.
+  if (isTensor(a.value) && a.value.manual?.stage === 'probs') return matmul('einsum', a, b, st, fr, node, e, !isBatchedMatmul(eq.value.value));
+  if (sa && sb && sa.at(-1) === sb.at(-1) && isTensor(a.value) && isTensor(b.value)) {
+    const out = tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
+    return { ...out, manual: { stage: 'scores', q: a.value, k: b.value, qNode: a.node, kNode: b.node, opaque: true } };
+  }
+  return tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
+}
+
+/** `'bhqk,bhkd->bhqd'`: an einsum that is exactly `a @ b` (same batch letters, a's last contracted with b's second-to-last). */
+function isBatchedMatmul(equation: string): boolean {
+  const m = /^(\w*)(\w)(\w),(\w*)(\w)(\w)->(\w*)$/.exec(equation.replace(/\s/g, ''));
+  if (!m) return false;
+  const [, batchA, rowA, inner, batchB, innerB, colB, out] = m;
+  const letters = `${batchA}${rowA}${inner}${colB}`;
+  return batchA === batchB && inner === innerB && out === `${batchA}${rowA}${colB}` && new Set(letters).size === letters.length;
+}

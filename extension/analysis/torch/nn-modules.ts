@@ -1,0 +1,220 @@
+/**
+ * torch.nn modules: what their constructors build (`nn.Linear`, `nn.Sequential`, `nn.ModuleList`,
+ * `nn.MultiheadAttention`, encoder and decoder layers, `nn.Parameter`), casts of a module's parameters
+ * (`model.half()`), and what calling one gives (an attention call for the attention modules, each
+ * module in order for a Sequential, dropout on hand-written attention for `nn.Dropout`).
+ */
+import { type ApiSpec, DECODER_CROSS_CALL, DECODER_SELF_CALL, ENCODER_CALL, ENCODER_LAYER_CALL, MULTIHEAD_CALL } from '../values/attention-apis';
+import { arg, fileLine, type CallArgs, type Engine } from '../values/engine';
+import { withDropout } from './manual-attention';
+import { argRoles, observeApi, type Roles } from './observe-api';
+import { opDtype } from './op-dtypes';
+import type { Dtype } from '../../../runtime/dispatch/facts';
+import type { Frame, PathState } from '../values/state';
+import { field, textOf, type SyntaxNode } from '../syntax/syntax';
+import { CASTS, MODULE_OP, SAME_DTYPE, SAME_SHAPE } from './torch-ops';
+import { describe, isTensor, known, modeName, tensor, unknown, UNKNOWN, valueKey, type Dim, type TensorValue, type Value } from '../values/values';
+
+/** Methods of modules that return the module (cast or switched); see moduleCast. */
+export const MODULE_METHODS = new Set([...Object.keys(CASTS), 'to', 'eval', 'train', 'requires_grad_', 'cuda']);
+
+/** `model.half()`, `model.to(torch.bfloat16)`: a module whose parameters are cast. */
+export function moduleCast(obj: Value & { t: 'instance' | 'torchmod' }, method: string, args: CallArgs): Value | undefined {
+  if (Object.hasOwn(CASTS, method)) return { ...obj, cast: CASTS[method] };
+  const to = method === 'to' ? [...args.positional.map((a) => a.value), args.keywords.get('dtype')?.value].find((v) => v?.t === 'dtype') : undefined;
+  if (to?.t === 'dtype') return { ...obj, cast: to.value };
+  if (method === 'eval' || method === 'train' || method === 'requires_grad_' || (method === 'to' && args.positional.length > 0) || method === 'cuda') return obj;
+  return undefined;
+}
+
+/**
+ * What a module cast (`model.half()`, `model.to(torch.bfloat16)`) does to one of the module's
+ * attributes: PyTorch's `Module._apply` casts every floating-point parameter and buffer of the module
+ * and of all its submodules, so a submodule (a workspace instance, a torch.nn module, a module list
+ * or dict of them) is cast too, and a parameter or buffer takes the dtype. A bool tensor is not
+ * floating-point and stays; any other attribute (a plain tensor attribute, a number) is not the
+ * module's state and stays too.
+ */
+export function castAttribute(v: Value, to: Dtype): Value {
+  switch (v.t) {
+    case 'tensor': return v.param && !v.bool ? { ...v, dtype: known(to, `module cast to ${to}`) } : v;
+    case 'instance': case 'torchmod': return { ...v, cast: to };
+    case 'many': return { t: 'many', item: castAttribute(v.item, to) };
+    case 'tuple': return { t: 'tuple', items: v.items.map((i) => castAttribute(i, to)) };
+    case 'dict': return { t: 'dict', entries: v.entries.map(([k, i]) => [k, castAttribute(i, to)] as const) };
+    case 'choice': return { ...v, options: v.options.map((o) => castAttribute(o, to)) };
+    default: return v;
+  }
+}
+
+export function nnConstructor(kind: string, args: CallArgs, fr: Frame, node: SyntaxNode): Value {
+  const where = `\`nn.${kind}\` at ${fileLine(fr, node)}`;
+  if (kind === 'Parameter') {
+    const t = args.positional[0]?.value;
+    return tensor(t && isTensor(t) && t.dtype.known ? t.dtype : known('float32', `parameter at ${fileLine(fr, node)}`), `parameter at ${fileLine(fr, node)}`, { param: true, shape: t && isTensor(t) ? t.shape : undefined });
+  }
+  if (kind === 'Sequential') return { t: 'torchmod', kind, args: { modules: sequentialModules(args) }, origin: where };
+  if (kind === 'ModuleList' || kind === 'ModuleDict') {
+    // Modules all alike are `many` (any index is one of them); different ones keep their order.
+    const items = args.positional[0]?.value ?? (args.morePositional || args.moreKeywords ? undefined : kind === 'ModuleList' ? { t: 'tuple', items: [] } : { t: 'dict', entries: [] });
+    const alike = items?.t === 'tuple' && items.items.length > 0 && items.items.every((m) => valueKey(m) === valueKey(items.items[0]));
+    return alike ? { t: 'many', item: items.items[0] } : items ?? UNKNOWN(where);
+  }
+  const names = CONSTRUCTOR_PARAMS[kind] ?? [];
+  const record: Record<string, Value> = {};
+  names.forEach((n, i) => { const a = arg(args, i, n); if (a) record[n] = a.value; });
+  for (const [k, v] of args.keywords) record[k] ??= v.value;
+  return { t: 'torchmod', kind, args: record, origin: where };
+}
+
+/** The modules of `nn.Sequential(…)` in order: a tuple, `many` for `*[Block() for …]`, an `OrderedDict`'s values; else unknown. */
+function sequentialModules(args: CallArgs): Value {
+  const only = args.positional.length === 1 && !args.morePositional ? args.positional[0].value : undefined;
+  if (only?.t === 'dict') return { t: 'tuple', items: only.entries.map(([, m]) => m) };
+  if (args.morePositional) return args.positional.length === 0 ? args.morePositional : UNKNOWN('the modules of nn.Sequential');
+  return { t: 'tuple', items: args.positional.map((a) => a.value) };
+}
+
+/** `seq[i]`: the module at that index (any index of `*[Block() for …]` is such a block); a slice or unknown index is unknown. */
+export function sequentialItem(seq: Value & { t: 'torchmod' }, index: Value, text: string): Value {
+  const modules = seq.args.modules;
+  if (index.t !== 'num' || !Number.isInteger(index.value)) return UNKNOWN(`\`${text}\``);
+  if (modules?.t === 'many') return modules.item;
+  return (modules?.t === 'tuple' ? modules.items.at(index.value) : undefined) ?? UNKNOWN(`\`${text}\``);
+}
+
+/** Call a module value: an nn module, a workspace instance's forward, or unknown. */
+function callModule(m: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  if (m.t === 'torchmod') return moduleCall(m, args, st, fr, node, e);
+  return e.callWorkspace(m, args, st, fr, node) ?? UNKNOWN(`the result of ${describe(m)} at ${fileLine(fr, node)}`);
+}
+
+/**
+ * `nn.Sequential` forward: each module in order on the previous one's output (a cast of the
+ * Sequential casts them all); `*[Block() for …]` of unknown length runs its block once, as loops do.
+ */
+function sequentialCall(seq: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const modules = seq.args.modules;
+  const stages = modules?.t === 'tuple' ? modules.items : modules?.t === 'many' ? [modules.item] : undefined;
+  if (!stages) return UNKNOWN(`the result of ${seq.origin}`);
+  let input = args;
+  let out = args.positional[0]?.value ?? UNKNOWN(`the input of ${seq.origin}`);
+  for (const m of stages) {
+    out = callModule(seq.cast && (m.t === 'torchmod' || m.t === 'instance') ? { ...m, cast: seq.cast } : m, input, st, fr, node, e);
+    input = { positional: [{ value: out, node }], keywords: new Map() };
+  }
+  return out;
+}
+
+/** Positional parameters of the torch.nn constructors whose arguments the analysis reads. */
+const CONSTRUCTOR_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  MultiheadAttention: ['embed_dim', 'num_heads', 'dropout', 'bias', 'add_bias_kv', 'add_zero_attn', 'kdim', 'vdim', 'batch_first'],
+  TransformerEncoderLayer: ['d_model', 'nhead', 'dim_feedforward', 'dropout', 'activation', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias'],
+  TransformerEncoder: ['encoder_layer', 'num_layers'],
+  TransformerDecoderLayer: ['d_model', 'nhead', 'dim_feedforward', 'dropout', 'activation', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias'],
+  TransformerDecoder: ['decoder_layer', 'num_layers'],
+  Dropout: ['p'],
+  Linear: ['in_features', 'out_features', 'bias'],
+};
+
+/** An `nn.MultiheadAttention` inside an encoder or decoder layer, as the layer's constructor arguments make it. */
+function layerAttention(layer: Value & { t: 'torchmod' }): Value {
+  const a = layer.args;
+  const dropout = a.dropout ?? { t: 'num', value: 0.1, source: `${layer.origin} (default dropout 0.1)` } as Value;
+  const record: Record<string, Value> = { dropout };
+  if (a.d_model) record.embed_dim = a.d_model;
+  if (a.nhead) record.num_heads = a.nhead;
+  if (a.batch_first) record.batch_first = a.batch_first;
+  return { t: 'torchmod', kind: 'MultiheadAttention', args: record, origin: layer.origin };
+}
+
+type TorchModule = Value & { t: 'torchmod' };
+
+/** The layer a Transformer encoder or decoder runs: the module itself for a layer, the layer it was built on for a stack. */
+function transformerLayer(mod: TorchModule, part: 'Encoder' | 'Decoder'): TorchModule | undefined {
+  const layer = mod.kind === `Transformer${part}` ? mod.args[part === 'Encoder' ? 'encoder_layer' : 'decoder_layer'] : mod.kind === `Transformer${part}Layer` ? mod : undefined;
+  return layer?.t === 'torchmod' && layer.kind === `Transformer${part}Layer` ? layer : undefined;
+}
+
+/**
+ * An attention of a Transformer layer. The layer asks for no weights (`need_weights=False`), so a
+ * causal flag that is True with no key padding mask makes nn.MultiheadAttention drop the mask and
+ * pass SDPA `is_causal` instead (PyTorch's "is_causal hint").
+ */
+function layerCall(spec: ApiSpec, apiText: string, args: CallArgs, layer: TorchModule, st: PathState, fr: Frame, node: SyntaxNode, e: Engine, inner: Roles = {}): Value {
+  const written = argRoles(spec, args);
+  const causal = written.causal?.value;
+  const padding = written.keyPaddingMask?.value;
+  const hint: Roles = causal?.t === 'bool' && causal.value && written.mask && (!padding || padding.t === 'none')
+    ? { mask: { value: { t: 'none', source: `the causal flag (${causal.why}) with no key padding mask: the layer's attention passes SDPA is_causal, not the mask` }, node: null } }
+    : {};
+  const noWeights: Roles = { needWeights: { value: { t: 'bool', value: false, why: `${layer.origin} calls its attention with need_weights=False` }, node: null } };
+  return observeApi(spec, apiText, args, layerAttention(layer), st, fr, node, e, { ...hint, ...noWeights, ...inner });
+}
+
+/**
+ * A decoder layer, or each layer of a decoder: self-attention on `tgt`, observed at the call, then
+ * cross-attention onto `memory`, observed at the call's argument list. The cross-attention's query
+ * is the layer's LayerNorm of `tgt` plus the self-attention output (with either `norm_first`).
+ */
+function decoderCall(mod: TorchModule, layer: TorchModule, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const called = textOf(field(node, 'function')!);
+  const prefix = mod.kind === 'TransformerDecoder' ? `${called}.layers[i]` : called;
+  const selfOut = layerCall(DECODER_SELF_CALL, `${prefix}.self_attn`, args, layer, st, fr, node, e);
+  const tgt = arg(args, 0, 'tgt')?.value;
+  const residual = tgt && isTensor(tgt) && isTensor(selfOut) ? tensor(opDtype('add', [tgt, selfOut], st, fr, node), selfOut.origin) : selfOut;
+  const cast = mod.cast ?? layer.cast;
+  const norm: TorchModule = { t: 'torchmod', kind: 'LayerNorm', args: {}, origin: layer.origin, ...(cast ? { cast } : {}) };
+  const query = moduleCall(norm, { positional: [{ value: residual, node }], keywords: new Map() }, st, fr, node, e);
+  return layerCall(DECODER_CROSS_CALL, `${prefix}.multihead_attn`, args, layer, st, fr, field(node, 'arguments') ?? node, e, { q: { value: query, node: null } });
+}
+
+export function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  if (mod.kind === 'Sequential') return sequentialCall(mod, args, st, fr, node, e);
+  if (mod.kind === 'Module') {
+    e.unresolvedModuleCall(st, fr, `\`${textOf(field(node, 'function') ?? node)}(…)\` at ${fileLine(fr, node)} runs it (${mod.origin})`);
+    return UNKNOWN(`the result of \`${textOf(node)}\``);
+  }
+  const encoderLayer = transformerLayer(mod, 'Encoder');
+  if (encoderLayer) {
+    const spec = mod.kind === 'TransformerEncoder' ? ENCODER_CALL : ENCODER_LAYER_CALL;
+    return layerCall(spec, textOf(field(node, 'function')!), args, encoderLayer, st, fr, node, e);
+  }
+  const decoderLayer = transformerLayer(mod, 'Decoder');
+  if (decoderLayer) return decoderCall(mod, decoderLayer, args, st, fr, node, e);
+  if (mod.kind === 'MultiheadAttention') {
+    const out = observeApi(MULTIHEAD_CALL, textOf(field(node, 'function')!), args, mod, st, fr, node, e);
+    return { t: 'tuple', items: [out, UNKNOWN('attention weights')] };
+  }
+  const given0 = args.positional[0]?.value;
+  // `self.drop(probs)`: nn.Dropout on hand-written attention probabilities (its `p` while the module trains).
+  if (mod.kind === 'Dropout' && given0 && isTensor(given0) && given0.manual) {
+    const p = st.ctx.mode.value === 'train' ? mod.args.p ?? { t: 'num', value: 0.5, source: `${mod.origin} (default p)` } as Value
+      : { t: 'num', value: 0, source: `nn.Dropout is off in ${modeName(st.ctx.mode.value)}` } as Value;
+    return withDropout(given0, field(node, 'function') && args.positional.length === 1 ? { node: field(node, 'function')!, module: true } : undefined, p);
+  }
+  const weight = tensor(known(mod.cast ?? 'float32', mod.cast ? `module cast to ${mod.cast}` : `parameters of ${mod.origin} (float32)`), mod.origin);
+  // An embedding looks its output up in its weight; autocast leaves it alone.
+  if (mod.kind === 'Embedding') return tensor(weight.dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`);
+  const op = MODULE_OP[mod.kind];
+  const given = args.positional[0]?.value;
+  if (!op || !given) return UNKNOWN(`the result of ${mod.origin}`);
+  const input = isTensor(given) ? given : tensor(unknown(given.t === 'unknown' ? given.why : 'the module input'), 'input');
+  const dtype = SAME_DTYPE.has(op) ? input.dtype : opDtype(op, op === 'softmax' ? [input] : [input, weight], st, fr, node);
+  return tensor(dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`, moduleOutputShape(op, input, mod));
+}
+
+/**
+ * Norms, activations, dropout and `nn.Identity` keep their input's shape; `nn.Linear` all but the last
+ * dim, its output features, which are known even where the input's shape is not.
+ */
+function moduleOutputShape(op: string, input: TensorValue, mod: TorchModule): { shape?: readonly Dim[]; lastDim?: Dim } {
+  if (SAME_SHAPE.has(op)) return { shape: input.shape, lastDim: input.lastDim };
+  if (op !== 'linear') return {};
+  const out = mod.args.out_features;
+  const last: Dim = out?.t === 'num' && Number.isInteger(out.value) && out.value > 0
+    ? { value: out.value, role: null, source: `the output features of ${mod.origin} = ${out.value}` }
+    : { value: null, role: null, source: `the output features of ${mod.origin}` };
+  if (!input.shape) return last.value === null ? {} : { lastDim: last };
+  return input.shape.length === 0 ? {} : { shape: [...input.shape.slice(0, -1), last] };
+}

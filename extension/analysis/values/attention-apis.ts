@@ -1,0 +1,98 @@
+/**
+ * The attention APIs the analysis recognises, as data: qualified names, and which positional and
+ * keyword arguments carry q, k, v, the mask, dropout and the causal flag.
+ */
+import type { AttentionApi, Layout } from '../../../runtime/dispatch/facts';
+
+export type ArgRole = 'q' | 'k' | 'v' | 'qkv' | 'kv' | 'mask' | 'keyPaddingMask' | 'dropout' | 'causal' | 'needWeights' | 'gqa';
+
+export interface ApiSpec {
+  readonly api: AttentionApi;
+  /** Roles of positional arguments in order (`null`: not used by the analysis). */
+  readonly positional: readonly (ArgRole | null)[];
+  readonly keywords: Readonly<Record<string, ArgRole>>;
+  /** Whether the library casts mixed inputs itself under autocast (only SDPA and nn modules do). */
+  readonly autocastAware: boolean;
+}
+
+const FLASH_KW = { q: 'q', k: 'k', v: 'v', dropout_p: 'dropout', causal: 'causal' } as const;
+
+const SPECS: Readonly<Record<string, ApiSpec>> = {
+  scaled_dot_product_attention: {
+    api: 'sdpa', positional: ['q', 'k', 'v', 'mask', 'dropout', 'causal'],
+    // enable_gqa is keyword-only, after `scale`.
+    keywords: { query: 'q', key: 'k', value: 'v', attn_mask: 'mask', dropout_p: 'dropout', is_causal: 'causal', enable_gqa: 'gqa' }, autocastAware: true,
+  },
+  flash_attn_func: { api: 'flash_attn_func', positional: ['q', 'k', 'v', 'dropout', null, 'causal'], keywords: FLASH_KW, autocastAware: false },
+  flash_attn_varlen_func: {
+    api: 'flash_attn_varlen_func', positional: ['q', 'k', 'v', null, null, null, null, 'dropout', null, 'causal'], keywords: FLASH_KW, autocastAware: false,
+  },
+  flash_attn_varlen_qkvpacked_func: {
+    api: 'flash_attn_varlen_qkvpacked_func', positional: ['qkv', null, null, 'dropout', null, 'causal'], keywords: { qkv: 'qkv', dropout_p: 'dropout', causal: 'causal' }, autocastAware: false,
+  },
+  flash_attn_varlen_kvpacked_func: {
+    api: 'flash_attn_varlen_kvpacked_func', positional: ['q', 'kv', null, null, null, null, 'dropout', null, 'causal'], keywords: { q: 'q', kv: 'kv', dropout_p: 'dropout', causal: 'causal' }, autocastAware: false,
+  },
+  flash_attn_qkvpacked_func: {
+    api: 'flash_attn_qkvpacked_func', positional: ['qkv', 'dropout', null, 'causal'], keywords: { qkv: 'qkv', dropout_p: 'dropout', causal: 'causal' }, autocastAware: false,
+  },
+  flash_attn_kvpacked_func: {
+    api: 'flash_attn_kvpacked_func', positional: ['q', 'kv', 'dropout', null, 'causal'], keywords: { q: 'q', kv: 'kv', dropout_p: 'dropout', causal: 'causal' }, autocastAware: false,
+  },
+  flash_attn_with_kvcache: {
+    api: 'flash_attn_with_kvcache', positional: ['q', 'k', 'v'], keywords: { q: 'q', k_cache: 'k', v_cache: 'v', causal: 'causal' }, autocastAware: false,
+  },
+  memory_efficient_attention: {
+    api: 'memory_efficient_attention', positional: ['q', 'k', 'v', 'mask', 'dropout'],
+    keywords: { query: 'q', key: 'k', value: 'v', attn_bias: 'mask', p: 'dropout' }, autocastAware: false,
+  },
+};
+
+/** `nn.MultiheadAttention` module calls: (query, key, value, key_padding_mask, need_weights, attn_mask, …, is_causal). */
+export const MULTIHEAD_CALL: ApiSpec = {
+  api: 'multihead_attention', positional: ['q', 'k', 'v', 'keyPaddingMask', 'needWeights', 'mask'],
+  keywords: { query: 'q', key: 'k', value: 'v', key_padding_mask: 'keyPaddingMask', need_weights: 'needWeights', attn_mask: 'mask', is_causal: 'causal' }, autocastAware: true,
+};
+
+/**
+ * `nn.TransformerEncoderLayer(src, src_mask, src_key_padding_mask, is_causal)` and
+ * `nn.TransformerEncoder(src, mask, src_key_padding_mask, is_causal)`: self-attention through the
+ * layer's `nn.MultiheadAttention` (q, k and v are all `src`).
+ */
+export const ENCODER_LAYER_CALL: ApiSpec = {
+  api: 'multihead_attention', positional: ['qkv', 'mask', 'keyPaddingMask', 'causal'],
+  keywords: { src: 'qkv', src_mask: 'mask', src_key_padding_mask: 'keyPaddingMask', is_causal: 'causal' }, autocastAware: true,
+};
+export const ENCODER_CALL: ApiSpec = { ...ENCODER_LAYER_CALL, keywords: { ...ENCODER_LAYER_CALL.keywords, mask: 'mask' } };
+
+/**
+ * `nn.TransformerDecoderLayer` / `nn.TransformerDecoder(tgt, memory, tgt_mask, memory_mask,
+ * tgt_key_padding_mask, memory_key_padding_mask, tgt_is_causal, memory_is_causal)`: two attentions
+ * of the layer, self-attention on `tgt` and cross-attention from the layer's own query onto `memory`
+ * (k and v; the query is not written at the call, nn-modules.ts supplies it).
+ */
+export const DECODER_SELF_CALL: ApiSpec = {
+  api: 'multihead_attention', positional: ['qkv', null, 'mask', null, 'keyPaddingMask', null, 'causal'],
+  keywords: { tgt: 'qkv', tgt_mask: 'mask', tgt_key_padding_mask: 'keyPaddingMask', tgt_is_causal: 'causal' }, autocastAware: true,
+};
+export const DECODER_CROSS_CALL: ApiSpec = {
+  api: 'multihead_attention', positional: [null, 'kv', null, 'mask', null, 'keyPaddingMask', null, 'causal'],
+  keywords: { memory: 'kv', memory_mask: 'mask', memory_key_padding_mask: 'keyPaddingMask', memory_is_causal: 'causal' }, autocastAware: true,
+};
+
+/** The attention API a qualified name denotes, e.g. `torch.nn.functional.scaled_dot_product_attention`. */
+export function attentionApiOf(qualified: string): ApiSpec | undefined {
+  const parts = qualified.split('.');
+  const last = parts[parts.length - 1];
+  const root = parts[0];
+  if (last === 'scaled_dot_product_attention') return root === 'torch' ? SPECS[last] : undefined;
+  if (last.startsWith('flash_attn_')) return root === 'flash_attn' ? SPECS[last] : undefined;
+  if (last === 'memory_efficient_attention') return root === 'xformers' ? SPECS[last] : undefined;
+  return undefined;
+}
+
+/** The layout each API expects of 4-D q, k, v. */
+export const API_LAYOUT: Readonly<Record<AttentionApi, Layout | null>> = {
+  sdpa: 'BHLD', flash_attn_func: 'BLHD', flash_attn_varlen_func: null, flash_attn_varlen_qkvpacked_func: null, flash_attn_varlen_kvpacked_func: null, flash_attn_qkvpacked_func: 'BLHD', flash_attn_kvpacked_func: 'BLHD',
+  flash_attn_with_kvcache: 'BLHD', memory_efficient_attention: 'BLHD', multihead_attention: null, manual: 'BHLD', runtime: 'BHLD',
+};

@@ -1,0 +1,138 @@
+/**
+ * The interpreter's state: the context a function runs in (mode, autocast), one path through it
+ * (variables, the conditions assumed, the enclosing gates; forked at a split, merged when there are
+ * too many), and what it observes at attention calls.
+ */
+import type { AttentionApi, Dtype, Fact, Mode, SdpaSwitches } from '../../../runtime/dispatch/facts';
+import type { ArgRole } from './attention-apis';
+import type { FunctionInfo, ModuleInfo } from '../workspace-index/module-index';
+import type { SyntaxNode } from '../syntax/syntax';
+import { join, joinSwitches, type ManualStage, type Value } from './values';
+
+/** What holds for the whole call of a function. */
+export interface Ctx {
+  readonly mode: Fact<Mode> & { readonly known: true };
+  /** true when no caller established the mode and both are analysed. */
+  readonly modeAssumed: boolean;
+  /**
+   * A function callers reach on the other path kind only, analysed on this one for its facts: unlike
+   * a function nobody calls (whose unseen callers may take either kind), it says nothing of reaching.
+   */
+  readonly mirror?: true;
+  readonly autocast: Fact<Dtype | null>;
+  /** SDPA's backend switches (`sdpa_kernel`, `enable_*_sdp`); absent where the code sets none. */
+  readonly sdpa?: SdpaSwitches;
+}
+
+/** A condition decided on a path: the `if` test, which branch, and why. */
+export interface Guard {
+  readonly node: SyntaxNode;
+  readonly taken: boolean;
+  readonly why: string;
+  /** The library attention functions the taken side calls where it is written (branch-calls.ts), where it calls any. */
+  readonly alongside?: readonly AttentionApi[];
+}
+
+export interface PathState {
+  env: Map<string, Value>;
+  /** Atoms of undetermined conditions this path assumed (id → value), with their text. */
+  assume: Map<string, boolean>;
+  assumeText: Map<string, string>;
+  ctx: Ctx;
+  /** Set on a branch the facts rule out: the guard that rules it out. Observations there are hypothetical. */
+  dead: Guard | null;
+  /** Attributes assigned to `self` (collected while running `__init__`). */
+  selfAttrs: Map<string, Value>;
+  done: boolean;
+}
+
+/** One function invocation being interpreted. */
+export interface Frame {
+  readonly fn: FunctionInfo;
+  readonly module: ModuleInfo;
+  readonly self: Value | undefined;
+  readonly returns: Value[];
+  /** A `@contextmanager` generator's frame: where its paths reach `yield` (contexts.ts makes its context manager of them). */
+  readonly yields?: YieldPoint[];
+  /** A class's `__enter__`: what each path returned (its paths that return are its yield points, see runFunction). */
+  readonly returned?: Map<PathState, Value>;
+  /** Set when the analysis budget ran out while this frame ran (budget.ts): its result is unknown, for this reason. */
+  cut?: string;
+}
+
+/** A path of a `@contextmanager` generator at its `yield`: the context then in force, what it yields, the conditions it assumed. */
+export interface YieldPoint {
+  readonly ctx: Ctx;
+  readonly value: Value;
+  readonly assumeText: ReadonlyMap<string, string>;
+  readonly assume: ReadonlyMap<string, boolean>;
+}
+
+export interface ObservedArg {
+  readonly value: Value;
+  /** The argument's syntax, where it is written at the call. */
+  readonly node: SyntaxNode | null;
+}
+
+/** What one path saw at one attention call. */
+export interface Observation {
+  readonly site: SyntaxNode;
+  readonly fn: FunctionInfo;
+  readonly api: AttentionApi;
+  readonly apiText: string;
+  readonly ctx: Ctx;
+  readonly args: Partial<Record<ArgRole, ObservedArg>>;
+  /** The `nn.MultiheadAttention` module, for its constructor arguments. */
+  readonly module?: Value;
+  /** Hand-written attention: what was applied between q·kᵀ and ·v. */
+  readonly manual?: ManualStage;
+  /** How the call's module names `torch.nn.functional`, for fixes that call it; absent when it imports neither it nor torch. */
+  readonly functional?: string;
+  /** Conditions assumed on the path, as text (`flash_attn is installed`). */
+  readonly assumed: readonly string[];
+  /** Optional libraries the path assumed installed or not (an `ImportError` guard, `x is not None` on its import). */
+  readonly installed: InstalledOnPath;
+  readonly dead: Guard | null;
+  /** Dims q and k provably share at the call (index → the variable, e.g. "`T`"; see bindUnknown), where the code shows it. */
+  readonly sharedDims?: ReadonlyMap<number, string>;
+}
+
+export type OptionalLibrary = 'flash_attn' | 'xformers';
+export const OPTIONAL_LIBRARIES: readonly OptionalLibrary[] = ['flash_attn', 'xformers'];
+/** Whether a library is installed where a path runs, and why that is known. */
+export interface LibraryOnPath { readonly value: boolean; readonly why: string }
+export type InstalledOnPath = Partial<Record<OptionalLibrary, LibraryOnPath>>;
+
+/** What a path's assumptions say about the optional libraries. */
+export function installedOn(st: PathState): InstalledOnPath {
+  const out: InstalledOnPath = {};
+  for (const lib of OPTIONAL_LIBRARIES) {
+    const v = st.assume.get(`installed:${lib}`);
+    if (v !== undefined) out[lib] = { value: v, why: onPathWhy(lib, v) };
+  }
+  return out;
+}
+
+/** The reason given when the paths reaching a call settle a library by their assumptions. */
+export function onPathWhy(lib: OptionalLibrary, installed: boolean): string {
+  return `${lib} ${installed ? 'is' : 'is not'} installed on the paths reaching this call`;
+}
+
+export function forkState(s: PathState): PathState {
+  return {
+    env: new Map(s.env), assume: new Map(s.assume), assumeText: new Map(s.assumeText), ctx: s.ctx, dead: s.dead,
+    selfAttrs: new Map(s.selfAttrs), done: s.done,
+  };
+}
+
+/** Merge paths when there are too many: values join, assumptions kept only where all agree, SDPA switches join. */
+export function mergeStates(states: readonly PathState[]): PathState {
+  const first = forkState(states[0]);
+  for (const s of states.slice(1)) {
+    if (s.ctx.sdpa !== first.ctx.sdpa) first.ctx = { ...first.ctx, sdpa: joinSwitches(first.ctx.sdpa, s.ctx.sdpa) };
+    for (const [k, v] of s.env) first.env.set(k, first.env.has(k) ? join(first.env.get(k)!, v) : v);
+    for (const [k, v] of first.assume) if (s.assume.get(k) !== v) { first.assume.delete(k); first.assumeText.delete(k); }
+    first.done = first.done && s.done;
+  }
+  return first;
+}

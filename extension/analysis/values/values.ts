@@ -1,0 +1,592 @@
+/**
+ * The abstract values the interpreter computes for Python expressions. A value says what is
+ * established and where it came from; anything else is `unknown` with what it depends on.
+ */
+import { negatedText } from './assumptions';
+import type { Dtype, Fact, Mode, SdpaSwitches, UnknownFact } from '../../../runtime/dispatch/facts';
+import { known, SDPA_BACKENDS, unknown } from '../../../runtime/dispatch/facts';
+import type { CallArgs } from './engine';
+import type { SyntaxNode } from '../syntax/syntax';
+
+/** The role of a tensor dimension, read from the names the code uses for it. */
+export type DimRole = 'B' | 'L' | 'H' | 'D';
+
+export interface Dim {
+  readonly value: number | null;
+  readonly role: DimRole | null;
+  /** Where the extent came from, e.g. "`self.head_dim` = 64 (embed_dim // num_heads, defaults of SelfAttention)". */
+  readonly source: string;
+  /**
+   * The variable binding whose value the extent is, when it is not a number (`T` in `view(B, T, …)`;
+   * see bindUnknown): two dims with the same binding have the same extent in the frame that bound it.
+   */
+  readonly symbol?: Value;
+}
+
+/** An undetermined condition: atoms are facts the analysis does not know (settings, arguments). */
+export type Formula =
+  | { readonly op: 'atom'; readonly id: string; readonly text: string }
+  | { readonly op: 'not'; readonly a: Formula }
+  | { readonly op: 'and' | 'or'; readonly a: Formula; readonly b: Formula };
+
+/**
+ * A stage of hand-written attention carried on a tensor: `scores` = q·kᵀ (possibly scaled, masked),
+ * `probs` = softmax of scores (possibly dropped out). `·v` on probs is an attention call site.
+ */
+export interface ManualStage {
+  readonly stage: 'scores' | 'probs';
+  readonly q: Value;
+  readonly k: Value;
+  readonly qNode: SyntaxNode;
+  readonly kNode: SyntaxNode;
+  readonly mask?: { readonly value: Value; readonly node: SyntaxNode };
+  /** The scalar the scores were multiplied (`*`) or divided (`/`) by. */
+  readonly scale?: { readonly node: SyntaxNode; readonly op: '*' | '/' };
+  readonly dropout?: ManualDropout;
+  /** The dropout probability applied to the probabilities on this path (0 where dropout is off), however it was written. */
+  readonly dropoutP?: Value;
+  /** Set once an op the SDPA quick fix cannot carry over touched the chain (a cast, a second scaling, einsum). */
+  readonly opaque?: true;
+}
+
+/**
+ * Dropout on the probabilities, for SDPA's `dropout_p`: `F.dropout(probs, p)` gives `node` = p, with
+ * `trainingNode` when it says `training=t`; `self.drop(probs)` (an `nn.Dropout`) gives the module as `node`.
+ */
+export interface ManualDropout {
+  readonly node: SyntaxNode;
+  readonly trainingNode?: SyntaxNode;
+  readonly module?: true;
+}
+
+export type Value =
+  | { readonly t: 'tensor'; readonly dtype: Fact<Dtype>; readonly bool?: boolean; readonly shape?: readonly Dim[];
+      /** The last dim where the rank is not known (`nn.Linear`'s output features on an input of unknown shape). */
+      readonly lastDim?: Dim;
+      readonly param?: boolean; readonly origin: string; readonly manual?: ManualStage;
+      /** Set by a transpose of the last two dims: the tensor before it (k in q @ k.transpose(-2, -1)). */
+      readonly transposedFrom?: Value;
+      /** Set by `permute(…)` with every position known: the order, to match q·kᵀ written as two permutes of (B, L, H, D). */
+      readonly permutation?: readonly number[] }
+  | { readonly t: 'none'; readonly source: string }
+  | { readonly t: 'bool'; readonly value: boolean; readonly why: string }
+  | { readonly t: 'cond'; readonly f: Formula }
+  /** `int`: a Python int (an integer literal, a dim, arithmetic on ints); without it, a Python float. */
+  | { readonly t: 'num'; readonly value: number; readonly source: string; readonly int?: true }
+  | { readonly t: 'str'; readonly value: string }
+  | { readonly t: 'dtype'; readonly value: Dtype; readonly source: string }
+  | { readonly t: 'tuple'; readonly items: readonly Value[] }
+  /**
+   * A tuple whose length is not known but whose first `items` are (`unpad_input` returns four items
+   * or five, by flash-attn version), or whose last `tail` items are (`x.shape` of a tensor of unknown
+   * rank whose last dim is known): `why` says what the length depends on.
+   */
+  | { readonly t: 'opentuple'; readonly items: readonly Value[]; readonly tail?: readonly Value[]; readonly why: string }
+  /** A dict with string keys (collected `**kwargs`, a `{…}` / `dict(…)` literal, an `OrderedDict`), in order. */
+  | { readonly t: 'dict'; readonly entries: readonly (readonly [string, Value])[] }
+  /** Any number of items like `item` (unbind/chunk/split results, module lists). */
+  | { readonly t: 'many'; readonly item: Value }
+  /** An instance of a workspace class, constructed with the arguments behind `key`. */
+  | { readonly t: 'instance'; readonly cls: string; readonly key: string; readonly cast?: Dtype }
+  /** An instance of a torch.nn module (`Linear`, `MultiheadAttention`, …). */
+  | { readonly t: 'torchmod'; readonly kind: string; readonly args: Readonly<Record<string, Value>>; readonly cast?: Dtype;
+      readonly origin: string }
+  /** A name imported from outside the workspace; `optional` is the library when the import may fail. */
+  | { readonly t: 'ref'; readonly name: string; readonly optional?: string }
+  | { readonly t: 'fn'; readonly id: string; readonly self?: Value }
+  | { readonly t: 'class'; readonly id: string }
+  | { readonly t: 'libmask'; readonly className: string; readonly source: string }
+  | ContextValue
+  /**
+   * A training framework's object, by how it was made (`Accelerator(…)` from accelerate, `Fabric(…)`
+   * from lightning): `api` names its class; `precision` is what its mixed precision enters (autocast,
+   * or nothing), `cast` the dtype a true-precision setting casts the model to (Fabric's `"bf16-true"`).
+   */
+  | { readonly t: 'framework'; readonly api: string; readonly precision: ContextValue; readonly cast?: Dtype }
+  /**
+   * A model a framework hands back (`accelerator.prepare(model)`, `fabric.setup(model)`, DeepSpeed's
+   * engine): calling it calls `module` inside `region` (the framework's autocast around the forward),
+   * its floating-point tensor arguments cast to `inputs` where the framework casts them.
+   */
+  | { readonly t: 'prepared'; readonly module: Value; readonly region: ContextValue; readonly inputs?: Dtype; readonly by: string }
+  /** `functools.partial(fn, …)`: `fn` with arguments bound in advance. */
+  | { readonly t: 'partial'; readonly fn: Value; readonly args: CallArgs }
+  /**
+   * `lambda q, k, v: …` (lambdas.ts): `id` names the lambda where it is written; `captured` holds the
+   * enclosing function's variables its body names, as they were when it was made, and `defaults`
+   * its parameters' defaults, evaluated then too.
+   */
+  | { readonly t: 'lambda'; readonly id: string; readonly node: SyntaxNode; readonly captured: readonly (readonly [string, Value])[];
+      readonly defaults: readonly (readonly [string, Value])[] }
+  /** One of several callables, which one the code does not establish (`why`): calling it calls each. */
+  /** `when`, where known: the condition that picks each option, so a path that settled it calls that option only. */
+  | { readonly t: 'choice'; readonly options: readonly Value[]; readonly why: string; readonly when?: readonly Formula[] }
+  | { readonly t: 'unknown'; readonly why: string };
+
+export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });
+
+export type TensorValue = Extract<Value, { t: 'tensor' }>;
+/**
+ * A context manager object (`torch.autocast(…)`, `sdpa_kernel(…)`, `nullcontext()`, a workspace
+ * `@contextmanager` generator's or class's), stored or not: what entering it changes. A field left out
+ * changes nothing; `sdpa` without `priority` keeps the order already in force. `yields`: what a
+ * generator yields or a class's `__enter__` returns (what `with … as x` binds); absent for library
+ * context managers.
+ */
+export interface ContextValue {
+  readonly t: 'context';
+  readonly autocast?: Fact<Dtype | null>;
+  readonly sdpa?: SdpaSwitches;
+  readonly mode?: Fact<Mode> & { readonly known: true };
+  readonly yields?: Value;
+}
+
+export function isTensor(v: Value): v is TensorValue {
+  return v.t === 'tensor';
+}
+
+export function tensor(dtype: Fact<Dtype>, origin: string, extra: { bool?: boolean; shape?: readonly Dim[]; lastDim?: Dim; param?: boolean } = {}): TensorValue {
+  return { t: 'tensor', dtype, origin, ...extra };
+}
+
+/**
+ * The dtype of an integer tensor (`torch.arange(n)` and `torch.tensor([1, 2])` are int64, or a
+ * `dtype=torch.int32`): not one of the floating dtypes `Dtype` names, so unknown as a `Dtype`, but
+ * known not to be a floating-point one, which type promotion needs (op-dtypes.ts: a float tensor wins
+ * over an integer one). `integer` names it (`int64`, or `integer` where two widths met).
+ */
+export interface IntegerDtype extends UnknownFact { readonly integer: string }
+
+export function integerDtype(name: string, where: string): IntegerDtype {
+  return { known: false, dependsOn: `the dtype of an integer tensor (${name}, ${where})`, integer: name };
+}
+
+export function isIntegerDtype(f: Fact<unknown>): f is IntegerDtype {
+  return !f.known && 'integer' in f;
+}
+
+/** `torch.int64`, `torch.long`, … as the name of an integer dtype (they are refs: `Dtype` has floats only). */
+export function integerDtypeName(v: Value | undefined): string | undefined {
+  return v?.t === 'ref' && v.name.startsWith('torch.') ? INTEGER_DTYPES[v.name.slice('torch.'.length)] : undefined;
+}
+
+const INTEGER_DTYPES: Readonly<Record<string, string>> = {
+  int8: 'int8', uint8: 'uint8', int16: 'int16', short: 'int16', int32: 'int32', int: 'int32', int64: 'int64', long: 'int64',
+};
+
+/** Join two facts from different paths: equal values stay, anything else is unknown. */
+export function joinFact<T>(a: Fact<T>, b: Fact<T>): Fact<T> {
+  // An integer tensor on one path only: the other may be a float one, so neither holds.
+  if (isIntegerDtype(a) !== isIntegerDtype(b)) {
+    const text = (f: Fact<T>): string => (f.known ? `${String(f.value)} from ${f.source}` : f.dependsOn);
+    return unknown(`the path (${text(a)}; ${text(b)})`);
+  }
+  if (a.known && b.known) {
+    return a.value === b.value ? a : unknown(`the path (${String(a.value)} from ${a.source}, ${String(b.value)} from ${b.source})`);
+  }
+  return a.known ? b : a;
+}
+
+const ALL_ON = known(true, 'PyTorch\'s default: every SDPA backend is enabled');
+
+/** Switches from different paths: each backend's flag joins; a path with none has PyTorch's defaults. */
+export function joinSwitches(a: SdpaSwitches | undefined, b: SdpaSwitches | undefined): SdpaSwitches | undefined {
+  if (!a && !b) return undefined;
+  const enabled = Object.fromEntries(SDPA_BACKENDS.map((k) => [k, joinFact(a?.enabled[k] ?? ALL_ON, b?.enabled[k] ?? ALL_ON)]));
+  const priority = joinPriority(a?.priority, b?.priority);
+  return priority ? { enabled, priority } : { enabled };
+}
+
+function joinPriority(a: SdpaSwitches['priority'], b: SdpaSwitches['priority']): SdpaSwitches['priority'] {
+  if (!a && !b) return undefined;
+  if (a?.known && b?.known && a.value.join() === b.value.join()) return a;
+  if (a && !a.known) return a;
+  if (b && !b.known) return b;
+  return unknown(`the path (the SDPA backend order differs: ${[a, b].map((p) => (p?.known ? p.source : 'PyTorch\'s order')).join(', ')})`);
+}
+
+const SKIPPED = new Set(['node', 'qNode', 'kNode', 'trainingNode', 'unit', 'symbol']);
+/** Where an object's key is kept: a non-enumerable field, so spreads and `Object.keys` never see it. */
+const KEY = Symbol('valueKey');
+
+/**
+ * A stable text key for a value (syntax nodes left out), for memoising and comparing. Values are
+ * immutable, so each object's key is computed once and kept.
+ */
+export function valueKey(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
+  // A partial's keywords (`partial(F.scaled_dot_product_attention, dropout_p=p)`) are a map: its
+  // entries are the key (a map may change, so its key is not kept).
+  if (v instanceof Map) return `Map{${[...v].map(([k, x]) => `${valueKey(k)}:${valueKey(x)}`).join(',')}}`;
+  const cached = (v as { [KEY]?: string })[KEY];
+  if (cached !== undefined) return cached;
+  const key = Array.isArray(v) ? `[${v.map(valueKey).join(',')}]` : objectKey(v);
+  if (Object.isExtensible(v)) Object.defineProperty(v, KEY, { value: key });
+  return key;
+}
+
+/**
+ * `{k:key,…}` over an object's own fields in order; a plain loop, as this runs for every memo key. An
+ * instance's `key` is a key already, written as it is: quoted, the escapes of an instance built from
+ * another (a block given its parent, `Tree(n - 1, root=self)`) would double at every level.
+ */
+function objectKey(v: object): string {
+  let key = '{';
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x === undefined || SKIPPED.has(k)) continue;
+    key += `${key.length > 1 ? ',' : ''}${k}:${k === 'key' && typeof x === 'string' ? `<${x}>` : valueKey(x)}`;
+  }
+  return `${key}}`;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || valueKey(a) === valueKey(b);
+}
+
+/**
+ * Unknown values as bound to a variable (an assignment, a parameter): each binding gets its own copy,
+ * marked with the frame that bound it. A dim built from one (`view(B, T, …)`) is that variable's one
+ * value in that frame, so two tensors viewed with the same `T` there have the same length, though
+ * nobody knows it; a frame that did not bind it (a caller of a memoised callee, whose result serves
+ * other inputs too) must not conclude anything from it.
+ */
+const BOUND: unique symbol = Symbol('bound by');
+/** Set on a frame once it made a binding from another (a SAME link): only then has returnedFrom work to do. */
+const LINKS: unique symbol = Symbol('links');
+type Linked = { [LINKS]?: true };
+/** The binding a binding was made from (`slen` of `…, slen, _ = x.shape` is x's length; a parameter is its argument's variable). */
+const SAME: unique symbol = Symbol('same as');
+type Bound = Value & { [BOUND]?: object; [SAME]?: Value };
+
+/**
+ * A property, not a WeakMap (there is one per binding, and weak tables cost the collector); symbol-keyed,
+ * so memo keys (valueKey) never read it. A copy of the value (`{ ...v }`) keeps the frame but is
+ * another object, hence another symbol: it never makes two bindings equal. A value that is already a
+ * binding's (a dim's variable read back from `.shape`, a variable passed on) makes a binding of this
+ * frame all the same (its own frame may conclude from it), one that remembers it has that value.
+ */
+export function bindUnknown(v: Value, frame: object): Value {
+  if (v.t !== 'unknown') return v;
+  const own: Bound = { ...v };
+  own[BOUND] = frame;
+  own[SAME] = boundBy(v) ? v : undefined;
+  if (own[SAME]) (frame as Linked)[LINKS] = true;
+  return own;
+}
+
+/**
+ * A dim's extent read back (`x.shape`, `x.size(1)`) in `frame`: unknown with the dim's text whatever
+ * variable gave it (results must not depend on bindings, which memo keys leave out), a binding of that
+ * frame made from the dim's variable where it has one. Also any value read as a binding's under
+ * another text.
+ */
+export function readBack(symbol: Value | undefined, why: string, frame: object): Value {
+  const v: Bound = { t: 'unknown', why };
+  if (symbol) { v[BOUND] = frame; v[SAME] = symbol; (frame as Linked)[LINKS] = true; }
+  return v;
+}
+
+/** The frame that bound this unknown value (bindUnknown), if any. */
+export function boundBy(v: Value | undefined): object | undefined {
+  return (v as Bound | undefined)?.[BOUND];
+}
+
+/**
+ * Whether two bindings are one variable's value in `frame`: the same binding of that frame, or
+ * bindings made from one (a name unpacked from a dim, a variable copied). Only the links `frame`
+ * itself made are followed: one made elsewhere may have come with a value kept for another call (a
+ * reused construction's attributes hold the bindings its first caller passed), not this one's.
+ */
+export function sameVariableIn(frame: object, a: Value, b: Value): boolean {
+  for (let x: Bound | undefined = a; boundBy(x) === frame; x = x![SAME]) {
+    for (let y: Bound | undefined = b; boundBy(y) === frame; y = y![SAME]) if (x === y) return true;
+  }
+  return false;
+}
+
+/**
+ * A value a function returns, as its caller sees it: each binding the function's frame made from
+ * another binding (a dim unpacked from an argument's `.shape`, a parameter) is replaced by that one
+ * (the caller's `T`, which its own frame may conclude from); the frame's other bindings stay, and
+ * prove nothing to the caller. A memoised result thus carries its arguments' bindings, which a reuse
+ * renames (renameBindings).
+ */
+export function returnedFrom(v: Value, frame: object): Value {
+  if (!(frame as Linked)[LINKS]) return v;
+  return mapBindings(v, (b) => {
+    let out = b;
+    while (boundBy(out) === frame && (out as Bound)[SAME]) out = (out as Bound)[SAME]!;
+    return out;
+  });
+}
+
+/** Fields that hold syntax, not values: never walked for bindings (valueKey leaves them out too). */
+const SYNTAX = new Set(['node', 'qNode', 'kNode', 'trainingNode', 'unit']);
+
+function isBinding(v: unknown): v is Bound {
+  return typeof v === 'object' && v !== null && (v as Bound)[BOUND] !== undefined;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/**
+ * The bindings two values of equal content carry at the same places, pair by pair, wherever a value
+ * holds them (dims' symbols, bound unknowns, inside tuples, dicts, a partial's arguments, a lambda's
+ * captures, a tensor's transposed input…): a binding left out would keep another call's binding in a
+ * reused result. One value twice pairs each binding with itself (a renaming must see that it stays).
+ */
+function forEachBindingPair(a: unknown, b: unknown, visit: (x: Value | undefined, y: Value | undefined) => void): void {
+  if (isBinding(a) || isBinding(b)) { visit(isBinding(a) ? a : undefined, isBinding(b) ? b : undefined); return; }
+  if (!isObject(a)) return;
+  if (Array.isArray(a)) { a.forEach((x, i) => forEachBindingPair(x, Array.isArray(b) ? b[i] : undefined, visit)); return; }
+  if (a instanceof Map) {
+    const others = b instanceof Map ? [...b.values()] : [];
+    [...a.values()].forEach((x, i) => forEachBindingPair(x, others[i], visit));
+    return;
+  }
+  for (const k of Object.keys(a)) if (!SYNTAX.has(k)) forEachBindingPair(a[k], isObject(b) ? b[k] : undefined, visit);
+}
+
+/** `v` with each binding it carries (anywhere: forEachBindingPair) replaced by `to(binding)` (undefined: no binding); `v` itself when none changes. */
+function mapBindings<T>(v: T, to: (binding: Value) => Value | undefined): T {
+  if (isBinding(v)) {
+    const b = to(v);
+    // The value keeps its text (results must read the same whatever the bindings), with b's binding.
+    const why = (v as Value & { t: 'unknown' }).why;
+    return (b === v ? v : !b ? { t: 'unknown', why } : b.t === 'unknown' && b.why === why ? b : readBack(b, why, boundBy(b)!)) as T;
+  }
+  if (!isObject(v)) return v;
+  if (Array.isArray(v)) {
+    let copy: unknown[] | null = null;
+    v.forEach((x, i) => { const y = mapBindings(x, to); if (y !== x) (copy ??= [...v])[i] = y; });
+    return (copy ?? v) as T;
+  }
+  if (v instanceof Map) {
+    const entries = [...v].map(([k, x]) => [k, mapBindings(x, to)] as const);
+    return (entries.every(([k, y]) => y === v.get(k)) ? v : new Map(entries)) as T;
+  }
+  let copy: Record<string, unknown> | null = null;
+  for (const k of Object.keys(v)) {
+    if (SYNTAX.has(k)) continue;
+    // A dim's binding is only compared, never read: it needs no text of its own.
+    const x = v[k]; const y = k === 'symbol' && isBinding(x) ? to(x) : mapBindings(x, to);
+    if (y === x) continue;
+    copy ??= { ...v };
+    // A dim whose binding is dropped has no `symbol` field, like one that never had one.
+    if (y === undefined) delete copy[k]; else copy[k] = y;
+  }
+  return (copy ?? v) as T;
+}
+
+function withSymbol(d: Dim, symbol: Value | undefined): Dim {
+  if (symbol === d.symbol) return d;
+  return symbol ? { ...d, symbol } : { value: d.value, role: d.role, source: d.source };
+}
+
+/**
+ * Bindings paired place by place (forEachBindingPair) → what each binding of the first value becomes:
+ * `pair(x, y)`, or undefined (dropped) where one binding meets two different outcomes at two places.
+ */
+function pairedBindings(a: Value, b: Value, pair: (x: Value, y: Value | undefined) => Value | undefined): Map<Value, Value | undefined> {
+  const out = new Map<Value, Value | undefined>();
+  forEachBindingPair(a, b, (x, y) => {
+    if (!x) return;
+    const to = pair(x, y);
+    out.set(x, out.has(x) && out.get(x) !== to ? undefined : to);
+  });
+  return out;
+}
+
+/**
+ * A result reused for another call of equal key: the bindings its arguments carried (`before`) become
+ * the ones the new arguments carry (`after`), so a caller reads the same result whichever call ran
+ * first. Bindings made inside the callee stay (they are no caller's: boundBy). A binding the first
+ * call's arguments carried at two places where the new ones carry two is dropped: which one the
+ * result's came from is not known.
+ */
+export function renameBindings(result: Value, before: readonly Value[], after: readonly Value[]): Value {
+  const renaming = new Map<Value, Value | undefined>();
+  before.forEach((v, i) => {
+    const now = after[i];
+    if (!now) return;
+    for (const [x, y] of pairedBindings(v, now, (_, y) => y)) renaming.set(x, renaming.has(x) && renaming.get(x) !== y ? undefined : y);
+  });
+  for (const [x, y] of renaming) if (x === y) renaming.delete(x);
+  return renaming.size === 0 ? result : mapBindings(result, (b) => (renaming.has(b) ? renaming.get(b) : b));
+}
+
+/**
+ * One value for two that reach a point by different paths, or undefined when they differ: equal
+ * content is one value, each binding kept where both paths carry it there, else dropped.
+ */
+export function sameValue(a: Value, b: Value): Value | undefined {
+  if (a === b) return a;
+  if (valueKey(a) !== valueKey(b)) return undefined;
+  const kept = pairedBindings(a, b, (x, y) => (x === y ? x : undefined));
+  for (const [x, k] of kept) if (x === k) kept.delete(x);
+  return kept.size === 0 ? a : mapBindings(a, (x) => (kept.has(x) ? kept.get(x) : x));
+}
+
+/**
+ * One dim for two reaching a point by different paths: an extent both give (a number, or one
+ * binding: a function's returns carry their callers' bindings, returnedFrom) stays; anything else is unknown.
+ */
+function joinDim(a: Dim, b: Dim): Dim {
+  const symbol = a.symbol === b.symbol ? a.symbol : undefined;
+  if (sameJson(a, b)) return withSymbol(a, symbol);
+  // What the dim reads (its text) must not depend on the bindings: a reused result is renamed, not rerun.
+  if (a.value !== null && a.value === b.value) return { value: a.value, role: a.role === b.role || !b.role ? a.role : !a.role ? b.role : null, source: a.source };
+  return { value: null, role: a.role === b.role ? a.role : null, source: 'differs by path', ...(symbol ? { symbol } : {}) };
+}
+
+/** Join two values reaching one point by different paths. */
+export function join(a: Value, b: Value): Value {
+  const same = sameValue(a, b);
+  if (same) return same;
+  if (a.t === 'tensor' && b.t === 'tensor') {
+    const shape = a.shape && b.shape && a.shape.length === b.shape.length
+      ? a.shape.map((d, i) => joinDim(d, b.shape![i]))
+      : undefined;
+    return tensor(joinFact(a.dtype, b.dtype), a.origin, { bool: a.bool === b.bool ? a.bool : undefined, shape, param: a.param && b.param });
+  }
+  if (a.t === 'bool' && b.t === 'bool') return UNKNOWN(`the path (${a.why}; ${b.why})`);
+  if (a.t === 'num' && b.t === 'num') return UNKNOWN(`the path (${a.value} from ${a.source}, ${b.value} from ${b.source})`);
+  if (a.t === 'many' && b.t === 'many') return { t: 'many', item: join(a.item, b.item) };
+  if (a.t === 'tuple' && b.t === 'tuple' && a.items.length === b.items.length) {
+    return { t: 'tuple', items: a.items.map((x, i) => join(x, b.items[i])) };
+  }
+  if (a.t === 'context' && b.t === 'context') return joinContexts(a, b, `the path (${contextText(a)} or ${contextText(b)})`);
+  const either = choiceOf([a, b], `the path (${describe(a)} or ${describe(b)})`);
+  if (either) return either;
+  if (a.t === 'unknown') return a;
+  if (b.t === 'unknown') return b;
+  return UNKNOWN(`the path (${describe(a)} or ${describe(b)})`);
+}
+
+/** Values that are called like functions: lambdas, partials, workspace functions, library functions, and choices of them. */
+function isCallable(v: Value): boolean {
+  return v.t === 'lambda' || v.t === 'partial' || v.t === 'fn' || v.t === 'ref' || v.t === 'choice';
+}
+
+/** Options of a choice at most: more is not a choice the code makes between backends. */
+const MAX_OPTIONS = 8;
+
+/**
+ * One of several callables (`lambda …: flash_attn_func(…) if use_flash else partial(F.scaled_dot_product_attention, …)`,
+ * `flash_attn_func if use_flash else F.scaled_dot_product_attention`, a dict of backends looked up by
+ * a key the code does not establish): undefined unless every value is callable. Two library attention
+ * functions among them are each observed at the call that calls the choice, one call site per API.
+ */
+export function choiceOf(values: readonly Value[], why: string, when?: readonly Formula[]): Value | undefined {
+  if (values.length === 0 || !values.every(isCallable)) return undefined;
+  const options: Value[] = [];
+  for (const v of values.flatMap((x) => (x.t === 'choice' ? x.options : [x]))) {
+    if (!options.some((o) => sameValue(o, v))) options.push(v);
+  }
+  if (options.length > MAX_OPTIONS) return undefined;
+  // The conditions stay with their options only where each value is one option of its own.
+  const guarded = when && when.length === values.length && options.length === values.length && options.every((o, i) => o === values[i]);
+  return options.length === 1 ? options[0] : { t: 'choice', options, why, ...(guarded ? { when } : {}) };
+}
+
+/**
+ * One of two context managers, whichever a path or condition picks: what both change alike stays,
+ * anything else depends on `why` (a mode cannot be unknown, so a mode they disagree on is left as it is).
+ */
+export function joinContexts(a: ContextValue, b: ContextValue, why: string): ContextValue {
+  const autocast = !a.autocast && !b.autocast ? undefined : alike(a.autocast, b.autocast) ? a.autocast : unknown(why);
+  const sdpa = !a.sdpa && !b.sdpa ? undefined : sameJson(a.sdpa, b.sdpa) ? a.sdpa
+    : { enabled: Object.fromEntries(SDPA_BACKENDS.map((k) => [k, unknown(why)])), ...(a.sdpa?.priority || b.sdpa?.priority ? { priority: unknown(why) } : {}) };
+  const mode = alike(a.mode, b.mode) ? a.mode : undefined;
+  const yields = a.yields && b.yields ? join(a.yields, b.yields) : undefined;
+  return { t: 'context', ...(autocast ? { autocast } : {}), ...(sdpa ? { sdpa } : {}), ...(mode ? { mode } : {}), ...(yields ? { yields } : {}) };
+}
+
+/** Whether two context managers set a fact alike: both leave it, or both set the same value (from wherever; the first source is kept). */
+function alike<T>(a: Fact<T> | undefined, b: Fact<T> | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : sameJson(a, b) || (a.known && b.known && a.value === b.value);
+}
+
+/** What a context manager sets, for messages: "autocast bfloat16 (autocast region at train.py:9)", "no change". */
+function contextText(v: ContextValue): string {
+  const parts = [
+    v.autocast ? (v.autocast.known ? `autocast ${v.autocast.value ?? 'off'} (${v.autocast.source})` : 'autocast unknown') : '',
+    v.sdpa ? 'SDPA backend switches' : '',
+    v.mode ? `the ${modeName(v.mode.value)} path` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : 'no change';
+}
+
+/** Short description of a value for messages. */
+export function describe(v: Value): string {
+  switch (v.t) {
+    case 'tensor': return v.bool ? 'a bool tensor' : v.dtype.known ? `a ${v.dtype.value} tensor` : 'a tensor';
+    case 'none': return 'None';
+    case 'bool': return String(v.value);
+    case 'num': return String(v.value);
+    case 'str': return JSON.stringify(v.value);
+    case 'dtype': return `torch.${v.value}`;
+    case 'libmask': return `an xformers ${v.className}`;
+    case 'instance': return `a ${v.cls.split(':').pop()}`;
+    case 'torchmod': return `an nn.${v.kind}`;
+    case 'context': return `a context manager (${contextText(v)})`;
+    case 'framework': return `a ${v.api.split('.').pop()}`;
+    case 'prepared': return `the model ${v.by}`;
+    case 'lambda': return 'a lambda';
+    case 'choice': return `one of ${v.options.map(describe).join(', ')}`;
+    default: return 'a value';
+  }
+}
+
+/** Evaluate a formula under the atoms assumed on a path: true, false or undefined (still open). */
+export function evalFormula(f: Formula, assume: ReadonlyMap<string, boolean>): boolean | undefined {
+  switch (f.op) {
+    case 'atom': return assume.get(f.id);
+    case 'not': { const a = evalFormula(f.a, assume); return a === undefined ? undefined : !a; }
+    case 'and': {
+      const a = evalFormula(f.a, assume); const b = evalFormula(f.b, assume);
+      if (a === false || b === false) return false;
+      return a === true && b === true ? true : undefined;
+    }
+    case 'or': {
+      const a = evalFormula(f.a, assume); const b = evalFormula(f.b, assume);
+      if (a === true || b === true) return true;
+      return a === false && b === false ? false : undefined;
+    }
+  }
+}
+
+/** A formula as text, for "depends on whether …": `self.is_causal and q_len > 1`. */
+export function formulaText(f: Formula): string {
+  const operand = (g: Formula): string => (g.op === 'and' || g.op === 'or' ? `(${formulaText(g)})` : formulaText(g));
+  switch (f.op) {
+    case 'atom': return f.text;
+    case 'not': return f.a.op === 'atom' ? negatedText(f.a.text) : `not ${operand(f.a)}`;
+    default: return `${operand(f.a)} ${f.op} ${operand(f.b)}`;
+  }
+}
+
+/** The first atom of a formula that the path has not decided yet. */
+export function openAtom(f: Formula, assume: ReadonlyMap<string, boolean>): Extract<Formula, { op: 'atom' }> | undefined {
+  switch (f.op) {
+    case 'atom': return assume.has(f.id) ? undefined : f;
+    case 'not': return openAtom(f.a, assume);
+    default: return evalFormula(f.a, assume) === undefined ? openAtom(f.a, assume) : openAtom(f.b, assume);
+  }
+}
+
+/** Truthiness of a value as a condition: a boolean with why, or a formula. */
+export type Truth = { readonly value: boolean; readonly why: string } | { readonly f: Formula };
+
+export function atom(id: string, text: string): Formula {
+  return { op: 'atom', id, text };
+}
+
+export function modeName(mode: Mode): string {
+  return mode === 'train' ? 'training' : 'inference';
+}
+
+export { known, unknown };
