@@ -14,7 +14,7 @@
 import { promises as fs } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { analyzeFiles, type SourceFile } from '../../extension/analysis/index';
-import { pythonParser, walkTree } from '../../extension/analysis/parser';
+import { pythonParser, walkTree } from '../../extension/analysis/syntax/parser';
 import { parseCommandLine, parseChoice } from '../../extension/cli/args';
 import { toJsonReport } from '../../extension/cli/format/json';
 import { findPythonFiles } from '../../extension/cli/python-files';

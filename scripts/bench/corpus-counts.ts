@@ -14,15 +14,12 @@
  */
 import type { JsonMode, JsonReport } from '../../extension/cli/format/json';
 
-/** The finding code an internal error in one function or file becomes (instead of aborting). */
-export const INTERNAL_ERROR_CODE = 'internal-error';
-
 export type PathVerdictKind = 'not reached' | 'depends' | 'decided';
 
 export interface ReportCounts {
   readonly calls: number;
   readonly parseErrors: number;
-  /** Objects with `code: "internal-error"` anywhere in the report. */
+  /** Places whose analysis failed (`internal_errors`; the rest of the report stands). */
   readonly internalErrors: number;
   /** Two per call; the next three count them by kind. */
   readonly pathVerdicts: number;
@@ -47,21 +44,13 @@ export function countReport(report: JsonReport): ReportCounts {
   return {
     calls: report.files.reduce((n, file) => n + file.calls.length, 0),
     parseErrors: report.files.reduce((n, file) => n + file.parse_errors.length, 0),
-    internalErrors: countInternalErrors(report),
+    internalErrors: report.files.reduce((n, file) => n + file.internal_errors.length, 0),
     pathVerdicts: modes.length,
     notReached: ofKind('not reached'),
     depends: ofKind('depends'),
     decided: ofKind('decided'),
     reachUnknown: modes.filter((mode) => mode.reached === null).length,
   };
-}
-
-/** Looked for everywhere, not at one key: where the report puts such a finding is not settled yet. */
-function countInternalErrors(value: unknown): number {
-  if (Array.isArray(value)) return value.reduce((n: number, item) => n + countInternalErrors(item), 0);
-  if (value === null || typeof value !== 'object') return 0;
-  const own = (value as { code?: unknown }).code === INTERNAL_ERROR_CODE ? 1 : 0;
-  return Object.values(value).reduce((n: number, item) => n + countInternalErrors(item), own);
 }
 
 /** Lines as an editor numbers them: a final line without its newline counts, an empty file has none. */

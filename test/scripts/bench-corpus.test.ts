@@ -64,31 +64,31 @@ describe('bench:corpus counts', () => {
     });
   });
 
-  it('counts internal-error findings wherever the report puts them, and parse errors', () => {
+  it('counts the internal errors and parse errors of every file', () => {
     const mode = { reached: true, backend: 'sdpa.flash', why: [], rejected: [], assumed: [], blocked_by: null };
     const span = { line: 3, column: 1, end_line: 3, end_column: 9 };
-    const internalError = { code: 'internal-error', severity: 'error', message: 'Maximum call stack size exceeded', mode: null };
-    const report = {
+    const internalError = { ...span, message: 'internal error analysing `Tree.__init__`: RangeError: Maximum call stack size exceeded' };
+    const report: JsonReport = {
       version: 1,
       files: [
-        { path: 'a.py', parse_errors: [{ ...span, message: "expected ':'" }], calls: [], diagnostics: [{ ...span, ...internalError }] },
+        { path: 'a.py', parse_errors: [{ ...span, message: "expected ':'" }], internal_errors: [internalError, internalError], calls: [] },
         {
           path: 'b.py',
           parse_errors: [],
+          internal_errors: [internalError],
           calls: [{
             ...span, api: 'F.scaled_dot_product_attention', function: null,
             dtypes: { q: null, k: null, v: null, bias: null },
             shapes: { batch: null, heads: null, kv_heads: null, seq_q: null, seq_kv: null, head_dim: null, head_dim_v: null },
             modes: { train: mode, infer: mode },
-            diagnostics: [internalError, { ...internalError, code: 'dtype-mismatch' }],
+            diagnostics: [],
           }],
         },
       ],
-    } as JsonReport;
-    const counts = countReport(report);
-    assert.equal(counts.internalErrors, 2);
-    assert.equal(counts.parseErrors, 1);
-    assert.equal(counts.decided, 2);
+    };
+    assert.deepEqual(countReport(report), {
+      calls: 1, parseErrors: 1, internalErrors: 3, pathVerdicts: 2, notReached: 0, depends: 0, decided: 2, reachUnknown: 0,
+    });
   });
 
   it('counts lines as an editor numbers them', () => {
