@@ -13,6 +13,13 @@ export const MAX_CALL_DEPTH = 24;
  */
 export const MAX_STEPS_PER_ENTRY = 200_000;
 
+/** Items of a list, tuple or dict literal read one by one; a longer literal (a table of numbers) is unknown, unread. */
+export const MAX_LITERAL_ITEMS = 256;
+
+export function literalTooLong(items: number, where: string): string {
+  return `a literal of ${items.toLocaleString('en-US')} items at ${where} (analysis budget: literals of more than ${MAX_LITERAL_ITEMS} items are not read)`;
+}
+
 export function depthExceeded(what: string): string {
   return `${what} (analysis budget: calls nested deeper than ${MAX_CALL_DEPTH})`;
 }

@@ -46,7 +46,9 @@ export function containerMethod(obj: Value & { t: 'dict' | 'tuple' | 'many' }, m
   const added = obj.t === 'dict' || !first ? undefined
     : method === 'append' ? [first] : method === 'extend' && first.t === 'tuple' ? first.items : method === 'extend' && first.t === 'many' ? [first.item] : undefined;
   const had = obj.t === 'tuple' ? obj.items : obj.t === 'many' ? [obj.item] : [];
-  rebind(objNode, added ? { t: 'many', item: [...had, ...added].reduce(join) } : changed, st);
+  const items = added ? [...had, ...added] : undefined;
+  // An empty list extended by an empty one (`layers = []; layers.extend([])`) is still empty.
+  rebind(objNode, !items ? changed : items.length === 0 ? obj : { t: 'many', item: items.reduce(join) }, st);
   return { t: 'none', source: `\`.${method}()\`` };
 }
 

@@ -24,6 +24,7 @@ import { rearrangeShape } from '../torch/einops';
 import { PATTERNS, unpacked } from './unpacking';
 import { partialArgs, wrapperCall } from '../torch/wrappers';
 import { lambdaValue } from './lambdas';
+import { literalTooLong, MAX_LITERAL_ITEMS } from './budget';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
 import { contextValue, enterCalled } from './contexts';
 import { autocastQuery } from '../torch/autocast-queries';
@@ -149,7 +150,9 @@ function numberOf(literal: string): number {
 function sequence(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   const items: Value[] = [];
   let open: string | undefined;
-  for (const c of namedChildren(node)) {
+  const children = namedChildren(node);
+  if (children.length > MAX_LITERAL_ITEMS) return UNKNOWN(literalTooLong(children.length, fileLine(fr, node)));
+  for (const c of children) {
     if (c.type !== 'list_splat') { items.push(evaluate(c, st, fr, e)); continue; }
     const inner = namedChildren(c)[0];
     const v = inner ? evaluate(inner, st, fr, e) : UNKNOWN(textOf(c));
@@ -183,7 +186,9 @@ function lookup(name: string, st: PathState, fr: Frame, e: Engine): Value {
 function dictionary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   const entries = new Map<string, Value>();
   let known = true;
-  for (const c of namedChildren(node)) {
+  const children = namedChildren(node);
+  if (children.length > MAX_LITERAL_ITEMS) return UNKNOWN(literalTooLong(children.length, fileLine(fr, node)));
+  for (const c of children) {
     const key = c.type === 'pair' ? evaluate(field(c, 'key')!, st, fr, e) : undefined;
     const v = evaluate(c.type === 'pair' ? field(c, 'value')! : namedChildren(c)[0] ?? c, st, fr, e);
     if (key?.t === 'str') entries.set(key.value, v);
@@ -598,8 +603,13 @@ export function callValue(callee: Value, args: CallArgs, st: PathState, fr: Fram
       const picked = callee.options.filter((_, i) => { const w = callee.when?.[i]; return !w || evalFormula(w, st.assume) !== false; });
       return (picked.length > 0 ? picked : callee.options).map((o) => callValue(o, args, st, fr, node, e)).reduce(join);
     }
-    default: return e.callWorkspace(callee, args, st, fr, node) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\``);
+    default: return e.callWorkspace(callee, args, st, fr, node) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\`${budgetNote(callee)}`);
   }
+}
+
+/** Why a callee is unknown, where that is an analysis budget: the user reads that the limit, not the code, hid the answer. */
+function budgetNote(callee: Value): string {
+  return callee.t === 'unknown' && callee.why.includes('analysis budget') ? ` (${callee.why})` : '';
 }
 
 function builtinCall(name: string, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value | undefined {

@@ -18,9 +18,9 @@ import { afterCall, importTimeSwitches, switchesLeft, type SdpaLeft } from './sd
 import { ModuleResolver } from './import-resolution';
 import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from '../workspace-index/module-index';
 import type { AnalysisSettings } from '../report';
-import { type Ctx, type Frame, type Observation, type PathState, type YieldPoint } from '../values/state';
+import { type Ctx, type Frame, type Guard, type Observation, type PathState, type YieldPoint } from '../values/state';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
-import { bindUnknown, join, known, returnedFrom, UNKNOWN, unknown, valueKey, type Value } from '../values/values';
+import { bindUnknown, factKey, join, known, returnedFrom, UNKNOWN, unknown, valueKey, type Value } from '../values/values';
 import { isParallelWrapper } from '../torch/wrappers';
 import { functionOfLambda, lambdaDefault, lambdaFunction } from './lambdas';
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
@@ -29,6 +29,7 @@ import { RunRecord } from './run-record';
 import { argValues, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
 import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
+import { Variants } from './widening';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
 export type { InvocationCache } from './invocation-cache';
@@ -44,6 +45,8 @@ export class Interpreter implements Executor {
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
   /** Invocations of this run (or reused from the last), by memo key, with their effects. */
   private readonly memo = new Map<string, Outcome & { readonly effects: Effects }>();
+  /** The inputs each function and class was analysed with in this run, and the widened one past the bound (widening.ts). */
+  private readonly variants = new Variants();
   /** Effects of the last run already walked for their memo entries and instances (reachable from several reuses). */
   private readonly seeded = new Set<Effects>();
   /** Whether the statements a kept effects object read (and those of everything inside it) are unchanged, per object. */
@@ -57,7 +60,7 @@ export class Interpreter implements Executor {
    * `estimate_loss()` reads the `model` built above the loop), and their memo key, part of every
    * invocation's key meanwhile (a callee may read them, directly or through its own callees).
    */
-  private live: { readonly path: string; readonly env: ReadonlyMap<string, Value>; readonly key: string } | undefined;
+  private live: { readonly path: string; readonly env: ReadonlyMap<string, Value>; readonly key: string; readonly exact: string } | undefined;
   /** Per module path, the SDPA switches its top-level statements set at import time (those of the workspace modules it imports included). */
   private readonly moduleSwitches = new Map<string, SdpaSwitches>();
   /** Per module path, the modules whose top level its import-time switches depend on (it imports them, directly or not). */
@@ -70,6 +73,12 @@ export class Interpreter implements Executor {
   private exhausted: string | undefined;
   private entry = '';
   private computingGlobals = false;
+  /**
+   * Calls made in branches the facts rule out: not run there (what they return is unknown). A function
+   * that nothing else runs is run once at the end, dead, so its attention calls say why they are not
+   * reached (runDeadCalls).
+   */
+  private readonly deadCalls: { readonly callee: Value; readonly args: CallArgs; readonly ctx: Ctx; readonly guard: Guard }[] = [];
   /** Frames of methods that `__init__` calls on self (`self._build()`): their `self.x = …` builds the instance. */
   private readonly helperFrames = new WeakSet<Frame>();
   /** Construction helpers being run, so one that calls itself is evaluated as an ordinary call. */
@@ -152,6 +161,7 @@ export class Interpreter implements Executor {
     const called = calledNames(this.modules);
     const isRoot = (fn: FunctionInfo): boolean => fn.name !== '__init__' && !isCalled(fn, called);
     for (const m of this.modules) for (const fn of m.allFunctions) if (isRoot(fn)) this.runRoot(fn, m);
+    this.runDeadCalls();
     for (const m of this.modules) for (const fn of m.allFunctions) if (fn.name !== '__init__' && !this.record.invoked.has(fn.id)) this.runRoot(fn, m);
     // A lambda nobody calls (a backend in a dict no code looks up) runs like a function nobody calls, without a closure.
     for (const m of this.modules) for (const fn of uncalledLambdas(m, this.record.invoked)) this.runRoot(fn, m);
@@ -304,11 +314,12 @@ export class Interpreter implements Executor {
 
   callWorkspace(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
     if (this.computingGlobals) return undefined;
+    if (st.dead) return this.deadCall(callee, args, st, st.dead, node);
     if (fr.fn.name !== '<module>') return this.callResolved(callee, args, st, fr, node);
     // A call from a script's top-level code: the callee sees the module's variables as they are now.
     const before = this.live;
     const env = new Map(st.env);
-    this.live = { path: fr.module.path, env, key: `|globals of ${fr.module.path} ${valueKey([...env])}` };
+    this.live = { path: fr.module.path, env, key: `|globals of ${fr.module.path} ${factKey([...env])}`, exact: `|globals ${valueKey([...env])}` };
     try {
       return this.callResolved(callee, args, st, fr, node);
     } finally {
@@ -334,12 +345,44 @@ export class Interpreter implements Executor {
       return instance;
     }
     if (callee.t === 'instance') {
-      const forward = this.method(callee.cls, 'forward') ?? this.method(callee.cls, '__call__');
-      const target = forward && this.functionById(forward.id);
+      const target = this.forwardOf(callee.cls);
       if (target && !st.ctx.modeAssumed && !st.dead && !this.isModuleCode(fr.fn)) this.record.entry(target.fn.id);
       return target ? this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx), st, fr, node) : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * A call on a path the facts rule out: nothing runs (its result is unknown), and a workspace function
+   * it would run is noted for runDeadCalls. Undefined when the callee is no workspace function.
+   */
+  private deadCall(callee: Value, args: CallArgs, st: PathState, guard: Guard, node: SyntaxNode): Value | undefined {
+    if (callee.t !== 'fn' && callee.t !== 'lambda' && callee.t !== 'instance' && callee.t !== 'class') return undefined;
+    if (callee.t !== 'class') this.deadCalls.push({ callee, args, ctx: st.ctx, guard });
+    return UNKNOWN(`the result of \`${textOf(node)}\` (not run: ${guard.why})`);
+  }
+
+  /**
+   * The functions only ruled-out branches call, each run once as its first such call would have run
+   * it, every path dead by that branch's guard: their attention calls read "not reached" and say why.
+   * Calls they make in turn are dead too, and join the list.
+   */
+  private runDeadCalls(): void {
+    for (let i = 0; i < this.deadCalls.length; i++) {
+      const { callee, args, ctx, guard } = this.deadCalls[i]!;
+      const target = callee.t === 'fn' ? this.functionById(callee.id)
+        : callee.t === 'lambda' ? this.lambdaTarget(functionOfLambda(callee))
+          : callee.t === 'instance' ? this.forwardOf(callee.cls) : undefined;
+      if (!target || this.record.invoked.has(target.fn.id)) continue;
+      const self = callee.t === 'fn' ? callee.self : callee;
+      this.startEntry(`\`${target.fn.qualName}\``);
+      this.isolated(target.fn.path, target.fn.node, `analysing \`${target.fn.qualName}\``, () => this.invoke(target.fn, target.module, self, args, { ...ctx, dead: guard }), () => undefined);
+    }
+  }
+
+  private forwardOf(classId: string): { fn: FunctionInfo; module: ModuleInfo } | undefined {
+    const forward = this.method(classId, 'forward') ?? this.method(classId, '__call__');
+    return forward && this.functionById(forward.id);
   }
 
   /** A call has returned: the SDPA switches it left hold for the rest of the caller's path. */
@@ -391,10 +434,13 @@ export class Interpreter implements Executor {
     return undefined;
   }
 
-  private construct(classId: string, args: CallArgs, ctx: Ctx): Value {
-    const key = `${classId}(${valueKey(args.positional.map((a) => a.value))}${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)})`;
-    const instance: Value = { t: 'instance', cls: classId, key };
-    const context = valueKey(ctx);
+  private construct(classId: string, given: CallArgs, ctx: Ctx): Value {
+    const owner = `class ${classId}`;
+    const { args, widened } = this.variants.argsFor(owner, inputKey(given), given, `\`${classId.split(':').pop()}\``);
+    const key = `${classId}(${inputKey(args)})`;
+    const context = contextKey(ctx);
+    // With the words of where its facts came from: what a kept invocation on this instance read (CachedInvocation.exact).
+    const exact = `${valueKey(args.positional.map((a) => a.value))}${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}|${valueKey(ctx)}${this.live?.exact ?? ''}`;
     const built = this.built.get(key);
     if (!built && this.record.depth >= MAX_CALL_DEPTH) {
       this.record.uncacheable();
@@ -408,32 +454,34 @@ export class Interpreter implements Executor {
       this.classOf(classId);
       this.record.replay(built.effects);
       if (built.context !== context) this.record.uncacheable();
-      return instance;
+      return { t: 'instance', cls: classId, key, exact: built.exact };
     }
+    const instance: Value = { t: 'instance', cls: classId, key, exact };
     // A construction is kept for the next run like an invocation: the context is part of its key,
     // since the first construction in a run decides the instance's attributes.
     const cacheKey = `new ${key}|${context}${this.live?.key ?? ''}`;
     const definition = this.classOf(classId)?.cls.unit ?? null;
     const cached = this.previous.get(cacheKey);
-    if (cached && cached.definition === definition && this.stillValid(cached.effects)) {
+    if (cached && cached.exact === exact && cached.definition === definition && this.stillValid(cached.effects)) {
       this.replay(cached.effects);
       this.cache.set(cacheKey, cached);
       return instance;
     }
     const effects = newEffects();
+    if (!widened) effects.variant = { owner, input: inputKey(args) };
     this.record.push(effects);
     const entry = this.classById.get(classId);
-    this.isolated(entry?.module.path ?? '', entry?.cls.unit.root ?? null, `building \`${entry?.cls.name ?? classId}\``, () => this.build(classId, key, context, instance, args, ctx, effects), () => undefined);
+    this.isolated(entry?.module.path ?? '', entry?.cls.unit.root ?? null, `building \`${entry?.cls.name ?? classId}\``, () => this.build(classId, key, exact, context, instance, args, ctx, effects), () => undefined);
     this.record.pop(cacheKey);
-    if (effects.cacheable) this.cache.set(cacheKey, { result: instance, effects, definition });
+    if (effects.cacheable) this.cache.set(cacheKey, { result: instance, effects, definition, exact });
     return instance;
   }
 
   /** Run a class body and its `__init__`, recording the instance's attributes under `key`. */
-  private build(classId: string, key: string, context: string, instance: Value, args: CallArgs, ctx: Ctx, effects: Effects): void {
+  private build(classId: string, key: string, exact: string, context: string, instance: Value, args: CallArgs, ctx: Ctx, effects: Effects): void {
     const attrs = new Map<string, Value>();
     // The construction's own recorder fills `effects` while it is built.
-    const construction: Construction = { key, context, attrs, effects };
+    const construction: Construction = { key, exact, context, attrs, effects };
     this.built.set(key, construction);
     this.record.built(construction);
     const entry = this.classOf(classId);
@@ -456,8 +504,12 @@ export class Interpreter implements Executor {
   }
 
   private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, given: CallArgs, callerCtx: Ctx): Outcome {
-    const { ctx, args } = this.decorated(fn, module, this.startsPath(fn, callerCtx), given);
-    const key = `${fn.id}|${valueKey(ctx)}|${valueKey(self)}|${valueKey(args.positional.map((a) => a.value))}|${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)}${this.live?.key ?? ''}`;
+    const decorated = this.decorated(fn, module, this.startsPath(fn, callerCtx), given);
+    const ctx = decorated.ctx;
+    const owner = `${fn.id}|${contextKey(ctx)}|${factKey(self)}${this.live?.key ?? ''}`;
+    const { args, widened } = this.variants.argsFor(owner, inputKey(decorated.args), decorated.args, `\`${fn.qualName}\``);
+    const input = inputKey(args);
+    const key = `${owner}|${widened ? '~' : ''}${input}`;
     const values = argValues(args);
     const memo = this.memo.get(key);
     if (memo) {
@@ -465,7 +517,8 @@ export class Interpreter implements Executor {
       return reusedWith(memo, values);
     }
     const cached = this.previous.get(key);
-    if (cached && cached.definition === fn.node && this.stillValid(cached.effects)) {
+    const exact = `${valueKey(ctx)}|${valueKey(self)}|${valueKey(values)}${this.live?.exact ?? ''}`;
+    if (cached && cached.exact === exact && cached.definition === fn.node && this.stillValid(cached.effects)) {
       this.replay(cached.effects);
       this.memo.set(key, cached);
       this.cache.set(key, cached);
@@ -480,9 +533,11 @@ export class Interpreter implements Executor {
       return { result: UNKNOWN(depthExceeded(`the result of ${fn.qualName}`)) };
     }
     const effects = newEffects();
+    if (!widened) effects.variant = { owner, input };
     this.record.push(effects);
     this.active.add(key);
-    this.record.invokedFn(fn.id, ctx.modeAssumed ? null : ctx.mode.value);
+    // A function run dead (only ruled-out branches call it) reaches no path kind.
+    this.record.invokedFn(fn.id, ctx.modeAssumed || ctx.dead ? null : ctx.mode.value);
     if (fn.node) this.record.touch(fn.node.unit);
     this.touchModule(module);
     const { result, states } = this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runFunction(fn, module, self, args, ctx),
@@ -493,7 +548,7 @@ export class Interpreter implements Executor {
     this.active.delete(key);
     this.record.pop(key);
     this.memo.set(key, { ...outcome, effects });
-    if (effects.cacheable) this.cache.set(key, { ...outcome, effects, definition: fn.node });
+    if (effects.cacheable) this.cache.set(key, { ...outcome, effects, definition: fn.node, exact });
     return outcome;
   }
 
@@ -590,6 +645,7 @@ export class Interpreter implements Executor {
     for (const e of reachable(effects, false, this.seeded)) {
       const inner = e.key === null ? undefined : this.previous.get(e.key);
       if (inner?.effects === e && !this.memo.has(e.key!)) { this.memo.set(e.key!, inner); this.cache.set(e.key!, inner); }
+      if (e.variant) this.variants.note(e.variant.owner, e.variant.input);
       for (const c of e.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
     }
     this.record.replay(effects);
@@ -635,7 +691,7 @@ export class Interpreter implements Executor {
   }
 
   private freshState(ctx: Ctx): PathState {
-    return { env: new Map(), assume: new Map(), assumeText: new Map(), ctx, dead: null, selfAttrs: new Map(), done: false };
+    return { env: new Map(), assume: new Map(), assumeText: new Map(), ctx, dead: ctx.dead ?? null, selfAttrs: new Map(), done: false };
   }
 
   private bindParams(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, st: PathState, frame: Frame): void {
@@ -784,6 +840,25 @@ export class Interpreter implements Executor {
     for (const [k, v] of assigned) { st.selfAttrs.set(k, v); st.env.set(`self.${k}`, v); }
     return end.result;
   }
+}
+
+/**
+ * A context for memo keys: its facts with the words of where its autocast region and switches were
+ * set (messages cite them), but the path kind without its source: every entry point states its own,
+ * and a callee reached from many must be analysed once per kind, not once per entry point.
+ */
+function contextKey(ctx: Ctx): string {
+  let key = CONTEXT_KEYS.get(ctx);
+  if (key === undefined) CONTEXT_KEYS.set(ctx, key = `${ctx.mode.value}|${valueKey({ ...ctx, mode: undefined })}`);
+  return key;
+}
+
+/** Contexts are immutable and shared by many invocations: each one's key is made once. */
+const CONTEXT_KEYS = new WeakMap<Ctx, string>();
+
+/** A call's input for memo keys: its positional and keyword argument values and splats. */
+function inputKey(args: CallArgs): string {
+  return `${factKey(args.positional.map((a) => a.value))}|${factKey([...args.keywords].map(([k, a]) => [k, a.value]))}${unpackedKey(args)}`;
 }
 
 /** `*args`: the positional arguments from `from` on, as a tuple when every one is known. */

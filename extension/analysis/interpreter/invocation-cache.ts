@@ -7,12 +7,14 @@ import type { Mode } from '../../../runtime/dispatch/facts';
 import type { CallArgs } from '../values/engine';
 import type { SdpaLeft } from './sdpa-switches';
 import type { Observation } from '../values/state';
-import { renameBindings, valueKey, type Value } from '../values/values';
+import { factKey, renameBindings, type Value } from '../values/values';
 
 /** An instance built in a run: what `self.x` reads, and what its construction did. */
 export interface Construction {
   readonly key: string;
-  /** The context it was built in (`valueKey` of it): the first construction in a run decides the attributes. */
+  /** Its arguments and context with the words of where they came from (CachedInvocation.exact). */
+  readonly exact: string;
+  /** The context it was built in (`factKey` of it): the first construction in a run decides the attributes. */
   readonly context: string;
   readonly attrs: Map<string, Value>;
   /**
@@ -44,6 +46,8 @@ export type EffectEvent =
 export interface Effects {
   /** The invocation's memo key (set when it ends; a construction's is its cache key). */
   key: string | null;
+  /** A function invocation analysed with its own input: who it counts as a variant of (widening.ts). */
+  variant?: { readonly owner: string; readonly input: string };
   readonly events: EffectEvent[];
   /** Instances built inside it (their own effects are `inner` events or `depends` links). */
   readonly ctors: Construction[];
@@ -112,6 +116,12 @@ export function argValues(args: CallArgs): Value[] {
 export interface CachedInvocation extends Outcome {
   readonly effects: Effects;
   /**
+   * Its input with the words of where each fact came from (`valueKey`): memo keys leave them out
+   * (`factKey`), so that equal facts from two callers share an analysis in a run, whose messages
+   * cite the first; kept for the next run only for the same words, as a fresh run would cite them.
+   */
+  readonly exact: string;
+  /**
    * The definition that ran (a function's node, a class' statement): a file may define a name twice,
    * and an edit can change which definition the key's id resolves to.
    */
@@ -123,7 +133,7 @@ export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
 
 /** The splats of unknown content in a call, for memo keys (empty when there are none). */
 export function unpackedKey(args: CallArgs): string {
-  return args.morePositional || args.moreKeywords || args.noCaller ? `|*${valueKey(args.morePositional)}**${valueKey(args.moreKeywords)}${args.noCaller ? '|root' : ''}` : '';
+  return args.morePositional || args.moreKeywords || args.noCaller ? `|*${factKey(args.morePositional)}**${factKey(args.moreKeywords)}${args.noCaller ? '|root' : ''}` : '';
 }
 
 /** A kept outcome, for a call whose arguments are `values` (see Outcome.args). */

@@ -16,12 +16,15 @@ import { libraryCallsIn } from './branch-calls';
 import { catchesImportError, importBindings } from '../workspace-index/module-index';
 import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
-import { forkState, mergeStates, type Frame, type Guard, type PathState } from '../values/state';
+import { collapseEquivalent, forkState, mergeStates, type Frame, type Guard, type PathState } from '../values/state';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
 import { bindUnknown, evalFormula, isTensor, known, openAtom, UNKNOWN, type Value } from '../values/values';
 
 /** Paths per function call before they are merged instead of split further. */
 const MAX_PATHS = 32;
+
+/** Statements after which paths may differ in assumptions only (collapseEquivalent). */
+const SPLITS: ReadonlySet<string> = new Set(['if_statement', 'try_statement', 'with_statement', 'for_statement', 'while_statement']);
 
 /** What statements need from the workspace interpreter besides what expressions do. */
 export interface Executor extends Engine {
@@ -47,7 +50,8 @@ export function execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr:
       if (st.done) { next.push(st); continue; }
       next.push(...exec(stmt, st, fr, e));
     }
-    live = next.length > MAX_PATHS ? [mergeStates(next)] : next;
+    const joined = next.length > 1 && SPLITS.has(stmt.type) ? collapseEquivalent(next) : next;
+    live = joined.length > MAX_PATHS ? [mergeStates(joined)] : joined;
   }
   return live;
 }

@@ -22,6 +22,11 @@ export interface Ctx {
   readonly autocast: Fact<Dtype | null>;
   /** SDPA's backend switches (`sdpa_kernel`, `enable_*_sdp`); absent where the code sets none. */
   readonly sdpa?: SdpaSwitches;
+  /**
+   * Set for a function run only because a branch the facts rule out calls it (and nothing else
+   * does): every path of it is dead by this guard, its attention calls not reached.
+   */
+  readonly dead?: Guard;
 }
 
 /** A condition decided on a path: the `if` test, which branch, and why. */
@@ -123,6 +128,51 @@ export function forkState(s: PathState): PathState {
     env: new Map(s.env), assume: new Map(s.assume), assumeText: new Map(s.assumeText), ctx: s.ctx, dead: s.dead,
     selfAttrs: new Map(s.selfAttrs), done: s.done,
   };
+}
+
+/**
+ * Two paths that differ only in one condition, assumed true on one and false on the other, are one
+ * path: an `if` on an undetermined condition whose two sides left the same variables, the same
+ * context and the same attributes (a branch that only logs, say) no longer depends on that condition.
+ * Only complementary pairs merge (`A and c` with `A and not c` is `A`), so a path that ended on one
+ * side (an early `return`) still limits what follows. Observations made inside the branches keep
+ * their assumptions; what follows runs once instead of once per side. Ended paths are kept apart.
+ */
+export function collapseEquivalent(states: PathState[]): PathState[] {
+  if (states.length < 2) return states;
+  let out = states;
+  for (let merged = true; merged && out.length > 1;) {
+    merged = false;
+    const next: PathState[] = [];
+    for (const s of out) {
+      const pair = s.done ? -1 : next.findIndex((o) => !o.done && complementary(o, s));
+      if (pair < 0) { next.push(s); continue; }
+      const o = next[pair]!;
+      for (const [k, v] of o.assume) if (s.assume.get(k) !== v) { o.assume.delete(k); o.assumeText.delete(k); }
+      merged = true;
+    }
+    out = next;
+  }
+  return out;
+}
+
+/** Same values, context and attributes, and assumptions that differ in the value of exactly one condition. */
+function complementary(a: PathState, b: PathState): boolean {
+  if (a.ctx !== b.ctx || a.dead !== b.dead || a.assume.size !== b.assume.size) return false;
+  let differ = 0;
+  for (const [k, v] of a.assume) {
+    const w = b.assume.get(k);
+    if (w === undefined) return false;
+    if (w !== v && ++differ > 1) return false;
+  }
+  return differ === 1 && sameEntries(a.env, b.env) && sameEntries(a.selfAttrs, b.selfAttrs);
+}
+
+function sameEntries<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 /** Merge paths when there are too many: values join, assumptions kept only where all agree, SDPA switches join. */

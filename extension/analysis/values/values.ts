@@ -86,8 +86,11 @@ export type Value =
   | { readonly t: 'dict'; readonly entries: readonly (readonly [string, Value])[] }
   /** Any number of items like `item` (unbind/chunk/split results, module lists). */
   | { readonly t: 'many'; readonly item: Value }
-  /** An instance of a workspace class, constructed with the arguments behind `key`. */
-  | { readonly t: 'instance'; readonly cls: string; readonly key: string; readonly cast?: Dtype }
+  /**
+   * An instance of a workspace class, constructed with the arguments behind `key` (their facts);
+   * `exact` adds the words of where they came from, as the construction that set its attributes got them.
+   */
+  | { readonly t: 'instance'; readonly cls: string; readonly key: string; readonly exact?: string; readonly cast?: Dtype }
   /** An instance of a torch.nn module (`Linear`, `MultiheadAttention`, …). */
   | { readonly t: 'torchmod'; readonly kind: string; readonly args: Readonly<Record<string, Value>>; readonly cast?: Dtype;
       readonly origin: string }
@@ -205,23 +208,40 @@ function joinPriority(a: SdpaSwitches['priority'], b: SdpaSwitches['priority']):
   return unknown(`the path (the SDPA backend order differs: ${[a, b].map((p) => (p?.known ? p.source : 'PyTorch\'s order')).join(', ')})`);
 }
 
-const SKIPPED = new Set(['node', 'qNode', 'kNode', 'trainingNode', 'unit', 'symbol']);
-/** Where an object's key is kept: a non-enumerable field, so spreads and `Object.keys` never see it. */
+const SKIPPED: ReadonlySet<string> = new Set(['node', 'qNode', 'kNode', 'trainingNode', 'unit', 'symbol']);
+/** Fields that say where a fact came from or why it is unknown: words for messages, not facts. */
+const PROVENANCE: ReadonlySet<string> = new Set([...SKIPPED, 'source', 'origin', 'why', 'dependsOn', 'text', 'exact']);
+/** Where an object's keys are kept: non-enumerable fields, so spreads and `Object.keys` never see them. */
 const KEY = Symbol('valueKey');
+const FACT_KEY = Symbol('factKey');
 
 /**
- * A stable text key for a value (syntax nodes left out), for memoising and comparing. Values are
- * immutable, so each object's key is computed once and kept.
+ * A stable text key for a value (syntax nodes left out), for comparing values and their messages.
+ * Values are immutable, so each object's key is computed once and kept.
  */
 export function valueKey(v: unknown): string {
+  return keyOf(v, SKIPPED, KEY);
+}
+
+/**
+ * A key for what a value establishes, without where it came from (sources, origins, the reasons of
+ * unknowns): memo keys, so that a function called with the same facts from two places is analysed
+ * once. The result then carries the first caller's words, as a call site joining equal facts from
+ * several paths cites the first.
+ */
+export function factKey(v: unknown): string {
+  return keyOf(v, PROVENANCE, FACT_KEY);
+}
+
+function keyOf(v: unknown, skip: ReadonlySet<string>, cache: symbol): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
   // A partial's keywords (`partial(F.scaled_dot_product_attention, dropout_p=p)`) are a map: its
   // entries are the key (a map may change, so its key is not kept).
-  if (v instanceof Map) return `Map{${[...v].map(([k, x]) => `${valueKey(k)}:${valueKey(x)}`).join(',')}}`;
-  const cached = (v as { [KEY]?: string })[KEY];
+  if (v instanceof Map) return `Map{${[...v].map(([k, x]) => `${keyOf(k, skip, cache)}:${keyOf(x, skip, cache)}`).join(',')}}`;
+  const cached = (v as Record<symbol, string | undefined>)[cache];
   if (cached !== undefined) return cached;
-  const key = Array.isArray(v) ? `[${v.map(valueKey).join(',')}]` : objectKey(v);
-  if (Object.isExtensible(v)) Object.defineProperty(v, KEY, { value: key });
+  const key = Array.isArray(v) ? `[${v.map((x) => keyOf(x, skip, cache)).join(',')}]` : objectKey(v, skip, cache);
+  if (Object.isExtensible(v)) Object.defineProperty(v, cache, { value: key });
   return key;
 }
 
@@ -230,12 +250,12 @@ export function valueKey(v: unknown): string {
  * instance's `key` is a key already, written as it is: quoted, the escapes of an instance built from
  * another (a block given its parent, `Tree(n - 1, root=self)`) would double at every level.
  */
-function objectKey(v: object): string {
+function objectKey(v: object, skip: ReadonlySet<string>, cache: symbol): string {
   let key = '{';
   for (const k of Object.keys(v)) {
     const x = (v as Record<string, unknown>)[k];
-    if (x === undefined || SKIPPED.has(k)) continue;
-    key += `${key.length > 1 ? ',' : ''}${k}:${k === 'key' && typeof x === 'string' ? `<${x}>` : valueKey(x)}`;
+    if (x === undefined || skip.has(k)) continue;
+    key += `${key.length > 1 ? ',' : ''}${k}:${k === 'key' && typeof x === 'string' ? `<${x}>` : keyOf(x, skip, cache)}`;
   }
   return `${key}}`;
 }

@@ -1,0 +1,94 @@
+/**
+ * Context sensitivity with a bound. A function (for one `self` and context) or a class is analysed
+ * once per distinct abstract input for its first MAX_VARIANTS inputs in a run; past that, every new
+ * input is widened into one that stands for all of them (what every caller passes alike stays, what
+ * differs becomes unknown and says why), and calls with it share one analysis. A model zoo that
+ * builds one attention class with 200 configurations thus analyses it a few times, not 200.
+ */
+import { unknown } from '../../../runtime/dispatch/facts';
+import type { CallArg, CallArgs } from '../values/engine';
+import { tensor, UNKNOWN, valueKey, type Dim, type Value } from '../values/values';
+
+/** Distinct inputs analysed as they are, per function (and `self` and context) or class, in a run. */
+export const MAX_VARIANTS = 8;
+
+/** The inputs seen per function or class in one run, and the widened input once there are too many. */
+export class Variants {
+  private readonly seen = new Map<string, { readonly keys: Set<string>; last?: CallArgs; widened?: CallArgs }>();
+
+  /**
+   * The arguments to analyse a call with: its own while `owner` has had at most MAX_VARIANTS distinct
+   * inputs (`key`) in this run, or when this input was seen already; else the widened arguments.
+   */
+  argsFor(owner: string, key: string, args: CallArgs, what: string): { readonly args: CallArgs; readonly widened: boolean } {
+    let entry = this.seen.get(owner);
+    if (!entry) this.seen.set(owner, entry = { keys: new Set() });
+    if (entry.keys.has(key) || entry.keys.size < MAX_VARIANTS) {
+      entry.keys.add(key);
+      entry.last = args;
+      return { args, widened: false };
+    }
+    // The first widened input stands for the last input analysed as it is too, so it differs from each.
+    entry.widened = widenArgs(entry.widened ?? entry.last ?? args, args, what);
+    return { args: entry.widened, widened: true };
+  }
+
+  /** An input analysed in an earlier run and reused in this one counts as seen. */
+  note(owner: string, key: string): void {
+    let entry = this.seen.get(owner);
+    if (!entry) this.seen.set(owner, entry = { keys: new Set() });
+    entry.keys.add(key);
+  }
+}
+
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth'];
+
+function differs(what: string, arg: string): string {
+  return `${arg} of ${what} (its callers pass more than ${MAX_VARIANTS} different inputs: analysis budget)`;
+}
+
+/** One input standing for `a` and `b`: each argument widened (widenValue); one passed by only one of them is unknown. */
+export function widenArgs(a: CallArgs, b: CallArgs, what: string): CallArgs {
+  const count = Math.max(a.positional.length, b.positional.length);
+  const positional: CallArg[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `the ${ORDINALS[i] ?? `#${i + 1}`} argument`;
+    const x = a.positional[i]; const y = b.positional[i];
+    positional.push({ node: (y ?? x)!.node, value: x && y ? widenValue(x.value, y.value, differs(what, name)) : UNKNOWN(differs(what, name)) });
+  }
+  const keywords = new Map<string, CallArg>();
+  for (const name of new Set([...a.keywords.keys(), ...b.keywords.keys()])) {
+    const x = a.keywords.get(name); const y = b.keywords.get(name);
+    const why = differs(what, `the argument \`${name}\``);
+    keywords.set(name, { node: (y ?? x)!.node, value: x && y ? widenValue(x.value, y.value, why) : UNKNOWN(why) });
+  }
+  const splat = (x: Value | undefined, y: Value | undefined, why: string): Value | undefined => (x || y ? (x && y ? widenValue(x, y, why) : UNKNOWN(why)) : undefined);
+  const morePositional = splat(a.morePositional, b.morePositional, differs(what, 'the unpacked positional arguments'));
+  const moreKeywords = splat(a.moreKeywords, b.moreKeywords, differs(what, 'the unpacked keyword arguments'));
+  return {
+    positional, keywords,
+    ...(morePositional ? { morePositional } : {}), ...(moreKeywords ? { moreKeywords } : {}),
+    ...(a.noCaller && b.noCaller ? { noCaller: true as const } : {}),
+  };
+}
+
+/**
+ * A value standing for `a` and `b`, which stops changing after a few widenings: the same value stays;
+ * two tensors give a tensor whose dtype and dims are kept where both agree; anything else is unknown
+ * (`why`, the same text every time, so the widened input's key settles).
+ */
+export function widenValue(a: Value, b: Value, why: string): Value {
+  if (a === b || valueKey(a) === valueKey(b)) return a;
+  if (a.t === 'tensor' && b.t === 'tensor') {
+    const dtype = a.dtype.known && b.dtype.known && a.dtype.value === b.dtype.value ? a.dtype : unknown(why);
+    const shape = a.shape && b.shape && a.shape.length === b.shape.length ? a.shape.map((d, i) => widenDim(d, b.shape![i]!, why)) : undefined;
+    const bool = a.bool === b.bool ? a.bool : undefined;
+    return tensor(dtype, a.origin === b.origin ? a.origin : why, { ...(bool !== undefined ? { bool } : {}), ...(shape ? { shape } : {}), ...(a.param && b.param ? { param: true } : {}) });
+  }
+  return UNKNOWN(why);
+}
+
+function widenDim(a: Dim, b: Dim, why: string): Dim {
+  if (a.value !== null && a.value === b.value) return { value: a.value, role: a.role === b.role ? a.role : null, source: a.source };
+  return { value: null, role: a.role === b.role ? a.role : null, source: why };
+}

@@ -1,0 +1,93 @@
+/**
+ * Bounded work (#12): inputs that once overflowed the stack, blew up exponentially or crashed finish
+ * with every call found and no internal error, and where a budget hid an answer the annotation says
+ * "analysis budget". Fixtures: a module tree that builds copies of itself, an empty `extend`, a
+ * 4,000-deep chain of wrapper functions and a 5 MB single-line literal (the last two generated here).
+ */
+import * as assert from 'node:assert/strict';
+import { analyzeFiles } from '../../extension/analysis/index';
+import { MAX_CALL_DEPTH, MAX_LITERAL_ITEMS } from '../../extension/analysis/interpreter/budget';
+import { MAX_VARIANTS, Variants, widenValue } from '../../extension/analysis/interpreter/widening';
+import type { CallArgs } from '../../extension/analysis/values/engine';
+import { tensor, type Value } from '../../extension/analysis/values/values';
+import { known } from '../../runtime/dispatch/facts';
+import { annotate, readFixture, SETTINGS, sitesOf, sitesOfSource } from './helpers';
+
+/** `def f0(x): return f1(x)` … down to `f{depth}`, which doubles x; `main` attends over f0's result. */
+function wrapperChain(depth: number): string {
+  const defs = [`def f${depth}(x):\n    return x * 2\n`];
+  for (let i = depth - 1; i >= 0; i--) defs.push(`def f${i}(x):\n    return f${i + 1}(x)\n`);
+  return ['import torch', 'import torch.nn.functional as F', '', ...defs,
+    'def main():',
+    '    q = torch.randn(2, 8, 128, 64, device="cuda", dtype=torch.float16)',
+    '    h = f0(q)',
+    '    return F.scaled_dot_product_attention(h, h, h)', ''].join('\n');
+}
+
+function argsOf(...values: Value[]): CallArgs {
+  return { positional: values.map((value) => ({ node: undefined as never, value })), keywords: new Map() };
+}
+
+describe('analysis budgets', () => {
+  it('a module tree built from copies of itself (40 levels) finishes with both calls and no internal error', async () => {
+    const reports = await analyzeFiles([{ path: 'tree.py', text: readFixture('budgets/tree.py') }], SETTINGS);
+    assert.deepEqual(reports[0]!.internalErrors, []);
+    assert.deepEqual(reports[0]!.calls.map((c) => `${c.span.line} ${c.function}`), ['15 Attention.forward', '42 Net.forward']);
+    assert.equal(reports[0]!.calls[1]!.modes.train.reached, true);
+  });
+
+  it('`layers.extend([])` then `extend(extra)`: the call is found (an empty extend once crashed the run)', async () => {
+    const lines = annotate(await sitesOf(['budgets/containers.py']));
+    assert.equal(lines[0], 'budgets/containers.py:14:16 sdpa Stack.forward');
+  });
+
+  it(`a 4,000-deep chain of wrappers: the result past ${MAX_CALL_DEPTH} nested calls is unknown, and the annotation says it is the budget`, async () => {
+    const lines = annotate(await sitesOfSource(wrapperChain(4000)));
+    assert.equal(lines.length, 3);
+    assert.match(lines[0]!, /^snippet\.py:\d+:12 sdpa main$/);
+    assert.equal(lines[1], `  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → flash? (depends on the result of f${MAX_CALL_DEPTH - 1} (analysis budget: calls nested deeper than ${MAX_CALL_DEPTH}))`);
+  });
+
+  it('the same chain within the budget is followed to the end: the doubled fp16 tensor reaches the call', async () => {
+    const lines = annotate(await sitesOfSource(wrapperChain(10)));
+    assert.match(lines[1]!, /^ {2}train reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=\S+ H=8 D=64 → /);
+  });
+
+  it('a 5 MB single-line literal is not read item by item, and the attention call after it is found', async () => {
+    const items = Array.from({ length: 700_000 }, (_, i) => String(i)).join(', ');
+    const text = `TABLE = [${items}]\nimport torch.nn.functional as F\n\ndef attend(q, k, v):\n    return F.scaled_dot_product_attention(q, k, v)\n`;
+    assert.ok(text.length > 5_000_000);
+    const reports = await analyzeFiles([{ path: 'big.py', text }], SETTINGS);
+    assert.deepEqual(reports[0]!.internalErrors, []);
+    assert.deepEqual(reports[0]!.calls.map((c) => `${c.span.line} ${c.function}`), ['5 attend']);
+    assert.ok(MAX_LITERAL_ITEMS < 700_000);
+  });
+});
+
+describe('widening past MAX_VARIANTS inputs', () => {
+  const dim = (value: number) => ({ value, role: null, source: 'fixture' });
+  const fp16 = (l: number): Value => tensor(known('float16', 'fixture'), 'fixture', { shape: [dim(2), dim(8), dim(l), dim(64)] });
+
+  it('analyses the first inputs as they are, then one widened input that keeps what all callers agree on', () => {
+    const variants = new Variants();
+    for (let i = 0; i < MAX_VARIANTS; i++) {
+      const { widened } = variants.argsFor('f', `k${i}`, argsOf(fp16(i + 1)), '`f`');
+      assert.equal(widened, false);
+    }
+    assert.equal(variants.argsFor('f', 'k0', argsOf(fp16(1)), '`f`').widened, false, 'an input seen already is analysed as it is');
+    const { args, widened } = variants.argsFor('f', 'k-new', argsOf(fp16(99)), '`f`');
+    assert.equal(widened, true);
+    const value = args.positional[0]!.value;
+    assert.ok(value.t === 'tensor');
+    assert.deepEqual(value.dtype, known('float16', 'fixture'));
+    assert.deepEqual(value.shape!.map((d) => d.value), [2, 8, null, 64], 'the length differs between callers: unknown; the rest is kept');
+    assert.match(value.shape![2]!.source, /more than 8 different inputs: analysis budget/);
+  });
+
+  it('two values of different kinds widen to an unknown that says why, and the same value stays', () => {
+    const a: Value = { t: 'num', value: 1, source: 'fixture', int: true };
+    assert.equal(widenValue(a, a, 'why'), a);
+    const w = widenValue(a, { t: 'str', value: 'x' }, 'the first argument of `f` (analysis budget)');
+    assert.deepEqual(w, { t: 'unknown', why: 'the first argument of `f` (analysis budget)' });
+  });
+});
