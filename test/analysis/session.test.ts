@@ -75,6 +75,29 @@ describe('analysis session', () => {
     }
   });
 
+  it('keeps a file\'s globals across a function body typed into, and re-reads them when a top-level statement changes', async () => {
+    const model = [
+      'import torch.nn.functional as F', '', 'CAUSAL = True', 'LOCAL = CAUSAL', '',
+      'def attend(q, k, v):',
+      '    return F.scaled_dot_product_attention(q, k, v, is_causal=LOCAL)', '',
+    ].join('\n');
+    const typedIn = model.replace('    return F.', '    h = q\n    return F.');
+    const changed = typedIn.replace('CAUSAL = True', 'CAUSAL = False');
+    const session = await AnalysisSession.create(SETTINGS);
+    try {
+      session.update('model.py', model);
+      assert.equal(fact(session.report('model.py').calls[0]!.modes.train.facts.causal), 'true');
+      session.update('model.py', typedIn);
+      assert.equal(fact(session.report('model.py').calls[0]!.modes.train.facts.causal), 'true');
+      session.update('model.py', changed);
+      const [fresh] = await analyzeFiles([{ path: 'model.py', text: changed }], SETTINGS);
+      assert.deepEqual(session.report('model.py'), fresh);
+      assert.equal(fact(fresh.calls[0]!.modes.train.facts.causal), 'false');
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('rebuilds only the statements an edit touches', async () => {
     const ws = await Workspace.create(SETTINGS);
     try {

@@ -108,6 +108,11 @@ export class LspClient {
     }
   }
 
+  /** Every diagnostics notification published for `uri`, in order. */
+  publishedFor(uri: string): readonly PublishDiagnosticsParams[] {
+    return this.diagnostics.filter((d) => d.uri === uri);
+  }
+
   /** The latest diagnostics published for `uri`. */
   latestDiagnostics(uri: string): PublishDiagnosticsParams | undefined {
     return this.diagnostics.filter((d) => d.uri === uri).at(-1);

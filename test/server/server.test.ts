@@ -92,6 +92,20 @@ describe('language server over JSON-RPC (in process, hand-built reports)', funct
     assert.equal((await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: URI } }))?.length, 1);
   });
 
+  it('republishes only documents whose diagnostics or version changed: an edit of one of two open files sends that file\'s', async () => {
+    await started();
+    const other = 'file:///w/other.py';
+    await client.open(other, SOURCE_SDPA);
+    await client.diagnosticsFor(other, 1);
+    const before = client.publishedFor(URI).length;
+    await client.replace(other, SOURCE_BOTH, 2);
+    await client.diagnosticsFor(other, 2);
+    await client.replace(other, SOURCE_SDPA, 3);
+    await client.diagnosticsFor(other, 3);
+    assert.equal(client.publishedFor(URI).length, before, 'model.py, unchanged, is not sent again');
+    assert.deepEqual(client.publishedFor(other).map((d) => d.version), [1, 2, 3]);
+  });
+
   it('lists code lenses and resolves them with the measured latency once measured', async () => {
     await started();
     const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: URI } }))!;

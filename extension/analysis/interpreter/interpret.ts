@@ -85,6 +85,14 @@ export class Interpreter implements Executor {
   private readonly helpersRunning = new Set<string>();
   /** The invocations of this run, for the next one. */
   readonly cache = new Map<string, CachedInvocation>();
+  /**
+   * Per module path, what running its top level read beyond its own top-level statements: the
+   * functions and classes it called (at any depth), other modules' globals. The workspace renews the
+   * module's globals token when one of these changes (module-shape.ts covers its own statements).
+   */
+  readonly moduleReads = new Map<string, readonly object[]>();
+  /** The effects of each module's top-level run, with the module. */
+  private readonly topLevelRuns = new Map<Effects, ModuleInfo>();
 
   constructor(
     readonly settings: AnalysisSettings,
@@ -754,6 +762,29 @@ export class Interpreter implements Executor {
   }
 
   private moduleGlobals(m: ModuleInfo): Map<string, Value> {
+    const effects = newEffects();
+    this.topLevelRuns.set(effects, m);
+    this.record.push(effects);
+    try {
+      return this.runTopLevel(m);
+    } finally {
+      this.record.pop(`top level of ${m.path}`);
+      this.moduleReads.set(m.path, this.readsBeyondOwnStatements(effects));
+    }
+  }
+
+  /** The units and tokens read by a top-level run and everything inside it, less each top-level run's own statements. */
+  private readsBeyondOwnStatements(effects: Effects): object[] {
+    const reads = new Set<object>();
+    for (const e of reachable(effects, true)) {
+      const m = this.topLevelRuns.get(e);
+      const own = m ? new Set<object>(moduleLevel(m).body.map((s) => s.unit)) : undefined;
+      for (const u of e.units) if (!own?.has(u)) reads.add(u);
+    }
+    return [...reads];
+  }
+
+  private runTopLevel(m: ModuleInfo): Map<string, Value> {
     const frame = moduleFrame(m);
     const states = execBlock(frame.fn.body, [this.freshState({ mode: known('train', 'module level'), modeAssumed: true, autocast: known(null, 'module level') })], frame, this);
     const switches = importTimeSwitches(states);

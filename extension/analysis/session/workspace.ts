@@ -10,6 +10,7 @@ import { pythonParser } from '../syntax/parser';
 import { textEdit } from '../syntax/text-edit';
 import { parseInPieces, type PendingPiece, type PoolOptions } from '../syntax/parse-pool';
 import { BackgroundParses } from '../syntax/background-parse';
+import { moduleShape } from './module-shape';
 import { indexModule, moduleLevel, type ModuleInfo } from '../workspace-index/module-index';
 import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from '../syntax/syntax';
 import { spanOf } from '../syntax/positions';
@@ -77,7 +78,8 @@ function parseErrors(units: readonly Unit[]): ParseError[] {
 
 /** What a module's global names resolve to, and a token object that is replaced when that changes. */
 interface GlobalsToken {
-  readonly units: readonly object[];
+  /** Its top-level statements as moduleShape gives them. */
+  readonly shape: string;
   /** The function and class names the file defines, and what its imports bind. */
   readonly names: string;
   readonly token: object;
@@ -92,10 +94,6 @@ function distinct(errors: readonly InternalError[]): InternalError[] {
   });
 }
 
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
 export class Workspace {
   private readonly files = new Map<string, OpenFile>();
   private sites: CallSite[] | null = null;
@@ -104,8 +102,10 @@ export class Workspace {
   /** Invocation results of the last interpretation, reused where the statements they read are unchanged. */
   private invocations: InvocationCache = new Map();
   private readonly siteCache: SiteCache = new Map();
-  /** Per file: its module-level statements (and their rows) and a token that stays while they do. */
+  /** Per file: what its top level binds (module-shape.ts) and a token that stays while that does. */
   private readonly globals = new Map<string, GlobalsToken>();
+  /** Per file: what its top level read beyond its own statements in the last run (Interpreter.moduleReads). */
+  private moduleReads = new Map<string, readonly object[]>();
   /** Per file: the attribute names its statements may set (what `getattr(obj, 'name', default)` asks), with a token that stays while they do. */
   private readonly attributeWrites = new Map<string, WritesCell>();
 
@@ -241,14 +241,32 @@ export class Workspace {
    * definition an id runs is checked per invocation).
    */
   private refreshGlobalsToken(path: string, module: ModuleInfo): void {
-    const statements = moduleLevel(module).body;
-    const units: object[] = [...new Set(statements.map((s) => s.unit))];
     // Imports count too: another file's names resolve through them (`from .modulated import Denoiser`).
     const imports = [...module.imports].map(([local, qualified]) => `${local}=${qualified}${module.dottedImports.has(local) ? `>${module.dottedImports.get(local)}` : ''}`).sort().join(' ');
     const names = `${[...module.functions.keys()].sort().join(' ')} | ${[...module.classes.keys()].sort().join(' ')} | ${imports}`;
+    const shape = moduleShape(moduleLevel(module).body);
     const prev = this.globals.get(path);
-    const same = prev !== undefined && prev.names === names && sameItems(prev.units, units);
-    this.globals.set(path, { units, names, token: same ? prev.token : {} });
+    const same = prev !== undefined && prev.names === names && prev.shape === shape;
+    this.globals.set(path, { shape, names, token: same ? prev.token : {} });
+  }
+
+  /**
+   * A file's globals token is renewed too when what its top level read beyond its own statements in
+   * the last run (a function it called, another file's globals) changed; renewing one can make
+   * another file's reads stale, so until nothing changes.
+   */
+  private renewTokensWhoseTopLevelReadsChanged(live: readonly object[]): void {
+    for (let changed = true; changed;) {
+      changed = false;
+      const now = new Set<object>([...live, ...[...this.globals.values()].map((g) => g.token)]);
+      for (const [path, g] of this.globals) {
+        if (!(this.moduleReads.get(path) ?? []).every((u) => now.has(u))) {
+          this.globals.set(path, { ...g, token: {} });
+          this.moduleReads.delete(path);
+          changed = true;
+        }
+      }
+    }
   }
 
   /** Same as `update`; reads better for a file seen the first time. */
@@ -280,12 +298,14 @@ export class Workspace {
     if (!this.sites) {
       this.renewTokensWhenNamesChange();
       const files = [...this.files.values()];
-      const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
       const writeTokens = [...this.attributeWrites.values()].flatMap((w) => w.known()?.token ?? []);
+      this.renewTokensWhoseTopLevelReadsChanged([...files.flatMap((f) => f.units), ...writeTokens]);
+      const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
       const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values(), ...writeTokens]);
       const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live, tokens, this.attributeWrites);
       interpreter.run();
       this.invocations = interpreter.cache;
+      this.moduleReads = new Map(interpreter.moduleReads);
       const siteFailures: InternalError[] = [];
       this.sites = callSites(interpreter.observations, this.siteCache, interpreter.unresolvedModuleCalls, siteFailures);
       this.failures = distinct([...files.flatMap((f) => f.failure ?? []), ...interpreter.internalErrors, ...siteFailures]);

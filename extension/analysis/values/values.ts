@@ -240,9 +240,27 @@ function keyOf(v: unknown, skip: ReadonlySet<string>, cache: symbol): string {
   if (v instanceof Map) return `Map{${[...v].map(([k, x]) => `${keyOf(k, skip, cache)}:${keyOf(x, skip, cache)}`).join(',')}}`;
   const cached = (v as Record<symbol, string | undefined>)[cache];
   if (cached !== undefined) return cached;
-  const key = Array.isArray(v) ? `[${v.map((x) => keyOf(x, skip, cache)).join(',')}]` : objectKey(v, skip, cache);
+  const key = interned(Array.isArray(v) ? `[${v.map((x) => keyOf(x, skip, cache)).join(',')}]` : objectKey(v, skip, cache));
   if (Object.isExtensible(v)) Object.defineProperty(v, cache, { value: key });
   return key;
+}
+
+/** Keys longer than this are stood for by a number: nested values would otherwise repeat their parts' whole keys at every level. */
+const INTERN_ABOVE = 48;
+/** Every long key given a number, for the life of the process: equal keys get equal numbers in every run, so memo keys keep across runs. */
+const INTERNED = new Map<string, string>();
+
+/**
+ * A key of bounded length for `key`: a long one becomes `#n`, the same `n` for the same key. A value's
+ * key then holds its parts' numbers, not their keys, so building and comparing keys costs the size of
+ * the value once, not its size times its depth (a model's instance key holds its blocks', which hold
+ * their layers'…).
+ */
+function interned(key: string): string {
+  if (key.length <= INTERN_ABOVE) return key;
+  let id = INTERNED.get(key);
+  if (id === undefined) INTERNED.set(key, id = `#${INTERNED.size}`);
+  return id;
 }
 
 /**
