@@ -43,6 +43,8 @@ export type DiagnosticCode =
   | 'layout'
   | 'manual-attention'
   | 'dropout-in-eval'
+  | 'flash-attention-2-dtype'
+  | 'output-attentions'
   | 'parse-error'
   | 'internal-error';
 

@@ -51,6 +51,7 @@ export type AttentionApi =
   | 'memory_efficient_attention' // xformers.ops.memory_efficient_attention (also fmha.)
   | 'multihead_attention' //    torch.nn.MultiheadAttention module call
   | 'manual' //                 hand-written softmax(q·kᵀ)·v
+  | 'from_pretrained' //        transformers' model loading: the attention implementation it configures
   | 'runtime'; //               Attention Lens' own attend() on WebGPU/WASM
 
 /** Training (autograd on, dropout live) or inference. */
@@ -145,6 +146,23 @@ export interface CallFacts {
   readonly enableGqa?: Fact<boolean>;
   /** SDPA's backend switches at the call; absent = PyTorch's defaults (every backend on, its own order). */
   readonly sdpaBackends?: SdpaSwitches;
+  /** transformers' `from_pretrained`: what it configures; absent for other APIs. */
+  readonly transformers?: TransformersLoad;
+}
+
+/**
+ * What `from_pretrained(…)` sets for every attention layer of the model it loads. The model's dtype
+ * (`torch_dtype=` / `dtype=`) is carried as the q, k and v dtypes, since the layers compute in it.
+ */
+export interface TransformersLoad {
+  /** `attn_implementation=`: `flash_attention_2`, `sdpa`, `eager`, …; null when not passed (transformers picks). */
+  readonly implementation: Fact<string | null>;
+  /** `output_attentions=True`: every layer returns its attention weights. */
+  readonly outputAttentions: Fact<boolean>;
+  /** Whether `torch_dtype` was passed at all (transformers warns differently when it is not). */
+  readonly dtypeGiven: boolean;
+  /** The model class transformers' messages name (`LlamaForCausalLM`); null for an Auto class, which the checkpoint resolves. */
+  readonly modelClass: string | null;
 }
 
 /** Where the call runs and what is installed: settings, not inferred from the code. */

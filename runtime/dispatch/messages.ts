@@ -118,3 +118,20 @@ export const xformers = {
     'Example: use `attn_bias = torch.zeros([1, 1, 5, 8])[:,:,:,:5]` instead of `torch.zeros([1, 1, 5, 5])`',
   biasDtype: "invalid dtype for bias - should match query's dtype",
 } as const;
+
+/**
+ * transformers' messages: `_check_and_enable_flash_attn_2` and `_check_and_enable_sdpa` in
+ * src/transformers/modeling_utils.py (huggingface/transformers commit 040ba146, the 4.48 line), and the
+ * attention layers' `forward` from the 4.48 attention interface on (modeling_llama.py and the others).
+ */
+export const transformers = {
+  /** transformers names the class it loads; for an Auto class that comes from the checkpoint. */
+  fa2Dtype: (modelClass: string | null, d: Dtype) =>
+    `Flash Attention 2.0 only supports torch.float16 and torch.bfloat16 dtypes, but the current dype in ${modelClass ?? '<model class>'} is ${pythonName(d)}.`,
+  fa2NoDtype: 'You are attempting to use Flash Attention 2.0 without specifying a torch dtype. This might lead to unexpected behaviour',
+  fa2NotInstalled: 'FlashAttention2 has been toggled on, but it cannot be used due to the following error: the package flash_attn seems to be not installed. '
+    + 'Please refer to the documentation of https://huggingface.co/docs/transformers/perf_infer_gpu_one#flashattention-2 to install Flash Attention 2.',
+  sdpaTorch: 'PyTorch SDPA requirements in Transformers are not met. Please install torch>=2.1.1.',
+  sdpaOutputAttentions: '`torch.nn.functional.scaled_dot_product_attention` does not support `output_attentions=True`. Falling back to eager attention. '
+    + 'This warning can be removed using the argument `attn_implementation="eager"` when loading the model.',
+} as const;

@@ -12,6 +12,7 @@ import { manual } from './rules/manual';
 import { multiheadAttention } from './rules/multihead-attention';
 import { SDPA_CPU } from './rules/sdpa-cpu';
 import { SDPA_CUDA } from './rules/sdpa-cuda';
+import { TRANSFORMERS } from './rules/transformers';
 import { WEB } from './rules/web';
 import { XFORMERS } from './rules/xformers';
 
@@ -32,6 +33,7 @@ const POLICIES: Record<AttentionApi, (env: Environment) => Policy> = {
   memory_efficient_attention: () => XFORMERS,
   multihead_attention: (env) => multiheadAttention(sdpaFor(env)),
   manual: () => manual(viaSdpa),
+  from_pretrained: () => TRANSFORMERS,
   runtime: () => WEB,
 };
 

@@ -3,7 +3,7 @@
  * dispatch policy reads. Several observations (callers, split paths) are joined: a fact that
  * differs between them becomes unknown and says it depends on the path.
  */
-import type { AttentionApi, CallFacts, Dtype, Fact, Layout, MaskFacts, MaskKind, Mode } from '../../../runtime/dispatch/facts';
+import type { AttentionApi, CallFacts, Dtype, Fact, Layout, MaskFacts, MaskKind, Mode, TransformersLoad } from '../../../runtime/dispatch/facts';
 import { API_LAYOUT } from '../values/attention-apis';
 import type { Observation } from '../values/state';
 import { describe, formulaText, joinFact, joinSwitches, known, unknown, type Dim, type Value } from '../values/values';
@@ -173,6 +173,40 @@ function joinedGqa(a: Fact<boolean> | undefined, b: Fact<boolean> | undefined): 
   return { enableGqa: joinFact(a ?? absent, b ?? absent) };
 }
 
+/** `torch_dtype=`: the dtype the weights load in; not passed, torch's default dtype (transformers 4.48). */
+function modelDtype(v: Value | undefined): Fact<Dtype> {
+  if (!v) return known('float32', 'from_pretrained without torch_dtype loads float32 weights (torch\'s default dtype)');
+  if (v.t === 'dtype') return known(v.value, v.source);
+  if (v.t === 'str' && v.value === 'auto') return unknown('the checkpoint\'s dtype (torch_dtype="auto")');
+  return unknown(v.t === 'unknown' ? v.why : `torch_dtype (${describe(v)})`);
+}
+
+function implementationOf(v: Value | undefined): Fact<string | null> {
+  if (!v || v.t === 'none') return known(null, 'attn_implementation is not passed');
+  if (v.t === 'str') return known(v.value, `attn_implementation="${v.value}"`);
+  return unknown(v.t === 'unknown' ? v.why : `attn_implementation (${describe(v)})`);
+}
+
+function joinedLoad(a: TransformersLoad, b: TransformersLoad): TransformersLoad {
+  return { ...a, implementation: joinFact(a.implementation, b.implementation), outputAttentions: joinFact(a.outputAttentions, b.outputAttentions), dtypeGiven: a.dtypeGiven && b.dtypeGiven };
+}
+
+/** What `from_pretrained` configures: the model's dtype stands for q, k and v. */
+function loadFacts(o: Observation): Pick<CallFacts, 'dtypes' | 'transformers'> {
+  const d = modelDtype(o.args.modelDtype?.value);
+  // Named as written: `AutoModelForCausalLM.from_pretrained` → `AutoModelForCausalLM`.
+  const modelClass = o.apiText.split(' ')[0]!.split('.').slice(-2)[0]!;
+  return {
+    dtypes: { q: d, k: d, v: d },
+    transformers: {
+      implementation: implementationOf(o.args.attnImplementation?.value),
+      outputAttentions: boolArg(o.args.outputAttentions?.value, 'output_attentions is not passed'),
+      dtypeGiven: o.args.modelDtype !== undefined,
+      modelClass: modelClass.startsWith('Auto') ? null : modelClass,
+    },
+  };
+}
+
 /** The facts at a call on one path kind, joined over the observations given (all of that mode). */
 export function callFacts(api: AttentionApi, mode: Mode, observations: readonly Observation[]): CallFacts {
   const [first, ...rest] = observations;
@@ -190,6 +224,7 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       ...(o.api === 'multihead_attention' ? { needWeights: boolArg(o.args.needWeights?.value, 'need_weights defaults to True', true) } : {}),
       // Only where passed: before torch 2.5 passing it at all raises.
       ...(o.args.gqa ? { enableGqa: boolArg(o.args.gqa.value, 'enable_gqa') } : {}),
+      ...(o.api === 'from_pretrained' ? loadFacts(o) : {}),
     };
   };
   if (!first) throw new Error('callFacts needs at least one observation');
@@ -204,6 +239,7 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       dropout: joinFact(acc.dropout, b.dropout), shape: s.shape, layout: s.layout, ...(sdpaBackends ? { sdpaBackends } : {}),
       ...(acc.needWeights && b.needWeights ? { needWeights: joinFact(acc.needWeights, b.needWeights) } : {}),
       ...joinedGqa(acc.enableGqa, b.enableGqa),
+      ...(acc.transformers && b.transformers ? { transformers: joinedLoad(acc.transformers, b.transformers) } : {}),
     };
   }, one(first));
 }

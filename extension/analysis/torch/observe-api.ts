@@ -78,6 +78,8 @@ export function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, modul
     site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()],
     installed: { ...installedOn(st), ...imported }, dead: st.dead, ...(shared ? { sharedDims: shared } : {}),
   });
+  // The model loaded: what the analysis tracks of it is what the call configured, recorded above.
+  if (spec.api === 'from_pretrained') return UNKNOWN(`the model \`${apiText}\` loads`);
   const q = roles.q?.value;
   const qd = q && isTensor(q) ? q.dtype : unknown('the dtype of q');
   const dtype = spec.autocastAware ? opDtype('scaled_dot_product_attention', q ? [q] : [], st, fr, node) : qd;

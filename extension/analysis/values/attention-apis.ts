@@ -4,7 +4,8 @@
  */
 import type { AttentionApi, Layout } from '../../../runtime/dispatch/facts';
 
-export type ArgRole = 'q' | 'k' | 'v' | 'qkv' | 'kv' | 'mask' | 'keyPaddingMask' | 'dropout' | 'causal' | 'needWeights' | 'gqa';
+export type ArgRole = 'q' | 'k' | 'v' | 'qkv' | 'kv' | 'mask' | 'keyPaddingMask' | 'dropout' | 'causal' | 'needWeights' | 'gqa'
+  | 'attnImplementation' | 'modelDtype' | 'outputAttentions';
 
 export interface ApiSpec {
   readonly api: AttentionApi;
@@ -80,6 +81,15 @@ export const DECODER_CROSS_CALL: ApiSpec = {
   keywords: { memory: 'kv', memory_mask: 'mask', memory_key_padding_mask: 'keyPaddingMask', memory_is_causal: 'causal' }, autocastAware: true,
 };
 
+/**
+ * transformers' `<ModelClass>.from_pretrained(…)`: a configuration point, not a call of attention. Its
+ * dtype keyword is `torch_dtype`, renamed `dtype` in later releases; both are read.
+ */
+const FROM_PRETRAINED: ApiSpec = {
+  api: 'from_pretrained', positional: [],
+  keywords: { attn_implementation: 'attnImplementation', torch_dtype: 'modelDtype', dtype: 'modelDtype', output_attentions: 'outputAttentions' }, autocastAware: false,
+};
+
 /** The attention API a qualified name denotes, e.g. `torch.nn.functional.scaled_dot_product_attention`. */
 export function attentionApiOf(qualified: string): ApiSpec | undefined {
   const parts = qualified.split('.');
@@ -88,11 +98,13 @@ export function attentionApiOf(qualified: string): ApiSpec | undefined {
   if (last === 'scaled_dot_product_attention') return root === 'torch' ? SPECS[last] : undefined;
   if (last.startsWith('flash_attn_')) return root === 'flash_attn' ? SPECS[last] : undefined;
   if (last === 'memory_efficient_attention') return root === 'xformers' ? SPECS[last] : undefined;
+  // A model class (`AutoModelForCausalLM`, `LlamaModel`, `GPT2LMHeadModel`), not `AutoTokenizer` or `AutoConfig`.
+  if (last === 'from_pretrained') return root === 'transformers' && /Model|For[A-Z]/.test(parts[parts.length - 2] ?? '') ? FROM_PRETRAINED : undefined;
   return undefined;
 }
 
 /** The layout each API expects of 4-D q, k, v. */
 export const API_LAYOUT: Readonly<Record<AttentionApi, Layout | null>> = {
   sdpa: 'BHLD', flash_attn_func: 'BLHD', flash_attn_varlen_func: null, flash_attn_varlen_qkvpacked_func: null, flash_attn_varlen_kvpacked_func: null, flash_attn_qkvpacked_func: 'BLHD', flash_attn_kvpacked_func: 'BLHD',
-  flash_attn_with_kvcache: 'BLHD', memory_efficient_attention: 'BLHD', multihead_attention: null, manual: 'BHLD', runtime: 'BHLD',
+  flash_attn_with_kvcache: 'BLHD', memory_efficient_attention: 'BLHD', multihead_attention: null, manual: 'BHLD', runtime: 'BHLD', from_pretrained: null,
 };
