@@ -44,6 +44,7 @@ export type DiagnosticCode =
   | 'manual-attention'
   | 'dropout-in-eval'
   | 'flash-attention-2-dtype'
+  | 'flex-eager'
   | 'output-attentions'
   | 'parse-error'
   | 'internal-error';

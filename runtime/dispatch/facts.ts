@@ -51,6 +51,7 @@ export type AttentionApi =
   | 'memory_efficient_attention' // xformers.ops.memory_efficient_attention (also fmha.)
   | 'multihead_attention' //    torch.nn.MultiheadAttention module call
   | 'manual' //                 hand-written softmax(q·kᵀ)·v
+  | 'flex_attention' //         torch.nn.attention.flex_attention.flex_attention
   | 'from_pretrained' //        transformers' model loading: the attention implementation it configures
   | 'runtime'; //               Attention Lens' own attend() on WebGPU/WASM
 
@@ -146,6 +147,11 @@ export interface CallFacts {
   readonly enableGqa?: Fact<boolean>;
   /** SDPA's backend switches at the call; absent = PyTorch's defaults (every backend on, its own order). */
   readonly sdpaBackends?: SdpaSwitches;
+  /**
+   * FlexAttention: whether the call runs under `torch.compile` (fused) or eagerly (PyTorch's unfused
+   * reference); absent for other APIs.
+   */
+  readonly compiled?: Fact<boolean>;
   /** transformers' `from_pretrained`: what it configures; absent for other APIs. */
   readonly transformers?: TransformersLoad;
 }

@@ -135,3 +135,19 @@ export const transformers = {
   sdpaOutputAttentions: '`torch.nn.functional.scaled_dot_product_attention` does not support `output_attentions=True`. Falling back to eager attention. '
     + 'This warning can be removed using the argument `attn_implementation="eager"` when loading the model.',
 } as const;
+
+/**
+ * FlexAttention's Python checks (torch/nn/attention/flex_attention.py `flex_attention`, and
+ * `_validate_sdpa_input` in torch/nn/attention/_utils.py), which print dtypes as Python does.
+ */
+export const flex = {
+  sameDtype: (q: Dtype, k: Dtype, v: Dtype) =>
+    `Expected query, key, and value to have the same dtype, but got query.dtype: ${pythonName(q)}, key.dtype: ${pythonName(k)}, and value.dtype: ${pythonName(v)} instead.`,
+  rank: 'NYI: query, key, and value must be 4D tensors',
+  heads: (hq: number, hkv: number) =>
+    `Expect query and key/value to have the same number of heads but got Hq=${hq} and Hkv=${hkv}. Try setting enable_gqa=True for GQA.`,
+  gqaDivide: (hq: number, hkv: number) =>
+    `Expect number of query heads to be a multiple of kv heads for GQA but got Hq=${hq} and Hkv=${hkv}.`,
+  /** The first paragraph of the warning an uncompiled call prints (the 2.9 source; the 2.6 source runs the same path silently). */
+  eager: 'flex_attention called without torch.compile() - this will use an unfused implementation that materializes the full scores matrix instead of generating a fused kernel.',
+} as const;

@@ -8,6 +8,7 @@ import type { Decision } from './decision';
 import { evaluate, type Policy } from './engine';
 import type { AttentionApi, CallFacts, Environment } from './facts';
 import { FLASH_ATTN } from './rules/flash-attn';
+import { FLEX_ATTENTION } from './rules/flex-attention';
 import { manual } from './rules/manual';
 import { multiheadAttention } from './rules/multihead-attention';
 import { SDPA_CPU } from './rules/sdpa-cpu';
@@ -34,6 +35,7 @@ const POLICIES: Record<AttentionApi, (env: Environment) => Policy> = {
   multihead_attention: (env) => multiheadAttention(sdpaFor(env)),
   manual: () => manual(viaSdpa),
   from_pretrained: () => TRANSFORMERS,
+  flex_attention: () => FLEX_ATTENTION,
   runtime: () => WEB,
 };
 

@@ -16,6 +16,8 @@ function dtypeOf(v: Value | undefined, role: string): Fact<Dtype> {
 
 function maskOf(obs: Observation): MaskFacts {
   if (obs.api.startsWith('flash_attn')) return { kind: known('none', 'flash-attn takes no mask') };
+  // Its mask is a BlockMask (create_block_mask), sparsity the kernel skips, never a tensor it adds.
+  if (obs.api === 'flex_attention') return obs.args.mask ? { kind: known('library', `block_mask ${describe(obs.args.mask.value)}`), className: 'BlockMask' } : { kind: known('none', 'no block_mask') };
   const arg = obs.args.mask ?? obs.args.keyPaddingMask;
   if (!arg) return { kind: known('none', obs.api === 'manual' ? 'no mask applied to the scores' : 'no mask argument') };
   const v = arg.value;
@@ -76,8 +78,8 @@ function layoutOf(shape: readonly Dim[] | undefined): Fact<Layout> {
 /** flash-attn's variable-length APIs: q, k, v are packed tokens, `(total, H, D)`. */
 const VARLEN: ReadonlySet<AttentionApi> = new Set(['flash_attn_varlen_func', 'flash_attn_varlen_qkvpacked_func', 'flash_attn_varlen_kvpacked_func']);
 
-/** APIs whose q, k, v may be 3-D: SDPA (any batch dims; its fused kernels need 4-D) and xformers (`[B, M, K]`: one head). */
-const RANKED: ReadonlySet<AttentionApi> = new Set(['sdpa', 'memory_efficient_attention']);
+/** APIs whose q, k, v may be 3-D: SDPA (any batch dims; its fused kernels need 4-D), xformers (`[B, M, K]`: one head), FlexAttention (raises). */
+const RANKED: ReadonlySet<AttentionApi> = new Set(['sdpa', 'memory_efficient_attention', 'flex_attention']);
 
 interface ShapeFacts { readonly shape: CallFacts['shape']; readonly layout: Fact<Layout> }
 
@@ -173,6 +175,15 @@ function joinedGqa(a: Fact<boolean> | undefined, b: Fact<boolean> | undefined): 
   return { enableGqa: joinFact(a ?? absent, b ?? absent) };
 }
 
+/**
+ * Whether the call runs under `torch.compile`: where no caller the files show compiles it, it runs
+ * eagerly on the paths they establish; a function nobody calls may have a compiled caller elsewhere.
+ */
+function compiledFact(o: Observation): Fact<boolean> {
+  if (o.ctx.compiled) return known(true, o.ctx.compiled);
+  return o.ctx.modeAssumed ? unknown('whether its caller is compiled (`torch.compile`)') : known(false, `no \`torch.compile\` around it (${o.ctx.mode.source})`);
+}
+
 /** `torch_dtype=`: the dtype the weights load in; not passed, torch's default dtype (transformers 4.48). */
 function modelDtype(v: Value | undefined): Fact<Dtype> {
   if (!v) return known('float32', 'from_pretrained without torch_dtype loads float32 weights (torch\'s default dtype)');
@@ -225,6 +236,7 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       // Only where passed: before torch 2.5 passing it at all raises.
       ...(o.args.gqa ? { enableGqa: boolArg(o.args.gqa.value, 'enable_gqa') } : {}),
       ...(o.api === 'from_pretrained' ? loadFacts(o) : {}),
+      ...(o.api === 'flex_attention' ? { compiled: compiledFact(o) } : {}),
     };
   };
   if (!first) throw new Error('callFacts needs at least one observation');
@@ -239,6 +251,7 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       dropout: joinFact(acc.dropout, b.dropout), shape: s.shape, layout: s.layout, ...(sdpaBackends ? { sdpaBackends } : {}),
       ...(acc.needWeights && b.needWeights ? { needWeights: joinFact(acc.needWeights, b.needWeights) } : {}),
       ...joinedGqa(acc.enableGqa, b.enableGqa),
+      ...(acc.compiled && b.compiled ? { compiled: joinFact(acc.compiled, b.compiled) } : {}),
       ...(acc.transformers && b.transformers ? { transformers: joinedLoad(acc.transformers, b.transformers) } : {}),
     };
   }, one(first));

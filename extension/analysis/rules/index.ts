@@ -8,6 +8,7 @@ import dropoutInEval from './dropout-in-eval';
 import dtypeMismatch from './dtype-mismatch';
 import dtypeUnsupported from './dtype-unsupported';
 import flashAttention2Dtype from './flash-attention-2-dtype';
+import flexEager from './flex-eager';
 import groupedHeads from './grouped-heads';
 import headDim from './head-dim';
 import inputRank from './input-rank';
@@ -21,6 +22,6 @@ import type { Rule } from './rule';
 
 export const RULES: readonly Rule[] = [
   biasAlignment, biasDtype, biasShape, causalAlignment, deadFastPath, dropoutInEval, dtypeMismatch, dtypeUnsupported,
-  flashAttention2Dtype, groupedHeads, headDim, inputRank, layout, manualAttention, maskDisablesFlash, needWeights,
+  flashAttention2Dtype, flexEager, groupedHeads, headDim, inputRank, layout, manualAttention, maskDisablesFlash, needWeights,
   noAvailableKernel, outputAttentions,
 ];

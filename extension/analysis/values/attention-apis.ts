@@ -43,6 +43,11 @@ const SPECS: Readonly<Record<string, ApiSpec>> = {
   flash_attn_with_kvcache: {
     api: 'flash_attn_with_kvcache', positional: ['q', 'k', 'v'], keywords: { q: 'q', k_cache: 'k', v_cache: 'v', causal: 'causal' }, autocastAware: false,
   },
+  // (query, key, value, score_mod, block_mask, scale, enable_gqa, …): the block mask is a BlockMask, not a tensor.
+  flex_attention: {
+    api: 'flex_attention', positional: ['q', 'k', 'v', null, 'mask', null, 'gqa'],
+    keywords: { query: 'q', key: 'k', value: 'v', block_mask: 'mask', enable_gqa: 'gqa' }, autocastAware: false,
+  },
   memory_efficient_attention: {
     api: 'memory_efficient_attention', positional: ['q', 'k', 'v', 'mask', 'dropout'],
     keywords: { query: 'q', key: 'k', value: 'v', attn_bias: 'mask', p: 'dropout' }, autocastAware: false,
@@ -98,6 +103,7 @@ export function attentionApiOf(qualified: string): ApiSpec | undefined {
   if (last === 'scaled_dot_product_attention') return root === 'torch' ? SPECS[last] : undefined;
   if (last.startsWith('flash_attn_')) return root === 'flash_attn' ? SPECS[last] : undefined;
   if (last === 'memory_efficient_attention') return root === 'xformers' ? SPECS[last] : undefined;
+  if (last === 'flex_attention') return qualified === 'torch.nn.attention.flex_attention.flex_attention' ? SPECS[last] : undefined;
   // A model class (`AutoModelForCausalLM`, `LlamaModel`, `GPT2LMHeadModel`), not `AutoTokenizer` or `AutoConfig`.
   if (last === 'from_pretrained') return root === 'transformers' && /Model|For[A-Z]/.test(parts[parts.length - 2] ?? '') ? FROM_PRETRAINED : undefined;
   return undefined;
@@ -106,5 +112,5 @@ export function attentionApiOf(qualified: string): ApiSpec | undefined {
 /** The layout each API expects of 4-D q, k, v. */
 export const API_LAYOUT: Readonly<Record<AttentionApi, Layout | null>> = {
   sdpa: 'BHLD', flash_attn_func: 'BLHD', flash_attn_varlen_func: null, flash_attn_varlen_qkvpacked_func: null, flash_attn_varlen_kvpacked_func: null, flash_attn_qkvpacked_func: 'BLHD', flash_attn_kvpacked_func: 'BLHD',
-  flash_attn_with_kvcache: 'BLHD', memory_efficient_attention: 'BLHD', multihead_attention: null, manual: 'BHLD', runtime: 'BHLD', from_pretrained: null,
+  flash_attn_with_kvcache: 'BLHD', memory_efficient_attention: 'BLHD', multihead_attention: null, manual: 'BHLD', runtime: 'BHLD', from_pretrained: null, flex_attention: 'BHLD',
 };
