@@ -48,6 +48,10 @@ export type AttentionApi =
   | 'flash_attn_qkvpacked_func'
   | 'flash_attn_kvpacked_func'
   | 'flash_attn_with_kvcache'
+  | 'flash_attn3_func' //       flash-attention 3: flash_attn_interface.flash_attn_func
+  | 'flash_attn3_varlen_func'
+  | 'fa4_func' //               flash-attention 4: flash_attn.cute.flash_attn_func
+  | 'fa4_varlen_func'
   | 'memory_efficient_attention' // xformers.ops.memory_efficient_attention (also fmha.)
   | 'multihead_attention' //    torch.nn.MultiheadAttention module call
   | 'manual' //                 hand-written softmax(q·kᵀ)·v

@@ -151,3 +151,30 @@ export const flex = {
   /** The first paragraph of the warning an uncompiled call prints (the 2.9 source; the 2.6 source runs the same path silently). */
   eager: 'flex_attention called without torch.compile() - this will use an unfused implementation that materializes the full scores matrix instead of generating a fused kernel.',
 } as const;
+
+/** flash-attention 3: `mha_fwd` in hopper/flash_api.cpp (Dao-AILab/flash-attention 0251105a; last changed at bc0e4ac0, 2025-12). */
+export const flashAttn3 = {
+  gpu: 'FlashAttention only supports Ampere GPUs or newer.',
+  dtype: 'FlashAttention only supports fp16, bf16, and fp8_e4m3 data type',
+  keyDtype: 'query and key must have the same dtype',
+  valueDtype: 'query and value must have the same dtype',
+  notCuda: 'q must be on CUDA',
+  headDim: 'FlashAttention forward only supports head dimension at most 256',
+  heads: 'Number of heads in key/value must divide number of heads in query',
+  headDimV: 'If V headdim is different from Q/K dim, we only support Q/K headdim in (128, 192] and V headdim in (96, 128], or (Q/K <= 64 and V <= 512).',
+  headDimVGpu: 'Only Hopper supports different V headdim',
+  alignment: (which: 'head_size' | 'head_size_v') => `${which} should be a multiple of 8`,
+} as const;
+
+/** flash-attention 4 (CuTe): `_flash_attn_fwd` in flash_attn/cute/interface.py at fa4-v4.0.0.beta27 (assertions). */
+export const flashAttn4 = {
+  dtype: 'inputs must be float16, bfloat16, fp8 e4m3fn, or fp8 e5m2',
+  sameDtype: 'q, k, v, and qv must have the same dtype',
+  notCuda: 'inputs must be on CUDA device',
+  gpu: 'Unsupported compute capability. Supported: 8.x, 9.x, 10.x, 11.x, 12.x',
+  heads: 'num_head must be divisible by num_head_kv',
+  headDimSm90: (d: number, dv: number) =>
+    `(head_dim, head_dim_v)=(${d}, ${dv}) is not supported on SM90. head_dim and head_dim_v must be between 8 and 256 and divisible by 8.`,
+  headDimSm100: (d: number, dv: number) =>
+    `(head_dim, head_dim_v)=(${d}, ${dv}) is not supported on SM100/SM110. head_dim and head_dim_v must be between 8 and 128 and divisible by 8, or (192, 128) for DeepSeek, or (256, 256) for hd256.`,
+} as const;

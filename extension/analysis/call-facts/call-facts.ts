@@ -4,7 +4,7 @@
  * differs between them becomes unknown and says it depends on the path.
  */
 import type { AttentionApi, CallFacts, Dtype, Fact, Layout, MaskFacts, MaskKind, Mode, TransformersLoad } from '../../../runtime/dispatch/facts';
-import { API_LAYOUT } from '../values/attention-apis';
+import { API_LAYOUT, isFlashAttention } from '../values/attention-apis';
 import type { Observation } from '../values/state';
 import { describe, formulaText, joinFact, joinSwitches, known, unknown, type Dim, type Value } from '../values/values';
 
@@ -15,7 +15,7 @@ function dtypeOf(v: Value | undefined, role: string): Fact<Dtype> {
 }
 
 function maskOf(obs: Observation): MaskFacts {
-  if (obs.api.startsWith('flash_attn')) return { kind: known('none', 'flash-attn takes no mask') };
+  if (isFlashAttention(obs.api)) return { kind: known('none', 'flash-attn takes no mask') };
   // Its mask is a BlockMask (create_block_mask), sparsity the kernel skips, never a tensor it adds.
   if (obs.api === 'flex_attention') return obs.args.mask ? { kind: known('library', `block_mask ${describe(obs.args.mask.value)}`), className: 'BlockMask' } : { kind: known('none', 'no block_mask') };
   const arg = obs.args.mask ?? obs.args.keyPaddingMask;
@@ -76,7 +76,7 @@ function layoutOf(shape: readonly Dim[] | undefined): Fact<Layout> {
 }
 
 /** flash-attn's variable-length APIs: q, k, v are packed tokens, `(total, H, D)`. */
-const VARLEN: ReadonlySet<AttentionApi> = new Set(['flash_attn_varlen_func', 'flash_attn_varlen_qkvpacked_func', 'flash_attn_varlen_kvpacked_func']);
+const VARLEN: ReadonlySet<AttentionApi> = new Set(['flash_attn_varlen_func', 'flash_attn_varlen_qkvpacked_func', 'flash_attn_varlen_kvpacked_func', 'flash_attn3_varlen_func', 'fa4_varlen_func']);
 
 /** APIs whose q, k, v may be 3-D: SDPA (any batch dims; its fused kernels need 4-D), xformers (`[B, M, K]`: one head), FlexAttention (raises). */
 const RANKED: ReadonlySet<AttentionApi> = new Set(['sdpa', 'memory_efficient_attention', 'flex_attention']);

@@ -60,7 +60,8 @@ function unpacked(role: { value: Value; node: SyntaxNode | null }): { value: Val
  */
 export function importedLibrary(callee: Value & { t: 'ref' }): InstalledOnPath {
   const lib = OPTIONAL_LIBRARIES.find((l) => callee.name === l || callee.name.startsWith(`${l}.`));
-  if (!lib || callee.optional) return {};
+  // flash-attention 4 ships `flash_attn.cute` in a package of its own: it says nothing of flash-attn 2.
+  if (!lib || callee.optional || callee.name.startsWith('flash_attn.cute.')) return {};
   return { [lib]: { value: true, why: `${lib} is installed wherever this runs: \`${callee.name}\` is imported without an ImportError guard` } };
 }
 

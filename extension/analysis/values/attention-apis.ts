@@ -4,6 +4,11 @@
  */
 import type { AttentionApi, Layout } from '../../../runtime/dispatch/facts';
 
+/** flash-attention's functions, every version: no mask argument, (B, L, H, D) inputs. */
+export function isFlashAttention(api: AttentionApi): boolean {
+  return api.startsWith('flash_attn') || api.startsWith('fa4_');
+}
+
 export type ArgRole = 'q' | 'k' | 'v' | 'qkv' | 'kv' | 'mask' | 'keyPaddingMask' | 'dropout' | 'causal' | 'needWeights' | 'gqa'
   | 'attnImplementation' | 'modelDtype' | 'outputAttentions';
 
@@ -86,6 +91,30 @@ export const DECODER_CROSS_CALL: ApiSpec = {
   keywords: { memory: 'kv', memory_mask: 'mask', memory_key_padding_mask: 'keyPaddingMask', memory_is_causal: 'causal' }, autocastAware: true,
 };
 
+const QKV_CAUSAL_KW = { q: 'q', k: 'k', v: 'v', causal: 'causal' } as const;
+
+/** flash-attention 3 (`flash_attn_interface`, hopper/flash_attn_interface.py): no dropout argument. */
+const FLASH_ATTN_3: Readonly<Record<string, ApiSpec>> = {
+  flash_attn_func: { api: 'flash_attn3_func', positional: ['q', 'k', 'v', null, 'causal'], keywords: QKV_CAUSAL_KW, autocastAware: false },
+  flash_attn_varlen_func: {
+    api: 'flash_attn3_varlen_func', positional: ['q', 'k', 'v', null, null, null, null, null, null, null, 'causal'], keywords: QKV_CAUSAL_KW, autocastAware: false,
+  },
+};
+
+/** flash-attention 4 (`flash_attn.cute`, flash_attn/cute/interface.py at fa4-v4.0.0.beta27): no dropout argument. */
+const FLASH_ATTN_4: Readonly<Record<string, ApiSpec>> = {
+  flash_attn_func: { api: 'fa4_func', positional: ['q', 'k', 'v', null, null, null, 'causal'], keywords: QKV_CAUSAL_KW, autocastAware: false },
+  flash_attn_varlen_func: {
+    api: 'fa4_varlen_func', positional: ['q', 'k', 'v', null, null, null, null, null, null, null, null, null, null, null, 'causal'], keywords: QKV_CAUSAL_KW, autocastAware: false,
+  },
+};
+
+/** The flash-attention version a module path names: `flash_attn.cute…` is 4, `flash_attn_interface` / `flash_attn_3` 3. */
+function flashAttnVersion(parts: readonly string[]): Readonly<Record<string, ApiSpec>> | undefined {
+  if (parts[0] === 'flash_attn') return parts[1] === 'cute' ? FLASH_ATTN_4 : SPECS;
+  return parts[0] === 'flash_attn_interface' || parts[0] === 'flash_attn_3' ? FLASH_ATTN_3 : undefined;
+}
+
 /**
  * transformers' `<ModelClass>.from_pretrained(…)`: a configuration point, not a call of attention. Its
  * dtype keyword is `torch_dtype`, renamed `dtype` in later releases; both are read.
@@ -101,7 +130,7 @@ export function attentionApiOf(qualified: string): ApiSpec | undefined {
   const last = parts[parts.length - 1];
   const root = parts[0];
   if (last === 'scaled_dot_product_attention') return root === 'torch' ? SPECS[last] : undefined;
-  if (last.startsWith('flash_attn_')) return root === 'flash_attn' ? SPECS[last] : undefined;
+  if (last.startsWith('flash_attn_')) return flashAttnVersion(parts)?.[last];
   if (last === 'memory_efficient_attention') return root === 'xformers' ? SPECS[last] : undefined;
   if (last === 'flex_attention') return qualified === 'torch.nn.attention.flex_attention.flex_attention' ? SPECS[last] : undefined;
   // A model class (`AutoModelForCausalLM`, `LlamaModel`, `GPT2LMHeadModel`), not `AutoTokenizer` or `AutoConfig`.
@@ -113,4 +142,5 @@ export function attentionApiOf(qualified: string): ApiSpec | undefined {
 export const API_LAYOUT: Readonly<Record<AttentionApi, Layout | null>> = {
   sdpa: 'BHLD', flash_attn_func: 'BLHD', flash_attn_varlen_func: null, flash_attn_varlen_qkvpacked_func: null, flash_attn_varlen_kvpacked_func: null, flash_attn_qkvpacked_func: 'BLHD', flash_attn_kvpacked_func: 'BLHD',
   flash_attn_with_kvcache: 'BLHD', memory_efficient_attention: 'BLHD', multihead_attention: null, manual: 'BHLD', runtime: 'BHLD', from_pretrained: null, flex_attention: 'BHLD',
+  flash_attn3_func: 'BLHD', flash_attn3_varlen_func: null, fa4_func: 'BLHD', fa4_varlen_func: null,
 };
