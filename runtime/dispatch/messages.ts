@@ -81,6 +81,15 @@ export const torch = {
   cudnnHeadDimMax: (limit: number) => `head_dim should be no more than ${limit}`,
   cudnnHeadDimMultiple: 'head_dim should be a multiple of 8',
   cudnnSeqLenOne: 'cudnn SDPA does not support sequence length 1.',
+  /** sdp_utils.cpp at main 001f694a: only k/v of length 1 always; a query of length 1 with dropout. */
+  cudnnKvSeqLenOne: 'cudnn SDPA does not support key/value sequence length 1.',
+  cudnnQuerySeqLenOneDropout: 'cudnn SDPA does not support query sequence length 1 with dropout.',
+  // ATen has no space after "1/16.".
+  cudnnDropout: 'cuDNN dropout probability resolution is limited to 1/16.Use a dropout probability that is a multiple of 1/16 to select the cuDNN backend',
+  /** Prints the compile-time CUDNN_VERSION (9.12 → 91200); "droppout" is ATen's spelling. */
+  cudnnDropoutVersion: (version: number) => `${version} cuDNN version does not support droppout in SDPA (9.11 - 9.13).`,
+  cudnnBatchHeads: (b: number, h: number) => `cuDNN SDPA does not support batch size or num_heads greater than 65535. Got batch size: ${b}, num_heads: ${h}`,
+  cudnnBackwardHeadDim: (d: number, dv: number) => `cuDNN SDPA on SM 9.0/10.x does not support backward with these head dimensions. Got d_qk: ${d}, d_v: ${dv}`,
 } as const;
 
 export const flashAttn = {
