@@ -108,7 +108,8 @@ function citedRegion(precision: ContextValue, what: string): ContextValue {
 
 /**
  * Calling a prepared model: its module's forward runs in the framework's region (its floating-point
- * tensor arguments cast first where the framework casts them); the caller's autocast is back after.
+ * tensor arguments cast first where the framework casts them); the caller's autocast, and whether it
+ * runs compiled (`torch.compile`), are back after.
  */
 export function callPrepared(p: Prepared, args: CallArgs, st: PathState, call: (callee: Value, args: CallArgs) => Value): Value {
   const { autocast, compiled } = st.ctx;
