@@ -43,6 +43,9 @@ export type DiagnosticCode =
   | 'layout'
   | 'manual-attention'
   | 'dropout-in-eval'
+  | 'flash-attention-2-dtype'
+  | 'flex-eager'
+  | 'output-attentions'
   | 'parse-error'
   | 'internal-error';
 

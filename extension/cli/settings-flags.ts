@@ -27,8 +27,9 @@ export const DEFAULT_SETTINGS: AnalysisSettings = {
 export const SETTINGS_USAGE = `  --autocast float16|bfloat16|off|unknown   autocast assumed where the code shows none (default unknown)
   --installed LIST   optional libraries installed: comma-separated flash_attn,xformers, or none
                      (unlisted ones are then not installed; default: unknown)
-  --torch X.Y        PyTorch version (default 2.5)
-  --gpu smNN         CUDA compute capability, e.g. sm80 (A100), sm90 (H100) (default sm80)
+  --torch X.Y        PyTorch version, 2.0 to 2.10 (default 2.5)
+  --gpu smNN         CUDA compute capability, e.g. sm80 (A100), sm90 (H100), sm100 (B200), sm120 (RTX 50xx)
+                     (default sm80)
   --device cuda|cpu  device the model runs on (default cuda)
 `;
 

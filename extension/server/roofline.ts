@@ -11,7 +11,7 @@
 import type { Dtype } from '../../runtime/dispatch/facts';
 import type { ResolvedShape } from './shape-profile';
 
-export const GPU_NAMES = ['H100', 'A100', 'RTX 4090', 'L4', 'T4'] as const;
+export const GPU_NAMES = ['B200', 'H100', 'A100', 'RTX 5090', 'RTX 4090', 'L4', 'T4'] as const;
 export type GpuName = (typeof GPU_NAMES)[number];
 
 interface GpuPeaks {
@@ -22,6 +22,9 @@ interface GpuPeaks {
 }
 
 export const GPU_PEAKS: Readonly<Record<GpuName, GpuPeaks>> = {
+  B200: { tflops: { float16: 2250, bfloat16: 2250, float32: 80, float64: 40 }, bandwidth: 8 }, // HGX B200, 1000 W (sm100)
+  // GeForce rates with FP32 accumulate, as PyTorch uses (half the FP16-accumulate 419 TFLOP/s; sm120).
+  'RTX 5090': { tflops: { float16: 209.5, bfloat16: 209.5, float32: 104.8, float64: 1.64 }, bandwidth: 1.792 },
   H100: { tflops: { float16: 989.4, bfloat16: 989.4, float32: 66.9, float64: 66.9 }, bandwidth: 3.35 }, // SXM5
   A100: { tflops: { float16: 312, bfloat16: 312, float32: 19.5, float64: 19.5 }, bandwidth: 2.039 }, // SXM4 80 GB
   'RTX 4090': { tflops: { float16: 165.2, bfloat16: 165.2, float32: 82.6, float64: 1.29 }, bandwidth: 1.008 },

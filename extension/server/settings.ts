@@ -36,7 +36,7 @@ export const SETTINGS_SCHEMA = {
   'libraries.xformers': { type: 'string', enum: LIBRARY_STATES, default: 'unknown', description: 'Whether xformers is installed where the code runs.' },
   torchVersion: { type: 'string', pattern: '^\\d+\\.\\d+$', default: '2.5', description: 'PyTorch version (major.minor) whose dispatch rules apply.' },
   device: { type: 'string', enum: ['cuda', 'cpu'], default: 'cuda', description: 'Device the code runs on: selects PyTorch\'s CUDA or CPU attention policy.' },
-  gpuArch: { type: 'number', minimum: 50, maximum: 130, default: 80, description: 'CUDA compute capability of the GPU the code runs on, e.g. 80 for A100, 86 for RTX 30xx, 90 for H100.' },
+  gpuArch: { type: 'number', minimum: 50, maximum: 130, default: 80, description: 'CUDA compute capability of the GPU the code runs on, e.g. 80 for A100, 86 for RTX 30xx, 90 for H100, 100 for B200, 120 for RTX 50xx.' },
   targetGpu: { type: 'string', enum: ['none', ...GPU_NAMES], default: 'H100', description: 'GPU for the roofline latency estimate in the hover.' },
   targetEfficiency: { type: 'number', minimum: 0.01, maximum: 1, default: 0.6, description: 'Fraction of the target GPU\'s peak assumed by the roofline estimate.' },
   shapeProfile: { type: 'string', enum: SHAPE_PROFILE_NAMES, default: 'small', description: 'Shapes assumed where the code does not establish them (see docs/extension.md).' },

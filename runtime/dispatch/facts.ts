@@ -48,9 +48,15 @@ export type AttentionApi =
   | 'flash_attn_qkvpacked_func'
   | 'flash_attn_kvpacked_func'
   | 'flash_attn_with_kvcache'
+  | 'flash_attn3_func' //       flash-attention 3: flash_attn_interface.flash_attn_func
+  | 'flash_attn3_varlen_func'
+  | 'fa4_func' //               flash-attention 4: flash_attn.cute.flash_attn_func
+  | 'fa4_varlen_func'
   | 'memory_efficient_attention' // xformers.ops.memory_efficient_attention (also fmha.)
   | 'multihead_attention' //    torch.nn.MultiheadAttention module call
   | 'manual' //                 hand-written softmax(q·kᵀ)·v
+  | 'flex_attention' //         torch.nn.attention.flex_attention.flex_attention
+  | 'from_pretrained' //        transformers' model loading: the attention implementation it configures
   | 'runtime'; //               Attention Lens' own attend() on WebGPU/WASM
 
 /** Training (autograd on, dropout live) or inference. */
@@ -145,6 +151,28 @@ export interface CallFacts {
   readonly enableGqa?: Fact<boolean>;
   /** SDPA's backend switches at the call; absent = PyTorch's defaults (every backend on, its own order). */
   readonly sdpaBackends?: SdpaSwitches;
+  /**
+   * FlexAttention: whether the call runs under `torch.compile` (fused) or eagerly (PyTorch's unfused
+   * reference); absent for other APIs.
+   */
+  readonly compiled?: Fact<boolean>;
+  /** transformers' `from_pretrained`: what it configures; absent for other APIs. */
+  readonly transformers?: TransformersLoad;
+}
+
+/**
+ * What `from_pretrained(…)` sets for every attention layer of the model it loads. The model's dtype
+ * (`torch_dtype=` / `dtype=`) is carried as the q, k and v dtypes, since the layers compute in it.
+ */
+export interface TransformersLoad {
+  /** `attn_implementation=`: `flash_attention_2`, `sdpa`, `eager`, …; null when not passed (transformers picks). */
+  readonly implementation: Fact<string | null>;
+  /** `output_attentions=True`: every layer returns its attention weights. */
+  readonly outputAttentions: Fact<boolean>;
+  /** Whether `torch_dtype` was passed at all (transformers warns differently when it is not). */
+  readonly dtypeGiven: boolean;
+  /** The model class transformers' messages name (`LlamaForCausalLM`); null for an Auto class, which the checkpoint resolves. */
+  readonly modelClass: string | null;
 }
 
 /** Where the call runs and what is installed: settings, not inferred from the code. */

@@ -81,6 +81,15 @@ export const torch = {
   cudnnHeadDimMax: (limit: number) => `head_dim should be no more than ${limit}`,
   cudnnHeadDimMultiple: 'head_dim should be a multiple of 8',
   cudnnSeqLenOne: 'cudnn SDPA does not support sequence length 1.',
+  /** sdp_utils.cpp at main 001f694a: only k/v of length 1 always; a query of length 1 with dropout. */
+  cudnnKvSeqLenOne: 'cudnn SDPA does not support key/value sequence length 1.',
+  cudnnQuerySeqLenOneDropout: 'cudnn SDPA does not support query sequence length 1 with dropout.',
+  // ATen has no space after "1/16.".
+  cudnnDropout: 'cuDNN dropout probability resolution is limited to 1/16.Use a dropout probability that is a multiple of 1/16 to select the cuDNN backend',
+  /** Prints the compile-time CUDNN_VERSION (9.12 → 91200); "droppout" is ATen's spelling. */
+  cudnnDropoutVersion: (version: number) => `${version} cuDNN version does not support droppout in SDPA (9.11 - 9.13).`,
+  cudnnBatchHeads: (b: number, h: number) => `cuDNN SDPA does not support batch size or num_heads greater than 65535. Got batch size: ${b}, num_heads: ${h}`,
+  cudnnBackwardHeadDim: (d: number, dv: number) => `cuDNN SDPA on SM 9.0/10.x does not support backward with these head dimensions. Got d_qk: ${d}, d_v: ${dv}`,
 } as const;
 
 export const flashAttn = {
@@ -117,4 +126,64 @@ export const xformers = {
     'HINT: To use an `attn_bias` with a sequence length that is not a multiple of 8, you need to ensure memory is aligned by slicing a bigger tensor. ' +
     'Example: use `attn_bias = torch.zeros([1, 1, 5, 8])[:,:,:,:5]` instead of `torch.zeros([1, 1, 5, 5])`',
   biasDtype: "invalid dtype for bias - should match query's dtype",
+} as const;
+
+/**
+ * transformers' messages: `_check_and_enable_flash_attn_2` and `_check_and_enable_sdpa` in
+ * src/transformers/modeling_utils.py (huggingface/transformers commit 040ba146, the 4.48 line), and the
+ * attention layers' `forward` from the 4.48 attention interface on (modeling_llama.py and the others).
+ */
+export const transformers = {
+  /** transformers names the class it loads; for an Auto class that comes from the checkpoint. */
+  fa2Dtype: (modelClass: string | null, d: Dtype) =>
+    `Flash Attention 2.0 only supports torch.float16 and torch.bfloat16 dtypes, but the current dype in ${modelClass ?? '<model class>'} is ${pythonName(d)}.`,
+  fa2NoDtype: 'You are attempting to use Flash Attention 2.0 without specifying a torch dtype. This might lead to unexpected behaviour',
+  fa2NotInstalled: 'FlashAttention2 has been toggled on, but it cannot be used due to the following error: the package flash_attn seems to be not installed. '
+    + 'Please refer to the documentation of https://huggingface.co/docs/transformers/perf_infer_gpu_one#flashattention-2 to install Flash Attention 2.',
+  sdpaTorch: 'PyTorch SDPA requirements in Transformers are not met. Please install torch>=2.1.1.',
+  sdpaOutputAttentions: '`torch.nn.functional.scaled_dot_product_attention` does not support `output_attentions=True`. Falling back to eager attention. '
+    + 'This warning can be removed using the argument `attn_implementation="eager"` when loading the model.',
+} as const;
+
+/**
+ * FlexAttention's Python checks (torch/nn/attention/flex_attention.py `flex_attention`, and
+ * `_validate_sdpa_input` in torch/nn/attention/_utils.py), which print dtypes as Python does.
+ */
+export const flex = {
+  sameDtype: (q: Dtype, k: Dtype, v: Dtype) =>
+    `Expected query, key, and value to have the same dtype, but got query.dtype: ${pythonName(q)}, key.dtype: ${pythonName(k)}, and value.dtype: ${pythonName(v)} instead.`,
+  rank: 'NYI: query, key, and value must be 4D tensors',
+  heads: (hq: number, hkv: number) =>
+    `Expect query and key/value to have the same number of heads but got Hq=${hq} and Hkv=${hkv}. Try setting enable_gqa=True for GQA.`,
+  gqaDivide: (hq: number, hkv: number) =>
+    `Expect number of query heads to be a multiple of kv heads for GQA but got Hq=${hq} and Hkv=${hkv}.`,
+  /** The first paragraph of the warning an uncompiled call prints (the 2.9 source; the 2.6 source runs the same path silently). */
+  eager: 'flex_attention called without torch.compile() - this will use an unfused implementation that materializes the full scores matrix instead of generating a fused kernel.',
+} as const;
+
+/** flash-attention 3: `mha_fwd` in hopper/flash_api.cpp (Dao-AILab/flash-attention 0251105a; last changed at bc0e4ac0, 2025-12). */
+export const flashAttn3 = {
+  gpu: 'FlashAttention only supports Ampere GPUs or newer.',
+  dtype: 'FlashAttention only supports fp16, bf16, and fp8_e4m3 data type',
+  keyDtype: 'query and key must have the same dtype',
+  valueDtype: 'query and value must have the same dtype',
+  notCuda: 'q must be on CUDA',
+  headDim: 'FlashAttention forward only supports head dimension at most 256',
+  heads: 'Number of heads in key/value must divide number of heads in query',
+  headDimV: 'If V headdim is different from Q/K dim, we only support Q/K headdim in (128, 192] and V headdim in (96, 128], or (Q/K <= 64 and V <= 512).',
+  headDimVGpu: 'Only Hopper supports different V headdim',
+  alignment: (which: 'head_size' | 'head_size_v') => `${which} should be a multiple of 8`,
+} as const;
+
+/** flash-attention 4 (CuTe): `_flash_attn_fwd` in flash_attn/cute/interface.py at fa4-v4.0.0.beta27 (assertions). */
+export const flashAttn4 = {
+  dtype: 'inputs must be float16, bfloat16, fp8 e4m3fn, or fp8 e5m2',
+  sameDtype: 'q, k, v, and qv must have the same dtype',
+  notCuda: 'inputs must be on CUDA device',
+  gpu: 'Unsupported compute capability. Supported: 8.x, 9.x, 10.x, 11.x, 12.x',
+  heads: 'num_head must be divisible by num_head_kv',
+  headDimSm90: (d: number, dv: number) =>
+    `(head_dim, head_dim_v)=(${d}, ${dv}) is not supported on SM90. head_dim and head_dim_v must be between 8 and 256 and divisible by 8.`,
+  headDimSm100: (d: number, dv: number) =>
+    `(head_dim, head_dim_v)=(${d}, ${dv}) is not supported on SM100/SM110. head_dim and head_dim_v must be between 8 and 128 and divisible by 8, or (192, 128) for DeepSeek, or (256, 256) for hd256.`,
 } as const;

@@ -8,10 +8,14 @@ import type { Decision } from './decision';
 import { evaluate, type Policy } from './engine';
 import type { AttentionApi, CallFacts, Environment } from './facts';
 import { FLASH_ATTN } from './rules/flash-attn';
+import { FLASH_ATTN_3 } from './rules/flash-attn-3';
+import { FLASH_ATTN_4 } from './rules/flash-attn-4';
+import { FLEX_ATTENTION } from './rules/flex-attention';
 import { manual } from './rules/manual';
 import { multiheadAttention } from './rules/multihead-attention';
 import { SDPA_CPU } from './rules/sdpa-cpu';
 import { SDPA_CUDA } from './rules/sdpa-cuda';
+import { TRANSFORMERS } from './rules/transformers';
 import { WEB } from './rules/web';
 import { XFORMERS } from './rules/xformers';
 
@@ -29,9 +33,15 @@ const POLICIES: Record<AttentionApi, (env: Environment) => Policy> = {
   flash_attn_qkvpacked_func: () => FLASH_ATTN,
   flash_attn_kvpacked_func: () => FLASH_ATTN,
   flash_attn_with_kvcache: () => FLASH_ATTN,
+  flash_attn3_func: () => FLASH_ATTN_3,
+  flash_attn3_varlen_func: () => FLASH_ATTN_3,
+  fa4_func: () => FLASH_ATTN_4,
+  fa4_varlen_func: () => FLASH_ATTN_4,
   memory_efficient_attention: () => XFORMERS,
   multihead_attention: (env) => multiheadAttention(sdpaFor(env)),
   manual: () => manual(viaSdpa),
+  from_pretrained: () => TRANSFORMERS,
+  flex_attention: () => FLEX_ATTENTION,
   runtime: () => WEB,
 };
 

@@ -24,6 +24,9 @@ describe('check arguments', () => {
     assert.deepEqual(options(['--installed', 'xformers,flash_attn', 'm.py']).settings.installed, { flash_attn: true, xformers: true });
     assert.deepEqual(options(['--installed', 'none', 'm.py']).settings.installed, { flash_attn: false, xformers: false });
     assert.equal(options(['--gpu', '75', 'm.py']).settings.sm, 75);
+    // Blackwell and two-digit torch minors: sm100 is not sm10, 2.10 is not 2.1.
+    assert.deepEqual(['sm100', 'sm_120', '121'].map((g) => options(['--gpu', g, 'm.py']).settings.sm), [100, 120, 121]);
+    assert.deepEqual(['2.6', '2.10', '2.10.1'].map((t) => options(['--torch', t, 'm.py']).settings.torch), [[2, 6], [2, 10], [2, 10]]);
     assert.equal(options(['--autocast', 'off', 'm.py']).settings.autocast, 'off');
   });
 

@@ -24,6 +24,15 @@ describe('server/roofline', () => {
     assert.equal(full.bound, 'memory');
     assert.ok(Math.abs(full.seconds - full.bytes / 2.039e12) < 1e-15);
   });
+  it('knows Blackwell: B200 (sm100) and RTX 5090 (sm120) at their dense tensor-core rates and bandwidths', () => {
+    const long = shape(4, 16, 16, 4096, 4096, 128);
+    const flops = 4 * 4 * 16 * 4096 * 4096 * 128;
+    assert.ok(Math.abs(estimate('B200', 'bfloat16', long, false, 1).seconds - flops / 2250e12) < 1e-12);
+    assert.ok(Math.abs(estimate('RTX 5090', 'float16', long, false, 1).seconds - flops / 209.5e12) < 1e-12);
+    const decode = estimate('B200', 'bfloat16', shape(1, 32, 8, 1, 8192, 128), false, 1);
+    assert.equal(decode.bound, 'memory');
+    assert.ok(Math.abs(decode.seconds - decode.bytes / 8e12) < 1e-15);
+  });
   it('formats microseconds and milliseconds', () => {
     assert.deepEqual([3.34e-6, 5.2e-7, 0.0351, 0.2345].map(formatSeconds), ['3.3 µs', '0.52 µs', '35 ms', '235 ms']);
   });

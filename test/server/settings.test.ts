@@ -34,7 +34,7 @@ describe('server/settings', () => {
       'attnlens.annotations.enabled: expected true or false, got "yes"; using true',
       "attnlens.torchVersion: 'two' does not match ^\\d+\\.\\d+$; using \"2.5\"",
       'attnlens.gpuArch: 12 is below the minimum 50; using 80',
-      "attnlens.targetGpu: 'K80' is not one of none, H100, A100, RTX 4090, L4, T4; using \"H100\"",
+      "attnlens.targetGpu: 'K80' is not one of none, B200, H100, A100, RTX 5090, RTX 4090, L4, T4; using \"H100\"",
       'attnlens.providers: ["cuda"] not among webgpu, wasm; using ["webgpu","wasm"]',
       'attnlens.measurement.maxMillis: expected a number, got "fast"; using 20000',
     ]);

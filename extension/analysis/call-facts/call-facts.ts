@@ -3,8 +3,8 @@
  * dispatch policy reads. Several observations (callers, split paths) are joined: a fact that
  * differs between them becomes unknown and says it depends on the path.
  */
-import type { AttentionApi, CallFacts, Dtype, Fact, Layout, MaskFacts, MaskKind, Mode } from '../../../runtime/dispatch/facts';
-import { API_LAYOUT } from '../values/attention-apis';
+import type { AttentionApi, CallFacts, Dtype, Fact, Layout, MaskFacts, MaskKind, Mode, TransformersLoad } from '../../../runtime/dispatch/facts';
+import { API_LAYOUT, isFlashAttention } from '../values/attention-apis';
 import type { Observation } from '../values/state';
 import { describe, formulaText, joinFact, joinSwitches, known, unknown, type Dim, type Value } from '../values/values';
 
@@ -15,7 +15,9 @@ function dtypeOf(v: Value | undefined, role: string): Fact<Dtype> {
 }
 
 function maskOf(obs: Observation): MaskFacts {
-  if (obs.api.startsWith('flash_attn')) return { kind: known('none', 'flash-attn takes no mask') };
+  if (isFlashAttention(obs.api)) return { kind: known('none', 'flash-attn takes no mask') };
+  // Its mask is a BlockMask (create_block_mask), sparsity the kernel skips, never a tensor it adds.
+  if (obs.api === 'flex_attention') return obs.args.mask ? { kind: known('library', `block_mask ${describe(obs.args.mask.value)}`), className: 'BlockMask' } : { kind: known('none', 'no block_mask') };
   const arg = obs.args.mask ?? obs.args.keyPaddingMask;
   if (!arg) return { kind: known('none', obs.api === 'manual' ? 'no mask applied to the scores' : 'no mask argument') };
   const v = arg.value;
@@ -74,10 +76,10 @@ function layoutOf(shape: readonly Dim[] | undefined): Fact<Layout> {
 }
 
 /** flash-attn's variable-length APIs: q, k, v are packed tokens, `(total, H, D)`. */
-const VARLEN: ReadonlySet<AttentionApi> = new Set(['flash_attn_varlen_func', 'flash_attn_varlen_qkvpacked_func', 'flash_attn_varlen_kvpacked_func']);
+const VARLEN: ReadonlySet<AttentionApi> = new Set(['flash_attn_varlen_func', 'flash_attn_varlen_qkvpacked_func', 'flash_attn_varlen_kvpacked_func', 'flash_attn3_varlen_func', 'fa4_varlen_func']);
 
-/** APIs whose q, k, v may be 3-D: SDPA (any batch dims; its fused kernels need 4-D) and xformers (`[B, M, K]`: one head). */
-const RANKED: ReadonlySet<AttentionApi> = new Set(['sdpa', 'memory_efficient_attention']);
+/** APIs whose q, k, v may be 3-D: SDPA (any batch dims; its fused kernels need 4-D), xformers (`[B, M, K]`: one head), FlexAttention (raises). */
+const RANKED: ReadonlySet<AttentionApi> = new Set(['sdpa', 'memory_efficient_attention', 'flex_attention']);
 
 interface ShapeFacts { readonly shape: CallFacts['shape']; readonly layout: Fact<Layout> }
 
@@ -173,6 +175,49 @@ function joinedGqa(a: Fact<boolean> | undefined, b: Fact<boolean> | undefined): 
   return { enableGqa: joinFact(a ?? absent, b ?? absent) };
 }
 
+/**
+ * Whether the call runs under `torch.compile`: where no caller the files show compiles it, it runs
+ * eagerly on the paths they establish; a function nobody calls may have a compiled caller elsewhere.
+ */
+function compiledFact(o: Observation): Fact<boolean> {
+  if (o.ctx.compiled) return known(true, o.ctx.compiled);
+  return o.ctx.modeAssumed ? unknown('whether its caller is compiled (`torch.compile`)') : known(false, `no \`torch.compile\` around it (${o.ctx.mode.source})`);
+}
+
+/** `torch_dtype=`: the dtype the weights load in; not passed, torch's default dtype (transformers 4.48). */
+function modelDtype(v: Value | undefined): Fact<Dtype> {
+  if (!v) return known('float32', 'from_pretrained without torch_dtype loads float32 weights (torch\'s default dtype)');
+  if (v.t === 'dtype') return known(v.value, v.source);
+  if (v.t === 'str' && v.value === 'auto') return unknown('the checkpoint\'s dtype (torch_dtype="auto")');
+  return unknown(v.t === 'unknown' ? v.why : `torch_dtype (${describe(v)})`);
+}
+
+function implementationOf(v: Value | undefined): Fact<string | null> {
+  if (!v || v.t === 'none') return known(null, 'attn_implementation is not passed');
+  if (v.t === 'str') return known(v.value, `attn_implementation="${v.value}"`);
+  return unknown(v.t === 'unknown' ? v.why : `attn_implementation (${describe(v)})`);
+}
+
+function joinedLoad(a: TransformersLoad, b: TransformersLoad): TransformersLoad {
+  return { ...a, implementation: joinFact(a.implementation, b.implementation), outputAttentions: joinFact(a.outputAttentions, b.outputAttentions), dtypeGiven: a.dtypeGiven && b.dtypeGiven };
+}
+
+/** What `from_pretrained` configures: the model's dtype stands for q, k and v. */
+function loadFacts(o: Observation): Pick<CallFacts, 'dtypes' | 'transformers'> {
+  const d = modelDtype(o.args.modelDtype?.value);
+  // Named as written: `AutoModelForCausalLM.from_pretrained` → `AutoModelForCausalLM`.
+  const modelClass = o.apiText.split(' ')[0]!.split('.').slice(-2)[0]!;
+  return {
+    dtypes: { q: d, k: d, v: d },
+    transformers: {
+      implementation: implementationOf(o.args.attnImplementation?.value),
+      outputAttentions: boolArg(o.args.outputAttentions?.value, 'output_attentions is not passed'),
+      dtypeGiven: o.args.modelDtype !== undefined,
+      modelClass: modelClass.startsWith('Auto') ? null : modelClass,
+    },
+  };
+}
+
 /** The facts at a call on one path kind, joined over the observations given (all of that mode). */
 export function callFacts(api: AttentionApi, mode: Mode, observations: readonly Observation[]): CallFacts {
   const [first, ...rest] = observations;
@@ -190,6 +235,8 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       ...(o.api === 'multihead_attention' ? { needWeights: boolArg(o.args.needWeights?.value, 'need_weights defaults to True', true) } : {}),
       // Only where passed: before torch 2.5 passing it at all raises.
       ...(o.args.gqa ? { enableGqa: boolArg(o.args.gqa.value, 'enable_gqa') } : {}),
+      ...(o.api === 'from_pretrained' ? loadFacts(o) : {}),
+      ...(o.api === 'flex_attention' ? { compiled: compiledFact(o) } : {}),
     };
   };
   if (!first) throw new Error('callFacts needs at least one observation');
@@ -204,6 +251,8 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       dropout: joinFact(acc.dropout, b.dropout), shape: s.shape, layout: s.layout, ...(sdpaBackends ? { sdpaBackends } : {}),
       ...(acc.needWeights && b.needWeights ? { needWeights: joinFact(acc.needWeights, b.needWeights) } : {}),
       ...joinedGqa(acc.enableGqa, b.enableGqa),
+      ...(acc.compiled && b.compiled ? { compiled: joinFact(acc.compiled, b.compiled) } : {}),
+      ...(acc.transformers && b.transformers ? { transformers: joinedLoad(acc.transformers, b.transformers) } : {}),
     };
   }, one(first));
 }

@@ -7,7 +7,7 @@
  * evaluating its name on the path, never by its spelling.
  */
 import type { AttentionApi } from '../../../runtime/dispatch/facts';
-import { attentionApiOf } from '../values/attention-apis';
+import { attentionApiOf, isFlashAttention } from '../values/attention-apis';
 import { field, type SyntaxNode } from '../syntax/syntax';
 import type { Value } from '../values/values';
 
@@ -56,5 +56,5 @@ function isDottedName(node: SyntaxNode): boolean {
 
 /** The library an API belongs to, for comparing a call with the ones beside it. */
 export function libraryOf(api: AttentionApi): 'flash_attn' | 'xformers' | undefined {
-  return api.startsWith('flash_attn') ? 'flash_attn' : api === 'memory_efficient_attention' ? 'xformers' : undefined;
+  return isFlashAttention(api) ? 'flash_attn' : api === 'memory_efficient_attention' ? 'xformers' : undefined;
 }

@@ -156,6 +156,7 @@ export function enterContext(ctx: Ctx, v: ContextValue): Ctx {
     ...(v.autocast ? { autocast: v.autocast } : {}),
     ...(v.sdpa ? { sdpa: { enabled: v.sdpa.enabled, ...(priority ? { priority } : {}) } } : {}),
     ...(v.mode ? { mode: v.mode, modeAssumed: false } : {}),
+    ...(v.compiled ? { compiled: v.compiled } : {}),
   };
 }
 

@@ -23,6 +23,7 @@ import { paddingCall } from '../torch/bert-padding';
 import { rearrangeShape } from '../torch/einops';
 import { PATTERNS, unpacked } from './unpacking';
 import { partialArgs, wrapperCall } from '../torch/wrappers';
+import { compiledCall } from './torch-compile';
 import { lambdaValue } from './lambdas';
 import { literalTooLong, MAX_LITERAL_ITEMS } from './budget';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
@@ -682,7 +683,7 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     const apiText = written.split('.').pop() === last ? written : `${written} (${last})`;
     return observeApi(spec, apiText, args, undefined, st, fr, node, e, {}, importedLibrary(callee));
   }
-  const wrapped = wrapperCall(name, args, (f, a) => callValue(f, a, st, fr, node, e)) ?? frameworkCall(name, args, node, fr);
+  const wrapped = compiledCall(name, args, fr, node) ?? wrapperCall(name, args, (f, a) => callValue(f, a, st, fr, node, e)) ?? frameworkCall(name, args, node, fr);
   if (wrapped) return wrapped;
   if (name.startsWith('xformers.') && (/Mask$|Bias$/.test(last) || /Mask\.\w+$|Bias\.\w+$/.test(name))) {
     const className = /Mask$|Bias$/.test(last) ? last : name.split('.').slice(-2)[0];

@@ -108,15 +108,17 @@ function citedRegion(precision: ContextValue, what: string): ContextValue {
 
 /**
  * Calling a prepared model: its module's forward runs in the framework's region (its floating-point
- * tensor arguments cast first where the framework casts them); the caller's autocast is back after.
+ * tensor arguments cast first where the framework casts them); the caller's autocast, and whether it
+ * runs compiled (`torch.compile`), are back after.
  */
 export function callPrepared(p: Prepared, args: CallArgs, st: PathState, call: (callee: Value, args: CallArgs) => Value): Value {
-  const outer = st.ctx.autocast;
+  const { autocast, compiled } = st.ctx;
   st.ctx = enterContext(st.ctx, p.region);
   try {
     return call(p.module, p.inputs ? castInputs(args, p.inputs, `input cast to ${p.inputs} for the model ${p.by}`) : args);
   } finally {
-    st.ctx = { ...st.ctx, autocast: outer };
+    const { compiled: _inner, ...rest } = st.ctx;
+    st.ctx = { ...rest, autocast, ...(compiled ? { compiled } : {}) };
   }
 }
 

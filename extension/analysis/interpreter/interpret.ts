@@ -10,6 +10,7 @@ import type { Dtype, Fact, Mode, SdpaSwitches } from '../../../runtime/dispatch/
 import { fileLine, type CallArgs } from '../values/engine';
 import { contextOfDecorator, enterContext, generatorContext, isGeneratorContext } from './contexts';
 import { customForward, type Decorated } from './custom-fwd';
+import { compilingDecorator } from './torch-compile';
 import { calledNames, isCalled } from '../workspace-index/entry-points';
 import { evaluate, evaluateArgs } from './evaluate';
 import { modeClue } from '../workspace-index/modes';
@@ -585,7 +586,9 @@ export class Interpreter implements Executor {
       const inner = manager ? enterContext(outer, manager) : outer;
       return { ...outer, autocast: inner.autocast, ...(inner.sdpa ? { sdpa: inner.sdpa } : {}) };
     }, ctx);
-    return customForward(fn.decoratorNodes, { ctx: regions, args }, this.freshState(regions), frame, this);
+    const compiled = compilingDecorator(fn.decoratorNodes, this.freshState(regions), frame, this);
+    const inner = compiled ? { ...regions, compiled } : regions;
+    return customForward(fn.decoratorNodes, { ctx: inner, args }, this.freshState(inner), frame, this);
   }
 
   /** A lambda's function with the module it is written in. */

@@ -5,7 +5,8 @@ import { spanOf } from '../syntax/positions';
 import { createRule, pathName } from './rule';
 import { libraryOf } from '../interpreter/branch-calls';
 
-const FAST = new Set(['flash_attn_func', 'flash_attn_varlen_func', 'flash_attn_varlen_qkvpacked_func', 'flash_attn_varlen_kvpacked_func', 'flash_attn_qkvpacked_func', 'flash_attn_kvpacked_func', 'flash_attn_with_kvcache', 'memory_efficient_attention']);
+const FAST = new Set(['flash_attn_func', 'flash_attn_varlen_func', 'flash_attn_varlen_qkvpacked_func', 'flash_attn_varlen_kvpacked_func', 'flash_attn_qkvpacked_func', 'flash_attn_kvpacked_func', 'flash_attn_with_kvcache',
+  'flash_attn3_func', 'flash_attn3_varlen_func', 'fa4_func', 'fa4_varlen_func', 'memory_efficient_attention']);
 
 export default createRule(
   { code: 'dead-fast-path', severity: 'warning', description: 'a fast-path branch (flash-attn, xformers) that a path never takes, because of the code\'s own gate' },

@@ -60,7 +60,8 @@ function unpacked(role: { value: Value; node: SyntaxNode | null }): { value: Val
  */
 export function importedLibrary(callee: Value & { t: 'ref' }): InstalledOnPath {
   const lib = OPTIONAL_LIBRARIES.find((l) => callee.name === l || callee.name.startsWith(`${l}.`));
-  if (!lib || callee.optional) return {};
+  // flash-attention 4 ships `flash_attn.cute` in a package of its own: it says nothing of flash-attn 2.
+  if (!lib || callee.optional || callee.name.startsWith('flash_attn.cute.')) return {};
   return { [lib]: { value: true, why: `${lib} is installed wherever this runs: \`${callee.name}\` is imported without an ImportError guard` } };
 }
 
@@ -78,6 +79,8 @@ export function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, modul
     site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()],
     installed: { ...installedOn(st), ...imported }, dead: st.dead, ...(shared ? { sharedDims: shared } : {}),
   });
+  // The model loaded: what the analysis tracks of it is what the call configured, recorded above.
+  if (spec.api === 'from_pretrained') return UNKNOWN(`the model \`${apiText}\` loads`);
   const q = roles.q?.value;
   const qd = q && isTensor(q) ? q.dtype : unknown('the dtype of q');
   const dtype = spec.autocastAware ? opDtype('scaled_dot_product_attention', q ? [q] : [], st, fr, node) : qd;

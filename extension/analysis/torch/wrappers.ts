@@ -1,7 +1,7 @@
 /**
  * Library calls that run or return another callable, so the analysis follows the callable:
- * `torch.compile(model)` / `torch.jit.script(model)` and the data-parallel wrappers (`DDP(model)`)
- * behave like `model`; `checkpoint(block, x, …)` calls `block(x, …)`; `functools.partial(f, …)` is `f`
+ * `torch.jit.script(model)` and the data-parallel wrappers (`DDP(model)`) behave like `model`
+ * (`torch.compile(model)` too, and runs it compiled: interpreter/torch-compile.ts); `checkpoint(block, x, …)` calls `block(x, …)`; `functools.partial(f, …)` is `f`
  * with arguments bound in advance.
  */
 import type { CallArg, CallArgs } from '../values/engine';
@@ -11,7 +11,7 @@ import type { Value } from '../values/values';
 export type CallValue = (callee: Value, args: CallArgs) => Value;
 
 /** Functions whose result is their first argument, as far as calling it goes. */
-const SAME_MODULE = new Set(['torch.compile', 'torch.jit.script']);
+const SAME_MODULE = new Set(['torch.jit.script']);
 
 /** Classes that wrap a module and call it when called (however torch exposes them). */
 const PARALLEL_WRAPPERS = new Set(['DataParallel', 'DistributedDataParallel', 'FullyShardedDataParallel']);

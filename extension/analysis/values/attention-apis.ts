@@ -4,7 +4,13 @@
  */
 import type { AttentionApi, Layout } from '../../../runtime/dispatch/facts';
 
-export type ArgRole = 'q' | 'k' | 'v' | 'qkv' | 'kv' | 'mask' | 'keyPaddingMask' | 'dropout' | 'causal' | 'needWeights' | 'gqa';
+/** flash-attention's functions, every version: no mask argument, (B, L, H, D) inputs. */
+export function isFlashAttention(api: AttentionApi): boolean {
+  return api.startsWith('flash_attn') || api.startsWith('fa4_');
+}
+
+export type ArgRole = 'q' | 'k' | 'v' | 'qkv' | 'kv' | 'mask' | 'keyPaddingMask' | 'dropout' | 'causal' | 'needWeights' | 'gqa'
+  | 'attnImplementation' | 'modelDtype' | 'outputAttentions';
 
 export interface ApiSpec {
   readonly api: AttentionApi;
@@ -41,6 +47,11 @@ const SPECS: Readonly<Record<string, ApiSpec>> = {
   },
   flash_attn_with_kvcache: {
     api: 'flash_attn_with_kvcache', positional: ['q', 'k', 'v'], keywords: { q: 'q', k_cache: 'k', v_cache: 'v', causal: 'causal' }, autocastAware: false,
+  },
+  // (query, key, value, score_mod, block_mask, scale, enable_gqa, …): the block mask is a BlockMask, not a tensor.
+  flex_attention: {
+    api: 'flex_attention', positional: ['q', 'k', 'v', null, 'mask', null, 'gqa'],
+    keywords: { query: 'q', key: 'k', value: 'v', block_mask: 'mask', enable_gqa: 'gqa' }, autocastAware: false,
   },
   memory_efficient_attention: {
     api: 'memory_efficient_attention', positional: ['q', 'k', 'v', 'mask', 'dropout'],
@@ -80,19 +91,56 @@ export const DECODER_CROSS_CALL: ApiSpec = {
   keywords: { memory: 'kv', memory_mask: 'mask', memory_key_padding_mask: 'keyPaddingMask', memory_is_causal: 'causal' }, autocastAware: true,
 };
 
+const QKV_CAUSAL_KW = { q: 'q', k: 'k', v: 'v', causal: 'causal' } as const;
+
+/** flash-attention 3 (`flash_attn_interface`, hopper/flash_attn_interface.py): no dropout argument. */
+const FLASH_ATTN_3: Readonly<Record<string, ApiSpec>> = {
+  flash_attn_func: { api: 'flash_attn3_func', positional: ['q', 'k', 'v', null, 'causal'], keywords: QKV_CAUSAL_KW, autocastAware: false },
+  flash_attn_varlen_func: {
+    api: 'flash_attn3_varlen_func', positional: ['q', 'k', 'v', null, null, null, null, null, null, null, 'causal'], keywords: QKV_CAUSAL_KW, autocastAware: false,
+  },
+};
+
+/** flash-attention 4 (`flash_attn.cute`, flash_attn/cute/interface.py at fa4-v4.0.0.beta27): no dropout argument. */
+const FLASH_ATTN_4: Readonly<Record<string, ApiSpec>> = {
+  flash_attn_func: { api: 'fa4_func', positional: ['q', 'k', 'v', null, null, null, 'causal'], keywords: QKV_CAUSAL_KW, autocastAware: false },
+  flash_attn_varlen_func: {
+    api: 'fa4_varlen_func', positional: ['q', 'k', 'v', null, null, null, null, null, null, null, null, null, null, null, 'causal'], keywords: QKV_CAUSAL_KW, autocastAware: false,
+  },
+};
+
+/** The flash-attention version a module path names: `flash_attn.cute…` is 4, `flash_attn_interface` / `flash_attn_3` 3. */
+function flashAttnVersion(parts: readonly string[]): Readonly<Record<string, ApiSpec>> | undefined {
+  if (parts[0] === 'flash_attn') return parts[1] === 'cute' ? FLASH_ATTN_4 : SPECS;
+  return parts[0] === 'flash_attn_interface' || parts[0] === 'flash_attn_3' ? FLASH_ATTN_3 : undefined;
+}
+
+/**
+ * transformers' `<ModelClass>.from_pretrained(…)`: a configuration point, not a call of attention. Its
+ * dtype keyword is `torch_dtype`, renamed `dtype` in later releases; both are read.
+ */
+const FROM_PRETRAINED: ApiSpec = {
+  api: 'from_pretrained', positional: [],
+  keywords: { attn_implementation: 'attnImplementation', torch_dtype: 'modelDtype', dtype: 'modelDtype', output_attentions: 'outputAttentions' }, autocastAware: false,
+};
+
 /** The attention API a qualified name denotes, e.g. `torch.nn.functional.scaled_dot_product_attention`. */
 export function attentionApiOf(qualified: string): ApiSpec | undefined {
   const parts = qualified.split('.');
   const last = parts[parts.length - 1];
   const root = parts[0];
   if (last === 'scaled_dot_product_attention') return root === 'torch' ? SPECS[last] : undefined;
-  if (last.startsWith('flash_attn_')) return root === 'flash_attn' ? SPECS[last] : undefined;
+  if (last.startsWith('flash_attn_')) return flashAttnVersion(parts)?.[last];
   if (last === 'memory_efficient_attention') return root === 'xformers' ? SPECS[last] : undefined;
+  if (last === 'flex_attention') return qualified === 'torch.nn.attention.flex_attention.flex_attention' ? SPECS[last] : undefined;
+  // A model class (`AutoModelForCausalLM`, `LlamaModel`, `GPT2LMHeadModel`), not `AutoTokenizer` or `AutoConfig`.
+  if (last === 'from_pretrained') return root === 'transformers' && /Model|For[A-Z]/.test(parts[parts.length - 2] ?? '') ? FROM_PRETRAINED : undefined;
   return undefined;
 }
 
 /** The layout each API expects of 4-D q, k, v. */
 export const API_LAYOUT: Readonly<Record<AttentionApi, Layout | null>> = {
   sdpa: 'BHLD', flash_attn_func: 'BLHD', flash_attn_varlen_func: null, flash_attn_varlen_qkvpacked_func: null, flash_attn_varlen_kvpacked_func: null, flash_attn_qkvpacked_func: 'BLHD', flash_attn_kvpacked_func: 'BLHD',
-  flash_attn_with_kvcache: 'BLHD', memory_efficient_attention: 'BLHD', multihead_attention: null, manual: 'BHLD', runtime: 'BHLD',
+  flash_attn_with_kvcache: 'BLHD', memory_efficient_attention: 'BLHD', multihead_attention: null, manual: 'BHLD', runtime: 'BHLD', from_pretrained: null, flex_attention: 'BHLD',
+  flash_attn3_func: 'BLHD', flash_attn3_varlen_func: null, fa4_func: 'BLHD', fa4_varlen_func: null,
 };

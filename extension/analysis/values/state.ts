@@ -22,6 +22,8 @@ export interface Ctx {
   readonly autocast: Fact<Dtype | null>;
   /** SDPA's backend switches (`sdpa_kernel`, `enable_*_sdp`); absent where the code sets none. */
   readonly sdpa?: SdpaSwitches;
+  /** Where `torch.compile` wraps this call (`` `torch.compile(…)` at train.py:12 ``); absent where nothing the files show compiles it. */
+  readonly compiled?: string;
   /**
    * Set for a function run only because a branch the facts rule out calls it (and nothing else
    * does): every path of it is dead by this guard, its attention calls not reached.

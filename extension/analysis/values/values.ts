@@ -142,6 +142,8 @@ export interface ContextValue {
   readonly sdpa?: SdpaSwitches;
   readonly mode?: Fact<Mode> & { readonly known: true };
   readonly yields?: Value;
+  /** Calls inside run compiled: where `torch.compile` wraps them. */
+  readonly compiled?: string;
 }
 
 export function isTensor(v: Value): v is TensorValue {
@@ -540,7 +542,8 @@ export function joinContexts(a: ContextValue, b: ContextValue, why: string): Con
     : { enabled: Object.fromEntries(SDPA_BACKENDS.map((k) => [k, unknown(why)])), ...(a.sdpa?.priority || b.sdpa?.priority ? { priority: unknown(why) } : {}) };
   const mode = alike(a.mode, b.mode) ? a.mode : undefined;
   const yields = a.yields && b.yields ? join(a.yields, b.yields) : undefined;
-  return { t: 'context', ...(autocast ? { autocast } : {}), ...(sdpa ? { sdpa } : {}), ...(mode ? { mode } : {}), ...(yields ? { yields } : {}) };
+  const compiled = a.compiled === b.compiled ? a.compiled : undefined;
+  return { t: 'context', ...(autocast ? { autocast } : {}), ...(sdpa ? { sdpa } : {}), ...(mode ? { mode } : {}), ...(yields ? { yields } : {}), ...(compiled ? { compiled } : {}) };
 }
 
 /** Whether two context managers set a fact alike: both leave it, or both set the same value (from wherever; the first source is kept). */

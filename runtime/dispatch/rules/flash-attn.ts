@@ -11,7 +11,7 @@ import type { Dtype } from '../facts';
 import { flashAttn } from '../messages';
 import { installed } from './library';
 
-const LOW: readonly Dtype[] = ['float16', 'bfloat16'];
+export const LOW: readonly Dtype[] = ['float16', 'bfloat16'];
 
 const VALIDATION: readonly Condition[] = [
   installed('flash_attn', flashAttn.notInstalled),
@@ -23,25 +23,31 @@ const VALIDATION: readonly Condition[] = [
   (c) => need([c.facts.shape.headDim], (d) => (d <= 256 ? OK : raises(flashAttn.headDim, `head dim ${d}`))),
 ];
 
-/** The message flash-attn raises first for these dtypes, if any. */
-function firstDtypeError(q: Dtype, k: Dtype, v: Dtype): { code: DtypeWarning['code']; message: string } | null {
+/** The dtype error a flash-attention version raises first for these dtypes, if any. */
+export type FirstDtypeError = (q: Dtype, k: Dtype, v: Dtype) => { code: DtypeWarning['code']; message: string } | null;
+
+const firstDtypeError: FirstDtypeError = (q, k, v) => {
   if (!LOW.includes(q)) return { code: 'dtype-unsupported', message: flashAttn.dtype };
   if (k !== q) return { code: 'dtype-mismatch', message: flashAttn.keyDtype };
   if (v !== q) return { code: 'dtype-mismatch', message: flashAttn.valueDtype };
   return null;
+};
+
+/** The dtype problem a flash-attention version raises for, with casts to fp16/bf16. */
+export function flashDtypeWarnings(firstError: FirstDtypeError): (c: CallContext) => DtypeWarning[] {
+  return (c) => {
+    const { q, k, v } = knownRawDtypes(c.facts);
+    if (!q || !k || !v) return [];
+    const problem = firstError(q, k, v);
+    if (!problem) return [];
+    const qkv = { q, k, v };
+    // bfloat16 when no input is low-precision yet: flash needs sm80+, which has it, and it keeps float32's range.
+    return dtypeWarning(problem.code, problem.message, qkv, castTarget(qkv, LOW, 'bfloat16'));
+  };
 }
 
-function warnings(c: CallContext): DtypeWarning[] {
-  const { q, k, v } = knownRawDtypes(c.facts);
-  if (!q || !k || !v) return [];
-  const problem = firstDtypeError(q, k, v);
-  if (!problem) return [];
-  const qkv = { q, k, v };
-  // bfloat16 when no input is low-precision yet: flash needs sm80+, which has it, and it keeps float32's range.
-  return dtypeWarning(problem.code, problem.message, qkv, castTarget(qkv, LOW, 'bfloat16'));
-}
-
-function notes(c: CallContext): string[] {
+/** Layout and causal alignment, shared by every flash-attention version (all take (B, L, H, D), causal bottom-right). */
+export function flashNotes(c: CallContext): string[] {
   const out: string[] = [];
   const { layout, causal, autocast, shape } = c.facts;
   if (layout.known && layout.value === 'BHLD') out.push('flash-attn takes (batch, seqlen, nheads, headdim); these tensors are (batch, heads, seq, dim): transpose(1, 2) first');
@@ -57,6 +63,6 @@ export const FLASH_ATTN: Policy = {
   autocastAware: false,
   validation: VALIDATION,
   backends: [{ backend: 'flash_attn.fa2', conditions: [] }],
-  warnings,
-  notes,
+  warnings: flashDtypeWarnings(firstDtypeError),
+  notes: flashNotes,
 };

@@ -2,14 +2,15 @@
  * `F.scaled_dot_product_attention` on CUDA: [cuDNN →] FLASH → EFFICIENT → MATH (RULES.md), with the
  * limits and messages of the torch version and GPU in the environment, and the backend switches.
  */
-import { dependsOn, need, OK, raises, rejected, type BackendRule, type Condition } from '../check';
+import { need, OK, raises, rejected, type BackendRule, type Condition } from '../check';
 import { torchAtLeast, type CallContext } from '../context';
 import type { Dtype } from '../facts';
 import { torch } from '../messages';
 import type { Policy } from '../engine';
 import { dtypeIn, fourDimensional, MATH, noMask, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
-import { fusedHeads, type GqaSupport } from './sdpa-heads';
+import { CUDA_VERIFIED, fusedHeads, type GqaSupport } from './sdpa-heads';
 import { inPriority, switchedOff, switchedOn } from './sdpa-switches';
+import { CUDNN_CHECKS, triedFirst } from './sdpa-cudnn';
 
 const between = (sm: number, low: number, high: number) => sm >= low && sm <= high;
 const headDimShort = (d: number, dv: number) => (d === dv ? `head dim ${d}` : `head dims ${d}/${dv}`);
@@ -61,8 +62,6 @@ const flashTraining: Condition = (c) => {
   });
 };
 
-/** The last torch whose CUDA kernels' head checks were read (the 2.8 release branch; docs/rules/grouped-heads.md). */
-const CUDA_VERIFIED: [number, number] = [2, 8];
 
 /** FlashAttention 2 takes grouped heads from 2.5, when `enable_gqa` arrived, to PyTorch's main branch. */
 const flashHeads = fusedHeads(() => 'takes', CUDA_VERIFIED);
@@ -123,45 +122,11 @@ const EFFICIENT: BackendRule = {
   ],
 };
 
-/** cuDNN is tried first only on sm90/sm10x with cuDNN newer than 9.15 (RULES.md); elsewhere it sits after math. */
-const cudnnVersion: Condition = (c) => {
-  const v = c.env.cudnn;
-  if (v === undefined) return dependsOn(['the cuDNN version (SDPA tries cuDNN first only with cuDNN newer than 9.15)']);
-  return need([v], ([major, minor]) => major > 9 || (major === 9 && minor > 15) ? OK
-    : rejected(`cuDNN attention is tried first only with cuDNN newer than 9.15 (have ${major}.${minor})`, `cuDNN ${major}.${minor}`));
-};
-
-// Only reached with cuDNN > 9.15, which takes head dims up to 256 ("256 on newest", RULES.md).
-const cudnnHeadDim: Condition = (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) => {
-  if (d > 256 || dv > 256) return rejected(torch.cudnnHeadDimMax(256), headDimShort(d, dv));
-  return d % 8 === 0 && dv % 8 === 0 ? OK : rejected(torch.cudnnHeadDimMultiple, headDimShort(d, dv));
-});
-
-const cudnnSeqLen: Condition = (c) => need([c.facts.shape.seqQ, c.facts.shape.seqKv], (lq, lk) =>
-  lq === 1 || lk === 1 ? rejected(torch.cudnnSeqLenOne, 'sequence length 1') : OK);
-
-const cudnnDropout: Condition = (c) => need([c.facts.dropout], (p) =>
-  Number.isInteger(p * 16) ? OK : rejected(`cuDNN attention needs dropout_p to be a multiple of 1/16, got ${p}`, `dropout ${p}`));
-
-const cudnnMaskRank: Condition = (c) => need([c.facts.mask.kind], (kind) => {
-  const shape = c.facts.mask.shape;
-  if (kind === 'none' || shape === undefined) return OK;
-  return need([shape], (s) => s.length === 2 || s.length === 4 ? OK
-    : rejected(`cuDNN attention takes a 2-D or 4-D broadcastable attn_mask, got ${s.length}-D`, `${s.length}-D attn_mask`));
-});
-
-/** cuDNN checked no heads before 2.8; from 2.8 it takes grouped heads with `enable_gqa` only. */
-const cudnnHeads = fusedHeads((c): GqaSupport => (torchAtLeast(c.env, 2, 8) ? 'takes' : 'unchecked'), CUDA_VERIFIED);
-
-const CUDNN_CHECKS: readonly Condition[] = [
-  switchedOn('cudnn'), fourDimensional, (c) => dtypeIn(['float16', 'bfloat16'])(c), cudnnHeadDim, cudnnSeqLen, cudnnDropout, cudnnMaskRank, cudnnHeads,
-];
-
 /** cuDNN where PyTorch tries it first: sm90/sm10x with a new cuDNN. */
 const CUDNN: BackendRule = {
   backend: 'sdpa.cudnn',
   candidate: (c) => torchAtLeast(c.env, 2, 5) && (c.env.sm === 90 || between(c.env.sm, 100, 109)),
-  conditions: [cudnnVersion, ...CUDNN_CHECKS],
+  conditions: [triedFirst, ...CUDNN_CHECKS],
 };
 
 /** cuDNN anywhere else in the order: after math by default, where the user put it with `set_priority`. */
@@ -174,7 +139,7 @@ const CUDNN_ELSEWHERE: BackendRule = {
 const DEFAULT_ORDER: readonly BackendRule[] = [CUDNN, FLASH, EFFICIENT, MATH];
 
 const cudnnGoesFirst = (c: CallContext): boolean =>
-  (CUDNN.candidate?.(c) ?? false) && cudnnVersion(c).kind === 'ok';
+  (CUDNN.candidate?.(c) ?? false) && triedFirst(c).kind === 'ok';
 
 /**
  * cuDNN after math is reached only when a switch turned math off; `set_priority=True` puts the

@@ -95,3 +95,6 @@ export const mathHeads: Condition = (c) => {
     return hq === 1 || hkv === 1 ? OK : raises(torch.headsBroadcast(hq, hkv), 'k/v heads ≠ q heads');
   });
 };
+
+/** The last torch whose CUDA kernels' head checks were read release by release (docs/rules/grouped-heads.md). */
+export const CUDA_VERIFIED: [number, number] = [2, 8];

@@ -160,19 +160,50 @@ const cudnn: Row[] = [
   ['CUDNN: not a candidate before 2.5', call(), env({ torch: [2, 4], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.flash', absent: ['sdpa.cudnn'] }],
   ['CUDNN: unstated cuDNN version on sm90 depends', call(), env({ sm: 90 }), {
     outcome: 'depends', backend: 'sdpa.cudnn',
-    reasons: { 'sdpa.cudnn': 'depends on the cuDNN version (SDPA tries cuDNN first only with cuDNN newer than 9.15)' },
+    reasons: { 'sdpa.cudnn': 'depends on the cuDNN version (SDPA tries cuDNN first only with cuDNN newer than 9.15.0)' },
   }],
   ['CUDNN: fp16/bf16 only', call({ q: 'float32' }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.cudnn': 'rejected' } }],
   ['CUDNN: head dim a multiple of 8', call({ headDim: 100 }), env({ sm: 90, cudnn: [9, 16] }), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'head_dim should be a multiple of 8' },
   }],
-  ['CUDNN: head dim at most 256 on the newest cuDNN', call({ headDim: 512 }), env({ sm: 90, cudnn: [9, 16] }), {
+  ['CUDNN: head dim at most 128 up to cuDNN 9.22', call({ headDim: 256 }), env({ sm: 90, cudnn: [9, 16] }), {
+    outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'head_dim should be no more than 128' },
+  }],
+  ['CUDNN: head dim up to 256 on sm90 with cuDNN newer than 9.22', call({ headDim: 256 }), env({ sm: 90, cudnn: [9, 23] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: not above 256 even then', call({ headDim: 512 }), env({ sm: 90, cudnn: [9, 23] }), {
     outcome: 'runs', backend: 'sdpa.efficient', reasons: { 'sdpa.cudnn': 'head_dim should be no more than 256' },
   }],
-  ['CUDNN: no sequence length 1', call({ seqQ: 1, seqKv: 512 }), env({ sm: 90, cudnn: [9, 16] }), {
-    outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'cudnn SDPA does not support sequence length 1.' },
+  ['CUDNN: cuDNN 9.22 itself: its patch decides', call({ headDim: 256 }), env({ sm: 90, cudnn: [9, 22] }), {
+    outcome: 'depends', backend: 'sdpa.cudnn', reasons: { 'sdpa.cudnn': 'depends on the cuDNN patch version (newer than 9.22.0?)' },
   }],
-  ['CUDNN: dropout a multiple of 1/16', call({ dropout: 0.1, mode: 'train' }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.flash', status: { 'sdpa.cudnn': 'rejected' } }],
+  ['CUDNN: (192, 128) head dims on sm90 from cuDNN 9.11', call({ headDim: 192, headDimV: 128 }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: sm107 takes 256 only from cuDNN 9.26', call({ headDim: 256 }), env({ sm: 107, cudnn: [9, 25] }), {
+    outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'head_dim should be no more than 128' },
+  }],
+  ['CUDNN: training with (256, 128) head dims has no backward where 256 is taken', call({ headDim: 256, headDimV: 128, mode: 'train' }), env({ sm: 90, cudnn: [9, 23] }), {
+    outcome: 'runs', backend: 'sdpa.efficient',
+    reasons: { 'sdpa.cudnn': 'cuDNN SDPA on SM 9.0/10.x does not support backward with these head dimensions. Got d_qk: 256, d_v: 128' },
+  }],
+  ['CUDNN: no key/value length 1', call({ seqQ: 512, seqKv: 1 }), env({ sm: 90, cudnn: [9, 16] }), {
+    outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'cudnn SDPA does not support key/value sequence length 1.' },
+  }],
+  ['CUDNN: query length 1 is fine without dropout (decode)', call({ seqQ: 1, seqKv: 512 }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: query length 1 with dropout', call({ seqQ: 1, seqKv: 512, dropout: 0.125, mode: 'train' }), env({ sm: 90, cudnn: [9, 16] }), {
+    outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'cudnn SDPA does not support query sequence length 1 with dropout.' },
+  }],
+  ['CUDNN: at most 65535 heads', call({ heads: 70000 }), env({ sm: 90, cudnn: [9, 16] }), {
+    outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'cuDNN SDPA does not support batch size or num_heads greater than 65535. Got batch size: 2, num_heads: 70000' },
+  }],
+  ['CUDNN: no dropout on cuDNN 9.12 (the SDPA check is on 9.11–9.13)', call({ dropout: 0.125, mode: 'train' }), env({ sm: 90, cudnn: [9, 12] }), {
+    outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': '91200 cuDNN version does not support droppout in SDPA (9.11 - 9.13).' },
+  }],
+  ['CUDNN: cuDNN 9.15 itself: whether it is tried first depends on its patch', call(), env({ sm: 90, cudnn: [9, 15] }), {
+    outcome: 'depends', backend: 'sdpa.cudnn', reasons: { 'sdpa.cudnn': 'depends on the cuDNN patch version (newer than 9.15.0?)' },
+  }],
+  ['CUDNN: dropout a multiple of 1/16', call({ dropout: 0.1, mode: 'train' }), env({ sm: 90, cudnn: [9, 16] }), {
+    outcome: 'runs', backend: 'sdpa.flash',
+    reasons: { 'sdpa.cudnn': 'cuDNN dropout probability resolution is limited to 1/16.Use a dropout probability that is a multiple of 1/16 to select the cuDNN backend' },
+  }],
   ['CUDNN: dropout 0.125 is a multiple of 1/16', call({ dropout: 0.125, mode: 'train' }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
   ['CUDNN: 2-D or 4-D masks', call({ mask: 'bool', maskShape: [2, 128, 128] }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.cudnn': 'rejected' } }],
 ];

@@ -1,0 +1,98 @@
+/**
+ * SDPA's cuDNN kernel on CUDA: when it is tried first, and what it takes. Read from
+ * aten/src/ATen/native/transformers/cuda/sdp_utils.cpp on PyTorch's main branch at 001f694a
+ * (`check_prefer_cudnn_attention`, `can_use_cudnn_attention`, `check_cudnn_tensor_shapes`,
+ * `check_cudnn_d256_bprop_head_dim`); the releases 2.5–2.10 were not read one by one (docs/dispatch.md).
+ * cuDNN versions are [major, minor]: where a limit falls inside a minor release (9.15.0 < v), the
+ * patch decides and the answer depends on it.
+ */
+import { dependsOn, need, OK, rejected, type Check, type Condition } from '../check';
+import { torchAtLeast, type CallContext } from '../context';
+import type { Fact } from '../facts';
+import { torch } from '../messages';
+import { dtypeIn, fourDimensional } from './sdpa-shared';
+import { CUDA_VERIFIED, fusedHeads, type GqaSupport } from './sdpa-heads';
+import { switchedOn } from './sdpa-switches';
+
+type Version = readonly [number, number];
+
+const cudnnVersion = (c: CallContext): Fact<Version> =>
+  c.env.cudnn ?? { known: false, dependsOn: 'the cuDNN version' };
+
+/** Whether the runtime cuDNN is newer than `major.minor.0`: for `major.minor` itself its patch decides. */
+function newerThan(c: CallContext, [major, minor]: Version, then: (newer: boolean) => Check): Check {
+  return need([cudnnVersion(c)], ([a, b]) => a !== major || b !== minor ? then(a > major || (a === major && b > minor))
+    : dependsOn([`the cuDNN patch version (newer than ${major}.${minor}.0?)`]));
+}
+
+const family = (sm: number): number => Math.floor(sm / 10);
+
+/** sm90 and sm10x with cuDNN newer than 9.15.0 (`check_prefer_cudnn_attention`; `TORCH_CUDNN_SDPA_DEPRIORITIZED` turns it off). */
+export const triedFirst: Condition = (c) => c.env.cudnn === undefined
+  ? dependsOn(['the cuDNN version (SDPA tries cuDNN first only with cuDNN newer than 9.15.0)'])
+  : newerThan(c, [9, 15], (newer) => newer ? OK
+  : rejected(`cuDNN attention is tried first only with cuDNN newer than 9.15.0 (have ${c.env.cudnn?.known ? c.env.cudnn.value.join('.') : '?'})`, 'cuDNN ≤ 9.15'));
+
+/** sm90 (minor 0) and sm10x but sm107 before cuDNN 9.26: where cuDNN > 9.22 takes head dims up to 256. */
+const d256Gpu = (c: CallContext, v: Version): boolean => {
+  const sm90or10x = c.env.sm === 90 || family(c.env.sm) === 10;
+  const unsupported107 = c.env.sm === 107 && (v[0] < 9 || (v[0] === 9 && v[1] <= 25));
+  return sm90or10x && !unsupported107;
+};
+
+/** The head-dim limit: 128; 256 where d256Gpu with cuDNN > 9.22.0; (192, 128) on sm90/sm10x from cuDNN 9.11. */
+const headDimLimit: Condition = (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) => {
+  if (d <= 128 && dv <= 128) return OK;
+  const refuse = (limit: number) => rejected(torch.cudnnHeadDimMax(limit), d === dv ? `head dim ${d}` : `head dims ${d}/${dv}`);
+  return newerThan(c, [9, 22], (d256) => need([cudnnVersion(c)], (v) => {
+    if (d256 && d256Gpu(c, v)) return d <= 256 && dv <= 256 ? OK : refuse(256);
+    const deepseek = (c.env.sm === 90 || family(c.env.sm) === 10) && (v[0] > 9 || (v[0] === 9 && v[1] >= 11)) && d === 192 && dv === 128;
+    return deepseek ? OK : refuse(128);
+  }));
+});
+
+const headDimMultiple: Condition = (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) =>
+  d % 8 === 0 && dv % 8 === 0 ? OK : rejected(torch.cudnnHeadDimMultiple, d === dv ? `head dim ${d}` : `head dims ${d}/${dv}`));
+
+const batchAndHeads: Condition = (c) => need([c.facts.shape.batch, c.facts.shape.heads], (b, h) =>
+  b <= 65535 && h <= 65535 ? OK : rejected(torch.cudnnBatchHeads(b, h), 'batch or heads > 65535'));
+
+const seqLengths: Condition = (c) => need([c.facts.shape.seqKv], (lk) => lk === 1 ? rejected(torch.cudnnKvSeqLenOne, 'key length 1')
+  : need([c.facts.dropout], (p) => p === 0 ? OK
+    : need([c.facts.shape.seqQ], (lq) => (lq === 1 ? rejected(torch.cudnnQuerySeqLenOneDropout, 'query length 1 with dropout') : OK))));
+
+const dropoutResolution: Condition = (c) => need([c.facts.dropout], (p) =>
+  Number.isInteger(p * 16) ? OK : rejected(torch.cudnnDropout, `dropout ${p}`));
+
+/** cuDNN 9.11.1–9.13.x take no dropout in SDPA. */
+const dropoutVersion: Condition = (c) => need([c.facts.dropout], (p) => p === 0 ? OK
+  : newerThan(c, [9, 11], (after911) => need([cudnnVersion(c)], ([a, b]) =>
+    after911 && a === 9 && b <= 13 ? rejected(torch.cudnnDropoutVersion(a * 10000 + b * 100), `dropout on cuDNN ${a}.${b}`) : OK)));
+
+/** Training with head dims above 128 where cuDNN takes 256: only (192, 128) and (256, 256) have a backward. */
+const backwardHeadDims: Condition = (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) => {
+  if (d <= 128 && dv <= 128) return OK;
+  return need([c.facts.mode], (mode) => mode !== 'train' ? OK
+    : newerThan(c, [9, 22], (d256) => need([cudnnVersion(c)], (v) => {
+      if (!d256 || !d256Gpu(c, v) || (d === 192 && dv === 128) || (d === 256 && dv === 256)) return OK;
+      return rejected(torch.cudnnBackwardHeadDim(d, dv), `training, head dims ${d}/${dv}`);
+    })));
+});
+
+const maskRank: Condition = (c) => need([c.facts.mask.kind], (kind) => {
+  const shape = c.facts.mask.shape;
+  if (kind === 'none' || shape === undefined) return OK;
+  return need([shape], (s) => s.length === 2 || s.length === 4 ? OK
+    : rejected(`cuDNN attention takes a 2-D or 4-D broadcastable attn_mask, got ${s.length}-D`, `${s.length}-D attn_mask`));
+});
+
+
+/** cuDNN checked no heads before 2.8; from 2.8 it takes grouped heads with `enable_gqa` only. */
+const heads = fusedHeads((c): GqaSupport => (torchAtLeast(c.env, 2, 8) ? 'takes' : 'unchecked'), CUDA_VERIFIED);
+
+/** `can_use_cudnn_attention`'s checks the facts can answer, in its order. */
+export const CUDNN_CHECKS: readonly Condition[] = [
+  switchedOn('cudnn'), fourDimensional, (c) => dtypeIn(['float16', 'bfloat16'])(c), maskRank, dropoutResolution, dropoutVersion,
+  heads, batchAndHeads, headDimLimit, headDimMultiple, seqLengths, backwardHeadDims,
+];
+

@@ -1,0 +1,71 @@
+/**
+ * transformers' `from_pretrained(…, attn_implementation=…)` as a configuration point: flash_attention_2
+ * with float32 weights (asked for, or by default) warns at load and raises in flash-attn outside
+ * autocast; SDPA with `output_attentions=True` falls back to eager. Messages from transformers' source
+ * (docs/dispatch.md, `transformers`).
+ */
+import * as assert from 'node:assert/strict';
+import { callReport, environmentOf } from '../../extension/analysis/reporting/build-report';
+import { describeDecision } from '../../runtime/dispatch/describe';
+import { annotate, applyEdits, readFixture, SETTINGS, siteAt, sitesOf, sitesOfSource } from './helpers';
+
+const FIXTURE = 'transformers-load/load_models.py';
+const FA2_RAISES = 'Outside autocast it casts float32 q, k, v to the weights\' dtype, so every attention layer raises "FlashAttention only support fp16 and bf16 data type" unless the model runs under torch.autocast.';
+
+describe('analysis: transformers from_pretrained', () => {
+  it('annotates each model load with the implementation its layers run, and leaves the tokenizer alone', async () => {
+    assert.deepEqual(annotate(await sitesOf([FIXTURE])), [
+      `${FIXTURE}:7:8 from_pretrained <module>`,
+      '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2? (depends on whether flash_attn is installed)',
+      '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2? (depends on whether flash_attn is installed)',
+      `  flash-attention-2-dtype warning - 7:125 transformers warns when loading this model: "Flash Attention 2.0 only supports torch.float16 and torch.bfloat16 dtypes, but the current dype in <model class> is torch.float32." ${FA2_RAISES}`,
+      `${FIXTURE}:10:17 from_pretrained <module>`,
+      '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2? (depends on whether flash_attn is installed)',
+      '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2? (depends on whether flash_attn is installed)',
+      '  flash-attention-2-dtype warning - 10:97 transformers warns when loading this model: "You are attempting to use Flash Attention 2.0 without specifying a torch dtype. This might lead to unexpected behaviour"; '
+        + `the weights load in float32 (from_pretrained without torch_dtype loads float32 weights (torch's default dtype)). ${FA2_RAISES}`,
+      `${FIXTURE}:12:8 from_pretrained <module>`,
+      '  train reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2? (depends on whether flash_attn is installed)',
+      '  infer reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2? (depends on whether flash_attn is installed)',
+      `${FIXTURE}:15:11 from_pretrained <module>`,
+      '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → eager (sdpa off: output_attentions=True)',
+      '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → eager (sdpa off: output_attentions=True)',
+      '  output-attentions information - 15:121 every attention layer of this model runs eager attention, materialising the L×S weights: '
+        + '"`torch.nn.functional.scaled_dot_product_attention` does not support `output_attentions=True`. Falling back to eager attention. '
+        + 'This warning can be removed using the argument `attn_implementation="eager"` when loading the model."',
+      `${FIXTURE}:17:9 from_pretrained <module>`,
+      '  train reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=? D=? → sdpa',
+      '  infer reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=? D=? → sdpa',
+    ]);
+  });
+
+  it('fixes the dtype with torch_dtype=torch.bfloat16: replacing the written one, or adding the keyword', async () => {
+    const sites = await sitesOf([FIXTURE]);
+    const fixes = [7, 10].map((line) => callReport(siteAt(sites, line), environmentOf(SETTINGS)).findings[0]!.fix!);
+    assert.deepEqual(fixes.map((f) => f.title), ['Pass torch_dtype=torch.bfloat16', 'Pass torch_dtype=torch.bfloat16']);
+    const lines = applyEdits(readFixture(FIXTURE), fixes.flatMap((f) => f.edits)).split('\n');
+    assert.equal(lines[6], 'fp32 = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-3.2-1B", attn_implementation="flash_attention_2", torch_dtype=torch.bfloat16)');
+    assert.equal(lines[9], 'default_dtype = LlamaForCausalLM.from_pretrained("meta-llama/Llama-3.2-1B", attn_implementation="flash_attention_2", torch_dtype=torch.bfloat16)');
+  });
+
+  it('keeps the keyword a later release spells `dtype=`, and names a concrete model class', async () => {
+    const source = [
+      'import torch',
+      'from transformers import LlamaForCausalLM',
+      'm = LlamaForCausalLM.from_pretrained("x", attn_implementation="flash_attention_2", dtype=torch.float32)',
+    ].join('\n');
+    const [site] = await sitesOfSource(source);
+    const [finding] = callReport(site!, environmentOf(SETTINGS)).findings;
+    assert.equal(finding!.message.split('"')[1], 'Flash Attention 2.0 only supports torch.float16 and torch.bfloat16 dtypes, but the current dype in LlamaForCausalLM is torch.float32.');
+    assert.equal(finding!.fix!.title, 'Pass dtype=torch.bfloat16');
+  });
+
+  it('float32 weights raise in flash-attn where the model runs outside autocast, and run under it', async () => {
+    const installed = { flash_attn: true, xformers: null };
+    const decisions = await Promise.all((['off', 'bfloat16'] as const).map(async (autocast) => {
+      const settings = { ...SETTINGS, autocast, installed };
+      return describeDecision(callReport(siteAt(await sitesOf([FIXTURE], settings), 7), environmentOf(settings)).modes.infer.decision);
+    }));
+    assert.deepEqual(decisions, ['raises: FlashAttention only support fp16 and bf16 data type', 'flash_attention_2']);
+  });
+});
