@@ -14,9 +14,6 @@ export interface CheckOptions {
   readonly settings: AnalysisSettings;
 }
 
-/** `help` when --help was asked for: the caller prints CHECK_USAGE. */
-export type ParsedCheckArgs = { readonly kind: 'help' } | { readonly kind: 'run'; readonly options: CheckOptions };
-
 export const CHECK_USAGE = `usage: attnlens check PATH... [options]
 
 Analyses the PyTorch attention calls in PATH (files, or directories searched for *.py).
@@ -32,20 +29,15 @@ const CHECK_OPTIONS = {
   ...SETTINGS_OPTIONS,
   format: { type: 'string' },
   color: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-export function parseCheckArgs(args: readonly string[]): ParsedCheckArgs {
+export function parseCheckArgs(args: readonly string[]): CheckOptions {
   const { values, positionals } = parseCommandLine(args, CHECK_OPTIONS);
-  if (values.help === true) return { kind: 'help' };
   if (positionals.length === 0) throw new UsageError('no PATH given: name the files or directories to check');
   return {
-    kind: 'run',
-    options: {
-      paths: positionals,
-      format: values.format === undefined ? 'text' : parseChoice('format', values.format, OUTPUT_FORMATS),
-      color: values.color,
-      settings: settingsFromFlags(values),
-    },
+    paths: positionals,
+    format: values.format === undefined ? 'text' : parseChoice('format', values.format, OUTPUT_FORMATS),
+    color: values.color,
+    settings: settingsFromFlags(values),
   };
 }

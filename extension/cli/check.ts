@@ -9,11 +9,11 @@ import { version } from '../../package.json';
 import { analyzeFiles, type SourceFile } from '../analysis/index';
 import type { FileReport } from '../analysis/report';
 import { UsageError } from './args';
-import { CHECK_USAGE, parseCheckArgs, type CheckOptions, type OutputFormat } from './check-options';
+import { parseCheckArgs, type CheckOptions, type OutputFormat } from './check-options';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
-import { findPythonFiles } from './python-files';
+import { findPythonFiles, unreadablePath } from './python-files';
 
 const RULES_DOCS_URI = `${pathToFileURL(path.resolve(__dirname, '../../../docs/rules')).href}/`;
 
@@ -25,12 +25,7 @@ const FORMATTERS: Record<OutputFormat, (reports: readonly FileReport[], options:
 
 export async function check(args: string[]): Promise<number> {
   try {
-    const parsed = parseCheckArgs(args);
-    if (parsed.kind === 'help') {
-      process.stdout.write(CHECK_USAGE);
-      return 0;
-    }
-    const { options } = parsed;
+    const options = parseCheckArgs(args);
     const files = await findPythonFiles(options.paths);
     if (files.length === 0) process.stderr.write(`attnlens check: no Python files in ${options.paths.join(', ')}\n`);
     const reports = await analyzeFiles(await readSources(files), options.settings);
@@ -53,7 +48,7 @@ async function readSources(files: readonly string[]): Promise<SourceFile[]> {
     try {
       return { path: file, text: await fs.readFile(file, 'utf8') };
     } catch (err) {
-      throw new UsageError(`${file}: cannot read it (${err instanceof Error ? err.message : String(err)})`);
+      throw new UsageError(`${file}: cannot read it (${unreadablePath(err)})`);
     }
   }));
 }

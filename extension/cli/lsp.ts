@@ -5,10 +5,16 @@
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { startServer } from '../server/main';
 
+export const LSP_USAGE = `usage: attnlens lsp --stdio | --node-ipc
+
+Runs the language server on standard input and output (--stdio, for any editor) or on the Node IPC
+channel of the process that started it (--node-ipc). docs/extension.md shows editor set-ups.
+`;
+
 export async function lsp(args: string[]): Promise<number> {
   const transport = args.find((a) => a === '--stdio' || a === '--node-ipc');
   if (transport === undefined) {
-    process.stderr.write('usage: attnlens lsp --stdio | --node-ipc\n');
+    process.stderr.write(LSP_USAGE);
     return 2;
   }
   const connection = transport === '--stdio'

@@ -14,8 +14,7 @@ const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', 'node_modules', '__p
 export async function findPythonFiles(paths: readonly string[]): Promise<string[]> {
   const found = new Set<string>();
   for (const given of paths) {
-    const stat = await fs.stat(given).catch(() => undefined);
-    if (stat === undefined) throw new UsageError(`${given}: no such file or directory`);
+    const stat = await fs.stat(given).catch((err: unknown) => { throw new UsageError(`${given}: ${unreadablePath(err)}`); });
     if (stat.isDirectory()) {
       for (const file of await walk(given)) found.add(file);
     } else {
@@ -35,4 +34,16 @@ async function walk(directory: string): Promise<string[]> {
     else if (entry.isFile() && entry.name.endsWith('.py')) files.push(full);
   }
   return files;
+}
+
+/** Why `stat` failed, in words: the codes a user can act on are named, anything else keeps node's message. */
+export function unreadablePath(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'ELOOP': return 'a loop of symbolic links (it never reaches a file)';
+    case 'EACCES': return 'permission denied';
+    case 'ENOTDIR': return 'a part of the path is not a directory';
+    default: return err instanceof Error ? err.message : String(err);
+  }
 }

@@ -3,11 +3,7 @@ import { UsageError } from '../../extension/cli/args';
 import { parseCheckArgs } from '../../extension/cli/check-options';
 import { DEFAULT_SETTINGS } from '../../extension/cli/settings-flags';
 
-function options(args: string[]) {
-  const parsed = parseCheckArgs(args);
-  assert.equal(parsed.kind, 'run');
-  return parsed.kind === 'run' ? parsed.options : assert.fail('unreachable');
-}
+const options = parseCheckArgs;
 
 describe('check arguments', () => {
   it('defaults to text, terminal colour and the default settings', () => {
@@ -25,11 +21,6 @@ describe('check arguments', () => {
     assert.deepEqual(options(['--installed', 'none', 'm.py']).settings.installed, { flash_attn: false, xformers: false });
     assert.equal(options(['--gpu', '75', 'm.py']).settings.sm, 75);
     assert.equal(options(['--autocast', 'off', 'm.py']).settings.autocast, 'off');
-  });
-
-  it('asks for help', () => {
-    assert.deepEqual(parseCheckArgs(['--help']), { kind: 'help' });
-    assert.deepEqual(parseCheckArgs(['-h', 'x.py']), { kind: 'help' });
   });
 
   const bad: [string[], RegExp][] = [
