@@ -45,11 +45,15 @@ export interface AnalyzedDocument {
   readonly report: FileReport;
 }
 
+/** Where the server is in the LSP lifecycle: it answers requests only while `running`. */
+export type Lifecycle = 'starting' | 'running' | 'shut down';
+
 /** How long edits settle before the analysis runs. */
 const ANALYSIS_DELAY_MS = 150;
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
+  lifecycle: Lifecycle = 'starting';
   client: ClientFlags = { configuration: false, dynamicConfiguration: false, codeLensRefresh: false, inlayHintRefresh: false, workDoneProgress: false, watchedFiles: false };
   /** `initializationOptions.settings` as sent: the fallback when the client has no workspace/configuration. */
   rawOptions: unknown = undefined;
