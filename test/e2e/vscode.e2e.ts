@@ -74,9 +74,9 @@ describe('e2e: VS Code (code-server) with the .vsix installed', function () {
     await page.keyboard.press('Escape');
   });
 
-  it('runs Benchmark backends and shows the table and plot in a webview', async () => {
+  it('runs Benchmark Backends and shows the table and plot in a webview', async () => {
     const { page } = editor;
-    await runCommand(page, 'Attention Lens: Benchmark backends');
+    await runCommand(page, 'Attention Lens: Benchmark Backends');
     const sweep = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sequence-length sweep' }).first();
     await sweep.waitFor({ timeout: 20000 });
     await sweep.click();
