@@ -1,7 +1,7 @@
 /** `attnlens check` arguments → a typed options object (pure; errors name the bad flag). */
 import type { AnalysisSettings } from '../analysis/report';
 import { parseChoice, parseCommandLine, UsageError } from './args';
-import { SETTINGS_OPTIONS, SETTINGS_USAGE, settingsFromFlags } from './settings-flags';
+import { flagSettings, SETTINGS_OPTIONS, SETTINGS_USAGE } from './settings-flags';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -11,12 +11,14 @@ export interface CheckOptions {
   readonly format: OutputFormat;
   /** `--color` / `--no-color`; undefined leaves it to the terminal and NO_COLOR. */
   readonly color: boolean | undefined;
-  readonly settings: AnalysisSettings;
+  /** What the flags state; pyproject.toml's [tool.attnlens] and the defaults fill in the rest per file. */
+  readonly settings: Partial<AnalysisSettings>;
 }
 
 export const CHECK_USAGE = `usage: attnlens check PATH... [options]
 
-Analyses the PyTorch attention calls in PATH (files, or directories searched for *.py).
+Analyses the PyTorch attention calls in PATH (files, or directories searched for *.py; in a
+directory walk, [tool.attnlens] include/exclude of the nearest pyproject.toml select the files).
 
 options:
   --format text|json|sarif   output format (default text)
@@ -38,6 +40,6 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions {
     paths: positionals,
     format: values.format === undefined ? 'text' : parseChoice('format', values.format, OUTPUT_FORMATS),
     color: values.color,
-    settings: settingsFromFlags(values),
+    settings: flagSettings(values),
   };
 }

@@ -6,8 +6,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version } from '../../package.json';
-import { analyzeFiles, type SourceFile } from '../analysis/index';
+import type { SourceFile } from '../analysis/index';
 import type { FileReport } from '../analysis/report';
+import { selectedByConfig } from '../project-config/file-patterns';
+import { ProjectConfigFinder } from '../project-config/find-project-config';
+import { ProjectConfigError } from '../project-config/project-config';
+import { analyzeByProject } from './analyze-by-project';
 import { UsageError } from './args';
 import { parseCheckArgs, type CheckOptions, type OutputFormat } from './check-options';
 import { formatJson } from './format/json';
@@ -26,12 +30,17 @@ const FORMATTERS: Record<OutputFormat, (reports: readonly FileReport[], options:
 export async function check(args: string[]): Promise<number> {
   try {
     const options = parseCheckArgs(args);
-    const files = await findPythonFiles(options.paths);
+    const projects = new ProjectConfigFinder();
+    const files = await findPythonFiles(options.paths, async (file) => selectedByConfig(file, await projects.forFile(file)));
     if (files.length === 0) process.stderr.write(`attnlens check: no Python files in ${options.paths.join(', ')}\n`);
-    const reports = await analyzeFiles(await readSources(files), options.settings);
+    const reports = await analyzeByProject(await readSources(files), projects, options.settings);
     process.stdout.write(FORMATTERS[options.format](reports, options));
     return hasErrors(reports) ? 1 : 0;
   } catch (err) {
+    if (err instanceof ProjectConfigError) {
+      process.stderr.write(`attnlens check: ${err.message}\n`);
+      return 2;
+    }
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`attnlens check: ${err.message}\n(see attnlens check --help)\n`);
     return 2;

@@ -9,14 +9,15 @@ const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', 'node_modules', '__p
 /**
  * Every path that names a file is kept as given (whatever its extension: the user asked for it);
  * directories are searched recursively for `*.py`, skipping SKIPPED_DIRECTORIES, virtual
- * environments (a `pyvenv.cfg` inside) and symbolic links. Sorted, without duplicates.
+ * environments (a `pyvenv.cfg` inside), symbolic links and the files `select` turns down
+ * (pyproject.toml's include/exclude). Sorted, without duplicates.
  */
-export async function findPythonFiles(paths: readonly string[]): Promise<string[]> {
+export async function findPythonFiles(paths: readonly string[], select: (file: string) => Promise<boolean> = async () => true): Promise<string[]> {
   const found = new Set<string>();
   for (const given of paths) {
     const stat = await fs.stat(given).catch((err: unknown) => { throw new UsageError(`${given}: ${unreadablePath(err)}`); });
     if (stat.isDirectory()) {
-      for (const file of await walk(given)) found.add(file);
+      for (const file of await walk(given)) if (await select(file)) found.add(file);
     } else {
       found.add(given);
     }

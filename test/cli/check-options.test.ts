@@ -1,13 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { UsageError } from '../../extension/cli/args';
 import { parseCheckArgs } from '../../extension/cli/check-options';
-import { DEFAULT_SETTINGS } from '../../extension/cli/settings-flags';
 
 const options = parseCheckArgs;
 
 describe('check arguments', () => {
-  it('defaults to text, terminal colour and the default settings', () => {
-    assert.deepEqual(options(['a.py', 'src']), { paths: ['a.py', 'src'], format: 'text', color: undefined, settings: DEFAULT_SETTINGS });
+  it('defaults to text, terminal colour and no settings of its own (pyproject.toml and the defaults fill them in)', () => {
+    assert.deepEqual(options(['a.py', 'src']), { paths: ['a.py', 'src'], format: 'text', color: undefined, settings: {} });
   });
 
   it('turns every flag into typed settings', () => {
