@@ -3,6 +3,7 @@
  * options and resolved settings, the latest analysis per document, and measurements.
  * Handlers read it; only the analysis scheduler and the settings handler change it.
  */
+import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeLensRefreshRequest, TextDocuments, type Connection } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -12,7 +13,10 @@ import { toDiagnostics, primaryMode } from './convert';
 import type { MeasureJob, LatencyState } from './measurement';
 import { Measurements } from './measurements';
 import type { RuntimeGateway } from './runtime-gateway';
-import { DEFAULT_SETTINGS, resolveSettings, type ServerSettings } from './settings';
+import { ProjectConfigFinder } from '../project-config/find-project-config';
+import { ProjectConfigError, type ProjectConfig } from '../project-config/project-config';
+import { projectOptions } from './project-settings';
+import { DEFAULT_SETTINGS, layerOptions, resolveSettings, type ServerSettings } from './settings';
 import { resolveShape } from './shape-profile';
 import { isWorkspacePython, readPythonFile, readPythonFiles } from './workspace-files';
 
@@ -93,11 +97,28 @@ export class Session {
   }
 
   /** Re-reads settings: workspace/configuration where the client has it, else the raw options. */
+  /** The editor's settings over the workspace's [tool.attnlens] (read afresh: pyproject.toml may have changed). */
   async loadSettings(): Promise<void> {
     const raw = this.client.configuration ? await this.connection.workspace.getConfiguration('attnlens') : this.rawOptions;
-    const { settings, warnings } = resolveSettings(raw);
+    const { settings, warnings } = resolveSettings(layerOptions(raw, projectOptions(await this.projectConfig())));
     this.settings = settings;
     for (const w of warnings) this.connection.console.warn(w);
+  }
+
+  /**
+   * The nearest [tool.attnlens] above the first workspace folder: the analysis runs under one set of
+   * settings, so the workspace has one project's (`attnlens check` takes each file's own).
+   */
+  private async projectConfig(): Promise<ProjectConfig | undefined> {
+    const root = this.roots[0];
+    if (root === undefined) return undefined;
+    try {
+      return await new ProjectConfigFinder().forFile(nodePath.join(root, 'pyproject.toml'));
+    } catch (err) {
+      if (!(err instanceof ProjectConfigError)) throw err;
+      this.connection.console.warn(`${err.message}; the editor's settings apply`);
+      return undefined;
+    }
   }
 
   /** Re-analyse the open Python documents (with the workspace as context) after edits settle; editing never waits for it. */
@@ -132,6 +153,7 @@ export class Session {
 
   /** Files created, changed or deleted on disk (reported by the editor): read again, then re-analyse. */
   async filesChanged(changes: readonly { readonly path: string; readonly deleted: boolean }[]): Promise<void> {
+    if (changes.some((c) => c.path.endsWith(`${nodePath.sep}pyproject.toml`))) await this.loadSettings();
     for (const { path, deleted } of changes) {
       if (!isWorkspacePython(path, this.roots)) continue;
       const text = deleted ? null : await readPythonFile(path);

@@ -57,7 +57,7 @@ describe('attnlens lsp --stdio (child process, real analysis)', function () {
       await client.open(uri, fs.readFileSync(model, 'utf8'));
       const codes = (d: { diagnostics: Diagnostic[] } | undefined): string[] => (d?.diagnostics ?? []).map((x) => `${String(x.code)} ${x.range.start.line + 1}`).sort();
       assert.deepEqual(codes(await client.diagnosticsFor(uri, 1)), ['dead-fast-path 27', 'dtype-unsupported 28', 'mask-disables-flash 31']);
-      assert.deepEqual(client.registrations.find((r) => r.method === DidChangeWatchedFilesNotification.method)?.registerOptions, { watchers: [{ globPattern: '**/*.py' }] });
+      assert.deepEqual(client.registrations.find((r) => r.method === DidChangeWatchedFilesNotification.method)?.registerOptions, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }] });
 
       // The sampler now passes the bias too: the fast path is dead on both paths (one diagnostic each, naming both).
       fs.writeFileSync(sampler, fs.readFileSync(sampler, 'utf8').replace('x = layer(x)', 'x = layer(x, net.bias)'));
@@ -123,5 +123,34 @@ describe('attnlens lsp --stdio (child process, real analysis)', function () {
     const exited = once(client.child, 'exit');
     await client.connection.sendNotification(ExitNotification.type);
     assert.deepEqual(await exited, [0, null]);
+  });
+});
+
+describe('attnlens lsp --stdio with [tool.attnlens] in the workspace\'s pyproject.toml', function () {
+  this.timeout(30000);
+  let client: ReturnType<typeof LspClient.spawn>;
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attnlens-pyproject-lsp-')); });
+  afterEach(() => { client.close(); fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('analyses under the project\'s settings, and again when pyproject.toml changes on disk', async () => {
+    const model = path.join(dir, 'model.py'), pyproject = path.join(dir, 'pyproject.toml');
+    const uri = pathToFileURL(model).href;
+    fs.writeFileSync(model, 'import torch\nfrom flash_attn import flash_attn_func\n\n\ndef attend():\n    q = torch.randn(1, 8, 128, 64, device="cuda")\n    return flash_attn_func(q, q, q)\n');
+    fs.writeFileSync(pyproject, '[tool.attnlens]\ndevice = "cpu"\n');
+    client = LspClient.spawn();
+    client.settings = { measurement: { enabled: false }, device: 'cuda' };
+    await client.initialize({ ...EDITOR_CAPABILITIES, workspace: { ...EDITOR_CAPABILITIES.workspace, didChangeWatchedFiles: { dynamicRegistration: true } } }, undefined, pathToFileURL(dir).href);
+    await client.open(uri, fs.readFileSync(model, 'utf8'));
+    await client.diagnosticsFor(uri, 1);
+    const title = async () => {
+      const [lens] = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }))!;
+      return (await client.connection.sendRequest(CodeLensResolveRequest.type, lens!)).command!.title;
+    };
+    assert.equal(await title(), 'train & infer: raises: q must be on CUDA');
+
+    fs.writeFileSync(pyproject, '[tool.attnlens]\ndevice = "cuda"\n');
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(pyproject).href, type: FileChangeType.Changed }] });
+    await client.poll(title, (t) => t === 'train & infer: raises: FlashAttention only support fp16 and bf16 data type', 'the lens under device = "cuda"');
   });
 });
