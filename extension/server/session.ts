@@ -13,6 +13,7 @@ import { toDiagnostics, primaryMode } from './convert';
 import type { MeasureJob, LatencyState } from './measurement';
 import { Measurements } from './measurements';
 import type { RuntimeGateway } from './runtime-gateway';
+import { selectedByConfig } from '../project-config/file-patterns';
 import { ProjectConfigFinder } from '../project-config/find-project-config';
 import { ProjectConfigError, type ProjectConfig } from '../project-config/project-config';
 import { projectOptions } from './project-settings';
@@ -65,6 +66,8 @@ export class Session {
   readonly measurements: Measurements;
   /** Workspace folders, recorded at initialize; their Python files give the analysis its callers. */
   roots: string[] = [];
+  /** The workspace's [tool.attnlens], as last read: its settings and the files its include/exclude select. */
+  private project: ProjectConfig | undefined = undefined;
   private readonly analyzed = new Map<string, AnalyzedDocument>();
   /** Text on disk of the workspace's Python files (what a closed document goes back to). */
   private diskTexts = new Map<string, string>();
@@ -100,7 +103,8 @@ export class Session {
   /** The editor's settings over the workspace's [tool.attnlens] (read afresh: pyproject.toml may have changed). */
   async loadSettings(): Promise<void> {
     const raw = this.client.configuration ? await this.connection.workspace.getConfiguration('attnlens') : this.rawOptions;
-    const { settings, warnings } = resolveSettings(layerOptions(raw, projectOptions(await this.projectConfig())));
+    this.project = await this.projectConfig();
+    const { settings, warnings } = resolveSettings(layerOptions(raw, projectOptions(this.project)));
     this.settings = settings;
     for (const w of warnings) this.connection.console.warn(w);
   }
@@ -143,7 +147,8 @@ export class Session {
   }
 
   private async readWorkspace(): Promise<void> {
-    const { texts, truncated } = await readPythonFiles(this.roots);
+    const project = await this.projectConfig();
+    const { texts, truncated } = await readPythonFiles(this.roots, (file) => selectedByConfig(file, project));
     this.diskTexts = texts;
     if (truncated) this.connection.console.warn(`workspace has more Python files than the analysis reads; callers in the rest are not seen`);
     const engine = await this.analysisEngine();
@@ -155,7 +160,7 @@ export class Session {
   async filesChanged(changes: readonly { readonly path: string; readonly deleted: boolean }[]): Promise<void> {
     if (changes.some((c) => c.path.endsWith(`${nodePath.sep}pyproject.toml`))) await this.loadSettings();
     for (const { path, deleted } of changes) {
-      if (!isWorkspacePython(path, this.roots)) continue;
+      if (!isWorkspacePython(path, this.roots) || !selectedByConfig(path, this.project)) continue;
       const text = deleted ? null : await readPythonFile(path);
       if (text === null) this.diskTexts.delete(path); else this.diskTexts.set(path, text);
       this.stale.add(path);

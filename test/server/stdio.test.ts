@@ -153,4 +153,17 @@ describe('attnlens lsp --stdio with [tool.attnlens] in the workspace\'s pyprojec
     await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(pyproject).href, type: FileChangeType.Changed }] });
     await client.poll(title, (t) => t === 'train & infer: raises: FlashAttention only support fp16 and bf16 data type', 'the lens under device = "cuda"');
   });
+
+  it('leaves the workspace files its exclude names out of the callers it reads', async () => {
+    for (const f of ['model.py', 'sampler.py']) fs.copyFileSync(path.join(WORKSPACE, f), path.join(dir, f));
+    fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.attnlens]\nexclude = ["sampler.py"]\n');
+    const uri = pathToFileURL(path.join(dir, 'model.py')).href;
+    client = LspClient.spawn();
+    client.settings = { measurement: { enabled: false } };
+    await client.initialize(EDITOR_CAPABILITIES, undefined, pathToFileURL(dir).href);
+    await client.open(uri, fs.readFileSync(path.join(dir, 'model.py'), 'utf8'));
+    // Without sampler.py nothing shows the inference path under autocast: no dtype error (see the test above).
+    const codes = (await client.diagnosticsFor(uri, 1)).diagnostics.map((d) => `${String(d.code)} ${d.range.start.line + 1}`);
+    assert.deepEqual(codes, ['dead-fast-path 27', 'mask-disables-flash 31']);
+  });
 });
