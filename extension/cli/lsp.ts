@@ -4,6 +4,7 @@
  */
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { startServer } from '../server/main';
+import { MISSING_CAPABILITIES_REACH_THE_CHECK } from '../server/params';
 
 export const LSP_USAGE = `usage: attnlens lsp --stdio | --node-ipc
 
@@ -17,9 +18,10 @@ export async function lsp(args: string[]): Promise<number> {
     process.stderr.write(LSP_USAGE);
     return 2;
   }
+  const options = { messageStrategy: MISSING_CAPABILITIES_REACH_THE_CHECK };
   const connection = transport === '--stdio'
-    ? createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout))
-    : createConnection(ProposedFeatures.all);
+    ? createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout), options)
+    : createConnection(ProposedFeatures.all, options);
   startServer(connection);
   // The server outlives any one failure: what escapes a handler is logged, not fatal.
   const report = (what: string) => (err: unknown) => connection.console.error(`${what}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);

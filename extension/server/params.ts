@@ -4,6 +4,7 @@
  * naming the missing field (LSP), not a TypeError from deep in a handler. Only what the handlers
  * read is checked: extra fields are allowed, as the specification asks.
  */
+import { Message, type MessageStrategy } from 'vscode-languageserver';
 import type { Dtype } from '../../runtime/dispatch/facts';
 import type { BenchMask } from '../protocol';
 
@@ -69,3 +70,17 @@ export const BENCHMARK_PARAMS = object({
   mask: optional(oneOf(MASKS)),
   call: optional(either(object({ uri: string, index: uinteger }), object({ uri: string, position }))),
 });
+
+/**
+ * HACK: vscode-languageserver reads `initialize`'s `params.capabilities` itself before any handler
+ * runs, so without them it fails with a TypeError (-32603). The connection's message strategy passes
+ * such a request on with `capabilities: 'missing'`, which the library reads past and
+ * INITIALIZE_PARAMS refuses with InvalidParams like any other bad value.
+ */
+export const MISSING_CAPABILITIES_REACH_THE_CHECK: MessageStrategy = {
+  handleMessage(message, next) {
+    if (!Message.isRequest(message) || message.method !== 'initialize') return next(message);
+    const params = isRecord(message.params) ? message.params : {};
+    return next(isRecord(params['capabilities']) ? message : { ...message, params: { ...params, capabilities: 'missing' } } as Message);
+  },
+};

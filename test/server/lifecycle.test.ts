@@ -43,9 +43,10 @@ describe('attnlens lsp --stdio: lifecycle and invalid params', function () {
   });
 
   it('answers params it cannot read with InvalidParams naming the field', async () => {
-    // (Without capabilities at all, vscode-languageserver fails reading them before any handler: -32603.)
-    assert.deepEqual(await refusal(client.connection.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: 'all' } as never)),
-      [-32602, 'initialize: params.capabilities must be an object']);
+    for (const params of [{ processId: null, rootUri: null, capabilities: 'all' }, { processId: null, rootUri: null }]) {
+      assert.deepEqual(await refusal(client.connection.sendRequest(InitializeRequest.type, params as never)),
+        [-32602, 'initialize: params.capabilities must be an object'], JSON.stringify(params));
+    }
     await client.initialize();
     const cases: [Promise<unknown>, string][] = [
       [client.connection.sendRequest(HoverRequest.type, {} as never), 'textDocument/hover: params.textDocument must be an object'],
