@@ -17,8 +17,8 @@ export interface Problem {
   readonly fixes: readonly Fix[];
 }
 
-/** Rules whose finding is about the tensors q, k and v together (their dtypes, layout or rank). */
-const ABOUT_QKV: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['dtype-unsupported', 'dtype-mismatch', 'layout', 'input-rank']);
+/** Rules whose finding is about the tensors q, k and v together (their dtypes, layout, rank or head size). */
+const ABOUT_QKV: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['dtype-unsupported', 'dtype-mismatch', 'layout', 'input-rank', 'head-dim']);
 
 const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
 const PATH_NAMES: Readonly<Record<Mode, string>> = { train: 'training', infer: 'inference' };
