@@ -15,4 +15,19 @@ describe('attnlens CLI', () => {
     assert.match(r.stderr, /unknown command 'frobnicate'/);
     assert.match(r.stderr, /usage: attnlens/);
   });
+  for (const [command, first] of [
+    ['check', 'usage: attnlens check PATH... [options]'],
+    ['bench', 'usage: attnlens bench [options]'],
+    ['doctor', 'usage: attnlens doctor [options]'],
+    ['lsp', 'usage: attnlens lsp --stdio | --node-ipc'],
+    ['version', 'usage: attnlens version'],
+    ['help', 'usage: attnlens <command> [options]'],
+  ] as const) {
+    it(`prints the usage of ${command} with --help or -h, whatever else is given`, () => {
+      for (const args of [['--help'], ['-h'], ['--provider', 'nonsense', '--help']]) {
+        const r = spawnSync(process.execPath, [BIN, command, ...args], { encoding: 'utf8' });
+        assert.deepEqual([r.status, r.stderr, r.stdout.split('\n')[0]], [0, '', first], `${command} ${args.join(' ')}`);
+      }
+    });
+  }
 });

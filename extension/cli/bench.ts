@@ -3,6 +3,7 @@
  * report (docs/benchmarks.md documents both). Exit 0 once the benchmark ran (a refused or broken
  * kernel is a row, not a failure of the command), 2 on bad flags.
  */
+import { availableParallelism } from 'node:os';
 import { KERNEL_IDS } from '../../kernels';
 import type { KernelDtype } from '../../kernels/kernel';
 import { BIAS_KINDS, SHAPE_DIMS, type BenchShape, type Sweep } from '../../runtime/bench/cases';
@@ -31,6 +32,18 @@ const BENCH_FLAGS = {
   json: { type: 'boolean', default: false },
 } as const;
 
+/**
+ * More WASM threads than cores only share the cores; up to 4× leaves room to study oversubscription.
+ * Beyond that each thread's worker and stack cost memory for nothing (10000 threads took 9.4 GB).
+ */
+export const MAX_THREADS = 4 * availableParallelism();
+
+function parseThreads(value: string): number {
+  const threads = parsePositiveInt('threads', value);
+  if (threads > MAX_THREADS) throw new UsageError(`--threads: ${threads} is more than ${MAX_THREADS} (4 × the ${availableParallelism()} cores here)`);
+  return threads;
+}
+
 export const BENCH_USAGE = `usage: attnlens bench [options]
 
   --provider auto|webgpu|wasm   where to run (default auto: WebGPU, else WASM)
@@ -39,7 +52,7 @@ export const BENCH_USAGE = `usage: attnlens bench [options]
   --batch N --heads N --seq N --kv-seq N --head-dim N   shape (default B1 H8 L256 D64; kv-seq = seq)
   --bias none|float|bool|causal (default none)
   --sweep dim=v1,v2,...         e.g. seq=128,256,512,1024
-  --threads N                   WASM threads (default min(2, cores))
+  --threads N                   WASM threads (default min(2, cores); at most ${MAX_THREADS} here, 4 × cores)
   --quick                       fewer, shorter runs
   --json                        the JSON report (docs/benchmarks.md)
 `;
@@ -67,7 +80,7 @@ export function parseBenchArgs(args: string[]): BenchOptions {
   const { values: f, positionals } = parseCommandLine(args, BENCH_FLAGS);
   if (positionals.length) throw new UsageError(`takes no file or other argument, got '${positionals[0]}'`);
   const seq = parsePositiveInt('seq', f.seq);
-  const threads = f.threads === undefined ? undefined : parsePositiveInt('threads', f.threads);
+  const threads = f.threads === undefined ? undefined : parseThreads(f.threads);
   const provider = parseChoice('provider', f.provider, PROVIDERS);
   if (threads !== undefined && provider === 'webgpu') throw new UsageError('--threads sets WASM threads; it does not apply to --provider webgpu');
   return {
@@ -115,10 +128,6 @@ function progress(row: BenchRow): void {
 }
 
 export async function bench(args: string[]): Promise<number> {
-  if (args.includes('--help')) {
-    process.stdout.write(BENCH_USAGE);
-    return 0;
-  }
   const options = parseBenchArgs(args);
   const { report, why } = await withRuntime(options.threads, async (runtime) => ({
     report: await runBench(runtime, { ...options.request, ...(options.json ? {} : { onRow: progress }) }),

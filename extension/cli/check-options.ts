@@ -1,7 +1,7 @@
 /** `attnlens check` arguments → a typed options object (pure; errors name the bad flag). */
 import type { AnalysisSettings } from '../analysis/report';
 import { parseChoice, parseCommandLine, UsageError } from './args';
-import { SETTINGS_OPTIONS, SETTINGS_USAGE, settingsFromFlags } from './settings-flags';
+import { flagSettings, SETTINGS_OPTIONS, SETTINGS_USAGE } from './settings-flags';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -11,15 +11,14 @@ export interface CheckOptions {
   readonly format: OutputFormat;
   /** `--color` / `--no-color`; undefined leaves it to the terminal and NO_COLOR. */
   readonly color: boolean | undefined;
-  readonly settings: AnalysisSettings;
+  /** What the flags state; pyproject.toml's [tool.attnlens] and the defaults fill in the rest per file. */
+  readonly settings: Partial<AnalysisSettings>;
 }
-
-/** `help` when --help was asked for: the caller prints CHECK_USAGE. */
-export type ParsedCheckArgs = { readonly kind: 'help' } | { readonly kind: 'run'; readonly options: CheckOptions };
 
 export const CHECK_USAGE = `usage: attnlens check PATH... [options]
 
-Analyses the PyTorch attention calls in PATH (files, or directories searched for *.py).
+Analyses the PyTorch attention calls in PATH (files, or directories searched for *.py; in a
+directory walk, [tool.attnlens] include/exclude of the nearest pyproject.toml select the files).
 
 options:
   --format text|json|sarif   output format (default text)
@@ -32,20 +31,15 @@ const CHECK_OPTIONS = {
   ...SETTINGS_OPTIONS,
   format: { type: 'string' },
   color: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-export function parseCheckArgs(args: readonly string[]): ParsedCheckArgs {
+export function parseCheckArgs(args: readonly string[]): CheckOptions {
   const { values, positionals } = parseCommandLine(args, CHECK_OPTIONS);
-  if (values.help === true) return { kind: 'help' };
   if (positionals.length === 0) throw new UsageError('no PATH given: name the files or directories to check');
   return {
-    kind: 'run',
-    options: {
-      paths: positionals,
-      format: values.format === undefined ? 'text' : parseChoice('format', values.format, OUTPUT_FORMATS),
-      color: values.color,
-      settings: settingsFromFlags(values),
-    },
+    paths: positionals,
+    format: values.format === undefined ? 'text' : parseChoice('format', values.format, OUTPUT_FORMATS),
+    color: values.color,
+    settings: flagSettings(values),
   };
 }

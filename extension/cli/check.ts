@@ -6,14 +6,18 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version } from '../../package.json';
-import { analyzeFiles, type SourceFile } from '../analysis/index';
+import type { SourceFile } from '../analysis/index';
 import type { FileReport } from '../analysis/report';
+import { selectedByConfig } from '../project-config/file-patterns';
+import { ProjectConfigFinder } from '../project-config/find-project-config';
+import { ProjectConfigError } from '../project-config/project-config';
+import { analyzeByProject } from './analyze-by-project';
 import { UsageError } from './args';
-import { CHECK_USAGE, parseCheckArgs, type CheckOptions, type OutputFormat } from './check-options';
+import { parseCheckArgs, type CheckOptions, type OutputFormat } from './check-options';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
-import { findPythonFiles } from './python-files';
+import { findPythonFiles, unreadablePath } from './python-files';
 
 const RULES_DOCS_URI = `${pathToFileURL(path.resolve(__dirname, '../../../docs/rules')).href}/`;
 
@@ -25,18 +29,18 @@ const FORMATTERS: Record<OutputFormat, (reports: readonly FileReport[], options:
 
 export async function check(args: string[]): Promise<number> {
   try {
-    const parsed = parseCheckArgs(args);
-    if (parsed.kind === 'help') {
-      process.stdout.write(CHECK_USAGE);
-      return 0;
-    }
-    const { options } = parsed;
-    const files = await findPythonFiles(options.paths);
+    const options = parseCheckArgs(args);
+    const projects = new ProjectConfigFinder();
+    const files = await findPythonFiles(options.paths, async (file) => selectedByConfig(file, await projects.forFile(file)));
     if (files.length === 0) process.stderr.write(`attnlens check: no Python files in ${options.paths.join(', ')}\n`);
-    const reports = await analyzeFiles(await readSources(files), options.settings);
+    const reports = await analyzeByProject(await readSources(files), projects, options.settings);
     process.stdout.write(FORMATTERS[options.format](reports, options));
     return hasErrors(reports) ? 1 : 0;
   } catch (err) {
+    if (err instanceof ProjectConfigError) {
+      process.stderr.write(`attnlens check: ${err.message}\n`);
+      return 2;
+    }
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`attnlens check: ${err.message}\n(see attnlens check --help)\n`);
     return 2;
@@ -53,7 +57,7 @@ async function readSources(files: readonly string[]): Promise<SourceFile[]> {
     try {
       return { path: file, text: await fs.readFile(file, 'utf8') };
     } catch (err) {
-      throw new UsageError(`${file}: cannot read it (${err instanceof Error ? err.message : String(err)})`);
+      throw new UsageError(`${file}: cannot read it (${unreadablePath(err)})`);
     }
   }));
 }

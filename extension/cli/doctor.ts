@@ -67,6 +67,16 @@ export function doctorText(report: DoctorReport): string {
   return adapterText(report.adapter) + report.providers.map(providerText).join('');
 }
 
+export const DOCTOR_USAGE = `usage: attnlens doctor [options]
+
+Which runtime providers work here (and why not), the WebGPU adapter, and which kernels pass parity.
+
+  --provider all|webgpu|wasm   providers to examine (default all)
+  --json                       the report as JSON
+
+exit codes: 0 some provider works, 1 none does, 2 usage error
+`;
+
 export async function doctor(args: string[]): Promise<number> {
   const { values: f, positionals } = parseCommandLine(args, { provider: { type: 'string', default: 'all' }, json: { type: 'boolean', default: false } });
   if (positionals.length) throw new UsageError(`takes no file or other argument, got '${positionals[0]}'`);

@@ -9,15 +9,15 @@ const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', 'node_modules', '__p
 /**
  * Every path that names a file is kept as given (whatever its extension: the user asked for it);
  * directories are searched recursively for `*.py`, skipping SKIPPED_DIRECTORIES, virtual
- * environments (a `pyvenv.cfg` inside) and symbolic links. Sorted, without duplicates.
+ * environments (a `pyvenv.cfg` inside), symbolic links and the files `select` turns down
+ * (pyproject.toml's include/exclude). Sorted, without duplicates.
  */
-export async function findPythonFiles(paths: readonly string[]): Promise<string[]> {
+export async function findPythonFiles(paths: readonly string[], select: (file: string) => Promise<boolean> = async () => true): Promise<string[]> {
   const found = new Set<string>();
   for (const given of paths) {
-    const stat = await fs.stat(given).catch(() => undefined);
-    if (stat === undefined) throw new UsageError(`${given}: no such file or directory`);
+    const stat = await fs.stat(given).catch((err: unknown) => { throw new UsageError(`${given}: ${unreadablePath(err)}`); });
     if (stat.isDirectory()) {
-      for (const file of await walk(given)) found.add(file);
+      for (const file of await walk(given)) if (await select(file)) found.add(file);
     } else {
       found.add(given);
     }
@@ -35,4 +35,16 @@ async function walk(directory: string): Promise<string[]> {
     else if (entry.isFile() && entry.name.endsWith('.py')) files.push(full);
   }
   return files;
+}
+
+/** Why `stat` failed, in words: the codes a user can act on are named, anything else keeps node's message. */
+export function unreadablePath(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'ELOOP': return 'a loop of symbolic links (it never reaches a file)';
+    case 'EACCES': return 'permission denied';
+    case 'ENOTDIR': return 'a part of the path is not a directory';
+    default: return err instanceof Error ? err.message : String(err);
+  }
 }

@@ -15,7 +15,7 @@ export const SETTINGS_OPTIONS = {
 
 export type SettingsFlagValues = { readonly [K in keyof typeof SETTINGS_OPTIONS]?: string };
 
-/** What is assumed when a flag is absent: nothing known about autocast or installed libraries. */
+/** What is assumed when neither a flag nor pyproject.toml says: nothing known about autocast or installed libraries. */
 export const DEFAULT_SETTINGS: AnalysisSettings = {
   autocast: 'unknown',
   installed: { flash_attn: null, xformers: null },
@@ -24,7 +24,8 @@ export const DEFAULT_SETTINGS: AnalysisSettings = {
   device: 'cuda',
 };
 
-export const SETTINGS_USAGE = `  --autocast float16|bfloat16|off|unknown   autocast assumed where the code shows none (default unknown)
+export const SETTINGS_USAGE = `  (each overrides the same key of [tool.attnlens] in the nearest pyproject.toml above a file)
+  --autocast float16|bfloat16|off|unknown   autocast assumed where the code shows none (default unknown)
   --installed LIST   optional libraries installed: comma-separated flash_attn,xformers, or none
                      (unlisted ones are then not installed; default: unknown)
   --torch X.Y        PyTorch version, 2.0 to 2.10 (default 2.5)
@@ -35,16 +36,20 @@ export const SETTINGS_USAGE = `  --autocast float16|bfloat16|off|unknown   autoc
 
 const OPTIONAL_LIBRARIES = ['flash_attn', 'xformers'] as const;
 
-export function settingsFromFlags(values: SettingsFlagValues): AnalysisSettings {
+/** The settings the flags given state; the others come from pyproject.toml's [tool.attnlens] or DEFAULT_SETTINGS. */
+export function flagSettings(values: SettingsFlagValues): Partial<AnalysisSettings> {
   return {
-    autocast: values.autocast === undefined
-      ? DEFAULT_SETTINGS.autocast
-      : parseChoice('autocast', values.autocast, ['float16', 'bfloat16', 'off', 'unknown'] as const),
-    installed: values.installed === undefined ? DEFAULT_SETTINGS.installed : parseInstalled(values.installed),
-    torch: values.torch === undefined ? DEFAULT_SETTINGS.torch : parseTorchVersion(values.torch),
-    sm: values.gpu === undefined ? DEFAULT_SETTINGS.sm : parseComputeCapability(values.gpu),
-    device: values.device === undefined ? DEFAULT_SETTINGS.device : parseChoice('device', values.device, ['cuda', 'cpu'] as const),
+    ...(values.autocast === undefined ? {} : { autocast: parseChoice('autocast', values.autocast, ['float16', 'bfloat16', 'off', 'unknown'] as const) }),
+    ...(values.installed === undefined ? {} : { installed: parseInstalled(values.installed) }),
+    ...(values.torch === undefined ? {} : { torch: parseTorchVersion(values.torch) }),
+    ...(values.gpu === undefined ? {} : { sm: parseComputeCapability(values.gpu) }),
+    ...(values.device === undefined ? {} : { device: parseChoice('device', values.device, ['cuda', 'cpu'] as const) }),
   };
+}
+
+/** The flags' settings over the defaults, for tools that read no pyproject.toml (the corpus benchmark). */
+export function settingsFromFlags(values: SettingsFlagValues): AnalysisSettings {
+  return { ...DEFAULT_SETTINGS, ...flagSettings(values) };
 }
 
 function parseInstalled(value: string): AnalysisSettings['installed'] {

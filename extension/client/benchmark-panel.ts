@@ -2,10 +2,11 @@
  * The benchmark webview: a table and a uPlot chart (latency vs sequence length per kernel and
  * provider), export to CSV/JSON. Strict CSP: only the extension's own dist/webview files load.
  */
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { BenchmarkRow } from '../protocol';
 import type { Ctx } from './ctx';
-import { toCsv, toJson } from './format';
+import { exportFileName, toCsv, toJson } from './format';
 
 /** Messages from the webview script (webview/benchmark.ts). */
 type FromWebview = { readonly type: 'ready' } | { readonly type: 'export'; readonly format: 'csv' | 'json' };
@@ -34,7 +35,12 @@ export function showBenchmarkPanel(ctx: Ctx, title: string, rows: readonly Bench
 }
 
 async function exportRows(rows: readonly BenchmarkRow[], format: 'csv' | 'json'): Promise<void> {
-  const target = await vscode.window.showSaveDialog({ filters: { [format.toUpperCase()]: [format] }, saveLabel: `Export ${format.toUpperCase()}` });
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.joinPath(folder, exportFileName(format, new Date())),
+    filters: { [format.toUpperCase()]: [format] },
+    saveLabel: `Export ${format.toUpperCase()}`,
+  });
   if (target === undefined) return;
   await vscode.workspace.fs.writeFile(target, Buffer.from(format === 'csv' ? toCsv(rows) : toJson(rows), 'utf8'));
   void vscode.window.showInformationMessage(`Attention Lens: wrote ${rows.length} rows to ${target.fsPath}`);

@@ -7,6 +7,7 @@ import * as protocol from '../protocol';
 import { showBenchmarkPanel } from './benchmark-panel';
 import type { CommandFactory, Ctx } from './ctx';
 import { parseShapes, runtimeReportMarkdown } from './format';
+import { runtimeReportDocument } from './runtime-report';
 
 type Target = { readonly label: string; readonly description: string; readonly params: () => Promise<protocol.BenchmarkParams | undefined> };
 
@@ -17,7 +18,7 @@ function benchmark(ctx: Ctx) {
       { label: 'Shapes of the call at the cursor', description: 'from the analysis, or the default profile where unknown', params: async () => callAtCursor() },
       { label: 'Enter shapes…', description: 'B H L D; …', params: askShapes },
     ];
-    const picked = await vscode.window.showQuickPick(targets, { title: 'Attention Lens: Benchmark backends', placeHolder: 'Which shapes?' });
+    const picked = await vscode.window.showQuickPick(targets, { title: 'Attention Lens: Benchmark Backends', placeHolder: 'Which shapes?' });
     const params = await picked?.params();
     if (params !== undefined) await runBenchmark(ctx, params, `Benchmark: ${picked!.label}`);
   };
@@ -72,11 +73,15 @@ async function runBenchmark(ctx: Ctx, params: protocol.BenchmarkParams, title: s
 }
 
 function showRuntimeReport(ctx: Ctx) {
+  const document = runtimeReportDocument();
+  ctx.extension.subscriptions.push(document);
   return async (): Promise<void> => {
-    const report = await ctx.requireClient().sendRequest(protocol.runtimeReport);
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: runtimeReportMarkdown(report) });
-    await vscode.window.showTextDocument(doc, { preview: true });
+    await document.show(runtimeReportMarkdown(await ctx.requireClient().sendRequest(protocol.runtimeReport)));
   };
+}
+
+function showLogs(ctx: Ctx) {
+  return () => ctx.log.show();
 }
 
 function toggleAnnotations() {
@@ -106,4 +111,5 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'attnlens.toggleAnnotations': toggleAnnotations,
   'attnlens.clearMeasurementCache': clearMeasurementCache,
   'attnlens.restartServer': restartServer,
+  'attnlens.showLogs': showLogs,
 };

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { serverStatus } from '../protocol';
 import { createClient } from './client';
-import { createStatusItem, showStatus } from './status';
+import { createStatusItem, showForPythonEditors, showStatus } from './status';
 
 export type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
 
@@ -19,7 +19,7 @@ export class Ctx {
   constructor(readonly extension: vscode.ExtensionContext, commands: Readonly<Record<string, CommandFactory>>) {
     this.log = vscode.window.createOutputChannel('Attention Lens', { log: true });
     this.status = createStatusItem();
-    extension.subscriptions.push(this.log, this.status);
+    extension.subscriptions.push(this.log, this.status, showForPythonEditors(this.status));
     for (const [name, factory] of Object.entries(commands)) {
       extension.subscriptions.push(vscode.commands.registerCommand(name, this.guard(name, factory(this))));
     }

@@ -1,10 +1,17 @@
 /**
- * Pure text for the client's outputs: benchmark CSV/JSON exports, the runtime report as Markdown,
+ * Pure text for the client's outputs: benchmark CSV/JSON exports and their file names, the runtime report as Markdown,
  * and shapes typed by the user. No vscode import, so tests run it directly.
  */
 import type { BenchmarkRow, BenchShape, RuntimeReport } from '../protocol';
 
 const CSV_COLUMNS = ['kernel', 'provider', 'adapter', 'dtype', 'batch', 'heads', 'kv_heads', 'seq_q', 'seq_kv', 'head_dim', 'status', 'median_ms', 'spread_ms', 'rel_error', 'reason'] as const;
+
+/** `attnlens-benchmark-2026-12-07-0052.csv`: the save dialog's default, in local time, so exports sort by when they ran. */
+export function exportFileName(format: 'csv' | 'json', now: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}-${two(now.getHours())}${two(now.getMinutes())}`;
+  return `attnlens-benchmark-${stamp}.${format}`;
+}
 
 export function toCsv(rows: readonly BenchmarkRow[]): string {
   const cell = (v: string | number | null | undefined): string => {

@@ -1,4 +1,7 @@
-/** The status bar item: the runtime's provider and adapter, from attnlens/serverStatus; click → runtime report. */
+/**
+ * The status bar item: the runtime's provider and adapter, from attnlens/serverStatus; click →
+ * runtime report. It shows only while a Python editor is active: elsewhere it says nothing useful.
+ */
 import * as vscode from 'vscode';
 import type { ServerStatus } from '../protocol';
 
@@ -9,8 +12,13 @@ export function createStatusItem(): vscode.StatusBarItem {
   item.name = 'Attention Lens';
   item.command = 'attnlens.showRuntimeReport';
   showStatus(item, { runtime: 'starting', text: 'starting' });
-  item.show();
   return item;
+}
+
+export function showForPythonEditors(item: vscode.StatusBarItem): vscode.Disposable {
+  const follow = (editor: vscode.TextEditor | undefined) => (editor?.document.languageId === 'python' ? item.show() : item.hide());
+  follow(vscode.window.activeTextEditor);
+  return vscode.window.onDidChangeActiveTextEditor(follow);
 }
 
 export function showStatus(item: vscode.StatusBarItem, status: ServerStatus): void {

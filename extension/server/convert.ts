@@ -10,8 +10,9 @@ import {
 import { describeSwitches } from '../../runtime/dispatch/describe';
 import type { Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
 import type { Decision, Verdict } from '../../runtime/dispatch/decision';
-import type { CallReport, FileReport, Finding, ModeResult, Severity, Span } from '../analysis/report';
+import type { CallReport, FileReport, ModeResult, Severity, Span } from '../analysis/report';
 import { formatMs, latencyText, PROVIDER_LABELS, type LatencyState } from './measurement';
+import { fixKey, problemsOf, type Problem } from './problems';
 import { estimate, formatSeconds } from './roofline';
 import type { ServerSettings } from './settings';
 import { formatShape, resolveShape, type ResolvedShape } from './shape-profile';
@@ -46,16 +47,16 @@ const SEVERITIES: Readonly<Record<Severity, DiagnosticSeverity>> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** The analysis' message as worded there (it names the path a finding is about). */
-export function toDiagnostic(finding: Finding): Diagnostic {
-  return { range: toRange(finding.span), severity: SEVERITIES[finding.severity], code: finding.code, source: SOURCE, message: finding.message };
+/** One problem (problems.ts): the analysis' message, naming the paths it occurs on. */
+function toDiagnostic(problem: Problem): Diagnostic {
+  return { range: toRange(problem.span), severity: SEVERITIES[problem.severity], code: problem.code, source: SOURCE, message: problem.message };
 }
 
 export function toDiagnostics(report: FileReport): Diagnostic[] {
   return [
     ...report.parseErrors.map((e): Diagnostic => ({ range: toRange(e.span), severity: DiagnosticSeverity.Error, code: 'parse-error', source: SOURCE, message: e.message })),
     ...report.internalErrors.map((e): Diagnostic => ({ range: toRange(e.span), severity: DiagnosticSeverity.Warning, code: 'internal-error', source: SOURCE, message: e.message })),
-    ...report.calls.flatMap((call) => call.findings.map(toDiagnostic)),
+    ...report.calls.flatMap((call) => problemsOf(call).map(toDiagnostic)),
   ];
 }
 
@@ -252,16 +253,28 @@ function formatCount(n: number): string {
 }
 
 /** Quick fixes: each finding with a fix whose range meets the requested one. */
+/** Each fix of the problems the range meets, once, with the diagnostics it resolves. */
 export function toCodeActions(report: FileReport, uri: string, range: Range): CodeAction[] {
-  return report.calls.flatMap((call) => call.findings)
-    .filter((f) => f.fix !== undefined && overlaps(f.span, range))
-    .map((f): CodeAction => ({
-      title: f.fix!.title,
-      kind: CodeActionKind.QuickFix,
-      diagnostics: [toDiagnostic(f)],
-      isPreferred: f.code.startsWith('dtype') || f.code === 'bias-dtype',
-      edit: { changes: { [uri]: f.fix!.edits.map((e): TextEdit => ({ range: toRange(e.span), newText: e.newText })) } },
-    }));
+  const actions = new Map<string, CodeAction>();
+  const problems = report.calls.flatMap(problemsOf).filter((p) => p.fixes.length > 0 && overlaps(p.span, range));
+  for (const problem of problems) {
+    for (const fix of problem.fixes) {
+      const key = fixKey(fix);
+      const known = actions.get(key);
+      if (known !== undefined) {
+        known.diagnostics!.push(toDiagnostic(problem));
+        continue;
+      }
+      actions.set(key, {
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [toDiagnostic(problem)],
+        isPreferred: problem.code.startsWith('dtype') || problem.code === 'bias-dtype',
+        edit: { changes: { [uri]: fix.edits.map((e): TextEdit => ({ range: toRange(e.span), newText: e.newText })) } },
+      });
+    }
+  }
+  return [...actions.values()];
 }
 
 /** `: float16` after q, k and v where the report gives their spans, else one hint after the call. */

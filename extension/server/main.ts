@@ -1,6 +1,8 @@
 /**
  * startServer(connection): the routing table from LSP method to handler. Every handler runs through
- * one guard: a failure is logged and answered with an LSP error; the server keeps running.
+ * one guard: it answers as the LSP lifecycle says (ServerNotInitialized before `initialize`,
+ * InvalidRequest after `shutdown` or for a second `initialize`), InvalidParams for params the
+ * handler cannot read, and a failure is logged and answered with an LSP error; the server keeps running.
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
 import { AnalysisSession } from '../analysis/index';
@@ -19,10 +21,11 @@ import { initialized } from './handlers/initialized';
 import { inlayHint } from './handlers/inlay-hint';
 import { runtimeReport } from './handlers/runtime-report';
 import { shutdown } from './handlers/shutdown';
+import { BENCHMARK_PARAMS, CODE_LENS, INITIALIZE_PARAMS, POSITION_PARAMS, RANGE_PARAMS, TEXT_DOCUMENT_PARAMS, type Check } from './params';
 import { RuntimeProxy } from '../../runtime/worker/proxy';
 import { RuntimeUnavailableError, type RuntimeGateway } from './runtime-gateway';
 import { workerRuntime } from './worker-runtime';
-import { Session, type AnalysisFactory } from './session';
+import { Session, type AnalysisFactory, type Lifecycle } from './session';
 
 /** What the server runs on; tests pass their own, the CLI takes the defaults. */
 export interface ServerDependencies {
@@ -37,13 +40,18 @@ interface Route {
   readonly bind: (connection: Connection, session: Session) => void;
 }
 
-/** A request: `on` registers the guarded handler with the connection. */
-function request<P, R>(method: string, on: (c: Connection, h: Guarded<P, R>) => void, handler: Handler<P, R>): Route {
+/** A request: `on` registers the guarded handler with the connection; `params` checks what it is sent. */
+function request<P, R>(method: string, on: (c: Connection, h: Guarded<P, R>) => void, handler: Handler<P, R>, params?: Check): Route {
   return {
     method,
-    bind: (c, session) => on(c, async (params, token) => {
+    bind: (c, session) => on(c, async (sent, token) => {
+      const refusal = lifecycleRefusal(method, session.lifecycle);
+      if (refusal !== undefined) throw refusal;
+      const problem = params?.(sent, 'params');
+      if (problem !== undefined) throw new ResponseError(ErrorCodes.InvalidParams, `${method}: ${problem}`);
+      session.lifecycle = LIFECYCLE_AFTER[method] ?? session.lifecycle;
       try {
-        return await handler(session, params, token);
+        return await handler(session, sent, token);
       } catch (err) {
         c.console.error(`${method} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
         throw toResponseError(err);
@@ -52,16 +60,27 @@ function request<P, R>(method: string, on: (c: Connection, h: Guarded<P, R>) => 
   };
 }
 
-/** A notification: no one to answer, so a failure is only logged. */
+/** A notification: no one to answer, so a failure is only logged; before `initialize` it is dropped (LSP). */
 function notification<P>(method: string, on: (c: Connection, h: (params: P) => void) => void, handler: Handler<P, void>): Route {
   return {
     method,
     bind: (c, session) => on(c, (params) => {
+      if (session.lifecycle === 'starting') return;
       Promise.resolve()
         .then(() => handler(session, params, NEVER_CANCELLED))
         .catch((err: unknown) => c.console.error(`${method} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
     }),
   };
+}
+
+/** The requests that move the server on in its lifecycle, from the moment they are accepted. */
+const LIFECYCLE_AFTER: Readonly<Record<string, Lifecycle>> = { initialize: 'running', shutdown: 'shut down' };
+
+function lifecycleRefusal(method: string, lifecycle: Lifecycle): ResponseError<void> | undefined {
+  if (method === 'initialize' && lifecycle !== 'starting') return new ResponseError(ErrorCodes.InvalidRequest, 'initialize may be sent only once');
+  if (method !== 'initialize' && lifecycle === 'starting') return new ResponseError(ErrorCodes.ServerNotInitialized, `${method}: the server is not initialized yet (send initialize first)`);
+  if (lifecycle === 'shut down') return new ResponseError(ErrorCodes.InvalidRequest, `${method}: the server is shut down (send exit)`);
+  return undefined;
 }
 
 const NEVER_CANCELLED: CancellationToken = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
@@ -73,17 +92,17 @@ function toResponseError(err: unknown): ResponseError<void> {
 }
 
 export const ROUTES: readonly Route[] = [
-  request('initialize', (c, h) => c.onInitialize(h), initialize),
+  request('initialize', (c, h) => c.onInitialize(h), initialize, INITIALIZE_PARAMS),
   notification('initialized', (c, h) => c.onInitialized(h), initialized),
   notification('workspace/didChangeConfiguration', (c, h) => c.onDidChangeConfiguration(h), didChangeConfiguration),
   notification('workspace/didChangeWatchedFiles', (c, h) => c.onDidChangeWatchedFiles(h), didChangeWatchedFiles),
-  request('textDocument/codeLens', (c, h) => c.onCodeLens(h), codeLens),
-  request('codeLens/resolve', (c, h) => c.onCodeLensResolve(h), codeLensResolve),
-  request('textDocument/hover', (c, h) => c.onHover(h), hover),
-  request('textDocument/codeAction', (c, h) => c.onCodeAction(h), codeAction),
-  request('textDocument/inlayHint', (c, h) => c.languages.inlayHint.on(h), inlayHint),
+  request('textDocument/codeLens', (c, h) => c.onCodeLens(h), codeLens, TEXT_DOCUMENT_PARAMS),
+  request('codeLens/resolve', (c, h) => c.onCodeLensResolve(h), codeLensResolve, CODE_LENS),
+  request('textDocument/hover', (c, h) => c.onHover(h), hover, POSITION_PARAMS),
+  request('textDocument/codeAction', (c, h) => c.onCodeAction(h), codeAction, RANGE_PARAMS),
+  request('textDocument/inlayHint', (c, h) => c.languages.inlayHint.on(h), inlayHint, RANGE_PARAMS),
   request(protocol.runtimeReport.method, (c, h) => c.onRequest(protocol.runtimeReport, (token) => h(undefined, token)), runtimeReport),
-  request(protocol.benchmark.method, (c, h) => c.onRequest(protocol.benchmark, h), benchmark),
+  request(protocol.benchmark.method, (c, h) => c.onRequest(protocol.benchmark, h), benchmark, BENCHMARK_PARAMS),
   request(protocol.clearMeasurementCache.method, (c, h) => c.onRequest(protocol.clearMeasurementCache, (token) => h(undefined, token)), clearMeasurementCache),
   request('shutdown', (c, h) => c.onShutdown((token) => h(undefined, token)), shutdown),
 ];
@@ -93,7 +112,6 @@ export function startServer(connection: Connection, deps: ServerDependencies = {
   const session = new Session(connection, deps.createAnalysis ?? AnalysisSession.create, runtime);
   for (const route of ROUTES) route.bind(connection, session);
   watchDocuments(session);
-  session.documents.listen(connection);
   connection.listen();
   return session;
 }

@@ -3,6 +3,7 @@
  * options and resolved settings, the latest analysis per document, and measurements.
  * Handlers read it; only the analysis scheduler and the settings handler change it.
  */
+import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeLensRefreshRequest, TextDocuments, type Connection } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -12,7 +13,11 @@ import { toDiagnostics, primaryMode } from './convert';
 import type { MeasureJob, LatencyState } from './measurement';
 import { Measurements } from './measurements';
 import type { RuntimeGateway } from './runtime-gateway';
-import { DEFAULT_SETTINGS, resolveSettings, type ServerSettings } from './settings';
+import { selectedByConfig } from '../project-config/file-patterns';
+import { ProjectConfigFinder } from '../project-config/find-project-config';
+import { ProjectConfigError, type ProjectConfig } from '../project-config/project-config';
+import { projectOptions } from './project-settings';
+import { DEFAULT_SETTINGS, layerOptions, resolveSettings, type ServerSettings } from './settings';
 import { resolveShape } from './shape-profile';
 import { isWorkspacePython, readPythonFile, readPythonFiles } from './workspace-files';
 
@@ -45,11 +50,15 @@ export interface AnalyzedDocument {
   readonly report: FileReport;
 }
 
+/** Where the server is in the LSP lifecycle: it answers requests only while `running`. */
+export type Lifecycle = 'starting' | 'running' | 'shut down';
+
 /** How long edits settle before the analysis runs. */
 const ANALYSIS_DELAY_MS = 150;
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
+  lifecycle: Lifecycle = 'starting';
   client: ClientFlags = { configuration: false, dynamicConfiguration: false, codeLensRefresh: false, inlayHintRefresh: false, workDoneProgress: false, watchedFiles: false };
   /** `initializationOptions.settings` as sent: the fallback when the client has no workspace/configuration. */
   rawOptions: unknown = undefined;
@@ -57,6 +66,8 @@ export class Session {
   readonly measurements: Measurements;
   /** Workspace folders, recorded at initialize; their Python files give the analysis its callers. */
   roots: string[] = [];
+  /** The workspace's [tool.attnlens], as last read: its settings and the files its include/exclude select. */
+  private project: ProjectConfig | undefined = undefined;
   private readonly analyzed = new Map<string, AnalyzedDocument>();
   /** What was last sent per document (version and diagnostics), so an analysis republishes only what changed. */
   private readonly published = new Map<string, string>();
@@ -91,11 +102,29 @@ export class Session {
   }
 
   /** Re-reads settings: workspace/configuration where the client has it, else the raw options. */
+  /** The editor's settings over the workspace's [tool.attnlens] (read afresh: pyproject.toml may have changed). */
   async loadSettings(): Promise<void> {
     const raw = this.client.configuration ? await this.connection.workspace.getConfiguration('attnlens') : this.rawOptions;
-    const { settings, warnings } = resolveSettings(raw);
+    this.project = await this.projectConfig();
+    const { settings, warnings } = resolveSettings(layerOptions(raw, projectOptions(this.project)));
     this.settings = settings;
     for (const w of warnings) this.connection.console.warn(w);
+  }
+
+  /**
+   * The nearest [tool.attnlens] above the first workspace folder: the analysis runs under one set of
+   * settings, so the workspace has one project's (`attnlens check` takes each file's own).
+   */
+  private async projectConfig(): Promise<ProjectConfig | undefined> {
+    const root = this.roots[0];
+    if (root === undefined) return undefined;
+    try {
+      return await new ProjectConfigFinder().forFile(nodePath.join(root, 'pyproject.toml'));
+    } catch (err) {
+      if (!(err instanceof ProjectConfigError)) throw err;
+      this.connection.console.warn(`${err.message}; the editor's settings apply`);
+      return undefined;
+    }
   }
 
   /** Re-analyse the open Python documents (with the workspace as context) after edits settle; editing never waits for it. */
@@ -121,7 +150,8 @@ export class Session {
   }
 
   private async readWorkspace(): Promise<void> {
-    const { texts, truncated } = await readPythonFiles(this.roots);
+    const project = await this.projectConfig();
+    const { texts, truncated } = await readPythonFiles(this.roots, (file) => selectedByConfig(file, project));
     this.diskTexts = texts;
     if (truncated) this.connection.console.warn(`workspace has more Python files than the analysis reads; callers in the rest are not seen`);
     const engine = await this.analysisEngine();
@@ -131,8 +161,9 @@ export class Session {
 
   /** Files created, changed or deleted on disk (reported by the editor): read again, then re-analyse. */
   async filesChanged(changes: readonly { readonly path: string; readonly deleted: boolean }[]): Promise<void> {
+    if (changes.some((c) => c.path.endsWith(`${nodePath.sep}pyproject.toml`))) await this.loadSettings();
     for (const { path, deleted } of changes) {
-      if (!isWorkspacePython(path, this.roots)) continue;
+      if (!isWorkspacePython(path, this.roots) || !selectedByConfig(path, this.project)) continue;
       const text = deleted ? null : await readPythonFile(path);
       if (text === null) this.diskTexts.delete(path); else this.diskTexts.set(path, text);
       this.stale.add(path);

@@ -4,6 +4,7 @@
  * raw client options into typed settings. Bad values fall back to the default with a warning that
  * names the key, so a typo never stops the annotations.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Dtype } from '../../runtime/dispatch/facts';
 import type { ProviderName } from '../../runtime/dispatch/capabilities';
 import type { AnalysisSettings } from '../analysis/report';
@@ -98,6 +99,21 @@ export function resolveSettings(raw: unknown): ResolvedSettings {
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = resolveSettings({}).settings;
+
+/**
+ * The editor's options over the project's ([tool.attnlens]), as flat keys. An editor value counts
+ * where it differs from the default: workspace/configuration answers the default for a key nobody
+ * set, so a value equal to it cannot be told from one left alone.
+ */
+export function layerOptions(editor: unknown, project: Partial<Record<SettingKey, unknown>>): Record<string, unknown> {
+  const layered: Record<string, unknown> = {};
+  for (const key of Object.keys(SETTINGS_SCHEMA) as SettingKey[]) {
+    const own = lookup(editor, key);
+    const unset = own === undefined || own === null || isDeepStrictEqual(own, SETTINGS_SCHEMA[key].default);
+    layered[key] = unset && project[key] !== undefined ? project[key] : own;
+  }
+  return layered;
+}
 
 function libraryState(state: LibraryState): boolean | null {
   return state === 'unknown' ? null : state === 'installed';

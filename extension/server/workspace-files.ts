@@ -33,7 +33,8 @@ export async function readPythonFile(file: string): Promise<string | null> {
   return fs.readFile(file, 'utf8').catch(() => null);
 }
 
-export async function readPythonFiles(roots: readonly string[]): Promise<WorkspaceFiles> {
+/** The `.py` files under `roots` that `select` keeps ([tool.attnlens] include/exclude), up to MAX_FILES. */
+export async function readPythonFiles(roots: readonly string[], select: (file: string) => boolean = () => true): Promise<WorkspaceFiles> {
   const texts = new Map<string, string>();
   const pending = [...roots];
   while (pending.length > 0) {
@@ -43,7 +44,7 @@ export async function readPythonFiles(roots: readonly string[]): Promise<Workspa
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!entry.name.startsWith('.') && !SKIPPED.has(entry.name)) pending.push(full);
-      } else if (entry.isFile() && entry.name.endsWith('.py')) {
+      } else if (entry.isFile() && entry.name.endsWith('.py') && select(full)) {
         if (texts.size >= MAX_FILES) return { texts, truncated: true };
         const text = await readPythonFile(full);
         if (text !== null) texts.set(full, text);

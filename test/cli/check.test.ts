@@ -1,6 +1,8 @@
 /** `attnlens check` end to end: the real binary on fixture directories, exit codes and output formats. */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { sarifStructureErrors } from './format/sarif-structure';
 
@@ -69,5 +71,48 @@ describe('attnlens check (end to end)', function () {
     const r = attnlens('--help');
     assert.equal(r.status, 0);
     assert.match(r.stdout, /^usage: attnlens check PATH\.\.\. \[options\]/);
+  });
+
+  describe('a file whose name and code hold control characters', () => {
+    const name = 'm\x1b[2J\u202e.py';
+    const escapedName = 'm\\x1b[2J\\u202e.py';
+    let dir: string;
+    before(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attnlens-controls-'));
+      fs.writeFileSync(path.join(dir, name), 'import torch.nn.functional as F\ndef f(q, k, v):\n    return F.scaled_dot_product_attention(q, k, v)\nx = (\x1b]0;title\x07\r\u202e\x9b\n');
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'check', ...args, '.'], { encoding: 'utf8', cwd: dir });
+    /** Any control character but the newline, and any ESC not starting a colour (SGR) sequence. */
+    const RAW_CONTROL = /[\x00-\x09\x0b-\x1a\x1c-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]|\x1b(?!\[\d+m)/;
+
+    it('escapes them in text, with and without colour', () => {
+      const plain = run('--no-color');
+      assert.equal(plain.status, 1);
+      assert.deepEqual(plain.stdout.split('\n').slice(0, 2), [
+        `${escapedName}:4:1 error parse-error: syntax error: unexpected \`x = (\\x1b]0;title\\x07\\x0d\\u202e\\x9b\``,
+        `${escapedName}:4:6 error parse-error: syntax error: unexpected \`\\x1b]0;\``,
+      ]);
+      assert.doesNotMatch(plain.stdout, RAW_CONTROL);
+      const coloured = run('--color');
+      assert.doesNotMatch(coloured.stdout, RAW_CONTROL);
+      assert.equal(coloured.stdout.replace(/\x1b\[\d+m/g, ''), plain.stdout);
+    });
+
+    it('escapes them in JSON so that the values parse back unchanged', () => {
+      const r = run('--format', 'json');
+      assert.doesNotMatch(r.stdout, RAW_CONTROL);
+      const file = JSON.parse(r.stdout).files[0];
+      assert.equal(file.path, name);
+      assert.equal(file.parse_errors[0].message, 'syntax error: unexpected `x = (\x1b]0;title\x07\r\u202e\x9b`');
+    });
+
+    it('escapes them visibly in SARIF messages and percent-encodes the file\'s URI', () => {
+      const r = run('--format', 'sarif');
+      assert.doesNotMatch(r.stdout, RAW_CONTROL);
+      const [first] = JSON.parse(r.stdout).runs[0].results;
+      assert.equal(first.message.text, 'syntax error: unexpected `x = (\\x1b]0;title\\x07\\x0d\\u202e\\x9b`');
+      assert.equal(first.locations[0].physicalLocation.artifactLocation.uri, 'm%1B%5B2J%E2%80%AE.py');
+    });
   });
 });

@@ -16,6 +16,8 @@ describe('finding Python files', () => {
       await fs.writeFile(path.join(root, file), '');
     }
     await fs.symlink(path.join(root, 'pkg'), path.join(root, 'link'));
+    await fs.symlink(path.join(root, 'loop-b'), path.join(root, 'loop-a'));
+    await fs.symlink(path.join(root, 'loop-a'), path.join(root, 'loop-b'));
   });
   after(() => fs.rm(root, { recursive: true, force: true }));
 
@@ -27,6 +29,11 @@ describe('finding Python files', () => {
   it('keeps files named explicitly, whatever their extension, sorted and without duplicates', async () => {
     const found = await findPythonFiles([path.join(root, 'script'), path.join(root, 'pkg'), path.join(root, 'pkg/b.py')]);
     assert.deepEqual(found.map((f) => path.relative(root, f)), ['pkg/b.py', 'pkg/sub/c.py', 'script']);
+  });
+
+  it('names a loop of symbolic links as such', async () => {
+    await assert.rejects(findPythonFiles([path.join(root, 'loop-a')]), (err: unknown) =>
+      err instanceof UsageError && err.message === `${path.join(root, 'loop-a')}: a loop of symbolic links (it never reaches a file)`);
   });
 
   it('names a path that does not exist', async () => {

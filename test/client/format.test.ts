@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseShapes, runtimeReportMarkdown, toCsv, toJson } from '../../extension/client/format';
+import { exportFileName, parseShapes, runtimeReportMarkdown, toCsv, toJson } from '../../extension/client/format';
 import type { BenchmarkRow } from '../../extension/protocol';
 
 const ROWS: BenchmarkRow[] = [
@@ -15,6 +15,11 @@ describe('client/format', () => {
       'fused,webgpu,SwiftShader,float32,1,8,2,1,512,64,broken,,,0.7,"parity failed: ""subgroups"""',
       '',
     ].join('\n'));
+  });
+
+  it('names an export by the local time it ran, for the save dialog', () => {
+    assert.equal(exportFileName('csv', new Date(2026, 11, 7, 9, 5)), 'attnlens-benchmark-2026-12-07-0905.csv');
+    assert.equal(exportFileName('json', new Date(2026, 0, 31, 23, 59)), 'attnlens-benchmark-2026-01-31-2359.json');
   });
 
   it('writes JSON that reads back to the rows', () => {

@@ -7,6 +7,7 @@ import type { LatencyState } from '../../extension/server/measurement';
 import { DEFAULT_SETTINGS } from '../../extension/server/settings';
 import type { BenchmarkRow } from '../../extension/protocol';
 import { known } from '../../runtime/dispatch/facts';
+import type { FileReport, Finding } from '../../extension/analysis/report';
 import { FLASH_CALL, SDPA_CALL, report, span } from './reports';
 
 const URI = 'file:///w/model.py';
@@ -30,7 +31,7 @@ describe('server/convert', () => {
         message: 'attn_mask is not None on this path: Flash Attention does not support non-null attn_mask.',
       },
       {
-        range: { start: { line: 29, character: 24 }, end: { line: 29, character: 25 } },
+        range: { start: { line: 29, character: 24 }, end: { line: 29, character: 31 } },
         severity: 1, code: 'dtype-unsupported', source: 'attnlens',
         message: 'FlashAttention only support fp16 and bf16 data type: q is float32 (F.normalize at model.py:28)',
       },
@@ -149,6 +150,40 @@ describe('server/convert', () => {
       edit: { changes: { [URI]: [{ range: { start: { line: 29, character: 24 }, end: { line: 29, character: 31 } }, newText: 'q.half(), k.half(), v.half()' }] } },
     }]);
     assert.deepEqual(toCodeActions(report('/w/model.py'), URI, at(19, 60)), [], 'a finding without a fix offers nothing');
+  });
+
+  describe('one problem on both paths', () => {
+    const cast = (to: string) => ({ title: `Cast q → ${to}`, edits: [{ span: span(30, 26, 30, 26), newText: `.to(torch.${to})` }] });
+    const onPaths = (train: Partial<Finding>, infer: Partial<Finding>): FileReport => report('/w/model.py', [{
+      ...FLASH_CALL,
+      findings: [
+        { code: 'dtype-unsupported', severity: 'error', span: span(30, 25, 30, 26), mode: 'train', message: 'q is float32 on the training path (`zeros` at model.py:3)', ...train },
+        { code: 'dtype-unsupported', severity: 'error', span: span(30, 25, 30, 26), mode: 'infer', message: 'q is float32 on the inference path (`zeros` at model.py:3)', ...infer },
+      ],
+    }]);
+    const qkv = { start: { line: 29, character: 24 }, end: { line: 29, character: 31 } };
+
+    it('is one diagnostic naming both paths where the messages differ only in the path', () => {
+      assert.deepEqual(toDiagnostics(onPaths({}, {})), [
+        { range: qkv, severity: 1, code: 'dtype-unsupported', source: 'attnlens', message: 'q is float32 on the training and inference paths (`zeros` at model.py:3)' },
+      ]);
+    });
+
+    it('is one diagnostic with each path\'s message where they differ, at the more severe level', () => {
+      const [diagnostic, ...others] = toDiagnostics(onPaths({ severity: 'warning' }, { message: 'q is float32 on the inference path (`ones` at model.py:9)' }));
+      assert.deepEqual([diagnostic!.severity, diagnostic!.message, others], [1, 'training path: q is float32 on the training path (`zeros` at model.py:3)\ninference path: q is float32 on the inference path (`ones` at model.py:9)', []]);
+    });
+
+    it('offers a fix both paths share once, and different fixes each once', () => {
+      const at = { start: { line: 29, character: 25 }, end: { line: 29, character: 25 } };
+      const same = toCodeActions(onPaths({ fix: cast('bfloat16') }, { fix: cast('bfloat16') }), URI, at);
+      assert.deepEqual(same.map((a) => [a.title, a.diagnostics!.length]), [['Cast q → bfloat16', 1]]);
+      const different = toCodeActions(onPaths({ fix: cast('bfloat16') }, { fix: cast('float16') }), URI, at);
+      assert.deepEqual(different.map((a) => [a.title, a.diagnostics!.length, a.edit!.changes![URI]![0]!.newText]), [
+        ['Cast q → bfloat16', 1, '.to(torch.bfloat16)'],
+        ['Cast q → float16', 1, '.to(torch.float16)'],
+      ]);
+    });
   });
 
   it('puts dtype hints after q, k, v, or after the call when their spans are unknown', () => {

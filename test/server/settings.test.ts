@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_SETTINGS, resolveSettings } from '../../extension/server/settings';
+import { projectOptions } from '../../extension/server/project-settings';
+import { parseProjectConfig } from '../../extension/project-config/project-config';
+import { DEFAULT_SETTINGS, layerOptions, resolveSettings } from '../../extension/server/settings';
 import { packageSettings } from '../../scripts/package-settings';
 
 describe('server/settings', () => {
@@ -11,6 +13,16 @@ describe('server/settings', () => {
       targetGpu: 'H100', targetEfficiency: 0.6, shapeProfile: 'small', providers: ['webgpu', 'wasm'],
       measurement: { enabled: true, maxMillis: 20000 },
     });
+  });
+
+  it('takes [tool.attnlens] where the editor leaves a setting at its default, the editor\'s value elsewhere', () => {
+    const project = projectOptions(parseProjectConfig('/p/pyproject.toml', '[tool.attnlens]\nautocast = "bfloat16"\ninstalled = ["xformers"]\ntorch = "2.3"\ngpu = 90\ndevice = "cpu"\ntarget = "A100"\n'));
+    const editor = { autocast: 'unknown', torchVersion: '2.4', gpuArch: 80, device: 'cuda', targetGpu: 'T4', libraries: { flashAttn: 'unknown', xformers: 'unknown' } };
+    const { settings, warnings } = resolveSettings(layerOptions(editor, project));
+    assert.deepEqual([settings.analysis, settings.targetGpu, warnings], [
+      { autocast: 'bfloat16', installed: { flash_attn: false, xformers: true }, torch: [2, 4], sm: 90, device: 'cpu' }, 'T4', [],
+    ]);
+    assert.deepEqual(resolveSettings(layerOptions(undefined, {})).settings, DEFAULT_SETTINGS);
   });
 
   it('reads nested options as VS Code sends them, and flat dotted keys', () => {

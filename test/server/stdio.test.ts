@@ -37,7 +37,7 @@ describe('attnlens lsp --stdio (child process, real analysis)', function () {
     const diagnostics = await opened();
     assert.deepEqual(diagnostics.map((d) => [d.code, d.severity, d.range, d.source]), [
       ['dead-fast-path', 2, range(26, 11, 20), 'attnlens'],
-      ['dtype-unsupported', 1, range(27, 34, 35), 'attnlens'],
+      ['dtype-unsupported', 1, range(27, 34, 41), 'attnlens'],
       ['mask-disables-flash', 3, range(30, 68, 77), 'attnlens'],
     ]);
     const message = diagnostics[1]!.message;
@@ -57,13 +57,13 @@ describe('attnlens lsp --stdio (child process, real analysis)', function () {
       await client.open(uri, fs.readFileSync(model, 'utf8'));
       const codes = (d: { diagnostics: Diagnostic[] } | undefined): string[] => (d?.diagnostics ?? []).map((x) => `${String(x.code)} ${x.range.start.line + 1}`).sort();
       assert.deepEqual(codes(await client.diagnosticsFor(uri, 1)), ['dead-fast-path 27', 'dtype-unsupported 28', 'mask-disables-flash 31']);
-      assert.deepEqual(client.registrations.find((r) => r.method === DidChangeWatchedFilesNotification.method)?.registerOptions, { watchers: [{ globPattern: '**/*.py' }] });
+      assert.deepEqual(client.registrations.find((r) => r.method === DidChangeWatchedFilesNotification.method)?.registerOptions, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }] });
 
-      // The sampler now passes the bias too: the fast path is dead on both paths.
+      // The sampler now passes the bias too: the fast path is dead on both paths (one diagnostic each, naming both).
       fs.writeFileSync(sampler, fs.readFileSync(sampler, 'utf8').replace('x = layer(x)', 'x = layer(x, net.bias)'));
       await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(sampler).href, type: FileChangeType.Changed }] });
-      const bothDead = ['dead-fast-path 27', 'dead-fast-path 27', 'mask-disables-flash 31', 'mask-disables-flash 31'];
-      await client.until(() => (codes(client.latestDiagnostics(uri)).join() === bothDead.join() ? true : undefined), 'diagnostics after the change on disk');
+      const onBoth = (d: { diagnostics: Diagnostic[] } | undefined) => (d?.diagnostics ?? []).map((x) => `${String(x.code)}: ${/on the training and inference paths/.test(String(x.message)) ? 'both paths' : String(x.message)}`).sort();
+      await client.until(() => (onBoth(client.latestDiagnostics(uri)).join() === 'dead-fast-path: both paths,mask-disables-flash: both paths' ? true : undefined), 'diagnostics after the change on disk');
 
       // Without a sampler nothing shows the inference path: it is analysed on assumption.
       fs.rmSync(sampler);
@@ -123,5 +123,47 @@ describe('attnlens lsp --stdio (child process, real analysis)', function () {
     const exited = once(client.child, 'exit');
     await client.connection.sendNotification(ExitNotification.type);
     assert.deepEqual(await exited, [0, null]);
+  });
+});
+
+describe('attnlens lsp --stdio with [tool.attnlens] in the workspace\'s pyproject.toml', function () {
+  this.timeout(30000);
+  let client: ReturnType<typeof LspClient.spawn>;
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attnlens-pyproject-lsp-')); });
+  afterEach(() => { client.close(); fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('analyses under the project\'s settings, and again when pyproject.toml changes on disk', async () => {
+    const model = path.join(dir, 'model.py'), pyproject = path.join(dir, 'pyproject.toml');
+    const uri = pathToFileURL(model).href;
+    fs.writeFileSync(model, 'import torch\nfrom flash_attn import flash_attn_func\n\n\ndef attend():\n    q = torch.randn(1, 8, 128, 64, device="cuda")\n    return flash_attn_func(q, q, q)\n');
+    fs.writeFileSync(pyproject, '[tool.attnlens]\ndevice = "cpu"\n');
+    client = LspClient.spawn();
+    client.settings = { measurement: { enabled: false }, device: 'cuda' };
+    await client.initialize({ ...EDITOR_CAPABILITIES, workspace: { ...EDITOR_CAPABILITIES.workspace, didChangeWatchedFiles: { dynamicRegistration: true } } }, undefined, pathToFileURL(dir).href);
+    await client.open(uri, fs.readFileSync(model, 'utf8'));
+    await client.diagnosticsFor(uri, 1);
+    const title = async () => {
+      const [lens] = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }))!;
+      return (await client.connection.sendRequest(CodeLensResolveRequest.type, lens!)).command!.title;
+    };
+    assert.equal(await title(), 'train & infer: raises: q must be on CUDA');
+
+    fs.writeFileSync(pyproject, '[tool.attnlens]\ndevice = "cuda"\n');
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(pyproject).href, type: FileChangeType.Changed }] });
+    await client.poll(title, (t) => t === 'train & infer: raises: FlashAttention only support fp16 and bf16 data type', 'the lens under device = "cuda"');
+  });
+
+  it('leaves the workspace files its exclude names out of the callers it reads', async () => {
+    for (const f of ['model.py', 'sampler.py']) fs.copyFileSync(path.join(WORKSPACE, f), path.join(dir, f));
+    fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.attnlens]\nexclude = ["sampler.py"]\n');
+    const uri = pathToFileURL(path.join(dir, 'model.py')).href;
+    client = LspClient.spawn();
+    client.settings = { measurement: { enabled: false } };
+    await client.initialize(EDITOR_CAPABILITIES, undefined, pathToFileURL(dir).href);
+    await client.open(uri, fs.readFileSync(path.join(dir, 'model.py'), 'utf8'));
+    // Without sampler.py nothing shows the inference path under autocast: no dtype error (see the test above).
+    const codes = (await client.diagnosticsFor(uri, 1)).diagnostics.map((d) => `${String(d.code)} ${d.range.start.line + 1}`);
+    assert.deepEqual(codes, ['dead-fast-path 27', 'mask-disables-flash 31']);
   });
 });

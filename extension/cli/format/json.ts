@@ -3,6 +3,7 @@
  * 1-based lines and columns; new keys may be added within a version, none renamed or removed.
  */
 import type { CallReport, FileReport, Finding, ParseError, Span, TextEdit } from '../../analysis/report';
+import { escapeJsonControls } from './control-characters';
 import { callDtypes, callShapes, type CallDtypes, type CallShapes } from './call-facts';
 import { summarizeMode, type RejectedBackend } from './mode-summary';
 
@@ -65,7 +66,7 @@ export function toJsonReport(reports: readonly FileReport[]): JsonReport {
 }
 
 export function formatJson(reports: readonly FileReport[]): string {
-  return `${JSON.stringify(toJsonReport(reports), null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(toJsonReport(reports), null, 2))}\n`;
 }
 
 function jsonCall(call: CallReport): JsonCall {

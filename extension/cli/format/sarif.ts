@@ -2,13 +2,15 @@
  * `--format sarif`: SARIF 2.1.0 for code-scanning UIs. One run; the driver's rules are the
  * analysis' rules and parse-error (help at docs/rules/<code>.md); one result per finding and per
  * parse error.
- * Relative paths are given against %SRCROOT%, the directory `check` ran in.
+ * Relative paths are given against %SRCROOT%, the directory `check` ran in. Messages are shown to
+ * people by code-scanning UIs: their control characters are escaped visibly, the rest in the JSON.
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { DiagnosticCode, FileReport, Finding, Severity, Span } from '../../analysis/report';
 import { RULES } from '../../analysis/rules/index';
+import { escapeControls, escapeJsonControls } from './control-characters';
 import type { RuleMeta } from '../../analysis/rules/rule';
 
 export interface SarifOptions {
@@ -52,7 +54,7 @@ export function toSarifLog(reports: readonly FileReport[], options: SarifOptions
 }
 
 export function formatSarif(reports: readonly FileReport[], options: SarifOptions): string {
-  return `${JSON.stringify(toSarifLog(reports, options), null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(toSarifLog(reports, options), null, 2))}\n`;
 }
 
 function findingResult(file: string, finding: Finding): Sarif.Result {
@@ -62,7 +64,7 @@ function findingResult(file: string, finding: Finding): Sarif.Result {
   const replacements = finding.fix.edits.map((edit) => ({ deletedRegion: region(edit.span), insertedContent: { text: edit.newText } }));
   return {
     ...withMode,
-    fixes: [{ description: { text: finding.fix.title }, artifactChanges: [{ artifactLocation: artifact(file), replacements }] }],
+    fixes: [{ description: { text: escapeControls(finding.fix.title) }, artifactChanges: [{ artifactLocation: artifact(file), replacements }] }],
   };
 }
 
@@ -71,7 +73,7 @@ function result(code: DiagnosticCode, level: Sarif.Result.level, text: string, f
     ruleId: code,
     ruleIndex: RULE_CODES.indexOf(code),
     level,
-    message: { text },
+    message: { text: escapeControls(text, { keepNewlines: true }) },
     locations: [{ physicalLocation: { artifactLocation: artifact(file), region: region(span) } }],
   };
 }

@@ -8,6 +8,7 @@ import { styleText } from 'node:util';
 import type { Outcome } from '../../../runtime/dispatch/decision';
 import { describeDecision } from '../../../runtime/dispatch/describe';
 import type { CallReport, FileReport, ModeResult, Severity } from '../../analysis/report';
+import { escapeControls as safe } from './control-characters';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -24,12 +25,12 @@ export function formatText(reports: readonly FileReport[], options: TextOptions)
   const lines: string[] = [];
   for (const file of reports) {
     for (const error of file.parseErrors) {
-      const where = paint('bold', `${file.path}:${error.span.line}:${error.span.column}`);
-      lines.push(`${where} ${paint('red', 'error')} parse-error: ${error.message}`);
+      const where = paint('bold', `${safe(file.path)}:${error.span.line}:${error.span.column}`);
+      lines.push(`${where} ${paint('red', 'error')} parse-error: ${safe(error.message)}`);
     }
     for (const error of file.internalErrors) {
-      const where = paint('bold', `${file.path}:${error.span.line}:${error.span.column}`);
-      lines.push(`${where} ${paint('yellow', 'warning')} internal-error: ${error.message}`);
+      const where = paint('bold', `${safe(file.path)}:${error.span.line}:${error.span.column}`);
+      lines.push(`${where} ${paint('yellow', 'warning')} internal-error: ${safe(error.message)}`);
     }
     for (const call of file.calls) lines.push(...callBlock(file.path, call, paint));
   }
@@ -38,10 +39,10 @@ export function formatText(reports: readonly FileReport[], options: TextOptions)
 }
 
 function callBlock(path: string, call: CallReport, paint: Paint): string[] {
-  const where = paint('bold', `${path}:${call.span.line}:${call.span.column}`);
-  const head = `${where} ${paint('cyan', call.api)} → train: ${modeText(call.modes.train, paint)} | infer: ${modeText(call.modes.infer, paint)}`;
+  const where = paint('bold', `${safe(path)}:${call.span.line}:${call.span.column}`);
+  const head = `${where} ${paint('cyan', safe(call.api))} → train: ${modeText(call.modes.train, paint)} | infer: ${modeText(call.modes.infer, paint)}`;
   // Library messages span several lines (xformers'): keep their continuation lines under the finding.
-  const diagnostics = call.findings.map((f) => `  ${paint(SEVERITY_STYLE[f.severity], f.severity)} ${f.code}: ${f.message.replace(/\n/g, '\n    ')}`);
+  const diagnostics = call.findings.map((f) => `  ${paint(SEVERITY_STYLE[f.severity], f.severity)} ${f.code}: ${safe(f.message, { keepNewlines: true }).replace(/\n/g, '\n    ')}`);
   return [head, ...diagnostics];
 }
 
@@ -49,9 +50,9 @@ const OUTCOME_STYLE: Record<Outcome, Style> = { runs: 'green', depends: 'yellow'
 
 /** The code lens' words for a path (describeDecision) and what reaching it assumes, or `not reached (why)`. */
 function modeText(mode: ModeResult, paint: Paint): string {
-  if (mode.reached === false) return paint('dim', mode.blockedBy === undefined ? 'not reached' : `not reached (${mode.blockedBy.why})`);
-  const described = paint(OUTCOME_STYLE[mode.decision.outcome], describeDecision(mode.decision));
-  return mode.assumed === undefined || mode.assumed.length === 0 ? described : `${described} [if ${mode.assumed.join(', or ')}]`;
+  if (mode.reached === false) return paint('dim', mode.blockedBy === undefined ? 'not reached' : `not reached (${safe(mode.blockedBy.why)})`);
+  const described = paint(OUTCOME_STYLE[mode.decision.outcome], safe(describeDecision(mode.decision)));
+  return mode.assumed === undefined || mode.assumed.length === 0 ? described : `${described} [if ${safe(mode.assumed.join(', or '))}]`;
 }
 
 function summary(reports: readonly FileReport[]): string {

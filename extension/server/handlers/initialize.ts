@@ -3,8 +3,12 @@ import { version } from '../../../package.json';
 import { fileStore } from '../measurement-store';
 import { uriToPath, type Session } from '../session';
 
-/** Records what the client can do and the raw options, once; answers the server's capabilities. */
+/**
+ * Records what the client can do and the raw options, once; answers the server's capabilities.
+ * Documents are synchronised from here on: a didOpen sent before initialize is dropped (LSP).
+ */
 export function initialize(session: Session, params: InitializeParams): InitializeResult {
+  session.documents.listen(session.connection);
   const caps = params.capabilities;
   session.client = {
     configuration: caps.workspace?.configuration === true,

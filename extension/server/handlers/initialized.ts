@@ -9,9 +9,10 @@ export async function initialized(session: Session): Promise<void> {
   if (session.client.dynamicConfiguration) {
     await session.connection.client.register(DidChangeConfigurationNotification.type, { section: 'attnlens' });
   }
-  // Callers in files the user has not opened change on disk too (a pull, another editor, a formatter).
+  // Callers in files the user has not opened change on disk too (a pull, another editor, a formatter),
+  // and so does the project's [tool.attnlens].
   if (session.client.watchedFiles) {
-    await session.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }] });
+    await session.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }] });
   }
   await session.loadSettings();
   await session.connection.sendNotification(serverStatus, session.runtime.status());

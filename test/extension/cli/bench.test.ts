@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { parseBenchArgs } from '../../../extension/cli/bench';
+import { availableParallelism } from 'node:os';
+import { UsageError } from '../../../extension/cli/args';
+import { MAX_THREADS, parseBenchArgs } from '../../../extension/cli/bench';
 import { TOLERANCE } from '../../../runtime';
 
 const BIN = path.resolve(__dirname, '../../../../bin/attnlens.js');
@@ -76,6 +78,7 @@ describe('attnlens bench', function () {
     [['--kernels', ','], /--kernels names nothing/],
     [['model.py'], /takes no file or other argument, got 'model.py'/],
     [['--threads', '2', '--provider', 'webgpu'], /--threads sets WASM threads/],
+    [['--threads', '10000'], /^attnlens bench: --threads: 10000 is more than \d+ \(4 × the \d+ cores here\)\n$/],
   ] as const) {
     it(`exits 2 naming the bad flag: ${args.join(' ')}`, () => {
       const r = attnlens(['bench', ...args]);
@@ -97,5 +100,11 @@ describe('bench flags', () => {
     const o = parseBenchArgs(['--sweep', 'kv-seq=64,128', '--threads', '1', '--provider', 'wasm']);
     assert.deepEqual(o.request.sweep, { dim: 'kv_seq', values: [64, 128] });
     assert.equal(o.threads, 1);
+  });
+  it('takes up to 4 × the cores in WASM threads and refuses more, naming the limit', () => {
+    assert.equal(MAX_THREADS, 4 * availableParallelism());
+    assert.equal(parseBenchArgs(['--threads', String(MAX_THREADS)]).threads, MAX_THREADS);
+    assert.throws(() => parseBenchArgs(['--threads', String(MAX_THREADS + 1)]), (err: unknown) => err instanceof UsageError
+      && err.message === `--threads: ${MAX_THREADS + 1} is more than ${MAX_THREADS} (4 × the ${availableParallelism()} cores here)`);
   });
 });

@@ -1,17 +1,11 @@
--- Neovim 0.7 as a real LSP client: start `attnlens lsp --stdio`, attach the opened buffer, wait for
--- diagnostics and a hover, write what arrived as JSON to $ATTNLENS_OUT, quit.
+-- After the docs' set-up has attached attnlens to the opened buffer: wait for diagnostics, ask for
+-- code lenses, write what arrived as JSON to $ATTNLENS_OUT, quit.
 local out = vim.env.ATTNLENS_OUT
 local buf = vim.api.nvim_get_current_buf()
-local client_id = vim.lsp.start_client({
-  name = 'attnlens',
-  cmd = { vim.env.ATTNLENS_NODE, vim.env.ATTNLENS_BIN, 'lsp', '--stdio' },
-  root_dir = vim.fn.getcwd(),
-})
-vim.lsp.buf_attach_client(buf, client_id)
 local got = vim.wait(tonumber(vim.env.ATTNLENS_WAIT_MS or '20000'), function()
   return #vim.diagnostic.get(buf) > 0
 end, 50)
-local result = { attached = got, diagnostics = {} }
+local result = { attached = got, diagnostics = {}, clients = #vim.lsp.buf_get_clients(buf) }
 for _, d in ipairs(vim.diagnostic.get(buf)) do
   table.insert(result.diagnostics, { lnum = d.lnum, col = d.col, severity = d.severity, code = d.code, source = d.source, message = d.message })
 end
@@ -21,5 +15,5 @@ for _, r in pairs(lenses or {}) do result.lenses = result.lenses + #(r.result or
 local f = io.open(out, 'w')
 f:write(vim.fn.json_encode(result))
 f:close()
-vim.lsp.stop_client(client_id)
+vim.lsp.stop_client(vim.lsp.get_active_clients())
 vim.cmd('qall!')

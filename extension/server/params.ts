@@ -1,0 +1,86 @@
+/**
+ * What each request's params must hold before a handler reads them. The protocol library passes
+ * params through as sent; a client that sends `{}` to textDocument/hover must get InvalidParams
+ * naming the missing field (LSP), not a TypeError from deep in a handler. Only what the handlers
+ * read is checked: extra fields are allowed, as the specification asks.
+ */
+import { Message, type MessageStrategy } from 'vscode-languageserver';
+import type { Dtype } from '../../runtime/dispatch/facts';
+import type { BenchMask } from '../protocol';
+
+/** `undefined` when `value` fits, else what is wrong with it, naming it by `at` (`params.position.line`). */
+export type Check = (value: unknown, at: string) => string | undefined;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const string: Check = (v, at) => (typeof v === 'string' ? undefined : `${at} must be a string`);
+const uinteger: Check = (v, at) => (Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : `${at} must be a non-negative integer`);
+const positiveInteger: Check = (v, at) => (Number.isSafeInteger(v) && (v as number) >= 1 ? undefined : `${at} must be a positive integer`);
+const anyObject: Check = (v, at) => (isRecord(v) ? undefined : `${at} must be an object`);
+
+function object(fields: Record<string, Check>): Check {
+  return (v, at) => {
+    if (!isRecord(v)) return `${at} must be an object`;
+    for (const [key, check] of Object.entries(fields)) {
+      const problem = check(v[key], `${at}.${key}`);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  };
+}
+
+function optional(check: Check): Check {
+  return (v, at) => (v === undefined ? undefined : check(v, at));
+}
+
+function oneOf(values: readonly string[]): Check {
+  return (v, at) => (typeof v === 'string' && values.includes(v) ? undefined : `${at} must be one of ${values.join(', ')}`);
+}
+
+function arrayOf(check: Check): Check {
+  return (v, at) => (Array.isArray(v) ? v.map((item, i) => check(item, `${at}[${i}]`)).find((p) => p !== undefined) : `${at} must be an array`);
+}
+
+/** The first alternative that fits; otherwise the problem the first one found. */
+function either(...checks: Check[]): Check {
+  return (v, at) => {
+    const problems = checks.map((check) => check(v, at));
+    return problems.includes(undefined) ? undefined : problems[0];
+  };
+}
+
+const position = object({ line: uinteger, character: uinteger });
+const range = object({ start: position, end: position });
+const textDocument = object({ uri: string });
+
+export const INITIALIZE_PARAMS = object({ capabilities: anyObject });
+export const TEXT_DOCUMENT_PARAMS = object({ textDocument });
+export const POSITION_PARAMS = object({ textDocument, position });
+export const RANGE_PARAMS = object({ textDocument, range });
+/** A code lens as textDocument/codeLens listed it: its data names the document and the call. */
+export const CODE_LENS = object({ range, data: object({ uri: string, index: uinteger }) });
+
+const DTYPES: readonly Dtype[] = ['float16', 'bfloat16', 'float32', 'float64'];
+const MASKS: readonly BenchMask[] = ['none', 'causal', 'float'];
+const benchShape = object({ batch: positiveInteger, heads: positiveInteger, kvHeads: positiveInteger, seqQ: positiveInteger, seqKv: positiveInteger, headDim: positiveInteger });
+
+export const BENCHMARK_PARAMS = object({
+  shapes: optional(arrayOf(benchShape)),
+  dtype: optional(oneOf(DTYPES)),
+  mask: optional(oneOf(MASKS)),
+  call: optional(either(object({ uri: string, index: uinteger }), object({ uri: string, position }))),
+});
+
+/**
+ * HACK: vscode-languageserver reads `initialize`'s `params.capabilities` itself before any handler
+ * runs, so without them it fails with a TypeError (-32603). The connection's message strategy passes
+ * such a request on with `capabilities: 'missing'`, which the library reads past and
+ * INITIALIZE_PARAMS refuses with InvalidParams like any other bad value.
+ */
+export const MISSING_CAPABILITIES_REACH_THE_CHECK: MessageStrategy = {
+  handleMessage(message, next) {
+    if (!Message.isRequest(message) || message.method !== 'initialize') return next(message);
+    const params = isRecord(message.params) ? message.params : {};
+    return next(isRecord(params['capabilities']) ? message : { ...message, params: { ...params, capabilities: 'missing' } } as Message);
+  },
+};

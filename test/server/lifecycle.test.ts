@@ -1,0 +1,73 @@
+/** The server's answers as the LSP specification's lifecycle and error codes say, over stdio to `attnlens lsp --stdio`. */
+import * as assert from 'node:assert/strict';
+import {
+  CodeLensRequest, CodeLensResolveRequest, ErrorCodes, HoverRequest, InitializeRequest, InlayHintRequest, ResponseError, ShutdownRequest,
+} from 'vscode-languageserver-protocol';
+import * as protocol from '../../extension/protocol';
+import { LspClient } from './lsp-client';
+
+const URI = 'file:///nowhere/model.py';
+const HOVER = { textDocument: { uri: URI }, position: { line: 0, character: 0 } };
+
+/** The error `request` is answered with, as [code, message]. */
+async function refusal(request: Promise<unknown>): Promise<[number, string]> {
+  try {
+    await request;
+  } catch (err) {
+    assert.ok(err instanceof ResponseError, String(err));
+    return [err.code, err.message];
+  }
+  return assert.fail('the request was answered without an error');
+}
+
+describe('attnlens lsp --stdio: lifecycle and invalid params', function () {
+  this.timeout(30000);
+  let client: ReturnType<typeof LspClient.spawn>;
+  beforeEach(() => { client = LspClient.spawn(); client.settings = { measurement: { enabled: false } }; });
+  afterEach(() => client.close());
+
+  it('answers requests before initialize with ServerNotInitialized, then initializes', async () => {
+    assert.deepEqual(await refusal(client.connection.sendRequest(HoverRequest.type, HOVER)),
+      [-32002, 'textDocument/hover: the server is not initialized yet (send initialize first)']);
+    assert.deepEqual(await refusal(client.connection.sendRequest(protocol.runtimeReport)),
+      [ErrorCodes.ServerNotInitialized, 'attnlens/runtimeReport: the server is not initialized yet (send initialize first)']);
+    const result = await client.initialize();
+    assert.equal(result.serverInfo?.name, 'attnlens');
+    assert.equal(await client.connection.sendRequest(HoverRequest.type, HOVER), null);
+  });
+
+  it('refuses a second initialize with InvalidRequest', async () => {
+    await client.initialize();
+    assert.deepEqual(await refusal(client.connection.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {} })),
+      [-32600, 'initialize may be sent only once']);
+  });
+
+  it('answers params it cannot read with InvalidParams naming the field', async () => {
+    for (const params of [{ processId: null, rootUri: null, capabilities: 'all' }, { processId: null, rootUri: null }]) {
+      assert.deepEqual(await refusal(client.connection.sendRequest(InitializeRequest.type, params as never)),
+        [-32602, 'initialize: params.capabilities must be an object'], JSON.stringify(params));
+    }
+    await client.initialize();
+    const cases: [Promise<unknown>, string][] = [
+      [client.connection.sendRequest(HoverRequest.type, {} as never), 'textDocument/hover: params.textDocument must be an object'],
+      [client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: -1, character: 0 } }), 'textDocument/hover: params.position.line must be a non-negative integer'],
+      [client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: 7 } } as never), 'textDocument/codeLens: params.textDocument.uri must be a string'],
+      [client.connection.sendRequest(CodeLensResolveRequest.type, { range: HOVER.position as never }), 'codeLens/resolve: params.range.start must be an object'],
+      [client.connection.sendRequest(CodeLensResolveRequest.type, { range: { start: HOVER.position, end: HOVER.position } }), 'codeLens/resolve: params.data must be an object'],
+      [client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri: URI } } as never), 'textDocument/inlayHint: params.range must be an object'],
+      [client.connection.sendRequest(protocol.benchmark, { dtype: 'int8' as never }), 'attnlens/benchmark: params.dtype must be one of float16, bfloat16, float32, float64'],
+      [client.connection.sendRequest(protocol.benchmark, { shapes: [{ batch: 1 }] as never }), 'attnlens/benchmark: params.shapes[0].heads must be a positive integer'],
+      [client.connection.sendRequest(protocol.benchmark, { call: { uri: URI } as never }), 'attnlens/benchmark: params.call.index must be a non-negative integer'],
+    ];
+    for (const [request, message] of cases) assert.deepEqual(await refusal(request), [ErrorCodes.InvalidParams, message]);
+  });
+
+  it('answers requests after shutdown, a second shutdown included, with InvalidRequest', async () => {
+    await client.initialize();
+    await client.connection.sendRequest(ShutdownRequest.type);
+    assert.deepEqual(await refusal(client.connection.sendRequest(HoverRequest.type, HOVER)),
+      [-32600, 'textDocument/hover: the server is shut down (send exit)']);
+    assert.deepEqual(await refusal(client.connection.sendRequest(ShutdownRequest.type)),
+      [ErrorCodes.InvalidRequest, 'shutdown: the server is shut down (send exit)']);
+  });
+});
