@@ -7,7 +7,7 @@
  */
 import { parseDtype } from '../../../runtime/dispatch/dtype';
 import type { Dtype, Fact } from '../../../runtime/dispatch/facts';
-import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
+import { availabilityCheck, combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from '../values/engine';
 import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, squeezedLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
 import type { Frame, PathState } from '../values/state';
@@ -567,6 +567,8 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     callee = evaluate(fnNode, st, fr, e);
   }
   const args = evalArgs(node, st, fr, e);
+  const checked = availabilityCheck(textOf(fnNode).split('.').pop()!, e);
+  if (checked) return checked;
   if (fnNode.type === 'identifier') {
     const builtin = builtinCall(textOf(fnNode), args, st, fr, node, e);
     if (builtin) return builtin;

@@ -72,6 +72,23 @@ function dottedName(node: SyntaxNode): string {
   return textOf(node).replace(/\s+/g, '');
 }
 
+/**
+ * Whether an `if` tests whether a library can be imported: its condition names an availability check
+ * (`is_xformers_available()`, `importlib.util.find_spec("flash_attn")`, `XFORMERS_IS_AVAILBLE`,
+ * `FLASH_ATTN_INSTALLED`). The imports in its branches are then optional, like those of a `try`.
+ */
+export function checksAvailability(ifNode: SyntaxNode): boolean {
+  const condition = field(ifNode, 'condition');
+  return condition !== undefined && /availabl|find_spec|installed/i.test(textOf(condition));
+}
+
+/** The statements of an `if`'s branches (`if`, each `elif`, `else`). */
+function ifBlocks(ifNode: SyntaxNode): SyntaxNode[][] {
+  const blocks = [field(ifNode, 'consequence')];
+  for (const alt of ifNode.children.filter((c) => c.field === 'alternative')) blocks.push(field(alt, alt.type === 'elif_clause' ? 'consequence' : 'body'));
+  return blocks.flatMap((b) => (b ? [[...b.children]] : []));
+}
+
 export function catchesImportError(tryNode: SyntaxNode): boolean {
   return tryNode.children.some((c) => c.type === 'except_clause'
     && (/ImportError|ModuleNotFoundError|Exception/.test(textOf(c).split(':')[0]) || !/except\s+\w/.test(textOf(c))));
@@ -216,7 +233,14 @@ function collectTopImports(stmts: readonly SyntaxNode[], imports: Imports, optio
         if (inner.type === 'import_statement' || inner.type === 'import_from_statement') addImport(inner, imports, guarded ? optional : null);
       }
     } else if (s.type === 'if_statement') {
-      for (const c of s.children) if (c.type === 'block') collectTopImports(c.children, imports, optional);
+      // `if is_xformers_available(): import xformers.ops` / `else: xformers = None`: as guarded as a `try`.
+      const guarded = checksAvailability(s);
+      for (const block of ifBlocks(s)) {
+        for (const inner of block) {
+          if (guarded && (inner.type === 'import_statement' || inner.type === 'import_from_statement')) addImport(inner, imports, optional);
+          else collectTopImports([inner], imports, optional);
+        }
+      }
     }
   }
 }
