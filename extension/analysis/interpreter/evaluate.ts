@@ -23,7 +23,7 @@ import { paddingCall } from '../torch/bert-padding';
 import { rearrangeShape } from '../torch/einops';
 import { PATTERNS, unpacked } from './unpacking';
 import { partialArgs, wrapperCall } from '../torch/wrappers';
-import { lambdaValue } from './lambdas';
+import { closureValue } from './closures';
 import { literalTooLong, MAX_LITERAL_ITEMS } from './budget';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
 import { contextValue, enterCalled } from './contexts';
@@ -133,7 +133,7 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
     }
     case 'subscript': return subscript(node, st, fr, e);
     case 'dictionary': return dictionary(node, st, fr, e);
-    case 'lambda': return lambdaValue(node, st, fr, (n) => evaluate(n, st, fr, e));
+    case 'lambda': return closureValue(node, st, fr, (n) => evaluate(n, st, fr, e));
     default: return UNKNOWN(`\`${textOf(node)}\``);
   }
 }

@@ -13,6 +13,7 @@ import { contextOfWithCall, enterContext, enteredInstance, enteredThrough } from
 import { assignItem, evaluate, loopItems, truth } from './evaluate';
 import { keepFixesSafe } from '../torch/manual-attention';
 import { libraryCallsIn } from './branch-calls';
+import { closureValue } from './closures';
 import { catchesImportError, importBindings } from '../workspace-index/module-index';
 import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
@@ -90,8 +91,10 @@ function exec(stmt: SyntaxNode, st: PathState, fr: Frame, e: Executor): PathStat
       e.runImport(stmt, st, fr);
       return [st];
     case 'function_definition': case 'class_definition': case 'decorated_definition': {
-      const name = field(stmt.type === 'decorated_definition' ? field(stmt, 'definition') ?? stmt : stmt, 'name');
-      if (name) st.env.set(textOf(name), UNKNOWN(`\`${textOf(name)}\``));
+      const def = stmt.type === 'decorated_definition' ? field(stmt, 'definition') ?? stmt : stmt;
+      const name = field(def, 'name');
+      // A nested `def` is a closure (its decorators not applied); a nested class is not followed.
+      if (name) st.env.set(textOf(name), def.type === 'function_definition' ? closureValue(def, st, fr, (n) => evaluate(n, st, fr, e)) : UNKNOWN(`\`${textOf(name)}\``));
       return [st];
     }
     default: return [st];
