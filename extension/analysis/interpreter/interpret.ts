@@ -22,6 +22,7 @@ import { type Ctx, type Frame, type Guard, type Observation, type PathState, typ
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
 import { bindUnknown, factKey, join, known, returnedFrom, UNKNOWN, unknown, valueKey, type Value } from '../values/values';
 import { isParallelWrapper } from '../torch/wrappers';
+import { globalRebinders } from '../workspace-index/rebound-globals';
 import { closureDefault, closureFunction, functionOfClosure, isClosure } from './closures';
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
 import { execBlock, type Executor } from './statements';
@@ -79,6 +80,11 @@ export class Interpreter implements Executor {
    * reached (runDeadCalls).
    */
   private readonly deadCalls: { readonly callee: Value; readonly args: CallArgs; readonly ctx: Ctx; readonly guard: Guard }[] = [];
+  /**
+   * Per module path, the globals that functions rebind (`global _flash_fn; _flash_fn = …`): what they
+   * bound, joined, and the statements of the functions that bound it (a read depends on them).
+   */
+  private readonly rebound = new Map<string, Map<string, { value: Value; units: Set<object> }>>();
   /** Frames of methods that `__init__` calls on self (`self._build()`): their `self.x = …` builds the instance. */
   private readonly helperFrames = new WeakSet<Frame>();
   /** Construction helpers being run, so one that calls itself is evaluated as an ordinary call. */
@@ -158,6 +164,8 @@ export class Interpreter implements Executor {
       this.isolated(m.path, null, `running the top level of ${m.path} for its globals`, () => this.moduleGlobalsOnce(m), () => undefined);
     }
     this.computingGlobals = false;
+    // Functions that rebind globals run first, so the functions that call what they bind see it.
+    for (const m of this.modules) for (const fn of globalRebinders(m)) this.runRoot(fn, m);
     const called = calledNames(this.modules);
     const isRoot = (fn: FunctionInfo): boolean => fn.name !== '__init__' && !isCalled(fn, called);
     for (const m of this.modules) for (const fn of m.allFunctions) if (isRoot(fn)) this.runRoot(fn, m);
@@ -233,7 +241,7 @@ export class Interpreter implements Executor {
     const live = this.live?.path === m.path ? this.live.env : undefined;
     // A module's top-level code, run as an entry point, is the script being run.
     if (name === '__name__' && (live || (fr.fn.name === '<module>' && !this.computingGlobals))) return { t: 'str', value: '__main__' };
-    const g = live?.get(name) ?? this.globals.get(m.path)?.get(name);
+    const g = this.reboundGlobal(m, name, live?.get(name) ?? this.globals.get(m.path)?.get(name));
     if (g) return g;
     if (qualified !== undefined) return this.resolver.value(m, qualified, m.dottedImports.get(name));
     const cls = m.classes.get(name);
@@ -241,6 +249,26 @@ export class Interpreter implements Executor {
     const fn = m.functions.get(name);
     if (fn) return { t: 'fn', id: fn.id };
     return undefined;
+  }
+
+  rebindGlobal(name: string, v: Value, fr: Frame): void {
+    const names = this.rebound.get(fr.module.path) ?? new Map<string, { value: Value; units: Set<object> }>();
+    this.rebound.set(fr.module.path, names);
+    const before = names.get(name);
+    names.set(name, { value: before ? join(before.value, v) : v, units: new Set([...before?.units ?? [], ...fr.fn.node ? [fr.fn.node.unit] : []]) });
+    // The binding is a side effect outside the invocation's result: a kept invocation would not redo it.
+    this.record.uncacheable();
+  }
+
+  /**
+   * A global as functions may have rebound it: what they bound, joined with its top-level value unless
+   * that is None (`_flash_fn = None` until a lazy import binds it; calling None would raise).
+   */
+  private reboundGlobal(m: ModuleInfo, name: string, top: Value | undefined): Value | undefined {
+    const bound = this.rebound.get(m.path)?.get(name);
+    if (!bound) return top;
+    for (const unit of bound.units) this.record.touch(unit);
+    return top && top.t !== 'none' ? join(top, bound.value) : bound.value;
   }
 
   attribute(obj: Value, name: string, st: PathState): Value | undefined {

@@ -15,6 +15,7 @@ import { keepFixesSafe } from '../torch/manual-attention';
 import { libraryCallsIn } from './branch-calls';
 import { closureValue } from './closures';
 import { catchesImportError, importBindings } from '../workspace-index/module-index';
+import { declaredGlobals } from '../workspace-index/rebound-globals';
 import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
 import { collapseEquivalent, forkState, mergeStates, type Frame, type Guard, type PathState } from '../values/state';
@@ -33,6 +34,8 @@ export interface Executor extends Engine {
   runImport(stmt: SyntaxNode, st: PathState, fr: Frame): void;
   /** `super().__init__(…)`: runs the base constructor on this instance; false when `expr` is not that call. */
   superInit(expr: SyntaxNode, st: PathState, fr: Frame): boolean;
+  /** A function bound a module global it declares `global`: readers elsewhere see the value (rebound-globals.ts). */
+  rebindGlobal(name: string, v: Value, fr: Frame): void;
   /** Count one statement against the budget (budget.ts); false once it ran out (the frame is then cut). */
   step(fr: Frame): boolean;
 }
@@ -178,7 +181,12 @@ function registerBuffer(expr: SyntaxNode, st: PathState, fr: Frame, e: Executor)
 function bind(target: SyntaxNode, v: Value, st: PathState, fr: Frame, e: Executor): void {
   switch (target.type) {
     // A script's variables are no function's: its calls' results are kept across runs, whose module frames differ.
-    case 'identifier': st.env.set(textOf(target), fr.fn.name === '<module>' ? v : bindUnknown(v, fr)); return;
+    case 'identifier': {
+      // A path the facts rule out binds nothing others could read.
+      if (!st.dead && declaredGlobals(fr.fn).has(textOf(target))) e.rebindGlobal(textOf(target), v, fr);
+      st.env.set(textOf(target), fr.fn.name === '<module>' ? v : bindUnknown(v, fr));
+      return;
+    }
     case 'attribute': {
       const obj = field(target, 'object'); const attr = field(target, 'attribute');
       if (obj?.type === 'identifier' && attr) {
