@@ -725,7 +725,7 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     if (created) return created;
     return isTensor(first) ? tensor(first.dtype, where, { bool: first.bool }) : UNKNOWN(where);
   }
-  if (last === 'softmax' || last === 'log_softmax') return softmax(last, args.positional[0]?.value, inputs, st, fr, node, dtypeKw, args.positional[1]?.node ?? args.keywords.get('dim')?.node);
+  if (last === 'softmax' || last === 'log_softmax') return softmax(last, args.positional[0]?.value, inputs, st, fr, node, dtypeKw, (args.positional[1] ?? args.keywords.get('dim'))?.value);
   if (last === 'matmul' || last === 'bmm' || last === 'mm') {
     const [a, b] = args.positional;
     return a && b ? matmul(last, a, b, st, fr, node, e) : UNKNOWN(where);
@@ -748,7 +748,9 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
     const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
     const dtype = SAME_DTYPE.has(last) ? onInteger(last, first.dtype, fr, node) : opDtype(roundedDivision(last, args), last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
-    return tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : undefined });
+    const out = tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : undefined });
+    // An elementwise op on hand-written scores (a soft cap's `torch.tanh`) keeps them the attention's, not SDPA's.
+    return first.manual && SAME_SHAPE.has(last) ? opaqueStage({ ...out, manual: first.manual }) : out;
   }
   const split = args.positional[0]?.value;
   // `torch.chunk(x, 3, dim=-1)` is `x.chunk(3, dim=-1)`.
@@ -843,7 +845,7 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
     const count = splitCount(obj, method, args);
     return count === null ? { t: 'many', item } : { t: 'tuple', items: Array.from({ length: count }, () => item) };
   }
-  if (method === 'softmax' || method === 'log_softmax') return softmax(method, obj, [obj], st, fr, node, args.keywords.get('dtype')?.value, args.positional[0]?.node ?? args.keywords.get('dim')?.node);
+  if (method === 'softmax' || method === 'log_softmax') return softmax(method, obj, [obj], st, fr, node, args.keywords.get('dtype')?.value, (args.positional[0] ?? args.keywords.get('dim'))?.value);
   if (method === 'matmul' || method === 'bmm' || method === 'mm') {
     const other = args.positional[0];
     return other ? matmul(method, { value: obj, node: field(field(node, 'function')!, 'object')! }, other, st, fr, node, e) : UNKNOWN(where);

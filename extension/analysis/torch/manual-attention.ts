@@ -123,13 +123,14 @@ export function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: {
   return out;
 }
 
-export function softmax(op: string, input: Value | undefined, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw: Value | undefined, dim: SyntaxNode | undefined): Value {
+/** `softmax` of `input` (`F.softmax(x, dim=-1)`, `x.softmax(-1)`, an `nn.Softmax(dim=-1)` module): on scores, the probabilities. */
+export function softmax(op: string, input: Value | undefined, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw: Value | undefined, dim: Value | undefined): Value {
   const dtype = opDtype('softmax', inputs.filter(isTensor).slice(0, 1), st, fr, node, dtypeKw);
   const out = tensor(dtype, `\`softmax\` at ${fileLine(fr, node)}`);
   const scores = input && isTensor(input) ? input.manual : undefined;
   if (!scores) return out;
   // SDPA's softmax is over the last dim and keeps q's dtype.
-  const same = op === 'softmax' && scores.stage === 'scores' && dim !== undefined && textOf(dim) === '-1' && dtypeKw === undefined;
+  const same = op === 'softmax' && scores.stage === 'scores' && dim?.t === 'num' && dim.value === -1 && dtypeKw === undefined;
   return { ...out, manual: { ...scores, stage: 'probs', ...(same ? {} : { opaque: true as const }) } };
 }
 
