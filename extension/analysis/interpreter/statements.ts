@@ -43,7 +43,7 @@ export interface Executor extends Engine {
 /** Run a block on each live path; paths that ended (`return`, `raise`) pass through. */
 export function execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr: Frame, e: Executor): PathState[] {
   let live = states;
-  for (const stmt of stmts) {
+  for (const [index, stmt] of stmts.entries()) {
     if (!e.step(fr)) {
       // Out of budget: the paths end here, and the frame's result is unknown (`Frame.cut`).
       for (const st of live) st.done = true;
@@ -56,6 +56,13 @@ export function execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr:
     }
     const joined = next.length > 1 && SPLITS.has(stmt.type) ? collapseEquivalent(next) : next;
     live = joined.length > MAX_PATHS ? [mergeStates(joined)] : joined;
+    // Every path ended, one in a branch the facts decided: what follows runs on no path, but is walked dead.
+    const decided = live.every((s) => s.done) ? live.find((s) => s.endedBy && !s.dead) : undefined;
+    const rest = decided ? stmts.slice(index + 1) : [];
+    if (decided && rest.length > 0) {
+      walkDead([{ cond: null, body: rest }], decided, fr, decided.endedBy!, e);
+      return live;
+    }
   }
   return live;
 }
@@ -230,10 +237,16 @@ function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Fra
   const guard: Guard = { node: cond, taken: outcome!, why, ...(alongside.length > 0 ? { alongside } : {}) };
   if (outcome) {
     walkDead(branches.slice(i + 1), st, fr, guard, e);
-    return execBlock(body, [st], fr, e);
+    return endedBy(guard, execBlock(body, [st], fr, e));
   }
   walkDead([branches[i]], st, fr, guard, e);
-  return execIf(branches, i + 1, st, fr, e);
+  return endedBy(guard, execIf(branches, i + 1, st, fr, e));
+}
+
+/** Paths that ended on the side of a decided `if` they took: that guard ended them (PathState.endedBy). */
+function endedBy(guard: Guard, states: PathState[]): PathState[] {
+  for (const s of states) if (s.done && !s.dead) s.endedBy ??= guard;
+  return states;
 }
 
 /** Walk branches the facts rule out, so calls there are observed as dead (and explained). */
@@ -241,6 +254,8 @@ function walkDead(branches: readonly IfBranch[], st: PathState, fr: Frame, guard
   for (const b of branches) {
     const dead = forkState(st);
     dead.dead ??= guard;
+    // A path that ended before the statements walked (PathState.endedBy) walks them all the same.
+    dead.done = false;
     keepFixesSafe(st, execBlock(b.body, [dead], { ...fr, returns: [] }, e));
   }
 }
