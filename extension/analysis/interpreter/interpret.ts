@@ -22,7 +22,8 @@ import { type Ctx, type Frame, type Guard, type Observation, type PathState, typ
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
 import { bindUnknown, factKey, join, known, returnedFrom, UNKNOWN, unknown, valueKey, type Value } from '../values/values';
 import { isParallelWrapper } from '../torch/wrappers';
-import { globalRebinders } from '../workspace-index/rebound-globals';
+import { calledOnSelf, rebinders } from '../workspace-index/rebinders';
+import { Rebindings } from './rebindings';
 import { closureDefault, closureFunction, functionOfClosure, isClosure } from './closures';
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
 import { execBlock, type Executor } from './statements';
@@ -80,11 +81,8 @@ export class Interpreter implements Executor {
    * reached (runDeadCalls).
    */
   private readonly deadCalls: { readonly callee: Value; readonly args: CallArgs; readonly ctx: Ctx; readonly guard: Guard }[] = [];
-  /**
-   * Per module path, the globals that functions rebind (`global _flash_fn; _flash_fn = …`): what they
-   * bound, joined, and the statements of the functions that bound it (a read depends on them).
-   */
-  private readonly rebound = new Map<string, Map<string, { value: Value; units: Set<object> }>>();
+  /** Globals that functions rebind and attributes that methods other than the constructor set (rebindings.ts). */
+  private readonly rebound = new Rebindings();
   /** Frames of methods that `__init__` calls on self (`self._build()`): their `self.x = …` builds the instance. */
   private readonly helperFrames = new WeakSet<Frame>();
   /** Construction helpers being run, so one that calls itself is evaluated as an ordinary call. */
@@ -164,8 +162,9 @@ export class Interpreter implements Executor {
       this.isolated(m.path, null, `running the top level of ${m.path} for its globals`, () => this.moduleGlobalsOnce(m), () => undefined);
     }
     this.computingGlobals = false;
-    // Functions that rebind globals run first, so the functions that call what they bind see it.
-    for (const m of this.modules) for (const fn of globalRebinders(m)) this.runRoot(fn, m);
+    // Functions that rebind globals, and methods that set an attribute their class calls, run first,
+    // so the functions that call what they bind see it.
+    for (const m of this.modules) for (const fn of rebinders(m)) this.runRoot(fn, m);
     const called = calledNames(this.modules);
     const isRoot = (fn: FunctionInfo): boolean => fn.name !== '__init__' && !isCalled(fn, called);
     for (const m of this.modules) for (const fn of m.allFunctions) if (isRoot(fn)) this.runRoot(fn, m);
@@ -241,7 +240,7 @@ export class Interpreter implements Executor {
     const live = this.live?.path === m.path ? this.live.env : undefined;
     // A module's top-level code, run as an entry point, is the script being run.
     if (name === '__name__' && (live || (fr.fn.name === '<module>' && !this.computingGlobals))) return { t: 'str', value: '__main__' };
-    const g = this.reboundGlobal(m, name, live?.get(name) ?? this.globals.get(m.path)?.get(name));
+    const g = this.rebound.read(m.path, name, live?.get(name) ?? this.globals.get(m.path)?.get(name), (unit) => this.record.touch(unit));
     if (g) return g;
     if (qualified !== undefined) return this.resolver.value(m, qualified, m.dottedImports.get(name));
     const cls = m.classes.get(name);
@@ -252,23 +251,19 @@ export class Interpreter implements Executor {
   }
 
   rebindGlobal(name: string, v: Value, fr: Frame): void {
-    const names = this.rebound.get(fr.module.path) ?? new Map<string, { value: Value; units: Set<object> }>();
-    this.rebound.set(fr.module.path, names);
-    const before = names.get(name);
-    names.set(name, { value: before ? join(before.value, v) : v, units: new Set([...before?.units ?? [], ...fr.fn.node ? [fr.fn.node.unit] : []]) });
+    this.rebound.bind(fr.module.path, name, v, fr.fn.node?.unit);
     // The binding is a side effect outside the invocation's result: a kept invocation would not redo it.
     this.record.uncacheable();
   }
 
-  /**
-   * A global as functions may have rebound it: what they bound, joined with its top-level value unless
-   * that is None (`_flash_fn = None` until a lazy import binds it; calling None would raise).
-   */
-  private reboundGlobal(m: ModuleInfo, name: string, top: Value | undefined): Value | undefined {
-    const bound = this.rebound.get(m.path)?.get(name);
-    if (!bound) return top;
-    for (const unit of bound.units) this.record.touch(unit);
-    return top && top.t !== 'none' ? join(top, bound.value) : bound.value;
+  rebindAttribute(name: string, v: Value, fr: Frame): void {
+    // What the constructor and its helpers set is the instance's own (constructions keep it); only
+    // what the class calls is kept (any other attribute would make every method that sets one uncacheable).
+    if (fr.self?.t !== 'instance' || fr.fn.name === '__init__' || this.helperFrames.has(fr)) return;
+    const defining = fr.fn.className === null ? undefined : this.classOf(`${fr.fn.path}:${fr.fn.className}`);
+    if (!defining || !calledOnSelf(defining.cls).has(name)) return;
+    this.rebound.bind(fr.self.cls, name, v, fr.fn.node?.unit);
+    this.record.uncacheable();
   }
 
   attribute(obj: Value, name: string, st: PathState): Value | undefined {
@@ -279,7 +274,7 @@ export class Interpreter implements Executor {
       if (cls) this.record.touch(cls.cls.unit);
       const construction = this.built.get(obj.key);
       if (construction) this.record.depend(construction.effects);
-      const attr = construction?.attrs.get(name);
+      const attr = this.rebound.read(obj.cls, name, construction?.attrs.get(name), (unit) => this.record.touch(unit));
       if (attr) return obj.cast ? castAttribute(attr, obj.cast) : attr;
       const method = this.method(obj.cls, name);
       if (method) return { t: 'fn', id: method.id, self: obj };

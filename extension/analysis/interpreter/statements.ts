@@ -15,7 +15,7 @@ import { keepFixesSafe } from '../torch/manual-attention';
 import { libraryCallsIn } from './branch-calls';
 import { closureValue } from './closures';
 import { catchesImportError, importBindings } from '../workspace-index/module-index';
-import { declaredGlobals } from '../workspace-index/rebound-globals';
+import { declaredGlobals } from '../workspace-index/rebinders';
 import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
 import { collapseEquivalent, forkState, mergeStates, type Frame, type Guard, type PathState } from '../values/state';
@@ -34,8 +34,10 @@ export interface Executor extends Engine {
   runImport(stmt: SyntaxNode, st: PathState, fr: Frame): void;
   /** `super().__init__(…)`: runs the base constructor on this instance; false when `expr` is not that call. */
   superInit(expr: SyntaxNode, st: PathState, fr: Frame): boolean;
-  /** A function bound a module global it declares `global`: readers elsewhere see the value (rebound-globals.ts). */
+  /** A function bound a module global it declares `global`: readers elsewhere see the value (rebindings.ts). */
   rebindGlobal(name: string, v: Value, fr: Frame): void;
+  /** A method set an attribute on self: outside the constructor, readers elsewhere see the value (rebindings.ts). */
+  rebindAttribute(name: string, v: Value, fr: Frame): void;
   /** Count one statement against the budget (budget.ts); false once it ran out (the frame is then cut). */
   step(fr: Frame): boolean;
 }
@@ -199,6 +201,7 @@ function bind(target: SyntaxNode, v: Value, st: PathState, fr: Frame, e: Executo
       if (obj?.type === 'identifier' && attr) {
         st.env.set(`${textOf(obj)}.${textOf(attr)}`, v);
         if (textOf(obj) === 'self') st.selfAttrs.set(textOf(attr), v);
+        if (textOf(obj) === 'self' && !st.dead) e.rebindAttribute(textOf(attr), v, fr);
       }
       return;
     }
