@@ -29,7 +29,7 @@ import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
 import { contextValue, enterCalled } from './contexts';
 import { autocastQuery } from '../torch/autocast-queries';
 import { callPrepared, frameworkAttribute, frameworkCall } from './frameworks';
-import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS } from '../torch/manual-attention';
+import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS, throughOpaqueCall } from '../torch/manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from '../torch/nn-modules';
 import { importedLibrary, observeApi } from '../torch/observe-api';
 import { onInteger, opDtype, promoteFacts } from '../torch/op-dtypes';
@@ -605,7 +605,7 @@ export function callValue(callee: Value, args: CallArgs, st: PathState, fr: Fram
       const picked = callee.options.filter((_, i) => { const w = callee.when?.[i]; return !w || evalFormula(w, st.assume) !== false; });
       return (picked.length > 0 ? picked : callee.options).map((o) => callValue(o, args, st, fr, node, e)).reduce(join);
     }
-    default: return e.callWorkspace(callee, args, st, fr, node) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\`${budgetNote(callee)}`);
+    default: return e.callWorkspace(callee, args, st, fr, node) ?? throughOpaqueCall(args) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\`${budgetNote(callee)}`);
   }
 }
 

@@ -24,6 +24,7 @@ import { bindUnknown, factKey, join, known, returnedFrom, UNKNOWN, unknown, valu
 import { isParallelWrapper } from '../torch/wrappers';
 import { calledOnSelf, rebinders } from '../workspace-index/rebinders';
 import { Rebindings } from './rebindings';
+import { throughOpaqueCall } from '../torch/manual-attention';
 import { closureDefault, closureFunction, functionOfClosure, isClosure } from './closures';
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
 import { execBlock, type Executor } from './statements';
@@ -383,7 +384,7 @@ export class Interpreter implements Executor {
   private deadCall(callee: Value, args: CallArgs, st: PathState, guard: Guard, node: SyntaxNode): Value | undefined {
     if (callee.t !== 'fn' && callee.t !== 'closure' && callee.t !== 'instance' && callee.t !== 'class') return undefined;
     if (callee.t !== 'class') this.deadCalls.push({ callee, args, ctx: st.ctx, guard });
-    return UNKNOWN(`the result of \`${textOf(node)}\` (not run: ${guard.why})`);
+    return throughOpaqueCall(args) ?? UNKNOWN(`the result of \`${textOf(node)}\` (not run: ${guard.why})`);
   }
 
   /**

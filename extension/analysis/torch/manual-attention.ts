@@ -70,6 +70,16 @@ export function baddbmm(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNo
   };
 }
 
+/**
+ * A call whose callee is not run (on a path the facts rule out) or not known, given hand-written
+ * scores or probabilities (`do_softcapping(scores, cap)`): its result is taken for them, opaque, so the
+ * attention is still found. Undefined when no argument is on such a chain.
+ */
+export function throughOpaqueCall(args: CallArgs): Value | undefined {
+  const chain = args.positional.map((a) => a.value).find((v) => isTensor(v) && v.manual !== undefined);
+  return chain && opaqueStage(chain);
+}
+
 /** Marks a hand-written attention chain as touched by an op the quick fix cannot carry over. */
 export function opaqueStage(v: Value): Value {
   return isTensor(v) && v.manual ? { ...v, manual: { ...v.manual, opaque: true } } : v;
