@@ -58,8 +58,10 @@ export function execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr:
     }
     const joined = next.length > 1 && SPLITS.has(stmt.type) ? collapseEquivalent(next) : next;
     live = joined.length > MAX_PATHS ? [mergeStates(joined)] : joined;
-    // Every path ended, one in a branch the facts decided: what follows runs on no path, but is walked dead.
-    const decided = live.every((s) => s.done) ? live.find((s) => s.endedBy && !s.dead) : undefined;
+    // Every path ended, one in a branch the facts decided: what follows runs on no path, but is walked
+    // dead. Not at a module's top level: that ends early only where an import raises or the code is
+    // broken (a `return` outside a function), and what follows is not the module's.
+    const decided = fr.fn.name !== '<module>' && live.every((s) => s.done) ? live.find((s) => s.endedBy && !s.dead) : undefined;
     const rest = decided ? stmts.slice(index + 1) : [];
     if (decided && rest.length > 0) {
       walkDead([{ cond: null, body: rest }], decided, fr, decided.endedBy!, e);

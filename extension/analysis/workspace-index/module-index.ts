@@ -73,13 +73,15 @@ function dottedName(node: SyntaxNode): string {
 }
 
 /**
- * Whether an `if` tests whether a library can be imported: its condition names an availability check
- * (`is_xformers_available()`, `importlib.util.find_spec("flash_attn")`, `XFORMERS_IS_AVAILBLE`,
- * `FLASH_ATTN_INSTALLED`). The imports in its branches are then optional, like those of a `try`.
+ * Whether an `if` tests whether `library` can be imported: its condition is an availability check
+ * that names it (`is_xformers_available()`, `importlib.util.find_spec("flash_attn")`,
+ * `XFORMERS_IS_AVAILBLE`, `FLASH_ATTN_INSTALLED`). Its imports of the library are then optional,
+ * like those of a `try`; `if torch.cuda.is_available(): import torch…` checks no library.
  */
-export function checksAvailability(ifNode: SyntaxNode): boolean {
+export function checksAvailability(ifNode: SyntaxNode, library: string): boolean {
   const condition = field(ifNode, 'condition');
-  return condition !== undefined && /availabl|find_spec|installed/i.test(textOf(condition));
+  const text = condition ? textOf(condition).toLowerCase() : '';
+  return /availabl|find_spec|installed/.test(text) && text.includes(library.toLowerCase());
 }
 
 /** The statements of an `if`'s branches (`if`, each `elif`, `else`). */
@@ -234,10 +236,10 @@ function collectTopImports(stmts: readonly SyntaxNode[], imports: Imports, optio
       }
     } else if (s.type === 'if_statement') {
       // `if is_xformers_available(): import xformers.ops` / `else: xformers = None`: as guarded as a `try`.
-      const guarded = checksAvailability(s);
       for (const block of ifBlocks(s)) {
         for (const inner of block) {
-          if (guarded && (inner.type === 'import_statement' || inner.type === 'import_from_statement')) addImport(inner, imports, optional);
+          const imported = inner.type === 'import_statement' || inner.type === 'import_from_statement' ? importBindings(inner)[0]?.[1].split('.')[0] : undefined;
+          if (imported && checksAvailability(s, imported)) addImport(inner, imports, optional);
           else collectTopImports([inner], imports, optional);
         }
       }
