@@ -12,6 +12,16 @@ function settingAtom(lib: string, e: Engine): Truth {
   return { f: atom(`installed:${lib}`, `${lib} is installed`) };
 }
 
+/**
+ * `is_xformers_available()`, `is_flash_attn_2_available()` (diffusers', transformers' helpers): whether
+ * the library is installed, by the name of the check, whatever its body does (it asks importlib). A
+ * value (`cond`, or `bool` where the setting says); undefined for a function of any other name.
+ */
+export function availabilityCheck(functionName: string, e: Engine): Value | undefined {
+  const lib = /^is_(xformers|flash_attn)(?:_\d+)?_available$/.exec(functionName)?.[1];
+  return lib === undefined ? undefined : fromTruth(settingAtom(lib, e));
+}
+
 /** Whether `v` is None, as a truth. */
 export function isNone(v: Value, text: string, e: Engine): Truth {
   switch (v.t) {

@@ -7,7 +7,7 @@
  */
 import { parseDtype } from '../../../runtime/dispatch/dtype';
 import type { Dtype, Fact } from '../../../runtime/dispatch/facts';
-import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
+import { availabilityCheck, combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from '../values/engine';
 import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, squeezedLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
 import type { Frame, PathState } from '../values/state';
@@ -24,13 +24,13 @@ import { rearrangeShape } from '../torch/einops';
 import { PATTERNS, unpacked } from './unpacking';
 import { partialArgs, wrapperCall } from '../torch/wrappers';
 import { compiledCall } from './torch-compile';
-import { lambdaValue } from './lambdas';
+import { closureValue } from './closures';
 import { literalTooLong, MAX_LITERAL_ITEMS } from './budget';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
 import { contextValue, enterCalled } from './contexts';
 import { autocastQuery } from '../torch/autocast-queries';
 import { callPrepared, frameworkAttribute, frameworkCall } from './frameworks';
-import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS } from '../torch/manual-attention';
+import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS, throughOpaqueCall } from '../torch/manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from '../torch/nn-modules';
 import { importedLibrary, observeApi } from '../torch/observe-api';
 import { onInteger, opDtype, promoteFacts } from '../torch/op-dtypes';
@@ -134,7 +134,7 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
     }
     case 'subscript': return subscript(node, st, fr, e);
     case 'dictionary': return dictionary(node, st, fr, e);
-    case 'lambda': return lambdaValue(node, st, fr, (n) => evaluate(n, st, fr, e));
+    case 'lambda': return closureValue(node, st, fr, (n) => evaluate(n, st, fr, e));
     default: return UNKNOWN(`\`${textOf(node)}\``);
   }
 }
@@ -568,6 +568,8 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     callee = evaluate(fnNode, st, fr, e);
   }
   const args = evalArgs(node, st, fr, e);
+  const checked = availabilityCheck(textOf(fnNode).split('.').pop()!, e);
+  if (checked) return checked;
   if (fnNode.type === 'identifier') {
     const builtin = builtinCall(textOf(fnNode), args, st, fr, node, e);
     if (builtin) return builtin;
@@ -604,7 +606,7 @@ export function callValue(callee: Value, args: CallArgs, st: PathState, fr: Fram
       const picked = callee.options.filter((_, i) => { const w = callee.when?.[i]; return !w || evalFormula(w, st.assume) !== false; });
       return (picked.length > 0 ? picked : callee.options).map((o) => callValue(o, args, st, fr, node, e)).reduce(join);
     }
-    default: return e.callWorkspace(callee, args, st, fr, node) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\`${budgetNote(callee)}`);
+    default: return e.callWorkspace(callee, args, st, fr, node) ?? throughOpaqueCall(args) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\`${budgetNote(callee)}`);
   }
 }
 
@@ -724,7 +726,7 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     if (created) return created;
     return isTensor(first) ? tensor(first.dtype, where, { bool: first.bool }) : UNKNOWN(where);
   }
-  if (last === 'softmax' || last === 'log_softmax') return softmax(last, args.positional[0]?.value, inputs, st, fr, node, dtypeKw, args.positional[1]?.node ?? args.keywords.get('dim')?.node);
+  if (last === 'softmax' || last === 'log_softmax') return softmax(last, args.positional[0]?.value, inputs, st, fr, node, dtypeKw, (args.positional[1] ?? args.keywords.get('dim'))?.value);
   if (last === 'matmul' || last === 'bmm' || last === 'mm') {
     const [a, b] = args.positional;
     return a && b ? matmul(last, a, b, st, fr, node, e) : UNKNOWN(where);
@@ -747,7 +749,9 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
     const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
     const dtype = SAME_DTYPE.has(last) ? onInteger(last, first.dtype, fr, node) : opDtype(roundedDivision(last, args), last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
-    return tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : undefined });
+    const out = tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : undefined });
+    // An elementwise op on hand-written scores (a soft cap's `torch.tanh`) keeps them the attention's, not SDPA's.
+    return first.manual && SAME_SHAPE.has(last) ? opaqueStage({ ...out, manual: first.manual }) : out;
   }
   const split = args.positional[0]?.value;
   // `torch.chunk(x, 3, dim=-1)` is `x.chunk(3, dim=-1)`.
@@ -842,7 +846,7 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
     const count = splitCount(obj, method, args);
     return count === null ? { t: 'many', item } : { t: 'tuple', items: Array.from({ length: count }, () => item) };
   }
-  if (method === 'softmax' || method === 'log_softmax') return softmax(method, obj, [obj], st, fr, node, args.keywords.get('dtype')?.value, args.positional[0]?.node ?? args.keywords.get('dim')?.node);
+  if (method === 'softmax' || method === 'log_softmax') return softmax(method, obj, [obj], st, fr, node, args.keywords.get('dtype')?.value, (args.positional[0] ?? args.keywords.get('dim'))?.value);
   if (method === 'matmul' || method === 'bmm' || method === 'mm') {
     const other = args.positional[0];
     return other ? matmul(method, { value: obj, node: field(field(node, 'function')!, 'object')! }, other, st, fr, node, e) : UNKNOWN(where);

@@ -23,7 +23,10 @@ import { type Ctx, type Frame, type Guard, type Observation, type PathState, typ
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
 import { bindUnknown, factKey, join, known, returnedFrom, UNKNOWN, unknown, valueKey, type Value } from '../values/values';
 import { isParallelWrapper } from '../torch/wrappers';
-import { functionOfLambda, lambdaDefault, lambdaFunction } from './lambdas';
+import { calledOnSelf, rebinders } from '../workspace-index/rebinders';
+import { Rebindings } from './rebindings';
+import { throughOpaqueCall } from '../torch/manual-attention';
+import { closureDefault, closureFunction, functionOfClosure, isClosure } from './closures';
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
 import { execBlock, type Executor } from './statements';
 import { RunRecord } from './run-record';
@@ -80,6 +83,8 @@ export class Interpreter implements Executor {
    * reached (runDeadCalls).
    */
   private readonly deadCalls: { readonly callee: Value; readonly args: CallArgs; readonly ctx: Ctx; readonly guard: Guard }[] = [];
+  /** Globals that functions rebind and attributes that methods other than the constructor set (rebindings.ts). */
+  private readonly rebound = new Rebindings();
   /** Frames of methods that `__init__` calls on self (`self._build()`): their `self.x = …` builds the instance. */
   private readonly helperFrames = new WeakSet<Frame>();
   /** Construction helpers being run, so one that calls itself is evaluated as an ordinary call. */
@@ -167,21 +172,25 @@ export class Interpreter implements Executor {
       this.isolated(m.path, null, `running the top level of ${m.path} for its globals`, () => this.moduleGlobalsOnce(m), () => undefined);
     }
     this.computingGlobals = false;
+    // Functions that rebind globals, and methods that set an attribute their class calls, run first,
+    // so the functions that call what they bind see it.
+    for (const m of this.modules) for (const fn of rebinders(m)) this.runRoot(fn, m);
     const called = calledNames(this.modules);
     const isRoot = (fn: FunctionInfo): boolean => fn.name !== '__init__' && !isCalled(fn, called);
     for (const m of this.modules) for (const fn of m.allFunctions) if (isRoot(fn)) this.runRoot(fn, m);
     this.runDeadCalls();
     for (const m of this.modules) for (const fn of m.allFunctions) if (fn.name !== '__init__' && !this.record.invoked.has(fn.id)) this.runRoot(fn, m);
-    // A lambda nobody calls (a backend in a dict no code looks up) runs like a function nobody calls, without a closure.
-    for (const m of this.modules) for (const fn of uncalledLambdas(m, this.record.invoked)) this.runRoot(fn, m);
+    // A closure nobody calls (a backend in a dict no code looks up, a nested `def` its function never
+    // calls) runs like a function nobody calls, without what it would capture.
+    for (const m of this.modules) runUncalledClosures(m, this.record.invoked, (fn) => this.runRoot(fn, m));
     // A function with attention calls that callers reach on one path kind only is also analysed on
     // the other, on assumption, so that path's facts (dropout, self.training) are its own.
     const entered = this.runModelsForUnresolvedCalls();
     const observed = new Map(this.record.observations.map((o) => [o.fn.id, o.fn]));
     for (const [id, fn] of observed) {
       const missing = (['train', 'infer'] as const).filter((mode) => !this.record.realModes.get(id)?.has(mode) && !entered.has(`${id}|${mode}`));
-      // A lambda is run on its own like a function nobody calls: without what it captured.
-      const target = fn.node?.type === 'lambda' ? this.lambdaTarget(fn) : this.functionById(id);
+      // A closure is run on its own like a function nobody calls: without what it captured.
+      const target = isClosure(fn) ? this.closureTarget(fn) : this.functionById(id);
       if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing, true);
     }
   }
@@ -241,7 +250,7 @@ export class Interpreter implements Executor {
     const live = this.live?.path === m.path ? this.live.env : undefined;
     // A module's top-level code, run as an entry point, is the script being run.
     if (name === '__name__' && (live || (fr.fn.name === '<module>' && !this.computingGlobals))) return { t: 'str', value: '__main__' };
-    const g = live?.get(name) ?? this.globals.get(m.path)?.get(name);
+    const g = this.rebound.read(m.path, name, live?.get(name) ?? this.globals.get(m.path)?.get(name), (unit) => this.record.touch(unit));
     if (g) return g;
     if (qualified !== undefined) return this.resolver.value(m, qualified, m.dottedImports.get(name));
     const cls = m.classes.get(name);
@@ -249,6 +258,22 @@ export class Interpreter implements Executor {
     const fn = m.functions.get(name);
     if (fn) return { t: 'fn', id: fn.id };
     return undefined;
+  }
+
+  rebindGlobal(name: string, v: Value, fr: Frame): void {
+    this.rebound.bind(fr.module.path, name, v, fr.fn.node?.unit);
+    // The binding is a side effect outside the invocation's result: a kept invocation would not redo it.
+    this.record.uncacheable();
+  }
+
+  rebindAttribute(name: string, v: Value, fr: Frame): void {
+    // What the constructor and its helpers set is the instance's own (constructions keep it); only
+    // what the class calls is kept (any other attribute would make every method that sets one uncacheable).
+    if (fr.self?.t !== 'instance' || fr.fn.name === '__init__' || this.helperFrames.has(fr)) return;
+    const defining = fr.fn.className === null ? undefined : this.classOf(`${fr.fn.path}:${fr.fn.className}`);
+    if (!defining || !calledOnSelf(defining.cls).has(name)) return;
+    this.rebound.bind(fr.self.cls, name, v, fr.fn.node?.unit);
+    this.record.uncacheable();
   }
 
   attribute(obj: Value, name: string, st: PathState): Value | undefined {
@@ -259,7 +284,7 @@ export class Interpreter implements Executor {
       if (cls) this.record.touch(cls.cls.unit);
       const construction = this.built.get(obj.key);
       if (construction) this.record.depend(construction.effects);
-      const attr = construction?.attrs.get(name);
+      const attr = this.rebound.read(obj.cls, name, construction?.attrs.get(name), (unit) => this.record.touch(unit));
       if (attr) return obj.cast ? castAttribute(attr, obj.cast) : attr;
       const method = this.method(obj.cls, name);
       if (method) return { t: 'fn', id: method.id, self: obj };
@@ -343,9 +368,9 @@ export class Interpreter implements Executor {
       return this.constructionHelper(target, callee.self, args, st, fr, node)
         ?? this.called(target.fn, this.invoke(target.fn, target.module, callee.self, args, st.ctx), st, fr, node);
     }
-    // A lambda runs as a function of its own, its closure in the place of `self` (part of the memo key).
-    if (callee.t === 'lambda') {
-      const target = this.lambdaTarget(functionOfLambda(callee));
+    // A closure runs as a function of its own, what it captured in the place of `self` (part of the memo key).
+    if (callee.t === 'closure') {
+      const target = this.closureTarget(functionOfClosure(callee));
       return target && this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx), st, fr, node);
     }
     if (callee.t === 'class') {
@@ -366,9 +391,9 @@ export class Interpreter implements Executor {
    * it would run is noted for runDeadCalls. Undefined when the callee is no workspace function.
    */
   private deadCall(callee: Value, args: CallArgs, st: PathState, guard: Guard, node: SyntaxNode): Value | undefined {
-    if (callee.t !== 'fn' && callee.t !== 'lambda' && callee.t !== 'instance' && callee.t !== 'class') return undefined;
+    if (callee.t !== 'fn' && callee.t !== 'closure' && callee.t !== 'instance' && callee.t !== 'class') return undefined;
     if (callee.t !== 'class') this.deadCalls.push({ callee, args, ctx: st.ctx, guard });
-    return UNKNOWN(`the result of \`${textOf(node)}\` (not run: ${guard.why})`);
+    return throughOpaqueCall(args) ?? UNKNOWN(`the result of \`${textOf(node)}\` (not run: ${guard.why})`);
   }
 
   /**
@@ -380,7 +405,7 @@ export class Interpreter implements Executor {
     for (let i = 0; i < this.deadCalls.length; i++) {
       const { callee, args, ctx, guard } = this.deadCalls[i]!;
       const target = callee.t === 'fn' ? this.functionById(callee.id)
-        : callee.t === 'lambda' ? this.lambdaTarget(functionOfLambda(callee))
+        : callee.t === 'closure' ? this.closureTarget(functionOfClosure(callee))
           : callee.t === 'instance' ? this.forwardOf(callee.cls) : undefined;
       if (!target || this.record.invoked.has(target.fn.id)) continue;
       const self = callee.t === 'fn' ? callee.self : callee;
@@ -591,8 +616,8 @@ export class Interpreter implements Executor {
     return customForward(fn.decoratorNodes, { ctx: inner, args }, this.freshState(inner), frame, this);
   }
 
-  /** A lambda's function with the module it is written in. */
-  private lambdaTarget(fn: FunctionInfo): { fn: FunctionInfo; module: ModuleInfo } | undefined {
+  /** A closure's function with the module it is written in. */
+  private closureTarget(fn: FunctionInfo): { fn: FunctionInfo; module: ModuleInfo } | undefined {
     const module = this.byPath.get(fn.path);
     return module && { fn, module };
   }
@@ -675,8 +700,8 @@ export class Interpreter implements Executor {
       this.helperFrames.add(frame);
       for (const [k, v] of building) { st.selfAttrs.set(k, v); st.env.set(`self.${k}`, v); }
     }
-    // A lambda's body reads the variables it captured where it was made (its parameters shadow them).
-    if (self?.t === 'lambda') for (const [k, v] of self.captured) st.env.set(k, v);
+    // A closure's body reads the variables it captured where it was made (its parameters shadow them).
+    if (self?.t === 'closure') for (const [k, v] of self.captured) st.env.set(k, v);
     this.bindParams(fn, module, self, args, st, frame);
     const states = fn.node?.type === 'lambda' ? this.lambdaBody(fn.node, st, frame) : execBlock(fn.body, [st], frame, this);
     // The context at a path's end, not at its `return`: a region the `return` leaves has ended. A path that raised does not count.
@@ -726,7 +751,7 @@ export class Interpreter implements Executor {
       // An unpacked `*xs` or `**kw` of unknown content may bind this parameter: unknown, not its default.
       const mayBeGiven = (index !== undefined && index >= args.positional.length && args.morePositional) || args.moreKeywords;
       let v: Value | undefined = given?.value ?? (mayBeGiven ? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName} (unpacked at the call)`) : undefined);
-      if (!v && p.default) v = lambdaDefault(self, p.name) ?? evaluate(p.default, this.freshState(st.ctx), moduleFrame(module), this);
+      if (!v && p.default) v = closureDefault(self, p.name) ?? evaluate(p.default, this.freshState(st.ctx), moduleFrame(module), this);
       if ((!v || v.t === 'unknown') && p.annotation) {
         const annotated = this.annotationValue(p.annotation.replace(/^["']|["']$/g, ''), frame);
         if (annotated?.t === 'class') {
@@ -909,17 +934,17 @@ function extraKeywords(args: CallArgs, named: ReadonlySet<string>, name: string,
   return { t: 'dict', entries: [...args.keywords].filter(([k]) => !named.has(k)).map(([k, a]) => [k, a.value] as const) };
 }
 
-/** The lambdas a module's functions (or its top level) write, not inside another lambda, that no run has called. */
-function uncalledLambdas(m: ModuleInfo, invoked: ReadonlySet<string>): FunctionInfo[] {
-  const out: FunctionInfo[] = [];
+/**
+ * Run each closure a module's functions (or its top level) write that no run has called, in document
+ * order: an enclosing closure runs first, so one it calls is named and run as its own.
+ */
+function runUncalledClosures(m: ModuleInfo, invoked: ReadonlySet<string>, run: (fn: FunctionInfo) => void): void {
   for (const unit of m.units) {
-    for (const node of unit.lambdas) {
-      if (unit.lambdas.some((outer) => outer !== node && outer.start <= node.start && node.end <= outer.end)) continue;
-      const fn = lambdaFunction(node, innermostFunction(m, node));
-      if (!invoked.has(fn.id)) out.push(fn);
+    for (const node of unit.closures) {
+      const fn = closureFunction(node, innermostFunction(m, node));
+      if (!invoked.has(fn.id)) run(fn);
     }
   }
-  return out;
 }
 
 /** The function (or the module's top level) whose definition holds `node`. */

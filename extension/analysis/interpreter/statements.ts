@@ -13,7 +13,9 @@ import { contextOfWithCall, enterContext, enteredInstance, enteredThrough } from
 import { assignItem, evaluate, loopItems, truth } from './evaluate';
 import { keepFixesSafe } from '../torch/manual-attention';
 import { libraryCallsIn } from './branch-calls';
+import { closureValue } from './closures';
 import { catchesImportError, importBindings } from '../workspace-index/module-index';
+import { declaredGlobals } from '../workspace-index/rebinders';
 import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
 import { collapseEquivalent, forkState, mergeStates, type Frame, type Guard, type PathState } from '../values/state';
@@ -32,6 +34,10 @@ export interface Executor extends Engine {
   runImport(stmt: SyntaxNode, st: PathState, fr: Frame): void;
   /** `super().__init__(…)`: runs the base constructor on this instance; false when `expr` is not that call. */
   superInit(expr: SyntaxNode, st: PathState, fr: Frame): boolean;
+  /** A function bound a module global it declares `global`: readers elsewhere see the value (rebindings.ts). */
+  rebindGlobal(name: string, v: Value, fr: Frame): void;
+  /** A method set an attribute on self: outside the constructor, readers elsewhere see the value (rebindings.ts). */
+  rebindAttribute(name: string, v: Value, fr: Frame): void;
   /** Count one statement against the budget (budget.ts); false once it ran out (the frame is then cut). */
   step(fr: Frame): boolean;
 }
@@ -39,7 +45,7 @@ export interface Executor extends Engine {
 /** Run a block on each live path; paths that ended (`return`, `raise`) pass through. */
 export function execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr: Frame, e: Executor): PathState[] {
   let live = states;
-  for (const stmt of stmts) {
+  for (const [index, stmt] of stmts.entries()) {
     if (!e.step(fr)) {
       // Out of budget: the paths end here, and the frame's result is unknown (`Frame.cut`).
       for (const st of live) st.done = true;
@@ -52,6 +58,15 @@ export function execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr:
     }
     const joined = next.length > 1 && SPLITS.has(stmt.type) ? collapseEquivalent(next) : next;
     live = joined.length > MAX_PATHS ? [mergeStates(joined)] : joined;
+    // Every path ended, one in a branch the facts decided: what follows runs on no path, but is walked
+    // dead. Not at a module's top level: that ends early only where an import raises or the code is
+    // broken (a `return` outside a function), and what follows is not the module's.
+    const decided = fr.fn.name !== '<module>' && live.every((s) => s.done) ? live.find((s) => s.endedBy && !s.dead) : undefined;
+    const rest = decided ? stmts.slice(index + 1) : [];
+    if (decided && rest.length > 0) {
+      walkDead([{ cond: null, body: rest }], decided, fr, decided.endedBy!, e);
+      return live;
+    }
   }
   return live;
 }
@@ -90,8 +105,10 @@ function exec(stmt: SyntaxNode, st: PathState, fr: Frame, e: Executor): PathStat
       e.runImport(stmt, st, fr);
       return [st];
     case 'function_definition': case 'class_definition': case 'decorated_definition': {
-      const name = field(stmt.type === 'decorated_definition' ? field(stmt, 'definition') ?? stmt : stmt, 'name');
-      if (name) st.env.set(textOf(name), UNKNOWN(`\`${textOf(name)}\``));
+      const def = stmt.type === 'decorated_definition' ? field(stmt, 'definition') ?? stmt : stmt;
+      const name = field(def, 'name');
+      // A nested `def` is a closure (its decorators not applied); a nested class is not followed.
+      if (name) st.env.set(textOf(name), def.type === 'function_definition' ? closureValue(def, st, fr, (n) => evaluate(n, st, fr, e)) : UNKNOWN(`\`${textOf(name)}\``));
       return [st];
     }
     default: return [st];
@@ -175,12 +192,18 @@ function registerBuffer(expr: SyntaxNode, st: PathState, fr: Frame, e: Executor)
 function bind(target: SyntaxNode, v: Value, st: PathState, fr: Frame, e: Executor): void {
   switch (target.type) {
     // A script's variables are no function's: its calls' results are kept across runs, whose module frames differ.
-    case 'identifier': st.env.set(textOf(target), fr.fn.name === '<module>' ? v : bindUnknown(v, fr)); return;
+    case 'identifier': {
+      // A path the facts rule out binds nothing others could read.
+      if (!st.dead && declaredGlobals(fr.fn).has(textOf(target))) e.rebindGlobal(textOf(target), v, fr);
+      st.env.set(textOf(target), fr.fn.name === '<module>' ? v : bindUnknown(v, fr));
+      return;
+    }
     case 'attribute': {
       const obj = field(target, 'object'); const attr = field(target, 'attribute');
       if (obj?.type === 'identifier' && attr) {
         st.env.set(`${textOf(obj)}.${textOf(attr)}`, v);
         if (textOf(obj) === 'self') st.selfAttrs.set(textOf(attr), v);
+        if (textOf(obj) === 'self' && !st.dead) e.rebindAttribute(textOf(attr), v, fr);
       }
       return;
     }
@@ -219,10 +242,16 @@ function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Fra
   const guard: Guard = { node: cond, taken: outcome!, why, ...(alongside.length > 0 ? { alongside } : {}) };
   if (outcome) {
     walkDead(branches.slice(i + 1), st, fr, guard, e);
-    return execBlock(body, [st], fr, e);
+    return endedBy(guard, execBlock(body, [st], fr, e));
   }
   walkDead([branches[i]], st, fr, guard, e);
-  return execIf(branches, i + 1, st, fr, e);
+  return endedBy(guard, execIf(branches, i + 1, st, fr, e));
+}
+
+/** Paths that ended on the side of a decided `if` they took: that guard ended them (PathState.endedBy). */
+function endedBy(guard: Guard, states: PathState[]): PathState[] {
+  for (const s of states) if (s.done && !s.dead) s.endedBy ??= guard;
+  return states;
 }
 
 /** Walk branches the facts rule out, so calls there are observed as dead (and explained). */
@@ -230,6 +259,8 @@ function walkDead(branches: readonly IfBranch[], st: PathState, fr: Frame, guard
   for (const b of branches) {
     const dead = forkState(st);
     dead.dead ??= guard;
+    // A path that ended before the statements walked (PathState.endedBy) walks them all the same.
+    dead.done = false;
     keepFixesSafe(st, execBlock(b.body, [dead], { ...fr, returns: [] }, e));
   }
 }

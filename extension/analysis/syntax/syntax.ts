@@ -37,8 +37,8 @@ export interface Unit {
   readonly errors: readonly SyntaxNode[];
   /** The names the statement calls anywhere inside it: `f` for `f(…)`, `.m` for `x.m(…)` (collected while mirroring). */
   readonly called: readonly string[];
-  /** The lambdas inside it, in document order (collected while mirroring). */
-  readonly lambdas: readonly SyntaxNode[];
+  /** The closures inside it: lambdas and the `def`s written inside a function or lambda, in document order (collected while mirroring). */
+  readonly closures: readonly SyntaxNode[];
 }
 
 /**
@@ -243,11 +243,12 @@ export function decodeStatement(words: Int32Array, at: number, text: string, kin
   const unitText = text.slice(head.start + shift.index, head.end + shift.index);
   const errors: SyntaxNode[] = [];
   const called: string[] = [];
-  const lambdas: SyntaxNode[] = [];
-  const unit: Unit = { id: nextUnitId++, text: unitText, baseRow: head.row + shift.row, baseCol: head.column, lineStarts: lineStarts(unitText), errors, called, lambdas, root: undefined as unknown as SyntaxNode };
+  const closures: SyntaxNode[] = [];
+  const unit: Unit = { id: nextUnitId++, text: unitText, baseRow: head.row + shift.row, baseCol: head.column, lineStarts: lineStarts(unitText), errors, called, closures, root: undefined as unknown as SyntaxNode };
   registerUnit(unit);
   const { types, fields } = kinds.names;
   let p = at + HEAD_WORDS;
+  let functionDepth = 0;
   const node = (): SyntaxNode => {
     const code = words[p]!; const fieldId = words[p + 1]!; const flags = words[p + 2]!;
     const start = words[p + 3]!; const end = words[p + 4]!; let count = words[p + 5]!;
@@ -257,9 +258,12 @@ export function decodeStatement(words: Int32Array, at: number, text: string, kin
     const children: SyntaxNode[] | null = count > 0 ? [] : null;
     const mirrored: SyntaxNode = { type, field: fields[fieldId] ?? null, named: (flags & NAMED) !== 0, start, end, children: children ?? NO_CHILDREN, unit };
     if (type === 'ERROR' || (flags & MISSING) !== 0) errors.push(mirrored);
-    else if (type === 'lambda') lambdas.push(mirrored);
+    const opensFunction = type === 'lambda' || type === 'function_definition';
+    if (opensFunction && (type === 'lambda' || functionDepth > 0)) closures.push(mirrored);
     if (children) {
+      if (opensFunction) functionDepth++;
       while (count-- > 0) children.push(node());
+      if (opensFunction) functionDepth--;
       if (type === 'call') addCalledName(children, called);
     }
     return mirrored;
@@ -268,14 +272,29 @@ export function decodeStatement(words: Int32Array, at: number, text: string, kin
   return unit;
 }
 
-/** `f` for a call of `f(…)`, `.m` for `x.m(…)`, given the call's children. */
+/** Functions that call (or return a callable that calls) the callable given first: `checkpoint(self._attn, q, k, v)`. */
+const CALLING_WRAPPERS = new Set(['checkpoint', 'compile', 'vmap', 'partial']);
+
+/**
+ * `f` for a call of `f(…)`, `.m` for `x.m(…)`, given the call's children; also for the callable
+ * handed first to a wrapper that calls it (`checkpoint(f, …)`, `torch.compile(self.m)`).
+ */
 function addCalledName(callChildren: readonly SyntaxNode[], called: string[]): void {
   const callee = callChildren.find((c) => c.field === 'function');
-  if (callee?.type === 'identifier') called.push(textOf(callee));
-  else if (callee?.type === 'attribute') {
-    const attribute = callee.children.find((c) => c.field === 'attribute');
-    if (attribute) called.push(`.${textOf(attribute)}`);
+  const name = callee && calledName(callee);
+  if (name) called.push(name);
+  if (name && CALLING_WRAPPERS.has(name.replace(/^\./, ''))) {
+    const first = callChildren.find((c) => c.field === 'arguments')?.children.find((c) => c.named);
+    const handed = first && calledName(first);
+    if (handed) called.push(handed);
   }
+}
+
+/** `f` for the name `f`, `.m` for `x.m`; undefined for any other expression. */
+function calledName(node: SyntaxNode): string | undefined {
+  if (node.type === 'identifier') return textOf(node);
+  const attribute = node.type === 'attribute' ? node.children.find((c) => c.field === 'attribute') : undefined;
+  return attribute && `.${textOf(attribute)}`;
 }
 
 export function textOf(node: SyntaxNode): string {

@@ -70,6 +70,16 @@ export function baddbmm(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNo
   };
 }
 
+/**
+ * A call whose callee is not run (on a path the facts rule out) or not known, given hand-written
+ * scores or probabilities (`do_softcapping(scores, cap)`): its result is taken for them, opaque, so the
+ * attention is still found. Undefined when no argument is on such a chain.
+ */
+export function throughOpaqueCall(args: CallArgs): Value | undefined {
+  const chain = args.positional.map((a) => a.value).find((v) => isTensor(v) && v.manual !== undefined);
+  return chain && opaqueStage(chain);
+}
+
 /** Marks a hand-written attention chain as touched by an op the quick fix cannot carry over. */
 export function opaqueStage(v: Value): Value {
   return isTensor(v) && v.manual ? { ...v, manual: { ...v.manual, opaque: true } } : v;
@@ -123,13 +133,14 @@ export function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: {
   return out;
 }
 
-export function softmax(op: string, input: Value | undefined, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw: Value | undefined, dim: SyntaxNode | undefined): Value {
+/** `softmax` of `input` (`F.softmax(x, dim=-1)`, `x.softmax(-1)`, an `nn.Softmax(dim=-1)` module): on scores, the probabilities. */
+export function softmax(op: string, input: Value | undefined, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw: Value | undefined, dim: Value | undefined): Value {
   const dtype = opDtype('softmax', inputs.filter(isTensor).slice(0, 1), st, fr, node, dtypeKw);
   const out = tensor(dtype, `\`softmax\` at ${fileLine(fr, node)}`);
   const scores = input && isTensor(input) ? input.manual : undefined;
   if (!scores) return out;
   // SDPA's softmax is over the last dim and keeps q's dtype.
-  const same = op === 'softmax' && scores.stage === 'scores' && dim !== undefined && textOf(dim) === '-1' && dtypeKw === undefined;
+  const same = op === 'softmax' && scores.stage === 'scores' && dim?.t === 'num' && dim.value === -1 && dtypeKw === undefined;
   return { ...out, manual: { ...scores, stage: 'probs', ...(same ? {} : { opaque: true as const }) } };
 }
 

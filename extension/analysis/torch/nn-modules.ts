@@ -6,7 +6,7 @@
  */
 import { type ApiSpec, DECODER_CROSS_CALL, DECODER_SELF_CALL, ENCODER_CALL, ENCODER_LAYER_CALL, MULTIHEAD_CALL } from '../values/attention-apis';
 import { arg, fileLine, type CallArgs, type Engine } from '../values/engine';
-import { withDropout } from './manual-attention';
+import { softmax, withDropout } from './manual-attention';
 import { argRoles, observeApi, type Roles } from './observe-api';
 import { opDtype } from './op-dtypes';
 import type { Dtype } from '../../../runtime/dispatch/facts';
@@ -114,6 +114,7 @@ const CONSTRUCTOR_PARAMS: Readonly<Record<string, readonly string[]>> = {
   TransformerDecoderLayer: ['d_model', 'nhead', 'dim_feedforward', 'dropout', 'activation', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias'],
   TransformerDecoder: ['decoder_layer', 'num_layers'],
   Dropout: ['p'],
+  Softmax: ['dim'],
   Linear: ['in_features', 'out_features', 'bias'],
 };
 
@@ -193,6 +194,8 @@ export function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: P
       : { t: 'num', value: 0, source: `nn.Dropout is off in ${modeName(st.ctx.mode.value)}` } as Value;
     return withDropout(given0, field(node, 'function') && args.positional.length === 1 ? { node: field(node, 'function')!, module: true } : undefined, p);
   }
+  // `self.softmax(scores)`: nn.Softmax on hand-written attention scores gives the probabilities.
+  if (mod.kind === 'Softmax' && given0 && isTensor(given0) && given0.manual) return softmax('softmax', given0, [given0], st, fr, node, undefined, mod.args.dim);
   const weight = tensor(known(mod.cast ?? 'float32', mod.cast ? `module cast to ${mod.cast}` : `parameters of ${mod.origin} (float32)`), mod.origin);
   // An embedding looks its output up in its weight; autocast leaves it alone.
   if (mod.kind === 'Embedding') return tensor(weight.dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`);

@@ -51,6 +51,12 @@ export interface PathState {
   /** Attributes assigned to `self` (collected while running `__init__`). */
   selfAttrs: Map<string, Value>;
   done: boolean;
+  /**
+   * Set on a path that ended (`return`, `raise`) in a branch the facts decided: that guard. The
+   * statements after it are still walked, dead by it, so their calls are found and say why they are
+   * not reached (`if self.pool_type == "eos": return …` with the constructor's default).
+   */
+  endedBy?: Guard;
 }
 
 /** One function invocation being interpreted. */

@@ -115,11 +115,11 @@ export type Value =
   /** `functools.partial(fn, …)`: `fn` with arguments bound in advance. */
   | { readonly t: 'partial'; readonly fn: Value; readonly args: CallArgs }
   /**
-   * `lambda q, k, v: …` (lambdas.ts): `id` names the lambda where it is written; `captured` holds the
+   * `lambda q, k, v: …` or a nested `def` (closures.ts): `id` names it where it is written; `captured` holds the
    * enclosing function's variables its body names, as they were when it was made, and `defaults`
    * its parameters' defaults, evaluated then too.
    */
-  | { readonly t: 'lambda'; readonly id: string; readonly node: SyntaxNode; readonly captured: readonly (readonly [string, Value])[];
+  | { readonly t: 'closure'; readonly id: string; readonly node: SyntaxNode; readonly captured: readonly (readonly [string, Value])[];
       readonly defaults: readonly (readonly [string, Value])[] }
   /** One of several callables, which one the code does not establish (`why`): calling it calls each. */
   /** `when`, where known: the condition that picks each option, so a path that settled it calls that option only. */
@@ -374,7 +374,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /**
  * The bindings two values of equal content carry at the same places, pair by pair, wherever a value
- * holds them (dims' symbols, bound unknowns, inside tuples, dicts, a partial's arguments, a lambda's
+ * holds them (dims' symbols, bound unknowns, inside tuples, dicts, a partial's arguments, a closure's
  * captures, a tensor's transposed input…): a binding left out would keep another call's binding in a
  * reused result. One value twice pairs each binding with itself (a renaming must see that it stays).
  */
@@ -506,9 +506,9 @@ export function join(a: Value, b: Value): Value {
   return UNKNOWN(`the path (${describe(a)} or ${describe(b)})`);
 }
 
-/** Values that are called like functions: lambdas, partials, workspace functions, library functions, and choices of them. */
+/** Values that are called like functions: closures, partials, workspace functions, library functions, and choices of them. */
 function isCallable(v: Value): boolean {
-  return v.t === 'lambda' || v.t === 'partial' || v.t === 'fn' || v.t === 'ref' || v.t === 'choice';
+  return v.t === 'closure' || v.t === 'partial' || v.t === 'fn' || v.t === 'ref' || v.t === 'choice';
 }
 
 /** Options of a choice at most: more is not a choice the code makes between backends. */
@@ -576,7 +576,7 @@ export function describe(v: Value): string {
     case 'context': return `a context manager (${contextText(v)})`;
     case 'framework': return `a ${v.api.split('.').pop()}`;
     case 'prepared': return `the model ${v.by}`;
-    case 'lambda': return 'a lambda';
+    case 'closure': return v.node.type === 'lambda' ? 'a lambda' : 'a nested function';
     case 'choice': return `one of ${v.options.map(describe).join(', ')}`;
     default: return 'a value';
   }

@@ -72,6 +72,25 @@ function dottedName(node: SyntaxNode): string {
   return textOf(node).replace(/\s+/g, '');
 }
 
+/**
+ * Whether an `if` tests whether `library` can be imported: its condition is an availability check
+ * that names it (`is_xformers_available()`, `importlib.util.find_spec("flash_attn")`,
+ * `XFORMERS_IS_AVAILBLE`, `FLASH_ATTN_INSTALLED`). Its imports of the library are then optional,
+ * like those of a `try`; `if torch.cuda.is_available(): import torch…` checks no library.
+ */
+export function checksAvailability(ifNode: SyntaxNode, library: string): boolean {
+  const condition = field(ifNode, 'condition');
+  const text = condition ? textOf(condition).toLowerCase() : '';
+  return /availabl|find_spec|installed/.test(text) && text.includes(library.toLowerCase());
+}
+
+/** The statements of an `if`'s branches (`if`, each `elif`, `else`). */
+function ifBlocks(ifNode: SyntaxNode): SyntaxNode[][] {
+  const blocks = [field(ifNode, 'consequence')];
+  for (const alt of ifNode.children.filter((c) => c.field === 'alternative')) blocks.push(field(alt, alt.type === 'elif_clause' ? 'consequence' : 'body'));
+  return blocks.flatMap((b) => (b ? [[...b.children]] : []));
+}
+
 export function catchesImportError(tryNode: SyntaxNode): boolean {
   return tryNode.children.some((c) => c.type === 'except_clause'
     && (/ImportError|ModuleNotFoundError|Exception/.test(textOf(c).split(':')[0]) || !/except\s+\w/.test(textOf(c))));
@@ -216,7 +235,14 @@ function collectTopImports(stmts: readonly SyntaxNode[], imports: Imports, optio
         if (inner.type === 'import_statement' || inner.type === 'import_from_statement') addImport(inner, imports, guarded ? optional : null);
       }
     } else if (s.type === 'if_statement') {
-      for (const c of s.children) if (c.type === 'block') collectTopImports(c.children, imports, optional);
+      // `if is_xformers_available(): import xformers.ops` / `else: xformers = None`: as guarded as a `try`.
+      for (const block of ifBlocks(s)) {
+        for (const inner of block) {
+          const imported = inner.type === 'import_statement' || inner.type === 'import_from_statement' ? importBindings(inner)[0]?.[1].split('.')[0] : undefined;
+          if (imported && checksAvailability(s, imported)) addImport(inner, imports, optional);
+          else collectTopImports([inner], imports, optional);
+        }
+      }
     }
   }
 }

@@ -1,0 +1,32 @@
+/**
+ * Names that code outside their definition rebinds, for readers elsewhere: a module global a function
+ * declares `global` and assigns (`_flash_fn, _varlen_fn = _lazy_imports(impl)`), an attribute a method
+ * other than the constructor sets (`def set_backend(self): self.attn_fn = partial(…)`). What each was
+ * bound to, joined over every binding, and the statements that bound it (a read depends on them).
+ */
+import { join, type Value } from '../values/values';
+
+interface Bound { readonly value: Value; readonly units: ReadonlySet<object> }
+
+export class Rebindings {
+  private readonly bound = new Map<string, Bound>();
+
+  /** `scope`: the module path for a global, the class id for an attribute; `unit`: the binding statement's. */
+  bind(scope: string, name: string, v: Value, unit: object | undefined): void {
+    const key = `${scope}\0${name}`;
+    const before = this.bound.get(key);
+    this.bound.set(key, { value: before ? join(before.value, v) : v, units: new Set([...before?.units ?? [], ...unit ? [unit] : []]) });
+  }
+
+  /**
+   * The name as code may have rebound it: what was bound, joined with its `initial` value unless that
+   * is None (`_flash_fn = None`, `self.attn_fn = None` until something binds it; calling None would
+   * raise). `touch` records a dependence on each binding statement.
+   */
+  read(scope: string, name: string, initial: Value | undefined, touch: (unit: object) => void): Value | undefined {
+    const bound = this.bound.get(`${scope}\0${name}`);
+    if (!bound) return initial;
+    bound.units.forEach(touch);
+    return initial && initial.t !== 'none' ? join(initial, bound.value) : bound.value;
+  }
+}
