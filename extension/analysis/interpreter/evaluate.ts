@@ -13,7 +13,7 @@ import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankC
 import type { Frame, PathState } from '../values/state';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
 import {
-  AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, SAME_DTYPE, SAME_SHAPE, SPLITS,
+  AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, CREATES_NEW, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from '../torch/torch-ops';
 import {
   atom, choiceOf, describe, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, sameValue, type Dim, type Formula, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
@@ -38,7 +38,7 @@ import { onInteger, opDtype, promoteFacts } from '../torch/op-dtypes';
 /** Casts to an integer dtype (`.long()`), which `Dtype` does not name. */
 const INTEGER_CASTS: Readonly<Record<string, string>> = { long: 'int64', int: 'int32', short: 'int16', byte: 'uint8', char: 'int8' };
 
-const TENSOR_METHODS = new Set([...SAME_DTYPE, ...SPLITS, ...BINARY, ...Object.keys(CASTS), ...Object.keys(INTEGER_CASTS), ...AUTOCAST_FLOAT32, 'to', 'type', 'type_as', 'bool', 'softmax', 'matmul', 'bmm']);
+const TENSOR_METHODS = new Set([...SAME_DTYPE, ...SPLITS, ...BINARY, ...Object.keys(CASTS), ...Object.keys(INTEGER_CASTS), ...AUTOCAST_FLOAT32, ...CREATES_NEW, 'to', 'type', 'type_as', 'bool', 'softmax', 'matmul', 'bmm']);
 
 /**
  * `[body for target in iterable]` / `(… for …)` with one `for` and no `if`: the body evaluated with
@@ -721,7 +721,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     const first = args.positional[0]?.value;
     const created = createdDtype(args, where, fr, node, undefined);
     if (created) return created;
-    return isTensor(first) ? tensor(first.dtype, where, { bool: first.bool }) : UNKNOWN(where);
+    // Its input is a tensor (anything else raises): one the code does not show has an unknown dtype.
+    return isTensor(first) ? tensor(first.dtype, where, { bool: first.bool, shape: first.shape }) : tensor(unknown(first?.t === 'unknown' ? first.why : `the input of ${where}`), where);
   }
   if (last === 'softmax' || last === 'log_softmax') return softmax(last, args.positional[0]?.value, inputs, st, fr, node, dtypeKw, args.positional[1]?.node ?? args.keywords.get('dim')?.node);
   if (last === 'matmul' || last === 'bmm' || last === 'mm') {
@@ -746,7 +747,9 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
     const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
     const dtype = SAME_DTYPE.has(last) ? onInteger(last, first.dtype, fr, node) : opDtype(roundedDivision(last, args), last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
-    return tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : undefined });
+    // Joining bool masks (`torch.cat([pad_mask, causal_mask])`) gives a bool mask.
+    const joinsBools = (last === 'cat' || last === 'stack') && flat.filter(isTensor).every((t) => t.bool);
+    return tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : joinsBools || undefined });
   }
   const split = args.positional[0]?.value;
   // `torch.chunk(x, 3, dim=-1)` is `x.chunk(3, dim=-1)`.
@@ -834,7 +837,12 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
     if (args.positional.some((a) => /dtype/.test(textOf(a.node)))) return tensor(unknown(`\`${args.positional.map((a) => textOf(a.node)).join(', ')}\``), where, { shape: obj.shape });
     return obj;
   }
-  if (method === 'bool') return tensor(obj.dtype, where, { bool: true, shape: obj.shape });
+  if (method === 'bool') return tensor(unknown('a bool tensor'), where, { bool: true, shape: obj.shape });
+  if (LOGICAL_FUNCTIONS.has(method)) return logicalOf([obj, ...args.positional.map((a) => a.value)], fr, node, true) ?? UNKNOWN(where);
+  if (CREATES_NEW.has(method)) {
+    const shape = creationShape(method.slice('new_'.length), args);
+    return createdDtype(args, where, fr, node, shape) ?? tensor(obj.dtype, where, { shape, bool: obj.bool });
+  }
   if (method === 'size') { const d = arg(args, 0, 'dim'); return d ? sizeOf(obj, d.value, textOf(node), fr) : sizesOf(obj, textOf(node), fr); }
   if (SPLITS.has(method)) {
     const item = tensor(obj.dtype, obj.origin, { shape: splitShape(obj, method, args), lastDim: splitLastDim(obj, method, args), param: obj.param });
