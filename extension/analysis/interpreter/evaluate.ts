@@ -11,7 +11,7 @@ import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from 
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from '../values/engine';
 import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, squeezedLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
 import type { Frame, PathState } from '../values/state';
-import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
+import { field, namedChildren, oneLineText, textOf, type SyntaxNode } from '../syntax/syntax';
 import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, CREATES_NEW, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from '../torch/torch-ops';
@@ -129,7 +129,7 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
       if (t === true) return evaluate(a, st, fr, e);
       if (t === false) return evaluate(b, st, fr, e);
       const va = evaluate(a, st, fr, e); const vb = evaluate(b, st, fr, e);
-      return joinConditional(va, vb, textOf(cond), 'f' in condition ? [condition.f, { op: 'not', a: condition.f }] : undefined);
+      return joinConditional(va, vb, oneLineText(cond), 'f' in condition ? [condition.f, { op: 'not', a: condition.f }] : undefined);
     }
     case 'subscript': return subscript(node, st, fr, e);
     case 'dictionary': return dictionary(node, st, fr, e);
@@ -316,37 +316,37 @@ export function truth(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Tr
   if (node.type === 'boolean_operator') {
     const left = field(node, 'left')!; const right = field(node, 'right')!;
     const op = textOf(field(node, 'operator')!) === 'and' ? 'and' : 'or';
-    return combine(op, truth(left, st, fr, e), truth(right, st, fr, e), textOf(left), textOf(right));
+    return combine(op, truth(left, st, fr, e), truth(right, st, fr, e), oneLineText(left), oneLineText(right));
   }
   if (node.type === 'comparison_operator') return comparison(node, st, fr, e);
-  return truthOfValue(evaluate(node, st, fr, e), textOf(node), e);
+  return truthOfValue(evaluate(node, st, fr, e), oneLineText(node), e);
 }
 
 function comparison(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Truth {
   const operands = namedChildren(node);
   const opNode = node.children.find((c) => c.field === 'operators');
-  if (operands.length !== 2 || !opNode) return { f: atom(`cmp:${textOf(node)}`, textOf(node)) };
+  if (operands.length !== 2 || !opNode) return { f: atom(`cmp:${oneLineText(node)}`, oneLineText(node)) };
   const op = textOf(opNode).replace(/\s+/g, ' ');
   const [l, r] = operands;
   const lv = evaluate(l, st, fr, e); const rv = evaluate(r, st, fr, e);
-  const text = textOf(node);
+  const text = oneLineText(node);
   if (op === 'is' || op === 'is not' || ((op === '==' || op === '!=') && (lv.t === 'none' || rv.t === 'none'))) {
-    const t = rv.t === 'none' ? isNone(lv, textOf(l), e) : lv.t === 'none' ? isNone(rv, textOf(r), e) : { f: atom(`cmp:${text}`, text) } as Truth;
+    const t = rv.t === 'none' ? isNone(lv, oneLineText(l), e) : lv.t === 'none' ? isNone(rv, oneLineText(r), e) : { f: atom(`cmp:${text}`, text) } as Truth;
     return op === 'is not' || op === '!=' ? negate(t) : t;
   }
   if (op === '==' || op === '!=') {
     const eq = equal(lv, rv);
     if (eq === undefined) {
       const unknownSide = lv.t === 'unknown' ? lv : rv.t === 'unknown' ? rv : undefined;
-      const f = atom(`cmp:${unknownSide ? unknownSide.why : text}:${textOf(r)}`, `${textOf(l)} == ${textOf(r)}`);
+      const f = atom(`cmp:${unknownSide ? unknownSide.why : text}:${oneLineText(r)}`, `${oneLineText(l)} == ${oneLineText(r)}`);
       return op === '==' ? { f } : { f: { op: 'not', a: f } };
     }
-    const why = `\`${textOf(l)}\` is ${describe(lv)}${lv.t === 'dtype' ? ` (${lv.source})` : ''}`;
+    const why = `\`${oneLineText(l)}\` is ${describe(lv)}${lv.t === 'dtype' ? ` (${lv.source})` : ''}`;
     return { value: op === '==' ? eq : !eq, why };
   }
   if (lv.t === 'num' && rv.t === 'num' && ['<', '>', '<=', '>='].includes(op)) {
     const value = op === '<' ? lv.value < rv.value : op === '>' ? lv.value > rv.value : op === '<=' ? lv.value <= rv.value : lv.value >= rv.value;
-    return { value, why: `\`${textOf(l)}\` is ${lv.value}` };
+    return { value, why: `\`${oneLineText(l)}\` is ${lv.value}` };
   }
   return { f: atom(`cmp:${text}`, text) };
 }
