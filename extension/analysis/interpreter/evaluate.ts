@@ -372,8 +372,13 @@ function binary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   }
   const logical = LOGICAL_OPS.has(op) ? logicalOf([l, r], fr, node) : undefined;
   if (logical) return logical;
-  if (isTensor(l) || isTensor(r)) return scaleStage(elementwise(l, r, st, fr, node, op === '+' || op === '-', OPERATOR_OPS[op] ?? op), op, { value: l, node: lNode }, { value: r, node: rNode });
+  if (isTensor(l) || isTensor(r)) return tensorArithmetic(op, { value: l, node: lNode }, { value: r, node: rNode }, st, fr, node);
   return UNKNOWN(`\`${textOf(node)}\``);
+}
+
+/** `l op r` (or `l op= r`) with a tensor operand: elementwise, and a stage of hand-written attention (a mask added, a scale). */
+export function tensorArithmetic(op: string, l: { value: Value; node: SyntaxNode }, r: { value: Value; node: SyntaxNode }, st: PathState, fr: Frame, node: SyntaxNode): Value {
+  return scaleStage(elementwise(l.value, r.value, st, fr, node, op === '+' || op === '-', OPERATOR_OPS[op] ?? op), op, l, r);
 }
 
 const INT_OPS = new Set(['+', '-', '*', '//', '%']);
@@ -453,8 +458,9 @@ function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: Syntax
     const t = (isTensor(l) ? l : r) as TensorValue;
     const other = t === l ? r : l;
     if (isIntegerDtype(t.dtype)) return tensor(integerWithScalar(t.dtype, other, op, fr, node), `${textOf(node)} at ${fileLine(fr, node)}`, { shape: other.t === 'unknown' && t.shape ? broadcastShape(t.shape, undefined) : t.shape });
-    // Scores plus something that may be a tensor (an argument nobody passes): a mask, of unknown kind.
-    if (additive && t.manual && other.t === 'unknown') return { ...t, manual: { ...t.manual, mask: t.manual.mask ?? { value: other, node } } };
+    // Scores plus something that may be a tensor (an argument nobody passes): a mask, of unknown kind;
+    // plus None only in a branch the facts rule out (`if bias is not None:` with `bias=None`), where other callers pass one.
+    if (additive && t.manual && (other.t === 'unknown' || other.t === 'none')) return { ...t, manual: { ...t.manual, mask: t.manual.mask ?? { value: other, node } } };
     // Something that may be a tensor may also widen the dims of extent 1.
     return other.t === 'unknown' && t.shape ? { ...t, shape: broadcastShape(t.shape, undefined) } : t;
   }

@@ -10,7 +10,7 @@ import { negatedText } from '../values/assumptions';
 import { decide } from './conditions';
 import { fileLine, type Engine } from '../values/engine';
 import { contextOfWithCall, enterContext, enteredInstance, enteredThrough } from './contexts';
-import { assignItem, evaluate, loopItems, truth } from './evaluate';
+import { assignItem, evaluate, loopItems, tensorArithmetic, truth } from './evaluate';
 import { keepFixesSafe } from '../torch/manual-attention';
 import { libraryCallsIn } from './branch-calls';
 import { catchesImportError, importBindings } from '../workspace-index/module-index';
@@ -18,7 +18,7 @@ import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
 import { collapseEquivalent, forkState, mergeStates, type Frame, type Guard, type PathState } from '../values/state';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
-import { bindUnknown, evalFormula, isTensor, known, openAtom, UNKNOWN, type Value } from '../values/values';
+import { bindUnknown, evalFormula, isTensor, known, openAtom, UNKNOWN, type TensorValue, type Value } from '../values/values';
 
 /** Paths per function call before they are merged instead of split further. */
 const MAX_PATHS = 32;
@@ -127,7 +127,7 @@ function expression(expr: SyntaxNode, st: PathState, fr: Frame, e: Executor): vo
       const before = evaluate(left, st, fr, e); const add = evaluate(right, st, fr, e);
       const op = textOf(field(expr, 'operator')!);
       st.env.set(textOf(left), before.t === 'num' && add.t === 'num' && op === '+=' ? { ...before, value: before.value + add.value }
-        : before.t === 'tensor' ? before : UNKNOWN(`\`${textOf(left)}\``));
+        : before.t === 'tensor' ? inPlace(op, before, { value: add, node: right }, left, st, fr, expr) : UNKNOWN(`\`${textOf(left)}\``));
     }
     return;
   }
@@ -190,6 +190,15 @@ function bind(target: SyntaxNode, v: Value, st: PathState, fr: Frame, e: Executo
     case 'subscript': assignItem(target, v, st, fr, e); return;
     default: return;
   }
+}
+
+/**
+ * `x op= y` on a tensor: `x op y` kept in x's dtype (an in-place op does not promote); on hand-written
+ * attention scores, `scores += bias` masks them as `scores = scores + bias` does.
+ */
+function inPlace(op: string, before: TensorValue, operand: { value: Value; node: SyntaxNode }, left: SyntaxNode, st: PathState, fr: Frame, expr: SyntaxNode): Value {
+  const out = tensorArithmetic(op.slice(0, -1), { value: before, node: left }, operand, st, fr, expr);
+  return isTensor(out) ? { ...out, dtype: before.dtype } : out;
 }
 
 function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Frame, e: Executor): PathState[] {

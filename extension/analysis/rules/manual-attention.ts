@@ -73,7 +73,7 @@ export default createRule(
     });
     // What any path applies, the call must take too (`if mask is not None:` masks on some paths only).
     const observations = ctx.modes.flatMap((m) => m.observations);
-    const mask = observations.some((o) => o.args.mask?.node ?? o.manual?.mask) ? ', attn_mask=…' : '';
+    const mask = observations.some((o) => o.args.mask?.node ?? o.manual?.mask ?? o.manual?.maskedElsewhere) ? ', attn_mask=…' : '';
     const dropout = observations.some((o) => o.manual?.dropout) ? ', dropout_p=…' : '';
     const fix = sdpaFix(ctx);
     // Where the fix is mechanical, its call is the one to name (with the scale as written).

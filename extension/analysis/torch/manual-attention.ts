@@ -84,7 +84,9 @@ export function keepFixesSafe(live: PathState, dead: readonly PathState[]): void
   for (const d of dead) {
     for (const [name, v] of d.env) {
       const before = live.env.get(name);
-      if (v !== before && before && isTensor(before) && before.manual && !before.manual.opaque) live.env.set(name, opaqueStage(before));
+      if (v === before || !before || !isTensor(before) || !before.manual) continue;
+      const masks = isTensor(v) && v.manual?.mask !== undefined && before.manual.mask === undefined;
+      if (!before.manual.opaque || masks) live.env.set(name, { ...before, manual: { ...before.manual, opaque: true, ...(masks ? { maskedElsewhere: true as const } : {}) } });
     }
   }
 }

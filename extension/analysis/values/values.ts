@@ -45,6 +45,11 @@ export interface ManualStage {
   readonly dropout?: ManualDropout;
   /** The dropout probability applied to the probabilities on this path (0 where dropout is off), however it was written. */
   readonly dropoutP?: Value;
+  /**
+   * A branch the facts rule out here masks the scores (`if mask is not None:` with `mask=None`): other
+   * callers may take it, so the SDPA call needs `attn_mask` for them.
+   */
+  readonly maskedElsewhere?: true;
   /** Set once an op the SDPA quick fix cannot carry over touched the chain (a cast, a second scaling, einsum). */
   readonly opaque?: true;
 }
@@ -470,7 +475,9 @@ export function join(a: Value, b: Value): Value {
     const shape = a.shape && b.shape && a.shape.length === b.shape.length
       ? a.shape.map((d, i) => joinDim(d, b.shape![i]))
       : undefined;
-    return tensor(joinFact(a.dtype, b.dtype), a.origin, { bool: a.bool === b.bool ? a.bool : undefined, shape, param: a.param && b.param });
+    const joined = tensor(joinFact(a.dtype, b.dtype), a.origin, { bool: a.bool === b.bool ? a.bool : undefined, shape, param: a.param && b.param });
+    const manual = joinManual(a.manual, b.manual);
+    return manual ? { ...joined, manual } : joined;
   }
   if (a.t === 'bool' && b.t === 'bool') return UNKNOWN(`the path (${a.why}; ${b.why})`);
   if (a.t === 'num' && b.t === 'num') return UNKNOWN(`the path (${a.value} from ${a.source}, ${b.value} from ${b.source})`);
@@ -484,6 +491,19 @@ export function join(a: Value, b: Value): Value {
   if (a.t === 'unknown') return a;
   if (b.t === 'unknown') return b;
   return UNKNOWN(`the path (${describe(a)} or ${describe(b)})`);
+}
+
+/**
+ * Hand-written attention on either path stays one (a helper that returns the scores as they are
+ * when no mask is given, masked otherwise), but where the paths differ no single SDPA call is
+ * equivalent on both: opaque to the quick fix.
+ */
+function joinManual(a: ManualStage | undefined, b: ManualStage | undefined): ManualStage | undefined {
+  const m = a ?? b;
+  if (!m || a === b) return m;
+  // A mask on either path is one the call must take.
+  const mask = a?.mask ?? b?.mask;
+  return { ...m, ...(mask ? { mask } : {}), opaque: true };
 }
 
 /** Values that are called like functions: lambdas, partials, workspace functions, library functions, and choices of them. */
