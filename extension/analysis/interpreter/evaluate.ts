@@ -9,7 +9,7 @@ import { parseDtype } from '../../../runtime/dispatch/dtype';
 import type { Dtype, Fact } from '../../../runtime/dispatch/facts';
 import { combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from '../values/engine';
-import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, squeezedLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
+import { broadcastShape, creationShape, triangularOf, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, squeezedLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
 import type { Frame, PathState } from '../values/state';
 import { field, namedChildren, oneLineText, textOf, type SyntaxNode } from '../syntax/syntax';
 import {
@@ -29,7 +29,7 @@ import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
 import { contextValue, enterCalled } from './contexts';
 import { autocastQuery } from '../torch/autocast-queries';
 import { callPrepared, frameworkAttribute, frameworkCall } from './frameworks';
-import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS } from '../torch/manual-attention';
+import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS, withMask } from '../torch/manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from '../torch/nn-modules';
 import { importedLibrary, observeApi } from '../torch/observe-api';
 import { onInteger, opDtype, promoteFacts } from '../torch/op-dtypes';
@@ -109,7 +109,7 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
       const v = evaluate(field(node, 'argument')!, st, fr, e);
       const op = textOf(field(node, 'operator')!);
       if (v.t === 'num') return { ...v, value: op === '-' ? -v.value : v.value };
-      return v.t === 'tensor' ? (op === '~' ? tensor(known('float32', 'unused'), v.origin, { bool: true }) : v) : UNKNOWN(textOf(node));
+      return v.t === 'tensor' ? (op === '~' ? tensor(unknown('a bool tensor'), v.origin, { bool: true, shape: v.shape, ...triangularOf(v) }) : v) : UNKNOWN(textOf(node));
     }
     case 'not_operator': return fromTruth(negate(truth(field(node, 'argument')!, st, fr, e)));
     case 'comparison_operator': {
@@ -117,7 +117,8 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
       const operands = namedChildren(node);
       const first = operands[0] ? evaluate(operands[0], st, fr, e) : undefined;
       const last = operands.length === 2 && first && !isTensor(first) ? evaluate(operands[1]!, st, fr, e) : undefined;
-      if ((first && isTensor(first)) || (last && isTensor(last))) return tensor(unknown('a bool tensor'), `\`${textOf(node)}\` at ${fileLine(fr, node)}`, { bool: true });
+      const compared = first && isTensor(first) ? first : last && isTensor(last) ? last : undefined;
+      if (compared) return tensor(unknown('a bool tensor'), `\`${textOf(node)}\` at ${fileLine(fr, node)}`, { bool: true, shape: compared.shape, ...triangularOf(compared) });
       return fromTruth(truth(node, st, fr, e));
     }
     case 'boolean_operator': return fromTruth(truth(node, st, fr, e));
@@ -235,7 +236,7 @@ function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value
   }
   if (isTensor(obj)) {
     const items = node.children.filter((c) => c.field === 'subscript').map((c) => indexItem(c, st, fr, e));
-    return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape: indexedShape(obj.shape, items) });
+    return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape: indexedShape(obj.shape, items), ...triangularOf(obj) });
   }
   return UNKNOWN(`\`${textOf(node)}\``);
 }
@@ -460,7 +461,7 @@ function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: Syntax
     if (isIntegerDtype(t.dtype)) return tensor(integerWithScalar(t.dtype, other, op, fr, node), `${textOf(node)} at ${fileLine(fr, node)}`, { shape: other.t === 'unknown' && t.shape ? broadcastShape(t.shape, undefined) : t.shape });
     // Scores plus something that may be a tensor (an argument nobody passes): a mask, of unknown kind;
     // plus None only in a branch the facts rule out (`if bias is not None:` with `bias=None`), where other callers pass one.
-    if (additive && t.manual && (other.t === 'unknown' || other.t === 'none')) return { ...t, manual: { ...t.manual, mask: t.manual.mask ?? { value: other, node } } };
+    if (additive && t.manual && (other.t === 'unknown' || other.t === 'none')) return { ...t, manual: withMask(t.manual, { value: other, node }) };
     // Something that may be a tensor may also widen the dims of extent 1.
     return other.t === 'unknown' && t.shape ? { ...t, shape: broadcastShape(t.shape, undefined) } : t;
   }
@@ -469,7 +470,7 @@ function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: Syntax
   const stageMask = !additive ? undefined : a.manual && !b.manual ? { value: b, node } : b.manual && !a.manual ? { value: a, node } : undefined;
   const dtype = onInteger(op, promoteFacts(a.dtype, b.dtype, fr, node), fr, node);
   const out = tensor(dtype, `${textOf(node)} at ${fileLine(fr, node)}`, { shape: broadcastShape(a.shape, b.shape) });
-  return manual ? ({ ...out, manual: { ...manual, mask: manual.mask ?? stageMask } }) : out;
+  return manual ? ({ ...out, manual: stageMask ? withMask(manual, stageMask) : manual }) : out;
 }
 
 /**
@@ -741,7 +742,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   if (last === 'masked_fill' && isTensor(args.positional[0]?.value)) return opaqueStage(args.positional[0].value);
   // `torch.where(causal_mask, scores, min_value)` masks the scores (HF's eager attention).
   const picked = last === 'where' ? args.positional[1]?.value : undefined;
-  if (picked && isTensor(picked) && picked.manual) return opaqueStage(picked);
+  const condition = args.positional[0];
+  if (picked && isTensor(picked) && picked.manual && condition) return opaqueStage({ ...picked, manual: withMask(picked.manual, condition) });
   const repeated = last === 'repeat_interleave' ? args.positional[0]?.value : undefined;
   if (repeated && isTensor(repeated)) {
     return tensor(repeated.dtype, where, { shape: repeatInterleaveShape(repeated, arg(args, 1, 'repeats'), arg(args, 2, 'dim')?.value), bool: repeated.bool });
@@ -755,7 +757,7 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     const dtype = SAME_DTYPE.has(last) ? onInteger(last, first.dtype, fr, node) : opDtype(roundedDivision(last, args), last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
     // Joining bool masks (`torch.cat([pad_mask, causal_mask])`) gives a bool mask.
     const joinsBools = (last === 'cat' || last === 'stack') && flat.filter(isTensor).every((t) => t.bool);
-    return tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : joinsBools || undefined });
+    return tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : joinsBools || undefined, ...(TRIANGULAR.has(last) ? { triangular: true } : {}) });
   }
   const split = args.positional[0]?.value;
   // `torch.chunk(x, 3, dim=-1)` is `x.chunk(3, dim=-1)`.
@@ -764,6 +766,9 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
 }
 
 const EINOPS_PATTERNS = new Set(['rearrange', 'repeat', 'reduce']);
+
+/** What builds a causal mask: the lower or upper triangle of a square. */
+const TRIANGULAR = new Set(['tril', 'triu']);
 
 /** `div(…, rounding_mode='floor'|'trunc')` is not a true division: on integers it stays integer. */
 function roundedDivision(op: string, args: CallArgs): string {
@@ -843,7 +848,7 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
     if (args.positional.some((a) => /dtype/.test(textOf(a.node)))) return tensor(unknown(`\`${args.positional.map((a) => textOf(a.node)).join(', ')}\``), where, { shape: obj.shape });
     return obj;
   }
-  if (method === 'bool') return tensor(unknown('a bool tensor'), where, { bool: true, shape: obj.shape });
+  if (method === 'bool') return tensor(unknown('a bool tensor'), where, { bool: true, shape: obj.shape, ...triangularOf(obj) });
   if (LOGICAL_FUNCTIONS.has(method)) return logicalOf([obj, ...args.positional.map((a) => a.value)], fr, node, true) ?? UNKNOWN(where);
   if (CREATES_NEW.has(method)) {
     const shape = creationShape(method.slice('new_'.length), args);
@@ -865,14 +870,17 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
   }
   if (method === 'masked_fill' || method === 'masked_fill_') {
     const mask = args.positional[0];
-    return obj.manual && mask ? ({ ...obj, manual: { ...obj.manual, mask: obj.manual.mask ?? mask } }) : obj;
+    return obj.manual && mask ? ({ ...obj, manual: withMask(obj.manual, mask) }) : obj;
   }
   if (method === 'repeat_interleave') return tensor(obj.dtype, obj.origin, { shape: repeatInterleaveShape(obj, arg(args, 0, 'repeats'), arg(args, 1, 'dim')?.value), param: obj.param, bool: obj.bool });
   if (RANK_CHANGES.has(method) && !obj.manual) {
     const shape = rankChangeShape(obj, method, args);
     return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape, lastDim: shape ? undefined : squeezedLastDim(obj, method) });
   }
-  if (SAME_DTYPE.has(method)) return method === 'dropout' || obj.manual ? obj : tensor(onInteger(method, obj.dtype, fr, node), obj.origin, { bool: obj.bool, param: obj.param, shape: SAME_SHAPE.has(method) ? obj.shape : undefined });
+  if (SAME_DTYPE.has(method)) {
+    const triangular = TRIANGULAR.has(method) || (obj.triangular && SAME_SHAPE.has(method)) ? { triangular: true as const } : {};
+    return method === 'dropout' || obj.manual ? obj : tensor(onInteger(method, obj.dtype, fr, node), obj.origin, { bool: obj.bool, param: obj.param, shape: SAME_SHAPE.has(method) ? obj.shape : undefined, ...triangular });
+  }
   if (BINARY.has(method)) {
     const other = args.positional[0]?.value;
     if (other && (isTensor(other) || isIntegerDtype(obj.dtype))) return elementwise(obj, other, st, fr, node, method.startsWith('add') || method.startsWith('sub'), roundedDivision(method, args));

@@ -11,7 +11,7 @@ import { keyOfPermutedPair } from './shapes';
 import { installedOn, type Frame, type PathState } from '../values/state';
 import { textOf, type SyntaxNode } from '../syntax/syntax';
 import { CASTS } from './torch-ops';
-import { isTensor, tensor, unknown, UNKNOWN, type ManualDropout, type TensorValue, type Value } from '../values/values';
+import { isTensor, tensor, unknown, UNKNOWN, type ManualDropout, type ManualStage, type TensorValue, type Value } from '../values/values';
 
 /** Methods whose effect on hand-written attention the chain records (softmax checks its own arguments). */
 export const STAGE_METHODS = new Set(['softmax', 'masked_fill', 'masked_fill_']);
@@ -68,6 +68,16 @@ export function baddbmm(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNo
       ...(opaque ? { opaque: true as const } : {}),
     },
   };
+}
+
+/**
+ * Scores masked (`masked_fill`, `+ bias`, `torch.where`): the first mask is kept for the facts; a
+ * second one means a causal first mask is not all the call must take (causal plus padding is not `is_causal`).
+ */
+export function withMask(m: ManualStage, mask: { readonly value: Value; readonly node: SyntaxNode }): ManualStage {
+  if (!m.mask) return { ...m, mask };
+  const first = m.mask.value;
+  return isTensor(first) && first.triangular ? { ...m, mask: { ...m.mask, value: { ...first, triangular: undefined } } } : m;
 }
 
 /** Marks a hand-written attention chain as touched by an op the quick fix cannot carry over. */
@@ -167,20 +177,64 @@ export function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNod
   if (!eq || !a0 || !b0 || eq.value.t !== 'str') return UNKNOWN(textOf(node));
   const a = { value: asTensor(a0.value, a0.node), node: a0.node };
   const b = { value: asTensor(b0.value, b0.node), node: b0.node };
-  const [lhs] = eq.value.value.replace(/\s/g, '').split('->');
-  const [sa, sb] = lhs.split(',');
-  // q·kᵀ contracts the last letter of both; p·v contracts p's last letter with v's second-to-last.
-  if (isTensor(a.value) && a.value.manual?.stage === 'probs') return matmul('einsum', a, b, st, fr, node, e, !isBatchedMatmul(eq.value.value));
-  if (sa && sb && sa.at(-1) === sb.at(-1) && isTensor(a.value) && isTensor(b.value)) {
-    const out = tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
-    return { ...out, manual: { stage: 'scores', q: a.value, k: b.value, qNode: a.node, kNode: b.node, opaque: true } };
+  const equation = eq.value.value.replace(/\s/g, '');
+  const [sa, sb] = equation.split('->')[0]!.split(',');
+  if (isTensor(a.value) && a.value.manual?.stage === 'probs') {
+    // p·v in the layout the scores were read in: the SDPA fix carries it over, any other einsum it cannot.
+    const layout = a.value.manual.einsumLayout ?? 'BHLD';
+    return matmul('einsum', a, b, st, fr, node, e, (layout === 'BLHD' ? !isHeadsThirdOutput(equation) : !isBatchedMatmul(equation)));
   }
-  return tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
+  const out = tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
+  // q·kᵀ contracts the last letter of both.
+  if (sa && sb && sa.at(-1) === sb.at(-1) && isTensor(a.value) && isTensor(b.value)) {
+    const layout = isBatchedScores(equation) ? 'BHLD' : isHeadsThirdScores(equation) ? 'BLHD' : undefined;
+    return { ...out, manual: { stage: 'scores', q: a.value, k: b.value, qNode: a.node, kNode: b.node, ...(layout ? { einsumLayout: layout } : { opaque: true }) } };
+  }
+  return out;
+}
+
+/** Subscripts of an einsum between two operands, split into single letters (undefined where any letter repeats within one). */
+function subscripts(equation: string): [string[], string[], string[]] | undefined {
+  const m = /^(\w+),(\w+)->(\w+)$/.exec(equation);
+  if (!m) return undefined;
+  const parts = [m[1]!, m[2]!, m[3]!].map((p) => [...p]);
+  return parts.every((p) => new Set(p).size === p.length) ? parts as [string[], string[], string[]] : undefined;
+}
+
+/** Same letters in the same order. */
+function same(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** `'bhqd,bhkd->bhqk'`, `'bid,bjd->bij'`: exactly `q @ k.transpose(-2, -1)` (same batch letters, the last contracted). */
+function isBatchedScores(equation: string): boolean {
+  const parts = subscripts(equation);
+  if (!parts) return false;
+  const [q, k, out] = parts;
+  const batch = q.slice(0, -2);
+  const [t, d] = q.slice(-2); const [s, dk] = k.slice(-2);
+  return q.length >= 3 && same(batch, k.slice(0, -2)) && d === dk && t !== s && same(out, [...batch, t!, s!]) && !batch.includes(s!);
+}
+
+/** `'bthd,bshd->bhts'`: q·kᵀ of (B, L, H, D) tensors, giving (B, H, Lq, Lk) scores. */
+function isHeadsThirdScores(equation: string): boolean {
+  const parts = subscripts(equation);
+  if (!parts || parts.some((p) => p.length !== 4)) return false;
+  const [[b, t, h, d], [bk, s, hk, dk], out] = parts;
+  return b === bk && h === hk && d === dk && t !== s && new Set([b, t, h, d, s]).size === 5 && same(out, [b!, h!, t!, s!]);
+}
+
+/** `'bhts,bshd->bthd'`: probabilities (B, H, Lq, Lk) times v in (B, L, H, D), giving the output in (B, L, H, D). */
+function isHeadsThirdOutput(equation: string): boolean {
+  const parts = subscripts(equation);
+  if (!parts || parts.some((p) => p.length !== 4)) return false;
+  const [[b, h, t, s], [bv, sv, hv, d], out] = parts;
+  return b === bv && h === hv && s === sv && new Set([b, h, t, s, d]).size === 5 && same(out, [b!, t!, h!, d!]);
 }
 
 /** `'bhqk,bhkd->bhqd'`: an einsum that is exactly `a @ b` (same batch letters, a's last contracted with b's second-to-last). */
 function isBatchedMatmul(equation: string): boolean {
-  const m = /^(\w*)(\w)(\w),(\w*)(\w)(\w)->(\w*)$/.exec(equation.replace(/\s/g, ''));
+  const m = /^(\w*)(\w)(\w),(\w*)(\w)(\w)->(\w*)$/.exec(equation);
   if (!m) return false;
   const [, batchA, rowA, inner, batchB, innerB, colB, out] = m;
   const letters = `${batchA}${rowA}${inner}${colB}`;

@@ -283,7 +283,12 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
   if (transposes && !obj.shape && nums.length === 2 && lastTwo()) {
     return { ...tensor(obj.dtype, obj.origin, { param: obj.param, bool: obj.bool }), transposedFrom: obj };
   }
-  return tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool });
+  return tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool, ...triangularOf(obj) });
+}
+
+/** A causal mask stays one through a view, a slice or a comparison. */
+export function triangularOf(t: TensorValue): { triangular?: true } {
+  return t.triangular ? { triangular: true } : {};
 }
 
 /**

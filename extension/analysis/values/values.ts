@@ -3,7 +3,7 @@
  * established and where it came from; anything else is `unknown` with what it depends on.
  */
 import { negatedText } from './assumptions';
-import type { Dtype, Fact, Mode, SdpaSwitches, UnknownFact } from '../../../runtime/dispatch/facts';
+import type { Dtype, Fact, Layout, Mode, SdpaSwitches, UnknownFact } from '../../../runtime/dispatch/facts';
 import { known, SDPA_BACKENDS, unknown } from '../../../runtime/dispatch/facts';
 import type { CallArgs } from './engine';
 import type { SyntaxNode } from '../syntax/syntax';
@@ -40,6 +40,11 @@ export interface ManualStage {
   readonly qNode: SyntaxNode;
   readonly kNode: SyntaxNode;
   readonly mask?: { readonly value: Value; readonly node: SyntaxNode };
+  /**
+   * Scores written as an einsum whose subscripts index q, k, v in this layout (`'bhqd,bhkd->bhqk'`:
+   * BHLD, `'bthd,bshd->bhts'`: BLHD); k is then written untransposed.
+   */
+  readonly einsumLayout?: Layout;
   /** The scalar the scores were multiplied (`*`) or divided (`/`) by. */
   readonly scale?: { readonly node: SyntaxNode; readonly op: '*' | '/' };
   readonly dropout?: ManualDropout;
@@ -72,7 +77,9 @@ export type Value =
       /** Set by a transpose of the last two dims: the tensor before it (k in q @ k.transpose(-2, -1)). */
       readonly transposedFrom?: Value;
       /** Set by `permute(…)` with every position known: the order, to match q·kᵀ written as two permutes of (B, L, H, D). */
-      readonly permutation?: readonly number[] }
+      readonly permutation?: readonly number[];
+      /** Built from `tril`/`triu` (a causal mask, of either polarity), through views, slices and comparisons. */
+      readonly triangular?: true }
   | { readonly t: 'none'; readonly source: string }
   | { readonly t: 'bool'; readonly value: boolean; readonly why: string }
   | { readonly t: 'cond'; readonly f: Formula }
@@ -153,7 +160,7 @@ export function isTensor(v: Value): v is TensorValue {
   return v.t === 'tensor';
 }
 
-export function tensor(dtype: Fact<Dtype>, origin: string, extra: { bool?: boolean; shape?: readonly Dim[]; lastDim?: Dim; param?: boolean } = {}): TensorValue {
+export function tensor(dtype: Fact<Dtype>, origin: string, extra: { bool?: boolean; shape?: readonly Dim[]; lastDim?: Dim; param?: boolean; triangular?: true } = {}): TensorValue {
   return { t: 'tensor', dtype, origin, ...extra };
 }
 
