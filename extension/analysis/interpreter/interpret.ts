@@ -14,6 +14,7 @@ import { calledNames, isCalled } from '../workspace-index/entry-points';
 import { evaluate, evaluateArgs } from './evaluate';
 import { modeClue } from '../workspace-index/modes';
 import { castAttribute } from '../torch/nn-modules';
+import { unlessChangedElsewhere } from '../torch/manual-attention';
 import { afterCall, importTimeSwitches, switchesLeft, type SdpaLeft } from './sdpa-switches';
 import { ModuleResolver } from './import-resolution';
 import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from '../workspace-index/module-index';
@@ -678,7 +679,7 @@ export class Interpreter implements Executor {
     const result = frame.cut ? UNKNOWN(`the result of ${fn.qualName} (${frame.cut})`)
       : yields ? generatorContext(fn, ctx, yields)
       : frame.returns.length === 0 ? { t: 'none', source: `${fn.qualName} returns None` } as Value
-        : frame.returns.map((v) => returnedFrom(v, frame)).reduce(join);
+        : unlessChangedElsewhere(frame.returns.map((v) => returnedFrom(v, frame)).reduce(join), frame.deadReturns ?? []);
     return { result, states };
   }
 

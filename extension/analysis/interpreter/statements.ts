@@ -39,7 +39,7 @@ export interface Executor extends Engine {
 /** Run a block on each live path; paths that ended (`return`, `raise`) pass through. */
 export function execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr: Frame, e: Executor): PathState[] {
   let live = states;
-  for (const stmt of stmts) {
+  for (const [i, stmt] of stmts.entries()) {
     if (!e.step(fr)) {
       // Out of budget: the paths end here, and the frame's result is unknown (`Frame.cut`).
       for (const st of live) st.done = true;
@@ -50,6 +50,7 @@ export function execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr:
       if (st.done) { next.push(st); continue; }
       next.push(...exec(stmt, st, fr, e));
     }
+    walkRestDead(stmts.slice(i + 1), next, fr, e);
     const joined = next.length > 1 && SPLITS.has(stmt.type) ? collapseEquivalent(next) : next;
     live = joined.length > MAX_PATHS ? [mergeStates(joined)] : joined;
   }
@@ -81,6 +82,7 @@ function exec(stmt: SyntaxNode, st: PathState, fr: Frame, e: Executor): PathStat
       const value = namedChildren(stmt)[0];
       const v = value ? evaluate(value, st, fr, e) : { t: 'none', source: 'return' } as Value;
       if (!st.dead) fr.returns.push(v);
+      else fr.deadReturns?.push(v);
       fr.returned?.set(st, v);
       st.done = true;
       return [st];
@@ -228,10 +230,21 @@ function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Fra
   const guard: Guard = { node: cond, taken: outcome!, why, ...(alongside.length > 0 ? { alongside } : {}) };
   if (outcome) {
     walkDead(branches.slice(i + 1), st, fr, guard, e);
-    return execBlock(body, [st], fr, e);
+    // Without an `else`, what follows the `if` is the side the facts rule out for the paths this body ends.
+    const entry = branches.length === i + 1 ? forkState(st) : undefined;
+    const out = execBlock(body, [st], fr, e);
+    if (entry) for (const s of out) if (s.done && !s.dead) s.endedBy = { entry, guard };
+    return out;
   }
   walkDead([branches[i]], st, fr, guard, e);
   return execIf(branches, i + 1, st, fr, e);
+}
+
+/** The statements after an `if` whose decided branch ended a path: walked once as dead (see `PathState.endedBy`). */
+function walkRestDead(rest: readonly SyntaxNode[], states: readonly PathState[], fr: Frame, e: Executor): void {
+  const ended = states.find((s) => s.endedBy)?.endedBy;
+  for (const s of states) delete s.endedBy;
+  if (ended && rest.length > 0) walkDead([{ cond: null, body: rest }], ended.entry, fr, ended.guard, e);
 }
 
 /** Walk branches the facts rule out, so calls there are observed as dead (and explained). */
@@ -239,7 +252,7 @@ function walkDead(branches: readonly IfBranch[], st: PathState, fr: Frame, guard
   for (const b of branches) {
     const dead = forkState(st);
     dead.dead ??= guard;
-    keepFixesSafe(st, execBlock(b.body, [dead], { ...fr, returns: [] }, e));
+    keepFixesSafe(st, execBlock(b.body, [dead], { ...fr, returns: [], deadReturns: fr.deadReturns ??= [] }, e));
   }
 }
 

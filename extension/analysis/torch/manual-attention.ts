@@ -94,11 +94,23 @@ export function keepFixesSafe(live: PathState, dead: readonly PathState[]): void
   for (const d of dead) {
     for (const [name, v] of d.env) {
       const before = live.env.get(name);
-      if (v === before || !before || !isTensor(before) || !before.manual) continue;
-      const masks = isTensor(v) && v.manual?.mask !== undefined && before.manual.mask === undefined;
-      if (!before.manual.opaque || masks) live.env.set(name, { ...before, manual: { ...before.manual, opaque: true, ...(masks ? { maskedElsewhere: true as const } : {}) } });
+      if (before) live.env.set(name, unlessChangedElsewhere(before, [v]));
     }
   }
+}
+
+/**
+ * Hand-written attention on the live path where a path the facts rule out holds other values for it
+ * (a variable a dead branch changed, a helper's `return scores + bias` after `if bias is None: return
+ * scores`): opaque to the SDPA fix, and needing `attn_mask` where that path masks the scores.
+ */
+export function unlessChangedElsewhere(live: Value, elsewhere: readonly Value[]): Value {
+  if (!isTensor(live) || !live.manual) return live;
+  const other = elsewhere.filter((v) => v !== live);
+  if (other.length === 0) return live;
+  const masks = live.manual.mask === undefined && other.some((v) => isTensor(v) && v.manual?.mask !== undefined);
+  if (live.manual.opaque && !masks) return live;
+  return { ...live, manual: { ...live.manual, opaque: true, ...(masks ? { maskedElsewhere: true as const } : {}) } };
 }
 
 /** An operand of a tensor op: an unknown value there is a tensor of unknown dtype. */
