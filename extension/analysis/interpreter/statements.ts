@@ -230,8 +230,9 @@ function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Fra
   const guard: Guard = { node: cond, taken: outcome!, why, ...(alongside.length > 0 ? { alongside } : {}) };
   if (outcome) {
     walkDead(branches.slice(i + 1), st, fr, guard, e);
-    // Without an `else`, what follows the `if` is the side the facts rule out for the paths this body ends.
-    const entry = branches.length === i + 1 ? forkState(st) : undefined;
+    // Without an `else`, what follows the `if` is the side the facts rule out for the paths this body ends
+    // (not where the path only assumed the condition: its other fork runs what follows).
+    const entry = branches.length === i + 1 && !('f' in t) ? forkState(st) : undefined;
     const out = execBlock(body, [st], fr, e);
     if (entry) for (const s of out) if (s.done && !s.dead) s.endedBy = { entry, guard };
     return out;

@@ -92,7 +92,9 @@ function warnings(c: CallContext): DtypeWarning[] {
   const { q, k, v } = raw;
   if (q && k && v && !(q === k && q === v)) {
     const qkv = { q, k, v };
-    out.push(...dtypeWarning('dtype-mismatch', xformers.sameDtype(q, k, v), qkv, castTarget(qkv, CUTLASS_DTYPES, autocastDtype(c) ?? 'float16')));
+    // A float bias must match q as the fix leaves it ("invalid dtype for bias"): cast with q, k, v, not against them.
+    const withBias = raw.bias ? { ...qkv, bias: raw.bias } : qkv;
+    out.push(...dtypeWarning('dtype-mismatch', xformers.sameDtype(q, k, v), withBias, castTarget(qkv, CUTLASS_DTYPES, autocastDtype(c) ?? 'float16')));
   }
   if (raw.bias && q && raw.bias !== q) {
     const casts = castsTo({ bias: raw.bias }, q);
