@@ -128,6 +128,9 @@ describe('faithful facts and fixes', () => {
         // A tril buffer mask is SDPA's is_causal.
         `69 manual-attention: ${written} \`F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=(1.0 / k.size(-1) ** 0.5))\` ${same}`,
         '  no fix',
+        // Channels first, q and k each scaled by ch^-0.25 (guided diffusion's QKVAttention): found, 3-D.
+        `79 manual-attention: ${written} q, k, v are 3-D here (heads folded into the batch), so \`F.scaled_dot_product_attention\` would run its math kernel too (its fused kernels need 4-D inputs: input-rank) — keep the heads in a dim of their own, (B, H, L, D), to run it fused`,
+        '  no fix',
       ]);
     });
 
@@ -143,6 +146,7 @@ describe('faithful facts and fixes', () => {
         '49 F.scaled_dot_product_attention ',
         '57 softmax(q·kᵀ)·v manual-attention',
         '69 softmax(q·kᵀ)·v manual-attention',
+        '79 softmax(q·kᵀ)·v manual-attention',
       ]);
     });
   });

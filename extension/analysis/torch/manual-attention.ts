@@ -190,15 +190,13 @@ export function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNod
   const a = { value: asTensor(a0.value, a0.node), node: a0.node };
   const b = { value: asTensor(b0.value, b0.node), node: b0.node };
   const equation = eq.value.value.replace(/\s/g, '');
-  const [sa, sb] = equation.split('->')[0]!.split(',');
   if (isTensor(a.value) && a.value.manual?.stage === 'probs') {
     // p·v in the layout the scores were read in: the SDPA fix carries it over, any other einsum it cannot.
     const layout = a.value.manual.einsumLayout ?? 'BHLD';
     return matmul('einsum', a, b, st, fr, node, e, (layout === 'BLHD' ? !isHeadsThirdOutput(equation) : !isBatchedMatmul(equation)));
   }
   const out = tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
-  // q·kᵀ contracts the last letter of both.
-  if (sa && sb && sa.at(-1) === sb.at(-1) && isTensor(a.value) && isTensor(b.value)) {
+  if (isScores(equation) && isTensor(a.value) && isTensor(b.value)) {
     const layout = isBatchedScores(equation) ? 'BHLD' : isHeadsThirdScores(equation) ? 'BLHD' : undefined;
     return { ...out, manual: { stage: 'scores', q: a.value, k: b.value, qNode: a.node, kNode: b.node, ...(layout ? { einsumLayout: layout } : { opaque: true }) } };
   }
@@ -211,6 +209,20 @@ function subscripts(equation: string): [string[], string[], string[]] | undefine
   if (!m) return undefined;
   const parts = [m[1]!, m[2]!, m[3]!].map((p) => [...p]);
   return parts.every((p) => new Set(p).size === p.length) ? parts as [string[], string[], string[]] : undefined;
+}
+
+/**
+ * q·kᵀ in any layout: the operands share the letter contracted away (the head size) and each has one
+ * the other lacks (the query and key lengths), both kept (`'bhqd,bhkd->bhqk'`, channels first as
+ * `'bct,bcs->bts'`). Only the layouts the SDPA fix knows are carried over; the rest are opaque.
+ */
+function isScores(equation: string): boolean {
+  const parts = subscripts(equation);
+  if (!parts) return false;
+  const [q, k, out] = parts;
+  const contracted = q.filter((l) => k.includes(l) && !out.includes(l));
+  const own = (x: readonly string[], y: readonly string[]): string[] => x.filter((l) => !y.includes(l));
+  return contracted.length === 1 && own(q, k).length === 1 && own(k, q).length === 1 && out.includes(own(q, k)[0]!) && out.includes(own(k, q)[0]!);
 }
 
 /** Same letters in the same order. */
