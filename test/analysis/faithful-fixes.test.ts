@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { formatText } from '../../extension/cli/format/text';
 import { summarizeMode } from '../../extension/cli/format/mode-summary';
+import { dependsOn } from '../../runtime/dispatch/check';
 import { analyzeFiles } from '../../extension/analysis/index';
 import type { AnalysisSettings, CallReport, FileReport } from '../../extension/analysis/report';
 import { annotate, applyEdits, readFixture, SETTINGS, sitesOf } from './helpers';
@@ -92,6 +93,11 @@ describe('faithful facts and fixes', () => {
     ]);
     const every = 'efficient? (depends on the argument `q` of PaddedAttention.forward, the argument `k` of PaddedAttention.forward, the argument `v` of PaddedAttention.forward, the head size of q and the head size of v)';
     assert.equal(formatText([call], { color: false }).split('\n')[0], `${DIR}/masks.py:10:13 F.scaled_dot_product_attention → train: ${every} | infer: ${every}`);
+  });
+
+  it('names each unknown once in a verdict, leaving out one another unknown already says', () => {
+    const x = 'the argument `x` of Decoder.forward';
+    assert.deepEqual(dependsOn([x, '`c`', `${x} and \`c\``, x]), { kind: 'depends', reason: `depends on ${x} and \`c\``, unknowns: [`${x} and \`c\``] });
   });
 
   describe('the SDPA rewrite of hand-written attention', () => {
