@@ -137,6 +137,9 @@ describe('faithful facts and fixes', () => {
         // Channels first, q and k each scaled by ch^-0.25 (guided diffusion's QKVAttention): found, 3-D.
         `79 manual-attention: ${written} q, k, v are 3-D here (heads folded into the batch), so \`F.scaled_dot_product_attention\` would run its math kernel too (its fused kernels need 4-D inputs: input-rank) — keep the heads in a dim of their own, (B, H, L, D), to run it fused`,
         '  no fix',
+        // Probabilities mixed across heads are not ·v (no call at line 89), and no single SDPA call.
+        `90 manual-attention: ${written} \`F.scaled_dot_product_attention(q, k, v, scale=…)\` ${same}`,
+        '  no fix',
       ]);
     });
 
@@ -153,6 +156,7 @@ describe('faithful facts and fixes', () => {
         '57 softmax(q·kᵀ)·v manual-attention',
         '69 softmax(q·kᵀ)·v manual-attention',
         '79 softmax(q·kᵀ)·v manual-attention',
+        '90 softmax(q·kᵀ)·v manual-attention',
       ]);
     });
   });

@@ -190,6 +190,9 @@ export function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNod
   const a = { value: asTensor(a0.value, a0.node), node: a0.node };
   const b = { value: asTensor(b0.value, b0.node), node: b0.node };
   const equation = eq.value.value.replace(/\s/g, '');
+  // Probabilities mixed across heads (x-transformers' talking heads, `'bhij,hk->bkij'`) are not yet ·v:
+  // still the probabilities, in a form the SDPA fix cannot carry over.
+  if (isTensor(a.value) && a.value.manual?.stage === 'probs' && !contractsKeys(equation)) return opaqueStage(a.value);
   if (isTensor(a.value) && a.value.manual?.stage === 'probs') {
     // p·v in the layout the scores were read in: the SDPA fix carries it over, any other einsum it cannot.
     const layout = a.value.manual.einsumLayout ?? 'BHLD';
@@ -223,6 +226,13 @@ function isScores(equation: string): boolean {
   const contracted = q.filter((l) => k.includes(l) && !out.includes(l));
   const own = (x: readonly string[], y: readonly string[]): string[] => x.filter((l) => !y.includes(l));
   return contracted.length === 1 && own(q, k).length === 1 && own(k, q).length === 1 && out.includes(own(q, k)[0]!) && out.includes(own(k, q)[0]!);
+}
+
+/** Whether an einsum of the probabilities contracts their last letter (the keys) with the second operand: ·v. */
+function contractsKeys(equation: string): boolean {
+  const parts = subscripts(equation);
+  const keys = parts?.[0].at(-1);
+  return parts !== undefined && keys !== undefined && parts[1].includes(keys) && !parts[2].includes(keys);
 }
 
 /** Same letters in the same order. */
