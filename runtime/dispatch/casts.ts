@@ -5,6 +5,7 @@
  */
 import { joinWords } from './check';
 import type { Cast, DtypeWarning } from './decision';
+import type { CallContext } from './context';
 import type { Dtype } from './facts';
 
 type Tensor = Cast['tensor'];
@@ -22,6 +23,12 @@ export function castTarget(dtypes: Dtypes, accepted: readonly Dtype[], fallback:
   const usable = [...new Set(present)].filter((d) => accepted.includes(d));
   usable.sort((a, b) => BITS[a] - BITS[b] || count(b) - count(a));
   return usable[0] ?? fallback;
+}
+
+/** The autocast dtype in force at the call, if known: the dtype a cast should go to when none of q, k, v has one the library takes. */
+export function autocastDtype(c: CallContext): Dtype | undefined {
+  const a = c.facts.autocast;
+  return a.known && a.value !== null ? a.value : undefined;
 }
 
 /** Casts for every tensor whose dtype differs from `target`. */

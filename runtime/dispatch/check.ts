@@ -11,7 +11,8 @@ export type Check =
   /** `short` is a few words for code lenses, e.g. "attn_mask is not None". */
   | { readonly kind: 'rejected'; readonly reason: string; readonly short: string }
   | { readonly kind: 'raises'; readonly reason: string; readonly short: string }
-  | { readonly kind: 'depends'; readonly reason: string };
+  /** `unknowns`: the facts it waits on, each once; `reason` says "depends on" them. */
+  | { readonly kind: 'depends'; readonly reason: string; readonly unknowns: readonly string[] };
 
 export const OK: Check = { kind: 'ok' };
 
@@ -25,7 +26,17 @@ export function raises(reason: string, short: string): Check {
 
 /** `what` completes the sentence "depends on …". */
 export function dependsOn(what: readonly string[]): Check {
-  return { kind: 'depends', reason: `depends on ${joinWords([...new Set(what)])}` };
+  const unknowns = distinctClauses(what);
+  return { kind: 'depends', reason: `depends on ${joinWords(unknowns)}`, unknowns };
+}
+
+/**
+ * Each clause once, leaving out one another clause already says (an unknown's own text joins what
+ * it depends on: "the argument `x` of f and `c`" says "`c`" too), so no verdict names a fact twice.
+ */
+export function distinctClauses(clauses: readonly string[]): string[] {
+  const unique = [...new Set(clauses)];
+  return unique.filter((c) => !unique.some((other) => other !== c && other.includes(c)));
 }
 
 export type Condition = (call: CallContext) => Check;

@@ -25,6 +25,8 @@ export interface Verdict {
    */
   readonly status: 'accepted' | 'rejected' | 'depends';
   readonly reasons: readonly string[];
+  /** `depends`: the unknown facts it waits on, each once (its reasons say them as sentences). */
+  readonly unknowns?: readonly string[];
   /** A few words for the first rejection, for code lenses, e.g. "attn_mask is not None". */
   readonly short?: string;
 }

@@ -2,7 +2,7 @@
  * Short text for a Decision, for code lenses and `attnlens check` lines:
  * "flash", "efficient (flash off: attn_mask is not None)", "raises: FlashAttention only support…".
  */
-import { joinWords } from './check';
+import { distinctClauses, joinWords } from './check';
 import type { BackendId, Decision } from './decision';
 import { SDPA_BACKENDS, type SdpaSwitches } from './facts';
 
@@ -13,10 +13,13 @@ export function backendName(id: BackendId): string {
 
 const MAX_ERROR = 80;
 
-export function describeDecision(d: Decision): string {
+export function describeDecision(d: Decision, everyUnknown = false): string {
   if (d.outcome === 'raises') return `raises: ${firstLine(d.error ?? 'an error')}`;
   if (d.outcome === 'depends') {
-    const why = d.verdicts.find((v) => v.status === 'depends')?.reasons[0] ?? 'depends on unknown facts';
+    const first = d.verdicts.find((v) => v.status === 'depends')?.reasons[0] ?? 'depends on unknown facts';
+    // The text format names every unknown any backend waits on (as the JSON lists them), each once; a lens the first.
+    const unknowns = everyUnknown ? distinctClauses(d.verdicts.flatMap((v) => (v.status === 'depends' ? v.unknowns ?? [] : []))) : [];
+    const why = unknowns.length > 0 ? `depends on ${joinWords(unknowns)}` : first;
     return d.backend ? `${backendName(d.backend)}? (${why})` : why;
   }
   const chosen = d.verdicts.findIndex((v) => v.backend === d.backend);

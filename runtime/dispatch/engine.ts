@@ -2,7 +2,7 @@
  * Runs one policy over one call: the library's validation first (a failure raises), then the
  * backends in order; the first one not rejected decides the outcome.
  */
-import type { BackendRule, Check, Condition } from './check';
+import { distinctClauses, type BackendRule, type Check, type Condition } from './check';
 import type { CallContext } from './context';
 import type { BackendId, Decision, DtypeWarning, Outcome, PolicyId, Verdict } from './decision';
 
@@ -23,7 +23,8 @@ export interface Policy {
 
 type Status = Verdict['status'] | 'raises';
 type Failure = Exclude<Check, { kind: 'ok' }>;
-interface Judged { readonly backend: BackendId; readonly status: Status; readonly reasons: string[]; readonly short?: string }
+interface Judged { readonly backend: BackendId; readonly status: Status; readonly reasons: string[]; readonly short?: string; readonly unknowns?: readonly string[] }
+type Pending = Extract<Check, { kind: 'depends' }>;
 
 export function evaluate(policy: Policy, call: CallContext): Decision {
   const gate = validate(policy.validation, call);
@@ -33,7 +34,7 @@ export function evaluate(policy: Policy, call: CallContext): Decision {
   if (gate.raised) {
     const error = gate.raised.reason;
     const verdicts = judged.map((j) => verdict(j.backend, 'rejected', [error], gate.raised?.short));
-    const earlier = gate.pending.length > 0 ? [`an earlier check may raise first: it ${gate.pending.join('; ')}`] : [];
+    const earlier = gate.pending.length > 0 ? [`an earlier check may raise first: it ${gate.pending.map((p) => p.reason).join('; ')}`] : [];
     return { policy: policy.id, outcome: 'raises', backend: null, error, verdicts, warnings: all.map(certain), notes: [...earlier, ...policy.notes(call, null)] };
   }
   const warnings = kernelWarnings(all, judged, gate.pending.length > 0);
@@ -42,8 +43,11 @@ export function evaluate(policy: Policy, call: CallContext): Decision {
   const first = judged.find((j) => j.status !== 'rejected');
   const verdicts = judged.map((j) => {
     if (j.status === 'rejected') return verdict(j.backend, 'rejected', j.reasons, j.short);
-    if (pending.length > 0) return verdict(j.backend, 'depends', [...pending, ...j.reasons]);
-    return verdict(j.backend, j.status === 'raises' ? 'rejected' : j.status, j.reasons, j.short);
+    if (pending.length > 0) {
+      return { ...verdict(j.backend, 'depends', [...pending.map((p) => p.reason), ...j.reasons]), unknowns: distinctClauses([...pending.flatMap((p) => p.unknowns), ...j.unknowns ?? []]) };
+    }
+    const v = verdict(j.backend, j.status === 'raises' ? 'rejected' : j.status, j.reasons, j.short);
+    return j.unknowns ? { ...v, unknowns: j.unknowns } : v;
   });
 
   if (!first) {
@@ -86,12 +90,12 @@ function verdict(backend: BackendId, status: Verdict['status'], reasons: readonl
 }
 
 /** Validation stops at the first check that raises, as the library does; unknowns before it are pending. */
-function validate(conditions: readonly Condition[], call: CallContext): { raised?: Extract<Failure, { kind: 'raises' }>; pending: string[] } {
-  const pending: string[] = [];
+function validate(conditions: readonly Condition[], call: CallContext): { raised?: Extract<Failure, { kind: 'raises' }>; pending: Pending[] } {
+  const pending: Pending[] = [];
   for (const condition of conditions) {
     const check = condition(call);
     if (check.kind === 'raises' || check.kind === 'rejected') return { raised: { ...check, kind: 'raises' }, pending };
-    if (check.kind === 'depends') pending.push(check.reason);
+    if (check.kind === 'depends') pending.push(check);
   }
   return { pending };
 }
@@ -103,7 +107,7 @@ function judge(rule: BackendRule, call: CallContext): Judged {
   const [rejections, unknowns, raising] = [failed('rejected'), failed('depends'), failed('raises')];
   const { backend } = rule;
   if (rejections.length > 0) return { backend, status: 'rejected', reasons: rejections.map((c) => c.reason), short: rejections[0].short };
-  if (unknowns.length > 0) return { backend, status: 'depends', reasons: [...unknowns, ...raising].map((c) => c.reason) };
+  if (unknowns.length > 0) return { backend, status: 'depends', reasons: [...unknowns, ...raising].map((c) => c.reason), unknowns: distinctClauses(unknowns.flatMap((c) => c.unknowns)) };
   if (raising.length > 0) return { backend, status: 'raises', reasons: raising.map((c) => c.reason), short: raising[0].short };
   return { backend, status: 'accepted', reasons: [] };
 }

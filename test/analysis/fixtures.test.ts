@@ -75,8 +75,6 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'wrappers.py:27:16 sdpa Attention.forward',
         train: 'reached=null bf16,bf16,bf16 mask=? causal=false p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
-        // Inference passes no mask, so the path returns at line 25: the statements after that return
-        // are walked dead on it, with its facts.
         infer: 'reached=false bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=8 D=64 → runs sdpa.flash',
         findings: [],
       },
@@ -105,11 +103,11 @@ const FIXTURE_TABLE: readonly Expected[] = [
     calls: [
       {
         site: 'eager_where.py:26:16 manual EagerSelfAttention.eager',
-        train: 'reached=true bf16,bf16,bf16 mask=? causal=false p=0.1 layout=BHLD H=12 D=64 → runs manual.math',
-        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        train: 'reached=true bf16,bf16,bf16 mask=bool causal=false p=0.1 layout=BHLD H=12 D=64 → runs manual.math',
+        infer: 'reached=false ?,?,? mask=bool causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 26:16',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, attn_mask=…, dropout_p=…)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=…, dropout_p=…, scale=…)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
     ],
@@ -124,7 +122,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 27:16',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; q, k, v are 3-D here (heads folded into the batch), so `F.scaled_dot_product_attention` would run its math kernel too (its fused kernels need 4-D inputs: input-rank) — keep the heads in a dim of their own, (B, H, L, D), to run it fused'],
         ],
       },
     ],
@@ -181,7 +179,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=false ?,?,? mask=? causal=false p=0 layout=BHLD H=6 D=? → runs manual.math',
         findings: [
           ['manual-attention information - 30:17',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, attn_mask=…)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, attn_mask=…, scale=(1.0 / math.sqrt(k.size(-1))))` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
     ],
@@ -195,7 +193,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 7:12',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=scale)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -204,7 +202,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 13:12',
-            'Hand-written attention materialises the L×L score matrix; `torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; q, k, v are 3-D here (heads folded into the batch), so `F.scaled_dot_product_attention` would run its math kernel too (its fused kernels need 4-D inputs: input-rank) — keep the heads in a dim of their own, (B, H, L, D), to run it fused'],
         ],
       },
     ],
@@ -358,7 +356,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
           ['dtype-mismatch error infer 46:51',
             'xops.memory_efficient_attention: "Query/Key/Value should either all have the same dtype, or (in the quantized case) Key/Value should have dtype torch.int32\n  query.dtype: torch.float32\n  key.dtype  : torch.float32\n  value.dtype: torch.float16" — `q` is float32 (`normalize` at model.py:39 runs in float32 under autocast (autocast region at sample.py:9)); `k` is float32 (`normalize` at model.py:40 runs in float32 under autocast (autocast region at sample.py:9)); `v` is float16 (`linear` at model.py:35 runs in float16 under autocast (autocast region at sample.py:9)) (inference path: @torch.inference_mode() on generate)'],
           ['bias-dtype error train 46:70',
-            'xops.memory_efficient_attention: "invalid dtype for bias - should match query\'s dtype" — the bias is float16, q is float32 (training path: `.backward()` in train_step)'],
+            'xops.memory_efficient_attention: "invalid dtype for bias - should match query\'s dtype" — the bias is float16, q is float32; casting q to float16 as the fix of this call\'s dtype error does makes them match (training path: `.backward()` in train_step)'],
           ['mask-disables-flash information train 46:70',
             'Flash is off on the training path: `bias` is a float tensor (`.to()` at model.py:45); a tensor attn_bias rules out xformers\' flash operators — it runs its CUTLASS kernel'],
         ],
@@ -513,7 +511,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 25:12',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
     ],
@@ -536,7 +534,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 30:16',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, dropout_p=…)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, attn_mask=…, dropout_p=…, scale=…)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -554,7 +552,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=? layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 45:12',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, scale=…)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
       {
@@ -563,7 +561,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 50:12',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), scale=1.0).transpose(1, 2)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
     ],
@@ -654,7 +652,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=BHLD H=6 D=? → runs manual.math',
         findings: [
           ['manual-attention information - 19:17',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=…)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
     ],
@@ -758,7 +756,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=256 → runs manual.math',
         findings: [
           ['manual-attention information - 63:16',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; q, k, v are 3-D here (heads folded into the batch), so `F.scaled_dot_product_attention` would run its math kernel too (its fused kernels need 4-D inputs: input-rank) — keep the heads in a dim of their own, (B, H, L, D), to run it fused'],
         ],
       },
     ],
@@ -854,7 +852,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=true ?,?,? mask=? causal=false p=0 layout=BHLD H=8 D=64 → runs manual.math',
         findings: [
           ['manual-attention information - 21:12',
-            'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(query, key, value, attn_mask=…, dropout_p=…)` computes the same fused (flash or memory-efficient kernel)'],
+            'Hand-written attention materialises the L×L score matrix; `torch.nn.functional.scaled_dot_product_attention(query, key, value, attn_mask=…, dropout_p=…, scale=…)` computes the same fused (flash or memory-efficient kernel)'],
         ],
       },
     ],

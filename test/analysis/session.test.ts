@@ -207,9 +207,9 @@ describe('analysis session', () => {
     const flash = report.calls[0];
     const finding = flash.findings.find((f) => f.code === 'dtype-unsupported');
     assert.ok(finding?.fix);
-    assert.equal(finding.fix.title, 'Cast q → bfloat16, k → bfloat16');
+    assert.equal(finding.fix.title, 'Cast q → v.dtype (bfloat16), k → v.dtype (bfloat16)');
     const fixed = applyEdits(model, finding.fix.edits);
-    assert.match(fixed, /flash_attn_func\(q\.to\(torch\.bfloat16\), k\.to\(torch\.bfloat16\), v, softmax_scale=1\.0\)/);
+    assert.match(fixed, /flash_attn_func\(q\.to\(v\.dtype\), k\.to\(v\.dtype\), v, softmax_scale=1\.0\)/);
     const [after] = await analyzeFiles([{ path: 'model.py', text: fixed }, files[1]], SETTINGS);
     // Reached only if flash_attn is installed, so decided as installed: it now runs.
     assert.deepEqual([after.calls[0].modes.infer.decision.outcome, after.calls[0].modes.infer.decision.backend], ['runs', 'flash_attn.fa2']);

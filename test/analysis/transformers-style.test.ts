@@ -14,7 +14,7 @@ describe('analysis: transformers-style attention registries', () => {
       'transformers-style/modeling.py:19:12 manual eager_attention',
       '  train reached=null ?,?,? mask=? causal=false p=? layout=? H=? D=? → math',
       '  infer reached=true ?,?,? mask=none causal=false p=0 layout=? H=16 D=64 → math',
-      '  manual-attention information - 19:12 Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(query, key, value, attn_mask=…, dropout_p=…)` computes the same fused (flash or memory-efficient kernel)',
+      '  manual-attention information - 19:12 Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(query, key, value, attn_mask=…, dropout_p=…, scale=…)` computes the same fused (flash or memory-efficient kernel)',
       'transformers-style/modeling.py:24:11 sdpa sdpa_attention',
       '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.1 layout=? H=16 D=64 → flash',
       '  infer reached=null ?,?,? mask=? causal=? p=0 layout=? H=? D=? → flash? (depends on the argument `query` of sdpa_attention, the argument `key` of sdpa_attention and the argument `value` of sdpa_attention)',

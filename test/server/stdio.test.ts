@@ -97,9 +97,9 @@ describe('attnlens lsp --stdio (child process, real analysis)', function () {
     const diagnostics = await opened();
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: URI }, range: diagnostics[1]!.range, context: { diagnostics: [diagnostics[1]!] } }))!;
     const [action, ...others] = actions as CodeAction[];
-    assert.deepEqual([action!.title, action!.kind, action!.isPreferred, others], ['Cast q → bfloat16, k → bfloat16', 'quickfix', true, []]);
+    assert.deepEqual([action!.title, action!.kind, action!.isPreferred, others], ['Cast q → v.dtype (bfloat16), k → v.dtype (bfloat16)', 'quickfix', true, []]);
     const edits = action!.edit!.changes![URI]!;
-    assert.deepEqual(edits, [{ range: range(27, 35, 35), newText: '.to(torch.bfloat16)' }, { range: range(27, 38, 38), newText: '.to(torch.bfloat16)' }]);
+    assert.deepEqual(edits, [{ range: range(27, 35, 35), newText: '.to(v.dtype)' }, { range: range(27, 38, 38), newText: '.to(v.dtype)' }]);
 
     const fixed = TextDocument.applyEdits(TextDocument.create(URI, 'python', 1, fs.readFileSync(MODEL, 'utf8')), edits);
     await client.replace(URI, fixed, 2);

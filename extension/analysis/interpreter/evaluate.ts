@@ -9,11 +9,11 @@ import { parseDtype } from '../../../runtime/dispatch/dtype';
 import type { Dtype, Fact } from '../../../runtime/dispatch/facts';
 import { availabilityCheck, combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from '../values/engine';
-import { broadcastShape, creationShape, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, squeezedLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
+import { broadcastShape, creationShape, triangularOf, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, squeezedLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
 import type { Frame, PathState } from '../values/state';
-import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
+import { field, namedChildren, oneLineText, textOf, type SyntaxNode } from '../syntax/syntax';
 import {
-  AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, SAME_DTYPE, SAME_SHAPE, SPLITS,
+  AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, CREATES_NEW, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from '../torch/torch-ops';
 import {
   atom, choiceOf, describe, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, sameValue, type Dim, type Formula, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
@@ -30,7 +30,7 @@ import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
 import { contextValue, enterCalled } from './contexts';
 import { autocastQuery } from '../torch/autocast-queries';
 import { callPrepared, frameworkAttribute, frameworkCall } from './frameworks';
-import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS, throughOpaqueCall } from '../torch/manual-attention';
+import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS, throughOpaqueCall, withMask } from '../torch/manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from '../torch/nn-modules';
 import { importedLibrary, observeApi } from '../torch/observe-api';
 import { onInteger, opDtype, promoteFacts } from '../torch/op-dtypes';
@@ -39,7 +39,7 @@ import { onInteger, opDtype, promoteFacts } from '../torch/op-dtypes';
 /** Casts to an integer dtype (`.long()`), which `Dtype` does not name. */
 const INTEGER_CASTS: Readonly<Record<string, string>> = { long: 'int64', int: 'int32', short: 'int16', byte: 'uint8', char: 'int8' };
 
-const TENSOR_METHODS = new Set([...SAME_DTYPE, ...SPLITS, ...BINARY, ...Object.keys(CASTS), ...Object.keys(INTEGER_CASTS), ...AUTOCAST_FLOAT32, 'to', 'type', 'type_as', 'bool', 'softmax', 'matmul', 'bmm']);
+const TENSOR_METHODS = new Set([...SAME_DTYPE, ...SPLITS, ...BINARY, ...Object.keys(CASTS), ...Object.keys(INTEGER_CASTS), ...AUTOCAST_FLOAT32, ...CREATES_NEW, 'to', 'type', 'type_as', 'bool', 'softmax', 'matmul', 'bmm']);
 
 /**
  * `[body for target in iterable]` / `(… for …)` with one `for` and no `if`: the body evaluated with
@@ -110,7 +110,7 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
       const v = evaluate(field(node, 'argument')!, st, fr, e);
       const op = textOf(field(node, 'operator')!);
       if (v.t === 'num') return { ...v, value: op === '-' ? -v.value : v.value };
-      return v.t === 'tensor' ? (op === '~' ? tensor(known('float32', 'unused'), v.origin, { bool: true }) : v) : UNKNOWN(textOf(node));
+      return v.t === 'tensor' ? (op === '~' ? tensor(unknown('a bool tensor'), v.origin, { bool: true, shape: v.shape, ...triangularOf(v) }) : v) : UNKNOWN(textOf(node));
     }
     case 'not_operator': return fromTruth(negate(truth(field(node, 'argument')!, st, fr, e)));
     case 'comparison_operator': {
@@ -118,7 +118,8 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
       const operands = namedChildren(node);
       const first = operands[0] ? evaluate(operands[0], st, fr, e) : undefined;
       const last = operands.length === 2 && first && !isTensor(first) ? evaluate(operands[1]!, st, fr, e) : undefined;
-      if ((first && isTensor(first)) || (last && isTensor(last))) return tensor(unknown('a bool tensor'), `\`${textOf(node)}\` at ${fileLine(fr, node)}`, { bool: true });
+      const compared = first && isTensor(first) ? first : last && isTensor(last) ? last : undefined;
+      if (compared) return tensor(unknown('a bool tensor'), `\`${textOf(node)}\` at ${fileLine(fr, node)}`, { bool: true, shape: compared.shape, ...triangularOf(compared) });
       return fromTruth(truth(node, st, fr, e));
     }
     case 'boolean_operator': return fromTruth(truth(node, st, fr, e));
@@ -130,7 +131,7 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
       if (t === true) return evaluate(a, st, fr, e);
       if (t === false) return evaluate(b, st, fr, e);
       const va = evaluate(a, st, fr, e); const vb = evaluate(b, st, fr, e);
-      return joinConditional(va, vb, textOf(cond), 'f' in condition ? [condition.f, { op: 'not', a: condition.f }] : undefined);
+      return joinConditional(va, vb, oneLineText(cond), 'f' in condition ? [condition.f, { op: 'not', a: condition.f }] : undefined);
     }
     case 'subscript': return subscript(node, st, fr, e);
     case 'dictionary': return dictionary(node, st, fr, e);
@@ -236,7 +237,7 @@ function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value
   }
   if (isTensor(obj)) {
     const items = node.children.filter((c) => c.field === 'subscript').map((c) => indexItem(c, st, fr, e));
-    return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape: indexedShape(obj.shape, items) });
+    return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape: indexedShape(obj.shape, items), ...triangularOf(obj) });
   }
   return UNKNOWN(`\`${textOf(node)}\``);
 }
@@ -317,37 +318,37 @@ export function truth(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Tr
   if (node.type === 'boolean_operator') {
     const left = field(node, 'left')!; const right = field(node, 'right')!;
     const op = textOf(field(node, 'operator')!) === 'and' ? 'and' : 'or';
-    return combine(op, truth(left, st, fr, e), truth(right, st, fr, e), textOf(left), textOf(right));
+    return combine(op, truth(left, st, fr, e), truth(right, st, fr, e), oneLineText(left), oneLineText(right));
   }
   if (node.type === 'comparison_operator') return comparison(node, st, fr, e);
-  return truthOfValue(evaluate(node, st, fr, e), textOf(node), e);
+  return truthOfValue(evaluate(node, st, fr, e), oneLineText(node), e);
 }
 
 function comparison(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Truth {
   const operands = namedChildren(node);
   const opNode = node.children.find((c) => c.field === 'operators');
-  if (operands.length !== 2 || !opNode) return { f: atom(`cmp:${textOf(node)}`, textOf(node)) };
+  if (operands.length !== 2 || !opNode) return { f: atom(`cmp:${oneLineText(node)}`, oneLineText(node)) };
   const op = textOf(opNode).replace(/\s+/g, ' ');
   const [l, r] = operands;
   const lv = evaluate(l, st, fr, e); const rv = evaluate(r, st, fr, e);
-  const text = textOf(node);
+  const text = oneLineText(node);
   if (op === 'is' || op === 'is not' || ((op === '==' || op === '!=') && (lv.t === 'none' || rv.t === 'none'))) {
-    const t = rv.t === 'none' ? isNone(lv, textOf(l), e) : lv.t === 'none' ? isNone(rv, textOf(r), e) : { f: atom(`cmp:${text}`, text) } as Truth;
+    const t = rv.t === 'none' ? isNone(lv, oneLineText(l), e) : lv.t === 'none' ? isNone(rv, oneLineText(r), e) : { f: atom(`cmp:${text}`, text) } as Truth;
     return op === 'is not' || op === '!=' ? negate(t) : t;
   }
   if (op === '==' || op === '!=') {
     const eq = equal(lv, rv);
     if (eq === undefined) {
       const unknownSide = lv.t === 'unknown' ? lv : rv.t === 'unknown' ? rv : undefined;
-      const f = atom(`cmp:${unknownSide ? unknownSide.why : text}:${textOf(r)}`, `${textOf(l)} == ${textOf(r)}`);
+      const f = atom(`cmp:${unknownSide ? unknownSide.why : text}:${oneLineText(r)}`, `${oneLineText(l)} == ${oneLineText(r)}`);
       return op === '==' ? { f } : { f: { op: 'not', a: f } };
     }
-    const why = `\`${textOf(l)}\` is ${describe(lv)}${lv.t === 'dtype' ? ` (${lv.source})` : ''}`;
+    const why = `\`${oneLineText(l)}\` is ${describe(lv)}${lv.t === 'dtype' ? ` (${lv.source})` : ''}`;
     return { value: op === '==' ? eq : !eq, why };
   }
   if (lv.t === 'num' && rv.t === 'num' && ['<', '>', '<=', '>='].includes(op)) {
     const value = op === '<' ? lv.value < rv.value : op === '>' ? lv.value > rv.value : op === '<=' ? lv.value <= rv.value : lv.value >= rv.value;
-    return { value, why: `\`${textOf(l)}\` is ${lv.value}` };
+    return { value, why: `\`${oneLineText(l)}\` is ${lv.value}` };
   }
   return { f: atom(`cmp:${text}`, text) };
 }
@@ -373,8 +374,13 @@ function binary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   }
   const logical = LOGICAL_OPS.has(op) ? logicalOf([l, r], fr, node) : undefined;
   if (logical) return logical;
-  if (isTensor(l) || isTensor(r)) return scaleStage(elementwise(l, r, st, fr, node, op === '+' || op === '-', OPERATOR_OPS[op] ?? op), op, { value: l, node: lNode }, { value: r, node: rNode });
+  if (isTensor(l) || isTensor(r)) return tensorArithmetic(op, { value: l, node: lNode }, { value: r, node: rNode }, st, fr, node);
   return UNKNOWN(`\`${textOf(node)}\``);
+}
+
+/** `l op r` (or `l op= r`) with a tensor operand: elementwise, and a stage of hand-written attention (a mask added, a scale). */
+export function tensorArithmetic(op: string, l: { value: Value; node: SyntaxNode }, r: { value: Value; node: SyntaxNode }, st: PathState, fr: Frame, node: SyntaxNode): Value {
+  return scaleStage(elementwise(l.value, r.value, st, fr, node, op === '+' || op === '-', OPERATOR_OPS[op] ?? op), op, l, r);
 }
 
 const INT_OPS = new Set(['+', '-', '*', '//', '%']);
@@ -454,8 +460,9 @@ function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: Syntax
     const t = (isTensor(l) ? l : r) as TensorValue;
     const other = t === l ? r : l;
     if (isIntegerDtype(t.dtype)) return tensor(integerWithScalar(t.dtype, other, op, fr, node), `${textOf(node)} at ${fileLine(fr, node)}`, { shape: other.t === 'unknown' && t.shape ? broadcastShape(t.shape, undefined) : t.shape });
-    // Scores plus something that may be a tensor (an argument nobody passes): a mask, of unknown kind.
-    if (additive && t.manual && other.t === 'unknown') return { ...t, manual: { ...t.manual, mask: t.manual.mask ?? { value: other, node } } };
+    // Scores plus something that may be a tensor (an argument nobody passes): a mask, of unknown kind;
+    // plus None only in a branch the facts rule out (`if bias is not None:` with `bias=None`), where other callers pass one.
+    if (additive && t.manual && (other.t === 'unknown' || other.t === 'none')) return { ...t, manual: withMask(t.manual, { value: other, node }) };
     // Something that may be a tensor may also widen the dims of extent 1.
     return other.t === 'unknown' && t.shape ? { ...t, shape: broadcastShape(t.shape, undefined) } : t;
   }
@@ -464,7 +471,7 @@ function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: Syntax
   const stageMask = !additive ? undefined : a.manual && !b.manual ? { value: b, node } : b.manual && !a.manual ? { value: a, node } : undefined;
   const dtype = onInteger(op, promoteFacts(a.dtype, b.dtype, fr, node), fr, node);
   const out = tensor(dtype, `${textOf(node)} at ${fileLine(fr, node)}`, { shape: broadcastShape(a.shape, b.shape) });
-  return manual ? ({ ...out, manual: { ...manual, mask: manual.mask ?? stageMask } }) : out;
+  return manual ? ({ ...out, manual: stageMask ? withMask(manual, stageMask) : manual }) : out;
 }
 
 /**
@@ -724,7 +731,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     const first = args.positional[0]?.value;
     const created = createdDtype(args, where, fr, node, undefined);
     if (created) return created;
-    return isTensor(first) ? tensor(first.dtype, where, { bool: first.bool }) : UNKNOWN(where);
+    // Its input is a tensor (anything else raises): one the code does not show has an unknown dtype.
+    return isTensor(first) ? tensor(first.dtype, where, { bool: first.bool, shape: first.shape }) : tensor(unknown(first?.t === 'unknown' ? first.why : `the input of ${where}`), where);
   }
   if (last === 'softmax' || last === 'log_softmax') return softmax(last, args.positional[0]?.value, inputs, st, fr, node, dtypeKw, (args.positional[1] ?? args.keywords.get('dim'))?.value);
   if (last === 'matmul' || last === 'bmm' || last === 'mm') {
@@ -737,7 +745,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
   if (last === 'masked_fill' && isTensor(args.positional[0]?.value)) return opaqueStage(args.positional[0].value);
   // `torch.where(causal_mask, scores, min_value)` masks the scores (HF's eager attention).
   const picked = last === 'where' ? args.positional[1]?.value : undefined;
-  if (picked && isTensor(picked) && picked.manual) return opaqueStage(picked);
+  const condition = args.positional[0];
+  if (picked && isTensor(picked) && picked.manual && condition) return opaqueStage({ ...picked, manual: withMask(picked.manual, condition) });
   const repeated = last === 'repeat_interleave' ? args.positional[0]?.value : undefined;
   if (repeated && isTensor(repeated)) {
     return tensor(repeated.dtype, where, { shape: repeatInterleaveShape(repeated, arg(args, 1, 'repeats'), arg(args, 2, 'dim')?.value), bool: repeated.bool });
@@ -749,7 +758,9 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
     const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
     const dtype = SAME_DTYPE.has(last) ? onInteger(last, first.dtype, fr, node) : opDtype(roundedDivision(last, args), last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
-    const out = tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : undefined });
+    // Joining bool masks (`torch.cat([pad_mask, causal_mask])`) gives a bool mask.
+    const joinsBools = (last === 'cat' || last === 'stack') && flat.filter(isTensor).every((t) => t.bool);
+    const out = tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : joinsBools || undefined, ...(TRIANGULAR.has(last) ? { triangular: true } : {}) });
     // An elementwise op on hand-written scores (a soft cap's `torch.tanh`) keeps them the attention's, not SDPA's.
     return first.manual && SAME_SHAPE.has(last) ? opaqueStage({ ...out, manual: first.manual }) : out;
   }
@@ -760,6 +771,9 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
 }
 
 const EINOPS_PATTERNS = new Set(['rearrange', 'repeat', 'reduce']);
+
+/** What builds a causal mask: the lower or upper triangle of a square. */
+const TRIANGULAR = new Set(['tril', 'triu']);
 
 /** `div(…, rounding_mode='floor'|'trunc')` is not a true division: on integers it stays integer. */
 function roundedDivision(op: string, args: CallArgs): string {
@@ -839,7 +853,12 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
     if (args.positional.some((a) => /dtype/.test(textOf(a.node)))) return tensor(unknown(`\`${args.positional.map((a) => textOf(a.node)).join(', ')}\``), where, { shape: obj.shape });
     return obj;
   }
-  if (method === 'bool') return tensor(obj.dtype, where, { bool: true, shape: obj.shape });
+  if (method === 'bool') return tensor(unknown('a bool tensor'), where, { bool: true, shape: obj.shape, ...triangularOf(obj) });
+  if (LOGICAL_FUNCTIONS.has(method)) return logicalOf([obj, ...args.positional.map((a) => a.value)], fr, node, true) ?? UNKNOWN(where);
+  if (CREATES_NEW.has(method)) {
+    const shape = creationShape(method.slice('new_'.length), args);
+    return createdDtype(args, where, fr, node, shape) ?? tensor(obj.dtype, where, { shape, bool: obj.bool });
+  }
   if (method === 'size') { const d = arg(args, 0, 'dim'); return d ? sizeOf(obj, d.value, textOf(node), fr) : sizesOf(obj, textOf(node), fr); }
   if (SPLITS.has(method)) {
     const item = tensor(obj.dtype, obj.origin, { shape: splitShape(obj, method, args), lastDim: splitLastDim(obj, method, args), param: obj.param });
@@ -856,14 +875,17 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
   }
   if (method === 'masked_fill' || method === 'masked_fill_') {
     const mask = args.positional[0];
-    return obj.manual && mask ? ({ ...obj, manual: { ...obj.manual, mask: obj.manual.mask ?? mask } }) : obj;
+    return obj.manual && mask ? ({ ...obj, manual: withMask(obj.manual, mask) }) : obj;
   }
   if (method === 'repeat_interleave') return tensor(obj.dtype, obj.origin, { shape: repeatInterleaveShape(obj, arg(args, 0, 'repeats'), arg(args, 1, 'dim')?.value), param: obj.param, bool: obj.bool });
   if (RANK_CHANGES.has(method) && !obj.manual) {
     const shape = rankChangeShape(obj, method, args);
     return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape, lastDim: shape ? undefined : squeezedLastDim(obj, method) });
   }
-  if (SAME_DTYPE.has(method)) return method === 'dropout' || obj.manual ? obj : tensor(onInteger(method, obj.dtype, fr, node), obj.origin, { bool: obj.bool, param: obj.param, shape: SAME_SHAPE.has(method) ? obj.shape : undefined });
+  if (SAME_DTYPE.has(method)) {
+    const triangular = TRIANGULAR.has(method) || (obj.triangular && SAME_SHAPE.has(method)) ? { triangular: true as const } : {};
+    return method === 'dropout' || obj.manual ? obj : tensor(onInteger(method, obj.dtype, fr, node), obj.origin, { bool: obj.bool, param: obj.param, shape: SAME_SHAPE.has(method) ? obj.shape : undefined, ...triangular });
+  }
   if (BINARY.has(method)) {
     const other = args.positional[0]?.value;
     if (other && (isTensor(other) || isIntegerDtype(obj.dtype))) return elementwise(obj, other, st, fr, node, method.startsWith('add') || method.startsWith('sub'), roundedDivision(method, args));

@@ -130,6 +130,11 @@ export class ModuleResolver {
     return m && this.memberOf(m, name, 0);
   }
 
+  /** The workspace module with this dotted name, if any. */
+  moduleNamed(dotted: string): ModuleInfo | undefined {
+    return this.byName.get(dotted);
+  }
+
   /** The workspace module whose top level an import runs (`from pkg.config import X` → pkg/config.py, or pkg/config/X.py where X is one). */
   imported(from: ModuleInfo, qualified: string, module?: string): ModuleInfo | undefined {
     const { level, parts } = parseQualified(module ?? qualified);

@@ -15,6 +15,7 @@ import { calledNames, isCalled } from '../workspace-index/entry-points';
 import { evaluate, evaluateArgs } from './evaluate';
 import { modeClue } from '../workspace-index/modes';
 import { castAttribute } from '../torch/nn-modules';
+import { unlessChangedElsewhere } from '../torch/manual-attention';
 import { afterCall, importTimeSwitches, switchesLeft, type SdpaLeft } from './sdpa-switches';
 import { ModuleResolver } from './import-resolution';
 import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from '../workspace-index/module-index';
@@ -278,7 +279,7 @@ export class Interpreter implements Executor {
 
   attribute(obj: Value, name: string, st: PathState): Value | undefined {
     // A workspace module (`blocks.Block` after `import models.blocks as blocks`).
-    if (obj.t === 'ref') return this.resolver.member(obj.name, name);
+    if (obj.t === 'ref') return this.resolver.member(obj.name, name) ?? this.moduleVariable({ t: 'ref', name: `${obj.name}.${name}` });
     if (obj.t === 'instance') {
       const cls = this.classOf(obj.cls);
       if (cls) this.record.touch(cls.cls.unit);
@@ -714,7 +715,7 @@ export class Interpreter implements Executor {
     const result = frame.cut ? UNKNOWN(`the result of ${fn.qualName} (${frame.cut})`)
       : yields ? generatorContext(fn, ctx, yields)
       : frame.returns.length === 0 ? { t: 'none', source: `${fn.qualName} returns None` } as Value
-        : frame.returns.map((v) => returnedFrom(v, frame)).reduce(join);
+        : unlessChangedElsewhere(frame.returns.map((v) => returnedFrom(v, frame)).reduce(join), frame.deadReturns ?? []);
     return { result, states };
   }
 
@@ -823,8 +824,25 @@ export class Interpreter implements Executor {
   }
 
   runImport(stmt: SyntaxNode, st: PathState, fr: Frame): void {
-    for (const [local, qualified, module] of importBindings(stmt)) st.env.set(local, this.resolver.value(fr.module, qualified, module));
+    // The imported modules' top levels run first, so their globals are known when bound here.
     if (fr.fn === moduleLevel(fr.module)) this.importSwitches(stmt, st, fr);
+    for (const [local, qualified, module] of importBindings(stmt)) st.env.set(local, this.moduleVariable(this.resolver.value(fr.module, qualified, module)) ?? this.resolver.value(fr.module, qualified, module));
+  }
+
+  /**
+   * A workspace module's top-level variable that a reference names (`from utils import SDPA_AVAILABLE`,
+   * `utils.SDPA_AVAILABLE`): its value after that module's top level ran (`hasattr(F, …)` decided by the
+   * torch setting), rather than a library name, which would always read as true.
+   */
+  private moduleVariable(v: Value): Value | undefined {
+    if (v.t !== 'ref' || v.optional) return undefined;
+    const dot = v.name.lastIndexOf('.');
+    const m = dot > 0 ? this.resolver.moduleNamed(v.name.slice(0, dot)) : undefined;
+    if (!m) return undefined;
+    if (this.computingGlobals) this.moduleGlobalsOnce(m);
+    const g = this.globals.get(m.path)?.get(v.name.slice(dot + 1));
+    if (g) this.touchModule(m);
+    return g;
   }
 
   /**

@@ -10,7 +10,7 @@ import { negatedText } from '../values/assumptions';
 import { decide } from './conditions';
 import { fileLine, type Engine } from '../values/engine';
 import { contextOfWithCall, enterContext, enteredInstance, enteredThrough } from './contexts';
-import { assignItem, evaluate, loopItems, truth } from './evaluate';
+import { assignItem, evaluate, loopItems, tensorArithmetic, truth } from './evaluate';
 import { keepFixesSafe } from '../torch/manual-attention';
 import { libraryCallsIn } from './branch-calls';
 import { closureValue } from './closures';
@@ -20,7 +20,7 @@ import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
 import { collapseEquivalent, forkState, mergeStates, type Frame, type Guard, type PathState } from '../values/state';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
-import { bindUnknown, evalFormula, isTensor, known, openAtom, UNKNOWN, type Value } from '../values/values';
+import { bindUnknown, evalFormula, isTensor, known, openAtom, UNKNOWN, type TensorValue, type Value } from '../values/values';
 
 /** Paths per function call before they are merged instead of split further. */
 const MAX_PATHS = 32;
@@ -45,7 +45,7 @@ export interface Executor extends Engine {
 /** Run a block on each live path; paths that ended (`return`, `raise`) pass through. */
 export function execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr: Frame, e: Executor): PathState[] {
   let live = states;
-  for (const [index, stmt] of stmts.entries()) {
+  for (const [i, stmt] of stmts.entries()) {
     if (!e.step(fr)) {
       // Out of budget: the paths end here, and the frame's result is unknown (`Frame.cut`).
       for (const st of live) st.done = true;
@@ -56,17 +56,9 @@ export function execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr:
       if (st.done) { next.push(st); continue; }
       next.push(...exec(stmt, st, fr, e));
     }
+    walkRestDead(stmts.slice(i + 1), next, fr, e);
     const joined = next.length > 1 && SPLITS.has(stmt.type) ? collapseEquivalent(next) : next;
     live = joined.length > MAX_PATHS ? [mergeStates(joined)] : joined;
-    // Every path ended, one in a branch the facts decided: what follows runs on no path, but is walked
-    // dead. Not at a module's top level: that ends early only where an import raises or the code is
-    // broken (a `return` outside a function), and what follows is not the module's.
-    const decided = fr.fn.name !== '<module>' && live.every((s) => s.done) ? live.find((s) => s.endedBy && !s.dead) : undefined;
-    const rest = decided ? stmts.slice(index + 1) : [];
-    if (decided && rest.length > 0) {
-      walkDead([{ cond: null, body: rest }], decided, fr, decided.endedBy!, e);
-      return live;
-    }
   }
   return live;
 }
@@ -96,6 +88,7 @@ function exec(stmt: SyntaxNode, st: PathState, fr: Frame, e: Executor): PathStat
       const value = namedChildren(stmt)[0];
       const v = value ? evaluate(value, st, fr, e) : { t: 'none', source: 'return' } as Value;
       if (!st.dead) fr.returns.push(v);
+      else fr.deadReturns?.push(v);
       fr.returned?.set(st, v);
       st.done = true;
       return [st];
@@ -144,7 +137,7 @@ function expression(expr: SyntaxNode, st: PathState, fr: Frame, e: Executor): vo
       const before = evaluate(left, st, fr, e); const add = evaluate(right, st, fr, e);
       const op = textOf(field(expr, 'operator')!);
       st.env.set(textOf(left), before.t === 'num' && add.t === 'num' && op === '+=' ? { ...before, value: before.value + add.value }
-        : before.t === 'tensor' ? before : UNKNOWN(`\`${textOf(left)}\``));
+        : before.t === 'tensor' ? inPlace(op, before, { value: add, node: right }, left, st, fr, expr) : UNKNOWN(`\`${textOf(left)}\``));
     }
     return;
   }
@@ -215,6 +208,15 @@ function bind(target: SyntaxNode, v: Value, st: PathState, fr: Frame, e: Executo
   }
 }
 
+/**
+ * `x op= y` on a tensor: `x op y` kept in x's dtype (an in-place op does not promote); on hand-written
+ * attention scores, `scores += bias` masks them as `scores = scores + bias` does.
+ */
+function inPlace(op: string, before: TensorValue, operand: { value: Value; node: SyntaxNode }, left: SyntaxNode, st: PathState, fr: Frame, expr: SyntaxNode): Value {
+  const out = tensorArithmetic(op.slice(0, -1), { value: before, node: left }, operand, st, fr, expr);
+  return isTensor(out) ? { ...out, dtype: before.dtype } : out;
+}
+
 function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Frame, e: Executor): PathState[] {
   if (i >= branches.length) return [st];
   const { cond, body } = branches[i];
@@ -242,16 +244,24 @@ function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Fra
   const guard: Guard = { node: cond, taken: outcome!, why, ...(alongside.length > 0 ? { alongside } : {}) };
   if (outcome) {
     walkDead(branches.slice(i + 1), st, fr, guard, e);
-    return endedBy(guard, execBlock(body, [st], fr, e));
+    // Without an `else`, what follows the `if` is the side the facts rule out for the paths this body ends
+    // (not where the path only assumed the condition: its other fork runs what follows).
+    const entry = branches.length === i + 1 && !('f' in t) ? forkState(st) : undefined;
+    const out = execBlock(body, [st], fr, e);
+    if (entry) for (const s of out) if (s.done && !s.dead) s.endedBy = { entry, guard };
+    return out;
   }
   walkDead([branches[i]], st, fr, guard, e);
-  return endedBy(guard, execIf(branches, i + 1, st, fr, e));
+  return execIf(branches, i + 1, st, fr, e);
 }
 
-/** Paths that ended on the side of a decided `if` they took: that guard ended them (PathState.endedBy). */
-function endedBy(guard: Guard, states: PathState[]): PathState[] {
-  for (const s of states) if (s.done && !s.dead) s.endedBy ??= guard;
-  return states;
+/** The statements after an `if` whose decided branch ended a path: walked once as dead (see `PathState.endedBy`). */
+function walkRestDead(rest: readonly SyntaxNode[], states: readonly PathState[], fr: Frame, e: Executor): void {
+  const ended = states.find((s) => s.endedBy)?.endedBy;
+  for (const s of states) delete s.endedBy;
+  // Not at a module's top level: that ends early only where an import raises or the code is broken (a
+  // `return` outside a function), and what follows is not the module's.
+  if (ended && rest.length > 0 && fr.fn.name !== '<module>') walkDead([{ cond: null, body: rest }], ended.entry, fr, ended.guard, e);
 }
 
 /** Walk branches the facts rule out, so calls there are observed as dead (and explained). */
@@ -259,9 +269,7 @@ function walkDead(branches: readonly IfBranch[], st: PathState, fr: Frame, guard
   for (const b of branches) {
     const dead = forkState(st);
     dead.dead ??= guard;
-    // A path that ended before the statements walked (PathState.endedBy) walks them all the same.
-    dead.done = false;
-    keepFixesSafe(st, execBlock(b.body, [dead], { ...fr, returns: [] }, e));
+    keepFixesSafe(st, execBlock(b.body, [dead], { ...fr, returns: [], deadReturns: fr.deadReturns ??= [] }, e));
   }
 }
 

@@ -1,14 +1,17 @@
 /** Text edits rules offer as fixes. */
-import type { Dtype } from '../../../runtime/dispatch/facts';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
 import { spanOf } from '../syntax/positions';
 import type { Fix, TextEdit } from '../report';
 
-/** Append `.to(torch.<dtype>)` to an argument (parenthesised when it is not a simple primary). */
-export function castEdits(node: SyntaxNode, to: Dtype): TextEdit[] {
-  const simple = /^[\w.]+(\(.*\))?(\[.*\])?$/s.test(textOf(node)) && !/\s/.test(textOf(node));
-  if (simple) return [{ span: spanOf(node, 'end'), newText: `.to(torch.${to})` }];
-  return [{ span: spanOf(node, 'start'), newText: '(' }, { span: spanOf(node, 'end'), newText: `).to(torch.${to})` }];
+/** Whether `.method(…)` can follow an expression as written (a name, attribute, call or subscript with no spaces). */
+export function isSimplePrimary(node: SyntaxNode): boolean {
+  return /^[\w.]+(\(.*\))?(\[.*\])?$/s.test(textOf(node)) && !/\s/.test(textOf(node));
+}
+
+/** Append `.to(<dtype>)` to an argument (parenthesised when it is not a simple primary); `to` is `torch.float16` or `v.dtype`. */
+export function castEdits(node: SyntaxNode, to: string): TextEdit[] {
+  if (isSimplePrimary(node)) return [{ span: spanOf(node, 'end'), newText: `.to(${to})` }];
+  return [{ span: spanOf(node, 'start'), newText: '(' }, { span: spanOf(node, 'end'), newText: `).to(${to})` }];
 }
 
 /** Replace a node's text. */

@@ -9,7 +9,8 @@ const NAMES = { BHLD: '(batch, heads, seqlen, head_dim)', BLHD: '(batch, seqlen,
 export default createRule(
   { code: 'layout', severity: 'error', description: 'q, k, v in the layout the other attention API expects (BHLD vs BLHD)' },
   (ctx) => perMode(ctx, (view) => {
-    const expected = API_LAYOUT[ctx.site.api];
+    // A hand-written attention written as einsums takes the layout its subscripts index (`'bthd,bshd->bhts'`).
+    const expected = view.observations[0]?.manual?.einsumLayout ?? API_LAYOUT[ctx.site.api];
     const shown = view.facts.layout;
     if (!expected || !shown.known || shown.value === expected) return null;
     const arg = view.observations[0]?.args.q?.node;

@@ -2,11 +2,14 @@
 import type { Fix } from '../report';
 import type { Observation } from '../values/state';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
-import type { ManualDropout } from '../values/values';
+import { isTensor, type ManualDropout, type ManualStage } from '../values/values';
+import type { Layout } from '../../../runtime/dispatch/facts';
 import { replaceEdit } from './edits';
 import { createRule, type RuleContext } from './rule';
 
 const PRIMARY = new Set(['identifier', 'attribute', 'call', 'subscript', 'parenthesized_expression', 'integer', 'float']);
+/** Text that needs no parentheses before `.transpose(…)`: a name, attribute, call or subscript chain. */
+const PRIMARY_TEXT = /^[\w.]+(\([^()]*\)|\[[^[\]]*\])*$/;
 const SWAPS = new Set(['transpose', 'swapaxes', 'swapdims']);
 
 /** `permute(0, 1, 3, 2)`: every dim in place but the last two, swapped. */
@@ -39,17 +42,51 @@ function dropoutP(d: ManualDropout): string {
   return training ? `${p} if ${training} else 0.0` : p;
 }
 
-/** The SDPA call one observation amounts to, or undefined when it is not mechanical (a mask, a cast, einsum, …). */
-function sdpaCall(o: Observation): string | undefined {
+/** What the SDPA call takes from a hand-written attention: q, k (untransposed), v as written, and the layout they are in. */
+interface Operands { readonly q: string; readonly k: string; readonly v: string; readonly layout: Layout }
+
+function operands(o: Observation): Operands | undefined {
   const m = o.manual; const v = o.args.v?.node;
-  if (!m || m.opaque || m.mask || !v || !o.functional) return undefined;
-  const k = untransposed(o, m.kNode);
-  if (k === undefined) return undefined;
-  const s = m.scale ? textOf(m.scale.node) : undefined;
-  // Hand-written scores are scaled only as written; SDPA would otherwise apply 1/√D.
-  const scale = !m.scale ? '1.0' : m.scale.op === '*' ? s : `1 / ${PRIMARY.has(m.scale.node.type) ? s : `(${s})`}`;
-  const dropout = m.dropout ? `, dropout_p=${dropoutP(m.dropout)}` : '';
-  return `${o.functional}.scaled_dot_product_attention(${textOf(m.qNode)}, ${k}, ${textOf(v)}${dropout}, scale=${scale})`;
+  if (!m || !v) return undefined;
+  // An einsum names k as it is; a product writes it transposed.
+  const k = m.einsumLayout ? textOf(m.kNode) : untransposed(o, m.kNode);
+  return k === undefined ? undefined : { q: textOf(m.qNode), k, v: textOf(v), layout: m.einsumLayout ?? 'BHLD' };
+}
+
+/**
+ * The operands' rank where the code shows it: v's shape at ·v (q may be folded only for the scores,
+ * as GPT-NeoX's `baddbmm` does), else q's, `bmm` (3-D), or the einsum's subscripts.
+ */
+function rankOf(o: Observation): number | undefined {
+  const shaped = [o.args.v?.value, o.manual?.q].find((t) => t && isTensor(t) && t.shape);
+  if (shaped && isTensor(shaped)) return shaped.shape!.length;
+  const callee = textOf(field(o.site, 'function') ?? o.site);
+  if (/(^|\.)bmm$/.test(callee)) return 3;
+  const equation = /(^|\.)einsum$/.test(callee) ? namedChildren(field(o.site, 'arguments') ?? o.site)[0] : undefined;
+  const letters = equation?.type === 'string' ? /^['"]\s*(\w+)\s*,/.exec(textOf(equation))?.[1] : undefined;
+  return letters?.length;
+}
+
+/** `F.scaled_dot_product_attention(q, k, v, …)`, with (B, L, H, D) operands transposed to SDPA's (B, H, L, D) and the result back. */
+function sdpaText(functional: string, w: Operands, keywords: readonly string[]): string {
+  const heads = (x: string): string => (w.layout === 'BLHD' ? `${PRIMARY_TEXT.test(x) ? x : `(${x})`}.transpose(1, 2)` : x);
+  const call = `${functional}.scaled_dot_product_attention(${[heads(w.q), heads(w.k), heads(w.v), ...keywords].join(', ')})`;
+  return w.layout === 'BLHD' ? `${call}.transpose(1, 2)` : call;
+}
+
+/** SDPA's `scale` for scores scaled as written: none means 1 (SDPA would otherwise apply 1/√D). */
+function scaleText(m: ManualStage): string {
+  if (!m.scale) return '1.0';
+  const s = textOf(m.scale.node);
+  return m.scale.op === '*' ? s : `1 / ${PRIMARY.has(m.scale.node.type) ? s : `(${s})`}`;
+}
+
+/** The SDPA call one observation amounts to, or undefined when it is not mechanical (a mask, a cast, 3-D operands, …). */
+function sdpaCall(o: Observation): string | undefined {
+  const m = o.manual; const w = operands(o);
+  if (!m || m.opaque || m.mask || !w || !o.functional || rankOf(o) !== 4 && rankOf(o) !== undefined) return undefined;
+  const dropout = m.dropout ? [`dropout_p=${dropoutP(m.dropout)}`] : [];
+  return sdpaText(o.functional, w, [...dropout, `scale=${scaleText(m)}`]);
 }
 
 /** Replace the final ·v with the SDPA call, when every path that reaches it gives the same one. */
@@ -60,24 +97,49 @@ function sdpaFix(ctx: RuleContext): Fix | undefined {
   return { title: `Use ${call.slice(0, call.indexOf('('))}`, edits: [replaceEdit(ctx.site.node, call)] };
 }
 
+/** The call to name where no fix is offered: what every path applies (a mask on some, dropout) as placeholders. */
+function suggestedCall(observations: readonly Observation[]): string {
+  const first = observations[0]!;
+  const w = operands(first) ?? fallbackOperands(first);
+  const m = first.manual;
+  const masked = observations.some((o) => o.args.mask?.node ?? o.manual?.mask ?? o.manual?.maskedElsewhere);
+  // A mask built from tril/triu alone is SDPA's own causal mask (top-left aligned, as `tril` of a square is).
+  const causal = masked && observations.every((o) => { const v = o.manual?.mask?.value; return v !== undefined && isTensor(v) && v.triangular === true && !o.manual?.maskedElsewhere; });
+  const keywords = [
+    ...(causal ? ['is_causal=True'] : masked ? ['attn_mask=…'] : []),
+    ...(observations.some((o) => o.manual?.dropout) ? ['dropout_p=…'] : []),
+    // The scale as written, where the chain shows all of it.
+    `scale=${m && !m.opaque ? scaleText(m) : '…'}`,
+  ];
+  return sdpaText(first.functional ?? 'F', w, keywords);
+}
+
+/** q, k, v as written at the call where k's transpose is not one the fix undoes (`.T`). */
+function fallbackOperands(o: Observation): Operands {
+  const [q, k, v] = (['q', 'k', 'v'] as const).map((r) => {
+    const node = o.args[r]?.node;
+    return node ? textOf(node).replace(/\.(transpose\([^)]*\)|mT|T)$/, '') : r;
+  });
+  return { q: q!, k: k!, v: v!, layout: 'BHLD' };
+}
+
 export default createRule(
   { code: 'manual-attention', severity: 'information', description: 'hand-written attention that F.scaled_dot_product_attention would run fused' },
   (ctx) => {
     if (ctx.site.api !== 'manual') return [];
-    const args = ctx.modes[0].observations[0]?.args;
-    // k is written transposed in q·kᵀ; SDPA takes it untransposed.
-    const [q, k, v] = (['q', 'k', 'v'] as const).map((r) => {
-      const node = args?.[r]?.node;
-      if (!node) return r;
-      return (r === 'k' ? untransposed(ctx.modes[0].observations[0], node) : undefined) ?? textOf(node).replace(/\.(transpose\([^)]*\)|mT|T)$/, '');
-    });
-    // What any path applies, the call must take too (`if mask is not None:` masks on some paths only).
     const observations = ctx.modes.flatMap((m) => m.observations);
-    const mask = observations.some((o) => o.args.mask?.node ?? o.manual?.mask) ? ', attn_mask=…' : '';
-    const dropout = observations.some((o) => o.manual?.dropout) ? ', dropout_p=…' : '';
+    if (observations.length === 0) return [];
+    const rank = rankOf(observations[0]!);
+    // SDPA's fused kernels take 4-D operands only (input-rank): on 3-D ones it runs its math kernel, which gains nothing.
+    if (rank !== undefined && rank !== 4) {
+      return [{
+        code: 'manual-attention', severity: 'information', span: ctx.site.span,
+        message: `Hand-written attention materialises the L×L score matrix; q, k, v are ${rank}-D here (heads folded into the batch), so \`F.scaled_dot_product_attention\` would run its math kernel too (its fused kernels need 4-D inputs: input-rank) — keep the heads in a dim of their own, (B, H, L, D), to run it fused`,
+      }];
+    }
     const fix = sdpaFix(ctx);
-    // Where the fix is mechanical, its call is the one to name (with the scale as written).
-    const call = fix?.edits[0]?.newText ?? `F.scaled_dot_product_attention(${q}, ${k}, ${v}${mask}${dropout})`;
+    // Where the fix is mechanical, its call is the one to name.
+    const call = fix?.edits[0]?.newText ?? suggestedCall(observations);
     return [{
       code: 'manual-attention', severity: 'information', span: ctx.site.span,
       message: `Hand-written attention materialises the L×L score matrix; \`${call}\` computes the same fused (flash or memory-efficient kernel)`,

@@ -301,6 +301,14 @@ export function textOf(node: SyntaxNode): string {
   return node.unit.text.slice(node.start, node.end);
 }
 
+/**
+ * A node's text on one line, for messages that quote code (a condition split over lines): each line
+ * break with its indentation (and a backslash continuation) becomes one space, none inside brackets.
+ */
+export function oneLineText(node: SyntaxNode): string {
+  return textOf(node).replace(/([([{])\s*\n\s*/g, '$1').replace(/\s*\n\s*([)\]}])/g, '$1').replace(/\s*\\?\n\s*/g, ' ');
+}
+
 export function field(node: SyntaxNode, name: string): SyntaxNode | undefined {
   return node.children.find((c) => c.field === name);
 }

@@ -11,7 +11,7 @@ import { keyOfPermutedPair } from './shapes';
 import { installedOn, type Frame, type PathState } from '../values/state';
 import { textOf, type SyntaxNode } from '../syntax/syntax';
 import { CASTS } from './torch-ops';
-import { isTensor, tensor, unknown, UNKNOWN, type ManualDropout, type TensorValue, type Value } from '../values/values';
+import { isTensor, tensor, unknown, UNKNOWN, type ManualDropout, type ManualStage, type TensorValue, type Value } from '../values/values';
 
 /** Methods whose effect on hand-written attention the chain records (softmax checks its own arguments). */
 export const STAGE_METHODS = new Set(['softmax', 'masked_fill', 'masked_fill_']);
@@ -80,6 +80,16 @@ export function throughOpaqueCall(args: CallArgs): Value | undefined {
   return chain && opaqueStage(chain);
 }
 
+/**
+ * Scores masked (`masked_fill`, `+ bias`, `torch.where`): the first mask is kept for the facts; a
+ * second one means a causal first mask is not all the call must take (causal plus padding is not `is_causal`).
+ */
+export function withMask(m: ManualStage, mask: { readonly value: Value; readonly node: SyntaxNode }): ManualStage {
+  if (!m.mask) return { ...m, mask };
+  const first = m.mask.value;
+  return isTensor(first) && first.triangular ? { ...m, mask: { ...m.mask, value: { ...first, triangular: undefined } } } : m;
+}
+
 /** Marks a hand-written attention chain as touched by an op the quick fix cannot carry over. */
 export function opaqueStage(v: Value): Value {
   return isTensor(v) && v.manual ? { ...v, manual: { ...v.manual, opaque: true } } : v;
@@ -94,9 +104,23 @@ export function keepFixesSafe(live: PathState, dead: readonly PathState[]): void
   for (const d of dead) {
     for (const [name, v] of d.env) {
       const before = live.env.get(name);
-      if (v !== before && before && isTensor(before) && before.manual && !before.manual.opaque) live.env.set(name, opaqueStage(before));
+      if (before) live.env.set(name, unlessChangedElsewhere(before, [v]));
     }
   }
+}
+
+/**
+ * Hand-written attention on the live path where a path the facts rule out holds other values for it
+ * (a variable a dead branch changed, a helper's `return scores + bias` after `if bias is None: return
+ * scores`): opaque to the SDPA fix, and needing `attn_mask` where that path masks the scores.
+ */
+export function unlessChangedElsewhere(live: Value, elsewhere: readonly Value[]): Value {
+  if (!isTensor(live) || !live.manual) return live;
+  const other = elsewhere.filter((v) => v !== live);
+  if (other.length === 0) return live;
+  const masks = live.manual.mask === undefined && other.some((v) => isTensor(v) && v.manual?.mask !== undefined);
+  if (live.manual.opaque && !masks) return live;
+  return { ...live, manual: { ...live.manual, opaque: true, ...(masks ? { maskedElsewhere: true as const } : {}) } };
 }
 
 /** An operand of a tensor op: an unknown value there is a tensor of unknown dtype. */
@@ -176,20 +200,86 @@ export function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNod
   if (!eq || !a0 || !b0 || eq.value.t !== 'str') return UNKNOWN(textOf(node));
   const a = { value: asTensor(a0.value, a0.node), node: a0.node };
   const b = { value: asTensor(b0.value, b0.node), node: b0.node };
-  const [lhs] = eq.value.value.replace(/\s/g, '').split('->');
-  const [sa, sb] = lhs.split(',');
-  // q·kᵀ contracts the last letter of both; p·v contracts p's last letter with v's second-to-last.
-  if (isTensor(a.value) && a.value.manual?.stage === 'probs') return matmul('einsum', a, b, st, fr, node, e, !isBatchedMatmul(eq.value.value));
-  if (sa && sb && sa.at(-1) === sb.at(-1) && isTensor(a.value) && isTensor(b.value)) {
-    const out = tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
-    return { ...out, manual: { stage: 'scores', q: a.value, k: b.value, qNode: a.node, kNode: b.node, opaque: true } };
+  const equation = eq.value.value.replace(/\s/g, '');
+  // Probabilities mixed across heads (x-transformers' talking heads, `'bhij,hk->bkij'`) are not yet ·v:
+  // still the probabilities, in a form the SDPA fix cannot carry over.
+  if (isTensor(a.value) && a.value.manual?.stage === 'probs' && !contractsKeys(equation)) return opaqueStage(a.value);
+  if (isTensor(a.value) && a.value.manual?.stage === 'probs') {
+    // p·v in the layout the scores were read in: the SDPA fix carries it over, any other einsum it cannot.
+    const layout = a.value.manual.einsumLayout ?? 'BHLD';
+    return matmul('einsum', a, b, st, fr, node, e, (layout === 'BLHD' ? !isHeadsThirdOutput(equation) : !isBatchedMatmul(equation)));
   }
-  return tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
+  const out = tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
+  if (isScores(equation) && isTensor(a.value) && isTensor(b.value)) {
+    const layout = isBatchedScores(equation) ? 'BHLD' : isHeadsThirdScores(equation) ? 'BLHD' : undefined;
+    return { ...out, manual: { stage: 'scores', q: a.value, k: b.value, qNode: a.node, kNode: b.node, ...(layout ? { einsumLayout: layout } : { opaque: true }) } };
+  }
+  return out;
+}
+
+/** Subscripts of an einsum between two operands, split into single letters (undefined where any letter repeats within one). */
+function subscripts(equation: string): [string[], string[], string[]] | undefined {
+  const m = /^(\w+),(\w+)->(\w+)$/.exec(equation);
+  if (!m) return undefined;
+  const parts = [m[1]!, m[2]!, m[3]!].map((p) => [...p]);
+  return parts.every((p) => new Set(p).size === p.length) ? parts as [string[], string[], string[]] : undefined;
+}
+
+/**
+ * q·kᵀ in any layout: the operands share the letter contracted away (the head size) and each has one
+ * the other lacks (the query and key lengths), both kept (`'bhqd,bhkd->bhqk'`, channels first as
+ * `'bct,bcs->bts'`). Only the layouts the SDPA fix knows are carried over; the rest are opaque.
+ */
+function isScores(equation: string): boolean {
+  const parts = subscripts(equation);
+  if (!parts) return false;
+  const [q, k, out] = parts;
+  const contracted = q.filter((l) => k.includes(l) && !out.includes(l));
+  const own = (x: readonly string[], y: readonly string[]): string[] => x.filter((l) => !y.includes(l));
+  return contracted.length === 1 && own(q, k).length === 1 && own(k, q).length === 1 && out.includes(own(q, k)[0]!) && out.includes(own(k, q)[0]!);
+}
+
+/** Whether an einsum of the probabilities contracts their last letter (the keys) with the second operand: ·v. */
+function contractsKeys(equation: string): boolean {
+  const parts = subscripts(equation);
+  const keys = parts?.[0].at(-1);
+  return parts !== undefined && keys !== undefined && parts[1].includes(keys) && !parts[2].includes(keys);
+}
+
+/** Same letters in the same order. */
+function same(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** `'bhqd,bhkd->bhqk'`, `'bid,bjd->bij'`: exactly `q @ k.transpose(-2, -1)` (same batch letters, the last contracted). */
+function isBatchedScores(equation: string): boolean {
+  const parts = subscripts(equation);
+  if (!parts) return false;
+  const [q, k, out] = parts;
+  const batch = q.slice(0, -2);
+  const [t, d] = q.slice(-2); const [s, dk] = k.slice(-2);
+  return q.length >= 3 && same(batch, k.slice(0, -2)) && d === dk && t !== s && same(out, [...batch, t!, s!]) && !batch.includes(s!);
+}
+
+/** `'bthd,bshd->bhts'`: q·kᵀ of (B, L, H, D) tensors, giving (B, H, Lq, Lk) scores. */
+function isHeadsThirdScores(equation: string): boolean {
+  const parts = subscripts(equation);
+  if (!parts || parts.some((p) => p.length !== 4)) return false;
+  const [[b, t, h, d], [bk, s, hk, dk], out] = parts;
+  return b === bk && h === hk && d === dk && t !== s && new Set([b, t, h, d, s]).size === 5 && same(out, [b!, h!, t!, s!]);
+}
+
+/** `'bhts,bshd->bthd'`: probabilities (B, H, Lq, Lk) times v in (B, L, H, D), giving the output in (B, L, H, D). */
+function isHeadsThirdOutput(equation: string): boolean {
+  const parts = subscripts(equation);
+  if (!parts || parts.some((p) => p.length !== 4)) return false;
+  const [[b, h, t, s], [bv, sv, hv, d], out] = parts;
+  return b === bv && h === hv && s === sv && new Set([b, h, t, s, d]).size === 5 && same(out, [b!, t!, h!, d!]);
 }
 
 /** `'bhqk,bhkd->bhqd'`: an einsum that is exactly `a @ b` (same batch letters, a's last contracted with b's second-to-last). */
 function isBatchedMatmul(equation: string): boolean {
-  const m = /^(\w*)(\w)(\w),(\w*)(\w)(\w)->(\w*)$/.exec(equation.replace(/\s/g, ''));
+  const m = /^(\w*)(\w)(\w),(\w*)(\w)(\w)->(\w*)$/.exec(equation);
   if (!m) return false;
   const [, batchA, rowA, inner, batchB, innerB, colB, out] = m;
   const letters = `${batchA}${rowA}${inner}${colB}`;

@@ -116,6 +116,9 @@ const CONSTRUCTOR_PARAMS: Readonly<Record<string, readonly string[]>> = {
   Dropout: ['p'],
   Softmax: ['dim'],
   Linear: ['in_features', 'out_features', 'bias'],
+  Conv1d: ['in_channels', 'out_channels'],
+  Conv2d: ['in_channels', 'out_channels'],
+  Conv3d: ['in_channels', 'out_channels'],
 };
 
 /** An `nn.MultiheadAttention` inside an encoder or decoder layer, as the layer's constructor arguments make it. */
@@ -213,11 +216,32 @@ export function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: P
  */
 function moduleOutputShape(op: string, input: TensorValue, mod: TorchModule): { shape?: readonly Dim[]; lastDim?: Dim } {
   if (SAME_SHAPE.has(op)) return { shape: input.shape, lastDim: input.lastDim };
+  const spatial = CONV_DIMS[op];
+  if (spatial !== undefined) return { shape: convOutputShape(spatial, input, featureDim(mod.args.out_channels, 'output channels', mod)) };
   if (op !== 'linear') return {};
-  const out = mod.args.out_features;
-  const last: Dim = out?.t === 'num' && Number.isInteger(out.value) && out.value > 0
-    ? { value: out.value, role: null, source: `the output features of ${mod.origin} = ${out.value}` }
-    : { value: null, role: null, source: `the output features of ${mod.origin}` };
+  const last = featureDim(mod.args.out_features, 'output features', mod);
   if (!input.shape) return last.value === null ? {} : { lastDim: last };
   return input.shape.length === 0 ? {} : { shape: [...input.shape.slice(0, -1), last] };
+}
+
+/** A constructor's feature count (`out_features`, `out_channels`) as the dim it gives the output. */
+function featureDim(n: Value | undefined, what: string, mod: TorchModule): Dim {
+  return n?.t === 'num' && Number.isInteger(n.value) && n.value > 0
+    ? { value: n.value, role: null, source: `the ${what} of ${mod.origin} = ${n.value}` }
+    : { value: null, role: null, source: `the ${what} of ${mod.origin}` };
+}
+
+/** Spatial dims of each convolution. */
+const CONV_DIMS: Readonly<Record<string, number>> = { conv1d: 1, conv2d: 2, conv3d: 3 };
+
+/**
+ * A convolution's output: (batch, out_channels, spatial…), the batch taken as present unless the
+ * input's rank shows it absent; its spatial extents depend on padding and stride, so stay unknown.
+ * A VAE's attention reads its head size from these channels (`b, c, h, w = q.shape`).
+ */
+function convOutputShape(spatial: number, input: TensorValue, channels: Dim): Dim[] {
+  const batched = input.shape?.length !== spatial + 1;
+  const batch: Dim[] = batched ? [input.shape?.[0] ?? { value: null, role: 'B', source: 'the batch of the convolution input' }] : [];
+  const extents = Array.from({ length: spatial }, (_, i): Dim => ({ value: null, role: null, source: `spatial dim ${i} of the convolution output` }));
+  return [...batch, channels, ...extents];
 }

@@ -266,7 +266,7 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
     if (a !== null && b !== null && a !== undefined && b !== undefined) {
       shape = [...obj.shape]; [shape[a], shape[b]] = [obj.shape[b], obj.shape[a]];
       if (rank !== undefined && ((a === rank - 1 && b === rank - 2) || (a === rank - 2 && b === rank - 1))) {
-        return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param }), transposedFrom: obj };
+        return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool }), transposedFrom: obj };
       }
     }
   } else if (method === 'permute') {
@@ -274,16 +274,21 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
     // permute names every dim, so it states the rank; of a tensor known only by its last dim, that dim moves and the others stay unknown.
     const dims = obj.shape ?? (obj.lastDim && rank ? Array.from({ length: rank }, (_, i): Dim => (i === rank - 1 ? obj.lastDim! : { value: null, role: null, source: `dim ${i} of a tensor of unknown shape` })) : undefined);
     shape = dims && order.every((o) => o !== null && dims[o]) ? order.map((o) => dims[o!]!) : undefined;
-    if (swapsLastTwo(order) && (!obj.shape || obj.shape.length === order.length)) return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param }), transposedFrom: obj };
+    if (swapsLastTwo(order) && (!obj.shape || obj.shape.length === order.length)) return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool }), transposedFrom: obj };
     if (order.every((o) => o !== null)) return { ...tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool }), permutation: order as number[] };
   }
   // Of a tensor whose rank is unknown: (-2, -1) always; (1, 2) of a 3-D one (`bmm` scores) and
   // (2, 3) of a 4-D one (transformers' `key.transpose(2, 3)`), the ranks attention tensors have.
   const lastTwo = (): boolean => nums.every((n) => n.t === 'num' && n.value < 0) || ['1,2', '2,3'].includes(nums.map((n) => (n.t === 'num' ? n.value : NaN)).sort().join());
   if (transposes && !obj.shape && nums.length === 2 && lastTwo()) {
-    return { ...tensor(obj.dtype, obj.origin, { param: obj.param }), transposedFrom: obj };
+    return { ...tensor(obj.dtype, obj.origin, { param: obj.param, bool: obj.bool }), transposedFrom: obj };
   }
-  return tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool });
+  return tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool, ...triangularOf(obj) });
+}
+
+/** A causal mask stays one through a view, a slice or a comparison. */
+export function triangularOf(t: TensorValue): { triangular?: true } {
+  return t.triangular ? { triangular: true } : {};
 }
 
 /**

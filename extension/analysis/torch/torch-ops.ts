@@ -71,6 +71,9 @@ export const CREATES = new Set(['zeros', 'ones', 'full', 'empty', 'randn', 'rand
 /** `*_like` creators take their input's dtype unless `dtype=` says otherwise. */
 export const CREATES_LIKE = new Set(['zeros_like', 'ones_like', 'full_like', 'empty_like', 'randn_like', 'rand_like']);
 
+/** `x.new_zeros(size)` and kin: a tensor of x's dtype (unless `dtype=` says otherwise) of the size given. */
+export const CREATES_NEW = new Set(['new_zeros', 'new_ones', 'new_full', 'new_empty']);
+
 /** Cast methods. */
 export const CASTS: Readonly<Record<string, 'float16' | 'bfloat16' | 'float32' | 'float64'>> = {
   half: 'float16', float: 'float32', bfloat16: 'bfloat16', double: 'float64',

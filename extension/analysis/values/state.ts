@@ -48,15 +48,14 @@ export interface PathState {
   ctx: Ctx;
   /** Set on a branch the facts rule out: the guard that rules it out. Observations there are hypothetical. */
   dead: Guard | null;
+  /**
+   * Set on a path a decided `if` without `else` ended (`if bias is None: return scores`): the state it
+   * entered with and the guard, so what follows the `if` is walked as the side the facts rule out.
+   */
+  endedBy?: { readonly entry: PathState; readonly guard: Guard };
   /** Attributes assigned to `self` (collected while running `__init__`). */
   selfAttrs: Map<string, Value>;
   done: boolean;
-  /**
-   * Set on a path that ended (`return`, `raise`) in a branch the facts decided: that guard. The
-   * statements after it are still walked, dead by it, so their calls are found and say why they are
-   * not reached (`if self.pool_type == "eos": return …` with the constructor's default).
-   */
-  endedBy?: Guard;
 }
 
 /** One function invocation being interpreted. */
@@ -71,6 +70,8 @@ export interface Frame {
   readonly returned?: Map<PathState, Value>;
   /** Set when the analysis budget ran out while this frame ran (budget.ts): its result is unknown, for this reason. */
   cut?: string;
+  /** What the frame's returns in branches the facts rule out give (manual-attention's `unlessChangedElsewhere` reads them). */
+  deadReturns?: Value[];
 }
 
 /** A path of a `@contextmanager` generator at its `yield`: the context then in force, what it yields, the conditions it assumed. */

@@ -3,7 +3,7 @@
  * established and where it came from; anything else is `unknown` with what it depends on.
  */
 import { negatedText } from './assumptions';
-import type { Dtype, Fact, Mode, SdpaSwitches, UnknownFact } from '../../../runtime/dispatch/facts';
+import type { Dtype, Fact, Layout, Mode, SdpaSwitches, UnknownFact } from '../../../runtime/dispatch/facts';
 import { known, SDPA_BACKENDS, unknown } from '../../../runtime/dispatch/facts';
 import type { CallArgs } from './engine';
 import type { SyntaxNode } from '../syntax/syntax';
@@ -40,11 +40,21 @@ export interface ManualStage {
   readonly qNode: SyntaxNode;
   readonly kNode: SyntaxNode;
   readonly mask?: { readonly value: Value; readonly node: SyntaxNode };
+  /**
+   * Scores written as an einsum whose subscripts index q, k, v in this layout (`'bhqd,bhkd->bhqk'`:
+   * BHLD, `'bthd,bshd->bhts'`: BLHD); k is then written untransposed.
+   */
+  readonly einsumLayout?: Layout;
   /** The scalar the scores were multiplied (`*`) or divided (`/`) by. */
   readonly scale?: { readonly node: SyntaxNode; readonly op: '*' | '/' };
   readonly dropout?: ManualDropout;
   /** The dropout probability applied to the probabilities on this path (0 where dropout is off), however it was written. */
   readonly dropoutP?: Value;
+  /**
+   * A branch the facts rule out here masks the scores (`if mask is not None:` with `mask=None`): other
+   * callers may take it, so the SDPA call needs `attn_mask` for them.
+   */
+  readonly maskedElsewhere?: true;
   /** Set once an op the SDPA quick fix cannot carry over touched the chain (a cast, a second scaling, einsum). */
   readonly opaque?: true;
 }
@@ -67,7 +77,9 @@ export type Value =
       /** Set by a transpose of the last two dims: the tensor before it (k in q @ k.transpose(-2, -1)). */
       readonly transposedFrom?: Value;
       /** Set by `permute(…)` with every position known: the order, to match q·kᵀ written as two permutes of (B, L, H, D). */
-      readonly permutation?: readonly number[] }
+      readonly permutation?: readonly number[];
+      /** Built from `tril`/`triu` (a causal mask, of either polarity), through views, slices and comparisons. */
+      readonly triangular?: true }
   | { readonly t: 'none'; readonly source: string }
   | { readonly t: 'bool'; readonly value: boolean; readonly why: string }
   | { readonly t: 'cond'; readonly f: Formula }
@@ -150,7 +162,7 @@ export function isTensor(v: Value): v is TensorValue {
   return v.t === 'tensor';
 }
 
-export function tensor(dtype: Fact<Dtype>, origin: string, extra: { bool?: boolean; shape?: readonly Dim[]; lastDim?: Dim; param?: boolean } = {}): TensorValue {
+export function tensor(dtype: Fact<Dtype>, origin: string, extra: { bool?: boolean; shape?: readonly Dim[]; lastDim?: Dim; param?: boolean; triangular?: true } = {}): TensorValue {
   return { t: 'tensor', dtype, origin, ...extra };
 }
 
@@ -490,7 +502,9 @@ export function join(a: Value, b: Value): Value {
     const shape = a.shape && b.shape && a.shape.length === b.shape.length
       ? a.shape.map((d, i) => joinDim(d, b.shape![i]))
       : undefined;
-    return tensor(joinFact(a.dtype, b.dtype), a.origin, { bool: a.bool === b.bool ? a.bool : undefined, shape, param: a.param && b.param });
+    const joined = tensor(joinFact(a.dtype, b.dtype), a.origin, { bool: a.bool === b.bool ? a.bool : undefined, shape, param: a.param && b.param });
+    const manual = joinManual(a.manual, b.manual);
+    return manual ? { ...joined, manual } : joined;
   }
   if (a.t === 'bool' && b.t === 'bool') return UNKNOWN(`the path (${a.why}; ${b.why})`);
   if (a.t === 'num' && b.t === 'num') return UNKNOWN(`the path (${a.value} from ${a.source}, ${b.value} from ${b.source})`);
@@ -504,6 +518,19 @@ export function join(a: Value, b: Value): Value {
   if (a.t === 'unknown') return a;
   if (b.t === 'unknown') return b;
   return UNKNOWN(`the path (${describe(a)} or ${describe(b)})`);
+}
+
+/**
+ * Hand-written attention on either path stays one (a helper that returns the scores as they are
+ * when no mask is given, masked otherwise), but where the paths differ no single SDPA call is
+ * equivalent on both: opaque to the quick fix.
+ */
+function joinManual(a: ManualStage | undefined, b: ManualStage | undefined): ManualStage | undefined {
+  const m = a ?? b;
+  if (!m || a === b) return m;
+  // A mask on either path is one the call must take.
+  const mask = a?.mask ?? b?.mask;
+  return { ...m, ...(mask ? { mask } : {}), opaque: true };
 }
 
 /** Values that are called like functions: closures, partials, workspace functions, library functions, and choices of them. */

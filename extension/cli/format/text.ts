@@ -51,7 +51,7 @@ const OUTCOME_STYLE: Record<Outcome, Style> = { runs: 'green', depends: 'yellow'
 /** The code lens' words for a path (describeDecision) and what reaching it assumes, or `not reached (why)`. */
 function modeText(mode: ModeResult, paint: Paint): string {
   if (mode.reached === false) return paint('dim', mode.blockedBy === undefined ? 'not reached' : `not reached (${safe(mode.blockedBy.why)})`);
-  const described = paint(OUTCOME_STYLE[mode.decision.outcome], safe(describeDecision(mode.decision)));
+  const described = paint(OUTCOME_STYLE[mode.decision.outcome], safe(describeDecision(mode.decision, true)));
   return mode.assumed === undefined || mode.assumed.length === 0 ? described : `${described} [if ${safe(mode.assumed.join(', or '))}]`;
 }
 

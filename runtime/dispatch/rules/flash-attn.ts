@@ -2,7 +2,7 @@
  * flash-attn's functions called directly: one kernel, whose checks raise in this order (RULES.md):
  * GPU sm80+, q's dtype, k's, v's, head dim. Not autocast-aware, and there is no mask argument.
  */
-import { castTarget, dtypeWarning } from '../casts';
+import { autocastDtype, castTarget, dtypeWarning } from '../casts';
 import { need, OK, raises, type Condition } from '../check';
 import { knownRawDtypes, type CallContext } from '../context';
 import type { DtypeWarning } from '../decision';
@@ -41,8 +41,9 @@ export function flashDtypeWarnings(firstError: FirstDtypeError): (c: CallContext
     const problem = firstError(q, k, v);
     if (!problem) return [];
     const qkv = { q, k, v };
-    // bfloat16 when no input is low-precision yet: flash needs sm80+, which has it, and it keeps float32's range.
-    return dtypeWarning(problem.code, problem.message, qkv, castTarget(qkv, LOW, 'bfloat16'));
+    // When no input is low-precision yet: the autocast dtype of the run, else bfloat16 (flash needs sm80+,
+    // which has it, and it keeps float32's range).
+    return dtypeWarning(problem.code, problem.message, qkv, castTarget(qkv, LOW, autocastDtype(c) ?? 'bfloat16'));
   };
 }
 

@@ -62,7 +62,9 @@ export function sdpaWarnings(c: CallContext): DtypeWarning[] {
   const out: DtypeWarning[] = [];
   const outsideAutocast = c.facts.autocast.known && c.facts.autocast.value === null;
   if (outsideAutocast && qkv.q && qkv.k && qkv.v && !(qkv.q === qkv.k && qkv.q === qkv.v)) {
-    out.push(...dtypeWarning('dtype-mismatch', torch.sameDtype(qkv.q, qkv.k, qkv.v), qkv, castTarget(qkv, DTYPES, 'float32')));
+    // A float bias must match q as the fix leaves it: cast with q, k, v, not against them.
+    const withBias = raw.bias ? { ...qkv, bias: raw.bias } : qkv;
+    out.push(...dtypeWarning('dtype-mismatch', torch.sameDtype(qkv.q, qkv.k, qkv.v), withBias, castTarget(qkv, DTYPES, 'float32')));
   }
   out.push(...biasWarning(c, raw.bias));
   return out;

@@ -3,7 +3,7 @@
  * operators fa3 (Hopper) → fa2 → cutlass. A plain tensor bias leaves only cutlass; library mask
  * classes keep the flash operators eligible. Not autocast-aware.
  */
-import { adviceFor, castTarget, castsTo, dtypeWarning } from '../casts';
+import { adviceFor, autocastDtype, castTarget, castsTo, dtypeWarning } from '../casts';
 import { dependsOn, need, OK, raises, rejected, type Condition } from '../check';
 import { knownRawDtypes, type CallContext } from '../context';
 import type { DtypeWarning, Verdict } from '../decision';
@@ -92,7 +92,9 @@ function warnings(c: CallContext): DtypeWarning[] {
   const { q, k, v } = raw;
   if (q && k && v && !(q === k && q === v)) {
     const qkv = { q, k, v };
-    out.push(...dtypeWarning('dtype-mismatch', xformers.sameDtype(q, k, v), qkv, castTarget(qkv, CUTLASS_DTYPES, 'float16')));
+    // A float bias must match q as the fix leaves it ("invalid dtype for bias"): cast with q, k, v, not against them.
+    const withBias = raw.bias ? { ...qkv, bias: raw.bias } : qkv;
+    out.push(...dtypeWarning('dtype-mismatch', xformers.sameDtype(q, k, v), withBias, castTarget(qkv, CUTLASS_DTYPES, autocastDtype(c) ?? 'float16')));
   }
   if (raw.bias && q && raw.bias !== q) {
     const casts = castsTo({ bias: raw.bias }, q);

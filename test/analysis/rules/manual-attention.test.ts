@@ -44,20 +44,20 @@ describe('manual-attention fix', () => {
     ]);
   });
 
-  it('spells torch.nn.functional out where only torch is imported, gives SDPA scale=1 for unscaled scores, and skips einsum', async () => {
+  it('spells torch.nn.functional out where only torch is imported, carries an einsum q·kᵀ over, and skips 3-D bmm', async () => {
     assert.deepEqual(fixes(await reportOf('manual.py')), [
-      '7 softmax(q·kᵀ)·v: no fix',
-      '13 softmax(q·kᵀ)·v: Use torch.nn.functional.scaled_dot_product_attention 13:12-13:27 torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0)',
+      '7 softmax(q·kᵀ)·v: Use torch.nn.functional.scaled_dot_product_attention 7:12-7:53 torch.nn.functional.scaled_dot_product_attention(q, k, v, scale=scale)',
+      '13 softmax(q·kᵀ)·v: no fix', // 3-D: SDPA would run its math kernel (input-rank)
     ]);
   });
 
-  it('carries nn.Dropout and F.dropout(training=) into dropout_p, and replaces a plain einsum p·v', async () => {
+  it('carries nn.Dropout and F.dropout(training=) into dropout_p, replaces a plain einsum p·v, and transposes (B, L, H, D) einsums in and out', async () => {
     assert.deepEqual(fixes(await reportOf('manual_dropout.py')), [
       '21 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 21:16-21:59 F.scaled_dot_product_attention(q, k, v, dropout_p=self.drop.p if self.drop.training else 0.0, scale=1 / math.sqrt(self.d_k))',
       '30 softmax(q·kᵀ)·v: no fix', // masked where a caller passes a mask (`mask=None` is only the default)
       '40 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 40:16-40:79 F.scaled_dot_product_attention(q, k, v, dropout_p=self.p if self.training else 0.0, scale=q.size(-1) ** -0.5)',
       '45 softmax(q·kᵀ)·v: no fix', // inplace=
-      '50 softmax(q·kᵀ)·v: no fix', // einsum that also moves the heads
+      '50 softmax(q·kᵀ)·v: Use F.scaled_dot_product_attention 50:12-50:53 F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), scale=1.0).transpose(1, 2)', // (B, L, H, D) in and out
     ]);
   });
 
@@ -78,7 +78,7 @@ describe('manual-attention fix', () => {
       '30 softmax(q·kᵀ)·v manual-attention',
       '40 F.scaled_dot_product_attention ',
       '45 softmax(q·kᵀ)·v manual-attention',
-      '50 softmax(q·kᵀ)·v manual-attention',
+      '50 F.scaled_dot_product_attention ',
     ]);
   });
 
