@@ -63,6 +63,6 @@ describe('analysis: FlexAttention', () => {
       'compiled? (depends on whether its caller is compiled (`torch.compile`))',
       'Expected query, key, and value to have the same dtype, but got query.dtype: torch.float16, key.dtype: torch.float32, and value.dtype: torch.float16 instead.',
     ]);
-    assert.deepEqual(reports[2]!.findings.map((f) => [f.code, f.severity, f.fix?.title]), [['dtype-mismatch', 'error', 'Cast k.float() → float16']]);
+    assert.deepEqual(reports[2]!.findings.map((f) => [f.code, f.severity, f.fix?.title]), [['dtype-mismatch', 'error', 'Cast k.float() → k.dtype (float16)']]);
   });
 });

@@ -25,13 +25,12 @@ import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax'
 import { bindUnknown, factKey, join, known, returnedFrom, UNKNOWN, unknown, valueKey, type Value } from '../values/values';
 import { isParallelWrapper } from '../torch/wrappers';
 import { calledOnSelf, rebinders } from '../workspace-index/rebinders';
-import { Rebindings } from './rebindings';
 import { throughOpaqueCall } from '../torch/manual-attention';
 import { closureDefault, closureFunction, functionOfClosure, isClosure } from './closures';
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
 import { execBlock, type Executor } from './statements';
 import { RunRecord } from './run-record';
-import { argValues, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
+import { argValues, keepable, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
 import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
 import { Variants } from './widening';
@@ -85,7 +84,6 @@ export class Interpreter implements Executor {
    */
   private readonly deadCalls: { readonly callee: Value; readonly args: CallArgs; readonly ctx: Ctx; readonly guard: Guard }[] = [];
   /** Globals that functions rebind and attributes that methods other than the constructor set (rebindings.ts). */
-  private readonly rebound = new Rebindings();
   /** Frames of methods that `__init__` calls on self (`self._build()`): their `self.x = …` builds the instance. */
   private readonly helperFrames = new WeakSet<Frame>();
   /** Construction helpers being run, so one that calls itself is evaluated as an ordinary call. */
@@ -251,7 +249,7 @@ export class Interpreter implements Executor {
     const live = this.live?.path === m.path ? this.live.env : undefined;
     // A module's top-level code, run as an entry point, is the script being run.
     if (name === '__name__' && (live || (fr.fn.name === '<module>' && !this.computingGlobals))) return { t: 'str', value: '__main__' };
-    const g = this.rebound.read(m.path, name, live?.get(name) ?? this.globals.get(m.path)?.get(name), (unit) => this.record.touch(unit));
+    const g = this.record.rebindings.read(m.path, name, live?.get(name) ?? this.globals.get(m.path)?.get(name), (unit) => this.record.touch(unit));
     if (g) return g;
     if (qualified !== undefined) return this.resolver.value(m, qualified, m.dottedImports.get(name));
     const cls = m.classes.get(name);
@@ -262,9 +260,8 @@ export class Interpreter implements Executor {
   }
 
   rebindGlobal(name: string, v: Value, fr: Frame): void {
-    this.rebound.bind(fr.module.path, name, v, fr.fn.node?.unit);
-    // The binding is a side effect outside the invocation's result: a kept invocation would not redo it.
-    this.record.uncacheable();
+    // A side effect outside the invocation's result: recorded, so that a reuse of the invocation binds again.
+    this.record.rebind({ scope: fr.module.path, name, value: v, unit: fr.fn.node?.unit });
   }
 
   rebindAttribute(name: string, v: Value, fr: Frame): void {
@@ -273,8 +270,7 @@ export class Interpreter implements Executor {
     if (fr.self?.t !== 'instance' || fr.fn.name === '__init__' || this.helperFrames.has(fr)) return;
     const defining = fr.fn.className === null ? undefined : this.classOf(`${fr.fn.path}:${fr.fn.className}`);
     if (!defining || !calledOnSelf(defining.cls).has(name)) return;
-    this.rebound.bind(fr.self.cls, name, v, fr.fn.node?.unit);
-    this.record.uncacheable();
+    this.record.rebind({ scope: fr.self.cls, name, value: v, unit: fr.fn.node?.unit });
   }
 
   attribute(obj: Value, name: string, st: PathState): Value | undefined {
@@ -285,7 +281,7 @@ export class Interpreter implements Executor {
       if (cls) this.record.touch(cls.cls.unit);
       const construction = this.built.get(obj.key);
       if (construction) this.record.depend(construction.effects);
-      const attr = this.rebound.read(obj.cls, name, construction?.attrs.get(name), (unit) => this.record.touch(unit));
+      const attr = this.record.rebindings.read(obj.cls, name, construction?.attrs.get(name), (unit) => this.record.touch(unit));
       if (attr) return obj.cast ? castAttribute(attr, obj.cast) : attr;
       const method = this.method(obj.cls, name);
       if (method) return { t: 'fn', id: method.id, self: obj };
@@ -333,6 +329,8 @@ export class Interpreter implements Executor {
 
   unresolvedModuleCall(st: PathState, fr: Frame, what: string): void {
     if (this.computingGlobals || st.ctx.modeAssumed || st.dead || this.isModuleCode(fr.fn)) return;
+    // A constructor (or a helper it calls on self) builds a model; it does not run one (`self.mixer = make_model(width)`).
+    if (fr.fn.name === '__init__' || this.helperFrames.has(fr)) return;
     this.record.unresolvedCall(st.ctx.mode.value, what);
   }
 
@@ -472,10 +470,15 @@ export class Interpreter implements Executor {
   private construct(classId: string, given: CallArgs, ctx: Ctx): Value {
     const owner = `class ${classId}`;
     const { args, widened } = this.variants.argsFor(owner, inputKey(given), given, `\`${classId.split(':').pop()}\``);
-    const key = `${classId}(${inputKey(args)})`;
-    const context = contextKey(ctx);
+    // A constructor runs outside autocast, whatever the caller's region; the context it runs in is part
+    // of the instance's key, so an instance built on the training path and one built alike on the
+    // inference path are two, each kept for the next run (one standing for both would make whatever
+    // reused it depend on which came first in the run, an order the cache does not record).
+    const ctorCtx: Ctx = { ...ctx, autocast: CONSTRUCTOR_AUTOCAST };
+    const context = contextKey(ctorCtx);
+    const key = `${classId}(${inputKey(args)})@${context}`;
     // With the words of where its facts came from: what a kept invocation on this instance read (CachedInvocation.exact).
-    const exact = `${valueKey(args.positional.map((a) => a.value))}${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}|${valueKey(ctx)}${this.live?.exact ?? ''}`;
+    const exact = `${valueKey(args.positional.map((a) => a.value))}${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}|${valueKey(ctorCtx)}${this.live?.exact ?? ''}`;
     const built = this.built.get(key);
     if (!built && this.record.depth >= MAX_CALL_DEPTH) {
       this.record.uncacheable();
@@ -483,18 +486,14 @@ export class Interpreter implements Executor {
     }
     if (built) {
       // Built earlier in this run: what is being recorded depends on that construction all the same
-      // (what it read, the instances it made, the calls its __init__ observed). Built in another
-      // context, it stands for this one only because it came first in the run, an order the cache
-      // does not record: what is being recorded is then not kept.
+      // (what it read, the instances it made, the calls its __init__ observed).
       this.classOf(classId);
       this.record.replay(built.effects);
-      if (built.context !== context) this.record.uncacheable();
       return { t: 'instance', cls: classId, key, exact: built.exact };
     }
     const instance: Value = { t: 'instance', cls: classId, key, exact };
-    // A construction is kept for the next run like an invocation: the context is part of its key,
-    // since the first construction in a run decides the instance's attributes.
-    const cacheKey = `new ${key}|${context}${this.live?.key ?? ''}`;
+    // A construction is kept for the next run like an invocation.
+    const cacheKey = `new ${key}${this.live?.key ?? ''}`;
     const definition = this.classOf(classId)?.cls.unit ?? null;
     const cached = this.previous.get(cacheKey);
     if (cached && cached.exact === exact && cached.definition === definition && this.stillValid(cached.effects)) {
@@ -506,9 +505,9 @@ export class Interpreter implements Executor {
     if (!widened) effects.variant = { owner, input: inputKey(args) };
     this.record.push(effects);
     const entry = this.classById.get(classId);
-    this.isolated(entry?.module.path ?? '', entry?.cls.unit.root ?? null, `building \`${entry?.cls.name ?? classId}\``, () => this.build(classId, key, exact, context, instance, args, ctx, effects), () => undefined);
+    this.isolated(entry?.module.path ?? '', entry?.cls.unit.root ?? null, `building \`${entry?.cls.name ?? classId}\``, () => this.build(classId, key, exact, context, instance, args, ctorCtx, effects), () => undefined);
     this.record.pop(cacheKey);
-    if (effects.cacheable) this.cache.set(cacheKey, { result: instance, effects, definition, exact });
+    if (keepable(effects)) this.cache.set(cacheKey, { result: instance, effects, definition, exact });
     return instance;
   }
 
@@ -532,7 +531,7 @@ export class Interpreter implements Executor {
     if (target) {
       this.touchModule(target.module);
       if (target.fn.node) this.record.touch(target.fn.node.unit);
-      const end = this.runFunction(target.fn, target.module, instance, args, { ...ctx, autocast: known(null, 'constructors run outside autocast') });
+      const end = this.runFunction(target.fn, target.module, instance, args, ctx);
       construction.left = switchesLeft(ctx.sdpa, end.states, target.fn.qualName);
       for (const st of end.states) for (const [k, v] of st.selfAttrs) attrs.set(k, attrs.has(k) && end.states.length > 1 ? join(attrs.get(k)!, v) : v);
     }
@@ -560,7 +559,7 @@ export class Interpreter implements Executor {
       return reusedWith(cached, values);
     }
     if (this.active.has(key)) {
-      this.record.uncacheable();
+      this.record.cutRecursion(key);
       return { result: UNKNOWN(`the result of ${fn.qualName} (recursive)`) };
     }
     if (this.record.depth >= MAX_CALL_DEPTH) {
@@ -583,7 +582,7 @@ export class Interpreter implements Executor {
     this.active.delete(key);
     this.record.pop(key);
     this.memo.set(key, { ...outcome, effects });
-    if (effects.cacheable) this.cache.set(key, { ...outcome, effects, definition: fn.node, exact });
+    if (keepable(effects)) this.cache.set(key, { ...outcome, effects, definition: fn.node, exact });
     return outcome;
   }
 
@@ -924,6 +923,8 @@ export class Interpreter implements Executor {
  * set (messages cite them), but the path kind without its source: every entry point states its own,
  * and a callee reached from many must be analysed once per kind, not once per entry point.
  */
+const CONSTRUCTOR_AUTOCAST = known(null, 'constructors run outside autocast');
+
 function contextKey(ctx: Ctx): string {
   let key = CONTEXT_KEYS.get(ctx);
   if (key === undefined) CONTEXT_KEYS.set(ctx, key = `${ctx.mode.value}|${valueKey({ ...ctx, mode: undefined })}`);

@@ -7,6 +7,7 @@ import type { Mode } from '../../../runtime/dispatch/facts';
 import type { CallArgs } from '../values/engine';
 import type { SdpaLeft } from './sdpa-switches';
 import type { Observation } from '../values/state';
+import type { Rebinding } from './rebindings';
 import { factKey, renameBindings, type Value } from '../values/values';
 
 /** An instance built in a run: what `self.x` reads, and what its construction did. */
@@ -34,6 +35,8 @@ export type EffectEvent =
   | { readonly unresolved: Mode; readonly what: string }
   /** The forward of a model that driver code (not a module) calls on an established path, by function id. */
   | { readonly entry: string }
+  /** A name it rebound for readers elsewhere (a `global` it assigned, an attribute a method set): rebindings.ts. */
+  | { readonly rebound: Rebinding }
   /** An invocation made (or reused) inside it: its effects are part of these. */
   | { readonly inner: Effects };
 
@@ -66,12 +69,22 @@ export interface Effects {
    * can change which definition an id finds while both statements stay): `fn:<id>` / `class:<id>` → definition.
    */
   readonly resolved: Map<string, object | null>;
-  /** false when it, or an invocation inside it, depends on the call stack (a recursion was cut) or failed. */
+  /** false when it, or an invocation inside it, depends on how deep it ran (a budget ended) or failed. */
   cacheable: boolean;
+  /**
+   * Memo keys of invocations under way that a recursion inside it was cut at: it depends on the call
+   * stack until the invocation of that key, whose own result is the same wherever it is called, ends.
+   */
+  readonly cutAt: Set<string>;
+}
+
+/** Whether effects may be kept for the next run: nothing in them depends on the call stack. */
+export function keepable(effects: Effects): boolean {
+  return effects.cacheable && effects.cutAt.size === 0;
 }
 
 export function newEffects(): Effects {
-  return { key: null, events: [], ctors: [], depends: new Set(), units: new Set(), resolved: new Map(), cacheable: true };
+  return { key: null, events: [], ctors: [], depends: new Set(), units: new Set(), resolved: new Map(), cacheable: true, cutAt: new Set() };
 }
 
 /**

@@ -8,14 +8,16 @@ import { join, type Value } from '../values/values';
 
 interface Bound { readonly value: Value; readonly units: ReadonlySet<object> }
 
+/** One binding: `scope` is the module path for a global, the class id for an attribute; `unit` the binding statement's. */
+export interface Rebinding { readonly scope: string; readonly name: string; readonly value: Value; readonly unit: object | undefined }
+
 export class Rebindings {
   private readonly bound = new Map<string, Bound>();
 
-  /** `scope`: the module path for a global, the class id for an attribute; `unit`: the binding statement's. */
-  bind(scope: string, name: string, v: Value, unit: object | undefined): void {
+  bind({ scope, name, value, unit }: Rebinding): void {
     const key = `${scope}\0${name}`;
     const before = this.bound.get(key);
-    this.bound.set(key, { value: before ? join(before.value, v) : v, units: new Set([...before?.units ?? [], ...unit ? [unit] : []]) });
+    this.bound.set(key, { value: before ? join(before.value, value) : value, units: new Set([...before?.units ?? [], ...unit ? [unit] : []]) });
   }
 
   /**

@@ -10,6 +10,7 @@ import type { Mode } from '../../../runtime/dispatch/facts';
 import type { Construction, EffectEvent, Effects } from './invocation-cache';
 import type { InternalError } from '../values/internal-errors';
 import type { Observation } from '../values/state';
+import { Rebindings, type Rebinding } from './rebindings';
 
 export class RunRecord {
   private readonly seen = new Set<Observation>();
@@ -25,6 +26,8 @@ export class RunRecord {
   readonly modelEntries = new Set<string>();
   /** Places whose analysis failed (an invocation that failed is never kept, so each run records its own). */
   readonly failures: InternalError[] = [];
+  /** Names code rebound for readers elsewhere, by the invocations run or reused in this run. */
+  readonly rebindings = new Rebindings();
   /** The effects of the invocations under way, innermost last. */
   private readonly recorders: Effects[] = [];
   /** Effects already applied to this run (a reused invocation's effects are walked once per run). */
@@ -39,6 +42,7 @@ export class RunRecord {
   pop(key: string): void {
     const effects = this.recorders.pop()!;
     effects.key = key;
+    effects.cutAt.delete(key);
     this.applied.add(effects);
     this.link(effects);
   }
@@ -68,6 +72,12 @@ export class RunRecord {
     this.note({ unresolved: mode, what });
   }
 
+  /** A rebinding is part of what the invocation did: a reuse of it binds again. */
+  rebind(binding: Rebinding): void {
+    this.rebindings.bind(binding);
+    this.note({ rebound: binding });
+  }
+
   failed(error: InternalError): void {
     this.failures.push(error);
   }
@@ -93,7 +103,12 @@ export class RunRecord {
     this.innermost()?.ctors.push(construction);
   }
 
-  /** What is being recorded depends on the call stack or the run's order: not kept for the next run. */
+  /** A recursion was cut at the invocation of `key`, under way: what is recorded depends on the stack up to it. */
+  cutRecursion(key: string): void {
+    this.innermost()?.cutAt.add(key);
+  }
+
+  /** What is being recorded depends on how deep it runs or on the run's order: not kept for the next run. */
   uncacheable(): void {
     for (const r of this.recorders) r.cacheable = false;
   }
@@ -112,6 +127,7 @@ export class RunRecord {
     if (!r || r === effects) return;
     r.events.push({ inner: effects });
     r.cacheable &&= effects.cacheable;
+    for (const key of effects.cutAt) r.cutAt.add(key);
   }
 
   private note(event: EffectEvent): void {
@@ -139,6 +155,7 @@ export class RunRecord {
 
   private apply(ev: Exclude<EffectEvent, { inner: Effects }>): void {
     if ('observed' in ev) { this.add(ev.observed); return; }
+    if ('rebound' in ev) { this.rebindings.bind(ev.rebound); return; }
     if ('entry' in ev) { this.modelEntries.add(ev.entry); return; }
     if ('unresolved' in ev) { if (!this.unresolved.has(ev.unresolved)) this.unresolved.set(ev.unresolved, ev.what); return; }
     this.invoked.add(ev.invoked);
