@@ -1,4 +1,7 @@
-/** The WASM provider: onnxruntime-web's CPU provider on WebAssembly, with threads. */
+/**
+ * The WASM provider: onnxruntime-web's CPU provider on WebAssembly, with threads. It runs on the
+ * WebGPU bundle's WASM build (asyncify), like the WebGPU provider, so a package ships one WASM build.
+ */
 import type { RuntimeEnv } from '../env';
 import type { OrtModule, Provider, ProviderInfo } from './provider';
 
@@ -11,7 +14,7 @@ export function wasmProvider(env: RuntimeEnv): Provider {
   return {
     name: 'wasm',
     async init(): Promise<ProviderInfo> {
-      ort = require('onnxruntime-web') as OrtModule;
+      ort = require('onnxruntime-web/webgpu') as OrtModule;
       ort.env.wasm.numThreads = env.wasm.numThreads;
       ort.env.logLevel = env.logLevel;
       const threads = ort.env.wasm.numThreads ?? 1;
