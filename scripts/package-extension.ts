@@ -18,8 +18,10 @@ export const VSCE_ARGS: readonly string[] = ['--no-rewrite-relative-links', '--a
 function requestedTargets(args: readonly string[]): Target[] {
   const targets: Target[] = [];
   for (let i = 0; i < args.length; i++) {
-    const name = args[i] === '--target' ? args[++i] : args[i]?.startsWith('--target=') ? args[i]!.slice('--target='.length) : undefined;
-    if (name === undefined || !isTarget(name)) throw new Error(`unknown argument or target: ${args.slice(i - 1, i + 1).join(' ')} (targets: ${TARGETS.join(', ')})`);
+    const arg = args[i]!;
+    const name = arg === '--target' ? args[++i] : arg.startsWith('--target=') ? arg.slice('--target='.length) : undefined;
+    if (name === undefined) throw new Error(`unknown argument ${arg}; use --target <target>`);
+    if (!isTarget(name)) throw new Error(`no package for target ${name} (targets: ${TARGETS.join(', ')})`);
     targets.push(name);
   }
   return targets.length > 0 ? targets : [...TARGETS];
