@@ -1,6 +1,7 @@
 /**
  * A real VS Code for the e2e tests: code-server 4.100.3 from .e2e/tools (installed by
- * install-code-server.sh) with the linux-x64 .vsix installed (`npm run test:e2e` builds it), driven by playwright-core on Debian's chromium.
+ * install-code-server.sh) with the linux-x64 .vsix installed (`npm run test:e2e` builds it), driven by
+ * playwright-core on Debian's chromium.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
