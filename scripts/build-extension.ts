@@ -44,7 +44,8 @@ async function build(): Promise<void> {
     esbuild.build({ ...common, entryPoints: ['extension/analysis/syntax/parse-worker.ts'], outfile: 'dist/parse-worker.js', platform: 'node', format: 'cjs', target: 'node20', plugins: [grammarNextToBundle] }),
     // The runtime worker: the proxy starts `main.js` next to itself, which in the bundle is dist/.
     // onnxruntime-web and webgpu load their WASM and native files from their own folders: external,
-    // shipped as node_modules files (.vscodeignore lists the ones used).
+    // shipped as node_modules files (.vscodeignore lists the ones used; scripts/package-targets.ts
+    // adds each platform's Dawn binary).
     esbuild.build({ ...common, entryPoints: ['runtime/worker/main.ts'], outfile: 'dist/main.js', platform: 'node', format: 'cjs', target: 'node20', external: ['onnxruntime-web', 'onnxruntime-web/webgpu', 'webgpu'] }),
     esbuild.build({ ...common, entryPoints: ['extension/client/webview/benchmark.ts'], outfile: 'dist/webview/benchmark.js', platform: 'browser', format: 'iife', target: 'es2022' }),
   ]);

@@ -13,12 +13,30 @@ export interface GpuSource {
 
 interface WithNavigator { navigator?: { gpu?: GPU } }
 
+type Dawn = typeof import('webgpu', { with: { 'resolution-mode': 'import' } });
+
+/**
+ * Each platform's package carries only its own Dawn binary (docs/extension.md), and the `webgpu`
+ * package has none for some platforms: there the import finds no module, and WASM still runs.
+ */
+export const NO_DAWN_BINARY = 'no WebGPU binary for this platform: WASM only';
+
+export async function importDawn(load: () => Promise<Dawn> = () => import('webgpu')): Promise<Dawn> {
+  try {
+    return await load();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') throw new Error(NO_DAWN_BINARY);
+    throw err;
+  }
+}
+
 export async function gpuSource(vulkanIcd: string | undefined): Promise<GpuSource> {
   const g = globalThis as WithNavigator;
   if (g.navigator?.gpu) return { gpu: g.navigator.gpu, origin: 'navigator.gpu' };
   if (typeof process === 'undefined' || !process.versions?.node) throw new Error('this environment has no navigator.gpu');
   if (vulkanIcd && !process.env.VK_ICD_FILENAMES && fs.existsSync(vulkanIcd)) process.env.VK_ICD_FILENAMES = vulkanIcd;
-  const dawn = await import('webgpu');
+  const dawn = await importDawn();
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create([]);
   if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });

@@ -1,5 +1,6 @@
-/** The WASM provider: onnxruntime-web's CPU provider on WebAssembly, with threads. */
+/** The WASM provider: onnxruntime-web's CPU provider on WebAssembly, with threads (ort-module.ts). */
 import type { RuntimeEnv } from '../env';
+import { loadOrt } from './ort-module';
 import type { OrtModule, Provider, ProviderInfo } from './provider';
 
 /** wasm32 memory is 4 GiB for everything; one ArrayBuffer view into it is at most 2 GiB. */
@@ -11,9 +12,7 @@ export function wasmProvider(env: RuntimeEnv): Provider {
   return {
     name: 'wasm',
     async init(): Promise<ProviderInfo> {
-      ort = require('onnxruntime-web') as OrtModule;
-      ort.env.wasm.numThreads = env.wasm.numThreads;
-      ort.env.logLevel = env.logLevel;
+      ort = loadOrt(env);
       const threads = ort.env.wasm.numThreads ?? 1;
       return { name: 'wasm', description: `WASM, ${threads} thread${threads === 1 ? '' : 's'}`, maxBufferBytes: WASM_BUFFER, maxTotalBytes: WASM_MEMORY, refusedDtypes: {} };
     },

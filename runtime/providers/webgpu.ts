@@ -7,6 +7,7 @@ import type { RuntimeEnv } from '../env';
 import { adapterReport, deviceFeatures, subgroupPlan, type AdapterReport, type SubgroupPlan } from './adapter';
 import { copySharedWrites } from './dawn-write-buffer';
 import { gpuSource, noAdapterHint } from './gpu-source';
+import { loadOrt } from './ort-module';
 import type { OrtModule, Provider, ProviderInfo } from './provider';
 
 export interface WebGpuState {
@@ -47,8 +48,7 @@ export function webgpuProvider(env: RuntimeEnv): Provider & { state(): WebGpuSta
         },
       });
       if (source.origin !== 'navigator.gpu') copySharedWrites(device.queue);
-      ort = require('onnxruntime-web/webgpu') as OrtModule;
-      ort.env.logLevel = env.logLevel;
+      ort = loadOrt(env);
       state = { adapter: report, subgroups: plan, origin: source.origin };
       const name = `${report.vendor} ${report.architecture}`.trim() || 'unnamed adapter';
       return {

@@ -1,17 +1,20 @@
 /**
  * A real VS Code for the e2e tests: code-server 4.100.3 from .e2e/tools (installed by
- * install-code-server.sh) with the built .vsix installed, driven by playwright-core on Debian's chromium.
+ * install-code-server.sh) with the linux-x64 .vsix installed (`npm run test:e2e` builds it), driven by
+ * playwright-core on Debian's chromium.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { PACKAGE_DIR } from '../../scripts/package-extension';
+import { packageFileName } from '../../scripts/package-targets';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 const TOOLS = path.join(ROOT, '.e2e/tools/node_modules');
 const CODE_SERVER = path.join(TOOLS, '.bin/code-server');
-export const VSIX = path.join(ROOT, 'attention-lens.vsix');
+export const VSIX = path.join(PACKAGE_DIR, packageFileName('linux-x64'));
 
 export interface Editor {
   readonly page: Page;
