@@ -45,6 +45,13 @@ describe('notebook reports', () => {
     assert.doesNotMatch(module!.calls[0]!.findings.map((f) => f.message).join('\n'), /train\.ipynb:\d/);
   });
 
+  it('places a cell\'s syntax error in its cell; one that reads on into the next cell ends after its own', async () => {
+    const [inCell] = await analyze([{ path: 'a.ipynb', text: notebookJson(['code', 'import torch\n'], ['markdown', '# Loop'], ['code', 'for x in y\n    pass\n']) }]);
+    assert.deepEqual(inCell!.parseErrors, [{ span: { cell: 3, line: 1, column: 1, endLine: 2, endColumn: 9 }, message: 'syntax error: unexpected `for x in y`' }]);
+    const [openBracket] = await analyze([{ path: 'b.ipynb', text: notebookJson(['code', 'x = f(\n'], ['code', 'y = 2\nz = 3']) }]);
+    assert.deepEqual(openBracket!.parseErrors, [{ span: { cell: 1, line: 1, column: 1, endLine: 3, endColumn: 1 }, message: 'syntax error: unexpected `x = f(`' }]);
+  });
+
   it('reports a notebook that is not JSON as one parse error where it breaks off', async () => {
     assert.deepEqual(await analyze([{ path: 'broken.ipynb', text: '{"cells": [\n' }]), [{
       path: 'broken.ipynb',

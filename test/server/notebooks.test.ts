@@ -2,7 +2,7 @@
  * Notebook documents over real LSP messages (`attnlens lsp --stdio`): test/fixtures/notebooks/train.ipynb
  * opened as VS Code opens it (notebookDocument/didOpen with its Python cells' text), its code cells
  * analysed as one module beside the workspace's blocks.py; diagnostics, code lenses, hovers and
- * quick fixes per cell URI at cell-relative positions; edits and closing through notebookDocument/didChange, didClose.
+ * quick fixes per cell URI at cell-relative positions; edits, a deleted cell and closing through notebookDocument/didChange, didClose.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -70,7 +70,7 @@ describe('attnlens lsp --stdio with a notebook open', function () {
     assert.deepEqual(actions.map((a) => [a.title, a.edit?.changes]), [['Use dropout only in training', { [MODEL_CELL.uri]: [{ range: range(13, 78, 81), newText: '0.1 if self.training else 0.0' }] }]]);
   });
 
-  it('re-analyses on notebookDocument/didChange and clears the cells on didClose', async () => {
+  it('re-analyses on notebookDocument/didChange, clears a deleted cell and, on didClose, every cell', async () => {
     await openNotebook();
     await client.diagnosticsFor(MODEL_CELL.uri, 1);
     await client.connection.sendNotification(DidChangeNotebookDocumentNotification.type, {
@@ -78,11 +78,22 @@ describe('attnlens lsp --stdio with a notebook open', function () {
       change: { cells: { textContent: [{ document: { uri: MODEL_CELL.uri, version: 2 }, changes: [{ text: MODEL_CELL.text.replace('dropout_p=0.1', 'dropout_p=0.0') }] }] } },
     });
     assert.deepEqual((await client.diagnosticsFor(MODEL_CELL.uri, 2)).diagnostics, []);
-    await client.connection.sendNotification(DidCloseNotebookDocumentNotification.type, {
-      notebookDocument: { uri: NOTEBOOK_URI }, cellTextDocuments: CELLS.filter((c) => c.kind === 'code').map((c) => ({ uri: c.uri })),
+
+    // The model cell deleted: its URI's diagnostics are cleared and it has no lenses.
+    const before = client.publishedFor(MODEL_CELL.uri).length;
+    await client.connection.sendNotification(DidChangeNotebookDocumentNotification.type, {
+      notebookDocument: { uri: NOTEBOOK_URI, version: 3 },
+      change: { cells: { structure: { array: { start: 3, deleteCount: 1 }, didClose: [{ uri: MODEL_CELL.uri }] } } },
     });
-    const lenses = await client.poll(() => client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: MODEL_CELL.uri } }), (l) => l === null || l.length === 0, 'no lenses once closed');
-    assert.deepEqual(lenses ?? [], []);
+    await client.until(() => (client.publishedFor(MODEL_CELL.uri).length > before ? true : undefined), 'the deleted cell cleared');
     assert.deepEqual(client.latestDiagnostics(MODEL_CELL.uri), { uri: MODEL_CELL.uri, diagnostics: [] });
+    assert.deepEqual(await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: MODEL_CELL.uri } }), []);
+
+    const training = CELLS[6]!;
+    await client.connection.sendNotification(DidCloseNotebookDocumentNotification.type, {
+      notebookDocument: { uri: NOTEBOOK_URI }, cellTextDocuments: CELLS.filter((c) => c.kind === 'code' && c !== MODEL_CELL).map((c) => ({ uri: c.uri })),
+    });
+    await client.until(() => (client.latestDiagnostics(training.uri)?.version === undefined ? true : undefined), 'the closed notebook\'s cells cleared');
+    assert.deepEqual(client.latestDiagnostics(training.uri), { uri: training.uri, diagnostics: [] });
   });
 });
