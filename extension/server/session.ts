@@ -9,7 +9,8 @@ import { CodeLensRefreshRequest, TextDocuments, type Connection } from 'vscode-l
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SourceFile } from '../analysis/index';
 import type { AnalysisSettings, CallReport, FileReport } from '../analysis/report';
-import { placeInCells } from '../notebook/cell-report';
+import { placeInCells, type Notebook } from '../notebook/cell-report';
+import { pythonSource, pythonSources } from '../notebook/notebook-sources';
 import { toDiagnostics, primaryMode } from './convert';
 import type { MeasureJob, LatencyState } from './measurement';
 import { Measurements } from './measurements';
@@ -78,8 +79,10 @@ export class Session {
   private readonly notebookCells = new Map<string, readonly string[]>();
   /** What was last sent per document (version and diagnostics), so an analysis republishes only what changed. */
   private readonly published = new Map<string, string>();
-  /** Text on disk of the workspace's Python files (what a closed document goes back to). */
+  /** Text on disk of the workspace's Python files, notebooks as their code cells' module (what a closed document goes back to). */
   private diskTexts = new Map<string, string>();
+  /** The workspace's notebooks as on disk, to name their lines by cell in messages while they are closed. */
+  private diskNotebooks = new Map<string, Notebook>();
   /** Paths whose text in the analysis may no longer be what is on disk: documents closed, files changed on disk. */
   private readonly stale = new Set<string>();
   private engine: Promise<IncrementalAnalysis> | null = null;
@@ -170,10 +173,12 @@ export class Session {
   private async readWorkspace(): Promise<void> {
     const project = await this.projectConfig();
     const { texts, truncated } = await readPythonFiles(this.roots, (file) => selectedByConfig(file, project));
-    this.diskTexts = texts;
+    const { sources, notebooks } = pythonSources([...texts].map(([path, text]) => ({ path, text })));
+    this.diskTexts = new Map(sources.map((f) => [f.path, f.text]));
+    this.diskNotebooks = notebooks;
     if (truncated) this.connection.console.warn(`workspace has more Python files than the analysis reads; callers in the rest are not seen`);
     const engine = await this.analysisEngine();
-    await engine.openAll([...texts].filter(([path]) => !this.isOpen(path)).map(([path, text]) => ({ path, text })));
+    await engine.openAll(sources.filter((f) => !this.isOpen(f.path)));
     this.scheduleAnalysis();
   }
 
@@ -183,7 +188,14 @@ export class Session {
     for (const { path, deleted } of changes) {
       if (!isWorkspacePython(path, this.roots) || !selectedByConfig(path, this.project)) continue;
       const text = deleted ? null : await readPythonFile(path);
-      if (text === null) this.diskTexts.delete(path); else this.diskTexts.set(path, text);
+      this.diskNotebooks.delete(path);
+      if (text === null) {
+        this.diskTexts.delete(path);
+      } else {
+        const { source, notebook } = pythonSource({ path, text });
+        this.diskTexts.set(path, source.text);
+        if (notebook !== undefined) this.diskNotebooks.set(path, notebook);
+      }
       this.stale.add(path);
     }
     this.scheduleAnalysis();
@@ -222,7 +234,7 @@ export class Session {
       for (const d of docs) engine.update(uriToPath(d.uri), d.getText());
       for (const n of notebooks) engine.update(uriToPath(n.uri), n.module.text);
       // Messages of any file may name a notebook's lines (an autocast region in it): by cell, as its positions are.
-      const modules = new Map(notebooks.map((n) => [uriToPath(n.uri), n.module]));
+      const modules = new Map<string, Notebook>([...this.diskNotebooks, ...notebooks.map((n) => [uriToPath(n.uri), n.module] as const)]);
       const report = (path: string) => placeInCells([engine.report(path)], modules)[0]!;
       for (const d of docs) this.analyzed.set(d.uri, { version: d.version, report: report(uriToPath(d.uri)) });
       for (const n of notebooks) this.analyzeCells(n, report(uriToPath(n.uri)));

@@ -57,6 +57,16 @@ describe('attnlens lsp --stdio with a notebook open', function () {
     assert.match(String(mismatch!.message), /\(autocast region at train\.ipynb:cell 7:6\)\); .* \(training path: `\.backward\(\)` at module level of train\.ipynb\)$/);
   });
 
+  it('reads the workspace\'s closed notebooks as callers, naming their lines by cell', async () => {
+    client = LspClient.spawn();
+    client.settings = { measurement: { enabled: false } };
+    await client.initialize(EDITOR_CAPABILITIES, undefined, pathToFileURL(WORKSPACE).href);
+    await client.open(BLOCKS_URI, fs.readFileSync(path.join(WORKSPACE, 'blocks.py'), 'utf8'));
+    const diagnostics = (await client.diagnosticsFor(BLOCKS_URI, 1)).diagnostics;
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.range]), [['dtype-mismatch', range(16, 28, 91)]]);
+    assert.match(String(diagnostics[0]!.message), /\(autocast region at train\.ipynb:cell 7:6\)\);/);
+  });
+
   it('answers code lenses, hovers and quick fixes for a cell URI', async () => {
     await openNotebook();
     const [diagnostic] = (await client.diagnosticsFor(MODEL_CELL.uri, 1)).diagnostics;
