@@ -9,6 +9,11 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 /** A 1-based, end-exclusive range in a file. */
 export interface Span {
+  /**
+   * In a notebook: the cell (1-based among all its cells), whose first line is then line 1. Absent in
+   * a Python file; the analysis itself sees a notebook as one module and leaves it out (notebook-module.ts).
+   */
+  readonly cell?: number;
   readonly line: number;
   readonly column: number;
   readonly endLine: number;

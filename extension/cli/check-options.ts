@@ -17,8 +17,9 @@ export interface CheckOptions {
 
 export const CHECK_USAGE = `usage: attnlens check PATH... [options]
 
-Analyses the PyTorch attention calls in PATH (files, or directories searched for *.py; in a
-directory walk, [tool.attnlens] include/exclude of the nearest pyproject.toml select the files).
+Analyses the PyTorch attention calls in PATH (files, or directories searched for *.py and *.ipynb;
+in a directory walk, [tool.attnlens] include/exclude of the nearest pyproject.toml select the files).
+A notebook's code cells are analysed as one module; its positions read cell N:line:column.
 
 options:
   --format text|json|sarif   output format (default text)

@@ -1,5 +1,5 @@
 /**
- * `attnlens check PATH…`: reads the Python files, analyses them together, prints the report in the
+ * `attnlens check PATH…`: reads the Python files and notebooks, analyses them together, prints the report in the
  * chosen format. Exit 0: no error-severity finding; 1: some, or a parse error; 2: usage error.
  */
 import { promises as fs } from 'node:fs';
@@ -11,6 +11,8 @@ import type { FileReport } from '../analysis/report';
 import { selectedByConfig } from '../project-config/file-patterns';
 import { ProjectConfigFinder } from '../project-config/find-project-config';
 import { ProjectConfigError } from '../project-config/project-config';
+import { placeInCells } from '../notebook/cell-report';
+import { pythonSources } from '../notebook/notebook-sources';
 import { analyzeByProject } from './analyze-by-project';
 import { UsageError } from './args';
 import { parseCheckArgs, type CheckOptions, type OutputFormat } from './check-options';
@@ -32,8 +34,9 @@ export async function check(args: string[]): Promise<number> {
     const options = parseCheckArgs(args);
     const projects = new ProjectConfigFinder();
     const files = await findPythonFiles(options.paths, async (file) => selectedByConfig(file, await projects.forFile(file)));
-    if (files.length === 0) process.stderr.write(`attnlens check: no Python files in ${options.paths.join(', ')}\n`);
-    const reports = await analyzeByProject(await readSources(files), projects, options.settings);
+    if (files.length === 0) process.stderr.write(`attnlens check: no Python files or notebooks in ${options.paths.join(', ')}\n`);
+    const { sources, notebooks } = pythonSources(await readSources(files));
+    const reports = placeInCells(await analyzeByProject(sources, projects, options.settings), notebooks);
     process.stdout.write(FORMATTERS[options.format](reports, options));
     return hasErrors(reports) ? 1 : 0;
   } catch (err) {

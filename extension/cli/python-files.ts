@@ -1,14 +1,15 @@
-/** Finds the Python files named by command-line paths (file-system I/O, kept at the edge). */
+/** Finds the Python files and notebooks named by command-line paths (file-system I/O, kept at the edge). */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isNotebookPath } from '../notebook/notebook-file';
 import { UsageError } from './args';
 
-/** Directories that hold no project code: VCS data, caches, dependencies. */
-const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.nox', '.mypy_cache']);
+/** Directories that hold no project code: VCS data, caches (Jupyter's autosaved copies too), dependencies. */
+const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.nox', '.mypy_cache', '.ipynb_checkpoints']);
 
 /**
  * Every path that names a file is kept as given (whatever its extension: the user asked for it);
- * directories are searched recursively for `*.py`, skipping SKIPPED_DIRECTORIES, virtual
+ * directories are searched recursively for `*.py` and `*.ipynb`, skipping SKIPPED_DIRECTORIES, virtual
  * environments (a `pyvenv.cfg` inside), symbolic links and the files `select` turns down
  * (pyproject.toml's include/exclude). Sorted, without duplicates.
  */
@@ -32,7 +33,7 @@ async function walk(directory: string): Promise<string[]> {
   for (const entry of entries) {
     const full = path.join(directory, entry.name);
     if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name)) files.push(...await walk(full));
-    else if (entry.isFile() && entry.name.endsWith('.py')) files.push(full);
+    else if (entry.isFile() && (entry.name.endsWith('.py') || isNotebookPath(entry.name))) files.push(full);
   }
   return files;
 }

@@ -9,6 +9,8 @@ import { CodeLensRefreshRequest, TextDocuments, type Connection } from 'vscode-l
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SourceFile } from '../analysis/index';
 import type { AnalysisSettings, CallReport, FileReport } from '../analysis/report';
+import { placeInCells, type Notebook } from '../notebook/cell-report';
+import { pythonSource, pythonSources } from '../notebook/notebook-sources';
 import { toDiagnostics, primaryMode } from './convert';
 import type { MeasureJob, LatencyState } from './measurement';
 import { Measurements } from './measurements';
@@ -16,6 +18,7 @@ import type { RuntimeGateway } from './runtime-gateway';
 import { selectedByConfig } from '../project-config/file-patterns';
 import { ProjectConfigFinder } from '../project-config/find-project-config';
 import { ProjectConfigError, type ProjectConfig } from '../project-config/project-config';
+import { cellReports, OpenNotebooks, type OpenNotebook } from './open-notebooks';
 import { projectOptions } from './project-settings';
 import { DEFAULT_SETTINGS, layerOptions, resolveSettings, type ServerSettings } from './settings';
 import { resolveShape } from './shape-profile';
@@ -58,6 +61,8 @@ const ANALYSIS_DELAY_MS = 150;
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
+  /** Open notebooks; their cells are not among `documents` (they are synced with their notebook). */
+  readonly notebooks = new OpenNotebooks();
   lifecycle: Lifecycle = 'starting';
   client: ClientFlags = { configuration: false, dynamicConfiguration: false, codeLensRefresh: false, inlayHintRefresh: false, workDoneProgress: false, watchedFiles: false };
   /** `initializationOptions.settings` as sent: the fallback when the client has no workspace/configuration. */
@@ -68,11 +73,16 @@ export class Session {
   roots: string[] = [];
   /** The workspace's [tool.attnlens], as last read: its settings and the files its include/exclude select. */
   private project: ProjectConfig | undefined = undefined;
+  /** By document URI: a Python file's, or a notebook cell's (its part of the notebook's report). */
   private readonly analyzed = new Map<string, AnalyzedDocument>();
+  /** The cell URIs each open notebook's last analysis reported on, to clear cells deleted since. */
+  private readonly notebookCells = new Map<string, readonly string[]>();
   /** What was last sent per document (version and diagnostics), so an analysis republishes only what changed. */
   private readonly published = new Map<string, string>();
-  /** Text on disk of the workspace's Python files (what a closed document goes back to). */
+  /** Text on disk of the workspace's Python files, notebooks as their code cells' module (what a closed document goes back to). */
   private diskTexts = new Map<string, string>();
+  /** The workspace's notebooks as on disk, to name their lines by cell in messages while they are closed. */
+  private diskNotebooks = new Map<string, Notebook>();
   /** Paths whose text in the analysis may no longer be what is on disk: documents closed, files changed on disk. */
   private readonly stale = new Set<string>();
   private engine: Promise<IncrementalAnalysis> | null = null;
@@ -137,9 +147,20 @@ export class Session {
   }
 
   forget(uri: string): void {
+    this.unpublish(uri);
+    this.stale.add(uriToPath(uri));
+  }
+
+  /** A notebook closed: its cells' diagnostics are cleared and it leaves the analysis. */
+  forgetNotebook(uri: string): void {
+    for (const cell of this.notebookCells.get(uri) ?? []) this.unpublish(cell);
+    this.notebookCells.delete(uri);
+    this.stale.add(uriToPath(uri));
+  }
+
+  private unpublish(uri: string): void {
     this.analyzed.delete(uri);
     this.published.delete(uri);
-    this.stale.add(uriToPath(uri));
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -152,10 +173,12 @@ export class Session {
   private async readWorkspace(): Promise<void> {
     const project = await this.projectConfig();
     const { texts, truncated } = await readPythonFiles(this.roots, (file) => selectedByConfig(file, project));
-    this.diskTexts = texts;
+    const { sources, notebooks } = pythonSources([...texts].map(([path, text]) => ({ path, text })));
+    this.diskTexts = new Map(sources.map((f) => [f.path, f.text]));
+    this.diskNotebooks = notebooks;
     if (truncated) this.connection.console.warn(`workspace has more Python files than the analysis reads; callers in the rest are not seen`);
     const engine = await this.analysisEngine();
-    await engine.openAll([...texts].filter(([path]) => !this.isOpen(path)).map(([path, text]) => ({ path, text })));
+    await engine.openAll(sources.filter((f) => !this.isOpen(f.path)));
     this.scheduleAnalysis();
   }
 
@@ -165,14 +188,21 @@ export class Session {
     for (const { path, deleted } of changes) {
       if (!isWorkspacePython(path, this.roots) || !selectedByConfig(path, this.project)) continue;
       const text = deleted ? null : await readPythonFile(path);
-      if (text === null) this.diskTexts.delete(path); else this.diskTexts.set(path, text);
+      this.diskNotebooks.delete(path);
+      if (text === null) {
+        this.diskTexts.delete(path);
+      } else {
+        const { source, notebook } = pythonSource({ path, text });
+        this.diskTexts.set(path, source.text);
+        if (notebook !== undefined) this.diskNotebooks.set(path, notebook);
+      }
       this.stale.add(path);
     }
     this.scheduleAnalysis();
   }
 
   private isOpen(path: string): boolean {
-    return this.documents.all().some((d) => uriToPath(d.uri) === path);
+    return this.documents.all().some((d) => uriToPath(d.uri) === path) || this.notebooks.uris().some((uri) => uriToPath(uri) === path);
   }
 
   async disposeAnalysis(): Promise<void> {
@@ -200,8 +230,14 @@ export class Session {
         if (onDisk === undefined) engine.close(path); else engine.update(path, onDisk);
       }
       this.stale.clear();
+      const notebooks = this.notebooks.all();
       for (const d of docs) engine.update(uriToPath(d.uri), d.getText());
-      for (const d of docs) this.analyzed.set(d.uri, { version: d.version, report: engine.report(uriToPath(d.uri)) });
+      for (const n of notebooks) engine.update(uriToPath(n.uri), n.module.text);
+      // Messages of any file may name a notebook's lines (an autocast region in it): by cell, as its positions are.
+      const modules = new Map<string, Notebook>([...this.diskNotebooks, ...notebooks.map((n) => [uriToPath(n.uri), n.module] as const)]);
+      const report = (path: string) => placeInCells([engine.report(path)], modules)[0]!;
+      for (const d of docs) this.analyzed.set(d.uri, { version: d.version, report: report(uriToPath(d.uri)) });
+      for (const n of notebooks) this.analyzeCells(n, report(uriToPath(n.uri)));
     } catch (err) {
       this.connection.console.error(`analysis failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       return;
@@ -209,6 +245,15 @@ export class Session {
     await this.publish();
     this.measurements.sync(this.measureJobs(), this.settings.measurement.maxMillis);
     this.refreshLenses();
+  }
+
+  /** A notebook's report goes to its cells; cells deleted since the last analysis are cleared. */
+  private analyzeCells(notebook: OpenNotebook, report: FileReport): void {
+    const cells = cellReports(report, notebook);
+    const now = new Set(cells.map((c) => c.uri));
+    for (const gone of this.notebookCells.get(notebook.uri) ?? []) if (!now.has(gone)) this.unpublish(gone);
+    this.notebookCells.set(notebook.uri, [...now]);
+    for (const cell of cells) this.analyzed.set(cell.uri, { version: cell.version, report: cell.report });
   }
 
   /**

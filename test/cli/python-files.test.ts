@@ -10,7 +10,8 @@ describe('finding Python files', () => {
   before(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'attnlens-files-'));
     const files = ['a.py', 'notes.txt', 'pkg/b.py', 'pkg/sub/c.py', '.git/hooks/h.py', 'node_modules/x/d.py',
-      'pkg/__pycache__/b.py', '.venv/lib/e.py', 'myenv/pyvenv.cfg', 'myenv/lib/f.py', 'script'];
+      'pkg/__pycache__/b.py', '.venv/lib/e.py', 'myenv/pyvenv.cfg', 'myenv/lib/f.py', 'script',
+      'pkg/train.ipynb', 'pkg/.ipynb_checkpoints/train-checkpoint.ipynb'];
     for (const file of files) {
       await fs.mkdir(path.dirname(path.join(root, file)), { recursive: true });
       await fs.writeFile(path.join(root, file), '');
@@ -21,14 +22,14 @@ describe('finding Python files', () => {
   });
   after(() => fs.rm(root, { recursive: true, force: true }));
 
-  it('searches directories for *.py, skipping VCS, caches, dependencies, virtual envs and links', async () => {
+  it('searches directories for *.py and *.ipynb, skipping VCS, caches (Jupyter checkpoints too), dependencies, virtual envs and links', async () => {
     const found = await findPythonFiles([root]);
-    assert.deepEqual(found.map((f) => path.relative(root, f)), ['a.py', 'pkg/b.py', 'pkg/sub/c.py']);
+    assert.deepEqual(found.map((f) => path.relative(root, f)), ['a.py', 'pkg/b.py', 'pkg/sub/c.py', 'pkg/train.ipynb']);
   });
 
   it('keeps files named explicitly, whatever their extension, sorted and without duplicates', async () => {
     const found = await findPythonFiles([path.join(root, 'script'), path.join(root, 'pkg'), path.join(root, 'pkg/b.py')]);
-    assert.deepEqual(found.map((f) => path.relative(root, f)), ['pkg/b.py', 'pkg/sub/c.py', 'script']);
+    assert.deepEqual(found.map((f) => path.relative(root, f)), ['pkg/b.py', 'pkg/sub/c.py', 'pkg/train.ipynb', 'script']);
   });
 
   it('names a loop of symbolic links as such', async () => {

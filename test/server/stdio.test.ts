@@ -57,7 +57,7 @@ describe('attnlens lsp --stdio (child process, real analysis)', function () {
       await client.open(uri, fs.readFileSync(model, 'utf8'));
       const codes = (d: { diagnostics: Diagnostic[] } | undefined): string[] => (d?.diagnostics ?? []).map((x) => `${String(x.code)} ${x.range.start.line + 1}`).sort();
       assert.deepEqual(codes(await client.diagnosticsFor(uri, 1)), ['dead-fast-path 27', 'dtype-unsupported 28', 'mask-disables-flash 31']);
-      assert.deepEqual(client.registrations.find((r) => r.method === DidChangeWatchedFilesNotification.method)?.registerOptions, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }] });
+      assert.deepEqual(client.registrations.find((r) => r.method === DidChangeWatchedFilesNotification.method)?.registerOptions, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/*.ipynb' }, { globPattern: '**/pyproject.toml' }] });
 
       // The sampler now passes the bias too: the fast path is dead on both paths (one diagnostic each, naming both).
       fs.writeFileSync(sampler, fs.readFileSync(sampler, 'utf8').replace('x = layer(x)', 'x = layer(x, net.bias)'));

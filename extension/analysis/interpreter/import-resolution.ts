@@ -17,6 +17,9 @@
  * `layers/attention.py`). A relative import (`from .attention import …`, `from ..layers import
  * Block`, `from . import blocks`) names the path from the importing module's package.
  *
+ * A notebook (`train.ipynb`, analysed as the module of its code cells) imports as a script in its
+ * folder does; its stem keeps the `.ipynb`, so no import names it, as none can in Python.
+ *
  * `from pkg import name` gives what `pkg` defines or imports as `name` (a package re-export such as
  * `from .var import VAR` in `models/__init__.py` is followed), else the submodule `pkg/name.py`.
  * A module is the value `{ t: 'ref', name: <its dotted name> }`: `import a.b.c` binds `a` (`a.b.c.X`

@@ -13,7 +13,7 @@ function isSpan(v: object): v is Span {
 }
 
 /** Maps the spans and strings of plain report data (objects, arrays, strings, numbers), sharing what is unchanged. */
-function mapReport(value: unknown, onSpan: (s: Span) => Span, onString: (s: string) => string): unknown {
+export function mapReport(value: unknown, onSpan: (s: Span) => Span, onString: (s: string) => string): unknown {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return onString(v);
     if (v === null || typeof v !== 'object') return v;

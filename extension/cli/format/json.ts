@@ -8,6 +8,8 @@ import { callDtypes, callShapes, type CallDtypes, type CallShapes } from './call
 import { summarizeMode, type RejectedBackend } from './mode-summary';
 
 export interface JsonSpan {
+  /** In a notebook only: the cell (1-based among all cells), which the lines count from. */
+  readonly cell?: number;
   readonly line: number;
   readonly column: number;
   readonly end_line: number;
@@ -101,5 +103,6 @@ function jsonParseError(error: ParseError) {
 }
 
 function jsonSpan(span: Span): JsonSpan {
-  return { line: span.line, column: span.column, end_line: span.endLine, end_column: span.endColumn };
+  const position = { line: span.line, column: span.column, end_line: span.endLine, end_column: span.endColumn };
+  return span.cell === undefined ? position : { cell: span.cell, ...position };
 }

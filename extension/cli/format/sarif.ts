@@ -84,6 +84,11 @@ function artifact(file: string): Sarif.ArtifactLocation {
   return { uri: segments.join('/'), uriBaseId: '%SRCROOT%' };
 }
 
+/**
+ * SARIF has no notebook cells: in a notebook the region's lines count from the cell's first line and
+ * `properties.cell` names the cell (1-based among all cells), as docs/check.md says.
+ */
 function region(span: Span): Sarif.Region {
-  return { startLine: span.line, startColumn: span.column, endLine: span.endLine, endColumn: span.endColumn };
+  const region = { startLine: span.line, startColumn: span.column, endLine: span.endLine, endColumn: span.endColumn };
+  return span.cell === undefined ? region : { ...region, properties: { cell: span.cell } };
 }

@@ -1,5 +1,5 @@
 /**
- * `--format text`: one block per call, `file:line:col api → train: backend (why) | infer: backend (why)`
+ * `--format text`: one block per call, `file:line:col api (`file:cell N:line:col` in a notebook) → train: backend (why) | infer: backend (why)`
  * in the code lens' words (describeDecision),
  * its diagnostics indented below, parse errors as `file:line:col error parse-error: message`, the
  * analysis' internal errors as `file:line:col warning internal-error: message`, and a summary line. ANSI colour only when the caller says so (a terminal, no --no-color / NO_COLOR).
@@ -7,7 +7,7 @@
 import { styleText } from 'node:util';
 import type { Outcome } from '../../../runtime/dispatch/decision';
 import { describeDecision } from '../../../runtime/dispatch/describe';
-import type { CallReport, FileReport, ModeResult, Severity } from '../../analysis/report';
+import type { CallReport, FileReport, ModeResult, Severity, Span } from '../../analysis/report';
 import { escapeControls as safe } from './control-characters';
 
 export interface TextOptions {
@@ -25,11 +25,11 @@ export function formatText(reports: readonly FileReport[], options: TextOptions)
   const lines: string[] = [];
   for (const file of reports) {
     for (const error of file.parseErrors) {
-      const where = paint('bold', `${safe(file.path)}:${error.span.line}:${error.span.column}`);
+      const where = paint('bold', `${safe(file.path)}:${position(error.span)}`);
       lines.push(`${where} ${paint('red', 'error')} parse-error: ${safe(error.message)}`);
     }
     for (const error of file.internalErrors) {
-      const where = paint('bold', `${safe(file.path)}:${error.span.line}:${error.span.column}`);
+      const where = paint('bold', `${safe(file.path)}:${position(error.span)}`);
       lines.push(`${where} ${paint('yellow', 'warning')} internal-error: ${safe(error.message)}`);
     }
     for (const call of file.calls) lines.push(...callBlock(file.path, call, paint));
@@ -39,11 +39,16 @@ export function formatText(reports: readonly FileReport[], options: TextOptions)
 }
 
 function callBlock(path: string, call: CallReport, paint: Paint): string[] {
-  const where = paint('bold', `${safe(path)}:${call.span.line}:${call.span.column}`);
+  const where = paint('bold', `${safe(path)}:${position(call.span)}`);
   const head = `${where} ${paint('cyan', safe(call.api))} → train: ${modeText(call.modes.train, paint)} | infer: ${modeText(call.modes.infer, paint)}`;
   // Library messages span several lines (xformers'): keep their continuation lines under the finding.
   const diagnostics = call.findings.map((f) => `  ${paint(SEVERITY_STYLE[f.severity], f.severity)} ${f.code}: ${safe(f.message, { keepNewlines: true }).replace(/\n/g, '\n    ')}`);
   return [head, ...diagnostics];
+}
+
+/** `12:5`, or in a notebook `cell 3:12:5` (the line counted from the cell's first). */
+function position(span: Span): string {
+  return `${span.cell === undefined ? '' : `cell ${span.cell}:`}${span.line}:${span.column}`;
 }
 
 const OUTCOME_STYLE: Record<Outcome, Style> = { runs: 'green', depends: 'yellow', raises: 'red' };

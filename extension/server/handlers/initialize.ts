@@ -1,14 +1,16 @@
 import { CodeActionKind, TextDocumentSyncKind, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
 import { version } from '../../../package.json';
 import { fileStore } from '../measurement-store';
+import { NOTEBOOK_SYNC } from '../open-notebooks';
 import { uriToPath, type Session } from '../session';
 
 /**
  * Records what the client can do and the raw options, once; answers the server's capabilities.
- * Documents are synchronised from here on: a didOpen sent before initialize is dropped (LSP).
+ * Documents and notebooks are synchronised from here on: a didOpen sent before initialize is dropped (LSP).
  */
 export function initialize(session: Session, params: InitializeParams): InitializeResult {
   session.documents.listen(session.connection);
+  session.notebooks.documents.listen(session.connection);
   const caps = params.capabilities;
   session.client = {
     configuration: caps.workspace?.configuration === true,
@@ -28,6 +30,7 @@ export function initialize(session: Session, params: InitializeParams): Initiali
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
+      notebookDocumentSync: NOTEBOOK_SYNC,
       hoverProvider: true,
       codeLensProvider: { resolveProvider: true },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },

@@ -12,7 +12,7 @@ export async function initialized(session: Session): Promise<void> {
   // Callers in files the user has not opened change on disk too (a pull, another editor, a formatter),
   // and so does the project's [tool.attnlens].
   if (session.client.watchedFiles) {
-    await session.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }] });
+    await session.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/*.ipynb' }, { globPattern: '**/pyproject.toml' }] });
   }
   await session.loadSettings();
   await session.connection.sendNotification(serverStatus, session.runtime.status());
