@@ -15,6 +15,9 @@ import type { RuntimeEnv } from '../env';
 import type { AdapterStatus, ParityReport } from '../runtime';
 import type { MethodName, Methods, Response } from './messages';
 
+
+/** How long the worker may take to release its runtime before it is terminated. */
+const DISPOSE_TIMEOUT_MS = 3000;
 export interface ProxyOptions {
   /** Milliseconds a job may take before the worker is considered hung. @defaultValue 180000 (WebGPU warm-up on SwiftShader is ~40 s) */
   readonly timeoutMs?: number;
@@ -50,10 +53,14 @@ export class RuntimeProxy {
   /** For tests of crash and hang recovery only. */
   debug(action: 'exit' | 'hang'): Promise<null> { return this.call('debug', { action }); }
 
-  /** Releases the worker's runtime and ends the worker. */
+  /**
+   * Releases the worker's runtime and ends the worker. The release gets a few seconds: a session
+   * that does not let go (onnxruntime-web's asyncify build can hold one) must not keep the process
+   * alive after the editor said exit; the worker is terminated either way.
+   */
   async dispose(): Promise<void> {
     if (!this.worker) return;
-    await this.call('dispose', {}).catch(() => undefined);
+    await this.call('dispose', {}, DISPOSE_TIMEOUT_MS).catch(() => undefined);
     await this.stop('the runtime proxy was disposed');
   }
 

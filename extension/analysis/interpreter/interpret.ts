@@ -470,11 +470,11 @@ export class Interpreter implements Executor {
   private construct(classId: string, given: CallArgs, ctx: Ctx): Value {
     const owner = `class ${classId}`;
     const { args, widened } = this.variants.argsFor(owner, inputKey(given), given, `\`${classId.split(':').pop()}\``);
-    // A constructor runs outside autocast, whatever the caller's region; the context it runs in is part
-    // of the instance's key, so an instance built on the training path and one built alike on the
-    // inference path are two, each kept for the next run (one standing for both would make whatever
+    // A constructor runs outside autocast and in training mode (a module starts in it), whatever the
+    // caller's path; the context it runs in is part of the instance's key, so instances built alike in
+    // two contexts are two, each kept for the next run (one standing for both would make whatever
     // reused it depend on which came first in the run, an order the cache does not record).
-    const ctorCtx: Ctx = { ...ctx, autocast: CONSTRUCTOR_AUTOCAST };
+    const ctorCtx: Ctx = { ...ctx, autocast: CONSTRUCTOR_AUTOCAST, mode: CONSTRUCTOR_MODE };
     const context = contextKey(ctorCtx);
     const key = `${classId}(${inputKey(args)})@${context}`;
     // With the words of where its facts came from: what a kept invocation on this instance read (CachedInvocation.exact).
@@ -924,6 +924,7 @@ export class Interpreter implements Executor {
  * and a callee reached from many must be analysed once per kind, not once per entry point.
  */
 const CONSTRUCTOR_AUTOCAST = known(null, 'constructors run outside autocast');
+const CONSTRUCTOR_MODE = known('train' as const, 'a module is in training mode while it is built');
 
 function contextKey(ctx: Ctx): string {
   let key = CONTEXT_KEYS.get(ctx);
