@@ -35,6 +35,7 @@ import { argValues, newEffects, reachable, reusedWith, unpackedKey, type CachedI
 import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
 import { Variants } from './widening';
+import { assumedInput } from './assumed-inputs';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
 export type { InvocationCache } from './invocation-cache';
@@ -764,7 +765,9 @@ export class Interpreter implements Executor {
           v = { t: 'torchmod', kind: 'Module', args: {}, origin: `a module of unknown class: \`${p.name}: ${p.annotation}\`` };
         }
       }
-      st.env.set(p.name, bindUnknown(v ?? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName}`), frame));
+      const assumed = !v && args.noCaller ? assumedInput(fn, p, self?.t === 'instance' ? self.cast : undefined, this.settings) : undefined;
+      if (assumed) st.ctx = { ...st.ctx, inputs: [...st.ctx.inputs ?? [], assumed.text] };
+      st.env.set(p.name, bindUnknown(v ?? assumed?.value ?? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName}`), frame));
     }
   }
 
