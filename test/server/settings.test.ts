@@ -20,7 +20,7 @@ describe('server/settings', () => {
     const editor = { autocast: 'unknown', torchVersion: '2.4', gpuArch: 80, device: 'cuda', targetGpu: 'T4', libraries: { flashAttn: 'unknown', xformers: 'unknown' } };
     const { settings, warnings } = resolveSettings(layerOptions(editor, project));
     assert.deepEqual([settings.analysis, settings.targetGpu, warnings], [
-      { autocast: 'bfloat16', installed: { flash_attn: false, xformers: true }, torch: [2, 4], sm: 90, device: 'cpu' }, 'T4', [],
+      { autocast: 'bfloat16', installed: { flash_attn: false, xformers: true }, torch: [2, 4], sm: 90, device: 'cpu', assumeInputs: 'float32-params' }, 'T4', [],
     ]);
     assert.deepEqual(resolveSettings(layerOptions(undefined, {})).settings, DEFAULT_SETTINGS);
   });
