@@ -43,6 +43,19 @@ describe('entry points with unknown inputs', () => {
     assert.ok(text.includes(`[if self.fused_attn and ${ASSUMED_X}, or self.fused_attn and ${ASSUMED_ENCODER_X}]`), text);
   });
 
+  it('assumes floating tensors only: not labels, token ids or sizes', async () => {
+    const source = [
+      'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '',
+      'class Captioner(nn.Module):',
+      '    def forward(self, labels, images: torch.Tensor, tokens: torch.LongTensor, H, use_cache):',
+      '        return F.scaled_dot_product_attention(images, images, images)',
+    ].join('\n');
+    const [site] = await sitesOfSource(source, NO_AUTOCAST);
+    assert.deepEqual(site!.modes.infer.assumed.map((a) => resolveLineMarks(a)), [
+      "`images` is a float32 tensor (assumed: Captioner.forward's input from no caller in these files)",
+    ]);
+  });
+
   it('leaves the inputs unknown with --assume-inputs none', async () => {
     const [fused] = await sitesOf([BLOCKS], { ...NO_AUTOCAST, assumeInputs: 'none' });
     assert.deepEqual(annotate([fused!]).slice(1), [

@@ -13,14 +13,15 @@ import { known, tensor, type Value } from '../values/values';
 const MODEL_CALLS = new Set(['forward', '__call__']);
 
 /**
- * Names that say a parameter is no tensor: a single capital (`H`, `W`), a size or count, a flag.
- * (A tensor the code then uses as a number is harmless; a flag taken as a tensor would be truthy.)
+ * Names that say a parameter is no floating tensor: a single capital (`H`, `W`), a size or count, a
+ * flag, or indices (token ids, labels). (A tensor the code then uses as a number is harmless; a flag
+ * taken as a tensor would be truthy.)
  */
-const NOT_A_TENSOR = /^([A-Z]|[hw]|.*_(size|len|length|shape|dim|dims|idx|index|step|steps)|(use|return|need|output|is|with|do)_.*|training|causal|scale)$/;
+const NOT_A_FLOAT_TENSOR = /^([A-Z]|[hw]|.*_(size|len|length|shape|dim|dims|idx|index|step|steps)|(use|return|need|output|is|with|do)_.*|training|causal|scale|(.*_)?(ids|idx|labels?|tokens?|targets?|positions?)(_.*)?)$/;
 
-/** Whether an annotation names a tensor (`Tensor`, `torch.Tensor`, `Optional[torch.FloatTensor]`). */
-function annotatedTensor(annotation: string): boolean {
-  return /\b(torch\.)?\w*Tensor\b/.test(annotation);
+/** Whether an annotation names a floating (or any) tensor: `Tensor`, `torch.Tensor`, `Optional[torch.FloatTensor]`, not `torch.LongTensor`. */
+function annotatedFloatTensor(annotation: string): boolean {
+  return /\b(Float|Half|BFloat16|Double)?Tensor\b/.test(annotation);
 }
 
 export interface AssumedInput {
@@ -34,8 +35,9 @@ export interface AssumedInput {
  * `dtype` (the instance's cast, else float32), unless the settings turn the assumption off.
  */
 export function assumedInput(fn: FunctionInfo, param: Param, dtype: Dtype | undefined, settings: AnalysisSettings): AssumedInput | undefined {
-  if (settings.assumeInputs === 'none' || fn.className === null || !MODEL_CALLS.has(fn.name) || param.default) return undefined;
-  if (param.annotation ? !annotatedTensor(param.annotation) : NOT_A_TENSOR.test(param.name)) return undefined;
+  // A static `forward` is an autograd Function's: `apply` passes it what the module computed, in any dtype.
+  if (settings.assumeInputs === 'none' || fn.className === null || !MODEL_CALLS.has(fn.name) || fn.decorators.includes('staticmethod') || param.default) return undefined;
+  if (param.annotation ? !annotatedFloatTensor(param.annotation) : NOT_A_FLOAT_TENSOR.test(param.name)) return undefined;
   const paramDtype = dtype ?? 'float32';
   const text = `\`${param.name}\` is a ${paramDtype} tensor (assumed: ${fn.qualName}'s input from no caller in these files)`;
   return { value: tensor(known(paramDtype, text), `\`${param.name}\``), text };
