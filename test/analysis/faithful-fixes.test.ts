@@ -59,8 +59,8 @@ describe('faithful facts and fixes', () => {
   it('reads a single-head VAE attention\'s head size from its convolutions: 512, which flash does not take', async () => {
     assert.deepEqual(annotate(await sitesOf([`${DIR}/vae.py`])), [
       `${DIR}/vae.py:23:15 sdpa SpatialAttention.forward`,
-      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=1 D=512 → efficient? (depends on the argument `z` of Decoder.forward)',
-      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=1 D=512 → efficient? (depends on the argument `z` of Decoder.forward)',
+      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=1 D=512 → efficient? (depends on whether the caller runs under autocast)',
+      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=1 D=512 → efficient? (depends on whether the caller runs under autocast)',
       '  head-dim warning - 23:46 head size 512 (`c` = 512 (the output channels of `nn.Conv2d` at vae.py:12 = 512)) is above 256: SDPA\'s flash kernel does not take it',
     ]);
   });
@@ -69,10 +69,10 @@ describe('faithful facts and fixes', () => {
     const files = ['gated.py', 'availability.py'];
     const hasattr = '`hasattr(F, "scaled_dot_product_attention")` is False with torch 1.13 (setting)';
     assert.deepEqual(reachedLines((await reportsOf(files, { ...SETTINGS, torch: [1, 13] }))[0]!), [
-      '18: null [if q.shape[-1] > 256]',
+      '18: null [if q.shape[-1] > 256 and `q` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `k` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `v` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files)]',
       `20: false (${hasattr})`,
       `22: false (${hasattr})`,
-      '23: null [if not (q.shape[-1] > 256)]',
+      '23: null [if not (q.shape[-1] > 256) and `q` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `k` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `v` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files)]',
     ]);
     assert.deepEqual(reachedLines((await reportsOf(files))[0]!), [
       '18: null [if q.shape[-1] > 256]',
