@@ -530,7 +530,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'manual_dropout.py:30:16 manual MaskedModuleDropout.forward',
-        train: 'reached=null ?,?,? mask=none causal=false p=0.1 layout=? H=? D=? → runs manual.math',
+        train: 'reached=null fp32,fp32,fp32 mask=none causal=false p=0.1 layout=? H=? D=? → runs manual.math',
         infer: 'reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 30:16',

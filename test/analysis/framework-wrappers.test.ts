@@ -85,8 +85,8 @@ describe('analysis: training frameworks that hand the model back', () => {
     ]);
     assert.deepEqual(annotate(await sitesOfSource(script('from my_cluster.dist import Accelerator', 'prepare'))), [
       'snippet.py:13:16 sdpa Attn.forward',
-      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on the argument `x` of Attn.forward)',
-      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on the argument `x` of Attn.forward)',
+      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
+      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
     ]);
   });
 });

@@ -14,10 +14,10 @@ const MODEL_CALLS = new Set(['forward', '__call__']);
 
 /**
  * Names that say a parameter is no floating tensor: a single capital (`H`, `W`), a size or count, a
- * flag, or indices (token ids, labels). (A tensor the code then uses as a number is harmless; a flag
- * taken as a tensor would be truthy.)
+ * flag, indices or lengths (token ids, labels, sequence lengths). (A tensor the code then uses as a
+ * number is harmless; a flag taken as a tensor would be truthy.)
  */
-const NOT_A_FLOAT_TENSOR = /^([A-Z]|[hw]|.*_(size|len|length|shape|dim|dims|idx|index|step|steps)|(use|return|need|output|is|with|do)_.*|training|causal|scale|(.*_)?(ids|idx|labels?|tokens?|targets?|positions?)(_.*)?)$/;
+const NOT_A_FLOAT_TENSOR = /^([A-Z]|[hw]|.*_(size|len|length|shape|dim|dims|idx|index|step|steps)|(use|return|need|output|is|with|do)_.*|training|causal|scale|(.*_)?(ids|idx|labels?|tokens?|targets?|positions?|lengths?|lens|seqlens?)(_.*)?)$/;
 
 /** Whether an annotation names a floating (or any) tensor: `Tensor`, `torch.Tensor`, `Optional[torch.FloatTensor]`, not `torch.LongTensor`. */
 function annotatedFloatTensor(annotation: string): boolean {
