@@ -122,4 +122,9 @@ export interface AnalysisSettings {
   readonly torch: readonly [number, number];
   readonly sm: number;
   readonly device: 'cuda' | 'cpu';
+  /**
+   * What a module's forward run with no caller in the files gets for its inputs without a default:
+   * floating tensors of the module's parameter dtype (`float32-params`), or nothing known (`none`).
+   */
+  readonly assumeInputs: 'none' | 'float32-params';
 }

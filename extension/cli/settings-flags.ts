@@ -1,5 +1,6 @@
 /**
- * The flags that state the user's environment (`--autocast --installed --torch --gpu --device`),
+ * The flags that state the user's environment (`--autocast --installed --torch --gpu --device`)
+ * and what is assumed where the files do not say (`--assume-inputs`),
  * shared by every subcommand that analyses or dispatches, and their translation into AnalysisSettings.
  */
 import type { AnalysisSettings } from '../analysis/report';
@@ -11,6 +12,7 @@ export const SETTINGS_OPTIONS = {
   torch: { type: 'string' },
   gpu: { type: 'string' },
   device: { type: 'string' },
+  'assume-inputs': { type: 'string' },
 } as const;
 
 export type SettingsFlagValues = { readonly [K in keyof typeof SETTINGS_OPTIONS]?: string };
@@ -22,6 +24,7 @@ export const DEFAULT_SETTINGS: AnalysisSettings = {
   torch: [2, 5],
   sm: 80,
   device: 'cuda',
+  assumeInputs: 'float32-params',
 };
 
 export const SETTINGS_USAGE = `  (each overrides the same key of [tool.attnlens] in the nearest pyproject.toml above a file)
@@ -32,6 +35,9 @@ export const SETTINGS_USAGE = `  (each overrides the same key of [tool.attnlens]
   --gpu smNN         CUDA compute capability, e.g. sm80 (A100), sm90 (H100), sm100 (B200), sm120 (RTX 50xx)
                      (default sm80)
   --device cuda|cpu  device the model runs on (default cuda)
+  --assume-inputs none|float32-params
+                     inputs of a module's forward that no code in the files calls: floating tensors
+                     of the module's parameter dtype, stated as an assumption (default float32-params)
 `;
 
 const OPTIONAL_LIBRARIES = ['flash_attn', 'xformers'] as const;
@@ -44,6 +50,7 @@ export function flagSettings(values: SettingsFlagValues): Partial<AnalysisSettin
     ...(values.torch === undefined ? {} : { torch: parseTorchVersion(values.torch) }),
     ...(values.gpu === undefined ? {} : { sm: parseComputeCapability(values.gpu) }),
     ...(values.device === undefined ? {} : { device: parseChoice('device', values.device, ['cuda', 'cpu'] as const) }),
+    ...(values['assume-inputs'] === undefined ? {} : { assumeInputs: parseChoice('assume-inputs', values['assume-inputs'], ['none', 'float32-params'] as const) }),
   };
 }
 

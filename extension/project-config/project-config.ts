@@ -93,6 +93,7 @@ export function projectAnalysisSettings(config: ProjectConfig | undefined, base:
     torch: config.torch ?? base.torch,
     sm: config.gpu ?? base.sm,
     device: config.device ?? base.device,
+    assumeInputs: base.assumeInputs,
   };
 }
 

@@ -25,7 +25,7 @@ describe('analysis: stored autocast and sdpa_kernel contexts', () => {
     assert.deepEqual(annotate(sites), [
       'amp-contexts/model.py:21:13 sdpa CausalSelfAttention.forward',
       '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.1 layout=BHLD H=12 D=64 → flash',
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=64 → flash? (depends on the argument `x` of CausalSelfAttention.forward)',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → flash? (depends on whether the caller runs under autocast)',
     ]);
     assert.deepEqual(dtypeSources(sites[0], 'train'), ['q, k, v: bfloat16 from `linear` at model.py:17 runs in bfloat16 under autocast (autocast region at train.py:17, entered by `with ctx` at train.py:31)']);
   });
@@ -35,7 +35,7 @@ describe('analysis: stored autocast and sdpa_kernel contexts', () => {
     assert.deepEqual(annotate(sites), [
       'amp-contexts/model.py:21:13 sdpa CausalSelfAttention.forward',
       "  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=64 → flash? (depends on `device_type == 'cpu'`)",
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=64 → flash? (depends on the argument `x` of CausalSelfAttention.forward)',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → flash? (depends on whether the caller runs under autocast)',
     ]);
     assert.deepEqual(dtypeSources(sites[0], 'train'), ["q, k, v: depends on `device_type == 'cpu'`"]);
   });
@@ -44,7 +44,7 @@ describe('analysis: stored autocast and sdpa_kernel contexts', () => {
     const sites = await sitesOf(['amp-contexts/model.py', 'amp-contexts/sample.py']);
     assert.deepEqual(annotate(sites), [
       'amp-contexts/model.py:21:13 sdpa CausalSelfAttention.forward',
-      '  train reached=false ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=64 → flash? (depends on the argument `x` of CausalSelfAttention.forward)',
+      '  train reached=false ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → flash? (depends on whether the caller runs under autocast)',
       '  infer reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=BHLD H=12 D=64 → math (flash off: runtime disabled)',
     ]);
     assert.deepEqual(dtypeSources(sites[0], 'infer'), ['q, k, v: float16 from `linear` at model.py:17 runs in float16 under autocast (autocast region at sample.py:8, entered by `with amp` at sample.py:15)']);

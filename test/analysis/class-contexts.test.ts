@@ -53,7 +53,7 @@ describe('analysis: class-based context managers defined in the workspace', () =
     const [site] = (await sitesOf(FILES)).filter((s) => s.function === 'Encoder.forward');
     assert.deepEqual(annotate([site!]), [
       'class-contexts/model.py:16:16 sdpa Encoder.forward',
-      '  train reached=false ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of Encoder.forward)',
+      '  train reached=false ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
       '  infer reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
     ]);
     assert.deepEqual(qAndMode(site!, 'infer'), [

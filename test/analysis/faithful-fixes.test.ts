@@ -37,14 +37,14 @@ function lineOf(text: string, line: number): string {
   return text.split('\n')[line - 1]!;
 }
 
-const DEPENDS_ON_QKV = 'depends on the argument `q` of PaddedAttention.forward, the argument `k` of PaddedAttention.forward and the argument `v` of PaddedAttention.forward';
+const DEPENDS_ON_AUTOCAST = 'depends on whether the caller runs under autocast';
 
 describe('faithful facts and fixes', () => {
   it('sees masks made like the input as tensors, and bool masks as bool through casts, joins and transposes', async () => {
     const mask = (line: number, kind: string, what: string, origin: string): string[] => [
       `${DIR}/masks.py:${line}:13 sdpa PaddedAttention.forward`,
-      `  train reached=null ?,?,? mask=${kind} causal=false p=0 layout=? H=? D=? → efficient? (${DEPENDS_ON_QKV})`,
-      `  infer reached=null ?,?,? mask=${kind} causal=false p=0 layout=? H=? D=? → efficient? (${DEPENDS_ON_QKV})`,
+      `  train reached=null fp32,fp32,fp32 mask=${kind} causal=false p=0 layout=? H=? D=? → efficient? (${DEPENDS_ON_AUTOCAST})`,
+      `  infer reached=null fp32,fp32,fp32 mask=${kind} causal=false p=0 layout=? H=? D=? → efficient? (${DEPENDS_ON_AUTOCAST})`,
       `  mask-disables-flash information - ${line}:63 Flash is off: \`${what}\` is a ${kind} tensor (${origin}); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel`,
     ];
     assert.deepEqual(annotate(await sitesOf([`${DIR}/masks.py`])), [
@@ -59,8 +59,8 @@ describe('faithful facts and fixes', () => {
   it('reads a single-head VAE attention\'s head size from its convolutions: 512, which flash does not take', async () => {
     assert.deepEqual(annotate(await sitesOf([`${DIR}/vae.py`])), [
       `${DIR}/vae.py:23:15 sdpa SpatialAttention.forward`,
-      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=1 D=512 → efficient? (depends on the argument `z` of Decoder.forward)',
-      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=1 D=512 → efficient? (depends on the argument `z` of Decoder.forward)',
+      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=1 D=512 → efficient? (depends on whether the caller runs under autocast)',
+      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=1 D=512 → efficient? (depends on whether the caller runs under autocast)',
       '  head-dim warning - 23:46 head size 512 (`c` = 512 (the output channels of `nn.Conv2d` at vae.py:12 = 512)) is above 256: SDPA\'s flash kernel does not take it',
     ]);
   });
@@ -69,14 +69,14 @@ describe('faithful facts and fixes', () => {
     const files = ['gated.py', 'availability.py'];
     const hasattr = '`hasattr(F, "scaled_dot_product_attention")` is False with torch 1.13 (setting)';
     assert.deepEqual(reachedLines((await reportsOf(files, { ...SETTINGS, torch: [1, 13] }))[0]!), [
-      '18: null [if q.shape[-1] > 256]',
+      '18: null [if q.shape[-1] > 256 and `q` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `k` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `v` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files)]',
       `20: false (${hasattr})`,
       `22: false (${hasattr})`,
-      '23: null [if not (q.shape[-1] > 256)]',
+      '23: null [if not (q.shape[-1] > 256) and `q` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `k` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `v` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files)]',
     ]);
     assert.deepEqual(reachedLines((await reportsOf(files))[0]!), [
-      '18: null [if q.shape[-1] > 256]',
-      '20: null [if not (q.shape[-1] > 256)]',
+      '18: null [if q.shape[-1] > 256 and `q` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `k` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `v` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files)]',
+      '20: null [if not (q.shape[-1] > 256) and `q` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `k` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `v` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files)]',
       // After `if SDPA_AVAILABLE: return …`, only a torch without SDPA would go on.
       '22: false (`hasattr(F, "scaled_dot_product_attention")` is True with torch 2.5 (setting))',
     ]);
@@ -87,11 +87,11 @@ describe('faithful facts and fixes', () => {
     const call = { ...report!, calls: [callAt(report!, 10)] };
     const why = summarizeMode(call.calls[0]!.modes.train).why;
     assert.deepEqual(why, [
-      'depends on the argument `q` of PaddedAttention.forward, the argument `k` of PaddedAttention.forward and the argument `v` of PaddedAttention.forward',
-      'depends on the argument `q` of PaddedAttention.forward',
-      'depends on the argument `q` of PaddedAttention.forward, the head size of q and the head size of v',
+      'depends on whether the caller runs under autocast',
+      'depends on whether the caller runs under autocast, the head size of q and the head size of v',
     ]);
-    const every = 'efficient? (depends on the argument `q` of PaddedAttention.forward, the argument `k` of PaddedAttention.forward, the argument `v` of PaddedAttention.forward, the head size of q and the head size of v)';
+    const assumed = ['q', 'k', 'v'].map((x) => `\`${x}\` is a float32 tensor (assumed: PaddedAttention.forward's input from no caller in these files)`).join(' and ');
+    const every = `efficient? (depends on whether the caller runs under autocast, the head size of q and the head size of v) [if ${assumed}]`;
     assert.equal(formatText([call], { color: false }).split('\n')[0], `${DIR}/masks.py:10:13 F.scaled_dot_product_attention → train: ${every} | infer: ${every}`);
   });
 

@@ -93,8 +93,8 @@ describe('finding every call', () => {
       '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on whether flash_attn is installed)',
       '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on whether flash_attn is installed)',
       'find-every-call/stored.py:60:16 sdpa SwitchableAttention.forward',
-      '  train reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of SwitchableAttention.forward)',
-      '  infer reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of SwitchableAttention.forward)',
+      '  train reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  infer reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
       'find-every-call/stored.py:74:16 manual CappedAttention.forward',
       '  train reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → math',
       '  infer reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → math',
@@ -104,16 +104,16 @@ describe('finding every call', () => {
       '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → math',
       '  manual-attention information - 89:20 Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, scale=…)` computes the same fused (flash or memory-efficient kernel)',
       'find-every-call/stored.py:90:16 sdpa LatentAttention.forward',
-      '  train reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of LatentAttention.forward)',
-      '  infer reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of LatentAttention.forward)',
+      '  train reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  infer reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
     ]);
   });
 
   it('finds the call after an early return that the constructor\'s default takes, not reached', async () => {
     assert.deepEqual(annotate(await sitesOf(['find-every-call/early_return.py'])), [
       'find-every-call/early_return.py:21:16 sdpa TextPool.forward',
-      '  train reached=false fp32,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast and the argument `x` of TextPool.forward)',
-      '  infer reached=false fp32,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast and the argument `x` of TextPool.forward)',
+      '  train reached=false fp32,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  infer reached=false fp32,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
     ]);
   });
 });

@@ -213,7 +213,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'mha.py:11:18 multihead_attention Encoder.forward',
         train: 'reached=true ?,?,? mask=bool causal=false p=0.1 layout=? H=8 D=32 → depends sdpa.efficient',
-        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=8 D=32 → depends sdpa.flash',
+        infer: 'reached=false fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=8 D=32 → depends sdpa.flash',
         findings: [
           ['mask-disables-flash information train 11:58',
             'Flash is off on the training path: `src_mask` is a bool tensor (`triu` at mha.py:17); nn.MultiheadAttention passes the mask to SDPA, which cannot use its flash kernel with it'],
@@ -437,13 +437,13 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'loops.py:14:16 sdpa CausalSelfAttention.forward',
         train: 'reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=6 D=? → depends sdpa.flash',
-        infer: 'reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=6 D=? → depends sdpa.flash',
+        infer: 'reached=false fp32,fp32,fp32 mask=none causal=true p=0 layout=BHLD H=6 D=? → depends sdpa.flash',
         findings: [
         ],
       },
       {
         site: 'loops.py:19:16 sdpa CrossAttention.forward',
-        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        train: 'reached=false fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
         infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
         findings: [
         ],
@@ -451,7 +451,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'loops.py:24:16 sdpa LocalAttention.forward',
         train: 'reached=true ?,?,? mask=none causal=false p=0.1 layout=? H=? D=? → depends sdpa.flash',
-        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=false fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
         findings: [
         ],
       },
@@ -530,8 +530,8 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'manual_dropout.py:30:16 manual MaskedModuleDropout.forward',
-        train: 'reached=null ?,?,? mask=none causal=false p=0.1 layout=? H=? D=? → runs manual.math',
-        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        train: 'reached=null fp32,fp32,fp32 mask=none causal=false p=0.1 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 30:16',
             'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, attn_mask=…, dropout_p=…, scale=…)` computes the same fused (flash or memory-efficient kernel)'],
@@ -539,8 +539,8 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'manual_dropout.py:40:16 manual FunctionalDropout.forward',
-        train: 'reached=null ?,?,? mask=none causal=false p=0.1 layout=? H=? D=? → runs manual.math',
-        infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        train: 'reached=null fp32,fp32,fp32 mask=none causal=false p=0.1 layout=? H=? D=? → runs manual.math',
+        infer: 'reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
         findings: [
           ['manual-attention information - 40:16',
             'Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, dropout_p=self.p if self.training else 0.0, scale=q.size(-1) ** -0.5)` computes the same fused (flash or memory-efficient kernel)'],
@@ -575,7 +575,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'package/nets/modulated.py:19:16 memory_efficient_attention ModulatedAttention.forward',
         train: 'reached=true fp16,fp16,fp16 mask=float causal=false p=0 layout=BLHD H=8 D=64 → depends xformers.cutlass',
-        infer: 'reached=false ?,?,? mask=float causal=false p=0 layout=BLHD H=8 D=64 → depends xformers.cutlass',
+        infer: 'reached=false ?,?,? mask=float causal=false p=0 layout=BLHD H=? D=? → depends xformers.cutlass',
         findings: [
           ['mask-disables-flash information train 19:67',
             'Flash is off on the training path: `bias.expand(B, self.heads, L, L)` is a float tensor (`.half()` at train.py:7); a tensor attn_bias rules out xformers\' flash operators — it runs its CUTLASS kernel'],
@@ -720,7 +720,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'init_helpers.py:22:18 multihead_attention CrossBlock.forward',
         train: 'reached=true ?,?,? mask=none causal=false p=0.1 layout=? H=8 D=64 → depends sdpa.flash',
-        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → depends sdpa.flash',
+        infer: 'reached=false ?,fp32,fp32 mask=none causal=false p=0 layout=? H=8 D=64 → depends sdpa.flash',
         findings: [
         ],
       },
@@ -766,7 +766,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
     calls: [
       {
         site: 'getattr_checks.py:25:17 memory_efficient_attention Attention.forward',
-        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=16 D=? → depends xformers.fa2',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=? D=? → depends xformers.fa2',
         infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=16 D=? → depends xformers.fa2',
         findings: [
           ['dead-fast-path warning infer 24:12',
@@ -775,7 +775,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'getattr_checks.py:27:17 manual Attention.forward',
-        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=16 D=? → runs manual.math',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=? D=? → runs manual.math',
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=16 D=? → runs manual.math',
         findings: [
           ['manual-attention information - 27:17',
@@ -784,14 +784,14 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'getattr_checks.py:29:17 sdpa Attention.forward',
-        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=16 D=? → depends sdpa.flash',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=? D=? → depends sdpa.flash',
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=16 D=? → depends sdpa.flash',
         findings: [
         ],
       },
       {
         site: 'getattr_checks.py:42:20 multihead_attention Block.forward',
-        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=16 D=64 → depends sdpa.flash',
+        train: 'reached=false ?,fp32,fp32 mask=none causal=false p=0 layout=? H=16 D=64 → depends sdpa.flash',
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=16 D=64 → depends sdpa.flash',
         findings: [
         ],
@@ -808,7 +808,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'module_shapes.py:23:15 sdpa PatchAttention.forward',
         train: 'reached=true ?,?,bf16 mask=none causal=false p=0 layout=BHLD H=6 D=64 → depends sdpa.flash',
-        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=6 D=? → depends sdpa.flash',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
         findings: [],
       },
       {

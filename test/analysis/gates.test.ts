@@ -135,6 +135,8 @@ describe('gate evaluation', () => {
   it('names the unresolved call through which a training loop may reach a call only sampling is shown to reach', async () => {
     const [site] = await sitesOf(['opaque_loop.py']);
     assert.deepEqual([site.modes.train.reached, site.modes.infer.reached], [null, true]);
-    assert.deepEqual(site.modes.train.assumed.map((a) => resolveLineMarks(a)), ['`self.mixer(…)` at opaque_loop.py:30 runs it (a callable the code does not resolve)']);
+    assert.deepEqual(site.modes.train.assumed.map((a) => resolveLineMarks(a)), [
+      "`self.mixer(…)` at opaque_loop.py:30 runs it (a callable the code does not resolve) and `x` is a float32 tensor (assumed: CausalMixer.forward's input from no caller in these files)",
+    ]);
   });
 });

@@ -14,7 +14,7 @@ import * as assert from 'node:assert/strict';
 export const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'python');
 
 export const SETTINGS: AnalysisSettings = {
-  autocast: 'unknown', installed: { flash_attn: null, xformers: null }, torch: [2, 5], sm: 80, device: 'cuda',
+  autocast: 'unknown', installed: { flash_attn: null, xformers: null }, torch: [2, 5], sm: 80, device: 'cuda', assumeInputs: 'float32-params',
 };
 
 /** A fixture under test/fixtures/python, or the bundled example (`examples/…`). */

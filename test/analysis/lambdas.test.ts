@@ -64,7 +64,7 @@ describe('analysis: construction helpers whose result is assigned', () => {
       '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on whether flash_attn is installed)',
       'lambdas/choice.py:27:16 sdpa Attention.forward',
       '  train reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on `C // self.heads`)',
-      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of Attention.forward)',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
     ]);
   });
 
@@ -106,7 +106,7 @@ describe('analysis: construction helpers whose result is assigned', () => {
     assert.deepEqual(annotate(sites), [
       'lambdas/builders.py:27:17 sdpa CausalAttention.forward',
       '  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → flash? (depends on the argument `x` of train_step)',
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=? D=? → flash? (depends on the argument `x` of CausalAttention.forward)',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=? D=? → flash? (depends on whether the caller runs under autocast)',
       'lambdas/builders.py:31:17 manual CausalAttention.forward',
       '  train reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=12 D=? → math',
       '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=? D=? → math',

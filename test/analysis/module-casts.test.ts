@@ -13,7 +13,7 @@ describe('module casts', () => {
   it('reach submodules, module lists and buffers (KV-cache decoding after model.half(), DiT sampled after .to(bfloat16))', async () => {
     assert.deepEqual(annotate(await sitesOf(['module-casts/decode.py', 'module-casts/dit.py'], OFF)), [
       "module-casts/decode.py:31:13 flash_attn_with_kvcache CachedAttention.forward",
-      "  train reached=false ?,fp32,fp32 mask=none causal=true p=0 layout=BLHD H=16 D=128 → fa2? (depends on the argument `x` of CachedAttention.forward)",
+      "  train reached=false fp32,fp32,fp32 mask=none causal=true p=0 layout=BLHD H=16 D=? → raises: FlashAttention only support fp16 and bf16 data type",
       "  infer reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=BLHD H=16 D=128 → fa2",
       "module-casts/dit.py:25:13 sdpa Attention.forward",
       "  train reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=16 D=72 → flash",

@@ -50,7 +50,7 @@ describe('analysis: module-level scripts', () => {
     assert.deepEqual(await withScripts('sample.py'), {
       lines: [
         SITE,
-        '  train reached=false ?,?,? mask=none causal=true p=0.1 layout=BHLD H=8 D=64 → flash? (depends on the argument `x` of CausalSelfAttention.forward)',
+        '  train reached=false ?,?,? mask=none causal=true p=? layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
         '  infer reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=BHLD H=8 D=64 → flash',
       ],
       train: ['assumed: no caller of CausalSelfAttention.forward shows the training path'],
@@ -100,7 +100,7 @@ describe('analysis: module-level scripts', () => {
       lines: [
         'snippet.py:7:16 sdpa Attn.forward',
         '  train reached=true fp32,fp32,fp32 mask=none causal=false p=0.1 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
-        '  infer reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → flash? (depends on the argument `x` of Attn.forward)',
+        '  infer reached=false fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → flash? (depends on whether the caller runs under autocast)',
       ],
       train: ['`.backward()` in step'],
       infer: ['assumed: no caller of Attn.forward shows the inference path'],

@@ -22,7 +22,7 @@ const SEED = 20261125;
 /** Both ends of the settings space, alternated, so settings-dependent paths see the inputs too. */
 const SETTINGS: readonly AnalysisSettings[] = [
   DEFAULT_SETTINGS,
-  { autocast: 'bfloat16', installed: { flash_attn: true, xformers: true }, torch: [2, 1], sm: 90, device: 'cpu' },
+  { autocast: 'bfloat16', installed: { flash_attn: true, xformers: true }, torch: [2, 1], sm: 90, device: 'cpu', assumeInputs: 'none' },
 ];
 
 function pythonFiles(directory: string): string[] {

@@ -116,7 +116,7 @@ describe('analysis: SDPA backend switches', () => {
       '  train reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → math? (depends on the argument `q` of probe_math)',
       '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → math? (depends on whether the caller runs under autocast)',
       'sdpa-switches/encoder.py:21:16 sdpa Encoder.forward',
-      '  train reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=4 D=64 → efficient? (depends on the argument `x` of Encoder.forward)',
+      '  train reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=4 D=64 → efficient? (depends on whether the caller runs under autocast)',
       '  infer reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=4 D=64 → efficient (flash off: runtime disabled)',
       'sdpa-switches/launch.py:9:12 sdpa attend',
       '  train reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → flash',

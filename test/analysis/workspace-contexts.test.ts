@@ -33,14 +33,14 @@ describe('analysis: context managers defined in the workspace', () => {
     assert.deepEqual(annotate(sites), [
       'workspace-contexts/qformer.py:24:16 flash_attn_func QKNormAttention.forward',
       '  train reached=true fp32,fp32,bf16 mask=none causal=false p=0 layout=BLHD H=12 D=64 → raises: FlashAttention only support fp16 and bf16 data type',
-      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=12 D=64 → fa2? (depends on the argument `x` of QKNormAttention.forward)',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=? D=? → fa2? (depends on whether the caller runs under autocast)',
       '  dtype-unsupported error train 24:32 flash_attn_func: "FlashAttention only support fp16 and bf16 data type" — '
         + `\`q\` is float32 (\`normalize\` at qformer.py:23 runs in float32 under autocast ${REGION}); `
         + `\`k\` is float32 (\`normalize\` at qformer.py:23 runs in float32 under autocast ${REGION}); `
         + `\`v\` is bfloat16 (\`linear\` at qformer.py:22 runs in bfloat16 under autocast ${REGION}) (training path: \`.backward()\` in train_step)`,
       'workspace-contexts/qformer.py:51:25 sdpa Blip2Qformer.forward',
       '  train reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=12 D=64 → flash? (depends on `self.device == torch.device("cpu")` in `maybe_autocast`)',
-      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=12 D=64 → flash? (depends on the argument `image_embeds` of Blip2Qformer.forward)',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=12 D=64 → flash? (depends on `self.device == torch.device("cpu")` in `maybe_autocast`)',
       'workspace-contexts/qformer.py:60:16 sdpa Blip2Qformer.caption',
       '  train reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=64 → flash? (depends on the argument `image_embeds` of Blip2Qformer.caption)',
       '  infer reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=BHLD H=12 D=64 → flash',

@@ -9,7 +9,7 @@ describe('server/settings', () => {
     assert.deepEqual(resolveSettings(undefined), { settings: DEFAULT_SETTINGS, warnings: [] });
     assert.deepEqual(DEFAULT_SETTINGS, {
       annotations: true, inlayHints: false,
-      analysis: { autocast: 'unknown', installed: { flash_attn: null, xformers: null }, torch: [2, 5], sm: 80, device: 'cuda' },
+      analysis: { autocast: 'unknown', installed: { flash_attn: null, xformers: null }, torch: [2, 5], sm: 80, device: 'cuda', assumeInputs: 'float32-params' },
       targetGpu: 'H100', targetEfficiency: 0.6, shapeProfile: 'small', providers: ['webgpu', 'wasm'],
       measurement: { enabled: true, maxMillis: 20000 },
     });
@@ -20,7 +20,7 @@ describe('server/settings', () => {
     const editor = { autocast: 'unknown', torchVersion: '2.4', gpuArch: 80, device: 'cuda', targetGpu: 'T4', libraries: { flashAttn: 'unknown', xformers: 'unknown' } };
     const { settings, warnings } = resolveSettings(layerOptions(editor, project));
     assert.deepEqual([settings.analysis, settings.targetGpu, warnings], [
-      { autocast: 'bfloat16', installed: { flash_attn: false, xformers: true }, torch: [2, 4], sm: 90, device: 'cpu' }, 'T4', [],
+      { autocast: 'bfloat16', installed: { flash_attn: false, xformers: true }, torch: [2, 4], sm: 90, device: 'cpu', assumeInputs: 'float32-params' }, 'T4', [],
     ]);
     assert.deepEqual(resolveSettings(layerOptions(undefined, {})).settings, DEFAULT_SETTINGS);
   });
@@ -33,7 +33,7 @@ describe('server/settings', () => {
     assert.deepEqual(nested.warnings, []);
     assert.deepEqual(nested.settings, {
       ...DEFAULT_SETTINGS, inlayHints: true,
-      analysis: { autocast: 'bfloat16', installed: { flash_attn: true, xformers: false }, torch: [2, 3], sm: 90, device: 'cuda' },
+      analysis: { autocast: 'bfloat16', installed: { flash_attn: true, xformers: false }, torch: [2, 3], sm: 90, device: 'cuda', assumeInputs: 'float32-params' },
       targetGpu: null, shapeProfile: 'long', providers: ['wasm'], measurement: { enabled: false, maxMillis: 20000 },
     });
     assert.equal(resolveSettings({ 'measurement.maxMillis': 500 }).settings.measurement.maxMillis, 500);

@@ -33,6 +33,7 @@ import { callPrepared, frameworkAttribute, frameworkCall } from './frameworks';
 import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS, throughOpaqueCall, withMask } from '../torch/manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from '../torch/nn-modules';
 import { importedLibrary, observeApi } from '../torch/observe-api';
+import { appliedLikeModel } from '../torch/model-calls';
 import { onInteger, opDtype, promoteFacts } from '../torch/op-dtypes';
 
 /** Method names that only tensors have: an unknown receiver of one of them is a tensor. */
@@ -581,7 +582,7 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     const builtin = builtinCall(textOf(fnNode), args, st, fr, node, e);
     if (builtin) return builtin;
   }
-  if (callee.t === 'unknown' && args.positional.length > 0 && isOwnOrLocal(fnNode, st)) {
+  if (callee.t === 'unknown' && isOwnOrLocal(fnNode, st) && appliedLikeModel(textOf(fnNode), args, node)) {
     e.unresolvedModuleCall(st, fr, `\`${textOf(fnNode)}(…)\` at ${fileLine(fr, node)} runs it (a callable the code does not resolve)`);
   }
   const out = callValue(callee, args, st, fr, node, e);

@@ -34,6 +34,8 @@ import { argValues, keepable, newEffects, reachable, reusedWith, unpackedKey, ty
 import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
 import { Variants } from './widening';
+import { assumedInput } from './assumed-inputs';
+import { passedDefaults } from '../workspace-index/passed-arguments';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
 export type { InvocationCache } from './invocation-cache';
@@ -88,6 +90,8 @@ export class Interpreter implements Executor {
   private readonly helperFrames = new WeakSet<Frame>();
   /** Construction helpers being run, so one that calls itself is evaluated as an ordinary call. */
   private readonly helpersRunning = new Set<string>();
+  /** Per class, the arguments of an instance built with no caller (argsOfNoCaller). */
+  private readonly noCallerArgs = new Map<string, CallArgs>();
   /** The invocations of this run, for the next one. */
   readonly cache = new Map<string, CachedInvocation>();
   /**
@@ -227,10 +231,27 @@ export class Interpreter implements Executor {
       const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
       const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast(), ...(sdpa ? { sdpa } : {}), ...(mirror ? { mirror } : {}) };
       // The instance a method runs on was built before: what its `__init__` switched holds.
-      const self = fn.className ? this.construct(`${module.path}:${fn.className}`, { positional: [], keywords: new Map() }, ctx) : undefined;
+      const self = fn.className ? this.construct(`${module.path}:${fn.className}`, this.argsOfNoCaller(`${module.path}:${fn.className}`), ctx) : undefined;
       const built = self && this.switchedBy(self, ctx, `for the \`self\` of ${fn.qualName}`);
       this.invoke(fn, module, self, { positional: [], keywords: new Map(), noCaller: true }, built ?? ctx);
     }
+  }
+
+  /**
+   * The arguments of an instance built with no caller (for a method run as an entry point, for a
+   * parameter annotated with its class): each parameter with a default that some call of the class
+   * in the files passes is unknown, not its default; the others take their defaults.
+   */
+  private argsOfNoCaller(classId: string): CallArgs {
+    let args = this.noCallerArgs.get(classId);
+    if (args) return args;
+    const init = this.method(classId, '__init__');
+    const className = classId.split(':').pop()!;
+    const params = init ? init.params.slice(init.decorators.includes('staticmethod') ? 0 : 1) : [];
+    const passed = passedDefaults(this.modules, className, params);
+    const keywords = new Map([...passed].map(([name, { where, call }]) => [name, { value: UNKNOWN(`the argument \`${name}\` of ${className}, which ${where} passes`), node: call }] as const));
+    this.noCallerArgs.set(classId, args = { positional: [], keywords });
+    return args;
   }
 
   private assumedAutocast(): Fact<Dtype | null> {
@@ -755,7 +776,7 @@ export class Interpreter implements Executor {
       if ((!v || v.t === 'unknown') && p.annotation) {
         const annotated = this.annotationValue(p.annotation.replace(/^["']|["']$/g, ''), frame);
         if (annotated?.t === 'class') {
-          v = this.construct(annotated.id, { positional: [], keywords: new Map() }, st.ctx);
+          v = this.construct(annotated.id, this.argsOfNoCaller(annotated.id), st.ctx);
           st.ctx = this.switchedBy(v, st.ctx, `for \`${p.name}: ${p.annotation}\``) ?? st.ctx;
         }
         // `model: DDP` / `model: nn.Module`: a module, but which one the code does not say.
@@ -763,7 +784,9 @@ export class Interpreter implements Executor {
           v = { t: 'torchmod', kind: 'Module', args: {}, origin: `a module of unknown class: \`${p.name}: ${p.annotation}\`` };
         }
       }
-      st.env.set(p.name, bindUnknown(v ?? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName}`), frame));
+      const assumed = !v && args.noCaller ? assumedInput(fn, p, self?.t === 'instance' ? self.cast : undefined, this.settings) : undefined;
+      if (assumed) st.ctx = { ...st.ctx, inputs: [...st.ctx.inputs ?? [], assumed.text] };
+      st.env.set(p.name, bindUnknown(v ?? assumed?.value ?? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName}`), frame));
     }
   }
 

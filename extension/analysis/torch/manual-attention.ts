@@ -8,7 +8,7 @@ import { arg, fileLine, type CallArgs, type Engine } from '../values/engine';
 import type { ModuleInfo } from '../workspace-index/module-index';
 import { opDtype } from './op-dtypes';
 import { keyOfPermutedPair } from './shapes';
-import { installedOn, type Frame, type PathState } from '../values/state';
+import { installedOn, pathConditions, type Frame, type PathState } from '../values/state';
 import { textOf, type SyntaxNode } from '../syntax/syntax';
 import { CASTS } from './torch-ops';
 import { isTensor, tensor, unknown, UNKNOWN, type ManualDropout, type ManualStage, type TensorValue, type Value } from '../values/values';
@@ -144,7 +144,7 @@ export function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: {
         ...(m.dropoutP ? { dropout: { value: m.dropoutP, node: null } } : {}),
       },
       manual: opaque ? { ...m, opaque: true } : m, functional: functionalName(fr.module),
-      assumed: [...st.assumeText.values()], installed: installedOn(st), dead: st.dead,
+      assumed: pathConditions(st), installed: installedOn(st), dead: st.dead,
     });
     return out;
   }

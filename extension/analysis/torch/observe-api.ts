@@ -5,7 +5,7 @@
 import type { ApiSpec, ArgRole } from '../values/attention-apis';
 import { fileLine, type CallArg, type CallArgs, type Engine } from '../values/engine';
 import { opDtype } from './op-dtypes';
-import { installedOn, OPTIONAL_LIBRARIES, type Frame, type InstalledOnPath, type PathState } from '../values/state';
+import { installedOn, OPTIONAL_LIBRARIES, pathConditions, type Frame, type InstalledOnPath, type PathState } from '../values/state';
 import type { SyntaxNode } from '../syntax/syntax';
 import { isTensor, sameVariableIn, tensor, unknown, UNKNOWN, type Value } from '../values/values';
 
@@ -76,7 +76,7 @@ export function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, modul
   if (roles.kv) { roles.k = roles.v = unpacked(roles.kv); }
   const shared = sharedDims(roles.q?.value, roles.k?.value, fr);
   e.observe({
-    site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: [...st.assumeText.values()],
+    site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: pathConditions(st),
     installed: { ...installedOn(st), ...imported }, dead: st.dead, ...(shared ? { sharedDims: shared } : {}),
   });
   // The model loaded: what the analysis tracks of it is what the call configured, recorded above.

@@ -29,6 +29,11 @@ export interface Ctx {
    * does): every path of it is dead by this guard, its attention calls not reached.
    */
   readonly dead?: Guard;
+  /**
+   * What an entry point run with no caller assumed of its inputs (`` `x` is a float32 tensor (assumed: …) ``):
+   * conditions of every path below it, its callees' included (assumed-inputs.ts).
+   */
+  readonly inputs?: readonly string[];
 }
 
 /** A condition decided on a path: the `if` test, which branch, and why. */
@@ -194,4 +199,9 @@ export function mergeStates(states: readonly PathState[]): PathState {
     first.done = first.done && s.done;
   }
   return first;
+}
+
+/** The conditions a path holds on, as text: those it assumed at its own splits, then its entry point's assumed inputs. */
+export function pathConditions(st: PathState): string[] {
+  return [...st.assumeText.values(), ...(st.ctx.inputs ?? [])];
 }

@@ -1,0 +1,44 @@
+/**
+ * Entry points with unknown inputs: a module's `forward` (or a processor's `__call__`) that no
+ * resolved caller runs is what a training script or a framework calls with a batch. Its inputs
+ * without a default are taken as floating tensors of the module's parameter dtype, on assumption:
+ * the assumption is a condition of the path (the report's `assumed`) and the dtype's source.
+ */
+import type { Dtype } from '../../../runtime/dispatch/facts';
+import type { FunctionInfo, Param } from '../workspace-index/module-index';
+import type { AnalysisSettings } from '../report';
+import { known, tensor, type Value } from '../values/values';
+
+/** Methods a caller outside the files runs with the batch. */
+const MODEL_CALLS = new Set(['forward', '__call__']);
+
+/**
+ * Names that say a parameter is no floating tensor: a single capital (`H`, `W`), a size or count, a
+ * flag, indices or lengths (token ids, labels, sequence lengths). (A tensor the code then uses as a
+ * number is harmless; a flag taken as a tensor would be truthy.)
+ */
+const NOT_A_FLOAT_TENSOR = /^([A-Z]|[hw]|.*_(size|len|length|shape|dim|dims|idx|index|step|steps)|(use|return|need|output|is|with|do)_.*|training|causal|scale|(.*_)?(ids|idx|labels?|tokens?|targets?|positions?|lengths?|lens|seqlens?)(_.*)?)$/;
+
+/** Whether an annotation names a floating (or any) tensor: `Tensor`, `torch.Tensor`, `Optional[torch.FloatTensor]`, not `torch.LongTensor`. */
+function annotatedFloatTensor(annotation: string): boolean {
+  return /\b(Float|Half|BFloat16|Double)?Tensor\b/.test(annotation);
+}
+
+export interface AssumedInput {
+  readonly value: Value;
+  /** The assumption, as the condition the path holds on. */
+  readonly text: string;
+}
+
+/**
+ * The value assumed for `param` of `fn` run with no caller, if it is a model input: a tensor of
+ * `dtype` (the instance's cast, else float32), unless the settings turn the assumption off.
+ */
+export function assumedInput(fn: FunctionInfo, param: Param, dtype: Dtype | undefined, settings: AnalysisSettings): AssumedInput | undefined {
+  // A static `forward` is an autograd Function's: `apply` passes it what the module computed, in any dtype.
+  if (settings.assumeInputs === 'none' || fn.className === null || !MODEL_CALLS.has(fn.name) || fn.decorators.includes('staticmethod') || param.default) return undefined;
+  if (param.annotation ? !annotatedFloatTensor(param.annotation) : NOT_A_FLOAT_TENSOR.test(param.name)) return undefined;
+  const paramDtype = dtype ?? 'float32';
+  const text = `\`${param.name}\` is a ${paramDtype} tensor (assumed: ${fn.qualName}'s input from no caller in these files)`;
+  return { value: tensor(known(paramDtype, text), `\`${param.name}\``), text };
+}
