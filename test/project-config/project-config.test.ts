@@ -13,7 +13,8 @@ describe('[tool.attnlens] in pyproject.toml', () => {
       file: FILE, autocast: 'bfloat16', installed: { flash_attn: true, xformers: false }, torch: [2, 4], gpu: 90, device: 'cpu', target: 'A100',
       include: ['src'], exclude: ['src/legacy/**'],
     });
-    assert.deepEqual(projectAnalysisSettings(config, DEFAULT_SETTINGS), { autocast: 'bfloat16', installed: { flash_attn: true, xformers: false }, torch: [2, 4], sm: 90, device: 'cpu' });
+    // The table has no key for the entry-point assumption: the base settings' stands.
+    assert.deepEqual(projectAnalysisSettings(config, DEFAULT_SETTINGS), { autocast: 'bfloat16', installed: { flash_attn: true, xformers: false }, torch: [2, 4], sm: 90, device: 'cpu', assumeInputs: DEFAULT_SETTINGS.assumeInputs });
     assert.equal(parse('gpu = 86')!.gpu, 86);
     assert.deepEqual(parse('installed = []')!.installed, { flash_attn: false, xformers: false });
   });
