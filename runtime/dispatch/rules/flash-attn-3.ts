@@ -6,7 +6,7 @@
 import { need, OK, raises, type Condition } from '../check';
 import type { Policy } from '../engine';
 import { flashAttn3 } from '../messages';
-import { flashDtypeWarnings, flashNotes, LOW, type FirstDtypeError } from './flash-attn';
+import { flashDtypeWarnings, flashNotes, LOW, queryFirstDtypeError } from './flash-attn';
 
 /** Q/K and V head sizes may differ only in these pairs (and only on Hopper). */
 const otherVHeadDim = (d: number, dv: number): boolean => (d > 128 && d <= 192 && dv > 96 && dv <= 128) || (d <= 64 && dv <= 512);
@@ -26,18 +26,11 @@ const VALIDATION: readonly Condition[] = [
   (c) => need([c.facts.shape.headDimV], (dv) => (dv % 8 === 0 ? OK : raises(flashAttn3.alignment('head_size_v'), `head dim ${dv}`))),
 ];
 
-const firstDtypeError: FirstDtypeError = (q, k, v) => {
-  if (!LOW.includes(q)) return { code: 'dtype-unsupported', message: flashAttn3.dtype };
-  if (k !== q) return { code: 'dtype-mismatch', message: flashAttn3.keyDtype };
-  if (v !== q) return { code: 'dtype-mismatch', message: flashAttn3.valueDtype };
-  return null;
-};
-
 export const FLASH_ATTN_3: Policy = {
   id: 'flash-attn-3',
   autocastAware: false,
   validation: VALIDATION,
   backends: [{ backend: 'flash_attn.fa3', conditions: [] }],
-  warnings: flashDtypeWarnings(firstDtypeError),
+  warnings: flashDtypeWarnings(queryFirstDtypeError(flashAttn3)),
   notes: flashNotes,
 };

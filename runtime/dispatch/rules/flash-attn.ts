@@ -26,12 +26,15 @@ const VALIDATION: readonly Condition[] = [
 /** The dtype error a flash-attention version raises first for these dtypes, if any. */
 export type FirstDtypeError = (q: Dtype, k: Dtype, v: Dtype) => { code: DtypeWarning['code']; message: string } | null;
 
-const firstDtypeError: FirstDtypeError = (q, k, v) => {
-  if (!LOW.includes(q)) return { code: 'dtype-unsupported', message: flashAttn.dtype };
-  if (k !== q) return { code: 'dtype-mismatch', message: flashAttn.keyDtype };
-  if (v !== q) return { code: 'dtype-mismatch', message: flashAttn.valueDtype };
-  return null;
-};
+/** flash-attn 2's and 3's order: q's dtype, then k against q, then v against q, each in that version's words. */
+export function queryFirstDtypeError(messages: { readonly dtype: string; readonly keyDtype: string; readonly valueDtype: string }): FirstDtypeError {
+  return (q, k, v) => {
+    if (!LOW.includes(q)) return { code: 'dtype-unsupported', message: messages.dtype };
+    if (k !== q) return { code: 'dtype-mismatch', message: messages.keyDtype };
+    if (v !== q) return { code: 'dtype-mismatch', message: messages.valueDtype };
+    return null;
+  };
+}
 
 /** The dtype problem a flash-attention version raises for, with casts to fp16/bf16. */
 export function flashDtypeWarnings(firstError: FirstDtypeError): (c: CallContext) => DtypeWarning[] {
@@ -64,6 +67,6 @@ export const FLASH_ATTN: Policy = {
   autocastAware: false,
   validation: VALIDATION,
   backends: [{ backend: 'flash_attn.fa2', conditions: [] }],
-  warnings: flashDtypeWarnings(firstDtypeError),
+  warnings: flashDtypeWarnings(queryFirstDtypeError(flashAttn)),
   notes: flashNotes,
 };
