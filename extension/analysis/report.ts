@@ -78,6 +78,20 @@ export interface ModeResult {
   readonly assumed?: readonly string[];
   /** When `reached` is false because the code's own condition rules the call out: that condition and why. */
   readonly blockedBy?: { readonly span: Span; readonly why: string };
+  /**
+   * Where the paths reaching the call decide differently by an unknown with few values (the caller's
+   * autocast, a mask that is None or a tensor, a library installed or not): what each case does, in
+   * the order first seen. `decision` then joins them.
+   */
+  readonly cases?: readonly ModeCase[];
+}
+
+/** One case of a path kind at a call, e.g. `under float16 or bfloat16 autocast` → flash. */
+export interface ModeCase {
+  /** The case as a condition: `without autocast`, `if \`attn_mask\` is None`, `if xformers is installed`. */
+  readonly when: string;
+  readonly facts: CallFacts;
+  readonly decision: Decision;
 }
 
 export interface CallReport {

@@ -85,12 +85,17 @@ export function resolveCodeLens(lens: CodeLens, call: CallReport, latency: Laten
 export function lensTitle(call: CallReport, latency: LatencyState): string {
   const reached = MODES.filter((m) => call.modes[m].reached !== false);
   const shown = reached.length > 0 ? reached : MODES;
-  const summaries = shown.map((m) => [m, decisionSummary(call.modes[m].decision)] as const);
+  const summaries = shown.map((m) => [m, modeSummary(call.modes[m])] as const);
   const parts = summaries.length === 2 && summaries[0]![1] === summaries[1]![1]
     ? [`train & infer: ${summaries[0]![1]}`]
     : summaries.map(([m, s]) => `${m}: ${s}`);
   const latencyPart = latencyText(latency);
   return [...parts, ...(latencyPart === null ? [] : [latencyPart])].join(' · ');
+}
+
+/** The decision, or one per case: `flash under float16 or bfloat16 autocast; math without autocast`. */
+function modeSummary(result: ModeResult): string {
+  return result.cases ? result.cases.map((c) => `${decisionSummary(c.decision)} ${c.when}`).join('; ') : decisionSummary(result.decision);
 }
 
 /** `flash`, `efficient (flash off: …)`, `raises: …`, `flash? (depends on …)`. */
@@ -162,7 +167,8 @@ function modeSection(mode: Mode, result: ModeResult): string {
     ...d.warnings.map((w) => `- ⚠ \`${w.code}\`: ${w.message}${w.possible ? ` (if ${w.possible})` : ''}${w.casts.length === 0 ? '' : ` — fix: ${w.casts.map((c) => `${c.tensor} ${c.from} → ${c.to}`).join(', ')}`}`),
     ...d.notes.map((n) => `- note: ${n}`),
   ];
-  return [head, ...lines].join('\n');
+  const cases = (result.cases ?? []).map((c) => `- case *${c.when}*: ${outcomeText(c.decision)}`);
+  return [head, ...cases, ...lines].join('\n');
 }
 
 function outcomeText(d: Decision): string {

@@ -7,7 +7,8 @@
  * - `depends`: otherwise, when one of its `why` reasons starts with "depends on": which backend
  *   runs, or whether the call raises, hinges on a fact the source does not establish (the lens
  *   shows `flash? (depends on …)`);
- * - `decided`: otherwise: a backend runs, or the call raises.
+ * - `decided`: otherwise: a backend runs, or the call raises; where the verdict is given per case
+ *   (`cases`), when every case is decided.
  * Separately, a verdict whose `reached` is null has an **unknown reach**: some path reaches the
  * call only under assumptions (`assumed`, shown as `[if flash_attn is installed]`), whatever its
  * backend.
@@ -34,7 +35,9 @@ const DEPENDS = 'depends on';
 
 export function pathVerdictKind(mode: JsonMode): PathVerdictKind {
   if (mode.reached === false) return 'not reached';
-  return mode.why.some((reason) => reason.startsWith(DEPENDS)) ? 'depends' : 'decided';
+  // A verdict per case is decided where every case is.
+  const reasons = mode.cases ? mode.cases.flatMap((c) => c.why) : mode.why;
+  return reasons.some((reason) => reason.startsWith(DEPENDS)) ? 'depends' : 'decided';
 }
 
 export function countReport(report: JsonReport): ReportCounts {

@@ -67,6 +67,11 @@ function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi, un
   return { reached, facts: callFacts(api, mode, chosen), observations: chosen, deadBy, assumed, installed: commonInstalled(chosen) };
 }
 
+/** The same path kind at a call on some of its observations only: one case of an unknown (reporting/cases.ts). */
+export function caseSite(site: ModeSite, api: AttentionApi, mode: Mode, observations: readonly Observation[]): ModeSite {
+  return { ...site, facts: callFacts(api, mode, observations), observations, installed: commonInstalled(observations) };
+}
+
 /** What every one of the observations' paths assumed about each optional library, where they agree. */
 function commonInstalled(observations: readonly Observation[]): InstalledOnPath {
   const out: InstalledOnPath = {};

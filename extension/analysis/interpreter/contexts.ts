@@ -15,7 +15,7 @@ import { regionSwitches } from './sdpa-switches';
 import type { FunctionInfo } from '../workspace-index/module-index';
 import type { Ctx, Frame, PathState, YieldPoint } from '../values/state';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
-import { joinContexts, UNKNOWN, valueKey, type ContextValue, type Value } from '../values/values';
+import { atom, joinContexts, UNKNOWN, valueKey, type ContextValue, type Value } from '../values/values';
 
 const AUTOCAST = /^torch\.(autocast|amp\.autocast|cuda\.amp\.autocast|cpu\.amp\.autocast)$/;
 const CONTEXT_MANAGER = /^(torch\.(autocast|amp\.autocast|cuda\.amp\.autocast|cpu\.amp\.autocast|no_grad|inference_mode|nn\.attention\.sdpa_kernel|backends\.cuda\.sdp_kernel)|contextlib\.nullcontext)$/;
@@ -28,7 +28,32 @@ export function contextValue(name: string, args: CallArgs, callNode: SyntaxNode,
   if (/(no_grad|inference_mode)$/.test(name)) return { t: 'context', mode: known('infer', `\`${name}()\` at ${where}`) };
   const sdpa = regionSwitches(name, args, callNode, fr);
   if (sdpa) return { t: 'context', sdpa };
-  return AUTOCAST.test(name) ? { t: 'context', autocast: autocastOf(name, args, where, st, e) } : undefined;
+  return AUTOCAST.test(name) ? autocastRegion(name, args, where, st, e) : undefined;
+}
+
+/**
+ * An autocast region; where its `enabled=` or `dtype=` is open, with its cases (a `with` runs each):
+ * on or off by the condition `enabled=` holds, and the dtype float16 or bfloat16, the two autocast
+ * takes on CUDA (torch.get_autocast_dtype), by which one the code passes.
+ */
+function autocastRegion(name: string, args: CallArgs, where: string, st: PathState, e: Engine): ContextValue {
+  const autocast = autocastOf(name, args, where, st, e);
+  if (autocast.known) return { t: 'context', autocast };
+  const isTorchAutocast = name === 'torch.autocast' || name === 'torch.amp.autocast';
+  const enabled = arg(args, isTorchAutocast ? 2 : 0, 'enabled');
+  const on = enabled ? decide(truthOfValue(enabled.value, textOf(enabled.node), e), st) : true;
+  if (on === undefined) {
+    const t = truthOfValue(enabled!.value, textOf(enabled!.node), e);
+    const when = 'f' in t ? t.f : atom(`autocast-enabled:${where}`, `\`enabled=${textOf(enabled!.node)}\` at ${where}`);
+    const dtype = autocastRegion(name, { ...args, keywords: new Map([...args.keywords].filter(([k]) => k !== 'enabled')), positional: args.positional.slice(0, isTorchAutocast ? 2 : 0) }, where, st, e);
+    return { t: 'context', autocast, cases: [{ when, context: dtype }, { when: { op: 'not', a: when }, context: { t: 'context', autocast: known(null, `autocast disabled (\`enabled=${textOf(enabled!.node)}\` false) at ${where}`) } }] };
+  }
+  const dtype = arg(args, 1, 'dtype');
+  if (!dtype) return { t: 'context', autocast };
+  const text = textOf(dtype.node);
+  const half = atom(`autocast-dtype:${where}`, `the autocast dtype \`${text}\` at ${where} is float16`);
+  const region = (d: Dtype): ContextValue => ({ t: 'context', autocast: known(d, `autocast region at ${where}, \`${text}\` ${d} (one of the two dtypes autocast takes)`) });
+  return { t: 'context', autocast, cases: [{ when: half, context: region('float16') }, { when: { op: 'not', a: half }, context: region('bfloat16') }] };
 }
 
 /**
@@ -145,6 +170,7 @@ function citing(v: ContextValue, more: string): ContextValue {
   return {
     ...v, ...(v.autocast ? { autocast: cite(v.autocast) } : {}), ...(sdpa ? { sdpa } : {}),
     ...(v.mode ? { mode: known(v.mode.value, `${v.mode.source}${more}`) } : {}),
+    ...(v.cases ? { cases: v.cases.map((c) => ({ when: c.when, context: citing(c.context, more) })) } : {}),
   };
 }
 

@@ -169,7 +169,10 @@ function sequence(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value 
 function joinConditional(a: Value, b: Value, cond: string, when?: readonly [Formula, Formula]): Value {
   const same = sameValue(a, b);
   if (same) return same;
-  if (a.t === 'context' && b.t === 'context') return joinContexts(a, b, `\`${cond}\``);
+  if (a.t === 'context' && b.t === 'context') {
+    const joined = joinContexts(a, b, `\`${cond}\``);
+    return when ? { ...joined, cases: [{ when: when[0], context: a }, { when: when[1], context: b }] } : joined;
+  }
   const either = choiceOf([a, b], `\`${cond}\``, when);
   if (either) return either;
   if (a.t === 'tensor' && b.t === 'tensor') {
@@ -623,7 +626,24 @@ function budgetNote(callee: Value): string {
   return callee.t === 'unknown' && callee.why.includes('analysis budget') ? ` (${callee.why})` : '';
 }
 
+const DATA: ReadonlySet<Value['t']> = new Set(['tensor', 'num', 'str', 'none', 'bool', 'tuple', 'dict', 'dtype']);
+
+/**
+ * `callable(x)` and `inspect.isfunction(x)` where the analysis knows what x is: data (a tensor in
+ * `default(context, x)`) is neither; a function or lambda is both; a bound method or a class is
+ * callable but no plain function. Undefined otherwise.
+ */
+function callableTest(test: 'callable' | 'isfunction', args: CallArgs, node: SyntaxNode): Value | undefined {
+  const v = args.positional.length === 1 ? args.positional[0]!.value : undefined;
+  if (!v) return undefined;
+  const answer = DATA.has(v.t) ? false
+    : (v.t === 'fn' && !v.self) || v.t === 'closure' ? true
+      : (v.t === 'fn' || v.t === 'class') ? test === 'callable' : undefined;
+  return answer === undefined ? undefined : { t: 'bool', value: answer, why: `\`${textOf(node)}\` is ${answer ? 'True' : 'False'} (${describe(v)})` };
+}
+
 function builtinCall(name: string, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value | undefined {
+  if (name === 'callable') return callableTest('callable', args, node);
   if (name === 'hasattr' && args.positional.length === 2) {
     const [obj, attr] = args.positional;
     const has = attr.value.t === 'str' ? presence(obj, attr.value.value, st, e) : undefined;
@@ -685,6 +705,7 @@ function getattrCall(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode,
 
 function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   const name = callee.name;
+  if (name === 'inspect.isfunction') { const tested = callableTest('isfunction', args, node); if (tested) return tested; }
   const last = name.split('.').pop()!;
   const spec = attentionApiOf(name);
   if (spec) {

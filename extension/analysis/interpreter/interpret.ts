@@ -22,7 +22,7 @@ import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type Mo
 import type { AnalysisSettings } from '../report';
 import { type Ctx, type Frame, type Guard, type Observation, type PathState, type YieldPoint } from '../values/state';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
-import { bindUnknown, factKey, join, known, returnedFrom, UNKNOWN, unknown, valueKey, type Value } from '../values/values';
+import { bindUnknown, factKey, join, known, returnedFrom, UNKNOWN, valueKey, type Value } from '../values/values';
 import { isParallelWrapper } from '../torch/wrappers';
 import { calledOnSelf, rebinders } from '../workspace-index/rebinders';
 import { throughOpaqueCall } from '../torch/manual-attention';
@@ -36,6 +36,7 @@ import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } fro
 import { Variants } from './widening';
 import { assumedInput } from './assumed-inputs';
 import { passedDefaults } from '../workspace-index/passed-arguments';
+import { AUTOCAST_CASES, OPEN_AUTOCAST, underOpenAutocast, withoutSuperseded } from './autocast-cases';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
 export type { InvocationCache } from './invocation-cache';
@@ -76,6 +77,11 @@ export class Interpreter implements Executor {
   private readonly active = new Set<string>();
   /** Statements run from the current entry point, and what ran out when the budget did (budget.ts). */
   private steps = 0;
+  /** The case of an open autocast being run (autocast-cases.ts); undefined outside those runs. */
+  private autocastCase: Fact<Dtype | null> | undefined;
+  /** Reruns of the entry points whose attention calls ran under an open autocast. */
+  private readonly openAutocastRoots: (() => void)[] = [];
+  private reported: readonly Observation[] | undefined;
   private exhausted: string | undefined;
   private entry = '';
   private computingGlobals = false;
@@ -123,7 +129,7 @@ export class Interpreter implements Executor {
 
   /** What the run saw at attention calls. */
   get observations(): readonly Observation[] {
-    return this.record.observations;
+    return this.reported ??= withoutSuperseded(this.record.observations);
   }
 
   /** Per path kind, a call of a module of unknown class that an established path makes (it may run any forward). */
@@ -196,6 +202,7 @@ export class Interpreter implements Executor {
       const target = isClosure(fn) ? this.closureTarget(fn) : this.functionById(id);
       if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing, true);
     }
+    this.runAutocastCases();
   }
 
   /**
@@ -219,8 +226,20 @@ export class Interpreter implements Executor {
   }
 
   private runRoot(fn: FunctionInfo, module: ModuleInfo, only?: readonly Mode[], mirror = false): void {
+    const open = this.settings.autocast === 'unknown' && this.autocastCase === undefined;
+    if (open) this.record.watch(underOpenAutocast);
     this.startEntry(fn.name === '<module>' ? `the top level of ${fn.path}` : `\`${fn.qualName}\``);
     this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runRootPaths(fn, module, only, mirror), () => undefined);
+    if (open && this.record.watched()) this.openAutocastRoots.push(() => this.runRoot(fn, module, only, mirror));
+  }
+
+  /** The entry points whose attention calls ran under an open autocast, run again under each case of it (autocast-cases.ts). */
+  private runAutocastCases(): void {
+    for (const autocast of AUTOCAST_CASES) {
+      this.autocastCase = autocast;
+      for (const rerun of this.openAutocastRoots) rerun();
+    }
+    this.autocastCase = undefined;
   }
 
   private runRootPaths(fn: FunctionInfo, module: ModuleInfo, only: readonly Mode[] | undefined, mirror: boolean): void {
@@ -257,7 +276,7 @@ export class Interpreter implements Executor {
   private assumedAutocast(): Fact<Dtype | null> {
     const a = this.settings.autocast;
     if (a === 'off') return known(null, 'autocast off (setting)');
-    if (a === 'unknown') return unknown('whether the caller runs under autocast');
+    if (a === 'unknown') return this.autocastCase ?? OPEN_AUTOCAST;
     return known(a, `autocast ${a} (setting)`);
   }
 

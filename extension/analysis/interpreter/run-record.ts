@@ -32,6 +32,25 @@ export class RunRecord {
   private readonly recorders: Effects[] = [];
   /** Effects already applied to this run (a reused invocation's effects are walked once per run). */
   private readonly applied = new Set<Effects>();
+  /** What `watch` looks for, and whether it was reached since. */
+  private watching: { readonly test: (o: Observation) => boolean; hit: boolean } | undefined;
+  /** Effects graphs known to reach no observation the watched test accepts (the test never changes). */
+  private readonly missesWatched = new WeakSet<Effects>();
+
+  /**
+   * From now on, note whether an observation `test` accepts is reached, made here or replayed from
+   * a reused invocation (also one this run has applied already); `watched()` answers and stops.
+   * Every call passes the same test.
+   */
+  watch(test: (o: Observation) => boolean): void {
+    this.watching = { test, hit: false };
+  }
+
+  watched(): boolean {
+    const hit = this.watching?.hit ?? false;
+    this.watching = undefined;
+    return hit;
+  }
 
   /** Start recording an invocation's effects (inside those under way). */
   push(effects: Effects): void {
@@ -119,7 +138,28 @@ export class RunRecord {
    */
   replay(effects: Effects): void {
     if (!this.applied.has(effects)) this.applyAll(effects);
+    else if (this.watching && !this.watching.hit) this.watching.hit = this.reachesWatched(effects);
     this.link(effects);
+  }
+
+  /** Whether a graph of effects observed what is watched; graphs found not to are remembered. */
+  private reachesWatched(root: Effects): boolean {
+    const test = this.watching!.test;
+    const visited: Effects[] = [];
+    const stack = [root];
+    const seen = new Set<Effects>();
+    while (stack.length > 0) {
+      const effects = stack.pop()!;
+      if (seen.has(effects) || this.missesWatched.has(effects)) continue;
+      seen.add(effects);
+      visited.push(effects);
+      for (const ev of effects.events) {
+        if ('observed' in ev && test(ev.observed)) return true;
+        if ('inner' in ev) stack.push(ev.inner);
+      }
+    }
+    for (const effects of visited) this.missesWatched.add(effects);
+    return false;
   }
 
   private link(effects: Effects): void {
@@ -167,6 +207,7 @@ export class RunRecord {
   }
 
   private add(obs: Observation): void {
+    if (this.watching && !this.watching.hit && this.watching.test(obs)) this.watching.hit = true;
     if (this.seen.has(obs)) return;
     this.seen.add(obs);
     this.observations.push(obs);

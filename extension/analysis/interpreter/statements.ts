@@ -18,9 +18,9 @@ import { catchesImportError, importBindings } from '../workspace-index/module-in
 import { declaredGlobals } from '../workspace-index/rebinders';
 import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
-import { collapseEquivalent, forkState, mergeStates, type Frame, type Guard, type PathState } from '../values/state';
+import { collapseEquivalent, forkState, mergeStates, type Ctx, type Frame, type Guard, type PathState } from '../values/state';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
-import { bindUnknown, evalFormula, isTensor, known, openAtom, UNKNOWN, type TensorValue, type Value } from '../values/values';
+import { bindUnknown, evalFormula, isTensor, known, openAtom, UNKNOWN, type ContextValue, type TensorValue, type Value } from '../values/values';
 
 /** Paths per function call before they are merged instead of split further. */
 const MAX_PATHS = 32;
@@ -276,7 +276,8 @@ function walkDead(branches: readonly IfBranch[], st: PathState, fr: Frame, guard
 function execWith(stmt: SyntaxNode, st: PathState, fr: Frame, e: Executor): PathState[] {
   const outer = st.ctx;
   const clause = stmt.children.find((c) => c.type === 'with_clause');
-  for (const item of clause ? namedChildren(clause) : []) {
+  const items = clause ? namedChildren(clause) : [];
+  for (const [i, item] of items.entries()) {
     const value = field(item, 'value');
     const managerNode = value?.type === 'as_pattern' ? namedChildren(value)[0] : value;
     // A call makes a library context manager, or runs a workspace function that makes one (a
@@ -286,19 +287,60 @@ function execWith(stmt: SyntaxNode, st: PathState, fr: Frame, e: Executor): Path
     const manager = managerNode?.type === 'call' ? contextOfWithCall(managerNode, st, fr, e)
       : held?.t === 'context' ? enteredThrough(held, managerNode!, fr)
         : held?.t === 'instance' ? enteredInstance(held, managerNode!, st, fr, e) : undefined;
-    if (manager) st.ctx = enterContext(st.ctx, manager);
-    if (value?.type === 'as_pattern') {
-      const alias = value.children.find((c) => c.field === 'alias');
-      const target = alias ? namedChildren(alias)[0] ?? alias : undefined;
-      if (target) bind(target, manager?.yields ?? UNKNOWN(`\`${textOf(target)}\``), st, fr, e);
-    }
+    // The last manager is one of several a condition picks: the body runs once per case, on the path that assumes it.
+    const cases = i === items.length - 1 && manager?.cases ? casePaths(manager.cases, st) : undefined;
+    if (cases) return cases.flatMap(([s, context]) => { enterItem(value, context, s, fr, e); return withBody(stmt, outer, s, fr, e); });
+    enterItem(value, manager, st, fr, e);
   }
+  return withBody(stmt, outer, st, fr, e);
+}
+
+function enterItem(value: SyntaxNode | null | undefined, manager: ContextValue | undefined, st: PathState, fr: Frame, e: Executor): void {
+  if (manager) st.ctx = enterContext(st.ctx, manager);
+  if (value?.type !== 'as_pattern') return;
+  const alias = value.children.find((c) => c.field === 'alias');
+  const target = alias ? namedChildren(alias)[0] ?? alias : undefined;
+  if (target) bind(target, manager?.yields ?? UNKNOWN(`\`${textOf(target)}\``), st, fr, e);
+}
+
+function withBody(stmt: SyntaxNode, outer: Ctx, st: PathState, fr: Frame, e: Executor): PathState[] {
   // An `enable_*_sdp` statement in the body outlives it, unless the `with` is an SDPA region: those restore the flags.
   const sdpaRegion = st.ctx.sdpa !== outer.sdpa;
   const body = field(stmt, 'body');
   const out = body ? execBlock(body.children, [st], fr, e) : [st];
   for (const s of out) s.ctx = sdpaRegion || s.ctx.sdpa === outer.sdpa ? outer : { ...outer, sdpa: s.ctx.sdpa };
   return out;
+}
+
+/**
+ * The paths on which each case of a context manager is the one entered: the path forked on the
+ * condition that picks it (`device_type == 'cpu'`), as an `if` would. Undefined where the path
+ * settles no case and cannot fork (too many assumptions already): the joined manager is entered.
+ */
+function casePaths(cases: NonNullable<ContextValue['cases']>, st: PathState): [PathState, ContextValue][] | undefined {
+  const out: [PathState, ContextValue][] = [];
+  for (const c of cases) {
+    const settled = evalFormula(c.when, st.assume);
+    if (settled === false) continue;
+    if (settled === true) return c.context.cases ? casePaths(c.context.cases, st) : [[st, c.context]];
+    const open = openAtom(c.when, st.assume);
+    if (!open || st.assume.size >= 12) return undefined;
+    const picked = [true, false].map((value) => {
+      const forked = forkState(st);
+      forked.assume.set(open.id, value);
+      forked.assumeText.set(open.id, value ? open.text : negatedText(open.text));
+      return forked;
+    }).filter((forked) => evalFormula(c.when, forked.assume) === true);
+    // A condition one atom does not settle (`a and b`): the joined manager stands.
+    if (picked.length === 0) return undefined;
+    for (const forked of picked) {
+      // A case that is itself a choice (autocast on, in a dtype the code picks): its cases too.
+      const inner = c.context.cases ? casePaths(c.context.cases, forked) : [[forked, c.context] as [PathState, ContextValue]];
+      if (!inner) return undefined;
+      out.push(...inner);
+    }
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 /** `try: import x / except ImportError:` splits the path on whether the library is installed. */

@@ -9,7 +9,8 @@ import { errorText, type InternalError } from '../values/internal-errors';
 import { PlacedReport } from './relocate';
 import { spanOf } from '../syntax/positions';
 import type { ModeView } from '../rules/rule';
-import { runRules } from '../rules/runner';
+import { decideByCase, type CaseView } from './cases';
+import { findingsByCase } from './case-findings';
 
 /** The environment the policy decides for, from the user's settings. */
 export function environmentOf(settings: AnalysisSettings): Environment {
@@ -41,12 +42,13 @@ export function callReport(site: CallSite, env: Environment, decideFn?: (s: Call
 
 /** A site's report as of when its statements were interpreted: to keep, and relocate when read. */
 export function rawCallReport(site: CallSite, env: Environment, decideFn: (s: CallSite['modes']['train']) => Decision = (s) => decide(s.facts, onPath(env, s.installed))): CallReport {
-  const views = (['train', 'infer'] as const).map((mode): ModeView => ({ ...site.modes[mode], mode, decision: decideFn(site.modes[mode]) })) as [ModeView, ModeView];
-  const [train, infer] = views;
+  const decided = (['train', 'infer'] as const).map((mode) => decideByCase(site.modes[mode], site.api, mode, decideFn));
+  const views = (['train', 'infer'] as const).map((mode, i): ModeView => ({ ...site.modes[mode], mode, decision: decided[i]!.decision })) as [ModeView, ModeView];
+  const cases = [decided[0]!.cases, decided[1]!.cases] as const;
   return {
     span: site.span, api: site.apiText, function: site.function,
-    modes: { train: modeResult(train), infer: modeResult(infer) },
-    findings: runRules({ site, modes: views, env }),
+    modes: { train: modeResult(views[0], cases[0]), infer: modeResult(views[1], cases[1]) },
+    findings: findingsByCase(site, views, cases, env),
     ...argSpans(site),
   };
 }
@@ -63,9 +65,10 @@ function argSpans(site: CallSite): Pick<CallReport, 'args'> {
   return Object.keys(spans).length > 0 ? { args: spans } : {};
 }
 
-function modeResult(view: ModeView): ModeResult {
+function modeResult(view: ModeView, cases: readonly CaseView[]): ModeResult {
   return {
     reached: view.reached, facts: view.facts, decision: view.decision,
+    ...(cases.length > 0 && view.reached !== false ? { cases: cases.map((c) => ({ when: c.when, facts: c.site.facts, decision: c.decision })) } : {}),
     ...(view.reached === null && view.assumed.length > 0 ? { assumed: view.assumed } : {}),
     ...(view.reached === false && view.deadBy ? { blockedBy: { span: spanOf(view.deadBy.node), why: view.deadBy.why } } : {}),
   };

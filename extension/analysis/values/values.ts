@@ -156,6 +156,11 @@ export interface ContextValue {
   readonly yields?: Value;
   /** Calls inside run compiled: where `torch.compile` wraps them. */
   readonly compiled?: string;
+  /**
+   * A join of context managers a condition picks between (`nullcontext() if device_type == 'cpu' else
+   * torch.autocast(…)`): each with the condition that picks it, so a `with` can run each case.
+   */
+  readonly cases?: readonly { readonly when: Formula; readonly context: ContextValue }[];
 }
 
 export function isTensor(v: Value): v is TensorValue {

@@ -25,6 +25,15 @@ export interface JsonMode {
   readonly assumed: readonly string[];
   /** When `reached` is false because the code's own condition rules the call out: that condition and why. */
   readonly blocked_by: (JsonSpan & { readonly why: string }) | null;
+  /** Where the verdict differs by case (the caller's autocast, a mask None or not…): each case's; absent otherwise. */
+  readonly cases?: readonly JsonCase[];
+}
+
+/** One case of a path: the condition, and the backend and reasons as for a path. */
+export interface JsonCase {
+  readonly when: string;
+  readonly backend: string | null;
+  readonly why: readonly string[];
 }
 
 export interface JsonDiagnostic {
@@ -86,7 +95,11 @@ function jsonCall(call: CallReport): JsonCall {
 function jsonMode(mode: CallReport['modes']['train']): JsonMode {
   const { reached, backend, why, rejected } = summarizeMode(mode);
   const blockedBy = mode.blockedBy === undefined ? null : { ...jsonSpan(mode.blockedBy.span), why: mode.blockedBy.why };
-  return { reached, backend, why, rejected, assumed: mode.assumed ?? [], blocked_by: blockedBy };
+  const cases = mode.cases?.map((c): JsonCase => {
+    const summary = summarizeMode({ reached, facts: c.facts, decision: c.decision });
+    return { when: c.when, backend: summary.backend, why: summary.why };
+  });
+  return { reached, backend, why, rejected, assumed: mode.assumed ?? [], blocked_by: blockedBy, ...(cases ? { cases } : {}) };
 }
 
 function jsonDiagnostic(finding: Finding): JsonDiagnostic {

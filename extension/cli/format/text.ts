@@ -56,7 +56,9 @@ const OUTCOME_STYLE: Record<Outcome, Style> = { runs: 'green', depends: 'yellow'
 /** The code lens' words for a path (describeDecision) and what reaching it assumes, or `not reached (why)`. */
 function modeText(mode: ModeResult, paint: Paint): string {
   if (mode.reached === false) return paint('dim', mode.blockedBy === undefined ? 'not reached' : `not reached (${safe(mode.blockedBy.why)})`);
-  const described = paint(OUTCOME_STYLE[mode.decision.outcome], safe(describeDecision(mode.decision, true)));
+  const decided = (d: ModeResult['decision']) => paint(OUTCOME_STYLE[d.outcome], safe(describeDecision(d, true)));
+  // A verdict per case: `flash under float16 or bfloat16 autocast · math without autocast`.
+  const described = mode.cases ? mode.cases.map((c) => `${decided(c.decision)} ${safe(c.when)}`).join(' · ') : decided(mode.decision);
   return mode.assumed === undefined || mode.assumed.length === 0 ? described : `${described} [if ${safe(mode.assumed.join(', or '))}]`;
 }
 

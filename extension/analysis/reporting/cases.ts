@@ -1,0 +1,184 @@
+/**
+ * Verdicts per case (issue #13 item 4). The observations of a path kind at a call are decided one
+ * by one; where they agree, that is the verdict, whatever facts the join leaves open between them;
+ * where they do not, each group is a case, named by the fact that sets it apart from the others: the
+ * caller's autocast, a library installed or not, a condition the path assumed, the mask, q's dtype,
+ * the causal flag, dropout. Where no such fact names every case, the joined verdict stands.
+ */
+import type { Decision } from '../../../runtime/dispatch/decision';
+import type { AttentionApi, CallFacts, Mode } from '../../../runtime/dispatch/facts';
+import { caseSite, type ModeSite } from '../call-facts/call-sites';
+import { OPTIONAL_LIBRARIES, type Observation } from '../values/state';
+import { textOf } from '../syntax/syntax';
+
+export interface CaseView {
+  readonly when: string;
+  readonly site: ModeSite;
+  readonly decision: Decision;
+}
+
+export interface ModeDecision {
+  readonly decision: Decision;
+  /** Two or more when the verdict differs by case; none otherwise. */
+  readonly cases: readonly CaseView[];
+}
+
+type Decide = (site: ModeSite) => Decision;
+
+/**
+ * What a decision does, for telling cases apart: the error it raises, or the backend it runs or
+ * may run (a path where flash runs and one where flash may run are not two cases).
+ */
+function outcomeKey(d: Decision): string {
+  // A library error's first line says what it is; the lines after quote the dtypes of the case.
+  return d.outcome === 'raises' ? `raises|${(d.error ?? '').split('\n')[0]}` : `backend|${d.backend ?? ''}`;
+}
+
+/** A group's path to speak for it: where some of its paths only may take its backend, one of those (it says on what). */
+function representative(group: readonly Single[]): Single {
+  return group.find((s) => s.decision.outcome === 'depends') ?? group[0]!;
+}
+
+interface Single {
+  readonly observation: Observation;
+  readonly facts: CallFacts;
+  readonly decision: Decision;
+}
+
+export function decideByCase(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide): ModeDecision {
+  const joined = decide(site);
+  if (site.observations.length < 2) return { decision: joined, cases: [] };
+  const singles = site.observations.map((observation): Single => {
+    const one = caseSite(site, api, mode, [observation]);
+    return { observation, facts: one.facts, decision: decide(one) };
+  });
+  const groups = new Map<string, Single[]>();
+  for (const s of singles) {
+    const key = outcomeKey(s.decision);
+    const group = groups.get(key);
+    if (group) group.push(s); else groups.set(key, [s]);
+  }
+  const list = [...groups.values()];
+  // Every path decides alike: that is the verdict, though the join of their facts is open.
+  if (list.length === 1) return { decision: joined.outcome === 'depends' ? representative(list[0]!).decision : joined, cases: [] };
+  const labels = caseLabels(list);
+  if (!labels) return { decision: joined, cases: [] };
+  const cases = list.map((group, i): CaseView => {
+    // The paths of a case decide alike: one's facts and decision are the case's (the join of their
+    // facts may leave open what no one of them does: float16 on one path, bfloat16 on another).
+    const one = representative(group);
+    return { when: labels[i]!, site: { ...caseSite(site, api, mode, group.map((s) => s.observation)), facts: one.facts }, decision: one.decision };
+  });
+  return { decision: joined, cases };
+}
+
+/**
+ * A fact a case may be named by: its value on one path (undefined: not known there), and the
+ * condition a set of values makes (undefined: no words for it).
+ */
+interface Feature {
+  readonly value: (s: Single) => string | undefined;
+  readonly when: (values: readonly string[]) => string | undefined;
+}
+
+function autocastFeature(): Feature {
+  return {
+    value: (s) => (s.observation.ctx.autocast.known ? String(s.observation.ctx.autocast.value) : undefined),
+    when: (values) => {
+      const dtypes = values.filter((v) => v !== 'null');
+      const parts = [...(values.includes('null') ? ['without autocast'] : []), ...(dtypes.length > 0 ? [`under ${dtypes.join(' or ')} autocast`] : [])];
+      return parts.join(' or ');
+    },
+  };
+}
+
+function libraryFeature(lib: (typeof OPTIONAL_LIBRARIES)[number]): Feature {
+  return {
+    value: (s) => { const v = s.observation.installed[lib]; return v === undefined ? undefined : String(v.value); },
+    when: (values) => (values.length === 1 ? `if ${lib} is ${values[0] === 'true' ? '' : 'not '}installed` : undefined),
+  };
+}
+
+/** A condition some path assumed (`\`attn_mask\` is None`): the paths that assumed it. */
+function assumedFeature(condition: string): Feature {
+  return {
+    value: (s) => String(s.observation.assumed.includes(condition)),
+    when: (values) => (values.length === 1 && values[0] === 'true' ? `if ${condition}` : undefined),
+  };
+}
+
+const MASK_WORDS: Readonly<Record<string, string>> = { none: 'None', bool: 'a bool tensor', float: 'a float tensor', library: 'a mask object' };
+
+function maskFeature(): Feature {
+  let name = 'the mask';
+  return {
+    value: (s) => {
+      const node = s.observation.args.mask?.node ?? s.observation.args.keyPaddingMask?.node;
+      const text = node ? textOf(node) : '';
+      if (text !== '' && text.length <= 30 && !text.includes('\n')) name = `\`${text}\``;
+      return s.facts.mask.kind.known ? s.facts.mask.kind.value : undefined;
+    },
+    when: (values) => `if ${name} is ${orWords(values.map((v) => MASK_WORDS[v] ?? v))}`,
+  };
+}
+
+function factFeature(fact: (f: CallFacts) => { known: boolean; value?: unknown }, name: string): Feature {
+  return {
+    value: (s) => { const f = fact(s.facts); return f.known ? String(f.value) : undefined; },
+    when: (values) => `if ${name} is ${orWords(values)}`,
+  };
+}
+
+function dropoutFeature(): Feature {
+  return {
+    value: (s) => (s.facts.dropout.known ? String(s.facts.dropout.value > 0) : undefined),
+    when: (values) => (values.length === 1 ? (values[0] === 'true' ? 'with dropout' : 'without dropout') : undefined),
+  };
+}
+
+/** The facts to name cases by, in the order tried. */
+function features(groups: readonly (readonly Single[])[]): Feature[] {
+  const conditions = [...new Set(groups.flat().flatMap((s) => s.observation.assumed))];
+  return [
+    autocastFeature(),
+    ...OPTIONAL_LIBRARIES.map(libraryFeature),
+    ...conditions.map(assumedFeature),
+    maskFeature(),
+    factFeature((f) => f.dtypes.q, 'q'),
+    factFeature((f) => f.causal, 'is_causal'),
+    dropoutFeature(),
+  ];
+}
+
+/** A condition per group that holds on its paths and on no other group's; undefined when one has none. */
+function caseLabels(groups: readonly (readonly Single[])[]): string[] | undefined {
+  const all = features(groups);
+  const labels: string[] = [];
+  for (const [i, group] of groups.entries()) {
+    const others = groups.filter((_, j) => j !== i).flat();
+    const label = all.map((f) => separating(f, group, others)).find((w) => w !== undefined);
+    if (label === undefined) return undefined;
+    labels.push(label);
+  }
+  return labels;
+}
+
+/** "a", "a or b", "a, b or c". */
+function orWords(words: readonly string[]): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+/** Values in a stable order: the autocast cases as AUTOCAST_CASES lists them, anything else by name. */
+const ORDER = ['null', 'float16', 'bfloat16'];
+function ordered(values: Iterable<string>): string[] {
+  const rank = (v: string): number => { const i = ORDER.indexOf(v); return i < 0 ? ORDER.length : i; };
+  return [...values].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function separating(f: Feature, group: readonly Single[], others: readonly Single[]): string | undefined {
+  const values = group.map(f.value);
+  if (values.some((v) => v === undefined)) return undefined;
+  const mine = ordered(new Set(values as string[]));
+  const theirs = new Set(others.map(f.value));
+  return mine.some((v) => theirs.has(v)) ? undefined : f.when(mine);
+}
