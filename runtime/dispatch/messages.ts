@@ -207,7 +207,4 @@ export const diffusers = {
   lowDtype: 'Query, key, and value must be either bfloat16 or float16.',
   /** `_check_shape`. */
   headDim: 'Query and key must have the same head dimension.',
-  /** What `dispatch_attention_fn` logs with checks on when it drops an argument the backend does not take. */
-  removed: (backend: string, names: readonly string[]) =>
-    `Removing unsupported arguments for attention backend ${backend}: {${names.map((n) => `'${n}'`).join(', ')}}.`,
 } as const;

@@ -16,6 +16,14 @@ import { diffusers as words } from '../messages';
 /** Where the rules come from, for sources and notes. */
 export const DIFFUSERS_SOURCE = 'attention_dispatch.py at diffusers 58eb52c0';
 
+/** How the notes a rule reads begin: what `DIFFUSERS_ATTN_CHECKS=1` would raise, a backend not modelled. */
+export const CHECKS_NOTE = 'with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: ';
+export const UNMODELLED_NOTE = 'is not modelled';
+export const DROPPED_NOTE = 'dispatch_attention_fn drops it';
+
+/** The messages a backend function raises with whatever the settings (the outcome, not a note). */
+export const BACKEND_RAISES: readonly string[] = [words.flashMask, words.flash3Mask, words.nativeFlashMask, words.xformersMaskRank, words.xformersGqa];
+
 interface Route {
   /** The library function the backend calls. */
   readonly api: LibraryApi;
@@ -106,10 +114,10 @@ function routedFacts(facts: CallFacts, route: Route, backend: Fact<string> & { k
 /** The checks `DIFFUSERS_ATTN_CHECKS=1` would make and the arguments the backend drops, as notes. */
 function routeNotes(route: Route, backend: string, c: CallContext): string[] {
   const failed = route.checks.map((check) => check(c)).find((r) => r.kind === 'raises');
-  const out = failed ? [`with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: "${failed.reason}"`] : [];
+  const out = failed ? [`${CHECKS_NOTE}"${failed.reason}"`] : [];
   const passed = route.drops.filter((d) => (d === 'dropout_p' ? !(c.facts.dropout.known && c.facts.dropout.value === 0) : c.facts.enableGqa !== undefined));
   if (passed.length > 0) {
-    out.push(`diffusers backend "${backend}" does not take ${passed.join(' or ')}: dispatch_attention_fn drops it (with DIFFUSERS_ATTN_CHECKS=1 it logs "${words.removed(backend, passed)}")`);
+    out.push(`diffusers backend "${backend}" does not take ${passed.join(' or ')}: ${DROPPED_NOTE} without a word (it logs the removal only with DIFFUSERS_ATTN_CHECKS=1)`);
   }
   return out;
 }
@@ -130,7 +138,7 @@ function unmodelled(backend: Fact<string> & { known: true }): Policy {
     id: 'diffusers', autocastAware: false, validation: [],
     backends: [{ backend: `diffusers.${backend.value}`, conditions: [] }],
     warnings: () => [],
-    notes: () => [`diffusers backend "${backend.value}" (${backend.source}) is not modelled: its kernel's checks are not read, so this call is not judged`],
+    notes: () => [`diffusers backend "${backend.value}" (${backend.source}) ${UNMODELLED_NOTE}: its kernel's checks are not read, so this call is not judged`],
   };
 }
 
