@@ -1,0 +1,71 @@
+/**
+ * diffusers' `dispatch_attention_fn`: found as an attention call whose backend comes from `backend=`,
+ * `attention_backend(…)`, `set_attention_backend(…)` or the default (native SDPA), decided by the
+ * library the backend calls behind diffusers' own raises (attention_dispatch.py at diffusers 58eb52c0).
+ */
+import * as assert from 'node:assert/strict';
+import { callReport, environmentOf } from '../../extension/analysis/reporting/build-report';
+import { annotate, SETTINGS, sitesOf } from './helpers';
+
+const SAMPLING = 'diffusers-dispatch/sampling.py';
+const TRANSFORMER = 'diffusers-dispatch/image_transformer.py';
+const OFF = { ...SETTINGS, autocast: 'off' as const };
+
+async function findings(name: string): Promise<string[]> {
+  const sites = await sitesOf([name], OFF);
+  return sites.flatMap((s) => callReport(s, environmentOf(OFF)).findings
+    .filter((f) => f.code === 'diffusers-backend' || f.code === 'dtype-unsupported')
+    .map((f) => `${f.span.line} ${f.severity} ${f.code}: ${f.message}`));
+}
+
+describe('analysis: diffusers dispatch_attention_fn', () => {
+  it('takes its backend from backend=, attention_backend(…), set_attention_backend(…) or the default', async () => {
+    assert.deepEqual(annotate(await sitesOf([SAMPLING], OFF)), [
+      'diffusers-dispatch/sampling.py:14:12 dispatch_attention_fn sample_default',
+      '  train reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → flash',
+      '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → flash',
+      'diffusers-dispatch/sampling.py:22:16 dispatch_attention_fn sample_native_flash',
+      '  train reached=false bf16,bf16,bf16 mask=bool causal=false p=0 layout=? H=16 D=64 → raises: `attn_mask` is not supported for native flash attention',
+      '  infer reached=true bf16,bf16,bf16 mask=bool causal=false p=0 layout=? H=16 D=64 → raises: `attn_mask` is not supported for native flash attention',
+      '  diffusers-backend error infer 22:57 `dispatch_attention_fn` raises "`attn_mask` is not supported for native flash attention" on the inference path: diffusers backend "_native_flash" (`attention_backend("_native_flash")` at sampling.py:21), attention_dispatch.py at diffusers 58eb52c0 (inference path: @torch.no_grad() on sample_native_flash)',
+      'diffusers-dispatch/sampling.py:29:12 dispatch_attention_fn sample_set_backend',
+      '  train reached=false fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=16 D=64 → raises: FlashAttention only support fp16 and bf16 data type',
+      '  infer reached=true fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=16 D=64 → raises: FlashAttention only support fp16 and bf16 data type',
+      '  diffusers-backend information infer 29:12 diffusers backend "flash" (`model.set_attention_backend("FLASH")` at sampling.py:27): with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: "Query, key, and value must be either bfloat16 or float16." (its constraints, off by default; attention_dispatch.py at diffusers 58eb52c0) (inference path: @torch.no_grad() on sample_set_backend)',
+      '  dtype-unsupported error infer 29:34 dispatch_attention_fn: "FlashAttention only support fp16 and bf16 data type" — `q` is float32 (`.float()` at sampling.py:28); `k` is float32 (`.float()` at sampling.py:28); `v` is float32 (`.float()` at sampling.py:28) (inference path: @torch.no_grad() on sample_set_backend)',
+      'diffusers-dispatch/sampling.py:36:16 dispatch_attention_fn sample_sage',
+      '  train reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → sage',
+      '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → sage',
+      "  diffusers-backend information infer 36:16 diffusers backend \"sage\" (`attention_backend(\"sage\")` at sampling.py:35) is not modelled: its kernel's checks are not read, so this call is not judged",
+      'diffusers-dispatch/sampling.py:41:12 dispatch_attention_fn train_flash3',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0.1 layout=? H=16 D=64 → fa3',
+      '  infer reached=false bf16,bf16,bf16 mask=none causal=false p=0.1 layout=? H=16 D=64 → fa3',
+      '  diffusers-backend warning train 41:12 diffusers backend "_flash_3" does not take dropout_p: dispatch_attention_fn drops it without a word (it logs the removal only with DIFFUSERS_ATTN_CHECKS=1) on the training path (training path: the name `train_flash3`)',
+    ]);
+  });
+
+  it('reports diffusers\' own raises, dropped arguments, its checks and backends not modelled in its words', async () => {
+    assert.deepEqual(await findings(SAMPLING), [
+      '22 error diffusers-backend: `dispatch_attention_fn` raises "`attn_mask` is not supported for native flash attention" on the inference path: diffusers backend "_native_flash" (`attention_backend("_native_flash")` at sampling.py:21), attention_dispatch.py at diffusers 58eb52c0 (inference path: @torch.no_grad() on sample_native_flash)',
+      '29 information diffusers-backend: diffusers backend "flash" (`model.set_attention_backend("FLASH")` at sampling.py:27): with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: "Query, key, and value must be either bfloat16 or float16." (its constraints, off by default; attention_dispatch.py at diffusers 58eb52c0) (inference path: @torch.no_grad() on sample_set_backend)',
+      '29 error dtype-unsupported: dispatch_attention_fn: "FlashAttention only support fp16 and bf16 data type" — `q` is float32 (`.float()` at sampling.py:28); `k` is float32 (`.float()` at sampling.py:28); `v` is float32 (`.float()` at sampling.py:28) (inference path: @torch.no_grad() on sample_set_backend)',
+      "36 information diffusers-backend: diffusers backend \"sage\" (`attention_backend(\"sage\")` at sampling.py:35) is not modelled: its kernel's checks are not read, so this call is not judged",
+      '41 warning diffusers-backend: diffusers backend "_flash_3" does not take dropout_p: dispatch_attention_fn drops it without a word (it logs the removal only with DIFFUSERS_ATTN_CHECKS=1) on the training path (training path: the name `train_flash3`)',
+    ]);
+  });
+
+  it('reads a processor\'s backend=self._attention_backend and an AttentionBackendName member', async () => {
+    assert.deepEqual(annotate(await sitesOf([TRANSFORMER], OFF)), [
+      'diffusers-dispatch/image_transformer.py:16:15 dispatch_attention_fn JointAttnProcessor.__call__',
+      '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v)',
+      '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v)',
+      'diffusers-dispatch/image_transformer.py:50:16 dispatch_attention_fn CrossAttention.forward',
+      '  train reached=false fp32,fp32,fp32 mask=float causal=false p=0 layout=BLHD H=? D=? → raises: `attn_mask` is not supported for flash-attn 2.',
+      '  infer reached=true fp16,fp16,fp16 mask=bool causal=false p=0 layout=BLHD H=8 D=128 → raises: `attn_mask` is not supported for flash-attn 2.',
+      '  diffusers-backend error infer 50:57 `dispatch_attention_fn` raises "`attn_mask` is not supported for flash-attn 2." on the inference path: diffusers backend "flash" (backend=AttentionBackendName.FLASH), attention_dispatch.py at diffusers 58eb52c0 (inference path: @torch.no_grad() on sample_masked)',
+    ]);
+    assert.deepEqual(await findings(TRANSFORMER), [
+      '50 error diffusers-backend: `dispatch_attention_fn` raises "`attn_mask` is not supported for flash-attn 2." on the inference path: diffusers backend "flash" (backend=AttentionBackendName.FLASH), attention_dispatch.py at diffusers 58eb52c0 (inference path: @torch.no_grad() on sample_masked)',
+    ]);
+  });
+});
