@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { callReport, environmentOf } from '../../extension/analysis/reporting/build-report';
-import { annotate, SETTINGS, sitesOf } from './helpers';
+import { annotate, SETTINGS, sitesOf, sitesOfSource } from './helpers';
 
 const SAMPLING = 'diffusers-dispatch/sampling.py';
 const TRANSFORMER = 'diffusers-dispatch/image_transformer.py';
@@ -66,6 +66,29 @@ describe('analysis: diffusers dispatch_attention_fn', () => {
     ]);
     assert.deepEqual(await findings(TRANSFORMER), [
       '50 error diffusers-backend: `dispatch_attention_fn` raises "`attn_mask` is not supported for flash-attn 2." on the inference path: diffusers backend "flash" (backend=AttentionBackendName.FLASH), attention_dispatch.py at diffusers 58eb52c0 (inference path: @torch.no_grad() on sample_masked)',
+    ]);
+  });
+
+  it('finds a call through a relative import the files do not resolve, and routes xformers\' causal mask', async () => {
+    const source = [
+      'import torch',
+      'from ..attention_dispatch import dispatch_attention_fn',
+      '',
+      '@torch.no_grad()',
+      'def sample(x):',
+      '    q = x.half().view(2, 128, 8, 64)',
+      '    mask = torch.zeros(2, 128, dtype=torch.float16, device="cuda")',
+      '    return dispatch_attention_fn(q, q, q, attn_mask=mask, is_causal=True, backend="xformers")',
+    ].join('\n');
+    const sites = await sitesOfSource(source, OFF);
+    assert.deepEqual(annotate(sites), [
+      'snippet.py:8:12 dispatch_attention_fn sample',
+      '  train reached=false fp16,fp16,fp16 mask=float causal=true p=0 layout=? H=8 D=64 → fa2? (depends on whether xformers is installed)',
+      '  infer reached=true fp16,fp16,fp16 mask=float causal=true p=0 layout=? H=8 D=64 → fa2? (depends on whether xformers is installed)',
+      '  diffusers-backend warning infer 8:12 diffusers backend "xformers" (backend="xformers"): with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: "`is_causal` cannot be True when `attn_mask` is not None." (its constraints, off by default; attention_dispatch.py at diffusers 58eb52c0); without them the xformers backend ignores attn_mask when is_causal=True: it passes xops.LowerTriangularMask() instead (inference path: @torch.no_grad() on sample)',
+    ]);
+    assert.deepEqual(callReport(sites[0]!, environmentOf(OFF)).findings.map((f) => `${f.severity} ${f.code}: ${f.message}`), [
+      'warning diffusers-backend: diffusers backend "xformers" (backend="xformers"): with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: "`is_causal` cannot be True when `attn_mask` is not None." (its constraints, off by default; attention_dispatch.py at diffusers 58eb52c0); without them the xformers backend ignores attn_mask when is_causal=True: it passes xops.LowerTriangularMask() instead (inference path: @torch.no_grad() on sample)',
     ]);
   });
 });

@@ -4,7 +4,7 @@
  * (error); it drops an argument the backend does not take (warning); its constraints would raise with `DIFFUSERS_ATTN_CHECKS=1` (information); the backend is not
  * modelled, so the call is not judged (information).
  */
-import { BACKEND_RAISES, CHECKS_NOTE, DIFFUSERS_SOURCE, DROPPED_NOTE, UNMODELLED_NOTE } from '../../../runtime/dispatch/rules/diffusers';
+import { BACKEND_RAISES, CHECKS_NOTE, DIFFUSERS_SOURCE, DROPPED_NOTE, IGNORED_MASK_NOTE, UNMODELLED_NOTE } from '../../../runtime/dispatch/rules/diffusers';
 import { spanOf } from '../syntax/positions';
 import type { Finding } from '../report';
 import { createRule, onPath, pathPhrase, perMode, type ModeView } from './rule';
@@ -25,7 +25,8 @@ function finding(view: ModeView): Omit<Finding, 'mode' | 'span'> & { onMask?: tr
   if (dropped) return { code: 'diffusers-backend', severity: 'warning', message: `${dropped}${pathPhrase(view)}${onPath(view)}` };
   const check = d.notes.find((n) => n.startsWith(CHECKS_NOTE));
   if (check) {
-    return { code: 'diffusers-backend', severity: 'information', message: `${backend}: ${check} (its constraints, off by default; ${DIFFUSERS_SOURCE})${onPath(view)}` };
+    const ignored = d.notes.includes(IGNORED_MASK_NOTE) ? `; ${IGNORED_MASK_NOTE}` : '';
+    return { code: 'diffusers-backend', severity: ignored ? 'warning' : 'information', message: `${backend}: ${check} (its constraints, off by default; ${DIFFUSERS_SOURCE})${ignored}${onPath(view)}` };
   }
   const unmodelled = d.notes.find((n) => n.includes(UNMODELLED_NOTE));
   return unmodelled ? { code: 'diffusers-backend', severity: 'information', message: unmodelled } : null;

@@ -158,7 +158,8 @@ export function attentionApiOf(qualified: string): ApiSpec | undefined {
   if (last.startsWith('flash_attn_')) return flashAttnVersion(parts)?.[last];
   if (last === 'memory_efficient_attention') return root === 'xformers' ? SPECS[last] : undefined;
   if (last === 'flex_attention') return qualified === 'torch.nn.attention.flex_attention.flex_attention' ? SPECS[last] : undefined;
-  if (last === 'dispatch_attention_fn') return root === 'diffusers' && isDiffusersDispatchModule(parts.slice(0, -1).join('.')) ? DISPATCH_ATTENTION_FN : undefined;
+  // A relative import the files do not resolve (`from ..attention_dispatch import …` in a file copied out of diffusers) names diffusers' module too.
+  if (last === 'dispatch_attention_fn') return (root === 'diffusers' || root === '') && isDiffusersDispatchModule(parts.slice(0, -1).join('.')) ? DISPATCH_ATTENTION_FN : undefined;
   // A model class (`AutoModelForCausalLM`, `LlamaModel`, `GPT2LMHeadModel`), not `AutoTokenizer` or `AutoConfig`.
   if (last === 'from_pretrained') return root === 'transformers' && /Model|For[A-Z]/.test(parts[parts.length - 2] ?? '') ? FROM_PRETRAINED : undefined;
   return undefined;

@@ -20,6 +20,7 @@ export const DIFFUSERS_SOURCE = 'attention_dispatch.py at diffusers 58eb52c0';
 export const CHECKS_NOTE = 'with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: ';
 export const UNMODELLED_NOTE = 'is not modelled';
 export const DROPPED_NOTE = 'dispatch_attention_fn drops it';
+export const IGNORED_MASK_NOTE = 'without them the xformers backend ignores attn_mask when is_causal=True: it passes xops.LowerTriangularMask() instead';
 
 /** The messages a backend function raises with whatever the settings (the outcome, not a note). */
 export const BACKEND_RAISES: readonly string[] = [words.flashMask, words.flash3Mask, words.nativeFlashMask, words.xformersMaskRank, words.xformersGqa];
@@ -115,6 +116,8 @@ function routedFacts(facts: CallFacts, route: Route, backend: Fact<string> & { k
 function routeNotes(route: Route, backend: string, c: CallContext): string[] {
   const failed = route.checks.map((check) => check(c)).find((r) => r.kind === 'raises');
   const out = failed ? [`${CHECKS_NOTE}"${failed.reason}"`] : [];
+  const { causal, mask } = c.facts;
+  if (route.api === 'memory_efficient_attention' && causal.known && causal.value && mask.kind.known && mask.kind.value !== 'none') out.push(IGNORED_MASK_NOTE);
   const passed = route.drops.filter((d) => (d === 'dropout_p' ? !(c.facts.dropout.known && c.facts.dropout.value === 0) : c.facts.enableGqa !== undefined));
   if (passed.length > 0) {
     out.push(`diffusers backend "${backend}" does not take ${passed.join(' or ')}: ${DROPPED_NOTE} without a word (it logs the removal only with DIFFUSERS_ATTN_CHECKS=1)`);
