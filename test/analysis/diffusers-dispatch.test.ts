@@ -91,4 +91,17 @@ describe('analysis: diffusers dispatch_attention_fn', () => {
       'warning diffusers-backend: diffusers backend "xformers" (backend="xformers"): with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: "`is_causal` cannot be True when `attn_mask` is not None." (its constraints, off by default; attention_dispatch.py at diffusers 58eb52c0); without them the xformers backend ignores attn_mask when is_causal=True: it passes xops.LowerTriangularMask() instead (inference path: @torch.no_grad() on sample)',
     ]);
   });
+
+  it('in diffusers\' own tree, reads calls of the workspace dispatch_attention_fn as the API, members of its enum as backends', async () => {
+    const tree = ['diffusers-dispatch/tree/attention_dispatch.py', 'diffusers-dispatch/tree/transformer_video.py'];
+    const sites = (await sitesOf(tree, OFF)).filter((s) => s.api === 'dispatch_attention_fn');
+    assert.deepEqual(annotate(sites), [
+      'diffusers-dispatch/tree/transformer_video.py:10:16 dispatch_attention_fn VideoAttnProcessor.__call__',
+      '  train reached=false fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v)',
+      '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=24 D=128 → flash',
+      'diffusers-dispatch/tree/transformer_video.py:16:12 dispatch_attention_fn denoise',
+      '  train reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=24 D=128 → math (flash off: runtime disabled)',
+      '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=24 D=128 → math (flash off: runtime disabled)',
+    ]);
+  });
 });

@@ -189,7 +189,8 @@ function compiledFact(o: Observation): Fact<boolean> {
 /** The diffusers backend a `dispatch_attention_fn` call runs: its `backend=`, else the active one on its path, else the default. */
 function diffusersFacts(o: Observation): Pick<CallFacts, 'diffusers'> {
   const given = o.args.diffusersBackend;
-  const written = given && backendOf(given.value, given.node ? `backend=${textOf(given.node)}` : 'backend');
+  const text = given?.node ? textOf(given.node) : undefined;
+  const written = given && backendOf(given.value, text ? `backend=${text}` : 'backend', false, text);
   return { diffusers: { backend: written ?? o.ctx.diffusersBackend ?? DEFAULT_DIFFUSERS_BACKEND } };
 }
 

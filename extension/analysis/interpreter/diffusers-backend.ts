@@ -22,8 +22,8 @@ export function isBackendContext(name: string): boolean {
 export function contextBackend(name: string, args: CallArgs, callNode: SyntaxNode, fr: Frame): Fact<string> | undefined {
   if (!isBackendContext(name)) return undefined;
   const source = `\`${textOf(callNode)}\` at ${fileLine(fr, callNode)}`;
-  const given = arg(args, 0, 'backend')?.value;
-  return given ? backendOf(given, source) ?? unknown(`the backend of ${source}`) : known('native', source);
+  const given = arg(args, 0, 'backend');
+  return given ? backendOf(given.value, source, false, textOf(given.node)) ?? unknown(`the backend of ${source}`) : known('native', source);
 }
 
 /** The backend after a statement `x.set_attention_backend(…)` / `x.reset_attention_backend()`; undefined when the call is neither. */
@@ -35,7 +35,8 @@ export function statementBackend(callNode: SyntaxNode, st: PathState, fr: Frame,
   const list = field(callNode, 'arguments');
   const first = list ? namedChildren(list)[0] : undefined;
   const source = `\`${textOf(callNode)}\` at ${fileLine(fr, callNode)}`;
-  const value = first ? evaluate(first.type === 'keyword_argument' ? field(first, 'value')! : first, st, fr, e) : undefined;
+  const node = first?.type === 'keyword_argument' ? field(first, 'value')! : first;
+  const value = node ? evaluate(node, st, fr, e) : undefined;
   // ModelMixin.set_attention_backend lowers the name before it looks it up.
-  return value ? backendOf(value, source, true) ?? unknown(`the backend of ${source}`) : unknown(`the backend of ${source}`);
+  return value ? backendOf(value, source, true, textOf(node!)) ?? unknown(`the backend of ${source}`) : unknown(`the backend of ${source}`);
 }
