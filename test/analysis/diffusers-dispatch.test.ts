@@ -19,7 +19,7 @@ async function findings(name: string): Promise<string[]> {
 }
 
 describe('analysis: diffusers dispatch_attention_fn', () => {
-  it('takes its backend from backend=, attention_backend(…), set_attention_backend(…) or the default', async () => {
+  it('takes its backend from backend=, attention_backend(…) as a with or a decorator, set_attention_backend(…) or the default', async () => {
     assert.deepEqual(annotate(await sitesOf([SAMPLING], OFF)), [
       'diffusers-dispatch/sampling.py:14:12 dispatch_attention_fn sample_default',
       '  train reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → flash',
@@ -41,6 +41,9 @@ describe('analysis: diffusers dispatch_attention_fn', () => {
       '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0.1 layout=? H=16 D=64 → fa3',
       '  infer reached=false bf16,bf16,bf16 mask=none causal=false p=0.1 layout=? H=16 D=64 → fa3',
       '  diffusers-backend warning train 41:12 diffusers backend "_flash_3" does not take dropout_p: dispatch_attention_fn drops it without a word (it logs the removal only with DIFFUSERS_ATTN_CHECKS=1) on the training path (training path: the name `train_flash3`)',
+      'diffusers-dispatch/sampling.py:47:12 dispatch_attention_fn sample_decorated',
+      '  train reached=false bf16,bf16,bf16 mask=none causal=true p=0 layout=? H=16 D=64 → cudnn (flash off: runtime disabled)',
+      '  infer reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=? H=16 D=64 → cudnn (flash off: runtime disabled)',
     ]);
   });
 
