@@ -118,9 +118,10 @@ function routeNotes(route: Route, backend: string, c: CallContext): string[] {
   const out = failed ? [`${CHECKS_NOTE}"${failed.reason}"`] : [];
   const { causal, mask } = c.facts;
   if (route.api === 'memory_efficient_attention' && causal.known && causal.value && mask.kind.known && mask.kind.value !== 'none') out.push(IGNORED_MASK_NOTE);
-  const passed = route.drops.filter((d) => (d === 'dropout_p' ? !(c.facts.dropout.known && c.facts.dropout.value === 0) : c.facts.enableGqa !== undefined));
-  if (passed.length > 0) {
-    out.push(`diffusers backend "${backend}" does not take ${passed.join(' or ')}: ${DROPPED_NOTE} without a word (it logs the removal only with DIFFUSERS_ATTN_CHECKS=1)`);
+  // A dropped enable_gqa changes nothing (flash-attn groups heads itself); a dropped dropout_p does.
+  const { dropout } = c.facts;
+  if (route.drops.includes('dropout_p') && !(dropout.known && dropout.value === 0)) {
+    out.push(`diffusers backend "${backend}" does not take dropout_p: ${DROPPED_NOTE} without a word (it logs the removal only with DIFFUSERS_ATTN_CHECKS=1)`);
   }
   return out;
 }
