@@ -107,4 +107,22 @@ describe('analysis: diffusers dispatch_attention_fn', () => {
       '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=24 D=128 → math (flash off: runtime disabled)',
     ]);
   });
+
+  it('on the native backend, a mask keeps SDPA off flash: mask-disables-flash in SDPA\'s words', async () => {
+    const source = [
+      'import torch',
+      'from diffusers.models.attention_dispatch import dispatch_attention_fn',
+      '',
+      '@torch.no_grad()',
+      'def sample(x):',
+      '    q = x.half().view(2, 128, 8, 64)',
+      '    mask = torch.zeros(2, 1, 128, 128, dtype=torch.float16, device="cuda")',
+      '    return dispatch_attention_fn(q, q, q, attn_mask=mask)',
+    ].join('\n');
+    const [site] = await sitesOfSource(source, OFF);
+    assert.deepEqual(callReport(site!, environmentOf(OFF)).findings.map((f) => `${f.severity} ${f.code}: ${f.message}`), [
+      'information mask-disables-flash: Flash is off on the inference path: `mask` is a float tensor (`zeros` at snippet.py:7); diffusers\' native backend passes it to SDPA: '
+        + '"Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel',
+    ]);
+  });
 });
