@@ -201,10 +201,8 @@ export const diffusers = {
   xformersGqa: 'Number of heads in query must be divisible by number of heads in key/value.',
   /** `_check_attn_mask_or_causal` (flex, xformers). */
   maskOrCausal: '`is_causal` cannot be True when `attn_mask` is not None.',
-  /** `_check_device`'s dtype half, and `_check_qkv_dtype_match`. */
+  /** `_check_device`'s dtype half: every modelled backend's first constraint, so it speaks before `_check_qkv_dtype_match`. */
   sameDtype: 'Query, key, and value must have the same dtype.',
   /** `_check_qkv_dtype_bf16_or_fp16` (flash, _flash_3, _native_flash, _native_cudnn and others). */
   lowDtype: 'Query, key, and value must be either bfloat16 or float16.',
-  /** `_check_shape`. */
-  headDim: 'Query and key must have the same head dimension.',
 } as const;

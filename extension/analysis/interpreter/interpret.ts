@@ -621,7 +621,8 @@ export class Interpreter implements Executor {
 
   /**
    * Decorators that are context managers (`@torch.autocast(…)`, `@sdpa_kernel(…)`, diffusers'
-   * `@attention_backend(…)`) set up their context for the whole call; the mode from `@torch.no_grad()` is `modeClue`'s, named by decorator.
+   * `@attention_backend(…)`) set up their context for the whole call; the mode from `@torch.no_grad()`
+   * is `modeClue`'s, named by decorator.
    * `@custom_fwd(cast_inputs=…)` casts the arguments and turns autocast off (custom-fwd.ts).
    */
   private decorated(fn: FunctionInfo, module: ModuleInfo, ctx: Ctx, args: CallArgs): Decorated {

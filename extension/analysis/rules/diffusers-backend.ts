@@ -1,8 +1,9 @@
 /**
  * diffusers-backend: what diffusers' `dispatch_attention_fn` does with the backend it runs, in
  * diffusers' own words (attention_dispatch.py at diffusers 58eb52c0): the backend function raises
- * (error); it drops an argument the backend does not take (warning); its constraints would raise with `DIFFUSERS_ATTN_CHECKS=1` (information); the backend is not
- * modelled, so the call is not judged (information).
+ * (error); it drops dropout_p, or the xformers backend drops the mask for is_causal (warning); its
+ * constraints would raise with `DIFFUSERS_ATTN_CHECKS=1` (information); the backend is not modelled, so
+ * the call is not judged (information).
  */
 import { BACKEND_RAISES, CHECKS_NOTE, DIFFUSERS_SOURCE, DROPPED_NOTE, IGNORED_MASK_NOTE, UNMODELLED_NOTE } from '../../../runtime/dispatch/rules/diffusers';
 import { spanOf } from '../syntax/positions';

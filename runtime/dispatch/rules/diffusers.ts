@@ -16,7 +16,7 @@ import { diffusers as words } from '../messages';
 /** Where the rules come from, for sources and notes. */
 export const DIFFUSERS_SOURCE = 'attention_dispatch.py at diffusers 58eb52c0';
 
-/** How the notes a rule reads begin: what `DIFFUSERS_ATTN_CHECKS=1` would raise, a backend not modelled. */
+/** What the notes the diffusers-backend rule looks for say: a check that would raise, a backend not modelled, a dropped argument, an ignored mask. */
 export const CHECKS_NOTE = 'with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: ';
 export const UNMODELLED_NOTE = 'is not modelled';
 export const DROPPED_NOTE = 'dispatch_attention_fn drops it';
