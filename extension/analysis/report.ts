@@ -51,6 +51,7 @@ export type DiagnosticCode =
   | 'flash-attention-2-dtype'
   | 'flex-eager'
   | 'output-attentions'
+  | 'diffusers-backend'
   | 'parse-error'
   | 'internal-error';
 

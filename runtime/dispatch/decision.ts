@@ -13,7 +13,7 @@ import type { Dtype } from './facts';
 export type BackendId = string;
 
 /** The ordered policy a call went through: one per library and device. */
-export type PolicyId = 'sdpa-cuda' | 'sdpa-cpu' | 'flash-attn' | 'xformers' | 'multihead-attention' | 'manual' | 'web' | 'transformers' | 'flex-attention' | 'flash-attn-3' | 'flash-attn-4';
+export type PolicyId = 'sdpa-cuda' | 'sdpa-cpu' | 'flash-attn' | 'xformers' | 'multihead-attention' | 'manual' | 'web' | 'transformers' | 'diffusers' | 'flex-attention' | 'flash-attn-3' | 'flash-attn-4';
 
 /** One candidate backend's verdict for this call. */
 export interface Verdict {

@@ -57,7 +57,11 @@ export type AttentionApi =
   | 'manual' //                 hand-written softmax(q·kᵀ)·v
   | 'flex_attention' //         torch.nn.attention.flex_attention.flex_attention
   | 'from_pretrained' //        transformers' model loading: the attention implementation it configures
+  | 'dispatch_attention_fn' //  diffusers' attention dispatcher: the backend it calls decides the policy
   | 'runtime'; //               Attention Lens' own attend() on WebGPU/WASM
+
+/** The APIs that call a library's kernels themselves (diffusers' dispatcher calls one of these). */
+export type LibraryApi = Exclude<AttentionApi, 'dispatch_attention_fn'>;
 
 /** Training (autograd on, dropout live) or inference. */
 export type Mode = 'train' | 'infer';
@@ -158,6 +162,17 @@ export interface CallFacts {
   readonly compiled?: Fact<boolean>;
   /** transformers' `from_pretrained`: what it configures; absent for other APIs. */
   readonly transformers?: TransformersLoad;
+  /** diffusers' `dispatch_attention_fn`: the backend it calls; absent for other APIs. */
+  readonly diffusers?: DiffusersDispatch;
+}
+
+/** What decides the backend of a diffusers `dispatch_attention_fn(…)` call. */
+export interface DiffusersDispatch {
+  /**
+   * The `AttentionBackendName` value the call runs (`native`, `flash`, `_native_cudnn`, …): its `backend=`
+   * argument, else the active backend (`attention_backend(…)`, `set_attention_backend(…)`), else the default.
+   */
+  readonly backend: Fact<string>;
 }
 
 /**

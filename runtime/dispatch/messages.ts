@@ -187,3 +187,22 @@ export const flashAttn4 = {
   headDimSm100: (d: number, dv: number) =>
     `(head_dim, head_dim_v)=(${d}, ${dv}) is not supported on SM100/SM110. head_dim and head_dim_v must be between 8 and 128 and divisible by 8, or (192, 128) for DeepSeek, or (256, 256) for hd256.`,
 } as const;
+
+/**
+ * diffusers' messages: src/diffusers/models/attention_dispatch.py at huggingface/diffusers 58eb52c0 —
+ * the backends' own raises (always made), and the `_check_*` constraints `dispatch_attention_fn` runs
+ * only with `DIFFUSERS_ATTN_CHECKS=1`.
+ */
+export const diffusers = {
+  flashMask: '`attn_mask` is not supported for flash-attn 2.',
+  flash3Mask: '`attn_mask` is not supported for flash-attn 3.',
+  nativeFlashMask: '`attn_mask` is not supported for native flash attention',
+  xformersMaskRank: 'Only 2D and 4D attention masks are supported for xformers attention.',
+  xformersGqa: 'Number of heads in query must be divisible by number of heads in key/value.',
+  /** `_check_attn_mask_or_causal` (flex, xformers). */
+  maskOrCausal: '`is_causal` cannot be True when `attn_mask` is not None.',
+  /** `_check_device`'s dtype half: every modelled backend's first constraint, so it speaks before `_check_qkv_dtype_match`. */
+  sameDtype: 'Query, key, and value must have the same dtype.',
+  /** `_check_qkv_dtype_bf16_or_fp16` (flash, _flash_3, _native_flash, _native_cudnn and others). */
+  lowDtype: 'Query, key, and value must be either bfloat16 or float16.',
+} as const;

@@ -3,10 +3,11 @@
  * The API and the device select one policy (rules/); the engine runs it.
  */
 import type { KernelCapability } from './capabilities';
-import { buildContext, type CallContext } from './context';
+import { buildContext, torchAtLeast, type CallContext } from './context';
 import type { Decision } from './decision';
 import { evaluate, type Policy } from './engine';
-import type { AttentionApi, CallFacts, Environment } from './facts';
+import type { CallFacts, Environment, LibraryApi } from './facts';
+import { diffusersDispatch } from './rules/diffusers';
 import { FLASH_ATTN } from './rules/flash-attn';
 import { FLASH_ATTN_3 } from './rules/flash-attn-3';
 import { FLASH_ATTN_4 } from './rules/flash-attn-4';
@@ -24,7 +25,8 @@ const sdpaFor = (env: Environment): Policy => (env.device === 'cuda' ? SDPA_CUDA
 /** The same call through SDPA: what a hand-written attention would get by switching. */
 const viaSdpa = (c: CallContext): Decision => decide({ ...c.facts, api: 'sdpa' }, c.env, c.web);
 
-const POLICIES: Record<AttentionApi, (env: Environment) => Policy> = {
+/** dispatch_attention_fn has none of its own: the backend it calls names the library whose policy decides. */
+const POLICIES: Record<LibraryApi, (env: Environment) => Policy> = {
   sdpa: sdpaFor,
   flash_attn_func: () => FLASH_ATTN,
   flash_attn_varlen_func: () => FLASH_ATTN,
@@ -46,8 +48,14 @@ const POLICIES: Record<AttentionApi, (env: Environment) => Policy> = {
 };
 
 export function decide(facts: CallFacts, env: Environment, web: readonly KernelCapability[] = []): Decision {
+  if (facts.api === 'dispatch_attention_fn') {
+    // diffusers' backend names the library it calls; that library's policy decides, on the facts it sees.
+    const outer = buildContext(facts, env, web, false);
+    const routed = diffusersDispatch(outer, (api) => POLICIES[api](env), torchAtLeast(env, 2, 5));
+    return evaluate(routed.policy, buildContext(routed.facts, env, web, routed.policy.autocastAware));
+  }
   const select = Object.prototype.hasOwnProperty.call(POLICIES, facts.api) ? POLICIES[facts.api] : undefined;
-  if (!select) throw new RangeError(`decide: facts.api must be one of ${Object.keys(POLICIES).join(', ')}; got ${String(facts.api)}`);
+  if (!select) throw new RangeError(`decide: facts.api must be one of ${Object.keys(POLICIES).join(', ')}, dispatch_attention_fn; got ${String(facts.api)}`);
   const policy = select(env);
   return evaluate(policy, buildContext(facts, env, web, policy.autocastAware));
 }

@@ -11,6 +11,7 @@ import { known, unknown, type Dtype, type Fact } from '../../../runtime/dispatch
 import { decide, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArgs, type Engine } from '../values/engine';
 import { callValue, evaluate, evaluateArgs } from './evaluate';
+import { contextBackend, isBackendContext } from './diffusers-backend';
 import { regionSwitches } from './sdpa-switches';
 import type { FunctionInfo } from '../workspace-index/module-index';
 import type { Ctx, Frame, PathState, YieldPoint } from '../values/state';
@@ -22,6 +23,8 @@ const CONTEXT_MANAGER = /^(torch\.(autocast|amp\.autocast|cuda\.amp\.autocast|cp
 
 /** The context manager a call of `name` makes; undefined when it is none of these. */
 export function contextValue(name: string, args: CallArgs, callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): ContextValue | undefined {
+  const diffusersBackend = contextBackend(name, args, callNode, fr);
+  if (diffusersBackend) return { t: 'context', diffusersBackend };
   if (!CONTEXT_MANAGER.test(name)) return undefined;
   if (name === 'contextlib.nullcontext') return { t: 'context' };
   const where = fileLine(fr, callNode);
@@ -82,7 +85,7 @@ type WorkspaceCallees = 'functions' | 'functions and classes';
 function calledContext(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine, workspace: WorkspaceCallees): ContextValue | undefined {
   const entry = workspace === 'functions' ? '@' : 'with ';
   const callee = evaluate(field(callNode, 'function')!, st, fr, e);
-  const library = callee.t === 'ref' && CONTEXT_MANAGER.test(callee.name);
+  const library = callee.t === 'ref' && (CONTEXT_MANAGER.test(callee.name) || isBackendContext(callee.name));
   // A library object's method bound to it (frameworks.ts): `accelerator.autocast()`.
   const bound = callee.t === 'partial' && callee.fn.t === 'ref';
   if (!library && !bound && callee.t !== 'fn' && !(workspace === 'functions and classes' && callee.t === 'class')) return undefined;
@@ -169,6 +172,7 @@ function citing(v: ContextValue, more: string): ContextValue {
   };
   return {
     ...v, ...(v.autocast ? { autocast: cite(v.autocast) } : {}), ...(sdpa ? { sdpa } : {}),
+    ...(v.diffusersBackend ? { diffusersBackend: cite(v.diffusersBackend) } : {}),
     ...(v.mode ? { mode: known(v.mode.value, `${v.mode.source}${more}`) } : {}),
     ...(v.cases ? { cases: v.cases.map((c) => ({ when: c.when, context: citing(c.context, more) })) } : {}),
   };
@@ -183,6 +187,7 @@ export function enterContext(ctx: Ctx, v: ContextValue): Ctx {
     ...(v.sdpa ? { sdpa: { enabled: v.sdpa.enabled, ...(priority ? { priority } : {}) } } : {}),
     ...(v.mode ? { mode: v.mode, modeAssumed: false } : {}),
     ...(v.compiled ? { compiled: v.compiled } : {}),
+    ...(v.diffusersBackend ? { diffusersBackend: v.diffusersBackend } : {}),
   };
 }
 

@@ -18,7 +18,7 @@ import {
 import {
   atom, choiceOf, describe, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, sameValue, type Dim, type Formula, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from '../values/values';
-import { attentionApiOf } from '../values/attention-apis';
+import { attentionApiOf, workspaceApiOf } from '../values/attention-apis';
 import { paddingCall } from '../torch/bert-padding';
 import { rearrangeShape } from '../torch/einops';
 import { PATTERNS, unpacked } from './unpacking';
@@ -605,6 +605,9 @@ function isOwnOrLocal(fnNode: SyntaxNode, st: PathState): boolean {
 
 /** Calls a callable value: a library function, a torch module, a workspace function or class, a partial, a prepared model. */
 export function callValue(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  // A workspace function that is a library's API (diffusers' own `dispatch_attention_fn`): observed, not run.
+  const api = callee.t === 'fn' ? workspaceApiOf(callee.id) : undefined;
+  if (api) return observeApi(api, textOf(field(node, 'function') ?? node), args, undefined, st, fr, node, e);
   switch (callee.t) {
     case 'ref': return refCall(callee, args, st, fr, node, e);
     case 'torchmod': return moduleCall(callee, args, st, fr, node, e);

@@ -639,8 +639,9 @@ export class Interpreter implements Executor {
   }
 
   /**
-   * Decorators that are context managers (`@torch.autocast(…)`, `@sdpa_kernel(…)`) set up their
-   * context for the whole call; the mode from `@torch.no_grad()` is `modeClue`'s, named by decorator.
+   * Decorators that are context managers (`@torch.autocast(…)`, `@sdpa_kernel(…)`, diffusers'
+   * `@attention_backend(…)`) set up their context for the whole call; the mode from `@torch.no_grad()`
+   * is `modeClue`'s, named by decorator.
    * `@custom_fwd(cast_inputs=…)` casts the arguments and turns autocast off (custom-fwd.ts).
    */
   private decorated(fn: FunctionInfo, module: ModuleInfo, ctx: Ctx, args: CallArgs): Decorated {
@@ -649,7 +650,7 @@ export class Interpreter implements Executor {
     const regions = fn.decoratorNodes.filter((d) => d.type === 'call').reduce<Ctx>((outer, d) => {
       const manager = contextOfDecorator(d, this.freshState(outer), frame, this);
       const inner = manager ? enterContext(outer, manager) : outer;
-      return { ...outer, autocast: inner.autocast, ...(inner.sdpa ? { sdpa: inner.sdpa } : {}) };
+      return { ...outer, autocast: inner.autocast, ...(inner.sdpa ? { sdpa: inner.sdpa } : {}), ...(inner.diffusersBackend ? { diffusersBackend: inner.diffusersBackend } : {}) };
     }, ctx);
     const compiled = compilingDecorator(fn.decoratorNodes, this.freshState(regions), frame, this);
     const inner = compiled ? { ...regions, compiled } : regions;

@@ -16,6 +16,7 @@ import { libraryCallsIn } from './branch-calls';
 import { closureValue } from './closures';
 import { catchesImportError, importBindings } from '../workspace-index/module-index';
 import { declaredGlobals } from '../workspace-index/rebinders';
+import { statementBackend } from './diffusers-backend';
 import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
 import { collapseEquivalent, forkState, mergeStates, type Ctx, type Frame, type Guard, type PathState } from '../values/state';
@@ -147,6 +148,11 @@ function expression(expr: SyntaxNode, st: PathState, fr: Frame, e: Executor): vo
   if (expr.type === 'call') {
     const sdpa = statementSwitches(expr, st, fr, e);
     if (sdpa) st.ctx = { ...st.ctx, sdpa };
+    const backend = statementBackend(expr, st, fr, e);
+    if (backend !== undefined) {
+      const { diffusersBackend: _previous, ...rest } = st.ctx;
+      st.ctx = backend === null ? rest : { ...rest, diffusersBackend: backend };
+    }
     const fnNode = field(expr, 'function');
     const method = fnNode?.type === 'attribute' ? textOf(field(fnNode, 'attribute')!) : '';
     // `model.half()` / `model.to(torch.bfloat16)` as a statement: nn.Module's casts work in place (and

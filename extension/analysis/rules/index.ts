@@ -4,6 +4,7 @@ import biasDtype from './bias-dtype';
 import biasShape from './bias-shape';
 import causalAlignment from './causal-alignment';
 import deadFastPath from './dead-fast-path';
+import diffusersBackend from './diffusers-backend';
 import dropoutInEval from './dropout-in-eval';
 import dtypeMismatch from './dtype-mismatch';
 import dtypeUnsupported from './dtype-unsupported';
@@ -21,7 +22,7 @@ import outputAttentions from './output-attentions';
 import type { Rule } from './rule';
 
 export const RULES: readonly Rule[] = [
-  biasAlignment, biasDtype, biasShape, causalAlignment, deadFastPath, dropoutInEval, dtypeMismatch, dtypeUnsupported,
+  biasAlignment, biasDtype, biasShape, causalAlignment, deadFastPath, diffusersBackend, dropoutInEval, dtypeMismatch, dtypeUnsupported,
   flashAttention2Dtype, flexEager, groupedHeads, headDim, inputRank, layout, manualAttention, maskDisablesFlash, needWeights,
   noAvailableKernel, outputAttentions,
 ];

@@ -1,7 +1,7 @@
 /** mask-disables-flash: a mask tensor keeps the flash kernel from running, on the path it is passed on. */
 import { textOf } from '../syntax/syntax';
 import { spanOf } from '../syntax/positions';
-import { createRule, pathPhrase, perMode, switchesKeepFlashOff } from './rule';
+import { createRule, pathPhrase, perMode, switchesKeepFlashOff, type ModeView } from './rule';
 
 const WHY: Readonly<Record<string, string>> = {
   sdpa: '"Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel',
@@ -9,9 +9,18 @@ const WHY: Readonly<Record<string, string>> = {
   multihead_attention: 'nn.MultiheadAttention passes the mask to SDPA, which cannot use its flash kernel with it',
 };
 
+/** Why, for this path: diffusers' dispatcher passes the mask to SDPA on its default `native` backend only (the others force a kernel or raise). */
+function whyOn(api: string, view: ModeView): string | undefined {
+  if (api !== 'dispatch_attention_fn') return WHY[api];
+  const backend = view.facts.diffusers?.backend;
+  return backend?.known && backend.value === 'native' ? `diffusers' native backend passes it to SDPA: ${WHY.sdpa}` : undefined;
+}
+
 export default createRule(
   { code: 'mask-disables-flash', severity: 'information', description: 'a mask tensor rules out the flash kernel on a path' },
-  (ctx) => (!WHY[ctx.site.api] ? [] : perMode(ctx, (view) => {
+  (ctx) => (!WHY[ctx.site.api] && ctx.site.api !== 'dispatch_attention_fn' ? [] : perMode(ctx, (view) => {
+    const why = whyOn(ctx.site.api, view);
+    if (!why) return null;
     const kind = view.facts.mask.kind;
     if (switchesKeepFlashOff(view)) return null;
     if (!kind.known || (kind.value !== 'float' && kind.value !== 'bool')) return null;
@@ -19,7 +28,7 @@ export default createRule(
     const name = arg?.node ? `\`${textOf(arg.node)}\`` : 'the mask';
     return {
       code: 'mask-disables-flash', severity: 'information', span: arg?.node ? spanOf(arg.node) : ctx.site.span,
-      message: `Flash is off${pathPhrase(view)}: ${name} is a ${kind.value} tensor (${kind.source}); ${WHY[ctx.site.api]}`,
+      message: `Flash is off${pathPhrase(view)}: ${name} is a ${kind.value} tensor (${kind.source}); ${why}`,
     };
   })),
 );

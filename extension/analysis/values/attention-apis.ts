@@ -10,7 +10,7 @@ export function isFlashAttention(api: AttentionApi): boolean {
 }
 
 export type ArgRole = 'q' | 'k' | 'v' | 'qkv' | 'kv' | 'mask' | 'keyPaddingMask' | 'dropout' | 'causal' | 'needWeights' | 'gqa'
-  | 'attnImplementation' | 'modelDtype' | 'outputAttentions';
+  | 'attnImplementation' | 'modelDtype' | 'outputAttentions' | 'diffusersBackend';
 
 export interface ApiSpec {
   readonly api: AttentionApi;
@@ -124,6 +124,31 @@ const FROM_PRETRAINED: ApiSpec = {
   keywords: { attn_implementation: 'attnImplementation', torch_dtype: 'modelDtype', dtype: 'modelDtype', output_attentions: 'outputAttentions' }, autocastAware: false,
 };
 
+/**
+ * diffusers' `dispatch_attention_fn(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa,
+ * attention_kwargs, *, backend, parallel_config)` (models/attention_dispatch.py at 58eb52c0); q, k, v are (B, L, H, D).
+ */
+export const DISPATCH_ATTENTION_FN: ApiSpec = {
+  api: 'dispatch_attention_fn', positional: ['q', 'k', 'v', 'mask', 'dropout', 'causal', null, 'gqa'],
+  keywords: { query: 'q', key: 'k', value: 'v', attn_mask: 'mask', dropout_p: 'dropout', is_causal: 'causal', enable_gqa: 'gqa', backend: 'diffusersBackend' },
+  // Its default backend is SDPA, which autocast casts for.
+  autocastAware: true,
+};
+
+/** Whether a module's dotted name is diffusers' dispatcher module (`diffusers.models.attention_dispatch`). */
+function isDiffusersDispatchModule(dotted: string): boolean {
+  return dotted === 'attention_dispatch' || dotted.endsWith('.attention_dispatch');
+}
+
+/**
+ * The attention API a workspace function stands for: diffusers' own tree analysed defines
+ * `dispatch_attention_fn` in `attention_dispatch.py` (id `…/attention_dispatch.py:dispatch_attention_fn`);
+ * its calls are read as the API's, not run through its registry.
+ */
+export function workspaceApiOf(fnId: string): ApiSpec | undefined {
+  return /(^|[/\\])attention_dispatch\.py:dispatch_attention_fn$/.test(fnId) ? DISPATCH_ATTENTION_FN : undefined;
+}
+
 /** The attention API a qualified name denotes, e.g. `torch.nn.functional.scaled_dot_product_attention`. */
 export function attentionApiOf(qualified: string): ApiSpec | undefined {
   const parts = qualified.split('.');
@@ -133,6 +158,8 @@ export function attentionApiOf(qualified: string): ApiSpec | undefined {
   if (last.startsWith('flash_attn_')) return flashAttnVersion(parts)?.[last];
   if (last === 'memory_efficient_attention') return root === 'xformers' ? SPECS[last] : undefined;
   if (last === 'flex_attention') return qualified === 'torch.nn.attention.flex_attention.flex_attention' ? SPECS[last] : undefined;
+  // A relative import the files do not resolve (`from ..attention_dispatch import …` in a file copied out of diffusers) names diffusers' module too.
+  if (last === 'dispatch_attention_fn') return (root === 'diffusers' || root === '') && isDiffusersDispatchModule(parts.slice(0, -1).join('.')) ? DISPATCH_ATTENTION_FN : undefined;
   // A model class (`AutoModelForCausalLM`, `LlamaModel`, `GPT2LMHeadModel`), not `AutoTokenizer` or `AutoConfig`.
   if (last === 'from_pretrained') return root === 'transformers' && /Model|For[A-Z]/.test(parts[parts.length - 2] ?? '') ? FROM_PRETRAINED : undefined;
   return undefined;
@@ -141,6 +168,6 @@ export function attentionApiOf(qualified: string): ApiSpec | undefined {
 /** The layout each API expects of 4-D q, k, v. */
 export const API_LAYOUT: Readonly<Record<AttentionApi, Layout | null>> = {
   sdpa: 'BHLD', flash_attn_func: 'BLHD', flash_attn_varlen_func: null, flash_attn_varlen_qkvpacked_func: null, flash_attn_varlen_kvpacked_func: null, flash_attn_qkvpacked_func: 'BLHD', flash_attn_kvpacked_func: 'BLHD',
-  flash_attn_with_kvcache: 'BLHD', memory_efficient_attention: 'BLHD', multihead_attention: null, manual: 'BHLD', runtime: 'BHLD', from_pretrained: null, flex_attention: 'BHLD',
+  flash_attn_with_kvcache: 'BLHD', memory_efficient_attention: 'BLHD', multihead_attention: null, manual: 'BHLD', runtime: 'BHLD', from_pretrained: null, flex_attention: 'BHLD', dispatch_attention_fn: 'BLHD',
   flash_attn3_func: 'BLHD', flash_attn3_varlen_func: null, fa4_func: 'BLHD', fa4_varlen_func: null,
 };

@@ -5,9 +5,10 @@
  */
 import type { AttentionApi, Dtype, Fact, Mode, SdpaSwitches } from '../../../runtime/dispatch/facts';
 import type { ArgRole } from './attention-apis';
+import { DEFAULT_DIFFUSERS_BACKEND as DEFAULT_BACKEND } from './diffusers-backends';
 import type { FunctionInfo, ModuleInfo } from '../workspace-index/module-index';
 import type { SyntaxNode } from '../syntax/syntax';
-import { join, joinSwitches, type ManualStage, type Value } from './values';
+import { join, joinFact, joinSwitches, type ManualStage, type Value } from './values';
 
 /** What holds for the whole call of a function. */
 export interface Ctx {
@@ -22,6 +23,8 @@ export interface Ctx {
   readonly autocast: Fact<Dtype | null>;
   /** SDPA's backend switches (`sdpa_kernel`, `enable_*_sdp`); absent where the code sets none. */
   readonly sdpa?: SdpaSwitches;
+  /** diffusers' active attention backend (`attention_backend(…)`, `set_attention_backend(…)`); absent where the code sets none. */
+  readonly diffusersBackend?: Fact<string>;
   /** Where `torch.compile` wraps this call (`` `torch.compile(…)` at train.py:12 ``); absent where nothing the files show compiles it. */
   readonly compiled?: string;
   /**
@@ -199,6 +202,7 @@ export function mergeStates(states: readonly PathState[]): PathState {
   const first = forkState(states[0]);
   for (const s of states.slice(1)) {
     if (s.ctx.sdpa !== first.ctx.sdpa) first.ctx = { ...first.ctx, sdpa: joinSwitches(first.ctx.sdpa, s.ctx.sdpa) };
+    if (s.ctx.diffusersBackend !== first.ctx.diffusersBackend) first.ctx = { ...first.ctx, diffusersBackend: joinFact(first.ctx.diffusersBackend ?? DEFAULT_BACKEND, s.ctx.diffusersBackend ?? DEFAULT_BACKEND) };
     for (const [k, v] of s.env) first.env.set(k, first.env.has(k) ? join(first.env.get(k)!, v) : v);
     for (const [k, v] of first.assume) if (s.assume.get(k) !== v) { first.assume.delete(k); first.assumeText.delete(k); }
     first.done = first.done && s.done;

@@ -161,6 +161,8 @@ export interface ContextValue {
    * torch.autocast(…)`): each with the condition that picks it, so a `with` can run each case.
    */
   readonly cases?: readonly { readonly when: Formula; readonly context: ContextValue }[];
+  /** diffusers' `attention_backend(…)`: the backend its body runs. */
+  readonly diffusersBackend?: Fact<string>;
 }
 
 export function isTensor(v: Value): v is TensorValue {
@@ -575,7 +577,8 @@ export function joinContexts(a: ContextValue, b: ContextValue, why: string): Con
   const mode = alike(a.mode, b.mode) ? a.mode : undefined;
   const yields = a.yields && b.yields ? join(a.yields, b.yields) : undefined;
   const compiled = a.compiled === b.compiled ? a.compiled : undefined;
-  return { t: 'context', ...(autocast ? { autocast } : {}), ...(sdpa ? { sdpa } : {}), ...(mode ? { mode } : {}), ...(yields ? { yields } : {}), ...(compiled ? { compiled } : {}) };
+  const diffusersBackend = !a.diffusersBackend && !b.diffusersBackend ? undefined : alike(a.diffusersBackend, b.diffusersBackend) ? a.diffusersBackend : unknown(why);
+  return { t: 'context', ...(diffusersBackend ? { diffusersBackend } : {}), ...(autocast ? { autocast } : {}), ...(sdpa ? { sdpa } : {}), ...(mode ? { mode } : {}), ...(yields ? { yields } : {}), ...(compiled ? { compiled } : {}) };
 }
 
 /** Whether two context managers set a fact alike: both leave it, or both set the same value (from wherever; the first source is kept). */
