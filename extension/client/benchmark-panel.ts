@@ -1,12 +1,13 @@
 /**
  * The benchmark webview: one panel, reused by every run (its title and contents replaced, then
  * revealed where it is), showing a table and a uPlot chart with export to CSV/JSON. What it shows is
- * computed by benchmark-view.ts. Strict CSP: only the extension's own dist/webview files load.
+ * computed by benchmark-view.ts; the page is benchmark-html.ts.
  */
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { BenchmarkRow } from '../protocol';
-import { benchmarkView, type BenchmarkRun, type BenchmarkView } from './benchmark-view';
+import { benchmarkHtml } from './benchmark-html';
+import { benchmarkView, type BenchmarkRun, type BenchmarkView, type ToWebview } from './benchmark-view';
 import { exportFileName, toCsv, toJson } from './format';
 
 /** Messages from the webview script (webview/benchmark.ts). */
@@ -28,34 +29,26 @@ export class BenchmarkPanel implements vscode.Disposable {
       this.panel.reveal();
     }
     // A webview that is loading (new, or brought back from a hidden tab) asks with 'ready' instead.
-    void this.panel.webview.postMessage({ type: 'view', view });
+    this.post(this.panel, view);
   }
 
   dispose(): void {
     this.panel?.dispose();
   }
 
+  private post(panel: vscode.WebviewPanel, view: BenchmarkView): void {
+    const message: ToWebview = { type: 'view', view };
+    void panel.webview.postMessage(message);
+  }
+
   private create(title: string): vscode.WebviewPanel {
     const root = this.webviewRoot;
     const panel = vscode.window.createWebviewPanel('attnlens.benchmark', title, vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [root] });
     const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
-    const csp = `default-src 'none'; script-src ${panel.webview.cspSource}; style-src ${panel.webview.cspSource}; img-src ${panel.webview.cspSource} data:;`;
-    panel.webview.html = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${asset('uPlot.min.css')}"><link rel="stylesheet" href="${asset('benchmark.css')}">
-<title>Benchmark</title></head>
-<body><h1 id="title"></h1>
-<p id="notice" class="notice" hidden></p>
-<div class="actions"><button id="export-csv">Export CSV</button><button id="export-json">Export JSON</button></div>
-<p id="unavailable" class="unavailable" hidden></p>
-<div id="plot"></div><table id="results"></table>
-<script src="${asset('uPlot.iife.min.js')}"></script><script src="${asset('benchmark.js')}"></script>
-</body></html>`;
+    panel.webview.html = benchmarkHtml(asset, panel.webview.cspSource);
     panel.webview.onDidReceiveMessage(async (message: FromWebview) => {
       if (this.shown === undefined) return;
-      if (message.type === 'ready') await panel.webview.postMessage({ type: 'view', view: this.shown.view });
+      if (message.type === 'ready') this.post(panel, this.shown.view);
       else await exportRows(this.shown.rows, message.format);
     });
     panel.onDidDispose(() => { this.panel = undefined; });

@@ -41,6 +41,12 @@ export interface BenchmarkView {
   readonly plot: PlotData;
 }
 
+/** The one message the extension posts to the webview: draw this view in place of the last. */
+export interface ToWebview {
+  readonly type: 'view';
+  readonly view: BenchmarkView;
+}
+
 export const TABLE_HEADERS = ['kernel', 'provider', 'adapter', 'dtype', 'shape', 'status', 'median ms', 'p10–p90 ms', 'rel. error'] as const;
 
 /** Longest reason shown in the line above the table; the tooltip has all of it. */

@@ -3,7 +3,7 @@
  * extension posts (benchmark-view.ts computes it), replacing the last one, and asks the extension to
  * export the rows.
  */
-import type { BenchmarkView, PlotData } from '../benchmark-view';
+import type { BenchmarkView, PlotData, ToWebview } from '../benchmark-view';
 
 interface VsCodeApi { postMessage(message: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -13,7 +13,7 @@ declare const uPlot: new (options: object, data: (readonly (number | null)[])[],
 const vscodeApi = acquireVsCodeApi();
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
-window.addEventListener('message', (event: MessageEvent<{ type: 'view'; view: BenchmarkView }>) => {
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   if (event.data.type === 'view') render(event.data.view);
 });
 document.getElementById('export-csv')!.addEventListener('click', () => vscodeApi.postMessage({ type: 'export', format: 'csv' }));
