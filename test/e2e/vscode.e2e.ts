@@ -126,4 +126,25 @@ describe('e2e: VS Code (code-server) with the .vsix installed', function () {
     const legend = (await frame.locator('.u-legend .u-series th').allTextContents()).slice(1).sort();
     assert.deepEqual(legend, ['fused', 'math', 'onnx-attention'].flatMap((k) => [`${k} · wasm · B1 H8 D64`, `${k} · wasm · B2 H8 D64`]).sort());
   });
+
+  it('says so in the panel when a run is cancelled, showing the runs that finished', async () => {
+    const { page } = editor;
+    await runCommand(page, 'Attention Lens: Benchmark Backends');
+    const sweep = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sequence-length sweep' }).first();
+    await sweep.waitFor({ timeout: 20000 });
+    await sweep.click();
+    // The progress names the step that finished last: gqa (skipped at once) comes after math and fused ran.
+    const progress = page.locator('.notification-list-item', { hasText: 'Attention Lens: benchmarking' }).filter({ hasText: 'gqa' }).filter({ visible: true }).first();
+    await progress.waitFor({ timeout: 120000 });
+    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    let notice: string | null = null;
+    const deadline = Date.now() + 120000;
+    while (notice === null || !notice.startsWith('Cancelled')) {
+      for (const f of page.frames()) notice = (await f.locator('#notice:visible').textContent({ timeout: 500 }).catch(() => null)) ?? notice;
+      if (Date.now() > deadline) throw new Error('no panel said the run was cancelled');
+      await page.waitForTimeout(500);
+    }
+    assert.match(notice, /^Cancelled: showing the \d+ runs? that finished first\.$/);
+    assert.equal(await page.locator('.tab', { hasText: 'Benchmark' }).count(), 1, 'still one benchmark panel');
+  });
 });
