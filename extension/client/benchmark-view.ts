@@ -47,7 +47,7 @@ export interface ToWebview {
   readonly view: BenchmarkView;
 }
 
-export const TABLE_HEADERS = ['kernel', 'provider', 'adapter', 'dtype', 'shape', 'status', 'median ms', 'p10–p90 ms', 'rel. error'] as const;
+const TABLE_HEADERS = ['kernel', 'provider', 'adapter', 'dtype', 'shape', 'status', 'median ms', 'p10–p90 ms', 'rel. error'] as const;
 
 /** Longest reason shown in the line above the table; the tooltip has all of it. */
 const SHORT_REASON_CHARS = 80;
@@ -80,13 +80,13 @@ export function benchmarkTitle(run: BenchmarkRun): string {
   return shapes === '' ? `Benchmark: ${name}` : `Benchmark: ${name} · ${shapes}`;
 }
 
-export function cancelledNotice(finished: number): string {
+function cancelledNotice(finished: number): string {
   return finished === 0 ? 'Cancelled before any run finished.'
     : `Cancelled: showing the ${finished} run${finished === 1 ? '' : 's'} that finished first.`;
 }
 
 /** The table's shape cell: `B1 H8 Lq256 Lkv256 D64`. */
-export function shapeCell(s: BenchShape): string {
+function shapeCell(s: BenchShape): string {
   return `B${s.batch} H${s.heads} Lq${s.seqQ} Lkv${s.seqKv} D${s.headDim}`;
 }
 

@@ -79,8 +79,10 @@ async function runBenchmark(ctx: Ctx, params: protocol.BenchmarkParams): Promise
     void vscode.window.showInformationMessage('Attention Lens: benchmark cancelled before any run finished.');
     return;
   }
-  const file = params.call === undefined ? undefined : path.posix.basename(vscode.Uri.parse(params.call.uri).path);
-  ctx.benchmarkPanel.show({ rows: result.rows, cancelled, ...(result.call === undefined || file === undefined ? {} : { call: { call: result.call, file } }) });
+  // The server names the call; its file is the one the request named.
+  const call = result.call === undefined || params.call === undefined ? {}
+    : { call: { call: result.call, file: path.posix.basename(vscode.Uri.parse(params.call.uri).path) } };
+  ctx.benchmarkPanel.show({ rows: result.rows, cancelled, ...call });
 }
 
 function showRuntimeReport(ctx: Ctx) {

@@ -1,6 +1,6 @@
 /**
- * Ctx owns the extension's state: the language client, the status item, the log, the benchmark panel, and two cleanup
- * lists (one for the extension's lifetime, one per client start). Commands get it as their input.
+ * Ctx owns the extension's state: the language client, the status item, the log, the benchmark panel,
+ * and two cleanup lists (one for the extension's lifetime, one per client start). Commands get it as their input.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
