@@ -41,8 +41,22 @@ export interface BenchmarkRow {
   readonly reason?: string;
 }
 
+/** The attention call a benchmark ran the shapes of, as the panel's title names it. */
+export interface BenchmarkedCall {
+  /** The API as written, e.g. `F.scaled_dot_product_attention`. */
+  readonly api: string;
+  /** Qualified name of the enclosing function, e.g. `SelfAttention.forward`. */
+  readonly function: string | null;
+  /** 1-based line of the call; in a notebook, within its cell. */
+  readonly line: number;
+  /** In a notebook: the cell (1-based). */
+  readonly cell?: number;
+}
+
 export interface BenchmarkResult {
   readonly rows: readonly BenchmarkRow[];
+  /** Present when the request named a `call`. */
+  readonly call?: BenchmarkedCall;
 }
 
 export interface ProviderReport {

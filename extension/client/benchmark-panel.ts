@@ -1,37 +1,59 @@
 /**
- * The benchmark webview: a table and a uPlot chart (latency vs sequence length per kernel and
- * provider), export to CSV/JSON. Strict CSP: only the extension's own dist/webview files load.
+ * The benchmark webview: one panel, reused by every run (its title and contents replaced, then
+ * revealed where it is), showing a table and a uPlot chart with export to CSV/JSON. What it shows is
+ * computed by benchmark-view.ts; the page is benchmark-html.ts.
  */
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { BenchmarkRow } from '../protocol';
-import type { Ctx } from './ctx';
+import { benchmarkHtml } from './benchmark-html';
+import { benchmarkView, type BenchmarkRun, type BenchmarkView, type ToWebview } from './benchmark-view';
 import { exportFileName, toCsv, toJson } from './format';
 
 /** Messages from the webview script (webview/benchmark.ts). */
 type FromWebview = { readonly type: 'ready' } | { readonly type: 'export'; readonly format: 'csv' | 'json' };
 
-export function showBenchmarkPanel(ctx: Ctx, title: string, rows: readonly BenchmarkRow[]): vscode.WebviewPanel {
-  const root = ctx.webviewRoot();
-  const panel = vscode.window.createWebviewPanel('attnlens.benchmark', title, vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [root] });
-  const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
-  const csp = `default-src 'none'; script-src ${panel.webview.cspSource}; style-src ${panel.webview.cspSource}; img-src ${panel.webview.cspSource} data:;`;
-  panel.webview.html = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${asset('uPlot.min.css')}"><link rel="stylesheet" href="${asset('benchmark.css')}">
-<title>${escapeHtml(title)}</title></head>
-<body><h1>${escapeHtml(title)}</h1>
-<div class="actions"><button id="export-csv">Export CSV</button><button id="export-json">Export JSON</button></div>
-<div id="plot"></div><table id="results"></table>
-<script src="${asset('uPlot.iife.min.js')}"></script><script src="${asset('benchmark.js')}"></script>
-</body></html>`;
-  panel.webview.onDidReceiveMessage(async (message: FromWebview) => {
-    if (message.type === 'ready') await panel.webview.postMessage({ type: 'rows', rows });
-    else await exportRows(rows, message.format);
-  });
-  return panel;
+export class BenchmarkPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private shown: { readonly rows: readonly BenchmarkRow[]; readonly view: BenchmarkView } | undefined;
+
+  constructor(private readonly webviewRoot: vscode.Uri) {}
+
+  show(run: BenchmarkRun): void {
+    const view = benchmarkView(run);
+    this.shown = { rows: run.rows, view };
+    if (this.panel === undefined) {
+      this.panel = this.create(view.title);
+    } else {
+      this.panel.title = view.title;
+      this.panel.reveal();
+    }
+    // A webview that is loading (new, or brought back from a hidden tab) asks with 'ready' instead.
+    this.post(this.panel, view);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+
+  private post(panel: vscode.WebviewPanel, view: BenchmarkView): void {
+    const message: ToWebview = { type: 'view', view };
+    void panel.webview.postMessage(message);
+  }
+
+  private create(title: string): vscode.WebviewPanel {
+    const root = this.webviewRoot;
+    const panel = vscode.window.createWebviewPanel('attnlens.benchmark', title, vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [root] });
+    const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
+    panel.webview.html = benchmarkHtml(asset, panel.webview.cspSource);
+    panel.webview.onDidReceiveMessage(async (message: FromWebview) => {
+      if (this.shown === undefined) return;
+      if (message.type === 'ready') this.post(panel, this.shown.view);
+      else await exportRows(this.shown.rows, message.format);
+    });
+    panel.onDidDispose(() => { this.panel = undefined; });
+    return panel;
+  }
 }
 
 async function exportRows(rows: readonly BenchmarkRow[], format: 'csv' | 'json'): Promise<void> {
@@ -44,8 +66,4 @@ async function exportRows(rows: readonly BenchmarkRow[], format: 'csv' | 'json')
   if (target === undefined) return;
   await vscode.workspace.fs.writeFile(target, Buffer.from(format === 'csv' ? toCsv(rows) : toJson(rows), 'utf8'));
   void vscode.window.showInformationMessage(`Attention Lens: wrote ${rows.length} rows to ${target.fsPath}`);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }

@@ -1,10 +1,10 @@
 /**
  * The command table: each entry is a plain `(ctx) => handler`. Errors are shown by Ctx's guard.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
 import * as protocol from '../protocol';
-import { showBenchmarkPanel } from './benchmark-panel';
 import type { CommandFactory, Ctx } from './ctx';
 import { parseShapes, runtimeReportMarkdown } from './format';
 import { runtimeReportDocument } from './runtime-report';
@@ -20,7 +20,7 @@ function benchmark(ctx: Ctx) {
     ];
     const picked = await vscode.window.showQuickPick(targets, { title: 'Attention Lens: Benchmark Backends', placeHolder: 'Which shapes?' });
     const params = await picked?.params();
-    if (params !== undefined) await runBenchmark(ctx, params, `Benchmark: ${picked!.label}`);
+    if (params !== undefined) await runBenchmark(ctx, params);
   };
 }
 
@@ -28,7 +28,7 @@ function benchmark(ctx: Ctx) {
 function benchmarkCall(ctx: Ctx) {
   return async (uri?: unknown, index?: unknown): Promise<void> => {
     const params = typeof uri === 'string' && typeof index === 'number' ? { call: { uri, index } } : callAtCursor();
-    if (params !== undefined) await runBenchmark(ctx, params, 'Benchmark: this call');
+    if (params !== undefined) await runBenchmark(ctx, params);
   };
 }
 
@@ -50,9 +50,10 @@ async function askShapes(): Promise<protocol.BenchmarkParams | undefined> {
   return { shapes: parseShapes(text) as protocol.BenchShape[] };
 }
 
-async function runBenchmark(ctx: Ctx, params: protocol.BenchmarkParams, title: string): Promise<void> {
+/** Runs the benchmark with progress; the panel shows what finished, and says so when the run was cancelled. */
+async function runBenchmark(ctx: Ctx, params: protocol.BenchmarkParams): Promise<void> {
   const client = ctx.requireClient();
-  const result = await vscode.window.withProgress(
+  const { result, cancelled } = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Attention Lens: benchmarking', cancellable: true },
     async (progress, token) => {
       const workDoneToken = `attnlens-benchmark-${Date.now()}`;
@@ -64,12 +65,24 @@ async function runBenchmark(ctx: Ctx, params: protocol.BenchmarkParams, title: s
         reported = percentage;
       });
       try {
-        return await client.sendRequest(protocol.benchmark, { ...params, workDoneToken }, token);
+        // Cancelled, the server answers the rows that finished.
+        const answer = await client.sendRequest(protocol.benchmark, { ...params, workDoneToken }, token);
+        return { result: answer, cancelled: token.isCancellationRequested };
+      } catch (err) {
+        if (token.isCancellationRequested) return { result: { rows: [] }, cancelled: true };
+        throw err;
       } finally {
         sub.dispose();
       }
     });
-  showBenchmarkPanel(ctx, title, result.rows);
+  if (cancelled && result.rows.length === 0) {
+    void vscode.window.showInformationMessage('Attention Lens: benchmark cancelled before any run finished.');
+    return;
+  }
+  // The server names the call; its file is the one the request named.
+  const call = result.call === undefined || params.call === undefined ? {}
+    : { call: { call: result.call, file: path.posix.basename(vscode.Uri.parse(params.call.uri).path) } };
+  ctx.benchmarkPanel.show({ rows: result.rows, cancelled, ...call });
 }
 
 function showRuntimeReport(ctx: Ctx) {

@@ -1,10 +1,11 @@
 /**
- * Ctx owns the extension's state: the language client, the status item, the log, and two cleanup
- * lists (one for the extension's lifetime, one per client start). Commands get it as their input.
+ * Ctx owns the extension's state: the language client, the status item, the log, the benchmark panel,
+ * and two cleanup lists (one for the extension's lifetime, one per client start). Commands get it as their input.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { serverStatus } from '../protocol';
+import { BenchmarkPanel } from './benchmark-panel';
 import { createClient } from './client';
 import { createStatusItem, showForPythonEditors, showStatus } from './status';
 
@@ -12,6 +13,8 @@ export type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
 
 export class Ctx {
   readonly log: vscode.LogOutputChannel;
+  /** One panel for every benchmark run. */
+  readonly benchmarkPanel: BenchmarkPanel;
   private readonly status: vscode.StatusBarItem;
   private client: LanguageClient | null = null;
   private readonly clientDisposables: vscode.Disposable[] = [];
@@ -19,7 +22,8 @@ export class Ctx {
   constructor(readonly extension: vscode.ExtensionContext, commands: Readonly<Record<string, CommandFactory>>) {
     this.log = vscode.window.createOutputChannel('Attention Lens', { log: true });
     this.status = createStatusItem();
-    extension.subscriptions.push(this.log, this.status, showForPythonEditors(this.status));
+    this.benchmarkPanel = new BenchmarkPanel(this.webviewRoot());
+    extension.subscriptions.push(this.log, this.status, showForPythonEditors(this.status), this.benchmarkPanel);
     for (const [name, factory] of Object.entries(commands)) {
       extension.subscriptions.push(vscode.commands.registerCommand(name, this.guard(name, factory(this))));
     }

@@ -1,7 +1,8 @@
 /**
  * The extension page: `npm run package` packs README.extension.md as the README (not the developers'
  * README.md), and every image and link on it resolves — to a web address, a heading of the page, or
- * a file the package holds (`vsce ls` lists them from .vscodeignore).
+ * a file the package holds (`vsce ls` lists them from .vscodeignore); the icon and the walkthrough's
+ * pages are packaged too.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,12 @@ import { VSCE_ARGS } from '../../scripts/package-extension';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const PAGE = 'README.extension.md';
+
+interface WalkthroughStep { id: string; description: string; media: { markdown: string }; completionEvents: string[] }
+
+function walkthroughSteps(pkg: { contributes: { walkthroughs: { steps: WalkthroughStep[] }[] } }): WalkthroughStep[] {
+  return pkg.contributes.walkthroughs.flatMap((w) => w.steps);
+}
 
 describe('extension page', function () {
   this.timeout(60_000);
@@ -34,5 +41,32 @@ describe('extension page', function () {
     const unresolved = targets.filter((t) => !/^https:\/\//.test(t) && !packaged.has(t));
     assert.deepEqual(unresolved, []);
     assert.ok(packaged.has('CHANGELOG.md') && packaged.has('LICENSE'));
+    assert.ok(packaged.has(pkg.icon), `the icon ${pkg.icon}`);
+    const media = walkthroughSteps(pkg).map((step) => step.media.markdown);
+    assert.deepEqual(media.filter((file) => !packaged.has(file)), []);
+  });
+
+  it('has a 128×128 PNG icon', () => {
+    const png = fs.readFileSync(path.join(ROOT, pkg.icon));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'the PNG signature');
+    assert.equal(png.toString('ascii', 12, 16), 'IHDR');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+  });
+
+  it('walks a new user through the autocast dtype, the installed libraries and the GPU, each step done when its setting changes', () => {
+    const settings = new Set(Object.keys(pkg.contributes.configuration.properties));
+    const steps = walkthroughSteps(pkg);
+    assert.deepEqual(steps.map((step) => [step.id, step.completionEvents]), [
+      ['autocast', ['onSettingChanged:attnlens.autocast']],
+      ['libraries', ['onSettingChanged:attnlens.libraries.flashAttn', 'onSettingChanged:attnlens.libraries.xformers']],
+      ['gpu', ['onSettingChanged:attnlens.gpuArch', 'onSettingChanged:attnlens.targetGpu']],
+    ]);
+    for (const step of steps) {
+      for (const event of step.completionEvents) assert.ok(settings.has(event.slice('onSettingChanged:'.length)), event);
+      // Each step's button opens the Settings editor at settings that exist (a prefix of one, for a group).
+      const opened = [...step.description.matchAll(/\(command:workbench\.action\.openSettings\?(.+?)\)/g)].map((m) => JSON.parse(decodeURIComponent(m[1]!))[0] as string);
+      assert.ok(opened.length > 0, step.id);
+      for (const query of opened) assert.ok([...settings].some((key) => key === query || key.startsWith(`${query}.`)), query);
+    }
   });
 });

@@ -90,6 +90,7 @@ describe('e2e: VS Code (code-server) with the .vsix installed', function () {
       .map((kernel) => `${kernel} B1 H8 Lq${l} Lkv${l} D64 ${kernel === 'gqa' ? 'skipped: gqa on wasm: is always causal (call it with causal=true)' : 'ok'}`)).sort();
     assert.deepEqual(rows, expected);
     assert.equal(await frame.locator('#plot canvas').count(), 1, 'uPlot drew its canvas');
+    assert.equal(await frame.locator('#title').textContent(), 'Benchmark: B1 H8 D64 at L 128, 256, 512, 1024, 2048');
     // A clean picture for the docs: close the Problems panel and the notifications, widen the webview.
     await page.keyboard.press('Control+J');
     await page.keyboard.press('Control+Shift+P');
@@ -98,5 +99,52 @@ describe('e2e: VS Code (code-server) with the .vsix installed', function () {
     await page.waitForTimeout(1000);
     await page.keyboard.press('Escape');
     await page.screenshot({ path: path.join(IMAGES, 'vscode-benchmark.png') });
+  });
+
+  it('runs the next benchmark in the same panel, titled with its shapes, one plotted line per shape series', async () => {
+    const { page } = editor;
+    await runCommand(page, 'Attention Lens: Benchmark Backends');
+    const typed = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Enter shapes' }).first();
+    await typed.waitFor({ timeout: 20000 });
+    await typed.click();
+    await page.waitForSelector('.quick-input-widget .quick-input-box input');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1 8 128 64; 2 8 128 64');
+    await page.keyboard.press('Enter');
+    const title = 'Benchmark: B1 H8 L128 D64; B2 H8 L128 D64';
+    const deadline = Date.now() + 300000;
+    let frame: Frame | undefined;
+    while (frame === undefined) {
+      for (const f of page.frames()) {
+        if ((await f.locator('#title').textContent({ timeout: 1000 }).catch(() => null)) === title) frame = f;
+      }
+      if (Date.now() > deadline) throw new Error(`no panel titled "${title}" appeared`);
+      if (frame === undefined) await page.waitForTimeout(500);
+    }
+    assert.equal(await page.locator('.tab', { hasText: 'Benchmark' }).count(), 1, 'one benchmark panel, reused');
+    assert.equal(await frame.locator('table#results tbody tr').count(), 8, 'the new run\'s 2 shapes × 4 kernels replace the sweep\'s rows');
+    const legend = (await frame.locator('.u-legend .u-series th').allTextContents()).slice(1).sort();
+    assert.deepEqual(legend, ['fused', 'math', 'onnx-attention'].flatMap((k) => [`${k} · wasm · B1 H8 D64`, `${k} · wasm · B2 H8 D64`]).sort());
+  });
+
+  it('says so in the panel when a run is cancelled, showing the runs that finished', async () => {
+    const { page } = editor;
+    await runCommand(page, 'Attention Lens: Benchmark Backends');
+    const sweep = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sequence-length sweep' }).first();
+    await sweep.waitFor({ timeout: 20000 });
+    await sweep.click();
+    // The progress names the step that finished last: gqa (skipped at once) comes after math and fused ran.
+    const progress = page.locator('.notification-list-item', { hasText: 'Attention Lens: benchmarking' }).filter({ hasText: 'gqa' }).filter({ visible: true }).first();
+    await progress.waitFor({ timeout: 120000 });
+    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    let notice: string | null = null;
+    const deadline = Date.now() + 120000;
+    while (notice === null || !notice.startsWith('Cancelled')) {
+      for (const f of page.frames()) notice = (await f.locator('#notice:visible').textContent({ timeout: 500 }).catch(() => null)) ?? notice;
+      if (Date.now() > deadline) throw new Error('no panel said the run was cancelled');
+      await page.waitForTimeout(500);
+    }
+    assert.match(notice, /^Cancelled: showing the \d+ runs? that finished first\.$/);
+    assert.equal(await page.locator('.tab', { hasText: 'Benchmark' }).count(), 1, 'still one benchmark panel');
   });
 });

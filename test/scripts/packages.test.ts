@@ -15,6 +15,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 const SCRIPTS = path.join(ROOT, 'out/scripts');
 const LIMIT_BYTES = MAX_PACKAGE_BYTES;
 const NATIVE = /\.(node|dll|so|dylib)$/;
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 const EXPECTED_NATIVES: Partial<Record<Target, string[]>> = {
   'linux-x64': ['extension/node_modules/webgpu/dist/linux-x64/dawn.node'],
@@ -49,6 +50,13 @@ describe('per-platform packages (builds linux-x64 and win32-x64)', function () {
         const dist = 'extension/node_modules/onnxruntime-web/dist';
         assert.deepEqual(ort.filter((n) => n.endsWith('.wasm')), [`${dist}/ort-wasm-simd-threaded.asyncify.wasm`, `${dist}/ort-wasm-simd-threaded.wasm`]);
         assert.deepEqual(ort.filter((n) => n.endsWith('.mjs')), [`${dist}/ort-wasm-simd-threaded.asyncify.mjs`, `${dist}/ort-wasm-simd-threaded.mjs`]);
+      });
+
+      it('holds the icon and the walkthrough\'s pages that package.json names', () => {
+        const names = new Set(zipEntries(file()).map((e) => e.name));
+        const pages: string[] = MANIFEST.contributes.walkthroughs.flatMap((w: { steps: { media: { markdown: string } }[] }) => w.steps.map((step) => step.media.markdown));
+        assert.equal(pages.length, 3);
+        assert.deepEqual([MANIFEST.icon, ...pages].filter((f) => !names.has(`extension/${f}`)), []);
       });
 
       it(`is at most ${LIMIT_BYTES / 1e6} MB`, () => {

@@ -176,6 +176,7 @@ describe('language server over JSON-RPC (in process, hand-built reports)', funct
     await started();
     const result = await client.connection.sendRequest(protocol.benchmark, { workDoneToken: 'bench-1', shapes: [ROW.shape, { ...ROW.shape, seqQ: 512, seqKv: 512 }], dtype: 'float32' });
     assert.deepEqual(result.rows.map((r) => [r.shape.seqQ, r.medianMs]), [[256, 3.61], [512, 3.61]]);
+    assert.equal(result.call, undefined, 'shapes name no call');
     assert.deepEqual(client.progress, [
       { token: 'bench-1', value: { kind: 'begin', title: 'Benchmarking attention kernels', cancellable: true, message: '2 shape(s)', percentage: 0 } },
       { token: 'bench-1', value: { kind: 'report', message: 'L256', percentage: 50 } },
@@ -184,8 +185,10 @@ describe('language server over JSON-RPC (in process, hand-built reports)', funct
     ]);
     const call = await client.connection.sendRequest(protocol.benchmark, { call: { uri: URI, index: 1 } });
     assert.deepEqual(call.rows.map((r) => r.shape), [{ batch: 1, heads: 8, kvHeads: 8, seqQ: 256, seqKv: 256, headDim: 64 }]);
+    assert.deepEqual(call.call, { api: 'flash_attn_func', function: 'SelfAttention.decode', line: 30 }, 'the panel\'s title names the call');
     const atCursor = await client.connection.sendRequest(protocol.benchmark, { call: { uri: URI, position: { line: 19, character: 20 } } });
     assert.deepEqual(atCursor.rows.map((r) => [r.shape.seqQ, r.dtype]), [[256, 'float16']]);
+    assert.deepEqual(atCursor.call, { api: 'F.scaled_dot_product_attention', function: 'SelfAttention.forward', line: 20 });
     await assert.rejects(client.connection.sendRequest(protocol.benchmark, { call: { uri: URI, index: 7 } }), { code: -32801, message: `no attention call #7 in ${URI}` });
   });
 

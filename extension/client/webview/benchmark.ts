@@ -1,58 +1,63 @@
 /**
- * Runs inside the benchmark webview (bundled to dist/webview/benchmark.js): renders the rows the
- * extension posts as a table and a uPlot chart, and asks the extension to export them.
+ * Runs inside the benchmark webview (bundled to dist/webview/benchmark.js): draws the view the
+ * extension posts (benchmark-view.ts computes it), replacing the last one, and asks the extension to
+ * export the rows.
  */
-import type { BenchmarkRow } from '../../protocol';
+import type { BenchmarkView, PlotData, ToWebview } from '../benchmark-view';
 
 interface VsCodeApi { postMessage(message: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
 /** uPlot's IIFE build defines this global (dist/webview/uPlot.iife.min.js). */
-declare const uPlot: new (options: object, data: (number | null)[][], target: HTMLElement) => unknown;
+declare const uPlot: new (options: object, data: (readonly (number | null)[])[], target: HTMLElement) => unknown;
 
 const vscodeApi = acquireVsCodeApi();
+const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
-window.addEventListener('message', (event: MessageEvent<{ type: 'rows'; rows: BenchmarkRow[] }>) => {
-  if (event.data.type !== 'rows') return;
-  renderTable(event.data.rows);
-  renderPlot(event.data.rows);
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  if (event.data.type === 'view') render(event.data.view);
 });
 document.getElementById('export-csv')!.addEventListener('click', () => vscodeApi.postMessage({ type: 'export', format: 'csv' }));
 document.getElementById('export-json')!.addEventListener('click', () => vscodeApi.postMessage({ type: 'export', format: 'json' }));
 vscodeApi.postMessage({ type: 'ready' });
 
-const HEADERS = ['kernel', 'provider', 'adapter', 'dtype', 'shape', 'status', 'median ms', 'p10–p90 ms', 'rel. error'];
+function render(view: BenchmarkView): void {
+  document.title = view.title;
+  document.getElementById('title')!.textContent = view.title;
+  line('notice', view.notice, null);
+  line('unavailable', view.unavailable?.text ?? null, view.unavailable?.detail ?? null);
+  renderTable(view);
+  renderPlot(view.plot);
+}
 
-function renderTable(rows: readonly BenchmarkRow[]): void {
+function line(id: string, text: string | null, tooltip: string | null): void {
+  const element = document.getElementById(id)!;
+  element.hidden = text === null;
+  element.textContent = text ?? '';
+  element.title = tooltip ?? '';
+}
+
+function renderTable(view: BenchmarkView): void {
   const table = document.getElementById('results') as HTMLTableElement;
+  table.replaceChildren();
   const head = table.createTHead().insertRow();
-  for (const h of HEADERS) head.appendChild(document.createElement('th')).textContent = h;
+  for (const h of view.headers) head.appendChild(document.createElement('th')).textContent = h;
   const body = table.createTBody();
-  for (const r of rows) {
-    const s = r.shape;
-    const cells = [r.kernel, r.provider, r.adapter, r.dtype, `B${s.batch} H${s.heads} Lq${s.seqQ} Lkv${s.seqKv} D${s.headDim}`,
-      r.reason === undefined ? r.status : `${r.status}: ${r.reason}`, fixed(r.medianMs, 3), fixed(r.spreadMs, 3), r.relError === null ? '—' : r.relError.toExponential(1)];
+  for (const row of view.rows) {
     const tr = body.insertRow();
-    tr.className = r.status;
-    for (const c of cells) tr.insertCell().textContent = c;
+    tr.className = row.status;
+    for (const c of row.cells) tr.insertCell().textContent = c;
   }
 }
 
-function fixed(v: number | null, digits: number): string {
-  return v === null ? '—' : v.toFixed(digits);
-}
-
-/** x: query length; one series per kernel·provider of the measured (status ok) rows. */
-function renderPlot(rows: readonly BenchmarkRow[]): void {
-  const ok = rows.filter((r) => r.status === 'ok' && r.medianMs !== null);
-  const xs = [...new Set(ok.map((r) => r.shape.seqQ))].sort((a, b) => a - b);
-  const names = [...new Set(ok.map((r) => `${r.kernel} · ${r.provider}`))];
-  const data = [xs, ...names.map((name) => xs.map((x) => ok.find((r) => `${r.kernel} · ${r.provider}` === name && r.shape.seqQ === x)?.medianMs ?? null))];
-  const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7'];
+function renderPlot(plot: PlotData): void {
   const target = document.getElementById('plot')!;
+  target.replaceChildren();
+  if (plot.series.length === 0) return;
   new uPlot({
     width: Math.max(360, Math.min(900, target.clientWidth || 720)), height: 320,
     scales: { x: { time: false, distr: 3, log: 2 }, y: { distr: 3, log: 10 } },
-    axes: [{ label: 'sequence length', stroke: '#888' }, { label: 'median latency (ms)', stroke: '#888' }],
-    series: [{ label: 'L' }, ...names.map((label, i) => ({ label, stroke: palette[i % palette.length], width: 2, points: { show: true } }))],
-  }, data, target);
+    axes: [{ label: plot.xLabel, stroke: '#888' }, { label: 'median latency (ms)', stroke: '#888' }],
+    // spanGaps: a series has no value at another series' lengths; its own points are still one line.
+    series: [{ label: 'L' }, ...plot.series.map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: true }, spanGaps: true }))],
+  }, [plot.xs, ...plot.series.map((s) => s.values)], target);
 }

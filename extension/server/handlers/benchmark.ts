@@ -1,5 +1,6 @@
 import { ResponseError, LSPErrorCodes, type CancellationToken } from 'vscode-languageserver';
-import type { BenchmarkParams, BenchmarkResult, BenchShape } from '../../protocol';
+import type { BenchmarkedCall, BenchmarkParams, BenchmarkResult, BenchShape } from '../../protocol';
+import type { CallReport } from '../../analysis/report';
 import { contains } from '../convert';
 import { measureJob, type Session } from '../session';
 import { SHAPE_PROFILES } from '../shape-profile';
@@ -10,18 +11,18 @@ export const SWEEP_LENGTHS = [128, 256, 512, 1024, 2048] as const;
 
 /** attnlens/benchmark: every kernel on every provider over the requested shapes, with progress. */
 export async function benchmark(session: Session, params: BenchmarkParams, token: CancellationToken): Promise<BenchmarkResult> {
-  const job = benchmarkJob(session, params);
+  const { job, call } = benchmarkJob(session, params);
   const progress = session.connection.window.attachWorkDoneProgress(params.workDoneToken);
   progress.begin('Benchmarking attention kernels', 0, `${job.shapes.length} shape(s)`, true);
   try {
     const rows = await session.runtime.benchmark(job, (done, total, label) => progress.report(Math.round((100 * done) / total), label), token);
-    return { rows };
+    return call === undefined ? { rows } : { rows, call: benchmarkedCall(call) };
   } finally {
     progress.done();
   }
 }
 
-function benchmarkJob(session: Session, params: BenchmarkParams): BenchmarkJob {
+function benchmarkJob(session: Session, params: BenchmarkParams): { job: BenchmarkJob; call?: CallReport } {
   const settings = session.settings;
   if (params.call !== undefined) {
     const target = params.call;
@@ -34,9 +35,13 @@ function benchmarkJob(session: Session, params: BenchmarkParams): BenchmarkJob {
     }
     const job = measureJob(call, settings);
     const mask = params.mask ?? (job.causal ? 'causal' : job.bias ? 'float' : 'none');
-    return { shapes: [job.shape], dtype: params.dtype ?? job.dtype, mask, providers: settings.providers };
+    return { job: { shapes: [job.shape], dtype: params.dtype ?? job.dtype, mask, providers: settings.providers }, call };
   }
-  return { shapes: params.shapes ?? sweep(settings.shapeProfile), dtype: params.dtype ?? 'float32', mask: params.mask ?? 'none', providers: settings.providers };
+  return { job: { shapes: params.shapes ?? sweep(settings.shapeProfile), dtype: params.dtype ?? 'float32', mask: params.mask ?? 'none', providers: settings.providers } };
+}
+
+function benchmarkedCall(call: CallReport): BenchmarkedCall {
+  return { api: call.api, function: call.function, line: call.span.line, ...(call.span.cell === undefined ? {} : { cell: call.span.cell }) };
 }
 
 function sweep(profileName: keyof typeof SHAPE_PROFILES): BenchShape[] {
