@@ -34,9 +34,28 @@ function outcomeKey(d: Decision): string {
   return d.outcome === 'raises' ? `raises|${(d.error ?? '').split('\n')[0]}` : `backend|${d.backend ?? ''}`;
 }
 
-/** A group's path to speak for it: where some of its paths only may take its backend, one of those (it says on what). */
+/**
+ * A group's path to speak for it: where some of its paths only may take its backend, one of those
+ * (it says on what). The same one whatever order the paths were seen in (an edit reuses some runs
+ * and redoes others): the first by its reasons' text.
+ */
 function representative(group: readonly Single[]): Single {
-  return group.find((s) => s.decision.outcome === 'depends') ?? group[0]!;
+  const depends = group.filter((s) => s.decision.outcome === 'depends');
+  const pool = depends.length > 0 ? depends : group;
+  return pool.reduce((best, s) => (reasonsText(s) < reasonsText(best) ? s : best));
+}
+
+function reasonsText(s: Single): string {
+  return s.decision.verdicts.map((v) => `${v.backend}:${v.reasons.join('|')}`).join('\n');
+}
+
+/** Cases in a stable order: by the autocast they run under (none, float16, bfloat16, open), then by their words. */
+function caseOrder(a: { group: readonly Single[]; when: string }, b: { group: readonly Single[]; when: string }): number {
+  const rank = (group: readonly Single[]): number => Math.min(...group.map((s) => {
+    const autocast = s.observation.ctx.autocast;
+    return autocast.known ? ORDER.indexOf(String(autocast.value)) : ORDER.length;
+  }));
+  return rank(a.group) - rank(b.group) || (a.when < b.when ? -1 : a.when > b.when ? 1 : 0);
 }
 
 interface Single {
@@ -63,11 +82,12 @@ export function decideByCase(site: ModeSite, api: AttentionApi, mode: Mode, deci
   if (list.length === 1) return { decision: joined.outcome === 'depends' ? representative(list[0]!).decision : joined, cases: [] };
   const labels = caseLabels(list);
   if (!labels) return { decision: joined, cases: [] };
-  const cases = list.map((group, i): CaseView => {
+  const ordered = list.map((group, i) => ({ group, when: labels[i]! })).sort(caseOrder);
+  const cases = ordered.map(({ group, when }): CaseView => {
     // The paths of a case decide alike: one's facts and decision are the case's (the join of their
     // facts may leave open what no one of them does: float16 on one path, bfloat16 on another).
     const one = representative(group);
-    return { when: labels[i]!, site: { ...caseSite(site, api, mode, group.map((s) => s.observation)), facts: one.facts }, decision: one.decision };
+    return { when, site: { ...caseSite(site, api, mode, group.map((s) => s.observation)), facts: one.facts }, decision: one.decision };
   });
   return { decision: joined, cases };
 }
