@@ -189,7 +189,7 @@ async function makePlan(runtime: Runtime, q: AttendTensor, k: AttendTensor, v: A
 
 export async function attend(runtime: Runtime, q: AttendTensor, k: AttendTensor, v: AttendTensor, options: AttendOptions = {}): Promise<AttendResult> {
   const { shape, mask } = validate(q, k, v, options);
-  // The decision is the same for every call with this signature; deciding again cost 10–30 % of a 1 ms kernel.
+  // The decision is the same for every call with this signature; deciding each time cost about 40 µs, 4 % of a 1 ms kernel.
   const plan = await runtime.callPlan(planKey(q, k, v, shape, mask, options), () => makePlan(runtime, q, k, v, shape, mask, options));
   const { config, kernel, provider } = plan;
   const dtype = config.dtype;
