@@ -141,9 +141,27 @@ function environment(device: ProviderName): Environment {
 
 const KERNEL_OF_BACKEND = /^web\.(.+)$/;
 
-export async function attend(runtime: Runtime, q: AttendTensor, k: AttendTensor, v: AttendTensor, options: AttendOptions = {}): Promise<AttendResult> {
-  const { shape, mask } = validate(q, k, v, options);
-  const warnings: string[] = [];
+/** What attend() settles once per call signature: the decision and the kernel that runs it. */
+export interface CallPlan {
+  readonly decision: Decision;
+  readonly kernel: KernelId;
+  readonly config: KernelConfig;
+  readonly provider: ProviderName;
+  readonly providerWhy: string;
+  /** The policy's warnings and notes (conversions are added per call). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Everything the plan depends on besides the runtime's parity (fixed per runtime): dtypes, shape,
+ * mask, causal, scale, dropout, provider and target dtype.
+ */
+function planKey(q: AttendTensor, k: AttendTensor, v: AttendTensor, shape: KernelConfig['shape'], mask: MaskSpec, o: AttendOptions): string {
+  const maskDtype = o.mask?.kind === 'float' ? o.mask.tensor.dtype : '';
+  return JSON.stringify([q.dtype, k.dtype, v.dtype, o.dtype ?? '', shape, mask, maskDtype, o.causal ?? false, o.scale ?? null, o.dropout ?? 0, o.provider ?? 'auto']);
+}
+
+async function makePlan(runtime: Runtime, q: AttendTensor, k: AttendTensor, v: AttendTensor, shape: KernelConfig['shape'], mask: MaskSpec, options: AttendOptions): Promise<CallPlan> {
   const target = options.dtype;
   const dq = target ? { ...q, dtype: target } : q;
   const dk = target ? { ...k, dtype: target } : k;
@@ -152,7 +170,7 @@ export async function attend(runtime: Runtime, q: AttendTensor, k: AttendTensor,
   const provider = resolved.info.name;
   const capabilities = await runtime.capabilities(provider);
   const decision = decide(callFacts(dq, dk, dv, shape, mask, options), environment(provider), capabilities);
-  warnings.push(...decision.warnings.map((w) => w.message), ...decision.notes);
+  const warnings = [...decision.warnings.map((w) => w.message), ...decision.notes];
   if (decision.outcome !== 'runs') {
     const verdicts = decision.verdicts.map((x) => `${x.backend}: ${x.reasons.join('; ')}`).join(' | ');
     const dtypeWhy = [...new Set(capabilities.map((c) => c.refusedDtypes?.[dq.dtype]).filter((r): r is string => !!r))];
@@ -166,7 +184,17 @@ export async function attend(runtime: Runtime, q: AttendTensor, k: AttendTensor,
   const chosen = refusals.find((r) => r.why === null);
   if (!chosen) throw new Error(`no kernel runs ${describeConfig(config)} on ${provider}: ${refusals.map((r) => r.why).join('; ')}`);
   if (chosen.kernel !== decision.backend?.slice(4)) warnings.push(`policy chose ${decision.backend}, which refuses this shape (${refusals[0].why}); ran ${chosen.kernel}`);
-  const session = await runtime.cachedSession(chosen.kernel, config, provider);
+  return { decision, kernel: chosen.kernel, config, provider, providerWhy: resolved.why, warnings };
+}
+
+export async function attend(runtime: Runtime, q: AttendTensor, k: AttendTensor, v: AttendTensor, options: AttendOptions = {}): Promise<AttendResult> {
+  const { shape, mask } = validate(q, k, v, options);
+  // The decision is the same for every call with this signature; deciding each time cost about 40 µs, 4 % of a 1 ms kernel.
+  const plan = await runtime.callPlan(planKey(q, k, v, shape, mask, options), () => makePlan(runtime, q, k, v, shape, mask, options));
+  const { config, kernel, provider } = plan;
+  const dtype = config.dtype;
+  const session = await runtime.cachedSession(kernel, config, provider);
+  const warnings = [...plan.warnings];
   const feeds = {
     q: convert('q', q, dtype, warnings), k: convert('k', k, dtype, warnings), v: convert('v', v, dtype, warnings),
     ...(options.mask?.kind === 'bool' ? { mask: options.mask.data } : {}),
@@ -175,6 +203,6 @@ export async function attend(runtime: Runtime, q: AttendTensor, k: AttendTensor,
   const run = await session.run(feeds);
   return {
     output: { dtype, dims: [shape.batch, shape.heads, shape.seqQ, shape.headDimV], data: run.output },
-    decision, kernel: chosen.kernel, provider, providerWhy: resolved.why, latencyMs: run.ms, warnings,
+    decision: plan.decision, kernel, provider, providerWhy: plan.providerWhy, latencyMs: run.ms, warnings,
   };
 }

@@ -36,7 +36,10 @@ export function probes(acc: Extract<Acceptance, { available: true }>, dtype: Ker
   const prefill = { batch: 1, heads: 2, kvHeads: 2, seqQ: 64, seqKv: 64, headDim: 16, headDimV: 16 };
   const list: KernelConfig[] = [{ shape: prefill, dtype, mask: { kind: 'none' }, causal }];
   if (acc.masks.includes('float') || (acc.causal && !causal)) {
-    list.push({ shape: prefill, dtype, mask: acc.masks.includes('float') ? { kind: 'float', batch: 1, heads: 2 } : { kind: 'none' }, causal: acc.causal });
+    // Lq < Lk where the kernel takes it, so causal alignment counts: bottom-right, query i sees
+    // keys j ≤ i + 16; MultiHeadAttention's `unidirectional` aligned top-left (docs/runtime.md).
+    const shape = acc.crossLengths ? { ...prefill, seqQ: 48 } : prefill;
+    list.push({ shape, dtype, mask: acc.masks.includes('float') ? { kind: 'float', batch: 1, heads: 2 } : { kind: 'none' }, causal: acc.causal });
   }
   if (acc.crossLengths) {
     const decode = { ...prefill, batch: 2, heads: 4, kvHeads: acc.groupedHeads ? 2 : 4, seqQ: 1 };

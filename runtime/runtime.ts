@@ -4,7 +4,7 @@
  * `provider`, `createSession`, `parity`, `capabilities` and `adapter`; callers use `attend`.
  */
 import type { KernelConfig, KernelId } from '../kernels/kernel';
-import { attend, type AttendOptions, type AttendResult, type AttendTensor } from './attend';
+import { attend, type AttendOptions, type AttendResult, type AttendTensor, type CallPlan } from './attend';
 import type { KernelCapability, ProviderName } from './dispatch/capabilities';
 import type { RuntimeEnv } from './env';
 import { createKernelSession, type KernelSession } from './kernel-session';
@@ -28,10 +28,13 @@ export interface AdapterStatus {
 
 /** Sessions kept per runtime; the oldest is released beyond this. */
 const SESSION_CACHE_SIZE = 16;
+/** attend() plans kept per runtime (small objects); the oldest is dropped beyond this. */
+const PLAN_CACHE_SIZE = 256;
 
 export class Runtime {
   private readonly parityReports = new Map<ProviderName, Promise<ParityReport>>();
   private readonly sessions = new Map<string, Promise<KernelSession>>();
+  private readonly plans = new Map<string, Promise<CallPlan>>();
 
   constructor(readonly env: RuntimeEnv, readonly registry: ProviderRegistry, private readonly webgpuState: () => WebGpuState | null) {}
 
@@ -49,6 +52,21 @@ export class Runtime {
   /** Attention on real tensors: see attend.ts. */
   attend(q: AttendTensor, k: AttendTensor, v: AttendTensor, options: AttendOptions = {}): Promise<AttendResult> {
     return attend(this, q, k, v, options);
+  }
+
+  /**
+   * attend()'s plan for a call signature, made once by `make`: it rests on the parity reports, so it
+   * lives as long as they do. A refusal is not cached (its error comes each time).
+   */
+  callPlan(key: string, make: () => Promise<CallPlan>): Promise<CallPlan> {
+    let plan = this.plans.get(key);
+    if (!plan) {
+      plan = make();
+      plan.catch(() => this.plans.delete(key));
+      if (this.plans.size >= PLAN_CACHE_SIZE) this.plans.delete(this.plans.keys().next().value!);
+      this.plans.set(key, plan);
+    }
+    return plan;
   }
 
   /** A session cached by (kernel, shapes, dtype, mask, provider); owned by the runtime. */
@@ -100,6 +118,7 @@ export class Runtime {
   /** Releases sessions' providers (the WebGPU device). Call before exit: see docs/runtime.md. */
   async dispose(): Promise<void> {
     this.parityReports.clear();
+    this.plans.clear();
     await Promise.all([...this.sessions.keys()].map((key) => this.evict(key)));
     await this.registry.dispose();
   }

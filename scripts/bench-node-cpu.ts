@@ -10,32 +10,7 @@ import { benchTable, parseBenchArgs } from '../extension/cli/bench';
 import { UsageError } from '../extension/cli/args';
 import { expandCases } from '../runtime/bench/cases';
 import { adapterOf, benchCases } from '../runtime/bench/harness';
-import type { OrtModule, Provider, ProviderInfo } from '../runtime/providers/provider';
-import type { ResolvedProvider } from '../runtime/providers/registry';
-
-/**
- * onnxruntime-node behind the runtime's provider contract. Its CPU kernels are the ones the WASM
- * build compiles, so it takes the WASM provider's name and kernel acceptance.
- */
-function nodeCpuProvider(threads: number): ResolvedProvider {
-  // Same onnxruntime-common API as onnxruntime-web; only the backend differs.
-  const ort = require('onnxruntime-node') as OrtModule;
-  const info: ProviderInfo = {
-    name: 'wasm',
-    description: `onnxruntime-node CPU, ${threads} thread${threads === 1 ? '' : 's'}`,
-    maxBufferBytes: Number.MAX_SAFE_INTEGER,
-    maxTotalBytes: Infinity,
-    refusedDtypes: {},
-  };
-  const provider: Provider = {
-    name: 'wasm',
-    init: async () => info,
-    ort: () => ort,
-    createSession: (model) => ort.InferenceSession.create(model, { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3 }),
-    dispose: async () => undefined,
-  };
-  return { provider, info, why: 'onnxruntime-node (comparison script)' };
-}
+import { nodeCpuProvider } from './bench/node-cpu-provider';
 
 async function main(args: string[]): Promise<number> {
   try {

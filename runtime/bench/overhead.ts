@@ -55,6 +55,10 @@ export async function measureOverhead(runtime: Runtime, provider: ResolvedProvid
     };
     // Which side runs first alternates, so the second run's warmer caches favour neither.
     let pair = 0;
+    // A ratio of two noisy times is heavy-tailed: its median can look settled after 14 pairs and
+    // still swing 0.65–4.3 between runs on a loaded machine (measured at L128). So pairs are
+    // taken for the whole time budget (settling needs equal medians, which does not happen).
+    const pairs: SamplingPolicy = { ...policy, settleTolerance: 0 };
     const ratios = await sample(async () => {
       if (pair++ % 2 === 0) {
         const bareMs = await timeBare();
@@ -62,7 +66,7 @@ export async function measureOverhead(runtime: Runtime, provider: ResolvedProvid
       }
       const attendMs = await timeAttend();
       return attendMs / (await timeBare());
-    }, policy);
+    }, pairs);
     return median(ratios);
   } finally {
     await bare.release();

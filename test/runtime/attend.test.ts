@@ -79,6 +79,18 @@ describe('attend: runs the policy\'s kernel on WASM', () => {
     const asConverted = { ...x, v: x.v.map((e) => roundTo('float16', e)) };
     assert.ok(relativeL2(r.output.data, referenceAttention({ ...mha, mask: { kind: 'none' }, causal: false }, asConverted)) < 1e-4);
   });
+  it('decides once per call signature: a repeated call reuses the decision, another signature decides again', async function () {
+    this.timeout(60_000);
+    const { x, q, k, v } = tensors(mha, 15);
+    const mask = { kind: 'float', tensor: f32([1, 1, 16, 16], x.mask) } as const;
+    const first = await sharedRuntime().attend(q, k, v, { mask, causal: true, provider: 'wasm' });
+    const again = await sharedRuntime().attend(q, k, v, { mask, causal: true, provider: 'wasm' });
+    assert.equal(again.decision, first.decision);
+    assert.deepEqual(again.output.data, first.output.data);
+    const notCausal = await sharedRuntime().attend(q, k, v, { mask, provider: 'wasm' });
+    assert.notEqual(notCausal.decision, first.decision);
+    assert.ok(relativeL2(notCausal.output.data, referenceAttention({ ...mha, causal: false }, x)) < 1e-4);
+  });
   it('says dropout is not implemented and measures without it', async () => {
     const { q, k, v } = tensors(mha, 14);
     const r = await sharedRuntime().attend(q, k, v, { provider: 'wasm', dropout: 0.1 });
