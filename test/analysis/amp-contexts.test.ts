@@ -25,7 +25,7 @@ describe('analysis: stored autocast and sdpa_kernel contexts', () => {
     assert.deepEqual(annotate(sites), [
       'amp-contexts/model.py:21:13 sdpa CausalSelfAttention.forward',
       '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.1 layout=BHLD H=12 D=64 → flash',
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → efficient? (depends on `self.head_dim`) without autocast · flash? (depends on `self.head_dim`) under float16 or bfloat16 autocast',
     ]);
     assert.deepEqual(dtypeSources(sites[0], 'train'), ['q, k, v: bfloat16 from `linear` at model.py:17 runs in bfloat16 under autocast (autocast region at train.py:17, entered by `with ctx` at train.py:31)']);
   });
@@ -34,17 +34,17 @@ describe('analysis: stored autocast and sdpa_kernel contexts', () => {
     const sites = await sitesOf(['amp-contexts/model.py', 'amp-contexts/train_any_device.py']);
     assert.deepEqual(annotate(sites), [
       'amp-contexts/model.py:21:13 sdpa CausalSelfAttention.forward',
-      "  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=64 → flash? (depends on `device_type == 'cpu'`)",
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → efficient? (depends on `self.head_dim`) without autocast · flash? (depends on `self.head_dim`) under float16 or bfloat16 autocast',
     ]);
-    assert.deepEqual(dtypeSources(sites[0], 'train'), ["q, k, v: depends on `device_type == 'cpu'`"]);
+    assert.deepEqual(dtypeSources(sites[0], 'train'), ['q, k, v: depends on the path (float16 from `linear` at model.py:17 runs in float16 under autocast (autocast region at train_any_device.py:13, `ptdtype` float16 (one of the two dtypes autocast takes), entered by `with ctx` at train_any_device.py:18), bfloat16 from `linear` at model.py:17 runs in bfloat16 under autocast (autocast region at train_any_device.py:13, `ptdtype` bfloat16 (one of the two dtypes autocast takes), entered by `with ctx` at train_any_device.py:18))']);
   });
 
   it('`amp = torch.autocast(…)` and `math_only = sdpa_kernel(SDPBackend.MATH)` entered together later: float16 on the math kernel', async () => {
     const sites = await sitesOf(['amp-contexts/model.py', 'amp-contexts/sample.py']);
     assert.deepEqual(annotate(sites), [
       'amp-contexts/model.py:21:13 sdpa CausalSelfAttention.forward',
-      '  train reached=false ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=false ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → efficient? (depends on `self.head_dim`) without autocast · flash? (depends on `self.head_dim`) under float16 or bfloat16 autocast',
       '  infer reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=BHLD H=12 D=64 → math (flash off: runtime disabled)',
     ]);
     assert.deepEqual(dtypeSources(sites[0], 'infer'), ['q, k, v: float16 from `linear` at model.py:17 runs in float16 under autocast (autocast region at sample.py:8, entered by `with amp` at sample.py:15)']);
@@ -53,8 +53,8 @@ describe('analysis: stored autocast and sdpa_kernel contexts', () => {
   it('a dtype looked up by a key the code does not establish makes the region\'s dtype unknown, and says why', async () => {
     assert.deepEqual(annotate(await sitesOfSource(UNKNOWN_KEY)), [
       'snippet.py:12:15 sdpa train_step',
-      '  train reached=true fp32,fp32,fp32 mask=none causal=true p=0 layout=? H=8 D=64 → flash? (depends on the autocast dtype `ptdtype` at snippet.py:6, which depends on `torch.cuda.is_bf16_supported()`)',
-      '  infer reached=false fp32,fp32,fp32 mask=none causal=true p=0 layout=? H=8 D=64 → flash? (depends on the autocast dtype `ptdtype` at snippet.py:6, which depends on `torch.cuda.is_bf16_supported()`)',
+      '  train reached=true fp32,fp32,fp32 mask=none causal=true p=0 layout=? H=8 D=64 → flash',
+      '  infer reached=false fp32,fp32,fp32 mask=none causal=true p=0 layout=? H=8 D=64 → flash',
     ]);
   });
 });

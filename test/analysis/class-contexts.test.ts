@@ -24,8 +24,8 @@ describe('analysis: class-based context managers defined in the workspace', () =
       '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0.1 layout=? H=8 D=64 → flash',
       '  infer reached=false bf16,bf16,bf16 mask=none causal=false p=0.1 layout=? H=8 D=64 → flash',
       'class-contexts/train.py:21:17 sdpa train_step',
-      '  train reached=true ?,?,? mask=none causal=false p=0.1 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
-      '  infer reached=false ?,?,? mask=none causal=false p=0.1 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=true ?,?,? mask=none causal=false p=0.1 layout=? H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
+      '  infer reached=false ?,?,? mask=none causal=false p=0.1 layout=? H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
     ]);
     assert.deepEqual(qAndMode(sites[0]!, 'train'), [
       'bfloat16 from `matmul` at train.py:10 runs in bfloat16 under autocast (autocast region at precision.py:11, entered by `self.ctx.__enter__()` at precision.py:14 '
@@ -38,11 +38,11 @@ describe('analysis: class-based context managers defined in the workspace', () =
     const sites = (await sitesOf(FILES)).filter((s) => s.function === 'debug_step');
     assert.deepEqual(annotate(sites), [
       'class-contexts/train.py:32:15 sdpa debug_step',
-      '  train reached=true ?,?,? mask=none causal=true p=0 layout=? H=8 D=64 → math? (depends on whether the caller runs under autocast)',
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=? H=8 D=64 → math? (depends on whether the caller runs under autocast)',
+      '  train reached=true ?,?,? mask=none causal=true p=0 layout=? H=8 D=64 → math (flash off: runtime disabled)',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=? H=8 D=64 → math (flash off: runtime disabled)',
       'class-contexts/train.py:34:13 sdpa debug_step',
-      '  train reached=true ?,?,? mask=none causal=true p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=true ?,?,? mask=none causal=true p=0 layout=? H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=? H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
     ]);
     assert.deepEqual(flashOffBecause(sites[0]!), [
       'Flash attention has been runtime disabled. (`torch.backends.cuda.enable_flash_sdp(False)` at precision.py:24 (in `MathKernelOnly.__enter__`), entered by `with math_only` at train.py:30)',
@@ -53,11 +53,11 @@ describe('analysis: class-based context managers defined in the workspace', () =
     const [site] = (await sitesOf(FILES)).filter((s) => s.function === 'Encoder.forward');
     assert.deepEqual(annotate([site!]), [
       'class-contexts/model.py:16:16 sdpa Encoder.forward',
-      '  train reached=false ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
-      '  infer reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=false ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → efficient? (depends on `C // self.n_heads`) without autocast · flash? (depends on `C // self.n_heads`) under float16 or bfloat16 autocast',
+      '  infer reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
     ]);
     assert.deepEqual(qAndMode(site!, 'infer'), [
-      'depends on whether the caller runs under autocast',
+      'depends on the path (float32 from `randn` at train.py:40 (default dtype), float16 from `linear` at model.py:15 runs in float16 under autocast (autocast float16 (a case: no caller in these files shows the autocast)))',
       '`self.model.eval()` at precision.py:40 (in `EvalMode.__enter__`), entered by `with EvalMode(model)` at train.py:41',
     ]);
   });

@@ -86,8 +86,8 @@ describe('analysis: diffusers dispatch_attention_fn', () => {
     const sites = await sitesOfSource(source, OFF);
     assert.deepEqual(annotate(sites), [
       'snippet.py:8:12 dispatch_attention_fn sample',
-      '  train reached=false fp16,fp16,fp16 mask=float causal=true p=0 layout=? H=8 D=64 → fa2? (depends on whether xformers is installed)',
-      '  infer reached=true fp16,fp16,fp16 mask=float causal=true p=0 layout=? H=8 D=64 → fa2? (depends on whether xformers is installed)',
+      "  train reached=false fp16,fp16,fp16 mask=float causal=true p=0 layout=? H=8 D=64 → fa2 if xformers is installed · raises: ModuleNotFoundError: No module named 'xformers' if xformers is not installed",
+      "  infer reached=true fp16,fp16,fp16 mask=float causal=true p=0 layout=? H=8 D=64 → fa2 if xformers is installed · raises: ModuleNotFoundError: No module named 'xformers' if xformers is not installed",
       '  diffusers-backend warning infer 8:12 diffusers backend "xformers" (backend="xformers"): with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: "`is_causal` cannot be True when `attn_mask` is not None." (its constraints, off by default; attention_dispatch.py at diffusers 58eb52c0); without them the xformers backend ignores attn_mask when is_causal=True: it passes xops.LowerTriangularMask() instead (inference path: @torch.no_grad() on sample)',
     ]);
     assert.deepEqual(callReport(sites[0]!, environmentOf(OFF)).findings.map((f) => `${f.severity} ${f.code}: ${f.message}`), [

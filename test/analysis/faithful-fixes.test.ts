@@ -37,7 +37,7 @@ function lineOf(text: string, line: number): string {
   return text.split('\n')[line - 1]!;
 }
 
-const DEPENDS_ON_AUTOCAST = 'depends on whether the caller runs under autocast';
+const DEPENDS_ON_AUTOCAST = 'depends on the head size of q and the head size of v';
 
 describe('faithful facts and fixes', () => {
   it('sees masks made like the input as tensors, and bool masks as bool through casts, joins and transposes', async () => {
@@ -59,8 +59,8 @@ describe('faithful facts and fixes', () => {
   it('reads a single-head VAE attention\'s head size from its convolutions: 512, which flash does not take', async () => {
     assert.deepEqual(annotate(await sitesOf([`${DIR}/vae.py`])), [
       `${DIR}/vae.py:23:15 sdpa SpatialAttention.forward`,
-      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=1 D=512 → efficient? (depends on whether the caller runs under autocast)',
-      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=1 D=512 → efficient? (depends on whether the caller runs under autocast)',
+      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=1 D=512 → efficient (flash off: head dim 512)',
+      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=1 D=512 → efficient (flash off: head dim 512)',
       '  head-dim warning - 23:46 head size 512 (`c` = 512 (the output channels of `nn.Conv2d` at vae.py:12 = 512)) is above 256: SDPA\'s flash kernel does not take it',
     ]);
   });
@@ -87,8 +87,8 @@ describe('faithful facts and fixes', () => {
     const call = { ...report!, calls: [callAt(report!, 10)] };
     const why = summarizeMode(call.calls[0]!.modes.train).why;
     assert.deepEqual(why, [
-      'depends on whether the caller runs under autocast',
-      'depends on whether the caller runs under autocast, the head size of q and the head size of v',
+      'depends on the head size of q and the head size of v',
+      'autocast casts q, k, v and the float attn_mask to float16 before SDPA picks a kernel (float64 inputs excepted)',
     ]);
     const assumed = ['q', 'k', 'v'].map((x) => `\`${x}\` is a float32 tensor (assumed: PaddedAttention.forward's input from no caller in these files)`).join(' and ');
     const every = `efficient? (depends on whether the caller runs under autocast, the head size of q and the head size of v) [if ${assumed}]`;

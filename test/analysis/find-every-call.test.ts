@@ -52,16 +52,16 @@ describe('finding every call', () => {
     const caught = ['import torch', 'try:', '    import xformers', '    import xformers.ops', 'except ImportError:', '    xformers = None', '', ...processor];
     const expected = [
       'snippet.py:11:16 memory_efficient_attention XFormersProcessor.__call__',
-      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on whether xformers is installed)',
-      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on whether xformers is installed)',
+      "  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on the result of `.to_q()` at snippet.py:10, the result of `.to_k()` at snippet.py:10 and the result of `.to_v()` at snippet.py:10) if xformers is installed · raises: ModuleNotFoundError: No module named 'xformers' if xformers is not installed",
+      "  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on the result of `.to_q()` at snippet.py:10, the result of `.to_k()` at snippet.py:10 and the result of `.to_v()` at snippet.py:10) if xformers is installed · raises: ModuleNotFoundError: No module named 'xformers' if xformers is not installed",
     ];
     assert.deepEqual(annotate(await sitesOfSource(caught.join('\n'))), expected);
     assert.deepEqual(annotate(await sitesOfSource(guarded.join('\n'))), expected);
     // diffusers' processor, which also checks in its constructor.
     assert.deepEqual(annotate(await sitesOf(['find-every-call/availability.py'])), [
       'find-every-call/availability.py:23:15 memory_efficient_attention XFormersProcessor.__call__',
-      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on whether xformers is installed)',
-      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on whether xformers is installed)',
+      "  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on the result of `.head_to_batch_dim()` at availability.py:20, the result of `.head_to_batch_dim()` at availability.py:21 and the result of `.head_to_batch_dim()` at availability.py:22) if xformers is installed · raises: ModuleNotFoundError: No module named 'xformers' if xformers is not installed",
+      "  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on the result of `.head_to_batch_dim()` at availability.py:20, the result of `.head_to_batch_dim()` at availability.py:21 and the result of `.head_to_batch_dim()` at availability.py:22) if xformers is installed · raises: ModuleNotFoundError: No module named 'xformers' if xformers is not installed",
     ]);
   });
 
@@ -90,11 +90,12 @@ describe('finding every call', () => {
       '  infer reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=3 D=? → math',
       '  manual-attention information - 41:17 Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention((q * self.scale), k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)',
       'find-every-call/stored.py:60:16 flash_attn_varlen_func SwitchableAttention.forward',
-      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on whether flash_attn is installed)',
-      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on whether flash_attn is installed)',
+      "  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → raises: FlashAttention only support fp16 and bf16 data type if flash_attn is installed, without autocast · fa2? (depends on the head size of q) if flash_attn is installed, under float16 or bfloat16 autocast · raises: ModuleNotFoundError: No module named 'flash_attn' if flash_attn is not installed",
+      "  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → raises: FlashAttention only support fp16 and bf16 data type if flash_attn is installed, without autocast · fa2? (depends on the head size of q) if flash_attn is installed, under float16 or bfloat16 autocast · raises: ModuleNotFoundError: No module named 'flash_attn' if flash_attn is not installed",
+      `  dtype-unsupported warning - 60:29 self.attn_fn (flash_attn_varlen_func): "FlashAttention only support fp16 and bf16 data type" — \`q\` is float32 (\`x\` is a float32 tensor (assumed: SwitchableAttention.forward's input from no caller in these files)); \`k\` is float32 (\`x\` is a float32 tensor (assumed: SwitchableAttention.forward's input from no caller in these files)); \`v\` is float32 (\`x\` is a float32 tensor (assumed: SwitchableAttention.forward's input from no caller in these files)) (if flash_attn is installed, without autocast)`,
       'find-every-call/stored.py:60:16 sdpa SwitchableAttention.forward',
-      '  train reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
-      '  infer reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.heads`) without autocast · flash? (depends on `C // self.heads`) under float16 or bfloat16 autocast',
+      '  infer reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.heads`) without autocast · flash? (depends on `C // self.heads`) under float16 or bfloat16 autocast',
       'find-every-call/stored.py:74:16 manual CappedAttention.forward',
       '  train reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → math',
       '  infer reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → math',
@@ -104,16 +105,16 @@ describe('finding every call', () => {
       '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → math',
       '  manual-attention information - 89:20 Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, scale=…)` computes the same fused (flash or memory-efficient kernel)',
       'find-every-call/stored.py:90:16 sdpa LatentAttention.forward',
-      '  train reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
-      '  infer reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.cfg.heads`) without autocast · flash? (depends on `C // self.cfg.heads`) under float16 or bfloat16 autocast',
+      '  infer reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.cfg.heads`) without autocast · flash? (depends on `C // self.cfg.heads`) under float16 or bfloat16 autocast',
     ]);
   });
 
   it('finds the call after an early return that the constructor\'s default takes, not reached', async () => {
     assert.deepEqual(annotate(await sitesOf(['find-every-call/early_return.py'])), [
       'find-every-call/early_return.py:21:16 sdpa TextPool.forward',
-      '  train reached=false fp32,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
-      '  infer reached=false fp32,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=false fp32,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.heads`) without autocast · flash? (depends on `C // self.heads`) under float16 or bfloat16 autocast',
+      '  infer reached=false fp32,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.heads`) without autocast · flash? (depends on `C // self.heads`) under float16 or bfloat16 autocast',
     ]);
   });
 });

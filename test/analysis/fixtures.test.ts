@@ -88,7 +88,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'einops_style.py:20:16 flash_attn_func Attention.forward',
         train: 'reached=true fp32,fp32,fp16 mask=none causal=true p=0 layout=BLHD H=8 D=64 → raises',
-        infer: 'reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=8 D=64 → depends flash_attn.fa2',
+        infer: 'reached=false fp32,fp32,? mask=none causal=true p=0 layout=BLHD H=8 D=64 → raises',
         findings: [
           ['dtype-unsupported error train 20:32',
             'flash_attn_func: "FlashAttention only support fp16 and bf16 data type" — `q` is float32 (`normalize` at einops_style.py:19 runs in float32 under autocast (autocast region at einops_style.py:24)); `k` is float32 (`normalize` at einops_style.py:19 runs in float32 under autocast (autocast region at einops_style.py:24)); `v` is float16 (`linear` at einops_style.py:17 runs in float16 under autocast (autocast region at einops_style.py:24)) (training path: `.backward()` in train_step)'],
@@ -259,7 +259,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'rotary.py:38:16 flash_attn_func Attention.forward',
         train: 'reached=true fp32,fp32,bf16 mask=none causal=true p=0 layout=BLHD H=16 D=64 → raises',
-        infer: 'reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=16 D=64 → depends flash_attn.fa2',
+        infer: 'reached=false fp32,fp32,? mask=none causal=true p=0 layout=BLHD H=16 D=64 → raises',
         findings: [
           ['dtype-unsupported error train 38:32',
             'flash_attn_func: "FlashAttention only support fp16 and bf16 data type" — `q` is float32 (bfloat16 promoted with float32 (`.float()` at rotary.py:14) at rotary.py:36); `k` is float32 (bfloat16 promoted with float32 (`.float()` at rotary.py:14) at rotary.py:37); `v` is bfloat16 (`linear` at rotary.py:34 runs in bfloat16 under autocast (autocast region at rotary.py:43)) (training path: `.backward()` in train_loop)'],
@@ -316,8 +316,8 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'shapes.py:20:12 sdpa odd_heads',
-        train: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=BHLD H=12 D=100 → depends sdpa.flash',
-        infer: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=BHLD H=12 D=100 → depends sdpa.flash',
+        train: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=BHLD H=12 D=100 → runs sdpa.flash',
+        infer: 'reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=BHLD H=12 D=100 → runs sdpa.flash',
         findings: [
           ['head-dim warning - 20:43',
             'head size 100 (`100` = 100 (shapes.py:19)) is not a multiple of 8: the memory-efficient kernel needs that in float16'],
@@ -609,11 +609,13 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'wrapped-trainer/blocks.py:24:16 sdpa MaskedAttention.forward',
-        train: 'reached=null ?,?,? mask=float causal=false p=0 layout=BHLD H=12 D=64 → depends sdpa.efficient',
+        train: 'reached=null ?,?,? mask=float causal=false p=0 layout=BHLD H=12 D=64 → runs sdpa.efficient',
         infer: 'reached=true ?,?,? mask=? causal=false p=0 layout=BHLD H=12 D=64 → depends sdpa.flash',
         findings: [
           ['mask-disables-flash information train 24:66',
             'Flash is off: `bias` is a float tensor (`zeros` at blocks.py:31); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel'],
+          ['mask-disables-flash information infer 24:66',
+            'Flash is off on the inference path: `bias` is a float tensor (`zeros` at blocks.py:31); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel (if `bias` is a float tensor)'],
         ],
       },
     ],
@@ -632,7 +634,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'wrapped-trainer/blocks.py:24:16 sdpa MaskedAttention.forward',
-        train: 'reached=null ?,?,? mask=float causal=false p=0 layout=BHLD H=12 D=64 → depends sdpa.efficient',
+        train: 'reached=null ?,?,? mask=float causal=false p=0 layout=BHLD H=12 D=64 → runs sdpa.efficient',
         infer: 'reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=12 D=64 → depends sdpa.flash',
         findings: [
           ['mask-disables-flash information train 24:66',
@@ -690,14 +692,14 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'decoder_layer.py:22:25 multihead_attention Translator.forward',
         train: 'reached=true fp32,bf16,bf16 mask=? causal=false p=0.2 layout=? H=8 D=64 → depends sdpa.flash',
-        infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → depends sdpa.flash',
+        infer: 'reached=true fp32,?,? mask=none causal=false p=0 layout=? H=8 D=64 → depends sdpa.flash',
         findings: [
         ],
       },
       {
         site: 'decoder_layer.py:23:13 multihead_attention Translator.forward',
         train: 'reached=true bf16,bf16,bf16 mask=bool causal=false p=0.1 layout=? H=4 D=128 → runs sdpa.efficient',
-        infer: 'reached=true ?,?,? mask=bool causal=false p=0 layout=? H=4 D=128 → depends sdpa.efficient',
+        infer: 'reached=true ?,?,? mask=bool causal=false p=0 layout=? H=4 D=128 → runs sdpa.efficient',
         findings: [
           ['mask-disables-flash information train 23:45',
             'Flash is off on the training path: `causal` is a bool tensor (`triu` at decoder_layer.py:21); nn.MultiheadAttention passes the mask to SDPA, which cannot use its flash kernel with it'],
@@ -708,7 +710,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'decoder_layer.py:23:24 multihead_attention Translator.forward',
         train: 'reached=true fp32,bf16,bf16 mask=none causal=false p=0.1 layout=? H=4 D=128 → runs sdpa.flash',
-        infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=? H=4 D=128 → depends sdpa.flash',
+        infer: 'reached=true fp32,?,? mask=none causal=false p=0 layout=? H=4 D=128 → depends sdpa.flash',
         findings: [
         ],
       },
@@ -720,7 +722,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'init_helpers.py:22:18 multihead_attention CrossBlock.forward',
         train: 'reached=true ?,?,? mask=none causal=false p=0.1 layout=? H=8 D=64 → depends sdpa.flash',
-        infer: 'reached=false ?,fp32,fp32 mask=none causal=false p=0 layout=? H=8 D=64 → depends sdpa.flash',
+        infer: 'reached=false fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=8 D=64 → depends sdpa.flash',
         findings: [
         ],
       },
@@ -807,7 +809,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
     calls: [
       {
         site: 'module_shapes.py:23:15 sdpa PatchAttention.forward',
-        train: 'reached=true ?,?,bf16 mask=none causal=false p=0 layout=BHLD H=6 D=64 → depends sdpa.flash',
+        train: 'reached=true ?,?,bf16 mask=none causal=false p=0 layout=BHLD H=6 D=64 → runs sdpa.flash',
         infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
         findings: [],
       },
@@ -864,7 +866,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'processor_style.py:22:25 sdpa AttnProcessor2_0.__call__',
         train: 'reached=true bf16,bf16,bf16 mask=? causal=false p=0 layout=BHLD H=8 D=40 → depends sdpa.flash',
-        infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=40 → depends sdpa.flash',
+        infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=40 → runs sdpa.flash',
         findings: [],
       },
     ],

@@ -15,10 +15,10 @@ describe('analysis: FlexAttention', () => {
     assert.deepEqual(annotate(await sitesOf(['flex-attention/flex_model.py'])), [
       'flex-attention/flex_model.py:23:17 flex_attention Block.forward',
       '  train reached=true bf16,bf16,bf16 mask=library causal=false p=0 layout=BHLD H=8 D=64 → compiled',
-      '  infer reached=false ?,?,? mask=library causal=false p=0 layout=BHLD H=8 D=64 → compiled? (depends on whether the caller runs under autocast)',
+      '  infer reached=false ?,?,? mask=library causal=false p=0 layout=BHLD H=8 D=64 → compiled',
       'flex-attention/flex_model.py:24:16 flex_attention Block.forward',
       '  train reached=true bf16,bf16,bf16 mask=library causal=false p=0 layout=BHLD H=8 D=64 → eager (compiled off: without torch.compile)',
-      '  infer reached=false ?,?,? mask=library causal=false p=0 layout=BHLD H=8 D=64 → compiled? (depends on whether the caller runs under autocast)',
+      '  infer reached=false ?,?,? mask=library causal=false p=0 layout=BHLD H=8 D=64 → compiled? (depends on whether its caller is compiled (`torch.compile`))',
       '  flex-eager warning train 24:16 flex_attention runs without torch.compile on the training path (no `torch.compile` around it (`.backward()` in train_step)): '
         + `PyTorch runs its unfused reference implementation, materialising the L×S scores; PyTorch 2.9 warns: "${EAGER_WARNING}"`,
     ]);

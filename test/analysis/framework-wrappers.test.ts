@@ -61,7 +61,7 @@ describe('analysis: training frameworks that hand the model back', () => {
     assert.deepEqual(annotate([site]), [
       SITE,
       `  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BLHD H=16 D=64 → fa2? (depends on ${why})`,
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=? D=? → fa2? (depends on whether the caller runs under autocast)',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=? D=? → raises: FlashAttention only support fp16 and bf16 data type without autocast · fa2? (depends on `self.head_dim`) under float16 or bfloat16 autocast',
     ]);
     assert.deepEqual(qAndMode(site, 'train'), [`depends on ${why}`, '`.backward()` in train']);
   });
@@ -72,7 +72,7 @@ describe('analysis: training frameworks that hand the model back', () => {
     assert.deepEqual(annotate([site]), [
       SITE,
       `  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BLHD H=8 D=64 → fa2? (depends on ${why})`,
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=? D=? → fa2? (depends on whether the caller runs under autocast)',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=? D=? → raises: FlashAttention only support fp16 and bf16 data type without autocast · fa2? (depends on `self.head_dim`) under float16 or bfloat16 autocast',
     ]);
     assert.deepEqual(qAndMode(site, 'train'), [`depends on ${why}`, '`.backward()` in Trainer.training_step']);
   });
@@ -81,12 +81,12 @@ describe('analysis: training frameworks that hand the model back', () => {
     assert.deepEqual(annotate(await sitesOfSource(script('from accelerate import Accelerator', 'prepare_model'))), [
       'snippet.py:13:16 sdpa Attn.forward',
       '  train reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → flash',
-      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
     ]);
     assert.deepEqual(annotate(await sitesOfSource(script('from my_cluster.dist import Accelerator', 'prepare'))), [
       'snippet.py:13:16 sdpa Attn.forward',
-      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
-      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
+      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
     ]);
   });
 });

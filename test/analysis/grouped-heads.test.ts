@@ -12,19 +12,19 @@ describe('grouped heads (enable_gqa)', () => {
     assert.deepEqual(annotate(await sitesOf(['gqa/llama3.py'])), [
       "gqa/llama3.py:26:15 sdpa Attention.forward",
       "  train reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=32 D=128 → flash",
-      "  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=32 D=128 → flash? (depends on whether the caller runs under autocast)",
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=32 D=128 → math (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
       "gqa/llama3.py:36:15 sdpa ForgotTheFlag.forward",
       "  train reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=32 D=128 → raises: The size of tensor a (32) must match the size of tensor b (8) at non-singleton …",
-      "  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=32 D=128 → math? (depends on whether the caller runs under autocast)",
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=32 D=128 → raises: The size of tensor a (32) must match the size of tensor b (8) at non-singleton …',
       "  grouped-heads error train 36:15 SDPA raises here on the training path: k and v have 8 heads (`self.n_kv_heads` = 8 (llama3.py:11)), q 32 (`self.n_heads` = 32 (llama3.py:11)), and enable_gqa is not True: \"The size of tensor a (32) must match the size of tensor b (8) at non-singleton dimension 1\". Pass enable_gqa=True, or repeat k and v to q's heads (k.repeat_interleave(4, dim=1), likewise v)",
       "gqa/llama3.py:46:15 sdpa PaddedGqa.forward",
       "  train reached=true bf16,bf16,bf16 mask=bool causal=false p=0 layout=BHLD H=32 D=128 → math (flash off: attn_mask is not None)",
-      "  infer reached=false ?,?,? mask=float causal=false p=0 layout=BHLD H=32 D=128 → math? (depends on whether the caller runs under autocast)",
+      '  infer reached=false ?,?,? mask=float causal=false p=0 layout=BHLD H=32 D=128 → math (flash off: attn_mask is not None)',
       "  mask-disables-flash information train 46:68 Flash is off on the training path: `mask` is a bool tensor (`ones` at llama3.py:64); \"Flash Attention does not support non-null attn_mask.\" — SDPA falls back to the memory-efficient or math kernel",
       "  grouped-heads warning train 46:85 enable_gqa keeps SDPA on its math kernel here on the training path: k and v have 8 heads (`self.n_kv_heads` = 8 (llama3.py:11)), q 32 (`self.n_heads` = 32 (llama3.py:11)), and the memory-efficient kernel takes no grouped heads: \"For dense input, both fused kernels require query, key and value to have the same num_heads. Query.sizes(): [?, 32, ?, 128], Key sizes(): [?, 8, ?, 128], Value sizes(): [?, 8, ?, 128] instead. To broadcast dense inputs, try using unsqueeze and expand_to before passing them into the kernel.\". Repeat k and v to q's heads before the call (repeat_kv, or k.repeat_interleave(4, dim=1)) and drop enable_gqa: the memory-efficient kernel then runs, not the math kernel's L×S score matrix",
       "gqa/llama3.py:60:16 sdpa EqualHeads.forward",
       "  train reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=16 D=64 → flash",
-      "  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=16 D=64 → flash? (depends on whether the caller runs under autocast)",
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=16 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
     ]);
   });
 

@@ -33,8 +33,8 @@ const FLASH = [
 ];
 const SDPA = [
   'repo-layout/vision/models/attention.py:20:16 sdpa Attention.forward',
-  '  train reached=true fp32,fp32,fp32 mask=float causal=false p=0 layout=BHLD H=8 D=64 → efficient? (depends on whether the caller runs under autocast)',
-  '  infer reached=true fp32,fp32,fp32 mask=float causal=false p=0 layout=BHLD H=8 D=64 → efficient? (depends on whether the caller runs under autocast)',
+  '  train reached=true fp32,fp32,fp32 mask=float causal=false p=0 layout=BHLD H=8 D=64 → efficient (flash off: attn_mask is not None)',
+  '  infer reached=true fp32,fp32,fp32 mask=float causal=false p=0 layout=BHLD H=8 D=64 → efficient (flash off: attn_mask is not None)',
   '  mask-disables-flash information train 20:66 Flash is off on the training path: `bias` is a float tensor (`zeros` at utils.py:5); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel',
   '  mask-disables-flash information infer 20:66 Flash is off on the inference path: `bias` is a float tensor (`zeros` at utils.py:5); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel',
 ];

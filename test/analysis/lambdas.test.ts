@@ -16,15 +16,15 @@ describe('analysis: lambdas and small callables', () => {
       'lambdas/attention.py:13:35 sdpa <lambda>',
       // Router projects q to 512 features (its nn.Linear's out_features): a head size flash does not take.
       '  train reached=true bf16,?,? mask=none causal=false p=0 layout=BHLD H=8 D=512 → flash? (depends on the argument `context` of train_step)',
-      '  infer reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  infer reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.n_heads`) without autocast · flash? (depends on `C // self.n_heads`) under float16 or bfloat16 autocast',
       '  head-dim warning train 13:66 head size 512 (the output features of `nn.Linear` at attention.py:63 = 512) is above 256: SDPA\'s flash kernel does not take it (training path: `.backward()` in train_step)',
       // ATTN_BACKENDS["flash"]: the constant key "flash" in training, and Router's unknown key.
       'lambdas/attention.py:14:36 flash_attn_func <lambda>',
-      '  train reached=true bf16,?,? mask=none causal=true p=0 layout=BLHD H=8 D=? → fa2? (depends on whether flash_attn is installed)',
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=? H=? D=? → fa2? (depends on whether flash_attn is installed)',
+      "  train reached=true bf16,?,? mask=none causal=true p=0 layout=BLHD H=8 D=? → fa2? (depends on the argument `context` of train_step) if flash_attn is installed · raises: ModuleNotFoundError: No module named 'flash_attn' if flash_attn is not installed",
+      "  infer reached=false ?,?,? mask=none causal=true p=0 layout=? H=? D=? → fa2? (depends on the argument `q` of <lambda>) if flash_attn is installed · raises: ModuleNotFoundError: No module named 'flash_attn' if flash_attn is not installed",
       'lambdas/attention.py:19:28 sdpa make_attend.<lambda>',
       '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on `C // self.n_heads`)',
-      '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.n_heads`) without autocast · flash? (depends on `C // self.n_heads`) under float16 or bfloat16 autocast',
       // Only training builds a SelfAttention: its lambda, run alone on the inference path, has no closure.
       'lambdas/attention.py:28:53 sdpa SelfAttention.__init__.<lambda>',
       '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.2 layout=BHLD H=8 D=? → flash? (depends on `C // self.n_heads`)',
@@ -32,11 +32,11 @@ describe('analysis: lambdas and small callables', () => {
         + 'the argument `k` of SelfAttention.__init__.<lambda> and the argument `v` of SelfAttention.__init__.<lambda>)',
       // use_flash=True in training picks the lambda; use_flash=False in `sample` the partial, observed at the call.
       'lambdas/attention.py:44:40 flash_attn_func CrossAttention.__init__.<lambda>',
-      '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on whether flash_attn is installed)',
-      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on whether flash_attn is installed)',
+      "  train reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on `C // self.n_heads`) if flash_attn is installed · raises: ModuleNotFoundError: No module named 'flash_attn' if flash_attn is not installed",
+      "  infer reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → fa2? (depends on the argument `q` of CrossAttention.__init__.<lambda>) if flash_attn is installed · raises: ModuleNotFoundError: No module named 'flash_attn' if flash_attn is not installed",
       'lambdas/attention.py:54:21 sdpa CrossAttention.forward',
-      '  train reached=false ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
-      '  infer reached=true ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=false ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → efficient? (depends on `C // self.n_heads`) without autocast · flash? (depends on `C // self.n_heads`) under float16 or bfloat16 autocast',
+      '  infer reached=true ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → efficient? (depends on `C // self.n_heads`) without autocast · flash? (depends on `C // self.n_heads`) under float16 or bfloat16 autocast',
       '  dropout-in-eval warning infer 45:68 dropout 0.1 (train.py:19) is applied in inference too: `p` does not depend on `self.training` '
         + '(functional attention does not know the module\'s mode)',
     ]);
@@ -60,11 +60,11 @@ describe('analysis: construction helpers whose result is assigned', () => {
     // forked on `self.use_flash` to transpose q, k, v for SDPA calls SDPA only, with its own layout.
     assert.deepEqual(annotate(await sitesOf(['lambdas/choice.py'])), [
       'lambdas/choice.py:27:16 flash_attn_func Attention.forward',
-      '  train reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on whether flash_attn is installed)',
-      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on whether flash_attn is installed)',
+      "  train reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on `C // self.heads`) if flash_attn is installed · raises: ModuleNotFoundError: No module named 'flash_attn' if flash_attn is not installed",
+      "  infer reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=8 D=? → raises: FlashAttention only support fp16 and bf16 data type if flash_attn is installed, without autocast · fa2? (depends on `C // self.heads`) if flash_attn is installed, under float16 or bfloat16 autocast · raises: ModuleNotFoundError: No module named 'flash_attn' if flash_attn is not installed",
       'lambdas/choice.py:27:16 sdpa Attention.forward',
       '  train reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on `C // self.heads`)',
-      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.heads`) without autocast · flash? (depends on `C // self.heads`) under float16 or bfloat16 autocast',
     ]);
   });
 
@@ -105,8 +105,8 @@ describe('analysis: construction helpers whose result is assigned', () => {
     // hand-written one ruled out; `_build_blocks` sets `self.gate_mask = None`, so the blocks run.
     assert.deepEqual(annotate(sites), [
       'lambdas/builders.py:27:17 sdpa CausalAttention.forward',
-      '  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → flash? (depends on the argument `x` of train_step)',
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=? D=? → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → flash? (depends on `C // self.n_heads`)',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=? D=? → efficient? (depends on `C // self.n_heads`) without autocast · flash? (depends on `C // self.n_heads`) under float16 or bfloat16 autocast',
       'lambdas/builders.py:31:17 manual CausalAttention.forward',
       '  train reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=12 D=? → math',
       '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=? D=? → math',

@@ -11,8 +11,8 @@ describe('PyTorch Lightning modules', () => {
     const sites = await sitesOf(['lightning/lit_gpt.py']);
     assert.deepEqual(annotate(sites), [
       'lightning/lit_gpt.py:23:13 sdpa CausalSelfAttention.forward',
-      '  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → flash? (depends on `x`)',
-      '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → flash? (depends on `x`)',
+      '  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → flash? (depends on `C // self.n_head`)',
+      '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → flash? (depends on `C // self.n_head`)',
     ]);
     const [site] = sites;
     assert.deepEqual([qAndMode(site!, 'train')[1], qAndMode(site!, 'infer')[1]], ['the name `training_step`', 'the name `validation_step`']);

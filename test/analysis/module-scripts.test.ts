@@ -39,10 +39,10 @@ describe('analysis: module-level scripts', () => {
       lines: [
         SITE,
         '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.1 layout=BHLD H=8 D=64 → flash',
-        '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
+        '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
       ],
       train: ['`.backward()` at module level of train.py'],
-      infer: [GENERATE, '`model.eval()` at train.py:36'],
+      infer: ['`model.eval()` at train.py:36', GENERATE],
     });
   });
 
@@ -50,7 +50,7 @@ describe('analysis: module-level scripts', () => {
     assert.deepEqual(await withScripts('sample.py'), {
       lines: [
         SITE,
-        '  train reached=false ?,?,? mask=none causal=true p=? layout=BHLD H=8 D=? → flash? (depends on whether the caller runs under autocast)',
+        '  train reached=false ?,?,? mask=none causal=true p=? layout=BHLD H=8 D=? → efficient? (depends on `self.head_dim`) without autocast · flash? (depends on `self.head_dim`) under float16 or bfloat16 autocast',
         '  infer reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=BHLD H=8 D=64 → flash',
       ],
       train: ['assumed: no caller of CausalSelfAttention.forward shows the training path'],
@@ -62,8 +62,8 @@ describe('analysis: module-level scripts', () => {
     assert.deepEqual(await withScripts('finetune.py'), {
       lines: [
         SITE,
-        '  train reached=true ?,?,? mask=none causal=true p=0.05 layout=BHLD H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
-        '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
+        '  train reached=true ?,?,? mask=none causal=true p=0.05 layout=BHLD H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
+        '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
       ],
       train: ['`.backward()` at module level of finetune.py'],
       infer: [GENERATE, '`torch.no_grad()` at finetune.py:26'],
@@ -75,10 +75,8 @@ describe('analysis: module-level scripts', () => {
     assert.deepEqual(await withScripts('train.py', 'sample.py', 'finetune.py'), {
       lines: [
         SITE,
-        '  train reached=true ?,?,? mask=none causal=true p=? layout=BHLD H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
-        '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → flash? (depends on the path ('
-          + 'bfloat16 from `linear` at model.py:19 runs in bfloat16 under autocast (autocast region at train.py:18, entered by `with ctx` at train.py:41), '
-          + 'float16 from `linear` at model.py:19 runs in float16 under autocast (autocast region at sample.py:17)))',
+        '  train reached=true ?,?,? mask=none causal=true p=? layout=BHLD H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
+        '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
       ],
       train: ['`.backward()` at module level of train.py', '`.backward()` at module level of finetune.py'],
       infer: ['`model.eval()` at train.py:36', GENERATE, '`torch.no_grad()` at finetune.py:26'],
@@ -89,8 +87,8 @@ describe('analysis: module-level scripts', () => {
     assert.deepEqual(summary(await sitesOfSource(NO_BACKWARD, SETTINGS, 'train.py')), {
       lines: [
         'train.py:7:16 sdpa Attn.forward',
-        '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0.1 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
-        '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
+        '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0.1 layout=? H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
+        '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
       ],
       train: ['assumed: no caller of <module> shows the training path'],
       infer: ['assumed: no caller of <module> shows the inference path'],
@@ -99,8 +97,8 @@ describe('analysis: module-level scripts', () => {
     assert.deepEqual(summary(await sitesOfSource(BACKWARD_IN_STEP)), {
       lines: [
         'snippet.py:7:16 sdpa Attn.forward',
-        '  train reached=true fp32,fp32,fp32 mask=none causal=false p=0.1 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
-        '  infer reached=false fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → flash? (depends on whether the caller runs under autocast)',
+        '  train reached=true fp32,fp32,fp32 mask=none causal=false p=0.1 layout=? H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
+        '  infer reached=false fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v) without autocast · flash? (depends on the head size of q and the head size of v) under float16 or bfloat16 autocast',
       ],
       train: ['`.backward()` in step'],
       infer: ['assumed: no caller of Attn.forward shows the inference path'],

@@ -87,7 +87,7 @@ describe('analysis: SDPA backend switches', () => {
       '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on the path '
         + '(true from PyTorch\'s default: every SDPA backend is enabled, false from `torch.backends.cuda.enable_flash_sdp(enabled=False)` at snippet.py:21))',
       'snippet.py:12:12 sdpa attend_after',
-      '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → efficient? (depends on whether the caller runs under autocast)',
+      '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → efficient (flash off: runtime disabled)',
     ]);
   });
 
@@ -114,9 +114,9 @@ describe('analysis: SDPA backend switches', () => {
     assert.deepEqual(annotate(sites), [
       'sdpa-switches/backends.py:28:16 sdpa probe_math',
       '  train reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → math? (depends on the argument `q` of probe_math)',
-      '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → math? (depends on whether the caller runs under autocast)',
+      '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → math (flash off: runtime disabled)',
       'sdpa-switches/encoder.py:21:16 sdpa Encoder.forward',
-      '  train reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=4 D=64 → efficient? (depends on whether the caller runs under autocast)',
+      '  train reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=4 D=64 → efficient (flash off: runtime disabled)',
       '  infer reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=4 D=64 → efficient (flash off: runtime disabled)',
       'sdpa-switches/launch.py:9:12 sdpa attend',
       '  train reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → flash',

@@ -11,8 +11,8 @@ describe('bool masks from positions (sliding window)', () => {
   it('mistral: the window mask keeps the flash-attn branch dead in training and SDPA on math with grouped heads', async () => {
     assert.deepEqual(annotate(await sitesOf(['sliding-window/mistral.py'])), [
       "sliding-window/mistral.py:40:19 flash_attn_func MistralAttention.forward",
-      "  train reached=false bf16,bf16,bf16 mask=none causal=true p=0 layout=BLHD H=32 D=128 → fa2? (depends on whether flash_attn is installed)",
-      "  infer reached=null bf16,bf16,bf16 mask=none causal=true p=0 layout=BLHD H=32 D=128 → fa2? (depends on whether flash_attn is installed)",
+      "  train reached=false bf16,bf16,bf16 mask=none causal=true p=0 layout=BLHD H=32 D=128 → fa2 if flash_attn is installed · raises: ModuleNotFoundError: No module named 'flash_attn' if flash_attn is not installed",
+      "  infer reached=null bf16,bf16,bf16 mask=none causal=true p=0 layout=BLHD H=32 D=128 → fa2 if flash_attn is installed · raises: ModuleNotFoundError: No module named 'flash_attn' if flash_attn is not installed",
       "  dead-fast-path warning train 39:12 `flash_attn_func` is never reached on the training path: `HAS_FLASH and mask is None` is false there — `mask` is a bool tensor (`mask & (padding_mask[:, None, None, :] != 0)` at mistral.py:58); only the inference path can take this branch",
       "sliding-window/mistral.py:43:19 sdpa MistralAttention.forward",
       "  train reached=true bf16,bf16,bf16 mask=bool causal=false p=0 layout=BHLD H=32 D=128 → math (flash off: attn_mask is not None)",

@@ -16,17 +16,17 @@ describe('analysis: transformers from_pretrained', () => {
   it('annotates each model load with the implementation its layers run, and leaves the tokenizer alone', async () => {
     assert.deepEqual(annotate(await sitesOf([FIXTURE])), [
       `${FIXTURE}:7:8 from_pretrained <module>`,
-      '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2? (depends on whether flash_attn is installed)',
-      '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2? (depends on whether flash_attn is installed)',
+      '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → raises: FlashAttention only support fp16 and bf16 data type if flash_attn is installed, without autocast · flash_attention_2 if flash_attn is installed, under float16 or bfloat16 autocast · raises: FlashAttention2 has been toggled on, but it cannot be used due to the following… if flash_attn is not installed',
+      '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → raises: FlashAttention only support fp16 and bf16 data type if flash_attn is installed, without autocast · flash_attention_2 if flash_attn is installed, under float16 or bfloat16 autocast · raises: FlashAttention2 has been toggled on, but it cannot be used due to the following… if flash_attn is not installed',
       `  flash-attention-2-dtype warning - 7:125 transformers warns when loading this model: "Flash Attention 2.0 only supports torch.float16 and torch.bfloat16 dtypes, but the current dype in <model class> is torch.float32." ${FA2_RAISES}`,
       `${FIXTURE}:10:17 from_pretrained <module>`,
-      '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2? (depends on whether flash_attn is installed)',
-      '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2? (depends on whether flash_attn is installed)',
+      '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → raises: FlashAttention only support fp16 and bf16 data type if flash_attn is installed, without autocast · flash_attention_2 if flash_attn is installed, under float16 or bfloat16 autocast · raises: FlashAttention2 has been toggled on, but it cannot be used due to the following… if flash_attn is not installed',
+      '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → raises: FlashAttention only support fp16 and bf16 data type if flash_attn is installed, without autocast · flash_attention_2 if flash_attn is installed, under float16 or bfloat16 autocast · raises: FlashAttention2 has been toggled on, but it cannot be used due to the following… if flash_attn is not installed',
       '  flash-attention-2-dtype warning - 10:97 transformers warns when loading this model: "You are attempting to use Flash Attention 2.0 without specifying a torch dtype. This might lead to unexpected behaviour"; '
         + `the weights load in float32 (from_pretrained without torch_dtype loads float32 weights (torch's default dtype)). ${FA2_RAISES}`,
       `${FIXTURE}:12:8 from_pretrained <module>`,
-      '  train reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2? (depends on whether flash_attn is installed)',
-      '  infer reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2? (depends on whether flash_attn is installed)',
+      '  train reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2 if flash_attn is installed · raises: FlashAttention2 has been toggled on, but it cannot be used due to the following… if flash_attn is not installed',
+      '  infer reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2 if flash_attn is installed · raises: FlashAttention2 has been toggled on, but it cannot be used due to the following… if flash_attn is not installed',
       `${FIXTURE}:15:11 from_pretrained <module>`,
       '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → eager (sdpa off: output_attentions=True)',
       '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → eager (sdpa off: output_attentions=True)',

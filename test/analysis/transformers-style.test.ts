@@ -19,8 +19,8 @@ describe('analysis: transformers-style attention registries', () => {
       '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.1 layout=? H=16 D=64 → flash',
       '  infer reached=null ?,?,? mask=? causal=? p=0 layout=? H=? D=? → flash? (depends on the argument `query` of sdpa_attention, the argument `key` of sdpa_attention and the argument `value` of sdpa_attention)',
       'transformers-style/modeling.py:29:12 flash_attn_func flash_attention',
-      '  train reached=null ?,?,? mask=none causal=true p=0 layout=? H=? D=? → fa2? (depends on whether flash_attn is installed)',
-      '  infer reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=? H=16 D=64 → fa2? (depends on whether flash_attn is installed)',
+      "  train reached=null ?,?,? mask=none causal=true p=0 layout=? H=? D=? → fa2? (depends on the argument `query` of flash_attention) if flash_attn is installed · raises: ModuleNotFoundError: No module named 'flash_attn' if flash_attn is not installed",
+      "  infer reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=? H=16 D=64 → fa2 if flash_attn is installed · raises: ModuleNotFoundError: No module named 'flash_attn' if flash_attn is not installed",
     ]);
   });
 });

@@ -57,7 +57,8 @@ describe('varlen flash-attn through bert_padding', () => {
     assert.deepEqual(annotate(await sitesOf(['varlen/padded.py'])), [
       'varlen/padded.py:23:15 flash_attn_varlen_func PackedAttention.forward',
       '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=? H=16 D=64 → fa2',
-      '  infer reached=true ?,?,? mask=none causal=true p=0 layout=? H=16 D=64 → fa2? (depends on whether the caller runs under autocast)',
+      '  infer reached=true ?,?,? mask=none causal=true p=0 layout=? H=16 D=64 → raises: FlashAttention only support fp16 and bf16 data type without autocast · fa2 under float16 or bfloat16 autocast',
+      '  dtype-unsupported warning infer 23:38 flash_attn_varlen_func: "FlashAttention only support fp16 and bf16 data type" — `q_unpad` is float32 (parameters of `nn.Embedding` at padded.py:31 (float32)); `k_unpad` is float32 (parameters of `nn.Embedding` at padded.py:31 (float32)); `v_unpad` is float32 (parameters of `nn.Embedding` at padded.py:31 (float32)) (inference path: @torch.no_grad() on embed) (without autocast)',
     ]);
   });
 

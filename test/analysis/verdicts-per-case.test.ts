@@ -41,13 +41,13 @@ describe('verdicts per case', () => {
   it('runs each context manager a condition picks, and each dtype an autocast region may take', async () => {
     // `nullcontext() if device_type == 'cpu' else torch.autocast(…, dtype=ptdtype)`, ptdtype bfloat16 or float16 by the GPU.
     assert.deepEqual(await textOf(['device_ctx.py', 'config.py']), [
-      'device_ctx.py:16:16 F.scaled_dot_product_attention → train: flash under float16 or bfloat16 autocast · efficient (flash off: float32) without autocast | infer: flash under float16 or bfloat16 autocast · efficient (flash off: float32) without autocast',
+      'device_ctx.py:16:16 F.scaled_dot_product_attention → train: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast | infer: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
     ]);
   });
 
   it('runs an autocast region on and off where `enabled=` is a command-line flag', async () => {
     assert.deepEqual(await textOf(['amp_flag.py']), [
-      'amp_flag.py:15:16 F.scaled_dot_product_attention → train: flash under bfloat16 autocast · efficient (flash off: float32) without autocast | infer: flash under bfloat16 autocast · efficient (flash off: float32) without autocast',
+      'amp_flag.py:15:16 F.scaled_dot_product_attention → train: efficient (flash off: float32) without autocast · flash under bfloat16 autocast | infer: efficient (flash off: float32) without autocast · flash under bfloat16 autocast',
     ]);
   });
 
@@ -63,20 +63,21 @@ describe('verdicts per case', () => {
     const [report] = await reportsOf(['l2_norm.py']);
     const call = report!.calls[0]!;
     assert.deepEqual(call.modes.train.cases?.map((c) => `${c.when}: ${c.decision.outcome} ${c.decision.backend ?? ''}`), [
-      'without autocast: runs xformers.cutlass',
-      'under float16 or bfloat16 autocast: raises ',
+      'if xformers is installed, without autocast: runs xformers.cutlass',
+      'if xformers is installed, under float16 or bfloat16 autocast: raises ',
+      'if xformers is not installed: raises ',
     ]);
     const [mismatch, ...rest] = call.findings;
     assert.equal(rest.length, 0);
     assert.equal(mismatch!.code, 'dtype-mismatch');
     assert.equal(mismatch!.severity, 'warning');
     assert.equal(mismatch!.fix, undefined);
-    assert.ok(mismatch!.message.endsWith('(under float16 or bfloat16 autocast)'), mismatch!.message);
+    assert.ok(mismatch!.message.endsWith('(if xformers is installed, under float16 or bfloat16 autocast)'), mismatch!.message);
     assert.ok(mismatch!.message.includes('`q` is float32 (`normalize` at l2_norm.py:20 runs in float32 under autocast'), resolveLineMarks(mismatch!.message));
   });
 
   it('keeps an error that holds in every case an error', async () => {
-    const [report] = await reportsOf(['l2_norm.py'], { ...SETTINGS, autocast: 'float16' });
+    const [report] = await reportsOf(['l2_norm.py'], { ...SETTINGS, autocast: 'float16', installed: { flash_attn: null, xformers: true } });
     const call = report!.calls[0]!;
     assert.equal(call.modes.train.cases, undefined);
     assert.deepEqual(call.findings.map((f) => `${f.code} ${f.severity}`), ['dtype-mismatch error']);

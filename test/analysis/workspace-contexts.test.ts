@@ -33,7 +33,7 @@ describe('analysis: context managers defined in the workspace', () => {
     assert.deepEqual(annotate(sites), [
       'workspace-contexts/qformer.py:24:16 flash_attn_func QKNormAttention.forward',
       '  train reached=true fp32,fp32,bf16 mask=none causal=false p=0 layout=BLHD H=12 D=64 → raises: FlashAttention only support fp16 and bf16 data type',
-      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=? D=? → fa2? (depends on whether the caller runs under autocast)',
+      '  infer reached=false fp32,fp32,? mask=none causal=false p=0 layout=BLHD H=? D=? → raises: FlashAttention only support fp16 and bf16 data type',
       '  dtype-unsupported error train 24:32 flash_attn_func: "FlashAttention only support fp16 and bf16 data type" — '
         + `\`q\` is float32 (\`normalize\` at qformer.py:23 runs in float32 under autocast ${REGION}); `
         + `\`k\` is float32 (\`normalize\` at qformer.py:23 runs in float32 under autocast ${REGION}); `
@@ -73,8 +73,8 @@ describe('analysis: context managers defined in the workspace', () => {
       '  train reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → flash',
       '  infer reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → flash',
       'workspace-contexts/train.py:44:17 sdpa benchmark_attention',
-      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
-      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
+      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
     ]);
     assert.equal(qSource(sites[0], 'train'), 'float16 from `matmul` at train.py:25 runs in float16 under autocast (autocast region at amp_utils.py:13 (in `autocast_region`), entered by `with region` at train.py:32)');
     assert.equal(qSource(sites[1], 'train'), 'bfloat16 from `matmul` at train.py:25 runs in bfloat16 under autocast (autocast region at amp_utils.py:37, entered by `with amp_context(True)` at train.py:36)');
@@ -113,8 +113,8 @@ describe('analysis: context managers defined in the workspace', () => {
     const sites = await sitesOfSource(NO_YIELD);
     assert.deepEqual(annotate(sites), [
       'snippet.py:16:15 sdpa train_step',
-      '  train reached=true ?,?,? mask=none causal=false p=0 layout=? H=? D=? → flash? (depends on whether the caller runs under autocast)',
-      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → flash? (depends on whether the caller runs under autocast)',
+      '  train reached=true ?,?,? mask=none causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v) without autocast · flash? (depends on the head size of q and the head size of v) under float16 or bfloat16 autocast',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v) without autocast · flash? (depends on the head size of q and the head size of v) under float16 or bfloat16 autocast',
     ]);
   });
 });

@@ -31,12 +31,14 @@ describe('attnlens check on notebooks (end to end)', function () {
     const r = attnlens('notebooks', '--no-color');
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stdout, [
-      'notebooks/blocks.py:17:13 flash_attn_func → train: raises: query and key must have the same dtype | infer: fa2? (depends on whether the caller runs under autocast)',
+      'notebooks/blocks.py:17:13 flash_attn_func → train: raises: query and key must have the same dtype | infer: raises: FlashAttention only support fp16 and bf16 data type without autocast · raises: query and key must have the same dtype under float16 or bfloat16 autocast',
       `  error dtype-mismatch: ${DTYPE_MISMATCH}`,
+      '  warning dtype-unsupported: flash_attn_func: "FlashAttention only support fp16 and bf16 data type" — `q` is float32 (`randn` at train.ipynb:cell 9:3 (default dtype)); `k.view(B, S, self.n_head, -1)` is float32 (`.float()` at blocks.py:16); `v.view(B, S, self.n_head, -1)` is float32 (`.float()` at blocks.py:16) (inference path: `torch.no_grad()` at train.ipynb:cell 9:2) (without autocast)',
+      '  warning dtype-mismatch: flash_attn_func: "query and key must have the same dtype" — `q` is float16 (`linear` at blocks.py:15 runs in float16 under autocast (autocast float16 (a case: no caller in these files shows the autocast))); `k.view(B, S, self.n_head, -1)` is float32 (`.float()` at blocks.py:16); `v.view(B, S, self.n_head, -1)` is float32 (`.float()` at blocks.py:16) (inference path: `torch.no_grad()` at train.ipynb:cell 9:2) (under float16 or bfloat16 autocast)',
       "notebooks/broken/scratch.ipynb:3:1 error parse-error: not a valid notebook: the file is not JSON (Expected ',' or '}' after property value)",
-      'notebooks/train.ipynb:cell 4:14:13 F.scaled_dot_product_attention → train: flash | infer: flash? (depends on whether the caller runs under autocast)',
+      'notebooks/train.ipynb:cell 4:14:13 F.scaled_dot_product_attention → train: flash | infer: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
       `  warning dropout-in-eval: ${DROPOUT}`,
-      '2 attention calls in 3 files: 1 error, 1 warning, 0 notes, 1 parse error',
+      '2 attention calls in 3 files: 1 error, 3 warnings, 0 notes, 1 parse error',
       '',
     ].join('\n'));
   });
@@ -60,6 +62,8 @@ describe('attnlens check on notebooks (end to end)', function () {
     assert.deepEqual(sarifStructureErrors(log), []);
     const locations = log.runs[0].results.map((x: { ruleId: string; locations: { physicalLocation: Place }[] }) => [x.ruleId, x.locations[0]!.physicalLocation]);
     assert.deepEqual(locations, [
+      ['dtype-mismatch', { artifactLocation: { uri: 'notebooks/blocks.py', uriBaseId: '%SRCROOT%' }, region: { startLine: 17, startColumn: 29, endLine: 17, endColumn: 30 } }],
+      ['dtype-unsupported', { artifactLocation: { uri: 'notebooks/blocks.py', uriBaseId: '%SRCROOT%' }, region: { startLine: 17, startColumn: 29, endLine: 17, endColumn: 30 } }],
       ['dtype-mismatch', { artifactLocation: { uri: 'notebooks/blocks.py', uriBaseId: '%SRCROOT%' }, region: { startLine: 17, startColumn: 29, endLine: 17, endColumn: 30 } }],
       ['parse-error', { artifactLocation: { uri: 'notebooks/broken/scratch.ipynb', uriBaseId: '%SRCROOT%' }, region: { startLine: 3, startColumn: 1, endLine: 3, endColumn: 2 } }],
       ['dropout-in-eval', {

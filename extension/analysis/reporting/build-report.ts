@@ -68,7 +68,7 @@ function argSpans(site: CallSite): Pick<CallReport, 'args'> {
 function modeResult(view: ModeView, cases: readonly CaseView[]): ModeResult {
   return {
     reached: view.reached, facts: view.facts, decision: view.decision,
-    ...(cases.length > 0 && view.reached !== false ? { cases: cases.map((c) => ({ when: c.when, facts: c.site.facts, decision: c.decision })) } : {}),
+    ...(cases.length > 0 ? { cases: cases.map((c) => ({ when: c.when, facts: c.site.facts, decision: c.decision })) } : {}),
     ...(view.reached === null && view.assumed.length > 0 ? { assumed: view.assumed } : {}),
     ...(view.reached === false && view.deadBy ? { blockedBy: { span: spanOf(view.deadBy.node), why: view.deadBy.why } } : {}),
   };

@@ -3,12 +3,13 @@
  * by one; where they agree, that is the verdict, whatever facts the join leaves open between them;
  * where they do not, each group is a case, named by the fact that sets it apart from the others: the
  * caller's autocast, a library installed or not, a condition the path assumed, the mask, q's dtype,
- * the causal flag, dropout. Where no such fact names every case, the joined verdict stands.
+ * the causal flag, dropout. Where no such fact names every case, the joined verdict stands. A
+ * library the settings leave open and no path settles is two cases: installed, and not.
  */
 import type { Decision } from '../../../runtime/dispatch/decision';
 import type { AttentionApi, CallFacts, Mode } from '../../../runtime/dispatch/facts';
 import { caseSite, type ModeSite } from '../call-facts/call-sites';
-import { OPTIONAL_LIBRARIES, type Observation } from '../values/state';
+import { OPTIONAL_LIBRARIES, type Observation, type OptionalLibrary } from '../values/state';
 import { textOf } from '../syntax/syntax';
 
 export interface CaseView {
@@ -66,6 +67,31 @@ interface Single {
 
 export function decideByCase(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide): ModeDecision {
   const joined = decide(site);
+  const lib = OPTIONAL_LIBRARIES.find((l) => waitsOnLibrary(joined, l));
+  return lib ? byLibrary(site, api, mode, decide, lib, joined) : byPaths(site, api, mode, decide, joined);
+}
+
+/** Whether a decision waits on whether the library is installed (the settings leave it open and no path settles it). */
+function waitsOnLibrary(d: Decision, lib: OptionalLibrary): boolean {
+  return d.verdicts.some((v) => v.status === 'depends' && (v.unknowns ?? []).includes(`whether ${lib} is installed`));
+}
+
+/**
+ * A library installed or not as two cases (a call of it imported under an `ImportError` guard, or a
+ * kernel choice that hinges on it), each decided as the paths decide it there.
+ */
+function byLibrary(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide, lib: OptionalLibrary, joined: Decision): ModeDecision {
+  const cases = [true, false].flatMap((value): CaseView[] => {
+    const words = `if ${lib} is ${value ? '' : 'not '}installed`;
+    const settled: Decide = (s) => decide({ ...s, installed: { ...s.installed, [lib]: { value, why: `${lib} ${value ? 'is' : 'is not'} installed (a case)` } } });
+    const inner = byPaths(site, api, mode, settled, settled(site));
+    return inner.cases.length > 0 ? inner.cases.map((c) => ({ ...c, when: `${words}, ${c.when}` })) : [{ when: words, site, decision: inner.decision }];
+  });
+  return { decision: joined, cases };
+}
+
+/** The paths' observations decided one by one, grouped into cases where they decide differently. */
+function byPaths(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide, joined: Decision): ModeDecision {
   if (site.observations.length < 2) return { decision: joined, cases: [] };
   const singles = site.observations.map((observation): Single => {
     const one = caseSite(site, api, mode, [observation]);

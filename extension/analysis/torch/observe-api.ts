@@ -61,10 +61,7 @@ function unpacked(role: { value: Value; node: SyntaxNode | null }): { value: Val
 export function importedLibrary(callee: Value & { t: 'ref' }): InstalledOnPath {
   const lib = OPTIONAL_LIBRARIES.find((l) => callee.name === l || callee.name.startsWith(`${l}.`));
   // flash-attention 4 ships `flash_attn.cute` in a package of its own: it says nothing of flash-attn 2.
-  if (!lib || callee.name.startsWith('flash_attn.cute.')) return {};
-  // Imported under a guard, the call does attention only where the import worked (elsewhere it
-  // fails on the name): an assumption of the path, unless the path settles it.
-  if (callee.optional) return { [lib]: { value: true, why: `\`${callee.name}\` runs only where ${lib} is installed (its import is guarded)`, assumed: true } };
+  if (!lib || callee.optional || callee.name.startsWith('flash_attn.cute.')) return {};
   return { [lib]: { value: true, why: `${lib} is installed wherever this runs: \`${callee.name}\` is imported without an ImportError guard` } };
 }
 
@@ -78,13 +75,9 @@ export function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, modul
   if (roles.qkv) { roles.q = roles.k = roles.v = unpacked(roles.qkv); }
   if (roles.kv) { roles.k = roles.v = unpacked(roles.kv); }
   const shared = sharedDims(roles.q?.value, roles.k?.value, fr);
-  const onPath = installedOn(st);
-  const libraries = OPTIONAL_LIBRARIES.filter((lib) => imported[lib]?.assumed && onPath[lib] === undefined);
   e.observe({
-    site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module,
-    assumed: [...pathConditions(st), ...libraries.map((lib) => `${lib} is installed`)],
-    // What the path assumed outranks an assumption; an import without a guard outranks both.
-    installed: Object.values(imported).some((v) => v.assumed) ? { ...imported, ...onPath } : { ...onPath, ...imported }, dead: st.dead, ...(shared ? { sharedDims: shared } : {}),
+    site: node, fn: fr.fn, api: spec.api, apiText, ctx: st.ctx, args: roles, module, assumed: pathConditions(st),
+    installed: { ...installedOn(st), ...imported }, dead: st.dead, ...(shared ? { sharedDims: shared } : {}),
   });
   // The model loaded: what the analysis tracks of it is what the call configured, recorded above.
   if (spec.api === 'from_pretrained') return UNKNOWN(`the model \`${apiText}\` loads`);

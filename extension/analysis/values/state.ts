@@ -122,12 +122,7 @@ export interface Observation {
 export type OptionalLibrary = 'flash_attn' | 'xformers';
 export const OPTIONAL_LIBRARIES: readonly OptionalLibrary[] = ['flash_attn', 'xformers'];
 /** Whether a library is installed where a path runs, and why that is known. */
-export interface LibraryOnPath {
-  readonly value: boolean;
-  readonly why: string;
-  /** Not settled by the path: assumed because the call needs the library (observe-api.ts). */
-  readonly assumed?: true;
-}
+export interface LibraryOnPath { readonly value: boolean; readonly why: string }
 export type InstalledOnPath = Partial<Record<OptionalLibrary, LibraryOnPath>>;
 
 /** What a path's assumptions say about the optional libraries. */
