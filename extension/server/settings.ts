@@ -32,7 +32,7 @@ const PROVIDERS: readonly ProviderName[] = ['webgpu', 'wasm'];
 export const SETTINGS_SCHEMA = {
   'annotations.enabled': { type: 'boolean', default: true, description: 'Show Attention Lens diagnostics, code lenses and hovers.' },
   'inlayHints.enabled': { type: 'boolean', default: false, description: 'Show the inferred dtypes of q, k and v as inlay hints at each attention call.' },
-  autocast: { type: 'string', enum: AUTOCAST, default: 'unknown', description: 'Autocast dtype assumed where the code shows no autocast region: `unknown` says "depends on" rather than guess, `off` assumes none.' },
+  autocast: { type: 'string', enum: AUTOCAST, default: 'unknown', description: 'Autocast dtype assumed where the code shows no autocast region: `unknown` evaluates each case (none, float16, bfloat16) and gives the verdict per case where they differ, `off` assumes none.' },
   'libraries.flashAttn': { type: 'string', enum: LIBRARY_STATES, default: 'unknown', description: 'Whether flash_attn is installed where the code runs.' },
   'libraries.xformers': { type: 'string', enum: LIBRARY_STATES, default: 'unknown', description: 'Whether xformers is installed where the code runs.' },
   torchVersion: { type: 'string', pattern: '^\\d+\\.\\d+$', default: '2.5', description: 'PyTorch version (major.minor) whose dispatch rules apply.' },

@@ -51,7 +51,13 @@ export class Interpreter implements Executor {
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
   /** Invocations of this run (or reused from the last), by memo key, with their effects. */
-  private readonly memo = new Map<string, Outcome & { readonly effects: Effects }>();
+  /**
+   * This run's invocations. `exact` and `callers`: the words of the input it was run with, and the
+   * functions on the stack then (where those words come from).
+   */
+  private readonly memo = new Map<string, Outcome & { readonly effects: Effects; readonly exact?: string; readonly callers?: readonly object[] }>();
+  /** The units of the functions being invoked, outermost first. */
+  private readonly callerUnits: object[] = [];
   /** The inputs each function and class was analysed with in this run, and the widened one past the bound (widening.ts). */
   private readonly variants = new Variants();
   /** Effects of the last run already walked for their memo entries and instances (reachable from several reuses). */
@@ -585,13 +591,16 @@ export class Interpreter implements Executor {
     const input = inputKey(args);
     const key = `${owner}|${widened ? '~' : ''}${input}`;
     const values = argValues(args);
+    const exact = `${valueKey(ctx)}|${valueKey(self)}|${valueKey(values)}${this.live?.exact ?? ''}`;
     const memo = this.memo.get(key);
     if (memo) {
+      // The result cites the words of the caller that ran it first: what is recorded now depends on
+      // that caller's statements too (an edit there may leave this caller the first, citing its own).
+      if (memo.exact !== exact) for (const unit of memo.callers ?? []) this.record.touch(unit);
       this.record.replay(memo.effects);
       return reusedWith(memo, values);
     }
     const cached = this.previous.get(key);
-    const exact = `${valueKey(ctx)}|${valueKey(self)}|${valueKey(values)}${this.live?.exact ?? ''}`;
     if (cached && cached.exact === exact && cached.definition === fn.node && this.stillValid(cached.effects)) {
       this.replay(cached.effects);
       this.memo.set(key, cached);
@@ -613,16 +622,19 @@ export class Interpreter implements Executor {
     // A function run dead (only ruled-out branches call it) reaches no path kind.
     this.record.invokedFn(fn.id, ctx.modeAssumed || ctx.dead ? null : ctx.mode.value);
     if (fn.node) this.record.touch(fn.node.unit);
+    const callers = [...this.callerUnits];
+    if (fn.node) this.callerUnits.push(fn.node.unit);
     this.touchModule(module);
     const { result, states } = this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runFunction(fn, module, self, args, ctx),
       (message) => ({ result: UNKNOWN(`the result of ${fn.qualName} (internal error: ${message})`), states: [] as PathState[] }));
     // Switches set inside a decorator's `sdpa_kernel` region end with it.
     const left = ctx.sdpa === callerCtx.sdpa ? switchesLeft(ctx.sdpa, states, fn.qualName) : undefined;
     const outcome: Outcome = { result, args: values, ...(left ? { left } : {}) };
+    if (fn.node) this.callerUnits.pop();
     this.active.delete(key);
     this.record.pop(key);
-    this.memo.set(key, { ...outcome, effects });
-    if (keepable(effects)) this.cache.set(key, { ...outcome, effects, definition: fn.node, exact });
+    this.memo.set(key, { ...outcome, effects, exact, callers });
+    if (keepable(effects)) this.cache.set(key, { ...outcome, effects, definition: fn.node, exact, callers });
     return outcome;
   }
 

@@ -135,6 +135,11 @@ export interface CachedInvocation extends Outcome {
    */
   readonly exact: string;
   /**
+   * The units of the functions on the stack when it ran: its result cites their words, so a later
+   * call with the same facts but other words depends on them too.
+   */
+  readonly callers?: readonly object[];
+  /**
    * The definition that ran (a function's node, a class' statement): a file may define a name twice,
    * and an edit can change which definition the key's id resolves to.
    */
