@@ -35,7 +35,7 @@ import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
 import { Variants } from './widening';
 import { assumedInput } from './assumed-inputs';
-import { passedDefaults } from '../workspace-index/passed-arguments';
+import { CallersIndex, passedDefaults } from '../workspace-index/passed-arguments';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
 export type { InvocationCache } from './invocation-cache';
@@ -92,6 +92,8 @@ export class Interpreter implements Executor {
   private readonly helpersRunning = new Set<string>();
   /** Per class, the arguments of an instance built with no caller (argsOfNoCaller). */
   private readonly noCallerArgs = new Map<string, CallArgs>();
+  /** Which units call each name, for argsOfNoCaller. */
+  private readonly callers: CallersIndex;
   /** The invocations of this run, for the next one. */
   readonly cache = new Map<string, CachedInvocation>();
   /**
@@ -114,6 +116,7 @@ export class Interpreter implements Executor {
     private readonly attributeWrites: ReadonlyMap<string, WritesCell> = new Map(),
   ) {
     this.resolver = new ModuleResolver(modules);
+    this.callers = new CallersIndex(modules);
     for (const m of modules) {
       this.byPath.set(m.path, m);
       for (const fn of m.allFunctions) this.byFunctionId.set(fn.id, { fn, module: m });
@@ -248,7 +251,7 @@ export class Interpreter implements Executor {
     const init = this.method(classId, '__init__');
     const className = classId.split(':').pop()!;
     const params = init ? init.params.slice(init.decorators.includes('staticmethod') ? 0 : 1) : [];
-    const passed = passedDefaults(this.modules, className, params);
+    const passed = passedDefaults(this.callers, className, params);
     const keywords = new Map([...passed].map(([name, { where, call }]) => [name, { value: UNKNOWN(`the argument \`${name}\` of ${className}, which ${where} passes`), node: call }] as const));
     this.noCallerArgs.set(classId, args = { positional: [], keywords });
     return args;
