@@ -30,7 +30,7 @@ import { closureDefault, closureFunction, functionOfClosure, isClosure } from '.
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
 import { execBlock, type Executor } from './statements';
 import { RunRecord } from './run-record';
-import { argValues, keepable, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
+import { argValues, keepable, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type KeptTopLevel, type Outcome, type TopLevelCache } from './invocation-cache';
 import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
 import { Variants } from './widening';
@@ -38,7 +38,7 @@ import { assumedInput } from './assumed-inputs';
 import { CallersIndex, passedDefaults } from '../workspace-index/passed-arguments';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
-export type { InvocationCache } from './invocation-cache';
+export type { InvocationCache, TopLevelCache } from './invocation-cache';
 
 
 export class Interpreter implements Executor {
@@ -104,6 +104,8 @@ export class Interpreter implements Executor {
   readonly moduleReads = new Map<string, readonly object[]>();
   /** The effects of each module's top-level run, with the module. */
   private readonly topLevelRuns = new Map<Effects, ModuleInfo>();
+  /** The top-level runs of this run, for the next one. */
+  readonly topLevels = new Map<string, KeptTopLevel>();
 
   constructor(
     readonly settings: AnalysisSettings,
@@ -114,6 +116,7 @@ export class Interpreter implements Executor {
     private readonly globalsTokens: ReadonlyMap<string, object> = new Map(),
     /** Per module path, the attribute names its statements may set, with a token that stays while they do. */
     private readonly attributeWrites: ReadonlyMap<string, WritesCell> = new Map(),
+    private readonly previousTopLevels: TopLevelCache = new Map(),
   ) {
     this.resolver = new ModuleResolver(modules);
     this.callers = new CallersIndex(modules);
@@ -806,7 +809,10 @@ export class Interpreter implements Executor {
 
   /** A module's globals, computed once per run; the modules it imports (whose switches it starts with) go first. */
   private moduleGlobalsOnce(m: ModuleInfo): void {
-    if (this.globals.has(m.path) || this.importing.has(m.path)) return;
+    // An import cycle: what the module being imported binds is not known yet here, so what is being
+    // recorded depends on which module of the cycle started (the run's order): not kept.
+    if (this.importing.has(m.path)) { this.record.uncacheable(); return; }
+    if (this.globals.has(m.path)) return;
     this.importing.add(m.path);
     try {
       this.globals.set(m.path, this.moduleGlobals(m));
@@ -816,23 +822,45 @@ export class Interpreter implements Executor {
   }
 
   private moduleGlobals(m: ModuleInfo): Map<string, Value> {
+    const kept = this.previousTopLevels.get(m.path);
+    if (kept && this.stillValid(kept.effects)) return this.reuseTopLevel(m, kept);
     const effects = newEffects();
     this.topLevelRuns.set(effects, m);
     this.record.push(effects);
+    let globals: Map<string, Value> | undefined;
     try {
-      return this.runTopLevel(m);
+      // Its own statements (a kept run holds their nodes: a function's body among them) and what its names resolve to.
+      for (const stmt of moduleLevel(m).body) this.record.touch(stmt.unit);
+      this.touchModule(m);
+      return globals = this.runTopLevel(m);
     } finally {
       this.record.pop(`top level of ${m.path}`);
-      this.moduleReads.set(m.path, this.readsBeyondOwnStatements(effects));
+      const reads = this.readsBeyondOwnStatements(effects);
+      this.moduleReads.set(m.path, reads);
+      if (globals && keepable(effects)) {
+        const switchesRead = [...this.switchesRead.get(m.path) ?? []].map((r) => r.path);
+        this.topLevels.set(m.path, { globals, switches: this.moduleSwitches.get(m.path), switchesRead, reads, effects });
+      }
     }
   }
 
-  /** The units and tokens read by a top-level run and everything inside it, less each top-level run's own statements. */
+  /** A top-level run kept from the last run, its statements and what it read unchanged: its globals, switches and reads again. */
+  private reuseTopLevel(m: ModuleInfo, kept: KeptTopLevel): Map<string, Value> {
+    this.topLevelRuns.set(kept.effects, m);
+    this.replay(kept.effects);
+    if (kept.switches) this.moduleSwitches.set(m.path, kept.switches);
+    this.switchesRead.set(m.path, new Set(kept.switchesRead.flatMap((path) => this.byPath.get(path) ?? [])));
+    this.moduleReads.set(m.path, kept.reads);
+    this.topLevels.set(m.path, kept);
+    return kept.globals;
+  }
+
+  /** The units and tokens read by a top-level run and everything inside it, less each top-level run's own statements and globals token. */
   private readsBeyondOwnStatements(effects: Effects): object[] {
     const reads = new Set<object>();
     for (const e of reachable(effects, true)) {
       const m = this.topLevelRuns.get(e);
-      const own = m ? new Set<object>(moduleLevel(m).body.map((s) => s.unit)) : undefined;
+      const own = m ? new Set<object | undefined>([...moduleLevel(m).body.map((s) => s.unit), this.globalsTokens.get(m.path)]) : undefined;
       for (const u of e.units) if (!own?.has(u)) reads.add(u);
     }
     return [...reads];

@@ -6,6 +6,7 @@
 import type { Mode } from '../../../runtime/dispatch/facts';
 import type { CallArgs } from '../values/engine';
 import type { SdpaLeft } from './sdpa-switches';
+import type { SdpaSwitches } from '../../../runtime/dispatch/facts';
 import type { Observation } from '../values/state';
 import type { Rebinding } from './rebindings';
 import { factKey, renameBindings, type Value } from '../values/values';
@@ -143,6 +144,23 @@ export interface CachedInvocation extends Outcome {
 
 /** Invocation results kept between runs, by memo key; valid while every statement read is unchanged. */
 export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
+
+/**
+ * A module's top level as run for its globals, kept for the next run: valid while its effects are
+ * (they read its own top-level statements and globals token, and those of the modules it imports).
+ */
+export interface KeptTopLevel {
+  readonly globals: Map<string, Value>;
+  /** The SDPA switches it sets at import time, and the paths of the modules they depend on. */
+  readonly switches: SdpaSwitches | undefined;
+  readonly switchesRead: readonly string[];
+  /** What it read beyond its own statements (Interpreter.moduleReads). */
+  readonly reads: readonly object[];
+  readonly effects: Effects;
+}
+
+/** Kept top-level runs by module path. */
+export type TopLevelCache = ReadonlyMap<string, KeptTopLevel>;
 
 /** The splats of unknown content in a call, for memo keys (empty when there are none). */
 export function unpackedKey(args: CallArgs): string {

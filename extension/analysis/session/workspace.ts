@@ -14,7 +14,7 @@ import { moduleShape } from './module-shape';
 import { indexModule, moduleLevel, type ModuleInfo } from '../workspace-index/module-index';
 import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from '../syntax/syntax';
 import { spanOf } from '../syntax/positions';
-import { Interpreter, type InvocationCache } from '../interpreter/interpret';
+import { Interpreter, type InvocationCache, type TopLevelCache } from '../interpreter/interpret';
 import { WritesCell } from '../workspace-index/attribute-presence';
 import { callSites, type CallSite, type SiteCache } from '../call-facts/call-sites';
 import type { AnalysisSettings, ParseError } from '../report';
@@ -101,6 +101,8 @@ export class Workspace {
   private failures: readonly InternalError[] = [];
   /** Invocation results of the last interpretation, reused where the statements they read are unchanged. */
   private invocations: InvocationCache = new Map();
+  /** Module top levels of the last interpretation, reused where what they read is unchanged. */
+  private topLevels: TopLevelCache = new Map();
   private readonly siteCache: SiteCache = new Map();
   /** Per file: what its top level binds (module-shape.ts) and a token that stays while that does. */
   private readonly globals = new Map<string, GlobalsToken>();
@@ -134,6 +136,7 @@ export class Workspace {
     this.settingsValue = value;
     this.sites = null;
     this.invocations = new Map();
+    this.topLevels = new Map();
     this.siteCache.clear();
   }
 
@@ -302,9 +305,10 @@ export class Workspace {
       this.renewTokensWhoseTopLevelReadsChanged([...files.flatMap((f) => f.units), ...writeTokens]);
       const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
       const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values(), ...writeTokens]);
-      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live, tokens, this.attributeWrites);
+      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live, tokens, this.attributeWrites, this.topLevels);
       interpreter.run();
       this.invocations = interpreter.cache;
+      this.topLevels = interpreter.topLevels;
       this.moduleReads = new Map(interpreter.moduleReads);
       const siteFailures: InternalError[] = [];
       this.sites = callSites(interpreter.observations, this.siteCache, interpreter.unresolvedModuleCalls, siteFailures);
