@@ -30,7 +30,7 @@ import { closureDefault, closureFunction, functionOfClosure, isClosure } from '.
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
 import { execBlock, type Executor } from './statements';
 import { RunRecord } from './run-record';
-import { argValues, keepable, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type KeptTopLevel, type Outcome, type TopLevelCache } from './invocation-cache';
+import { argValues, keepable, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type KeptEntry, type KeptRun, type KeptTopLevel, NOTHING_KEPT, type Outcome } from './invocation-cache';
 import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
 import { Variants } from './widening';
@@ -38,7 +38,7 @@ import { assumedInput } from './assumed-inputs';
 import { CallersIndex, passedDefaults } from '../workspace-index/passed-arguments';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
-export type { InvocationCache, TopLevelCache } from './invocation-cache';
+export type { KeptRun } from './invocation-cache';
 
 
 export class Interpreter implements Executor {
@@ -106,17 +106,23 @@ export class Interpreter implements Executor {
   private readonly topLevelRuns = new Map<Effects, ModuleInfo>();
   /** The top-level runs of this run, for the next one. */
   readonly topLevels = new Map<string, KeptTopLevel>();
+  /** The entry points of this run, for the next one. */
+  readonly entries = new Map<string, KeptEntry>();
+  /** The entry points this run ran rather than reused, by qualified name: what an edit cost. */
+  readonly entriesRun: string[] = [];
+  /** Per class, the words of the arguments of an instance built with no caller (part of a kept entry point's `exact`). */
+  private readonly noCallerWords = new Map<string, string>();
 
   constructor(
     readonly settings: AnalysisSettings,
     private readonly modules: readonly ModuleInfo[],
-    private readonly previous: InvocationCache = new Map(),
+    /** What the last run kept: invocations, top-level runs, entry points. */
+    private readonly kept: KeptRun = NOTHING_KEPT,
     private readonly liveUnits: ReadonlySet<object> = new Set(),
     /** Per module path, an object that stays the same while its module-level statements do. */
     private readonly globalsTokens: ReadonlyMap<string, object> = new Map(),
     /** Per module path, the attribute names its statements may set, with a token that stays while they do. */
     private readonly attributeWrites: ReadonlyMap<string, WritesCell> = new Map(),
-    private readonly previousTopLevels: TopLevelCache = new Map(),
   ) {
     this.resolver = new ModuleResolver(modules);
     this.callers = new CallersIndex(modules);
@@ -224,17 +230,64 @@ export class Interpreter implements Executor {
     return entered;
   }
 
+  /**
+   * Run an entry point, or reuse its run of the last run whole (its effects replayed) where nothing it
+   * read changed and its calls would find the kept results again (entryReusable): an edit re-runs
+   * only the entry points that reach what it changed.
+   */
   private runRoot(fn: FunctionInfo, module: ModuleInfo, only?: readonly Mode[], mirror = false): void {
+    const key = `${fn.id}|${only?.join(',') ?? ''}${mirror ? '|mirror' : ''}`;
+    const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
+    const exact = `${valueKey(sdpa)}|${fn.className ? this.noCallerKey(`${module.path}:${fn.className}`) : ''}`;
+    const kept = this.kept.entries.get(key);
+    if (kept && kept.exact === exact && kept.definition === fn.node && this.entryReusable(kept.effects)) {
+      this.replay(kept.effects);
+      this.entries.set(key, kept);
+      return;
+    }
+    this.entriesRun.push(fn.qualName);
     this.startEntry(fn.name === '<module>' ? `the top level of ${fn.path}` : `\`${fn.qualName}\``);
-    this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runRootPaths(fn, module, only, mirror), () => undefined);
+    const effects = newEffects();
+    this.record.startEntry(effects);
+    try {
+      // Which path kinds it starts (modes.ts) reads its statements: a module's all of them.
+      for (const stmt of fn.name === '<module>' ? fn.body : []) this.record.touch(stmt.unit);
+      this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runRootPaths(fn, module, only, mirror, sdpa), () => undefined);
+    } finally {
+      this.record.endEntry();
+    }
+    if (keepable(effects)) this.entries.set(key, { effects, exact, definition: fn.node });
   }
 
-  private runRootPaths(fn: FunctionInfo, module: ModuleInfo, only: readonly Mode[] | undefined, mirror: boolean): void {
+  /**
+   * Whether a kept entry point's run is what running it would give: what it read is unchanged, and
+   * each call it made itself (the instance for `self`, the function) would find the same kept result,
+   * neither one made afresh earlier in this run nor one widened (widening.ts) by this run's inputs.
+   */
+  private entryReusable(effects: Effects): boolean {
+    if (!this.stillValid(effects)) return false;
+    for (const ev of effects.events) {
+      if (!('inner' in ev)) continue;
+      const { key, variant } = ev.inner;
+      if (key === null || !variant || !this.variants.fits(variant.owner, variant.input)) return false;
+      const now = key.startsWith('new ') ? this.built.get(key.slice('new '.length)) : this.memo.get(key);
+      if (now && now.effects !== ev.inner) return false;
+    }
+    return true;
+  }
+
+  /** The words of the arguments of an instance of `classId` built with no caller. */
+  private noCallerKey(classId: string): string {
+    let key = this.noCallerWords.get(classId);
+    if (key === undefined) this.noCallerWords.set(classId, key = valueKey([...this.argsOfNoCaller(classId).keywords].map(([k, a]) => [k, a.value])));
+    return key;
+  }
+
+  private runRootPaths(fn: FunctionInfo, module: ModuleInfo, only: readonly Mode[] | undefined, mirror: boolean, sdpa: SdpaSwitches | undefined): void {
     const clue = only ? null : modeClue(fn);
     const modes: { mode: Mode; source: string; assumed: boolean }[] = clue ? [{ ...clue, assumed: false }]
       : (only ?? ['train', 'infer'] as const).map((mode) => ({ mode, source: `assumed: no caller of ${fn.qualName} shows the ${mode === 'train' ? 'training' : 'inference'} path`, assumed: true }));
     for (const m of modes) {
-      const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
       const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast(), ...(sdpa ? { sdpa } : {}), ...(mirror ? { mirror } : {}) };
       // The instance a method runs on was built before: what its `__init__` switched holds.
       const self = fn.className ? this.construct(`${module.path}:${fn.className}`, this.argsOfNoCaller(`${module.path}:${fn.className}`), ctx) : undefined;
@@ -522,7 +575,7 @@ export class Interpreter implements Executor {
     // A construction is kept for the next run like an invocation.
     const cacheKey = `new ${key}${this.live?.key ?? ''}`;
     const definition = this.classOf(classId)?.cls.unit ?? null;
-    const cached = this.previous.get(cacheKey);
+    const cached = this.kept.invocations.get(cacheKey);
     if (cached && cached.exact === exact && cached.definition === definition && this.stillValid(cached.effects)) {
       this.replay(cached.effects);
       this.cache.set(cacheKey, cached);
@@ -577,7 +630,7 @@ export class Interpreter implements Executor {
       this.record.replay(memo.effects);
       return reusedWith(memo, values);
     }
-    const cached = this.previous.get(key);
+    const cached = this.kept.invocations.get(key);
     const exact = `${valueKey(ctx)}|${valueKey(self)}|${valueKey(values)}${this.live?.exact ?? ''}`;
     if (cached && cached.exact === exact && cached.definition === fn.node && this.stillValid(cached.effects)) {
       this.replay(cached.effects);
@@ -706,7 +759,7 @@ export class Interpreter implements Executor {
    */
   private replay(effects: Effects): void {
     for (const e of reachable(effects, false, this.seeded)) {
-      const inner = e.key === null ? undefined : this.previous.get(e.key);
+      const inner = e.key === null ? undefined : this.kept.invocations.get(e.key);
       if (inner?.effects === e && !this.memo.has(e.key!)) { this.memo.set(e.key!, inner); this.cache.set(e.key!, inner); }
       if (e.variant) this.variants.note(e.variant.owner, e.variant.input);
       for (const c of e.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
@@ -822,7 +875,7 @@ export class Interpreter implements Executor {
   }
 
   private moduleGlobals(m: ModuleInfo): Map<string, Value> {
-    const kept = this.previousTopLevels.get(m.path);
+    const kept = this.kept.topLevels.get(m.path);
     if (kept && this.stillValid(kept.effects)) return this.reuseTopLevel(m, kept);
     const effects = newEffects();
     this.topLevelRuns.set(effects, m);

@@ -162,6 +162,27 @@ export interface KeptTopLevel {
 /** Kept top-level runs by module path. */
 export type TopLevelCache = ReadonlyMap<string, KeptTopLevel>;
 
+/**
+ * An entry point's run (Interpreter.runRoot), kept for the next run: its effects link to those of the
+ * calls it made (the instance for `self`, the function itself), so reusing it replays them without
+ * computing their keys again.
+ */
+export interface KeptEntry {
+  readonly effects: Effects;
+  /** What its calls' keys are made of beyond its definition and what it read: the instance's arguments, the module's switches. */
+  readonly exact: string;
+  readonly definition: object | null;
+}
+
+/** What one run keeps for the next: invocations by memo key, top-level runs by module path, entry points by key. */
+export interface KeptRun {
+  readonly invocations: InvocationCache;
+  readonly topLevels: TopLevelCache;
+  readonly entries: ReadonlyMap<string, KeptEntry>;
+}
+
+export const NOTHING_KEPT: KeptRun = { invocations: new Map(), topLevels: new Map(), entries: new Map() };
+
 /** The splats of unknown content in a call, for memo keys (empty when there are none). */
 export function unpackedKey(args: CallArgs): string {
   return args.morePositional || args.moreKeywords || args.noCaller ? `|*${factKey(args.morePositional)}**${factKey(args.moreKeywords)}${args.noCaller ? '|root' : ''}` : '';

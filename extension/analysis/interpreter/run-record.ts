@@ -32,6 +32,17 @@ export class RunRecord {
   private readonly recorders: Effects[] = [];
   /** Effects already applied to this run (a reused invocation's effects are walked once per run). */
   private readonly applied = new Set<Effects>();
+  /** The effects of the entry point being run, below every invocation: not counted in the call depth. */
+  private entryEffects: Effects | undefined;
+
+  /** Record what an entry point reads and does (Interpreter.runRoot), until `endEntry`. */
+  startEntry(effects: Effects): void {
+    this.entryEffects = effects;
+  }
+
+  endEntry(): void {
+    this.entryEffects = undefined;
+  }
 
   /** Start recording an invocation's effects (inside those under way). */
   push(effects: Effects): void {
@@ -111,6 +122,7 @@ export class RunRecord {
   /** What is being recorded depends on how deep it runs or on the run's order: not kept for the next run. */
   uncacheable(): void {
     for (const r of this.recorders) r.cacheable = false;
+    if (this.entryEffects) this.entryEffects.cacheable = false;
   }
 
   /**
@@ -135,7 +147,7 @@ export class RunRecord {
   }
 
   private innermost(): Effects | undefined {
-    return this.recorders[this.recorders.length - 1];
+    return this.recorders[this.recorders.length - 1] ?? this.entryEffects;
   }
 
   /** Apply a graph of effects to the run in the order its events happened, each effects object once. */
