@@ -90,8 +90,8 @@ export class Interpreter implements Executor {
   private readonly helperFrames = new WeakSet<Frame>();
   /** Construction helpers being run, so one that calls itself is evaluated as an ordinary call. */
   private readonly helpersRunning = new Set<string>();
-  /** Per class, the arguments of an instance built with no caller (argsOfNoCaller). */
-  private readonly noCallerArgs = new Map<string, CallArgs>();
+  /** Per class, the arguments of an instance built with no caller (argsOfNoCaller), and their words (noCallerKey). */
+  private readonly noCallerArgs = new Map<string, { readonly args: CallArgs; readonly words: string }>();
   /** Which units call each name, for argsOfNoCaller. */
   private readonly callers: CallersIndex;
   /** The invocations of this run, for the next one. */
@@ -110,8 +110,6 @@ export class Interpreter implements Executor {
   readonly entries = new Map<string, KeptEntry>();
   /** The entry points this run ran rather than reused, by qualified name: what an edit cost. */
   readonly entriesRun: string[] = [];
-  /** Per class, the words of the arguments of an instance built with no caller (part of a kept entry point's `exact`). */
-  private readonly noCallerWords = new Map<string, string>();
 
   constructor(
     readonly settings: AnalysisSettings,
@@ -276,11 +274,9 @@ export class Interpreter implements Executor {
     return true;
   }
 
-  /** The words of the arguments of an instance of `classId` built with no caller. */
+  /** The words of the arguments of an instance of `classId` built with no caller (part of a kept entry point's `exact`). */
   private noCallerKey(classId: string): string {
-    let key = this.noCallerWords.get(classId);
-    if (key === undefined) this.noCallerWords.set(classId, key = valueKey([...this.argsOfNoCaller(classId).keywords].map(([k, a]) => [k, a.value])));
-    return key;
+    return this.noCaller(classId).words;
   }
 
   private runRootPaths(fn: FunctionInfo, module: ModuleInfo, only: readonly Mode[] | undefined, mirror: boolean, sdpa: SdpaSwitches | undefined): void {
@@ -302,15 +298,21 @@ export class Interpreter implements Executor {
    * in the files passes is unknown, not its default; the others take their defaults.
    */
   private argsOfNoCaller(classId: string): CallArgs {
-    let args = this.noCallerArgs.get(classId);
-    if (args) return args;
+    return this.noCaller(classId).args;
+  }
+
+  private noCaller(classId: string): { readonly args: CallArgs; readonly words: string } {
+    let known = this.noCallerArgs.get(classId);
+    if (known) return known;
     const init = this.method(classId, '__init__');
     const className = classId.split(':').pop()!;
     const params = init ? init.params.slice(init.decorators.includes('staticmethod') ? 0 : 1) : [];
     const passed = passedDefaults(this.callers, className, params);
     const keywords = new Map([...passed].map(([name, { where, call }]) => [name, { value: UNKNOWN(`the argument \`${name}\` of ${className}, which ${where} passes`), node: call }] as const));
-    this.noCallerArgs.set(classId, args = { positional: [], keywords });
-    return args;
+    // What the arguments say is the parameters passed and where (`where` names the call's statement and row).
+    const words = [...passed].map(([name, { where }]) => `${name} ${where}`).join('|');
+    this.noCallerArgs.set(classId, known = { args: { positional: [], keywords }, words });
+    return known;
   }
 
   private assumedAutocast(): Fact<Dtype | null> {
