@@ -3,10 +3,9 @@
  * entry point's run whole), and the session's reports after it equal a fresh analysis of the same text.
  */
 import * as assert from 'node:assert/strict';
-import { analyzeFiles, type SourceFile } from '../../extension/analysis/index';
+import { AnalysisSession, analyzeFiles, type SourceFile } from '../../extension/analysis/index';
 import { Workspace } from '../../extension/analysis/session/workspace';
 import type { FileReport } from '../../extension/analysis/report';
-import { AnalysisSession } from '../../extension/analysis/index';
 import { fact, SETTINGS } from './helpers';
 
 const HELPERS = `def causal_flag():

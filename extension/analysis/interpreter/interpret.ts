@@ -4,7 +4,8 @@
  * in loops, imported classes), carrying the caller's mode, autocast region and argument values.
  * Statements run in statements.ts (paths split on undetermined conditions, dead branches walked);
  * this module resolves what they call, builds instances, binds arguments and runs module top levels.
- * Invocations are memoised, and kept with their effects for the next run (invocation-cache.ts).
+ * Invocations are memoised, and kept with their effects for the next run (invocation-cache.ts), as
+ * are module top levels and whole entry points: an edit re-runs what reads the edited statements.
  */
 import type { Dtype, Fact, Mode, SdpaSwitches } from '../../../runtime/dispatch/facts';
 import { fileLine, type CallArgs } from '../values/engine';
@@ -246,13 +247,13 @@ export class Interpreter implements Executor {
     this.entriesRun.push(fn.qualName);
     this.startEntry(fn.name === '<module>' ? `the top level of ${fn.path}` : `\`${fn.qualName}\``);
     const effects = newEffects();
-    this.record.startEntry(effects);
+    this.record.startEntryPoint(effects);
     try {
       // Which path kinds it starts (modes.ts) reads its statements: a module's all of them.
       for (const stmt of fn.name === '<module>' ? fn.body : []) this.record.touch(stmt.unit);
       this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runRootPaths(fn, module, only, mirror, sdpa), () => undefined);
     } finally {
-      this.record.endEntry();
+      this.record.endEntryPoint();
     }
     if (keepable(effects)) this.entries.set(key, { effects, exact, definition: fn.node });
   }

@@ -35,12 +35,12 @@ export class RunRecord {
   /** The effects of the entry point being run, below every invocation: not counted in the call depth. */
   private entryEffects: Effects | undefined;
 
-  /** Record what an entry point reads and does (Interpreter.runRoot), until `endEntry`. */
-  startEntry(effects: Effects): void {
+  /** Record what an entry point reads and does (Interpreter.runRoot), until `endEntryPoint`. */
+  startEntryPoint(effects: Effects): void {
     this.entryEffects = effects;
   }
 
-  endEntry(): void {
+  endEntryPoint(): void {
     this.entryEffects = undefined;
   }
 
