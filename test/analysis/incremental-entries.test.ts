@@ -118,4 +118,38 @@ describe('incremental entry points', () => {
       s.dispose();
     }
   });
+
+  it('keeps a function only a ruled-out branch calls "not reached" when the caller is reused', async () => {
+    const gated = `import torch.nn.functional as F
+USE_HELPER = False
+
+
+def helper(q, k, v):
+    return F.scaled_dot_product_attention(q, k, v)
+
+
+def run(q, k, v):
+    if USE_HELPER:
+        return helper(q, k, v)
+    return q
+
+
+def unrelated():
+    return 1
+`;
+    const s = await AnalysisSession.create(SETTINGS);
+    try {
+      s.update('gated.py', gated);
+      assert.equal(s.report('gated.py').calls[0]!.modes.train.reached, false);
+      // \`run\` is reused: the call its dead branch makes must be noted again, so that helper is run dead as before.
+      const edited = gated.replace('return 1', 'return 2');
+      s.update('gated.py', edited);
+      assert.deepEqual(workspaceOf(s).lastEntriesRun(), ['unrelated']);
+      const [fresh] = await analyzeFiles([{ path: 'gated.py', text: edited }], SETTINGS);
+      assert.deepEqual(s.report('gated.py'), fresh);
+      assert.equal(fresh!.calls[0]!.modes.train.reached, false);
+    } finally {
+      s.dispose();
+    }
+  });
 });

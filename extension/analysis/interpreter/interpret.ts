@@ -80,12 +80,6 @@ export class Interpreter implements Executor {
   private exhausted: string | undefined;
   private entry = '';
   private computingGlobals = false;
-  /**
-   * Calls made in branches the facts rule out: not run there (what they return is unknown). A function
-   * that nothing else runs is run once at the end, dead, so its attention calls say why they are not
-   * reached (runDeadCalls).
-   */
-  private readonly deadCalls: { readonly callee: Value; readonly args: CallArgs; readonly ctx: Ctx; readonly guard: Guard }[] = [];
   /** Globals that functions rebind and attributes that methods other than the constructor set (rebindings.ts). */
   /** Frames of methods that `__init__` calls on self (`self._build()`): their `self.x = …` builds the instance. */
   private readonly helperFrames = new WeakSet<Frame>();
@@ -474,7 +468,7 @@ export class Interpreter implements Executor {
    */
   private deadCall(callee: Value, args: CallArgs, st: PathState, guard: Guard, node: SyntaxNode): Value | undefined {
     if (callee.t !== 'fn' && callee.t !== 'closure' && callee.t !== 'instance' && callee.t !== 'class') return undefined;
-    if (callee.t !== 'class') this.deadCalls.push({ callee, args, ctx: st.ctx, guard });
+    if (callee.t !== 'class') this.record.deadCall({ callee, args, ctx: st.ctx, guard });
     return throughOpaqueCall(args) ?? UNKNOWN(`the result of \`${textOf(node)}\` (not run: ${guard.why})`);
   }
 
@@ -484,8 +478,9 @@ export class Interpreter implements Executor {
    * Calls they make in turn are dead too, and join the list.
    */
   private runDeadCalls(): void {
-    for (let i = 0; i < this.deadCalls.length; i++) {
-      const { callee, args, ctx, guard } = this.deadCalls[i]!;
+    const calls = this.record.deadCalls;
+    for (let i = 0; i < calls.length; i++) {
+      const { callee, args, ctx, guard } = calls[i]!;
       const target = callee.t === 'fn' ? this.functionById(callee.id)
         : callee.t === 'closure' ? this.closureTarget(functionOfClosure(callee))
           : callee.t === 'instance' ? this.forwardOf(callee.cls) : undefined;

@@ -7,7 +7,7 @@ import type { Mode } from '../../../runtime/dispatch/facts';
 import type { CallArgs } from '../values/engine';
 import type { SdpaLeft } from './sdpa-switches';
 import type { SdpaSwitches } from '../../../runtime/dispatch/facts';
-import type { Observation } from '../values/state';
+import type { Ctx, Guard, Observation } from '../values/state';
 import type { Rebinding } from './rebindings';
 import { factKey, renameBindings, type Value } from '../values/values';
 
@@ -28,6 +28,14 @@ export interface Construction {
   left?: SdpaLeft;
 }
 
+/** A call not run because the facts rule its path out: what it would have called, with what, where. */
+export interface DeadCall {
+  readonly callee: Value;
+  readonly args: CallArgs;
+  readonly ctx: Ctx;
+  readonly guard: Guard;
+}
+
 /** One thing an invocation did, in the order it did it (a run's order decides which call of several is "first"). */
 export type EffectEvent =
   | { readonly observed: Observation }
@@ -38,6 +46,8 @@ export type EffectEvent =
   | { readonly entry: string }
   /** A name it rebound for readers elsewhere (a `global` it assigned, an attribute a method set): rebindings.ts. */
   | { readonly rebound: Rebinding }
+  /** A call on a path the facts rule out, for Interpreter.runDeadCalls. */
+  | { readonly deadCall: DeadCall }
   /** An invocation made (or reused) inside it: its effects are part of these. */
   | { readonly inner: Effects };
 
