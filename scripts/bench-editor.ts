@@ -10,7 +10,8 @@
  *  - how many documents each keystroke republished (only changed ones should be);
  *  - the server's resident memory after every document is closed again.
  *
- * Latency measurement in the runtime worker is turned off, so the figures are the analysis' alone.
+ * The server runs with the V8 flags the extension starts it with (`server-flags.ts`). Latency
+ * measurement in the runtime worker is turned off, so the figures are the analysis' alone.
  * A benchmark, not a test: it prints, it asserts nothing.
  */
 import { spawn } from 'node:child_process';
@@ -24,6 +25,7 @@ import {
 } from 'vscode-languageserver-protocol';
 import { parseArgs } from 'node:util';
 import { findPythonFiles } from '../extension/cli/python-files';
+import { SERVER_V8_FLAGS } from '../extension/client/server-flags';
 
 const BIN = path.resolve(__dirname, '../../bin/attnlens.js');
 const CALL = /scaled_dot_product_attention|flash_attn_\w*func|memory_efficient_attention/g;
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
   // The file typed in is among those open.
   const paths = [...new Set([...(o.typeIn ? [o.typeIn] : []), ...all])].slice(0, o.files);
   const texts = new Map(paths.map((p) => [pathToFileURL(p).href, fs.readFileSync(p, 'utf8')]));
-  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [...SERVER_V8_FLAGS, BIN, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const published: { readonly at: number; readonly params: PublishDiagnosticsParams }[] = [];
   let wake: (() => void) | null = null;

@@ -7,13 +7,7 @@ import type { Readable } from 'node:stream';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { LogOutputChannel } from 'vscode';
 import { sortStderr } from './server-stderr';
-
-/**
- * A young generation of 64 MiB instead of 16: analysing a large file keeps its syntax mirror and
- * invocation results, and a small nursery copies them over and over (`npm run bench:analysis` runs
- * with the same flag: about 15% less time on a 100k-line file, a quarter of the scavenges).
- */
-export const SERVER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+import { SERVER_V8_FLAGS } from './server-flags';
 
 export function createClient(serverModule: string, storagePath: string, log: LogOutputChannel): LanguageClient {
   const run = { module: serverModule, args: ['lsp'], transport: TransportKind.ipc, options: { execArgv: [...SERVER_V8_FLAGS] } };

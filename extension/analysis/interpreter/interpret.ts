@@ -4,7 +4,8 @@
  * in loops, imported classes), carrying the caller's mode, autocast region and argument values.
  * Statements run in statements.ts (paths split on undetermined conditions, dead branches walked);
  * this module resolves what they call, builds instances, binds arguments and runs module top levels.
- * Invocations are memoised, and kept with their effects for the next run (invocation-cache.ts).
+ * Invocations are memoised, and kept with their effects for the next run (invocation-cache.ts), as
+ * are module top levels and whole entry points: an edit re-runs what reads the edited statements.
  */
 import type { Dtype, Fact, Mode, SdpaSwitches } from '../../../runtime/dispatch/facts';
 import { fileLine, type CallArgs } from '../values/engine';
@@ -30,16 +31,16 @@ import { closureDefault, closureFunction, functionOfClosure, isClosure } from '.
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
 import { execBlock, type Executor } from './statements';
 import { RunRecord } from './run-record';
-import { argValues, keepable, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type InvocationCache, type Outcome } from './invocation-cache';
+import { argValues, keepable, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type KeptEntry, type KeptRun, type KeptTopLevel, NOTHING_KEPT, type Outcome } from './invocation-cache';
 import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
 import { Variants } from './widening';
 import { assumedInput } from './assumed-inputs';
-import { passedDefaults } from '../workspace-index/passed-arguments';
+import { CallersIndex, passedDefaults } from '../workspace-index/passed-arguments';
 import { AUTOCAST_CASES, OPEN_AUTOCAST, underOpenAutocast, withoutSuperseded } from './autocast-cases';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
-export type { InvocationCache } from './invocation-cache';
+export type { KeptRun } from './invocation-cache';
 
 
 export class Interpreter implements Executor {
@@ -51,13 +52,7 @@ export class Interpreter implements Executor {
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
   /** Invocations of this run (or reused from the last), by memo key, with their effects. */
-  /**
-   * This run's invocations. `exact` and `callers`: the words of the input it was run with, and the
-   * functions on the stack then (where those words come from).
-   */
-  private readonly memo = new Map<string, Outcome & { readonly effects: Effects; readonly exact?: string; readonly callers?: readonly object[] }>();
-  /** The units of the functions being invoked, outermost first. */
-  private readonly callerUnits: object[] = [];
+  private readonly memo = new Map<string, Outcome & { readonly effects: Effects }>();
   /** The inputs each function and class was analysed with in this run, and the widened one past the bound (widening.ts). */
   private readonly variants = new Variants();
   /** Effects of the last run already walked for their memo entries and instances (reachable from several reuses). */
@@ -91,19 +86,15 @@ export class Interpreter implements Executor {
   private exhausted: string | undefined;
   private entry = '';
   private computingGlobals = false;
-  /**
-   * Calls made in branches the facts rule out: not run there (what they return is unknown). A function
-   * that nothing else runs is run once at the end, dead, so its attention calls say why they are not
-   * reached (runDeadCalls).
-   */
-  private readonly deadCalls: { readonly callee: Value; readonly args: CallArgs; readonly ctx: Ctx; readonly guard: Guard }[] = [];
   /** Globals that functions rebind and attributes that methods other than the constructor set (rebindings.ts). */
   /** Frames of methods that `__init__` calls on self (`self._build()`): their `self.x = …` builds the instance. */
   private readonly helperFrames = new WeakSet<Frame>();
   /** Construction helpers being run, so one that calls itself is evaluated as an ordinary call. */
   private readonly helpersRunning = new Set<string>();
-  /** Per class, the arguments of an instance built with no caller (argsOfNoCaller). */
-  private readonly noCallerArgs = new Map<string, CallArgs>();
+  /** Per class, the arguments of an instance built with no caller (argsOfNoCaller), and their words (noCallerKey). */
+  private readonly noCallerArgs = new Map<string, { readonly args: CallArgs; readonly words: string }>();
+  /** Which units call each name, for argsOfNoCaller. */
+  private readonly callers: CallersIndex;
   /** The invocations of this run, for the next one. */
   readonly cache = new Map<string, CachedInvocation>();
   /**
@@ -114,11 +105,18 @@ export class Interpreter implements Executor {
   readonly moduleReads = new Map<string, readonly object[]>();
   /** The effects of each module's top-level run, with the module. */
   private readonly topLevelRuns = new Map<Effects, ModuleInfo>();
+  /** The top-level runs of this run, for the next one. */
+  readonly topLevels = new Map<string, KeptTopLevel>();
+  /** The entry points of this run, for the next one. */
+  readonly entries = new Map<string, KeptEntry>();
+  /** The entry points this run ran rather than reused, by qualified name: what an edit cost. */
+  readonly entriesRun: string[] = [];
 
   constructor(
     readonly settings: AnalysisSettings,
     private readonly modules: readonly ModuleInfo[],
-    private readonly previous: InvocationCache = new Map(),
+    /** What the last run kept: invocations, top-level runs, entry points. */
+    private readonly kept: KeptRun = NOTHING_KEPT,
     private readonly liveUnits: ReadonlySet<object> = new Set(),
     /** Per module path, an object that stays the same while its module-level statements do. */
     private readonly globalsTokens: ReadonlyMap<string, object> = new Map(),
@@ -126,6 +124,7 @@ export class Interpreter implements Executor {
     private readonly attributeWrites: ReadonlyMap<string, WritesCell> = new Map(),
   ) {
     this.resolver = new ModuleResolver(modules);
+    this.callers = new CallersIndex(modules);
     for (const m of modules) {
       this.byPath.set(m.path, m);
       for (const fn of m.allFunctions) this.byFunctionId.set(fn.id, { fn, module: m });
@@ -231,11 +230,15 @@ export class Interpreter implements Executor {
     return entered;
   }
 
+  /**
+   * Run an entry point, or reuse its run of the last run whole (its effects replayed) where nothing it
+   * read changed and its calls would find the kept results again (entryReusable): an edit re-runs
+   * only the entry points that reach what it changed.
+   */
   private runRoot(fn: FunctionInfo, module: ModuleInfo, only?: readonly Mode[], mirror = false): void {
     const open = this.settings.autocast === 'unknown' && this.autocastCase === undefined;
     if (open) this.record.watch(underOpenAutocast);
-    this.startEntry(fn.name === '<module>' ? `the top level of ${fn.path}` : `\`${fn.qualName}\``);
-    this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runRootPaths(fn, module, only, mirror), () => undefined);
+    this.runEntryPoint(fn, module, only, mirror);
     if (open && this.record.watched()) this.openAutocastRoots.push(() => this.runRoot(fn, module, only, mirror));
   }
 
@@ -248,12 +251,58 @@ export class Interpreter implements Executor {
     this.autocastCase = undefined;
   }
 
-  private runRootPaths(fn: FunctionInfo, module: ModuleInfo, only: readonly Mode[] | undefined, mirror: boolean): void {
+  private runEntryPoint(fn: FunctionInfo, module: ModuleInfo, only: readonly Mode[] | undefined, mirror: boolean): void {
+    const key = `${fn.id}|${only?.join(',') ?? ''}${mirror ? '|mirror' : ''}${this.autocastCase?.known ? `|autocast ${String(this.autocastCase.value)}` : ''}`;
+    const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
+    const exact = `${valueKey(sdpa)}|${fn.className ? this.noCallerKey(`${module.path}:${fn.className}`) : ''}`;
+    const kept = this.kept.entries.get(key);
+    if (kept && kept.exact === exact && kept.definition === fn.node && this.entryReusable(kept.effects)) {
+      this.replay(kept.effects);
+      this.entries.set(key, kept);
+      return;
+    }
+    // Once per entry point, though it runs again under each case of an open autocast.
+    if (!this.entriesRun.includes(fn.qualName)) this.entriesRun.push(fn.qualName);
+    this.startEntry(fn.name === '<module>' ? `the top level of ${fn.path}` : `\`${fn.qualName}\``);
+    const effects = newEffects();
+    this.record.startEntryPoint(effects);
+    try {
+      // Which path kinds it starts (modes.ts) reads its statements: a module's all of them.
+      for (const stmt of fn.name === '<module>' ? fn.body : []) this.record.touch(stmt.unit);
+      this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runRootPaths(fn, module, only, mirror, sdpa), () => undefined);
+    } finally {
+      this.record.endEntryPoint();
+    }
+    if (keepable(effects)) this.entries.set(key, { effects, exact, definition: fn.node });
+  }
+
+  /**
+   * Whether a kept entry point's run is what running it would give: what it read is unchanged, and
+   * each call it made itself (the instance for `self`, the function) would find the same kept result,
+   * neither one made afresh earlier in this run nor one widened (widening.ts) by this run's inputs.
+   */
+  private entryReusable(effects: Effects): boolean {
+    if (!this.stillValid(effects)) return false;
+    for (const ev of effects.events) {
+      if (!('inner' in ev)) continue;
+      const { key, variant } = ev.inner;
+      if (key === null || !variant || !this.variants.fits(variant.owner, variant.input)) return false;
+      const now = key.startsWith('new ') ? this.built.get(key.slice('new '.length)) : this.memo.get(key);
+      if (now && now.effects !== ev.inner) return false;
+    }
+    return true;
+  }
+
+  /** The words of the arguments of an instance of `classId` built with no caller (part of a kept entry point's `exact`). */
+  private noCallerKey(classId: string): string {
+    return this.noCaller(classId).words;
+  }
+
+  private runRootPaths(fn: FunctionInfo, module: ModuleInfo, only: readonly Mode[] | undefined, mirror: boolean, sdpa: SdpaSwitches | undefined): void {
     const clue = only ? null : modeClue(fn);
     const modes: { mode: Mode; source: string; assumed: boolean }[] = clue ? [{ ...clue, assumed: false }]
       : (only ?? ['train', 'infer'] as const).map((mode) => ({ mode, source: `assumed: no caller of ${fn.qualName} shows the ${mode === 'train' ? 'training' : 'inference'} path`, assumed: true }));
     for (const m of modes) {
-      const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
       const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast(), ...(sdpa ? { sdpa } : {}), ...(mirror ? { mirror } : {}) };
       // The instance a method runs on was built before: what its `__init__` switched holds.
       const self = fn.className ? this.construct(`${module.path}:${fn.className}`, this.argsOfNoCaller(`${module.path}:${fn.className}`), ctx) : undefined;
@@ -268,15 +317,21 @@ export class Interpreter implements Executor {
    * in the files passes is unknown, not its default; the others take their defaults.
    */
   private argsOfNoCaller(classId: string): CallArgs {
-    let args = this.noCallerArgs.get(classId);
-    if (args) return args;
+    return this.noCaller(classId).args;
+  }
+
+  private noCaller(classId: string): { readonly args: CallArgs; readonly words: string } {
+    let known = this.noCallerArgs.get(classId);
+    if (known) return known;
     const init = this.method(classId, '__init__');
     const className = classId.split(':').pop()!;
     const params = init ? init.params.slice(init.decorators.includes('staticmethod') ? 0 : 1) : [];
-    const passed = passedDefaults(this.modules, className, params);
+    const passed = passedDefaults(this.callers, className, params);
     const keywords = new Map([...passed].map(([name, { where, call }]) => [name, { value: UNKNOWN(`the argument \`${name}\` of ${className}, which ${where} passes`), node: call }] as const));
-    this.noCallerArgs.set(classId, args = { positional: [], keywords });
-    return args;
+    // What the arguments say is the parameters passed and where (`where` names the call's statement and row).
+    const words = [...passed].map(([name, { where }]) => `${name} ${where}`).join('|');
+    this.noCallerArgs.set(classId, known = { args: { positional: [], keywords }, words });
+    return known;
   }
 
   private assumedAutocast(): Fact<Dtype | null> {
@@ -437,7 +492,7 @@ export class Interpreter implements Executor {
    */
   private deadCall(callee: Value, args: CallArgs, st: PathState, guard: Guard, node: SyntaxNode): Value | undefined {
     if (callee.t !== 'fn' && callee.t !== 'closure' && callee.t !== 'instance' && callee.t !== 'class') return undefined;
-    if (callee.t !== 'class') this.deadCalls.push({ callee, args, ctx: st.ctx, guard });
+    if (callee.t !== 'class') this.record.deadCall({ callee, args, ctx: st.ctx, guard });
     return throughOpaqueCall(args) ?? UNKNOWN(`the result of \`${textOf(node)}\` (not run: ${guard.why})`);
   }
 
@@ -447,8 +502,9 @@ export class Interpreter implements Executor {
    * Calls they make in turn are dead too, and join the list.
    */
   private runDeadCalls(): void {
-    for (let i = 0; i < this.deadCalls.length; i++) {
-      const { callee, args, ctx, guard } = this.deadCalls[i]!;
+    const calls = this.record.deadCalls;
+    for (let i = 0; i < calls.length; i++) {
+      const { callee, args, ctx, guard } = calls[i]!;
       const target = callee.t === 'fn' ? this.functionById(callee.id)
         : callee.t === 'closure' ? this.closureTarget(functionOfClosure(callee))
           : callee.t === 'instance' ? this.forwardOf(callee.cls) : undefined;
@@ -541,7 +597,7 @@ export class Interpreter implements Executor {
     // A construction is kept for the next run like an invocation.
     const cacheKey = `new ${key}${this.live?.key ?? ''}`;
     const definition = this.classOf(classId)?.cls.unit ?? null;
-    const cached = this.previous.get(cacheKey);
+    const cached = this.kept.invocations.get(cacheKey);
     if (cached && cached.exact === exact && cached.definition === definition && this.stillValid(cached.effects)) {
       this.replay(cached.effects);
       this.cache.set(cacheKey, cached);
@@ -589,18 +645,18 @@ export class Interpreter implements Executor {
     const owner = `${fn.id}|${contextKey(ctx)}|${factKey(self)}${this.live?.key ?? ''}`;
     const { args, widened } = this.variants.argsFor(owner, inputKey(decorated.args), decorated.args, `\`${fn.qualName}\``);
     const input = inputKey(args);
-    const key = `${owner}|${widened ? '~' : ''}${input}`;
     const values = argValues(args);
     const exact = `${valueKey(ctx)}|${valueKey(self)}|${valueKey(values)}${this.live?.exact ?? ''}`;
+    // Under a case of an open autocast, with the words of its input: the cases' facts are concrete,
+    // their results cite where they came from, and sharing one with a caller of other words would
+    // make the report depend on which caller ran first (an order an edit's reuse changes).
+    const key = `${owner}|${widened ? '~' : ''}${input}${this.autocastCase ? `|${exact}` : ''}`;
     const memo = this.memo.get(key);
     if (memo) {
-      // The result cites the words of the caller that ran it first: what is recorded now depends on
-      // that caller's statements too (an edit there may leave this caller the first, citing its own).
-      if (memo.exact !== exact) for (const unit of memo.callers ?? []) this.record.touch(unit);
       this.record.replay(memo.effects);
       return reusedWith(memo, values);
     }
-    const cached = this.previous.get(key);
+    const cached = this.kept.invocations.get(key);
     if (cached && cached.exact === exact && cached.definition === fn.node && this.stillValid(cached.effects)) {
       this.replay(cached.effects);
       this.memo.set(key, cached);
@@ -622,19 +678,16 @@ export class Interpreter implements Executor {
     // A function run dead (only ruled-out branches call it) reaches no path kind.
     this.record.invokedFn(fn.id, ctx.modeAssumed || ctx.dead ? null : ctx.mode.value);
     if (fn.node) this.record.touch(fn.node.unit);
-    const callers = [...this.callerUnits];
-    if (fn.node) this.callerUnits.push(fn.node.unit);
     this.touchModule(module);
     const { result, states } = this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runFunction(fn, module, self, args, ctx),
       (message) => ({ result: UNKNOWN(`the result of ${fn.qualName} (internal error: ${message})`), states: [] as PathState[] }));
     // Switches set inside a decorator's `sdpa_kernel` region end with it.
     const left = ctx.sdpa === callerCtx.sdpa ? switchesLeft(ctx.sdpa, states, fn.qualName) : undefined;
     const outcome: Outcome = { result, args: values, ...(left ? { left } : {}) };
-    if (fn.node) this.callerUnits.pop();
     this.active.delete(key);
     this.record.pop(key);
-    this.memo.set(key, { ...outcome, effects, exact, callers });
-    if (keepable(effects)) this.cache.set(key, { ...outcome, effects, definition: fn.node, exact, callers });
+    this.memo.set(key, { ...outcome, effects });
+    if (keepable(effects)) this.cache.set(key, { ...outcome, effects, definition: fn.node, exact });
     return outcome;
   }
 
@@ -732,7 +785,7 @@ export class Interpreter implements Executor {
    */
   private replay(effects: Effects): void {
     for (const e of reachable(effects, false, this.seeded)) {
-      const inner = e.key === null ? undefined : this.previous.get(e.key);
+      const inner = e.key === null ? undefined : this.kept.invocations.get(e.key);
       if (inner?.effects === e && !this.memo.has(e.key!)) { this.memo.set(e.key!, inner); this.cache.set(e.key!, inner); }
       if (e.variant) this.variants.note(e.variant.owner, e.variant.input);
       for (const c of e.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
@@ -835,7 +888,10 @@ export class Interpreter implements Executor {
 
   /** A module's globals, computed once per run; the modules it imports (whose switches it starts with) go first. */
   private moduleGlobalsOnce(m: ModuleInfo): void {
-    if (this.globals.has(m.path) || this.importing.has(m.path)) return;
+    // An import cycle: what the module being imported binds is not known yet here, so what is being
+    // recorded depends on which module of the cycle started (the run's order): not kept.
+    if (this.importing.has(m.path)) { this.record.uncacheable(); return; }
+    if (this.globals.has(m.path)) return;
     this.importing.add(m.path);
     try {
       this.globals.set(m.path, this.moduleGlobals(m));
@@ -845,23 +901,45 @@ export class Interpreter implements Executor {
   }
 
   private moduleGlobals(m: ModuleInfo): Map<string, Value> {
+    const kept = this.kept.topLevels.get(m.path);
+    if (kept && this.stillValid(kept.effects)) return this.reuseTopLevel(m, kept);
     const effects = newEffects();
     this.topLevelRuns.set(effects, m);
     this.record.push(effects);
+    let globals: Map<string, Value> | undefined;
     try {
-      return this.runTopLevel(m);
+      // Its own statements (a kept run holds their nodes: a function's body among them) and what its names resolve to.
+      for (const stmt of moduleLevel(m).body) this.record.touch(stmt.unit);
+      this.touchModule(m);
+      return globals = this.runTopLevel(m);
     } finally {
       this.record.pop(`top level of ${m.path}`);
-      this.moduleReads.set(m.path, this.readsBeyondOwnStatements(effects));
+      const reads = this.readsBeyondOwnStatements(effects);
+      this.moduleReads.set(m.path, reads);
+      if (globals && keepable(effects)) {
+        const switchesRead = [...this.switchesRead.get(m.path) ?? []].map((r) => r.path);
+        this.topLevels.set(m.path, { globals, switches: this.moduleSwitches.get(m.path), switchesRead, reads, effects });
+      }
     }
   }
 
-  /** The units and tokens read by a top-level run and everything inside it, less each top-level run's own statements. */
+  /** A top-level run kept from the last run, its statements and what it read unchanged: its globals, switches and reads again. */
+  private reuseTopLevel(m: ModuleInfo, kept: KeptTopLevel): Map<string, Value> {
+    this.topLevelRuns.set(kept.effects, m);
+    this.replay(kept.effects);
+    if (kept.switches) this.moduleSwitches.set(m.path, kept.switches);
+    this.switchesRead.set(m.path, new Set(kept.switchesRead.flatMap((path) => this.byPath.get(path) ?? [])));
+    this.moduleReads.set(m.path, kept.reads);
+    this.topLevels.set(m.path, kept);
+    return kept.globals;
+  }
+
+  /** The units and tokens read by a top-level run and everything inside it, less each top-level run's own statements and globals token. */
   private readsBeyondOwnStatements(effects: Effects): object[] {
     const reads = new Set<object>();
     for (const e of reachable(effects, true)) {
       const m = this.topLevelRuns.get(e);
-      const own = m ? new Set<object>(moduleLevel(m).body.map((s) => s.unit)) : undefined;
+      const own = m ? new Set<object | undefined>([...moduleLevel(m).body.map((s) => s.unit), this.globalsTokens.get(m.path)]) : undefined;
       for (const u of e.units) if (!own?.has(u)) reads.add(u);
     }
     return [...reads];

@@ -6,7 +6,8 @@
 import type { Mode } from '../../../runtime/dispatch/facts';
 import type { CallArgs } from '../values/engine';
 import type { SdpaLeft } from './sdpa-switches';
-import type { Observation } from '../values/state';
+import type { SdpaSwitches } from '../../../runtime/dispatch/facts';
+import type { Ctx, Guard, Observation } from '../values/state';
 import type { Rebinding } from './rebindings';
 import { factKey, renameBindings, type Value } from '../values/values';
 
@@ -27,6 +28,14 @@ export interface Construction {
   left?: SdpaLeft;
 }
 
+/** A call not run because the facts rule its path out: what it would have called, with what, where. */
+export interface DeadCall {
+  readonly callee: Value;
+  readonly args: CallArgs;
+  readonly ctx: Ctx;
+  readonly guard: Guard;
+}
+
 /** One thing an invocation did, in the order it did it (a run's order decides which call of several is "first"). */
 export type EffectEvent =
   | { readonly observed: Observation }
@@ -37,6 +46,8 @@ export type EffectEvent =
   | { readonly entry: string }
   /** A name it rebound for readers elsewhere (a `global` it assigned, an attribute a method set): rebindings.ts. */
   | { readonly rebound: Rebinding }
+  /** A call on a path the facts rule out, for Interpreter.runDeadCalls. */
+  | { readonly deadCall: DeadCall }
   /** An invocation made (or reused) inside it: its effects are part of these. */
   | { readonly inner: Effects };
 
@@ -135,11 +146,6 @@ export interface CachedInvocation extends Outcome {
    */
   readonly exact: string;
   /**
-   * The units of the functions on the stack when it ran: its result cites their words, so a later
-   * call with the same facts but other words depends on them too.
-   */
-  readonly callers?: readonly object[];
-  /**
    * The definition that ran (a function's node, a class' statement): a file may define a name twice,
    * and an edit can change which definition the key's id resolves to.
    */
@@ -148,6 +154,44 @@ export interface CachedInvocation extends Outcome {
 
 /** Invocation results kept between runs, by memo key; valid while every statement read is unchanged. */
 export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
+
+/**
+ * A module's top level as run for its globals, kept for the next run: valid while its effects are
+ * (they read its own top-level statements and globals token, and those of the modules it imports).
+ */
+export interface KeptTopLevel {
+  readonly globals: Map<string, Value>;
+  /** The SDPA switches it sets at import time, and the paths of the modules they depend on. */
+  readonly switches: SdpaSwitches | undefined;
+  readonly switchesRead: readonly string[];
+  /** What it read beyond its own statements (Interpreter.moduleReads). */
+  readonly reads: readonly object[];
+  readonly effects: Effects;
+}
+
+/** Kept top-level runs by module path. */
+export type TopLevelCache = ReadonlyMap<string, KeptTopLevel>;
+
+/**
+ * An entry point's run (Interpreter.runRoot), kept for the next run: its effects link to those of the
+ * calls it made (the instance for `self`, the function itself), so reusing it replays them without
+ * computing their keys again.
+ */
+export interface KeptEntry {
+  readonly effects: Effects;
+  /** What its calls' keys are made of beyond its definition and what it read: the instance's arguments, the module's switches. */
+  readonly exact: string;
+  readonly definition: object | null;
+}
+
+/** What one run keeps for the next: invocations by memo key, top-level runs by module path, entry points by key. */
+export interface KeptRun {
+  readonly invocations: InvocationCache;
+  readonly topLevels: TopLevelCache;
+  readonly entries: ReadonlyMap<string, KeptEntry>;
+}
+
+export const NOTHING_KEPT: KeptRun = { invocations: new Map(), topLevels: new Map(), entries: new Map() };
 
 /** The splats of unknown content in a call, for memo keys (empty when there are none). */
 export function unpackedKey(args: CallArgs): string {

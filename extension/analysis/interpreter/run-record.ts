@@ -7,7 +7,7 @@
  * effects form a graph, and each replay walks it once.
  */
 import type { Mode } from '../../../runtime/dispatch/facts';
-import type { Construction, EffectEvent, Effects } from './invocation-cache';
+import type { Construction, DeadCall, EffectEvent, Effects } from './invocation-cache';
 import type { InternalError } from '../values/internal-errors';
 import type { Observation } from '../values/state';
 import { Rebindings, type Rebinding } from './rebindings';
@@ -24,6 +24,8 @@ export class RunRecord {
   readonly unresolved = new Map<Mode, string>();
   /** Forwards of models that driver code calls on established paths: what a module of unknown class may be. */
   readonly modelEntries = new Set<string>();
+  /** Calls on paths the facts rule out, in the order made (or replayed): what Interpreter.runDeadCalls runs dead. */
+  readonly deadCalls: DeadCall[] = [];
   /** Places whose analysis failed (an invocation that failed is never kept, so each run records its own). */
   readonly failures: InternalError[] = [];
   /** Names code rebound for readers elsewhere, by the invocations run or reused in this run. */
@@ -50,6 +52,18 @@ export class RunRecord {
     const hit = this.watching?.hit ?? false;
     this.watching = undefined;
     return hit;
+  }
+
+  /** The effects of the entry point being run, below every invocation: not counted in the call depth. */
+  private entryEffects: Effects | undefined;
+
+  /** Record what an entry point reads and does (Interpreter.runRoot), until `endEntryPoint`. */
+  startEntryPoint(effects: Effects): void {
+    this.entryEffects = effects;
+  }
+
+  endEntryPoint(): void {
+    this.entryEffects = undefined;
   }
 
   /** Start recording an invocation's effects (inside those under way). */
@@ -91,6 +105,12 @@ export class RunRecord {
     this.note({ unresolved: mode, what });
   }
 
+  /** A call a ruled-out path makes is part of what the invocation did: a reuse of it notes the call again. */
+  deadCall(call: DeadCall): void {
+    this.deadCalls.push(call);
+    this.note({ deadCall: call });
+  }
+
   /** A rebinding is part of what the invocation did: a reuse of it binds again. */
   rebind(binding: Rebinding): void {
     this.rebindings.bind(binding);
@@ -130,6 +150,7 @@ export class RunRecord {
   /** What is being recorded depends on how deep it runs or on the run's order: not kept for the next run. */
   uncacheable(): void {
     for (const r of this.recorders) r.cacheable = false;
+    if (this.entryEffects) this.entryEffects.cacheable = false;
   }
 
   /**
@@ -175,7 +196,7 @@ export class RunRecord {
   }
 
   private innermost(): Effects | undefined {
-    return this.recorders[this.recorders.length - 1];
+    return this.recorders[this.recorders.length - 1] ?? this.entryEffects;
   }
 
   /** Apply a graph of effects to the run in the order its events happened, each effects object once. */
@@ -197,6 +218,7 @@ export class RunRecord {
     if ('observed' in ev) { this.add(ev.observed); return; }
     if ('rebound' in ev) { this.rebindings.bind(ev.rebound); return; }
     if ('entry' in ev) { this.modelEntries.add(ev.entry); return; }
+    if ('deadCall' in ev) { this.deadCalls.push(ev.deadCall); return; }
     if ('unresolved' in ev) { if (!this.unresolved.has(ev.unresolved)) this.unresolved.set(ev.unresolved, ev.what); return; }
     this.invoked.add(ev.invoked);
     if (ev.mode) {

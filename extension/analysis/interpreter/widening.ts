@@ -33,6 +33,12 @@ export class Variants {
     return { args: entry.widened, widened: true };
   }
 
+  /** Whether `argsFor` would analyse this input as it is (not widened). */
+  fits(owner: string, key: string): boolean {
+    const entry = this.seen.get(owner);
+    return !entry || entry.keys.has(key) || entry.keys.size < MAX_VARIANTS;
+  }
+
   /** An input analysed in an earlier run and reused in this one counts as seen. */
   note(owner: string, key: string): void {
     let entry = this.seen.get(owner);

@@ -14,7 +14,8 @@ import { moduleShape } from './module-shape';
 import { indexModule, moduleLevel, type ModuleInfo } from '../workspace-index/module-index';
 import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from '../syntax/syntax';
 import { spanOf } from '../syntax/positions';
-import { Interpreter, type InvocationCache } from '../interpreter/interpret';
+import { Interpreter, type KeptRun } from '../interpreter/interpret';
+import { NOTHING_KEPT } from '../interpreter/invocation-cache';
 import { WritesCell } from '../workspace-index/attribute-presence';
 import { callSites, type CallSite, type SiteCache } from '../call-facts/call-sites';
 import type { AnalysisSettings, ParseError } from '../report';
@@ -99,8 +100,10 @@ export class Workspace {
   private sites: CallSite[] | null = null;
   /** The last interpretation's internal errors (functions, constructions, call sites that failed). */
   private failures: readonly InternalError[] = [];
-  /** Invocation results of the last interpretation, reused where the statements they read are unchanged. */
-  private invocations: InvocationCache = new Map();
+  /** What the last interpretation kept (invocations, module top levels, entry points), reused where what they read is unchanged. */
+  private kept: KeptRun = NOTHING_KEPT;
+  /** The entry points the last interpretation ran rather than reused. */
+  private entriesRun: readonly string[] = [];
   private readonly siteCache: SiteCache = new Map();
   /** Per file: what its top level binds (module-shape.ts) and a token that stays while that does. */
   private readonly globals = new Map<string, GlobalsToken>();
@@ -133,7 +136,7 @@ export class Workspace {
   set settings(value: AnalysisSettings) {
     this.settingsValue = value;
     this.sites = null;
-    this.invocations = new Map();
+    this.kept = NOTHING_KEPT;
     this.siteCache.clear();
   }
 
@@ -302,15 +305,22 @@ export class Workspace {
       this.renewTokensWhoseTopLevelReadsChanged([...files.flatMap((f) => f.units), ...writeTokens]);
       const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
       const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values(), ...writeTokens]);
-      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.invocations, live, tokens, this.attributeWrites);
+      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.kept, live, tokens, this.attributeWrites);
       interpreter.run();
-      this.invocations = interpreter.cache;
+      this.kept = { invocations: interpreter.cache, topLevels: interpreter.topLevels, entries: interpreter.entries };
+      this.entriesRun = interpreter.entriesRun;
       this.moduleReads = new Map(interpreter.moduleReads);
       const siteFailures: InternalError[] = [];
       this.sites = callSites(interpreter.observations, this.siteCache, interpreter.unresolvedModuleCalls, siteFailures);
       this.failures = distinct([...files.flatMap((f) => f.failure ?? []), ...interpreter.internalErrors, ...siteFailures]);
     }
     return this.sites;
+  }
+
+  /** The entry points (qualified names) the last interpretation ran rather than reused from the one before: what the last change cost. */
+  lastEntriesRun(): readonly string[] {
+    this.callSites();
+    return this.entriesRun;
   }
 
   /** What failed inside the analysis in the last interpretation (`callSites` runs it). */

@@ -49,27 +49,57 @@ function callsOf(unit: Unit): Map<string, CallShape[]> {
   return calls;
 }
 
+/** Where a name is called: a unit and its module. */
+interface Caller { readonly module: ModuleInfo; readonly unit: Unit }
+
+/**
+ * The units of a set of modules that call each name (`Net(…)` or `x.Net(…)`), in module and unit order.
+ * Built once per run and asked once per class: looking the class up, not searching every unit for it.
+ */
+export class CallersIndex {
+  private byName: Map<string, Caller[]> | undefined;
+
+  constructor(private readonly modules: readonly ModuleInfo[]) {}
+
+  of(name: string): readonly Caller[] {
+    this.byName ??= callersByName(this.modules);
+    return this.byName.get(name) ?? [];
+  }
+}
+
+function callersByName(modules: readonly ModuleInfo[]): Map<string, Caller[]> {
+  const byName = new Map<string, Caller[]>();
+  for (const module of modules) {
+    for (const unit of module.units) {
+      for (const called of unit.called) {
+        const name = called.replace(/^\./, '');
+        const callers = byName.get(name);
+        if (!callers) byName.set(name, [{ module, unit }]);
+        else if (callers[callers.length - 1]!.unit !== unit) callers.push({ module, unit });
+      }
+    }
+  }
+  return byName;
+}
+
 /**
  * Per parameter with a default that some call of `className` passes: the first such call, and where it is, as
  * `` `Net(use_flash=cfg.flash)` at build.py:12 `` (`` `Net(…)` `` where it passes it by position or unpacked). `params` are the constructor's, `self` left out.
  */
-export function passedDefaults(modules: readonly ModuleInfo[], className: string, params: readonly Param[]): Map<string, { readonly where: string; readonly call: SyntaxNode }> {
+export function passedDefaults(callers: CallersIndex, className: string, params: readonly Param[]): Map<string, { readonly where: string; readonly call: SyntaxNode }> {
   const passed = new Map<string, { readonly where: string; readonly call: SyntaxNode }>();
   const named = params.filter((p) => !p.marker && !p.collects);
   // After a bare `*` or `*args`, parameters are passed by keyword only.
   const star = params.findIndex((p) => (p.marker && p.name === '*') || p.collects === 'positional');
   const keywordOnly = new Set(star < 0 ? [] : params.slice(star).map((p) => p.name));
-  for (const m of modules) {
-    for (const unit of m.units) {
-      if (!unit.called.includes(className) && !unit.called.includes(`.${className}`)) continue;
-      for (const call of callsOf(unit).get(className) ?? []) {
-        named.forEach((p, index) => {
-          if (!p.default || passed.has(p.name)) return;
-          const byPosition = !keywordOnly.has(p.name) && (index < call.positional || call.anyPositional);
-          const keyword = call.keywords.get(p.name);
-          if (byPosition || keyword || call.anyKeyword) passed.set(p.name, { where: `\`${className}(${keyword ?? '…'})\` at ${fileMark(m.path)}:${lineMark(call.node)}`, call: call.node });
-        });
-      }
+  for (const { module, unit } of callers.of(className)) {
+    for (const call of callsOf(unit).get(className) ?? []) {
+      named.forEach((p, index) => {
+        if (!p.default || passed.has(p.name)) return;
+        const byPosition = !keywordOnly.has(p.name) && (index < call.positional || call.anyPositional);
+        const keyword = call.keywords.get(p.name);
+        if (byPosition || keyword || call.anyKeyword) passed.set(p.name, { where: `\`${className}(${keyword ?? '…'})\` at ${fileMark(module.path)}:${lineMark(call.node)}`, call: call.node });
+      });
     }
   }
   return passed;

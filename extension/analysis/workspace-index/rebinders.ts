@@ -67,8 +67,17 @@ function assignsOnSelf(method: FunctionInfo, names: ReadonlySet<string>): boolea
   return found;
 }
 
+/** Per module (replaced when its file changes), its rebinders: asked on every run. */
+const REBINDERS = new WeakMap<ModuleInfo, readonly FunctionInfo[]>();
+
 /** The functions of a module that rebind a global, and the methods (not constructors) that set an attribute their class calls. */
-export function rebinders(m: ModuleInfo): FunctionInfo[] {
+export function rebinders(m: ModuleInfo): readonly FunctionInfo[] {
+  let found = REBINDERS.get(m);
+  if (!found) REBINDERS.set(m, found = findRebinders(m));
+  return found;
+}
+
+function findRebinders(m: ModuleInfo): FunctionInfo[] {
   const methods = [...m.classes.values()].flatMap((cls) => {
     const called = calledOnSelf(cls);
     return called.size === 0 ? [] : [...cls.methods.values()].filter((fn) => fn.name !== '__init__' && assignsOnSelf(fn, called));
