@@ -112,7 +112,8 @@ export function decisionSummary(d: Decision): string {
       const chosen = d.verdicts.findIndex((v) => v.backend === d.backend);
       const skipped = d.verdicts.slice(0, Math.max(chosen, 0)).find((v) => v.status === 'rejected');
       const name = d.backend === null ? 'unknown' : shortBackend(d.backend);
-      return skipped === undefined ? name : `${name} (${shortBackend(skipped.backend)} off: ${(skipped.reasons[0] ?? 'rejected').replace(/\.$/, '')})`;
+      // The few words the policy gives for a lens (`float32`), else its first reason: a lens stays one short line.
+      return skipped === undefined ? name : `${name} (${shortBackend(skipped.backend)} off: ${short(skipped.short ?? skipped.reasons[0] ?? 'rejected').replace(/\.$/, '')})`;
     }
   }
 }

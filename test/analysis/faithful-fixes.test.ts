@@ -91,7 +91,7 @@ describe('faithful facts and fixes', () => {
       'autocast casts q, k, v and the float attn_mask to float16 before SDPA picks a kernel (float64 inputs excepted)',
     ]);
     const assumed = ['q', 'k', 'v'].map((x) => `\`${x}\` is a float32 tensor (assumed: PaddedAttention.forward's input from no caller in these files)`).join(' and ');
-    const every = `efficient? (depends on whether the caller runs under autocast, the head size of q and the head size of v) [if ${assumed}]`;
+    const every = `efficient? (depends on the head size of q and the head size of v) [if ${assumed}]`;
     assert.equal(formatText([call], { color: false }).split('\n')[0], `${DIR}/masks.py:10:13 F.scaled_dot_product_attention → train: ${every} | infer: ${every}`);
   });
 

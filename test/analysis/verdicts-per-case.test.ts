@@ -93,6 +93,18 @@ describe('verdicts per case', () => {
     assert.deepEqual({ depends: countReport(json).depends, decided: countReport(json).decided }, { depends: 0, decided: 2 });
   });
 
+  it('takes no module variable set before `exec(open(\'configurator.py\').read())` for a fact', async () => {
+    const script = [
+      'import torch', 'import torch.nn.functional as F', '',
+      "causal = False", "exec(open('configurator.py').read())", '',
+      'q = torch.randn(2, 8, 128, 64, dtype=torch.float16)',
+      'out = F.scaled_dot_product_attention(q, q, q, is_causal=causal)',
+    ].join('\n');
+    const [report] = await analyzeFiles([{ path: 'train.py', text: script }], SETTINGS);
+    const causal = report!.calls[0]!.modes.train.facts.causal;
+    assert.deepEqual(causal.known ? causal.value : resolveLineMarks(causal.dependsOn), "`causal`, which `exec(…)` at train.py:5 may set");
+  });
+
   it('reads `isfunction(d)` of a tensor as False (a `default(context, x)` helper)', async () => {
     const lines = await textOf(['default_fn.py']);
     assert.deepEqual(lines, [

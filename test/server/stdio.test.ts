@@ -80,7 +80,7 @@ describe('attnlens lsp --stdio (child process, real analysis)', function () {
     const titles = await Promise.all(lenses.map(async (l) => (await client.connection.sendRequest(CodeLensResolveRequest.type, l)).command!.title));
     assert.deepEqual(titles, [
       'infer: raises: FlashAttention only support fp16 and bf16 data type',
-      'train: efficient (flash off: Flash Attention does not support non-null attn_mask) · infer: flash',
+      'train: efficient (flash off: attn_mask is not None) · infer: flash',
     ]);
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 27, character: 25 } });
     const lines = (hover!.contents as MarkupContent).value.split('\n');

@@ -69,6 +69,7 @@ function exec(stmt: SyntaxNode, st: PathState, fr: Frame, e: Executor): PathStat
     case 'call': expression(stmt, st, fr, e); return [st];
     case 'expression_statement': {
       for (const expr of namedChildren(stmt)) expression(expr, st, fr, e);
+      if (fr.fn.name === '<module>') forgetExecuted(stmt, st, fr);
       return [st];
     }
     case 'if_statement': return execIf(ifBranches(stmt), 0, st, fr, e);
@@ -276,6 +277,24 @@ function walkDead(branches: readonly IfBranch[], st: PathState, fr: Frame, guard
     const dead = forkState(st);
     dead.dead ??= guard;
     keepFixesSafe(st, execBlock(b.body, [dead], { ...fr, returns: [], deadReturns: fr.deadReturns ??= [] }, e));
+  }
+}
+
+/**
+ * `exec(open('configurator.py').read())` at a module's top level (nanoGPT's configurator): the code it
+ * runs may rebind any of the module's variables (from the command line or a config file), so the
+ * values set before it are no longer facts.
+ */
+function forgetExecuted(stmt: SyntaxNode, st: PathState, fr: Frame): void {
+  const call = namedChildren(stmt)[0];
+  const callee = call?.type === 'call' ? field(call, 'function') : undefined;
+  if (!callee || callee.type !== 'identifier' || textOf(callee) !== 'exec') return;
+  const where = `\`exec(…)\` at ${fileLine(fr, call!)}`;
+  for (const name of [...st.env.keys()]) {
+    const v = st.env.get(name)!;
+    // Imports, functions and classes are not what a configurator sets.
+    if (v.t === 'ref' || v.t === 'fn' || v.t === 'class' || name.includes('.')) continue;
+    st.env.set(name, UNKNOWN(`\`${name}\`, which ${where} may set`));
   }
 }
 
