@@ -40,14 +40,14 @@ describe('verdicts per case', () => {
 
   it('runs each context manager a condition picks, and each dtype an autocast region may take', async () => {
     // `nullcontext() if device_type == 'cpu' else torch.autocast(…, dtype=ptdtype)`, ptdtype bfloat16 or float16 by the GPU.
-    assert.deepEqual(await textOf(['device_ctx.py', 'config.py']), [
-      'device_ctx.py:16:16 F.scaled_dot_product_attention → train: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast | infer: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
+    assert.deepEqual(await textOf(['device_ctx.py', 'config.py', 'open_autocast.py']), [
+      'open_autocast.py:14:16 F.scaled_dot_product_attention → train: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast | infer: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
     ]);
   });
 
   it('runs an autocast region on and off where `enabled=` is a command-line flag', async () => {
-    assert.deepEqual(await textOf(['amp_flag.py']), [
-      'amp_flag.py:15:16 F.scaled_dot_product_attention → train: efficient (flash off: float32) without autocast · flash under bfloat16 autocast | infer: efficient (flash off: float32) without autocast · flash under bfloat16 autocast',
+    assert.deepEqual(await textOf(['amp_flag.py', 'open_autocast.py']), [
+      'open_autocast.py:14:16 F.scaled_dot_product_attention → train: efficient (flash off: float32) without autocast · flash under bfloat16 autocast | infer: efficient (flash off: float32) without autocast · flash under bfloat16 autocast',
     ]);
   });
 
