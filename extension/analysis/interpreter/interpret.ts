@@ -111,6 +111,7 @@ export class Interpreter implements Executor {
   readonly entries = new Map<string, KeptEntry>();
   /** The entry points this run ran rather than reused, by qualified name: what an edit cost. */
   readonly entriesRun: string[] = [];
+  private readonly entriesSeen = new Set<string>();
 
   constructor(
     readonly settings: AnalysisSettings,
@@ -262,7 +263,7 @@ export class Interpreter implements Executor {
       return;
     }
     // Once per entry point, though it runs again under each case of an open autocast.
-    if (!this.entriesRun.includes(fn.qualName)) this.entriesRun.push(fn.qualName);
+    if (!this.entriesSeen.has(fn.qualName)) { this.entriesSeen.add(fn.qualName); this.entriesRun.push(fn.qualName); }
     this.startEntry(fn.name === '<module>' ? `the top level of ${fn.path}` : `\`${fn.qualName}\``);
     const effects = newEffects();
     this.record.startEntryPoint(effects);
