@@ -11,6 +11,7 @@ import { describeSwitches } from '../../runtime/dispatch/describe';
 import type { Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
 import type { Decision, Verdict } from '../../runtime/dispatch/decision';
 import type { CallReport, FileReport, ModeResult, Severity, Span } from '../analysis/report';
+import { unreachedWhy } from '../analysis/reporting/unreached';
 import { formatMs, latencyText, PROVIDER_LABELS, type LatencyState } from './measurement';
 import { fixKey, problemsOf, type Problem } from './problems';
 import { estimate, formatSeconds } from './roofline';
@@ -145,7 +146,7 @@ export function toHover(call: CallReport, ctx: HoverContext): MarkupContent {
   const where = call.function === null ? '' : ` in \`${call.function}\``;
   const sections = [
     `**\`${call.api}\`**${where}`,
-    ...MODES.map((m) => modeSection(m, call.modes[m])),
+    ...MODES.map((m) => modeSection(call, m)),
     factsTable(call),
     measurementSection(call, ctx),
     rooflineSection(call, ctx.settings),
@@ -154,15 +155,17 @@ export function toHover(call: CallReport, ctx: HoverContext): MarkupContent {
 }
 
 /** Whether a path reaches the call, and what decides it: the gate that rules it out, the assumptions it needs. */
-function reachedText(result: ModeResult): string {
+function reachedText(call: CallReport, mode: Mode): string {
+  const result = call.modes[mode];
   if (result.reached === true) return 'reached';
-  if (result.reached === false) return result.blockedBy ? `not reached: ${result.blockedBy.why}` : 'not reached by any caller';
+  if (result.reached === false) return `not reached: ${unreachedWhy(call, mode)}`;
   return result.assumed?.length ? `reached if ${result.assumed.join(', or ')}` : 'reachability unknown';
 }
 
-function modeSection(mode: Mode, result: ModeResult): string {
+function modeSection(call: CallReport, mode: Mode): string {
+  const result = call.modes[mode];
   const d = result.decision;
-  const head = `**${mode}** (${reachedText(result)}) · policy \`${d.policy}\` · ${outcomeText(d)}`;
+  const head = `**${mode}** (${reachedText(call, mode)}) · policy \`${d.policy}\` · ${outcomeText(d)}`;
   const lines = [
     ...d.verdicts.map(verdictLine),
     ...d.warnings.map((w) => `- ⚠ \`${w.code}\`: ${w.message}${w.possible ? ` (if ${w.possible})` : ''}${w.casts.length === 0 ? '' : ` — fix: ${w.casts.map((c) => `${c.tensor} ${c.from} → ${c.to}`).join(', ')}`}`),

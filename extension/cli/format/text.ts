@@ -8,6 +8,8 @@ import { styleText } from 'node:util';
 import type { Outcome } from '../../../runtime/dispatch/decision';
 import { describeDecision } from '../../../runtime/dispatch/describe';
 import type { CallReport, FileReport, ModeResult, Severity, Span } from '../../analysis/report';
+import { unreachedWhy } from '../../analysis/reporting/unreached';
+import type { Mode } from '../../../runtime/dispatch/facts';
 import { escapeControls as safe } from './control-characters';
 
 export interface TextOptions {
@@ -40,7 +42,7 @@ export function formatText(reports: readonly FileReport[], options: TextOptions)
 
 function callBlock(path: string, call: CallReport, paint: Paint): string[] {
   const where = paint('bold', `${safe(path)}:${position(call.span)}`);
-  const head = `${where} ${paint('cyan', safe(call.api))} → train: ${modeText(call.modes.train, paint)} | infer: ${modeText(call.modes.infer, paint)}`;
+  const head = `${where} ${paint('cyan', safe(call.api))} → train: ${modeText(call, 'train', paint)} | infer: ${modeText(call, 'infer', paint)}`;
   // Library messages span several lines (xformers'): keep their continuation lines under the finding.
   const diagnostics = call.findings.map((f) => `  ${paint(SEVERITY_STYLE[f.severity], f.severity)} ${f.code}: ${safe(f.message, { keepNewlines: true }).replace(/\n/g, '\n    ')}`);
   return [head, ...diagnostics];
@@ -54,8 +56,9 @@ function position(span: Span): string {
 const OUTCOME_STYLE: Record<Outcome, Style> = { runs: 'green', depends: 'yellow', raises: 'red' };
 
 /** The code lens' words for a path (describeDecision) and what reaching it assumes, or `not reached (why)`. */
-function modeText(mode: ModeResult, paint: Paint): string {
-  if (mode.reached === false) return paint('dim', mode.blockedBy === undefined ? 'not reached' : `not reached (${safe(mode.blockedBy.why)})`);
+function modeText(call: CallReport, kind: Mode, paint: Paint): string {
+  const mode = call.modes[kind];
+  if (mode.reached === false) return paint('dim', `not reached (${safe(unreachedWhy(call, kind))})`);
   const decided = (d: ModeResult['decision']) => paint(OUTCOME_STYLE[d.outcome], safe(describeDecision(d, true)));
   // A verdict per case: `flash under float16 or bfloat16 autocast · math without autocast`.
   const described = mode.cases ? mode.cases.map((c) => `${decided(c.decision)} ${safe(c.when)}`).join(' · ') : decided(mode.decision);
