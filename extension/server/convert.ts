@@ -10,8 +10,8 @@ import {
 import { describeSwitches } from '../../runtime/dispatch/describe';
 import type { Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
 import type { Decision, Verdict } from '../../runtime/dispatch/decision';
-import type { CallReport, FileReport, ModeResult, Severity, Span } from '../analysis/report';
-import { unreachedWhy } from '../analysis/reporting/unreached';
+import type { CallReport, FileReport, Severity, Span } from '../analysis/report';
+import { perCase, unreachedWhy } from '../analysis/reporting/mode-words';
 import { formatMs, latencyText, PROVIDER_LABELS, type LatencyState } from './measurement';
 import { fixKey, problemsOf, type Problem } from './problems';
 import { estimate, formatSeconds } from './roofline';
@@ -86,17 +86,13 @@ export function resolveCodeLens(lens: CodeLens, call: CallReport, latency: Laten
 export function lensTitle(call: CallReport, latency: LatencyState): string {
   const reached = MODES.filter((m) => call.modes[m].reached !== false);
   const shown = reached.length > 0 ? reached : MODES;
-  const summaries = shown.map((m) => [m, modeSummary(call.modes[m])] as const);
+  // Cases joined by `; `: ` · ` already separates the path kinds in a lens.
+  const summaries = shown.map((m) => [m, perCase(call.modes[m], decisionSummary, '; ')] as const);
   const parts = summaries.length === 2 && summaries[0]![1] === summaries[1]![1]
     ? [`train & infer: ${summaries[0]![1]}`]
     : summaries.map(([m, s]) => `${m}: ${s}`);
   const latencyPart = latencyText(latency);
   return [...parts, ...(latencyPart === null ? [] : [latencyPart])].join(' · ');
-}
-
-/** The decision, or one per case: `flash under float16 or bfloat16 autocast; math without autocast`. */
-function modeSummary(result: ModeResult): string {
-  return result.cases ? result.cases.map((c) => `${decisionSummary(c.decision)} ${c.when}`).join('; ') : decisionSummary(result.decision);
 }
 
 /** `flash`, `efficient (flash off: …)`, `raises: …`, `flash? (depends on …)`. */

@@ -6,7 +6,8 @@ import { describeDecision } from '../../runtime/dispatch/describe';
 import { callReport, environmentOf } from '../../extension/analysis/reporting/build-report';
 import type { Fact, Mode } from '../../runtime/dispatch/facts';
 import type { CallSite, ModeSite } from '../../extension/analysis/call-facts/call-sites';
-import type { AnalysisSettings, ModeResult, TextEdit } from '../../extension/analysis/report';
+import type { AnalysisSettings, TextEdit } from '../../extension/analysis/report';
+import { perCase } from '../../extension/analysis/reporting/mode-words';
 import { Workspace } from '../../extension/analysis/session/workspace';
 import { resolveLineMarks } from '../../extension/analysis/syntax/positions';
 import * as assert from 'node:assert/strict';
@@ -78,19 +79,14 @@ export function siteAt(sites: readonly CallSite[], line: number, column?: number
   return site;
 }
 
-/** What the policy says on a path, per case where it differs by case (as the text format writes it). */
-export function verdictText(result: ModeResult): string {
-  return result.cases ? result.cases.map((c) => `${describeDecision(c.decision)} ${c.when}`).join(' · ') : describeDecision(result.decision);
-}
-
 /** Each site as lines: where, each path kind's facts and what the policy says, then every finding. */
 export function annotate(sites: readonly CallSite[]): string[] {
   return sites.flatMap((s) => {
     const report = callReport(s, environmentOf(SETTINGS));
     return [
       siteLine(s),
-      `  train ${modeLine(s.modes.train)} → ${verdictText(report.modes.train)}`,
-      `  infer ${modeLine(s.modes.infer)} → ${verdictText(report.modes.infer)}`,
+      `  train ${modeLine(s.modes.train)} → ${perCase(report.modes.train, (d) => describeDecision(d), ' · ')}`,
+      `  infer ${modeLine(s.modes.infer)} → ${perCase(report.modes.infer, (d) => describeDecision(d), ' · ')}`,
       ...report.findings.map((f) => `  ${f.code} ${f.severity} ${f.mode ?? '-'} ${f.span.line}:${f.span.column} ${f.message}`),
     ];
   });

@@ -42,21 +42,27 @@ export function contextValue(name: string, args: CallArgs, callNode: SyntaxNode,
 function autocastRegion(name: string, args: CallArgs, where: string, st: PathState, e: Engine): ContextValue {
   const autocast = autocastOf(name, args, where, st, e);
   if (autocast.known) return { t: 'context', autocast };
-  const isTorchAutocast = name === 'torch.autocast' || name === 'torch.amp.autocast';
-  const enabled = arg(args, isTorchAutocast ? 2 : 0, 'enabled');
+  const enabled = arg(args, name === 'torch.autocast' || name === 'torch.amp.autocast' ? 2 : 0, 'enabled');
   const on = enabled ? decide(truthOfValue(enabled.value, textOf(enabled.node), e), st) : true;
-  if (on === undefined) {
-    const t = truthOfValue(enabled!.value, textOf(enabled!.node), e);
-    const when = 'f' in t ? t.f : atom(`autocast-enabled:${where}`, `\`enabled=${textOf(enabled!.node)}\` at ${where}`);
-    const dtype = autocastRegion(name, { ...args, keywords: new Map([...args.keywords].filter(([k]) => k !== 'enabled')), positional: args.positional.slice(0, isTorchAutocast ? 2 : 0) }, where, st, e);
-    return { t: 'context', autocast, cases: [{ when, context: dtype }, { when: { op: 'not', a: when }, context: { t: 'context', autocast: known(null, `autocast disabled (\`enabled=${textOf(enabled!.node)}\` false) at ${where}`) } }] };
-  }
+  const enabledRegion = (): ContextValue => {
+    const dtype = regionDtype(name, args, where);
+    return dtype.known ? { t: 'context', autocast: dtype } : { t: 'context', autocast: dtype, ...dtypeCases(args, where) };
+  };
+  if (on !== undefined) return enabledRegion();
+  const t = truthOfValue(enabled!.value, textOf(enabled!.node), e);
+  const when = 'f' in t ? t.f : atom(`autocast-enabled:${where}`, `\`enabled=${textOf(enabled!.node)}\` at ${where}`);
+  const off: ContextValue = { t: 'context', autocast: known(null, `autocast disabled (\`enabled=${textOf(enabled!.node)}\` false) at ${where}`) };
+  return { t: 'context', autocast, cases: [{ when, context: enabledRegion() }, { when: { op: 'not', a: when }, context: off }] };
+}
+
+/** An enabled region whose `dtype=` the code leaves open: float16 or bfloat16, by which the code passes. */
+function dtypeCases(args: CallArgs, where: string): Pick<ContextValue, 'cases'> {
   const dtype = arg(args, 1, 'dtype');
-  if (!dtype) return { t: 'context', autocast };
+  if (!dtype) return {};
   const text = textOf(dtype.node);
   const half = atom(`autocast-dtype:${where}`, `the autocast dtype \`${text}\` at ${where} is float16`);
   const region = (d: Dtype): ContextValue => ({ t: 'context', autocast: known(d, `autocast region at ${where}, \`${text}\` ${d} (one of the two dtypes autocast takes)`) });
-  return { t: 'context', autocast, cases: [{ when: half, context: region('float16') }, { when: { op: 'not', a: half }, context: region('bfloat16') }] };
+  return { cases: [{ when: half, context: region('float16') }, { when: { op: 'not', a: half }, context: region('bfloat16') }] };
 }
 
 /**
@@ -202,14 +208,20 @@ export function enteredThrough(v: ContextValue, itemNode: SyntaxNode, fr: Frame,
 /** `torch.autocast(device_type, dtype=None, enabled=True)` and `torch.cuda.amp.autocast(enabled=True, dtype=float16)`. */
 function autocastOf(name: string, args: CallArgs, where: string, st: PathState, e: Engine): Fact<Dtype | null> {
   const isTorchAutocast = name === 'torch.autocast' || name === 'torch.amp.autocast';
-  const device = isTorchAutocast ? arg(args, 0, 'device_type') : undefined;
-  const onCpu = name.includes('cpu') || (device !== undefined && (device.value.t === 'str' ? device.value.value === 'cpu' : /cpu/.test(textOf(device.node))));
   const enabled = arg(args, isTorchAutocast ? 2 : 0, 'enabled');
   if (enabled) {
     const en = decide(truthOfValue(enabled.value, textOf(enabled.node), e), st);
     if (en === false) return known(null, `autocast disabled at ${where}`);
     if (en === undefined) return unknown(`\`enabled=${textOf(enabled.node)}\` at ${where}`);
   }
+  return regionDtype(name, args, where);
+}
+
+/** The dtype of an enabled autocast region: `dtype=`, else the device's default. */
+function regionDtype(name: string, args: CallArgs, where: string): Fact<Dtype | null> {
+  const isTorchAutocast = name === 'torch.autocast' || name === 'torch.amp.autocast';
+  const device = isTorchAutocast ? arg(args, 0, 'device_type') : undefined;
+  const onCpu = name.includes('cpu') || (device !== undefined && (device.value.t === 'str' ? device.value.value === 'cpu' : /cpu/.test(textOf(device.node))));
   const dtype = arg(args, 1, 'dtype');
   const region = `autocast region at ${where}`;
   if (!dtype) return known(onCpu ? 'bfloat16' : 'float16', region);

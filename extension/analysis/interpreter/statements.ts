@@ -224,6 +224,17 @@ function inPlace(op: string, before: TensorValue, operand: { value: Value; node:
   return isTensor(out) ? { ...out, dtype: before.dtype } : out;
 }
 
+/** Conditions one path may assume before an undetermined one no longer forks it. */
+const MAX_ASSUMED = 12;
+
+/** A fork of the path that assumes an undetermined condition's atom true or false. */
+function assuming(st: PathState, atom: { readonly id: string; readonly text: string }, value: boolean): PathState {
+  const forked = forkState(st);
+  forked.assume.set(atom.id, value);
+  forked.assumeText.set(atom.id, value ? atom.text : negatedText(atom.text));
+  return forked;
+}
+
 function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Frame, e: Executor): PathState[] {
   if (i >= branches.length) return [st];
   const { cond, body } = branches[i];
@@ -232,14 +243,7 @@ function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Fra
   const outcome = decide(t, st);
   if (outcome === undefined && 'f' in t) {
     const open = openAtom(t.f, st.assume);
-    if (open && st.assume.size < 12) {
-      return [true, false].flatMap((value) => {
-        const forked = forkState(st);
-        forked.assume.set(open.id, value);
-        forked.assumeText.set(open.id, value ? open.text : negatedText(open.text));
-        return execIf(branches, i, forked, fr, e);
-      });
-    }
+    if (open && st.assume.size < MAX_ASSUMED) return [true, false].flatMap((value) => execIf(branches, i, assuming(st, open, value), fr, e));
     const inside = execBlock(body, [forkState(st)], fr, e);
     return [...inside, ...execIf(branches, i + 1, st, fr, e)];
   }
@@ -349,13 +353,8 @@ function casePaths(cases: NonNullable<ContextValue['cases']>, st: PathState): [P
     if (settled === false) continue;
     if (settled === true) return c.context.cases ? casePaths(c.context.cases, st) : [[st, c.context]];
     const open = openAtom(c.when, st.assume);
-    if (!open || st.assume.size >= 12) return undefined;
-    const picked = [true, false].map((value) => {
-      const forked = forkState(st);
-      forked.assume.set(open.id, value);
-      forked.assumeText.set(open.id, value ? open.text : negatedText(open.text));
-      return forked;
-    }).filter((forked) => evalFormula(c.when, forked.assume) === true);
+    if (!open || st.assume.size >= MAX_ASSUMED) return undefined;
+    const picked = [true, false].map((value) => assuming(st, open, value)).filter((forked) => evalFormula(c.when, forked.assume) === true);
     // A condition one atom does not settle (`a and b`): the joined manager stands.
     if (picked.length === 0) return undefined;
     for (const forked of picked) {

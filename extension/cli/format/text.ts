@@ -7,8 +7,8 @@
 import { styleText } from 'node:util';
 import type { Outcome } from '../../../runtime/dispatch/decision';
 import { describeDecision } from '../../../runtime/dispatch/describe';
-import type { CallReport, FileReport, ModeResult, Severity, Span } from '../../analysis/report';
-import { unreachedWhy } from '../../analysis/reporting/unreached';
+import type { CallReport, FileReport, Severity, Span } from '../../analysis/report';
+import { perCase, unreachedWhy } from '../../analysis/reporting/mode-words';
 import type { Mode } from '../../../runtime/dispatch/facts';
 import { escapeControls as safe } from './control-characters';
 
@@ -59,9 +59,7 @@ const OUTCOME_STYLE: Record<Outcome, Style> = { runs: 'green', depends: 'yellow'
 function modeText(call: CallReport, kind: Mode, paint: Paint): string {
   const mode = call.modes[kind];
   if (mode.reached === false) return paint('dim', `not reached (${safe(unreachedWhy(call, kind))})`);
-  const decided = (d: ModeResult['decision']) => paint(OUTCOME_STYLE[d.outcome], safe(describeDecision(d, true)));
-  // A verdict per case: `flash under float16 or bfloat16 autocast · math without autocast`.
-  const described = mode.cases ? mode.cases.map((c) => `${decided(c.decision)} ${safe(c.when)}`).join(' · ') : decided(mode.decision);
+  const described = perCase(mode, (d) => paint(OUTCOME_STYLE[d.outcome], safe(describeDecision(d, true))), ' · ', safe);
   return mode.assumed === undefined || mode.assumed.length === 0 ? described : `${described} [if ${safe(mode.assumed.join(', or '))}]`;
 }
 
