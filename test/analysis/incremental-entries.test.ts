@@ -152,4 +152,64 @@ def unrelated():
       s.dispose();
     }
   });
+
+  describe('an edit of a module-level statement in a module every model imports', () => {
+    const config = (extra: string, flash: string): string => `import os
+
+USE_FLASH = ${flash}
+${extra}
+def dropout_rate():
+    return 0.1
+`;
+    const model = `import torch.nn as nn
+import torch.nn.functional as F
+from config import USE_FLASH, dropout_rate
+
+
+class Attention(nn.Module):
+    def forward(self, q, k, v):
+        if USE_FLASH:
+            return F.scaled_dot_product_attention(q, k, v, dropout_p=dropout_rate())
+        return (q @ k.transpose(-2, -1)).softmax(-1) @ v
+
+
+def unrelated():
+    return 1
+`;
+    const all = (cfg: string): SourceFile[] => [{ path: 'config.py', text: cfg }, { path: 'model.py', text: model }];
+
+    it('re-runs nothing that reads the module when the names it reads keep their values (a new variable typed in)', async () => {
+      const s = await AnalysisSession.create(SETTINGS);
+      try {
+        await s.openAll(all(config('', 'True')));
+        for (const f of all(config('', 'True'))) s.report(f.path);
+        for (const typed of ['_', '_p', '_probe =', '_probe = 1']) {
+          const edited = config(typed, 'True');
+          s.update('config.py', edited);
+          const reports = all(edited).map((f) => s.report(f.path));
+          assert.deepEqual(reports, await analyzeFiles(all(edited), SETTINGS), typed);
+          assert.deepEqual(workspaceOf(s).lastEntriesRun().filter((e) => e !== '<module>'), [], typed);
+        }
+      } finally {
+        s.dispose();
+      }
+    });
+
+    it('re-runs the readers of a name whose value changed, and the report follows', async () => {
+      const s = await AnalysisSession.create(SETTINGS);
+      try {
+        await s.openAll(all(config('', 'True')));
+        // The hand-written attention runs only where USE_FLASH is false.
+        assert.equal(s.report('model.py').calls[1]!.modes.train.reached, false);
+        const edited = config('', 'False');
+        s.update('config.py', edited);
+        const reports = all(edited).map((f) => s.report(f.path));
+        assert.notEqual(reports[1]!.calls[1]!.modes.train.reached, false);
+        assert.deepEqual(reports, await analyzeFiles(all(edited), SETTINGS));
+        assert.deepEqual(workspaceOf(s).lastEntriesRun().filter((e) => e !== '<module>'), ['Attention.forward']);
+      } finally {
+        s.dispose();
+      }
+    });
+  });
 });

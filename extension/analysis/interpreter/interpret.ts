@@ -37,6 +37,8 @@ import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } fro
 import { Variants } from './widening';
 import { assumedInput } from './assumed-inputs';
 import { CallersIndex, passedDefaults } from '../workspace-index/passed-arguments';
+import { GlobalNameTokens, IMPORT_SWITCHES } from './global-names';
+import { moduleShape } from './module-shape';
 import { AUTOCAST_CASES, OPEN_AUTOCAST, underOpenAutocast, withoutSuperseded } from './autocast-cases';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
@@ -97,14 +99,6 @@ export class Interpreter implements Executor {
   private readonly callers: CallersIndex;
   /** The invocations of this run, for the next one. */
   readonly cache = new Map<string, CachedInvocation>();
-  /**
-   * Per module path, what running its top level read beyond its own top-level statements: the
-   * functions and classes it called (at any depth), other modules' globals. The workspace renews the
-   * module's globals token when one of these changes (module-shape.ts covers its own statements).
-   */
-  readonly moduleReads = new Map<string, readonly object[]>();
-  /** The effects of each module's top-level run, with the module. */
-  private readonly topLevelRuns = new Map<Effects, ModuleInfo>();
   /** The top-level runs of this run, for the next one. */
   readonly topLevels = new Map<string, KeptTopLevel>();
   /** The entry points of this run, for the next one. */
@@ -123,6 +117,8 @@ export class Interpreter implements Executor {
     private readonly globalsTokens: ReadonlyMap<string, object> = new Map(),
     /** Per module path, the attribute names its statements may set, with a token that stays while they do. */
     private readonly attributeWrites: ReadonlyMap<string, WritesCell> = new Map(),
+    /** Per module and global name, a token that stays while the name's value does (global-names.ts). */
+    private readonly names: GlobalNameTokens = new GlobalNameTokens(),
   ) {
     this.resolver = new ModuleResolver(modules);
     this.callers = new CallersIndex(modules);
@@ -181,6 +177,7 @@ export class Interpreter implements Executor {
 
   /** Interpret the workspace: module globals, then every entry point, then anything not reached. */
   run(): void {
+    this.names.startRun();
     this.computingGlobals = true;
     for (const m of this.modules) {
       this.startEntry(`the top level of ${m.path}`);
@@ -257,7 +254,7 @@ export class Interpreter implements Executor {
     const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
     const exact = `${valueKey(sdpa)}|${fn.className ? this.noCallerKey(`${module.path}:${fn.className}`) : ''}`;
     const kept = this.kept.entries.get(key);
-    if (kept && kept.exact === exact && kept.definition === fn.node && this.entryReusable(kept.effects)) {
+    if (kept && kept.exact === exact && kept.definition === definitionOf(fn) && this.entryReusable(kept.effects)) {
       this.replay(kept.effects);
       this.entries.set(key, kept);
       return;
@@ -274,7 +271,7 @@ export class Interpreter implements Executor {
     } finally {
       this.record.endEntryPoint();
     }
-    if (keepable(effects)) this.entries.set(key, { effects, exact, definition: fn.node });
+    if (keepable(effects)) this.entries.set(key, { effects, exact, definition: definitionOf(fn) });
   }
 
   /**
@@ -351,6 +348,7 @@ export class Interpreter implements Executor {
     const live = this.live?.path === m.path ? this.live.env : undefined;
     // A module's top-level code, run as an entry point, is the script being run.
     if (name === '__name__' && (live || (fr.fn.name === '<module>' && !this.computingGlobals))) return { t: 'str', value: '__main__' };
+    if (!live) this.touchName(m.path, name);
     const g = this.record.rebindings.read(m.path, name, live?.get(name) ?? this.globals.get(m.path)?.get(name), (unit) => this.record.touch(unit));
     if (g) return g;
     if (qualified !== undefined) return this.resolver.value(m, qualified, m.dottedImports.get(name));
@@ -658,7 +656,7 @@ export class Interpreter implements Executor {
       return reusedWith(memo, values);
     }
     const cached = this.kept.invocations.get(key);
-    if (cached && cached.exact === exact && cached.definition === fn.node && this.stillValid(cached.effects)) {
+    if (cached && cached.exact === exact && cached.definition === definitionOf(fn) && this.stillValid(cached.effects)) {
       this.replay(cached.effects);
       this.memo.set(key, cached);
       this.cache.set(key, cached);
@@ -688,7 +686,7 @@ export class Interpreter implements Executor {
     this.active.delete(key);
     this.record.pop(key);
     this.memo.set(key, { ...outcome, effects });
-    if (keepable(effects)) this.cache.set(key, { ...outcome, effects, definition: fn.node, exact });
+    if (keepable(effects)) this.cache.set(key, { ...outcome, effects, definition: definitionOf(fn), exact });
     return outcome;
   }
 
@@ -741,7 +739,13 @@ export class Interpreter implements Executor {
     return entry;
   }
 
-  /** Record a read of a module's top-level statements. */
+  /** Record a read of one of a module's global names (global-names.ts). */
+  private touchName(path: string, name: string): void {
+    const token = this.names.token(path, name);
+    if (token) this.record.touch(token);
+  }
+
+  /** Record a read of what a module's names resolve to (its functions, classes and imports). */
   private touchModule(module: ModuleInfo): void {
     const token = this.globalsTokens.get(module.path);
     if (token) this.record.touch(token);
@@ -771,7 +775,7 @@ export class Interpreter implements Executor {
 
   /** Whether the statements one effects object read itself are still live and its ids resolve as they did. */
   private readUnchanged(effects: Effects): boolean {
-    for (const unit of effects.units) if (!this.liveUnits.has(unit)) return false;
+    for (const unit of effects.units) if (!this.liveUnits.has(unit) && !this.names.isLive(unit)) return false;
     for (const [key, definition] of effects.resolved) {
       const id = key.slice(key.indexOf(':') + 1);
       const now = key.startsWith('fn:') ? this.byFunctionId.get(id)?.fn.node : this.classById.get(id)?.cls.unit;
@@ -903,47 +907,39 @@ export class Interpreter implements Executor {
 
   private moduleGlobals(m: ModuleInfo): Map<string, Value> {
     const kept = this.kept.topLevels.get(m.path);
-    if (kept && this.stillValid(kept.effects)) return this.reuseTopLevel(m, kept);
+    const statements = moduleLevel(m).body.map((s) => s.unit);
+    if (kept && sameUnits(kept.statements, statements)) {
+      // What it read of the modules it imports is settled first (their names' tokens).
+      for (const path of kept.switchesRead) { const imported = this.byPath.get(path); if (imported) this.moduleGlobalsOnce(imported); }
+      if (this.stillValid(kept.effects)) return this.reuseTopLevel(m, kept);
+    }
     const effects = newEffects();
-    this.topLevelRuns.set(effects, m);
     this.record.push(effects);
     let globals: Map<string, Value> | undefined;
     try {
       // Its own statements (a kept run holds their nodes: a function's body among them) and what its names resolve to.
-      for (const stmt of moduleLevel(m).body) this.record.touch(stmt.unit);
+      for (const unit of statements) this.record.touch(unit);
       this.touchModule(m);
       return globals = this.runTopLevel(m);
     } finally {
       this.record.pop(`top level of ${m.path}`);
-      const reads = this.readsBeyondOwnStatements(effects);
-      this.moduleReads.set(m.path, reads);
+      const switches = this.moduleSwitches.get(m.path);
+      this.names.settle(m.path, new Map<string, unknown>([...globals ?? [], ...switches ? [[IMPORT_SWITCHES, switches] as const] : []]), valueKey);
       if (globals && keepable(effects)) {
         const switchesRead = [...this.switchesRead.get(m.path) ?? []].map((r) => r.path);
-        this.topLevels.set(m.path, { globals, switches: this.moduleSwitches.get(m.path), switchesRead, reads, effects });
+        this.topLevels.set(m.path, { globals, switches, switchesRead, statements, effects });
       }
     }
   }
 
   /** A top-level run kept from the last run, its statements and what it read unchanged: its globals, switches and reads again. */
   private reuseTopLevel(m: ModuleInfo, kept: KeptTopLevel): Map<string, Value> {
-    this.topLevelRuns.set(kept.effects, m);
+    this.names.keep(m.path);
     this.replay(kept.effects);
     if (kept.switches) this.moduleSwitches.set(m.path, kept.switches);
     this.switchesRead.set(m.path, new Set(kept.switchesRead.flatMap((path) => this.byPath.get(path) ?? [])));
-    this.moduleReads.set(m.path, kept.reads);
     this.topLevels.set(m.path, kept);
     return kept.globals;
-  }
-
-  /** The units and tokens read by a top-level run and everything inside it, less each top-level run's own statements and globals token. */
-  private readsBeyondOwnStatements(effects: Effects): object[] {
-    const reads = new Set<object>();
-    for (const e of reachable(effects, true)) {
-      const m = this.topLevelRuns.get(e);
-      const own = m ? new Set<object | undefined>([...moduleLevel(m).body.map((s) => s.unit), this.globalsTokens.get(m.path)]) : undefined;
-      for (const u of e.units) if (!own?.has(u)) reads.add(u);
-    }
-    return [...reads];
   }
 
   private runTopLevel(m: ModuleInfo): Map<string, Value> {
@@ -973,9 +969,9 @@ export class Interpreter implements Executor {
     const m = dot > 0 ? this.resolver.moduleNamed(v.name.slice(0, dot)) : undefined;
     if (!m) return undefined;
     if (this.computingGlobals) this.moduleGlobalsOnce(m);
-    const g = this.globals.get(m.path)?.get(v.name.slice(dot + 1));
-    if (g) this.touchModule(m);
-    return g;
+    const name = v.name.slice(dot + 1);
+    this.touchName(m.path, name);
+    return this.globals.get(m.path)?.get(name);
   }
 
   /**
@@ -988,7 +984,7 @@ export class Interpreter implements Executor {
     for (const m of imported) {
       if (!m || m === fr.module) continue;
       if (this.computingGlobals) this.moduleGlobalsOnce(m);
-      for (const dep of [m, ...this.switchesRead.get(m.path) ?? []]) { read.add(dep); this.touchModule(dep); }
+      for (const dep of [m, ...this.switchesRead.get(m.path) ?? []]) { read.add(dep); this.touchName(dep.path, IMPORT_SWITCHES); }
       const switches = this.moduleSwitches.get(m.path);
       if (switches) st.ctx = { ...st.ctx, sdpa: afterCall(st.ctx.sdpa, switches.enabled, `run by \`${textOf(stmt)}\` at ${fileLine(fr, stmt)}`) };
     }
@@ -1124,3 +1120,21 @@ function isModuleType(qualified: string): boolean {
 function isNnModule(qualified: string): boolean {
   return /(^|\.)(nn\.Module|nn\.modules\.module\.Module)$/.test(qualified);
 }
+
+/** Whether a module's top-level statements are the same objects as when a kept run read them (one added is not among what it read). */
+function sameUnits(a: readonly object[], b: readonly object[]): boolean {
+  return a.length === b.length && a.every((u, i) => u === b[i]);
+}
+
+/**
+ * What a kept run of `fn` ran: its node, or for a module's top level (no node) what its statements
+ * are (module-shape.ts; a statement added is not among the units the run read), once per index entry.
+ */
+function definitionOf(fn: FunctionInfo): object | string {
+  if (fn.node) return fn.node;
+  let shape = SHAPES.get(fn);
+  if (shape === undefined) SHAPES.set(fn, shape = moduleShape(fn.body));
+  return shape;
+}
+
+const SHAPES = new WeakMap<FunctionInfo, string>();

@@ -149,7 +149,7 @@ export interface CachedInvocation extends Outcome {
    * The definition that ran (a function's node, a class' statement): a file may define a name twice,
    * and an edit can change which definition the key's id resolves to.
    */
-  readonly definition: object | null;
+  readonly definition: object | string | null;
 }
 
 /** Invocation results kept between runs, by memo key; valid while every statement read is unchanged. */
@@ -164,8 +164,8 @@ export interface KeptTopLevel {
   /** The SDPA switches it sets at import time, and the paths of the modules they depend on. */
   readonly switches: SdpaSwitches | undefined;
   readonly switchesRead: readonly string[];
-  /** What it read beyond its own statements (Interpreter.moduleReads). */
-  readonly reads: readonly object[];
+  /** Its top-level statements when it ran: a statement added since is not among what it read. */
+  readonly statements: readonly object[];
   readonly effects: Effects;
 }
 
@@ -181,7 +181,7 @@ export interface KeptEntry {
   readonly effects: Effects;
   /** What its calls' keys are made of beyond its definition and what it read: the instance's arguments, the module's switches. */
   readonly exact: string;
-  readonly definition: object | null;
+  readonly definition: object | string | null;
 }
 
 /** What one run keeps for the next: invocations by memo key, top-level runs by module path, entry points by key. */

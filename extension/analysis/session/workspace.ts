@@ -10,12 +10,12 @@ import { pythonParser } from '../syntax/parser';
 import { textEdit } from '../syntax/text-edit';
 import { parseInPieces, type PendingPiece, type PoolOptions } from '../syntax/parse-pool';
 import { BackgroundParses } from '../syntax/background-parse';
-import { moduleShape } from './module-shape';
-import { indexModule, moduleLevel, type ModuleInfo } from '../workspace-index/module-index';
+import { indexModule, type ModuleInfo } from '../workspace-index/module-index';
 import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from '../syntax/syntax';
 import { spanOf } from '../syntax/positions';
 import { Interpreter, type KeptRun } from '../interpreter/interpret';
 import { NOTHING_KEPT } from '../interpreter/invocation-cache';
+import { GlobalNameTokens } from '../interpreter/global-names';
 import { WritesCell } from '../workspace-index/attribute-presence';
 import { callSites, type CallSite, type SiteCache } from '../call-facts/call-sites';
 import type { AnalysisSettings, ParseError } from '../report';
@@ -77,10 +77,8 @@ function parseErrors(units: readonly Unit[]): ParseError[] {
   })));
 }
 
-/** What a module's global names resolve to, and a token object that is replaced when that changes. */
+/** What a module's names resolve to, and a token that is replaced when that changes. */
 interface GlobalsToken {
-  /** Its top-level statements as moduleShape gives them. */
-  readonly shape: string;
   /** The function and class names the file defines, and what its imports bind. */
   readonly names: string;
   readonly token: object;
@@ -105,10 +103,10 @@ export class Workspace {
   /** The entry points the last interpretation ran rather than reused. */
   private entriesRun: readonly string[] = [];
   private readonly siteCache: SiteCache = new Map();
-  /** Per file: what its top level binds (module-shape.ts) and a token that stays while that does. */
+  /** Per file: the names it defines and imports, and a token that stays while they do. */
   private readonly globals = new Map<string, GlobalsToken>();
-  /** Per file: what its top level read beyond its own statements in the last run (Interpreter.moduleReads). */
-  private moduleReads = new Map<string, readonly object[]>();
+  /** Per file and global name, a token that stays while the name's value does (global-names.ts); kept across runs. */
+  private readonly names = new GlobalNameTokens();
   /** Per file: the attribute names its statements may set (what `getattr(obj, 'name', default)` asks), with a token that stays while they do. */
   private readonly attributeWrites = new Map<string, WritesCell>();
 
@@ -137,6 +135,7 @@ export class Workspace {
     this.settingsValue = value;
     this.sites = null;
     this.kept = NOTHING_KEPT;
+    this.names.clear();
     this.siteCache.clear();
   }
 
@@ -239,37 +238,16 @@ export class Workspace {
   }
 
   /**
-   * The token stays while the module-level statements are the same objects and the file defines and
-   * imports the same names: any name a function reads resolves as before (to the same id; which
-   * definition an id runs is checked per invocation).
+   * The token stays while the file defines and imports the same names: any name a function reads
+   * resolves to the same id (which definition an id runs is checked per invocation; what a module's
+   * variables hold, per name: global-names.ts).
    */
   private refreshGlobalsToken(path: string, module: ModuleInfo): void {
-    // Imports count too: another file's names resolve through them (`from .modulated import Denoiser`).
-    const imports = [...module.imports].map(([local, qualified]) => `${local}=${qualified}${module.dottedImports.has(local) ? `>${module.dottedImports.get(local)}` : ''}`).sort().join(' ');
+    // Imports count too: another file's names resolve through them (`from .modulated import Denoiser`), and whether they may fail.
+    const imports = [...module.imports].map(([local, qualified]) => `${local}=${qualified}${module.dottedImports.has(local) ? `>${module.dottedImports.get(local)}` : ''}${module.optional.has(local) ? `?${module.optional.get(local)}` : ''}`).sort().join(' ');
     const names = `${[...module.functions.keys()].sort().join(' ')} | ${[...module.classes.keys()].sort().join(' ')} | ${imports}`;
-    const shape = moduleShape(moduleLevel(module).body);
     const prev = this.globals.get(path);
-    const same = prev !== undefined && prev.names === names && prev.shape === shape;
-    this.globals.set(path, { shape, names, token: same ? prev.token : {} });
-  }
-
-  /**
-   * A file's globals token is renewed too when what its top level read beyond its own statements in
-   * the last run (a function it called, another file's globals) changed; renewing one can make
-   * another file's reads stale, so until nothing changes.
-   */
-  private renewTokensWhoseTopLevelReadsChanged(live: readonly object[]): void {
-    for (let changed = true; changed;) {
-      changed = false;
-      const now = new Set<object>([...live, ...[...this.globals.values()].map((g) => g.token)]);
-      for (const [path, g] of this.globals) {
-        if (!(this.moduleReads.get(path) ?? []).every((u) => now.has(u))) {
-          this.globals.set(path, { ...g, token: {} });
-          this.moduleReads.delete(path);
-          changed = true;
-        }
-      }
-    }
+    this.globals.set(path, { names, token: prev?.names === names ? prev.token : {} });
   }
 
   /** Same as `update`; reads better for a file seen the first time. */
@@ -302,14 +280,12 @@ export class Workspace {
       this.renewTokensWhenNamesChange();
       const files = [...this.files.values()];
       const writeTokens = [...this.attributeWrites.values()].flatMap((w) => w.known()?.token ?? []);
-      this.renewTokensWhoseTopLevelReadsChanged([...files.flatMap((f) => f.units), ...writeTokens]);
       const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
       const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values(), ...writeTokens]);
-      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.kept, live, tokens, this.attributeWrites);
+      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.kept, live, tokens, this.attributeWrites, this.names);
       interpreter.run();
       this.kept = { invocations: interpreter.cache, topLevels: interpreter.topLevels, entries: interpreter.entries };
       this.entriesRun = interpreter.entriesRun;
-      this.moduleReads = new Map(interpreter.moduleReads);
       const siteFailures: InternalError[] = [];
       this.sites = callSites(interpreter.observations, this.siteCache, interpreter.unresolvedModuleCalls, siteFailures);
       this.failures = distinct([...files.flatMap((f) => f.failure ?? []), ...interpreter.internalErrors, ...siteFailures]);
@@ -339,6 +315,7 @@ export class Workspace {
     if (signature === this.namesSignature) return;
     this.namesSignature = signature;
     for (const [path, g] of this.globals) this.globals.set(path, { ...g, token: {} });
+    this.names.clear();
     for (const [path, w] of this.attributeWrites) this.attributeWrites.set(path, w.renewed());
   }
 

@@ -1,9 +1,9 @@
 /**
- * What a file's top level binds, as text that stays the same while its globals do. A method body
- * typed into does not change what any global name resolves to (a class value is its id; which body
- * an id runs is checked per invocation), so a keystroke inside a function keeps the file's globals
- * token, and the files that import it keep their analyses. What the top level computes by calling
- * functions is covered by the interpreter's record of what it read (Interpreter.moduleReads).
+ * What a module's top level runs, as text that stays the same while that does: its statements
+ * other than definitions by identity, definitions without their function bodies. A method body typed
+ * into does not change what running the top level as a script does (a class value is its id; which
+ * body an id runs is checked per invocation), so the module's kept script run stays reusable; a
+ * statement added or edited changes it.
  */
 import { field, type SyntaxNode } from '../syntax/syntax';
 
