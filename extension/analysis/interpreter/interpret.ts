@@ -254,10 +254,18 @@ export class Interpreter implements Executor {
     const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
     const exact = `${valueKey(sdpa)}|${fn.className ? this.noCallerKey(`${module.path}:${fn.className}`) : ''}`;
     const kept = this.kept.entries.get(key);
-    if (kept && kept.exact === exact && kept.definition === definitionOf(fn) && this.entryReusable(kept.effects)) {
-      this.replay(kept.effects);
-      this.entries.set(key, kept);
-      return;
+    if (kept && kept.exact === exact && kept.definition === definitionOf(fn)) {
+      // A run of it builds its `self` first: built so here, an instance widened past the bound of
+      // inputs (widening.ts) is found under the key this run widens it to.
+      if (fn.className) {
+        this.startEntry(`\`${fn.qualName}\``);
+        this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => { for (const ctx of this.rootContexts(fn, only, mirror, sdpa)) this.selfOfRoot(fn, module, ctx); }, () => undefined);
+      }
+      if (this.entryReusable(kept.effects)) {
+        this.replay(kept.effects);
+        this.entries.set(key, kept);
+        return;
+      }
     }
     // Once per entry point, though it runs again under each case of an open autocast.
     if (!this.entriesSeen.has(fn.qualName)) { this.entriesSeen.add(fn.qualName); this.entriesRun.push(fn.qualName); }
@@ -284,9 +292,11 @@ export class Interpreter implements Executor {
     for (const ev of effects.events) {
       if (!('inner' in ev)) continue;
       const { key, variant } = ev.inner;
-      if (key === null || !variant || !this.variants.fits(variant.owner, variant.input)) return false;
+      if (key === null) return false;
       const now = key.startsWith('new ') ? this.built.get(key.slice('new '.length)) : this.memo.get(key);
       if (now && now.effects !== ev.inner) return false;
+      // A widened input (no variant) is what this run widens to where this run already reused the same result under its key.
+      if (variant ? !this.variants.fits(variant.owner, variant.input) : !now) return false;
     }
     return true;
   }
@@ -297,16 +307,25 @@ export class Interpreter implements Executor {
   }
 
   private runRootPaths(fn: FunctionInfo, module: ModuleInfo, only: readonly Mode[] | undefined, mirror: boolean, sdpa: SdpaSwitches | undefined): void {
-    const clue = only ? null : modeClue(fn);
-    const modes: { mode: Mode; source: string; assumed: boolean }[] = clue ? [{ ...clue, assumed: false }]
-      : (only ?? ['train', 'infer'] as const).map((mode) => ({ mode, source: `assumed: no caller of ${fn.qualName} shows the ${mode === 'train' ? 'training' : 'inference'} path`, assumed: true }));
-    for (const m of modes) {
-      const ctx: Ctx = { mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast(), ...(sdpa ? { sdpa } : {}), ...(mirror ? { mirror } : {}) };
+    for (const ctx of this.rootContexts(fn, only, mirror, sdpa)) {
       // The instance a method runs on was built before: what its `__init__` switched holds.
-      const self = fn.className ? this.construct(`${module.path}:${fn.className}`, this.argsOfNoCaller(`${module.path}:${fn.className}`), ctx) : undefined;
+      const self = this.selfOfRoot(fn, module, ctx);
       const built = self && this.switchedBy(self, ctx, `for the \`self\` of ${fn.qualName}`);
       this.invoke(fn, module, self, { positional: [], keywords: new Map(), noCaller: true }, built ?? ctx);
     }
+  }
+
+  /** The contexts an entry point runs in: the path kind its clue names, or each kind on assumption. */
+  private rootContexts(fn: FunctionInfo, only: readonly Mode[] | undefined, mirror: boolean, sdpa: SdpaSwitches | undefined): Ctx[] {
+    const clue = only ? null : modeClue(fn);
+    const modes: { mode: Mode; source: string; assumed: boolean }[] = clue ? [{ ...clue, assumed: false }]
+      : (only ?? ['train', 'infer'] as const).map((mode) => ({ mode, source: `assumed: no caller of ${fn.qualName} shows the ${mode === 'train' ? 'training' : 'inference'} path`, assumed: true }));
+    return modes.map((m) => ({ mode: known(m.mode, m.source), modeAssumed: m.assumed, autocast: this.assumedAutocast(), ...(sdpa ? { sdpa } : {}), ...(mirror ? { mirror } : {}) }));
+  }
+
+  /** The instance a method run as an entry point runs on, built with no caller. */
+  private selfOfRoot(fn: FunctionInfo, module: ModuleInfo, ctx: Ctx): Value | undefined {
+    return fn.className ? this.construct(`${module.path}:${fn.className}`, this.argsOfNoCaller(`${module.path}:${fn.className}`), ctx) : undefined;
   }
 
   /**
@@ -603,7 +622,7 @@ export class Interpreter implements Executor {
       return instance;
     }
     const effects = newEffects();
-    if (!widened) effects.variant = { owner, input: inputKey(args) };
+    if (!widened) effects.variant = { owner, input: inputKey(args), args };
     this.record.push(effects);
     const entry = this.classById.get(classId);
     this.isolated(entry?.module.path ?? '', entry?.cls.unit.root ?? null, `building \`${entry?.cls.name ?? classId}\``, () => this.build(classId, key, exact, context, instance, args, ctorCtx, effects), () => undefined);
@@ -671,7 +690,7 @@ export class Interpreter implements Executor {
       return { result: UNKNOWN(depthExceeded(`the result of ${fn.qualName}`)) };
     }
     const effects = newEffects();
-    if (!widened) effects.variant = { owner, input };
+    if (!widened) effects.variant = { owner, input, args };
     this.record.push(effects);
     this.active.add(key);
     // A function run dead (only ruled-out branches call it) reaches no path kind.
@@ -792,7 +811,7 @@ export class Interpreter implements Executor {
     for (const e of reachable(effects, false, this.seeded)) {
       const inner = e.key === null ? undefined : this.kept.invocations.get(e.key);
       if (inner?.effects === e && !this.memo.has(e.key!)) { this.memo.set(e.key!, inner); this.cache.set(e.key!, inner); }
-      if (e.variant) this.variants.note(e.variant.owner, e.variant.input);
+      if (e.variant) this.variants.note(e.variant.owner, e.variant.input, e.variant.args);
       for (const c of e.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
     }
     this.record.replay(effects);

@@ -61,7 +61,7 @@ export interface Effects {
   /** The invocation's memo key (set when it ends; a construction's is its cache key). */
   key: string | null;
   /** A function invocation analysed with its own input: who it counts as a variant of (widening.ts). */
-  variant?: { readonly owner: string; readonly input: string };
+  variant?: { readonly owner: string; readonly input: string; readonly args: CallArgs };
   readonly events: EffectEvent[];
   /** Instances built inside it (their own effects are `inner` events or `depends` links). */
   readonly ctors: Construction[];

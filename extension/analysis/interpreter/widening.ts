@@ -1,9 +1,11 @@
 /**
  * Context sensitivity with a bound. A function (for one `self` and context) or a class is analysed
- * once per distinct abstract input for its first MAX_VARIANTS inputs in a run; past that, every new
- * input is widened into one that stands for all of them (what every caller passes alike stays, what
- * differs becomes unknown and says why), and calls with it share one analysis. A model zoo that
- * builds one attention class with 200 configurations thus analyses it a few times, not 200.
+ * once per distinct abstract input for its first MAX_VARIANTS inputs in a run; past that, a new
+ * input is widened against the first one (what both pass alike stays, what differs becomes unknown
+ * and says why), and calls widened alike share one analysis. A model zoo that builds one attention
+ * class with 200 configurations thus analyses it a few times, not 200. The widened input depends on
+ * the first input and the call's own only, not on the order of the calls between them: a run that
+ * reuses most invocations from the last one (and only notes their inputs) widens as a fresh run does.
  */
 import { unknown } from '../../../runtime/dispatch/facts';
 import type { CallArg, CallArgs } from '../values/engine';
@@ -14,7 +16,7 @@ export const MAX_VARIANTS = 8;
 
 /** The inputs seen per function or class in one run, and the widened input once there are too many. */
 export class Variants {
-  private readonly seen = new Map<string, { readonly keys: Set<string>; last?: CallArgs; widened?: CallArgs }>();
+  private readonly seen = new Map<string, { readonly keys: Set<string>; first?: CallArgs }>();
 
   /**
    * The arguments to analyse a call with: its own while `owner` has had at most MAX_VARIANTS distinct
@@ -25,12 +27,10 @@ export class Variants {
     if (!entry) this.seen.set(owner, entry = { keys: new Set() });
     if (entry.keys.has(key) || entry.keys.size < MAX_VARIANTS) {
       entry.keys.add(key);
-      entry.last = args;
+      entry.first ??= args;
       return { args, widened: false };
     }
-    // The first widened input stands for the last input analysed as it is too, so it differs from each.
-    entry.widened = widenArgs(entry.widened ?? entry.last ?? args, args, what);
-    return { args: entry.widened, widened: true };
+    return { args: widenArgs(entry.first ?? args, args, what), widened: true };
   }
 
   /** Whether `argsFor` would analyse this input as it is (not widened). */
@@ -40,10 +40,11 @@ export class Variants {
   }
 
   /** An input analysed in an earlier run and reused in this one counts as seen. */
-  note(owner: string, key: string): void {
+  note(owner: string, key: string, args: CallArgs): void {
     let entry = this.seen.get(owner);
     if (!entry) this.seen.set(owner, entry = { keys: new Set() });
     entry.keys.add(key);
+    entry.first ??= args;
   }
 }
 
