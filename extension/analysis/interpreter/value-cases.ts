@@ -4,6 +4,7 @@
  * holds. A condition on it (`==`, `!=`, `in`, truthiness) is then a formula over those atoms, and a
  * path that forks on one takes one value (statements.ts), so a verdict can be given per value.
  */
+import { registerCaseGroup } from '../values/assumptions';
 import { describe, equal, sameValue, valueKey, type CaseAtom, type Domain, type Formula, type Truth, type Value } from '../values/values';
 
 export type WithDomain = Value & { readonly t: 'unknown'; readonly domain: Domain };
@@ -14,7 +15,9 @@ export function hasDomain(v: Value): v is WithDomain {
 
 /** The atoms of the unknown's values, in the domain's order. */
 function caseAtoms(v: WithDomain): CaseAtom[] {
-  return v.domain.values.map((value) => ({ id: `case:${v.why}=${valueKey(value)}`, text: `${v.domain.name} is ${describe(value)}` }));
+  const atoms = v.domain.values.map((value) => ({ id: `case:${v.why}=${valueKey(value)}`, text: `${v.domain.name} is ${describe(value)}` }));
+  registerCaseGroup(atoms.map((a) => a.text));
+  return atoms;
 }
 
 /**
