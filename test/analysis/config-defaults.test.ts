@@ -19,6 +19,9 @@ async function textOf(names: readonly string[], settings: AnalysisSettings = NO_
   return resolveLineMarks(formatText(reports, { color: false })).trimEnd().split('\n').slice(0, -1);
 }
 
+/** Where the fixtures' config sets a value: the factory in registry.py. */
+const CONFIG = '(a config may set it: `resolve` at registry.py:8)';
+
 const assumedX = (cls: string): string => `\`x\` is a float32 tensor (assumed: ${cls}.forward's input from no caller in these files)`;
 
 describe('defaults a config may set', () => {
@@ -52,17 +55,17 @@ describe('defaults a config may set', () => {
 
   it('reaches each branch of a mode the constructor asserts in its allowed values, in that case only', async () => {
     const [fused, eager, note] = await textOf(['registry.py', 'kernel_modes.py']);
-    const inCase = (mode: string): string => `\`kernel\` of ModalAttention is "${mode}" and ${assumedX('ModalAttention')}`;
+    const inCase = (mode: string): string => `\`kernel\` of ModalAttention is "${mode}" ${CONFIG} and ${assumedX('ModalAttention')}`;
     assert.equal(fused, `kernel_modes.py:18:19 F.scaled_dot_product_attention → train: efficient (flash off: float32) [if ${inCase('fused')}] | infer: efficient (flash off: float32) [if ${inCase('fused')}]`);
     assert.equal(eager, `kernel_modes.py:20:19 softmax(q·kᵀ)·v → train: math [if ${inCase('eager')}] | infer: math [if ${inCase('eager')}]`);
     assert.ok(note!.startsWith('  information manual-attention:'), note);
   });
 
   it('gives a verdict per value of a `Literal[…]` parameter, and merges the values where they agree', async () => {
-    const perCase = 'efficient (flash off: attn_mask is not None) if `span` of BandedAttention is "band" · flash if `span` of BandedAttention is "full"';
+    const perCase = `efficient (flash off: attn_mask is not None) if \`span\` of BandedAttention is "band" ${CONFIG} · flash if \`span\` of BandedAttention is "full" ${CONFIG}`;
     assert.deepEqual(await textOf(['registry.py', 'windowed.py'], { ...SETTINGS, autocast: 'float16' }), [
       `windowed.py:22:16 F.scaled_dot_product_attention → train: ${perCase} [if ${assumedX('BandedAttention')}] | infer: ${perCase} [if ${assumedX('BandedAttention')}]`,
-      '  information mask-disables-flash: Flash is off: `keep` is a bool tensor (`.bool()` at windowed.py:13); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel (if `span` of BandedAttention is "band")',
+      `  information mask-disables-flash: Flash is off: \`keep\` is a bool tensor (\`.bool()\` at windowed.py:13); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel (if \`span\` of BandedAttention is "band" ${CONFIG})`,
     ]);
     // Without autocast both values run the efficient kernel: one verdict, reached whichever the config picks.
     const efficient = `efficient (flash off: float32) [if ${assumedX('BandedAttention')}]`;
@@ -79,5 +82,17 @@ describe('defaults a config may set', () => {
     const own = ['q', 'k', 'v'].map((t) => `\`${t}\` is a float32 tensor (assumed: FusedCore.forward's input from no caller in these files)`).join(' and ');
     assert.deepEqual(await assumedOf(['registry.py', 'backend_table.py']), [own, assumedX('TableBlock')]);
     assert.deepEqual(await assumedOf(['backend_table.py']), [own]);
+  });
+
+  it('takes the values a builder may pass from a list the constructor checks against', async () => {
+    // `if precision not in PRECISIONS: raise …` with a module-level list; the builder passes `cfg.precision`.
+    const passed = '(`PrecisionAttention(precision=cfg.precision)` at builder_modes.py:24 passes it)';
+    const inCase = (value: string): string => `\`precision\` of PrecisionAttention is "${value}" ${passed} and ${assumedX('PrecisionAttention')}`;
+    const fast = `flash [if ${inCase('fast')}]`;
+    const exact = `efficient (flash off: float32) [if ${inCase('exact')}]`;
+    assert.deepEqual(await textOf(['builder_modes.py']), [
+      `builder_modes.py:19:20 F.scaled_dot_product_attention → train: ${fast} | infer: ${fast}`,
+      `builder_modes.py:20:16 F.scaled_dot_product_attention → train: ${exact} | infer: ${exact}`,
+    ]);
   });
 });

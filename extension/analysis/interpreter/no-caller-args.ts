@@ -35,7 +35,12 @@ export function noCallerArgs(inputs: NoCallerInputs): { readonly args: CallArgs;
     const why = by ? `the argument \`${p.name}\` of ${className}, which ${by.where} passes`
       : `the argument \`${p.name}\` of ${className}, which a config may set (${configBuilder} builds classes by name)`;
     const allowed = domains.get(p.name);
-    const value: Value = allowed ? { t: 'unknown', why, domain: { name: `\`${p.name}\` of ${className}`, values: allowed.map((c) => constantValue(c, p.name)) } } : { t: 'unknown', why };
+    const domain = allowed && {
+      name: `\`${p.name}\` of ${className}`,
+      origin: by ? `${by.where} passes it` : `a config may set it: ${configBuilder}`,
+      values: allowed.map((c) => constantValue(c, p.name)),
+    };
+    const value: Value = domain ? { t: 'unknown', why, domain } : { t: 'unknown', why };
     keywords.set(p.name, { value, node: by?.call ?? p.default });
     words.push(`${p.name} ${by?.where ?? `config ${configBuilder}`}${allowed ? ` in ${JSON.stringify(allowed)}` : ''}`);
   }

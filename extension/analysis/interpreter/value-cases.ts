@@ -15,7 +15,7 @@ export function hasDomain(v: Value): v is WithDomain {
 
 /** The atoms of the unknown's values, in the domain's order. */
 function caseAtoms(v: WithDomain): CaseAtom[] {
-  const atoms = v.domain.values.map((value) => ({ id: `case:${v.why}=${valueKey(value)}`, text: `${v.domain.name} is ${describe(value)}` }));
+  const atoms = v.domain.values.map((value) => ({ id: `case:${v.why}=${valueKey(value)}`, text: `${v.domain.name} is ${describe(value)} (${v.domain.origin})` }));
   registerCaseGroup(atoms.map((a) => a.text));
   return atoms;
 }

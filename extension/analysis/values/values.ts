@@ -36,9 +36,9 @@ export interface CaseAtom { readonly id: string; readonly text: string }
 
 /**
  * The values the code allows an unknown (`assert mode in self.MODES`, `Literal[…]`): each is a case
- * (value-cases.ts). `name` names the unknown in the cases' words.
+ * (value-cases.ts). `name` names the unknown in the cases' words, `origin` where its value comes from.
  */
-export interface Domain { readonly name: string; readonly values: readonly Value[] }
+export interface Domain { readonly name: string; readonly origin: string; readonly values: readonly Value[] }
 
 /**
  * A stage of hand-written attention carried on a tensor: `scores` = q·kᵀ (possibly scaled, masked),
