@@ -30,6 +30,10 @@ describe('defaults a config may set', () => {
     assert.deepEqual(await textOf(['registry.py', 'fused_switch.py']), [
       `fused_switch.py:15:20 F.scaled_dot_product_attention → train: ${fused} | infer: ${fused}`,
     ]);
+    // hydra's `instantiate(cfg.model)` builds classes by name too.
+    assert.deepEqual(await textOf(['hydra_entry.py', 'fused_switch.py']), [
+      `fused_switch.py:15:20 F.scaled_dot_product_attention → train: ${fused} | infer: ${fused}`,
+    ]);
   });
 
   it('says where the config may set it', async () => {

@@ -633,8 +633,8 @@ export function callValue(callee: Value, args: CallArgs, st: PathState, fr: Fram
       const picked = open.length > 0 ? open : callee.options.map((o, i) => ({ o, w: callee.when?.[i] }));
       const results = picked.map(({ o }) => callValue(o, args, st, fr, node, e));
       // Classes a case picks (`self.MODES[mode](…)`): the instance each case builds, with its condition, for a later call to pick.
-      const when = picked.map(({ w }) => w);
-      if (results.length > 1 && results.every((r) => r.t === 'instance') && when.every((w) => w !== undefined)) return { t: 'choice', options: results, why: callee.why, when: when as Formula[] };
+      const when = picked.map(({ w }) => w).filter((w): w is Formula => w !== undefined);
+      if (results.length > 1 && when.length === results.length && results.every((r) => r.t === 'instance')) return { t: 'choice', options: results, why: callee.why, when };
       return results.reduce(join);
     }
     default: return e.callWorkspace(callee, args, st, fr, node) ?? throughOpaqueCall(args) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\`${budgetNote(callee)}`);

@@ -144,7 +144,7 @@ export type Value =
    */
   | { readonly t: 'closure'; readonly id: string; readonly node: SyntaxNode; readonly captured: readonly (readonly [string, Value])[];
       readonly defaults: readonly (readonly [string, Value])[] }
-  /** One of several callables, which one the code does not establish (`why`): calling it calls each. */
+  /** One of several callables (or the instances of workspace classes a case picks), which one the code does not establish (`why`): calling it calls each. */
   /** `when`, where known: the condition that picks each option, so a path that settled it calls that option only. */
   | { readonly t: 'choice'; readonly options: readonly Value[]; readonly why: string; readonly when?: readonly Formula[] }
   | { readonly t: 'unknown'; readonly why: string; readonly domain?: Domain };
