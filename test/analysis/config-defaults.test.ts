@@ -5,7 +5,7 @@
  * (`assert x in MODES`, `Literal[…]`) are cases. A class the files build keeps its defaults.
  */
 import * as assert from 'node:assert/strict';
-import { analyzeFiles } from '../../extension/analysis/index';
+import { AnalysisSession, analyzeFiles, type SourceFile } from '../../extension/analysis/index';
 import type { AnalysisSettings } from '../../extension/analysis/report';
 import { resolveLineMarks } from '../../extension/analysis/syntax/positions';
 import { formatText } from '../../extension/cli/format/text';
@@ -98,5 +98,30 @@ describe('defaults a config may set', () => {
       `builder_modes.py:19:20 F.scaled_dot_product_attention → train: ${fast} | infer: ${fast}`,
       `builder_modes.py:20:16 F.scaled_dot_product_attention → train: ${exact} | infer: ${exact}`,
     ]);
+  });
+
+  it('follows an edit that builds the class in the files, or removes the factory, as a fresh analysis does', async () => {
+    const fixtures = (names: readonly string[]): SourceFile[] => names.map((name) => ({ path: name, text: readFixture(`configs/${name}`) }));
+    const s = await AnalysisSession.create(NO_AUTOCAST);
+    try {
+      const start = fixtures(['registry.py', 'fused_switch.py']);
+      await s.openAll(start);
+      const reached = (): boolean | null => s.report('fused_switch.py').calls[0]!.modes.train.reached;
+      assert.equal(reached(), null);
+      // A builder in the files that leaves `fused` out: the default is a fact again.
+      const built = { path: 'registry.py', text: `${start[0]!.text}\n\ndef default_attention():\n    from fused_switch import SwitchedAttention\n    return SwitchedAttention(64)\n` };
+      s.update(built.path, built.text);
+      assert.equal(reached(), false);
+      assert.deepEqual(s.report('fused_switch.py'), (await analyzeFiles([built, start[1]!], NO_AUTOCAST))[1]);
+      // Back to the factory alone, then without it.
+      s.update('registry.py', start[0]!.text);
+      assert.equal(reached(), null);
+      const plain = { path: 'registry.py', text: 'def resolve(class_path):\n    return class_path\n' };
+      s.update(plain.path, plain.text);
+      assert.equal(reached(), false);
+      assert.deepEqual(s.report('fused_switch.py'), (await analyzeFiles([plain, start[1]!], NO_AUTOCAST))[1]);
+    } finally {
+      s.dispose();
+    }
   });
 });
