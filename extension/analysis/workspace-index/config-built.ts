@@ -14,17 +14,18 @@ import type { ClassInfo, ModuleInfo } from './module-index';
 interface Factory { readonly call: SyntaxNode; readonly inFunction: string | null }
 
 /** Library functions that build or return what a dotted name names. */
-const BY_NAME = new Set(['hydra.utils.instantiate', 'hydra.utils.get_class', 'hydra.utils.get_method', 'pydoc.locate']);
+const LOOKUPS = new Set(['hydra.utils.instantiate', 'hydra.utils.get_class', 'hydra.utils.get_method', 'pydoc.locate']);
 
 /** Per unit, its first factory (units are immutable). */
 const FACTORIES = new WeakMap<Unit, Factory | null>();
 /** Per unit, the names its code uses, import statements aside. */
 const NAMES = new WeakMap<Unit, ReadonlySet<string>>();
+/** Per module's statements, the units that use each name (a module's statements are kept while its file is unchanged). */
+const BY_NAME = new WeakMap<readonly Unit[], ReadonlyMap<string, readonly Unit[]>>();
 
 /** Built once per run and asked per class, like CallersIndex. */
 export class ConfigBuilt {
   private factory: string | null | undefined;
-  private byName: Map<string, Unit[]> | undefined;
 
   constructor(private readonly modules: readonly ModuleInfo[]) {}
 
@@ -35,8 +36,8 @@ export class ConfigBuilt {
   builder(cls: ClassInfo): string | undefined {
     this.factory ??= firstFactory(this.modules) ?? null;
     if (this.factory === null) return undefined;
-    this.byName ??= unitsByName(this.modules);
-    const named = (this.byName.get(cls.name) ?? []).some((unit) => unit !== cls.unit || namesOf(unit, cls.name).has(cls.name));
+    const named = this.modules.some((module) => (unitsByName(module.units).get(cls.name) ?? [])
+      .some((unit) => unit !== cls.unit || namesOf(unit, cls.name).has(cls.name)));
     return named ? undefined : this.factory;
   }
 }
@@ -90,7 +91,7 @@ function looksUpByName(call: SyntaxNode, module: ModuleInfo, modulesBound: Reado
     const imported = obj !== undefined && (importsModule(obj) || (obj.type === 'identifier' && modulesBound.has(textOf(obj))));
     return imported && name !== undefined && name.type !== 'string';
   }
-  return BY_NAME.has(qualified(fn, module));
+  return LOOKUPS.has(qualified(fn, module));
 }
 
 /** `instantiate` imported from `hydra.utils` → `hydra.utils.instantiate`; `hydra.utils.instantiate` as written. */
@@ -101,17 +102,18 @@ function qualified(fn: SyntaxNode, module: ModuleInfo): string {
   return [full, ...rest].join('.');
 }
 
-/** Name → the units that use it, import statements aside. */
-function unitsByName(modules: readonly ModuleInfo[]): Map<string, Unit[]> {
+/** Name → the units among `units` that use it, import statements aside. */
+function unitsByName(units: readonly Unit[]): ReadonlyMap<string, readonly Unit[]> {
+  const kept = BY_NAME.get(units);
+  if (kept) return kept;
   const byName = new Map<string, Unit[]>();
-  for (const module of modules) {
-    for (const unit of module.units) {
-      for (const name of namesOf(unit)) {
-        const units = byName.get(name);
-        if (units) units.push(unit); else byName.set(name, [unit]);
-      }
+  for (const unit of units) {
+    for (const name of namesOf(unit)) {
+      const list = byName.get(name);
+      if (list) list.push(unit); else byName.set(name, [unit]);
     }
   }
+  BY_NAME.set(units, byName);
   return byName;
 }
 
