@@ -5,6 +5,7 @@
 import type { Engine } from '../values/engine';
 import type { PathState } from '../values/state';
 import { atom, describe, evalFormula, type Truth, type Value } from '../values/values';
+import { hasDomain, truthOfCases } from './value-cases';
 
 function settingAtom(lib: string, e: Engine): Truth {
   const installed = lib === 'flash_attn' ? e.settings.installed.flash_attn : lib === 'xformers' ? e.settings.installed.xformers : null;
@@ -41,7 +42,7 @@ export function truthOfValue(v: Value, text: string, e: Engine): Truth {
     case 'num': return { value: v.value !== 0, why: `\`${text}\` is ${v.value} (${v.source})` };
     case 'str': return { value: v.value.length > 0, why: `\`${text}\` is ${JSON.stringify(v.value)}` };
     case 'ref': return v.optional ? settingAtom(v.optional, e) : { value: true, why: `\`${text}\` is imported` };
-    case 'unknown': return { f: atom(`truthy:${v.why}`, text) };
+    case 'unknown': return (hasDomain(v) ? truthOfCases(v) : undefined) ?? { f: atom(`truthy:${v.why}`, text) };
     case 'tensor': return { f: atom(`truthy:${text}`, text) };
     case 'tuple': return { value: v.items.length > 0, why: `\`${text}\` has ${v.items.length} items` };
     case 'dict': return { value: v.entries.length > 0, why: `\`${text}\` has ${v.entries.length === 0 ? 'no keys' : `keys ${v.entries.map(([k]) => k).join(', ')}`}` };
@@ -66,14 +67,6 @@ export function combine(op: 'and' | 'or', a: Truth, b: Truth, aText: string, bTe
 
 function explain(text: string, t: { value: boolean; why: string }): string {
   return t.why.startsWith('`') ? t.why : `\`${text}\` is ${t.value ? 'true' : 'false'}: ${t.why}`;
-}
-
-export function equal(a: Value, b: Value): boolean | undefined {
-  if (a.t === 'dtype' && b.t === 'dtype') return a.value === b.value;
-  if (a.t === 'num' && b.t === 'num') return a.value === b.value;
-  if (a.t === 'str' && b.t === 'str') return a.value === b.value;
-  if (a.t === 'bool' && b.t === 'bool') return a.value === b.value;
-  return undefined;
 }
 
 /** Decide a truth on a path: true, false, or undefined when it hinges on atoms the path has not assumed. */

@@ -6,6 +6,7 @@ import type { CallArgs } from '../values/engine';
 import type { PathState } from '../values/state';
 import { field, textOf, type SyntaxNode } from '../syntax/syntax';
 import { choiceOf, join, UNKNOWN, type Value } from '../values/values';
+import { entryPerCase, hasDomain } from './value-cases';
 
 /**
  * `d[key]` of a known dict: its entry; unknown when the key is not a known string (with what an
@@ -13,6 +14,8 @@ import { choiceOf, join, UNKNOWN, type Value } from '../values/values';
  * may pick any of them: one of its entries, each called where it is called.
  */
 export function dictEntry(d: Value & { t: 'dict' }, key: Value, text: string): Value {
+  const perCase = hasDomain(key) ? entryPerCase(d.entries, key, `\`${text}\` (${key.why})`) : undefined;
+  if (perCase) return perCase;
   if (key.t === 'unknown') return choiceOf(d.entries.map(([, v]) => v), `\`${text}\` (${key.why})`) ?? key; // the entry depends on what the key does
   const entry = key.t === 'str' ? d.entries.find(([k]) => k === key.value) : undefined;
   return entry ? entry[1] : UNKNOWN(`\`${text}\``);

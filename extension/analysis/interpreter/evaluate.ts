@@ -7,7 +7,7 @@
  */
 import { parseDtype } from '../../../runtime/dispatch/dtype';
 import type { Dtype, Fact } from '../../../runtime/dispatch/facts';
-import { availabilityCheck, combine, decide, equal, fromTruth, isNone, negate, truthOfValue } from './conditions';
+import { availabilityCheck, combine, decide, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from '../values/engine';
 import { broadcastShape, creationShape, triangularOf, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, squeezedLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
 import type { Frame, PathState } from '../values/state';
@@ -16,7 +16,7 @@ import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, CREATES_NEW, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from '../torch/torch-ops';
 import {
-  atom, choiceOf, describe, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, sameValue, type Dim, type Formula, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
+  atom, choiceOf, describe, equal, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, sameValue, type Dim, type Formula, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from '../values/values';
 import { attentionApiOf, workspaceApiOf } from '../values/attention-apis';
 import { paddingCall } from '../torch/bert-padding';
@@ -24,6 +24,7 @@ import { rearrangeShape } from '../torch/einops';
 import { PATTERNS, unpacked } from './unpacking';
 import { partialArgs, wrapperCall } from '../torch/wrappers';
 import { compiledCall } from './torch-compile';
+import { amongItems, equalsCase, hasDomain, type WithDomain } from './value-cases';
 import { closureValue } from './closures';
 import { literalTooLong, MAX_LITERAL_ITEMS } from './budget';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
@@ -340,6 +341,9 @@ function comparison(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Trut
     const t = rv.t === 'none' ? isNone(lv, oneLineText(l), e) : lv.t === 'none' ? isNone(rv, oneLineText(r), e) : { f: atom(`cmp:${text}`, text) } as Truth;
     return op === 'is not' || op === '!=' ? negate(t) : t;
   }
+  // An unknown with a few values compared with a constant: a formula over its cases.
+  const cased = hasDomain(lv) ? casedComparison(op, lv, rv) : hasDomain(rv) && (op === '==' || op === '!=') ? equalsCase(rv, lv) : undefined;
+  if (cased) return op === '!=' || op === 'not in' ? negate(cased) : cased;
   if (op === '==' || op === '!=') {
     const eq = equal(lv, rv);
     if (eq === undefined) {
@@ -355,6 +359,14 @@ function comparison(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Trut
     return { value, why: `\`${oneLineText(l)}\` is ${lv.value}` };
   }
   return { f: atom(`cmp:${text}`, text) };
+}
+
+/** `x == c`, `x != c`, `x in (…)`, `x not in (…)` for `x` an unknown with a domain (the truth of `==` / `in`). */
+function casedComparison(op: string, lv: WithDomain, rv: Value): Truth | undefined {
+  if (op === '==' || op === '!=') return equalsCase(lv, rv);
+  if (op !== 'in' && op !== 'not in') return undefined;
+  const items = rv.t === 'tuple' ? rv.items : rv.t === 'dict' ? rv.entries.map(([key]): Value => ({ t: 'str', value: key })) : undefined;
+  return items && amongItems(lv, items);
 }
 
 // ---- arithmetic ---------------------------------------------------------------------------------
@@ -617,8 +629,13 @@ export function callValue(callee: Value, args: CallArgs, st: PathState, fr: Fram
     // Each callable the code may have chosen is called (each observes its own attention calls).
     case 'choice': {
       // A path that settled the condition (it forked on the same atom) calls the option it picks.
-      const picked = callee.options.filter((_, i) => { const w = callee.when?.[i]; return !w || evalFormula(w, st.assume) !== false; });
-      return (picked.length > 0 ? picked : callee.options).map((o) => callValue(o, args, st, fr, node, e)).reduce(join);
+      const open = callee.options.map((o, i) => ({ o, w: callee.when?.[i] })).filter(({ w }) => !w || evalFormula(w, st.assume) !== false);
+      const picked = open.length > 0 ? open : callee.options.map((o, i) => ({ o, w: callee.when?.[i] }));
+      const results = picked.map(({ o }) => callValue(o, args, st, fr, node, e));
+      // Classes a case picks (`self.MODES[mode](…)`): the instance each case builds, with its condition, for a later call to pick.
+      const when = picked.map(({ w }) => w).filter((w): w is Formula => w !== undefined);
+      if (results.length > 1 && when.length === results.length && results.every((r) => r.t === 'instance')) return { t: 'choice', options: results, why: callee.why, when };
+      return results.reduce(join);
     }
     default: return e.callWorkspace(callee, args, st, fr, node) ?? throughOpaqueCall(args) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\`${budgetNote(callee)}`);
   }

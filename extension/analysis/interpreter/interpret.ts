@@ -39,6 +39,9 @@ import { assumedInput } from './assumed-inputs';
 import { CallersIndex, passedDefaults } from '../workspace-index/passed-arguments';
 import { GlobalNameTokens, IMPORT_SWITCHES } from './global-names';
 import { moduleShape } from './module-shape';
+import { ConfigBuilt } from '../workspace-index/config-built';
+import { parameterDomains } from '../workspace-index/parameter-domains';
+import { noCallerArgs } from './no-caller-args';
 import { AUTOCAST_CASES, OPEN_AUTOCAST, underOpenAutocast, withoutSuperseded } from './autocast-cases';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
@@ -97,6 +100,8 @@ export class Interpreter implements Executor {
   private readonly noCallerArgs = new Map<string, { readonly args: CallArgs; readonly words: string }>();
   /** Which units call each name, for argsOfNoCaller. */
   private readonly callers: CallersIndex;
+  /** Which classes a config may build, for argsOfNoCaller. */
+  private readonly configBuilt: ConfigBuilt;
   /** The invocations of this run, for the next one. */
   readonly cache = new Map<string, CachedInvocation>();
   /** The top-level runs of this run, for the next one. */
@@ -122,6 +127,7 @@ export class Interpreter implements Executor {
   ) {
     this.resolver = new ModuleResolver(modules);
     this.callers = new CallersIndex(modules);
+    this.configBuilt = new ConfigBuilt(modules);
     for (const m of modules) {
       this.byPath.set(m.path, m);
       for (const fn of m.allFunctions) this.byFunctionId.set(fn.id, { fn, module: m });
@@ -331,7 +337,8 @@ export class Interpreter implements Executor {
   /**
    * The arguments of an instance built with no caller (for a method run as an entry point, for a
    * parameter annotated with its class): each parameter with a default that some call of the class
-   * in the files passes is unknown, not its default; the others take their defaults.
+   * in the files passes, or a config may set, is unknown, not its default (no-caller-args.ts); the
+   * others take their defaults.
    */
   private argsOfNoCaller(classId: string): CallArgs {
     return this.noCaller(classId).args;
@@ -343,11 +350,16 @@ export class Interpreter implements Executor {
     const init = this.method(classId, '__init__');
     const className = classId.split(':').pop()!;
     const params = init ? init.params.slice(init.decorators.includes('staticmethod') ? 0 : 1) : [];
-    const passed = passedDefaults(this.callers, className, params);
-    const keywords = new Map([...passed].map(([name, { where, call }]) => [name, { value: UNKNOWN(`the argument \`${name}\` of ${className}, which ${where} passes`), node: call }] as const));
-    // What the arguments say is the parameters passed and where (`where` names the call's statement and row).
-    const words = [...passed].map(([name, { where }]) => `${name} ${where}`).join('|');
-    this.noCallerArgs.set(classId, known = { args: { positional: [], keywords }, words });
+    const cls = this.classOf(classId)?.cls;
+    // The class whose body defines `__init__` (a base's, where it inherits it) lists the values it allows.
+    const owner = init?.className ? this.classOf(`${init.path}:${init.className}`) : undefined;
+    known = noCallerArgs({
+      className, params,
+      passed: passedDefaults(this.callers, className, params),
+      configBuilder: cls && this.configBuilt.builder(cls),
+      domains: init && owner ? parameterDomains(init, owner.cls, owner.module) : new Map(),
+    });
+    this.noCallerArgs.set(classId, known);
     return known;
   }
 

@@ -21,7 +21,7 @@ import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
 import { collapseEquivalent, forkState, mergeStates, type Ctx, type Frame, type Guard, type PathState } from '../values/state';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
-import { bindUnknown, evalFormula, isTensor, known, openAtom, UNKNOWN, type ContextValue, type TensorValue, type Value } from '../values/values';
+import { bindUnknown, evalFormula, type Formula, isTensor, known, openAtom, UNKNOWN, type ContextValue, type TensorValue, type Value } from '../values/values';
 
 /** Paths per function call before they are merged instead of split further. */
 const MAX_PATHS = 32;
@@ -235,6 +235,21 @@ function assuming(st: PathState, atom: { readonly id: string; readonly text: str
   return forked;
 }
 
+/**
+ * The forks of a path on an open atom: assuming it true and false, or, for one value of an unknown
+ * with a few (value-cases.ts), one fork per value, each assuming its value and no other.
+ */
+function forksOn(st: PathState, atom: Extract<Formula, { op: 'atom' }>): PathState[] {
+  const cases = atom.cases;
+  if (!cases) return [true, false].map((value) => assuming(st, atom, value));
+  return cases.map((picked) => {
+    const forked = forkState(st);
+    for (const c of cases) forked.assume.set(c.id, c === picked);
+    forked.assumeText.set(picked.id, picked.text);
+    return forked;
+  });
+}
+
 function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Frame, e: Executor): PathState[] {
   if (i >= branches.length) return [st];
   const { cond, body } = branches[i];
@@ -243,7 +258,7 @@ function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Fra
   const outcome = decide(t, st);
   if (outcome === undefined && 'f' in t) {
     const open = openAtom(t.f, st.assume);
-    if (open && st.assume.size < MAX_ASSUMED) return [true, false].flatMap((value) => execIf(branches, i, assuming(st, open, value), fr, e));
+    if (open && st.assume.size < MAX_ASSUMED) return forksOn(st, open).flatMap((forked) => execIf(branches, i, forked, fr, e));
     const inside = execBlock(body, [forkState(st)], fr, e);
     return [...inside, ...execIf(branches, i + 1, st, fr, e)];
   }
@@ -354,7 +369,7 @@ function casePaths(cases: NonNullable<ContextValue['cases']>, st: PathState): [P
     if (settled === true) return c.context.cases ? casePaths(c.context.cases, st) : [[st, c.context]];
     const open = openAtom(c.when, st.assume);
     if (!open || st.assume.size >= MAX_ASSUMED) return undefined;
-    const picked = [true, false].map((value) => assuming(st, open, value)).filter((forked) => evalFormula(c.when, forked.assume) === true);
+    const picked = forksOn(st, open).filter((forked) => evalFormula(c.when, forked.assume) === true);
     // A condition one atom does not settle (`a and b`): the joined manager stands.
     if (picked.length === 0) return undefined;
     for (const forked of picked) {

@@ -21,6 +21,32 @@ function complementOf(text: string): string {
   return not ? not[1]! : negatedText(text);
 }
 
+/**
+ * The conditions that name the values of one unknown with a few (`` `kernel` of Net is "fused" ``,
+ * `` … is "eager" ``; value-cases.ts), by each one's text: exactly one holds. Registered as they are
+ * made; a text names its unknown and class, so it belongs to one group.
+ */
+const CASE_GROUPS = new Map<string, readonly string[]>();
+
+export function registerCaseGroup(texts: readonly string[]): void {
+  for (const text of texts) if (!CASE_GROUPS.has(text)) CASE_GROUPS.set(text, texts);
+}
+
+/** (X and v1) or … or (X and vn), v1…vn every value of one unknown, is X: the paths that differ only in which value it takes, merged. */
+function resolveCases(sets: Set<string>[]): Set<string>[] | null {
+  const keys = new Map(sets.map((s) => [[...s].sort().join('\u0000'), s] as const));
+  for (const s of sets) {
+    for (const c of s) {
+      const group = CASE_GROUPS.get(c);
+      if (!group) continue;
+      const rest = [...s].filter((x) => x !== c);
+      const members = group.map((g) => keys.get([...rest, g].sort().join('\u0000')));
+      if (members.every((m) => m !== undefined)) return [...sets.filter((x) => !members.includes(x)), new Set(rest)];
+    }
+  }
+  return null;
+}
+
 /** (X and a) or (X and not a) is X: merges two paths that differ only in one condition's sign. */
 function resolveOnce(sets: Set<string>[]): Set<string>[] | null {
   for (const [i, s] of sets.entries()) {
@@ -43,7 +69,7 @@ function resolveOnce(sets: Set<string>[]): Set<string>[] | null {
  */
 export function alternatives(paths: readonly (readonly string[])[]): string[] {
   let sets = [...new Map(paths.map((p) => [[...new Set(p)].sort().join('\u0000'), new Set(p)] as const)).values()];
-  for (let merged = resolveOnce(sets); merged; merged = resolveOnce(sets)) sets = merged;
+  for (let merged = resolveOnce(sets) ?? resolveCases(sets); merged; merged = resolveOnce(sets) ?? resolveCases(sets)) sets = merged;
   if (sets.some((s) => s.size === 0)) return [];
   const minimal = sets.filter((s) => !sets.some((t) => t !== s && t.size < s.size && [...t].every((c) => s.has(c))));
   return minimal.map((s) => [...s].join(' and '));

@@ -25,9 +25,20 @@ export interface Dim {
 
 /** An undetermined condition: atoms are facts the analysis does not know (settings, arguments). */
 export type Formula =
-  | { readonly op: 'atom'; readonly id: string; readonly text: string }
+  | { readonly op: 'atom'; readonly id: string; readonly text: string;
+      /** Where the atom is one value of an unknown with a few (value-cases.ts): the atoms of all its values, of which exactly one holds. */
+      readonly cases?: readonly CaseAtom[] }
   | { readonly op: 'not'; readonly a: Formula }
   | { readonly op: 'and' | 'or'; readonly a: Formula; readonly b: Formula };
+
+/** One value of an unknown with a few (`` `attn_mode` is "torch" ``): an atom a path assumes true or false. */
+export interface CaseAtom { readonly id: string; readonly text: string }
+
+/**
+ * The values the code allows an unknown (`assert mode in self.MODES`, `Literal[…]`): each is a case
+ * (value-cases.ts). `name` names the unknown in the cases' words, `origin` where its value comes from.
+ */
+export interface Domain { readonly name: string; readonly origin: string; readonly values: readonly Value[] }
 
 /**
  * A stage of hand-written attention carried on a tensor: `scores` = q·kᵀ (possibly scaled, masked),
@@ -133,10 +144,10 @@ export type Value =
    */
   | { readonly t: 'closure'; readonly id: string; readonly node: SyntaxNode; readonly captured: readonly (readonly [string, Value])[];
       readonly defaults: readonly (readonly [string, Value])[] }
-  /** One of several callables, which one the code does not establish (`why`): calling it calls each. */
+  /** One of several callables (or the instances of workspace classes a case picks), which one the code does not establish (`why`): calling it calls each. */
   /** `when`, where known: the condition that picks each option, so a path that settled it calls that option only. */
   | { readonly t: 'choice'; readonly options: readonly Value[]; readonly why: string; readonly when?: readonly Formula[] }
-  | { readonly t: 'unknown'; readonly why: string };
+  | { readonly t: 'unknown'; readonly why: string; readonly domain?: Domain };
 
 export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });
 
@@ -340,8 +351,8 @@ export function bindUnknown(v: Value, frame: object): Value {
  * frame made from the dim's variable where it has one. Also any value read as a binding's under
  * another text.
  */
-export function readBack(symbol: Value | undefined, why: string, frame: object): Value {
-  const v: Bound = { t: 'unknown', why };
+export function readBack(symbol: Value | undefined, why: string, frame: object, domain?: Domain): Value {
+  const v: Bound = domain ? { t: 'unknown', why, domain } : { t: 'unknown', why };
   if (symbol) { v[BOUND] = frame; v[SAME] = symbol; (frame as Linked)[LINKS] = true; }
   return v;
 }
@@ -414,8 +425,8 @@ function mapBindings<T>(v: T, to: (binding: Value) => Value | undefined): T {
   if (isBinding(v)) {
     const b = to(v);
     // The value keeps its text (results must read the same whatever the bindings), with b's binding.
-    const why = (v as Value & { t: 'unknown' }).why;
-    return (b === v ? v : !b ? { t: 'unknown', why } : b.t === 'unknown' && b.why === why ? b : readBack(b, why, boundBy(b)!)) as T;
+    const { why, domain } = v as Value & { t: 'unknown' };
+    return (b === v ? v : !b ? { t: 'unknown', why, ...(domain ? { domain } : {}) } : b.t === 'unknown' && b.why === why ? b : readBack(b, why, boundBy(b)!, domain)) as T;
   }
   if (!isObject(v)) return v;
   if (Array.isArray(v)) {
@@ -594,6 +605,15 @@ function contextText(v: ContextValue): string {
     v.mode ? `the ${modeName(v.mode.value)} path` : '',
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : 'no change';
+}
+
+/** Whether two values are equal, where both are constants of one kind (a dtype, a number, a string, a bool). */
+export function equal(a: Value, b: Value): boolean | undefined {
+  if (a.t === 'dtype' && b.t === 'dtype') return a.value === b.value;
+  if (a.t === 'num' && b.t === 'num') return a.value === b.value;
+  if (a.t === 'str' && b.t === 'str') return a.value === b.value;
+  if (a.t === 'bool' && b.t === 'bool') return a.value === b.value;
+  return undefined;
 }
 
 /** Short description of a value for messages. */
