@@ -10,11 +10,11 @@ import type { OrtModule } from './provider';
 
 /**
  * V8's budget (bytes run in baseline code) before it recompiles a WASM function with TurboFan;
- * its default is 1.8 MB. The asyncify build's two largest functions (1.5 and 1.3 MB of code, run
- * once at start-up: static constructors and registration) spend the default budget in their single
- * run, and TurboFan then spends 100–150 s of CPU and up to 1 GB of memory on each in V8's
- * background threads, which Node joins before the process exits (measured, Node 20, V8 11.3).
- * 50 MB keeps one-off code in the baseline tier; a kernel's loop spends it within milliseconds.
+ * its default is 1.8 MB. The asyncify build's two largest functions (1.5 and 1.3 MB of code; the
+ * second is its static constructors, run once) spend the default budget during start-up, and
+ * TurboFan then spends 100–150 s of CPU and up to 1 GB of memory on each in V8's background
+ * threads, which Node joins before the process exits (measured, Node 20, V8 11.3; docs/extension.md).
+ * 50 MB keeps start-up code in the baseline tier; a kernel's loop spends it within milliseconds.
  */
 const WASM_TIERING_BUDGET = 50_000_000;
 
