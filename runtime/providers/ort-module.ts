@@ -15,6 +15,7 @@ import type { OrtModule } from './provider';
  * TurboFan then spends 100–150 s of CPU and up to 1 GB of memory on each in V8's background
  * threads, which Node joins before the process exits (measured, Node 20, V8 11.3; docs/extension.md).
  * 50 MB keeps start-up code in the baseline tier; a kernel's loop spends it within milliseconds.
+ * Later V8 releases (VS Code's Electron) keep the flag with a 13 MB default: 50 MB is above both.
  */
 const WASM_TIERING_BUDGET = 50_000_000;
 
