@@ -10,8 +10,12 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileReport } from '../analysis/report';
 import { notebookModule, type NotebookModule } from '../notebook/notebook-module';
 
-/** What the server asks the client to sync: Jupyter notebooks' Python cells (VS Code's notebook type). */
-export const NOTEBOOK_SYNC = { notebookSelector: [{ notebook: 'jupyter-notebook', cells: [{ language: 'python' }] }] };
+/**
+ * What the server asks the client to sync: every cell of Jupyter notebooks (VS Code's notebook type).
+ * Not only the Python cells: a client leaves out the cells a `cells` filter does not name, and cell
+ * numbers count every cell, markdown too, as Jupyter, VS Code and `attnlens check` number them.
+ */
+export const NOTEBOOK_SYNC = { notebookSelector: [{ notebook: 'jupyter-notebook' }] };
 
 export interface OpenNotebook {
   readonly uri: string;

@@ -12,7 +12,7 @@ export function wasmProvider(env: RuntimeEnv): Provider {
   return {
     name: 'wasm',
     async init(): Promise<ProviderInfo> {
-      ort = loadOrt(env, 'wasm');
+      ort = loadOrt(env);
       const threads = ort.env.wasm.numThreads ?? 1;
       return { name: 'wasm', description: `WASM, ${threads} thread${threads === 1 ? '' : 's'}`, maxBufferBytes: WASM_BUFFER, maxTotalBytes: WASM_MEMORY, refusedDtypes: {} };
     },

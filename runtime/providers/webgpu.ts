@@ -48,7 +48,7 @@ export function webgpuProvider(env: RuntimeEnv): Provider & { state(): WebGpuSta
         },
       });
       if (source.origin !== 'navigator.gpu') copySharedWrites(device.queue);
-      ort = loadOrt(env, 'webgpu');
+      ort = loadOrt(env);
       state = { adapter: report, subgroups: plan, origin: source.origin };
       const name = `${report.vendor} ${report.architecture}`.trim() || 'unnamed adapter';
       return {

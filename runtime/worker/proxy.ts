@@ -55,8 +55,8 @@ export class RuntimeProxy {
 
   /**
    * Releases the worker's runtime and ends the worker. The release gets a few seconds: a session
-   * that does not let go (onnxruntime-web's asyncify build can hold one) must not keep the process
-   * alive after the editor said exit; the worker is terminated either way.
+   * that does not let go must not keep the process alive after the editor said exit; the worker is
+   * terminated either way.
    */
   async dispose(): Promise<void> {
     if (!this.worker) return;

@@ -62,7 +62,7 @@ describe('language server over JSON-RPC (in process, hand-built reports)', funct
     client = LspClient.inProcess({ createAnalysis, runtime: fakeRuntime() });
     const result = await client.initialize();
     assert.deepEqual(result.capabilities, {
-      textDocumentSync: 2, notebookDocumentSync: { notebookSelector: [{ notebook: 'jupyter-notebook', cells: [{ language: 'python' }] }] },
+      textDocumentSync: 2, notebookDocumentSync: { notebookSelector: [{ notebook: 'jupyter-notebook' }] },
       hoverProvider: true, codeLensProvider: { resolveProvider: true },
       codeActionProvider: { codeActionKinds: ['quickfix'] }, inlayHintProvider: true,
     });
