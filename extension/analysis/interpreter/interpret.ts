@@ -31,13 +31,14 @@ import { closureDefault, closureFunction, functionOfClosure, isClosure } from '.
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
 import { execBlock, type Executor } from './statements';
 import { RunRecord } from './run-record';
-import { argValues, keepable, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type KeptEntry, type KeptRun, type KeptTopLevel, NOTHING_KEPT, type Outcome } from './invocation-cache';
+import { argValues, keepable, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type KeptEntry, type KeptNoCaller, type KeptRun, type KeptTopLevel, NOTHING_KEPT, type RunChanges, type Outcome } from './invocation-cache';
 import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
 import { Variants } from './widening';
 import { assumedInput } from './assumed-inputs';
 import { CallersIndex, passedDefaults } from '../workspace-index/passed-arguments';
 import { GlobalNameTokens, IMPORT_SWITCHES } from './global-names';
+import { KeptValidity } from './kept-validity';
 import { moduleShape } from './module-shape';
 import { ConfigBuilt } from '../workspace-index/config-built';
 import { parameterDomains } from '../workspace-index/parameter-domains';
@@ -97,7 +98,7 @@ export class Interpreter implements Executor {
   /** Construction helpers being run, so one that calls itself is evaluated as an ordinary call. */
   private readonly helpersRunning = new Set<string>();
   /** Per class, the arguments of an instance built with no caller (argsOfNoCaller), and their words (noCallerKey). */
-  private readonly noCallerArgs = new Map<string, { readonly args: CallArgs; readonly words: string }>();
+  readonly noCallers = new Map<string, KeptNoCaller>();
   /** Which units call each name, for argsOfNoCaller. */
   private readonly callers: CallersIndex;
   /** Which classes a config may build, for argsOfNoCaller. */
@@ -124,6 +125,10 @@ export class Interpreter implements Executor {
     private readonly attributeWrites: ReadonlyMap<string, WritesCell> = new Map(),
     /** Per module and global name, a token that stays while the name's value does (global-names.ts). */
     private readonly names: GlobalNameTokens = new GlobalNameTokens(),
+    /** What changed since the kept run; undefined when not known (nothing kept that depends on it is reused). */
+    private readonly changes?: RunChanges,
+    /** Which kept effects are still valid, kept across runs (kept-validity.ts). */
+    private readonly keptValidity: KeptValidity = new KeptValidity(),
   ) {
     this.resolver = new ModuleResolver(modules);
     this.callers = new CallersIndex(modules);
@@ -190,6 +195,8 @@ export class Interpreter implements Executor {
       this.isolated(m.path, null, `running the top level of ${m.path} for its globals`, () => this.moduleGlobalsOnce(m), () => undefined);
     }
     this.computingGlobals = false;
+    // Every module's names are settled now: what is gone is known.
+    this.keptValidity.invalidate((unit) => this.liveUnits.has(unit) || this.names.isLive(unit), (key) => this.definitionNow(key));
     // Functions that rebind globals, and methods that set an attribute their class calls, run first,
     // so the functions that call what they bind see it.
     for (const m of this.modules) for (const fn of rebinders(m)) this.runRoot(fn, m);
@@ -263,7 +270,7 @@ export class Interpreter implements Executor {
     if (kept && kept.exact === exact && kept.definition === definitionOf(fn)) {
       // A run of it builds its `self` first: built so here, an instance widened past the bound of
       // inputs (widening.ts) is found under the key this run widens it to.
-      if (fn.className) {
+      if (fn.className && kept.effects.events.some((ev) => 'inner' in ev && !ev.inner.variant && ev.inner.key?.startsWith('new '))) {
         this.startEntry(`\`${fn.qualName}\``);
         this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => { for (const ctx of this.rootContexts(fn, only, mirror, sdpa)) this.selfOfRoot(fn, module, ctx); }, () => undefined);
       }
@@ -345,22 +352,37 @@ export class Interpreter implements Executor {
   }
 
   private noCaller(classId: string): { readonly args: CallArgs; readonly words: string } {
-    let known = this.noCallerArgs.get(classId);
-    if (known) return known;
+    const now = this.noCallers.get(classId);
+    if (now) return now;
     const init = this.method(classId, '__init__');
+    const kept = this.kept.noCallers.get(classId);
+    if (kept && kept.init === init && this.noCallerUnchanged(kept, classId)) { this.noCallers.set(classId, kept); return kept; }
     const className = classId.split(':').pop()!;
     const params = init ? init.params.slice(init.decorators.includes('staticmethod') ? 0 : 1) : [];
     const cls = this.classOf(classId)?.cls;
     // The class whose body defines `__init__` (a base's, where it inherits it) lists the values it allows.
     const owner = init?.className ? this.classOf(`${init.path}:${init.className}`) : undefined;
-    known = noCallerArgs({
+    const args = noCallerArgs({
       className, params,
       passed: passedDefaults(this.callers, className, params),
       configBuilder: cls && this.configBuilt.builder(cls),
       domains: init && owner ? parameterDomains(init, owner.cls, owner.module) : new Map(),
     });
-    this.noCallerArgs.set(classId, known);
+    const known: KeptNoCaller = { ...args, init, paths: [classId.slice(0, classId.lastIndexOf(':')), ...init ? [init.path] : []], factory: this.configBuilt.factoryWhere() };
+    this.noCallers.set(classId, known);
     return known;
+  }
+
+  /**
+   * Whether the last run's no-caller arguments of a class hold: the files of the class and of its
+   * `__init__` are unchanged, no statement added or removed names the class, and the workspace builds
+   * classes by name where it did.
+   */
+  private noCallerUnchanged(kept: KeptNoCaller, classId: string): boolean {
+    if (!this.changes) return false;
+    const name = classId.slice(classId.lastIndexOf(':') + 1);
+    return kept.paths.every((p) => !this.changes!.paths.has(p)) && !this.changes.texts.some((t) => t.includes(name))
+      && kept.factory === this.configBuilt.factoryWhere();
   }
 
   private assumedAutocast(): Fact<Dtype | null> {
@@ -788,6 +810,9 @@ export class Interpreter implements Executor {
    * kept invocations are checked once per run.
    */
   private stillValid(effects: Effects): boolean {
+    // While module top levels run, names not settled yet look gone: walk what it read instead.
+    const indexed = this.computingGlobals ? undefined : this.keptValidity.valid(effects);
+    if (indexed !== undefined) return indexed;
     const visited: Effects[] = [];
     const stack = [effects];
     const seen = new Set<Effects>(stack);
@@ -807,12 +832,14 @@ export class Interpreter implements Executor {
   /** Whether the statements one effects object read itself are still live and its ids resolve as they did. */
   private readUnchanged(effects: Effects): boolean {
     for (const unit of effects.units) if (!this.liveUnits.has(unit) && !this.names.isLive(unit)) return false;
-    for (const [key, definition] of effects.resolved) {
-      const id = key.slice(key.indexOf(':') + 1);
-      const now = key.startsWith('fn:') ? this.byFunctionId.get(id)?.fn.node : this.classById.get(id)?.cls.unit;
-      if ((now ?? null) !== definition) return false;
-    }
+    for (const [key, definition] of effects.resolved) if (this.definitionNow(key) !== definition) return false;
     return true;
+  }
+
+  /** What a function or class id (`fn:<id>`, `class:<id>`) resolves to in this run. */
+  private definitionNow(key: string): object | null {
+    const id = key.slice(key.indexOf(':') + 1);
+    return (key.startsWith('fn:') ? this.byFunctionId.get(id)?.fn.node : this.classById.get(id)?.cls.unit) ?? null;
   }
 
   /**

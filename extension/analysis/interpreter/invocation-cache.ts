@@ -4,6 +4,7 @@
  * the next, reuses it; valid while every statement it read is unchanged.
  */
 import type { Mode } from '../../../runtime/dispatch/facts';
+import type { FunctionInfo } from '../workspace-index/module-index';
 import type { CallArgs } from '../values/engine';
 import type { SdpaLeft } from './sdpa-switches';
 import type { SdpaSwitches } from '../../../runtime/dispatch/facts';
@@ -184,14 +185,35 @@ export interface KeptEntry {
   readonly definition: object | string | null;
 }
 
-/** What one run keeps for the next: invocations by memo key, top-level runs by module path, entry points by key. */
+/**
+ * The arguments of an instance built with no caller (no-caller-args.ts), kept for the next run: they
+ * read the files of the class and of its `__init__` and every statement that names the class.
+ */
+export interface KeptNoCaller {
+  readonly args: CallArgs;
+  readonly words: string;
+  /** The constructor it read the parameters of (a base class' where inherited). */
+  readonly init: FunctionInfo | undefined;
+  readonly paths: readonly string[];
+  /** Where the workspace builds classes by name (config-built.ts), when it was computed. */
+  readonly factory: string | undefined;
+}
+
+/** What one run keeps for the next: invocations by memo key, top-level runs by module path, entry points by key, no-caller arguments by class. */
 export interface KeptRun {
   readonly invocations: InvocationCache;
   readonly topLevels: TopLevelCache;
   readonly entries: ReadonlyMap<string, KeptEntry>;
+  readonly noCallers: ReadonlyMap<string, KeptNoCaller>;
 }
 
-export const NOTHING_KEPT: KeptRun = { invocations: new Map(), topLevels: new Map(), entries: new Map() };
+export const NOTHING_KEPT: KeptRun = { invocations: new Map(), topLevels: new Map(), entries: new Map(), noCallers: new Map() };
+
+/** What changed since the run whose results are kept: the files with statements added or removed, and those statements' texts. */
+export interface RunChanges {
+  readonly paths: ReadonlySet<string>;
+  readonly texts: readonly string[];
+}
 
 /** The splats of unknown content in a call, for memo keys (empty when there are none). */
 export function unpackedKey(args: CallArgs): string {

@@ -14,8 +14,9 @@ import { indexModule, type ModuleInfo } from '../workspace-index/module-index';
 import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from '../syntax/syntax';
 import { spanOf } from '../syntax/positions';
 import { Interpreter, type KeptRun } from '../interpreter/interpret';
-import { NOTHING_KEPT } from '../interpreter/invocation-cache';
+import { NOTHING_KEPT, type RunChanges } from '../interpreter/invocation-cache';
 import { GlobalNameTokens } from '../interpreter/global-names';
+import { KeptValidity } from '../interpreter/kept-validity';
 import { WritesCell } from '../workspace-index/attribute-presence';
 import { callSites, type CallSite, type SiteCache } from '../call-facts/call-sites';
 import type { AnalysisSettings, ParseError } from '../report';
@@ -84,6 +85,23 @@ interface GlobalsToken {
   readonly token: object;
 }
 
+/** The files whose statements changed since `before`, and the texts of the statements added or removed. */
+function changesSince(before: ReadonlyMap<string, readonly Unit[]>, files: ReadonlyMap<string, OpenFile>): RunChanges {
+  const paths = new Set<string>();
+  const texts: string[] = [];
+  const differ = (path: string, a: readonly Unit[], b: readonly Unit[]): void => {
+    const inB = new Set(b);
+    const inA = new Set(a);
+    const changed = [...a.filter((u) => !inB.has(u)), ...b.filter((u) => !inA.has(u))];
+    if (changed.length === 0) return;
+    paths.add(path);
+    for (const u of changed) texts.push(u.text);
+  };
+  for (const [path, file] of files) if (before.get(path) !== file.units) differ(path, before.get(path) ?? [], file.units);
+  for (const [path, units] of before) if (!files.has(path)) differ(path, units, []);
+  return { paths, texts };
+}
+
 /** One report per failure: a function that fails fails the same way on each path that runs it. */
 function distinct(errors: readonly InternalError[]): InternalError[] {
   const seen = new Set<string>();
@@ -100,6 +118,8 @@ export class Workspace {
   private failures: readonly InternalError[] = [];
   /** What the last interpretation kept (invocations, module top levels, entry points), reused where what they read is unchanged. */
   private kept: KeptRun = NOTHING_KEPT;
+  /** Each file's statements when the kept run read them, to say what changed since (RunChanges). */
+  private keptUnits: ReadonlyMap<string, readonly Unit[]> = new Map();
   /** The entry points the last interpretation ran rather than reused. */
   private entriesRun: readonly string[] = [];
   private readonly siteCache: SiteCache = new Map();
@@ -107,6 +127,8 @@ export class Workspace {
   private readonly globals = new Map<string, GlobalsToken>();
   /** Per file and global name, a token that stays while the name's value does (global-names.ts); kept across runs. */
   private readonly names = new GlobalNameTokens();
+  /** Which kept effects are still valid (kept-validity.ts). */
+  private validity = new KeptValidity();
   /** Per file: the attribute names its statements may set (what `getattr(obj, 'name', default)` asks), with a token that stays while they do. */
   private readonly attributeWrites = new Map<string, WritesCell>();
 
@@ -136,6 +158,7 @@ export class Workspace {
     this.sites = null;
     this.kept = NOTHING_KEPT;
     this.names.clear();
+    this.validity = new KeptValidity();
     this.siteCache.clear();
   }
 
@@ -282,9 +305,12 @@ export class Workspace {
       const writeTokens = [...this.attributeWrites.values()].flatMap((w) => w.known()?.token ?? []);
       const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
       const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values(), ...writeTokens]);
-      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.kept, live, tokens, this.attributeWrites, this.names);
+      const changes = this.kept === NOTHING_KEPT ? undefined : changesSince(this.keptUnits, this.files);
+      const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.kept, live, tokens, this.attributeWrites, this.names, changes, this.validity);
       interpreter.run();
-      this.kept = { invocations: interpreter.cache, topLevels: interpreter.topLevels, entries: interpreter.entries };
+      this.keptUnits = new Map([...this.files].map(([path, f]) => [path, f.units]));
+      this.kept = { invocations: interpreter.cache, topLevels: interpreter.topLevels, entries: interpreter.entries, noCallers: interpreter.noCallers };
+      this.validity.add([...this.kept.invocations.values(), ...this.kept.topLevels.values(), ...this.kept.entries.values()].map((k) => k.effects));
       this.entriesRun = interpreter.entriesRun;
       const siteFailures: InternalError[] = [];
       this.sites = callSites(interpreter.observations, this.siteCache, interpreter.unresolvedModuleCalls, siteFailures);

@@ -34,11 +34,17 @@ export class ConfigBuilt {
    * util.py:185 ``); undefined where the files name the class elsewhere or build nothing by name.
    */
   builder(cls: ClassInfo): string | undefined {
-    this.factory ??= firstFactory(this.modules) ?? null;
-    if (this.factory === null) return undefined;
+    const factory = this.factoryWhere();
+    if (factory === undefined) return undefined;
     const named = this.modules.some((module) => (unitsByName(module.units).get(cls.name) ?? [])
       .some((unit) => unit !== cls.unit || namesOf(unit, cls.name).has(cls.name)));
-    return named ? undefined : this.factory;
+    return named ? undefined : factory;
+  }
+
+  /** Where the workspace builds classes by name (its first factory), if it does. */
+  factoryWhere(): string | undefined {
+    this.factory ??= firstFactory(this.modules) ?? null;
+    return this.factory ?? undefined;
   }
 }
 
