@@ -10,7 +10,7 @@
  * not, and the backend fails on the library name diffusers set to None.
  */
 import { dependsOn, need, OK, raises, type Condition } from '../check';
-import type { CallContext } from '../context';
+import { torchAtLeast, type CallContext } from '../context';
 import type { Policy } from '../engine';
 import { known, SDPA_BACKENDS, type CallFacts, type Dtype, type Environment, type Fact, type LibraryApi, type MaskFacts, type SdpaBackend } from '../facts';
 import { diffusers as words } from '../messages';
@@ -134,7 +134,7 @@ const ROUTES: Readonly<Record<string, Route>> = {
 
 /** What the backends the rules do not model still check where they are set, on facts the settings give: flex needs torch ≥ 2.5. */
 const UNMODELLED_REQUIREMENTS: Readonly<Record<string, Condition>> = {
-  flex: (c) => (c.env.torch[0] > 2 || (c.env.torch[0] === 2 && c.env.torch[1] >= 5) ? OK
+  flex: (c) => (torchAtLeast(c.env, 2, 5) ? OK
     : need([checkedFact(c)], (checked) => (checked ? raises(words.flexRequirement('flex'), `torch ${c.env.torch.join('.')}`) : OK))),
 };
 
