@@ -91,22 +91,27 @@ const sameShapes: Condition = (c) => {
  * The package a backend needs where `attention_backend(…)` / `set_attention_backend(…)` set it:
  * `_check_attention_backend_requirements` raises there, before any call runs.
  */
-const required = (library: keyof Environment['installed'], message: string): Condition => (c) => need([c.env.installed[library]], (has) => has ? OK
-  : need([checkedFact(c)], (checked) => (checked ? raises(message, `${library} not installed`) : OK)));
+const required = (library: keyof Environment['installed'], message: string): Condition => (c) => isKnown(checkedFact(c), false) ? OK
+  : need([c.env.installed[library]], (has) => has ? OK : need([checkedFact(c)], (checked) => (checked ? raises(message, `${library} not installed`) : OK)));
 
 /**
  * The same package where `backend=` skipped that check: Python raises where the backend uses the name
  * diffusers set to None; `causal` limits it to the calls that use the name there (xformers' backend
  * uses `xops` for is_causal before its mask checks, else at the end).
  */
-const missing = (library: keyof Environment['installed'], message: string, causal?: boolean): Condition => (c) => need([c.env.installed[library]], (has) => has ? OK
-  : need([checkedFact(c)], (checked) => checked ? OK
+const missing = (library: keyof Environment['installed'], message: string, causal?: boolean): Condition => (c) => isKnown(checkedFact(c), true) ? OK
+  : need([c.env.installed[library]], (has) => has ? OK : need([checkedFact(c)], (checked) => checked ? OK
     : causal === undefined ? raises(message, `${library} not installed`)
       : need([c.facts.causal], (isCausal) => (isCausal === causal ? raises(message, `${library} not installed`) : OK))));
 
 /** Whether the package was checked where the backend was set (the conditions read the call as written, which has its diffusers facts). */
 function checkedFact(c: CallContext): Fact<boolean> {
   return c.facts.diffusers!.checked;
+}
+
+/** A known fact of that value: the one of `required` and `missing` that cannot apply asks nothing (the other asks whether the package is installed). */
+function isKnown(f: Fact<boolean>, value: boolean): boolean {
+  return f.known && f.value === value;
 }
 
 const NATIVE_CHECKS = [sameDtype, sameShapes];
