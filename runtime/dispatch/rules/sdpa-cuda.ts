@@ -158,7 +158,7 @@ function cudaOrder(c: CallContext): readonly BackendRule[] {
  * math switched off; the Blackwell ranges); the flash and memory-efficient rules of 2.5 on older GPUs were
  * read from a 2.5-era commit (21c3369e).
  */
-export function unreadReleaseNotes(c: CallContext): string[] {
+function unreadReleaseNotes(c: CallContext): string[] {
   if (!torchAtLeast(c.env, 2, 5)) return [];
   const mainDecides = torchAtLeast(c.env, 2, 6) || c.env.sm >= 90 || switchedOff(c, 'math');
   const version = c.env.torch.join('.');
