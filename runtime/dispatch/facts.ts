@@ -173,6 +173,18 @@ export interface DiffusersDispatch {
    * argument, else the active backend (`attention_backend(…)`, `set_attention_backend(…)`), else the default.
    */
   readonly backend: Fact<string>;
+  /**
+   * Whether diffusers checked the backend's package where it set it: `attention_backend(…)` and
+   * `set_attention_backend(…)` call `_check_attention_backend_requirements`, which raises where the
+   * package is missing; a `backend=` argument is not checked, and the backend then calls the name
+   * diffusers set to None.
+   */
+  readonly checked: Fact<boolean>;
+  /** k's head size (`key.shape[-1]`), as `_check_shape` compares it with q's; absent where the code does not show it. */
+  readonly keyHeadDim?: Fact<number>;
+  /** k's and v's lengths (`shape[-3]`), as `_check_shape` compares them with each other and with the mask's last dim. */
+  readonly keyLength?: Fact<number>;
+  readonly valueLength?: Fact<number>;
 }
 
 /**

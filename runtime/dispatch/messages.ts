@@ -205,4 +205,24 @@ export const diffusers = {
   sameDtype: 'Query, key, and value must have the same dtype.',
   /** `_check_qkv_dtype_bf16_or_fp16` (flash, _flash_3, _native_flash, _native_cudnn and others). */
   lowDtype: 'Query, key, and value must be either bfloat16 or float16.',
+  /** `_check_shape`, every backend's last constraint: q's and k's `shape[-1]`, k's and v's `shape[-3]`, the mask's `shape[-1]`. */
+  headDims: 'Query and key must have the same head dimension.',
+  kvLengths: 'Key and value must have the same sequence length.',
+  maskLength: 'Attention mask must match the key\'s sequence length.',
+  /**
+   * `_check_attention_backend_requirements`, run where `attention_backend(…)` / `set_attention_backend(…)`
+   * sets the backend (`_REQUIRED_FLASH_VERSION` 2.6.3, `_REQUIRED_XFORMERS_VERSION` 0.0.29, `_REQUIRED_FLEX_VERSION` 2.5.0).
+   */
+  flashRequirement: (backend: string) =>
+    `Flash Attention backend '${backend}' is not usable because of missing package or the version is too old. Please install \`flash-attn>=2.6.3\`.`,
+  xformersRequirement: (backend: string) =>
+    `Xformers Attention backend '${backend}' is not usable because of missing package or the version is too old. Please install \`xformers>=0.0.29\`.`,
+  flexRequirement: (backend: string) =>
+    `Flex Attention backend '${backend}' is not usable because of missing package or the version is too old. Please install \`torch>=2.5.0\`.`,
+  /**
+   * A backend passed as `backend=` is not checked: without its package the module's name for the library
+   * is None (`flash_attn_func = None`, `xops = None`), and Python raises where the backend uses it.
+   */
+  noneCalled: "TypeError: 'NoneType' object is not callable",
+  noneAttribute: (attribute: string) => `AttributeError: 'NoneType' object has no attribute '${attribute}'`,
 } as const;

@@ -51,8 +51,8 @@ export function decide(facts: CallFacts, env: Environment, web: readonly KernelC
   if (facts.api === 'dispatch_attention_fn') {
     // diffusers' backend names the library it calls; that library's policy decides, on the facts it sees.
     const outer = buildContext(facts, env, web, false);
-    const routed = diffusersDispatch(outer, (api) => POLICIES[api](env), torchAtLeast(env, 2, 5));
-    return evaluate(routed.policy, buildContext(routed.facts, env, web, routed.policy.autocastAware));
+    const routed = diffusersDispatch(outer, (api, inner) => POLICIES[api](inner), torchAtLeast(env, 2, 5));
+    return evaluate(routed.policy, buildContext(routed.facts, routed.env, web, routed.policy.autocastAware));
   }
   const select = Object.prototype.hasOwnProperty.call(POLICIES, facts.api) ? POLICIES[facts.api] : undefined;
   if (!select) throw new RangeError(`decide: facts.api must be one of ${Object.keys(POLICIES).join(', ')}, dispatch_attention_fn; got ${String(facts.api)}`);

@@ -9,11 +9,14 @@ import { annotate, SETTINGS, sitesOf, sitesOfSource } from './helpers';
 
 const SAMPLING = 'diffusers-dispatch/sampling.py';
 const TRANSFORMER = 'diffusers-dispatch/image_transformer.py';
+const SET_IN_CALLEE = 'diffusers-dispatch/set_in_callee.py';
+const REQUIREMENTS = 'diffusers-dispatch/requirements.py';
+const KV_CACHE = 'diffusers-dispatch/kv_cache.py';
 const OFF = { ...SETTINGS, autocast: 'off' as const };
 
-async function findings(name: string): Promise<string[]> {
-  const sites = await sitesOf([name], OFF);
-  return sites.flatMap((s) => callReport(s, environmentOf(OFF)).findings
+async function findings(name: string, settings = OFF): Promise<string[]> {
+  const sites = await sitesOf([name], settings);
+  return sites.flatMap((s) => callReport(s, environmentOf(settings)).findings
     .filter((f) => f.code === 'diffusers-backend' || f.code === 'dtype-unsupported')
     .map((f) => `${f.span.line} ${f.severity} ${f.code}: ${f.message}`));
 }
@@ -86,8 +89,8 @@ describe('analysis: diffusers dispatch_attention_fn', () => {
     const sites = await sitesOfSource(source, OFF);
     assert.deepEqual(annotate(sites), [
       'snippet.py:8:12 dispatch_attention_fn sample',
-      "  train reached=false fp16,fp16,fp16 mask=float causal=true p=0 layout=? H=8 D=64 → fa2 if xformers is installed · raises: ModuleNotFoundError: No module named 'xformers' if xformers is not installed",
-      "  infer reached=true fp16,fp16,fp16 mask=float causal=true p=0 layout=? H=8 D=64 → fa2 if xformers is installed · raises: ModuleNotFoundError: No module named 'xformers' if xformers is not installed",
+      "  train reached=false fp16,fp16,fp16 mask=float causal=true p=0 layout=? H=8 D=64 → fa2 if xformers is installed · raises: AttributeError: 'NoneType' object has no attribute 'LowerTriangularMask' if xformers is not installed",
+      "  infer reached=true fp16,fp16,fp16 mask=float causal=true p=0 layout=? H=8 D=64 → fa2 if xformers is installed · raises: AttributeError: 'NoneType' object has no attribute 'LowerTriangularMask' if xformers is not installed",
       '  diffusers-backend warning infer 8:12 diffusers backend "xformers" (backend="xformers"): with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: "`is_causal` cannot be True when `attn_mask` is not None." (its constraints, off by default; attention_dispatch.py at diffusers 58eb52c0); without them the xformers backend ignores attn_mask when is_causal=True: it passes xops.LowerTriangularMask() instead (inference path: @torch.no_grad() on sample)',
     ]);
     assert.deepEqual(callReport(sites[0]!, environmentOf(OFF)).findings.map((f) => `${f.severity} ${f.code}: ${f.message}`), [
@@ -123,6 +126,51 @@ describe('analysis: diffusers dispatch_attention_fn', () => {
     assert.deepEqual(callReport(site!, environmentOf(OFF)).findings.map((f) => `${f.severity} ${f.code}: ${f.message}`), [
       'information mask-disables-flash: Flash is off on the inference path: `mask` is a float tensor (`zeros` at snippet.py:7); diffusers\' native backend passes it to SDPA: '
         + '"Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel',
+    ]);
+  });
+
+  it('takes the backend set_attention_backend(…) sets in a function the path calls, or in a constructor; reset_attention_backend() keeps the active one', async () => {
+    assert.deepEqual(annotate(await sitesOf([SET_IN_CALLEE], OFF)), [
+      'diffusers-dispatch/set_in_callee.py:28:12 dispatch_attention_fn sample_after_setup',
+      "  train reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → fa2 if flash_attn is installed · raises: Flash Attention backend 'flash' is not usable because of missing package or the… if flash_attn is not installed",
+      "  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → fa2 if flash_attn is installed · raises: Flash Attention backend 'flash' is not usable because of missing package or the… if flash_attn is not installed",
+      "  diffusers-backend warning infer 28:12 diffusers raises \"Flash Attention backend 'flash' is not usable because of missing package or the version is too old. Please install `flash-attn>=2.6.3`.\" where it sets the backend, before `dispatch_attention_fn` runs on the inference path: diffusers backend \"flash\" (`model.set_attention_backend(\"flash\")` at set_in_callee.py:10, in `use_flash` called at set_in_callee.py:26), attention_dispatch.py at diffusers 58eb52c0 (inference path: @torch.no_grad() on sample_after_setup) (if flash_attn is not installed)",
+      'diffusers-dispatch/set_in_callee.py:35:12 dispatch_attention_fn sample_configured',
+      "  train reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → backend? (depends on `fast` (_native_cudnn from `model.set_attention_backend(\"_native_cudnn\")` at set_in_callee.py:15; native from diffusers' default backend, DIFFUSERS_ATTN_BACKEND unset), in `configure` called at set_in_callee.py:33)",
+      "  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → backend? (depends on `fast` (_native_cudnn from `model.set_attention_backend(\"_native_cudnn\")` at set_in_callee.py:15; native from diffusers' default backend, DIFFUSERS_ATTN_BACKEND unset), in `configure` called at set_in_callee.py:33)",
+      'diffusers-dispatch/set_in_callee.py:42:12 dispatch_attention_fn sample_pipeline',
+      '  train reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → math (flash off: runtime disabled)',
+      '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → math (flash off: runtime disabled)',
+      'diffusers-dispatch/set_in_callee.py:50:12 dispatch_attention_fn sample_after_reset',
+      '  train reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → efficient (flash off: runtime disabled)',
+      '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → efficient (flash off: runtime disabled)',
+    ]);
+  });
+
+  it('raises diffusers\' package requirement where attention_backend(…) sets the backend, Python\'s TypeError where backend= skipped it; _check_shape as a note', async () => {
+    const noFlash = { ...OFF, installed: { flash_attn: false, xformers: null } };
+    assert.deepEqual(await findings(REQUIREMENTS, noFlash), [
+      "14 error diffusers-backend: diffusers raises \"Flash Attention backend 'flash' is not usable because of missing package or the version is too old. Please install `flash-attn>=2.6.3`.\" where it sets the backend, before `dispatch_attention_fn` runs on the inference path: diffusers backend \"flash\" (`attention_backend(\"flash\")` at requirements.py:13), attention_dispatch.py at diffusers 58eb52c0 (inference path: @torch.no_grad() on sample_flash_set)",
+      "20 error diffusers-backend: `dispatch_attention_fn` raises \"TypeError: 'NoneType' object is not callable\" on the inference path: diffusers backend \"flash\" (backend=\"flash\") uses its library by a name diffusers sets to None when the package is missing, and a backend passed as backend= is not checked for it (attention_dispatch.py at diffusers 58eb52c0) (inference path: @torch.no_grad() on sample_flash_passed)",
+      "27 information diffusers-backend: diffusers backend \"native\" (diffusers' default backend, DIFFUSERS_ATTN_BACKEND unset): with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: \"Attention mask must match the key's sequence length.\" (its constraints, off by default; attention_dispatch.py at diffusers 58eb52c0) (inference path: @torch.no_grad() on sample_text_mask)",
+      "34 information diffusers-backend: diffusers backend \"native\" (diffusers' default backend, DIFFUSERS_ATTN_BACKEND unset): with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: \"Key and value must have the same sequence length.\" (its constraints, off by default; attention_dispatch.py at diffusers 58eb52c0) (inference path: @torch.no_grad() on sample_context)",
+    ]);
+  });
+
+  it('finds the calls after an early return of a function only ruled-out branches call (flux2\'s KV-cache attention)', async () => {
+    assert.deepEqual(annotate(await sitesOf([KV_CACHE], OFF)), [
+      'diffusers-dispatch/kv_cache.py:8:16 dispatch_attention_fn cached_attention',
+      '  train reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → flash',
+      '  infer reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → flash',
+      'diffusers-dispatch/kv_cache.py:11:16 dispatch_attention_fn cached_attention',
+      '  train reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → flash? (depends on the head size of v)',
+      '  infer reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → flash? (depends on the head size of v)',
+      'diffusers-dispatch/kv_cache.py:12:11 dispatch_attention_fn cached_attention',
+      '  train reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → flash',
+      '  infer reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → flash',
+      'diffusers-dispatch/kv_cache.py:25:16 dispatch_attention_fn CachedAttnProcessor.__call__',
+      '  train reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → flash',
+      '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=16 D=64 → flash',
     ]);
   });
 });

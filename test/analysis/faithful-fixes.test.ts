@@ -77,8 +77,10 @@ describe('faithful facts and fixes', () => {
     assert.deepEqual(reachedLines((await reportsOf(files))[0]!), [
       '18: null [if q.shape[-1] > 256 and `q` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `k` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `v` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files)]',
       '20: null [if not (q.shape[-1] > 256) and `q` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `k` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files) and `v` is a float32 tensor (assumed: GatedAttention.forward\'s input from no caller in these files)]',
-      // After `if SDPA_AVAILABLE: return …`, only a torch without SDPA would go on.
+      // After `if SDPA_AVAILABLE: return …`, only a torch without SDPA would go on; the dead walk of
+      // what follows goes on past line 22's decided return too.
       '22: false (`hasattr(F, "scaled_dot_product_attention")` is True with torch 2.5 (setting))',
+      '23: false (`hasattr(F, "scaled_dot_product_attention")` is True with torch 2.5 (setting))',
     ]);
   });
 

@@ -104,6 +104,7 @@ describe('analysis session under random edits', () => {
     ['lightning/lit_gpt.py'],
     ['gpt-neox/modeling_gpt_neox.py', 'fairseq-style/multihead_attention.py'],
     ['perceiver/resampler.py'],
+    ['diffusers-dispatch/set_in_callee.py', 'diffusers-dispatch/kv_cache.py', 'diffusers-dispatch/sampling.py'],
   ];
   for (const names of cases) {
     it(`matches a fresh analysis after each of ${SEEDS * 20} edits of ${names.join(' + ')}`, async () => {

@@ -5,9 +5,8 @@
  */
 import type { AttentionApi, CallFacts, Dtype, Fact, Layout, MaskFacts, MaskKind, Mode, TransformersLoad } from '../../../runtime/dispatch/facts';
 import { API_LAYOUT, isFlashAttention } from '../values/attention-apis';
-import { backendOf, DEFAULT_DIFFUSERS_BACKEND } from '../values/diffusers-backends';
+import { diffusersFacts, joinDiffusers } from './diffusers-facts';
 import type { Observation } from '../values/state';
-import { textOf } from '../syntax/syntax';
 import { describe, formulaText, joinFact, joinSwitches, known, unknown, type Dim, type Value } from '../values/values';
 
 function dtypeOf(v: Value | undefined, role: string): Fact<Dtype> {
@@ -186,14 +185,6 @@ function compiledFact(o: Observation): Fact<boolean> {
   return o.ctx.modeAssumed ? unknown('whether its caller is compiled (`torch.compile`)') : known(false, `no \`torch.compile\` around it (${o.ctx.mode.source})`);
 }
 
-/** The diffusers backend a `dispatch_attention_fn` call runs: its `backend=`, else the active one on its path, else the default. */
-function diffusersFacts(o: Observation): Pick<CallFacts, 'diffusers'> {
-  const given = o.args.diffusersBackend;
-  const text = given?.node ? textOf(given.node) : undefined;
-  const written = given && backendOf(given.value, text ? `backend=${text}` : 'backend', false, text);
-  return { diffusers: { backend: written ?? o.ctx.diffusersBackend ?? DEFAULT_DIFFUSERS_BACKEND } };
-}
-
 /** `torch_dtype=`: the dtype the weights load in; not passed, torch's default dtype (transformers 4.48). */
 function modelDtype(v: Value | undefined): Fact<Dtype> {
   if (!v) return known('float32', 'from_pretrained without torch_dtype loads float32 weights (torch\'s default dtype)');
@@ -247,7 +238,7 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       ...(o.args.gqa ? { enableGqa: boolArg(o.args.gqa.value, 'enable_gqa') } : {}),
       ...(o.api === 'from_pretrained' ? loadFacts(o) : {}),
       ...(o.api === 'flex_attention' ? { compiled: compiledFact(o) } : {}),
-      ...(o.api === 'dispatch_attention_fn' ? diffusersFacts(o) : {}),
+      ...(o.api === 'dispatch_attention_fn' ? { diffusers: diffusersFacts(o) } : {}),
     };
   };
   if (!first) throw new Error('callFacts needs at least one observation');
@@ -264,7 +255,7 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       ...joinedGqa(acc.enableGqa, b.enableGqa),
       ...(acc.compiled && b.compiled ? { compiled: joinFact(acc.compiled, b.compiled) } : {}),
       ...(acc.transformers && b.transformers ? { transformers: joinedLoad(acc.transformers, b.transformers) } : {}),
-      ...(acc.diffusers && b.diffusers ? { diffusers: { backend: joinFact(acc.diffusers.backend, b.diffusers.backend) } } : {}),
+      ...(acc.diffusers && b.diffusers ? { diffusers: joinDiffusers(acc.diffusers, b.diffusers) } : {}),
     };
   }, one(first));
 }

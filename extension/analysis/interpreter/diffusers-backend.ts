@@ -1,8 +1,9 @@
 /**
  * The diffusers attention backend the code sets: `with attention_backend("flash"):` for its body, and
- * `model.set_attention_backend("flash")` as a statement for the rest of the path (it sets diffusers'
- * active backend as well as the model's processors'; modeling_utils.py at diffusers 58eb52c0).
- * `model.reset_attention_backend()` goes back to the default.
+ * `model.set_attention_backend("flash")` as a statement for the rest of the path, also from a function
+ * the path calls (it sets diffusers' active backend as well as the model's processors'; modeling_utils.py
+ * at diffusers 58eb52c0). `model.reset_attention_backend()` changes nothing here: it sets the processors'
+ * `_attention_backend` back to None, which reads the active backend, and leaves that as it was.
  */
 import { known, unknown, type Fact } from '../../../runtime/dispatch/facts';
 import { arg, fileLine, type CallArgs, type Engine } from '../values/engine';
@@ -26,11 +27,10 @@ export function contextBackend(name: string, args: CallArgs, callNode: SyntaxNod
   return given ? backendOf(given.value, source, false, textOf(given.node)) ?? unknown(`the backend of ${source}`) : known('native', source);
 }
 
-/** The backend after a statement `x.set_attention_backend(…)` / `x.reset_attention_backend()`; undefined when the call is neither. */
-export function statementBackend(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): Fact<string> | null | undefined {
+/** The backend after a statement `x.set_attention_backend(…)`; undefined when the call is not one. */
+export function statementBackend(callNode: SyntaxNode, st: PathState, fr: Frame, e: Engine): Fact<string> | undefined {
   const fnNode = field(callNode, 'function');
   const method = fnNode?.type === 'attribute' ? textOf(field(fnNode, 'attribute')!) : '';
-  if (method === 'reset_attention_backend') return null;
   if (method !== 'set_attention_backend') return undefined;
   const list = field(callNode, 'arguments');
   const first = list ? namedChildren(list)[0] : undefined;

@@ -17,7 +17,8 @@ import { evaluate, evaluateArgs } from './evaluate';
 import { modeClue } from '../workspace-index/modes';
 import { castAttribute } from '../torch/nn-modules';
 import { unlessChangedElsewhere } from '../torch/manual-attention';
-import { afterCall, importTimeSwitches, switchesLeft, type SdpaLeft } from './sdpa-switches';
+import { afterCall, importTimeSwitches } from './sdpa-switches';
+import { afterReturn, callLeft, type CallLeft } from './call-left';
 import { ModuleResolver } from './import-resolution';
 import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from '../workspace-index/module-index';
 import type { AnalysisSettings } from '../report';
@@ -578,15 +579,15 @@ export class Interpreter implements Executor {
     return outcome.result;
   }
 
-  private leave(st: PathState, left: SdpaLeft | undefined, fn: FunctionInfo, where: string): void {
-    if (left) st.ctx = { ...st.ctx, sdpa: afterCall(st.ctx.sdpa, left, `in \`${fn.qualName}\` ${where}`) };
+  private leave(st: PathState, left: CallLeft | undefined, fn: FunctionInfo, where: string): void {
+    if (left) st.ctx = afterReturn(st.ctx, left, `in \`${fn.qualName}\` ${where}`);
   }
 
   /** The context after `instance` was built, when its `__init__` left SDPA switches; undefined when it left none. */
   private switchedBy(instance: Value, ctx: Ctx, where: string): Ctx | undefined {
     const left = instance.t === 'instance' ? this.built.get(instance.key)?.left : undefined;
     const init = left && instance.t === 'instance' ? this.method(instance.cls, '__init__') : undefined;
-    return init ? { ...ctx, sdpa: afterCall(ctx.sdpa, left!, `in \`${init.qualName}\` ${where}`) } : undefined;
+    return init ? afterReturn(ctx, left!, `in \`${init.qualName}\` ${where}`) : undefined;
   }
 
   // ---- classes and calls ----------------------------------------------------------------------
@@ -686,7 +687,7 @@ export class Interpreter implements Executor {
       this.touchModule(target.module);
       if (target.fn.node) this.record.touch(target.fn.node.unit);
       const end = this.runFunction(target.fn, target.module, instance, args, ctx);
-      construction.left = switchesLeft(ctx.sdpa, end.states, target.fn.qualName);
+      construction.left = callLeft(ctx, end.states, target.fn.qualName);
       for (const st of end.states) for (const [k, v] of st.selfAttrs) attrs.set(k, attrs.has(k) && end.states.length > 1 ? join(attrs.get(k)!, v) : v);
     }
   }
@@ -733,8 +734,8 @@ export class Interpreter implements Executor {
     this.touchModule(module);
     const { result, states } = this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runFunction(fn, module, self, args, ctx),
       (message) => ({ result: UNKNOWN(`the result of ${fn.qualName} (internal error: ${message})`), states: [] as PathState[] }));
-    // Switches set inside a decorator's `sdpa_kernel` region end with it.
-    const left = ctx.sdpa === callerCtx.sdpa ? switchesLeft(ctx.sdpa, states, fn.qualName) : undefined;
+    // Switches and backends set inside a decorator's region (`@sdpa_kernel(…)`) end with it.
+    const left = callLeft(ctx, states, fn.qualName, callerCtx);
     const outcome: Outcome = { result, args: values, ...(left ? { left } : {}) };
     this.active.delete(key);
     this.record.pop(key);
@@ -1068,7 +1069,7 @@ export class Interpreter implements Executor {
     const list = field(expr, 'arguments');
     const args = evaluateArgs(list ? namedChildren(list) : [], st, fr, this);
     const end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx);
-    this.leave(st, switchesLeft(st.ctx.sdpa, end.states, target.fn.qualName), target.fn, `called at ${fileLine(fr, expr)}`);
+    this.leave(st, callLeft(st.ctx, end.states, target.fn.qualName), target.fn, `called at ${fileLine(fr, expr)}`);
     for (const s of end.states) {
       for (const [k, v] of s.selfAttrs) {
         const merged = end.states.length > 1 && st.selfAttrs.has(k) ? join(st.selfAttrs.get(k)!, v) : v;
@@ -1098,7 +1099,7 @@ export class Interpreter implements Executor {
     } finally {
       this.helpersRunning.delete(target.fn.id);
     }
-    this.leave(st, switchesLeft(st.ctx.sdpa, end.states, target.fn.qualName), target.fn, `called at ${fileLine(fr, node)}`);
+    this.leave(st, callLeft(st.ctx, end.states, target.fn.qualName), target.fn, `called at ${fileLine(fr, node)}`);
     const assigned = new Map<string, Value>();
     for (const s of end.states) for (const [k, v] of s.selfAttrs) assigned.set(k, assigned.has(k) ? join(assigned.get(k)!, v) : v);
     for (const [k, v] of assigned) { st.selfAttrs.set(k, v); st.env.set(`self.${k}`, v); }

@@ -6,7 +6,7 @@
 import type { Mode } from '../../../runtime/dispatch/facts';
 import type { FunctionInfo } from '../workspace-index/module-index';
 import type { CallArgs } from '../values/engine';
-import type { SdpaLeft } from './sdpa-switches';
+import type { CallLeft } from './call-left';
 import type { SdpaSwitches } from '../../../runtime/dispatch/facts';
 import type { Ctx, Guard, Observation } from '../values/state';
 import type { Rebinding } from './rebindings';
@@ -25,8 +25,8 @@ export interface Construction {
    * the calls it observed. Code that reuses the instance depends on all of it, so a reuse replays it.
    */
   readonly effects: Effects;
-  /** The SDPA switches its `__init__` left (set once it has run): code after the construction runs with them. */
-  left?: SdpaLeft;
+  /** The SDPA switches and diffusers backend its `__init__` left (set once it has run): code after the construction runs with them. */
+  left?: CallLeft;
 }
 
 /** A call not run because the facts rule its path out: what it would have called, with what, where. */
@@ -118,11 +118,11 @@ export function* reachable(root: Effects, withDepends: boolean, seen: Set<Effect
   }
 }
 
-/** What a call gives its caller: the value it returns and the SDPA switches it leaves behind. */
+/** What a call gives its caller: the value it returns and the global state (SDPA switches, diffusers backend) it leaves behind. */
 export interface Outcome {
   readonly result: Value;
-  /** `enable_*_sdp(…)` run inside it (outside any `sdpa_kernel` region): global state the caller's path continues with. */
-  readonly left?: SdpaLeft;
+  /** `enable_*_sdp(…)`, `set_attention_backend(…)` run inside it (outside a region it left): global state the caller's path continues with. */
+  readonly left?: CallLeft;
   /**
    * The argument values it ran with: a call that reuses it (an equal memo key) passes values of the
    * same content that may carry other variables' bindings, renamed in the result (values.ts, renameBindings).

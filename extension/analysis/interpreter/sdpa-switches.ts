@@ -115,18 +115,21 @@ export function switchesLeft(entry: SdpaSwitches | undefined, ends: readonly Pat
     if (after.every((f) => f === before)) continue;
     const changed = ends.filter((_, i) => after[i] !== before);
     const first = after.find((f) => f !== before)!;
+    const sources = after.filter((f, i, all) => f !== before && all.indexOf(f) === i).map((f) => (!f ? 'PyTorch\'s default' : f.known ? f.source : f.dependsOn));
     left[b] = changed.length === ends.length && after.every((f) => valueKey(f) === valueKey(first)) ? first
-      : unknown(differingWhy(changed, ends, fn, after.filter((f, i, all) => f !== before && all.indexOf(f) === i)));
+      : unknown(differingWhy(changed, ends, fn, sources));
   }
   return Object.keys(left).length > 0 ? left : undefined;
 }
 
-/** "`cfg.no_flash` (`…enable_flash_sdp(False)` at setup.py:5)": the conditions under which a callee's paths switched a backend. */
-function differingWhy(changed: readonly PathState[], ends: readonly PathState[], fn: string, facts: readonly (Fact<boolean> | undefined)[]): string {
+/**
+ * "`cfg.no_flash` (`…enable_flash_sdp(False)` at setup.py:5)": the conditions under which a callee's
+ * paths (`changed` of its `ends`) set what they left, with where each value came from.
+ */
+export function differingWhy(changed: readonly PathState[], ends: readonly PathState[], fn: string, sources: readonly string[]): string {
   const common = (states: readonly PathState[]): string[] => [...states[0]!.assume].filter(([id, v]) => states.every((s) => s.assume.get(id) === v)).map(([id]) => id);
   const everywhere = new Set(common(ends));
   const conditions = common(changed).filter((id) => !everywhere.has(id)).map((id) => changed[0]!.assumeText.get(id)!);
-  const sources = facts.map((f) => (!f ? 'PyTorch\'s default' : f.known ? f.source : f.dependsOn));
   return conditions.length > 0 ? `\`${conditions.join(' and ')}\` (${sources.join('; ')})` : `the path through \`${fn}\` (${sources.join('; ')})`;
 }
 

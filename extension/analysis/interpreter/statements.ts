@@ -150,10 +150,7 @@ function expression(expr: SyntaxNode, st: PathState, fr: Frame, e: Executor): vo
     const sdpa = statementSwitches(expr, st, fr, e);
     if (sdpa) st.ctx = { ...st.ctx, sdpa };
     const backend = statementBackend(expr, st, fr, e);
-    if (backend !== undefined) {
-      const { diffusersBackend: _previous, ...rest } = st.ctx;
-      st.ctx = backend === null ? rest : { ...rest, diffusersBackend: backend };
-    }
+    if (backend) st.ctx = { ...st.ctx, diffusersBackend: backend };
     const fnNode = field(expr, 'function');
     const method = fnNode?.type === 'attribute' ? textOf(field(fnNode, 'attribute')!) : '';
     // `model.half()` / `model.to(torch.bfloat16)` as a statement: nn.Module's casts work in place (and
@@ -271,10 +268,12 @@ function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Fra
   if (outcome) {
     walkDead(branches.slice(i + 1), st, fr, guard, e);
     // Without an `else`, what follows the `if` is the side the facts rule out for the paths this body ends
-    // (not where the path only assumed the condition: its other fork runs what follows).
+    // (not where the path only assumed the condition: its other fork runs what follows). A path already
+    // dead (a function only ruled-out branches call) walks it too, under its own guard: its calls there
+    // are found, not reached for the first reason.
     const entry = branches.length === i + 1 && !('f' in t) ? forkState(st) : undefined;
     const out = execBlock(body, [st], fr, e);
-    if (entry) for (const s of out) if (s.done && !s.dead) s.endedBy = { entry, guard };
+    if (entry) for (const s of out) if (s.done) s.endedBy = { entry, guard };
     return out;
   }
   walkDead([branches[i]], st, fr, guard, e);

@@ -1,11 +1,12 @@
 /**
  * diffusers-backend: what diffusers' `dispatch_attention_fn` does with the backend it runs, in
- * diffusers' own words (attention_dispatch.py at diffusers 58eb52c0): the backend function raises
- * (error); it drops dropout_p, or the xformers backend drops the mask for is_causal (warning); its
+ * diffusers' own words (attention_dispatch.py at diffusers 58eb52c0): the backend's package is missing
+ * where `attention_backend(…)` / `set_attention_backend(…)` sets it, or where `backend=` skipped that
+ * check (error); the backend function raises (error); it drops dropout_p, or the xformers backend drops the mask for is_causal (warning); its
  * constraints would raise with `DIFFUSERS_ATTN_CHECKS=1` (information); the backend is not modelled, so
  * the call is not judged (information).
  */
-import { BACKEND_RAISES, CHECKS_NOTE, DIFFUSERS_SOURCE, DROPPED_NOTE, IGNORED_MASK_NOTE, UNMODELLED_NOTE } from '../../../runtime/dispatch/rules/diffusers';
+import { BACKEND_RAISES, CHECKS_NOTE, DIFFUSERS_SOURCE, DROPPED_NOTE, IGNORED_MASK_NOTE, isMissingPackageError, isRequirementError, UNMODELLED_NOTE } from '../../../runtime/dispatch/rules/diffusers';
 import { spanOf } from '../syntax/positions';
 import type { Finding } from '../report';
 import { createRule, onPath, pathPhrase, perMode, type ModeView } from './rule';
@@ -19,6 +20,12 @@ function backendText(view: ModeView): string {
 function finding(view: ModeView): Omit<Finding, 'mode' | 'span'> & { onMask?: true } | null {
   const d = view.decision;
   const backend = backendText(view);
+  if (d.outcome === 'raises' && d.error && isRequirementError(d.error)) {
+    return { code: 'diffusers-backend', severity: 'error', message: `diffusers raises "${d.error}" where it sets the backend, before \`dispatch_attention_fn\` runs${pathPhrase(view)}: ${backend}, ${DIFFUSERS_SOURCE}${onPath(view)}` };
+  }
+  if (d.outcome === 'raises' && d.error && isMissingPackageError(d.error)) {
+    return { code: 'diffusers-backend', severity: 'error', message: `\`dispatch_attention_fn\` raises "${d.error}"${pathPhrase(view)}: ${backend} uses its library by a name diffusers sets to None when the package is missing, and a backend passed as backend= is not checked for it (${DIFFUSERS_SOURCE})${onPath(view)}` };
+  }
   if (d.outcome === 'raises' && d.error && BACKEND_RAISES.includes(d.error)) {
     return { code: 'diffusers-backend', severity: 'error', ...(d.error.includes('mask') ? { onMask: true as const } : {}), message: `\`dispatch_attention_fn\` raises "${d.error}"${pathPhrase(view)}: ${backend}, ${DIFFUSERS_SOURCE}${onPath(view)}` };
   }

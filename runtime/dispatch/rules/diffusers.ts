@@ -5,12 +5,14 @@
  * huggingface/diffusers 58eb52c0 (docs/dispatch.md). Inputs are (B, L, H, D); the native backends permute
  * them to (B, H, L, D) for SDPA and force a kernel with `sdpa_kernel(…)` where their name says one.
  * The `_check_*` constraints run only with `DIFFUSERS_ATTN_CHECKS=1` (off by default): what they would
- * raise is a note, not the outcome.
+ * raise is a note, not the outcome. A backend's package is checked where `attention_backend(…)` or
+ * `set_attention_backend(…)` sets it (diffusers' RuntimeError, raised there); a `backend=` argument is
+ * not, and the backend fails on the library name diffusers set to None.
  */
 import { dependsOn, need, OK, raises, type Condition } from '../check';
-import type { CallContext } from '../context';
+import { torchAtLeast, type CallContext } from '../context';
 import type { Policy } from '../engine';
-import { known, SDPA_BACKENDS, type CallFacts, type Dtype, type Fact, type LibraryApi, type MaskFacts, type SdpaBackend } from '../facts';
+import { known, SDPA_BACKENDS, type CallFacts, type Dtype, type Environment, type Fact, type LibraryApi, type MaskFacts, type SdpaBackend } from '../facts';
 import { diffusers as words } from '../messages';
 
 /** Where the rules come from, for sources and notes. */
@@ -25,6 +27,16 @@ export const IGNORED_MASK_NOTE = 'without them the xformers backend ignores attn
 /** The messages a backend function raises with whatever the settings (the outcome, not a note). */
 export const BACKEND_RAISES: readonly string[] = [words.flashMask, words.flash3Mask, words.nativeFlashMask, words.xformersMaskRank, words.xformersGqa];
 
+/** Whether an error is `_check_attention_backend_requirements`', raised where the backend is set rather than at the call. */
+export function isRequirementError(error: string): boolean {
+  return / backend '\w+' is not usable because of missing package or the version is too old\./.test(error);
+}
+
+/** Whether an error is Python's, raised where an unchecked backend uses the library name diffusers set to None. */
+export function isMissingPackageError(error: string): boolean {
+  return error === words.noneCalled || error.startsWith(words.noneAttribute(''));
+}
+
 interface Route {
   /** The library function the backend calls. */
   readonly api: LibraryApi;
@@ -36,6 +48,8 @@ interface Route {
   readonly checks: readonly Condition[];
   /** `dispatch_attention_fn` arguments the backend's signature lacks: dropped (logged only with checks on). */
   readonly drops: readonly ('dropout_p' | 'enable_gqa')[];
+  /** The package the backend's library comes from, where the settings say whether it is installed; `raises` judge its absence. */
+  readonly package?: keyof Environment['installed'];
 }
 
 const noMask = (message: string): Condition => (c) => need([c.facts.mask.kind], (kind) => (kind === 'none' ? OK : raises(message, 'attn_mask is not None')));
@@ -57,8 +71,51 @@ const xformersMaskRank: Condition = (c) => need([c.facts.causal], (causal) => ca
 const xformersGqa: Condition = (c) => !c.facts.enableGqa ? OK : need([c.facts.enableGqa], (gqa) => !gqa ? OK
   : need([c.facts.shape.heads, c.facts.shape.kvHeads], (h, hkv) => (h % hkv === 0 ? OK : raises(words.xformersGqa, `${h} heads, ${hkv} kv heads`))));
 
-const NATIVE_CHECKS = [sameDtype];
-const LOW_CHECKS = [sameDtype, lowDtype];
+/**
+ * `_check_shape`: q's and k's head sizes, k's and v's lengths, the mask's last dim against k's length
+ * (`shape[-1]`, `shape[-3]` of the (B, L, H, D) inputs), in that order; a comparison the facts do not
+ * decide is skipped, as the constraints are notes.
+ */
+const sameShapes: Condition = (c) => {
+  const d = c.facts.diffusers;
+  const differ = (a: Fact<number> | undefined, b: Fact<number> | undefined): boolean => a?.known === true && b?.known === true && a.value !== b.value;
+  if (differ(c.facts.shape.headDim, d?.keyHeadDim)) return raises(words.headDims, 'q and k head sizes differ');
+  if (differ(d?.keyLength, d?.valueLength)) return raises(words.kvLengths, 'k and v lengths differ');
+  const maskShape = c.facts.mask.shape;
+  const maskLast = maskShape?.known && maskShape.value.length > 0 ? maskShape.value[maskShape.value.length - 1] : null;
+  const maskLength = typeof maskLast === 'number' ? known(maskLast, 'the mask\'s last dim') : undefined;
+  return differ(maskLength, d?.keyLength) ? raises(words.maskLength, 'mask and key lengths differ') : OK;
+};
+
+/**
+ * The package a backend needs where `attention_backend(…)` / `set_attention_backend(…)` set it:
+ * `_check_attention_backend_requirements` raises there, before any call runs.
+ */
+const required = (library: keyof Environment['installed'], message: string): Condition => (c) => isKnown(checkedFact(c), false) ? OK
+  : need([c.env.installed[library]], (has) => has ? OK : need([checkedFact(c)], (checked) => (checked ? raises(message, `${library} not installed`) : OK)));
+
+/**
+ * The same package where `backend=` skipped that check: Python raises where the backend uses the name
+ * diffusers set to None; `causal` limits it to the calls that use the name there (xformers' backend
+ * uses `xops` for is_causal before its mask checks, else at the end).
+ */
+const missing = (library: keyof Environment['installed'], message: string, causal?: boolean): Condition => (c) => isKnown(checkedFact(c), true) ? OK
+  : need([c.env.installed[library]], (has) => has ? OK : need([checkedFact(c)], (checked) => checked ? OK
+    : causal === undefined ? raises(message, `${library} not installed`)
+      : need([c.facts.causal], (isCausal) => (isCausal === causal ? raises(message, `${library} not installed`) : OK))));
+
+/** Whether the package was checked where the backend was set (the conditions read the call as written, which has its diffusers facts). */
+function checkedFact(c: CallContext): Fact<boolean> {
+  return c.facts.diffusers!.checked;
+}
+
+/** A known fact of that value: the one of `required` and `missing` that cannot apply asks nothing (the other asks whether the package is installed). */
+function isKnown(f: Fact<boolean>, value: boolean): boolean {
+  return f.known && f.value === value;
+}
+
+const NATIVE_CHECKS = [sameDtype, sameShapes];
+const LOW_CHECKS = [sameDtype, lowDtype, sameShapes];
 
 const ROUTES: Readonly<Record<string, Route>> = {
   native: { api: 'sdpa', raises: [], checks: NATIVE_CHECKS, drops: [] },
@@ -66,9 +123,24 @@ const ROUTES: Readonly<Record<string, Route>> = {
   _native_efficient: { api: 'sdpa', forced: 'efficient', raises: [], checks: NATIVE_CHECKS, drops: [] },
   _native_math: { api: 'sdpa', forced: 'math', raises: [], checks: NATIVE_CHECKS, drops: [] },
   _native_cudnn: { api: 'sdpa', forced: 'cudnn', raises: [], checks: LOW_CHECKS, drops: [] },
-  flash: { api: 'flash_attn_func', raises: [noMask(words.flashMask)], checks: LOW_CHECKS, drops: ['enable_gqa'] },
+  flash: {
+    api: 'flash_attn_func', package: 'flash_attn', checks: LOW_CHECKS, drops: ['enable_gqa'],
+    raises: [required('flash_attn', words.flashRequirement('flash')), noMask(words.flashMask), missing('flash_attn', words.noneCalled)],
+  },
   _flash_3: { api: 'flash_attn3_func', raises: [noMask(words.flash3Mask)], checks: LOW_CHECKS, drops: ['dropout_p', 'enable_gqa'] },
-  xformers: { api: 'memory_efficient_attention', raises: [xformersMaskRank, xformersGqa], checks: [maskOrCausal, sameDtype], drops: [] },
+  xformers: {
+    api: 'memory_efficient_attention', package: 'xformers', checks: [maskOrCausal, sameDtype, sameShapes], drops: [],
+    raises: [
+      required('xformers', words.xformersRequirement('xformers')), missing('xformers', words.noneAttribute('LowerTriangularMask'), true),
+      xformersMaskRank, xformersGqa, missing('xformers', words.noneAttribute('memory_efficient_attention'), false),
+    ],
+  },
+};
+
+/** What the backends the rules do not model still check where they are set, on facts the settings give: flex needs torch ≥ 2.5. */
+const UNMODELLED_REQUIREMENTS: Readonly<Record<string, Condition>> = {
+  flex: (c) => (torchAtLeast(c.env, 2, 5) ? OK
+    : need([checkedFact(c)], (checked) => (checked ? raises(words.flexRequirement('flex'), `torch ${c.env.torch.join('.')}`) : OK))),
 };
 
 /** The backends diffusers registers that the analysis does not model (hub kernels, varlen, sage, flex, NPU, XLA, aiter). */
@@ -136,10 +208,11 @@ function wrapped(inner: Policy, route: Route, backend: Fact<string> & { known: t
   };
 }
 
-/** A backend the rules do not model: named, not judged. */
-function unmodelled(backend: Fact<string> & { known: true }): Policy {
+/** A backend the rules do not model: named, not judged, but for the requirement diffusers checks where it is set. */
+function unmodelled(backend: Fact<string> & { known: true }, outer: CallContext): Policy {
+  const requirement = UNMODELLED_REQUIREMENTS[backend.value];
   return {
-    id: 'diffusers', autocastAware: false, validation: [],
+    id: 'diffusers', autocastAware: false, validation: requirement ? [() => requirement(outer)] : [],
     backends: [{ backend: `diffusers.${backend.value}`, conditions: [] }],
     warnings: () => [],
     notes: () => [`diffusers backend "${backend.value}" (${backend.source}) ${UNMODELLED_NOTE}: its kernel's checks are not read, so this call is not judged`],
@@ -156,16 +229,27 @@ function unknownBackend(dependsOnText: string): Policy {
 }
 
 /**
- * The policy and facts a `dispatch_attention_fn` call is decided with. `policyFor` gives the library
- * policy of an API (passed in, so the rules import no policy table); `outer` is the call as written,
- * whose facts diffusers' own raises read.
+ * The settings the library sees: past diffusers' own package conditions (the route's `raises`), its
+ * package is there, so its policy does not answer the import error diffusers never reaches.
  */
-export function diffusersDispatch(outer: CallContext, policyFor: (api: LibraryApi) => Policy, torchGqa: boolean): { policy: Policy; facts: CallFacts } {
-  const facts = outer.facts;
+function routedEnv(env: Environment, route: Route, backend: Fact<string> & { known: true }): Environment {
+  if (!route.package) return env;
+  const past = known(true, `diffusers backend "${backend.value}" runs only with ${route.package} installed (${DIFFUSERS_SOURCE})`);
+  return { ...env, installed: { ...env.installed, [route.package]: past } };
+}
+
+/**
+ * The policy, facts and settings a `dispatch_attention_fn` call is decided with. `policyFor` gives the
+ * library policy of an API for the settings (passed in, so the rules import no policy table); `outer`
+ * is the call as written, whose facts and settings diffusers' own raises read.
+ */
+export function diffusersDispatch(outer: CallContext, policyFor: (api: LibraryApi, env: Environment) => Policy, torchGqa: boolean): { policy: Policy; facts: CallFacts; env: Environment } {
+  const { facts, env } = outer;
   const backend = facts.diffusers?.backend;
   if (!backend) throw new RangeError('the diffusers policy needs CallFacts.diffusers');
-  if (!backend.known) return { policy: unknownBackend(backend.dependsOn), facts };
+  if (!backend.known) return { policy: unknownBackend(backend.dependsOn), facts, env };
   const route = ROUTES[backend.value];
-  if (!route) return { policy: unmodelled(backend), facts };
-  return { policy: wrapped(policyFor(route.api), route, backend, outer), facts: routedFacts(facts, route, backend, torchGqa) };
+  if (!route) return { policy: unmodelled(backend, outer), facts, env };
+  const inner = routedEnv(env, route, backend);
+  return { policy: wrapped(policyFor(route.api, inner), route, backend, outer), facts: routedFacts(facts, route, backend, torchGqa), env: inner };
 }

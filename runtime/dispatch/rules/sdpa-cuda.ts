@@ -151,6 +151,20 @@ function cudaOrder(c: CallContext): readonly BackendRule[] {
   return inPriority(c, { flash: FLASH, efficient: EFFICIENT, math: MATH, cudnn: CUDNN_ELSEWHERE }, defaults);
 }
 
+/**
+ * Where the answer rests on a release whose sdp_utils.cpp was not read: the rules for 2.5 and later are
+ * PyTorch's main branch at 001f694a (docs/dispatch.md, "SDPA's cuDNN kernel"), applied to 2.5–2.10 alike.
+ * Said for 2.6 and later always, and for 2.5 where main's rules decide (cuDNN on sm90 and newer, or after
+ * math switched off; the Blackwell ranges); the flash and memory-efficient rules of 2.5 on older GPUs were
+ * read from a 2.5-era commit (21c3369e).
+ */
+function unreadReleaseNotes(c: CallContext): string[] {
+  if (!torchAtLeast(c.env, 2, 5)) return [];
+  const mainDecides = torchAtLeast(c.env, 2, 6) || c.env.sm >= 90 || switchedOff(c, 'math');
+  const version = c.env.torch.join('.');
+  return mainDecides ? [`torch ${version}'s own sdp_utils.cpp was not read: these rules are PyTorch's main branch at 001f694a, taken for every release from 2.5 to 2.10`] : [];
+}
+
 export const SDPA_CUDA: Policy = {
   id: 'sdpa-cuda',
   autocastAware: true,
@@ -159,5 +173,5 @@ export const SDPA_CUDA: Policy = {
   order: cudaOrder,
   exhausted: () => torch.noKernel,
   warnings: sdpaWarnings,
-  notes: sdpaNotes,
+  notes: (c, chosen) => [...sdpaNotes(c, chosen), ...unreadReleaseNotes(c)],
 };

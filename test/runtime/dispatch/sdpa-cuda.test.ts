@@ -1,4 +1,6 @@
 /** RULES.md "PyTorch F.scaled_dot_product_attention (CUDA)", one row per rule. */
+import assert from 'node:assert/strict';
+import { decide } from '../../../runtime/dispatch/policy';
 import { call, env, runRows, U, type Row } from './call';
 
 const FLASH_MASK = 'Flash Attention does not support non-null attn_mask.';
@@ -214,7 +216,17 @@ const math: Row[] = [
   }],
 ];
 
+const UNREAD = (v: string) => `torch ${v}'s own sdp_utils.cpp was not read: these rules are PyTorch's main branch at 001f694a, taken for every release from 2.5 to 2.10`;
+
 describe('dispatch: SDPA on CUDA', () => {
+  it('says where a release\'s own source was not read: 2.6 and later always, 2.5 where main\'s rules decide (sm90 and newer)', () => {
+    const notes = (torch: readonly [number, number], sm: number) => decide(call(), env({ torch, sm })).notes;
+    assert.deepEqual(notes([2, 7], 80), [UNREAD('2.7')]);
+    assert.deepEqual(notes([2, 10], 120), [UNREAD('2.10')]);
+    assert.deepEqual(notes([2, 5], 90), [UNREAD('2.5')]);
+    assert.deepEqual(notes([2, 5], 80), []);
+    assert.deepEqual(notes([2, 4], 90), []);
+  });
   describe('validation', () => runRows(validation));
   describe('FLASH', () => runRows(flash));
   describe('EFFICIENT', () => runRows(efficient));
