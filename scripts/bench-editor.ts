@@ -8,7 +8,8 @@
  *    (a new line after its first call, inside its function): from the change to the diagnostics of
  *    that version, the server's 150 ms debounce included; median, p95 and max;
  *  - how many documents each keystroke republished (only changed ones should be);
- *  - the server's resident memory after every document is closed again.
+ *  - the server's resident memory after every document is closed again and the server has idled
+ *    (its full collection after closes, idle-collection.ts, included).
  *
  * The server runs with the V8 flags the extension starts it with (`server-flags.ts`). Latency
  * measurement in the runtime worker is turned off, so the figures are the analysis' alone.
@@ -26,6 +27,7 @@ import {
 import { parseArgs } from 'node:util';
 import { findPythonFiles } from '../extension/cli/python-files';
 import { SERVER_V8_FLAGS } from '../extension/client/server-flags';
+import { IDLE_COLLECTION_DELAY_MS } from '../extension/server/idle-collection';
 
 const BIN = path.resolve(__dirname, '../../bin/attnlens.js');
 const CALL = /scaled_dot_product_attention|flash_attn_\w*func|memory_efficient_attention/g;
@@ -124,7 +126,8 @@ async function main(): Promise<void> {
   latencies.sort((a, b) => a - b);
 
   for (const uri of texts.keys()) await connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
-  await new Promise((resolve) => setTimeout(resolve, 2000));
+  // The analysis the closes start, then the server's idle collection (idle-collection.ts).
+  await new Promise((resolve) => setTimeout(resolve, IDLE_COLLECTION_DELAY_MS + 3000));
   const closedMB = residentMB(child.pid!);
   await connection.sendRequest(ShutdownRequest.type);
   await connection.sendNotification(ExitNotification.type);

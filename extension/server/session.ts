@@ -23,6 +23,7 @@ import { projectOptions } from './project-settings';
 import { DEFAULT_SETTINGS, layerOptions, resolveSettings, type ServerSettings } from './settings';
 import { resolveShape } from './shape-profile';
 import { isWorkspacePython, readPythonFile, readPythonFiles } from './workspace-files';
+import { IdleCollection } from './idle-collection';
 
 /** The analysis as the server drives it: files kept open and re-analysed incrementally (AnalysisSession). */
 export interface IncrementalAnalysis {
@@ -87,6 +88,8 @@ export class Session {
   private readonly stale = new Set<string>();
   private engine: Promise<IncrementalAnalysis> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** A full collection once the server idles after documents closed (idle-collection.ts). */
+  private readonly idleCollection = new IdleCollection();
   private analysisRun: Promise<void> = Promise.resolve();
   /** Settles once the workspace's files are in the analysis: analyses wait for it, so the first one already sees the callers. */
   private workspaceLoaded: Promise<void> = Promise.resolve();
@@ -139,6 +142,7 @@ export class Session {
 
   /** Re-analyse the open Python documents (with the workspace as context) after edits settle; editing never waits for it. */
   scheduleAnalysis(): void {
+    this.idleCollection.busy();
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -149,6 +153,7 @@ export class Session {
   forget(uri: string): void {
     this.unpublish(uri);
     this.stale.add(uriToPath(uri));
+    this.idleCollection.closed();
   }
 
   /** A notebook closed: its cells' diagnostics are cleared and it leaves the analysis. */
@@ -156,6 +161,7 @@ export class Session {
     for (const cell of this.notebookCells.get(uri) ?? []) this.unpublish(cell);
     this.notebookCells.delete(uri);
     this.stale.add(uriToPath(uri));
+    this.idleCollection.closed();
   }
 
   private unpublish(uri: string): void {
@@ -245,6 +251,7 @@ export class Session {
     await this.publish();
     this.measurements.sync(this.measureJobs(), this.settings.measurement.maxMillis);
     this.refreshLenses();
+    this.idleCollection.analysed();
   }
 
   /** A notebook's report goes to its cells; cells deleted since the last analysis are cleared. */
