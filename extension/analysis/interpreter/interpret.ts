@@ -32,7 +32,7 @@ import { closureDefault, closureFunction, functionOfClosure, isClosure } from '.
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
 import { execBlock, type Executor } from './statements';
 import { RunRecord } from './run-record';
-import { argValues, keepable, newEffects, reachable, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type KeptEntry, type KeptNoCaller, type KeptRun, type KeptTopLevel, NOTHING_KEPT, type RunChanges, type Outcome } from './invocation-cache';
+import { argValues, forEachReachable, keepable, newEffects, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type KeptEntry, type KeptNoCaller, type KeptRun, type KeptTopLevel, NOTHING_KEPT, type RunChanges, type Outcome } from './invocation-cache';
 import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
 import { Variants } from './widening';
@@ -848,12 +848,14 @@ export class Interpreter implements Executor {
    * run's too (memo entries and instances), and its effects are replayed.
    */
   private replay(effects: Effects): void {
-    for (const e of reachable(effects, false, this.seeded)) {
-      const inner = e.key === null ? undefined : this.kept.invocations.get(e.key);
-      if (inner?.effects === e && !this.memo.has(e.key!)) { this.memo.set(e.key!, inner); this.cache.set(e.key!, inner); }
+    forEachReachable(effects, this.seeded, (e) => {
+      if (e.key !== null && !this.memo.has(e.key)) {
+        const inner = this.kept.invocations.get(e.key);
+        if (inner?.effects === e) { this.memo.set(e.key, inner); this.cache.set(e.key, inner); }
+      }
       if (e.variant) this.variants.note(e.variant.owner, e.variant.input, e.variant.args);
       for (const c of e.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
-    }
+    });
     this.record.replay(effects);
   }
 

@@ -100,20 +100,20 @@ export function newEffects(): Effects {
 }
 
 /**
- * Every effects object reachable from `root` through `inner` events (and, with `withDepends`,
- * `depends` links), each once, `root` first, inner ones in the order they happened. Iterative: the
- * graph may be deep.
+ * Visit every effects object reachable from `root` through `inner` events and not in `seen` (added
+ * to it), each once, `root` first, inner ones in the order they happened. Iterative (the graph may be
+ * deep) and without a generator: every kept entry point a keystroke reuses is walked so.
  */
-export function* reachable(root: Effects, withDepends: boolean, seen: Set<Effects> = new Set()): Generator<Effects> {
+export function forEachReachable(root: Effects, seen: Set<Effects>, visit: (effects: Effects) => void): void {
   if (seen.has(root)) return;
   seen.add(root);
   const stack: Effects[] = [root];
+  const next: Effects[] = [];
   while (stack.length > 0) {
     const e = stack.pop()!;
-    yield e;
-    const next: Effects[] = [];
+    visit(e);
+    next.length = 0;
     for (const ev of e.events) if ('inner' in ev && !seen.has(ev.inner)) { seen.add(ev.inner); next.push(ev.inner); }
-    if (withDepends) for (const d of e.depends) if (!seen.has(d)) { seen.add(d); next.push(d); }
     for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
   }
 }
