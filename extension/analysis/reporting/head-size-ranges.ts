@@ -21,6 +21,12 @@ function intervals(bounds: HeadDimBounds): Interval[] {
   return [...cuts, null].map((hi, i) => ({ lo: i === 0 ? 0 : cuts[i - 1]!, hi }));
 }
 
+/** The cell a size is in. */
+export function cellOf(bounds: HeadDimBounds, size: number): Omit<HeadSizeCell, 'size'> {
+  const interval = intervals(bounds).findIndex(({ lo, hi }) => size > lo && (hi === null || size <= hi));
+  return { interval, alignment: alignmentClass(size, bounds.multipleOf) };
+}
+
 /** The class of a size: 0 when no alignment divides it, else 1 + the index of the largest that does. */
 function alignmentClass(size: number, multipleOf: readonly number[]): number {
   let cls = 0;
@@ -42,7 +48,7 @@ export function headSizeCells(bounds: HeadDimBounds, avoided: (size: number) => 
     const sizes = Array.from({ length: (hi ?? Math.max(lo, 16) + reach) - lo }, (_, i) => lo + 1 + i);
     const byClass = new Map<number, number[]>();
     for (const size of sizes) {
-      const cls = alignmentClass(size, bounds.multipleOf);
+      const cls = cellOf(bounds, size).alignment;
       byClass.set(cls, [...(byClass.get(cls) ?? []), size]);
     }
     return [...byClass].sort((a, b) => a[0] - b[0]).map(([alignment, members]): HeadSizeCell => {
@@ -79,7 +85,7 @@ export function rangeWords(bounds: HeadDimBounds, all: readonly HeadSizeCell[], 
     // An interval with none of the group's sizes joins the range where its classes agree: the words exclude them.
     if (!block) { if (any) block = { from: interval, to: interval, status }; return; }
     status.forEach((s, i) => { if (s) block!.status[i] = s; });
-    if (any) block.to = interval;
+    block.to = interval;
   });
   close();
   return pieces.join(' or ');
