@@ -44,7 +44,7 @@ describe('verdicts per range of head sizes', () => {
       { sm: 80 }, { sm: 75 }, { sm: 86 }, { sm: 86, torch: [2, 1] }, { sm: 120 }, { sm: 90, cudnn: [9, 23] }, { sm: 90, cudnn: [9, 12] },
       { sm: 100, cudnn: [9, 23] }, { device: 'cpu' }, { sm: 70, torch: [2, 0] },
     ];
-    const apis: AttentionApi[] = ['sdpa', 'memory_efficient_attention', 'flash_attn_func', 'flash_attn3_func', 'manual'];
+    const apis: AttentionApi[] = ['sdpa', 'memory_efficient_attention', 'flash_attn_func', 'flash_attn3_func', 'manual', 'multihead_attention'];
     const cells = headSizeCells(HEAD_DIM_BOUNDS, () => false);
     const sizeOf = (n: number): number => {
       const { interval, alignment } = cellOf(HEAD_DIM_BOUNDS, n);
