@@ -87,7 +87,7 @@ function byLibrary(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide
     const words = `if ${lib} is ${value ? '' : 'not '}installed`;
     const settled: Decide = (s) => decide({ ...s, installed: { ...s.installed, [lib]: { value, why: `${lib} ${value ? 'is' : 'is not'} installed (a case)` } } });
     const inner = byPaths(site, api, mode, settled, settled(site));
-    return inner.cases.length > 0 ? inner.cases.map((c) => ({ ...c, when: `${words}, ${c.when}` })) : [{ when: words, site, decision: inner.decision }];
+    return inner.cases.length > 0 ? inner.cases.map((c) => ({ ...c, when: jointWhen(words, c.when) })) : [{ when: words, site, decision: inner.decision }];
   });
   return { decision: joined, cases };
 }
@@ -120,9 +120,18 @@ function byPaths(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide, 
     const one = representative(group);
     const caseView: CaseView = { when, site: { ...caseSite(site, api, mode, group.map((s) => s.observation)), facts: one.facts }, decision: one.decision };
     const sizes = perHeadSize(caseView.site, caseView.decision, decide);
-    return sizes.cases.length === 0 ? [{ ...caseView, decision: sizes.decision }] : sizes.cases.map((c) => ({ ...c, when: `${when}, ${c.when}` }));
+    return sizes.cases.length === 0 ? [{ ...caseView, decision: sizes.decision }] : sizes.cases.map((c) => ({ ...c, when: jointWhen(when, c.when) }));
   });
   return { decision: joined, cases };
+}
+
+/**
+ * A case within a case, in words: `if flash_attn is installed and \`D\` is ≤ 256` where both are
+ * conditions, else the two side by side (`without autocast, if \`D\` is ≤ 256`).
+ */
+function jointWhen(outer: string, inner: string): string {
+  const last = outer.split(', ').pop()!;
+  return last.startsWith('if ') && inner.startsWith('if ') ? `${outer} and ${inner.slice(3)}` : `${outer}, ${inner}`;
 }
 
 /** A verdict that waits on an unknown head size, per range of head sizes; where every range does the same, that verdict. */
