@@ -26,8 +26,8 @@ export function byHeadSize(facts: CallFacts, decision: Decision, decide: (facts:
   if (headDim.known || headDimV.known || headDimV.dependsOn !== headDim.dependsOn || !HEAD_DIM_BOUNDED.has(decision.policy)) return undefined;
   const expr = headDim.dependsOn;
   if (!decision.verdicts.some((v) => v.status === 'depends' && (v.unknowns ?? []).some((u) => u.includes(expr)))) return undefined;
-  const text = decisionStrings(decision).join('\n');
-  const cells = headSizeCells(HEAD_DIM_BOUNDS, (n) => numberPattern(n).test(text));
+  const quoted = new Set((decisionStrings(decision).join('\n').match(/\d+/g) ?? []).map(Number));
+  const cells = cellsAvoiding(quoted);
   const decided = cells.map((cell) => {
     const size = known(cell.size, `a head size of the case (${expr})`);
     const d = decide({ ...facts, shape: { ...facts.shape, headDim: size, headDimV: size } });
@@ -41,6 +41,13 @@ export function byHeadSize(facts: CallFacts, decision: Decision, decide: (facts:
   if (groups.length === 1) return { decision: spokesman(groups[0]!.decisions), cases: [] };
   const cases = groups.map((g) => ({ when: `if ${expr} is ${rangeWords(HEAD_DIM_BOUNDS, cells, g.cells)}`, decision: spokesman(g.decisions), first: Math.min(...g.cells.map(order)) }));
   return { decision, cases: cases.sort((a, b) => a.first - b.first).map(({ when, decision: d }) => ({ when, decision: d })) };
+}
+
+const PLAIN_CELLS = headSizeCells(HEAD_DIM_BOUNDS, () => false);
+
+/** The cells, with sizes other than the numbers a decision's text quotes (most quote none of them). */
+function cellsAvoiding(quoted: ReadonlySet<number>): HeadSizeCell[] {
+  return PLAIN_CELLS.some((c) => quoted.has(c.size)) ? headSizeCells(HEAD_DIM_BOUNDS, (n) => quoted.has(n)) : PLAIN_CELLS;
 }
 
 /** Smaller sizes first; within an interval the most aligned first. */
