@@ -48,7 +48,7 @@ export function headSizeCells(bounds: HeadDimBounds, avoided: (size: number) => 
     const sizes = Array.from({ length: (hi ?? Math.max(lo, 16) + reach) - lo }, (_, i) => lo + 1 + i);
     const byClass = new Map<number, number[]>();
     for (const size of sizes) {
-      const cls = cellOf(bounds, size).alignment;
+      const cls = alignmentClass(size, bounds.multipleOf);
       byClass.set(cls, [...(byClass.get(cls) ?? []), size]);
     }
     return [...byClass].sort((a, b) => a[0] - b[0]).map(([alignment, members]): HeadSizeCell => {
