@@ -49,6 +49,13 @@ export const HEAD_DIM_BOUNDS: HeadDimBounds = {
 };
 
 /**
+ * Of the policies in `HEAD_DIM_BOUNDED`, those that take some pairs of different q/k and v head
+ * sizes by bounds not in `HEAD_DIM_BOUNDS`, where v's is a whole multiple of q's (cuDNN's
+ * (192, 128) is no such pair).
+ */
+export const HEAD_DIM_PAIRS_UNLISTED: ReadonlySet<PolicyId> = new Set<PolicyId>(['flash-attn-3']);
+
+/**
  * The policies whose head-size conditions use only `HEAD_DIM_BOUNDS` (the web runtime's limits come
  * from the adapter; flash-attn 4 has its own table of sizes).
  */

@@ -11,7 +11,7 @@ import type { AttentionApi, Dtype, Mode } from '../../runtime/dispatch/facts';
 import { HEAD_DIM_BOUNDS, type HeadDimBounds } from '../../runtime/dispatch/head-dims';
 import { analyzeFiles } from '../../extension/analysis/index';
 import type { AnalysisSettings, FileReport } from '../../extension/analysis/report';
-import { cellOf, headSizeCells, rangeWords } from '../../extension/analysis/reporting/head-size-ranges';
+import { boundsForRatio, cellOf, headSizeCells, rangeWords } from '../../extension/analysis/reporting/head-size-ranges';
 import { resolveLineMarks } from '../../extension/analysis/syntax/positions';
 import { formatText } from '../../extension/cli/format/text';
 import { toJsonReport } from '../../extension/cli/format/json';
@@ -58,6 +58,22 @@ describe('verdicts per range of head sizes', () => {
         }
       });
     }
+
+    // v's head size twice q's (differential attention): the ranges of q's size for both.
+    const doubled = boundsForRatio(HEAD_DIM_BOUNDS, 2);
+    const doubledCells = headSizeCells(doubled, () => false);
+    const doubledSizeOf = (n: number): number => {
+      const { interval, alignment } = cellOf(doubled, n);
+      return doubledCells.find((c) => c.interval === interval && c.alignment === alignment)!.size;
+    };
+    for (const api of apis.filter((a) => a !== 'flash_attn3_func')) {
+      it(`gives every size of a range the same answer where v's head size is twice q's: ${api}`, () => {
+        for (const e of envs) for (const q of ['float16', 'float32'] as Dtype[]) for (const mode of ['train', 'infer'] as Mode[]) {
+          const at = (n: number) => answer(decide(call({ api, q, mode, headDim: n, headDimV: 2 * n }), env(e)));
+          for (let n = 1; n <= 300; n++) assert.equal(at(n), at(doubledSizeOf(n)), `${api} ${JSON.stringify(e)} ${q} ${mode}: size ${n} against ${doubledSizeOf(n)}`);
+        }
+      });
+    }
   });
 
   describe('words for a set of ranges', () => {
@@ -101,6 +117,12 @@ describe('verdicts per range of head sizes', () => {
       assert.deepEqual(await textOf('head_size_xformers.py'), [
         `head_size_xformers.py:22:16 xformers.ops.memory_efficient_attention → train: fa2? (depends on \`self.heads\`) if \`self.dim_head\` is ≤ 256 · cutlass? (depends on \`self.heads\`) if \`self.dim_head\` is > 256 ${ASSUMED('MemoryEfficientCrossAttention')} | infer: fa2? (depends on \`self.heads\`) if \`self.dim_head\` is ≤ 256 · cutlass? (depends on \`self.heads\`) if \`self.dim_head\` is > 256 ${ASSUMED('MemoryEfficientCrossAttention')}`,
       ]);
+    });
+
+    it("decides by q's head size where v's is a multiple of it the code writes", async () => {
+      const H = '`self.head_dim`';
+      const verdict = `efficient (flash off: head dims ${H}/\`2 * self.head_dim\`) if ${H} is a multiple of 8 · math (flash off: head dims ${H}/\`2 * self.head_dim\`) if ${H} is not a multiple of 8 ${ASSUMED('DifferentialAttention')}`;
+      assert.deepEqual(await textOf('head_size_doubled_v.py'), [`head_size_doubled_v.py:21:16 F.scaled_dot_product_attention → train: ${verdict} | infer: ${verdict}`]);
     });
 
     it('reports a crash of some ranges as a warning that names them, without a fix', async () => {

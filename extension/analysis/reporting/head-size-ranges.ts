@@ -15,6 +15,21 @@ export interface HeadSizeCell {
 
 interface Interval { readonly lo: number; readonly hi: number | null }
 
+/**
+ * The bounds on q's head size d where v's is `ratio`·d: the rules test d against theirs, and
+ * `ratio`·d too (`2·d ≤ 256` is `d ≤ 128`; `2·d` a multiple of 8 is `d` a multiple of 4).
+ */
+export function boundsForRatio(bounds: HeadDimBounds, ratio: number): HeadDimBounds {
+  if (ratio === 1) return bounds;
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const unique = (values: readonly number[]) => [...new Set(values)].filter((n) => n > 0).sort((a, b) => a - b);
+  return {
+    atMost: unique([...bounds.atMost, ...bounds.atMost.map((b) => Math.floor(b / ratio))]),
+    exactly: unique([...bounds.exactly, ...bounds.exactly.filter((n) => n % ratio === 0).map((n) => n / ratio)]),
+    multipleOf: unique([...bounds.multipleOf, ...bounds.multipleOf.map((a) => a / gcd(a, ratio))]),
+  };
+}
+
 /** The intervals between the bounds: (0, b₁], (b₁, b₂], …, (bₖ, ∞); a size taken alone is an interval of its own. */
 function intervals(bounds: HeadDimBounds): Interval[] {
   const cuts = [...new Set([...bounds.atMost, ...bounds.exactly.flatMap((n) => [n - 1, n])])].filter((n) => n > 0).sort((a, b) => a - b);
