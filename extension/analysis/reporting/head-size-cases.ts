@@ -33,8 +33,8 @@ export function byHeadSize(facts: CallFacts, decision: Decision, decide: (facts:
   const quoted = new Set((decisionStrings(decision).join('\n').match(/\d+/g) ?? []).map(Number));
   const cells = cellsAvoiding(bounds, (n) => quoted.has(n) || quoted.has(ratio * n));
   const decided = cells.map((cell) => {
-    const [size, sizeV] = [cell.size, ratio * cell.size].map((n) => known(n, `a head size of the case (${expr})`));
-    const d = decide({ ...facts, shape: { ...facts.shape, headDim: size!, headDimV: sizeV! } });
+    const source = `a head size of the case (${expr})`;
+    const d = decide({ ...facts, shape: { ...facts.shape, headDim: known(cell.size, source), headDimV: known(ratio * cell.size, source) } });
     return { cell, decision: renamed(d, new Map([[cell.size, expr], [ratio * cell.size, exprV]])) };
   });
   const groups: { cells: HeadSizeCell[]; decisions: Decision[] }[] = [];
@@ -88,6 +88,8 @@ function renamed(d: Decision, exprs: ReadonlyMap<number, string>): Decision {
   const pattern = numberPattern([...exprs.keys()]);
   const words = (s: string): string => s.replace(pattern, (n) => exprs.get(Number(n))!);
   const verdict = (v: Verdict): Verdict => ({ ...v, reasons: v.reasons.map(words), ...(v.short !== undefined ? { short: words(v.short) } : {}) });
-  const warning = (w: DtypeWarning): DtypeWarning => ({ ...w, message: words(w.message), ...(w.advice !== undefined ? { advice: words(w.advice) } : {}) });
+  const warning = (w: DtypeWarning): DtypeWarning => ({
+    ...w, message: words(w.message), ...(w.advice !== undefined ? { advice: words(w.advice) } : {}), ...(w.possible !== undefined ? { possible: words(w.possible) } : {}),
+  });
   return { ...d, verdicts: d.verdicts.map(verdict), warnings: d.warnings.map(warning), notes: d.notes.map(words), ...(d.error !== undefined ? { error: words(d.error) } : {}) };
 }
