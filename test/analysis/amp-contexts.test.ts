@@ -25,7 +25,7 @@ describe('analysis: stored autocast and sdpa_kernel contexts', () => {
     assert.deepEqual(annotate(sites), [
       'amp-contexts/model.py:21:13 sdpa CausalSelfAttention.forward',
       '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0.1 layout=BHLD H=12 D=64 → flash',
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → efficient? (depends on `self.head_dim`) without autocast · flash? (depends on `self.head_dim`) under float16 or bfloat16 autocast',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → efficient (flash off: float32) without autocast, if `self.head_dim` is a multiple of 4 · math (flash off: float32) without autocast, if `self.head_dim` is not a multiple of 4 · flash under float16 or bfloat16 autocast, if `self.head_dim` is ≤ 256 · efficient (flash off: head dim `self.head_dim`) under float16 or bfloat16 autocast, if `self.head_dim` is a multiple of 8 and > 256 · math (flash off: head dim `self.head_dim`) under float16 or bfloat16 autocast, if `self.head_dim` is not a multiple of 8 and > 256',
     ]);
     assert.deepEqual(dtypeSources(sites[0], 'train'), ['q, k, v: bfloat16 from `linear` at model.py:17 runs in bfloat16 under autocast (autocast region at train.py:17, entered by `with ctx` at train.py:31)']);
   });
@@ -35,7 +35,7 @@ describe('analysis: stored autocast and sdpa_kernel contexts', () => {
     assert.deepEqual(annotate(sites), [
       'amp-contexts/model.py:21:13 sdpa CausalSelfAttention.forward',
       '  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → efficient? (depends on `self.head_dim`) without autocast · flash? (depends on `self.head_dim`) under float16 or bfloat16 autocast',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → efficient (flash off: float32) without autocast, if `self.head_dim` is a multiple of 4 · math (flash off: float32) without autocast, if `self.head_dim` is not a multiple of 4 · flash under float16 or bfloat16 autocast, if `self.head_dim` is ≤ 256 · efficient (flash off: head dim `self.head_dim`) under float16 or bfloat16 autocast, if `self.head_dim` is a multiple of 8 and > 256 · math (flash off: head dim `self.head_dim`) under float16 or bfloat16 autocast, if `self.head_dim` is not a multiple of 8 and > 256',
     ]);
     assert.deepEqual(dtypeSources(sites[0], 'train'), ['q, k, v: depends on the path (float16 from `linear` at model.py:17 runs in float16 under autocast (autocast region at train_any_device.py:13, `ptdtype` float16 (one of the two dtypes autocast takes), entered by `with ctx` at train_any_device.py:18), bfloat16 from `linear` at model.py:17 runs in bfloat16 under autocast (autocast region at train_any_device.py:13, `ptdtype` bfloat16 (one of the two dtypes autocast takes), entered by `with ctx` at train_any_device.py:18))']);
   });
@@ -44,7 +44,7 @@ describe('analysis: stored autocast and sdpa_kernel contexts', () => {
     const sites = await sitesOf(['amp-contexts/model.py', 'amp-contexts/sample.py']);
     assert.deepEqual(annotate(sites), [
       'amp-contexts/model.py:21:13 sdpa CausalSelfAttention.forward',
-      '  train reached=false ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → efficient? (depends on `self.head_dim`) without autocast · flash? (depends on `self.head_dim`) under float16 or bfloat16 autocast',
+      '  train reached=false ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → efficient (flash off: float32) without autocast, if `self.head_dim` is a multiple of 4 · math (flash off: float32) without autocast, if `self.head_dim` is not a multiple of 4 · flash under float16 or bfloat16 autocast, if `self.head_dim` is ≤ 256 · efficient (flash off: head dim `self.head_dim`) under float16 or bfloat16 autocast, if `self.head_dim` is a multiple of 8 and > 256 · math (flash off: head dim `self.head_dim`) under float16 or bfloat16 autocast, if `self.head_dim` is not a multiple of 8 and > 256',
       '  infer reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=BHLD H=12 D=64 → math (flash off: runtime disabled)',
     ]);
     assert.deepEqual(dtypeSources(sites[0], 'infer'), ['q, k, v: float16 from `linear` at model.py:17 runs in float16 under autocast (autocast region at sample.py:8, entered by `with amp` at sample.py:15)']);

@@ -53,7 +53,7 @@ describe('analysis: class-based context managers defined in the workspace', () =
     const [site] = (await sitesOf(FILES)).filter((s) => s.function === 'Encoder.forward');
     assert.deepEqual(annotate([site!]), [
       'class-contexts/model.py:16:16 sdpa Encoder.forward',
-      '  train reached=false ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → efficient? (depends on `C // self.n_heads`) without autocast · flash? (depends on `C // self.n_heads`) under float16 or bfloat16 autocast',
+      '  train reached=false ?,?,? mask=none causal=false p=0.1 layout=BHLD H=8 D=? → efficient (flash off: float32) without autocast, if `C // self.n_heads` is a multiple of 4 · math (flash off: float32) without autocast, if `C // self.n_heads` is not a multiple of 4 · flash under float16 or bfloat16 autocast, if `C // self.n_heads` is ≤ 256 · efficient (flash off: head dim `C // self.n_heads`) under float16 or bfloat16 autocast, if `C // self.n_heads` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.n_heads`) under float16 or bfloat16 autocast, if `C // self.n_heads` is not a multiple of 8 and > 256',
       '  infer reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
     ]);
     assert.deepEqual(qAndMode(site!, 'infer'), [

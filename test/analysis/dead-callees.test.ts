@@ -12,8 +12,8 @@ describe('callees of branches the facts rule out', () => {
     const lines = annotate(await sitesOf(['dead-callees/model.py']));
     assert.deepEqual(lines.slice(0, 4), [
       'dead-callees/model.py:12:12 flash_attn_func _flash_kernel',
-      '  train reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on the argument `x` of train)',
-      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on the argument `x` of train)',
+      '  train reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on the argument `x` of train) if `C // self.heads` is ≤ 256 · raises: FlashAttention forward only supports head dimension at most 256 if `C // self.heads` is > 256',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BLHD H=8 D=? → fa2? (depends on the argument `x` of train) if `C // self.heads` is ≤ 256 · raises: FlashAttention forward only supports head dimension at most 256 if `C // self.heads` is > 256',
       '  dead-fast-path warning train 29:12 `flash_attn_func` is never reached on the training path: `self.use_flash` is false there — `self.use_flash` is False (False at model.py:24)',
     ]);
   });

@@ -21,8 +21,8 @@ describe('entry points with unknown inputs', () => {
   it('takes a forward\'s input from no caller as a float32 tensor, and a default a builder passes as unknown', async () => {
     assert.deepEqual(annotate(await sitesOf([BLOCKS], NO_AUTOCAST)), [
       'entry-points/vit_blocks.py:20:17 sdpa SelfAttention.forward',
-      '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=BHLD H=8 D=? → efficient? (depends on `self.head_dim`)',
-      '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=BHLD H=8 D=? → efficient? (depends on `self.head_dim`)',
+      '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=BHLD H=8 D=? → efficient (flash off: float32) if `self.head_dim` is a multiple of 4 · math (flash off: float32) if `self.head_dim` is not a multiple of 4',
+      '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=BHLD H=8 D=? → efficient (flash off: float32) if `self.head_dim` is a multiple of 4 · math (flash off: float32) if `self.head_dim` is not a multiple of 4',
       'entry-points/vit_blocks.py:23:17 manual SelfAttention.forward',
       '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=BHLD H=8 D=? → math',
       '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=BHLD H=8 D=? → math',
@@ -59,8 +59,8 @@ describe('entry points with unknown inputs', () => {
   it('leaves the inputs unknown with --assume-inputs none', async () => {
     const [fused] = await sitesOf([BLOCKS], { ...NO_AUTOCAST, assumeInputs: 'none' });
     assert.deepEqual(annotate([fused!]).slice(1), [
-      '  train reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of Encoder.forward)',
-      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of Encoder.forward)',
+      '  train reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of Encoder.forward) if `self.head_dim` is ≤ 256 · efficient? (depends on the argument `x` of Encoder.forward) if `self.head_dim` is > 256',
+      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of Encoder.forward) if `self.head_dim` is ≤ 256 · efficient? (depends on the argument `x` of Encoder.forward) if `self.head_dim` is > 256',
     ]);
     assert.deepEqual(fused!.modes.infer.assumed.map((a) => resolveLineMarks(a)), ['self.fused_attn']);
   });

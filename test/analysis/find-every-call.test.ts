@@ -16,16 +16,16 @@ describe('finding every call', () => {
     // reaches all four through train_step, under its bfloat16 autocast.
     assert.deepEqual(annotate(await sitesOf(['find-every-call/closures.py'])), [
       'find-every-call/closures.py:19:16 sdpa Block._attn',
-      '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on `C // self.heads`)',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=8 D=? → flash if `C // self.heads` is ≤ 256 · efficient (flash off: head dim `C // self.heads`) if `C // self.heads` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.heads`) if `C // self.heads` is not a multiple of 8 and > 256',
       '  infer reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → flash? (depends on the argument `q` of Block._attn, the argument `k` of Block._attn and the argument `v` of Block._attn)',
       'find-every-call/closures.py:26:20 sdpa Block.forward.attend',
-      '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on `C // self.heads`)',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=true p=0 layout=BHLD H=8 D=? → flash? (depends on `L`) if `C // self.heads` is ≤ 256 · efficient (flash off: head dim `C // self.heads`) if `C // self.heads` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.heads`) if `C // self.heads` is not a multiple of 8 and > 256',
       '  infer reached=false ?,?,? mask=none causal=? p=0 layout=? H=? D=? → flash? (depends on the argument `q` of Block.forward.attend, the argument `k` of Block.forward.attend and the argument `v` of Block.forward.attend)',
       'find-every-call/closures.py:29:20 sdpa Block.forward.attend_all',
-      '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0.1 layout=BHLD H=8 D=? → flash? (depends on `C // self.heads`)',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0.1 layout=BHLD H=8 D=? → flash if `C // self.heads` is ≤ 256 · efficient (flash off: head dim `C // self.heads`) if `C // self.heads` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.heads`) if `C // self.heads` is not a multiple of 8 and > 256',
       '  infer reached=false ?,?,? mask=none causal=false p=? layout=? H=? D=? → flash? (depends on `q`, `k` and `v`)',
       'find-every-call/closures.py:32:20 sdpa Block.forward.attend_p',
-      '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on `C // self.heads`)',
+      '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=8 D=? → flash if `C // self.heads` is ≤ 256 · efficient (flash off: head dim `C // self.heads`) if `C // self.heads` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.heads`) if `C // self.heads` is not a multiple of 8 and > 256',
       '  infer reached=false ?,?,? mask=none causal=false p=? layout=? H=? D=? → flash? (depends on the argument `q` of Block.forward.attend_p, the argument `k` of Block.forward.attend_p and the argument `v` of Block.forward.attend_p)',
     ]);
   });
@@ -94,8 +94,8 @@ describe('finding every call', () => {
       "  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → raises: FlashAttention only support fp16 and bf16 data type if flash_attn is installed, without autocast · fa2? (depends on the head size of q) if flash_attn is installed, under float16 or bfloat16 autocast · raises: ModuleNotFoundError: No module named 'flash_attn' if flash_attn is not installed",
       `  dtype-unsupported warning - 60:29 self.attn_fn (flash_attn_varlen_func): "FlashAttention only support fp16 and bf16 data type" — \`q\` is float32 (\`x\` is a float32 tensor (assumed: SwitchableAttention.forward's input from no caller in these files)); \`k\` is float32 (\`x\` is a float32 tensor (assumed: SwitchableAttention.forward's input from no caller in these files)); \`v\` is float32 (\`x\` is a float32 tensor (assumed: SwitchableAttention.forward's input from no caller in these files)) (if flash_attn is installed, without autocast)`,
       'find-every-call/stored.py:60:16 sdpa SwitchableAttention.forward',
-      '  train reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.heads`) without autocast · flash? (depends on `C // self.heads`) under float16 or bfloat16 autocast',
-      '  infer reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.heads`) without autocast · flash? (depends on `C // self.heads`) under float16 or bfloat16 autocast',
+      '  train reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → efficient (flash off: float32) without autocast, if `C // self.heads` is a multiple of 4 · math (flash off: float32) without autocast, if `C // self.heads` is not a multiple of 4 · flash under float16 or bfloat16 autocast, if `C // self.heads` is ≤ 256 · efficient (flash off: head dim `C // self.heads`) under float16 or bfloat16 autocast, if `C // self.heads` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.heads`) under float16 or bfloat16 autocast, if `C // self.heads` is not a multiple of 8 and > 256',
+      '  infer reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → efficient (flash off: float32) without autocast, if `C // self.heads` is a multiple of 4 · math (flash off: float32) without autocast, if `C // self.heads` is not a multiple of 4 · flash under float16 or bfloat16 autocast, if `C // self.heads` is ≤ 256 · efficient (flash off: head dim `C // self.heads`) under float16 or bfloat16 autocast, if `C // self.heads` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.heads`) under float16 or bfloat16 autocast, if `C // self.heads` is not a multiple of 8 and > 256',
       'find-every-call/stored.py:74:16 manual CappedAttention.forward',
       '  train reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → math',
       '  infer reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → math',
@@ -105,16 +105,16 @@ describe('finding every call', () => {
       '  infer reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → math',
       '  manual-attention information - 89:20 Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention(q, k, v, scale=…)` computes the same fused (flash or memory-efficient kernel)',
       'find-every-call/stored.py:90:16 sdpa LatentAttention.forward',
-      '  train reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.cfg.heads`) without autocast · flash? (depends on `C // self.cfg.heads`) under float16 or bfloat16 autocast',
-      '  infer reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.cfg.heads`) without autocast · flash? (depends on `C // self.cfg.heads`) under float16 or bfloat16 autocast',
+      '  train reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → efficient (flash off: float32) without autocast, if `C // self.cfg.heads` is a multiple of 4 · math (flash off: float32) without autocast, if `C // self.cfg.heads` is not a multiple of 4 · flash under float16 or bfloat16 autocast, if `C // self.cfg.heads` is ≤ 256 · efficient (flash off: head dim `C // self.cfg.heads`) under float16 or bfloat16 autocast, if `C // self.cfg.heads` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.cfg.heads`) under float16 or bfloat16 autocast, if `C // self.cfg.heads` is not a multiple of 8 and > 256',
+      '  infer reached=null ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=? → efficient (flash off: float32) without autocast, if `C // self.cfg.heads` is a multiple of 4 · math (flash off: float32) without autocast, if `C // self.cfg.heads` is not a multiple of 4 · flash under float16 or bfloat16 autocast, if `C // self.cfg.heads` is ≤ 256 · efficient (flash off: head dim `C // self.cfg.heads`) under float16 or bfloat16 autocast, if `C // self.cfg.heads` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.cfg.heads`) under float16 or bfloat16 autocast, if `C // self.cfg.heads` is not a multiple of 8 and > 256',
     ]);
   });
 
   it('finds the call after an early return that the constructor\'s default takes, not reached', async () => {
     assert.deepEqual(annotate(await sitesOf(['find-every-call/early_return.py'])), [
       'find-every-call/early_return.py:21:16 sdpa TextPool.forward',
-      '  train reached=false fp32,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.heads`) without autocast · flash? (depends on `C // self.heads`) under float16 or bfloat16 autocast',
-      '  infer reached=false fp32,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → efficient? (depends on `C // self.heads`) without autocast · flash? (depends on `C // self.heads`) under float16 or bfloat16 autocast',
+      '  train reached=false fp32,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → efficient (flash off: float32) without autocast, if `C // self.heads` is a multiple of 4 · math (flash off: float32) without autocast, if `C // self.heads` is not a multiple of 4 · flash under float16 or bfloat16 autocast, if `C // self.heads` is ≤ 256 · efficient (flash off: head dim `C // self.heads`) under float16 or bfloat16 autocast, if `C // self.heads` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.heads`) under float16 or bfloat16 autocast, if `C // self.heads` is not a multiple of 8 and > 256',
+      '  infer reached=false fp32,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → efficient (flash off: float32) without autocast, if `C // self.heads` is a multiple of 4 · math (flash off: float32) without autocast, if `C // self.heads` is not a multiple of 4 · flash under float16 or bfloat16 autocast, if `C // self.heads` is ≤ 256 · efficient (flash off: head dim `C // self.heads`) under float16 or bfloat16 autocast, if `C // self.heads` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.heads`) under float16 or bfloat16 autocast, if `C // self.heads` is not a multiple of 8 and > 256',
     ]);
   });
 });

@@ -61,7 +61,7 @@ describe('analysis: training frameworks that hand the model back', () => {
     assert.deepEqual(annotate([site]), [
       SITE,
       `  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BLHD H=16 D=64 → fa2? (depends on ${why})`,
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=? D=? → raises: FlashAttention only support fp16 and bf16 data type without autocast · fa2? (depends on `self.head_dim`) under float16 or bfloat16 autocast',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=? D=? → raises: FlashAttention only support fp16 and bf16 data type without autocast · fa2 under float16 or bfloat16 autocast, if `self.head_dim` is ≤ 256 · raises: FlashAttention forward only supports head dimension at most 256 under float16 or bfloat16 autocast, if `self.head_dim` is > 256',
     ]);
     assert.deepEqual(qAndMode(site, 'train'), [`depends on ${why}`, '`.backward()` in train']);
   });
@@ -72,7 +72,7 @@ describe('analysis: training frameworks that hand the model back', () => {
     assert.deepEqual(annotate([site]), [
       SITE,
       `  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BLHD H=8 D=64 → fa2? (depends on ${why})`,
-      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=? D=? → raises: FlashAttention only support fp16 and bf16 data type without autocast · fa2? (depends on `self.head_dim`) under float16 or bfloat16 autocast',
+      '  infer reached=false ?,?,? mask=none causal=true p=0 layout=BLHD H=? D=? → raises: FlashAttention only support fp16 and bf16 data type without autocast · fa2 under float16 or bfloat16 autocast, if `self.head_dim` is ≤ 256 · raises: FlashAttention forward only supports head dimension at most 256 under float16 or bfloat16 autocast, if `self.head_dim` is > 256',
     ]);
     assert.deepEqual(qAndMode(site, 'train'), [`depends on ${why}`, '`.backward()` in Trainer.training_step']);
   });

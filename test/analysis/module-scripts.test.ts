@@ -50,7 +50,7 @@ describe('analysis: module-level scripts', () => {
     assert.deepEqual(await withScripts('sample.py'), {
       lines: [
         SITE,
-        '  train reached=false ?,?,? mask=none causal=true p=? layout=BHLD H=8 D=? → efficient? (depends on `self.head_dim`) without autocast · flash? (depends on `self.head_dim`) under float16 or bfloat16 autocast',
+        '  train reached=false ?,?,? mask=none causal=true p=? layout=BHLD H=8 D=? → efficient (flash off: float32) without autocast, if `self.head_dim` is a multiple of 4 · math (flash off: float32) without autocast, if `self.head_dim` is not a multiple of 4 · flash under float16 or bfloat16 autocast, if `self.head_dim` is ≤ 256 · efficient (flash off: head dim `self.head_dim`) under float16 or bfloat16 autocast, if `self.head_dim` is a multiple of 8 and > 256 · math (flash off: head dim `self.head_dim`) under float16 or bfloat16 autocast, if `self.head_dim` is not a multiple of 8 and > 256',
         '  infer reached=true fp16,fp16,fp16 mask=none causal=true p=0 layout=BHLD H=8 D=64 → flash',
       ],
       train: ['assumed: no caller of CausalSelfAttention.forward shows the training path'],

@@ -4,13 +4,15 @@
  * where they do not, each group is a case, named by the fact that sets it apart from the others: the
  * caller's autocast, a library installed or not, a condition the path assumed, the mask, q's dtype,
  * the causal flag, dropout. Where no such fact names every case, the joined verdict stands. A
- * library the settings leave open and no path settles is two cases: installed, and not.
+ * library the settings leave open and no path settles is two cases: installed, and not. A verdict
+ * that waits on a head size the files leave open is given per range of head sizes (head-size-cases.ts).
  */
 import type { Decision } from '../../../runtime/dispatch/decision';
 import type { AttentionApi, CallFacts, Mode } from '../../../runtime/dispatch/facts';
 import { caseSite, type ModeSite } from '../call-facts/call-sites';
 import { OPTIONAL_LIBRARIES, type Observation, type OptionalLibrary } from '../values/state';
 import { textOf } from '../syntax/syntax';
+import { byHeadSize } from './head-size-cases';
 
 export interface CaseView {
   readonly when: string;
@@ -85,14 +87,14 @@ function byLibrary(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide
     const words = `if ${lib} is ${value ? '' : 'not '}installed`;
     const settled: Decide = (s) => decide({ ...s, installed: { ...s.installed, [lib]: { value, why: `${lib} ${value ? 'is' : 'is not'} installed (a case)` } } });
     const inner = byPaths(site, api, mode, settled, settled(site));
-    return inner.cases.length > 0 ? inner.cases.map((c) => ({ ...c, when: `${words}, ${c.when}` })) : [{ when: words, site, decision: inner.decision }];
+    return inner.cases.length > 0 ? inner.cases.map((c) => ({ ...c, when: jointWhen(words, c.when) })) : [{ when: words, site, decision: inner.decision }];
   });
   return { decision: joined, cases };
 }
 
 /** The paths' observations decided one by one, grouped into cases where they decide differently. */
 function byPaths(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide, joined: Decision): ModeDecision {
-  if (site.observations.length < 2) return { decision: joined, cases: [] };
+  if (site.observations.length < 2) return perHeadSize(site, joined, decide);
   const singles = site.observations.map((observation): Single => {
     const one = caseSite(site, api, mode, [observation]);
     return { observation, facts: one.facts, decision: decide(one) };
@@ -105,17 +107,38 @@ function byPaths(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide, 
   }
   const list = [...groups.values()];
   // Every path decides alike: that is the verdict, though the join of their facts is open.
-  if (list.length === 1) return { decision: joined.outcome === 'depends' ? representative(list[0]!).decision : joined, cases: [] };
+  if (list.length === 1) {
+    const one = representative(list[0]!);
+    return joined.outcome === 'depends' ? perHeadSize({ ...site, facts: one.facts }, one.decision, decide) : { decision: joined, cases: [] };
+  }
   const labels = caseLabels(list);
-  if (!labels) return { decision: joined, cases: [] };
+  if (!labels) return perHeadSize(site, joined, decide);
   const ordered = list.map((group, i) => ({ group, when: labels[i]! })).sort(caseOrder);
-  const cases = ordered.map(({ group, when }): CaseView => {
+  const cases = ordered.flatMap(({ group, when }): CaseView[] => {
     // The paths of a case decide alike: one's facts and decision are the case's (the join of their
     // facts may leave open what no one of them does: float16 on one path, bfloat16 on another).
     const one = representative(group);
-    return { when, site: { ...caseSite(site, api, mode, group.map((s) => s.observation)), facts: one.facts }, decision: one.decision };
+    const caseView: CaseView = { when, site: { ...caseSite(site, api, mode, group.map((s) => s.observation)), facts: one.facts }, decision: one.decision };
+    const sizes = perHeadSize(caseView.site, caseView.decision, decide);
+    return sizes.cases.length === 0 ? [{ ...caseView, decision: sizes.decision }] : sizes.cases.map((c) => ({ ...c, when: jointWhen(when, c.when) }));
   });
   return { decision: joined, cases };
+}
+
+/**
+ * A case within a case, in words: `if flash_attn is installed and \`D\` is ≤ 256` where both are
+ * conditions, else the two side by side (`without autocast, if \`D\` is ≤ 256`).
+ */
+function jointWhen(outer: string, inner: string): string {
+  const last = outer.split(', ').pop()!;
+  return last.startsWith('if ') && inner.startsWith('if ') ? `${outer} and ${inner.slice(3)}` : `${outer}, ${inner}`;
+}
+
+/** A verdict that waits on an unknown head size, per range of head sizes; where every range does the same, that verdict. */
+function perHeadSize(site: ModeSite, decision: Decision, decide: Decide): ModeDecision {
+  const sizes = byHeadSize(site.facts, decision, (facts) => decide({ ...site, facts }), (a, b) => outcomeKey(a) === outcomeKey(b));
+  if (!sizes) return { decision, cases: [] };
+  return { decision: sizes.decision, cases: sizes.cases.map((c) => ({ when: c.when, site, decision: c.decision })) };
 }
 
 /**

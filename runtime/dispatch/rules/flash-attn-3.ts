@@ -6,6 +6,7 @@
 import { need, OK, raises, type Condition } from '../check';
 import type { Policy } from '../engine';
 import { flashAttn3 } from '../messages';
+import { FLASH_ATTN_3_HEAD_DIM_MULTIPLE, FLASH_MAX_HEAD_DIM } from '../head-dims';
 import { flashDtypeWarnings, flashNotes, LOW, queryFirstDtypeError } from './flash-attn';
 
 /** Q/K and V head sizes may differ only in these pairs (and only on Hopper). */
@@ -17,13 +18,13 @@ const VALIDATION: readonly Condition[] = [
   (c) => need([c.dtypes.q, c.dtypes.k], (q, k) => (q === k ? OK : raises(flashAttn3.keyDtype, 'q, k dtypes differ'))),
   (c) => need([c.dtypes.q, c.dtypes.v], (q, v) => (q === v ? OK : raises(flashAttn3.valueDtype, 'q, v dtypes differ'))),
   (c) => (c.env.device === 'cuda' ? OK : raises(flashAttn3.notCuda, `device ${c.env.device}`)),
-  (c) => need([c.facts.shape.headDim], (d) => (d <= 256 ? OK : raises(flashAttn3.headDim, `head dim ${d}`))),
+  (c) => need([c.facts.shape.headDim], (d) => (d <= FLASH_MAX_HEAD_DIM ? OK : raises(flashAttn3.headDim, `head dim ${d}`))),
   (c) => need([c.facts.shape.heads, c.facts.shape.kvHeads], (h, hkv) => (h % hkv === 0 ? OK : raises(flashAttn3.heads, `${h} heads, ${hkv} kv heads`))),
   (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) => d === dv ? OK
     : !otherVHeadDim(d, dv) ? raises(flashAttn3.headDimV, `head dims ${d}/${dv}`)
       : Math.floor(c.env.sm / 10) === 9 ? OK : raises(flashAttn3.headDimVGpu, `head dims ${d}/${dv} on sm${c.env.sm}`)),
-  (c) => need([c.facts.shape.headDim], (d) => (d % 8 === 0 ? OK : raises(flashAttn3.alignment('head_size'), `head dim ${d}`))),
-  (c) => need([c.facts.shape.headDimV], (dv) => (dv % 8 === 0 ? OK : raises(flashAttn3.alignment('head_size_v'), `head dim ${dv}`))),
+  (c) => need([c.facts.shape.headDim], (d) => (d % FLASH_ATTN_3_HEAD_DIM_MULTIPLE === 0 ? OK : raises(flashAttn3.alignment('head_size'), `head dim ${d}`))),
+  (c) => need([c.facts.shape.headDimV], (dv) => (dv % FLASH_ATTN_3_HEAD_DIM_MULTIPLE === 0 ? OK : raises(flashAttn3.alignment('head_size_v'), `head dim ${dv}`))),
 ];
 
 export const FLASH_ATTN_3: Policy = {

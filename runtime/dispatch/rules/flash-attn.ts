@@ -9,6 +9,7 @@ import type { DtypeWarning } from '../decision';
 import type { Policy } from '../engine';
 import type { Dtype } from '../facts';
 import { flashAttn } from '../messages';
+import { FLASH_MAX_HEAD_DIM } from '../head-dims';
 import { installed } from './library';
 
 export const LOW: readonly Dtype[] = ['float16', 'bfloat16'];
@@ -20,7 +21,7 @@ const VALIDATION: readonly Condition[] = [
   (c) => need([c.dtypes.q], (q) => (LOW.includes(q) ? OK : raises(flashAttn.dtype, `q is ${q}`))),
   (c) => need([c.dtypes.q, c.dtypes.k], (q, k) => (q === k ? OK : raises(flashAttn.keyDtype, 'q, k dtypes differ'))),
   (c) => need([c.dtypes.q, c.dtypes.v], (q, v) => (q === v ? OK : raises(flashAttn.valueDtype, 'q, v dtypes differ'))),
-  (c) => need([c.facts.shape.headDim], (d) => (d <= 256 ? OK : raises(flashAttn.headDim, `head dim ${d}`))),
+  (c) => need([c.facts.shape.headDim], (d) => (d <= FLASH_MAX_HEAD_DIM ? OK : raises(flashAttn.headDim, `head dim ${d}`))),
 ];
 
 /** The dtype error a flash-attention version raises first for these dtypes, if any. */

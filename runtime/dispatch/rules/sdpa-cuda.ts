@@ -6,6 +6,7 @@ import { need, OK, raises, rejected, type BackendRule, type Condition } from '..
 import { torchAtLeast, type CallContext } from '../context';
 import type { Dtype } from '../facts';
 import { torch } from '../messages';
+import { FLASH_CONSUMER_TRAINING_DROPOUT_MAX, FLASH_CONSUMER_TRAINING_MAX, FLASH_MAX_HEAD_DIM, FLASH_V1_CONSUMER_TRAINING_MAX, FLASH_V1_HEAD_DIM_MULTIPLE, FLASH_V1_MAX_HEAD_DIM, GEMM_ROW_BITS, SM80_GEMM_ALIGNMENT } from '../head-dims';
 import type { Policy } from '../engine';
 import { dtypeIn, fourDimensional, MATH, noMask, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
 import { CUDA_VERIFIED, fusedHeads, type GqaSupport } from './sdpa-heads';
@@ -27,8 +28,8 @@ const flashSm: Condition = (c) => {
 };
 
 const flashHeadDim: Condition = (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) => {
-  if (torchAtLeast(c.env, 2, 2)) return d === dv && d <= 256 ? OK : rejected(torch.flashHeadDim(d, d, dv), headDimShort(d, dv));
-  const fits = d === dv && d % 8 === 0 && d <= 128;
+  if (torchAtLeast(c.env, 2, 2)) return d === dv && d <= FLASH_MAX_HEAD_DIM ? OK : rejected(torch.flashHeadDim(d, d, dv), headDimShort(d, dv));
+  const fits = d === dv && d % FLASH_V1_HEAD_DIM_MULTIPLE === 0 && d <= FLASH_V1_MAX_HEAD_DIM;
   return fits ? OK : rejected(torch.flashHeadDimV1(d, d, dv), headDimShort(d, dv));
 });
 
@@ -46,17 +47,17 @@ const flashTraining: Condition = (c) => {
   const sm = c.env.sm;
   if (!torchAtLeast(c.env, 2, 2)) {
     if (!between(sm, 86, 89)) return OK;
-    return need([c.facts.shape.headDim], (d) => d <= 64 ? OK
+    return need([c.facts.shape.headDim], (d) => d <= FLASH_V1_CONSUMER_TRAINING_MAX ? OK
       : need([c.facts.mode], (mode) => mode !== 'train' ? OK : rejected(torch.flashTrainingV1(d, sm), `training, head dim ${d} on sm${sm}`)));
   }
   const range: [number, number] | null = between(sm, 86, 89) ? [86, 89] : between(sm, 120, 121) ? [120, 121] : null;
   if (!range) return OK;
   return need([c.facts.shape.headDim], (d) => {
-    if (d <= 192) return OK;
+    if (d <= FLASH_CONSUMER_TRAINING_MAX) return OK;
     return need([c.facts.mode], (mode) => {
       if (mode !== 'train') return OK;
       const fail = (p: number) => rejected(torch.flashTraining(range[0], range[1], p, d, sm), `training, head dim ${d} on sm${sm}`);
-      if (d <= 224) return need([c.facts.dropout], fail);
+      if (d <= FLASH_CONSUMER_TRAINING_DROPOUT_MAX) return need([c.facts.dropout], fail);
       return need([c.facts.dropout], (p) => (p > 0 ? fail(p) : OK));
     });
   });
@@ -87,8 +88,8 @@ const efficientSm: Condition = (c) => {
 function gemmAlignment(sm: number, dtype: Dtype): number {
   const half = dtype === 'float16' || dtype === 'bfloat16';
   const tensorCores = sm >= 80 || (sm >= 70 && half);
-  const base = sm >= 80 ? 4 : 1;
-  return tensorCores ? Math.max(base, 128 / (half ? 16 : 32)) : base;
+  const base = sm >= 80 ? SM80_GEMM_ALIGNMENT : 1;
+  return tensorCores ? Math.max(base, GEMM_ROW_BITS / (half ? 16 : 32)) : base;
 }
 
 const efficientHeadDim: Condition = (c) => need([c.dtypes.q, c.facts.shape.headDim, c.facts.shape.headDimV], (q, d, dv) => {

@@ -10,6 +10,7 @@ import { dependsOn, need, OK, rejected, type Check, type Condition } from '../ch
 import { torchAtLeast, type CallContext } from '../context';
 import type { Fact } from '../facts';
 import { torch } from '../messages';
+import { CUDNN_D256_MAX_HEAD_DIM, CUDNN_HEAD_DIM_MULTIPLE, CUDNN_MAX_HEAD_DIM } from '../head-dims';
 import { dtypeIn, fourDimensional } from './sdpa-shared';
 import { CUDA_VERIFIED, fusedHeads, type GqaSupport } from './sdpa-heads';
 import { switchedOn } from './sdpa-switches';
@@ -42,17 +43,17 @@ const d256Gpu = (c: CallContext, v: Version): boolean => {
 
 /** The head-dim limit: 128; 256 where d256Gpu with cuDNN > 9.22.0; (192, 128) on sm90/sm10x from cuDNN 9.11. */
 const headDimLimit: Condition = (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) => {
-  if (d <= 128 && dv <= 128) return OK;
+  if (d <= CUDNN_MAX_HEAD_DIM && dv <= CUDNN_MAX_HEAD_DIM) return OK;
   const refuse = (limit: number) => rejected(torch.cudnnHeadDimMax(limit), d === dv ? `head dim ${d}` : `head dims ${d}/${dv}`);
   return newerThan(c, [9, 22], (d256) => need([cudnnVersion(c)], (v) => {
-    if (d256 && d256Gpu(c, v)) return d <= 256 && dv <= 256 ? OK : refuse(256);
+    if (d256 && d256Gpu(c, v)) return d <= CUDNN_D256_MAX_HEAD_DIM && dv <= CUDNN_D256_MAX_HEAD_DIM ? OK : refuse(CUDNN_D256_MAX_HEAD_DIM);
     const deepseek = (c.env.sm === 90 || family(c.env.sm) === 10) && (v[0] > 9 || (v[0] === 9 && v[1] >= 11)) && d === 192 && dv === 128;
-    return deepseek ? OK : refuse(128);
+    return deepseek ? OK : refuse(CUDNN_MAX_HEAD_DIM);
   }));
 });
 
 const headDimMultiple: Condition = (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) =>
-  d % 8 === 0 && dv % 8 === 0 ? OK : rejected(torch.cudnnHeadDimMultiple, d === dv ? `head dim ${d}` : `head dims ${d}/${dv}`));
+  d % CUDNN_HEAD_DIM_MULTIPLE === 0 && dv % CUDNN_HEAD_DIM_MULTIPLE === 0 ? OK : rejected(torch.cudnnHeadDimMultiple, d === dv ? `head dim ${d}` : `head dims ${d}/${dv}`));
 
 const batchAndHeads: Condition = (c) => need([c.facts.shape.batch, c.facts.shape.heads], (b, h) =>
   b <= 65535 && h <= 65535 ? OK : rejected(torch.cudnnBatchHeads(b, h), 'batch or heads > 65535'));
@@ -71,10 +72,10 @@ const dropoutVersion: Condition = (c) => need([c.facts.dropout], (p) => p === 0 
 
 /** Training with head dims above 128 where cuDNN takes 256: only (192, 128) and (256, 256) have a backward. */
 const backwardHeadDims: Condition = (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) => {
-  if (d <= 128 && dv <= 128) return OK;
+  if (d <= CUDNN_MAX_HEAD_DIM && dv <= CUDNN_MAX_HEAD_DIM) return OK;
   return need([c.facts.mode], (mode) => mode !== 'train' ? OK
     : newerThan(c, [9, 22], (d256) => need([cudnnVersion(c)], (v) => {
-      if (!d256 || !d256Gpu(c, v) || (d === 192 && dv === 128) || (d === 256 && dv === 256)) return OK;
+      if (!d256 || !d256Gpu(c, v) || (d === 192 && dv === 128) || (d === CUDNN_D256_MAX_HEAD_DIM && dv === CUDNN_D256_MAX_HEAD_DIM)) return OK;
       return rejected(torch.cudnnBackwardHeadDim(d, dv), `training, head dims ${d}/${dv}`);
     })));
 });

@@ -10,6 +10,7 @@ import type { DtypeWarning, Verdict } from '../decision';
 import type { Policy } from '../engine';
 import type { Dtype, MaskKind } from '../facts';
 import { xformers } from '../messages';
+import { FLASH_MAX_HEAD_DIM } from '../head-dims';
 import { installed } from './library';
 
 const LOW: readonly Dtype[] = ['float16', 'bfloat16'];
@@ -55,7 +56,7 @@ function dtypeIn(supported: readonly Dtype[]): Condition {
 }
 
 const headDimAtMost256: Condition = (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) =>
-  Math.max(d, dv) <= 256 ? OK : rejected(xformers.headDim(256), `head dim ${Math.max(d, dv)}`));
+  Math.max(d, dv) <= FLASH_MAX_HEAD_DIM ? OK : rejected(xformers.headDim(FLASH_MAX_HEAD_DIM), `head dim ${Math.max(d, dv)}`));
 
 const noTensorBias: Condition = (c) => need([c.facts.mask.kind], (kind) =>
   isTensorBias(kind, c.facts.mask.className) ? rejected(xformers.tensorBias, 'tensor attn_bias') : OK);

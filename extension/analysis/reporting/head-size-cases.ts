@@ -1,0 +1,95 @@
+/**
+ * A verdict that hinges on a head size the files leave open (`C // self.n_head`, which a config
+ * sets) decided once per range of head sizes the policy tells apart (`HEAD_DIM_BOUNDS`), the ranges
+ * grouped by what the call does there and named by the code's expression and the range:
+ * `flash if \`D\` is ≤ 256 · efficient if \`D\` is a multiple of 8 and > 256 · …`. Where every range
+ * does the same, that is the verdict. Other unknowns stay as they were.
+ */
+import type { Decision, DtypeWarning, Verdict } from '../../../runtime/dispatch/decision';
+import { known, type CallFacts } from '../../../runtime/dispatch/facts';
+import { HEAD_DIM_BOUNDED, HEAD_DIM_BOUNDS, HEAD_DIM_PAIRS_UNLISTED, type HeadDimBounds } from '../../../runtime/dispatch/head-dims';
+import { boundsForRatio, headSizeCells, rangeWords, type HeadSizeCell } from './head-size-ranges';
+
+export interface HeadSizeCase {
+  readonly when: string;
+  readonly decision: Decision;
+}
+
+/**
+ * The verdict per range of head sizes, or where every range does the same (`cases` empty) that
+ * verdict; undefined where the decision does not wait on the head size, or cannot be split: q's and
+ * v's head sizes are unknowns the code does not relate (v's is q's, or a multiple the code writes:
+ * `2 * self.head_dim`), or the policy tests sizes `HEAD_DIM_BOUNDS` does not list.
+ * `sameOutcome` says whether two decisions do the same (cases.ts).
+ */
+export function byHeadSize(facts: CallFacts, decision: Decision, decide: (facts: CallFacts) => Decision, sameOutcome: (a: Decision, b: Decision) => boolean): { decision: Decision; cases: HeadSizeCase[] } | undefined {
+  const { headDim, headDimV } = facts.shape;
+  if (headDim.known || headDimV.known || !HEAD_DIM_BOUNDED.has(decision.policy)) return undefined;
+  const [expr, exprV] = [headDim.dependsOn, headDimV.dependsOn];
+  const ratio = ratioOf(expr, exprV);
+  if (ratio === undefined || (ratio !== 1 && HEAD_DIM_PAIRS_UNLISTED.has(decision.policy))) return undefined;
+  if (!decision.verdicts.some((v) => v.status === 'depends' && (v.unknowns ?? []).some((u) => u.includes(expr)))) return undefined;
+  const bounds = boundsForRatio(HEAD_DIM_BOUNDS, ratio);
+  const quoted = new Set((decisionStrings(decision).join('\n').match(/\d+/g) ?? []).map(Number));
+  const cells = cellsAvoiding(bounds, (n) => quoted.has(n) || quoted.has(ratio * n));
+  const decided = cells.map((cell) => {
+    const source = `a head size of the case (${expr})`;
+    const d = decide({ ...facts, shape: { ...facts.shape, headDim: known(cell.size, source), headDimV: known(ratio * cell.size, source) } });
+    return { cell, decision: renamed(d, new Map([[cell.size, expr], [ratio * cell.size, exprV]])) };
+  });
+  const groups: { cells: HeadSizeCell[]; decisions: Decision[] }[] = [];
+  for (const { cell, decision: d } of decided) {
+    const group = groups.find((g) => sameOutcome(g.decisions[0]!, d));
+    if (group) { group.cells.push(cell); group.decisions.push(d); } else groups.push({ cells: [cell], decisions: [d] });
+  }
+  if (groups.length === 1) return { decision: spokesman(groups[0]!.decisions), cases: [] };
+  const cases = groups.map((g) => ({ when: `if ${expr} is ${rangeWords(bounds, cells, g.cells)}`, decision: spokesman(g.decisions), first: Math.min(...g.cells.map(order)) }));
+  return { decision, cases: cases.sort((a, b) => a.first - b.first).map(({ when, decision: d }) => ({ when, decision: d })) };
+}
+
+/** v's head size over q's where the code relates them: the same expression, or `k * <q's>`. */
+function ratioOf(expr: string, exprV: string): number | undefined {
+  if (exprV === expr) return 1;
+  const multiple = /^`(\d+) \* (.+)`$/.exec(exprV);
+  return multiple && `\`${multiple[2]}\`` === expr && Number(multiple[1]) > 0 ? Number(multiple[1]) : undefined;
+}
+
+const PLAIN_CELLS = headSizeCells(HEAD_DIM_BOUNDS, () => false);
+
+/** The cells, with sizes whose numbers a decision's text does not quote already (most quote none of them). */
+function cellsAvoiding(bounds: HeadDimBounds, quoted: (size: number) => boolean): HeadSizeCell[] {
+  return bounds === HEAD_DIM_BOUNDS && !PLAIN_CELLS.some((c) => quoted(c.size)) ? PLAIN_CELLS : headSizeCells(bounds, quoted);
+}
+
+/** Smaller sizes first; within an interval the most aligned first. */
+function order(cell: HeadSizeCell): number {
+  return cell.interval * 100 - cell.alignment;
+}
+
+/**
+ * A group's decision to speak for it: where some of its ranges only may take its backend, the
+ * first of those (it says on what); else the first range's.
+ */
+function spokesman(decisions: readonly Decision[]): Decision {
+  return decisions.find((d) => d.outcome === 'depends') ?? decisions[0]!;
+}
+
+/** The sizes as numbers of their own in a text: not digits of a longer one, nor after a letter (sm80) or a decimal point. */
+function numberPattern(sizes: readonly number[]): RegExp {
+  return new RegExp(`(?<![\\w.])(?:${sizes.join('|')})(?!\\d|\\.\\d)`, 'g');
+}
+
+function decisionStrings(d: Decision): string[] {
+  return [d.error ?? '', ...d.notes, ...d.verdicts.flatMap((v) => [...v.reasons, v.short ?? '']), ...d.warnings.flatMap((w) => [w.message, w.advice ?? '', w.possible ?? ''])];
+}
+
+/** The decision with the case's sizes in its words replaced by the code's expressions (`head dim \`D\``). */
+function renamed(d: Decision, exprs: ReadonlyMap<number, string>): Decision {
+  const pattern = numberPattern([...exprs.keys()]);
+  const words = (s: string): string => s.replace(pattern, (n) => exprs.get(Number(n))!);
+  const verdict = (v: Verdict): Verdict => ({ ...v, reasons: v.reasons.map(words), ...(v.short !== undefined ? { short: words(v.short) } : {}) });
+  const warning = (w: DtypeWarning): DtypeWarning => ({
+    ...w, message: words(w.message), ...(w.advice !== undefined ? { advice: words(w.advice) } : {}), ...(w.possible !== undefined ? { possible: words(w.possible) } : {}),
+  });
+  return { ...d, verdicts: d.verdicts.map(verdict), warnings: d.warnings.map(warning), notes: d.notes.map(words), ...(d.error !== undefined ? { error: words(d.error) } : {}) };
+}
