@@ -36,10 +36,15 @@ describe('kept effects validity', () => {
     reader.resolved.set('fn:model.py:f', before);
     const other = effects([]);
     other.resolved.set('fn:model.py:g', before);
+    const elsewhere = effects([]);
+    elsewhere.resolved.set('fn:train.py:f', before);
     const index = new KeptValidity();
-    index.add([reader, other]);
-    index.invalidate(() => true, (key) => (key === 'fn:model.py:f' ? after : before));
-    assert.deepEqual([index.valid(reader), index.valid(other)], [false, true]);
+    index.add([reader, other, elsewhere]);
+    // Only ids of the files that changed are resolved again.
+    index.invalidate(() => true, (key) => (key.endsWith(':f') ? after : before), new Set(['model.py']));
+    assert.deepEqual([index.valid(reader), index.valid(other), index.valid(elsewhere)], [false, true, true]);
+    index.invalidate(() => true, (key) => (key.endsWith(':f') ? after : before));
+    assert.deepEqual([index.valid(reader), index.valid(other), index.valid(elsewhere)], [false, true, false]);
   });
 
   it('answers nothing for effects it does not hold, and links new holders of indexed effects', () => {

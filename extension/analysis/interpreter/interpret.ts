@@ -197,7 +197,7 @@ export class Interpreter implements Executor {
     }
     this.computingGlobals = false;
     // Every module's names are settled now: what is gone is known.
-    this.keptValidity.invalidate((unit) => this.liveUnits.has(unit) || this.names.isLive(unit), (key) => this.definitionNow(key));
+    this.keptValidity.invalidate((unit) => this.liveUnits.has(unit) || this.names.isLive(unit), (key) => this.definitionNow(key), this.changes?.paths);
     // Functions that rebind globals, and methods that set an attribute their class calls, run first,
     // so the functions that call what they bind see it.
     for (const m of this.modules) for (const fn of rebinders(m)) this.runRoot(fn, m);

@@ -10,7 +10,8 @@ import type { Effects } from './invocation-cache';
 
 export class KeptValidity {
   private readers = new Map<object, Set<Effects>>();
-  private resolvedBy = new Map<string, Map<object | null, Set<Effects>>>();
+  /** By the file an id names (`fn:<path>:<name>`), the effects that resolved each id to each definition. */
+  private resolvedBy = new Map<string, Map<string, Map<object | null, Set<Effects>>>>();
   private parents = new WeakMap<Effects, Set<Effects>>();
   private indexed = new WeakSet<Effects>();
   private readonly invalid = new WeakSet<Effects>();
@@ -21,21 +22,25 @@ export class KeptValidity {
   /**
    * Mark invalid what read a statement or token no longer live, or resolved an id to another
    * definition than `resolve` gives now, and everything that holds it. Statements and tokens never
-   * come back once gone, so what is marked stays invalid.
+   * come back once gone, so what is marked stays invalid. An id resolves otherwise only where its
+   * file changed: `changedPaths` (all files when undefined).
    */
-  invalidate(live: (unit: object) => boolean, resolve: (key: string) => object | null): void {
+  invalidate(live: (unit: object) => boolean, resolve: (key: string) => object | null, changedPaths?: ReadonlySet<string>): void {
     const stack: Effects[] = [];
     for (const [unit, readers] of this.readers) {
       if (live(unit)) continue;
       stack.push(...readers);
       this.readers.delete(unit);
     }
-    for (const [key, byDefinition] of this.resolvedBy) {
-      const now = resolve(key);
-      for (const [definition, readers] of byDefinition) {
-        if (definition === now) continue;
-        stack.push(...readers);
-        byDefinition.delete(definition);
+    for (const [path, byKey] of this.resolvedBy) {
+      if (changedPaths && !changedPaths.has(path)) continue;
+      for (const [key, byDefinition] of byKey) {
+        const now = resolve(key);
+        for (const [definition, readers] of byDefinition) {
+          if (definition === now) continue;
+          stack.push(...readers);
+          byDefinition.delete(definition);
+        }
       }
     }
     while (stack.length > 0) {
@@ -82,8 +87,11 @@ export class KeptValidity {
         readers.add(e);
       }
       for (const [key, definition] of e.resolved) {
-        let byDefinition = this.resolvedBy.get(key);
-        if (!byDefinition) this.resolvedBy.set(key, byDefinition = new Map());
+        const path = key.slice(key.indexOf(':') + 1, key.lastIndexOf(':'));
+        let byKey = this.resolvedBy.get(path);
+        if (!byKey) this.resolvedBy.set(path, byKey = new Map());
+        let byDefinition = byKey.get(key);
+        if (!byDefinition) byKey.set(key, byDefinition = new Map());
         let readers = byDefinition.get(definition);
         if (!readers) byDefinition.set(definition, readers = new Set());
         readers.add(e);

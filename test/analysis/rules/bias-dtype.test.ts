@@ -25,7 +25,7 @@ describe('bias-dtype on SDPA', () => {
     const found = report!.calls.map((c) => `${c.span.line} ${c.findings.filter((f) => f.code === 'bias-dtype').map((f) => `${f.severity}: ${f.message}`).join('') || '-'}`);
     assert.deepEqual(found, [
       '7 error: F.scaled_dot_product_attention: "invalid dtype for bias - should match query\'s dtype" — the bias is float32, q is float16',
-      '9 warning: F.scaled_dot_product_attention: "invalid dtype for bias - should match query\'s dtype" — the bias is float32, q is float16, if SDPA picks its memory-efficient kernel',
+      '9 warning: F.scaled_dot_product_attention: "invalid dtype for bias - should match query\'s dtype" — the bias is float32, q is float16 (if `d` is a multiple of 8)',
       '11 -',
     ]);
   });
