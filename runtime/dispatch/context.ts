@@ -3,7 +3,7 @@
  * actually sees (SDPA under autocast sees the autocast dtype; flash-attn and xformers see the raw ones).
  */
 import type { KernelCapability } from './capabilities';
-import { known, unknown, type CallFacts, type Dtype, type Environment, type Fact } from './facts';
+import { isAutocastCastable, known, unknown, type CallFacts, type Dtype, type Environment, type Fact } from './facts';
 
 export interface EffectiveDtypes {
   readonly q: Fact<Dtype>;
@@ -37,10 +37,14 @@ function biasDtype(facts: CallFacts): Fact<Dtype> | undefined {
 
 /**
  * Autocast casts an op's floating inputs to its dtype, except float64 ones (autocast's
- * `is_eligible` skips double). An input of unknown dtype stays unknown: it might be float64.
+ * `is_eligible` skips double). An input of unknown dtype stays unknown (it might be float64),
+ * unless it is known to be one autocast casts.
  */
 function underAutocast(d: Fact<Dtype>, autocast: Fact<Dtype | null>): Fact<Dtype> {
-  if (!d.known) return d;
+  if (!d.known) {
+    return isAutocastCastable(d) && autocast.known && autocast.value !== null
+      ? known(autocast.value, `autocast to ${autocast.value} (${autocast.source}), whatever ${d.dependsOn} is`) : d;
+  }
   if (d.value === 'float64') return d;
   if (!autocast.known) return unknown(autocast.dependsOn);
   if (autocast.value === null) return d;

@@ -38,6 +38,23 @@ export function unknown(dependsOn: string): UnknownFact {
   return { known: false, dependsOn };
 }
 
+/**
+ * A dtype not established but known to be one autocast casts (float16, bfloat16 or float32, never
+ * float64): what a layer of unknown class gives under autocast. An op autocast casts sees the
+ * autocast dtype either way.
+ */
+export interface AutocastCastable extends UnknownFact {
+  readonly autocastCasts: true;
+}
+
+export function autocastCastable(dependsOn: string): AutocastCastable {
+  return { known: false, dependsOn, autocastCasts: true };
+}
+
+export function isAutocastCastable(f: Fact<unknown>): f is AutocastCastable {
+  return !f.known && 'autocastCasts' in f;
+}
+
 /** The API the call goes through; it selects the dispatch policy. */
 export type AttentionApi =
   | 'sdpa' //                   torch.nn.functional.scaled_dot_product_attention

@@ -12,8 +12,9 @@ describe('BERT-style transpose_for_scores', () => {
     const sites = await sitesOf(['bert-style/modeling_bert.py']);
     assert.deepEqual(annotate(sites), [
       "bert-style/modeling_bert.py:29:19 sdpa BertSelfAttention.forward",
-      "  train reached=true fp16,fp16,fp16 mask=? causal=false p=0.1 layout=? H=? D=64 → flash? (depends on `attention_mask is not None`)",
+      '  train reached=true fp16,fp16,fp16 mask=? causal=false p=0.1 layout=? H=? D=64 → flash if `attention_mask` is None · efficient (flash off: attn_mask is not None) if `attention_mask` is a float tensor',
       "  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=? D=64 → flash",
+      '  mask-disables-flash information train 31:23 Flash is off on the training path: `attention_mask` is a float tensor (`.to()` at modeling_bert.py:46, on the paths that pass a tensor); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel (if `attention_mask` is a float tensor)',
     ]);
     assert.equal(told(sites[0]!.modes.infer.facts.shape.headDim), '64 | 64, the last item of `new_x_shape` (hidden_size // num_attention_heads at modeling_bert.py:13)');
   });

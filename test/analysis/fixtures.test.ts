@@ -76,7 +76,10 @@ const FIXTURE_TABLE: readonly Expected[] = [
         site: 'wrappers.py:27:16 sdpa Attention.forward',
         train: 'reached=null bf16,bf16,bf16 mask=? causal=false p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
         infer: 'reached=false bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=8 D=64 → runs sdpa.flash',
-        findings: [],
+        findings: [
+          ['mask-disables-flash information train 27:42',
+            'Flash is off on the training path: `mask` is a float tensor (a case the files leave open); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel (if `mask` is a float tensor or a bool tensor)'],
+        ],
       },
     ],
   },
@@ -136,7 +139,10 @@ const FIXTURE_TABLE: readonly Expected[] = [
         site: 'encoder_layer.py:15:13 multihead_attention Classifier.forward',
         train: 'reached=true ?,?,? mask=? causal=false p=0.1 layout=? H=8 D=32 → depends sdpa.flash',
         infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=? H=8 D=32 → depends sdpa.flash',
-        findings: [],
+        findings: [
+          ['mask-disables-flash information train 15:50',
+            'Flash is off on the training path: `padding_mask` is a float tensor (a case the files leave open); nn.MultiheadAttention passes the mask to SDPA, which cannot use its flash kernel with it (if `padding_mask` is a float tensor or a bool tensor)'],
+        ],
       },
     ],
   },
@@ -380,35 +386,33 @@ const FIXTURE_TABLE: readonly Expected[] = [
         train: 'reached=true ?,?,? mask=? causal=? p=? layout=BHLD H=8 D=64 → depends sdpa.flash',
         infer: 'reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
         findings: [
+          ['mask-disables-flash information train 15:66',
+            'Flash is off on the training path: `mask` is a float tensor (a case the files leave open); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel (if `mask` is a float tensor or a bool tensor)'],
         ],
       },
       {
         site: 'forwarding.py:28:12 sdpa packed_call',
         train: 'reached=false ?,?,? mask=? causal=? p=? layout=? H=? D=? → depends sdpa.flash',
         infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
-        findings: [
-        ],
+        findings: [],
       },
       {
         site: 'forwarding.py:33:12 sdpa bidirectional',
         train: 'reached=false ?,?,? mask=? causal=false p=? layout=? H=? D=? → depends sdpa.flash',
         infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
-        findings: [
-        ],
+        findings: [],
       },
       {
         site: 'forwarding.py:39:12 sdpa unmasked',
         train: 'reached=false ?,?,? mask=? causal=? p=? layout=? H=? D=? → depends sdpa.flash',
         infer: 'reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
-        findings: [
-        ],
+        findings: [],
       },
       {
         site: 'forwarding.py:43:12 sdpa causal_by_option',
         train: 'reached=false ?,?,? mask=none causal=? p=? layout=? H=? D=? → depends sdpa.flash',
         infer: 'reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
-        findings: [
-        ],
+        findings: [],
       },
     ],
   },
@@ -680,20 +684,23 @@ const FIXTURE_TABLE: readonly Expected[] = [
         train: 'reached=true fp32,fp32,fp32 mask=? causal=false p=0.1 layout=? H=8 D=64 → depends sdpa.flash',
         infer: 'reached=true fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=8 D=64 → depends sdpa.flash',
         findings: [
+          ['mask-disables-flash information train 19:69',
+            'Flash is off on the training path: `src_pad` is a float tensor (a case the files leave open); nn.MultiheadAttention passes the mask to SDPA, which cannot use its flash kernel with it (if `src_pad` is a float tensor or a bool tensor)'],
         ],
       },
       {
         site: 'decoder_layer.py:22:13 multihead_attention Translator.forward',
         train: 'reached=true fp32,fp32,fp32 mask=none causal=true p=0.2 layout=? H=8 D=64 → depends sdpa.flash',
         infer: 'reached=true fp32,fp32,fp32 mask=none causal=true p=0 layout=? H=8 D=64 → depends sdpa.flash',
-        findings: [
-        ],
+        findings: [],
       },
       {
         site: 'decoder_layer.py:22:25 multihead_attention Translator.forward',
         train: 'reached=true fp32,bf16,bf16 mask=? causal=false p=0.2 layout=? H=8 D=64 → depends sdpa.flash',
         infer: 'reached=true fp32,?,? mask=none causal=false p=0 layout=? H=8 D=64 → depends sdpa.flash',
         findings: [
+          ['mask-disables-flash information train 22:92',
+            'Flash is off on the training path: `src_pad` is a float tensor (a case the files leave open); nn.MultiheadAttention passes the mask to SDPA, which cannot use its flash kernel with it (if `src_pad` is a float tensor or a bool tensor)'],
         ],
       },
       {
@@ -711,8 +718,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         site: 'decoder_layer.py:23:24 multihead_attention Translator.forward',
         train: 'reached=true fp32,bf16,bf16 mask=none causal=false p=0.1 layout=? H=4 D=128 → runs sdpa.flash',
         infer: 'reached=true fp32,?,? mask=none causal=false p=0 layout=? H=4 D=128 → depends sdpa.flash',
-        findings: [
-        ],
+        findings: [],
       },
     ],
   },
@@ -810,7 +816,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       {
         site: 'module_shapes.py:23:15 sdpa PatchAttention.forward',
         train: 'reached=true ?,?,bf16 mask=none causal=false p=0 layout=BHLD H=6 D=64 → runs sdpa.flash',
-        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → depends sdpa.flash',
+        infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=BHLD H=6 D=? → depends sdpa.flash',
         findings: [],
       },
       {
@@ -867,7 +873,10 @@ const FIXTURE_TABLE: readonly Expected[] = [
         site: 'processor_style.py:22:25 sdpa AttnProcessor2_0.__call__',
         train: 'reached=true bf16,bf16,bf16 mask=? causal=false p=0 layout=BHLD H=8 D=40 → depends sdpa.flash',
         infer: 'reached=true ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=40 → runs sdpa.flash',
-        findings: [],
+        findings: [
+          ['mask-disables-flash information train 22:85',
+            'Flash is off on the training path: `attention_mask` is a float tensor (a case the files leave open); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel (if `attention_mask` is a float tensor or a bool tensor)'],
+        ],
       },
     ],
   },

@@ -64,7 +64,9 @@ async function compareAfterEdits(files: SourceFile[], seed: number, count: numbe
 /** Seeds per group: 10 in the suite; set ATTNLENS_EDIT_SEEDS to search further while changing the analysis. */
 const SEEDS = Number(process.env.ATTNLENS_EDIT_SEEDS ?? 10);
 
-describe('analysis session under random edits', () => {
+describe('analysis session under random edits', function () {
+  // Two hundred analyses per group: seconds each, more on a loaded 2-core machine.
+  this.timeout(120_000);
   const cases: readonly (readonly string[])[] = [
     ['gated-before/model.py', 'gated-before/sampler.py'],
     ['nanogpt.py'],

@@ -16,7 +16,7 @@ import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, CREATES_NEW, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from '../torch/torch-ops';
 import {
-  atom, choiceOf, describe, equal, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, sameValue, type Dim, type Formula, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
+  atom, choiceOf, describe, equal, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, noneOr, sameValue, usedAsValue, type Dim, type Formula, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from '../values/values';
 import { attentionApiOf, workspaceApiOf } from '../values/attention-apis';
 import { paddingCall } from '../torch/bert-padding';
@@ -33,6 +33,7 @@ import { autocastQuery } from '../torch/autocast-queries';
 import { callPrepared, frameworkAttribute, frameworkCall } from './frameworks';
 import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS, throughOpaqueCall, withMask } from '../torch/manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from '../torch/nn-modules';
+import { openLayerCall } from '../torch/open-layers';
 import { importedLibrary, observeApi } from '../torch/observe-api';
 import { appliedLikeModel } from '../torch/model-calls';
 import { onInteger, opDtype, promoteFacts } from '../torch/op-dtypes';
@@ -174,7 +175,7 @@ function joinConditional(a: Value, b: Value, cond: string, when?: readonly [Form
     const joined = joinContexts(a, b, `\`${cond}\``);
     return when ? { ...joined, cases: [{ when: when[0], context: a }, { when: when[1], context: b }] } : joined;
   }
-  const either = choiceOf([a, b], `\`${cond}\``, when);
+  const either = choiceOf([a, b], `\`${cond}\``, when) ?? noneOr(a, b, `\`${cond}\``);
   if (either) return either;
   if (a.t === 'tensor' && b.t === 'tensor') {
     const dt = a.dtype.known && b.dtype.known && a.dtype.value === b.dtype.value ? a.dtype : unknown(`\`${cond}\``);
@@ -283,7 +284,7 @@ function attribute(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value
   const name = textOf(field(node, 'attribute')!);
   const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${name}`) : undefined;
   if (assigned) return assigned;
-  return attributeOf(evaluate(objNode, st, fr, e), name, node, st, fr, e);
+  return attributeOf(usedAsValue(evaluate(objNode, st, fr, e)), name, node, st, fr, e);
 }
 
 /** `obj.name` for an already evaluated `obj`. */
@@ -561,7 +562,7 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     const viaSuper = objNode.type === 'call' && textOf(field(objNode, 'function') ?? objNode) === 'super' ? e.superMethod(fr, method) : undefined;
     if (viaSuper) return e.callWorkspace(viaSuper, evalArgs(node, st, fr, e), st, fr, node) ?? UNKNOWN(`the result of \`super().${method}(…)\``);
     const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
-    const obj = assigned ? undefined : evaluate(objNode, st, fr, e);
+    const obj = assigned ? undefined : usedAsValue(evaluate(objNode, st, fr, e));
     if ((obj?.t === 'dict' || obj?.t === 'tuple' || obj?.t === 'many') && (method === 'get' || MUTATORS.has(method))) {
       const done = containerMethod(obj, method, objNode, evalArgs(node, st, fr, e), st, node);
       if (done) return done;
@@ -616,7 +617,8 @@ function isOwnOrLocal(fnNode: SyntaxNode, st: PathState): boolean {
 }
 
 /** Calls a callable value: a library function, a torch module, a workspace function or class, a partial, a prepared model. */
-export function callValue(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+export function callValue(called: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const callee = usedAsValue(called);
   // A workspace function that is a library's API (diffusers' own `dispatch_attention_fn`): observed, not run.
   const api = callee.t === 'fn' ? workspaceApiOf(callee.id) : undefined;
   if (api) return observeApi(api, textOf(field(node, 'function') ?? node), args, undefined, st, fr, node, e);
@@ -637,7 +639,8 @@ export function callValue(callee: Value, args: CallArgs, st: PathState, fr: Fram
       if (results.length > 1 && when.length === results.length && results.every((r) => r.t === 'instance')) return { t: 'choice', options: results, why: callee.why, when };
       return results.reduce(join);
     }
-    default: return e.callWorkspace(callee, args, st, fr, node) ?? throughOpaqueCall(args) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\`${budgetNote(callee)}`);
+    default: return e.callWorkspace(callee, args, st, fr, node) ?? throughOpaqueCall(args)
+      ?? (callee.t === 'unknown' ? openLayerCall(callee, args, st, fr, node) : undefined) ?? UNKNOWN(`the result of \`${textOf(field(node, 'function') ?? node)}(…)\`${budgetNote(callee)}`);
   }
 }
 

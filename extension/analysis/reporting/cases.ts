@@ -8,11 +8,12 @@
  * that waits on a head size the files leave open is given per range of head sizes (head-size-cases.ts).
  */
 import type { Decision } from '../../../runtime/dispatch/decision';
-import type { AttentionApi, CallFacts, Mode } from '../../../runtime/dispatch/facts';
+import type { AttentionApi, Mode } from '../../../runtime/dispatch/facts';
 import { caseSite, type ModeSite } from '../call-facts/call-sites';
-import { OPTIONAL_LIBRARIES, type Observation, type OptionalLibrary } from '../values/state';
-import { textOf } from '../syntax/syntax';
+import { OPTIONAL_LIBRARIES, type OptionalLibrary } from '../values/state';
 import { byHeadSize } from './head-size-cases';
+import { byMaskKind } from './mask-cases';
+import { caseLabels, jointWhen, ORDER, type Single } from './case-labels';
 
 export interface CaseView {
   readonly when: string;
@@ -48,6 +49,18 @@ function representative(group: readonly Single[]): Single {
   return pool.reduce((best, s) => (reasonsText(s) < reasonsText(best) ? s : best));
 }
 
+/**
+ * The group's decision, where its paths run the same backend with the preferred one off for different
+ * reasons (float32 on one, the mask on another): every reason, so none reads as the whole group's.
+ */
+function offForEvery(d: Decision, group: readonly Single[]): Decision {
+  const preferred = d.verdicts[0];
+  if (d.outcome !== 'runs' || !preferred || preferred.status !== 'rejected' || preferred.backend === d.backend) return d;
+  const shorts = new Set(group.map((s) => s.decision.verdicts[0]).filter((v) => v?.backend === preferred.backend && v.status === 'rejected')
+    .map((v) => v!.short ?? (v!.reasons[0] ?? '').split('\n')[0]));
+  return shorts.size > 1 ? { ...d, verdicts: [{ ...preferred, short: [...shorts].sort().join(' or ') }, ...d.verdicts.slice(1)] } : d;
+}
+
 function reasonsText(s: Single): string {
   return s.decision.verdicts.map((v) => `${v.backend}:${v.reasons.join('|')}`).join('\n');
 }
@@ -59,12 +72,6 @@ function caseOrder(a: { group: readonly Single[]; when: string }, b: { group: re
     return autocast.known ? ORDER.indexOf(String(autocast.value)) : ORDER.length;
   }));
   return rank(a.group) - rank(b.group) || (a.when < b.when ? -1 : a.when > b.when ? 1 : 0);
-}
-
-interface Single {
-  readonly observation: Observation;
-  readonly facts: CallFacts;
-  readonly decision: Decision;
 }
 
 export function decideByCase(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide): ModeDecision {
@@ -94,7 +101,7 @@ function byLibrary(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide
 
 /** The paths' observations decided one by one, grouped into cases where they decide differently. */
 function byPaths(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide, joined: Decision): ModeDecision {
-  if (site.observations.length < 2) return perHeadSize(site, joined, decide);
+  if (site.observations.length < 2) return perUnknown(site, joined, decide);
   const singles = site.observations.map((observation): Single => {
     const one = caseSite(site, api, mode, [observation]);
     return { observation, facts: one.facts, decision: decide(one) };
@@ -109,29 +116,36 @@ function byPaths(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide, 
   // Every path decides alike: that is the verdict, though the join of their facts is open.
   if (list.length === 1) {
     const one = representative(list[0]!);
-    return joined.outcome === 'depends' ? perHeadSize({ ...site, facts: one.facts }, one.decision, decide) : { decision: joined, cases: [] };
+    return joined.outcome === 'depends' ? perUnknown({ ...site, facts: one.facts }, one.decision, decide) : { decision: joined, cases: [] };
   }
   const labels = caseLabels(list);
-  if (!labels) return perHeadSize(site, joined, decide);
+  if (!labels) return perUnknown(site, joined, decide);
   const ordered = list.map((group, i) => ({ group, when: labels[i]! })).sort(caseOrder);
   const cases = ordered.flatMap(({ group, when }): CaseView[] => {
     // The paths of a case decide alike: one's facts and decision are the case's (the join of their
     // facts may leave open what no one of them does: float16 on one path, bfloat16 on another).
     const one = representative(group);
-    const caseView: CaseView = { when, site: { ...caseSite(site, api, mode, group.map((s) => s.observation)), facts: one.facts }, decision: one.decision };
-    const sizes = perHeadSize(caseView.site, caseView.decision, decide);
+    const caseView: CaseView = { when, site: { ...caseSite(site, api, mode, group.map((s) => s.observation)), facts: one.facts }, decision: offForEvery(one.decision, group) };
+    const sizes = perUnknown(caseView.site, caseView.decision, decide);
     return sizes.cases.length === 0 ? [{ ...caseView, decision: sizes.decision }] : sizes.cases.map((c) => ({ ...c, when: jointWhen(when, c.when) }));
   });
   return { decision: joined, cases };
 }
 
 /**
- * A case within a case, in words: `if flash_attn is installed and \`D\` is ≤ 256` where both are
- * conditions, else the two side by side (`without autocast, if \`D\` is ≤ 256`).
+ * A verdict that waits on whether a mask is passed, per kind of mask, and one that waits on an
+ * unknown head size, per range of head sizes (within each kind); where every case does the same, that verdict.
  */
-function jointWhen(outer: string, inner: string): string {
-  const last = outer.split(', ').pop()!;
-  return last.startsWith('if ') && inner.startsWith('if ') ? `${outer} and ${inner.slice(3)}` : `${outer}, ${inner}`;
+function perUnknown(site: ModeSite, decision: Decision, decide: Decide): ModeDecision {
+  const masks = byMaskKind(site.facts, site.observations, decision, (facts) => decide({ ...site, facts }), (a, b) => outcomeKey(a) === outcomeKey(b));
+  if (!masks) return perHeadSize(site, decision, decide);
+  if (masks.cases.length === 0) return perHeadSize({ ...site, facts: masks.facts }, masks.decision, decide);
+  const cases = masks.cases.flatMap((c): CaseView[] => {
+    const caseSite: ModeSite = { ...site, facts: c.facts };
+    const sizes = perHeadSize(caseSite, c.decision, decide);
+    return sizes.cases.length === 0 ? [{ when: c.when, site: caseSite, decision: sizes.decision }] : sizes.cases.map((s) => ({ ...s, when: jointWhen(c.when, s.when) }));
+  });
+  return { decision, cases };
 }
 
 /** A verdict that waits on an unknown head size, per range of head sizes; where every range does the same, that verdict. */
@@ -139,115 +153,4 @@ function perHeadSize(site: ModeSite, decision: Decision, decide: Decide): ModeDe
   const sizes = byHeadSize(site.facts, decision, (facts) => decide({ ...site, facts }), (a, b) => outcomeKey(a) === outcomeKey(b));
   if (!sizes) return { decision, cases: [] };
   return { decision: sizes.decision, cases: sizes.cases.map((c) => ({ when: c.when, site, decision: c.decision })) };
-}
-
-/**
- * A fact a case may be named by: its value on one path (undefined: not known there), and the
- * condition a set of values makes (undefined: no words for it).
- */
-interface Feature {
-  readonly value: (s: Single) => string | undefined;
-  readonly when: (values: readonly string[]) => string | undefined;
-}
-
-function autocastFeature(): Feature {
-  return {
-    value: (s) => (s.observation.ctx.autocast.known ? String(s.observation.ctx.autocast.value) : undefined),
-    when: (values) => {
-      const dtypes = values.filter((v) => v !== 'null');
-      const parts = [...(values.includes('null') ? ['without autocast'] : []), ...(dtypes.length > 0 ? [`under ${dtypes.join(' or ')} autocast`] : [])];
-      return parts.join(' or ');
-    },
-  };
-}
-
-function libraryFeature(lib: (typeof OPTIONAL_LIBRARIES)[number]): Feature {
-  return {
-    value: (s) => { const v = s.observation.installed[lib]; return v === undefined ? undefined : String(v.value); },
-    when: (values) => (values.length === 1 ? `if ${lib} is ${values[0] === 'true' ? '' : 'not '}installed` : undefined),
-  };
-}
-
-/** A condition some path assumed (`\`attn_mask\` is None`): the paths that assumed it. */
-function assumedFeature(condition: string): Feature {
-  return {
-    value: (s) => String(s.observation.assumed.includes(condition)),
-    when: (values) => (values.length === 1 && values[0] === 'true' ? `if ${condition}` : undefined),
-  };
-}
-
-const MASK_WORDS: Readonly<Record<string, string>> = { none: 'None', bool: 'a bool tensor', float: 'a float tensor', library: 'a mask object' };
-
-function maskFeature(): Feature {
-  let name = 'the mask';
-  return {
-    value: (s) => {
-      const node = s.observation.args.mask?.node ?? s.observation.args.keyPaddingMask?.node;
-      const text = node ? textOf(node) : '';
-      if (text !== '' && text.length <= 30 && !text.includes('\n')) name = `\`${text}\``;
-      return s.facts.mask.kind.known ? s.facts.mask.kind.value : undefined;
-    },
-    when: (values) => `if ${name} is ${orWords(values.map((v) => MASK_WORDS[v] ?? v))}`,
-  };
-}
-
-function factFeature(fact: (f: CallFacts) => { known: boolean; value?: unknown }, name: string): Feature {
-  return {
-    value: (s) => { const f = fact(s.facts); return f.known ? String(f.value) : undefined; },
-    when: (values) => `if ${name} is ${orWords(values)}`,
-  };
-}
-
-function dropoutFeature(): Feature {
-  return {
-    value: (s) => (s.facts.dropout.known ? String(s.facts.dropout.value > 0) : undefined),
-    when: (values) => (values.length === 1 ? (values[0] === 'true' ? 'with dropout' : 'without dropout') : undefined),
-  };
-}
-
-/** The facts to name cases by, in the order tried. */
-function features(groups: readonly (readonly Single[])[]): Feature[] {
-  const conditions = [...new Set(groups.flat().flatMap((s) => s.observation.assumed))];
-  return [
-    autocastFeature(),
-    ...OPTIONAL_LIBRARIES.map(libraryFeature),
-    ...conditions.map(assumedFeature),
-    maskFeature(),
-    factFeature((f) => f.dtypes.q, 'q'),
-    factFeature((f) => f.causal, 'is_causal'),
-    dropoutFeature(),
-  ];
-}
-
-/** A condition per group that holds on its paths and on no other group's; undefined when one has none. */
-function caseLabels(groups: readonly (readonly Single[])[]): string[] | undefined {
-  const all = features(groups);
-  const labels: string[] = [];
-  for (const [i, group] of groups.entries()) {
-    const others = groups.filter((_, j) => j !== i).flat();
-    const label = all.map((f) => separating(f, group, others)).find((w) => w !== undefined);
-    if (label === undefined) return undefined;
-    labels.push(label);
-  }
-  return labels;
-}
-
-/** "a", "a or b", "a, b or c". */
-function orWords(words: readonly string[]): string {
-  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
-}
-
-/** Values in a stable order: the autocast cases as AUTOCAST_CASES lists them, anything else by name. */
-const ORDER = ['null', 'float16', 'bfloat16'];
-function ordered(values: Iterable<string>): string[] {
-  const rank = (v: string): number => { const i = ORDER.indexOf(v); return i < 0 ? ORDER.length : i; };
-  return [...values].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-}
-
-function separating(f: Feature, group: readonly Single[], others: readonly Single[]): string | undefined {
-  const values = group.map(f.value);
-  if (values.some((v) => v === undefined)) return undefined;
-  const mine = ordered(new Set(values as string[]));
-  const theirs = new Set(others.map(f.value));
-  return mine.some((v) => theirs.has(v)) ? undefined : f.when(mine);
 }

@@ -9,6 +9,7 @@ import { arg, fileLine, type CallArgs, type Engine } from '../values/engine';
 import { softmax, withDropout } from './manual-attention';
 import { argRoles, observeApi, type Roles } from './observe-api';
 import { opDtype } from './op-dtypes';
+import { OPEN_LAYER, openLayerOutput } from './open-layers';
 import type { Dtype } from '../../../runtime/dispatch/facts';
 import type { Frame, PathState } from '../values/state';
 import { field, textOf, type SyntaxNode } from '../syntax/syntax';
@@ -179,6 +180,9 @@ export function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: P
     e.unresolvedModuleCall(st, fr, `\`${textOf(field(node, 'function') ?? node)}(…)\` at ${fileLine(fr, node)} runs it (${mod.origin})`);
     return UNKNOWN(`the result of \`${textOf(node)}\``);
   }
+  if (mod.kind === OPEN_LAYER) return openLayerOutput(args.positional[0]?.value ?? UNKNOWN('no input'), mod.origin, st);
+  // Its output dtype under autocast differs across torch releases (a weight in another dtype promotes it); outside it, its input's.
+  if (mod.kind === 'RMSNorm') return openLayerOutput(args.positional[0]?.value ?? UNKNOWN('no input'), mod.origin, st, 'nn.RMSNorm keeps its input\'s dtype where its weight has it');
   const encoderLayer = transformerLayer(mod, 'Encoder');
   if (encoderLayer) {
     const spec = mod.kind === 'TransformerEncoder' ? ENCODER_CALL : ENCODER_LAYER_CALL;
@@ -218,6 +222,8 @@ function moduleOutputShape(op: string, input: TensorValue, mod: TorchModule): { 
   if (SAME_SHAPE.has(op)) return { shape: input.shape, lastDim: input.lastDim };
   const spatial = CONV_DIMS[op];
   if (spatial !== undefined) return { shape: convOutputShape(spatial, input, featureDim(mod.args.out_channels, 'output channels', mod)) };
+  const pooled = POOL_DIMS[op];
+  if (pooled !== undefined) return input.shape && input.shape.length > pooled ? { shape: pooledShape(pooled, input.shape, mod) } : {};
   if (op !== 'linear') return {};
   const last = featureDim(mod.args.out_features, 'output features', mod);
   if (!input.shape) return last.value === null ? {} : { lastDim: last };
@@ -233,6 +239,15 @@ function featureDim(n: Value | undefined, what: string, mod: TorchModule): Dim {
 
 /** Spatial dims of each convolution. */
 const CONV_DIMS: Readonly<Record<string, number>> = { conv1d: 1, conv2d: 2, conv3d: 3 };
+
+/** Spatial dims of each pooling. */
+const POOL_DIMS: Readonly<Record<string, number>> = Object.fromEntries(['avg', 'max', 'adaptive_avg'].flatMap((kind) => [1, 2, 3].map((n) => [`${kind}_pool${n}d`, n])));
+
+/** A pooling's output: the input's leading dims (batch, channels), its spatial extents open (kernel and stride set them). */
+function pooledShape(spatial: number, shape: readonly Dim[], mod: TorchModule): Dim[] {
+  const extents = Array.from({ length: spatial }, (_, i): Dim => ({ value: null, role: null, source: `spatial dim ${i} of the output of ${mod.origin}` }));
+  return [...shape.slice(0, shape.length - spatial), ...extents];
+}
 
 /**
  * A convolution's output: (batch, out_channels, spatial…), the batch taken as present unless the

@@ -28,7 +28,7 @@ export const SAME_SHAPE = new Set([
   'rsqrt', 'reciprocal', 'cumsum', 'cumprod', 'softplus', 'erfinv', 'acos', 'asin', 'cosh', 'sinh', 'tan', 'pow',
   'contiguous', 'clone', 'detach', 'masked_fill', 'masked_fill_', 'roll', 'flip', 'tril', 'triu', 'neg', 'abs', 'relu',
   'gelu', 'silu', 'sigmoid', 'tanh', 'clamp', 'clamp_max', 'clamp_min', 'sqrt', 'sin', 'cos', 'dropout', 'requires_grad_',
-  'cuda', 'cpu', 'sign', 'square', 'floor', 'ceil', 'round',
+  'cuda', 'cpu', 'sign', 'square', 'floor', 'ceil', 'round', 'batch_norm', 'mish',
 ]);
 
 /** Ops autocast runs in the widest input dtype. */
@@ -43,10 +43,16 @@ export const SAME_DTYPE = new Set([
   'flip', 't', 'tril', 'triu', 'neg', 'abs', 'relu', 'gelu', 'silu', 'sigmoid', 'tanh', 'clamp', 'clamp_max', 'clamp_min',
   'sqrt', 'sin', 'cos', 'dropout', 'pad', 'requires_grad_', 'cuda', 'cpu', 'view_as', 'reshape_as', 'movedim', 'swapaxes', 'swapdims',
   'rearrange', 'sign', 'square', 'floor', 'ceil', 'round', 'max', 'min', 'mean', 'amax', 'float_power',
+  // Autocast lists none of these on CUDA: batch norm, pooling and resampling keep their input's dtype.
+  'batch_norm', 'mish', 'interpolate', 'avg_pool1d', 'avg_pool2d', 'avg_pool3d', 'max_pool1d', 'max_pool2d', 'max_pool3d',
+  'adaptive_avg_pool1d', 'adaptive_avg_pool2d', 'adaptive_avg_pool3d',
 ]);
 
 /** Same-dtype ops that compute in floating point: on an integer tensor they give a float or fail. */
-const FLOAT_ONLY = new Set(['gelu', 'silu', 'sigmoid', 'tanh', 'sqrt', 'sin', 'cos', 'dropout', 'requires_grad_', 'mean', 'float_power']);
+const FLOAT_ONLY = new Set([
+  'gelu', 'silu', 'sigmoid', 'tanh', 'sqrt', 'sin', 'cos', 'dropout', 'requires_grad_', 'mean', 'float_power', 'batch_norm', 'mish',
+  'interpolate', 'avg_pool1d', 'avg_pool2d', 'avg_pool3d', 'adaptive_avg_pool1d', 'adaptive_avg_pool2d', 'adaptive_avg_pool3d',
+]);
 
 /**
  * Ops that give an integer tensor on integer ones (PyTorch keeps the integer dtype): the same-dtype
@@ -83,4 +89,8 @@ export const CASTS: Readonly<Record<string, 'float16' | 'bfloat16' | 'float32' |
 export const MODULE_OP: Readonly<Record<string, string>> = {
   Linear: 'linear', Conv1d: 'conv1d', Conv2d: 'conv2d', Conv3d: 'conv3d', LayerNorm: 'layer_norm', GroupNorm: 'group_norm',
   Dropout: 'dropout', GELU: 'gelu', ReLU: 'relu', SiLU: 'silu', Identity: 'dropout', Softmax: 'softmax',
+  BatchNorm1d: 'batch_norm', BatchNorm2d: 'batch_norm', BatchNorm3d: 'batch_norm', SyncBatchNorm: 'batch_norm',
+  AvgPool1d: 'avg_pool1d', AvgPool2d: 'avg_pool2d', AvgPool3d: 'avg_pool3d', MaxPool1d: 'max_pool1d', MaxPool2d: 'max_pool2d',
+  MaxPool3d: 'max_pool3d', AdaptiveAvgPool1d: 'adaptive_avg_pool1d', AdaptiveAvgPool2d: 'adaptive_avg_pool2d',
+  AdaptiveAvgPool3d: 'adaptive_avg_pool3d', Mish: 'mish',
 };

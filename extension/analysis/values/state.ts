@@ -199,6 +199,7 @@ export function mergeStates(states: readonly PathState[]): PathState {
     if (s.ctx.sdpa !== first.ctx.sdpa) first.ctx = { ...first.ctx, sdpa: joinSwitches(first.ctx.sdpa, s.ctx.sdpa) };
     if (s.ctx.diffusersBackend !== first.ctx.diffusersBackend) first.ctx = { ...first.ctx, diffusersBackend: joinFact(first.ctx.diffusersBackend ?? DEFAULT_BACKEND, s.ctx.diffusersBackend ?? DEFAULT_BACKEND) };
     for (const [k, v] of s.env) first.env.set(k, first.env.has(k) ? join(first.env.get(k)!, v) : v);
+    for (const [k, v] of s.selfAttrs) first.selfAttrs.set(k, first.selfAttrs.has(k) ? join(first.selfAttrs.get(k)!, v) : v);
     for (const [k, v] of first.assume) if (s.assume.get(k) !== v) { first.assume.delete(k); first.assumeText.delete(k); }
     first.done = first.done && s.done;
   }

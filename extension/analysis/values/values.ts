@@ -4,7 +4,7 @@
  */
 import { negatedText } from './assumptions';
 import type { Dtype, Fact, Layout, Mode, SdpaSwitches, UnknownFact } from '../../../runtime/dispatch/facts';
-import { known, SDPA_BACKENDS, unknown } from '../../../runtime/dispatch/facts';
+import { isAutocastCastable, known, SDPA_BACKENDS, unknown } from '../../../runtime/dispatch/facts';
 import type { CallArgs } from './engine';
 import type { SyntaxNode } from '../syntax/syntax';
 
@@ -147,7 +147,11 @@ export type Value =
   /** One of several callables (or the instances of workspace classes a case picks), which one the code does not establish (`why`): calling it calls each. */
   /** `when`, where known: the condition that picks each option, so a path that settled it calls that option only. */
   | { readonly t: 'choice'; readonly options: readonly Value[]; readonly why: string; readonly when?: readonly Formula[] }
-  | { readonly t: 'unknown'; readonly why: string; readonly domain?: Domain };
+  /**
+   * `orNone`: None on some paths, this value on the others (`self.rel_pos if rel_pos else None`,
+   * `nn.Linear(…)` or None): where the code calls it or reads an attribute, it is this value, as None would raise there.
+   */
+  | { readonly t: 'unknown'; readonly why: string; readonly domain?: Domain; readonly orNone?: Value };
 
 export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });
 
@@ -219,7 +223,14 @@ export function joinFact<T>(a: Fact<T>, b: Fact<T>): Fact<T> {
   if (a.known && b.known) {
     return a.value === b.value ? a : unknown(`the path (${String(a.value)} from ${a.source}, ${String(b.value)} from ${b.source})`);
   }
-  return a.known ? b : a;
+  // A dtype autocast casts on one path only holds where the other is one too.
+  const open = (a.known ? b : a) as UnknownFact;
+  const other = a.known ? a : b;
+  return isAutocastCastable(open) && !castableToo(other) ? unknown(open.dependsOn) : open;
+}
+
+function castableToo(f: Fact<unknown>): boolean {
+  return f.known ? f.value === 'float16' || f.value === 'bfloat16' || f.value === 'float32' : isAutocastCastable(f);
 }
 
 const ALL_ON = known(true, 'PyTorch\'s default: every SDPA backend is enabled');
@@ -531,11 +542,33 @@ export function join(a: Value, b: Value): Value {
     return { t: 'tuple', items: a.items.map((x, i) => join(x, b.items[i])) };
   }
   if (a.t === 'context' && b.t === 'context') return joinContexts(a, b, `the path (${contextText(a)} or ${contextText(b)})`);
+  // The same torch.nn module built with other arguments on each path: one module, its arguments joined.
+  if (a.t === 'torchmod' && b.t === 'torchmod' && a.kind === b.kind && a.cast === b.cast) {
+    const keys = [...new Set([...Object.keys(a.args), ...Object.keys(b.args)])];
+    const args = Object.fromEntries(keys.map((k) => [k, a.args[k] && b.args[k] ? join(a.args[k], b.args[k]) : UNKNOWN(`the argument ${k} of ${a.origin}`)]));
+    return { ...a, args };
+  }
+  const maybe = noneOr(a, b, `the path (${describe(a)} or ${describe(b)})`);
+  if (maybe) return maybe;
   const either = choiceOf([a, b], `the path (${describe(a)} or ${describe(b)})`);
   if (either) return either;
   if (a.t === 'unknown') return a;
   if (b.t === 'unknown') return b;
   return UNKNOWN(`the path (${describe(a)} or ${describe(b)})`);
+}
+
+/** None on one path and a value on the other (either of them already such a join): the value kept beside the unknown. */
+export function noneOr(a: Value, b: Value, why: string): Value | undefined {
+  const valueOf = (v: Value): Value | null | undefined => (v.t === 'none' ? null : v.t === 'unknown' ? v.orNone : v);
+  const [va, vb] = [valueOf(a), valueOf(b)];
+  if (va === undefined || vb === undefined || (va === null && vb === null) || (va !== null && vb !== null && a.t !== 'unknown' && b.t !== 'unknown')) return undefined;
+  const orNone = va && vb ? join(va, vb) : va ?? vb;
+  return orNone && orNone.t !== 'unknown' ? { t: 'unknown', why, orNone } : { t: 'unknown', why };
+}
+
+/** A value the code calls or reads an attribute of: where it is None or something, that something (None would raise). */
+export function usedAsValue(v: Value): Value {
+  return v.t === 'unknown' && v.orNone ? v.orNone : v;
 }
 
 /**
@@ -553,7 +586,7 @@ function joinManual(a: ManualStage | undefined, b: ManualStage | undefined): Man
 
 /** Values that are called like functions: closures, partials, workspace functions, library functions, and choices of them. */
 function isCallable(v: Value): boolean {
-  return v.t === 'closure' || v.t === 'partial' || v.t === 'fn' || v.t === 'ref' || v.t === 'choice';
+  return v.t === 'closure' || v.t === 'partial' || v.t === 'fn' || v.t === 'ref' || v.t === 'choice' || v.t === 'torchmod';
 }
 
 /** Options of a choice at most: more is not a choice the code makes between backends. */
