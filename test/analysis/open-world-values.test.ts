@@ -55,6 +55,15 @@ describe('open-world values', () => {
     ]);
   });
 
+  it('assumes float tensors for the annotated tensor inputs of a method nothing calls, the rest left as they are', async () => {
+    const assumed = `[if ${['q', 'k', 'v'].map((p) => ASSUMED(p, 'Attention.attend')).join(' and ')}]`;
+    const verdict = 'efficient? (depends on the head size of q and the head size of v) without autocast'
+      + ` · flash? (depends on the head size of q and the head size of v) under float16 or bfloat16 autocast ${assumed}`;
+    assert.deepEqual(await linesOf('override_method.py'), [
+      `override_method.py:11:16 F.scaled_dot_product_attention → train: ${verdict} | infer: ${verdict}`,
+    ]);
+  });
+
   describe('None or a value', () => {
     const linear: Value = { t: 'torchmod', kind: 'Linear', args: {}, origin: '`nn.Linear` at m.py:3' };
     const none: Value = { t: 'none', source: 'None at m.py:5' };

@@ -2,7 +2,8 @@
  * Entry points with unknown inputs: a module's `forward` (or a processor's `__call__`) that no
  * resolved caller runs is what a training script or a framework calls with a batch. Its inputs
  * without a default are taken as floating tensors of the module's parameter dtype, on assumption:
- * the assumption is a condition of the path (the report's `assumed`) and the dtype's source.
+ * the assumption is a condition of the path (the report's `assumed`) and the dtype's source. Any
+ * other method run so gets the same for the inputs its annotations call tensors.
  */
 import type { Dtype } from '../../../runtime/dispatch/facts';
 import type { FunctionInfo, Param } from '../workspace-index/module-index';
@@ -36,8 +37,9 @@ export interface AssumedInput {
  */
 export function assumedInput(fn: FunctionInfo, param: Param, dtype: Dtype | undefined, settings: AnalysisSettings): AssumedInput | undefined {
   // A static `forward` is an autograd Function's: `apply` passes it what the module computed, in any dtype.
-  if (settings.assumeInputs === 'none' || fn.className === null || !MODEL_CALLS.has(fn.name) || fn.decorators.includes('staticmethod') || param.default) return undefined;
-  if (param.annotation ? !annotatedFloatTensor(param.annotation) : NOT_A_FLOAT_TENSOR.test(param.name)) return undefined;
+  if (settings.assumeInputs === 'none' || fn.className === null || fn.decorators.includes('staticmethod') || param.default) return undefined;
+  // Another method (`attend(self, q: torch.Tensor, …)`, an override a subclass adds) takes a tensor only where its annotation says so.
+  if (param.annotation ? !annotatedFloatTensor(param.annotation) : !MODEL_CALLS.has(fn.name) || NOT_A_FLOAT_TENSOR.test(param.name)) return undefined;
   const paramDtype = dtype ?? 'float32';
   const text = `\`${param.name}\` is a ${paramDtype} tensor (assumed: ${fn.qualName}'s input from no caller in these files)`;
   return { value: tensor(known(paramDtype, text), `\`${param.name}\``), text };
