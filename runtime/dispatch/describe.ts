@@ -3,7 +3,7 @@
  * "flash", "efficient (flash off: attn_mask is not None)", "raises: FlashAttention only support…".
  */
 import { distinctClauses, joinWords } from './check';
-import type { BackendId, Decision } from './decision';
+import type { BackendId, Decision, Verdict } from './decision';
 import { SDPA_BACKENDS, type SdpaSwitches } from './facts';
 
 /** "sdpa.flash" → "flash", "xformers.cutlass" → "cutlass". */
@@ -26,7 +26,12 @@ export function describeDecision(d: Decision, everyUnknown = false): string {
   const preferred = d.verdicts[0];
   const name = backendName(d.backend ?? '');
   if (chosen <= 0 || preferred.status !== 'rejected') return name;
-  return `${name} (${backendName(preferred.backend)} off: ${preferred.short ?? firstLine(preferred.reasons[0] ?? '')})`;
+  return `${name} (${backendName(preferred.backend)} off: ${offReason(preferred)})`;
+}
+
+/** Why a rejected backend is off, in the few words a lens gives it. */
+export function offReason(v: Verdict): string {
+  return v.short ?? firstLine(v.reasons[0] ?? '');
 }
 
 function firstLine(text: string): string {

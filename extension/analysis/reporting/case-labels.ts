@@ -5,7 +5,7 @@
  * float16 autocast, if \`attn_mask\` is a float tensor`).
  */
 import type { Decision } from '../../../runtime/dispatch/decision';
-import type { CallFacts } from '../../../runtime/dispatch/facts';
+import type { CallFacts, MaskKind } from '../../../runtime/dispatch/facts';
 import { OPTIONAL_LIBRARIES, type Observation } from '../values/state';
 import { textOf } from '../syntax/syntax';
 
@@ -24,7 +24,6 @@ export function jointWhen(outer: string, inner: string): string {
   const last = outer.split(', ').pop()!;
   return last.startsWith('if ') && inner.startsWith('if ') ? `${outer} and ${inner.slice(3)}` : `${outer}, ${inner}`;
 }
-
 
 /**
  * A fact a case may be named by: its value on one path (undefined: not known there), and the
@@ -61,18 +60,24 @@ function assumedFeature(condition: string): Feature {
   };
 }
 
-const MASK_WORDS: Readonly<Record<string, string>> = { none: 'None', bool: 'a bool tensor', float: 'a float tensor', library: 'a mask object' };
+export const MASK_WORDS: Readonly<Record<MaskKind, string>> = { none: 'None', bool: 'a bool tensor', float: 'a float tensor', library: 'a mask object' };
+
+/** The mask's expression as a path passes it, where it is short and on one line. */
+export function maskText(o: Observation): string | undefined {
+  const node = o.args.mask?.node ?? o.args.keyPaddingMask?.node;
+  const text = node ? textOf(node) : '';
+  return text !== '' && text.length <= 30 && !text.includes('\n') ? text : undefined;
+}
 
 function maskFeature(): Feature {
   let name = 'the mask';
   return {
     value: (s) => {
-      const node = s.observation.args.mask?.node ?? s.observation.args.keyPaddingMask?.node;
-      const text = node ? textOf(node) : '';
-      if (text !== '' && text.length <= 30 && !text.includes('\n')) name = `\`${text}\``;
+      const text = maskText(s.observation);
+      if (text !== undefined) name = `\`${text}\``;
       return s.facts.mask.kind.known ? s.facts.mask.kind.value : undefined;
     },
-    when: (values) => `if ${name} is ${orWords(values.map((v) => MASK_WORDS[v] ?? v))}`,
+    when: (values) => `if ${name} is ${orWords(values.map((v) => MASK_WORDS[v as MaskKind] ?? v))}`,
   };
 }
 
@@ -110,12 +115,26 @@ export function caseLabels(groups: readonly (readonly Single[])[]): string[] | u
   const labels: string[] = [];
   for (const [i, group] of groups.entries()) {
     const others = groups.filter((_, j) => j !== i).flat();
-    const label = all.map((f) => separating(f, group, others)).find((w) => w !== undefined)
-      ?? all.flatMap((outer, a) => all.filter((_, b) => b !== a).map((inner) => separatingTogether(outer, inner, group, others))).find((w) => w !== undefined);
+    const label = labelOf(all, group, others);
     if (label === undefined) return undefined;
     labels.push(label);
   }
   return labels;
+}
+
+/** The first fact that tells the group from the others, else the first pair of facts that does. */
+function labelOf(all: readonly Feature[], group: readonly Single[], others: readonly Single[]): string | undefined {
+  for (const f of all) {
+    const label = separating(f, group, others);
+    if (label !== undefined) return label;
+  }
+  for (const outer of all) {
+    for (const inner of all) {
+      const label = inner === outer ? undefined : separatingTogether(outer, inner, group, others);
+      if (label !== undefined) return label;
+    }
+  }
+  return undefined;
 }
 
 /** "a", "a or b", "a, b or c". */

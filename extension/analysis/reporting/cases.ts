@@ -13,6 +13,7 @@ import { caseSite, type ModeSite } from '../call-facts/call-sites';
 import { OPTIONAL_LIBRARIES, type OptionalLibrary } from '../values/state';
 import { byHeadSize } from './head-size-cases';
 import { byMaskKind } from './mask-cases';
+import { offReason } from '../../../runtime/dispatch/describe';
 import { caseLabels, jointWhen, ORDER, type Single } from './case-labels';
 
 export interface CaseView {
@@ -57,7 +58,7 @@ function offForEvery(d: Decision, group: readonly Single[]): Decision {
   const preferred = d.verdicts[0];
   if (d.outcome !== 'runs' || !preferred || preferred.status !== 'rejected' || preferred.backend === d.backend) return d;
   const shorts = new Set(group.map((s) => s.decision.verdicts[0]).filter((v) => v?.backend === preferred.backend && v.status === 'rejected')
-    .map((v) => v!.short ?? (v!.reasons[0] ?? '').split('\n')[0]));
+    .map((v) => offReason(v!)));
   return shorts.size > 1 ? { ...d, verdicts: [{ ...preferred, short: [...shorts].sort().join(' or ') }, ...d.verdicts.slice(1)] } : d;
 }
 

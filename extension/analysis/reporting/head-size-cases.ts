@@ -9,6 +9,7 @@ import type { Decision, DtypeWarning, Verdict } from '../../../runtime/dispatch/
 import { known, type CallFacts } from '../../../runtime/dispatch/facts';
 import { HEAD_DIM_BOUNDED, HEAD_DIM_BOUNDS, HEAD_DIM_PAIRS_UNLISTED, type HeadDimBounds } from '../../../runtime/dispatch/head-dims';
 import { boundsForRatio, headSizeCells, rangeWords, type HeadSizeCell } from './head-size-ranges';
+import { groupAlike, spokesman } from './outcome-groups';
 
 export interface HeadSizeCase {
   readonly when: string;
@@ -37,13 +38,10 @@ export function byHeadSize(facts: CallFacts, decision: Decision, decide: (facts:
     const d = decide({ ...facts, shape: { ...facts.shape, headDim: known(cell.size, source), headDimV: known(ratio * cell.size, source) } });
     return { cell, decision: renamed(d, new Map([[cell.size, expr], [ratio * cell.size, exprV]])) };
   });
-  const groups: { cells: HeadSizeCell[]; decisions: Decision[] }[] = [];
-  for (const { cell, decision: d } of decided) {
-    const group = groups.find((g) => sameOutcome(g.decisions[0]!, d));
-    if (group) { group.cells.push(cell); group.decisions.push(d); } else groups.push({ cells: [cell], decisions: [d] });
-  }
-  if (groups.length === 1) return { decision: spokesman(groups[0]!.decisions), cases: [] };
-  const cases = groups.map((g) => ({ when: `if ${expr} is ${rangeWords(bounds, cells, g.cells)}`, decision: spokesman(g.decisions), first: Math.min(...g.cells.map(order)) }));
+  const groups = groupAlike(decided, (d) => d.decision, sameOutcome);
+  const speaker = (group: typeof decided): Decision => spokesman(group, (d) => d.decision).decision;
+  if (groups.length === 1) return { decision: speaker(groups[0]!), cases: [] };
+  const cases = groups.map((g) => ({ when: `if ${expr} is ${rangeWords(bounds, cells, g.map((d) => d.cell))}`, decision: speaker(g), first: Math.min(...g.map((d) => order(d.cell))) }));
   return { decision, cases: cases.sort((a, b) => a.first - b.first).map(({ when, decision: d }) => ({ when, decision: d })) };
 }
 
@@ -64,14 +62,6 @@ function cellsAvoiding(bounds: HeadDimBounds, quoted: (size: number) => boolean)
 /** Smaller sizes first; within an interval the most aligned first. */
 function order(cell: HeadSizeCell): number {
   return cell.interval * 100 - cell.alignment;
-}
-
-/**
- * A group's decision to speak for it: where some of its ranges only may take its backend, the
- * first of those (it says on what); else the first range's.
- */
-function spokesman(decisions: readonly Decision[]): Decision {
-  return decisions.find((d) => d.outcome === 'depends') ?? decisions[0]!;
 }
 
 /** The sizes as numbers of their own in a text: not digits of a longer one, nor after a letter (sm80) or a decimal point. */

@@ -7,10 +7,10 @@
  */
 import type { Decision } from '../../../runtime/dispatch/decision';
 import { known, unknown, type CallFacts, type Dtype, type Fact, type MaskKind } from '../../../runtime/dispatch/facts';
-import { textOf } from '../syntax/syntax';
 import type { Observation } from '../values/state';
 import { isTensor, joinFact, type TensorValue } from '../values/values';
-import { orWords } from './case-labels';
+import { MASK_WORDS, maskText, orWords } from './case-labels';
+import { groupAlike, spokesman } from './outcome-groups';
 
 export interface MaskCase {
   readonly when: string;
@@ -20,8 +20,6 @@ export interface MaskCase {
 
 /** The kinds a mask the code leaves open may be; a library mask object only comes from a library the code names. */
 const OPEN_KINDS: readonly MaskKind[] = ['none', 'float', 'bool'];
-
-const KIND_WORDS: Readonly<Record<MaskKind, string>> = { none: 'None', float: 'a float tensor', bool: 'a bool tensor', library: 'a mask object' };
 
 /**
  * The verdict per kind of mask, or where every kind does the same (`cases` empty) that verdict;
@@ -37,19 +35,14 @@ export function byMaskKind(facts: CallFacts, observations: readonly Observation[
     const caseFacts: CallFacts = { ...facts, mask };
     return { kind: k, facts: caseFacts, decision: decide(caseFacts) };
   });
-  const groups: (typeof decided)[] = [];
-  for (const d of decided) {
-    const group = groups.find((g) => sameOutcome(g[0]!.decision, d.decision));
-    if (group) group.push(d); else groups.push([d]);
-  }
-  const spokesman = (group: typeof decided) => group.find((d) => d.decision.outcome === 'depends') ?? group[0]!;
+  const groups = groupAlike(decided, (d) => d.decision, sameOutcome);
   if (groups.length === 1) {
-    const one = spokesman(groups[0]!);
+    const one = spokesman(groups[0]!, (d) => d.decision);
     return { decision: one.decision, facts: one.facts, cases: [] };
   }
   const cases = groups.map((group) => {
-    const one = spokesman(group);
-    return { when: `if ${name} is ${orWords(group.map((d) => KIND_WORDS[d.kind]))}`, facts: one.facts, decision: one.decision };
+    const one = spokesman(group, (d) => d.decision);
+    return { when: `if ${name} is ${orWords(group.map((d) => MASK_WORDS[d.kind]))}`, facts: one.facts, decision: one.decision };
   });
   return { decision, facts, cases };
 }
@@ -90,10 +83,7 @@ function shownKinds(observations: readonly Observation[]): KindCase[] | undefine
 
 /** The mask as the code writes it, where every path passes the same short expression; else "the mask". */
 function maskName(observations: readonly Observation[]): string {
-  const texts = new Set(observations.map((o) => {
-    const node = o.args.mask?.node ?? o.args.keyPaddingMask?.node;
-    return node ? textOf(node) : '';
-  }));
+  const texts = new Set(observations.map(maskText));
   const [text] = texts;
-  return texts.size === 1 && text && text.length <= 30 && !text.includes('\n') ? `\`${text}\`` : 'the mask';
+  return texts.size === 1 && text !== undefined ? `\`${text}\`` : 'the mask';
 }

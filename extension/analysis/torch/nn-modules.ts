@@ -180,9 +180,11 @@ export function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: P
     e.unresolvedModuleCall(st, fr, `\`${textOf(field(node, 'function') ?? node)}(…)\` at ${fileLine(fr, node)} runs it (${mod.origin})`);
     return UNKNOWN(`the result of \`${textOf(node)}\``);
   }
-  if (mod.kind === OPEN_LAYER) return openLayerOutput(args.positional[0]?.value ?? UNKNOWN('no input'), mod.origin, st);
-  // Its output dtype under autocast differs across torch releases (a weight in another dtype promotes it); outside it, its input's.
-  if (mod.kind === 'RMSNorm') return openLayerOutput(args.positional[0]?.value ?? UNKNOWN('no input'), mod.origin, st, 'nn.RMSNorm keeps its input\'s dtype where its weight has it');
+  if (mod.kind === OPEN_LAYER || mod.kind === 'RMSNorm') {
+    const input = args.positional[0]?.value ?? UNKNOWN(`the input of ${mod.origin}`);
+    // nn.RMSNorm's output dtype under autocast differs across torch releases (a weight in another dtype promotes it); outside it, its input's.
+    return mod.kind === OPEN_LAYER ? openLayerOutput(input, mod.origin, st) : openLayerOutput(input, mod.origin, st, 'nn.RMSNorm keeps its input\'s dtype where its weight has it');
+  }
   const encoderLayer = transformerLayer(mod, 'Encoder');
   if (encoderLayer) {
     const spec = mod.kind === 'TransformerEncoder' ? ENCODER_CALL : ENCODER_LAYER_CALL;
