@@ -63,8 +63,8 @@ describe('analysis: diffusers dispatch_attention_fn', () => {
   it('reads a processor\'s backend=self._attention_backend and an AttentionBackendName member', async () => {
     assert.deepEqual(annotate(await sitesOf([TRANSFORMER], OFF)), [
       'diffusers-dispatch/image_transformer.py:16:15 dispatch_attention_fn JointAttnProcessor.__call__',
-      '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v)',
-      '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v)',
+      '  train reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → efficient (flash off: float32) if D is a multiple of 4 (D: the head size of q and of v, taken equal) · math (flash off: float32) if D is not a multiple of 4',
+      '  infer reached=null fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → efficient (flash off: float32) if D is a multiple of 4 (D: the head size of q and of v, taken equal) · math (flash off: float32) if D is not a multiple of 4',
       'diffusers-dispatch/image_transformer.py:50:16 dispatch_attention_fn CrossAttention.forward',
       '  train reached=false fp32,fp32,fp32 mask=float causal=false p=0 layout=BLHD H=? D=? → raises: `attn_mask` is not supported for flash-attn 2.',
       '  infer reached=true fp16,fp16,fp16 mask=bool causal=false p=0 layout=BLHD H=8 D=128 → raises: `attn_mask` is not supported for flash-attn 2.',
@@ -103,7 +103,7 @@ describe('analysis: diffusers dispatch_attention_fn', () => {
     const sites = (await sitesOf(tree, OFF)).filter((s) => s.api === 'dispatch_attention_fn');
     assert.deepEqual(annotate(sites), [
       'diffusers-dispatch/tree/transformer_video.py:10:16 dispatch_attention_fn VideoAttnProcessor.__call__',
-      '  train reached=false fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v)',
+      '  train reached=false fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → efficient (flash off: float32) if D is a multiple of 4 (D: the head size of q and of v, taken equal) · math (flash off: float32) if D is not a multiple of 4',
       '  infer reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=24 D=128 → flash',
       'diffusers-dispatch/tree/transformer_video.py:16:12 dispatch_attention_fn denoise',
       '  train reached=false fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=24 D=128 → math (flash off: runtime disabled)',

@@ -37,14 +37,15 @@ function lineOf(text: string, line: number): string {
   return text.split('\n')[line - 1]!;
 }
 
-const DEPENDS_ON_AUTOCAST = 'depends on the head size of q and the head size of v';
+/** With a mask, per head size (q's and v's taken equal: the inputs have no shape in the files). */
+const BY_HEAD_SIZE = 'efficient (flash off: attn_mask is not None) if D is a multiple of 8 (D: the head size of q and of v, taken equal) · math (flash off: attn_mask is not None) if D is not a multiple of 8';
 
 describe('faithful facts and fixes', () => {
   it('sees masks made like the input as tensors, and bool masks as bool through casts, joins and transposes', async () => {
     const mask = (line: number, kind: string, what: string, origin: string): string[] => [
       `${DIR}/masks.py:${line}:13 sdpa PaddedAttention.forward`,
-      `  train reached=null fp32,fp32,fp32 mask=${kind} causal=false p=0 layout=? H=? D=? → efficient? (${DEPENDS_ON_AUTOCAST})`,
-      `  infer reached=null fp32,fp32,fp32 mask=${kind} causal=false p=0 layout=? H=? D=? → efficient? (${DEPENDS_ON_AUTOCAST})`,
+      `  train reached=null fp32,fp32,fp32 mask=${kind} causal=false p=0 layout=? H=? D=? → ${BY_HEAD_SIZE}`,
+      `  infer reached=null fp32,fp32,fp32 mask=${kind} causal=false p=0 layout=? H=? D=? → ${BY_HEAD_SIZE}`,
       `  mask-disables-flash information - ${line}:63 Flash is off: \`${what}\` is a ${kind} tensor (${origin}); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel`,
     ];
     assert.deepEqual(annotate(await sitesOf([`${DIR}/masks.py`])), [
@@ -84,7 +85,7 @@ describe('faithful facts and fixes', () => {
     ]);
   });
 
-  it('names in the text format every unknown the JSON lists, each once', async () => {
+  it('names in the text format every unknown the JSON lists, each once, and the cases that decide it', async () => {
     const [report] = await reportsOf(['masks.py']);
     const call = { ...report!, calls: [callAt(report!, 10)] };
     const why = summarizeMode(call.calls[0]!.modes.train).why;
@@ -93,7 +94,7 @@ describe('faithful facts and fixes', () => {
       'autocast casts q, k, v and the float attn_mask to float16 before SDPA picks a kernel (float64 inputs excepted)',
     ]);
     const assumed = ['q', 'k', 'v'].map((x) => `\`${x}\` is a float32 tensor (assumed: PaddedAttention.forward's input from no caller in these files)`).join(' and ');
-    const every = `efficient? (depends on the head size of q and the head size of v) [if ${assumed}]`;
+    const every = `${BY_HEAD_SIZE} [if ${assumed}]`;
     assert.equal(formatText([call], { color: false }).split('\n')[0], `${DIR}/masks.py:10:13 F.scaled_dot_product_attention → train: ${every} | infer: ${every}`);
   });
 

@@ -40,9 +40,9 @@ describe('integer tensors in type promotion', () => {
     const source = program(['bias = torch.ones(8).view(1, 8, 1, 1) * torch.arange(16).view(1, 1, 1, 16)']);
     assert.deepEqual(annotate(await sitesOfSource(source, { ...SETTINGS, autocast: 'off' })), [
       'snippet.py:7:12 sdpa run',
-      '  train reached=null bf16,bf16,bf16 mask=float causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v)',
-      '  infer reached=null bf16,bf16,bf16 mask=float causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v)',
-      '  bias-dtype warning - 7:62 F.scaled_dot_product_attention: "invalid dtype for bias - should match query\'s dtype" — the bias is float32, q is bfloat16, if SDPA picks its memory-efficient kernel',
+      "  train reached=null bf16,bf16,bf16 mask=float causal=false p=0 layout=? H=? D=? → raises: invalid dtype for bias - should match query's dtype if D is a multiple of 8 (D: the head size of q and of v, taken equal) · math (flash off: attn_mask is not None) if D is not a multiple of 8",
+      "  infer reached=null bf16,bf16,bf16 mask=float causal=false p=0 layout=? H=? D=? → raises: invalid dtype for bias - should match query's dtype if D is a multiple of 8 (D: the head size of q and of v, taken equal) · math (flash off: attn_mask is not None) if D is not a multiple of 8",
+      '  bias-dtype warning - 7:62 F.scaled_dot_product_attention: "invalid dtype for bias - should match query\'s dtype" — the bias is float32, q is bfloat16 (if D is a multiple of 8 (D: the head size of q and of v, taken equal))',
       '  mask-disables-flash information - 7:62 Flash is off: `bias` is a float tensor (torch.ones(8).view(1, 8, 1, 1) * torch.arange(16).view(1, 1, 1, 16) at snippet.py:6); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel',
     ]);
   });

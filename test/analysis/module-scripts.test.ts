@@ -98,7 +98,7 @@ describe('analysis: module-level scripts', () => {
       lines: [
         'snippet.py:7:16 sdpa Attn.forward',
         '  train reached=true fp32,fp32,fp32 mask=none causal=false p=0.1 layout=? H=8 D=64 → efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
-        '  infer reached=false fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v) without autocast · flash? (depends on the head size of q and the head size of v) under float16 or bfloat16 autocast',
+        '  infer reached=false fp32,fp32,fp32 mask=none causal=false p=0 layout=? H=? D=? → efficient (flash off: float32) without autocast, if D is a multiple of 4 (D: the head size of q and of v, taken equal) · math (flash off: float32) without autocast, if D is not a multiple of 4 · flash under float16 or bfloat16 autocast, if D is ≤ 256 (D: the head size of q and of v, taken equal) · efficient (flash off: head dim D) under float16 or bfloat16 autocast, if D is a multiple of 8 and > 256 · math (flash off: head dim D) under float16 or bfloat16 autocast, if D is not a multiple of 8 and > 256',
       ],
       train: ['`.backward()` in step'],
       infer: ['assumed: no caller of Attn.forward shows the inference path'],

@@ -13,13 +13,19 @@ import { join, noneOr, tensor, usedAsValue, type Value } from '../../extension/a
 import { known } from '../../runtime/dispatch/facts';
 import { readFixture, SETTINGS } from './helpers';
 
-async function linesOf(name: string): Promise<string[]> {
-  const reports = await analyzeFiles([{ path: name, text: readFixture(`open-world/${name}`) }], SETTINGS);
+async function linesOf(name: string, settings = SETTINGS): Promise<string[]> {
+  const reports = await analyzeFiles([{ path: name, text: readFixture(`open-world/${name}`) }], settings);
   return resolveLineMarks(formatText(reports, { color: false })).trimEnd().split('\n').slice(0, -1);
 }
 
 const ASSUMED = (input: string, fn: string): string => `\`${input}\` is a float32 tensor (assumed: ${fn}'s input from no caller in these files)`;
 const BY_AUTOCAST = 'efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast';
+/** Per head size, q's and v's taken equal, per autocast. */
+const BY_D = 'efficient (flash off: float32) without autocast, if D is a multiple of 4 (D: the head size of q and of v, taken equal)'
+  + ' · math (flash off: float32) without autocast, if D is not a multiple of 4'
+  + ' · flash under float16 or bfloat16 autocast, if D is ≤ 256 (D: the head size of q and of v, taken equal)'
+  + ' · efficient (flash off: head dim D) under float16 or bfloat16 autocast, if D is a multiple of 8 and > 256'
+  + ' · math (flash off: head dim D) under float16 or bfloat16 autocast, if D is not a multiple of 8 and > 256';
 
 describe('open-world values', () => {
   it('takes a norm layer of a class a builder passes as keeping its input, and decides the call per autocast', async () => {
@@ -57,10 +63,35 @@ describe('open-world values', () => {
 
   it('assumes float tensors for the annotated tensor inputs of a method nothing calls, the rest left as they are', async () => {
     const assumed = `[if ${['q', 'k', 'v'].map((p) => ASSUMED(p, 'Attention.attend')).join(' and ')}]`;
-    const verdict = 'efficient? (depends on the head size of q and the head size of v) without autocast'
-      + ` · flash? (depends on the head size of q and the head size of v) under float16 or bfloat16 autocast ${assumed}`;
+    const verdict = `${BY_D} ${assumed}`;
     assert.deepEqual(await linesOf('override_method.py'), [
       `override_method.py:11:16 F.scaled_dot_product_attention → train: ${verdict} | infer: ${verdict}`,
+    ]);
+  });
+
+  it('answers device checks by the settings: no NPU path on a CUDA GPU, bfloat16 on sm80, both dtypes where the GPU leaves bf16 open', async () => {
+    assert.deepEqual(await linesOf('device_checks.py'), ['device_checks.py:36:16 F.scaled_dot_product_attention → train: flash | infer: flash']);
+    const sm75 = 'efficient (flash off: sm75) under float16 autocast · math (flash off: sm75) under bfloat16 autocast';
+    assert.deepEqual(await linesOf('device_checks.py', { ...SETTINGS, sm: 75 }), [`device_checks.py:36:16 F.scaled_dot_product_attention → train: ${sm75} | infer: ${sm75}`]);
+  });
+
+
+  it('takes a module a method other than the constructor builds (fused projections) as that kind of module', async () => {
+    const verdict = `${BY_D} [if ${ASSUMED('x', 'SelfAttention.forward')}]`;
+    assert.deepEqual(await linesOf('fused_projections.py'), [`fused_projections.py:31:16 F.scaled_dot_product_attention → train: ${verdict} | infer: ${verdict}`]);
+  });
+
+  it('decides per head size, taken equal and said so, where q and v come from projections of widths the code leaves open', async () => {
+    const verdict = `${BY_D} [if ${ASSUMED('hidden_states', 'JointAttention.forward')} and ${ASSUMED('context', 'JointAttention.forward')}]`;
+    assert.deepEqual(await linesOf('unrelated_head_sizes.py'), [`unrelated_head_sizes.py:18:16 F.scaled_dot_product_attention → train: ${verdict} | infer: ${verdict}`]);
+  });
+
+  it('maps a nested function over the projections, and keeps the head size `unflatten(-1, (heads, head_dim))` gives', async () => {
+    const verdict = `raises: FlashAttention only support fp16 and bf16 data type without autocast · fa2 under float16 or bfloat16 autocast [if ${ASSUMED('hidden_states', 'DiffAttention.forward')}]`;
+    const lines = await linesOf('split_heads.py');
+    assert.deepEqual(lines.filter((l) => !l.startsWith(' ')), [
+      `split_heads.py:21:16 flash_attn_func → train: ${verdict} | infer: ${verdict}`,
+      `split_heads.py:21:45 flash_attn_func → train: ${verdict} | infer: ${verdict}`,
     ]);
   });
 

@@ -41,13 +41,13 @@ describe('bool masks from positions (sliding window)', () => {
     const lines = annotate(await sitesOfSource(source, { ...SETTINGS, autocast: 'off' })).filter((l) => !l.startsWith('  infer') && !/^  [a-z-]+ (error|warning|information)/.test(l));
     assert.deepEqual(lines, [
       "snippet.py:9:9 sdpa train_step",
-      "  train reached=true fp16,fp16,fp16 mask=bool causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v)",
+      "  train reached=true fp16,fp16,fp16 mask=bool causal=false p=0 layout=? H=? D=? → efficient (flash off: attn_mask is not None) if D is a multiple of 8 (D: the head size of q and of v, taken equal) · math (flash off: attn_mask is not None) if D is not a multiple of 8",
       "snippet.py:10:9 sdpa train_step",
-      "  train reached=true fp16,fp16,fp16 mask=bool causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v)",
+      "  train reached=true fp16,fp16,fp16 mask=bool causal=false p=0 layout=? H=? D=? → efficient (flash off: attn_mask is not None) if D is a multiple of 8 (D: the head size of q and of v, taken equal) · math (flash off: attn_mask is not None) if D is not a multiple of 8",
       "snippet.py:11:9 sdpa train_step",
-      "  train reached=true fp16,fp16,fp16 mask=bool causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v)",
+      "  train reached=true fp16,fp16,fp16 mask=bool causal=false p=0 layout=? H=? D=? → efficient (flash off: attn_mask is not None) if D is a multiple of 8 (D: the head size of q and of v, taken equal) · math (flash off: attn_mask is not None) if D is not a multiple of 8",
       "snippet.py:12:9 sdpa train_step",
-      "  train reached=true fp16,fp16,fp16 mask=float causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v)",
+      "  train reached=true fp16,fp16,fp16 mask=float causal=false p=0 layout=? H=? D=? → raises: invalid dtype for bias - should match query's dtype if D is a multiple of 8 (D: the head size of q and of v, taken equal) · math (flash off: attn_mask is not None) if D is not a multiple of 8",
     ]);
   });
 });

@@ -38,10 +38,15 @@ describe('verdicts per case', () => {
     ]);
   });
 
-  it('runs each context manager a condition picks, and each dtype an autocast region may take', async () => {
-    // `nullcontext() if device_type == 'cpu' else torch.autocast(…, dtype=ptdtype)`, ptdtype bfloat16 or float16 by the GPU.
+  it('picks the context manager by the device setting, and runs each dtype an autocast region may take where the GPU leaves it open', async () => {
+    // `nullcontext() if device_type == 'cpu' else torch.autocast(…, dtype=ptdtype)`, ptdtype bfloat16
+    // where `torch.cuda.is_bf16_supported()`: True on sm80, open on sm75 (releases differ there).
     assert.deepEqual(await textOf(['device_ctx.py', 'config.py', 'open_autocast.py']), [
-      'open_autocast.py:14:16 F.scaled_dot_product_attention → train: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast | infer: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast',
+      'open_autocast.py:14:16 F.scaled_dot_product_attention → train: flash | infer: flash',
+    ]);
+    const sm75 = 'efficient (flash off: sm75) under float16 autocast · math (flash off: sm75) under bfloat16 autocast';
+    assert.deepEqual(await textOf(['device_ctx.py', 'config.py', 'open_autocast.py'], { ...SETTINGS, sm: 75 }), [
+      `open_autocast.py:14:16 F.scaled_dot_product_attention → train: ${sm75} | infer: ${sm75}`,
     ]);
   });
 

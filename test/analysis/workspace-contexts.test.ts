@@ -113,8 +113,8 @@ describe('analysis: context managers defined in the workspace', () => {
     const sites = await sitesOfSource(NO_YIELD);
     assert.deepEqual(annotate(sites), [
       'snippet.py:16:15 sdpa train_step',
-      '  train reached=true ?,?,? mask=none causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v) without autocast · flash? (depends on the head size of q and the head size of v) under float16 or bfloat16 autocast',
-      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → efficient? (depends on the head size of q and the head size of v) without autocast · flash? (depends on the head size of q and the head size of v) under float16 or bfloat16 autocast',
+      '  train reached=true ?,?,? mask=none causal=false p=0 layout=? H=? D=? → efficient (flash off: float32) without autocast, if D is a multiple of 4 (D: the head size of q and of v, taken equal) · math (flash off: float32) without autocast, if D is not a multiple of 4 · flash under float16 or bfloat16 autocast, if D is ≤ 256 (D: the head size of q and of v, taken equal) · efficient (flash off: head dim D) under float16 or bfloat16 autocast, if D is a multiple of 8 and > 256 · math (flash off: head dim D) under float16 or bfloat16 autocast, if D is not a multiple of 8 and > 256',
+      '  infer reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → efficient (flash off: float32) without autocast, if D is a multiple of 4 (D: the head size of q and of v, taken equal) · math (flash off: float32) without autocast, if D is not a multiple of 4 · flash under float16 or bfloat16 autocast, if D is ≤ 256 (D: the head size of q and of v, taken equal) · efficient (flash off: head dim D) under float16 or bfloat16 autocast, if D is a multiple of 8 and > 256 · math (flash off: head dim D) under float16 or bfloat16 autocast, if D is not a multiple of 8 and > 256',
     ]);
   });
 });

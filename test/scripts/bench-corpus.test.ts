@@ -65,7 +65,7 @@ describe('bench:corpus counts', () => {
   });
 
   it('counts the internal errors and parse errors of every file', () => {
-    const mode = { reached: true, backend: 'sdpa.flash', why: [], rejected: [], assumed: [], blocked_by: null };
+    const mode = { reached: true, backend: 'sdpa.flash', why: [], rejected: [], assumed: [], blocked_by: null, depends: false };
     const span = { line: 3, column: 1, end_line: 3, end_column: 9 };
     const internalError = { ...span, message: 'internal error analysing `Tree.__init__`: RangeError: Maximum call stack size exceeded' };
     const report: JsonReport = {

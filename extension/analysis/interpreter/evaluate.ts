@@ -9,7 +9,7 @@ import { parseDtype } from '../../../runtime/dispatch/dtype';
 import type { Dtype, Fact } from '../../../runtime/dispatch/facts';
 import { availabilityCheck, combine, decide, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from '../values/engine';
-import { broadcastShape, creationShape, triangularOf, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, squeezedLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
+import { broadcastShape, creationShape, triangularOf, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, keptLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
 import type { Frame, PathState } from '../values/state';
 import { field, namedChildren, oneLineText, textOf, type SyntaxNode } from '../syntax/syntax';
 import {
@@ -30,6 +30,7 @@ import { literalTooLong, MAX_LITERAL_ITEMS } from './budget';
 import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
 import { contextValue, enterCalled } from './contexts';
 import { autocastQuery } from '../torch/autocast-queries';
+import { deviceQuery } from '../torch/device-queries';
 import { callPrepared, frameworkAttribute, frameworkCall } from './frameworks';
 import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS, throughOpaqueCall, withMask } from '../torch/manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from '../torch/nn-modules';
@@ -312,7 +313,7 @@ function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, 
         const train = st.ctx.mode.value === 'train';
         return { t: 'bool', value: train, why: `\`${textOf(node)}\` is ${train ? 'True' : 'False'} in ${modeName(st.ctx.mode.value)}` };
       }
-      return e.attribute(obj, name, st) ?? UNKNOWN(`\`${textOf(node)}\``);
+      return e.attribute(obj, name, st) ?? e.moduleSetByMethod(obj, name) ?? UNKNOWN(`\`${textOf(node)}\``);
     }
   }
 }
@@ -592,7 +593,7 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     callee = evaluate(fnNode, st, fr, e);
   }
   const args = evalArgs(node, st, fr, e);
-  const checked = availabilityCheck(textOf(fnNode).split('.').pop()!, e);
+  const checked = availabilityCheck(textOf(fnNode).split('.').pop()!, e) ?? deviceQuery(callee.t === 'ref' ? callee.name : textOf(fnNode), e.settings);
   if (checked) return checked;
   if (fnNode.type === 'identifier') {
     const builtin = builtinCall(textOf(fnNode), args, st, fr, node, e);
@@ -682,6 +683,11 @@ function builtinCall(name: string, args: CallArgs, st: PathState, fr: Frame, nod
     const body = field(fn!.node, 'body');
     const param = params && namedChildren(params).length === 1 ? namedChildren(params)[0] : undefined;
     if (param && body) return eachItem(param, body, iterable!.value, st, fr, e);
+  }
+  // `map(heads, (q, k, v))` with a function of the code's: called on each item.
+  const items = name === 'map' && args.positional.length === 2 ? usedAsValue(iterable!.value) : undefined;
+  if (items?.t === 'tuple') {
+    return { t: 'tuple', items: items.items.map((item) => callValue(fn!.value, { positional: [{ value: item, node: iterable!.node }], keywords: new Map() }, st, fr, node, e)) };
   }
   if (name === 'enumerate' && args.positional.length === 1) return enumerated(args.positional[0].value, fr, node);
   if (name === 'zip' && args.positional.length > 0 && !args.morePositional) return zipped(args.positional.map((a) => a.value), node);
@@ -925,7 +931,7 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
   if (method === 'repeat_interleave') return tensor(obj.dtype, obj.origin, { shape: repeatInterleaveShape(obj, arg(args, 0, 'repeats'), arg(args, 1, 'dim')?.value), param: obj.param, bool: obj.bool });
   if (RANK_CHANGES.has(method) && !obj.manual) {
     const shape = rankChangeShape(obj, method, args);
-    return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape, lastDim: shape ? undefined : squeezedLastDim(obj, method) });
+    return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape, lastDim: shape ? undefined : keptLastDim(obj, method, args) });
   }
   if (SAME_DTYPE.has(method)) {
     const triangular = TRIANGULAR.has(method) || (obj.triangular && SAME_SHAPE.has(method)) ? { triangular: true as const } : {};

@@ -15,7 +15,7 @@ import { compilingDecorator } from './torch-compile';
 import { calledNames, isCalled } from '../workspace-index/entry-points';
 import { evaluate, evaluateArgs } from './evaluate';
 import { modeClue } from '../workspace-index/modes';
-import { castAttribute } from '../torch/nn-modules';
+import { castAttribute, nnConstructor } from '../torch/nn-modules';
 import { unlessChangedElsewhere } from '../torch/manual-attention';
 import { afterCall, importTimeSwitches } from './sdpa-switches';
 import { afterReturn, callLeft, type CallLeft } from './call-left';
@@ -26,7 +26,7 @@ import { type Ctx, type Frame, type Guard, type Observation, type PathState, typ
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
 import { bindUnknown, factKey, join, known, returnedFrom, UNKNOWN, valueKey, type Value } from '../values/values';
 import { isParallelWrapper } from '../torch/wrappers';
-import { calledOnSelf, rebinders } from '../workspace-index/rebinders';
+import { callsAssignedByMethods, calledOnSelf, rebinders } from '../workspace-index/rebinders';
 import { throughOpaqueCall } from '../torch/manual-attention';
 import { closureDefault, closureFunction, functionOfClosure, isClosure } from './closures';
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
@@ -49,6 +49,9 @@ import { AUTOCAST_CASES, OPEN_AUTOCAST, underOpenAutocast, withoutSuperseded } f
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
 export type { KeptRun } from './invocation-cache';
 
+
+/** What a module a method builds gets for its sizes: it computes them from weights at run time (`torch.cat([…]).shape`). */
+const SIZES_OPEN: CallArgs = { positional: [], keywords: new Map(), morePositional: UNKNOWN('the sizes a method computes'), moreKeywords: UNKNOWN('the sizes a method computes') };
 
 export class Interpreter implements Executor {
   /** What the run has seen, and the effects of the invocations under way. */
@@ -453,6 +456,37 @@ export class Interpreter implements Executor {
       return method ? { t: 'fn', id: method.id } : undefined;
     }
     void st;
+    return undefined;
+  }
+
+  moduleSetByMethod(obj: Value, name: string): Value | undefined {
+    if (obj.t !== 'instance') return undefined;
+    for (let classId: string | undefined = obj.cls, depth = 0; classId && depth <= 8; depth++) {
+      const entry = this.classOf(classId);
+      if (!entry) return undefined;
+      const frame = moduleFrame(entry.module);
+      const kinds = (callsAssignedByMethods(entry.cls).get(name) ?? []).map((call) => {
+        const callee = this.annotationValue(textOf(field(call, 'function')!), frame);
+        const kind = callee?.t === 'ref' && callee.name.startsWith('torch.nn.') ? callee.name.split('.').pop()! : undefined;
+        return kind && /^[A-Z]/.test(kind) ? { kind, call } : undefined;
+      });
+      if (kinds.length > 0) {
+        // Every call it assigns builds one kind of module; anything else leaves the attribute open.
+        const [first] = kinds;
+        if (!first || kinds.some((k) => k?.kind !== first.kind)) return undefined;
+        return nnConstructor(first.kind, SIZES_OPEN, frame, first.call);
+      }
+      classId = this.workspaceBase(entry);
+    }
+    return undefined;
+  }
+
+  /** The first workspace class a class derives from (a mixin that defines the method), if any. */
+  private workspaceBase(entry: { cls: ClassInfo; module: ModuleInfo }): string | undefined {
+    for (const base of entry.cls.bases) {
+      const resolved = this.global(base, moduleFrame(entry.module));
+      if (resolved?.t === 'class') return resolved.id;
+    }
     return undefined;
   }
 

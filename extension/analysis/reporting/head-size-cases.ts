@@ -26,10 +26,14 @@ export interface HeadSizeCase {
 export function byHeadSize(facts: CallFacts, decision: Decision, decide: (facts: CallFacts) => Decision, sameOutcome: (a: Decision, b: Decision) => boolean): { decision: Decision; cases: HeadSizeCase[] } | undefined {
   const { headDim, headDimV } = facts.shape;
   if (headDim.known || headDimV.known || !HEAD_DIM_BOUNDED.has(decision.policy)) return undefined;
-  const [expr, exprV] = [headDim.dependsOn, headDimV.dependsOn];
-  const ratio = ratioOf(expr, exprV);
-  if (ratio === undefined || (ratio !== 1 && HEAD_DIM_PAIRS_UNLISTED.has(decision.policy))) return undefined;
-  if (!decision.verdicts.some((v) => v.status === 'depends' && (v.unknowns ?? []).some((u) => u.includes(expr)))) return undefined;
+  const related = ratioOf(headDim.dependsOn, headDimV.dependsOn);
+  if (related !== undefined && related !== 1 && HEAD_DIM_PAIRS_UNLISTED.has(decision.policy)) return undefined;
+  const open = decision.verdicts.filter((v) => v.status === 'depends').flatMap((v) => v.unknowns ?? []);
+  const sizes = (u: string): boolean => u.includes(headDim.dependsOn) || u.includes(headDimV.dependsOn);
+  if (!open.some(sizes)) return undefined;
+  // Sizes taken equal only where that decides the call: with q's dtype open too, the cases would add words, not answers.
+  if (related === undefined && !open.every(sizes)) return undefined;
+  const { ratio, expr, exprV, assumed } = related !== undefined ? { ratio: related, expr: headDim.dependsOn, exprV: headDimV.dependsOn, assumed: '' } : takenEqual(headDim.dependsOn, headDimV.dependsOn);
   const bounds = boundsForRatio(HEAD_DIM_BOUNDS, ratio);
   const quoted = new Set((decisionStrings(decision).join('\n').match(/\d+/g) ?? []).map(Number));
   const cells = cellsAvoiding(bounds, (n) => quoted.has(n) || quoted.has(ratio * n));
@@ -42,7 +46,18 @@ export function byHeadSize(facts: CallFacts, decision: Decision, decide: (facts:
   const speaker = (group: typeof decided): Decision => spokesman(group, (d) => d.decision).decision;
   if (groups.length === 1) return { decision: speaker(groups[0]!), cases: [] };
   const cases = groups.map((g) => ({ when: `if ${expr} is ${rangeWords(bounds, cells, g.map((d) => d.cell))}`, decision: speaker(g), first: Math.min(...g.map((d) => order(d.cell))) }));
-  return { decision, cases: cases.sort((a, b) => a.first - b.first).map(({ when, decision: d }) => ({ when, decision: d })) };
+  return { decision, cases: cases.sort((a, b) => a.first - b.first).map(({ when, decision: d }, i) => ({ when: i === 0 ? `${when}${assumed}` : when, decision: d })) };
+}
+
+/**
+ * Head sizes the code does not relate (q and v from projections of widths a config sets, split by
+ * `unflatten(-1, (heads, -1))`) taken equal, as nearly every attention has them: named by the code's
+ * expression for one of them where it has one, else `D`; the first case says so.
+ */
+function takenEqual(exprQ: string, exprV: string): { ratio: number; expr: string; exprV: string; assumed: string } {
+  const written = [exprQ, exprV].find((e) => e.startsWith('`'));
+  const expr = written ?? 'D';
+  return { ratio: 1, expr, exprV: expr, assumed: written ? ` (v's head size taken as q's)` : ' (D: the head size of q and of v, taken equal)' };
 }
 
 /** v's head size over q's where the code relates them: the same expression, or `k * <q's>`. */

@@ -315,12 +315,18 @@ function broadcastDim(a: Dim, b: Dim): Dim {
 export const RANK_CHANGES: ReadonlySet<string> = new Set(['unsqueeze', 'squeeze', 'flatten', 'unflatten']);
 
 /**
- * `squeeze` where the shape it gives is not known (a dim that may be 1): a last dim of known extent
- * other than 1 survives whatever is squeezed (Hugging Face's `query_layer.squeeze(1)` keeps the head size).
+ * The last dim of a rank change where the shape it gives is not known: a last dim of known extent
+ * other than 1 survives a `squeeze` (Hugging Face's `query_layer.squeeze(1)` keeps the head size);
+ * `unflatten(-1, (heads, head_dim))` ends in its last size (diffusers' processors split heads so).
  */
-export function squeezedLastDim(obj: TensorValue, method: string): Dim | undefined {
+export function keptLastDim(obj: TensorValue, method: string, args: CallArgs): Dim | undefined {
   const last = obj.shape ? obj.shape[obj.shape.length - 1] : obj.lastDim;
-  return method === 'squeeze' && last && last.value !== null && last.value !== 1 ? last : undefined;
+  if (method === 'squeeze') return last && last.value !== null && last.value !== 1 ? last : undefined;
+  const at = arg(args, 0, 'dim')?.value;
+  const sizes = method === 'unflatten' && at?.t === 'num' && at.value === -1 ? arg(args, 1, 'sizes') : undefined;
+  const written = sizes?.value.t === 'tuple' && (sizes.node.type === 'tuple' || sizes.node.type === 'list') ? namedChildren(sizes.node) : [];
+  const size = sizes?.value.t === 'tuple' && written.length === sizes.value.items.length ? sizes.value.items.at(-1) : undefined;
+  return size && !(size.t === 'num' && size.value < 0) ? dimOf(size, written.at(-1)!) : undefined;
 }
 
 /**

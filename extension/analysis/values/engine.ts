@@ -37,6 +37,11 @@ export interface Engine {
   attribute(obj: Value, name: string, st: PathState): Value | undefined;
   /** Why `obj` provably has no attribute `name` (`getattr(obj, 'name', default)`), or undefined when it may have one. */
   absentAttribute(obj: Value, name: string, st: PathState): string | undefined;
+  /**
+   * An attribute the constructor leaves unset that a method of the class sets to a torch module
+   * (`self.to_qkv = nn.Linear(…)` in `fuse_projections`): that module, its sizes open.
+   */
+  moduleSetByMethod(obj: Value, name: string): Value | undefined;
   /** `super().name` inside a method: the base class' method bound to the same instance. */
   superMethod(fr: Frame, name: string): Value | undefined;
   observe(obs: Observation): void;

@@ -84,3 +84,27 @@ function findRebinders(m: ModuleInfo): FunctionInfo[] {
   });
   return [...m.allFunctions.filter((fn) => declaredGlobals(fn).size > 0), ...methods];
 }
+
+const SET_BY_METHODS = new WeakMap<ClassInfo, ReadonlyMap<string, readonly SyntaxNode[]>>();
+
+/**
+ * The calls a class's methods other than the constructor assign to an attribute (`self.to_qkv =
+ * nn.Linear(…)` in diffusers' `fuse_projections`), by attribute name.
+ */
+export function callsAssignedByMethods(cls: ClassInfo): ReadonlyMap<string, readonly SyntaxNode[]> {
+  let assigned = SET_BY_METHODS.get(cls);
+  if (!assigned) {
+    const found = new Map<string, SyntaxNode[]>();
+    for (const method of cls.methods.values()) {
+      if (method.name === '__init__') continue;
+      ownNodes(method, (node) => {
+        const name = node.type === 'assignment' ? selfAttribute(field(node, 'left')) : undefined;
+        const right = name ? field(node, 'right') : undefined;
+        if (name && right?.type === 'call') found.set(name, [...(found.get(name) ?? []), right]);
+      });
+    }
+    assigned = found;
+    SET_BY_METHODS.set(cls, assigned);
+  }
+  return assigned;
+}

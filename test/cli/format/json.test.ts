@@ -23,9 +23,9 @@ describe('json format', () => {
         train: {
           reached: true, backend: 'sdpa.efficient', why: ['sdpa.flash: attn_mask is not None'],
           rejected: [{ backend: 'sdpa.flash', reasons: ['attn_mask is not None'] }],
-          assumed: [], blocked_by: null,
+          assumed: [], blocked_by: null, depends: false,
         },
-        infer: { reached: true, backend: 'sdpa.flash', why: ['dropout is off in inference'], rejected: [], assumed: [], blocked_by: null },
+        infer: { reached: true, backend: 'sdpa.flash', why: ['dropout is off in inference'], rejected: [], assumed: [], blocked_by: null, depends: false },
       },
       diagnostics: [{
         code: 'mask-disables-flash', severity: 'information',
@@ -40,7 +40,7 @@ describe('json format', () => {
     assert.deepEqual(call.modes.train, {
       reached: true, backend: null, why: ['FlashAttention only support fp16 and bf16 data type'],
       rejected: [{ backend: 'flash_attn.fa2', reasons: ['FlashAttention only support fp16 and bf16 data type'] }],
-      assumed: [], blocked_by: null,
+      assumed: [], blocked_by: null, depends: false,
     });
     assert.equal(call.modes.infer.reached, false);
     assert.deepEqual(call.modes.infer.blocked_by, { line: 58, column: 12, end_line: 58, end_column: 21, why: '`attn_bias` is a float32 tensor' });
@@ -56,7 +56,7 @@ describe('json format', () => {
     const call = json.files[1]!.calls[0]!;
     assert.deepEqual(call.dtypes, { q: null, k: null, v: null, bias: null });
     assert.equal(call.function, null);
-    assert.deepEqual(call.modes.train, { reached: null, backend: 'sdpa.flash', why: ['depends on whether mask is None'], rejected: [], assumed: [], blocked_by: null });
+    assert.deepEqual(call.modes.train, { reached: null, backend: 'sdpa.flash', why: ['depends on whether mask is None'], rejected: [], assumed: [], blocked_by: null, depends: true });
     assert.deepEqual(call.modes.infer.assumed, ['flash_attn is installed and xformers is not installed']);
   });
 
