@@ -4,11 +4,10 @@
  *
  * A **path verdict** is one call on one path (`modes.train`, `modes.infer`): two per call. Each is
  * - `not reached`: `reached` is false;
- * - `depends`: otherwise, when one of its `why` reasons starts with "depends on": which backend
- *   runs, or whether the call raises, hinges on a fact the source does not establish (the lens
- *   shows `flash? (depends on …)`);
- * - `decided`: otherwise: a backend runs, or the call raises; where the verdict is given per case
- *   (`cases`), when every case is decided.
+ * - `depends`: otherwise, when its `depends` is true (a `why` reason, or a case's, starts with
+ *   "depends on"): which backend runs, or whether the call raises, hinges on a fact the source
+ *   does not establish (the lens shows `flash? (depends on …)`);
+ * - `decided`: otherwise: a backend runs, or the call raises, on every case.
  * Separately, a verdict whose `reached` is null has an **unknown reach**: some path reaches the
  * call only under assumptions (`assumed`, shown as `[if flash_attn is installed]`), whatever its
  * backend.
@@ -31,13 +30,9 @@ export interface ReportCounts {
   readonly reachUnknown: number;
 }
 
-const DEPENDS = 'depends on';
-
 export function pathVerdictKind(mode: JsonMode): PathVerdictKind {
   if (mode.reached === false) return 'not reached';
-  // A verdict per case is decided where every case is.
-  const reasons = mode.cases ? mode.cases.flatMap((c) => c.why) : mode.why;
-  return reasons.some((reason) => reason.startsWith(DEPENDS)) ? 'depends' : 'decided';
+  return mode.depends ? 'depends' : 'decided';
 }
 
 export function countReport(report: JsonReport): ReportCounts {

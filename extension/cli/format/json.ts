@@ -25,6 +25,11 @@ export interface JsonMode {
   readonly assumed: readonly string[];
   /** When `reached` is false because the code's own condition rules the call out: that condition and why. */
   readonly blocked_by: (JsonSpan & { readonly why: string }) | null;
+  /**
+   * Whether a reached verdict still waits on a fact the files leave open: one of its reasons, or of
+   * a case's where it has cases, is "depends on …". False where every case is decided.
+   */
+  readonly depends: boolean;
   /** Where the verdict differs by case (the caller's autocast, a mask None or not…): each case's; absent otherwise. */
   readonly cases?: readonly JsonCase[];
 }
@@ -99,8 +104,12 @@ function jsonMode(mode: CallReport['modes']['train']): JsonMode {
     const summary = summarizeMode({ reached, facts: c.facts, decision: c.decision });
     return { when: c.when, backend: summary.backend, why: summary.why };
   });
-  return { reached, backend, why, rejected, assumed: mode.assumed ?? [], blocked_by: blockedBy, ...(cases ? { cases } : {}) };
+  const depends = reached !== false && (cases ? cases.flatMap((c) => c.why) : why).some((reason) => reason.startsWith(DEPENDS));
+  return { reached, backend, why, rejected, assumed: mode.assumed ?? [], blocked_by: blockedBy, depends, ...(cases ? { cases } : {}) };
 }
+
+/** How a reason that waits on an open fact starts (describe.ts words every one so). */
+const DEPENDS = 'depends on';
 
 function jsonDiagnostic(finding: Finding): JsonDiagnostic {
   const diagnostic = { code: finding.code, severity: finding.severity, message: finding.message, mode: finding.mode ?? null };
