@@ -55,13 +55,23 @@ export function byHeadSize(facts: CallFacts, decision: Decision, decide: (facts:
  * expression for one of them where it has one, else `D`; the first case says so.
  */
 function takenEqual(exprQ: string, exprV: string): { ratio: number; expr: string; exprV: string; assumed: string } {
-  const written = [exprQ, exprV].find((e) => e.startsWith('`'));
+  const written = [exprQ, exprV].find(isCodeExpression);
   const expr = written ?? 'D';
   return { ratio: 1, expr, exprV: expr, assumed: written ? ` (v's head size taken as q's)` : ' (D: the head size of q and of v, taken equal)' };
 }
 
+/**
+ * A size named by the code's own expression (`` `self.head_dim` ``, `` `C // self.n_head` ``): one
+ * text is one value. Words for a size no expression gives (a dim a view or unflatten infers) say
+ * nothing of which value, so two such are not related by their words.
+ */
+function isCodeExpression(expr: string): boolean {
+  return expr.startsWith('`') && !expr.includes('(inferred from the other dims)');
+}
+
 /** v's head size over q's where the code relates them: the same expression, or `k * <q's>`. */
 function ratioOf(expr: string, exprV: string): number | undefined {
+  if (!isCodeExpression(expr)) return undefined;
   if (exprV === expr) return 1;
   const multiple = /^`(\d+) \* (.+)`$/.exec(exprV);
   return multiple && `\`${multiple[2]}\`` === expr && Number(multiple[1]) > 0 ? Number(multiple[1]) : undefined;
