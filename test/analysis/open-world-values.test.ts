@@ -95,6 +95,21 @@ describe('open-world values', () => {
     ]);
   });
 
+  it('takes a pool layer of open class as keeping its input\'s dtype, and `.to(q.dtype)` as keeping q\'s own', async () => {
+    const D = '`self.head_dim`';
+    const verdict = `efficient (flash off: float32) without autocast, if ${D} is a multiple of 4 · math (flash off: float32) without autocast, if ${D} is not a multiple of 4`
+      + ` · flash under float16 or bfloat16 autocast, if ${D} is ≤ 256 · efficient (flash off: head dim ${D}) under float16 or bfloat16 autocast, if ${D} is a multiple of 8 and > 256`
+      + ` · math (flash off: head dim ${D}) under float16 or bfloat16 autocast, if ${D} is not a multiple of 8 and > 256 [if ${ASSUMED('x', 'PooledKVAttention.forward')}]`;
+    assert.deepEqual(await linesOf('pooled_kv.py'), [`pooled_kv.py:25:16 F.scaled_dot_product_attention → train: ${verdict} | infer: ${verdict}`]);
+  });
+
+  it('folds sum() of the sizes a caller passes into the head size, and warns where it is above flash\'s', async () => {
+    assert.deepEqual(await linesOf('summed_sizes.py'), [
+      'summed_sizes.py:18:16 F.scaled_dot_product_attention → train: efficient (flash off: head dim 448) | infer: efficient (flash off: head dim 448)',
+      '  warning head-dim: head size 448 (`self.head_dim` = 448 (`sum(head_parts)`)) is above 256: SDPA\'s flash kernel does not take it',
+    ]);
+  });
+
   describe('None or a value', () => {
     const linear: Value = { t: 'torchmod', kind: 'Linear', args: {}, origin: '`nn.Linear` at m.py:3' };
     const none: Value = { t: 'none', source: 'None at m.py:5' };

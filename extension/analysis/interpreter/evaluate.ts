@@ -31,6 +31,7 @@ import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
 import { contextValue, enterCalled } from './contexts';
 import { autocastQuery } from '../torch/autocast-queries';
 import { deviceQuery } from '../torch/device-queries';
+import { numericBuiltin } from './numeric-builtins';
 import { callPrepared, frameworkAttribute, frameworkCall } from './frameworks';
 import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS, throughOpaqueCall, withMask } from '../torch/manual-attention';
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from '../torch/nn-modules';
@@ -297,7 +298,7 @@ function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, 
       return e.attribute(obj, name, st) ?? { t: 'ref', name: qualified, optional: obj.optional };
     }
     case 'tensor':
-      if (name === 'dtype') return obj.dtype.known ? { t: 'dtype', value: obj.dtype.value, source: obj.dtype.source } : UNKNOWN(obj.dtype.dependsOn);
+      if (name === 'dtype') return obj.dtype.known ? { t: 'dtype', value: obj.dtype.value, source: obj.dtype.source } : { t: 'unknown', why: obj.dtype.dependsOn, dtypeOf: obj.dtype };
       if (name === 'shape') return sizesOf(obj, textOf(node), fr);
       if (name === 'T' || name === 'mT' || name === 'mH') return transposeAttribute(obj, name);
       return UNKNOWN(`\`${textOf(node)}\``);
@@ -677,6 +678,8 @@ function builtinCall(name: string, args: CallArgs, st: PathState, fr: Frame, nod
   if (name === 'float' && args.positional[0]?.value.t === 'str') return { t: 'num', value: Number(args.positional[0].value.value.replace('inf', 'Infinity')), source: fileLine(fr, node) };
   if (name === 'int' && args.positional[0]?.value.t === 'num') return { t: 'num', value: Math.trunc(args.positional[0].value.value), source: args.positional[0].value.source };
   if (name === 'super') return UNKNOWN('super()');
+  const folded = numericBuiltin(name, args, textOf(node));
+  if (folded) return folded;
   const [fn, iterable] = args.positional;
   if (name === 'map' && args.positional.length === 2 && fn!.node.type === 'lambda') {
     const params = field(fn!.node, 'parameters');
@@ -899,6 +902,9 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
     const d = candidates.find((v) => v?.t === 'dtype' || (v !== undefined && isTensor(v)));
     if (d?.t === 'dtype') return tensor(known(d.value, `${where} (${d.source})`), where, { shape: obj.shape, bool: false });
     if (d && isTensor(d)) return tensor(d.dtype, where, { shape: obj.shape });
+    // `.to(x.dtype)` with x's dtype not known: x's dtype all the same.
+    const dtypeOf = candidates.find((v) => v?.t === 'unknown' && v.dtypeOf !== undefined);
+    if (dtypeOf?.t === 'unknown' && dtypeOf.dtypeOf) return tensor(dtypeOf.dtypeOf, where, { shape: obj.shape });
     const unknownDtype = candidates.find((v) => v?.t === 'unknown');
     if (args.keywords.has('dtype') || (unknownDtype && method !== 'to')) return tensor(unknown(`the dtype passed at ${fileLine(fr, node)}`), where, { shape: obj.shape });
     if (args.positional.some((a) => /dtype/.test(textOf(a.node)))) return tensor(unknown(`\`${args.positional.map((a) => textOf(a.node)).join(', ')}\``), where, { shape: obj.shape });

@@ -31,8 +31,9 @@ export function byHeadSize(facts: CallFacts, decision: Decision, decide: (facts:
   const open = decision.verdicts.filter((v) => v.status === 'depends').flatMap((v) => v.unknowns ?? []);
   const sizes = (u: string): boolean => u.includes(headDim.dependsOn) || u.includes(headDimV.dependsOn);
   if (!open.some(sizes)) return undefined;
-  // Sizes taken equal only where that decides the call: with q's dtype open too, the cases would add words, not answers.
-  if (related === undefined && !open.every(sizes)) return undefined;
+  // Sizes taken equal only where that decides the call (with q's dtype open too, the cases would
+  // add words, not answers), and not where the code names them by two expressions of its own.
+  if (related === undefined && (!open.every(sizes) || (isCodeExpression(headDim.dependsOn) && isCodeExpression(headDimV.dependsOn)))) return undefined;
   const { ratio, expr, exprV, assumed } = related !== undefined ? { ratio: related, expr: headDim.dependsOn, exprV: headDimV.dependsOn, assumed: '' } : takenEqual(headDim.dependsOn, headDimV.dependsOn);
   const bounds = boundsForRatio(HEAD_DIM_BOUNDS, ratio);
   const quoted = new Set((decisionStrings(decision).join('\n').match(/\d+/g) ?? []).map(Number));
@@ -52,7 +53,8 @@ export function byHeadSize(facts: CallFacts, decision: Decision, decide: (facts:
 /**
  * Head sizes the code does not relate (q and v from projections of widths a config sets, split by
  * `unflatten(-1, (heads, -1))`) taken equal, as nearly every attention has them: named by the code's
- * expression for one of them where it has one, else `D`; the first case says so.
+ * expression for one of them where it has one, else `D`; the first case says so. (Multi-head latent
+ * attention has v's smaller than q's; where the code names both, the sizes are not taken equal.)
  */
 function takenEqual(exprQ: string, exprV: string): { ratio: number; expr: string; exprV: string; assumed: string } {
   const written = [exprQ, exprV].find(isCodeExpression);

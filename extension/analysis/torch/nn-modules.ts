@@ -9,7 +9,7 @@ import { arg, fileLine, type CallArgs, type Engine } from '../values/engine';
 import { softmax, withDropout } from './manual-attention';
 import { argRoles, observeApi, type Roles } from './observe-api';
 import { opDtype } from './op-dtypes';
-import { OPEN_LAYER, openLayerOutput } from './open-layers';
+import { OPEN_LAYER, OPEN_POOL, openLayerOutput } from './open-layers';
 import type { Dtype } from '../../../runtime/dispatch/facts';
 import type { Frame, PathState } from '../values/state';
 import { field, textOf, type SyntaxNode } from '../syntax/syntax';
@@ -180,10 +180,10 @@ export function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: P
     e.unresolvedModuleCall(st, fr, `\`${textOf(field(node, 'function') ?? node)}(…)\` at ${fileLine(fr, node)} runs it (${mod.origin})`);
     return UNKNOWN(`the result of \`${textOf(node)}\``);
   }
-  if (mod.kind === OPEN_LAYER || mod.kind === 'RMSNorm') {
+  if (mod.kind === OPEN_LAYER || mod.kind === OPEN_POOL || mod.kind === 'RMSNorm') {
     const input = args.positional[0]?.value ?? UNKNOWN(`the input of ${mod.origin}`);
     // nn.RMSNorm's output dtype under autocast differs across torch releases (a weight in another dtype promotes it); outside it, its input's.
-    return mod.kind === OPEN_LAYER ? openLayerOutput(input, mod.origin, st) : openLayerOutput(input, mod.origin, st, 'nn.RMSNorm keeps its input\'s dtype where its weight has it');
+    return mod.kind === 'RMSNorm' ? openLayerOutput(input, mod.origin, st, OPEN_LAYER, 'nn.RMSNorm keeps its input\'s dtype where its weight has it') : openLayerOutput(input, mod.origin, st, mod.kind);
   }
   const encoderLayer = transformerLayer(mod, 'Encoder');
   if (encoderLayer) {

@@ -150,8 +150,10 @@ export type Value =
   /**
    * `orNone`: None on some paths, this value on the others (`self.rel_pos if rel_pos else None`,
    * `nn.Linear(…)` or None): where the code calls it or reads an attribute, it is this value, as None would raise there.
+   * `dtypeOf`: `x.dtype` of a tensor whose dtype is not known: that fact, which `.to(x.dtype)` gives
+   * (one autocast casts stays one: a q-norm's output cast back to its own dtype).
    */
-  | { readonly t: 'unknown'; readonly why: string; readonly domain?: Domain; readonly orNone?: Value };
+  | { readonly t: 'unknown'; readonly why: string; readonly domain?: Domain; readonly orNone?: Value; readonly dtypeOf?: UnknownFact };
 
 export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });
 
