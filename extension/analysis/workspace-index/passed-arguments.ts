@@ -54,30 +54,40 @@ interface Caller { readonly module: ModuleInfo; readonly unit: Unit }
 
 /**
  * The units of a set of modules that call each name (`Net(…)` or `x.Net(…)`), in module and unit order.
- * Built once per run and asked once per class: looking the class up, not searching every unit for it.
+ * Each module's units by name are read once (a module is replaced when its file changes), so a run
+ * after an edit reads the edited module's units only; a name is looked up in each module once a run.
  */
 export class CallersIndex {
-  private byName: Map<string, Caller[]> | undefined;
+  private readonly byName = new Map<string, readonly Caller[]>();
 
   constructor(private readonly modules: readonly ModuleInfo[]) {}
 
   of(name: string): readonly Caller[] {
-    this.byName ??= callersByName(this.modules);
-    return this.byName.get(name) ?? [];
+    let callers = this.byName.get(name);
+    if (!callers) {
+      callers = this.modules.flatMap((module) => (unitsCalling(module).get(name) ?? []).map((unit) => ({ module, unit })));
+      this.byName.set(name, callers);
+    }
+    return callers;
   }
 }
 
-function callersByName(modules: readonly ModuleInfo[]): Map<string, Caller[]> {
-  const byName = new Map<string, Caller[]>();
-  for (const module of modules) {
+const UNITS_CALLING = new WeakMap<ModuleInfo, ReadonlyMap<string, readonly Unit[]>>();
+
+/** A module's units that call each name, in unit order. */
+function unitsCalling(module: ModuleInfo): ReadonlyMap<string, readonly Unit[]> {
+  let byName = UNITS_CALLING.get(module);
+  if (!byName) {
+    const found = new Map<string, Unit[]>();
     for (const unit of module.units) {
       for (const called of unit.called) {
         const name = called.replace(/^\./, '');
-        const callers = byName.get(name);
-        if (!callers) byName.set(name, [{ module, unit }]);
-        else if (callers[callers.length - 1]!.unit !== unit) callers.push({ module, unit });
+        const units = found.get(name);
+        if (!units) found.set(name, [unit]);
+        else if (units[units.length - 1] !== unit) units.push(unit);
       }
     }
+    UNITS_CALLING.set(module, byName = found);
   }
   return byName;
 }
