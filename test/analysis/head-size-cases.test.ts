@@ -146,6 +146,10 @@ describe('verdicts per range of head sizes', () => {
         [`under float16 or bfloat16 autocast, if ${D} is not a multiple of 8 and > 256`, 'sdpa.math'],
       ]);
       assert.deepEqual({ depends: countReport(json).depends, decided: countReport(json).decided }, { depends: 0, decided: 2 });
+      // Decided in every case: the mode's own reasons name what the cases differ by, none "depends on".
+      assert.equal(train.depends, false);
+      assert.deepEqual(train.why.filter((w) => /depends on/.test(w)), []);
+      assert.ok(train.why.includes(`the cases differ by ${D}`), train.why.join('\n'));
       // The facts stay as the code leaves them: the head size is not one of the ranges' sizes.
       assert.deepEqual(train.cases?.some((c) => c.why.some((w) => /\b(?:24|264|257)\b/.test(w))), false);
     });

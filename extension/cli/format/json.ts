@@ -105,7 +105,10 @@ function jsonMode(mode: CallReport['modes']['train']): JsonMode {
     return { when: c.when, backend: summary.backend, why: summary.why };
   });
   const depends = reached !== false && (cases ? cases.flatMap((c) => c.why) : why).some((reason) => reason.startsWith(DEPENDS));
-  return { reached, backend, why, rejected, assumed: mode.assumed ?? [], blocked_by: blockedBy, depends, ...(cases ? { cases } : {}) };
+  // With cases, the mode's own reasons say what the cases differ by, but for what a case still depends on.
+  const open = new Set(cases?.flatMap((c) => c.why));
+  const own = cases ? why.map((reason) => (reason.startsWith(DEPENDS) && !open.has(reason) ? `the cases differ by ${reason.slice(DEPENDS.length + 1)}` : reason)) : why;
+  return { reached, backend, why: own, rejected, assumed: mode.assumed ?? [], blocked_by: blockedBy, depends, ...(cases ? { cases } : {}) };
 }
 
 /** How a reason that waits on an open fact starts (describe.ts words every one so). */

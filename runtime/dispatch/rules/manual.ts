@@ -22,8 +22,9 @@ function sdpaWouldRun(d: Decision): string {
   const prefix = 'F.scaled_dot_product_attention';
   if (d.outcome === 'raises') return `${prefix} would raise here: ${d.error ?? ''}`;
   if (d.outcome === 'depends') {
-    const why = d.verdicts.find((v) => v.status === 'depends')?.reasons[0] ?? 'depends on unknown facts';
-    return `${prefix} would run ${d.backend ?? 'a kernel'} if the call reaches it; that ${why}`;
+    // The call itself is decided (the math path); only which kernel SDPA would pick is open.
+    const open = (d.verdicts.find((v) => v.status === 'depends')?.reasons[0] ?? 'unknown facts').replace(/^depends on /, '');
+    return `${prefix} would run ${d.backend ?? 'a kernel'} at best here; which kernel it takes hinges on ${open}`;
   }
   if (d.backend === 'sdpa.math') return `${prefix} would also run its math kernel here`;
   return `${prefix} would run the fused ${d.backend} kernel here, without materialising the score matrix`;

@@ -25,6 +25,10 @@ const rows: Row[] = [
     outcome: 'runs', backend: 'manual.math',
     notes: ['F.scaled_dot_product_attention would run the fused sdpa.flash kernel here, without materialising the score matrix'],
   }],
+  ['hand-written attention with an open head size is decided; the note says what SDPA\'s kernel hinges on', call({ api: 'manual', headDim: U('`self.head_dim`') }), env(), {
+    outcome: 'runs', backend: 'manual.math',
+    notes: ['F.scaled_dot_product_attention would run sdpa.flash at best here; which kernel it takes hinges on `self.head_dim`'],
+  }],
   ['hand-written float64 attention: SDPA would also use math', call({ api: 'manual', q: 'float64' }), env(), {
     outcome: 'runs', backend: 'manual.math', notes: ['F.scaled_dot_product_attention would also run its math kernel here'],
   }],
