@@ -460,34 +460,34 @@ export class Interpreter implements Executor {
   }
 
   moduleSetByMethod(obj: Value, name: string): Value | undefined {
-    if (obj.t !== 'instance') return undefined;
-    for (let classId: string | undefined = obj.cls, depth = 0; classId && depth <= 8; depth++) {
-      const entry = this.classOf(classId);
-      if (!entry) return undefined;
-      const frame = moduleFrame(entry.module);
-      const kinds = (callsAssignedByMethods(entry.cls).get(name) ?? []).map((call) => {
-        const callee = this.annotationValue(textOf(field(call, 'function')!), frame);
-        const kind = callee?.t === 'ref' && callee.name.startsWith('torch.nn.') ? callee.name.split('.').pop()! : undefined;
-        return kind && /^[A-Z]/.test(kind) ? { kind, call } : undefined;
-      });
-      if (kinds.length > 0) {
-        // Every call it assigns builds one kind of module; anything else leaves the attribute open.
-        const [first] = kinds;
-        if (!first || kinds.some((k) => k?.kind !== first.kind)) return undefined;
-        return nnConstructor(first.kind, SIZES_OPEN, frame, first.call);
-      }
-      classId = this.workspaceBase(entry);
-    }
-    return undefined;
+    return obj.t === 'instance' ? this.moduleAssignedIn(obj.cls, name) : undefined;
   }
 
-  /** The first workspace class a class derives from (a mixin that defines the method), if any. */
-  private workspaceBase(entry: { cls: ClassInfo; module: ModuleInfo }): string | undefined {
-    for (const base of entry.cls.bases) {
-      const resolved = this.global(base, moduleFrame(entry.module));
-      if (resolved?.t === 'class') return resolved.id;
+  /** The torch module the methods of a class, or of the workspace classes it derives from, assign to `self.name`. */
+  private moduleAssignedIn(classId: string, name: string, seen = 0): Value | undefined {
+    const entry = this.classOf(classId);
+    if (!entry || seen > 8) return undefined;
+    const frame = moduleFrame(entry.module);
+    const calls = callsAssignedByMethods(entry.cls).get(name) ?? [];
+    if (calls.length === 0) {
+      for (const base of this.workspaceBases(entry)) { const found = this.moduleAssignedIn(base, name, seen + 1); if (found) return found; }
+      return undefined;
     }
-    return undefined;
+    const kinds = calls.map((call) => {
+      const callee = this.annotationValue(textOf(field(call, 'function')!), frame);
+      return callee?.t === 'ref' && callee.name.startsWith('torch.nn.') && /^[A-Z]/.test(callee.name.split('.').pop()!) ? callee.name.split('.').pop()! : undefined;
+    });
+    // Every call it assigns builds one kind of module; anything else leaves the attribute open.
+    const [kind] = kinds;
+    return kind && kinds.every((k) => k === kind) ? nnConstructor(kind, SIZES_OPEN, frame, calls[0]!) : undefined;
+  }
+
+  /** The workspace classes a class derives from, in the order it names them. */
+  private workspaceBases(entry: { cls: ClassInfo; module: ModuleInfo }): string[] {
+    return entry.cls.bases.flatMap((base) => {
+      const resolved = this.global(base, moduleFrame(entry.module));
+      return resolved?.t === 'class' ? [resolved.id] : [];
+    });
   }
 
   absentAttribute(obj: Value, name: string, st: PathState): string | undefined {
@@ -649,10 +649,7 @@ export class Interpreter implements Executor {
   private baseMethod(classId: string, name: string, seen = 0): FunctionInfo | undefined {
     const entry = this.classOf(classId);
     if (!entry) return undefined;
-    for (const base of entry.cls.bases) {
-      const resolved = this.global(base, moduleFrame(entry.module));
-      if (resolved?.t === 'class') { const m = this.method(resolved.id, name, seen + 1); if (m) return m; }
-    }
+    for (const base of this.workspaceBases(entry)) { const m = this.method(base, name, seen + 1); if (m) return m; }
     return undefined;
   }
 

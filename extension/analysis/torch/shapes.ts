@@ -324,9 +324,9 @@ export function keptLastDim(obj: TensorValue, method: string, args: CallArgs): D
   if (method === 'squeeze') return last && last.value !== null && last.value !== 1 ? last : undefined;
   const at = arg(args, 0, 'dim')?.value;
   const sizes = method === 'unflatten' && at?.t === 'num' && at.value === -1 ? arg(args, 1, 'sizes') : undefined;
-  const written = sizes?.value.t === 'tuple' && (sizes.node.type === 'tuple' || sizes.node.type === 'list') ? namedChildren(sizes.node) : [];
-  const size = sizes?.value.t === 'tuple' && written.length === sizes.value.items.length ? sizes.value.items.at(-1) : undefined;
-  return size && !(size.t === 'num' && size.value < 0) ? dimOf(size, written.at(-1)!) : undefined;
+  const size = sizes ? tupleDims(sizes).at(-1) : undefined;
+  if (!size || (size.value.t === 'num' && size.value.value < 0)) return undefined;
+  return 'dim' in size ? size.dim : dimOf(size.value, size.node);
 }
 
 /**
