@@ -61,6 +61,15 @@ export function need<const T extends readonly Fact<unknown>[]>(facts: T, test: (
   return test(...(facts.map((f) => (f as KnownFact<unknown>).value) as unknown as Values<T>));
 }
 
+/**
+ * A test of q's heads against k's and v's (equal, or a multiple): heads the code shows equal pass it
+ * whatever their number, as every such test passes equal heads.
+ */
+export function needHeads(c: CallContext, test: (heads: number, kvHeads: number) => Check): Check {
+  const { heads, kvHeads, sameHeads } = c.facts.shape;
+  return sameHeads?.known && sameHeads.value ? OK : need([heads, kvHeads], test);
+}
+
 /** "a", "a and b", "a, b and c". */
 export function joinWords(words: readonly string[]): string {
   if (words.length <= 1) return words.join('');

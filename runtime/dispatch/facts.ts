@@ -157,6 +157,11 @@ export interface CallFacts {
      */
     readonly sameLength?: Fact<boolean>;
     /**
+     * q's heads and k's are equal though their number is unknown (one variable, or one attribute of
+     * the module: `.view(B, L, 3, self.num_heads, D)` split into q, k, v); absent when the code does not show it.
+     */
+    readonly sameHeads?: Fact<boolean>;
+    /**
      * How many dims q, k and v have, where the code shows all three: SDPA's fused kernels take 4-D
      * inputs only, and a 3-D call (`(B·H, L, D)`) runs the math kernel. Absent where not shown.
      */

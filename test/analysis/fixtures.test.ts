@@ -121,8 +121,8 @@ const FIXTURE_TABLE: readonly Expected[] = [
     calls: [
       {
         site: 'baddbmm_scores.py:27:16 manual FoldedCrossAttention.forward',
-        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
-        infer: 'reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        train: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=40 → runs manual.math',
+        infer: 'reached=true fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=? D=40 → runs manual.math',
         findings: [
           ['manual-attention information - 27:16',
             'Hand-written attention materialises the L×L score matrix; q, k, v are 3-D here (heads folded into the batch), so `F.scaled_dot_product_attention` would run its math kernel too (its fused kernels need 4-D inputs: input-rank) — keep the heads in a dim of their own, (B, H, L, D), to run it fused'],
@@ -760,7 +760,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
       },
       {
         site: 'init_helpers.py:63:16 manual Lazy.forward',
-        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → runs manual.math',
+        train: 'reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=256 → runs manual.math',
         infer: 'reached=false ?,?,? mask=none causal=false p=0 layout=? H=? D=256 → runs manual.math',
         findings: [
           ['manual-attention information - 63:16',

@@ -115,7 +115,7 @@ describe('verdicts per range of head sizes', () => {
 
     it('keeps the other unknowns a range leaves open', async () => {
       assert.deepEqual(await textOf('head_size_xformers.py'), [
-        `head_size_xformers.py:22:16 xformers.ops.memory_efficient_attention → train: fa2? (depends on \`self.heads\`) if \`self.dim_head\` is ≤ 256 · cutlass? (depends on \`self.heads\`) if \`self.dim_head\` is > 256 ${ASSUMED('MemoryEfficientCrossAttention')} | infer: fa2? (depends on \`self.heads\`) if \`self.dim_head\` is ≤ 256 · cutlass? (depends on \`self.heads\`) if \`self.dim_head\` is > 256 ${ASSUMED('MemoryEfficientCrossAttention')}`,
+        `head_size_xformers.py:24:16 xformers.ops.memory_efficient_attention → train: fa2? (depends on \`self.heads\` and \`self.kv_heads\`) if \`self.dim_head\` is ≤ 256 · cutlass? (depends on \`self.heads\` and \`self.kv_heads\`) if \`self.dim_head\` is > 256 ${ASSUMED('MemoryEfficientCrossAttention')} | infer: fa2? (depends on \`self.heads\` and \`self.kv_heads\`) if \`self.dim_head\` is ≤ 256 · cutlass? (depends on \`self.heads\` and \`self.kv_heads\`) if \`self.dim_head\` is > 256 ${ASSUMED('MemoryEfficientCrossAttention')}`,
       ]);
     });
 

@@ -110,6 +110,77 @@ describe('open-world values', () => {
     ]);
   });
 
+  it('reads the head size of a 5-D windowed q and of queries max-pooled over a dim, and sends 5-D inputs to the math kernel', async () => {
+    const hd = '`self.head_dim`';
+    const perMode = `math (flash off: 5-D inputs) if self.use_windows`
+      + ` · efficient (flash off: float32) without autocast, if not (self.use_windows) and ${hd} is a multiple of 4`
+      + ` · math (flash off: float32) without autocast, if not (self.use_windows) and ${hd} is not a multiple of 4`
+      + ` · flash under float16 or bfloat16 autocast, if not (self.use_windows) and ${hd} is ≤ 256`
+      + ` · efficient (flash off: head dim ${hd}) under float16 or bfloat16 autocast, if not (self.use_windows) and ${hd} is a multiple of 8 and > 256`
+      + ` · math (flash off: head dim ${hd}) under float16 or bfloat16 autocast, if not (self.use_windows) and ${hd} is not a multiple of 8 and > 256`
+      + ` [if ${ASSUMED('x', 'WindowedAttention.forward')}]`;
+    const lines = await linesOf('windowed_pooled.py');
+    assert.equal(lines[0], `windowed_pooled.py:28:16 F.scaled_dot_product_attention → train: ${perMode} | infer: ${perMode}`);
+    assert.match(lines[1]!, /^ {2}warning input-rank: SDPA runs its math kernel here: q, k and v have dims \(B, self\.heads, num_windows, .*, self\.head_dim\);/);
+    assert.equal(lines.length, 2);
+  });
+
+  it('keeps the head size of an input of unknown rank through a per-head norm, a transpose before the last dim and map() over chunks', async () => {
+    const assumed = `[if ${ASSUMED('x', 'CrossAttention.forward')} and ${ASSUMED('context', 'CrossAttention.forward')}]`;
+    assert.deepEqual(await linesOf('normed_heads.py'), [
+      `normed_heads.py:38:16 F.scaled_dot_product_attention → train: ${BY_AUTOCAST} ${assumed} | infer: ${BY_AUTOCAST} ${assumed}`,
+    ]);
+  });
+
+  it('takes heads one attribute of the module gives q and k as equal, and not those a helper\'s parameter gives', async () => {
+    const fused = `[if ${ASSUMED('x', 'FusedAttention.forward')}]`;
+    const grouped = `[if ${ASSUMED('x', 'GroupedAttention.forward')}]`;
+    assert.deepEqual(await linesOf('shared_heads.py'), [
+      `shared_heads.py:18:16 xops.memory_efficient_attention → train: fa2 ${fused} | infer: fa2 ${fused}`,
+      `shared_heads.py:40:16 xops.memory_efficient_attention → train: fa2? (depends on \`heads\`) ${grouped} | infer: fa2? (depends on \`heads\`) ${grouped}`,
+    ]);
+  });
+
+  it('runs a @property read as an attribute: a config\'s head size and the norm class it returns', async () => {
+    const assumed = `[if ${ASSUMED('x', 'Block.forward')}]`;
+    assert.deepEqual(await linesOf('property_classes.py'), [
+      `property_classes.py:49:16 F.scaled_dot_product_attention → train: ${BY_AUTOCAST} ${assumed} | infer: ${BY_AUTOCAST} ${assumed}`,
+    ]);
+  });
+
+  it('runs `super().forward(x)` of a class derived from a torch module as that module', async () => {
+    const assumed = `[if ${ASSUMED('x', 'FrameAttention.forward')}]`;
+    assert.deepEqual(await linesOf('torch_base_forward.py'), [
+      `torch_base_forward.py:29:16 F.scaled_dot_product_attention → train: ${BY_D} ${assumed} | infer: ${BY_D} ${assumed}`,
+    ]);
+  });
+
+  it('puts the halves of a head size that torch.cat joins back into the whole (partial rotary embeddings)', async () => {
+    const hs = '`self.head_size`';
+    const verdict = `efficient (flash off: float32) without autocast, if ${hs} is a multiple of 4`
+      + ` · math (flash off: float32) without autocast, if ${hs} is not a multiple of 4`
+      + ` · flash under float16 or bfloat16 autocast, if ${hs} is ≤ 256`
+      + ` · efficient (flash off: head dim ${hs}) under float16 or bfloat16 autocast, if ${hs} is a multiple of 8 and > 256`
+      + ` · math (flash off: head dim ${hs}) under float16 or bfloat16 autocast, if ${hs} is not a multiple of 8 and > 256`;
+    const assumed = `[if ${ASSUMED('x', 'RotaryAttention.forward')} and ${ASSUMED('cos', 'RotaryAttention.forward')} and ${ASSUMED('sin', 'RotaryAttention.forward')}]`;
+    assert.deepEqual(await linesOf('rope_halves.py'), [
+      `rope_halves.py:33:16 F.scaled_dot_product_attention → train: ${verdict} ${assumed} | infer: ${verdict} ${assumed}`,
+    ]);
+  });
+
+  it('names the dims of `reshape(*xq.shape)` by the dims the shape was read from, not by the splat', async () => {
+    const hd = '`self.head_dim`';
+    const verdict = `efficient (flash off: float32) without autocast, if ${hd} is a multiple of 4`
+      + ` · math (flash off: float32) without autocast, if ${hd} is not a multiple of 4`
+      + ` · flash under float16 or bfloat16 autocast, if ${hd} is ≤ 256`
+      + ` · efficient (flash off: head dim ${hd}) under float16 or bfloat16 autocast, if ${hd} is a multiple of 8 and > 256`
+      + ` · math (flash off: head dim ${hd}) under float16 or bfloat16 autocast, if ${hd} is not a multiple of 8 and > 256`;
+    const assumed = `[if ${ASSUMED('x', 'RopeAttention.forward')} and ${ASSUMED('freqs', 'RopeAttention.forward')}]`;
+    assert.deepEqual(await linesOf('splat_reshape.py'), [
+      `splat_reshape.py:25:16 F.scaled_dot_product_attention → train: ${verdict} ${assumed} | infer: ${verdict} ${assumed}`,
+    ]);
+  });
+
   describe('None or a value', () => {
     const linear: Value = { t: 'torchmod', kind: 'Linear', args: {}, origin: '`nn.Linear` at m.py:3' };
     const none: Value = { t: 'none', source: 'None at m.py:5' };
@@ -119,6 +190,16 @@ describe('open-world values', () => {
       assert.equal(either.t, 'unknown');
       assert.deepEqual(usedAsValue(either), linear);
       assert.deepEqual(usedAsValue(join(none, either)), linear);
+    });
+
+    it('joins sequences whose length differs by path into any number of items like all of theirs', () => {
+      const f32 = tensor(known('float32', 'a'), 'a');
+      const f16 = tensor(known('float16', 'b'), 'b');
+      const joined = join({ t: 'tuple', items: [f32, f32, f32] }, { t: 'many', item: f16 });
+      assert.equal(joined.t, 'many');
+      assert.equal(joined.t === 'many' && joined.item.t === 'tensor' && joined.item.dtype.known, false);
+      const lengths = join({ t: 'tuple', items: [f32] }, { t: 'tuple', items: [f32, f32] });
+      assert.deepEqual(lengths.t === 'many' && lengths.item.t === 'tensor' ? lengths.item.dtype : undefined, f32.dtype);
     });
 
     it('joins the values of two such joins, and gives up the value where they do not join', () => {

@@ -95,8 +95,8 @@ function shapeFacts(obs: Observation): ShapeFacts {
     return { shape: { batch: u, heads, kvHeads: heads, seqQ: u, seqKv: u, headDim, headDimV: headDim }, layout: unknown('nn.MultiheadAttention takes (L, B, E) or (B, L, E) inputs') };
   }
   const [qs, ks, vs] = [obs.args.q, obs.args.k, obs.args.v].map((a) => shapeOf(a?.value));
-  // The head size is the last dim in every API: known even where the rank is not.
-  const lastOf = (v: Value | undefined): Dim | undefined => (v?.t === 'tensor' && !v.shape ? v.lastDim : undefined);
+  // The head size is the last dim in every API, whatever the rank (a 5-D windowed q too), known even where the rank is not.
+  const lastOf = (v: Value | undefined): Dim | undefined => (v?.t === 'tensor' ? (v.shape ? v.shape.at(-1) : v.lastDim) : undefined);
   const [qLast, vLast] = [lastOf(obs.args.q?.value), lastOf(obs.args.v?.value)];
   if (VARLEN.has(obs.api)) return { shape: { ...packedTokens(qs, ks, vs), ...headSizes(qLast, vLast) }, layout: unknown('varlen inputs are packed tokens (total, H, D)') };
   const ranks = RANKED.has(obs.api) && qs && ks && vs ? known({ q: qs.length, k: ks.length, v: vs.length }, ranksText(qs, ks, vs)) : undefined;
@@ -108,15 +108,29 @@ function shapeFacts(obs: Observation): ShapeFacts {
   const pick = (s: readonly Dim[] | undefined, i: number, what: string): Fact<number> => (layout ? dimFact(s?.[i], what) : unknown(what));
   const seqQ = pick(q, l, 'the query length'); const seqKv = pick(k, l, 'the key length');
   const shared = layout && !(seqQ.known && seqKv.known) ? obs.sharedDims?.get(l) : undefined;
+  const heads = pick(q, h, 'the number of heads'); const kvHeads = pick(k, h, 'the number of key/value heads');
+  const headsFrom = layout && !(heads.known && kvHeads.known) ? obs.sharedDims?.get(h) ?? sameAttribute(q?.[h], k?.[h]) : undefined;
   return {
     shape: {
-      batch: pick(q, 0, 'the batch size'), heads: pick(q, h, 'the number of heads'), kvHeads: pick(k, h, 'the number of key/value heads'),
+      batch: pick(q, 0, 'the batch size'), heads, kvHeads,
       seqQ, seqKv, headDim: dimFact(q?.[3], 'the head size of q'), headDimV: dimFact(v?.[3], 'the head size of v'), ...headSizes(qLast, vLast),
       ...(shared ? { sameLength: known(true, `q and k both take their length from ${shared}`) } : {}),
+      ...(headsFrom ? { sameHeads: known(true, `q and k both take their heads from ${headsFrom}`) } : {}),
       ...(ranks ? { ranks } : {}),
     },
     layout: shown,
   };
+}
+
+/**
+ * Two dims of unknown extent the code gives by one attribute of an object (`self.num_heads`,
+ * `attn.heads`): one value within the call, which holds one module. A bare name may be a helper's
+ * parameter that two calls bind to different values (`split(xq, n_heads)`, `split(xk, n_kv_heads)`),
+ * so it proves nothing here.
+ */
+function sameAttribute(a: Dim | undefined, b: Dim | undefined): string | undefined {
+  if (!a || !b || a.value !== null || b.value !== null || a.source !== b.source) return undefined;
+  return /^`[A-Za-z_]\w*(\.[A-Za-z_]\w*)+`$/.test(a.source) ? a.source : undefined;
 }
 
 /**
@@ -156,17 +170,23 @@ function threeDims(api: AttentionApi, q: readonly Dim[], k: readonly Dim[], v: r
   };
 }
 
-const NUMBERED: readonly Exclude<keyof CallFacts['shape'], 'sameLength' | 'ranks'>[] = ['batch', 'heads', 'kvHeads', 'seqQ', 'seqKv', 'headDim', 'headDimV'];
+const NUMBERED: readonly Exclude<keyof CallFacts['shape'], 'sameLength' | 'sameHeads' | 'ranks'>[] = ['batch', 'heads', 'kvHeads', 'seqQ', 'seqKv', 'headDim', 'headDimV'];
 
 /** Shapes from two paths: each number joins; equal lengths hold only where both paths show them. */
 function joinShape(a: ShapeFacts, b: ShapeFacts): ShapeFacts {
   const s = {} as Record<(typeof NUMBERED)[number], Fact<number>>;
   for (const key of NUMBERED) s[key] = joinFact(a.shape[key], b.shape[key]);
   const same = a.shape.sameLength && b.shape.sameLength ? joinFact(a.shape.sameLength, b.shape.sameLength) : undefined;
+  // Heads both known and equal on a path are equal there too.
+  const equalHeads = (x: ShapeFacts): Fact<boolean> | undefined => x.shape.sameHeads
+    ?? (x.shape.heads.known && x.shape.kvHeads.known && x.shape.heads.value === x.shape.kvHeads.value ? known(true, `q and k have ${x.shape.heads.value} heads`) : undefined);
+  const [headsA, headsB] = [equalHeads(a), equalHeads(b)];
+  // Said only where the numbers do not say it (as one path's facts would not).
+  const sameHeads = headsA && headsB && !(s.heads.known && s.kvHeads.known) ? joinFact(headsA, headsB) : undefined;
   // Ranks hold where every path shows them, and the same.
   const [ra, rb] = [a.shape.ranks, b.shape.ranks];
   const ranks = ra?.known && rb?.known && ra.value.q === rb.value.q && ra.value.k === rb.value.k && ra.value.v === rb.value.v ? ra : undefined;
-  return { shape: { ...s, ...(same ? { sameLength: same } : {}), ...(ranks ? { ranks } : {}) }, layout: joinFact(a.layout, b.layout) };
+  return { shape: { ...s, ...(same ? { sameLength: same } : {}), ...(sameHeads ? { sameHeads } : {}), ...(ranks ? { ranks } : {}) }, layout: joinFact(a.layout, b.layout) };
 }
 
 /** enable_gqa over two paths: not passed on one of them is False there. */

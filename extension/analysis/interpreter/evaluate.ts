@@ -9,14 +9,14 @@ import { parseDtype } from '../../../runtime/dispatch/dtype';
 import type { Dtype, Fact } from '../../../runtime/dispatch/facts';
 import { availabilityCheck, combine, decide, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, type CallArg, type CallArgs, type Engine } from '../values/engine';
-import { broadcastShape, creationShape, triangularOf, dimOf, indexedShape, RANK_CHANGES, rankChangeShape, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, keptLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
+import { broadcastShape, creationShape, triangularOf, dimOf, indexedLastDim, indexedShape, joinedExtents, RANK_CHANGES, rankChangeShape, REDUCTIONS, reducedExtents, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, keptLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
 import type { Frame, PathState } from '../values/state';
 import { field, namedChildren, oneLineText, textOf, type SyntaxNode } from '../syntax/syntax';
 import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, CREATES_NEW, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from '../torch/torch-ops';
 import {
-  atom, choiceOf, describe, equal, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, noneOr, sameValue, usedAsValue, type Dim, type Formula, type TensorValue, known, modeName, tensor, unknown, UNKNOWN, type Truth, type Value,
+  atom, choiceOf, describe, equal, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, noneOr, sameValue, usedAsValue, type Dim, type Formula, type TensorValue, known, modeName, sameExtents, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from '../values/values';
 import { attentionApiOf, workspaceApiOf } from '../values/attention-apis';
 import { paddingCall } from '../torch/bert-padding';
@@ -245,7 +245,8 @@ function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value
   }
   if (isTensor(obj)) {
     const items = node.children.filter((c) => c.field === 'subscript').map((c) => indexItem(c, st, fr, e));
-    return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, shape: indexedShape(obj.shape, items), ...triangularOf(obj) });
+    const extents = obj.shape ? { shape: indexedShape(obj.shape, items) } : { lastDim: indexedLastDim(obj.lastDim, items) };
+    return tensor(obj.dtype, obj.origin, { bool: obj.bool, param: obj.param, ...extents, ...triangularOf(obj) });
   }
   return UNKNOWN(`\`${textOf(node)}\``);
 }
@@ -268,12 +269,21 @@ function sliceBounds(slice: SyntaxNode, st: PathState, fr: Frame, e: Engine): [n
   return bounds[2] === undefined || bounds[2] === 1 ? [bounds[0], bounds[1]] : undefined;
 }
 
+/** `[:half]` / `[half:]`: one side of a cut at an expression the code computes (its text, the cut's name). */
+function cutSide(slice: SyntaxNode): IndexItem | undefined {
+  const text = textOf(slice).trim();
+  const bound = namedChildren(slice);
+  if (bound.length !== 1 || (text.match(/:/g) ?? []).length !== 1) return undefined;
+  const at = textOf(bound[0]!).trim();
+  return text.startsWith(':') ? { at, part: 'low' } : text.endsWith(':') ? { at, part: 'high' } : undefined;
+}
+
 /** What one item of a tensor index does to the shape (shapes.ts, IndexItem). */
 function indexItem(item: SyntaxNode, st: PathState, fr: Frame, e: Engine): IndexItem {
   if (item.type === 'slice') {
     if (item.children.length === 0) return 'keep';
     const bounds = sliceBounds(item, st, fr, e);
-    return bounds ? { bounds, text: textOf(item) } : 'slice';
+    return bounds ? { bounds, text: textOf(item) } : cutSide(item) ?? 'slice';
   }
   if (item.type === 'none') return 'new';
   if (item.type === 'ellipsis') return 'rest';
@@ -314,7 +324,9 @@ function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, 
         const train = st.ctx.mode.value === 'train';
         return { t: 'bool', value: train, why: `\`${textOf(node)}\` is ${train ? 'True' : 'False'} in ${modeName(st.ctx.mode.value)}` };
       }
-      return e.attribute(obj, name, st) ?? e.moduleSetByMethod(obj, name) ?? UNKNOWN(`\`${textOf(node)}\``);
+      const found = e.attribute(obj, name, st);
+      if (found?.t === 'fn' && found.getter) return callValue(found, { positional: [], keywords: new Map() }, st, fr, node, e);
+      return found ?? e.moduleSetByMethod(obj, name) ?? UNKNOWN(`\`${textOf(node)}\``);
     }
   }
 }
@@ -421,7 +433,7 @@ const LOGICAL_FUNCTIONS = new Set(['logical_and', 'logical_or', 'logical_xor', '
 function logicalOf(operands: readonly Value[], fr: Frame, node: SyntaxNode, always = false): Value | undefined {
   if (!always && !operands.every((o) => isTensor(o) && o.bool)) return undefined;
   // torch.logical_* gives a bool tensor whatever it is given; its shape only where every operand's is known.
-  const shape = operands.every(isTensor) && operands.length > 0 ? (operands as TensorValue[]).map((t) => t.shape).reduce(broadcastShape) : undefined;
+  const shape = operands.every(isTensor) && operands.length > 0 ? (operands as TensorValue[]).map((t) => t.shape).reduce((a, b) => broadcastShape(a, b)) : undefined;
   return tensor(unknown('a bool tensor'), `\`${textOf(node)}\` at ${fileLine(fr, node)}`, { bool: true, shape });
 }
 
@@ -463,12 +475,21 @@ function dataKind(v: Value): 'float' | 'int' | 'bool' | TensorValue | undefined 
   return kinds.includes('float') ? 'float' : kinds.includes('int') ? 'int' : 'bool';
 }
 
-/** The shape a torch function gives: its input's for same-shape ops, broadcast over the tensor inputs for elementwise ones. */
-function resultShape(op: string, first: TensorValue, inputs: readonly Value[]): readonly Dim[] | undefined {
-  if (op === 'outer' || op === 'polar') return undefined;
+/** The extents a torch function gives: its input's for same-shape ops, broadcast over the tensor inputs for elementwise ones. */
+function resultExtents(op: string, first: TensorValue, inputs: readonly Value[]): { shape?: readonly Dim[]; lastDim?: Dim } {
+  if (op === 'outer' || op === 'polar') return {};
   // No operand known to be a tensor (`torch.where(cond, a, b)` of arguments): the shape is unknown.
-  if (BINARY.has(op)) { const tensors = inputs.filter(isTensor); return tensors.length > 0 ? tensors.map((t) => t.shape).reduce(broadcastShape) : undefined; }
-  return SAME_SHAPE.has(op) ? first.shape : undefined;
+  if (BINARY.has(op)) { const tensors = inputs.filter(isTensor); return tensors.length > 0 ? { shape: tensors.map((t) => t.shape).reduce((a, b) => broadcastShape(a, b)) } : {}; }
+  return SAME_SHAPE.has(op) ? sameExtents(first) : {};
+}
+
+/** `torch.cat` / `torch.stack` of the tensors a tuple shows, or of a list of tensors alike (`[f(x) for …]`) of a count not known. */
+function joinedOf(op: 'cat' | 'stack', args: CallArgs): { shape?: readonly Dim[]; lastDim?: Dim } {
+  const parts = usedAsValue(args.positional[0]?.value ?? UNKNOWN('no tensors'));
+  const dim = arg(args, 1, 'dim')?.value;
+  if (parts.t === 'tuple' && parts.items.every(isTensor)) return joinedExtents(op, parts.items, dim);
+  // Alike parts of an unknown count: every dim but the one they join along.
+  return op === 'cat' && parts.t === 'many' && isTensor(parts.item) ? joinedExtents(op, [parts.item, parts.item], dim) : {};
 }
 
 /** Ordinary promotion between two operands; Python numbers do not widen a tensor. */
@@ -489,8 +510,28 @@ function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: Syntax
   const manual = a.manual ?? b.manual;
   const stageMask = !additive ? undefined : a.manual && !b.manual ? { value: b, node } : b.manual && !a.manual ? { value: a, node } : undefined;
   const dtype = onInteger(op, promoteFacts(a.dtype, b.dtype, fr, node), fr, node);
-  const out = tensor(dtype, `${textOf(node)} at ${fileLine(fr, node)}`, { shape: broadcastShape(a.shape, b.shape) });
+  const out = tensor(dtype, `${textOf(node)} at ${fileLine(fr, node)}`, broadcastExtents(a, b));
   return manual ? ({ ...out, manual: stageMask ? withMask(manual, stageMask) : manual }) : out;
+}
+
+/**
+ * The extents of `a op b`. A parameter with an activation (a norm's weight) has the activation's
+ * extents, which it is sized to broadcast into. A 1-D tensor (a weight, a scale) with one of unknown
+ * rank keeps that rank: it says only what the last dim is.
+ */
+function broadcastExtents(a: TensorValue, b: TensorValue): { shape?: readonly Dim[]; lastDim?: Dim } {
+  const [activation, parameter] = a.param && !b.param ? [b, a] : b.param && !a.param ? [a, b] : [undefined, undefined];
+  if (a.shape && b.shape) return { shape: activation ? broadcastShape(activation.shape, parameter!.shape, true) : broadcastShape(a.shape, b.shape) };
+  const [open, shown] = a.shape ? [b, a] : [a, b];
+  if (!shown.shape) {
+    if (activation) return activation.lastDim && parameter!.lastDim ? { lastDim: broadcastShape([activation.lastDim], [parameter!.lastDim], true)![0] } : sameExtents(activation);
+    return a.lastDim && b.lastDim ? { lastDim: broadcastShape([a.lastDim], [b.lastDim])![0] } : {};
+  }
+  if (shown.shape.length !== 1) return { shape: broadcastShape(a.shape, b.shape) };
+  const last = shown.shape[0]!;
+  // Both open: the weight or scale is sized to the other's last dim.
+  if (open.lastDim) return { lastDim: broadcastShape([open.lastDim], [last], true)![0] };
+  return last.value !== null && last.value !== 1 ? { lastDim: last } : {};
 }
 
 /**
@@ -562,6 +603,7 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     const objNode = field(fnNode, 'object')!;
     const method = textOf(field(fnNode, 'attribute')!);
     const viaSuper = objNode.type === 'call' && textOf(field(objNode, 'function') ?? objNode) === 'super' ? e.superMethod(fr, method) : undefined;
+    if (viaSuper?.t === 'torchmod') return moduleCall(viaSuper, evalArgs(node, st, fr, e), st, fr, node, e);
     if (viaSuper) return e.callWorkspace(viaSuper, evalArgs(node, st, fr, e), st, fr, node) ?? UNKNOWN(`the result of \`super().${method}(…)\``);
     const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
     const obj = assigned ? undefined : usedAsValue(evaluate(objNode, st, fr, e));
@@ -689,9 +731,10 @@ function builtinCall(name: string, args: CallArgs, st: PathState, fr: Frame, nod
   }
   // `map(heads, (q, k, v))` with a function of the code's: called on each item.
   const items = name === 'map' && args.positional.length === 2 ? usedAsValue(iterable!.value) : undefined;
-  if (items?.t === 'tuple') {
-    return { t: 'tuple', items: items.items.map((item) => callValue(fn!.value, { positional: [{ value: item, node: iterable!.node }], keywords: new Map() }, st, fr, node, e)) };
-  }
+  const applied = (item: Value): Value => callValue(fn!.value, { positional: [{ value: item, node: iterable!.node }], keywords: new Map() }, st, fr, node, e);
+  if (items?.t === 'tuple') return { t: 'tuple', items: items.items.map(applied) };
+  // Items all alike, of a count the code does not fix (`x.chunk(2, dim=-1)`): the function's result on one.
+  if (items?.t === 'many') return { t: 'many', item: applied(items.item) };
   if (name === 'enumerate' && args.positional.length === 1) return enumerated(args.positional[0].value, fr, node);
   if (name === 'zip' && args.positional.length > 0 && !args.morePositional) return zipped(args.positional.map((a) => a.value), node);
   if (name === 'dict' && args.positional.length === 0) {
@@ -814,7 +857,8 @@ function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr
     const dtype = SAME_DTYPE.has(last) ? onInteger(last, first.dtype, fr, node) : opDtype(roundedDivision(last, args), last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
     // Joining bool masks (`torch.cat([pad_mask, causal_mask])`) gives a bool mask.
     const joinsBools = (last === 'cat' || last === 'stack') && flat.filter(isTensor).every((t) => t.bool);
-    const out = tensor(dtype, where, { shape: resultShape(last, first, flat), bool: SAME_DTYPE.has(last) ? first.bool : joinsBools || undefined, ...(TRIANGULAR.has(last) ? { triangular: true } : {}) });
+    const extents = last === 'cat' || last === 'stack' ? joinedOf(last, args) : resultExtents(last, first, flat);
+    const out = tensor(dtype, where, { ...extents, bool: SAME_DTYPE.has(last) ? first.bool : joinsBools || undefined, ...(TRIANGULAR.has(last) ? { triangular: true } : {}) });
     // An elementwise op on hand-written scores (a soft cap's `torch.tanh`) keeps them the attention's, not SDPA's.
     return first.manual && SAME_SHAPE.has(last) ? opaqueStage({ ...out, manual: first.manual }) : out;
   }
@@ -893,24 +937,24 @@ export function loopItems(v: Value, why: string): Value[] {
 function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   const where = `\`.${method}()\` at ${fileLine(fr, node)}`;
   const cast = Object.hasOwn(CASTS, method) ? CASTS[method] : undefined;
-  if (cast) return tensor(known(cast, where), where, { shape: obj.shape });
-  if (Object.hasOwn(INTEGER_CASTS, method)) return tensor(integerDtype(INTEGER_CASTS[method]!, where), where, { shape: obj.shape });
+  if (cast) return tensor(known(cast, where), where, sameExtents(obj));
+  if (Object.hasOwn(INTEGER_CASTS, method)) return tensor(integerDtype(INTEGER_CASTS[method]!, where), where, sameExtents(obj));
   if (method === 'to' || method === 'type' || method === 'type_as') {
     const candidates = [...args.positional.map((a) => a.value), args.keywords.get('dtype')?.value];
     const int = candidates.map(integerDtypeName).find((n) => n !== undefined);
-    if (int) return tensor(integerDtype(int, where), where, { shape: obj.shape });
+    if (int) return tensor(integerDtype(int, where), where, sameExtents(obj));
     const d = candidates.find((v) => v?.t === 'dtype' || (v !== undefined && isTensor(v)));
-    if (d?.t === 'dtype') return tensor(known(d.value, `${where} (${d.source})`), where, { shape: obj.shape, bool: false });
-    if (d && isTensor(d)) return tensor(d.dtype, where, { shape: obj.shape });
+    if (d?.t === 'dtype') return tensor(known(d.value, `${where} (${d.source})`), where, { ...sameExtents(obj), bool: false });
+    if (d && isTensor(d)) return tensor(d.dtype, where, sameExtents(obj));
     // `.to(x.dtype)` with x's dtype not known: x's dtype all the same.
     const dtypeOf = candidates.find((v) => v?.t === 'unknown' && v.dtypeOf !== undefined);
-    if (dtypeOf?.t === 'unknown' && dtypeOf.dtypeOf) return tensor(dtypeOf.dtypeOf, where, { shape: obj.shape });
+    if (dtypeOf?.t === 'unknown' && dtypeOf.dtypeOf) return tensor(dtypeOf.dtypeOf, where, sameExtents(obj));
     const unknownDtype = candidates.find((v) => v?.t === 'unknown');
-    if (args.keywords.has('dtype') || (unknownDtype && method !== 'to')) return tensor(unknown(`the dtype passed at ${fileLine(fr, node)}`), where, { shape: obj.shape });
-    if (args.positional.some((a) => /dtype/.test(textOf(a.node)))) return tensor(unknown(`\`${args.positional.map((a) => textOf(a.node)).join(', ')}\``), where, { shape: obj.shape });
+    if (args.keywords.has('dtype') || (unknownDtype && method !== 'to')) return tensor(unknown(`the dtype passed at ${fileLine(fr, node)}`), where, sameExtents(obj));
+    if (args.positional.some((a) => /dtype/.test(textOf(a.node)))) return tensor(unknown(`\`${args.positional.map((a) => textOf(a.node)).join(', ')}\``), where, sameExtents(obj));
     return obj;
   }
-  if (method === 'bool') return tensor(unknown('a bool tensor'), where, { bool: true, shape: obj.shape, ...triangularOf(obj) });
+  if (method === 'bool') return tensor(unknown('a bool tensor'), where, { bool: true, ...sameExtents(obj), ...triangularOf(obj) });
   if (LOGICAL_FUNCTIONS.has(method)) return logicalOf([obj, ...args.positional.map((a) => a.value)], fr, node, true) ?? UNKNOWN(where);
   if (CREATES_NEW.has(method)) {
     const shape = creationShape(method.slice('new_'.length), args);
@@ -941,7 +985,7 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
   }
   if (SAME_DTYPE.has(method)) {
     const triangular = TRIANGULAR.has(method) || (obj.triangular && SAME_SHAPE.has(method)) ? { triangular: true as const } : {};
-    return method === 'dropout' || obj.manual ? obj : tensor(onInteger(method, obj.dtype, fr, node), obj.origin, { bool: obj.bool, param: obj.param, shape: SAME_SHAPE.has(method) ? obj.shape : undefined, ...triangular });
+    return method === 'dropout' || obj.manual ? obj : tensor(onInteger(method, obj.dtype, fr, node), obj.origin, { bool: obj.bool, param: obj.param, ...(SAME_SHAPE.has(method) ? sameExtents(obj) : REDUCTIONS.has(method) ? reducedExtents(obj, args) : {}), ...triangular });
   }
   if (BINARY.has(method)) {
     const other = args.positional[0]?.value;

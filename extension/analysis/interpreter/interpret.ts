@@ -50,6 +50,11 @@ import { AUTOCAST_CASES, OPEN_AUTOCAST, underOpenAutocast, withoutSuperseded } f
 export type { KeptRun } from './invocation-cache';
 
 
+/** `@property`, `@functools.cached_property`: the method runs when the attribute is read. */
+function isPropertyDecorator(decorator: string): boolean {
+  return /^(functools\.)?(cached_)?property$/.test(decorator);
+}
+
 /** What a module a method builds gets for its sizes: it computes them from weights at run time (`torch.cat([…]).shape`). */
 const SIZES_OPEN: CallArgs = { positional: [], keywords: new Map(), morePositional: UNKNOWN('the sizes a method computes'), moreKeywords: UNKNOWN('the sizes a method computes') };
 
@@ -441,7 +446,7 @@ export class Interpreter implements Executor {
       const attr = this.record.rebindings.read(obj.cls, name, construction?.attrs.get(name), (unit) => this.record.touch(unit));
       if (attr) return obj.cast ? castAttribute(attr, obj.cast) : attr;
       const method = this.method(obj.cls, name);
-      if (method) return { t: 'fn', id: method.id, self: obj };
+      if (method) return { t: 'fn', id: method.id, self: obj, ...(method.decorators.some(isPropertyDecorator) ? { getter: true as const } : {}) };
       return undefined;
     }
     if (obj.t === 'torchmod') {
@@ -655,14 +660,16 @@ export class Interpreter implements Executor {
 
   private construct(classId: string, given: CallArgs, ctx: Ctx): Value {
     const owner = `class ${classId}`;
-    const { args, widened } = this.variants.argsFor(owner, inputKey(given), given, `\`${classId.split(':').pop()}\``);
+    const givenInput = inputKey(given);
+    const { args, widened } = this.variants.argsFor(owner, givenInput, given, `\`${classId.split(':').pop()}\``);
+    const input = args === given ? givenInput : inputKey(args);
     // A constructor runs outside autocast and in training mode (a module starts in it), whatever the
     // caller's path; the context it runs in is part of the instance's key, so instances built alike in
     // two contexts are two, each kept for the next run (one standing for both would make whatever
     // reused it depend on which came first in the run, an order the cache does not record).
     const ctorCtx: Ctx = { ...ctx, autocast: CONSTRUCTOR_AUTOCAST, mode: CONSTRUCTOR_MODE };
     const context = contextKey(ctorCtx);
-    const key = `${classId}(${inputKey(args)})@${context}`;
+    const key = `${classId}(${input})@${context}`;
     // With the words of where its facts came from: what a kept invocation on this instance read (CachedInvocation.exact).
     const exact = `${valueKey(args.positional.map((a) => a.value))}${valueKey([...args.keywords].map(([k, a]) => [k, a.value]))}|${valueKey(ctorCtx)}${this.live?.exact ?? ''}`;
     const built = this.built.get(key);
@@ -688,7 +695,7 @@ export class Interpreter implements Executor {
       return instance;
     }
     const effects = newEffects();
-    if (!widened) effects.variant = { owner, input: inputKey(args), args };
+    if (!widened) effects.variant = { owner, input, args };
     this.record.push(effects);
     const entry = this.classById.get(classId);
     this.isolated(entry?.module.path ?? '', entry?.cls.unit.root ?? null, `building \`${entry?.cls.name ?? classId}\``, () => this.build(classId, key, exact, context, instance, args, ctorCtx, effects), () => undefined);
@@ -727,21 +734,24 @@ export class Interpreter implements Executor {
     const decorated = this.decorated(fn, module, this.startsPath(fn, callerCtx), given);
     const ctx = decorated.ctx;
     const owner = `${fn.id}|${contextKey(ctx)}|${factKey(self)}${this.live?.key ?? ''}`;
-    const { args, widened } = this.variants.argsFor(owner, inputKey(decorated.args), decorated.args, `\`${fn.qualName}\``);
-    const input = inputKey(args);
+    const givenInput = inputKey(decorated.args);
+    const { args, widened } = this.variants.argsFor(owner, givenInput, decorated.args, `\`${fn.qualName}\``);
+    const input = args === decorated.args ? givenInput : inputKey(args);
     const values = argValues(args);
-    const exact = `${valueKey(ctx)}|${valueKey(self)}|${valueKey(values)}${this.live?.exact ?? ''}`;
+    // With the words of where its facts came from; made only where read (a call this run made already reads none).
+    let exactKey: string | undefined;
+    const exact = (): string => (exactKey ??= `${valueKey(ctx)}|${valueKey(self)}|${valueKey(values)}${this.live?.exact ?? ''}`);
     // Under a case of an open autocast, with the words of its input: the cases' facts are concrete,
     // their results cite where they came from, and sharing one with a caller of other words would
     // make the report depend on which caller ran first (an order an edit's reuse changes).
-    const key = `${owner}|${widened ? '~' : ''}${input}${this.autocastCase ? `|${exact}` : ''}`;
+    const key = `${owner}|${widened ? '~' : ''}${input}${this.autocastCase ? `|${exact()}` : ''}`;
     const memo = this.memo.get(key);
     if (memo) {
       this.record.replay(memo.effects);
       return reusedWith(memo, values);
     }
     const cached = this.kept.invocations.get(key);
-    if (cached && cached.exact === exact && cached.definition === definitionOf(fn) && this.stillValid(cached.effects)) {
+    if (cached && cached.exact === exact() && cached.definition === definitionOf(fn) && this.stillValid(cached.effects)) {
       this.replay(cached.effects);
       this.memo.set(key, cached);
       this.cache.set(key, cached);
@@ -757,6 +767,7 @@ export class Interpreter implements Executor {
     }
     const effects = newEffects();
     if (!widened) effects.variant = { owner, input, args };
+    const exactBefore = exact(); // before the run, which may change what its arguments hold
     this.record.push(effects);
     this.active.add(key);
     // A function run dead (only ruled-out branches call it) reaches no path kind.
@@ -771,7 +782,7 @@ export class Interpreter implements Executor {
     this.active.delete(key);
     this.record.pop(key);
     this.memo.set(key, { ...outcome, effects });
-    if (keepable(effects)) this.cache.set(key, { ...outcome, effects, definition: definitionOf(fn), exact });
+    if (keepable(effects)) this.cache.set(key, { ...outcome, effects, definition: definitionOf(fn), exact: exactBefore });
     return outcome;
   }
 
@@ -1086,7 +1097,27 @@ export class Interpreter implements Executor {
   superMethod(fr: Frame, name: string): Value | undefined {
     const classId = fr.fn.className ? `${fr.fn.path}:${fr.fn.className}` : undefined;
     const m = classId ? this.baseMethod(classId, name) : undefined;
-    return m ? { t: 'fn', id: m.id, self: fr.self } : undefined;
+    if (m) return { t: 'fn', id: m.id, self: fr.self };
+    // `class CausalConv3d(nn.Conv3d)` whose forward pads and calls `super().forward(x)`: torch's module.
+    const torchBase = classId && name === 'forward' ? this.torchModuleBase(classId) : undefined;
+    if (!torchBase || !fr.fn.node) return undefined;
+    const mod = nnConstructor(torchBase, SIZES_OPEN, fr, fr.fn.node);
+    // Its parameters are the instance's, cast with it (`model.half()`).
+    return mod.t === 'torchmod' && fr.self?.t === 'instance' && fr.self.cast ? { ...mod, cast: fr.self.cast } : mod;
+  }
+
+  /** The torch.nn module class a workspace class derives from, itself or through workspace bases (`nn.Conv3d`). */
+  private torchModuleBase(classId: string, seen = 0): string | undefined {
+    const entry = this.classOf(classId);
+    if (!entry || seen > 8) return undefined;
+    for (const base of entry.cls.bases) {
+      const resolved = this.annotationValue(base, moduleFrame(entry.module));
+      const kind = resolved?.t === 'ref' && resolved.name.startsWith('torch.nn.') ? resolved.name.split('.').pop()! : undefined;
+      if (kind && kind !== 'Module' && /^[A-Z]/.test(kind)) return kind;
+      const inherited = resolved?.t === 'class' ? this.torchModuleBase(resolved.id, seen + 1) : undefined;
+      if (inherited) return inherited;
+    }
+    return undefined;
   }
 
   /** `super().__init__(…)`: the base constructor sets attributes on this instance. */

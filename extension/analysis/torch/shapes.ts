@@ -4,7 +4,7 @@
  */
 import { arg, type CallArg, type CallArgs } from '../values/engine';
 import { namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
-import { boundBy, readBack, tensor, UNKNOWN, type Dim, type DimRole, type TensorValue, type Value } from '../values/values';
+import { boundBy, readBack, sameExtents, tensor, UNKNOWN, type Dim, type DimRole, type TensorValue, type Value } from '../values/values';
 
 const ROLE_PATTERNS: readonly [RegExp, DimRole][] = [
   [/(^|\.)(n_heads?|num_heads|nheads|nh|h|heads|H|num_attention_heads|n_kv_heads?|num_kv_heads|n_head_kv)$/, 'H'],
@@ -19,6 +19,11 @@ export function roleOf(text: string): DimRole | null {
 }
 
 export function dimOf(v: Value, node: SyntaxNode): Dim {
+  // One item of a splat (`reshape(*x.shape)`): the node is the whole splat, so the item's own words name it.
+  if (node.type === 'list_splat') {
+    if (v.t === 'num') return { value: v.value >= 0 ? v.value : null, role: null, source: v.value >= 0 ? v.source : `-1 in \`${textOf(node)}\` (inferred from the other dims)` };
+    return { value: null, role: null, source: v.t === 'unknown' ? v.why : `a dim of \`${textOf(node)}\``, ...(boundBy(v) ? { symbol: v } : {}) };
+  }
   const text = textOf(node);
   // `-1` in view/reshape is whatever extent the other dims leave.
   if (v.t === 'num' && v.value < 0) return { value: null, role: roleOf(text), source: `\`${text}\` (inferred from the other dims)` };
@@ -51,7 +56,10 @@ export function sizeOf(t: TensorValue, dim: Value, text: string, frame: object):
  * other item stands for, an integer drops its dim, another slice (`:n`, `::2`) keeps it with an extent
  * not known; anything else (a tensor, a list: advanced indexing) makes the shape unknown.
  */
-export type IndexItem = 'keep' | 'new' | 'rest' | 'drop' | 'slice' | 'other' | SliceItem;
+export type IndexItem = 'keep' | 'new' | 'rest' | 'drop' | 'slice' | 'other' | SliceItem | CutItem;
+
+/** `[:half]` or `[half:]` with a bound the code computes: one side of a cut at `at` (its text). */
+export interface CutItem { readonly at: string; readonly part: 'low' | 'high' }
 
 /** A slice whose bounds are integers the code shows (`[..., :self.head_size]`), `text` as written. */
 export interface SliceItem { readonly bounds: readonly [number | undefined, number | undefined]; readonly text: string }
@@ -74,6 +82,7 @@ export function indexedShape(shape: readonly Dim[] | undefined, items: readonly 
     else if (item === 'rest') { const n = shape.length - consumed; out.push(...shape.slice(at, at + n)); at += n; }
     else if (item === 'keep') out.push(shape[at++]!);
     else if (item === 'slice') { const d = shape[at++]!; out.push({ value: null, role: d.role, source: `${d.source} sliced` }); }
+    else if (typeof item === 'object' && 'part' in item) out.push(sideOf(shape[at++]!, item));
     else if (typeof item === 'object') {
       // A slice of a dim of known extent has a known extent (NeoX's `qkv[..., : self.head_size]` of 3 · head size).
       const d = shape[at++]!;
@@ -83,6 +92,51 @@ export function indexedShape(shape: readonly Dim[] | undefined, items: readonly 
     else at++;
   }
   return [...out, ...shape.slice(at)];
+}
+
+function sideOf(d: Dim, cut: CutItem): Dim {
+  return { value: null, role: d.role, source: `${d.source} sliced`, halfOf: { whole: d, at: cut.at, part: cut.part } };
+}
+
+/** The last dim `t[…, item]` leaves of a tensor known only by its last dim: kept, or one side of a cut. */
+export function indexedLastDim(lastDim: Dim | undefined, items: readonly IndexItem[]): Dim | undefined {
+  const [rest, item] = items;
+  if (!lastDim || items.length !== 2 || rest !== 'rest') return undefined;
+  return item === 'keep' ? lastDim : typeof item === 'object' && 'part' in item ? sideOf(lastDim, item) : undefined;
+}
+
+/**
+ * `torch.cat(parts, dim)`: the parts' shape with the dim along which they join summed (the two sides
+ * of one cut, as RoPE's `cat((-x2, x1), dim=-1)`, give the whole back); of parts known only by their
+ * last dim, that dim where they join along it. `torch.stack` adds a dim of their count.
+ */
+export function joinedExtents(op: 'cat' | 'stack', parts: readonly TensorValue[], dim: Value | undefined): { shape?: Dim[]; lastDim?: Dim } {
+  const along = dim ?? { t: 'num', value: 0, source: 'dim 0 (default)' };
+  const shapes = parts.map((p) => p.shape);
+  const first = shapes[0];
+  if (parts.length === 0) return {};
+  if (first && shapes.every((s) => s?.length === first.length)) {
+    const d = dimIndex(along, op === 'stack' ? first.length + 1 : first.length);
+    if (d === null) return {};
+    if (op === 'stack') return { shape: [...first.slice(0, d), { value: parts.length, role: null, source: `${parts.length} stacked` }, ...first.slice(d)] };
+    return { shape: first.map((x, i) => (i === d ? summedExtent(shapes.map((s) => s![d]!)) : x)) };
+  }
+  const lasts = parts.map((p) => p.shape?.at(-1) ?? p.lastDim);
+  if (op !== 'cat' || along.t !== 'num' || along.value !== -1 || lasts.some((x) => x === undefined)) return {};
+  return { lastDim: summedExtent(lasts as Dim[]) };
+}
+
+function summedExtent(dims: readonly Dim[]): Dim {
+  if (dims.every((x) => x.value !== null)) return { value: dims.reduce((n, x) => n + x.value!, 0), role: dims[0]!.role, source: dims.map((x) => x.source).join(' + ') };
+  const [a, b] = dims;
+  const halves = dims.length === 2 && a!.halfOf && b!.halfOf && a!.halfOf.at === b!.halfOf.at && a!.halfOf.part !== b!.halfOf.part
+    && sameExtent(a!.halfOf.whole, b!.halfOf.whole);
+  return halves ? a!.halfOf!.whole : { value: null, role: null, source: `the sum of ${dims.map((x) => x.source).join(', ')}` };
+}
+
+/** One dim read twice (the same object, or a copy with its words). */
+function sameExtent(a: Dim, b: Dim): boolean {
+  return a === b || (a.value === b.value && a.source === b.source);
 }
 
 function transposeLast(t: TensorValue): Value {
@@ -279,9 +333,13 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
   }
   // Of a tensor whose rank is unknown: (-2, -1) always; (1, 2) of a 3-D one (`bmm` scores) and
   // (2, 3) of a 4-D one (transformers' `key.transpose(2, 3)`), the ranks attention tensors have.
-  const lastTwo = (): boolean => nums.every((n) => n.t === 'num' && n.value < 0) || ['1,2', '2,3'].includes(nums.map((n) => (n.t === 'num' ? n.value : NaN)).sort().join());
-  if (transposes && !obj.shape && nums.length === 2 && lastTwo()) {
+  const swapped = nums.map((n) => (n.t === 'num' ? n.value : NaN)).sort().join();
+  if (transposes && !obj.shape && nums.length === 2 && ['-1,-2', '1,2', '2,3'].includes(swapped)) {
     return { ...tensor(obj.dtype, obj.origin, { param: obj.param, bool: obj.bool }), transposedFrom: obj };
+  }
+  // Two dims counted from the end before the last (`transpose(-3, -2)`): the last dim stays.
+  if (transposes && !obj.shape && nums.length === 2 && nums.every((n) => n.t === 'num' && Number.isInteger(n.value) && n.value < -1)) {
+    return tensor(obj.dtype, obj.origin, { param: obj.param, bool: obj.bool, ...sameExtents(obj) });
   }
   return tensor(obj.dtype, obj.origin, { shape, param: obj.param, bool: obj.bool, ...triangularOf(obj) });
 }
@@ -295,20 +353,52 @@ export function triangularOf(t: TensorValue): { triangular?: true } {
  * The shape an elementwise op between two tensors gives (broadcasting, aligned from the last dim).
  * Against a tensor of unknown shape, the known one's dims stay except those of extent 1, which the
  * other may widen (a (B, 1, C) scale times activations of unknown shape is not 1 long).
+ * `bBroadcastsIntoA`: b is a parameter (a norm's weight), sized to broadcast into the activation a,
+ * never to widen it: two unknown extents give a's.
  */
-export function broadcastShape(a: readonly Dim[] | undefined, b: readonly Dim[] | undefined): readonly Dim[] | undefined {
-  if (!a || !b) return (a ?? b)?.map((d) => (d.value === 1 ? { value: null, role: null, source: `${d.source} or wider (broadcast)` } : d));
+export function broadcastShape(a: readonly Dim[] | undefined, b: readonly Dim[] | undefined, bBroadcastsIntoA = false): readonly Dim[] | undefined {
+  if (!a || !b) return (a ?? b)?.map((d) => (d.value === 1 ? { value: null, role: null, source: `${d.source} or wider (broadcast)`, stretches: true } : d));
   const [long, short] = a.length >= b.length ? [a, b] : [b, a];
   const offset = long.length - short.length;
-  return long.map((d, i) => (i < offset ? d : broadcastDim(d, short[i - offset])));
+  const aligned = (d: Dim, i: number): Dim => {
+    const other = short[i - offset]!;
+    const [dimOfA, dimOfB] = long === a ? [d, other] : [other, d];
+    return bBroadcastsIntoA && dimOfA.value === null && dimOfB.value === null ? dimOfA : broadcastDim(d, other);
+  };
+  return long.map((d, i) => (i < offset ? d : aligned(d, i)));
 }
 
 /** Two aligned dims: an extent of 1 stretches to the other; an unknown one stretches to a known other (both must agree, or be 1). */
 function broadcastDim(a: Dim, b: Dim): Dim {
-  if (a.value === 1) return b;
-  if (b.value === 1 || b.value === null && a.value !== null) return a;
+  if (a.value === 1 || (a.stretches && b.value !== 1)) return b;
+  if (b.value === 1 || b.stretches || b.value === null && a.value !== null) return a;
   if (a.value === null && b.value !== null) return b;
   return a.value === null && b.value === null && a.source !== b.source ? { value: null, role: a.role === b.role ? a.role : null, source: `${a.source} or ${b.source}` } : a;
+}
+
+/** Reductions over a dim that give one tensor (`max`/`min` over a dim give values and indices). */
+export const REDUCTIONS: ReadonlySet<string> = new Set(['amax', 'amin', 'sum', 'mean', 'prod', 'logsumexp', 'nansum', 'nanmean']);
+
+/**
+ * `q.amax(dim=3)`: the dim dropped, or kept as 1 with `keepdim=True` (hiera's pooled queries keep
+ * their head size; an RMS norm's `mean(-1, keepdim=True)` has a last dim of 1). On a tensor of
+ * unknown rank only a reduction over the last dim with keepdim, or over another counted from the
+ * end, says what the last dim is.
+ */
+export function reducedExtents(obj: TensorValue, args: CallArgs): { shape?: Dim[]; lastDim?: Dim } {
+  const dim = arg(args, 0, 'dim')?.value;
+  const keep = arg(args, 1, 'keepdim')?.value;
+  if (dim?.t !== 'num' || !Number.isInteger(dim.value) || (keep && keep.t !== 'bool')) return {};
+  const kept = keep?.t === 'bool' && keep.value;
+  const one: Dim = { value: 1, role: null, source: '1 (keepdim)' };
+  const shape = obj.shape;
+  if (!shape) {
+    if (dim.value === -1) return kept ? { lastDim: one } : {};
+    return dim.value < -1 && obj.lastDim ? { lastDim: obj.lastDim } : {};
+  }
+  const d = dimIndex(dim, shape.length);
+  if (d === null) return {};
+  return { shape: kept ? shape.map((x, i) => (i === d ? one : x)) : shape.filter((_, i) => i !== d) };
 }
 
 /** Methods that add or remove dims (rankChangeShape). */
@@ -363,7 +453,8 @@ export function rankChangeShape(obj: TensorValue, method: string, args: CallArgs
       const d = at(arg(args, 0, 'dim')?.value, shape.length);
       const sizes = arg(args, 1, 'sizes');
       if (d === null || sizes?.value.t !== 'tuple') return undefined;
-      const parts: Dim[] = sizes.value.items.map((v) => (v.t === 'num' && v.value > 0 ? { value: v.value, role: null, source: `${v.value} (${where})` } : { value: null, role: null, source: `a dim of ${where}` }));
+      // Each size as the code writes it (`attn.dim_heads`), so two tensors split alike have sizes one expression names.
+      const parts: Dim[] = tupleDims(sizes).map((x) => ('dim' in x ? x.dim : dimOf(x.value, x.node)));
       const open = parts.filter((x) => x.value === null).length;
       const known = parts.reduce((n, x) => n * (x.value ?? 1), 1);
       const whole = shape[d]!.value;

@@ -21,6 +21,13 @@ export interface Dim {
    * see bindUnknown): two dims with the same binding have the same extent in the frame that bound it.
    */
   readonly symbol?: Value;
+  /**
+   * One side of a dim cut in two at one point (`x[..., :half]`, `x[..., half:]`): RoPE's halves,
+   * which `torch.cat` puts back into the whole.
+   */
+  readonly halfOf?: { readonly whole: Dim; readonly at: string; readonly part: 'low' | 'high' };
+  /** A 1 that met a tensor of unknown shape: 1 or whatever that one's dim is, so the extent of any dim it meets. */
+  readonly stretches?: true;
 }
 
 /** An undetermined condition: atoms are facts the analysis does not know (settings, arguments). */
@@ -119,7 +126,8 @@ export type Value =
       readonly origin: string }
   /** A name imported from outside the workspace; `optional` is the library when the import may fail. */
   | { readonly t: 'ref'; readonly name: string; readonly optional?: string }
-  | { readonly t: 'fn'; readonly id: string; readonly self?: Value }
+  /** `getter`: a `@property` read as an attribute, which runs it. */
+  | { readonly t: 'fn'; readonly id: string; readonly self?: Value; readonly getter?: true }
   | { readonly t: 'class'; readonly id: string }
   | { readonly t: 'libmask'; readonly className: string; readonly source: string }
   | ContextValue
@@ -188,6 +196,11 @@ export function isTensor(v: Value): v is TensorValue {
 
 export function tensor(dtype: Fact<Dtype>, origin: string, extra: { bool?: boolean; shape?: readonly Dim[]; lastDim?: Dim; param?: boolean; triangular?: true } = {}): TensorValue {
   return { t: 'tensor', dtype, origin, ...extra };
+}
+
+/** The extents a tensor of the same shape has: its shape, or where that is unknown its last dim (the head size a cast keeps). */
+export function sameExtents(t: TensorValue): { shape?: readonly Dim[]; lastDim?: Dim } {
+  return t.shape ? { shape: t.shape } : t.lastDim ? { lastDim: t.lastDim } : {};
 }
 
 /**
@@ -543,6 +556,10 @@ export function join(a: Value, b: Value): Value {
   if (a.t === 'tuple' && b.t === 'tuple' && a.items.length === b.items.length) {
     return { t: 'tuple', items: a.items.map((x, i) => join(x, b.items[i])) };
   }
+  // A sequence whose length differs by path (`x.chunk(self.factor, dim=1)` of a shape one branch knows): items like all of them.
+  const itemsOf = (v: Value): readonly Value[] | undefined => (v.t === 'many' ? [v.item] : v.t === 'tuple' && v.items.length > 0 ? v.items : undefined);
+  const [itemsA, itemsB] = [itemsOf(a), itemsOf(b)];
+  if (itemsA && itemsB) return { t: 'many', item: [...itemsA, ...itemsB].reduce(join) };
   if (a.t === 'context' && b.t === 'context') return joinContexts(a, b, `the path (${contextText(a)} or ${contextText(b)})`);
   // The same torch.nn module built with other arguments on each path: one module, its arguments joined.
   if (a.t === 'torchmod' && b.t === 'torchmod' && a.kind === b.kind && a.cast === b.cast) {

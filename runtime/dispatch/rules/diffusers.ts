@@ -9,7 +9,7 @@
  * `set_attention_backend(…)` sets it (diffusers' RuntimeError, raised there); a `backend=` argument is
  * not, and the backend fails on the library name diffusers set to None.
  */
-import { dependsOn, need, OK, raises, type Condition } from '../check';
+import { dependsOn, need, needHeads, OK, raises, type Condition } from '../check';
 import { torchAtLeast, type CallContext } from '../context';
 import type { Policy } from '../engine';
 import { known, SDPA_BACKENDS, type CallFacts, type Dtype, type Environment, type Fact, type LibraryApi, type MaskFacts, type SdpaBackend } from '../facts';
@@ -69,7 +69,7 @@ const xformersMaskRank: Condition = (c) => need([c.facts.causal], (causal) => ca
 
 /** With `enable_gqa=True` the xformers backend groups the query heads itself. */
 const xformersGqa: Condition = (c) => !c.facts.enableGqa ? OK : need([c.facts.enableGqa], (gqa) => !gqa ? OK
-  : need([c.facts.shape.heads, c.facts.shape.kvHeads], (h, hkv) => (h % hkv === 0 ? OK : raises(words.xformersGqa, `${h} heads, ${hkv} kv heads`))));
+  : needHeads(c, (h, hkv) => (h % hkv === 0 ? OK : raises(words.xformersGqa, `${h} heads, ${hkv} kv heads`))));
 
 /**
  * `_check_shape`: q's and k's head sizes, k's and v's lengths, the mask's last dim against k's length

@@ -3,7 +3,7 @@
  * checks raise in `mha_fwd`'s order (hopper/flash_api.cpp, docs/dispatch.md). Since January 2025
  * (7bc3f031) it builds for sm80 as well as sm90; fp8 e4m3 (not a dtype the analysis tracks) on sm90.
  */
-import { need, OK, raises, type Condition } from '../check';
+import { need, needHeads, OK, raises, type Condition } from '../check';
 import type { Policy } from '../engine';
 import { flashAttn3 } from '../messages';
 import { FLASH_ATTN_3_HEAD_DIM_MULTIPLE, FLASH_MAX_HEAD_DIM } from '../head-dims';
@@ -19,7 +19,7 @@ const VALIDATION: readonly Condition[] = [
   (c) => need([c.dtypes.q, c.dtypes.v], (q, v) => (q === v ? OK : raises(flashAttn3.valueDtype, 'q, v dtypes differ'))),
   (c) => (c.env.device === 'cuda' ? OK : raises(flashAttn3.notCuda, `device ${c.env.device}`)),
   (c) => need([c.facts.shape.headDim], (d) => (d <= FLASH_MAX_HEAD_DIM ? OK : raises(flashAttn3.headDim, `head dim ${d}`))),
-  (c) => need([c.facts.shape.heads, c.facts.shape.kvHeads], (h, hkv) => (h % hkv === 0 ? OK : raises(flashAttn3.heads, `${h} heads, ${hkv} kv heads`))),
+  (c) => needHeads(c, (h, hkv) => (h % hkv === 0 ? OK : raises(flashAttn3.heads, `${h} heads, ${hkv} kv heads`))),
   (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) => d === dv ? OK
     : !otherVHeadDim(d, dv) ? raises(flashAttn3.headDimV, `head dims ${d}/${dv}`)
       : Math.floor(c.env.sm / 10) === 9 ? OK : raises(flashAttn3.headDimVGpu, `head dims ${d}/${dv} on sm${c.env.sm}`)),

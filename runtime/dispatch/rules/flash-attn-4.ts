@@ -3,7 +3,7 @@
  * Python assertions run in `_flash_attn_fwd`'s order (flash_attn/cute/interface.py at
  * fa4-v4.0.0.beta27; docs/dispatch.md). The first beta (fa4-v4.0.0.beta0) took sm90–sm11x only.
  */
-import { need, OK, raises, type Condition } from '../check';
+import { need, needHeads, OK, raises, type Condition } from '../check';
 import type { Policy } from '../engine';
 import { flashAttn4 } from '../messages';
 import { flashDtypeWarnings, flashNotes, LOW, type FirstDtypeError } from './flash-attn';
@@ -31,7 +31,7 @@ const VALIDATION: readonly Condition[] = [
   (c) => need([c.dtypes.q, c.dtypes.k, c.dtypes.v], (q, k, v) => (q === v && k === v ? OK : raises(flashAttn4.sameDtype, 'q, k, v dtypes differ'))),
   (c) => (c.env.device === 'cuda' ? OK : raises(flashAttn4.notCuda, `device ${c.env.device}`)),
   (c) => (c.env.sm >= 80 && c.env.sm < 130 ? OK : raises(flashAttn4.gpu, `sm${c.env.sm}`)),
-  (c) => need([c.facts.shape.heads, c.facts.shape.kvHeads], (h, hkv) => (h % hkv === 0 ? OK : raises(flashAttn4.heads, `${h} heads, ${hkv} kv heads`))),
+  (c) => needHeads(c, (h, hkv) => (h % hkv === 0 ? OK : raises(flashAttn4.heads, `${h} heads, ${hkv} kv heads`))),
   headDims,
 ];
 

@@ -5,7 +5,7 @@
  * scores. Sources: docs/dispatch.md.
  */
 import { castTarget, dtypeWarning } from '../casts';
-import { need, OK, raises, rejected, type Condition } from '../check';
+import { need, needHeads, OK, raises, rejected, type Condition } from '../check';
 import { knownRawDtypes, type CallContext } from '../context';
 import type { DtypeWarning } from '../decision';
 import type { Policy } from '../engine';
@@ -23,7 +23,7 @@ const fourDimensional: Condition = (c) => {
 
 const heads: Condition = (c) => {
   const gqa = c.facts.enableGqa ?? { known: true as const, value: false, source: 'enable_gqa is not passed' };
-  return need([c.facts.shape.heads, c.facts.shape.kvHeads], (hq, hkv) => hq === hkv ? OK
+  return needHeads(c, (hq, hkv) => hq === hkv ? OK
     : need([gqa], (grouped) => !grouped ? raises(flex.heads(hq, hkv), 'grouped heads without enable_gqa')
       : hq % hkv === 0 ? OK : raises(flex.gqaDivide(hq, hkv), 'heads not a multiple')));
 };

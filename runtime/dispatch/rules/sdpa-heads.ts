@@ -3,7 +3,7 @@
  * that lets them through. What each kernel does was read from PyTorch's sources per version
  * (docs/rules/grouped-heads.md); a version whose behaviour was not verified answers "depends on".
  */
-import { dependsOn, need, OK, raises, rejected, type Check, type Condition } from '../check';
+import { dependsOn, need, needHeads, OK, raises, rejected, type Check, type Condition } from '../check';
 import { torchAtLeast, type CallContext } from '../context';
 import { known, type Fact } from '../facts';
 import { torch, type Sizes } from '../messages';
@@ -65,7 +65,7 @@ export function fusedHeads(support: (c: CallContext) => GqaSupport, lastVerified
     const { heads, kvHeads } = c.facts.shape;
     if (!heads.known || !kvHeads.known) {
       if ((gqa.known && !gqa.value) || kernel === 'takes') return OK;
-      return need([heads, kvHeads], () => OK);
+      return needHeads(c, () => OK);
     }
     const [hq, hkv] = [heads.value, kvHeads.value];
     if (hq === hkv) return OK;

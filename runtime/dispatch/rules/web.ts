@@ -4,7 +4,7 @@
  * failed parity carries its reason and is never chosen. None of the kernels implement dropout.
  */
 import { castTarget, dtypeWarning } from '../casts';
-import { need, OK, raises, rejected, type BackendRule, type Condition } from '../check';
+import { need, needHeads, OK, raises, rejected, type BackendRule, type Condition } from '../check';
 import { knownRawDtypes, type CallContext } from '../context';
 import type { DtypeWarning } from '../decision';
 import type { Policy } from '../engine';
@@ -45,7 +45,7 @@ function conditions(kernel: string): Condition[] {
       return max === null ? OK : need([c.facts.shape.headDim], (d) =>
         d <= max ? OK : rejected(`${kernel} takes head dims up to ${max} on ${k.provider}, got ${d}`, `head dim ${d}`));
     }),
-    cap(kernel, (k, c) => k.groupedHeads ? OK : need([c.facts.shape.heads, c.facts.shape.kvHeads], (h, kvh) =>
+    cap(kernel, (k, c) => k.groupedHeads ? OK : needHeads(c, (h, kvh) =>
       kvh === h ? OK : rejected(`${kernel} needs as many key/value heads as query heads on ${k.provider}, got ${kvh} for ${h}`, 'grouped heads'))),
   ];
 }

@@ -4,7 +4,7 @@
  * classes keep the flash operators eligible. Not autocast-aware.
  */
 import { adviceFor, autocastDtype, castTarget, castsTo, dtypeWarning } from '../casts';
-import { dependsOn, need, OK, raises, rejected, type Condition } from '../check';
+import { dependsOn, need, needHeads, OK, raises, rejected, type Condition } from '../check';
 import { knownRawDtypes, type CallContext } from '../context';
 import type { DtypeWarning, Verdict } from '../decision';
 import type { Policy } from '../engine';
@@ -25,7 +25,7 @@ const sameDtype: Condition = (c) => need([c.dtypes.q, c.dtypes.k, c.dtypes.v], (
   q === k && q === v ? OK : raises(xformers.sameDtype(q, k, v), 'q, k, v dtypes differ'));
 
 /** In (B, M, H, K) layout xformers does not broadcast key/value heads. */
-const sameHeads: Condition = (c) => need([c.facts.shape.heads, c.facts.shape.kvHeads], (h, kvh) =>
+const sameHeads: Condition = (c) => needHeads(c, (h, kvh) =>
   h === kvh ? OK : raises(xformers.incompatibleShapes, `${kvh} kv heads for ${h} heads`));
 
 /** A tensor bias must be exactly (B, H, Mq, Mkv). */
