@@ -27,6 +27,15 @@ const BY_D = 'efficient (flash off: float32) without autocast, if D is a multipl
   + ' · efficient (flash off: head dim D) under float16 or bfloat16 autocast, if D is a multiple of 8 and > 256'
   + ' · math (flash off: head dim D) under float16 or bfloat16 autocast, if D is not a multiple of 8 and > 256';
 
+/** Per autocast and per range of a head size the code names by `expr`. */
+function byHeadSize(expr: string): string {
+  return `efficient (flash off: float32) without autocast, if ${expr} is a multiple of 4`
+    + ` · math (flash off: float32) without autocast, if ${expr} is not a multiple of 4`
+    + ` · flash under float16 or bfloat16 autocast, if ${expr} is ≤ 256`
+    + ` · efficient (flash off: head dim ${expr}) under float16 or bfloat16 autocast, if ${expr} is a multiple of 8 and > 256`
+    + ` · math (flash off: head dim ${expr}) under float16 or bfloat16 autocast, if ${expr} is not a multiple of 8 and > 256`;
+}
+
 describe('open-world values', () => {
   it('takes a norm layer of a class a builder passes as keeping its input, and decides the call per autocast', async () => {
     const assumed = `[if ${ASSUMED('x', 'Attention.forward')}, or ${ASSUMED('x', 'Block.forward')}]`;
@@ -96,10 +105,7 @@ describe('open-world values', () => {
   });
 
   it('takes a pool layer of open class as keeping its input\'s dtype, and `.to(q.dtype)` as keeping q\'s own', async () => {
-    const D = '`self.head_dim`';
-    const verdict = `efficient (flash off: float32) without autocast, if ${D} is a multiple of 4 · math (flash off: float32) without autocast, if ${D} is not a multiple of 4`
-      + ` · flash under float16 or bfloat16 autocast, if ${D} is ≤ 256 · efficient (flash off: head dim ${D}) under float16 or bfloat16 autocast, if ${D} is a multiple of 8 and > 256`
-      + ` · math (flash off: head dim ${D}) under float16 or bfloat16 autocast, if ${D} is not a multiple of 8 and > 256 [if ${ASSUMED('x', 'PooledKVAttention.forward')}]`;
+    const verdict = `${byHeadSize('`self.head_dim`')} [if ${ASSUMED('x', 'PooledKVAttention.forward')}]`;
     assert.deepEqual(await linesOf('pooled_kv.py'), [`pooled_kv.py:25:16 F.scaled_dot_product_attention → train: ${verdict} | infer: ${verdict}`]);
   });
 
@@ -157,11 +163,7 @@ describe('open-world values', () => {
 
   it('puts the halves of a head size that torch.cat joins back into the whole (partial rotary embeddings)', async () => {
     const hs = '`self.head_size`';
-    const verdict = `efficient (flash off: float32) without autocast, if ${hs} is a multiple of 4`
-      + ` · math (flash off: float32) without autocast, if ${hs} is not a multiple of 4`
-      + ` · flash under float16 or bfloat16 autocast, if ${hs} is ≤ 256`
-      + ` · efficient (flash off: head dim ${hs}) under float16 or bfloat16 autocast, if ${hs} is a multiple of 8 and > 256`
-      + ` · math (flash off: head dim ${hs}) under float16 or bfloat16 autocast, if ${hs} is not a multiple of 8 and > 256`;
+    const verdict = byHeadSize(hs);
     const assumed = `[if ${ASSUMED('x', 'RotaryAttention.forward')} and ${ASSUMED('cos', 'RotaryAttention.forward')} and ${ASSUMED('sin', 'RotaryAttention.forward')}]`;
     assert.deepEqual(await linesOf('rope_halves.py'), [
       `rope_halves.py:33:16 F.scaled_dot_product_attention → train: ${verdict} ${assumed} | infer: ${verdict} ${assumed}`,
@@ -170,11 +172,7 @@ describe('open-world values', () => {
 
   it('names the dims of `reshape(*xq.shape)` by the dims the shape was read from, not by the splat', async () => {
     const hd = '`self.head_dim`';
-    const verdict = `efficient (flash off: float32) without autocast, if ${hd} is a multiple of 4`
-      + ` · math (flash off: float32) without autocast, if ${hd} is not a multiple of 4`
-      + ` · flash under float16 or bfloat16 autocast, if ${hd} is ≤ 256`
-      + ` · efficient (flash off: head dim ${hd}) under float16 or bfloat16 autocast, if ${hd} is a multiple of 8 and > 256`
-      + ` · math (flash off: head dim ${hd}) under float16 or bfloat16 autocast, if ${hd} is not a multiple of 8 and > 256`;
+    const verdict = byHeadSize(hd);
     const assumed = `[if ${ASSUMED('x', 'RopeAttention.forward')} and ${ASSUMED('freqs', 'RopeAttention.forward')}]`;
     assert.deepEqual(await linesOf('splat_reshape.py'), [
       `splat_reshape.py:25:16 F.scaled_dot_product_attention → train: ${verdict} ${assumed} | infer: ${verdict} ${assumed}`,
