@@ -43,8 +43,9 @@ export class AnalysisSession {
     this.environment = environmentOf(workspace.settings);
   }
 
-  static async create(settings: AnalysisSettings): Promise<AnalysisSession> {
-    return new AnalysisSession(await Workspace.create(settings));
+  /** `editable: false` for a session whose files are read once and never edited (no whole-file parses in idle time for edits). */
+  static async create(settings: AnalysisSettings, { editable = true }: { readonly editable?: boolean } = {}): Promise<AnalysisSession> {
+    return new AnalysisSession(await Workspace.create(settings, editable));
   }
 
   get settings(): AnalysisSettings {
@@ -113,7 +114,7 @@ export class AnalysisSession {
 
 /** Analyse a set of files together (callers in one file inform calls in another). */
 export async function analyzeFiles(files: readonly SourceFile[], settings: AnalysisSettings, options?: PoolOptions): Promise<FileReport[]> {
-  const session = await AnalysisSession.create(settings);
+  const session = await AnalysisSession.create(settings, { editable: false });
   try {
     await session.openAll(files, options);
     return files.map((f) => session.report(f.path));

@@ -15,6 +15,8 @@ import { cutPoints, seededRandom, tokenSoup } from './robustness-inputs';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/python');
 const CUTS_PER_FIXTURE = 40;
+/** Siblings analysed beside a cut fixture: all of a directory would make the sweep grow with the square of its size. */
+const MAX_SIBLINGS = 4;
 const SOUPS = 3000;
 const SOUP_MAX_TOKENS = 120;
 const SEED = 20261125;
@@ -30,6 +32,16 @@ function pythonFiles(directory: string): string[] {
     .filter((entry) => entry.isFile() && entry.name.endsWith('.py'))
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
+}
+
+/** Up to `count` files of `files` other than `file`, those next to it in sorted order first. */
+function nearest(files: readonly string[], file: string, count: number): string[] {
+  const at = files.indexOf(file);
+  return files.filter((p) => p !== file)
+    .map((p) => ({ p, distance: Math.abs(files.indexOf(p) - at) }))
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, count)
+    .map(({ p }) => p);
 }
 
 /** Analyses `files`; returns what went wrong, each line naming `input`. */
@@ -58,7 +70,7 @@ describe('analysis robustness', function () {
     for (const [f, fixture] of fixtures.entries()) {
       const text = readFileSync(fixture, 'utf8');
       const name = path.relative(FIXTURES, fixture);
-      const siblings = pythonFiles(path.dirname(fixture)).filter((p) => p !== fixture)
+      const siblings = nearest(pythonFiles(path.dirname(fixture)), fixture, MAX_SIBLINGS)
         .map((p) => ({ path: path.relative(FIXTURES, p), text: readFileSync(p, 'utf8') }));
       for (const [c, cut] of cutPoints(text.length, CUTS_PER_FIXTURE, random).entries()) {
         const file = { path: name, text: text.slice(0, cut) };

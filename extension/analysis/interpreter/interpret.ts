@@ -83,7 +83,9 @@ export class Interpreter implements Executor {
    * `estimate_loss()` reads the `model` built above the loop), and their memo key, part of every
    * invocation's key meanwhile (a callee may read them, directly or through its own callees).
    */
-  private live: { readonly path: string; readonly env: ReadonlyMap<string, Value>; readonly key: string; readonly exact: string } | undefined;
+  private live: LiveGlobals | undefined;
+  /** The last `live`, reused while no variable changed (liveGlobals). */
+  private lastLive: LiveGlobals | undefined;
   /** Per module path, the SDPA switches its top-level statements set at import time (those of the workspace modules it imports included). */
   private readonly moduleSwitches = new Map<string, SdpaSwitches>();
   /** Per module path, the modules whose top level its import-time switches depend on (it imports them, directly or not). */
@@ -544,13 +546,24 @@ export class Interpreter implements Executor {
     if (fr.fn.name !== '<module>') return this.callResolved(callee, args, st, fr, node);
     // A call from a script's top-level code: the callee sees the module's variables as they are now.
     const before = this.live;
-    const env = new Map(st.env);
-    this.live = { path: fr.module.path, env, key: `|globals of ${fr.module.path} ${factKey([...env])}`, exact: `|globals ${valueKey([...env])}` };
+    this.live = this.liveGlobals(fr.module.path, st.env);
     try {
       return this.callResolved(callee, args, st, fr, node);
     } finally {
       this.live = before;
     }
+  }
+
+  /**
+   * A module's variables as a top-level call sees them, with their memo keys: the last call's where
+   * no variable changed since (the calls of one statement, a table of `_cfg(…)` entries), as keying
+   * every variable at every call costs the square of a long module's statements.
+   */
+  private liveGlobals(path: string, env: ReadonlyMap<string, Value>): LiveGlobals {
+    const last = this.lastLive;
+    if (last?.path === path && sameBindings(last.env, env)) return last;
+    const copy = new Map(env);
+    return this.lastLive = { path, env: copy, key: `|globals of ${path} ${factKey([...copy])}`, exact: `|globals ${valueKey([...copy])}` };
   }
 
   private callResolved(callee: Value, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
@@ -1261,3 +1274,18 @@ function definitionOf(fn: FunctionInfo): object | string {
 }
 
 const SHAPES = new WeakMap<FunctionInfo, string>();
+
+/** A module's variables at a call from its top-level code, with their memo keys (`key` by facts, `exact` with their words). */
+interface LiveGlobals {
+  readonly path: string;
+  readonly env: ReadonlyMap<string, Value>;
+  readonly key: string;
+  readonly exact: string;
+}
+
+/** Whether two variable maps bind the same names to the same value objects. */
+function sameBindings(a: ReadonlyMap<string, Value>, b: ReadonlyMap<string, Value>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, value] of a) if (b.get(name) !== value) return false;
+  return true;
+}

@@ -139,14 +139,15 @@ export class Workspace {
   /** Whole-file parses of the files opened in pieces, so their first edit is incremental too. */
   private readonly background: BackgroundParses;
 
-  private constructor(private readonly parser: Parser, private settingsValue: AnalysisSettings) {
+  /** `editable`: files may be edited later; false where they are read once (`check`: no whole-file parses for edits that never come). */
+  private constructor(private readonly parser: Parser, private settingsValue: AnalysisSettings, private readonly editable: boolean) {
     this.kinds = nodeKinds(parser.language!);
     this.background = new BackgroundParses(parser, (path, text, tree) => this.adoptTree(path, text, tree));
   }
 
   /** Create a workspace (loads the parser on first use). */
-  static async create(settings: AnalysisSettings): Promise<Workspace> {
-    return new Workspace(await pythonParser(), settings);
+  static async create(settings: AnalysisSettings, editable = true): Promise<Workspace> {
+    return new Workspace(await pythonParser(), settings, editable);
   }
 
   get settings(): AnalysisSettings {
@@ -219,7 +220,10 @@ export class Workspace {
       const units = await this.decodePieces(file.text, parsing[i]).catch((err: unknown) => { this.installFailed(file.path, file.text, err); return undefined; });
       if (units === undefined) continue;
       try {
-        if (units) { this.install(file.path, file.text, null, units); this.background.add(file.path, file.text); }
+        if (units) {
+          this.install(file.path, file.text, null, units);
+          if (this.editable) this.background.add(file.path, file.text);
+        }
         else this.update(file.path, file.text);
       } catch (err) {
         this.installFailed(file.path, file.text, err);
