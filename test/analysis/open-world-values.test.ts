@@ -19,6 +19,8 @@ async function linesOf(name: string, settings = SETTINGS): Promise<string[]> {
 }
 
 const ASSUMED = (input: string, fn: string): string => `\`${input}\` is a float32 tensor (assumed: ${fn}'s input from no caller in these files)`;
+/** A helper's input: an activation, in autocast's dtype under autocast. */
+const ACTIVATION = (input: string, fn: string): string => `\`${input}\` is an activation (assumed: ${fn}'s input from no caller in these files; float32, or autocast's dtype under autocast)`;
 const BY_AUTOCAST = 'efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast';
 /** Per head size, q's and v's taken equal, per autocast. */
 const BY_D = 'efficient (flash off: float32) without autocast, if D is a multiple of 4 (D: the head size of q and of v, taken equal)'
@@ -70,12 +72,28 @@ describe('open-world values', () => {
     ]);
   });
 
-  it('assumes float tensors for the annotated tensor inputs of a method nothing calls, the rest left as they are', async () => {
-    const assumed = `[if ${['q', 'k', 'v'].map((p) => ASSUMED(p, 'Attention.attend')).join(' and ')}]`;
+  it('assumes activations for the annotated tensor inputs of a method nothing calls, the rest left as they are', async () => {
+    const assumed = `[if ${['q', 'k', 'v'].map((p) => ACTIVATION(p, 'Attention.attend')).join(' and ')}]`;
     const verdict = `${BY_D} ${assumed}`;
     assert.deepEqual(await linesOf('override_method.py'), [
       `override_method.py:11:16 F.scaled_dot_product_attention → train: ${verdict} | infer: ${verdict}`,
     ]);
+  });
+
+  it('assumes activations for the annotated tensor inputs of functions a registry calls: flash per autocast, raising without', async () => {
+    const assumed = (fn: string): string => `[if ${['query', 'key', 'value'].map((p) => ACTIVATION(p, fn)).join(' and ')}]`;
+    const flash = 'raises: FlashAttention only support fp16 and bf16 data type without autocast'
+      + ' · fa2 under float16 or bfloat16 autocast, if D is ≤ 256 (D: the head size of q and of v, taken equal)'
+      + ' · raises: FlashAttention forward only supports head dimension at most 256 under float16 or bfloat16 autocast, if D is > 256'
+      + ` ${assumed('_flash_backend')}`;
+    const native = `${BY_D} ${assumed('_native_backend')}`;
+    const lines = await linesOf('registered_backends.py', { ...SETTINGS, installed: { flash_attn: true, xformers: null } });
+    assert.deepEqual(lines.filter((l) => !l.startsWith('  ')), [
+      `registered_backends.py:21:12 flash_attn_func → train: ${flash} | infer: ${flash}`,
+      `registered_backends.py:27:11 torch.nn.functional.scaled_dot_product_attention → train: ${native} | infer: ${native}`,
+    ]);
+    // Raising in one case of the autocast, not in every one: a warning that names the case.
+    assert.match(lines.find((l) => l.includes('dtype-unsupported'))!, /^ {2}warning dtype-unsupported: flash_attn_func: .*\(without autocast\)$/);
   });
 
   it('answers device checks by the settings: no NPU path on a CUDA GPU, bfloat16 on sm80, both dtypes where the GPU leaves bf16 open', async () => {

@@ -3,9 +3,9 @@
  * resolved caller runs is what a training script or a framework calls with a batch. Its inputs
  * without a default are taken as floating tensors of the module's parameter dtype, on assumption:
  * the assumption is a condition of the path (the report's `assumed`) and the dtype's source. Any
- * other method run so gets the same for the inputs its annotations call tensors.
+ * other method or function run so gets the same for the inputs its annotations call tensors.
  */
-import type { Dtype } from '../../../runtime/dispatch/facts';
+import type { Dtype, Fact } from '../../../runtime/dispatch/facts';
 import type { FunctionInfo, Param } from '../workspace-index/module-index';
 import type { AnalysisSettings } from '../report';
 import { known, tensor, type Value } from '../values/values';
@@ -35,12 +35,23 @@ export interface AssumedInput {
  * The value assumed for `param` of `fn` run with no caller, if it is a model input: a tensor of
  * `dtype` (the instance's cast, else float32), unless the settings turn the assumption off.
  */
-export function assumedInput(fn: FunctionInfo, param: Param, dtype: Dtype | undefined, settings: AnalysisSettings): AssumedInput | undefined {
+export function assumedInput(fn: FunctionInfo, param: Param, dtype: Dtype | undefined, autocast: Fact<Dtype | null>, settings: AnalysisSettings): AssumedInput | undefined {
   // A static `forward` is an autograd Function's: `apply` passes it what the module computed, in any dtype.
-  if (settings.assumeInputs === 'none' || fn.className === null || fn.decorators.includes('staticmethod') || param.default) return undefined;
-  // Another method (`attend(self, q: torch.Tensor, …)`, an override a subclass adds) takes a tensor only where its annotation says so.
-  if (param.annotation ? !annotatedFloatTensor(param.annotation) : !MODEL_CALLS.has(fn.name) || NOT_A_FLOAT_TENSOR.test(param.name)) return undefined;
+  if (settings.assumeInputs === 'none' || fn.decorators.includes('staticmethod') || param.default) return undefined;
+  // Another method (`attend(self, q: torch.Tensor, …)`, an override a subclass adds) or a function (a
+  // library's backend that a registry calls) takes a tensor only where its annotation says so.
+  if (param.annotation ? !annotatedFloatTensor(param.annotation) : fn.className === null || !MODEL_CALLS.has(fn.name) || NOT_A_FLOAT_TENSOR.test(param.name)) return undefined;
+  // A model's input is the batch, in the parameters' dtype; a helper's (a method other than the
+  // model's call, a function) is an activation the model computed: under autocast, autocast's dtype,
+  // as q, k and v come from projections autocast runs in it.
+  // The words are the same under every autocast, so the cases share one assumption.
   const paramDtype = dtype ?? 'float32';
-  const text = `\`${param.name}\` is a ${paramDtype} tensor (assumed: ${fn.qualName}'s input from no caller in these files)`;
-  return { value: tensor(known(paramDtype, text), `\`${param.name}\``), text };
+  const source = `${fn.qualName}'s input from no caller in these files`;
+  if (fn.className !== null && MODEL_CALLS.has(fn.name)) {
+    const text = `\`${param.name}\` is a ${paramDtype} tensor (assumed: ${source})`;
+    return { value: tensor(known(paramDtype, text), `\`${param.name}\``), text };
+  }
+  const text = `\`${param.name}\` is an activation (assumed: ${source}; ${paramDtype}, or autocast's dtype under autocast)`;
+  const inputDtype = autocast.known && autocast.value !== null ? autocast.value : paramDtype;
+  return { value: tensor(known(inputDtype, text), `\`${param.name}\``), text };
 }

@@ -990,7 +990,7 @@ export class Interpreter implements Executor {
           v = { t: 'torchmod', kind: 'Module', args: {}, origin: `a module of unknown class: \`${p.name}: ${p.annotation}\`` };
         }
       }
-      const assumed = !v && args.noCaller ? assumedInput(fn, p, self?.t === 'instance' ? self.cast : undefined, this.settings) : undefined;
+      const assumed = !v && args.noCaller ? assumedInput(fn, p, self?.t === 'instance' ? self.cast : undefined, st.ctx.autocast, this.settings) : undefined;
       if (assumed) st.ctx = { ...st.ctx, inputs: [...st.ctx.inputs ?? [], assumed.text] };
       st.env.set(p.name, bindUnknown(v ?? assumed?.value ?? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName}`), frame));
     }
