@@ -188,6 +188,14 @@ describe('open-world values', () => {
     ]);
   });
 
+  it('puts a head size split into pairs back into the whole, by stack and flatten or by cat (rotary embeddings on pairs)', async () => {
+    const verdict = byHeadSize('`C // self.heads`');
+    const assumed = `[if ${ASSUMED('x', 'RotaryAttention.forward')} and ${ASSUMED('rotary', 'RotaryAttention.forward')}]`;
+    assert.deepEqual(await linesOf('rope_pairs.py'), [
+      `rope_pairs.py:31:16 F.scaled_dot_product_attention → train: ${verdict} ${assumed} | infer: ${verdict} ${assumed}`,
+    ]);
+  });
+
   it('names the dims of `reshape(*xq.shape)` by the dims the shape was read from, not by the splat', async () => {
     const hd = '`self.head_dim`';
     const verdict = byHeadSize(hd);

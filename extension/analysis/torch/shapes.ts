@@ -129,8 +129,8 @@ export function joinedExtents(op: 'cat' | 'stack', parts: readonly TensorValue[]
 function summedExtent(dims: readonly Dim[]): Dim {
   if (dims.every((x) => x.value !== null)) return { value: dims.reduce((n, x) => n + x.value!, 0), role: dims[0]!.role, source: dims.map((x) => x.source).join(' + ') };
   const [a, b] = dims;
-  const halves = dims.length === 2 && a!.halfOf && b!.halfOf && a!.halfOf.at === b!.halfOf.at && a!.halfOf.part !== b!.halfOf.part
-    && sameExtent(a!.halfOf.whole, b!.halfOf.whole);
+  const halves = dims.length === 2 && a!.halfOf && b!.halfOf && a!.halfOf.at === b!.halfOf.at
+    && (a!.halfOf.part !== b!.halfOf.part || a!.halfOf.part === 'equal') && sameExtent(a!.halfOf.whole, b!.halfOf.whole);
   return halves ? a!.halfOf!.whole : { value: null, role: null, source: `the sum of ${dims.map((x) => x.source).join(', ')}` };
 }
 
@@ -298,6 +298,27 @@ function inferredDim(shape: Dim[], values: readonly Value[], input: readonly Dim
   return shape.map((d, i) => (i === at ? { ...d, value: size, source: `${d.source.replace(/ \(inferred from the other dims\)$/, '')} = ${size} (the input's size over the other dims)` } : d));
 }
 
+/** A half of a dim split into pairs and the pair's 2, flattened: the whole dim again (RoPE's rotated pairs put back). */
+function pairedWhole(merged: readonly Dim[]): Dim | undefined {
+  if (merged.length !== 2) return undefined;
+  const half = merged.find((x) => x.halfOf?.part === 'equal');
+  return half && merged.some((x) => x !== half && x.value === 2) ? half.halfOf!.whole : undefined;
+}
+
+/**
+ * `x.reshape(*x.shape[:-1], -1, 2)` (or `2, -1`): the last dim split into pairs, the other dims
+ * kept; its `-1` is half of the last dim, so the pairs' halves join back into it (RoPE).
+ */
+function pairedHalves(shape: Dim[], values: readonly Value[], input: readonly Dim[] | undefined, where: string): Dim[] {
+  if (!input || shape.length !== input.length + 1 || input.some((d, i) => !sameExtent(d, shape[i]!) && i < input.length - 1)) return shape;
+  const [a, b] = values.slice(-2);
+  const open = a?.t === 'num' && a.value === -1 && b?.t === 'num' && b.value === 2 ? shape.length - 2
+    : a?.t === 'num' && a.value === 2 && b?.t === 'num' && b.value === -1 ? shape.length - 1 : undefined;
+  const whole = input[input.length - 1]!;
+  if (open === undefined || whole.value !== null) return shape;
+  return shape.map((d, i) => (i === open ? { value: null, role: whole.role, source: `half of ${whole.source}`, halfOf: { whole, at: where, part: 'equal' } } : d));
+}
+
 /** view / reshape / expand / transpose / permute: the new shape; a transpose of the last two dims remembers its input (for q·kᵀ). */
 export function reshape(obj: TensorValue, method: string, args: CallArgs): Value {
   const transposes = method === 'transpose' || method === 'swapaxes' || method === 'swapdims';
@@ -313,7 +334,10 @@ export function reshape(obj: TensorValue, method: string, args: CallArgs): Value
     const keep = (a: { value: Value }, i: number): Dim | undefined => (method === 'expand' && a.value.t === 'num' && a.value.value === -1
       ? obj.shape?.[i] ?? { value: null, role: null, source: 'an expanded dim' } : undefined);
     shape = flat.length > 0 ? flat.map((a, i) => keep(a, i) ?? ('node' in a ? dimOf(a.value, a.node) : a.dim)) : undefined;
-    if (shape && method !== 'expand') shape = inferredDim(shape, flat.map((a) => a.value), obj.shape);
+    if (shape && method !== 'expand') {
+      shape = inferredDim(shape, flat.map((a) => a.value), obj.shape);
+      shape = pairedHalves(shape, flat.map((a) => a.value), obj.shape, `\`.${method}()\``);
+    }
   } else if (transposes && obj.shape) {
     // A dim out of range raises at run time (norm gives null): the shape is then unknown.
     const [a, b] = nums.map(norm);
@@ -446,6 +470,8 @@ export function rankChangeShape(obj: TensorValue, method: string, args: CallArgs
       const end = at(arg(args, 1, 'end_dim')?.value, shape.length, shape.length - 1);
       if (start === null || end === null || end < start) return undefined;
       const merged = shape.slice(start, end + 1);
+      const whole = pairedWhole(merged);
+      if (whole) return [...shape.slice(0, start), whole, ...shape.slice(end + 1)];
       const value = merged.every((x) => x.value !== null) ? merged.reduce((n, x) => n * x.value!, 1) : null;
       return [...shape.slice(0, start), { value, role: null, source: `the dims ${start}–${end} flattened (${where})` }, ...shape.slice(end + 1)];
     }

@@ -22,10 +22,11 @@ export interface Dim {
    */
   readonly symbol?: Value;
   /**
-   * One side of a dim cut in two at one point (`x[..., :half]`, `x[..., half:]`): RoPE's halves,
-   * which `torch.cat` puts back into the whole.
+   * One side of a dim cut in two at one point (`x[..., :half]`, `x[..., half:]`), or (`part`
+   * `'equal'`) each half of a dim split into pairs (`x.reshape(*x.shape[:-1], -1, 2)`): RoPE's
+   * halves, which `torch.cat` (or `stack` then `flatten`) puts back into the whole.
    */
-  readonly halfOf?: { readonly whole: Dim; readonly at: string; readonly part: 'low' | 'high' };
+  readonly halfOf?: { readonly whole: Dim; readonly at: string; readonly part: 'low' | 'high' | 'equal' };
   /** A 1 that met a tensor of unknown shape: 1 or whatever that one's dim is, so the extent of any dim it meets. */
   readonly stretches?: true;
 }
