@@ -72,11 +72,53 @@ describe('open-world values', () => {
     ]);
   });
 
-  it('assumes activations for the annotated tensor inputs of a method nothing calls, the rest left as they are', async () => {
-    const assumed = `[if ${['q', 'k', 'v'].map((p) => ACTIVATION(p, 'Attention.attend')).join(' and ')}]`;
-    const verdict = `${BY_D} ${assumed}`;
+  it('assumes activations for the annotated tensor inputs of a method nothing calls, its optional mask None or a mask, the rest left as they are', async () => {
+    const assumed = `[if ${['q', 'k', 'v'].map((p) => ACTIVATION(p, 'Attention.attend')).join(' and ')}`
+      + ' and `mask` is None or a mask (assumed: Attention.attend\'s input from no caller in these files)]';
+    const equal = ' (D: the head size of q and of v, taken equal)';
+    const autocast = 'under float16 or bfloat16 autocast';
+    const masked = '`mask` is a float tensor or a bool tensor';
+    const verdict = `efficient (flash off: float32) without autocast, if D is a multiple of 4${equal}`
+      + ' · math (flash off: float32) without autocast, if D is not a multiple of 4'
+      + ` · flash ${autocast}, if \`mask\` is None and D is ≤ 256${equal}`
+      + ` · efficient (flash off: head dim D) ${autocast}, if \`mask\` is None and D is a multiple of 8 and > 256`
+      + ` · math (flash off: head dim D) ${autocast}, if \`mask\` is None and D is not a multiple of 8 and > 256`
+      + ` · efficient (flash off: attn_mask is not None) ${autocast}, if ${masked} and D is a multiple of 8${equal}`
+      + ` · math (flash off: attn_mask is not None) ${autocast}, if ${masked} and D is not a multiple of 8 ${assumed}`;
     assert.deepEqual(await linesOf('override_method.py'), [
       `override_method.py:11:16 F.scaled_dot_product_attention → train: ${verdict} | infer: ${verdict}`,
+      '  information mask-disables-flash: Flash is off: `mask` is a float tensor (`mask`, on the paths that pass a tensor);'
+        + ' "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel'
+        + ` (${autocast}, if ${masked} and D is a multiple of 8${equal}, or ${autocast}, if ${masked} and D is not a multiple of 8)`,
+    ]);
+  });
+
+  it('takes an optional tensor input nobody passes as None or a tensor, per mask kind, and follows `is not None` tests', async () => {
+    const hs = '`C // self.heads`';
+    const autocast = 'under float16 or bfloat16 autocast';
+    const optional = (input: string, fn: string): string => `\`${input}\` is None or a float32 tensor (assumed: ${fn}'s input from no caller in these files)`;
+    const conditioned = `[if ${ASSUMED('x', 'ConditionedAttention.forward')} and ${optional('context', 'ConditionedAttention.forward')}`
+      + ` and ${optional('temb', 'ConditionedAttention.forward')}`
+      + ' and `attention_mask` is None or a mask (assumed: ConditionedAttention.forward\'s input from no caller in these files)]';
+    const masked = '`attention_mask` is a float tensor or a bool tensor';
+    const byMask = `efficient (flash off: float32) without autocast, if ${hs} is a multiple of 4`
+      + ` · math (flash off: float32) without autocast, if ${hs} is not a multiple of 4`
+      + ` · flash ${autocast}, if \`attention_mask\` is None and ${hs} is ≤ 256`
+      + ` · efficient (flash off: head dim ${hs}) ${autocast}, if \`attention_mask\` is None and ${hs} is a multiple of 8 and > 256`
+      + ` · math (flash off: head dim ${hs}) ${autocast}, if \`attention_mask\` is None and ${hs} is not a multiple of 8 and > 256`
+      + ` · efficient (flash off: attn_mask is not None) ${autocast}, if ${masked} and ${hs} is a multiple of 8`
+      + ` · math (flash off: attn_mask is not None) ${autocast}, if ${masked} and ${hs} is not a multiple of 8 ${conditioned}`;
+    // The bias is a tensor exactly where the path took `if shared_bias is not None:`.
+    const shared = `[if ${ASSUMED('x', 'SharedBiasAttention.forward')} and ${optional('shared_bias', 'SharedBiasAttention.forward')}]`;
+    const byBias = `efficient (flash off: float32) without autocast, or ${autocast}, if shared_bias is not None and ${hs} is a multiple of 4`
+      + ` · math (flash off: float32) without autocast, or ${autocast}, if shared_bias is not None and ${hs} is not a multiple of 4`
+      + ` · flash ${autocast}, if shared_bias is None and ${hs} is ≤ 256`
+      + ` · efficient (flash off: head dim ${hs}) ${autocast}, if shared_bias is None and ${hs} is a multiple of 8 and > 256`
+      + ` · math (flash off: head dim ${hs}) ${autocast}, if shared_bias is None and ${hs} is not a multiple of 8 and > 256 ${shared}`;
+    const lines = await linesOf('optional_inputs.py');
+    assert.deepEqual(lines.filter((l) => !l.startsWith('  ')), [
+      `optional_inputs.py:30:16 F.scaled_dot_product_attention → train: ${byMask} | infer: ${byMask}`,
+      `optional_inputs.py:46:16 F.scaled_dot_product_attention → train: ${byBias} | infer: ${byBias}`,
     ]);
   });
 

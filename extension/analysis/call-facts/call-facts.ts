@@ -7,7 +7,7 @@ import type { AttentionApi, CallFacts, Dtype, Fact, Layout, MaskFacts, MaskKind,
 import { API_LAYOUT, isFlashAttention } from '../values/attention-apis';
 import { diffusersFacts, joinDiffusers } from './diffusers-facts';
 import type { Observation } from '../values/state';
-import { describe, formulaText, joinFact, joinSwitches, known, unknown, type Dim, type Value } from '../values/values';
+import { describe, formulaText, joinFact, joinSwitches, known, mayBeBoolMask, unknown, type Dim, type Value } from '../values/values';
 
 function dtypeOf(v: Value | undefined, role: string): Fact<Dtype> {
   if (!v) return unknown(`the ${role} argument`);
@@ -28,6 +28,7 @@ function maskOf(obs: Observation): MaskFacts {
     case 'tensor': {
       const shape = v.shape && v.shape.every((d) => d.value !== null) ? known(v.shape.map((d) => d.value), v.origin) : undefined;
       if (v.bool) return { kind: known('bool', v.origin), ...(shape ? { shape } : {}) };
+      if (mayBeBoolMask(v)) return { kind: unknown(`whether ${v.origin} is a bool or a float mask`), dtype: v.dtype, ...(shape ? { shape } : {}) };
       return { kind: known('float', v.origin), dtype: v.dtype, ...(shape ? { shape } : {}) };
     }
     case 'unknown': return { kind: unknown(v.why) };

@@ -8,7 +8,7 @@
 import { parseDtype } from '../../../runtime/dispatch/dtype';
 import type { Dtype, Fact } from '../../../runtime/dispatch/facts';
 import { availabilityCheck, combine, decide, fromTruth, isNone, negate, truthOfValue } from './conditions';
-import { arg, fileLine, type CallArg, type CallArgs, type Engine } from '../values/engine';
+import { arg, fileLine, inputUsed, type CallArg, type CallArgs, type Engine } from '../values/engine';
 import { broadcastShape, creationShape, triangularOf, dimOf, indexedLastDim, indexedShape, joinedExtents, RANK_CHANGES, rankChangeShape, REDUCTIONS, reducedExtents, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, keptLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
 import type { Frame, PathState } from '../values/state';
 import { field, namedChildren, oneLineText, textOf, type SyntaxNode } from '../syntax/syntax';
@@ -216,7 +216,8 @@ export function assignItem(target: SyntaxNode, v: Value, st: PathState, fr: Fram
 }
 
 function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
-  const obj = evaluate(field(node, 'value')!, st, fr, e);
+  // Indexing None raises: where the value is None or something, it is that something.
+  const obj = usedAsValue(evaluate(field(node, 'value')!, st, fr, e));
   const indexNode = field(node, 'subscript');
   if (obj.t === 'dict' && indexNode) return dictEntry(obj, evaluate(indexNode, st, fr, e), textOf(node));
   if (obj.t === 'torchmod' && obj.kind === 'Sequential' && indexNode) return sequentialItem(obj, evaluate(indexNode, st, fr, e), textOf(node));
@@ -778,8 +779,10 @@ function getattrCall(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode,
   return assigned ?? attributeOf(obj.value, name, node, st, fr, e);
 }
 
-function refCall(callee: Value & { t: 'ref' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+function refCall(callee: Value & { t: 'ref' }, given: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   const name = callee.name;
+  // A torch function's input (`F.interpolate(x, …)`); an attention API's optional arguments stay as given.
+  const args = name.startsWith('torch') && !attentionApiOf(name) ? inputUsed(given) : given;
   if (name === 'inspect.isfunction') { const tested = callableTest('isfunction', args, node); if (tested) return tested; }
   const last = name.split('.').pop()!;
   const spec = attentionApiOf(name);

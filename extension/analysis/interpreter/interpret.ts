@@ -990,9 +990,11 @@ export class Interpreter implements Executor {
           v = { t: 'torchmod', kind: 'Module', args: {}, origin: `a module of unknown class: \`${p.name}: ${p.annotation}\`` };
         }
       }
-      const assumed = !v && args.noCaller ? assumedInput(fn, p, self?.t === 'instance' ? self.cast : undefined, st.ctx.autocast, this.settings) : undefined;
+      // With no caller, an optional tensor's None default is no fact either (assumed-inputs.ts).
+      const assumed = args.noCaller && !given && (!v || (v.t === 'none' && p.default?.type === 'none'))
+        ? assumedInput(fn, p, self?.t === 'instance' ? self.cast : undefined, st.ctx.autocast, this.settings) : undefined;
       if (assumed) st.ctx = { ...st.ctx, inputs: [...st.ctx.inputs ?? [], assumed.text] };
-      st.env.set(p.name, bindUnknown(v ?? assumed?.value ?? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName}`), frame));
+      st.env.set(p.name, bindUnknown(assumed?.value ?? v ?? UNKNOWN(`the argument \`${p.name}\` of ${fn.qualName}`), frame));
     }
   }
 

@@ -272,12 +272,38 @@ function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Fra
     // dead (a function only ruled-out branches call) walks it too, under its own guard: its calls there
     // are found, not reached for the first reason.
     const entry = branches.length === i + 1 && !('f' in t) ? forkState(st) : undefined;
+    narrowOnNone(cond, true, st);
     const out = execBlock(body, [st], fr, e);
     if (entry) for (const s of out) if (s.done) s.endedBy = { entry, guard };
     return out;
   }
   walkDead([branches[i]], st, fr, guard, e);
+  narrowOnNone(cond, false, st);
   return execIf(branches, i + 1, st, fr, e);
+}
+
+/**
+ * A path that took a side of `if x is not None:` knows which x it has: a value that is None or
+ * something (an optional input) is that something on one side and None on the other, from there on.
+ */
+function narrowOnNone(cond: SyntaxNode, holds: boolean, st: PathState): void {
+  const test = noneTest(cond);
+  const v = test && st.env.get(test.name);
+  if (!test || v?.t !== 'unknown' || !v.orNone) return;
+  st.env.set(test.name, holds === test.isNone ? { t: 'none', source: `\`${textOf(cond)}\`` } : v.orNone);
+}
+
+/** `x is None` / `x is not None` (or `==`, `!=`): the name tested and which way. */
+function noneTest(cond: SyntaxNode): { readonly name: string; readonly isNone: boolean } | undefined {
+  if (cond.type === 'parenthesized_expression') return namedChildren(cond).length === 1 ? noneTest(namedChildren(cond)[0]!) : undefined;
+  if (cond.type !== 'comparison_operator') return undefined;
+  const [l, r, ...rest] = namedChildren(cond);
+  const op = cond.children.find((c) => c.field === 'operators');
+  if (!l || !r || rest.length > 0 || !op || l.type !== 'identifier' || r.type !== 'none') return undefined;
+  const operator = textOf(op).replace(/\s+/g, ' ');
+  if (operator === 'is' || operator === '==') return { name: textOf(l), isNone: true };
+  if (operator === 'is not' || operator === '!=') return { name: textOf(l), isNone: false };
+  return undefined;
 }
 
 /** The statements after an `if` whose decided branch ended a path: walked once as dead (see `PathState.endedBy`). */

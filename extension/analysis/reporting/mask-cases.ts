@@ -6,9 +6,9 @@
  * or a bool tensor`). Where every kind does the same, that is the verdict.
  */
 import type { Decision } from '../../../runtime/dispatch/decision';
-import { known, unknown, type CallFacts, type Dtype, type Fact, type MaskKind } from '../../../runtime/dispatch/facts';
+import { known, type CallFacts, type Dtype, type Fact, type MaskKind } from '../../../runtime/dispatch/facts';
 import type { Observation } from '../values/state';
-import { isTensor, joinFact, type TensorValue } from '../values/values';
+import { isTensor, joinFact, mayBeBoolMask, type TensorValue } from '../values/values';
 import { MASK_WORDS, maskText, orWords } from './case-labels';
 import { groupAlike, spokesman } from './outcome-groups';
 
@@ -31,7 +31,7 @@ export function byMaskKind(facts: CallFacts, observations: readonly Observation[
   if (kind.known || !decision.verdicts.some((v) => v.status === 'depends' && (v.unknowns ?? []).some((u) => u.includes(kind.dependsOn)))) return undefined;
   const name = maskName(observations);
   const decided = (shownKinds(observations) ?? OPEN_KINDS.map((k): KindCase => ({ kind: k, source: 'a case the files leave open' }))).map(({ kind: k, dtype, source }) => {
-    const mask = k === 'float' ? { kind: known(k, source), dtype: dtype ?? unknown(`the dtype of ${name}`) } : { kind: known(k, source) };
+    const mask = k === 'float' ? { kind: known(k, source), dtype: dtype ?? openFloatDtype(facts, name) } : { kind: known(k, source) };
     const caseFacts: CallFacts = { ...facts, mask };
     return { kind: k, facts: caseFacts, decision: decide(caseFacts) };
   });
@@ -45,6 +45,15 @@ export function byMaskKind(facts: CallFacts, observations: readonly Observation[
     return { when: `if ${name} is ${orWords(group.map((d) => MASK_WORDS[d.kind]))}`, facts: one.facts, decision: one.decision };
   });
   return { decision, facts, cases };
+}
+
+/**
+ * The dtype of a float mask the code does not show: q's, on assumption, as a mask built for the call
+ * is (from the hidden states' dtype); where q's is open, the same fact (under autocast, SDPA casts both).
+ */
+function openFloatDtype(facts: CallFacts, name: string): Fact<Dtype> {
+  const q = facts.dtypes.q;
+  return q.known ? known(q.value, `${name}, a float mask, is in q's dtype (assumed: the files do not show it)`) : q;
 }
 
 interface KindCase {
@@ -68,7 +77,8 @@ function shownKinds(observations: readonly Observation[]): KindCase[] | undefine
   };
   const addTensor = (t: TensorValue): void => {
     const source = `${t.origin}, on the paths that pass a tensor`;
-    add(t.bool ? { kind: 'bool', source } : { kind: 'float', dtype: t.dtype, source });
+    if (mayBeBoolMask(t)) { add({ kind: 'float', source }); add({ kind: 'bool', source }); }
+    else add(t.bool ? { kind: 'bool', source } : { kind: 'float', dtype: t.dtype, source });
   };
   const none: KindCase = { kind: 'none', source: 'on the paths that pass None' };
   for (const o of observations) {

@@ -5,7 +5,7 @@
  * module in order for a Sequential, dropout on hand-written attention for `nn.Dropout`).
  */
 import { type ApiSpec, DECODER_CROSS_CALL, DECODER_SELF_CALL, ENCODER_CALL, ENCODER_LAYER_CALL, MULTIHEAD_CALL } from '../values/attention-apis';
-import { arg, fileLine, type CallArgs, type Engine } from '../values/engine';
+import { arg, fileLine, inputUsed, type CallArgs, type Engine } from '../values/engine';
 import { softmax, withDropout } from './manual-attention';
 import { argRoles, observeApi, type Roles } from './observe-api';
 import { opDtype } from './op-dtypes';
@@ -174,7 +174,8 @@ function decoderCall(mod: TorchModule, layer: TorchModule, args: CallArgs, st: P
   return layerCall(DECODER_CROSS_CALL, `${prefix}.multihead_attn`, args, layer, st, fr, field(node, 'arguments') ?? node, e, { q: { value: query, node: null } });
 }
 
-export function moduleCall(mod: Value & { t: 'torchmod' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+export function moduleCall(mod: Value & { t: 'torchmod' }, written: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  const args = inputUsed(written);
   if (mod.kind === 'Sequential') return sequentialCall(mod, args, st, fr, node, e);
   if (mod.kind === 'Module') {
     e.unresolvedModuleCall(st, fr, `\`${textOf(field(node, 'function') ?? node)}(…)\` at ${fileLine(fr, node)} runs it (${mod.origin})`);

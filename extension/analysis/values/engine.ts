@@ -4,7 +4,7 @@ import type { Frame, Observation, PathState } from './state';
 import { type SyntaxNode } from '../syntax/syntax';
 import { fileMark } from '../syntax/file-labels';
 import { lineMark } from '../syntax/positions';
-import type { Value } from './values';
+import { usedAsValue, type Value } from './values';
 
 /** One argument: its value and syntax; `unpacked` when it came out of `*xs` / `**kw` (the node is then the splat). */
 export interface CallArg {
@@ -63,4 +63,14 @@ export function fileLine(fr: Frame, node: SyntaxNode): string {
 /** A call argument given by keyword or at its position. */
 export function arg(args: CallArgs, index: number, name: string): CallArg | undefined {
   return args.keywords.get(name) ?? args.positional[index];
+}
+
+/**
+ * A library layer's or tensor function's arguments with its input (the first positional) as used:
+ * where it is None or a tensor (an optional input), the tensor, as None would raise there.
+ */
+export function inputUsed(args: CallArgs): CallArgs {
+  const first = args.positional[0];
+  if (!first || usedAsValue(first.value) === first.value) return args;
+  return { ...args, positional: [{ ...first, value: usedAsValue(first.value) }, ...args.positional.slice(1)] };
 }

@@ -195,6 +195,20 @@ export function isTensor(v: Value): v is TensorValue {
   return v.t === 'tensor';
 }
 
+/** The dtype of a mask the files do not show (an optional input nobody passes): bool, or a float one. */
+export interface OpenMaskDtype extends UnknownFact {
+  readonly maskKindOpen: true;
+}
+
+export function openMaskDtype(dependsOn: string): OpenMaskDtype {
+  return { known: false, dependsOn, maskKindOpen: true };
+}
+
+/** A tensor whose dtype is an open mask's (views keep it; arithmetic makes a float of it): as a mask, a bool or a float one. */
+export function mayBeBoolMask(t: TensorValue): boolean {
+  return !t.bool && !t.dtype.known && 'maskKindOpen' in t.dtype;
+}
+
 export function tensor(dtype: Fact<Dtype>, origin: string, extra: { bool?: boolean; shape?: readonly Dim[]; lastDim?: Dim; param?: boolean; triangular?: true } = {}): TensorValue {
   return { t: 'tensor', dtype, origin, ...extra };
 }
