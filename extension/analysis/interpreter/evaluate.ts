@@ -781,11 +781,11 @@ function getattrCall(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode,
 
 function refCall(callee: Value & { t: 'ref' }, given: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   const name = callee.name;
+  const spec = attentionApiOf(name);
   // A torch function's input (`F.interpolate(x, …)`); an attention API's optional arguments stay as given.
-  const args = name.startsWith('torch') && !attentionApiOf(name) ? inputUsed(given) : given;
+  const args = name.startsWith('torch') && !spec ? inputUsed(given) : given;
   if (name === 'inspect.isfunction') { const tested = callableTest('isfunction', args, node); if (tested) return tested; }
   const last = name.split('.').pop()!;
-  const spec = attentionApiOf(name);
   if (spec) {
     // Called through another name (`attn = flash_attn_func if … else F.scaled_dot_product_attention`): say which function.
     const written = textOf(field(node, 'function')!);

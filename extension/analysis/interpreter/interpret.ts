@@ -489,12 +489,14 @@ export class Interpreter implements Executor {
     return kind && kinds.every((k) => k === kind) ? nnConstructor(kind, SIZES_OPEN, frame, calls[0]!) : undefined;
   }
 
+  /** What each base a class names resolves to, in the order it names them (`Block`, `nn.Conv3d`, `layers.Base`). */
+  private resolvedBases(entry: { cls: ClassInfo; module: ModuleInfo }): Value[] {
+    return entry.cls.bases.flatMap((base) => this.annotationValue(base, moduleFrame(entry.module)) ?? []);
+  }
+
   /** The workspace classes a class derives from, in the order it names them. */
   private workspaceBases(entry: { cls: ClassInfo; module: ModuleInfo }): string[] {
-    return entry.cls.bases.flatMap((base) => {
-      const resolved = this.global(base, moduleFrame(entry.module));
-      return resolved?.t === 'class' ? [resolved.id] : [];
-    });
+    return this.resolvedBases(entry).flatMap((base) => (base.t === 'class' ? [base.id] : []));
   }
 
   absentAttribute(obj: Value, name: string, st: PathState): string | undefined {
@@ -1125,11 +1127,10 @@ export class Interpreter implements Executor {
   private torchModuleBase(classId: string, seen = 0): string | undefined {
     const entry = this.classOf(classId);
     if (!entry || seen > 8) return undefined;
-    for (const base of entry.cls.bases) {
-      const resolved = this.annotationValue(base, moduleFrame(entry.module));
-      const kind = resolved?.t === 'ref' && resolved.name.startsWith('torch.nn.') ? resolved.name.split('.').pop()! : undefined;
+    for (const base of this.resolvedBases(entry)) {
+      const kind = base.t === 'ref' && base.name.startsWith('torch.nn.') ? base.name.split('.').pop()! : undefined;
       if (kind && kind !== 'Module' && /^[A-Z]/.test(kind)) return kind;
-      const inherited = resolved?.t === 'class' ? this.torchModuleBase(resolved.id, seen + 1) : undefined;
+      const inherited = base.t === 'class' ? this.torchModuleBase(base.id, seen + 1) : undefined;
       if (inherited) return inherited;
     }
     return undefined;

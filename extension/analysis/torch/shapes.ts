@@ -310,7 +310,7 @@ function pairedWhole(merged: readonly Dim[]): Dim | undefined {
  * kept; its `-1` is half of the last dim, so the pairs' halves join back into it (RoPE).
  */
 function pairedHalves(shape: Dim[], values: readonly Value[], input: readonly Dim[] | undefined, where: string): Dim[] {
-  if (!input || shape.length !== input.length + 1 || input.some((d, i) => !sameExtent(d, shape[i]!) && i < input.length - 1)) return shape;
+  if (!input || shape.length !== input.length + 1 || input.slice(0, -1).some((d, i) => !sameExtent(d, shape[i]!))) return shape;
   const [a, b] = values.slice(-2);
   const open = a?.t === 'num' && a.value === -1 && b?.t === 'num' && b.value === 2 ? shape.length - 2
     : a?.t === 'num' && a.value === 2 && b?.t === 'num' && b.value === -1 ? shape.length - 1 : undefined;
