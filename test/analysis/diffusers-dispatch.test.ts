@@ -147,13 +147,14 @@ describe('analysis: diffusers dispatch_attention_fn', () => {
     ]);
   });
 
-  it('raises diffusers\' package requirement where attention_backend(…) sets the backend, Python\'s TypeError where backend= skipped it; _check_shape as a note', async () => {
+  it('raises diffusers\' package requirement where attention_backend(…) or set_attention_backend(…) in a called function sets the backend (flash, flash_varlen), Python\'s TypeError where backend= skipped it; _check_shape as a note', async () => {
     const noFlash = { ...OFF, installed: { flash_attn: false, xformers: null } };
     assert.deepEqual(await findings(REQUIREMENTS, noFlash), [
       "14 error diffusers-backend: diffusers raises \"Flash Attention backend 'flash' is not usable because of missing package or the version is too old. Please install `flash-attn>=2.6.3`.\" where it sets the backend, before `dispatch_attention_fn` runs on the inference path: diffusers backend \"flash\" (`attention_backend(\"flash\")` at requirements.py:13), attention_dispatch.py at diffusers 58eb52c0 (inference path: @torch.no_grad() on sample_flash_set)",
       "20 error diffusers-backend: `dispatch_attention_fn` raises \"TypeError: 'NoneType' object is not callable\" on the inference path: diffusers backend \"flash\" (backend=\"flash\") uses its library by a name diffusers sets to None when the package is missing, and a backend passed as backend= is not checked for it (attention_dispatch.py at diffusers 58eb52c0) (inference path: @torch.no_grad() on sample_flash_passed)",
       "27 information diffusers-backend: diffusers backend \"native\" (diffusers' default backend, DIFFUSERS_ATTN_BACKEND unset): with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: \"Attention mask must match the key's sequence length.\" (its constraints, off by default; attention_dispatch.py at diffusers 58eb52c0) (inference path: @torch.no_grad() on sample_text_mask)",
       "34 information diffusers-backend: diffusers backend \"native\" (diffusers' default backend, DIFFUSERS_ATTN_BACKEND unset): with DIFFUSERS_ATTN_CHECKS=1 diffusers raises first: \"Key and value must have the same sequence length.\" (its constraints, off by default; attention_dispatch.py at diffusers 58eb52c0) (inference path: @torch.no_grad() on sample_context)",
+      "45 error diffusers-backend: diffusers raises \"Flash Attention backend 'flash_varlen' is not usable because of missing package or the version is too old. Please install `flash-attn>=2.6.3`.\" where it sets the backend, before `dispatch_attention_fn` runs on the inference path: diffusers backend \"flash_varlen\" (`model.set_attention_backend(\"flash_varlen\")` at requirements.py:38, in `use_varlen` called at requirements.py:43), attention_dispatch.py at diffusers 58eb52c0 (inference path: @torch.no_grad() on sample_varlen_set)",
     ]);
   });
 

@@ -137,8 +137,13 @@ const ROUTES: Readonly<Record<string, Route>> = {
   },
 };
 
-/** What the backends the rules do not model still check where they are set, on facts the settings give: flex needs torch ≥ 2.5. */
+/**
+ * What the backends the rules do not model still check where they are set, on facts the settings give:
+ * flex needs torch ≥ 2.5; flash_varlen needs flash-attn, as flash does (one branch of
+ * `_check_attention_backend_requirements`).
+ */
 const UNMODELLED_REQUIREMENTS: Readonly<Record<string, Condition>> = {
+  flash_varlen: required('flash_attn', words.flashRequirement('flash_varlen')),
   flex: (c) => (torchAtLeast(c.env, 2, 5) ? OK
     : need([checkedFact(c)], (checked) => (checked ? raises(words.flexRequirement('flex'), `torch ${c.env.torch.join('.')}`) : OK))),
 };

@@ -68,6 +68,12 @@ const rows: Row[] = [
   ['flex set by attention_backend on torch 2.4: its requirement raises; flex is otherwise not judged', dispatch('flex', { q: 'float16' }, SET), env({ torch: [2, 4] }), {
     outcome: 'raises', error: "Flex Attention backend 'flex' is not usable because of missing package or the version is too old. Please install `torch>=2.5.0`.",
   }],
+  ['flash_varlen set without flash-attn: the requirement flash has, in its own name; flash_varlen is otherwise not judged', dispatch('flash_varlen', { q: 'float16' }, SET), env({ flashAttn: false }), {
+    outcome: 'raises', error: "Flash Attention backend 'flash_varlen' is not usable because of missing package or the version is too old. Please install `flash-attn>=2.6.3`.",
+  }],
+  ['flash_varlen with flash-attn: named, not judged', dispatch('flash_varlen', { q: 'float16' }, SET), env({ flashAttn: true }), {
+    outcome: 'runs', backend: 'diffusers.flash_varlen',
+  }],
   ['flex on torch 2.5: named, not judged', dispatch('flex', { q: 'float16' }, SET), env(), {
     outcome: 'runs', backend: 'diffusers.flex',
   }],
