@@ -37,6 +37,8 @@ export const torch = {
     `Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${cppName(mask)} and  query.dtype: ${cppName(q)} instead.`,
   maskWithCausal: '_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True',
   noKernel: 'No available kernel. Aborting execution.',
+  /** The CPU's `select_sdp_backend_cpp` has two spaces (read at v2.6.0 and at main 02315a4). */
+  noKernelCpu: 'No available kernel.  Aborting execution.',
   /** ATen warns this for a backend a switch turned off; it has no message for math, so that one is ours. */
   runtimeDisabled: (backend: SdpaBackend) => RUNTIME_DISABLED[backend],
   flashMask: 'Flash Attention does not support non-null attn_mask.',
@@ -56,7 +58,7 @@ export const torch = {
     `Flash attention requires q,k,v to have the same last dimension. ${headDims(q, k, v)}`,
   efficientHeadDim: (alignment: number, q: number, k: number, v: number) =>
     `Mem efficient attention requires last dimension of inputs to be divisible by ${alignment}. ${headDims(q, k, v)}`,
-  smRange: (kernel: 'Flash attention' | 'Mem Efficient Attention', low: number, high: number, sm: number) =>
+  smRange: (kernel: 'Flash attention' | 'Mem Efficient Attention' | 'cuDNN MHA', low: number, high: number, sm: number) =>
     `${kernel} only supports gpu architectures in the range [sm${low}, sm${high}]. Attempting to run on a sm ${smDotted(sm)} gpu.`,
   causalNonSquare: (lq: number, lk: number) =>
     `Flash attention does not support the is_causal flag when seqlen_q != seqlen_k. Got seqlen_q: ${lq} seqlen_k: ${lk}. If you would like to use causal attention with non-square masks, please see CausalAttnMask.`,
@@ -78,8 +80,11 @@ export const torch = {
     `The size of tensor a (${hq}) must match the size of tensor b (${hkv}) at non-singleton dimension 1`,
   /** Before 2.5 the keyword does not exist (Python's wording for an unknown keyword). */
   gqaKeyword: "scaled_dot_product_attention() got an unexpected keyword argument 'enable_gqa'",
+  /** `check_attn_mask_shape` (cuDNN, and the CPU's flash kernel): ATen puts two spaces before each "x {KV_seq_len". */
+  attnMaskShapes: 'Please use the following attn mask shapes: 2d - ({Q_seq_len, 1}  x {KV_seq_len, 1}); 4d - ({Batch, 1} x {Num_heads, 1} x {Q_seq_len, 1}  x {KV_seq_len, 1})',
   cudnnHeadDimMax: (limit: number) => `head_dim should be no more than ${limit}`,
   cudnnHeadDimMultiple: 'head_dim should be a multiple of 8',
+  /** 2.5–2.6 (read at v2.6.0): a query or key/value of length 1. */
   cudnnSeqLenOne: 'cudnn SDPA does not support sequence length 1.',
   /** sdp_utils.cpp at main 001f694a: only k/v of length 1 always; a query of length 1 with dropout. */
   cudnnKvSeqLenOne: 'cudnn SDPA does not support key/value sequence length 1.',
@@ -91,6 +96,11 @@ export const torch = {
   cudnnBatchHeads: (b: number, h: number) => `cuDNN SDPA does not support batch size or num_heads greater than 65535. Got batch size: ${b}, num_heads: ${h}`,
   cudnnBackwardHeadDim: (d: number, dv: number) => `cuDNN SDPA on SM 9.0/10.x does not support backward with these head dimensions. Got d_qk: ${d}, d_v: ${dv}`,
 } as const;
+
+/** Whether an error is SDPA's "no available kernel" raise, in the CUDA or the CPU wording. */
+export function isNoKernel(error: string | undefined): boolean {
+  return error === torch.noKernel || error === torch.noKernelCpu;
+}
 
 export const flashAttn = {
   notInstalled: "ModuleNotFoundError: No module named 'flash_attn'",

@@ -5,7 +5,7 @@
 import { backendName } from '../../../runtime/dispatch/describe';
 import { joinWords } from '../../../runtime/dispatch/check';
 import { SDPA_BACKENDS, type SdpaBackend, type SdpaSwitches } from '../../../runtime/dispatch/facts';
-import { torch } from '../../../runtime/dispatch/messages';
+import { isNoKernel } from '../../../runtime/dispatch/messages';
 import { SWITCHED_OFF } from '../../../runtime/dispatch/rules/sdpa-switches';
 import { createRule, onPath, pathPhrase, perMode } from './rule';
 
@@ -13,12 +13,12 @@ export default createRule(
   { code: 'no-available-kernel', severity: 'error', description: 'SDPA backend switches leave no kernel that accepts the call: PyTorch raises' },
   (ctx) => perMode(ctx, (view) => {
     const d = view.decision;
-    if (d.outcome !== 'raises' || d.error !== torch.noKernel) return null;
+    if (d.outcome !== 'raises' || !isNoKernel(d.error)) return null;
     const refusals = d.verdicts.filter((v) => v.short !== SWITCHED_OFF).map((v) => `${backendName(v.backend)} refuses it (${v.reasons[0] ?? 'rejected'})`);
     const parts = [...refusals, ...switchedOffBy(view.facts.sdpaBackends)];
     return {
       code: 'no-available-kernel', severity: 'error', span: ctx.site.span,
-      message: `\`${ctx.site.apiText}\` raises "${torch.noKernel}"${pathPhrase(view)}: ${joinWords(parts)}${onPath(view)}`,
+      message: `\`${ctx.site.apiText}\` raises "${d.error}"${pathPhrase(view)}: ${joinWords(parts)}${onPath(view)}`,
     };
   }),
 );

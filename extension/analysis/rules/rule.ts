@@ -3,7 +3,7 @@
  * one call site (its facts and decision per path kind) and returns findings. Rules never parse.
  */
 import type { Decision } from '../../../runtime/dispatch/decision';
-import { torch } from '../../../runtime/dispatch/messages';
+import { isNoKernel } from '../../../runtime/dispatch/messages';
 import { SWITCHED_OFF } from '../../../runtime/dispatch/rules/sdpa-switches';
 import type { Environment, Mode } from '../../../runtime/dispatch/facts';
 import type { CallSite, ModeSite } from '../call-facts/call-sites';
@@ -72,5 +72,5 @@ export function onPath(view: ModeView): string {
  */
 export function switchesKeepFlashOff(view: ModeView): boolean {
   const flash = view.decision.verdicts.find((v) => v.backend.endsWith('.flash'));
-  return flash?.short === SWITCHED_OFF || view.decision.error === torch.noKernel;
+  return flash?.short === SWITCHED_OFF || isNoKernel(view.decision.error);
 }

@@ -11,15 +11,21 @@ import type { Policy } from '../engine';
 import { dtypeIn, fourDimensional, MATH, noMask, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
 import { CUDA_VERIFIED, fusedHeads, type GqaSupport } from './sdpa-heads';
 import { inPriority, switchedOff, switchedOn } from './sdpa-switches';
-import { CUDNN_CHECKS, triedFirst } from './sdpa-cudnn';
+import { CUDNN_CHECKS, CUDNN_CHECKS_2_6, triedFirst } from './sdpa-cudnn';
 
 const between = (sm: number, low: number, high: number) => sm >= low && sm <= high;
+
+/**
+ * From 2.7 the rules are PyTorch's main branch at 001f694a (those releases' sources were not read);
+ * up to 2.6 they are v2.6.0's, read in Debian's pytorch_2.6.0+dfsg.orig.tar.xz (docs/dispatch.md).
+ */
+const mainRules = (c: CallContext): boolean => torchAtLeast(c.env, 2, 7);
 const headDimShort = (d: number, dv: number) => (d === dv ? `head dim ${d}` : `head dims ${d}/${dv}`);
 
 /** 2.0/2.1 shipped FlashAttention 1 (sm75–sm90); 2.2 moved to FlashAttention 2 (sm80+). */
 function flashSmRange(c: CallContext): [number, number] {
   if (!torchAtLeast(c.env, 2, 2)) return [75, 90];
-  return torchAtLeast(c.env, 2, 5) ? [80, 121] : [80, 90];
+  return mainRules(c) ? [80, 121] : [80, 90];
 }
 
 const flashSm: Condition = (c) => {
@@ -50,7 +56,7 @@ const flashTraining: Condition = (c) => {
     return need([c.facts.shape.headDim], (d) => d <= FLASH_V1_CONSUMER_TRAINING_MAX ? OK
       : need([c.facts.mode], (mode) => mode !== 'train' ? OK : rejected(torch.flashTrainingV1(d, sm), `training, head dim ${d} on sm${sm}`)));
   }
-  const range: [number, number] | null = between(sm, 86, 89) ? [86, 89] : between(sm, 120, 121) ? [120, 121] : null;
+  const range: [number, number] | null = between(sm, 86, 89) ? [86, 89] : between(sm, 120, 121) && mainRules(c) ? [120, 121] : null;
   if (!range) return OK;
   return need([c.facts.shape.headDim], (d) => {
     if (d <= FLASH_CONSUMER_TRAINING_MAX) return OK;
@@ -79,7 +85,7 @@ const FLASH: BackendRule = {
 };
 
 const efficientSm: Condition = (c) => {
-  const high = torchAtLeast(c.env, 2, 5) ? 121 : 90;
+  const high = mainRules(c) ? 121 : 90;
   return between(c.env.sm, 50, high) ? OK
     : rejected(torch.smRange('Mem Efficient Attention', 50, high, c.env.sm), `sm${c.env.sm}`);
 };
@@ -123,18 +129,25 @@ const EFFICIENT: BackendRule = {
   ],
 };
 
-/** cuDNN where PyTorch tries it first: sm90/sm10x with a new cuDNN. */
+/** cuDNN where PyTorch tries it first: sm90/sm10x with a new cuDNN (main; v2.6.0 never tries it first). */
 const CUDNN: BackendRule = {
   backend: 'sdpa.cudnn',
-  candidate: (c) => torchAtLeast(c.env, 2, 5) && (c.env.sm === 90 || between(c.env.sm, 100, 109)),
+  candidate: (c) => mainRules(c) && (c.env.sm === 90 || between(c.env.sm, 100, 109)),
   conditions: [triedFirst, ...CUDNN_CHECKS],
 };
 
 /** cuDNN anywhere else in the order: after math by default, where the user put it with `set_priority`. */
 const CUDNN_ELSEWHERE: BackendRule = {
   backend: 'sdpa.cudnn',
-  candidate: (c) => torchAtLeast(c.env, 2, 5) && between(c.env.sm, 80, 121),
+  candidate: (c) => mainRules(c) && between(c.env.sm, 80, 121),
   conditions: CUDNN_CHECKS,
+};
+
+/** cuDNN in 2.5–2.6: last in the default order (v2.6.0's Context.h: flash, efficient, math, cudnn), with that release's checks. */
+const CUDNN_2_6: BackendRule = {
+  backend: 'sdpa.cudnn',
+  candidate: (c) => torchAtLeast(c.env, 2, 5) && !mainRules(c),
+  conditions: CUDNN_CHECKS_2_6,
 };
 
 const DEFAULT_ORDER: readonly BackendRule[] = [CUDNN, FLASH, EFFICIENT, MATH];
@@ -147,23 +160,22 @@ const cudnnGoesFirst = (c: CallContext): boolean =>
  * backends in the user's order (cuDNN then without its "tried first" version condition).
  */
 function cudaOrder(c: CallContext): readonly BackendRule[] {
+  const cudnn = mainRules(c) ? CUDNN_ELSEWHERE : CUDNN_2_6;
   const cudnnLast = switchedOff(c, 'math') && !cudnnGoesFirst(c);
-  const defaults = cudnnLast ? [...DEFAULT_ORDER, CUDNN_ELSEWHERE] : DEFAULT_ORDER;
-  return inPriority(c, { flash: FLASH, efficient: EFFICIENT, math: MATH, cudnn: CUDNN_ELSEWHERE }, defaults);
+  const defaults = cudnnLast ? [...DEFAULT_ORDER, cudnn] : DEFAULT_ORDER;
+  return inPriority(c, { flash: FLASH, efficient: EFFICIENT, math: MATH, cudnn }, defaults);
 }
 
 /**
- * Where the answer rests on a release whose sdp_utils.cpp was not read: the rules for 2.5 and later are
- * PyTorch's main branch at 001f694a (docs/dispatch.md, "SDPA's cuDNN kernel"), applied to 2.5–2.10 alike.
- * Said for 2.6 and later always, and for 2.5 where main's rules decide (cuDNN on sm90 and newer, or after
- * math switched off; the Blackwell ranges); the flash and memory-efficient rules of 2.5 on older GPUs were
- * read from a 2.5-era commit (21c3369e).
+ * Where the answer rests on a release whose sdp_utils.cpp was not read: 2.7 and later take main's rules
+ * (always said); 2.5 takes v2.6.0's, said where they differ from what 2.5's development read at
+ * 21c3369e could not settle (sm90 and newer, or cuDNN reached with math switched off). 2.6 was read.
  */
 function unreadReleaseNotes(c: CallContext): string[] {
-  if (!torchAtLeast(c.env, 2, 5)) return [];
-  const mainDecides = torchAtLeast(c.env, 2, 6) || c.env.sm >= 90 || switchedOff(c, 'math');
   const version = c.env.torch.join('.');
-  return mainDecides ? [`torch ${version}'s own sdp_utils.cpp was not read: these rules are PyTorch's main branch at 001f694a, taken for every release from 2.5 to 2.10`] : [];
+  if (mainRules(c)) return [`torch ${version}'s own sdp_utils.cpp was not read: these rules are PyTorch's main branch at 001f694a, taken for every release from 2.7 on`];
+  const cudnnMatters = torchAtLeast(c.env, 2, 5) && !torchAtLeast(c.env, 2, 6) && (c.env.sm >= 90 || switchedOff(c, 'math'));
+  return cudnnMatters ? [`torch ${version}'s own sdp_utils.cpp was not read: these rules are v2.6.0's, which a 2.5-era commit (21c3369e) agrees with; 2.5.0 may still try cuDNN first on sm90 and newer (v2.6.0 says it stopped that over pytorch#138340)`] : [];
 }
 
 export const SDPA_CUDA: Policy = {

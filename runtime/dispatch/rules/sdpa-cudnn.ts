@@ -2,7 +2,8 @@
  * SDPA's cuDNN kernel on CUDA: when it is tried first, and what it takes. Read from
  * aten/src/ATen/native/transformers/cuda/sdp_utils.cpp on PyTorch's main branch at 001f694a
  * (`check_prefer_cudnn_attention`, `can_use_cudnn_attention`, `check_cudnn_tensor_shapes`,
- * `check_cudnn_d256_bprop_head_dim`); the releases 2.5–2.10 were not read one by one (docs/dispatch.md).
+ * `check_cudnn_d256_bprop_head_dim`), taken for 2.7–2.10, whose own sources were not read; 2.5–2.6 are
+ * v2.6.0's (`CUDNN_CHECKS_2_6`; docs/dispatch.md).
  * cuDNN versions are [major, minor]: where a limit falls inside a minor release (9.15.0 < v), the
  * patch decides and the answer depends on it.
  */
@@ -11,7 +12,7 @@ import { torchAtLeast, type CallContext } from '../context';
 import type { Fact } from '../facts';
 import { torch } from '../messages';
 import { CUDNN_D256_MAX_HEAD_DIM, CUDNN_HEAD_DIM_MULTIPLE, CUDNN_MAX_HEAD_DIM } from '../head-dims';
-import { dtypeIn, fourDimensional } from './sdpa-shared';
+import { attnMaskShape, dtypeIn, fourDimensional } from './sdpa-shared';
 import { CUDA_VERIFIED, fusedHeads, type GqaSupport } from './sdpa-heads';
 import { switchedOn } from './sdpa-switches';
 
@@ -80,20 +81,37 @@ const backwardHeadDims: Condition = (c) => need([c.facts.shape.headDim, c.facts.
     })));
 });
 
-const maskRank: Condition = (c) => need([c.facts.mask.kind], (kind) => {
-  const shape = c.facts.mask.shape;
-  if (kind === 'none' || shape === undefined) return OK;
-  return need([shape], (s) => s.length === 2 || s.length === 4 ? OK
-    : rejected(`cuDNN attention takes a 2-D or 4-D broadcastable attn_mask, got ${s.length}-D`, `${s.length}-D attn_mask`));
-});
-
-
 /** cuDNN checked no heads before 2.8; from 2.8 it takes grouped heads with `enable_gqa` only. */
 const heads = fusedHeads((c): GqaSupport => (torchAtLeast(c.env, 2, 8) ? 'takes' : 'unchecked'), CUDA_VERIFIED);
 
 /** `can_use_cudnn_attention`'s checks the facts can answer, in its order. */
 export const CUDNN_CHECKS: readonly Condition[] = [
-  switchedOn('cudnn'), fourDimensional, (c) => dtypeIn(['float16', 'bfloat16'])(c), maskRank, dropoutResolution, dropoutVersion,
+  switchedOn('cudnn'), fourDimensional, (c) => dtypeIn(['float16', 'bfloat16'])(c), attnMaskShape, dropoutResolution, dropoutVersion,
   heads, batchAndHeads, headDimLimit, headDimMultiple, seqLengths, backwardHeadDims,
 ];
 
+
+/** v2.6.0's `check_cudnn_tensor_shapes`: head dims at most 128, whatever the GPU or cuDNN version. */
+const headDimAtMost128: Condition = (c) => need([c.facts.shape.headDim, c.facts.shape.headDimV], (d, dv) =>
+  d <= CUDNN_MAX_HEAD_DIM && dv <= CUDNN_MAX_HEAD_DIM ? OK
+    : rejected(torch.cudnnHeadDimMax(CUDNN_MAX_HEAD_DIM), d === dv ? `head dim ${d}` : `head dims ${d}/${dv}`));
+
+/** v2.6.0 refuses length 1 on either side, with or without dropout. */
+const noLengthOne: Condition = (c) => need([c.facts.shape.seqQ, c.facts.shape.seqKv], (lq, lk) =>
+  lq !== 1 && lk !== 1 ? OK : rejected(torch.cudnnSeqLenOne, lq === 1 ? 'query length 1' : 'key length 1'));
+
+/** v2.6.0's `check_dtypes_low_precision`: Half only below sm80. */
+const lowPrecision: Condition = (c) => dtypeIn(c.env.sm >= 80 ? ['float16', 'bfloat16'] : ['float16'])(c);
+
+/** v2.6.0's `check_cudnn_hardware_support`: sm80–sm90. */
+const cudnnSm: Condition = (c) => (c.env.sm >= 80 && c.env.sm <= 90 ? OK
+  : rejected(torch.smRange('cuDNN MHA', 80, 90, c.env.sm), `sm${c.env.sm}`));
+
+/**
+ * `can_use_cudnn_attention` at v2.6.0 (Debian's pytorch_2.6.0+dfsg.orig.tar.xz), the checks the facts
+ * can answer, in its order; taken for 2.5 too, as a 2.5-era commit (21c3369e) has the same ones. No
+ * head-count, dropout or backward checks yet; compiled with cuDNN 9, its cuDNN 8 branches never run.
+ */
+export const CUDNN_CHECKS_2_6: readonly Condition[] = [
+  switchedOn('cudnn'), fourDimensional, headDimAtMost128, headDimMultiple, noLengthOne, lowPrecision, attnMaskShape, cudnnSm,
+];

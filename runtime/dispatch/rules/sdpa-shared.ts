@@ -45,6 +45,16 @@ export const fourDimensional: Condition = (c) => {
     : rejected(torch.fusedRank(!torchAtLeast(c.env, 2, 2), q, k, v), q === k && k === v ? `${q}-D inputs` : `${q}-D/${k}-D/${v}-D inputs`));
 };
 
+/**
+ * `check_attn_mask_shape` (cuDNN; the CPU's flash kernel): a mask of 2 or 4 dims, broadcastable.
+ * Only its number of dims is judged here; silent where the code does not show it.
+ */
+export const attnMaskShape: Condition = (c) => need([c.facts.mask.kind], (kind) => {
+  const shape = c.facts.mask.shape;
+  if (kind === 'none' || shape === undefined) return OK;
+  return need([shape], (s) => s.length === 2 || s.length === 4 ? OK : rejected(torch.attnMaskShapes, `${s.length}-D attn_mask`));
+});
+
 /** Rejects the backend when any attn_mask is passed. */
 export function noMask(message: string): Condition {
   return (c) => need([c.facts.mask.kind], (kind) => kind === 'none' ? OK : rejected(message, 'attn_mask is not None'));

@@ -18,6 +18,12 @@ const rows: Row[] = [
     outcome: 'runs', backend: 'sdpa.math',
     reasons: { 'sdpa.flash': 'All fused kernels requires query, key and value to be 4 dimensional, but got Query dim: 3, Key dim: 3, Value dim: 3 instead.' },
   }],
+  ['FLASH takes a 2-D or 4-D mask only from 2.6 (check_attn_mask_shape, read at v2.6.0 and main)', call({ q: 'float32', mask: 'bool', maskShape: [16, 128, 128] }), env({ device: 'cpu', torch: [2, 6] }), {
+    outcome: 'runs', backend: 'sdpa.math',
+    reasons: { 'sdpa.flash': 'Please use the following attn mask shapes: 2d - ({Q_seq_len, 1}  x {KV_seq_len, 1}); 4d - ({Batch, 1} x {Num_heads, 1} x {Q_seq_len, 1}  x {KV_seq_len, 1})' },
+  }],
+  ['FLASH takes a 4-D broadcastable mask', call({ q: 'float32', mask: 'bool', maskShape: [2, 1, 1, 128] }), env({ device: 'cpu', torch: [2, 6] }), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH and a 3-D mask before 2.6: not read, left as before', call({ q: 'float32', mask: 'bool', maskShape: [16, 128, 128] }), cpu, { outcome: 'runs', backend: 'sdpa.flash' }],
   ['validation is the same as on CUDA', call({ q: 'float32', k: 'bfloat16', v: 'bfloat16' }), cpu, {
     outcome: 'raises',
     error: 'Expected query, key, and value to have the same dtype, but got query.dtype: float key.dtype: c10::BFloat16 and value.dtype: c10::BFloat16 instead.',

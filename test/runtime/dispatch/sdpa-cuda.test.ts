@@ -1,10 +1,12 @@
 /** RULES.md "PyTorch F.scaled_dot_product_attention (CUDA)", one row per rule. */
 import assert from 'node:assert/strict';
 import { decide } from '../../../runtime/dispatch/policy';
+import { known } from '../../../runtime/dispatch/facts';
 import { call, env, runRows, U, type Row } from './call';
 
 const FLASH_MASK = 'Flash Attention does not support non-null attn_mask.';
 const FUSED_MASK = 'Both fused kernels do not support non-null attn_mask.';
+const MASK_SHAPES = 'Please use the following attn mask shapes: 2d - ({Q_seq_len, 1}  x {KV_seq_len, 1}); 4d - ({Batch, 1} x {Num_heads, 1} x {Q_seq_len, 1}  x {KV_seq_len, 1})';
 
 const validation: Row[] = [
   ['q/k/v of one dtype: flash runs first', call(), env(), { outcome: 'runs', backend: 'sdpa.flash', status: { 'sdpa.flash': 'accepted' } }],
@@ -79,7 +81,7 @@ const flash: Row[] = [
   }],
   ['FLASH: 2.0/2.1 head dim a multiple of 8', call({ headDim: 100 }), env({ torch: [2, 0] }), { outcome: 'runs', status: { 'sdpa.flash': 'rejected' } }],
   ['FLASH: head dim 160 is fine from 2.2', call({ headDim: 160 }), env({ torch: [2, 2] }), { outcome: 'runs', backend: 'sdpa.flash' }],
-  ['FLASH: GPU sm80–sm121 (2.5+)', call(), env({ sm: 75 }), {
+  ['FLASH: GPU sm80–sm121 (2.7+, main\'s rules)', call(), env({ torch: [2, 10], sm: 75 }), {
     outcome: 'runs', backend: 'sdpa.efficient',
     reasons: { 'sdpa.flash': 'Flash attention only supports gpu architectures in the range [sm80, sm121]. Attempting to run on a sm 7.5 gpu.' },
   }],
@@ -90,7 +92,14 @@ const flash: Row[] = [
       'sdpa.efficient': 'Mem Efficient Attention only supports gpu architectures in the range [sm50, sm90]. Attempting to run on a sm 10.0 gpu.',
     },
   }],
-  ['FLASH: sm120 runs on 2.5+', call(), env({ sm: 120 }), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: sm120 runs on 2.7+ (main\'s rules)', call(), env({ torch: [2, 10], sm: 120 }), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH and EFFICIENT: sm80–sm90 and sm50–sm90 on 2.6 (v2.6.0 read): sm120 runs math', call(), env({ torch: [2, 6], sm: 120 }), {
+    outcome: 'runs', backend: 'sdpa.math',
+    reasons: {
+      'sdpa.flash': 'Flash attention only supports gpu architectures in the range [sm80, sm90]. Attempting to run on a sm 12.0 gpu.',
+      'sdpa.efficient': 'Mem Efficient Attention only supports gpu architectures in the range [sm50, sm90]. Attempting to run on a sm 12.0 gpu.',
+    },
+  }],
   ['FLASH: not is_causal with Lq ≠ Lk', call({ causal: true, seqQ: 1, seqKv: 256 }), env(), {
     outcome: 'runs', backend: 'sdpa.efficient',
     reasons: { 'sdpa.flash': 'Flash attention does not support the is_causal flag when seqlen_q != seqlen_k. Got seqlen_q: 1 seqlen_k: 256. If you would like to use causal attention with non-square masks, please see CausalAttnMask.' },
@@ -113,7 +122,7 @@ const flash: Row[] = [
   ['FLASH: training on sm89 with head dim 224 (the closed end) is excluded', call({ mode: 'train', headDim: 224 }), env({ sm: 89 }), {
     outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.flash': 'rejected' },
   }],
-  ['FLASH: training on sm120 with head dim > 224 and dropout is excluded', call({ mode: 'train', headDim: 256, dropout: 0.1 }), env({ sm: 120 }), {
+  ['FLASH: training on sm120 with head dim > 224 and dropout is excluded', call({ mode: 'train', headDim: 256, dropout: 0.1 }), env({ torch: [2, 10], sm: 120 }), {
     outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.flash': 'rejected' },
   }],
   ['FLASH: training on sm86 with head dim > 224 and no dropout runs', call({ mode: 'train', headDim: 256 }), env({ sm: 86 }), { outcome: 'runs', backend: 'sdpa.flash' }],
@@ -142,7 +151,7 @@ const efficient: Row[] = [
     reasons: { 'sdpa.efficient': 'Mem efficient attention requires last dimension of inputs to be divisible by 4. Got Query.size(-1): 30, Key.size(-1): 30, Value.size(-1): 30 instead.' },
   }],
   ['EFFICIENT: GPU from sm50', call({ q: 'float32' }), env({ sm: 50 }), { outcome: 'runs', backend: 'sdpa.efficient' }],
-  ['EFFICIENT: not below sm50', call({ q: 'float32' }), env({ sm: 37 }), {
+  ['EFFICIENT: not below sm50', call({ q: 'float32' }), env({ torch: [2, 10], sm: 37 }), {
     outcome: 'runs', backend: 'sdpa.math',
     reasons: { 'sdpa.efficient': 'Mem Efficient Attention only supports gpu architectures in the range [sm50, sm121]. Attempting to run on a sm 3.7 gpu.' },
   }],
@@ -156,58 +165,88 @@ const efficient: Row[] = [
 
 const cudnn: Row[] = [
   ['CUDNN: not a candidate on sm80', call(), env(), { outcome: 'runs', backend: 'sdpa.flash', absent: ['sdpa.cudnn'] }],
-  ['CUDNN: first on sm90 with cuDNN newer than 9.15', call(), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
-  ['CUDNN: first on sm100 too', call(), env({ sm: 100, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
-  ['CUDNN: not first with cuDNN 9.15 or older', call(), env({ sm: 90, cudnn: [9, 10] }), { outcome: 'runs', backend: 'sdpa.flash', status: { 'sdpa.cudnn': 'rejected' } }],
+  ['CUDNN: first on sm90 with cuDNN newer than 9.15', call(), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: first on sm100 too', call(), env({ torch: [2, 10], sm: 100, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: not first with cuDNN 9.15 or older', call(), env({ torch: [2, 10], sm: 90, cudnn: [9, 10] }), { outcome: 'runs', backend: 'sdpa.flash', status: { 'sdpa.cudnn': 'rejected' } }],
   ['CUDNN: not a candidate before 2.5', call(), env({ torch: [2, 4], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.flash', absent: ['sdpa.cudnn'] }],
-  ['CUDNN: unstated cuDNN version on sm90 depends', call(), env({ sm: 90 }), {
+  ['CUDNN: unstated cuDNN version on sm90 depends', call(), env({ torch: [2, 10], sm: 90 }), {
     outcome: 'depends', backend: 'sdpa.cudnn',
     reasons: { 'sdpa.cudnn': 'depends on the cuDNN version (SDPA tries cuDNN first only with cuDNN newer than 9.15.0)' },
   }],
-  ['CUDNN: fp16/bf16 only', call({ q: 'float32' }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.cudnn': 'rejected' } }],
-  ['CUDNN: head dim a multiple of 8', call({ headDim: 100 }), env({ sm: 90, cudnn: [9, 16] }), {
+  ['CUDNN: fp16/bf16 only', call({ q: 'float32' }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.cudnn': 'rejected' } }],
+  ['CUDNN: head dim a multiple of 8', call({ headDim: 100 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'head_dim should be a multiple of 8' },
   }],
-  ['CUDNN: head dim at most 128 up to cuDNN 9.22', call({ headDim: 256 }), env({ sm: 90, cudnn: [9, 16] }), {
+  ['CUDNN: head dim at most 128 up to cuDNN 9.22', call({ headDim: 256 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'head_dim should be no more than 128' },
   }],
-  ['CUDNN: head dim up to 256 on sm90 with cuDNN newer than 9.22', call({ headDim: 256 }), env({ sm: 90, cudnn: [9, 23] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
-  ['CUDNN: not above 256 even then', call({ headDim: 512 }), env({ sm: 90, cudnn: [9, 23] }), {
+  ['CUDNN: head dim up to 256 on sm90 with cuDNN newer than 9.22', call({ headDim: 256 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 23] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: not above 256 even then', call({ headDim: 512 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 23] }), {
     outcome: 'runs', backend: 'sdpa.efficient', reasons: { 'sdpa.cudnn': 'head_dim should be no more than 256' },
   }],
-  ['CUDNN: cuDNN 9.22 itself: its patch decides', call({ headDim: 256 }), env({ sm: 90, cudnn: [9, 22] }), {
+  ['CUDNN: cuDNN 9.22 itself: its patch decides', call({ headDim: 256 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 22] }), {
     outcome: 'depends', backend: 'sdpa.cudnn', reasons: { 'sdpa.cudnn': 'depends on the cuDNN patch version (newer than 9.22.0?)' },
   }],
-  ['CUDNN: (192, 128) head dims on sm90 from cuDNN 9.11', call({ headDim: 192, headDimV: 128 }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
-  ['CUDNN: sm107 takes 256 only from cuDNN 9.26', call({ headDim: 256 }), env({ sm: 107, cudnn: [9, 25] }), {
+  ['CUDNN: (192, 128) head dims on sm90 from cuDNN 9.11', call({ headDim: 192, headDimV: 128 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: sm107 takes 256 only from cuDNN 9.26', call({ headDim: 256 }), env({ torch: [2, 10], sm: 107, cudnn: [9, 25] }), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'head_dim should be no more than 128' },
   }],
-  ['CUDNN: training with (256, 128) head dims has no backward where 256 is taken', call({ headDim: 256, headDimV: 128, mode: 'train' }), env({ sm: 90, cudnn: [9, 23] }), {
+  ['CUDNN: training with (256, 128) head dims has no backward where 256 is taken', call({ headDim: 256, headDimV: 128, mode: 'train' }), env({ torch: [2, 10], sm: 90, cudnn: [9, 23] }), {
     outcome: 'runs', backend: 'sdpa.efficient',
     reasons: { 'sdpa.cudnn': 'cuDNN SDPA on SM 9.0/10.x does not support backward with these head dimensions. Got d_qk: 256, d_v: 128' },
   }],
-  ['CUDNN: no key/value length 1', call({ seqQ: 512, seqKv: 1 }), env({ sm: 90, cudnn: [9, 16] }), {
+  ['CUDNN: no key/value length 1', call({ seqQ: 512, seqKv: 1 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'cudnn SDPA does not support key/value sequence length 1.' },
   }],
-  ['CUDNN: query length 1 is fine without dropout (decode)', call({ seqQ: 1, seqKv: 512 }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
-  ['CUDNN: query length 1 with dropout', call({ seqQ: 1, seqKv: 512, dropout: 0.125, mode: 'train' }), env({ sm: 90, cudnn: [9, 16] }), {
+  ['CUDNN: query length 1 is fine without dropout (decode)', call({ seqQ: 1, seqKv: 512 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: query length 1 with dropout', call({ seqQ: 1, seqKv: 512, dropout: 0.125, mode: 'train' }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'cudnn SDPA does not support query sequence length 1 with dropout.' },
   }],
-  ['CUDNN: at most 65535 heads', call({ heads: 70000 }), env({ sm: 90, cudnn: [9, 16] }), {
+  ['CUDNN: at most 65535 heads', call({ heads: 70000 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'cuDNN SDPA does not support batch size or num_heads greater than 65535. Got batch size: 2, num_heads: 70000' },
   }],
-  ['CUDNN: no dropout on cuDNN 9.12 (the SDPA check is on 9.11–9.13)', call({ dropout: 0.125, mode: 'train' }), env({ sm: 90, cudnn: [9, 12] }), {
+  ['CUDNN: no dropout on cuDNN 9.12 (the SDPA check is on 9.11–9.13)', call({ dropout: 0.125, mode: 'train' }), env({ torch: [2, 10], sm: 90, cudnn: [9, 12] }), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': '91200 cuDNN version does not support droppout in SDPA (9.11 - 9.13).' },
   }],
-  ['CUDNN: cuDNN 9.15 itself: whether it is tried first depends on its patch', call(), env({ sm: 90, cudnn: [9, 15] }), {
+  ['CUDNN: cuDNN 9.15 itself: whether it is tried first depends on its patch', call(), env({ torch: [2, 10], sm: 90, cudnn: [9, 15] }), {
     outcome: 'depends', backend: 'sdpa.cudnn', reasons: { 'sdpa.cudnn': 'depends on the cuDNN patch version (newer than 9.15.0?)' },
   }],
-  ['CUDNN: dropout a multiple of 1/16', call({ dropout: 0.1, mode: 'train' }), env({ sm: 90, cudnn: [9, 16] }), {
+  ['CUDNN: dropout a multiple of 1/16', call({ dropout: 0.1, mode: 'train' }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
     outcome: 'runs', backend: 'sdpa.flash',
     reasons: { 'sdpa.cudnn': 'cuDNN dropout probability resolution is limited to 1/16.Use a dropout probability that is a multiple of 1/16 to select the cuDNN backend' },
   }],
-  ['CUDNN: dropout 0.125 is a multiple of 1/16', call({ dropout: 0.125, mode: 'train' }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
-  ['CUDNN: 2-D or 4-D masks', call({ mask: 'bool', maskShape: [2, 128, 128] }), env({ sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.cudnn': 'rejected' } }],
+  ['CUDNN: dropout 0.125 is a multiple of 1/16', call({ dropout: 0.125, mode: 'train' }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: 2-D or 4-D masks', call({ mask: 'bool', maskShape: [2, 128, 128] }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
+    outcome: 'runs', backend: 'sdpa.efficient', reasons: { 'sdpa.cudnn': MASK_SHAPES },
+  }],
+];
+
+/** v2.6.0 (Debian's pytorch_2.6.0+dfsg.orig.tar.xz): cuDNN last, after math, with that release's checks; 2.5 takes them too. */
+const ONLY_CUDNN = { sdpaBackends: { enabled: { flash: known(false, 'test'), efficient: known(false, 'test'), math: known(false, 'test') } } };
+const NO_MATH = { sdpaBackends: { enabled: { math: known(false, 'test') } } };
+const V26 = env({ torch: [2, 6], sm: 90 });
+const cudnn26: Row[] = [
+  ['CUDNN 2.6: never first, even on sm90 with a new cuDNN', call(), env({ torch: [2, 6], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.flash', absent: ['sdpa.cudnn'] }],
+  ['CUDNN 2.5: v2.6.0\'s order', call(), env({ torch: [2, 5], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.flash', absent: ['sdpa.cudnn'] }],
+  ['CUDNN 2.6: last, after math: reached with math off', call({ q: 'float32', headDim: 30, ...NO_MATH }), V26, {
+    outcome: 'raises', error: 'No available kernel. Aborting execution.',
+    reasons: { 'sdpa.cudnn': 'head_dim should be a multiple of 8' },
+  }],
+  ['CUDNN 2.6: runs where it is the only kernel on', call(ONLY_CUDNN), V26, { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN 2.6: head dims at most 128 whatever the cuDNN version', call({ headDim: 256, ...ONLY_CUDNN }), env({ torch: [2, 6], sm: 90, cudnn: [9, 23] }), {
+    outcome: 'raises', reasons: { 'sdpa.cudnn': 'head_dim should be no more than 128' },
+  }],
+  ['CUDNN 2.6: a query of length 1 too (decode), without dropout', call({ seqQ: 1, seqKv: 512, ...ONLY_CUDNN }), V26, {
+    outcome: 'raises', reasons: { 'sdpa.cudnn': 'cudnn SDPA does not support sequence length 1.' },
+  }],
+  ['CUDNN 2.6: a 3-D mask, in ATen\'s words', call({ mask: 'bool', maskShape: [2, 128, 128], ...ONLY_CUDNN }), V26, {
+    outcome: 'raises', reasons: { 'sdpa.cudnn': MASK_SHAPES },
+  }],
+  ['CUDNN 2.6: sm80–sm90, its last check', call(ONLY_CUDNN), env({ torch: [2, 6], sm: 100 }), {
+    outcome: 'raises', reasons: { 'sdpa.cudnn': 'cuDNN MHA only supports gpu architectures in the range [sm80, sm90]. Attempting to run on a sm 10.0 gpu.' },
+  }],
+  ['CUDNN 2.6: no head-count check (grouped heads without enable_gqa pass it)', call({ heads: 32, kvHeads: 8, ...ONLY_CUDNN }), V26, { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN 2.6: no 1/16 dropout rule', call({ dropout: 0.1, mode: 'train', ...ONLY_CUDNN }), V26, { outcome: 'runs', backend: 'sdpa.cudnn' }],
 ];
 
 const math: Row[] = [
@@ -216,14 +255,16 @@ const math: Row[] = [
   }],
 ];
 
-const UNREAD = (v: string) => `torch ${v}'s own sdp_utils.cpp was not read: these rules are PyTorch's main branch at 001f694a, taken for every release from 2.5 to 2.10`;
+const UNREAD = (v: string) => `torch ${v}'s own sdp_utils.cpp was not read: these rules are PyTorch's main branch at 001f694a, taken for every release from 2.7 on`;
+const UNREAD_2_5 = 'torch 2.5\'s own sdp_utils.cpp was not read: these rules are v2.6.0\'s, which a 2.5-era commit (21c3369e) agrees with; 2.5.0 may still try cuDNN first on sm90 and newer (v2.6.0 says it stopped that over pytorch#138340)';
 
 describe('dispatch: SDPA on CUDA', () => {
-  it('says where a release\'s own source was not read: 2.6 and later always, 2.5 where main\'s rules decide (sm90 and newer)', () => {
+  it('says where a release\'s own source was not read: 2.7 and later always, 2.5 where cuDNN may matter (sm90 and newer); 2.6 was read', () => {
     const notes = (torch: readonly [number, number], sm: number) => decide(call(), env({ torch, sm })).notes;
     assert.deepEqual(notes([2, 7], 80), [UNREAD('2.7')]);
     assert.deepEqual(notes([2, 10], 120), [UNREAD('2.10')]);
-    assert.deepEqual(notes([2, 5], 90), [UNREAD('2.5')]);
+    assert.deepEqual(notes([2, 5], 90), [UNREAD_2_5]);
+    assert.deepEqual(notes([2, 6], 90), []);
     assert.deepEqual(notes([2, 5], 80), []);
     assert.deepEqual(notes([2, 4], 90), []);
   });
@@ -231,5 +272,6 @@ describe('dispatch: SDPA on CUDA', () => {
   describe('FLASH', () => runRows(flash));
   describe('EFFICIENT', () => runRows(efficient));
   describe('CUDNN', () => runRows(cudnn));
+  describe('CUDNN on 2.5–2.6', () => runRows(cudnn26));
   describe('MATH', () => runRows(math));
 });

@@ -58,7 +58,7 @@ const cuda: Row[] = [
   ['unknown heads without enable_gqa: silent, as before', call({ heads: U('the number of heads'), kvHeads: U('the number of key/value heads') }), env(), {
     outcome: 'runs', backend: 'sdpa.flash',
   }],
-  ['cuDNN before 2.8 checks no heads: grouped heads without enable_gqa run it on sm90', call(GQA), env({ sm: 90, cudnn: [9, 16] }), {
+  ['cuDNN before 2.8 checks no heads: grouped heads without enable_gqa run it on sm90 (2.7, where it goes first)', call(GQA), env({ torch: [2, 7], sm: 90, cudnn: [9, 16] }), {
     outcome: 'runs', backend: 'sdpa.cudnn',
   }],
   ['cuDNN from 2.8 takes grouped heads only with enable_gqa', call(GQA), env({ torch: [2, 8], sm: 90, cudnn: [9, 16] }), {
