@@ -1,7 +1,7 @@
 /** The server's answers as the LSP specification's lifecycle and error codes say, over stdio to `attnlens lsp --stdio`. */
 import * as assert from 'node:assert/strict';
 import {
-  CodeLensRequest, CodeLensResolveRequest, ErrorCodes, HoverRequest, InitializeRequest, InlayHintRequest, ResponseError, ShutdownRequest,
+  CodeLensRequest, CodeLensResolveRequest, DidChangeWatchedFilesNotification, ErrorCodes, HoverRequest, InitializeRequest, InlayHintRequest, ResponseError, ShutdownRequest,
 } from 'vscode-languageserver-protocol';
 import * as protocol from '../../extension/protocol';
 import { LspClient } from './lsp-client';
@@ -60,6 +60,19 @@ describe('attnlens lsp --stdio: lifecycle and invalid params', function () {
       [client.connection.sendRequest(protocol.benchmark, { call: { uri: URI } as never }), 'attnlens/benchmark: params.call.index must be a non-negative integer'],
     ];
     for (const [request, message] of cases) assert.deepEqual(await refusal(request), [ErrorCodes.InvalidParams, message]);
+  });
+
+  it('logs a notification whose params it cannot read as ignored, naming the field, and goes on', async () => {
+    await client.initialize();
+    for (const changes of ['all', [{ uri: 7, type: 1 }]]) {
+      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes } as never);
+    }
+    await client.until(() => (client.logs.filter((l) => l.includes('ignored')).length === 2 ? true : undefined), 'two ignored notifications');
+    assert.deepEqual(client.logs.filter((l) => l.startsWith('workspace/didChangeWatchedFiles')), [
+      'workspace/didChangeWatchedFiles ignored: params.changes must be an array',
+      'workspace/didChangeWatchedFiles ignored: params.changes[0].uri must be a string',
+    ]);
+    assert.equal(await client.connection.sendRequest(HoverRequest.type, HOVER), null);
   });
 
   it('answers requests after shutdown, a second shutdown included, with InvalidRequest', async () => {
