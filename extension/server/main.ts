@@ -22,7 +22,7 @@ import { initialized } from './handlers/initialized';
 import { inlayHint } from './handlers/inlay-hint';
 import { runtimeReport } from './handlers/runtime-report';
 import { shutdown } from './handlers/shutdown';
-import { BENCHMARK_PARAMS, CODE_LENS, INITIALIZE_PARAMS, POSITION_PARAMS, RANGE_PARAMS, TEXT_DOCUMENT_PARAMS, WATCHED_FILES_PARAMS, type Check } from './params';
+import { BENCHMARK_PARAMS, CODE_ACTION_PARAMS, CODE_LENS, INITIALIZE_PARAMS, POSITION_PARAMS, RANGE_PARAMS, TEXT_DOCUMENT_PARAMS, WATCHED_FILES_PARAMS, type Check } from './params';
 import { RuntimeProxy } from '../../runtime/worker/proxy';
 import { RuntimeUnavailableError, type RuntimeGateway } from './runtime-gateway';
 import { workerRuntime } from './worker-runtime';
@@ -108,7 +108,7 @@ export const ROUTES: readonly Route[] = [
   request('textDocument/codeLens', (c, h) => c.onCodeLens(h), codeLens, TEXT_DOCUMENT_PARAMS),
   request('codeLens/resolve', (c, h) => c.onCodeLensResolve(h), codeLensResolve, CODE_LENS),
   request('textDocument/hover', (c, h) => c.onHover(h), hover, POSITION_PARAMS),
-  request('textDocument/codeAction', (c, h) => c.onCodeAction(h), codeAction, RANGE_PARAMS),
+  request('textDocument/codeAction', (c, h) => c.onCodeAction(h), codeAction, CODE_ACTION_PARAMS),
   request('textDocument/inlayHint', (c, h) => c.languages.inlayHint.on(h), inlayHint, RANGE_PARAMS),
   request(protocol.runtimeReport.method, (c, h) => c.onRequest(protocol.runtimeReport, (token) => h(undefined, token)), runtimeReport),
   request(protocol.benchmark.method, (c, h) => c.onRequest(protocol.benchmark, h), benchmark, BENCHMARK_PARAMS),
