@@ -7,13 +7,17 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PAGE_PACKED, writePackedPage } from './extension-page';
 import { isTarget, MAX_PACKAGE_BYTES, NATIVE_FILES, packageFileName, TARGETS, type Target } from './package-targets';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const PACKAGE_DIR = path.join(ROOT, 'vsix');
 
-/** The extension page is README.extension.md, not the developers' README.md; links are made to resolve in it. */
-export const VSCE_ARGS: readonly string[] = ['--no-rewrite-relative-links', '--allow-missing-repository', '--readme-path', 'README.extension.md'];
+/**
+ * The extension page is README.extension.md with its images inlined (extension-page.ts), not the
+ * developers' README.md; its links are made to resolve in it.
+ */
+export const VSCE_ARGS: readonly string[] = ['--no-rewrite-relative-links', '--allow-missing-repository', '--readme-path', PAGE_PACKED];
 
 function requestedTargets(args: readonly string[]): Target[] {
   const targets: Target[] = [];
@@ -48,6 +52,7 @@ function packageTarget(target: Target, ignoreFolder: string): number {
 function main(): void {
   const targets = requestedTargets(process.argv.slice(2));
   fs.mkdirSync(PACKAGE_DIR, { recursive: true });
+  writePackedPage(ROOT);
   const ignoreFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'attnlens-package-'));
   try {
     for (const target of targets) {

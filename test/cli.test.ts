@@ -15,6 +15,12 @@ describe('attnlens CLI', () => {
     assert.match(r.stderr, /unknown command 'frobnicate'/);
     assert.match(r.stderr, /usage: attnlens/);
   });
+  it('takes --help, -h and --version in place of a command, as most tools do', () => {
+    for (const [flag, first] of [['--help', 'usage: attnlens <command> [options]'], ['-h', 'usage: attnlens <command> [options]'], ['--version', require('../../package.json').version]]) {
+      const r = spawnSync(process.execPath, [BIN, flag], { encoding: 'utf8' });
+      assert.deepEqual([r.status, r.stderr, r.stdout.split('\n')[0]], [0, '', first], flag);
+    }
+  });
   for (const [command, first] of [
     ['check', 'usage: attnlens check PATH... [options]'],
     ['bench', 'usage: attnlens bench [options]'],

@@ -19,6 +19,7 @@ import { parseCheckArgs, type CheckOptions, type OutputFormat } from './check-op
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
+import { printError } from './print-error';
 import { findPythonFiles, unreadablePath } from './python-files';
 
 const RULES_DOCS_URI = `${pathToFileURL(path.resolve(__dirname, '../../../docs/rules')).href}/`;
@@ -34,18 +35,18 @@ export async function check(args: string[]): Promise<number> {
     const options = parseCheckArgs(args);
     const projects = new ProjectConfigFinder();
     const files = await findPythonFiles(options.paths, async (file) => selectedByConfig(file, await projects.forFile(file)));
-    if (files.length === 0) process.stderr.write(`attnlens check: no Python files or notebooks in ${options.paths.join(', ')}\n`);
+    if (files.length === 0) printError(`attnlens check: no Python files or notebooks in ${options.paths.join(', ')}`);
     const { sources, notebooks } = pythonSources(await readSources(files));
     const reports = placeInCells(await analyzeByProject(sources, projects, options.settings), notebooks);
     process.stdout.write(FORMATTERS[options.format](reports, options));
     return hasErrors(reports) ? 1 : 0;
   } catch (err) {
     if (err instanceof ProjectConfigError) {
-      process.stderr.write(`attnlens check: ${err.message}\n`);
+      printError(`attnlens check: ${err.message}`);
       return 2;
     }
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`attnlens check: ${err.message}\n(see attnlens check --help)\n`);
+    printError(`attnlens check: ${err.message}`, '(see attnlens check --help)\n');
     return 2;
   }
 }

@@ -9,6 +9,7 @@ import { CHECK_USAGE } from './check-options';
 import { doctor, DOCTOR_USAGE } from './doctor';
 import { lsp, LSP_USAGE } from './lsp';
 import { UsageError } from './args';
+import { printError } from './print-error';
 
 /** A subcommand takes its own arguments and resolves to the process exit code. */
 export type Command = (args: string[]) => Promise<number>;
@@ -39,11 +40,15 @@ function asksForHelp(args: readonly string[]): boolean {
   return args.includes('--help') || args.includes('-h');
 }
 
+/** `attnlens --help` and `attnlens --version` as most command-line tools take them. */
+const FLAG_COMMANDS: Readonly<Record<string, string>> = { '--help': 'help', '-h': 'help', '--version': 'version' };
+
 export async function main(argv: string[]): Promise<number> {
-  const [name = 'help', ...rest] = argv;
+  const [given = 'help', ...rest] = argv;
+  const name = FLAG_COMMANDS[given] ?? given;
   const entry = COMMANDS[name];
   if (entry === undefined) {
-    process.stderr.write(`attnlens: unknown command '${name}'\n\n${usage()}`);
+    printError(`attnlens: unknown command '${name}'`, `\n${usage()}`);
     return 2;
   }
   if (asksForHelp(rest)) {
@@ -54,10 +59,10 @@ export async function main(argv: string[]): Promise<number> {
     return await entry.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`attnlens ${name}: ${err.message}\n`);
+      printError(`attnlens ${name}: ${err.message}`);
       return 2;
     }
-    process.stderr.write(`attnlens ${name}: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    printError(`attnlens ${name}: internal error`, `${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     return 2;
   }
 }

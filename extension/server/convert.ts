@@ -37,6 +37,10 @@ function overlaps(span: Span, range: Range): boolean {
   return comparePositions(r.start, range.end) <= 0 && comparePositions(range.start, r.end) <= 0;
 }
 
+function sameRange(a: Range, b: Range): boolean {
+  return comparePositions(a.start, b.start) === 0 && comparePositions(a.end, b.end) === 0;
+}
+
 function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }
@@ -258,11 +262,16 @@ function formatCount(n: number): string {
   return `${Number((n / scale).toPrecision(3))} ${unit}`;
 }
 
-/** Quick fixes: each finding with a fix whose range meets the requested one. */
-/** Each fix of the problems the range meets, once, with the diagnostics it resolves. */
-export function toCodeActions(report: FileReport, uri: string, range: Range): CodeAction[] {
+/**
+ * Each fix of the problems the range meets or the client names in the request's context, once, with
+ * the diagnostics it resolves. The context counts because clients differ in the range they send:
+ * Neovim sends the cursor's position with every diagnostic on its line, so a cursor at the start of
+ * the line would otherwise get no fix for a problem further along it.
+ */
+export function toCodeActions(report: FileReport, uri: string, range: Range, context: readonly Diagnostic[] = []): CodeAction[] {
   const actions = new Map<string, CodeAction>();
-  const problems = report.calls.flatMap(problemsOf).filter((p) => p.fixes.length > 0 && overlaps(p.span, range));
+  const named = (p: Problem) => context.some((d) => d.source === SOURCE && d.code === p.code && sameRange(d.range, toRange(p.span)));
+  const problems = report.calls.flatMap(problemsOf).filter((p) => p.fixes.length > 0 && (overlaps(p.span, range) || named(p)));
   for (const problem of problems) {
     for (const fix of problem.fixes) {
       const key = fixKey(fix);

@@ -2,7 +2,8 @@
  * startServer(connection): the routing table from LSP method to handler. Every handler runs through
  * one guard: it answers as the LSP lifecycle says (ServerNotInitialized before `initialize`,
  * InvalidRequest after `shutdown` or for a second `initialize`), InvalidParams for params the
- * handler cannot read, and a failure is logged and answered with an LSP error; the server keeps running.
+ * handler cannot read (a notification's are logged as ignored), and a failure is logged and answered
+ * with an LSP error; the server keeps running.
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
 import { AnalysisSession } from '../analysis/index';
@@ -21,7 +22,7 @@ import { initialized } from './handlers/initialized';
 import { inlayHint } from './handlers/inlay-hint';
 import { runtimeReport } from './handlers/runtime-report';
 import { shutdown } from './handlers/shutdown';
-import { BENCHMARK_PARAMS, CODE_LENS, INITIALIZE_PARAMS, POSITION_PARAMS, RANGE_PARAMS, TEXT_DOCUMENT_PARAMS, type Check } from './params';
+import { BENCHMARK_PARAMS, CODE_ACTION_PARAMS, CODE_LENS, INITIALIZE_PARAMS, POSITION_PARAMS, RANGE_PARAMS, TEXT_DOCUMENT_PARAMS, WATCHED_FILES_PARAMS, type Check } from './params';
 import { RuntimeProxy } from '../../runtime/worker/proxy';
 import { RuntimeUnavailableError, type RuntimeGateway } from './runtime-gateway';
 import { workerRuntime } from './worker-runtime';
@@ -60,12 +61,20 @@ function request<P, R>(method: string, on: (c: Connection, h: Guarded<P, R>) => 
   };
 }
 
-/** A notification: no one to answer, so a failure is only logged; before `initialize` it is dropped (LSP). */
-function notification<P>(method: string, on: (c: Connection, h: (params: P) => void) => void, handler: Handler<P, void>): Route {
+/**
+ * A notification: no one to answer, so params it cannot read are logged as ignored, naming the field,
+ * and a failure is only logged; before `initialize` it is dropped (LSP).
+ */
+function notification<P>(method: string, on: (c: Connection, h: (params: P) => void) => void, handler: Handler<P, void>, check?: Check): Route {
   return {
     method,
     bind: (c, session) => on(c, (params) => {
       if (session.lifecycle === 'starting') return;
+      const problem = check?.(params, 'params');
+      if (problem !== undefined) {
+        c.console.warn(`${method} ignored: ${problem}`);
+        return;
+      }
       Promise.resolve()
         .then(() => handler(session, params, NEVER_CANCELLED))
         .catch((err: unknown) => c.console.error(`${method} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
@@ -95,11 +104,11 @@ export const ROUTES: readonly Route[] = [
   request('initialize', (c, h) => c.onInitialize(h), initialize, INITIALIZE_PARAMS),
   notification('initialized', (c, h) => c.onInitialized(h), initialized),
   notification('workspace/didChangeConfiguration', (c, h) => c.onDidChangeConfiguration(h), didChangeConfiguration),
-  notification('workspace/didChangeWatchedFiles', (c, h) => c.onDidChangeWatchedFiles(h), didChangeWatchedFiles),
+  notification('workspace/didChangeWatchedFiles', (c, h) => c.onDidChangeWatchedFiles(h), didChangeWatchedFiles, WATCHED_FILES_PARAMS),
   request('textDocument/codeLens', (c, h) => c.onCodeLens(h), codeLens, TEXT_DOCUMENT_PARAMS),
   request('codeLens/resolve', (c, h) => c.onCodeLensResolve(h), codeLensResolve, CODE_LENS),
   request('textDocument/hover', (c, h) => c.onHover(h), hover, POSITION_PARAMS),
-  request('textDocument/codeAction', (c, h) => c.onCodeAction(h), codeAction, RANGE_PARAMS),
+  request('textDocument/codeAction', (c, h) => c.onCodeAction(h), codeAction, CODE_ACTION_PARAMS),
   request('textDocument/inlayHint', (c, h) => c.languages.inlayHint.on(h), inlayHint, RANGE_PARAMS),
   request(protocol.runtimeReport.method, (c, h) => c.onRequest(protocol.runtimeReport, (token) => h(undefined, token)), runtimeReport),
   request(protocol.benchmark.method, (c, h) => c.onRequest(protocol.benchmark, h), benchmark, BENCHMARK_PARAMS),

@@ -57,6 +57,11 @@ export const INITIALIZE_PARAMS = object({ capabilities: anyObject });
 export const TEXT_DOCUMENT_PARAMS = object({ textDocument });
 export const POSITION_PARAMS = object({ textDocument, position });
 export const RANGE_PARAMS = object({ textDocument, range });
+/** textDocument/codeAction: the range, and the context's diagnostics where they are sent (toCodeActions matches their range and code). */
+export const CODE_ACTION_PARAMS = object({ textDocument, range, context: optional(object({ diagnostics: arrayOf(object({ range })) })) });
+
+/** workspace/didChangeWatchedFiles: each change's URI and kind. */
+export const WATCHED_FILES_PARAMS = object({ changes: arrayOf(object({ uri: string, type: uinteger })) });
 /** A code lens as textDocument/codeLens listed it: its data names the document and the call. */
 export const CODE_LENS = object({ range, data: object({ uri: string, index: uinteger }) });
 

@@ -175,6 +175,14 @@ describe('faithful facts and fixes', () => {
     assert.equal(lineOf(applyEdits(text, fix.edits), 18), '        return xops.memory_efficient_attention(q.to(v.dtype), k.to(v.dtype), v, attn_bias=bias.to(v.dtype))');
   });
 
+  it('casts to the dtype by name where the argument that has it is computed, rather than computing it again', async () => {
+    const text = readFixture(`${DIR}/dtypes.py`);
+    const [report] = await reportsOf(['dtypes.py']);
+    const fix = callAt(report!, 30).findings.find((f) => f.code === 'dtype-mismatch')!.fix!;
+    assert.equal(fix.title, 'Cast v.float() → bfloat16');
+    assert.equal(lineOf(applyEdits(text, fix.edits), 30), '    return xops.memory_efficient_attention(q.bfloat16(), k.bfloat16(), v.float().to(torch.bfloat16))');
+  });
+
   it('lets a bias follow the cast q gets at the same call rather than pull q the other way', async () => {
     const [report] = await analyzeFiles(['model.py', 'sample.py'].map((n) => ({ path: n, text: readFixture(`examples/${n}`) })), SETTINGS);
     const call = callAt(report!, 46);

@@ -114,5 +114,20 @@ describe('attnlens check (end to end)', function () {
       assert.equal(first.message.text, 'syntax error: unexpected `x = (\\x1b]0;title\\x07\\x0d\\u202e\\x9b`');
       assert.equal(first.locations[0].physicalLocation.artifactLocation.uri, 'm%1B%5B2J%E2%80%AE.py');
     });
+
+    it('escapes them in error messages on stderr, which quote paths and values as given', () => {
+      const cases: [string[], string][] = [
+        [['check', `${name}\nmissing`], `attnlens check: ${escapedName}\\x0amissing: no such file or directory`],
+        [['check', '--format', '\x1b[2J', '.'], "attnlens check: --format: '\\x1b[2J' is not one of text, json, sarif"],
+        [['bench', '--sweep', '\x1b]0;x\x07'], "attnlens bench: --sweep must look like dim=v1,v2,... (e.g. seq=128,256), got '\\x1b]0;x\\x07'"],
+        [['\x1b[31mcheck'], "attnlens: unknown command '\\x1b[31mcheck'"],
+      ];
+      for (const [args, first] of cases) {
+        const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: dir });
+        assert.equal(r.status, 2, r.stderr);
+        assert.equal(r.stderr.split('\n')[0], first);
+        assert.doesNotMatch(r.stderr, RAW_CONTROL);
+      }
+    });
   });
 });

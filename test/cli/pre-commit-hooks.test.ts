@@ -17,20 +17,22 @@ function hook(): Record<string, string> {
 }
 
 describe('.pre-commit-hooks.yaml', () => {
-  it('runs attnlens check as a node hook on Python files, all in one process', () => {
+  it('runs attnlens check as a node hook on Python files and notebooks, all in one process', () => {
     const h = hook();
-    assert.deepEqual([h['id'], h['entry'], h['language'], h['types'], h['require_serial']], ['attnlens', 'attnlens check', 'node', '[python]', 'true']);
+    assert.deepEqual([h['id'], h['entry'], h['language'], h['types_or'], h['types'], h['require_serial']], ['attnlens', 'attnlens check', 'node', '[python, jupyter]', undefined, 'true']);
     assert.equal(require(path.join(ROOT, 'package.json')).bin.attnlens, 'bin/attnlens.js');
   });
 
   it('its entry with file names, as pre-commit calls it, checks them', () => {
     const fixture = path.join(ROOT, 'test/fixtures/cli/clean');
-    const files = fs.readdirSync(fixture).filter((f) => f.endsWith('.py')).map((f) => path.join(fixture, f));
+    const notebook = path.join(ROOT, 'test/fixtures/notebooks/train.ipynb');
+    const files = [...fs.readdirSync(fixture).filter((f) => f.endsWith('.py')).map((f) => path.join(fixture, f)), notebook];
     const [command, ...args] = hook()['entry']!.split(' ');
     assert.equal(command, 'attnlens');
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/attnlens.js'), ...args, ...files], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, / in \d+ files?: 0 errors/);
+    assert.match(r.stdout, / in \d+ files: 0 errors/);
+    assert.match(r.stdout, /train\.ipynb:cell \d+:\d+:\d+ /, 'the notebook\'s calls, by cell');
   });
 
   it('installs with the built CLI: npm pack (what pre-commit installs) keeps out/ despite .gitignore', function () {

@@ -1,17 +1,18 @@
 /**
  * The extension page: `npm run package` packs README.extension.md as the README (not the developers'
- * README.md), and every image and link on it resolves — to a web address, a heading of the page, or
- * a file the package holds (`vsce ls` lists them from .vscodeignore); the icon and the walkthrough's
- * pages are packaged too.
+ * README.md) with its screenshots inlined, since VS Code shows no relative image on it; every other
+ * link resolves — to a web address, a heading of the page, or a file the package holds (`vsce ls`
+ * lists them from .vscodeignore); the icon and the walkthrough's pages are packaged too.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { inlineImages, PAGE_PACKED, PAGE_SOURCE } from '../../scripts/extension-page';
 import { VSCE_ARGS } from '../../scripts/package-extension';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const PAGE = 'README.extension.md';
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 interface WalkthroughStep { id: string; description: string; media: { markdown: string }; completionEvents: string[] }
 
@@ -22,23 +23,30 @@ function walkthroughSteps(pkg: { contributes: { walkthroughs: { steps: Walkthrou
 describe('extension page', function () {
   this.timeout(60_000);
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const page = fs.readFileSync(path.join(ROOT, PAGE), 'utf8');
+  const page = fs.readFileSync(path.join(ROOT, PAGE_SOURCE), 'utf8');
 
   it('is what npm run package packs as the README, with the changelog and licence', () => {
     assert.match(pkg.scripts.package, /node out\/scripts\/package-extension\.js$/);
-    assert.equal(VSCE_ARGS[VSCE_ARGS.indexOf('--readme-path') + 1], PAGE);
+    assert.equal(VSCE_ARGS[VSCE_ARGS.indexOf('--readme-path') + 1], PAGE_PACKED);
     assert.ok(!VSCE_ARGS.includes('--skip-license'));
     for (const file of ['CHANGELOG.md', 'LICENSE']) assert.ok(fs.existsSync(path.join(ROOT, file)), file);
     assert.ok(pkg.keywords.length > 0 && pkg.keywords.length <= 30);
   });
 
-  it('links only to web addresses and to files the package holds', () => {
+  it('shows its screenshots as PNG files of the repository, which the packed page carries inline', () => {
+    const images = [...page.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    assert.ok(images.length >= 3, 'the page shows the screenshots');
+    for (const image of images) assert.deepEqual([...fs.readFileSync(path.join(ROOT, image)).subarray(0, 8)], PNG_SIGNATURE, image);
+    const packed = inlineImages(page, (image) => fs.readFileSync(path.join(ROOT, image)));
+    assert.deepEqual([...packed.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!.slice(0, 'data:image/png;base64,'.length)), images.map(() => 'data:image/png;base64,'));
+  });
+
+  it('links only to web addresses, its own headings and files the package holds', () => {
     const listed = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(listed.status, 0, listed.stderr);
     const packaged = new Set(listed.stdout.split('\n').filter(Boolean));
-    const targets = [...page.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
-    assert.ok(targets.filter((t) => t.endsWith('.png')).length >= 3, 'the page shows the screenshots');
-    const unresolved = targets.filter((t) => !/^https:\/\//.test(t) && !packaged.has(t));
+    const links = [...page.matchAll(/(?<!!)\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    const unresolved = links.filter((t) => !/^https:\/\//.test(t) && !t.startsWith('#') && !packaged.has(t));
     assert.deepEqual(unresolved, []);
     assert.ok(packaged.has('CHANGELOG.md') && packaged.has('LICENSE'));
     assert.ok(packaged.has(pkg.icon), `the icon ${pkg.icon}`);
@@ -48,7 +56,7 @@ describe('extension page', function () {
 
   it('has a 128×128 PNG icon', () => {
     const png = fs.readFileSync(path.join(ROOT, pkg.icon));
-    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'the PNG signature');
+    assert.deepEqual([...png.subarray(0, 8)], PNG_SIGNATURE, 'the PNG signature');
     assert.equal(png.toString('ascii', 12, 16), 'IHDR');
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
   });

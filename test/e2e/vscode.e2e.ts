@@ -147,4 +147,48 @@ describe('e2e: VS Code (code-server) with the .vsix installed', function () {
     assert.match(notice, /^Cancelled: showing the \d+ runs? that finished first\.$/);
     assert.equal(await page.locator('.tab', { hasText: 'Benchmark' }).count(), 1, 'still one benchmark panel');
   });
+
+  it('opens the runtime report in a read-only tab that never asks to be saved', async () => {
+    const { page } = editor;
+    await runCommand(page, 'Attention Lens: Show Runtime Report');
+    const tab = page.locator('.tab.active', { hasText: 'Attention Lens Runtime Report.md' });
+    await tab.waitFor({ timeout: 60000 });
+    await page.locator('.editor-instance .view-line', { hasText: '# Attention Lens runtime report' }).waitFor({ timeout: 10000 });
+    await page.keyboard.type('x');
+    await page.locator('.monaco-editor-overlaymessage', { hasText: 'Cannot edit in read-only editor' }).first().waitFor({ timeout: 10000 });
+    assert.doesNotMatch(await tab.getAttribute('class') ?? '', /\bdirty\b/);
+  });
+
+  it('shows the status item only while a Python editor is active', async () => {
+    const { page } = editor;
+    const item = page.locator('.statusbar-item:visible', { hasText: 'Attn:' });
+    // The runtime report the last test opened is a Markdown editor.
+    await page.locator('.tab.active', { hasText: 'Attention Lens Runtime Report.md' }).waitFor({ timeout: 10000 });
+    await item.waitFor({ state: 'detached', timeout: 10000 });
+    await openFile(page, 'sample.py');
+    await item.waitFor({ timeout: 10000 });
+  });
+
+  it('shows its page in the Extensions view with the screenshots, the icon and the changelog', async () => {
+    const { page } = editor;
+    await page.keyboard.press('Control+Shift+X');
+    await page.locator('.extension-list-item', { hasText: 'Attention Lens' }).first().click();
+    await page.locator('.extension-editor .header .name', { hasText: 'Attention Lens' }).waitFor({ timeout: 30000 });
+    const icon = page.locator('.extension-editor .header img.icon').first();
+    await icon.waitFor({ timeout: 10000 });
+    assert.equal(await icon.evaluate((img: HTMLImageElement) => img.naturalWidth), 128, 'the icon loaded');
+    // The page is a webview of its own: its images, once they loaded, have a width; a broken one has none.
+    const deadline = Date.now() + 60000;
+    let widths: number[] = [];
+    while (widths.length < 3 || widths.includes(0)) {
+      for (const frame of page.frames()) {
+        if (frame === page.mainFrame() || (await frame.locator('h1', { hasText: 'Attention Lens' }).count().catch(() => 0)) === 0) continue;
+        widths = await frame.locator('img').evaluateAll((imgs) => imgs.map((img) => ((img as HTMLImageElement).complete ? (img as HTMLImageElement).naturalWidth : 0)));
+      }
+      if (Date.now() > deadline) throw new Error(`the page's images did not load: widths ${JSON.stringify(widths)}`);
+      await page.waitForTimeout(500);
+    }
+    assert.equal(widths.length, 3, 'the three screenshots');
+    assert.deepEqual(await page.locator('.extension-editor .navbar .action-label').allTextContents(), ['Details', 'Features', 'Changelog']);
+  });
 });

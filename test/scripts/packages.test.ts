@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PAGE_SOURCE } from '../../scripts/extension-page';
 import { PACKAGE_DIR } from '../../scripts/package-extension';
 import { MAX_PACKAGE_BYTES, packageFileName, type Target } from '../../scripts/package-targets';
 import { zipEntries } from '../../scripts/zip-entries';
@@ -56,6 +57,15 @@ describe('per-platform packages (builds linux-x64 and win32-x64)', function () {
         const pages: string[] = MANIFEST.contributes.walkthroughs.flatMap((w: { steps: { media: { markdown: string } }[] }) => w.steps.map((step) => step.media.markdown));
         assert.equal(pages.length, 3);
         assert.deepEqual([MANIFEST.icon, ...pages].filter((f) => !names.has(`extension/${f}`)), []);
+      });
+
+      it('carries its page\'s screenshots inline in the README, not as files', () => {
+        const entries = zipEntries(file());
+        assert.deepEqual(entries.filter((e) => e.name.startsWith('extension/docs/')).map((e) => e.name), []);
+        const images = [...fs.readFileSync(path.join(ROOT, PAGE_SOURCE), 'utf8').matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => fs.statSync(path.join(ROOT, m[1]!)).size);
+        const readme = entries.find((e) => e.name === 'extension/readme.md');
+        // Base64 takes 4 bytes for every 3.
+        assert.ok(readme !== undefined && readme.bytes >= images.reduce((a, b) => a + b, 0) * 4 / 3, `readme.md: ${readme?.bytes} bytes`);
       });
 
       it(`is at most ${LIMIT_BYTES / 1e6} MB`, () => {

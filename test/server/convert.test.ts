@@ -152,6 +152,16 @@ describe('server/convert', () => {
     assert.deepEqual(toCodeActions(report('/w/model.py'), URI, at(19, 60)), [], 'a finding without a fix offers nothing');
   });
 
+  it('offers the fix of a diagnostic the request\'s context names, wherever its range is on the line (Neovim)', () => {
+    const at = (line: number, character: number) => ({ start: { line, character }, end: { line, character } });
+    const diagnostics = toDiagnostics(report('/w/model.py'));
+    assert.deepEqual(toCodeActions(report('/w/model.py'), URI, at(29, 0)), [], 'the cursor before the problem, no context');
+    assert.deepEqual(toCodeActions(report('/w/model.py'), URI, at(29, 0), diagnostics).map((a) => [a.title, a.diagnostics]), [['Cast q, k, v to float16', [diagnostics[1]]]]);
+    assert.deepEqual(toCodeActions(report('/w/model.py'), URI, at(29, 25), diagnostics).length, 1, 'once, though the range meets it too');
+    const elsewhere = { ...diagnostics[1]!, range: at(29, 0) };
+    assert.deepEqual(toCodeActions(report('/w/model.py'), URI, at(29, 0), [elsewhere, { ...diagnostics[1]!, source: 'ruff' }]), [], 'another range or source is another problem');
+  });
+
   describe('one problem on both paths', () => {
     const cast = (to: string) => ({ title: `Cast q → ${to}`, edits: [{ span: span(30, 26, 30, 26), newText: `.to(torch.${to})` }] });
     const onPaths = (train: Partial<Finding>, infer: Partial<Finding>): FileReport => report('/w/model.py', [{

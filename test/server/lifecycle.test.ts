@@ -1,7 +1,7 @@
 /** The server's answers as the LSP specification's lifecycle and error codes say, over stdio to `attnlens lsp --stdio`. */
 import * as assert from 'node:assert/strict';
 import {
-  CodeLensRequest, CodeLensResolveRequest, ErrorCodes, HoverRequest, InitializeRequest, InlayHintRequest, ResponseError, ShutdownRequest,
+  CodeActionRequest, CodeLensRequest, CodeLensResolveRequest, DidChangeWatchedFilesNotification, ErrorCodes, HoverRequest, InitializeRequest, InlayHintRequest, ResponseError, ShutdownRequest,
 } from 'vscode-languageserver-protocol';
 import * as protocol from '../../extension/protocol';
 import { LspClient } from './lsp-client';
@@ -55,11 +55,25 @@ describe('attnlens lsp --stdio: lifecycle and invalid params', function () {
       [client.connection.sendRequest(CodeLensResolveRequest.type, { range: HOVER.position as never }), 'codeLens/resolve: params.range.start must be an object'],
       [client.connection.sendRequest(CodeLensResolveRequest.type, { range: { start: HOVER.position, end: HOVER.position } }), 'codeLens/resolve: params.data must be an object'],
       [client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri: URI } } as never), 'textDocument/inlayHint: params.range must be an object'],
+      [client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: URI }, range: { start: HOVER.position, end: HOVER.position }, context: { diagnostics: 'x' } } as never), 'textDocument/codeAction: params.context.diagnostics must be an array'],
       [client.connection.sendRequest(protocol.benchmark, { dtype: 'int8' as never }), 'attnlens/benchmark: params.dtype must be one of float16, bfloat16, float32, float64'],
       [client.connection.sendRequest(protocol.benchmark, { shapes: [{ batch: 1 }] as never }), 'attnlens/benchmark: params.shapes[0].heads must be a positive integer'],
       [client.connection.sendRequest(protocol.benchmark, { call: { uri: URI } as never }), 'attnlens/benchmark: params.call.index must be a non-negative integer'],
     ];
     for (const [request, message] of cases) assert.deepEqual(await refusal(request), [ErrorCodes.InvalidParams, message]);
+  });
+
+  it('logs a notification whose params it cannot read as ignored, naming the field, and goes on', async () => {
+    await client.initialize();
+    for (const changes of ['all', [{ uri: 7, type: 1 }]]) {
+      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes } as never);
+    }
+    await client.until(() => (client.logs.filter((l) => l.includes('ignored')).length === 2 ? true : undefined), 'two ignored notifications');
+    assert.deepEqual(client.logs.filter((l) => l.startsWith('workspace/didChangeWatchedFiles')), [
+      'workspace/didChangeWatchedFiles ignored: params.changes must be an array',
+      'workspace/didChangeWatchedFiles ignored: params.changes[0].uri must be a string',
+    ]);
+    assert.equal(await client.connection.sendRequest(HoverRequest.type, HOVER), null);
   });
 
   it('answers requests after shutdown, a second shutdown included, with InvalidRequest', async () => {

@@ -9,7 +9,7 @@ import type { ArgRole } from '../values/attention-apis';
 import type { Finding, TextEdit } from '../report';
 import { textOf, type SyntaxNode } from '../syntax/syntax';
 import { spanOf } from '../syntax/positions';
-import { castEdits, isSimplePrimary } from './edits';
+import { castEdits, isReference } from './edits';
 import { createRule, onPath, perMode, type ModeView, type Rule, type RuleMeta } from './rule';
 
 function provenance(view: ModeView, role: 'q' | 'k' | 'v'): string {
@@ -43,12 +43,12 @@ function castsFor(view: ModeView, w: DtypeWarning): readonly Cast[] {
 }
 
 /**
- * An argument among v, k, q that already has the target dtype and is not cast: casting to its dtype
- * (`.to(v.dtype)`) holds in every run, under float16 or bfloat16 autocast alike.
+ * An argument among v, k, q that already has the target dtype, is not cast and only names a value:
+ * casting to its dtype (`.to(v.dtype)`) holds in every run, under float16 or bfloat16 autocast alike.
  */
 function holderOf(view: ModeView, to: Dtype, cast: ReadonlySet<SyntaxNode>): SyntaxNode | undefined {
   return (['v', 'k', 'q'] as const).map((r) => ({ node: view.observations[0]?.args[r]?.node, d: view.facts.dtypes[r] }))
-    .find(({ node, d }) => node && !cast.has(node) && d.known && d.value === to && isSimplePrimary(node))?.node ?? undefined;
+    .find(({ node, d }) => node && !cast.has(node) && d.known && d.value === to && isReference(node))?.node ?? undefined;
 }
 
 function fixFor(view: ModeView, casts: readonly Cast[]): Finding['fix'] {

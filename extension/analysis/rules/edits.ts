@@ -8,6 +8,16 @@ export function isSimplePrimary(node: SyntaxNode): boolean {
   return /^[\w.]+(\(.*\))?(\[.*\])?$/s.test(textOf(node)) && !/\s/.test(textOf(node));
 }
 
+/**
+ * Whether an expression only names a value (`k`, `self.k`): reading its `.dtype` in a fix computes
+ * nothing, where `k.bfloat16().dtype` or `self.k_proj(x).dtype` would run the call a second time.
+ */
+export function isReference(node: SyntaxNode): boolean {
+  if (node.type === 'identifier') return true;
+  const object = node.type === 'attribute' ? field(node, 'object') : undefined;
+  return object !== undefined && isReference(object);
+}
+
 /** Append `.to(<dtype>)` to an argument (parenthesised when it is not a simple primary); `to` is `torch.float16` or `v.dtype`. */
 export function castEdits(node: SyntaxNode, to: string): TextEdit[] {
   if (isSimplePrimary(node)) return [{ span: spanOf(node, 'end'), newText: `.to(${to})` }];

@@ -4,5 +4,5 @@ import type { Session } from '../session';
 
 export function codeAction(session: Session, params: CodeActionParams): CodeAction[] {
   const doc = session.analysis(params.textDocument.uri);
-  return doc === undefined ? [] : toCodeActions(doc.report, params.textDocument.uri, params.range);
+  return doc === undefined ? [] : toCodeActions(doc.report, params.textDocument.uri, params.range, params.context?.diagnostics ?? []);
 }
