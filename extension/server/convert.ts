@@ -7,7 +7,7 @@ import {
   CodeActionKind, DiagnosticSeverity, InlayHintKind, MarkupKind,
   type CodeAction, type CodeLens, type Diagnostic, type InlayHint, type MarkupContent, type Position, type Range, type TextEdit,
 } from 'vscode-languageserver';
-import { describeSwitches } from '../../runtime/dispatch/describe';
+import { describeSwitches, errorHeadline } from '../../runtime/dispatch/describe';
 import type { Dtype, Fact, Mode } from '../../runtime/dispatch/facts';
 import type { Decision, Verdict } from '../../runtime/dispatch/decision';
 import type { CallReport, FileReport, Severity, Span } from '../analysis/report';
@@ -103,7 +103,7 @@ export function lensTitle(call: CallReport, latency: LatencyState): string {
 export function decisionSummary(d: Decision): string {
   switch (d.outcome) {
     case 'raises':
-      return `raises: ${short(d.error ?? 'error')}`;
+      return `raises: ${short(errorHeadline(d.error ?? 'error'))}`;
     case 'depends': {
       const pending = d.verdicts.find((v) => v.status === 'depends');
       const why = pending?.reasons[0] ?? 'unknown facts';

@@ -14,7 +14,7 @@ export function backendName(id: BackendId): string {
 const MAX_ERROR = 80;
 
 export function describeDecision(d: Decision, everyUnknown = false): string {
-  if (d.outcome === 'raises') return `raises: ${firstLine(d.error ?? 'an error')}`;
+  if (d.outcome === 'raises') return `raises: ${firstLine(errorHeadline(d.error ?? 'an error'))}`;
   if (d.outcome === 'depends') {
     const first = d.verdicts.find((v) => v.status === 'depends')?.reasons[0] ?? 'depends on unknown facts';
     // The text format names every unknown any backend waits on (as the JSON lists them), each once; a lens the first.
@@ -32,6 +32,12 @@ export function describeDecision(d: Decision, everyUnknown = false): string {
 /** Why a rejected backend is off, in the few words a lens gives it. */
 export function offReason(v: Verdict): string {
   return v.short ?? firstLine(v.reasons[0] ?? '');
+}
+
+/** An error's first line, without the words that introduce the lines after it (xformers' "… with inputs:"). */
+export function errorHeadline(error: string): string {
+  const [line = '', ...rest] = error.split('\n');
+  return rest.length > 0 ? line.replace(/( with inputs)?:\s*$/, '') : line;
 }
 
 function firstLine(text: string): string {

@@ -582,7 +582,9 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=false ?,?,? mask=float causal=false p=0 layout=BLHD H=? D=? → depends xformers.cutlass',
         findings: [
           ['mask-disables-flash information train 19:67',
-            'Flash is off on the training path: `bias.expand(B, self.heads, L, L)` is a float tensor (`.half()` at train.py:7); a tensor attn_bias rules out xformers\' flash operators — it runs its CUTLASS kernel'],
+            'Flash is off on the training path: `bias.expand(B, self.heads, L, L)` is a float tensor (`.half()` at train.py:7); a tensor attn_bias rules out xformers\' flash operators — it runs its CUTLASS kernel (if `L` is a multiple of 8)'],
+          ['bias-alignment warning train 19:67',
+            'xformers: "No operator found for `memory_efficient_attention_forward`" — `bias.expand(B, self.heads, L, L)` is a tensor bias with key length `L` not a multiple of 8: allocate the bias padded to a multiple of 8 and slice it (training path: `.backward()` in train_step) (if `L` is not a multiple of 8)'],
         ],
       },
     ],

@@ -122,6 +122,35 @@ describe('open-world values', () => {
     ]);
   });
 
+  it('gives an xformers tensor bias per class of its open key length, and takes a tensor annotation with a None default as optional', async () => {
+    const autocast = 'under float16 or bfloat16 autocast';
+    const masked = '`attention_mask` is a float tensor or a bool tensor';
+    const hs = '`dim // self.heads`';
+    const noOperator = 'raises: No operator found for `memory_efficient_attention_forward`';
+    const mask = '`attention_mask` is None or a mask (assumed: XFormersProcessor.__call__\'s input from no caller in these files)';
+    // A None mask runs CUTLASS at any length; a tensor bias only where its key length keeps the strides aligned.
+    const xformers = 'cutlass (fa2 off: float32) without autocast, if `attention_mask` is None'
+      + ` · cutlass (fa2 off: float32) without autocast, if ${masked} and \`seq_len\` is a multiple of 4`
+      + ` · ${noOperator} without autocast, if ${masked} and \`seq_len\` is not a multiple of 4`
+      + ` · fa2 ${autocast}, if \`attention_mask\` is None and ${hs} is ≤ 256`
+      + ` · cutlass (fa2 off: head dim ${hs}) ${autocast}, if \`attention_mask\` is None and ${hs} is > 256`
+      + ` · cutlass (fa2 off: tensor attn_bias) ${autocast}, if ${masked} and \`seq_len\` is a multiple of 8`
+      + ` · ${noOperator} ${autocast}, if ${masked} and \`seq_len\` is not a multiple of 8`
+      + ` [if ${ASSUMED('hidden_states', 'XFormersProcessor.__call__')} and ${mask}]`;
+    // `encoder_hidden_states: torch.FloatTensor = None` is None or a tensor; `.chunk` on None would raise.
+    const context = `${BY_AUTOCAST} [if ${ASSUMED('hidden_states', 'ContextProcessor.__call__')}`
+      + ' and `encoder_hidden_states` is None or a float32 tensor (assumed: ContextProcessor.__call__\'s input from no caller in these files)]';
+    const lines = await linesOf('xformers_processor.py', { ...SETTINGS, installed: { flash_attn: null, xformers: true } });
+    assert.deepEqual(lines.filter((l) => !l.startsWith('  ')), [
+      `xformers_processor.py:31:16 xformers.ops.memory_efficient_attention → train: ${xformers} | infer: ${xformers}`,
+      `xformers_processor.py:41:16 F.scaled_dot_product_attention → train: ${context} | infer: ${context}`,
+    ]);
+    // The raising cases are warnings that name them; the note on the bias speaks of the cases that run.
+    assert.deepEqual(lines.filter((l) => l.includes('bias-alignment')).map((l) => / not a multiple of \d/.exec(l)![0]), [' not a multiple of 4', ' not a multiple of 8']);
+    assert.match(lines.find((l) => l.includes('bias-alignment'))!, /^ {2}warning bias-alignment: xformers: "No operator found for `memory_efficient_attention_forward`" — `attention_mask` is a tensor bias with key length `seq_len` not a multiple of 4: .* \(without autocast, if `attention_mask` is a float tensor or a bool tensor and `seq_len` is not a multiple of 4\)$/);
+    assert.doesNotMatch(lines.find((l) => l.includes('mask-disables-flash'))!, /not a multiple/);
+  });
+
   it('assumes activations for the annotated tensor inputs of functions a registry calls: flash per autocast, raising without', async () => {
     const assumed = (fn: string): string => `[if ${['query', 'key', 'value'].map((p) => ACTIVATION(p, fn)).join(' and ')}]`;
     const flash = 'raises: FlashAttention only support fp16 and bf16 data type without autocast'

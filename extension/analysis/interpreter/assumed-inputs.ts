@@ -64,13 +64,14 @@ function assumedTensor(fn: FunctionInfo, dtype: Dtype | undefined, autocast: Fac
 }
 
 /**
- * An input whose annotation says an optional tensor and whose default is None (`attention_mask:
- * Optional[torch.Tensor] = None`): a caller the files do not show may pass one or not, so it is None
+ * An input whose annotation says a tensor and whose default is None (`attention_mask:
+ * Optional[torch.Tensor] = None`, or `torch.FloatTensor = None`, PEP 484's implicit Optional that
+ * diffusers' processors write): a caller the files do not show may pass one or not, so it is None
  * or the tensor (the default is no fact). A mask is open, its verdict given per kind (None, float,
  * bool: mask-cases.ts); another input is None or what a required one is assumed to be.
  */
 function optionalInput(fn: FunctionInfo, param: Param, dtype: Dtype | undefined, autocast: Fact<Dtype | null>): AssumedInput | undefined {
-  if (!param.annotation || !annotatedFloatTensor(param.annotation) || !/\bNone\b|\bOptional\b/.test(param.annotation)) return undefined;
+  if (!param.annotation || !annotatedFloatTensor(param.annotation)) return undefined;
   const origin = `\`${param.name}\``;
   const source = `${fn.qualName}'s input from no caller in these files`;
   if (/mask/i.test(param.name)) {

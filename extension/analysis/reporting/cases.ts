@@ -11,8 +11,9 @@ import type { Decision } from '../../../runtime/dispatch/decision';
 import type { AttentionApi, Mode } from '../../../runtime/dispatch/facts';
 import { caseSite, type ModeSite } from '../call-facts/call-sites';
 import { OPTIONAL_LIBRARIES, type OptionalLibrary } from '../values/state';
-import { byHeadSize } from './head-size-cases';
-import { byMaskKind } from './mask-cases';
+import { byHeadSize, renamed } from './head-size-cases';
+import { byKeyLength } from './key-length-cases';
+import { byMaskKind, type Decided } from './mask-cases';
 import { offReason } from '../../../runtime/dispatch/describe';
 import { caseLabels, jointWhen, ORDER, type Single } from './case-labels';
 
@@ -138,7 +139,7 @@ function byPaths(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide, 
  * unknown head size, per range of head sizes (within each kind); where every case does the same, that verdict.
  */
 function perUnknown(site: ModeSite, decision: Decision, decide: Decide): ModeDecision {
-  const masks = byMaskKind(site.facts, site.observations, decision, (facts) => decide({ ...site, facts }), (a, b) => outcomeKey(a) === outcomeKey(b));
+  const masks = byMaskKind(site.facts, site.observations, decision, (facts) => decide({ ...site, facts }), (a, b) => alikeAtEveryLength(site, a, b, decide));
   if (!masks) return perHeadSize(site, decision, decide);
   if (masks.cases.length === 0) return perHeadSize({ ...site, facts: masks.facts }, masks.decision, decide);
   const cases = masks.cases.flatMap((c): CaseView[] => {
@@ -149,9 +150,41 @@ function perUnknown(site: ModeSite, decision: Decision, decide: Decide): ModeDec
   return { decision, cases };
 }
 
-/** A verdict that waits on an unknown head size, per range of head sizes; where every range does the same, that verdict. */
+/**
+ * A verdict that waits on an unknown head size, per range of head sizes, and one that waits on an
+ * unknown key length, per class of lengths (within each range); where every case does the same, that verdict.
+ */
 function perHeadSize(site: ModeSite, decision: Decision, decide: Decide): ModeDecision {
-  const sizes = byHeadSize(site.facts, decision, (facts) => decide({ ...site, facts }), (a, b) => outcomeKey(a) === outcomeKey(b));
-  if (!sizes) return { decision, cases: [] };
-  return { decision: sizes.decision, cases: sizes.cases.map((c) => ({ when: c.when, site, decision: c.decision })) };
+  const sizes = byHeadSize(site.facts, decision, (facts) => decide({ ...site, facts }), sameOutcome);
+  if (!sizes) return perKeyLength(site, decision, decide);
+  if (sizes.cases.length === 0) return perKeyLength(site, sizes.decision, decide);
+  const cases = sizes.cases.flatMap((c): CaseView[] => {
+    // The lengths decided at a size of the case's range, in its words.
+    const lengths = perKeyLength({ ...site, facts: c.facts }, c.decision, (s) => renamed(decide(s), c.names));
+    return lengths.cases.length === 0 ? [{ when: c.when, site, decision: lengths.decision }] : lengths.cases.map((l) => ({ ...l, when: jointWhen(c.when, l.when) }));
+  });
+  return { decision: sizes.decision, cases };
+}
+
+/** A verdict that waits on an unknown key length, per class of lengths; where every class does the same, that verdict. */
+function perKeyLength(site: ModeSite, decision: Decision, decide: Decide): ModeDecision {
+  const lengths = byKeyLength(site.facts, decision, (facts) => decide({ ...site, facts }), sameOutcome);
+  if (!lengths) return { decision, cases: [] };
+  return { decision: lengths.decision, cases: lengths.cases.map((c) => ({ when: c.when, site, decision: c.decision })) };
+}
+
+/**
+ * Two kinds of mask do alike where they do the same at every key length: a None mask runs xformers'
+ * CUTLASS kernel at any length, a tensor bias only at aligned ones.
+ */
+function alikeAtEveryLength(site: ModeSite, a: Decided, b: Decided, decide: Decide): boolean {
+  const outcomes = (x: Decided): string => {
+    const lengths = perKeyLength({ ...site, facts: x.facts }, x.decision, decide);
+    return lengths.cases.length === 0 ? outcomeKey(lengths.decision) : lengths.cases.map((c) => `${c.when}:${outcomeKey(c.decision)}`).join('\n');
+  };
+  return outcomes(a) === outcomes(b);
+}
+
+function sameOutcome(a: Decision, b: Decision): boolean {
+  return outcomeKey(a) === outcomeKey(b);
 }

@@ -14,6 +14,9 @@ import { groupAlike, spokesman } from './outcome-groups';
 export interface HeadSizeCase {
   readonly when: string;
   readonly decision: Decision;
+  /** The case's facts (a size of its range) and the words its sizes are renamed to, for cases within it. */
+  readonly facts: CallFacts;
+  readonly names: ReadonlyMap<number, string>;
 }
 
 /**
@@ -40,14 +43,18 @@ export function byHeadSize(facts: CallFacts, decision: Decision, decide: (facts:
   const cells = cellsAvoiding(bounds, (n) => quoted.has(n) || quoted.has(ratio * n));
   const decided = cells.map((cell) => {
     const source = `a head size of the case (${expr})`;
-    const d = decide({ ...facts, shape: { ...facts.shape, headDim: known(cell.size, source), headDimV: known(ratio * cell.size, source) } });
-    return { cell, decision: renamed(d, new Map([[cell.size, expr], [ratio * cell.size, exprV]])) };
+    const caseFacts: CallFacts = { ...facts, shape: { ...facts.shape, headDim: known(cell.size, source), headDimV: known(ratio * cell.size, source) } };
+    const names = new Map([[cell.size, expr], [ratio * cell.size, exprV]]);
+    return { cell, facts: caseFacts, names, decision: renamed(decide(caseFacts), names) };
   });
   const groups = groupAlike(decided, (d) => d.decision, sameOutcome);
-  const speaker = (group: typeof decided): Decision => spokesman(group, (d) => d.decision).decision;
-  if (groups.length === 1) return { decision: speaker(groups[0]!), cases: [] };
-  const cases = groups.map((g) => ({ when: `if ${expr} is ${rangeWords(bounds, cells, g.map((d) => d.cell))}`, decision: speaker(g), first: Math.min(...g.map((d) => order(d.cell))) }));
-  return { decision, cases: cases.sort((a, b) => a.first - b.first).map(({ when, decision: d }, i) => ({ when: i === 0 ? `${when}${assumed}` : when, decision: d })) };
+  const speaker = (group: typeof decided) => spokesman(group, (d) => d.decision);
+  if (groups.length === 1) return { decision: speaker(groups[0]!).decision, cases: [] };
+  const cases = groups.map((g) => ({ when: `if ${expr} is ${rangeWords(bounds, cells, g.map((d) => d.cell))}`, one: speaker(g), first: Math.min(...g.map((d) => order(d.cell))) }));
+  return {
+    decision,
+    cases: cases.sort((a, b) => a.first - b.first).map(({ when, one }, i) => ({ when: i === 0 ? `${when}${assumed}` : when, decision: one.decision, facts: one.facts, names: one.names })),
+  };
 }
 
 /**
@@ -101,7 +108,7 @@ function decisionStrings(d: Decision): string[] {
 }
 
 /** The decision with the case's sizes in its words replaced by the code's expressions (`head dim \`D\``). */
-function renamed(d: Decision, exprs: ReadonlyMap<number, string>): Decision {
+export function renamed(d: Decision, exprs: ReadonlyMap<number, string>): Decision {
   const pattern = numberPattern([...exprs.keys()]);
   const words = (s: string): string => s.replace(pattern, (n) => exprs.get(Number(n))!);
   const verdict = (v: Verdict): Verdict => ({ ...v, reasons: v.reasons.map(words), ...(v.short !== undefined ? { short: words(v.short) } : {}) });

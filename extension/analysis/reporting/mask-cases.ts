@@ -12,6 +12,12 @@ import { isTensor, joinFact, mayBeBoolMask, type TensorValue } from '../values/v
 import { MASK_WORDS, maskText, orWords } from './case-labels';
 import { groupAlike, spokesman } from './outcome-groups';
 
+/** A kind's facts and what the call does with them. */
+export interface Decided {
+  readonly facts: CallFacts;
+  readonly decision: Decision;
+}
+
 export interface MaskCase {
   readonly when: string;
   readonly facts: CallFacts;
@@ -26,7 +32,7 @@ const OPEN_KINDS: readonly MaskKind[] = ['none', 'float', 'bool'];
  * undefined where the decision does not wait on the mask's kind.
  */
 export function byMaskKind(facts: CallFacts, observations: readonly Observation[], decision: Decision, decide: (facts: CallFacts) => Decision,
-  sameOutcome: (a: Decision, b: Decision) => boolean): { decision: Decision; facts: CallFacts; cases: MaskCase[] } | undefined {
+  alike: (a: Decided, b: Decided) => boolean): { decision: Decision; facts: CallFacts; cases: MaskCase[] } | undefined {
   const kind = facts.mask.kind;
   if (kind.known || !decision.verdicts.some((v) => v.status === 'depends' && (v.unknowns ?? []).some((u) => u.includes(kind.dependsOn)))) return undefined;
   const name = maskName(observations);
@@ -35,7 +41,7 @@ export function byMaskKind(facts: CallFacts, observations: readonly Observation[
     const caseFacts: CallFacts = { ...facts, mask };
     return { kind: k, facts: caseFacts, decision: decide(caseFacts) };
   });
-  const groups = groupAlike(decided, (d) => d.decision, sameOutcome);
+  const groups = groupAlike(decided, (d) => d, alike);
   if (groups.length === 1) {
     const one = spokesman(groups[0]!, (d) => d.decision);
     return { decision: one.decision, facts: one.facts, cases: [] };

@@ -4,11 +4,11 @@
  */
 import type { Decision } from '../../../runtime/dispatch/decision';
 
-/** `items` in groups of alike outcome, in the order each group first appears. */
-export function groupAlike<T>(items: readonly T[], decisionOf: (item: T) => Decision, sameOutcome: (a: Decision, b: Decision) => boolean): T[][] {
+/** `items` in groups of alike outcome (by what `keyOf` gives of them), in the order each group first appears. */
+export function groupAlike<T, K>(items: readonly T[], keyOf: (item: T) => K, alike: (a: K, b: K) => boolean): T[][] {
   const groups: T[][] = [];
   for (const item of items) {
-    const group = groups.find((g) => sameOutcome(decisionOf(g[0]!), decisionOf(item)));
+    const group = groups.find((g) => alike(keyOf(g[0]!), keyOf(item)));
     if (group) group.push(item); else groups.push([item]);
   }
   return groups;

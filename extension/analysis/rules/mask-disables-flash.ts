@@ -1,4 +1,5 @@
 /** mask-disables-flash: a mask tensor keeps the flash kernel from running, on the path it is passed on. */
+import { xformers } from '../../../runtime/dispatch/messages';
 import { textOf } from '../syntax/syntax';
 import { spanOf } from '../syntax/positions';
 import { createRule, pathPhrase, perMode, switchesKeepFlashOff, type ModeView } from './rule';
@@ -22,7 +23,8 @@ export default createRule(
     const why = whyOn(ctx.site.api, view);
     if (!why) return null;
     const kind = view.facts.mask.kind;
-    if (switchesKeepFlashOff(view)) return null;
+    // Where xformers finds no operator (a case of key lengths CUTLASS refuses the bias at), no kernel runs to be slower.
+    if (switchesKeepFlashOff(view) || (view.decision.outcome === 'raises' && view.decision.error?.startsWith(xformers.noOperator))) return null;
     if (!kind.known || (kind.value !== 'float' && kind.value !== 'bool')) return null;
     const arg = view.observations[0]?.args.mask ?? view.observations[0]?.args.keyPaddingMask;
     const name = arg?.node ? `\`${textOf(arg.node)}\`` : 'the mask';
