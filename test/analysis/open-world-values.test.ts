@@ -151,6 +151,19 @@ describe('open-world values', () => {
     assert.doesNotMatch(lines.find((l) => l.includes('mask-disables-flash'))!, /not a multiple/);
   });
 
+  it('gives nn.RMSNorm\'s output dtype under autocast by torch release: promoted by its weight up to 2.6, the input\'s from 2.9, open between', async () => {
+    const settings = (torch: readonly [number, number]) => ({ ...SETTINGS, torch, autocast: 'float16' as const, installed: { flash_attn: true, xformers: null } });
+    const assumed = `[if ${ASSUMED('hidden_states', 'NormedAttention.forward')}]`;
+    const old = await linesOf('rms_norm_release.py', settings([2, 5]));
+    const raises = `raises: FlashAttention only support fp16 and bf16 data type ${assumed}`;
+    assert.equal(old[0], `rms_norm_release.py:21:16 flash_attn_func → train: ${raises} | infer: ${raises}`);
+    assert.match(old[1]!, /^ {2}error dtype-unsupported: .*`query` is float32 \(float16 promoted with float32 \(parameters of `nn.RMSNorm` at rms_norm_release.py:14 \(float32\)\)/);
+    assert.deepEqual(await linesOf('rms_norm_release.py', settings([2, 9])), [`rms_norm_release.py:21:16 flash_attn_func → train: fa2 ${assumed} | infer: fa2 ${assumed}`]);
+    const open = (line: number): string => `the dtype \`nn.RMSNorm\` at rms_norm_release.py:${line} gives with torch 2.7 (float32 by 2.6's rms_norm, float16 by 2.9's; 2.7's not read)`;
+    const unread = `fa2? (depends on ${open(14)} and ${open(15)}) ${assumed}`;
+    assert.deepEqual(await linesOf('rms_norm_release.py', settings([2, 7])), [`rms_norm_release.py:21:16 flash_attn_func → train: ${unread} | infer: ${unread}`]);
+  });
+
   it('assumes activations for the annotated tensor inputs of functions a registry calls: flash per autocast, raising without', async () => {
     const assumed = (fn: string): string => `[if ${['query', 'key', 'value'].map((p) => ACTIVATION(p, fn)).join(' and ')}]`;
     const flash = 'raises: FlashAttention only support fp16 and bf16 data type without autocast'

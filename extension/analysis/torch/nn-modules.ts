@@ -10,7 +10,7 @@ import { softmax, withDropout } from './manual-attention';
 import { argRoles, observeApi, type Roles } from './observe-api';
 import { opDtype } from './op-dtypes';
 import { OPEN_LAYER, OPEN_POOL, openLayerOutput } from './open-layers';
-import type { Dtype } from '../../../runtime/dispatch/facts';
+import { autocastCastable, type Dtype, type Fact } from '../../../runtime/dispatch/facts';
 import type { Frame, PathState } from '../values/state';
 import { field, textOf, type SyntaxNode } from '../syntax/syntax';
 import { CASTS, MODULE_OP, SAME_DTYPE, SAME_SHAPE } from './torch-ops';
@@ -183,8 +183,7 @@ export function moduleCall(mod: Value & { t: 'torchmod' }, written: CallArgs, st
   }
   if (mod.kind === OPEN_LAYER || mod.kind === OPEN_POOL || mod.kind === 'RMSNorm') {
     const input = args.positional[0]?.value ?? UNKNOWN(`the input of ${mod.origin}`);
-    // nn.RMSNorm's output dtype under autocast differs across torch releases (a weight in another dtype promotes it); outside it, its input's.
-    return mod.kind === 'RMSNorm' ? openLayerOutput(input, mod.origin, st, OPEN_LAYER, 'nn.RMSNorm keeps its input\'s dtype where its weight has it') : openLayerOutput(input, mod.origin, st, mod.kind);
+    return mod.kind === 'RMSNorm' ? rmsNormOutput(mod, input, st, fr, node, e) : openLayerOutput(input, mod.origin, st, mod.kind);
   }
   const encoderLayer = transformerLayer(mod, 'Encoder');
   if (encoderLayer) {
@@ -206,7 +205,7 @@ export function moduleCall(mod: Value & { t: 'torchmod' }, written: CallArgs, st
   }
   // `self.softmax(scores)`: nn.Softmax on hand-written attention scores gives the probabilities.
   if (mod.kind === 'Softmax' && given0 && isTensor(given0) && given0.manual) return softmax('softmax', given0, [given0], st, fr, node, undefined, mod.args.dim);
-  const weight = tensor(known(mod.cast ?? 'float32', mod.cast ? `module cast to ${mod.cast}` : `parameters of ${mod.origin} (float32)`), mod.origin);
+  const weight = moduleWeight(mod);
   // An embedding looks its output up in its weight; autocast leaves it alone.
   if (mod.kind === 'Embedding') return tensor(weight.dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`);
   const op = MODULE_OP[mod.kind];
@@ -215,6 +214,38 @@ export function moduleCall(mod: Value & { t: 'torchmod' }, written: CallArgs, st
   const input = isTensor(given) ? given : tensor(unknown(given.t === 'unknown' ? given.why : 'the module input'), 'input');
   const dtype = SAME_DTYPE.has(op) ? input.dtype : opDtype(op, op === 'softmax' ? [input] : [input, weight], st, fr, node);
   return tensor(dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`, moduleOutputShape(op, input, mod));
+}
+
+/** A module's weight: float32 unless the module was cast. */
+function moduleWeight(mod: TorchModule): TensorValue {
+  return tensor(known(mod.cast ?? 'float32', mod.cast ? `module cast to ${mod.cast}` : `parameters of ${mod.origin} (float32)`), mod.origin);
+}
+
+/**
+ * nn.RMSNorm's output, by release (torch's `rms_norm` in aten/src/ATen/native/layer_norm.cpp; autocast
+ * lists no rms_norm in v2.6.0 nor v2.9.1, so it runs in the input's dtype): up to 2.6 the normalised
+ * input comes back in its dtype and is then multiplied by the weight, so type promotion gives float32
+ * from a float16 activation and float32 weights; 2.9 casts the product back to the input's dtype (a
+ * weight of another dtype takes the composite path that does). Releases 2.7–2.8 were not read: where
+ * the two rules disagree, the dtype is open and says so.
+ */
+function rmsNormOutput(mod: TorchModule, input: Value, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
+  if (!isTensor(input)) return openLayerOutput(input, mod.origin, st);
+  const [major, minor] = e.settings.torch;
+  const release = major * 100 + minor;
+  const affine = mod.args.elementwise_affine;
+  const promoted = affine?.t === 'bool' && !affine.value ? input.dtype : opDtype('mul', [input, moduleWeight(mod)], st, fr, node);
+  const read = release <= 206 ? promoted : release >= 209 ? input.dtype : sameFact(promoted, input.dtype) ? input.dtype : undefined;
+  const words = (d: Fact<Dtype>): string => (d.known ? d.value : 'open');
+  const open = `the dtype ${mod.origin} gives with torch ${major}.${minor} (${words(promoted)} by 2.6's rms_norm, ${words(input.dtype)} by 2.9's; ${major}.${minor}'s not read)`;
+  // Under autocast either is a float dtype autocast's listed ops cast.
+  const autocast = st.ctx.autocast;
+  const dtype = read ?? (autocast.known && autocast.value !== null ? autocastCastable(open) : unknown(open));
+  return tensor(dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`, { shape: input.shape, lastDim: input.lastDim });
+}
+
+function sameFact(a: Fact<Dtype>, b: Fact<Dtype>): boolean {
+  return a.known && b.known && a.value === b.value;
 }
 
 /**
