@@ -164,6 +164,17 @@ describe('open-world values', () => {
     assert.deepEqual(await linesOf('rms_norm_release.py', settings([2, 7])), [`rms_norm_release.py:21:16 flash_attn_func → train: ${unread} | infer: ${unread}`]);
   });
 
+  it('splits by the autocast case first where no fact or pair of facts names the paths\' cases (two config flags and the autocast)', async () => {
+    const autocast = 'under float16 or bfloat16 autocast';
+    // Flash needs autocast, no ALiBi and narrow heads: three facts, which no pair of them separates.
+    const verdict = 'efficient (flash off: float32) without autocast'
+      + ` · efficient (flash off: attn_mask is not None or head dim 512) ${autocast}, if \`mask\` is a float tensor, or if \`mask\` is None and self.config.wide_heads`
+      + ` · flash ${autocast}, if not (self.config.alibi) and not (self.config.wide_heads)`
+      + ` [if ${ASSUMED('x', 'ConfiguredSelfAttention.forward')}]`;
+    const lines = await linesOf('configured_biases.py');
+    assert.equal(lines[0], `configured_biases.py:25:13 F.scaled_dot_product_attention → train: ${verdict} | infer: ${verdict}`);
+  });
+
   it('assumes activations for the annotated tensor inputs of functions a registry calls: flash per autocast, raising without', async () => {
     const assumed = (fn: string): string => `[if ${['query', 'key', 'value'].map((p) => ACTIVATION(p, fn)).join(' and ')}]`;
     const flash = 'raises: FlashAttention only support fp16 and bf16 data type without autocast'

@@ -37,12 +37,15 @@ interface Feature {
 function autocastFeature(): Feature {
   return {
     value: (s) => (s.observation.ctx.autocast.known ? String(s.observation.ctx.autocast.value) : undefined),
-    when: (values) => {
-      const dtypes = values.filter((v) => v !== 'null');
-      const parts = [...(values.includes('null') ? ['without autocast'] : []), ...(dtypes.length > 0 ? [`under ${dtypes.join(' or ')} autocast`] : [])];
-      return parts.join(' or ');
-    },
+    when: autocastWords,
   };
+}
+
+/** The autocast cases `values` name (`'null'`, `'float16'`, …), in words: `without autocast or under float16 autocast`. */
+export function autocastWords(values: readonly string[]): string {
+  const dtypes = values.filter((v) => v !== 'null');
+  const parts = [...(values.includes('null') ? ['without autocast'] : []), ...(dtypes.length > 0 ? [`under ${dtypes.join(' or ')} autocast`] : [])];
+  return parts.join(' or ');
 }
 
 function libraryFeature(lib: (typeof OPTIONAL_LIBRARIES)[number]): Feature {

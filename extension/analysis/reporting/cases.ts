@@ -10,12 +10,12 @@
 import type { Decision } from '../../../runtime/dispatch/decision';
 import type { AttentionApi, Mode } from '../../../runtime/dispatch/facts';
 import { caseSite, type ModeSite } from '../call-facts/call-sites';
-import { OPTIONAL_LIBRARIES, type OptionalLibrary } from '../values/state';
+import { OPTIONAL_LIBRARIES, type Observation, type OptionalLibrary } from '../values/state';
 import { byHeadSize, renamed } from './head-size-cases';
 import { byKeyLength } from './key-length-cases';
 import { byMaskKind, type Decided } from './mask-cases';
 import { offReason } from '../../../runtime/dispatch/describe';
-import { caseLabels, jointWhen, ORDER, type Single } from './case-labels';
+import { autocastWords, caseLabels, jointWhen, ORDER, type Single } from './case-labels';
 
 export interface CaseView {
   readonly when: string;
@@ -121,7 +121,7 @@ function byPaths(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide, 
     return joined.outcome === 'depends' ? perUnknown({ ...site, facts: one.facts }, one.decision, decide) : { decision: joined, cases: [] };
   }
   const labels = caseLabels(list);
-  if (!labels) return perUnknown(site, joined, decide);
+  if (!labels) return byAutocast(site, api, mode, decide, joined) ?? perUnknown(site, joined, decide);
   const ordered = list.map((group, i) => ({ group, when: labels[i]! })).sort(caseOrder);
   const cases = ordered.flatMap(({ group, when }): CaseView[] => {
     // The paths of a case decide alike: one's facts and decision are the case's (the join of their
@@ -132,6 +132,39 @@ function byPaths(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide, 
     return sizes.cases.length === 0 ? [{ ...caseView, decision: sizes.decision }] : sizes.cases.map((c) => ({ ...c, when: jointWhen(when, c.when) }));
   });
   return { decision: joined, cases };
+}
+
+/**
+ * Paths that no fact or pair of facts tells apart (a mask split on some paths, under each autocast):
+ * the autocast case each ran under first (the case runs, autocast-cases.ts), then each case's own
+ * paths as `byPaths` splits them; cases that do the same under several autocasts are named together.
+ * Undefined where the paths ran under one autocast, or under an open one.
+ */
+function byAutocast(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide, joined: Decision): ModeDecision | undefined {
+  const byValue = new Map<string, Observation[]>();
+  for (const o of site.observations) {
+    if (!o.ctx.autocast.known) return undefined;
+    const value = String(o.ctx.autocast.value);
+    byValue.set(value, [...byValue.get(value) ?? [], o]);
+  }
+  if (byValue.size < 2) return undefined;
+  const merged = new Map<string, { values: string[]; inner: string; view: CaseView }>();
+  for (const value of [...byValue.keys()].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))) {
+    const sub = caseSite(site, api, mode, byValue.get(value)!);
+    const inner = byPaths(sub, api, mode, decide, decide(sub));
+    const views = inner.cases.length > 0 ? inner.cases : [{ when: '', site: sub, decision: inner.decision }];
+    for (const view of views) {
+      const key = `${view.when}|${outcomeKey(view.decision)}`;
+      const had = merged.get(key);
+      if (had) had.values.push(value); else merged.set(key, { values: [value], inner: view.when, view });
+    }
+  }
+  // A case that holds under every autocast the paths ran under needs no words for it.
+  const cases = [...merged.values()].map(({ values, inner, view }) => {
+    const words = values.length === byValue.size ? '' : autocastWords(values);
+    return { ...view, when: words && inner ? jointWhen(words, inner) : words || inner };
+  });
+  return cases.length > 1 ? { decision: joined, cases } : { decision: cases[0]!.decision, cases: [] };
 }
 
 /**
