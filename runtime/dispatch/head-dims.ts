@@ -18,7 +18,7 @@ export const FLASH_CONSUMER_TRAINING_DROPOUT_MAX = 224;
 /** SDPA's memory-efficient kernel: tensor cores need rows of this many bits (ATen's `minimum_gemm_alignment`); from sm80 a multiple of 4 at least. */
 export const GEMM_ROW_BITS = 128;
 export const SM80_GEMM_ALIGNMENT = 4;
-/** SDPA's cuDNN kernel: a multiple of 8, at most 128; 256 on the GPUs and cuDNN versions that take it, whose backward takes exactly 256. */
+/** SDPA's cuDNN kernel: a multiple of 8, at most 128; 256 on the GPU and cuDNN versions that take it (sm90, cuDNN 9.10+, from 2.7). */
 export const CUDNN_MAX_HEAD_DIM = 128;
 export const CUDNN_D256_MAX_HEAD_DIM = 256;
 export const CUDNN_HEAD_DIM_MULTIPLE = 8;
@@ -28,7 +28,7 @@ export const FLASH_ATTN_3_HEAD_DIM_MULTIPLE = 8;
 export interface HeadDimBounds {
   /** Limits `d ≤ n`: a rule's answer may change between n and n + 1. */
   readonly atMost: readonly number[];
-  /** Sizes a rule takes alone (`d === n`). */
+  /** Sizes a rule takes alone (`d === n`): none since main's cuDNN backward check gave way to v2.9.1's rules. */
   readonly exactly: readonly number[];
   /** Alignments `d % n === 0`. */
   readonly multipleOf: readonly number[];
@@ -43,7 +43,7 @@ const sortedUnique = (values: readonly number[]): number[] => [...new Set(values
 export const HEAD_DIM_BOUNDS: HeadDimBounds = {
   atMost: sortedUnique([FLASH_MAX_HEAD_DIM, FLASH_V1_MAX_HEAD_DIM, FLASH_V1_CONSUMER_TRAINING_MAX, FLASH_CONSUMER_TRAINING_MAX,
     FLASH_CONSUMER_TRAINING_DROPOUT_MAX, CUDNN_MAX_HEAD_DIM, CUDNN_D256_MAX_HEAD_DIM]),
-  exactly: sortedUnique([CUDNN_D256_MAX_HEAD_DIM]),
+  exactly: [],
   multipleOf: sortedUnique([GEMM_ROW_BITS / 32, GEMM_ROW_BITS / 16, SM80_GEMM_ALIGNMENT, FLASH_V1_HEAD_DIM_MULTIPLE,
     CUDNN_HEAD_DIM_MULTIPLE, FLASH_ATTN_3_HEAD_DIM_MULTIPLE]),
 };

@@ -62,8 +62,9 @@ export const torch = {
     `${kernel} only supports gpu architectures in the range [sm${low}, sm${high}]. Attempting to run on a sm ${smDotted(sm)} gpu.`,
   causalNonSquare: (lq: number, lk: number) =>
     `Flash attention does not support the is_causal flag when seqlen_q != seqlen_k. Got seqlen_q: ${lq} seqlen_k: ${lk}. If you would like to use causal attention with non-square masks, please see CausalAttnMask.`,
-  flashTraining: (low: number, high: number, p: number, d: number, sm: number) =>
-    `Flash attention currently doesn't support training with head_dim ∈ (192, 224] or (head_dim ∈ (224, 256] and dropout > 0.0) on gpu architectures in the range[sm${low}, sm${high}].Attempting to run with dropout set to: ${p}and head_dim: ${d} on a sm ${smDotted(sm)} gpu.`,
+  /** v2.9.1 names only [sm86, sm89], on sm120–121 too. */
+  flashTraining: (p: number, d: number, sm: number) =>
+    `Flash attention currently doesn't support training with head_dim ∈ (192, 224] or (head_dim ∈ (224, 256] and dropout > 0.0) on gpu architectures in the range[sm86, sm89].Attempting to run with dropout set to: ${p}and head_dim: ${d} on a sm ${smDotted(sm)} gpu.`,
   flashTrainingV1: (d: number, sm: number) =>
     `Flash attention currently doesn't support training with head_dim greater than 64 on gpu architectures in the range[sm86, sm89].Attempting to run with head_dim: ${d} on a sm ${smDotted(sm)} gpu.`,
   biasDtype: "invalid dtype for bias - should match query's dtype",
@@ -86,15 +87,11 @@ export const torch = {
   cudnnHeadDimMultiple: 'head_dim should be a multiple of 8',
   /** 2.5–2.6 (read at v2.6.0): a query or key/value of length 1. */
   cudnnSeqLenOne: 'cudnn SDPA does not support sequence length 1.',
-  /** sdp_utils.cpp at main 001f694a: only k/v of length 1 always; a query of length 1 with dropout. */
+  /** From v2.9.1 (and main 001f694a): only k/v of length 1 always; a query of length 1 with dropout. */
   cudnnKvSeqLenOne: 'cudnn SDPA does not support key/value sequence length 1.',
   cudnnQuerySeqLenOneDropout: 'cudnn SDPA does not support query sequence length 1 with dropout.',
-  // ATen has no space after "1/16.".
-  cudnnDropout: 'cuDNN dropout probability resolution is limited to 1/16.Use a dropout probability that is a multiple of 1/16 to select the cuDNN backend',
   /** Prints the compile-time CUDNN_VERSION (9.12 → 91200); "droppout" is ATen's spelling. */
   cudnnDropoutVersion: (version: number) => `${version} cuDNN version does not support droppout in SDPA (9.11 - 9.13).`,
-  cudnnBatchHeads: (b: number, h: number) => `cuDNN SDPA does not support batch size or num_heads greater than 65535. Got batch size: ${b}, num_heads: ${h}`,
-  cudnnBackwardHeadDim: (d: number, dv: number) => `cuDNN SDPA on SM 9.0/10.x does not support backward with these head dimensions. Got d_qk: ${d}, d_v: ${dv}`,
 } as const;
 
 /** Whether an error is SDPA's "no available kernel" raise, in the CUDA or the CPU wording. */

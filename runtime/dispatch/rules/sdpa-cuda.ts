@@ -8,24 +8,24 @@ import type { Dtype } from '../facts';
 import { torch } from '../messages';
 import { FLASH_CONSUMER_TRAINING_DROPOUT_MAX, FLASH_CONSUMER_TRAINING_MAX, FLASH_MAX_HEAD_DIM, FLASH_V1_CONSUMER_TRAINING_MAX, FLASH_V1_HEAD_DIM_MULTIPLE, FLASH_V1_MAX_HEAD_DIM, GEMM_ROW_BITS, SM80_GEMM_ALIGNMENT } from '../head-dims';
 import type { Policy } from '../engine';
-import { dtypeIn, fourDimensional, MATH, noMask, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
+import { dtypeIn, fourDimensional, headDimShort, MATH, noMask, SDPA_VALIDATION, sdpaNotes, sdpaWarnings } from './sdpa-shared';
 import { CUDA_VERIFIED, fusedHeads, type GqaSupport } from './sdpa-heads';
 import { inPriority, switchedOff, switchedOn } from './sdpa-switches';
-import { CUDNN_CHECKS, CUDNN_CHECKS_2_6, triedFirst } from './sdpa-cudnn';
+import { CUDNN_CHECKS_2_6, CUDNN_CHECKS_2_9, triedFirst } from './sdpa-cudnn';
 
 const between = (sm: number, low: number, high: number) => sm >= low && sm <= high;
 
 /**
- * From 2.7 the rules are PyTorch's main branch at 001f694a (those releases' sources were not read);
- * up to 2.6 they are v2.6.0's, read in Debian's pytorch_2.6.0+dfsg.orig.tar.xz (docs/dispatch.md).
+ * From 2.7 the rules are v2.9.1's, read in Ubuntu's pytorch_2.9.1+dfsg.orig.tar.xz and taken for 2.7,
+ * 2.8 and 2.10, whose own sources were not read; 2.5–2.6 are v2.6.0's, read in Debian's
+ * pytorch_2.6.0+dfsg.orig.tar.xz (docs/dispatch.md).
  */
-const mainRules = (c: CallContext): boolean => torchAtLeast(c.env, 2, 7);
-const headDimShort = (d: number, dv: number) => (d === dv ? `head dim ${d}` : `head dims ${d}/${dv}`);
+const rules29 = (c: CallContext): boolean => torchAtLeast(c.env, 2, 7);
 
 /** 2.0/2.1 shipped FlashAttention 1 (sm75–sm90); 2.2 moved to FlashAttention 2 (sm80+). */
 function flashSmRange(c: CallContext): [number, number] {
   if (!torchAtLeast(c.env, 2, 2)) return [75, 90];
-  return mainRules(c) ? [80, 121] : [80, 90];
+  return rules29(c) ? [80, 121] : [80, 90];
 }
 
 const flashSm: Condition = (c) => {
@@ -48,7 +48,10 @@ const flashCausalSquare: Condition = (c) => !torchAtLeast(c.env, 2, 2) || (c.fac
     : need([c.facts.shape.seqQ, c.facts.shape.seqKv], (lq, lk) =>
       lq === lk ? OK : rejected(torch.causalNonSquare(lq, lk), 'is_causal with Lq ≠ Lk')));
 
-/** Its backward fails for big head dims on consumer GPUs, so SDPA skips flash when training there. */
+/**
+ * Its backward fails for big head dims on consumer GPUs, so SDPA skips flash when training there:
+ * sm86–89, and sm120–121 from v2.9.1's rules (whose warning still names only [sm86, sm89]).
+ */
 const flashTraining: Condition = (c) => {
   const sm = c.env.sm;
   if (!torchAtLeast(c.env, 2, 2)) {
@@ -56,13 +59,12 @@ const flashTraining: Condition = (c) => {
     return need([c.facts.shape.headDim], (d) => d <= FLASH_V1_CONSUMER_TRAINING_MAX ? OK
       : need([c.facts.mode], (mode) => mode !== 'train' ? OK : rejected(torch.flashTrainingV1(d, sm), `training, head dim ${d} on sm${sm}`)));
   }
-  const range: [number, number] | null = between(sm, 86, 89) ? [86, 89] : between(sm, 120, 121) && mainRules(c) ? [120, 121] : null;
-  if (!range) return OK;
+  if (!between(sm, 86, 89) && !(between(sm, 120, 121) && rules29(c))) return OK;
   return need([c.facts.shape.headDim], (d) => {
     if (d <= FLASH_CONSUMER_TRAINING_MAX) return OK;
     return need([c.facts.mode], (mode) => {
       if (mode !== 'train') return OK;
-      const fail = (p: number) => rejected(torch.flashTraining(range[0], range[1], p, d, sm), `training, head dim ${d} on sm${sm}`);
+      const fail = (p: number) => rejected(torch.flashTraining(p, d, sm), `training, head dim ${d} on sm${sm}`);
       if (d <= FLASH_CONSUMER_TRAINING_DROPOUT_MAX) return need([c.facts.dropout], fail);
       return need([c.facts.dropout], (p) => (p > 0 ? fail(p) : OK));
     });
@@ -85,7 +87,7 @@ const FLASH: BackendRule = {
 };
 
 const efficientSm: Condition = (c) => {
-  const high = mainRules(c) ? 121 : 90;
+  const high = rules29(c) ? 121 : 90;
   return between(c.env.sm, 50, high) ? OK
     : rejected(torch.smRange('Mem Efficient Attention', 50, high, c.env.sm), `sm${c.env.sm}`);
 };
@@ -114,8 +116,11 @@ const efficientBiasDtype: Condition = (c) => {
     : need([bias, c.dtypes.q], (b, q) => (b === q ? OK : raises(torch.biasDtype, 'bias dtype ≠ query dtype'))));
 };
 
-/** Refused up to 2.8; PyTorch's main branch takes them since pytorch#191085 (July 2026). */
-const efficientHeads = fusedHeads((c): GqaSupport => (torchAtLeast(c.env, 2, 9) ? 'unverified' : 'refuses'), CUDA_VERIFIED);
+/**
+ * Refused through 2.9 (v2.9.1: `check_batch_size_and_num_heads_dense<false>`); PyTorch's main branch
+ * takes them since pytorch#191085 (July 2026), so 2.10, not read, depends.
+ */
+const efficientHeads = fusedHeads((c): GqaSupport => (torchAtLeast(c.env, 2, 10) ? 'unverified' : 'refuses'), CUDA_VERIFIED);
 
 const EFFICIENT: BackendRule = {
   backend: 'sdpa.efficient',
@@ -129,24 +134,24 @@ const EFFICIENT: BackendRule = {
   ],
 };
 
-/** cuDNN where PyTorch tries it first: sm90/sm10x with a new cuDNN (main; v2.6.0 never tries it first). */
+/** cuDNN where PyTorch tries it first: sm90 and sm100 with cuDNN 9.9+ (v2.9.1's rules; v2.6.0 never tries it first). */
 const CUDNN: BackendRule = {
   backend: 'sdpa.cudnn',
-  candidate: (c) => mainRules(c) && (c.env.sm === 90 || between(c.env.sm, 100, 109)),
-  conditions: [triedFirst, ...CUDNN_CHECKS],
+  candidate: (c) => rules29(c) && (c.env.sm === 90 || c.env.sm === 100),
+  conditions: [triedFirst, ...CUDNN_CHECKS_2_9],
 };
 
 /** cuDNN anywhere else in the order: after math by default, where the user put it with `set_priority`. */
 const CUDNN_ELSEWHERE: BackendRule = {
   backend: 'sdpa.cudnn',
-  candidate: (c) => mainRules(c) && between(c.env.sm, 80, 121),
-  conditions: CUDNN_CHECKS,
+  candidate: rules29,
+  conditions: CUDNN_CHECKS_2_9,
 };
 
 /** cuDNN in 2.5–2.6: last in the default order (v2.6.0's Context.h: flash, efficient, math, cudnn), with that release's checks. */
 const CUDNN_2_6: BackendRule = {
   backend: 'sdpa.cudnn',
-  candidate: (c) => torchAtLeast(c.env, 2, 5) && !mainRules(c),
+  candidate: (c) => torchAtLeast(c.env, 2, 5) && !rules29(c),
   conditions: CUDNN_CHECKS_2_6,
 };
 
@@ -160,20 +165,20 @@ const cudnnGoesFirst = (c: CallContext): boolean =>
  * backends in the user's order (cuDNN then without its "tried first" version condition).
  */
 function cudaOrder(c: CallContext): readonly BackendRule[] {
-  const cudnn = mainRules(c) ? CUDNN_ELSEWHERE : CUDNN_2_6;
+  const cudnn = rules29(c) ? CUDNN_ELSEWHERE : CUDNN_2_6;
   const cudnnLast = switchedOff(c, 'math') && !cudnnGoesFirst(c);
   const defaults = cudnnLast ? [...DEFAULT_ORDER, cudnn] : DEFAULT_ORDER;
   return inPriority(c, { flash: FLASH, efficient: EFFICIENT, math: MATH, cudnn }, defaults);
 }
 
 /**
- * Where the answer rests on a release whose sdp_utils.cpp was not read: 2.7 and later take main's rules
- * (always said); 2.5 takes v2.6.0's, said where they differ from what 2.5's development read at
- * 21c3369e could not settle (sm90 and newer, or cuDNN reached with math switched off). 2.6 was read.
+ * Where the answer rests on a release whose sdp_utils.cpp was not read: 2.7, 2.8 and 2.10 take v2.9.1's
+ * rules (always said); 2.5 takes v2.6.0's, said where they differ from what 2.5's development read at
+ * 21c3369e could not settle (sm90 and newer, or cuDNN reached with math switched off). 2.6 and 2.9 were read.
  */
 function unreadReleaseNotes(c: CallContext): string[] {
   const version = c.env.torch.join('.');
-  if (mainRules(c)) return [`torch ${version}'s own sdp_utils.cpp was not read: these rules are PyTorch's main branch at 001f694a, taken for every release from 2.7 on`];
+  if (rules29(c)) return version === '2.9' ? [] : [`torch ${version}'s own sdp_utils.cpp was not read: these rules are v2.9.1's, the nearest release read`];
   const cudnnMatters = torchAtLeast(c.env, 2, 5) && !torchAtLeast(c.env, 2, 6) && (c.env.sm >= 90 || switchedOff(c, 'math'));
   return cudnnMatters ? [`torch ${version}'s own sdp_utils.cpp was not read: these rules are v2.6.0's, which a 2.5-era commit (21c3369e) agrees with; 2.5.0 may still try cuDNN first on sm90 and newer (v2.6.0 says it stopped that over pytorch#138340)`] : [];
 }

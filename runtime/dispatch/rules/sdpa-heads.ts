@@ -96,5 +96,5 @@ export const mathHeads: Condition = (c) => {
   });
 };
 
-/** The last torch whose CUDA kernels' head checks were read release by release (docs/rules/grouped-heads.md). */
-export const CUDA_VERIFIED: [number, number] = [2, 8];
+/** The last torch whose CUDA kernels' head checks were read (2.9: v2.9.1's sdp_utils.cpp and sdp_utils_cpp.h; docs/rules/grouped-heads.md). */
+export const CUDA_VERIFIED: [number, number] = [2, 9];

@@ -106,3 +106,6 @@ export function sdpaNotes(c: CallContext, chosen: BackendId | null): string[] {
   }
   return notes;
 }
+
+/** A rejection's short text for q/k and v head sizes. */
+export const headDimShort = (d: number, dv: number): string => (d === dv ? `head dim ${d}` : `head dims ${d}/${dv}`);

@@ -81,7 +81,7 @@ const flash: Row[] = [
   }],
   ['FLASH: 2.0/2.1 head dim a multiple of 8', call({ headDim: 100 }), env({ torch: [2, 0] }), { outcome: 'runs', status: { 'sdpa.flash': 'rejected' } }],
   ['FLASH: head dim 160 is fine from 2.2', call({ headDim: 160 }), env({ torch: [2, 2] }), { outcome: 'runs', backend: 'sdpa.flash' }],
-  ['FLASH: GPU sm80–sm121 (2.7+, main\'s rules)', call(), env({ torch: [2, 10], sm: 75 }), {
+  ['FLASH: GPU sm80–sm121 (2.7+, v2.9.1\'s rules)', call(), env({ torch: [2, 10], sm: 75 }), {
     outcome: 'runs', backend: 'sdpa.efficient',
     reasons: { 'sdpa.flash': 'Flash attention only supports gpu architectures in the range [sm80, sm121]. Attempting to run on a sm 7.5 gpu.' },
   }],
@@ -92,7 +92,7 @@ const flash: Row[] = [
       'sdpa.efficient': 'Mem Efficient Attention only supports gpu architectures in the range [sm50, sm90]. Attempting to run on a sm 10.0 gpu.',
     },
   }],
-  ['FLASH: sm120 runs on 2.7+ (main\'s rules)', call(), env({ torch: [2, 10], sm: 120 }), { outcome: 'runs', backend: 'sdpa.flash' }],
+  ['FLASH: sm120 runs on 2.7+ (v2.9.1\'s rules)', call(), env({ torch: [2, 10], sm: 120 }), { outcome: 'runs', backend: 'sdpa.flash' }],
   ['FLASH and EFFICIENT: sm80–sm90 and sm50–sm90 on 2.6 (v2.6.0 read): sm120 runs math', call(), env({ torch: [2, 6], sm: 120 }), {
     outcome: 'runs', backend: 'sdpa.math',
     reasons: {
@@ -122,8 +122,9 @@ const flash: Row[] = [
   ['FLASH: training on sm89 with head dim 224 (the closed end) is excluded', call({ mode: 'train', headDim: 224 }), env({ sm: 89 }), {
     outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.flash': 'rejected' },
   }],
-  ['FLASH: training on sm120 with head dim > 224 and dropout is excluded', call({ mode: 'train', headDim: 256, dropout: 0.1 }), env({ torch: [2, 10], sm: 120 }), {
-    outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.flash': 'rejected' },
+  ['FLASH: training on sm120 with head dim > 224 and dropout is excluded; v2.9.1\'s warning names [sm86, sm89] there too', call({ mode: 'train', headDim: 256, dropout: 0.1 }), env({ torch: [2, 9], sm: 120 }), {
+    outcome: 'runs', backend: 'sdpa.efficient',
+    reasons: { 'sdpa.flash': 'Flash attention currently doesn\'t support training with head_dim ∈ (192, 224] or (head_dim ∈ (224, 256] and dropout > 0.0) on gpu architectures in the range[sm86, sm89].Attempting to run with dropout set to: 0.1and head_dim: 256 on a sm 12.0 gpu.' },
   }],
   ['FLASH: training on sm86 with head dim > 224 and no dropout runs', call({ mode: 'train', headDim: 256 }), env({ sm: 86 }), { outcome: 'runs', backend: 'sdpa.flash' }],
   ['FLASH: inference on sm86 with head dim 200 runs', call({ headDim: 200 }), env({ sm: 86 }), { outcome: 'runs', backend: 'sdpa.flash' }],
@@ -163,62 +164,61 @@ const efficient: Row[] = [
   ['EFFICIENT: dropout since 2.1', call({ q: 'float32', dropout: 0.1, mode: 'train' }), env({ torch: [2, 1] }), { outcome: 'runs', backend: 'sdpa.efficient' }],
 ];
 
+/** v2.9.1 (Ubuntu's pytorch_2.9.1+dfsg.orig.tar.xz), read for 2.9 and taken for 2.7, 2.8 and 2.10. */
+const V29 = (sm: number, cudnn: readonly [number, number]) => env({ torch: [2, 9], sm, cudnn });
 const cudnn: Row[] = [
   ['CUDNN: not a candidate on sm80', call(), env(), { outcome: 'runs', backend: 'sdpa.flash', absent: ['sdpa.cudnn'] }],
-  ['CUDNN: first on sm90 with cuDNN newer than 9.15', call(), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
-  ['CUDNN: first on sm100 too', call(), env({ torch: [2, 10], sm: 100, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
-  ['CUDNN: not first with cuDNN 9.15 or older', call(), env({ torch: [2, 10], sm: 90, cudnn: [9, 10] }), { outcome: 'runs', backend: 'sdpa.flash', status: { 'sdpa.cudnn': 'rejected' } }],
-  ['CUDNN: not a candidate before 2.5', call(), env({ torch: [2, 4], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.flash', absent: ['sdpa.cudnn'] }],
-  ['CUDNN: unstated cuDNN version on sm90 depends', call(), env({ torch: [2, 10], sm: 90 }), {
-    outcome: 'depends', backend: 'sdpa.cudnn',
-    reasons: { 'sdpa.cudnn': 'depends on the cuDNN version (SDPA tries cuDNN first only with cuDNN newer than 9.15.0)' },
+  ['CUDNN: first on sm90 with cuDNN 9.9 or newer', call(), V29(90, [9, 9]), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: first on sm100 too', call(), V29(100, [9, 10]), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: not first on sm103 (only minor 0 of major 9 and 10)', call(), V29(103, [9, 16]), { outcome: 'runs', backend: 'sdpa.flash', absent: ['sdpa.cudnn'] }],
+  ['CUDNN: not first with cuDNN older than 9.9', call(), V29(90, [9, 8]), {
+    outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'cuDNN attention is tried first only with cuDNN 9.9.0 or newer (have 9.8)' },
   }],
-  ['CUDNN: fp16/bf16 only', call({ q: 'float32' }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.cudnn': 'rejected' } }],
-  ['CUDNN: head dim a multiple of 8', call({ headDim: 100 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
+  ['CUDNN: not a candidate before 2.5', call(), env({ torch: [2, 4], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.flash', absent: ['sdpa.cudnn'] }],
+  ['CUDNN: unstated cuDNN version on sm90 depends', call(), env({ torch: [2, 9], sm: 90 }), {
+    outcome: 'depends', backend: 'sdpa.cudnn',
+    reasons: { 'sdpa.cudnn': 'depends on the cuDNN version (SDPA tries cuDNN first only when built with cuDNN 9.9.0 or newer)' },
+  }],
+  ['CUDNN: fp16/bf16 only', call({ q: 'float32' }), V29(90, [9, 10]), { outcome: 'runs', backend: 'sdpa.efficient', status: { 'sdpa.cudnn': 'rejected' } }],
+  ['CUDNN: head dim a multiple of 8', call({ headDim: 100 }), V29(90, [9, 10]), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'head_dim should be a multiple of 8' },
   }],
-  ['CUDNN: head dim at most 128 up to cuDNN 9.22', call({ headDim: 256 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
+  ['CUDNN: head dim at most 128 before cuDNN 9.10', call({ headDim: 256 }), V29(90, [9, 9]), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'head_dim should be no more than 128' },
   }],
-  ['CUDNN: head dim up to 256 on sm90 with cuDNN newer than 9.22', call({ headDim: 256 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 23] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
-  ['CUDNN: not above 256 even then', call({ headDim: 512 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 23] }), {
+  ['CUDNN: head dim up to 256 on sm90 from cuDNN 9.10', call({ headDim: 256 }), V29(90, [9, 10]), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: not above 256 even then', call({ headDim: 512 }), V29(90, [9, 10]), {
     outcome: 'runs', backend: 'sdpa.efficient', reasons: { 'sdpa.cudnn': 'head_dim should be no more than 256' },
   }],
-  ['CUDNN: cuDNN 9.22 itself: its patch decides', call({ headDim: 256 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 22] }), {
-    outcome: 'depends', backend: 'sdpa.cudnn', reasons: { 'sdpa.cudnn': 'depends on the cuDNN patch version (newer than 9.22.0?)' },
-  }],
-  ['CUDNN: (192, 128) head dims on sm90 from cuDNN 9.11', call({ headDim: 192, headDimV: 128 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
-  ['CUDNN: sm107 takes 256 only from cuDNN 9.26', call({ headDim: 256 }), env({ torch: [2, 10], sm: 107, cudnn: [9, 25] }), {
+  ['CUDNN: at most 128 on sm100 whatever the cuDNN version', call({ headDim: 256 }), V29(100, [9, 23]), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'head_dim should be no more than 128' },
   }],
-  ['CUDNN: training with (256, 128) head dims has no backward where 256 is taken', call({ headDim: 256, headDimV: 128, mode: 'train' }), env({ torch: [2, 10], sm: 90, cudnn: [9, 23] }), {
-    outcome: 'runs', backend: 'sdpa.efficient',
-    reasons: { 'sdpa.cudnn': 'cuDNN SDPA on SM 9.0/10.x does not support backward with these head dimensions. Got d_qk: 256, d_v: 128' },
+  ['CUDNN: no (192, 128) exception', call({ headDim: 192, headDimV: 128 }), V29(100, [9, 16]), {
+    outcome: 'runs', backend: 'sdpa.efficient', reasons: { 'sdpa.cudnn': 'head_dim should be no more than 128' },
   }],
-  ['CUDNN: no key/value length 1', call({ seqQ: 512, seqKv: 1 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
+  ['CUDNN: no backward check: training with (256, 128) head dims on sm90 runs it', call({ headDim: 256, headDimV: 128, mode: 'train' }), V29(90, [9, 10]), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: no key/value length 1', call({ seqQ: 512, seqKv: 1 }), V29(90, [9, 10]), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'cudnn SDPA does not support key/value sequence length 1.' },
   }],
-  ['CUDNN: query length 1 is fine without dropout (decode)', call({ seqQ: 1, seqKv: 512 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
-  ['CUDNN: query length 1 with dropout', call({ seqQ: 1, seqKv: 512, dropout: 0.125, mode: 'train' }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
+  ['CUDNN: query length 1 is fine without dropout (decode)', call({ seqQ: 1, seqKv: 512 }), V29(90, [9, 10]), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: query length 1 with dropout', call({ seqQ: 1, seqKv: 512, dropout: 0.125, mode: 'train' }), V29(90, [9, 10]), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'cudnn SDPA does not support query sequence length 1 with dropout.' },
   }],
-  ['CUDNN: at most 65535 heads', call({ heads: 70000 }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
-    outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': 'cuDNN SDPA does not support batch size or num_heads greater than 65535. Got batch size: 2, num_heads: 70000' },
-  }],
-  ['CUDNN: no dropout on cuDNN 9.12 (the SDPA check is on 9.11–9.13)', call({ dropout: 0.125, mode: 'train' }), env({ torch: [2, 10], sm: 90, cudnn: [9, 12] }), {
+  ['CUDNN: no head-count limit (65535 is main\'s)', call({ heads: 70000 }), V29(90, [9, 10]), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: no dropout on cuDNN 9.12 (the SDPA check is on 9.11–9.13)', call({ dropout: 0.125, mode: 'train' }), V29(90, [9, 12]), {
     outcome: 'runs', backend: 'sdpa.flash', reasons: { 'sdpa.cudnn': '91200 cuDNN version does not support droppout in SDPA (9.11 - 9.13).' },
   }],
-  ['CUDNN: cuDNN 9.15 itself: whether it is tried first depends on its patch', call(), env({ torch: [2, 10], sm: 90, cudnn: [9, 15] }), {
-    outcome: 'depends', backend: 'sdpa.cudnn', reasons: { 'sdpa.cudnn': 'depends on the cuDNN patch version (newer than 9.15.0?)' },
+  ['CUDNN: cuDNN 9.11 itself with dropout: its patch decides', call({ dropout: 0.125, mode: 'train' }), V29(90, [9, 11]), {
+    outcome: 'depends', backend: 'sdpa.cudnn', reasons: { 'sdpa.cudnn': 'depends on the cuDNN patch version (newer than 9.11.0?)' },
   }],
-  ['CUDNN: dropout a multiple of 1/16', call({ dropout: 0.1, mode: 'train' }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
-    outcome: 'runs', backend: 'sdpa.flash',
-    reasons: { 'sdpa.cudnn': 'cuDNN dropout probability resolution is limited to 1/16.Use a dropout probability that is a multiple of 1/16 to select the cuDNN backend' },
-  }],
-  ['CUDNN: dropout 0.125 is a multiple of 1/16', call({ dropout: 0.125, mode: 'train' }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
-  ['CUDNN: 2-D or 4-D masks', call({ mask: 'bool', maskShape: [2, 128, 128] }), env({ torch: [2, 10], sm: 90, cudnn: [9, 16] }), {
+  ['CUDNN: no 1/16 dropout rule (main\'s)', call({ dropout: 0.1, mode: 'train' }), V29(90, [9, 10]), { outcome: 'runs', backend: 'sdpa.cudnn' }],
+  ['CUDNN: 2-D or 4-D masks', call({ mask: 'bool', maskShape: [2, 128, 128] }), V29(90, [9, 10]), {
     outcome: 'runs', backend: 'sdpa.efficient', reasons: { 'sdpa.cudnn': MASK_SHAPES },
   }],
+  ['CUDNN: sm80–sm121 where it is the only kernel on', call({ sdpaBackends: { enabled: { flash: known(false, 'test'), efficient: known(false, 'test'), math: known(false, 'test') } } }), V29(75, [9, 10]), {
+    outcome: 'raises', reasons: { 'sdpa.cudnn': 'cuDNN MHA only supports gpu architectures in the range [sm80, sm121]. Attempting to run on a sm 7.5 gpu.' },
+  }],
+  ['CUDNN: 2.10 takes v2.9.1\'s rules (cuDNN 9.10 goes first on sm90)', call(), env({ torch: [2, 10], sm: 90, cudnn: [9, 10] }), { outcome: 'runs', backend: 'sdpa.cudnn' }],
 ];
 
 /** v2.6.0 (Debian's pytorch_2.6.0+dfsg.orig.tar.xz): cuDNN last, after math, with that release's checks; 2.5 takes them too. */
@@ -255,13 +255,15 @@ const math: Row[] = [
   }],
 ];
 
-const UNREAD = (v: string) => `torch ${v}'s own sdp_utils.cpp was not read: these rules are PyTorch's main branch at 001f694a, taken for every release from 2.7 on`;
+const UNREAD = (v: string) => `torch ${v}'s own sdp_utils.cpp was not read: these rules are v2.9.1's, the nearest release read`;
 const UNREAD_2_5 = 'torch 2.5\'s own sdp_utils.cpp was not read: these rules are v2.6.0\'s, which a 2.5-era commit (21c3369e) agrees with; 2.5.0 may still try cuDNN first on sm90 and newer (v2.6.0 says it stopped that over pytorch#138340)';
 
 describe('dispatch: SDPA on CUDA', () => {
-  it('says where a release\'s own source was not read: 2.7 and later always, 2.5 where cuDNN may matter (sm90 and newer); 2.6 was read', () => {
+  it('says where a release\'s own source was not read: 2.7, 2.8 and 2.10 always, 2.5 where cuDNN may matter (sm90 and newer); 2.6 and 2.9 were read', () => {
     const notes = (torch: readonly [number, number], sm: number) => decide(call(), env({ torch, sm })).notes;
     assert.deepEqual(notes([2, 7], 80), [UNREAD('2.7')]);
+    assert.deepEqual(notes([2, 8], 90), [UNREAD('2.8')]);
+    assert.deepEqual(notes([2, 9], 120), []);
     assert.deepEqual(notes([2, 10], 120), [UNREAD('2.10')]);
     assert.deepEqual(notes([2, 5], 90), [UNREAD_2_5]);
     assert.deepEqual(notes([2, 6], 90), []);

@@ -25,12 +25,15 @@ const cuda: Row[] = [
   ['32/8 heads without enable_gqa: every fused kernel refuses, math raises on q·kᵀ', call(GQA), env(), {
     outcome: 'raises', error: BROADCAST, reasons: { 'sdpa.flash': SAME_HEADS, 'sdpa.efficient': SAME_HEADS },
   }],
-  ['one key/value head without enable_gqa: math broadcasts it (torch 2.5–2.8)', call({ heads: 32, kvHeads: 1 }), env(), {
+  ['one key/value head without enable_gqa: math broadcasts it (torch 2.5–2.9)', call({ heads: 32, kvHeads: 1 }), env(), {
     outcome: 'runs', backend: 'sdpa.math', status: { 'sdpa.flash': 'rejected', 'sdpa.efficient': 'rejected' },
   }],
-  ['one key/value head without enable_gqa on torch 2.9: not verified, depends', call({ heads: 32, kvHeads: 1 }), env({ torch: [2, 9] }), {
+  ['one key/value head without enable_gqa on torch 2.9 (v2.9.1 read): every fused kernel refuses it, math runs', call({ heads: 32, kvHeads: 1 }), env({ torch: [2, 9] }), {
+    outcome: 'runs', backend: 'sdpa.math', status: { 'sdpa.flash': 'rejected', 'sdpa.efficient': 'rejected' },
+  }],
+  ['one key/value head without enable_gqa on torch 2.10: not verified, depends', call({ heads: 32, kvHeads: 1 }), env({ torch: [2, 10] }), {
     outcome: 'depends', backend: 'sdpa.flash',
-    reasons: { 'sdpa.flash': "depends on whether torch 2.9's fused kernels take one key/value head without enable_gqa (PyTorch's main branch does since pytorch#191085; not verified for this release)" },
+    reasons: { 'sdpa.flash': "depends on whether torch 2.10's fused kernels take one key/value head without enable_gqa (PyTorch's main branch does since pytorch#191085; not verified for this release)" },
   }],
   ['enable_gqa=True with heads that do not divide: math raises ATen\'s check', call({ heads: 30, kvHeads: 8, enableGqa: true }), env(), {
     outcome: 'raises', error: 'Number of heads in key and value must divide the number of heads in ',
@@ -41,9 +44,12 @@ const cuda: Row[] = [
     reasons: { 'sdpa.flash': 'The number of heads in key/value must divide number of heads in query.Got input Key sizes(): 8, Value sizes(): 8, Query sizes(): 30 instead.' },
   }],
   ['enable_gqa=True with equal heads changes nothing', call({ enableGqa: true }), env(), { outcome: 'runs', backend: 'sdpa.flash' }],
-  ['enable_gqa=True with a mask on torch 2.9: the efficient kernel is not verified there', call({ ...GQA, enableGqa: true, mask: 'bool' }), env({ torch: [2, 9] }), {
+  ['enable_gqa=True with a mask on torch 2.9 (v2.9.1 read): the efficient kernel refuses grouped heads, math runs', call({ ...GQA, enableGqa: true, mask: 'bool' }), env({ torch: [2, 9] }), {
+    outcome: 'runs', backend: 'sdpa.math', reasons: { 'sdpa.efficient': SAME_HEADS },
+  }],
+  ['enable_gqa=True with a mask on torch 2.10: the efficient kernel is not verified there', call({ ...GQA, enableGqa: true, mask: 'bool' }), env({ torch: [2, 10] }), {
     outcome: 'depends', backend: 'sdpa.efficient',
-    reasons: { 'sdpa.efficient': "depends on whether torch 2.9's kernel takes grouped heads with enable_gqa (not verified for this release)" },
+    reasons: { 'sdpa.efficient': "depends on whether torch 2.10's kernel takes grouped heads with enable_gqa (not verified for this release)" },
   }],
   ['enable_gqa before torch 2.5: Python refuses the keyword', call({ enableGqa: false }), env({ torch: [2, 4] }), {
     outcome: 'raises', error: "scaled_dot_product_attention() got an unexpected keyword argument 'enable_gqa'",
