@@ -226,8 +226,8 @@ function moduleWeight(mod: TorchModule): TensorValue {
  * lists no rms_norm in v2.6.0 nor v2.9.1, so it runs in the input's dtype): up to 2.6 the normalised
  * input comes back in its dtype and is then multiplied by the weight, so type promotion gives float32
  * from a float16 activation and float32 weights; 2.9 casts the product back to the input's dtype (a
- * weight of another dtype takes the composite path that does). Releases 2.7–2.8 were not read: where
- * the two rules disagree, the dtype is open and says so.
+ * weight of another dtype takes the composite path that does). Other releases take the nearest read
+ * one's rule, saying so where the two rules disagree; between them (2.7–2.8) the dtype is open there.
  */
 function rmsNormOutput(mod: TorchModule, input: Value, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   if (!isTensor(input)) return openLayerOutput(input, mod.origin, st);
@@ -235,7 +235,11 @@ function rmsNormOutput(mod: TorchModule, input: Value, st: PathState, fr: Frame,
   const release = major * 100 + minor;
   const affine = mod.args.elementwise_affine;
   const promoted = affine?.t === 'bool' && !affine.value ? input.dtype : opDtype('mul', [input, moduleWeight(mod)], st, fr, node);
-  const read = release <= 206 ? promoted : release >= 209 ? input.dtype : sameFact(promoted, input.dtype) ? input.dtype : undefined;
+  const agree = sameFact(promoted, input.dtype);
+  const nearest = release <= 206 ? { rule: promoted, read: '2.6.0' } : release >= 209 ? { rule: input.dtype, read: '2.9.1' } : undefined;
+  const read = nearest && !agree && nearest.rule.known && release !== 206 && release !== 209
+    ? known(nearest.rule.value, `${nearest.rule.source}, as torch ${nearest.read}'s rms_norm gives it (${major}.${minor}'s not read)`)
+    : nearest?.rule ?? (agree ? input.dtype : undefined);
   const words = (d: Fact<Dtype>): string => (d.known ? d.value : 'open');
   const open = `the dtype ${mod.origin} gives with torch ${major}.${minor} (${words(promoted)} by 2.6's rms_norm, ${words(input.dtype)} by 2.9's; ${major}.${minor}'s not read)`;
   // Under autocast either is a float dtype autocast's listed ops cast.
