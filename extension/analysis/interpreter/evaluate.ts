@@ -13,7 +13,7 @@ import { broadcastShape, creationShape, triangularOf, dimOf, indexedLastDim, ind
 import type { Frame, PathState } from '../values/state';
 import { field, namedChildren, oneLineText, textOf, type SyntaxNode } from '../syntax/syntax';
 import {
-  AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, CREATES_NEW, SAME_DTYPE, SAME_SHAPE, SPLITS,
+  AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, CREATES_NEW, opName, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from '../torch/torch-ops';
 import {
   atom, choiceOf, describe, equal, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, noneOr, sameValue, usedAsValue, type Dim, type Formula, type TensorValue, known, modeName, sameExtents, tensor, unknown, UNKNOWN, type Truth, type Value,
@@ -785,7 +785,7 @@ function refCall(callee: Value & { t: 'ref' }, given: CallArgs, st: PathState, f
   // A torch function's input (`F.interpolate(x, …)`); an attention API's optional arguments stay as given.
   const args = name.startsWith('torch') && !spec ? inputUsed(given) : given;
   if (name === 'inspect.isfunction') { const tested = callableTest('isfunction', args, node); if (tested) return tested; }
-  const last = name.split('.').pop()!;
+  const last = opName(name.split('.').pop()!);
   if (spec) {
     // Called through another name (`attn = flash_attn_func if … else F.scaled_dot_product_attention`): say which function.
     const written = textOf(field(node, 'function')!);
@@ -855,7 +855,8 @@ function refCall(callee: Value & { t: 'ref' }, given: CallArgs, st: PathState, f
   const [x, pattern] = name.startsWith('einops.') && EINOPS_PATTERNS.has(last) ? args.positional.map((a) => a.value) : [];
   if (x && isTensor(x) && pattern?.t === 'str') return tensor(x.dtype, where, { ...rearrangeShape(x, pattern.value, args), bool: x.bool });
   if (AUTOCAST_LOW.has(last) || AUTOCAST_FLOAT32.has(last) || AUTOCAST_WIDEST.has(last) || SAME_DTYPE.has(last) || BINARY.has(last)) {
-    const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items : v.t === 'many' ? [v.item] : [v]));
+    // A list's None item would raise (`torch.cat([maybe_none, x])`): the tensor beside it.
+    const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items.map(usedAsValue) : v.t === 'many' ? [usedAsValue(v.item)] : [v]));
     const first = flat.find(isTensor) ?? tensor(unknown(flat[0]?.t === 'unknown' ? flat[0].why : `the inputs of \`${last}\``), where);
     const dtype = SAME_DTYPE.has(last) ? onInteger(last, first.dtype, fr, node) : opDtype(roundedDivision(last, args), last === 'linear' ? flat.slice(0, 1).concat(flat.slice(1, 2).filter(isTensor)) : flat, st, fr, node, dtypeKw);
     // Joining bool masks (`torch.cat([pad_mask, causal_mask])`) gives a bool mask.

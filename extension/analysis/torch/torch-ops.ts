@@ -31,6 +31,14 @@ export const SAME_SHAPE = new Set([
   'cuda', 'cpu', 'sign', 'square', 'floor', 'ceil', 'round', 'batch_norm', 'mish',
 ]);
 
+/** Other names torch gives an op (`torch.concat` is `torch.cat`). */
+const ALIASES: Readonly<Record<string, string>> = { concat: 'cat', concatenate: 'cat' };
+
+/** The op a function or method name calls. */
+export function opName(name: string): string {
+  return Object.hasOwn(ALIASES, name) ? ALIASES[name]! : name;
+}
+
 /** Ops autocast runs in the widest input dtype. */
 export const AUTOCAST_WIDEST = new Set([
   'addcdiv', 'addcmul', 'atan2', 'bilinear', 'cross', 'dot', 'grid_sample', 'index_put', 'scatter_add', 'tensordot', 'cat', 'stack',
