@@ -11,7 +11,7 @@ import { availabilityCheck, combine, decide, fromTruth, isNone, negate, truthOfV
 import { arg, fileLine, inputUsed, type CallArg, type CallArgs, type Engine } from '../values/engine';
 import { broadcastShape, creationShape, triangularOf, dimOf, indexedLastDim, indexedShape, joinedExtents, RANK_CHANGES, rankChangeShape, REDUCTIONS, reducedExtents, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, keptLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
 import type { Frame, PathState } from '../values/state';
-import { field, namedChildren, oneLineText, textOf, type SyntaxNode } from '../syntax/syntax';
+import { binaryComparison, field, namedChildren, oneLineText, textOf, type SyntaxNode } from '../syntax/syntax';
 import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, CREATES_NEW, opName, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from '../torch/torch-ops';
@@ -346,11 +346,9 @@ export function truth(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Tr
 }
 
 function comparison(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Truth {
-  const operands = namedChildren(node);
-  const opNode = node.children.find((c) => c.field === 'operators');
-  if (operands.length !== 2 || !opNode) return { f: atom(`cmp:${oneLineText(node)}`, oneLineText(node)) };
-  const op = textOf(opNode).replace(/\s+/g, ' ');
-  const [l, r] = operands;
+  const cmp = binaryComparison(node);
+  if (!cmp) return { f: atom(`cmp:${oneLineText(node)}`, oneLineText(node)) };
+  const { left: l, right: r, op } = cmp;
   const lv = evaluate(l, st, fr, e); const rv = evaluate(r, st, fr, e);
   const text = oneLineText(node);
   if (op === 'is' || op === 'is not' || ((op === '==' || op === '!=') && (lv.t === 'none' || rv.t === 'none'))) {

@@ -20,7 +20,7 @@ import { statementBackend } from './diffusers-backend';
 import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
 import { collapseEquivalent, forkState, mergeStates, type Ctx, type Frame, type Guard, type PathState } from '../values/state';
-import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
+import { binaryComparison, field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
 import { bindUnknown, evalFormula, type Formula, isTensor, known, openAtom, UNKNOWN, type ContextValue, type TensorValue, type Value } from '../values/values';
 
 /** Paths per function call before they are merged instead of split further. */
@@ -296,13 +296,10 @@ function narrowOnNone(cond: SyntaxNode, holds: boolean, st: PathState): void {
 /** `x is None` / `x is not None` (or `==`, `!=`): the name tested and which way. */
 function noneTest(cond: SyntaxNode): { readonly name: string; readonly isNone: boolean } | undefined {
   if (cond.type === 'parenthesized_expression') return namedChildren(cond).length === 1 ? noneTest(namedChildren(cond)[0]!) : undefined;
-  if (cond.type !== 'comparison_operator') return undefined;
-  const [l, r, ...rest] = namedChildren(cond);
-  const op = cond.children.find((c) => c.field === 'operators');
-  if (!l || !r || rest.length > 0 || !op || l.type !== 'identifier' || r.type !== 'none') return undefined;
-  const operator = textOf(op).replace(/\s+/g, ' ');
-  if (operator === 'is' || operator === '==') return { name: textOf(l), isNone: true };
-  if (operator === 'is not' || operator === '!=') return { name: textOf(l), isNone: false };
+  const cmp = binaryComparison(cond);
+  if (!cmp || cmp.left.type !== 'identifier' || cmp.right.type !== 'none') return undefined;
+  if (cmp.op === 'is' || cmp.op === '==') return { name: textOf(cmp.left), isNone: true };
+  if (cmp.op === 'is not' || cmp.op === '!=') return { name: textOf(cmp.left), isNone: false };
   return undefined;
 }
 

@@ -309,6 +309,15 @@ export function oneLineText(node: SyntaxNode): string {
   return textOf(node).replace(/([([{])\s*\n\s*/g, '$1').replace(/\s*\n\s*([)\]}])/g, '$1').replace(/\s*\\?\n\s*/g, ' ');
 }
 
+/** A comparison of two operands (`x is not None`, `a == b`): they and its operator, its spaces made one (`is not`); undefined for a chain. */
+export function binaryComparison(node: SyntaxNode): { readonly left: SyntaxNode; readonly right: SyntaxNode; readonly op: string } | undefined {
+  if (node.type !== 'comparison_operator') return undefined;
+  const operands = namedChildren(node);
+  const opNode = node.children.find((c) => c.field === 'operators');
+  if (operands.length !== 2 || !opNode) return undefined;
+  return { left: operands[0]!, right: operands[1]!, op: textOf(opNode).replace(/\s+/g, ' ') };
+}
+
 export function field(node: SyntaxNode, name: string): SyntaxNode | undefined {
   return node.children.find((c) => c.field === name);
 }
