@@ -176,6 +176,17 @@ describe('open-world values', () => {
     assert.equal(lines[0], `configured_biases.py:25:13 F.scaled_dot_product_attention → train: ${verdict} | infer: ${verdict}`);
   });
 
+  it('settles a causal flag computed from the mask\'s None-ness in each case of the mask (is_causal=mask is None)', async () => {
+    const autocast = 'under float16 or bfloat16 autocast';
+    // Head size 60: with a mask the math kernel runs, which refuses a mask with is_causal=True; the flag is False there.
+    const verdict = 'efficient (flash off: float32) without autocast'
+      + ` · flash ${autocast}, if \`mask\` is None`
+      + ` · math (flash off: attn_mask is not None) ${autocast}, if \`mask\` is a float tensor or a bool tensor`
+      + ` [if ${ASSUMED('x', 'DecoderSelfAttention.forward')} and \`mask\` is None or a mask (assumed: DecoderSelfAttention.forward's input from no caller in these files)]`;
+    const lines = await linesOf('causal_unless_masked.py');
+    assert.equal(lines[0], `causal_unless_masked.py:19:13 F.scaled_dot_product_attention → train: ${verdict} | infer: ${verdict}`);
+  });
+
   it('assumes activations for the annotated tensor inputs of functions a registry calls: flash per autocast, raising without', async () => {
     const assumed = (fn: string): string => `[if ${['query', 'key', 'value'].map((p) => ACTIVATION(p, fn)).join(' and ')}]`;
     const flash = 'raises: FlashAttention only support fp16 and bf16 data type without autocast'

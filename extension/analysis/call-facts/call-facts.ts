@@ -7,7 +7,7 @@ import type { AttentionApi, CallFacts, Dtype, Fact, Layout, MaskFacts, MaskKind,
 import { API_LAYOUT, isFlashAttention } from '../values/attention-apis';
 import { diffusersFacts, joinDiffusers } from './diffusers-facts';
 import type { Observation } from '../values/state';
-import { describe, formulaText, joinFact, joinSwitches, known, mayBeBoolMask, unknown, type Dim, type Value } from '../values/values';
+import { describe, formulaText, joinFact, joinSwitches, known, mayBeBoolMask, noneAtomId, unknown, type Dim, type Formula, type MaskTiedFlag, type Value } from '../values/values';
 
 function dtypeOf(v: Value | undefined, role: string): Fact<Dtype> {
   if (!v) return unknown(`the ${role} argument`);
@@ -49,6 +49,24 @@ function boolArg(v: Value | undefined, absent: string, byDefault = false): Fact<
   if (v.t === 'unknown') return unknown(v.why);
   if (v.t === 'cond') return unknown(`whether ${formulaText(v.f)}`);
   return unknown(describe(v));
+}
+
+/**
+ * The causal flag; where the code computes it from whether the call's mask is None (an optional
+ * mask nobody passes), tied to that mask, so its cases settle it.
+ */
+function causalOf(o: Observation): Fact<boolean> {
+  const flag = o.args.causal?.value;
+  const mask = (o.args.mask ?? o.args.keyPaddingMask)?.value;
+  if (flag?.t === 'cond' && mask?.t === 'unknown' && mask.orNone && mentions(flag.f, noneAtomId(mask))) {
+    const tied: MaskTiedFlag = { ...unknown(`whether ${formulaText(flag.f)}`), maskTied: { formula: flag.f, noneAtom: noneAtomId(mask) } };
+    return tied;
+  }
+  return boolArg(flag, 'no causal flag');
+}
+
+function mentions(f: Formula, atomId: string): boolean {
+  return f.op === 'atom' ? f.id === atomId : f.op === 'not' ? mentions(f.a, atomId) : mentions(f.a, atomId) || mentions(f.b, atomId);
 }
 
 function numArg(v: Value | undefined, absent: string): Fact<number> {
@@ -252,7 +270,7 @@ export function callFacts(api: AttentionApi, mode: Mode, observations: readonly 
       api, mode: known(mode, o.ctx.mode.source),
       dtypes: { q: dtypeOf(o.args.q?.value, 'q'), k: dtypeOf(o.args.k?.value, 'k'), v: dtypeOf(o.args.v?.value, 'v') },
       autocast: o.ctx.autocast, mask: maskOf(o),
-      causal: o.api === 'manual' ? known(false, 'hand-written attention') : boolArg(o.args.causal?.value, 'no causal flag'),
+      causal: o.api === 'manual' ? known(false, 'hand-written attention') : causalOf(o),
       dropout: dropoutValue, shape, layout, ...(o.ctx.sdpa ? { sdpaBackends: o.ctx.sdpa } : {}),
       ...(o.api === 'multihead_attention' ? { needWeights: boolArg(o.args.needWeights?.value, 'need_weights defaults to True', true) } : {}),
       // Only where passed: before torch 2.5 passing it at all raises.

@@ -4,7 +4,7 @@
  */
 import type { Engine } from '../values/engine';
 import type { PathState } from '../values/state';
-import { atom, describe, evalFormula, type Truth, type Value } from '../values/values';
+import { atom, describe, evalFormula, noneAtomId, type Truth, type Value } from '../values/values';
 import { hasDomain, truthOfCases } from './value-cases';
 
 function settingAtom(lib: string, e: Engine): Truth {
@@ -28,7 +28,7 @@ export function isNone(v: Value, text: string, e: Engine): Truth {
   switch (v.t) {
     case 'none': return { value: true, why: `\`${text}\` is None (${v.source})` };
     case 'ref': return v.optional ? negate(settingAtom(v.optional, e)) : { value: false, why: `\`${text}\` is imported` };
-    case 'unknown': return { f: atom(`none:${v.why}`, `${text} is None`) };
+    case 'unknown': return { f: atom(noneAtomId(v), `${text} is None`) };
     case 'tensor': return { value: false, why: `\`${text}\` is ${describe(v)} (${v.origin})` };
     default: return { value: false, why: `\`${text}\` is ${describe(v)}` };
   }

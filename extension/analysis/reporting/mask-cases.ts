@@ -8,7 +8,7 @@
 import type { Decision } from '../../../runtime/dispatch/decision';
 import { known, type CallFacts, type Dtype, type Fact, type MaskKind } from '../../../runtime/dispatch/facts';
 import type { Observation } from '../values/state';
-import { isTensor, joinFact, mayBeBoolMask, type TensorValue } from '../values/values';
+import { evalFormula, formulaText, isMaskTied, isTensor, joinFact, mayBeBoolMask, type TensorValue } from '../values/values';
 import { MASK_WORDS, maskText, orWords } from './case-labels';
 import { groupAlike, spokesman } from './outcome-groups';
 
@@ -38,7 +38,7 @@ export function byMaskKind(facts: CallFacts, observations: readonly Observation[
   const name = maskName(observations);
   const decided = (shownKinds(observations) ?? OPEN_KINDS.map((k): KindCase => ({ kind: k, source: 'a case the files leave open' }))).map(({ kind: k, dtype, source }) => {
     const mask = k === 'float' ? { kind: known(k, source), dtype: dtype ?? openFloatDtype(facts, name) } : { kind: known(k, source) };
-    const caseFacts: CallFacts = { ...facts, mask };
+    const caseFacts: CallFacts = { ...facts, mask, causal: causalWith(facts.causal, k, name) };
     return { kind: k, facts: caseFacts, decision: decide(caseFacts) };
   });
   const groups = groupAlike(decided, (d) => d, alike);
@@ -51,6 +51,17 @@ export function byMaskKind(facts: CallFacts, observations: readonly Observation[
     return { when: `if ${name} is ${orWords(group.map((d) => MASK_WORDS[d.kind]))}`, facts: one.facts, decision: one.decision };
   });
   return { decision, facts, cases };
+}
+
+/**
+ * A causal flag the code computes from the mask's None-ness (`is_causal=mask is None`), in a case of
+ * the mask's kind: settled where that decides it, else what is left of its formula.
+ */
+function causalWith(causal: Fact<boolean>, kind: MaskKind, name: string): Fact<boolean> {
+  if (!isMaskTied(causal)) return causal;
+  const { formula, noneAtom } = causal.maskTied;
+  const value = evalFormula(formula, new Map([[noneAtom, kind === 'none']]));
+  return value === undefined ? causal : known(value, `\`${formulaText(formula)}\` where ${name} is ${MASK_WORDS[kind]}`);
 }
 
 /**

@@ -230,6 +230,24 @@ export function integerDtype(name: string, where: string): IntegerDtype {
   return { known: false, dependsOn: `the dtype of an integer tensor (${name}, ${where})`, integer: name };
 }
 
+/**
+ * A causal flag the code computes from whether the mask is None (`is_causal=mask is None`, or
+ * `q_len > 1 and attention_mask is None`): its formula and the atom of the mask's None-ness, so a
+ * case that settles the mask's kind settles the flag with it (mask-cases.ts).
+ */
+export interface MaskTiedFlag extends UnknownFact {
+  readonly maskTied: { readonly formula: Formula; readonly noneAtom: string };
+}
+
+export function isMaskTied(f: Fact<unknown>): f is MaskTiedFlag {
+  return !f.known && 'maskTied' in f;
+}
+
+/** The atom `x is None` gives for an unknown x that is None or a value (conditions.ts). */
+export function noneAtomId(v: Value & { t: 'unknown' }): string {
+  return `none:${v.why}`;
+}
+
 export function isIntegerDtype(f: Fact<unknown>): f is IntegerDtype {
   return !f.known && 'integer' in f;
 }
