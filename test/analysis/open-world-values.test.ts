@@ -187,6 +187,15 @@ describe('open-world values', () => {
     assert.equal(lines[0], `causal_unless_masked.py:19:13 F.scaled_dot_product_attention → train: ${verdict} | infer: ${verdict}`);
   });
 
+  it('lets a helper conclude that q and k have one length where its caller viewed both with one variable, and only there', async () => {
+    const autocast = 'under float16 or bfloat16 autocast';
+    const lines = (await linesOf('causal_helper.py')).filter((l) => !l.startsWith('  '));
+    // The causal flash call in `_attend` needs Lq = Lk: both are the caller's `T`.
+    assert.equal(lines[0], `causal_helper.py:19:16 F.scaled_dot_product_attention → train: ${byHeadSize('`C // self.heads`')} [if ${ASSUMED('x', 'HelperSelfAttention.forward')}] | infer: ${byHeadSize('`C // self.heads`')} [if ${ASSUMED('x', 'HelperSelfAttention.forward')}]`);
+    // One helper, two callers: the prefix block's keys have their own length, so its run is not the self block's.
+    assert.match(lines[1]!, new RegExp(`^causal_helper.py:23:12 F.scaled_dot_product_attention → train: efficient \\(flash off: float32\\) without autocast · flash\\? \\(depends on \`T\` and \`S\`\\) ${autocast} `));
+  });
+
   it('assumes activations for the annotated tensor inputs of functions a registry calls: flash per autocast, raising without', async () => {
     const assumed = (fn: string): string => `[if ${['query', 'key', 'value'].map((p) => ACTIVATION(p, fn)).join(' and ')}]`;
     const flash = 'raises: FlashAttention only support fp16 and bf16 data type without autocast'

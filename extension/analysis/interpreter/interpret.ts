@@ -24,7 +24,7 @@ import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type Mo
 import type { AnalysisSettings } from '../report';
 import { type Ctx, type Frame, type Guard, type Observation, type PathState, type YieldPoint } from '../values/state';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
-import { bindUnknown, factKey, join, known, returnedFrom, UNKNOWN, valueKey, type Value } from '../values/values';
+import { argumentDimVariables, bindUnknown, factKey, join, known, returnedFrom, UNKNOWN, valueKey, type Value } from '../values/values';
 import { isParallelWrapper } from '../torch/wrappers';
 import { callsAssignedByMethods, calledOnSelf, rebinders } from '../workspace-index/rebinders';
 import { throughOpaqueCall } from '../torch/manual-attention';
@@ -573,12 +573,12 @@ export class Interpreter implements Executor {
       const target = this.functionById(callee.id);
       if (!target) return undefined;
       return this.constructionHelper(target, callee.self, args, st, fr, node)
-        ?? this.called(target.fn, this.invoke(target.fn, target.module, callee.self, args, st.ctx), st, fr, node);
+        ?? this.called(target.fn, this.invoke(target.fn, target.module, callee.self, args, st.ctx, fr), st, fr, node);
     }
     // A closure runs as a function of its own, what it captured in the place of `self` (part of the memo key).
     if (callee.t === 'closure') {
       const target = this.closureTarget(functionOfClosure(callee));
-      return target && this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx), st, fr, node);
+      return target && this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx, fr), st, fr, node);
     }
     if (callee.t === 'class') {
       const instance = this.construct(callee.id, args, st.ctx);
@@ -588,7 +588,7 @@ export class Interpreter implements Executor {
     if (callee.t === 'instance') {
       const target = this.forwardOf(callee.cls);
       if (target && !st.ctx.modeAssumed && !st.dead && !this.isModuleCode(fr.fn)) this.record.entry(target.fn.id);
-      return target ? this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx), st, fr, node) : undefined;
+      return target ? this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx, fr), st, fr, node) : undefined;
     }
     return undefined;
   }
@@ -745,7 +745,7 @@ export class Interpreter implements Executor {
     }
   }
 
-  private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, given: CallArgs, callerCtx: Ctx): Outcome {
+  private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, given: CallArgs, callerCtx: Ctx, caller?: Frame): Outcome {
     const decorated = this.decorated(fn, module, this.startsPath(fn, callerCtx), given);
     const ctx = decorated.ctx;
     const owner = `${fn.id}|${contextKey(ctx)}|${factKey(self)}${this.live?.key ?? ''}`;
@@ -753,13 +753,15 @@ export class Interpreter implements Executor {
     const { args, widened } = this.variants.argsFor(owner, givenInput, decorated.args, `\`${fn.qualName}\``);
     const input = args === decorated.args ? givenInput : inputKey(args);
     const values = argValues(args);
+    // Which tensor arguments' dims are one variable of the caller: part of the input, which the callee may conclude from.
+    const shares = caller ? argumentDimVariables(values, caller) : NO_SHARES;
     // With the words of where its facts came from; made only where read (a call this run made already reads none).
     let exactKey: string | undefined;
     const exact = (): string => (exactKey ??= `${valueKey(ctx)}|${valueKey(self)}|${valueKey(values)}${this.live?.exact ?? ''}`);
     // Under a case of an open autocast, with the words of its input: the cases' facts are concrete,
     // their results cite where they came from, and sharing one with a caller of other words would
     // make the report depend on which caller ran first (an order an edit's reuse changes).
-    const key = `${owner}|${widened ? '~' : ''}${input}${this.autocastCase ? `|${exact()}` : ''}`;
+    const key = `${owner}|${widened ? '~' : ''}${input}${shares.key}${this.autocastCase ? `|${exact()}` : ''}`;
     const memo = this.memo.get(key);
     if (memo) {
       this.record.replay(memo.effects);
@@ -789,7 +791,7 @@ export class Interpreter implements Executor {
     this.record.invokedFn(fn.id, ctx.modeAssumed || ctx.dead ? null : ctx.mode.value);
     if (fn.node) this.record.touch(fn.node.unit);
     this.touchModule(module);
-    const { result, states } = this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runFunction(fn, module, self, args, ctx),
+    const { result, states } = this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => this.runFunction(fn, module, self, args, ctx, undefined, shares.inherited),
       (message) => ({ result: UNKNOWN(`the result of ${fn.qualName} (internal error: ${message})`), states: [] as PathState[] }));
     // Switches and backends set inside a decorator's region (`@sdpa_kernel(…)`) end with it.
     const left = callLeft(ctx, states, fn.qualName, callerCtx);
@@ -917,13 +919,14 @@ export class Interpreter implements Executor {
   }
 
   /** `building`: the attributes set so far, when `fn` is a helper that `__init__` calls on self (see constructionHelper). */
-  private runFunction(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, ctx: Ctx, building?: ReadonlyMap<string, Value>): { result: Value; states: PathState[] } {
+  private runFunction(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, ctx: Ctx, building?: ReadonlyMap<string, Value>,
+    inherited?: ReadonlyMap<Value, Value>): { result: Value; states: PathState[] } {
     // A `@contextmanager` generator's call makes a context manager, of the paths that reach its `yield`;
     // so does a class's `__enter__`, of its paths that return (what they return is what `as` binds).
     const enters = fn.name === '__enter__' && fn.className !== null;
     const yields = enters || (fn.decoratorNodes.length > 0 && isGeneratorContext(fn.decoratorNodes, this.freshState(ctx), moduleFrame(module), this)) ? [] as YieldPoint[] : undefined;
     const returned = enters ? new Map<PathState, Value>() : undefined;
-    const frame: Frame = { fn, module, self, returns: [], ...(yields ? { yields } : {}), ...(returned ? { returned } : {}) };
+    const frame: Frame = { fn, module, self, returns: [], ...(yields ? { yields } : {}), ...(returned ? { returned } : {}), ...(inherited ? { inherited } : {}) };
     const st = this.freshState(ctx);
     if (building) {
       this.helperFrames.add(frame);
@@ -1193,6 +1196,7 @@ export class Interpreter implements Executor {
  * and a callee reached from many must be analysed once per kind, not once per entry point.
  */
 const CONSTRUCTOR_AUTOCAST = known(null, 'constructors run outside autocast');
+const NO_SHARES: ReturnType<typeof argumentDimVariables> = { key: '' };
 const CONSTRUCTOR_MODE = known('train' as const, 'a module is in training mode while it is built');
 
 function contextKey(ctx: Ctx): string {

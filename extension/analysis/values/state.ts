@@ -80,6 +80,8 @@ export interface Frame {
   cut?: string;
   /** What the frame's returns in branches the facts rule out give (manual-attention's `unlessChangedElsewhere` reads them). */
   deadReturns?: Value[];
+  /** Dims of its arguments that are one variable of a caller still running (values.ts argumentDimVariables). */
+  readonly inherited?: ReadonlyMap<Value, Value>;
 }
 
 /** A path of a `@contextmanager` generator at its `yield`: the context then in force, what it yields, the conditions it assumed. */

@@ -427,11 +427,63 @@ export function boundBy(v: Value | undefined): object | undefined {
  * itself made are followed: one made elsewhere may have come with a value kept for another call (a
  * reused construction's attributes hold the bindings its first caller passed), not this one's.
  */
-export function sameVariableIn(frame: object, a: Value, b: Value): boolean {
+export function sameVariableIn(frame: InheritingFrame, a: Value, b: Value): boolean {
   for (let x: Bound | undefined = a; boundBy(x) === frame; x = x![SAME]) {
     for (let y: Bound | undefined = b; boundBy(y) === frame; y = y![SAME]) if (x === y) return true;
   }
-  return false;
+  const outer = inheritedVariable(frame, a);
+  return outer !== undefined && outer === inheritedVariable(frame, b);
+}
+
+/** A frame, with the variables of callers still running that its arguments' dims share (argumentDimVariables). */
+export interface InheritingFrame {
+  readonly inherited?: ReadonlyMap<Value, Value>;
+}
+
+/** The callers' variable a binding is, as the frame inherited it: following the links the frame made, the first binding it did not make. */
+function inheritedVariable(frame: InheritingFrame, v: Value): Value | undefined {
+  if (!frame.inherited) return undefined;
+  for (let x: Bound | undefined = v; x; x = x[SAME]) if (boundBy(x) !== frame) return frame.inherited.get(x);
+  return undefined;
+}
+
+/** The variable a binding is in `frame`: the last binding of the frame its links reach, or a callers' variable the frame inherited. */
+function variableIn(frame: InheritingFrame, v: Value): Value | undefined {
+  let last: Value | undefined;
+  for (let x: Bound | undefined = v; x; x = x[SAME]) {
+    if (boundBy(x) === frame) { last = x; continue; }
+    return frame.inherited?.get(x) ?? last;
+  }
+  return last;
+}
+
+/**
+ * What a call's tensor arguments share, in the caller's frame: the dims that are one variable there
+ * (`q.view(B, T, …)` and `k.view(B, T, …)` passed to a helper). The callee may conclude that those
+ * dims are equal (`inherited`: each binding to its variable), and its memo key carries which dims share
+ * one (`key`), so a run is reused only for calls whose arguments share alike. Empty where none share.
+ */
+export function argumentDimVariables(args: readonly Value[], caller: InheritingFrame): { readonly key: string; readonly inherited?: ReadonlyMap<Value, Value> } {
+  const seen: (readonly [Value, Value] | null)[] = [];
+  for (const a of args) {
+    if (!isTensor(a)) continue;
+    for (const d of a.shape ?? (a.lastDim ? [a.lastDim] : [])) {
+      const variable = d.symbol && variableIn(caller, d.symbol);
+      seen.push(variable ? [d.symbol!, variable] : null);
+    }
+  }
+  const count = new Map<Value, number>();
+  for (const s of seen) if (s) count.set(s[1], (count.get(s[1]) ?? 0) + 1);
+  if (![...count.values()].some((n) => n > 1)) return { key: '' };
+  const index = new Map<Value, number>();
+  const inherited = new Map<Value, Value>();
+  const key = seen.map((s) => {
+    if (!s || count.get(s[1])! < 2) return '-';
+    inherited.set(s[0], s[1]);
+    if (!index.has(s[1])) index.set(s[1], index.size);
+    return String(index.get(s[1]));
+  }).join(',');
+  return { key: `|shares ${key}`, inherited };
 }
 
 /**
