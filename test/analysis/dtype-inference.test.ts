@@ -19,6 +19,8 @@ const TABLE: readonly [string, boolean, string][] = [
   ['q = torch.zeros(2, 8, 16, 64, dtype=torch.bfloat16)\nk = q.view(2, 8, 16, 64).permute(0, 1, 2, 3)\nv = k.transpose(1, 2).reshape(2, 16, 8, 64)', false, 'bf16,bf16,bf16'],
   ['q = torch.randn(2, 8, 16, 64)\nk = q.softmax(-1)\nv = q @ k', true, 'fp32,fp32,fp16'],
   ['q = torch.randn(2, 8, 16, 64).half()\nk = torch.cat([q, q.float()], dim=1)\nv = torch.ones_like(q)', true, 'fp16,fp32,fp16'],
+  // A bool tensor (a where's condition, a mask multiplied in) decides no promotion beside a float one.
+  ['q = torch.randn(2, 8, 16, 64).half()\nkeep = (q > 0).bool()\nk = torch.where(keep, q, torch.zeros_like(q))\nv = q * keep', false, 'fp16,fp16,fp16'],
   // torch.concat is torch.cat; a None in the list would raise, so the tensor beside it is what joins.
   ['q = torch.randn(2, 8, 16, 64).half()\nextra = q.float() if m.flag else None\nk = torch.concat([extra, q], dim=1)\nv = torch.ones_like(q)', true, 'fp16,fp32,fp16'],
   // Outside any region the code shows, autocast is a setting (unknown here): exp's dtype depends on it.

@@ -508,7 +508,9 @@ function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: Syntax
   const a = l as TensorValue; const b = r as TensorValue;
   const manual = a.manual ?? b.manual;
   const stageMask = !additive ? undefined : a.manual && !b.manual ? { value: b, node } : b.manual && !a.manual ? { value: a, node } : undefined;
-  const dtype = onInteger(op, promoteFacts(a.dtype, b.dtype, fr, node), fr, node);
+  // A bool operand (a mask multiplied in) is the lowest kind: the other's dtype.
+  const promoted = a.bool && !b.bool ? b.dtype : b.bool && !a.bool ? a.dtype : promoteFacts(a.dtype, b.dtype, fr, node);
+  const dtype = onInteger(op, promoted, fr, node);
   const out = tensor(dtype, `${textOf(node)} at ${fileLine(fr, node)}`, broadcastExtents(a, b));
   return manual ? ({ ...out, manual: stageMask ? withMask(manual, stageMask) : manual }) : out;
 }

@@ -30,7 +30,9 @@ export function promoteFacts(a: Fact<Dtype>, b: Fact<Dtype>, fr: Frame, node: Sy
 /** The dtype an op produces under the path's autocast state (RULES.md lists). */
 export function opDtype(op: string, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw?: Value): Fact<Dtype> {
   if (dtypeKw?.t === 'dtype') return known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`);
-  const tensors = inputs.filter(isTensor);
+  // A bool tensor (`torch.where`'s condition, a mask multiplied in) is the lowest kind: beside any other it decides nothing.
+  const all = inputs.filter(isTensor);
+  const tensors = all.some((t) => !t.bool) ? all.filter((t) => !t.bool) : all;
   // No tensor among the inputs: what the first unknown one is (`the argument x of forward`) says more than the op.
   const opaque = inputs.find((v) => v.t === 'unknown');
   const promoted = tensors.reduce<Fact<Dtype> | null>((acc, t) => (acc === null ? t.dtype : promoteFacts(acc, t.dtype, fr, node)), null)
