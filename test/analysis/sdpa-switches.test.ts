@@ -91,6 +91,29 @@ describe('analysis: SDPA backend switches', () => {
     ]);
   });
 
+  it('the deprecated sdp_kernel with its flags from a table keyed by SDPBackend (the SDPA tutorial\'s), and from one the code does not settle', async () => {
+    const source = [
+      'import torch', 'import torch.nn.functional as F', 'from torch.backends.cuda import SDPBackend, sdp_kernel', '',
+      'def main(extra):',
+      '    q = torch.rand(2, 8, 128, 64, device="cuda", dtype=torch.float16)',
+      '    flags = {SDPBackend.MATH: {"enable_math": True, "enable_flash": False, "enable_mem_efficient": False}}',
+      '    with sdp_kernel(**flags[SDPBackend.MATH]):',
+      '        a = F.scaled_dot_product_attention(q, q, q)',
+      '    with sdp_kernel(enable_math=True, **extra):',
+      '        b = F.scaled_dot_product_attention(q, q, q)',
+      '    return a + b',
+      '',
+    ].join('\n');
+    const lines = annotate(await sitesOfSource(source)).filter((l) => !l.startsWith('  train'));
+    assert.deepEqual(lines, [
+      'snippet.py:9:13 sdpa main',
+      '  infer reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → math (flash off: runtime disabled)',
+      'snippet.py:11:13 sdpa main',
+      // A flag the splat may set is open, not on.
+      '  infer reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=8 D=64 → flash? (depends on the flags `sdp_kernel(enable_math=True, **extra)` at snippet.py:10 unpacks)',
+    ]);
+  });
+
   it('a mask is not blamed for keeping flash off where a switch turned flash off', async () => {
     const source = [
       'import torch',

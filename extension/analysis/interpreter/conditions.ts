@@ -5,6 +5,7 @@
 import type { Engine } from '../values/engine';
 import type { PathState } from '../values/state';
 import { atom, describe, evalFormula, noneAtomId, type Truth, type Value } from '../values/values';
+import { keyText } from './containers';
 import { hasDomain, truthOfCases } from './value-cases';
 
 function settingAtom(lib: string, e: Engine): Truth {
@@ -45,7 +46,7 @@ export function truthOfValue(v: Value, text: string, e: Engine): Truth {
     case 'unknown': return (hasDomain(v) ? truthOfCases(v) : undefined) ?? { f: atom(`truthy:${v.why}`, text) };
     case 'tensor': return { f: atom(`truthy:${text}`, text) };
     case 'tuple': return { value: v.items.length > 0, why: `\`${text}\` has ${v.items.length} items` };
-    case 'dict': return { value: v.entries.length > 0, why: `\`${text}\` has ${v.entries.length === 0 ? 'no keys' : `keys ${v.entries.map(([k]) => k).join(', ')}`}` };
+    case 'dict': return { value: v.entries.length > 0, why: `\`${text}\` has ${v.entries.length === 0 ? 'no keys' : `keys ${v.entries.map(([k]) => keyText(k)).join(', ')}`}` };
     case 'many': return { f: atom(`truthy:${text}`, text) };
     default: return { value: true, why: `\`${text}\` is ${describe(v)}` };
   }

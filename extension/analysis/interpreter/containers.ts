@@ -9,6 +9,32 @@ import { choiceOf, join, UNKNOWN, type Value } from '../values/values';
 import { entryPerCase, hasDomain } from './value-cases';
 
 /**
+ * A dict key as the analysis keeps it: a string as it is; a library constant (`SDPBackend.MATH`, as
+ * PyTorch's SDPA tutorial keys its table of `sdp_kernel` flags) by its name, marked so that no string
+ * equals it. Undefined for a key it does not follow.
+ */
+export function dictKey(key: Value): string | undefined {
+  return key.t === 'str' ? key.value : key.t === 'ref' ? `${REF_KEY}${key.name}` : undefined;
+}
+
+/** A kept key back as a value: a string, or the library constant it names. */
+export function keyValue(key: string): Value {
+  return key.startsWith(REF_KEY) ? { t: 'ref', name: key.slice(REF_KEY.length) } : { t: 'str', value: key };
+}
+
+/** A kept key in words: the string, or the constant's name. */
+export function keyText(key: string): string {
+  return isStringKey(key) ? key : key.slice(REF_KEY.length);
+}
+
+/** Whether a key is a string (keyword names, `**d`, take only those). */
+export function isStringKey(key: string): boolean {
+  return !key.startsWith(REF_KEY);
+}
+
+const REF_KEY = '\u0000ref:';
+
+/**
  * `d[key]` of a known dict: its entry; unknown when the key is not a known string (with what an
  * unknown key depends on), except in a dict of callables (backends by name), where an unknown key
  * may pick any of them: one of its entries, each called where it is called.
@@ -17,7 +43,8 @@ export function dictEntry(d: Value & { t: 'dict' }, key: Value, text: string): V
   const perCase = hasDomain(key) ? entryPerCase(d.entries, key, `\`${text}\` (${key.why})`) : undefined;
   if (perCase) return perCase;
   if (key.t === 'unknown') return choiceOf(d.entries.map(([, v]) => v), `\`${text}\` (${key.why})`) ?? key; // the entry depends on what the key does
-  const entry = key.t === 'str' ? d.entries.find(([k]) => k === key.value) : undefined;
+  const wanted = dictKey(key);
+  const entry = wanted !== undefined ? d.entries.find(([k]) => k === wanted) : undefined;
   return entry ? entry[1] : UNKNOWN(`\`${text}\``);
 }
 

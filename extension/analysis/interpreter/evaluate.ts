@@ -27,7 +27,7 @@ import { compiledCall } from './torch-compile';
 import { amongItems, equalsCase, hasDomain, type WithDomain } from './value-cases';
 import { closureValue } from './closures';
 import { literalTooLong, MAX_LITERAL_ITEMS } from './budget';
-import { containerMethod, dictEntry, MUTATORS, setItem } from './containers';
+import { containerMethod, dictEntry, dictKey, isStringKey, keyValue, MUTATORS, setItem } from './containers';
 import { contextValue, enterCalled } from './contexts';
 import { autocastQuery } from '../torch/autocast-queries';
 import { deviceQuery } from '../torch/device-queries';
@@ -201,7 +201,8 @@ function dictionary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Valu
   for (const c of children) {
     const key = c.type === 'pair' ? evaluate(field(c, 'key')!, st, fr, e) : undefined;
     const v = evaluate(c.type === 'pair' ? field(c, 'value')! : namedChildren(c)[0] ?? c, st, fr, e);
-    if (key?.t === 'str') entries.set(key.value, v);
+    const kept = key && dictKey(key);
+    if (kept !== undefined) entries.set(kept, v);
     else if (c.type === 'dictionary_splat' && v.t === 'dict') for (const [k, item] of v.entries) entries.set(k, item);
     else known = false;
   }
@@ -379,7 +380,7 @@ function comparison(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Trut
 function casedComparison(op: string, lv: WithDomain, rv: Value): Truth | undefined {
   if (op === '==' || op === '!=') return equalsCase(lv, rv);
   if (op !== 'in' && op !== 'not in') return undefined;
-  const items = rv.t === 'tuple' ? rv.items : rv.t === 'dict' ? rv.entries.map(([key]): Value => ({ t: 'str', value: key })) : undefined;
+  const items = rv.t === 'tuple' ? rv.items : rv.t === 'dict' ? rv.entries.map(([key]) => keyValue(key)) : undefined;
   return items && amongItems(lv, items);
 }
 
@@ -574,7 +575,7 @@ export function evaluateArgs(nodes: readonly SyntaxNode[], st: PathState, fr: Fr
       const v = inner ? evaluate(inner, st, fr, e) : UNKNOWN(`\`${textOf(a)}\``);
       const rest = v.t === 'unknown' || v.t === 'many' ? v : UNKNOWN(`\`${textOf(a)}\``);
       if (a.type === 'dictionary_splat') {
-        if (v.t === 'dict') for (const [k, item] of v.entries) (keywords ??= new Map()).set(k, { value: item, node: a, unpacked: true });
+        if (v.t === 'dict' && v.entries.every(([k]) => isStringKey(k))) for (const [k, item] of v.entries) (keywords ??= new Map()).set(k, { value: item, node: a, unpacked: true });
         else moreKeywords = rest;
       } else if (v.t === 'tuple' && !morePositional) {
         for (const item of v.items) positional.push({ value: item, node: a, unpacked: true });

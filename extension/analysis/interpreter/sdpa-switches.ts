@@ -54,7 +54,7 @@ function backendList(v: Value | undefined): SdpaBackend[] | null {
 function sdpaKernel(args: CallArgs, source: string): SdpaSwitches {
   const listed = backendList(arg(args, 0, 'backends')?.value);
   const enabled = Object.fromEntries(SDPA_BACKENDS.map((b) => [b, listed ? known(listed.includes(b), source) : unknown(`the backends of ${source}`)]));
-  const ordered = flag(arg(args, 1, 'set_priority')?.value, known(false, source), source);
+  const ordered = flag(arg(args, 1, 'set_priority')?.value, args.moreKeywords || args.morePositional ? unknown(`the order of ${source}`) : known(false, source), source);
   const priority = !ordered.known ? unknown(`the order of ${source}`)
     : !ordered.value ? undefined : listed ? known(listed, source) : unknown(`the backends of ${source}`);
   return priority ? { enabled, priority } : { enabled };
@@ -62,7 +62,9 @@ function sdpaKernel(args: CallArgs, source: string): SdpaSwitches {
 
 /** The deprecated `torch.backends.cuda.sdp_kernel(enable_flash=True, …)`: each flag defaults to on; the order stays. */
 function sdpKernel(args: CallArgs, source: string): SdpaSwitches {
-  return { enabled: Object.fromEntries(SDP_KERNEL_FLAGS.map(([kw, b], i) => [b, flag(arg(args, i, kw)?.value, known(true, source), source)])) };
+  // A flag not written is on, unless a splat the code leaves open may set it (`**backend_map[…]`).
+  const unwritten = args.moreKeywords || args.morePositional ? unknown(`the flags ${source} unpacks`) : known(true, source);
+  return { enabled: Object.fromEntries(SDP_KERNEL_FLAGS.map(([kw, b], i) => [b, flag(arg(args, i, kw)?.value, unwritten, source)])) };
 }
 
 /**
