@@ -332,6 +332,17 @@ describe('open-world values', () => {
       assert.deepEqual(usedAsValue(join(none, either)), linear);
     });
 
+    it('joins keyword tables built per path key by key: a key on some paths only is open, one on none stays unset', () => {
+      const pooling: Value = { t: 'bool', value: true, why: 'a' };
+      const joined = join({ t: 'dict', entries: [['add_pooling_layer', pooling]] }, { t: 'dict', entries: [] });
+      assert.equal(joined.t, 'dict');
+      const entries = joined.t === 'dict' ? joined.entries : [];
+      assert.deepEqual(entries.map(([k]) => k), ['add_pooling_layer']);
+      assert.deepEqual(entries[0]![1], { t: 'unknown', why: 'the entry "add_pooling_layer", set on some paths only' });
+      const both = join({ t: 'dict', entries: [['k', pooling]] }, { t: 'dict', entries: [['k', pooling]] });
+      assert.deepEqual(both, { t: 'dict', entries: [['k', pooling]] });
+    });
+
     it('joins sequences whose length differs by path into any number of items like all of theirs', () => {
       const f32 = tensor(known('float32', 'a'), 'a');
       const f16 = tensor(known('float16', 'b'), 'b');

@@ -646,6 +646,15 @@ export function join(a: Value, b: Value): Value {
   const [itemsA, itemsB] = [itemsOf(a), itemsOf(b)];
   if (itemsA && itemsB) return { t: 'many', item: [...itemsA, ...itemsB].reduce(join) };
   if (a.t === 'context' && b.t === 'context') return joinContexts(a, b, `the path (${contextText(a)} or ${contextText(b)})`);
+  // Keyword tables built per path (`{"add_pooling_layer": …}` or `{}`): a key set on some paths only is open, one set on none stays unset.
+  if (a.t === 'dict' && b.t === 'dict') {
+    const keys = [...new Set([...a.entries.map(([k]) => k), ...b.entries.map(([k]) => k)])];
+    const at = (d: typeof a, k: string): Value | undefined => d.entries.find(([x]) => x === k)?.[1];
+    return { t: 'dict', entries: keys.map((k) => {
+      const [x, y] = [at(a, k), at(b, k)];
+      return [k, x && y ? join(x, y) : UNKNOWN(`the entry ${JSON.stringify(k)}, set on some paths only`)] as const;
+    }) };
+  }
   // The same torch.nn module built with other arguments on each path: one module, its arguments joined.
   if (a.t === 'torchmod' && b.t === 'torchmod' && a.kind === b.kind && a.cast === b.cast) {
     const keys = [...new Set([...Object.keys(a.args), ...Object.keys(b.args)])];
@@ -770,6 +779,7 @@ export function describe(v: Value): string {
     case 'prepared': return `the model ${v.by}`;
     case 'closure': return v.node.type === 'lambda' ? 'a lambda' : 'a nested function';
     case 'choice': return `one of ${v.options.map(describe).join(', ')}`;
+    case 'dict': return v.entries.length === 0 ? 'an empty dict' : `a dict of ${v.entries.map(([k]) => JSON.stringify(k)).join(', ')}`;
     default: return 'a value';
   }
 }
