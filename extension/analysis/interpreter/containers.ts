@@ -67,9 +67,10 @@ export function containerMethod(obj: Value & { t: 'dict' | 'tuple' | 'many' }, m
   const first = args.positional[0]?.value;
   const changed = UNKNOWN(`\`${textOf(objNode)}\` after \`.${method}()\``);
   if (obj.t === 'dict' && (method === 'get' || method === 'pop') && first) {
-    if (method === 'pop') rebind(objNode, first.t === 'str' ? { t: 'dict', entries: obj.entries.filter(([k]) => k !== first.value) } : changed, st);
+    const key = dictKey(first);
+    if (method === 'pop') rebind(objNode, key !== undefined ? { t: 'dict', entries: obj.entries.filter(([k]) => k !== key) } : changed, st);
     const entry = dictEntry(obj, first, textOf(node));
-    const absent = first.t === 'str' && !obj.entries.some(([k]) => k === first.value);
+    const absent = key !== undefined && !obj.entries.some(([k]) => k === key);
     return !absent ? entry : args.positional[1]?.value ?? (method === 'get' ? { t: 'none', source: `\`${textOf(node)}\`: no such key` } : entry);
   }
   if (!MUTATORS.has(method)) return undefined;
@@ -85,7 +86,8 @@ export function containerMethod(obj: Value & { t: 'dict' | 'tuple' | 'many' }, m
 /** `obj[key] = v` with both evaluated: a known dict gets the entry; any other container becomes unknown. */
 export function setItem(objNode: SyntaxNode, targetText: string, obj: Value, key: Value, v: Value, st: PathState): void {
   if (obj.t !== 'dict' && obj.t !== 'tuple' && obj.t !== 'many') return;
-  rebind(objNode, obj.t === 'dict' && key.t === 'str'
-    ? { t: 'dict', entries: [...obj.entries.filter(([k]) => k !== key.value), [key.value, v]] }
+  const kept = dictKey(key);
+  rebind(objNode, obj.t === 'dict' && kept !== undefined
+    ? { t: 'dict', entries: [...obj.entries.filter(([k]) => k !== kept), [kept, v]] }
     : UNKNOWN(`\`${textOf(objNode)}\` after \`${targetText} = …\``), st);
 }

@@ -38,7 +38,7 @@ import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem }
 import { openLayerCall } from '../torch/open-layers';
 import { importedLibrary, observeApi } from '../torch/observe-api';
 import { appliedLikeModel } from '../torch/model-calls';
-import { onInteger, opDtype, promoteFacts } from '../torch/op-dtypes';
+import { onInteger, opDtype, promotedDtype } from '../torch/op-dtypes';
 
 /** Method names that only tensors have: an unknown receiver of one of them is a tensor. */
 /** Casts to an integer dtype (`.long()`), which `Dtype` does not name. */
@@ -509,9 +509,7 @@ function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: Syntax
   const a = l as TensorValue; const b = r as TensorValue;
   const manual = a.manual ?? b.manual;
   const stageMask = !additive ? undefined : a.manual && !b.manual ? { value: b, node } : b.manual && !a.manual ? { value: a, node } : undefined;
-  // A bool operand (a mask multiplied in) is the lowest kind: the other's dtype.
-  const promoted = a.bool && !b.bool ? b.dtype : b.bool && !a.bool ? a.dtype : promoteFacts(a.dtype, b.dtype, fr, node);
-  const dtype = onInteger(op, promoted, fr, node);
+  const dtype = onInteger(op, promotedDtype([a, b], fr, node)!, fr, node);
   const out = tensor(dtype, `${textOf(node)} at ${fileLine(fr, node)}`, broadcastExtents(a, b));
   return manual ? ({ ...out, manual: stageMask ? withMask(manual, stageMask) : manual }) : out;
 }

@@ -172,7 +172,8 @@ function byAutocast(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decid
  * unknown head size, per range of head sizes (within each kind); where every case does the same, that verdict.
  */
 function perUnknown(site: ModeSite, decision: Decision, decide: Decide): ModeDecision {
-  const masks = byMaskKind(site.facts, site.observations, decision, (facts) => decide({ ...site, facts }), (a, b) => alikeAtEveryLength(site, a, b, decide));
+  const outcomes = outcomesByLength(site, decide);
+  const masks = byMaskKind(site.facts, site.observations, decision, (facts) => decide({ ...site, facts }), (a, b) => outcomes(a) === outcomes(b));
   if (!masks) return perHeadSize(site, decision, decide);
   if (masks.cases.length === 0) return perHeadSize({ ...site, facts: masks.facts }, masks.decision, decide);
   const cases = masks.cases.flatMap((c): CaseView[] => {
@@ -207,15 +208,21 @@ function perKeyLength(site: ModeSite, decision: Decision, decide: Decide): ModeD
 }
 
 /**
- * Two kinds of mask do alike where they do the same at every key length: a None mask runs xformers'
- * CUTLASS kernel at any length, a tensor bias only at aligned ones.
+ * What a kind of mask does at every key length, as a key: two kinds do alike where theirs are equal (a
+ * None mask runs xformers' CUTLASS kernel at any length, a tensor bias only at aligned ones). Each
+ * kind's is worked out once, however many others it is compared with.
  */
-function alikeAtEveryLength(site: ModeSite, a: Decided, b: Decided, decide: Decide): boolean {
-  const outcomes = (x: Decided): string => {
-    const lengths = perKeyLength({ ...site, facts: x.facts }, x.decision, decide);
-    return lengths.cases.length === 0 ? outcomeKey(lengths.decision) : lengths.cases.map((c) => `${c.when}:${outcomeKey(c.decision)}`).join('\n');
+function outcomesByLength(site: ModeSite, decide: Decide): (x: Decided) => string {
+  const known = new Map<Decided, string>();
+  return (x) => {
+    let key = known.get(x);
+    if (key === undefined) {
+      const lengths = perKeyLength({ ...site, facts: x.facts }, x.decision, decide);
+      key = lengths.cases.length === 0 ? outcomeKey(lengths.decision) : lengths.cases.map((c) => `${c.when}:${outcomeKey(c.decision)}`).join('\n');
+      known.set(x, key);
+    }
+    return key;
   };
-  return outcomes(a) === outcomes(b);
 }
 
 function sameOutcome(a: Decision, b: Decision): boolean {

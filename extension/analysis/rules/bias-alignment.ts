@@ -6,6 +6,7 @@
 import { xformers } from '../../../runtime/dispatch/messages';
 import { textOf } from '../syntax/syntax';
 import { spanOf } from '../syntax/positions';
+import type { Finding } from '../report';
 import { createRule, onPath, perMode, type ModeView } from './rule';
 
 const CODE = 'bias-alignment';
@@ -29,7 +30,7 @@ export default createRule(
 );
 
 /** The raise of a case of key lengths (key-length-cases.ts): the operator that takes tensor biases refused this one's alignment. */
-function openLength(view: ModeView, mask: string, span: ReturnType<typeof spanOf>): ReturnType<Parameters<typeof perMode>[1]> {
+function openLength(view: ModeView, mask: string, span: Finding['span']): Omit<Finding, 'mode'> | null {
   const d = view.decision;
   if (d.outcome !== 'raises' || !d.error?.startsWith(xformers.noOperator)) return null;
   const refusal = d.verdicts.find((verdict) => verdict.reasons.some((r) => r.startsWith('attn_bias.stride(-2) %')));

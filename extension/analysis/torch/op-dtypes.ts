@@ -8,7 +8,7 @@ import { fileLine } from '../values/engine';
 import type { Frame, PathState } from '../values/state';
 import type { SyntaxNode } from '../syntax/syntax';
 import { AUTOCAST_FLOAT32, AUTOCAST_LOW, INTEGER_KEEPING } from './torch-ops';
-import { integerDtype, isIntegerDtype, isTensor, known, unknown, type Value } from '../values/values';
+import { integerDtype, isIntegerDtype, isTensor, known, unknown, type TensorValue, type Value } from '../values/values';
 
 export function promoteFacts(a: Fact<Dtype>, b: Fact<Dtype>, fr: Frame, node: SyntaxNode): Fact<Dtype> {
   // PyTorch promotes by category first: a float tensor with an integer one gives the float's dtype
@@ -27,16 +27,21 @@ export function promoteFacts(a: Fact<Dtype>, b: Fact<Dtype>, fr: Frame, node: Sy
   return a.known ? b : a;
 }
 
+/**
+ * The dtype type promotion gives `tensors` (null for none). A bool tensor (`torch.where`'s condition,
+ * a mask multiplied in) is the lowest kind: beside any other it decides nothing.
+ */
+export function promotedDtype(tensors: readonly TensorValue[], fr: Frame, node: SyntaxNode): Fact<Dtype> | null {
+  const deciding = tensors.some((t) => !t.bool) ? tensors.filter((t) => !t.bool) : tensors;
+  return deciding.reduce<Fact<Dtype> | null>((acc, t) => (acc === null ? t.dtype : promoteFacts(acc, t.dtype, fr, node)), null);
+}
+
 /** The dtype an op produces under the path's autocast state (RULES.md lists). */
 export function opDtype(op: string, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw?: Value): Fact<Dtype> {
   if (dtypeKw?.t === 'dtype') return known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`);
-  // A bool tensor (`torch.where`'s condition, a mask multiplied in) is the lowest kind: beside any other it decides nothing.
-  const all = inputs.filter(isTensor);
-  const tensors = all.some((t) => !t.bool) ? all.filter((t) => !t.bool) : all;
   // No tensor among the inputs: what the first unknown one is (`the argument x of forward`) says more than the op.
   const opaque = inputs.find((v) => v.t === 'unknown');
-  const promoted = tensors.reduce<Fact<Dtype> | null>((acc, t) => (acc === null ? t.dtype : promoteFacts(acc, t.dtype, fr, node)), null)
-    ?? unknown(opaque?.t === 'unknown' ? opaque.why : `the inputs of \`${op}\``);
+  const promoted = promotedDtype(inputs.filter(isTensor), fr, node) ?? unknown(opaque?.t === 'unknown' ? opaque.why : `the inputs of \`${op}\``);
   const low = AUTOCAST_LOW.has(op); const f32 = AUTOCAST_FLOAT32.has(op);
   if (isIntegerDtype(promoted)) return onInteger(op, promoted, fr, node);
   if (!low && !f32) return promoted;
