@@ -78,6 +78,13 @@ describe('entry points with unknown inputs', () => {
     assert.deepEqual(fused!.modes.train.assumed.map((a) => resolveLineMarks(a)), [`self.fused_attn and ${ASSUMED_X}`, `self.fused_attn and ${ASSUMED_ENCODER_X}`]);
   });
 
+  it('does not take a library\'s object applied to a tensor, nor a logger whose message says "output", for a workspace model', async () => {
+    for (const other of ['entry-points/audio_features.py', 'entry-points/log_messages.py']) {
+      const [fused] = await sitesOf([BLOCKS, other], NO_AUTOCAST);
+      assert.deepEqual(fused!.modes.infer.assumed.map((a) => resolveLineMarks(a)), [`self.fused_attn and ${ASSUMED_X}`, `self.fused_attn and ${ASSUMED_ENCODER_X}`], other);
+    }
+  });
+
   it('keeps a constructor default no call passes, not one a builder passes from its config', async () => {
     const source = (passing: string): string => [
       'import torch.nn as nn', 'import torch.nn.functional as F', '',

@@ -1,14 +1,14 @@
 /**
  * Every attention call is found (issue #13 item 1), on code in the styles of real repositories:
  * calls in nested functions (closures with their free variables, callables handed to checkpoint,
- * torch.compile and functools.partial), xformers imported under `if is_xformers_available():`,
+ * torch.compile and functools.partial, a function vmap maps), xformers imported under `if is_xformers_available():`,
  * library functions a lazy-import helper binds to module globals, attention held in attributes (an
  * `nn.Softmax` module, what a backend setter stores on self), hand-written attention whose scores pass
  * a helper that is not run, and a call after an early return the constructor's default takes. Before,
  * none of these was reported.
  */
 import * as assert from 'node:assert/strict';
-import { annotate, sitesOf, sitesOfSource } from './helpers';
+import { annotate, SETTINGS, sitesOf, sitesOfSource } from './helpers';
 
 describe('finding every call', () => {
   it('runs nested functions as closures: called, checkpointed, compiled or bound by partial, each with the arguments given', async () => {
@@ -27,6 +27,15 @@ describe('finding every call', () => {
       'find-every-call/closures.py:32:20 sdpa Block.forward.attend_p',
       '  train reached=true bf16,bf16,bf16 mask=none causal=false p=0 layout=BHLD H=8 D=? → flash if `C // self.heads` is ≤ 256 · efficient (flash off: head dim `C // self.heads`) if `C // self.heads` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.heads`) if `C // self.heads` is not a multiple of 8 and > 256',
       '  infer reached=false ?,?,? mask=none causal=false p=? layout=? H=? D=? → flash? (depends on the argument `q` of Block.forward.attend_p, the argument `k` of Block.forward.attend_p and the argument `v` of Block.forward.attend_p)',
+    ]);
+  });
+
+  it('runs the function vmap maps on slices of the tensors it is given: their dtype, not their extents', async () => {
+    const verdict = 'flash if D is ≤ 256 (D: the head size of q and of v, taken equal) · efficient (flash off: head dim D) if D is a multiple of 8 and > 256 · math (flash off: head dim D) if D is not a multiple of 8 and > 256';
+    assert.deepEqual(annotate(await sitesOf(['find-every-call/vmapped.py'], { ...SETTINGS, autocast: 'off' })), [
+      'find-every-call/vmapped.py:14:12 sdpa attend_one',
+      `  train reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=? D=? → ${verdict}`,
+      `  infer reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=? D=? → ${verdict}`,
     ]);
   });
 

@@ -11,7 +11,7 @@ import { resolveLineMarks } from '../../extension/analysis/syntax/positions';
 import { formatText } from '../../extension/cli/format/text';
 import { join, noneOr, tensor, usedAsValue, type Value } from '../../extension/analysis/values/values';
 import { known } from '../../runtime/dispatch/facts';
-import { readFixture, SETTINGS } from './helpers';
+import { readFixture, SETTINGS, sitesOfSource } from './helpers';
 
 async function linesOf(name: string, settings = SETTINGS): Promise<string[]> {
   const reports = await analyzeFiles([{ path: name, text: readFixture(`open-world/${name}`) }], settings);
@@ -319,6 +319,21 @@ describe('open-world values', () => {
     assert.deepEqual(await linesOf('splat_reshape.py'), [
       `splat_reshape.py:25:16 F.scaled_dot_product_attention → train: ${verdict} ${assumed} | infer: ${verdict} ${assumed}`,
     ]);
+  });
+
+  it('takes torch.lerp\'s dtype from its inputs, which it needs alike (value residual)', async () => {
+    const assumed = `[if ${ASSUMED('x', 'ValueResidualStack.forward')}]`;
+    assert.deepEqual(await linesOf('value_residual.py'), [
+      `value_residual.py:24:16 F.scaled_dot_product_attention → train: ${BY_AUTOCAST} ${assumed} | infer: ${BY_AUTOCAST} ${assumed}`,
+    ]);
+    const [mixed] = await sitesOfSource([
+      'import torch', 'import torch.nn.functional as F', '',
+      'def attend(q: torch.Tensor):',
+      '    a = torch.zeros(2, 4, 8, 64)',
+      '    b = torch.zeros(2, 4, 8, 64, dtype=torch.float16)',
+      '    return F.scaled_dot_product_attention(b, b, torch.lerp(a, b, 0.5))',
+    ].join('\n'), { ...SETTINGS, autocast: 'off' });
+    assert.equal(resolveLineMarks(mixed!.modes.infer.facts.dtypes.v.known ? '' : mixed!.modes.infer.facts.dtypes.v.dependsOn), '`lerp` at snippet.py:7, which raises on inputs of float32 and float16');
   });
 
   describe('None or a value', () => {

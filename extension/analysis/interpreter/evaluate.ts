@@ -37,8 +37,8 @@ import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scal
 import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from '../torch/nn-modules';
 import { openLayerCall } from '../torch/open-layers';
 import { importedLibrary, observeApi } from '../torch/observe-api';
-import { appliedLikeModel } from '../torch/model-calls';
-import { onInteger, opDtype, promotedDtype } from '../torch/op-dtypes';
+import { appliedLikeModel, makesLibraryObject } from '../torch/model-calls';
+import { onInteger, opDtype, inputsDtype } from '../torch/op-dtypes';
 
 /** Method names that only tensors have: an unknown receiver of one of them is a tensor. */
 /** Casts to an integer dtype (`.long()`), which `Dtype` does not name. */
@@ -509,7 +509,7 @@ function elementwise(l: Value, r: Value, _st: PathState, fr: Frame, node: Syntax
   const a = l as TensorValue; const b = r as TensorValue;
   const manual = a.manual ?? b.manual;
   const stageMask = !additive ? undefined : a.manual && !b.manual ? { value: b, node } : b.manual && !a.manual ? { value: a, node } : undefined;
-  const dtype = onInteger(op, promotedDtype([a, b], fr, node)!, fr, node);
+  const dtype = onInteger(op, inputsDtype(op, [a, b], fr, node)!, fr, node);
   const out = tensor(dtype, `${textOf(node)} at ${fileLine(fr, node)}`, broadcastExtents(a, b));
   return manual ? ({ ...out, manual: stageMask ? withMask(manual, stageMask) : manual }) : out;
 }
@@ -642,7 +642,7 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     const builtin = builtinCall(textOf(fnNode), args, st, fr, node, e);
     if (builtin) return builtin;
   }
-  if (callee.t === 'unknown' && isOwnOrLocal(fnNode, st) && appliedLikeModel(textOf(fnNode), args, node)) {
+  if (callee.t === 'unknown' && !callee.libraryObject && isOwnOrLocal(fnNode, st) && appliedLikeModel(textOf(fnNode), args, node)) {
     e.unresolvedModuleCall(st, fr, `\`${textOf(fnNode)}(…)\` at ${fileLine(fr, node)} runs it (a callable the code does not resolve)`);
   }
   const out = callValue(callee, args, st, fr, node, e);
@@ -670,7 +670,7 @@ export function callValue(called: Value, args: CallArgs, st: PathState, fr: Fram
     case 'ref': return refCall(callee, args, st, fr, node, e);
     case 'torchmod': return moduleCall(callee, args, st, fr, node, e);
     case 'libmask': return callee;
-    case 'partial': return callValue(callee.fn, partialArgs(callee.args, args), st, fr, node, e);
+    case 'partial': return callValue(callee.fn, partialArgs(callee, args), st, fr, node, e);
     case 'prepared': return callPrepared(callee, args, st, (m, a) => callValue(m, a, st, fr, node, e));
     // Each callable the code may have chosen is called (each observes its own attention calls).
     case 'choice': {
@@ -782,7 +782,7 @@ function refCall(callee: Value & { t: 'ref' }, given: CallArgs, st: PathState, f
   const name = callee.name;
   const spec = attentionApiOf(name);
   // A torch function's input (`F.interpolate(x, …)`); an attention API's optional arguments stay as given.
-  const args = name.startsWith('torch') && !spec ? inputUsed(given) : given;
+  const args = isTorchName(name) && !spec ? inputUsed(given) : given;
   if (name === 'inspect.isfunction') { const tested = callableTest('isfunction', args, node); if (tested) return tested; }
   const last = opName(name.split('.').pop()!);
   if (spec) {
@@ -807,7 +807,10 @@ function refCall(callee: Value & { t: 'ref' }, given: CallArgs, st: PathState, f
   if (manager) return manager;
   const asked = autocastQuery(name, args, st, fr, node);
   if (asked) return asked;
-  if (!name.startsWith('torch') && !name.startsWith('einops')) return UNKNOWN(`the result of \`${name}(…)\``);
+  if (!isTorchName(name) && !name.startsWith('einops.')) {
+    const why = `the result of \`${name}(…)\``;
+    return makesLibraryObject(name, args) ? { t: 'unknown', why, libraryObject: name } : UNKNOWN(why);
+  }
   const inputs = [...args.positional.map((a) => a.value), ...[...args.keywords.values()].map((a) => a.value)];
   const dtypeKw = args.keywords.get('dtype')?.value;
   const where = `\`${last}\` at ${fileLine(fr, node)}`;
@@ -869,6 +872,11 @@ function refCall(callee: Value & { t: 'ref' }, given: CallArgs, st: PathState, f
   // `torch.chunk(x, 3, dim=-1)` is `x.chunk(3, dim=-1)`.
   if (SPLITS.has(last) && split && isTensor(split)) return tensorMethod(split, last, { ...args, positional: args.positional.slice(1) }, st, fr, node, e);
   return UNKNOWN(`the result of \`${name}(…)\``);
+}
+
+/** torch's own names (`torch.cat`, `torch.nn.functional.softmax`), not torchaudio's or torchvision's. */
+function isTorchName(name: string): boolean {
+  return name === 'torch' || name.startsWith('torch.');
 }
 
 const EINOPS_PATTERNS = new Set(['rearrange', 'repeat', 'reduce']);

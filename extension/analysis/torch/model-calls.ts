@@ -17,10 +17,25 @@ const MODEL_OUTPUT_USE = /\.backward\(|\b(loss|losses|logits|outputs?|preds?|pre
 /** Expressions a call's result flows through within its statement (`model(x).sum().backward()`, `loss = model(x)`). */
 const WITHIN_STATEMENT = new Set(['attribute', 'call', 'subscript', 'argument_list', 'assignment', 'augmented_assignment', 'binary_operator', 'pattern_list', 'expression_list']);
 
+/** String literals, whose words (`log("output …")`) say nothing of what the code does. */
+const STRING_LITERAL = /(["'])(?:\\.|(?!\1).)*\1/g;
+
 function usedLikeModelOutput(call: SyntaxNode): boolean {
   let node = call;
   for (let up = parentOf(node); up && WITHIN_STATEMENT.has(up.type); up = parentOf(up)) node = up;
-  return MODEL_OUTPUT_USE.test(textOf(node));
+  return MODEL_OUTPUT_USE.test(textOf(node).replace(STRING_LITERAL, "''"));
+}
+
+/**
+ * Whether calling the library name `qualified` with `args` makes an object of that library (a transform,
+ * a tokenizer), never a workspace module: a class (capitalised) handed nothing that is a module or named
+ * like a model (an EMA or a parallel wrapper takes the model, and calling it calls that model).
+ */
+export function makesLibraryObject(qualified: string, args: CallArgs): boolean {
+  if (!/^[A-Z]/.test(qualified.split('.').pop()!)) return false;
+  const given = [...args.positional, ...args.keywords.values()];
+  return !args.morePositional && !args.moreKeywords
+    && !given.some((a) => a.value.t === 'instance' || a.value.t === 'torchmod' || a.value.t === 'prepared' || a.value.t === 'choice' || MODEL_NAME.test(textOf(a.node).split('.').pop()!));
 }
 
 /** `calledText` is the callable as written (`self.model`, `net`); `call` the call. */

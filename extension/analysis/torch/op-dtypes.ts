@@ -36,12 +36,22 @@ export function promotedDtype(tensors: readonly TensorValue[], fr: Frame, node: 
   return deciding.reduce<Fact<Dtype> | null>((acc, t) => (acc === null ? t.dtype : promoteFacts(acc, t.dtype, fr, node)), null);
 }
 
+/** Ops that take their tensor inputs in one dtype only: `lerp` raises "expected dtype float for `end` but got dtype c10::Half". */
+const ONE_DTYPE = new Set(['lerp', 'lerp_']);
+
+/** The dtype `op` gives `tensors` by type promotion; unknown where `op` takes one dtype only and theirs differ (it raises there). */
+export function inputsDtype(op: string, tensors: readonly TensorValue[], fr: Frame, node: SyntaxNode): Fact<Dtype> | null {
+  const dtypes = new Set(tensors.map((t) => (t.dtype.known ? t.dtype.value : undefined)).filter((d) => d !== undefined));
+  if (ONE_DTYPE.has(op) && dtypes.size > 1) return unknown(`\`${op}\` at ${fileLine(fr, node)}, which raises on inputs of ${[...dtypes].join(' and ')}`);
+  return promotedDtype(tensors, fr, node);
+}
+
 /** The dtype an op produces under the path's autocast state (RULES.md lists). */
 export function opDtype(op: string, inputs: readonly Value[], st: PathState, fr: Frame, node: SyntaxNode, dtypeKw?: Value): Fact<Dtype> {
   if (dtypeKw?.t === 'dtype') return known(dtypeKw.value, `dtype= at ${fileLine(fr, node)}`);
   // No tensor among the inputs: what the first unknown one is (`the argument x of forward`) says more than the op.
   const opaque = inputs.find((v) => v.t === 'unknown');
-  const promoted = promotedDtype(inputs.filter(isTensor), fr, node) ?? unknown(opaque?.t === 'unknown' ? opaque.why : `the inputs of \`${op}\``);
+  const promoted = inputsDtype(op, inputs.filter(isTensor), fr, node) ?? unknown(opaque?.t === 'unknown' ? opaque.why : `the inputs of \`${op}\``);
   const low = AUTOCAST_LOW.has(op); const f32 = AUTOCAST_FLOAT32.has(op);
   if (isIntegerDtype(promoted)) return onInteger(op, promoted, fr, node);
   if (!low && !f32) return promoted;

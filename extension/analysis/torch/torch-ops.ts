@@ -76,8 +76,11 @@ export const INTEGER_KEEPING = new Set([
 /** Methods and functions that split a tensor into several of the same dtype. */
 export const SPLITS = new Set(['unbind', 'chunk', 'split', 'tensor_split']);
 
-/** Elementwise binary ops: ordinary type promotion between tensor operands. */
-export const BINARY = new Set(['mul', 'add', 'sub', 'div', 'mul_', 'add_', 'sub_', 'div_', 'true_divide', 'multiply', 'where', 'maximum', 'minimum', 'outer', 'polar']);
+/**
+ * Elementwise binary ops: ordinary type promotion between tensor operands. `lerp` takes its inputs of one
+ * dtype only (it raises otherwise), which is then the result's.
+ */
+export const BINARY = new Set(['mul', 'add', 'sub', 'div', 'mul_', 'add_', 'sub_', 'div_', 'true_divide', 'multiply', 'where', 'maximum', 'minimum', 'outer', 'polar', 'lerp', 'lerp_']);
 
 /** Tensor-creating functions: float32 (the default dtype) unless `dtype=` says otherwise. */
 export const CREATES = new Set(['zeros', 'ones', 'full', 'empty', 'randn', 'rand', 'tensor', 'eye', 'linspace', 'as_tensor']);

@@ -2,10 +2,10 @@
  * Library calls that run or return another callable, so the analysis follows the callable:
  * `torch.jit.script(model)` and the data-parallel wrappers (`DDP(model)`) behave like `model`
  * (`torch.compile(model)` too, and runs it compiled: interpreter/torch-compile.ts); `checkpoint(block, x, …)` calls `block(x, …)`; `functools.partial(f, …)` is `f`
- * with arguments bound in advance.
+ * with arguments bound in advance; `vmap(fn)` runs `fn` on slices.
  */
 import type { CallArg, CallArgs } from '../values/engine';
-import type { Value } from '../values/values';
+import { tensor, type Value } from '../values/values';
 
 /** Calls a callable with arguments (the evaluator's own dispatch: library, module, workspace). */
 export type CallValue = (callee: Value, args: CallArgs) => Value;
@@ -28,6 +28,9 @@ const CHECKPOINT_KEYWORDS = new Set(['use_reentrant', 'preserve_rng_state', 'con
 
 const PARTIAL = new Set(['functools.partial']);
 
+/** Vectorising maps: `vmap(fn, in_dims, out_dims)` is a callable that runs `fn` on slices of its arguments. */
+const VMAP = new Set(['torch.vmap', 'torch.func.vmap', 'functorch.vmap']);
+
 /** The call of a library function that wraps a callable; undefined when `name` is none of those. */
 export function wrapperCall(name: string, args: CallArgs, callValue: CallValue): Value | undefined {
   const [first, ...rest] = args.positional;
@@ -37,13 +40,19 @@ export function wrapperCall(name: string, args: CallArgs, callValue: CallValue):
     return callValue(first.value, { ...args, positional: rest, keywords });
   }
   if (PARTIAL.has(name) && first) return { t: 'partial', fn: first.value, args: { ...args, positional: rest } };
+  if (VMAP.has(name) && first) return { t: 'partial', fn: first.value, args: { positional: [], keywords: new Map() }, sliced: true };
   return undefined;
 }
 
-/** The arguments a partial passes: the bound ones first, keywords given at the call override bound ones. */
-export function partialArgs(bound: CallArgs, given: CallArgs): CallArgs {
-  const positional: CallArg[] = [...bound.positional, ...given.positional];
-  const keywords = new Map([...bound.keywords, ...given.keywords]);
+/**
+ * The arguments a partial passes: the bound ones first, keywords given at the call override bound ones.
+ * A vmap's tensors are slices: their dtype, extents unknown.
+ */
+export function partialArgs(partial: Value & { t: 'partial' }, given: CallArgs): CallArgs {
+  const bound = partial.args;
+  const slice = (a: CallArg): CallArg => (partial.sliced && a.value.t === 'tensor' ? { ...a, value: tensor(a.value.dtype, a.value.origin, a.value.bool === undefined ? {} : { bool: a.value.bool }) } : a);
+  const positional: CallArg[] = [...bound.positional, ...given.positional].map(slice);
+  const keywords = new Map([...bound.keywords, ...given.keywords].map(([k, a]) => [k, slice(a)] as const));
   const morePositional = given.morePositional ?? bound.morePositional;
   const moreKeywords = given.moreKeywords ?? bound.moreKeywords;
   return { positional, keywords, ...(morePositional ? { morePositional } : {}), ...(moreKeywords ? { moreKeywords } : {}) };

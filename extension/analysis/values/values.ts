@@ -145,7 +145,8 @@ export type Value =
    */
   | { readonly t: 'prepared'; readonly module: Value; readonly region: ContextValue; readonly inputs?: Dtype; readonly by: string }
   /** `functools.partial(fn, …)`: `fn` with arguments bound in advance. */
-  | { readonly t: 'partial'; readonly fn: Value; readonly args: CallArgs }
+  /** `sliced`: `torch.vmap(fn)`, which runs `fn` on slices of its tensor arguments, whose extents it no longer knows. */
+  | { readonly t: 'partial'; readonly fn: Value; readonly args: CallArgs; readonly sliced?: true }
   /**
    * `lambda q, k, v: …` or a nested `def` (closures.ts): `id` names it where it is written; `captured` holds the
    * enclosing function's variables its body names, as they were when it was made, and `defaults`
@@ -161,8 +162,11 @@ export type Value =
    * `nn.Linear(…)` or None): where the code calls it or reads an attribute, it is this value, as None would raise there.
    * `dtypeOf`: `x.dtype` of a tensor whose dtype is not known: that fact, which `.to(x.dtype)` gives
    * (one autocast casts stays one: a q-norm's output cast back to its own dtype).
+   * `libraryObject`: an object a library class made (`torchaudio.transforms.MelSpectrogram`), which calling
+   * never runs a workspace module.
    */
-  | { readonly t: 'unknown'; readonly why: string; readonly domain?: Domain; readonly orNone?: Value; readonly dtypeOf?: UnknownFact };
+  | { readonly t: 'unknown'; readonly why: string; readonly domain?: Domain; readonly orNone?: Value; readonly dtypeOf?: UnknownFact;
+      readonly libraryObject?: string };
 
 export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });
 
