@@ -336,6 +336,14 @@ describe('open-world values', () => {
     assert.equal(resolveLineMarks(mixed!.modes.infer.facts.dtypes.v.known ? '' : mixed!.modes.infer.facts.dtypes.v.dependsOn), '`lerp` at snippet.py:7, which raises on inputs of float32 and float16');
   });
 
+  it('keeps the dim a slice object indexes (`q[batch]`, batch = slice(…)): chunks of the batch keep the heads and head size', async () => {
+    const verdict = 'cutlass (fa2 off: float32) without autocast · fa2 under float16 or bfloat16 autocast';
+    const assumed = `[if ${ASSUMED('x', 'ChunkedAttention.forward')}]`;
+    assert.deepEqual(await linesOf('chunked_batches.py'), [
+      `chunked_batches.py:25:24 xformers.ops.memory_efficient_attention → train: ${verdict} ${assumed} | infer: ${verdict} ${assumed}`,
+    ]);
+  });
+
   describe('None or a value', () => {
     const linear: Value = { t: 'torchmod', kind: 'Linear', args: {}, origin: '`nn.Linear` at m.py:3' };
     const none: Value = { t: 'none', source: 'None at m.py:5' };

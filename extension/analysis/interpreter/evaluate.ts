@@ -290,7 +290,7 @@ function indexItem(item: SyntaxNode, st: PathState, fr: Frame, e: Engine): Index
   if (item.type === 'none') return 'new';
   if (item.type === 'ellipsis') return 'rest';
   const v = evaluate(item, st, fr, e);
-  return v.t === 'num' && Number.isInteger(v.value) ? 'drop' : v.t === 'none' ? 'new' : 'other';
+  return v.t === 'num' && Number.isInteger(v.value) ? 'drop' : v.t === 'none' ? 'new' : v.t === 'slice' ? 'slice' : 'other';
 }
 
 function attribute(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
@@ -720,6 +720,7 @@ function builtinCall(name: string, args: CallArgs, st: PathState, fr: Frame, nod
   if (name === 'float' && args.positional[0]?.value.t === 'str') return { t: 'num', value: Number(args.positional[0].value.value.replace('inf', 'Infinity')), source: fileLine(fr, node) };
   if (name === 'int' && args.positional[0]?.value.t === 'num') return { t: 'num', value: Math.trunc(args.positional[0].value.value), source: args.positional[0].value.source };
   if (name === 'super') return UNKNOWN('super()');
+  if (name === 'slice' && args.positional.length >= 1 && args.positional.length <= 3 && !args.morePositional) return { t: 'slice', text: `\`${textOf(node)}\`` };
   const folded = numericBuiltin(name, args, textOf(node));
   if (folded) return folded;
   const [fn, iterable] = args.positional;

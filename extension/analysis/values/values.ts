@@ -100,6 +100,8 @@ export type Value =
       /** Built from `tril`/`triu` (a causal mask, of either polarity), through views, slices and comparisons. */
       readonly triangular?: true }
   | { readonly t: 'none'; readonly source: string }
+  /** `slice(start, stop)`: an index that keeps the dim it indexes (`q[batch]`), its extent not known. */
+  | { readonly t: 'slice'; readonly text: string }
   | { readonly t: 'bool'; readonly value: boolean; readonly why: string }
   | { readonly t: 'cond'; readonly f: Formula }
   /** `int`: a Python int (an integer literal, a dim, arithmetic on ints); without it, a Python float. */
@@ -771,6 +773,7 @@ export function describe(v: Value): string {
   switch (v.t) {
     case 'tensor': return v.bool ? 'a bool tensor' : v.dtype.known ? `a ${v.dtype.value} tensor` : 'a tensor';
     case 'none': return 'None';
+    case 'slice': return v.text;
     case 'bool': return String(v.value);
     case 'num': return String(v.value);
     case 'str': return JSON.stringify(v.value);
