@@ -321,6 +321,14 @@ describe('open-world values', () => {
     ]);
   });
 
+  it('runs a module list appended to outside a loop as its modules in order', async () => {
+    const verdict = byHeadSize('`c // self.heads`');
+    const assumed = `[if ${ASSUMED('x', 'Attention.forward')}]`;
+    assert.deepEqual(await linesOf('appended_layers.py'), [
+      `appended_layers.py:39:16 F.scaled_dot_product_attention → train: ${verdict} ${assumed} | infer: ${verdict} ${assumed}`,
+    ]);
+  });
+
   describe('None or a value', () => {
     const linear: Value = { t: 'torchmod', kind: 'Linear', args: {}, origin: '`nn.Linear` at m.py:3' };
     const none: Value = { t: 'none', source: 'None at m.py:5' };

@@ -608,7 +608,7 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
     const obj = assigned ? undefined : usedAsValue(evaluate(objNode, st, fr, e));
     if ((obj?.t === 'dict' || obj?.t === 'tuple' || obj?.t === 'many') && (method === 'get' || MUTATORS.has(method))) {
-      const done = containerMethod(obj, method, objNode, evalArgs(node, st, fr, e), st, node);
+      const done = containerMethod(obj, method, objNode, evalArgs(node, st, fr, e), st, node, (fr.loops ?? 0) > 0);
       if (done) return done;
     }
     if (obj && isTensor(obj)) {
