@@ -340,6 +340,14 @@ describe('open-world values', () => {
     ]);
   });
 
+  it('keeps the dtype through apex\'s fused layer norm, padding modules and nn.Tanh', async () => {
+    const verdict = byHeadSize('`c // self.heads`');
+    const assumed = `[if ${ASSUMED('image', 'Attention.forward')}]`;
+    assert.deepEqual(await linesOf('fused_norms.py'), [
+      `fused_norms.py:40:16 F.scaled_dot_product_attention → train: ${verdict} ${assumed} | infer: ${verdict} ${assumed}`,
+    ]);
+  });
+
   describe('None or a value', () => {
     const linear: Value = { t: 'torchmod', kind: 'Linear', args: {}, origin: '`nn.Linear` at m.py:3' };
     const none: Value = { t: 'none', source: 'None at m.py:5' };
