@@ -59,8 +59,8 @@ describe('entry points with unknown inputs', () => {
   it('leaves the inputs unknown with --assume-inputs none', async () => {
     const [fused] = await sitesOf([BLOCKS], { ...NO_AUTOCAST, assumeInputs: 'none' });
     assert.deepEqual(annotate([fused!]).slice(1), [
-      '  train reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of Encoder.forward) if `self.head_dim` is ≤ 256 · efficient? (depends on the argument `x` of Encoder.forward) if `self.head_dim` is > 256',
-      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of Encoder.forward) if `self.head_dim` is ≤ 256 · efficient? (depends on the argument `x` of Encoder.forward) if `self.head_dim` is > 256',
+      '  train reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of SelfAttention.forward) if `self.head_dim` is ≤ 256 · efficient? (depends on the argument `x` of SelfAttention.forward) if `self.head_dim` is > 256',
+      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=BHLD H=8 D=? → flash? (depends on the argument `x` of SelfAttention.forward) if `self.head_dim` is ≤ 256 · efficient? (depends on the argument `x` of SelfAttention.forward) if `self.head_dim` is > 256',
     ]);
     assert.deepEqual(fused!.modes.infer.assumed.map((a) => resolveLineMarks(a)), ['self.fused_attn']);
   });

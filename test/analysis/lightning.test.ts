@@ -11,8 +11,8 @@ describe('PyTorch Lightning modules', () => {
     const sites = await sitesOf(['lightning/lit_gpt.py']);
     assert.deepEqual(annotate(sites), [
       'lightning/lit_gpt.py:23:13 sdpa CausalSelfAttention.forward',
-      '  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → flash if `C // self.n_head` is ≤ 256 · efficient (flash off: head dim `C // self.n_head`) if `C // self.n_head` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.n_head`) if `C // self.n_head` is not a multiple of 8 and > 256',
-      '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → flash if `C // self.n_head` is ≤ 256 · efficient (flash off: head dim `C // self.n_head`) if `C // self.n_head` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.n_head`) if `C // self.n_head` is not a multiple of 8 and > 256',
+      '  train reached=true ?,?,? mask=none causal=true p=0.1 layout=BHLD H=12 D=? → flash? (depends on `x`) if `C // self.n_head` is ≤ 256 · efficient? (depends on `x`) without autocast, if `C // self.n_head` is > 256 · efficient (flash off: head dim `C // self.n_head`) under float16 or bfloat16 autocast, if `C // self.n_head` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.n_head`) under float16 or bfloat16 autocast, if `C // self.n_head` is not a multiple of 8 and > 256',
+      '  infer reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=12 D=? → flash? (depends on `x`) if `C // self.n_head` is ≤ 256 · efficient? (depends on `x`) without autocast, if `C // self.n_head` is > 256 · efficient (flash off: head dim `C // self.n_head`) under float16 or bfloat16 autocast, if `C // self.n_head` is a multiple of 8 and > 256 · math (flash off: head dim `C // self.n_head`) under float16 or bfloat16 autocast, if `C // self.n_head` is not a multiple of 8 and > 256',
     ]);
     const [site] = sites;
     assert.deepEqual([qAndMode(site!, 'train')[1], qAndMode(site!, 'infer')[1]], ['the name `training_step`', 'the name `validation_step`']);

@@ -344,6 +344,33 @@ describe('open-world values', () => {
     ]);
   });
 
+  it('runs a module list appended to outside a loop as its modules in order', async () => {
+    const verdict = byHeadSize('`c // self.heads`');
+    const assumed = `[if ${ASSUMED('x', 'Attention.forward')}]`;
+    assert.deepEqual(await linesOf('appended_layers.py'), [
+      `appended_layers.py:39:16 F.scaled_dot_product_attention → train: ${verdict} ${assumed} | infer: ${verdict} ${assumed}`,
+    ]);
+  });
+
+  it('decides the paths of each autocast apart where some wait on a fact the others do not (a list appended to in a loop: its module open)', async () => {
+    const verdict = 'flash? (depends on the result of `block(…)`) if `c // self.heads` is ≤ 256'
+      + ' · efficient? (depends on the result of `block(…)`) without autocast, if `c // self.heads` is > 256'
+      + ' · efficient (flash off: head dim `c // self.heads`) under float16 or bfloat16 autocast, if `c // self.heads` is a multiple of 8 and > 256'
+      + ' · math (flash off: head dim `c // self.heads`) under float16 or bfloat16 autocast, if `c // self.heads` is not a multiple of 8 and > 256';
+    const assumed = `[if ${ASSUMED('x', 'Attention.forward')}]`;
+    assert.deepEqual(await linesOf('looped_layers.py'), [
+      `looped_layers.py:39:16 F.scaled_dot_product_attention → train: ${verdict} ${assumed} | infer: ${verdict} ${assumed}`,
+    ]);
+  });
+
+  it('keeps the dtype through apex\'s fused layer norm, padding modules and nn.Tanh', async () => {
+    const verdict = byHeadSize('`c // self.heads`');
+    const assumed = `[if ${ASSUMED('image', 'Attention.forward')}]`;
+    assert.deepEqual(await linesOf('fused_norms.py'), [
+      `fused_norms.py:40:16 F.scaled_dot_product_attention → train: ${verdict} ${assumed} | infer: ${verdict} ${assumed}`,
+    ]);
+  });
+
   describe('None or a value', () => {
     const linear: Value = { t: 'torchmod', kind: 'Linear', args: {}, origin: '`nn.Linear` at m.py:3' };
     const none: Value = { t: 'none', source: 'None at m.py:5' };

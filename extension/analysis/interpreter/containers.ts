@@ -60,10 +60,14 @@ function rebind(target: SyntaxNode, v: Value, st: PathState): void {
 }
 
 /**
- * `kw.get(k, d)` / `kw.pop(k, d)` on a known dict, `xs.append(m)` / `xs.extend(ms)` on a list (which then
- * holds any number of such items: loops run once). Any other change in place makes the name unknown.
+ * `kw.get(k, d)` / `kw.pop(k, d)` on a known dict, `xs.append(m)` / `xs.extend(ms)` on a list. A list
+ * of known items appended to outside any loop keeps them in order (`self.net.append(act)`, then
+ * `self.net.append(nn.Linear(…))`: a loop over it runs each); in a loop (`repeats`: walked once, run
+ * any number of times), or already of any length, it holds any number of such items. Any other change
+ * in place makes the name unknown.
  */
-export function containerMethod(obj: Value & { t: 'dict' | 'tuple' | 'many' }, method: string, objNode: SyntaxNode, args: CallArgs, st: PathState, node: SyntaxNode): Value | undefined {
+export function containerMethod(obj: Value & { t: 'dict' | 'tuple' | 'many' }, method: string, objNode: SyntaxNode, args: CallArgs, st: PathState, node: SyntaxNode,
+  repeats: boolean): Value | undefined {
   const first = args.positional[0]?.value;
   const changed = UNKNOWN(`\`${textOf(objNode)}\` after \`.${method}()\``);
   if (obj.t === 'dict' && (method === 'get' || method === 'pop') && first) {
@@ -79,7 +83,8 @@ export function containerMethod(obj: Value & { t: 'dict' | 'tuple' | 'many' }, m
   const had = obj.t === 'tuple' ? obj.items : obj.t === 'many' ? [obj.item] : [];
   const items = added ? [...had, ...added] : undefined;
   // An empty list extended by an empty one (`layers = []; layers.extend([])`) is still empty.
-  rebind(objNode, !items ? changed : items.length === 0 ? obj : { t: 'many', item: items.reduce(join) }, st);
+  const ordered = obj.t === 'tuple' && !repeats && (method === 'append' || first?.t === 'tuple');
+  rebind(objNode, !items ? changed : items.length === 0 ? obj : ordered ? { t: 'tuple', items } : { t: 'many', item: items.reduce(join) }, st);
   return { t: 'none', source: `\`.${method}()\`` };
 }
 

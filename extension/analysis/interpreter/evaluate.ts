@@ -19,6 +19,7 @@ import {
   atom, choiceOf, describe, equal, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, noneOr, sameValue, usedAsValue, type Dim, type Formula, type TensorValue, known, modeName, sameExtents, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from '../values/values';
 import { attentionApiOf, workspaceApiOf } from '../values/attention-apis';
+import { apexNormCall } from '../torch/apex-norms';
 import { paddingCall } from '../torch/bert-padding';
 import { rearrangeShape } from '../torch/einops';
 import { PATTERNS, unpacked } from './unpacking';
@@ -608,7 +609,7 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
     const obj = assigned ? undefined : usedAsValue(evaluate(objNode, st, fr, e));
     if ((obj?.t === 'dict' || obj?.t === 'tuple' || obj?.t === 'many') && (method === 'get' || MUTATORS.has(method))) {
-      const done = containerMethod(obj, method, objNode, evalArgs(node, st, fr, e), st, node);
+      const done = containerMethod(obj, method, objNode, evalArgs(node, st, fr, e), st, node, (fr.loops ?? 0) > 0);
       if (done) return done;
     }
     if (obj && isTensor(obj)) {
@@ -802,7 +803,7 @@ function refCall(callee: Value & { t: 'ref' }, given: CallArgs, st: PathState, f
   if (name === 'collections.OrderedDict') return orderedDict(args, node);
   // A copy is, for what the analysis tracks, the same module or tensor (the Annotated Transformer's `clones`).
   if ((name === 'copy.deepcopy' || name === 'copy.copy') && args.positional.length === 1) return args.positional[0]!.value;
-  const moved = paddingCall(name, args, fr, node);
+  const moved = paddingCall(name, args, fr, node) ?? apexNormCall(name, args, st, fr, node);
   if (moved) return moved;
   const manager = contextValue(name, args, node, st, fr, e);
   if (manager) return manager;

@@ -918,15 +918,19 @@ export class Interpreter implements Executor {
     this.record.replay(effects);
   }
 
-  /** `building`: the attributes set so far, when `fn` is a helper that `__init__` calls on self (see constructionHelper). */
+  /**
+   * `building`: the attributes set so far, when `fn` is a helper that `__init__` calls on self (see
+   * constructionHelper); `callerLoops`: the loops its caller runs it in (it appends to the caller's lists).
+   */
   private runFunction(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, ctx: Ctx, building?: ReadonlyMap<string, Value>,
-    inherited?: ReadonlyMap<Value, Value>): { result: Value; states: PathState[] } {
+    inherited?: ReadonlyMap<Value, Value>, callerLoops?: number): { result: Value; states: PathState[] } {
     // A `@contextmanager` generator's call makes a context manager, of the paths that reach its `yield`;
     // so does a class's `__enter__`, of its paths that return (what they return is what `as` binds).
     const enters = fn.name === '__enter__' && fn.className !== null;
     const yields = enters || (fn.decoratorNodes.length > 0 && isGeneratorContext(fn.decoratorNodes, this.freshState(ctx), moduleFrame(module), this)) ? [] as YieldPoint[] : undefined;
     const returned = enters ? new Map<PathState, Value>() : undefined;
-    const frame: Frame = { fn, module, self, returns: [], ...(yields ? { yields } : {}), ...(returned ? { returned } : {}), ...(inherited ? { inherited } : {}) };
+    const frame: Frame = { fn, module, self, returns: [], ...(yields ? { yields } : {}), ...(returned ? { returned } : {}), ...(inherited ? { inherited } : {}),
+      ...(callerLoops ? { loops: callerLoops } : {}) };
     const st = this.freshState(ctx);
     if (building) {
       this.helperFrames.add(frame);
@@ -1178,7 +1182,7 @@ export class Interpreter implements Executor {
     this.helpersRunning.add(target.fn.id);
     let end: { result: Value; states: PathState[] };
     try {
-      end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx, st.selfAttrs);
+      end = this.runFunction(target.fn, target.module, fr.self, args, st.ctx, st.selfAttrs, undefined, fr.loops);
     } finally {
       this.helpersRunning.delete(target.fn.id);
     }

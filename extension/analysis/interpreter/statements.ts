@@ -79,11 +79,11 @@ function exec(stmt: SyntaxNode, st: PathState, fr: Frame, e: Executor): PathStat
       let states = [st];
       for (const item of passes) {
         if (left && item) for (const s of states) bind(left, item, s, fr, e);
-        if (body) states = execBlock(body.children, states, fr, e);
+        if (body) states = inLoop(fr, () => execBlock(body.children, states, fr, e));
       }
       return states;
     }
-    case 'while_statement': { const body = field(stmt, 'body'); return body ? execBlock(body.children, [st], fr, e) : [st]; }
+    case 'while_statement': { const body = field(stmt, 'body'); return body ? inLoop(fr, () => execBlock(body.children, [st], fr, e)) : [st]; }
     case 'with_statement': return execWith(stmt, st, fr, e);
     case 'try_statement': return execTry(stmt, st, fr, e);
     case 'return_statement': {
@@ -107,6 +107,16 @@ function exec(stmt: SyntaxNode, st: PathState, fr: Frame, e: Executor): PathStat
       return [st];
     }
     default: return [st];
+  }
+}
+
+/** A loop's body, walked once, counted as running in a loop (Frame.loops). */
+function inLoop(fr: Frame, run: () => PathState[]): PathState[] {
+  fr.loops = (fr.loops ?? 0) + 1;
+  try {
+    return run();
+  } finally {
+    fr.loops -= 1;
   }
 }
 

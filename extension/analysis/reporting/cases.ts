@@ -63,6 +63,12 @@ function offForEvery(d: Decision, group: readonly Single[]): Decision {
   return shorts.size > 1 ? { ...d, verdicts: [{ ...preferred, short: [...shorts].sort().join(' or ') }, ...d.verdicts.slice(1)] } : d;
 }
 
+/** Whether some paths of a group wait on facts the others' do not (those that run the backend wait on none). */
+function waitOnDifferentFacts(group: readonly Single[]): boolean {
+  const open = (s: Single): string => s.decision.verdicts.filter((v) => v.status === 'depends').flatMap((v) => v.unknowns ?? []).sort().join('\n');
+  return new Set(group.filter((s) => s.decision.outcome === 'depends').map(open)).size > 1;
+}
+
 function reasonsText(s: Single): string {
   return s.decision.verdicts.map((v) => `${v.backend}:${v.reasons.join('|')}`).join('\n');
 }
@@ -117,8 +123,13 @@ function byPaths(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide, 
   const list = [...groups.values()];
   // Every path decides alike: that is the verdict, though the join of their facts is open.
   if (list.length === 1) {
+    if (joined.outcome !== 'depends') return { decision: joined, cases: [] };
+    // Paths that may take the backend for different reasons (q's dtype open on one, only the head
+    // size on another): one path's facts do not speak for the others', so each autocast's paths
+    // are decided apart, and where that does not part them, their joined facts are.
+    if (waitOnDifferentFacts(list[0]!)) return byAutocast(site, api, mode, decide, joined) ?? perUnknown(site, joined, decide);
     const one = representative(list[0]!);
-    return joined.outcome === 'depends' ? perUnknown({ ...site, facts: one.facts }, one.decision, decide) : { decision: joined, cases: [] };
+    return perUnknown({ ...site, facts: one.facts }, one.decision, decide);
   }
   const labels = caseLabels(list);
   if (!labels) return byAutocast(site, api, mode, decide, joined) ?? perUnknown(site, joined, decide);

@@ -103,5 +103,7 @@ export const MODULE_OP: Readonly<Record<string, string>> = {
   BatchNorm1d: 'batch_norm', BatchNorm2d: 'batch_norm', BatchNorm3d: 'batch_norm', SyncBatchNorm: 'batch_norm',
   AvgPool1d: 'avg_pool1d', AvgPool2d: 'avg_pool2d', AvgPool3d: 'avg_pool3d', MaxPool1d: 'max_pool1d', MaxPool2d: 'max_pool2d',
   MaxPool3d: 'max_pool3d', AdaptiveAvgPool1d: 'adaptive_avg_pool1d', AdaptiveAvgPool2d: 'adaptive_avg_pool2d',
-  AdaptiveAvgPool3d: 'adaptive_avg_pool3d', Mish: 'mish',
+  AdaptiveAvgPool3d: 'adaptive_avg_pool3d', Mish: 'mish', Tanh: 'tanh', Sigmoid: 'sigmoid',
+  // Padding keeps the dtype (autocast lists no pad), not the spatial extents.
+  ...Object.fromEntries(['Zero', 'Constant', 'Reflection', 'Replication', 'Circular'].flatMap((k) => [1, 2, 3].map((n) => [`${k}Pad${n}d`, 'pad']))),
 };

@@ -82,6 +82,11 @@ export interface Frame {
   deadReturns?: Value[];
   /** Dims of its arguments that are one variable of a caller still running (values.ts argumentDimVariables). */
   readonly inherited?: ReadonlyMap<Value, Value>;
+  /**
+   * Loop bodies running in this frame (for a construction helper, its caller's too): a statement
+   * there may run many times though it is walked once, so a list it appends to has any number of items.
+   */
+  loops?: number;
 }
 
 /** A path of a `@contextmanager` generator at its `yield`: the context then in force, what it yields, the conditions it assumed. */
