@@ -143,6 +143,9 @@ describe('faithful facts and fixes', () => {
         // Probabilities mixed across heads are not ·v (no call at line 89), and no single SDPA call.
         `90 manual-attention: ${written} \`F.scaled_dot_product_attention(q, k, v, scale=…)\` ${same}`,
         '  no fix',
+        // k transposed, then scaled (diffusers' 1-D U-Net): named untransposed, scaled once; no fix (the product is not one it undoes).
+        `97 manual-attention: ${written} \`F.scaled_dot_product_attention(q * scale, k * scale, v, scale=1.0)\` ${same}`,
+        '  no fix',
       ]);
     });
 
@@ -160,6 +163,7 @@ describe('faithful facts and fixes', () => {
         '69 softmax(q·kᵀ)·v manual-attention',
         '79 softmax(q·kᵀ)·v manual-attention',
         '90 softmax(q·kᵀ)·v manual-attention',
+      '97 softmax(q·kᵀ)·v manual-attention',
       ]);
     });
   });

@@ -114,11 +114,14 @@ function suggestedCall(observations: readonly Observation[]): string {
   return sdpaText(first.functional ?? 'F', w, keywords);
 }
 
-/** q, k, v as written at the call where k's transpose is not one the fix undoes (`.T`). */
+/**
+ * q, k, v as written at the call where k's transpose is not one the fix undoes (`.T`), or is scaled
+ * after it (`k.transpose(-1, -2) * scale`: `k * scale`, the scores' own pre-scaling).
+ */
 function fallbackOperands(o: Observation): Operands {
   const [q, k, v] = (['q', 'k', 'v'] as const).map((r) => {
     const node = o.args[r]?.node;
-    return node ? textOf(node).replace(/\.(transpose\([^)]*\)|mT|T)$/, '') : r;
+    return node ? textOf(node).replace(/\.(transpose\([^)]*\)|mT|T)(\s*[*/]\s*[\w.]+)?$/, '$2') : r;
   });
   return { q: q!, k: k!, v: v!, layout: 'BHLD' };
 }
