@@ -387,7 +387,7 @@ const FIXTURE_TABLE: readonly Expected[] = [
         infer: 'reached=true ?,?,? mask=none causal=true p=0 layout=BHLD H=8 D=64 → depends sdpa.flash',
         findings: [
           ['mask-disables-flash information train 15:66',
-            'Flash is off on the training path: `mask` is a float tensor (a case the files leave open); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel (if `mask` is a float tensor or a bool tensor)'],
+            'Flash is off on the training path: `mask` is a float tensor (a case the files leave open); "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel (without autocast, if `mask` is a float tensor or a bool tensor, or under float16 or bfloat16 autocast, if `mask` is a float tensor or a bool tensor)'],
         ],
       },
       {

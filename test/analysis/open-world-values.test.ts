@@ -353,8 +353,9 @@ describe('open-world values', () => {
   });
 
   it('decides the paths of each autocast apart where some wait on a fact the others do not (a list appended to in a loop: its module open)', async () => {
-    const verdict = 'flash? (depends on the result of `block(…)`) if `c // self.heads` is ≤ 256'
+    const verdict = 'flash? (depends on the result of `block(…)`) without autocast, if `c // self.heads` is ≤ 256'
       + ' · efficient? (depends on the result of `block(…)`) without autocast, if `c // self.heads` is > 256'
+      + ' · flash under float16 or bfloat16 autocast, if `c // self.heads` is ≤ 256'
       + ' · efficient (flash off: head dim `c // self.heads`) under float16 or bfloat16 autocast, if `c // self.heads` is a multiple of 8 and > 256'
       + ' · math (flash off: head dim `c // self.heads`) under float16 or bfloat16 autocast, if `c // self.heads` is not a multiple of 8 and > 256';
     const assumed = `[if ${ASSUMED('x', 'Attention.forward')}]`;

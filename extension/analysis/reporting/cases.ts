@@ -132,7 +132,8 @@ function byPaths(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decide, 
     return perUnknown({ ...site, facts: one.facts }, one.decision, decide);
   }
   const labels = caseLabels(list);
-  if (!labels) return byAutocast(site, api, mode, decide, joined) ?? perUnknown(site, joined, decide);
+  // A case's paths speak for each other only where they wait on the same facts (as above).
+  if (!labels || list.some(waitOnDifferentFacts)) return byAutocast(site, api, mode, decide, joined) ?? perUnknown(site, joined, decide);
   const ordered = list.map((group, i) => ({ group, when: labels[i]! })).sort(caseOrder);
   const cases = ordered.flatMap(({ group, when }): CaseView[] => {
     // The paths of a case decide alike: one's facts and decision are the case's (the join of their
@@ -165,7 +166,8 @@ function byAutocast(site: ModeSite, api: AttentionApi, mode: Mode, decide: Decid
     const inner = byPaths(sub, api, mode, decide, decide(sub));
     const views = inner.cases.length > 0 ? inner.cases : [{ when: '', site: sub, decision: inner.decision }];
     for (const view of views) {
-      const key = `${view.when}|${outcomeKey(view.decision)}`;
+      // An autocast where the backend runs and one where it only may (q's dtype open) are two cases.
+      const key = `${view.when}|${outcomeKey(view.decision)}|${view.decision.outcome === 'depends'}`;
       const had = merged.get(key);
       if (had) had.values.push(value); else merged.set(key, { values: [value], inner: view.when, view });
     }
