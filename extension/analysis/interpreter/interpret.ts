@@ -32,7 +32,7 @@ import { closureDefault, closureFunction, functionOfClosure, isClosure } from '.
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
 import { execBlock, type Executor } from './statements';
 import { RunRecord } from './run-record';
-import { argValues, forEachReachable, keepable, newEffects, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type KeptEntry, type KeptNoCaller, type KeptRun, type KeptTopLevel, NOTHING_KEPT, type RunChanges, type Outcome } from './invocation-cache';
+import { argValues, keepable, newEffects, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type KeptEntry, type KeptNoCaller, type KeptRun, type KeptTopLevel, NOTHING_KEPT, type RunChanges, type Outcome } from './invocation-cache';
 import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
 import { Variants } from './widening';
@@ -59,8 +59,8 @@ function isPropertyDecorator(decorator: string): boolean {
 const SIZES_OPEN: CallArgs = { positional: [], keywords: new Map(), morePositional: UNKNOWN('the sizes a method computes'), moreKeywords: UNKNOWN('the sizes a method computes') };
 
 export class Interpreter implements Executor {
-  /** What the run has seen, and the effects of the invocations under way. */
-  private readonly record = new RunRecord();
+  /** What the run has seen, and the effects of the invocations under way; effects reused from the last run seed this run's memo and instances. */
+  private readonly record = new RunRecord((effects) => this.seed(effects));
   /** Which workspace module each import names (`import-resolution.ts`). */
   private readonly resolver: ModuleResolver;
   private readonly byPath = new Map<string, ModuleInfo>();
@@ -70,8 +70,6 @@ export class Interpreter implements Executor {
   private readonly memo = new Map<string, Outcome & { readonly effects: Effects }>();
   /** The inputs each function and class was analysed with in this run, and the widened one past the bound (widening.ts). */
   private readonly variants = new Variants();
-  /** Effects of the last run already walked for their memo entries and instances (reachable from several reuses). */
-  private readonly seeded = new Set<Effects>();
   /** Whether the statements a kept effects object read (and those of everything inside it) are unchanged, per object. */
   private readonly validity = new Map<Effects, boolean>();
   /** Instances built in this run (or reused from the last), by key. */
@@ -286,7 +284,7 @@ export class Interpreter implements Executor {
         this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => { for (const ctx of this.rootContexts(fn, only, mirror, sdpa)) this.selfOfRoot(fn, module, ctx); }, () => undefined);
       }
       if (this.entryReusable(kept.effects)) {
-        this.replay(kept.effects);
+        this.record.replay(kept.effects);
         this.entries.set(key, kept);
         return;
       }
@@ -705,7 +703,7 @@ export class Interpreter implements Executor {
     const definition = this.classOf(classId)?.cls.unit ?? null;
     const cached = this.kept.invocations.get(cacheKey);
     if (cached && cached.exact === exact && cached.definition === definition && this.stillValid(cached.effects)) {
-      this.replay(cached.effects);
+      this.record.replay(cached.effects);
       this.cache.set(cacheKey, cached);
       return instance;
     }
@@ -769,7 +767,7 @@ export class Interpreter implements Executor {
     }
     const cached = this.kept.invocations.get(key);
     if (cached && cached.exact === exact() && cached.definition === definitionOf(fn) && this.stillValid(cached.effects)) {
-      this.replay(cached.effects);
+      this.record.replay(cached.effects);
       this.memo.set(key, cached);
       this.cache.set(key, cached);
       return reusedWith(cached, values);
@@ -903,19 +901,16 @@ export class Interpreter implements Executor {
   }
 
   /**
-   * Reuse an invocation kept from the last run: the invocations and instances made inside it are this
-   * run's too (memo entries and instances), and its effects are replayed.
+   * Effects kept from the last run, applied to this run the first time (a reused invocation's, and
+   * those inside it): the invocations and instances made inside them are this run's too.
    */
-  private replay(effects: Effects): void {
-    forEachReachable(effects, this.seeded, (e) => {
-      if (e.key !== null && !this.memo.has(e.key)) {
-        const inner = this.kept.invocations.get(e.key);
-        if (inner?.effects === e) { this.memo.set(e.key, inner); this.cache.set(e.key, inner); }
-      }
-      if (e.variant) this.variants.note(e.variant.owner, e.variant.input, e.variant.args);
-      for (const c of e.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
-    });
-    this.record.replay(effects);
+  private seed(e: Effects): void {
+    if (e.key !== null && !this.memo.has(e.key)) {
+      const inner = this.kept.invocations.get(e.key);
+      if (inner?.effects === e) { this.memo.set(e.key, inner); this.cache.set(e.key, inner); }
+    }
+    if (e.variant) this.variants.note(e.variant.owner, e.variant.input, e.variant.args);
+    for (const c of e.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
   }
 
   /** `building`: the attributes set so far, when `fn` is a helper that `__init__` calls on self (see constructionHelper). */
@@ -1058,7 +1053,7 @@ export class Interpreter implements Executor {
   /** A top-level run kept from the last run, its statements and what it read unchanged: its globals, switches and reads again. */
   private reuseTopLevel(m: ModuleInfo, kept: KeptTopLevel): Map<string, Value> {
     this.names.keep(m.path);
-    this.replay(kept.effects);
+    this.record.replay(kept.effects);
     if (kept.switches) this.moduleSwitches.set(m.path, kept.switches);
     this.switchesRead.set(m.path, new Set(kept.switchesRead.flatMap((path) => this.byPath.get(path) ?? [])));
     this.topLevels.set(m.path, kept);
