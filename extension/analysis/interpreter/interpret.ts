@@ -118,6 +118,8 @@ export class Interpreter implements Executor {
   readonly topLevels = new Map<string, KeptTopLevel>();
   /** The entry points of this run, for the next one. */
   readonly entries = new Map<string, KeptEntry>();
+  /** The effects of what this run made afresh and keeps for the next (invocations, top levels, entry points): what the validity index has not seen. */
+  readonly made: Effects[] = [];
   /** The entry points this run ran rather than reused, by qualified name: what an edit cost. */
   readonly entriesRun: string[] = [];
   private readonly entriesSeen = new Set<string>();
@@ -127,7 +129,8 @@ export class Interpreter implements Executor {
     private readonly modules: readonly ModuleInfo[],
     /** What the last run kept: invocations, top-level runs, entry points. */
     private readonly kept: KeptRun = NOTHING_KEPT,
-    private readonly liveUnits: ReadonlySet<object> = new Set(),
+    /** Whether a statement or token is still there: one of the open files' statements, a module's or attribute index's token now. */
+    private readonly isLive: (unit: object) => boolean = () => false,
     /** Per module path, an object that stays the same while its module-level statements do. */
     private readonly globalsTokens: ReadonlyMap<string, object> = new Map(),
     /** Per module path, the attribute names its statements may set, with a token that stays while they do. */
@@ -205,7 +208,7 @@ export class Interpreter implements Executor {
     }
     this.computingGlobals = false;
     // Every module's names are settled now: what is gone is known.
-    this.keptValidity.invalidate((unit) => this.liveUnits.has(unit) || this.names.isLive(unit), (key) => this.definitionNow(key), this.changes?.paths);
+    this.keptValidity.invalidate((unit) => this.isLive(unit) || this.names.isLive(unit), (key) => this.definitionNow(key), this.changes?.paths);
     // Functions that rebind globals, and methods that set an attribute their class calls, run first,
     // so the functions that call what they bind see it.
     for (const m of this.modules) for (const fn of rebinders(m)) this.runRoot(fn, m);
@@ -301,7 +304,7 @@ export class Interpreter implements Executor {
     } finally {
       this.record.endEntryPoint();
     }
-    if (keepable(effects)) this.entries.set(key, { effects, exact, definition: definitionOf(fn) });
+    if (keepable(effects)) { this.made.push(effects); this.entries.set(key, { effects, exact, definition: definitionOf(fn) }); }
   }
 
   /**
@@ -713,7 +716,7 @@ export class Interpreter implements Executor {
     const entry = this.classById.get(classId);
     this.isolated(entry?.module.path ?? '', entry?.cls.unit.root ?? null, `building \`${entry?.cls.name ?? classId}\``, () => this.build(classId, key, exact, context, instance, args, ctorCtx, effects), () => undefined);
     this.record.pop(cacheKey);
-    if (keepable(effects)) this.cache.set(cacheKey, { result: instance, effects, definition, exact });
+    if (keepable(effects)) { this.made.push(effects); this.cache.set(cacheKey, { result: instance, effects, definition, exact }); }
     return instance;
   }
 
@@ -797,7 +800,7 @@ export class Interpreter implements Executor {
     this.active.delete(key);
     this.record.pop(key);
     this.memo.set(key, { ...outcome, effects });
-    if (keepable(effects)) this.cache.set(key, { ...outcome, effects, definition: definitionOf(fn), exact: exactBefore });
+    if (keepable(effects)) { this.made.push(effects); this.cache.set(key, { ...outcome, effects, definition: definitionOf(fn), exact: exactBefore }); }
     return outcome;
   }
 
@@ -889,7 +892,7 @@ export class Interpreter implements Executor {
 
   /** Whether the statements one effects object read itself are still live and its ids resolve as they did. */
   private readUnchanged(effects: Effects): boolean {
-    for (const unit of effects.units) if (!this.liveUnits.has(unit) && !this.names.isLive(unit)) return false;
+    for (const unit of effects.units) if (!this.isLive(unit) && !this.names.isLive(unit)) return false;
     for (const [key, definition] of effects.resolved) if (this.definitionNow(key) !== definition) return false;
     return true;
   }
@@ -1045,6 +1048,7 @@ export class Interpreter implements Executor {
       this.names.settle(m.path, new Map<string, unknown>([...globals ?? [], ...switches ? [[IMPORT_SWITCHES, switches] as const] : []]), valueKey);
       if (globals && keepable(effects)) {
         const switchesRead = [...this.switchesRead.get(m.path) ?? []].map((r) => r.path);
+        this.made.push(effects);
         this.topLevels.set(m.path, { globals, switches, switchesRead, statements, effects });
       }
     }

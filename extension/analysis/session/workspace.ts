@@ -14,7 +14,7 @@ import { indexModule, type ModuleInfo } from '../workspace-index/module-index';
 import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from '../syntax/syntax';
 import { spanOf } from '../syntax/positions';
 import { Interpreter, type KeptRun } from '../interpreter/interpret';
-import { NOTHING_KEPT, type RunChanges } from '../interpreter/invocation-cache';
+import { NOTHING_KEPT } from '../interpreter/invocation-cache';
 import { GlobalNameTokens } from '../interpreter/global-names';
 import { KeptValidity } from '../interpreter/kept-validity';
 import { WritesCell } from '../workspace-index/attribute-presence';
@@ -22,6 +22,7 @@ import { callSites, type CallSite, type SiteCache } from '../call-facts/call-sit
 import type { AnalysisSettings, ParseError } from '../report';
 import { errorText, type InternalError } from '../values/internal-errors';
 import type { SourceFile } from '../index';
+import { LiveUnits } from './live-units';
 
 interface OpenFile {
   readonly text: string;
@@ -85,23 +86,6 @@ interface GlobalsToken {
   readonly token: object;
 }
 
-/** The files whose statements changed since `before`, and the texts of the statements added or removed. */
-function changesSince(before: ReadonlyMap<string, readonly Unit[]>, files: ReadonlyMap<string, OpenFile>): RunChanges {
-  const paths = new Set<string>();
-  const texts: string[] = [];
-  const differ = (path: string, a: readonly Unit[], b: readonly Unit[]): void => {
-    const inB = new Set(b);
-    const inA = new Set(a);
-    const changed = [...a.filter((u) => !inB.has(u)), ...b.filter((u) => !inA.has(u))];
-    if (changed.length === 0) return;
-    paths.add(path);
-    for (const u of changed) texts.push(u.text);
-  };
-  for (const [path, file] of files) if (before.get(path) !== file.units) differ(path, before.get(path) ?? [], file.units);
-  for (const [path, units] of before) if (!files.has(path)) differ(path, units, []);
-  return { paths, texts };
-}
-
 /** One report per failure: a function that fails fails the same way on each path that runs it. */
 function distinct(errors: readonly InternalError[]): InternalError[] {
   const seen = new Set<string>();
@@ -118,8 +102,8 @@ export class Workspace {
   private failures: readonly InternalError[] = [];
   /** What the last interpretation kept (invocations, module top levels, entry points), reused where what they read is unchanged. */
   private kept: KeptRun = NOTHING_KEPT;
-  /** Each file's statements when the kept run read them, to say what changed since (RunChanges). */
-  private keptUnits: ReadonlyMap<string, readonly Unit[]> = new Map();
+  /** The open files' statements as the last run read them, brought up to date on each run: what is live, and what changed (RunChanges). */
+  private readonly liveUnits = new LiveUnits();
   /** The entry points the last interpretation ran rather than reused. */
   private entriesRun: readonly string[] = [];
   private readonly siteCache: SiteCache = new Map();
@@ -308,13 +292,15 @@ export class Workspace {
       const files = [...this.files.values()];
       const writeTokens = [...this.attributeWrites.values()].flatMap((w) => w.known()?.token ?? []);
       const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
-      const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values(), ...writeTokens]);
-      const changes = this.kept === NOTHING_KEPT ? undefined : changesSince(this.keptUnits, this.files);
+      const changed = this.liveUnits.sync(this.files);
+      const liveTokens = new Set<object>([...tokens.values(), ...writeTokens]);
+      const live = (unit: object): boolean => this.liveUnits.has(unit) || liveTokens.has(unit);
+      const changes = this.kept === NOTHING_KEPT ? undefined : changed;
       const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.kept, live, tokens, this.attributeWrites, this.names, changes, this.validity);
       interpreter.run();
-      this.keptUnits = new Map([...this.files].map(([path, f]) => [path, f.units]));
       this.kept = { invocations: interpreter.cache, topLevels: interpreter.topLevels, entries: interpreter.entries, noCallers: interpreter.noCallers };
-      this.validity.add([...this.kept.invocations.values(), ...this.kept.topLevels.values(), ...this.kept.entries.values()].map((k) => k.effects));
+      const kept = this.kept;
+      this.validity.add(interpreter.made, () => [...kept.invocations.values(), ...kept.topLevels.values(), ...kept.entries.values()].map((k) => k.effects));
       this.entriesRun = interpreter.entriesRun;
       const siteFailures: InternalError[] = [];
       this.sites = callSites(interpreter.observations, this.siteCache, interpreter.unresolvedModuleCalls, siteFailures);
