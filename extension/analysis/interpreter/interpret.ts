@@ -32,7 +32,8 @@ import { closureDefault, closureFunction, functionOfClosure, isClosure } from '.
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
 import { execBlock, type Executor } from './statements';
 import { RunRecord } from './run-record';
-import { argValues, keepable, newEffects, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type KeptEntry, type KeptNoCaller, type KeptRun, type KeptTopLevel, NOTHING_KEPT, type RunChanges, type Outcome } from './invocation-cache';
+import { classIdOf, entryKey } from './entry-keys';
+import { argValues, keepable, newEffects, reusedWith, unpackedKey, type Construction, type Effects, type KeptEntry, type KeptNoCaller, type KeptRun, type KeptTopLevel, nothingKept, type RunChanges, type Outcome } from './invocation-cache';
 import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
 import { Variants } from './widening';
@@ -66,7 +67,7 @@ export class Interpreter implements Executor {
   private readonly byPath = new Map<string, ModuleInfo>();
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
-  /** Invocations of this run (or reused from the last), by memo key, with their effects. */
+  /** Invocations this run made or reused by key, with their effects (`memoized` also finds the kept ones reused inside others). */
   private readonly memo = new Map<string, Outcome & { readonly effects: Effects }>();
   /** The inputs each function and class was analysed with in this run, and the widened one past the bound (widening.ts). */
   private readonly variants = new Variants();
@@ -112,8 +113,6 @@ export class Interpreter implements Executor {
   private readonly callers: CallersIndex;
   /** Which classes a config may build, for argsOfNoCaller. */
   private readonly configBuilt: ConfigBuilt;
-  /** The invocations of this run, for the next one. */
-  readonly cache = new Map<string, CachedInvocation>();
   /** The top-level runs of this run, for the next one. */
   readonly topLevels = new Map<string, KeptTopLevel>();
   /** The entry points of this run, for the next one. */
@@ -128,7 +127,7 @@ export class Interpreter implements Executor {
     readonly settings: AnalysisSettings,
     private readonly modules: readonly ModuleInfo[],
     /** What the last run kept: invocations, top-level runs, entry points. */
-    private readonly kept: KeptRun = NOTHING_KEPT,
+    private readonly kept: KeptRun = nothingKept(),
     /** Whether a statement or token is still there: one of the open files' statements, a module's or attribute index's token now. */
     private readonly isLive: (unit: object) => boolean = () => false,
     /** Per module path, an object that stays the same while its module-level statements do. */
@@ -275,14 +274,16 @@ export class Interpreter implements Executor {
   }
 
   private runEntryPoint(fn: FunctionInfo, module: ModuleInfo, only: readonly Mode[] | undefined, mirror: boolean): void {
-    const key = `${fn.id}|${only?.join(',') ?? ''}${mirror ? '|mirror' : ''}${this.autocastCase?.known ? `|autocast ${String(this.autocastCase.value)}` : ''}`;
+    const key = entryKey(fn, `${only?.join(',') ?? ''}${mirror ? '|mirror' : ''}${this.autocastCase?.known ? `|autocast ${String(this.autocastCase.value)}` : ''}`);
     const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
-    const exact = `${valueKey(sdpa)}|${fn.className ? this.noCallerKey(`${module.path}:${fn.className}`) : ''}`;
+    const switches = valueKey(sdpa);
+    const classId = classIdOf(fn);
+    const noCaller = classId ? this.noCallerKey(classId) : '';
     const kept = this.kept.entries.get(key);
-    if (kept && kept.exact === exact && kept.definition === definitionOf(fn)) {
+    if (kept && kept.switches === switches && kept.noCaller === noCaller && kept.definition === definitionOf(fn)) {
       // A run of it builds its `self` first: built so here, an instance widened past the bound of
       // inputs (widening.ts) is found under the key this run widens it to.
-      if (fn.className && kept.effects.events.some((ev) => 'inner' in ev && !ev.inner.variant && ev.inner.key?.startsWith('new '))) {
+      if (kept.widenedSelf) {
         this.startEntry(`\`${fn.qualName}\``);
         this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => { for (const ctx of this.rootContexts(fn, only, mirror, sdpa)) this.selfOfRoot(fn, module, ctx); }, () => undefined);
       }
@@ -304,7 +305,10 @@ export class Interpreter implements Executor {
     } finally {
       this.record.endEntryPoint();
     }
-    if (keepable(effects)) { this.made.push(effects); this.entries.set(key, { effects, exact, definition: definitionOf(fn) }); }
+    if (!keepable(effects)) return;
+    this.made.push(effects);
+    const widenedSelf = fn.className !== null && effects.events.some((ev) => 'inner' in ev && !ev.inner.variant && ev.inner.key?.startsWith('new '));
+    this.entries.set(key, { effects, switches, noCaller, definition: definitionOf(fn), widenedSelf });
   }
 
   /**
@@ -318,7 +322,7 @@ export class Interpreter implements Executor {
       if (!('inner' in ev)) continue;
       const { key, variant } = ev.inner;
       if (key === null) return false;
-      const now = key.startsWith('new ') ? this.built.get(key.slice('new '.length)) : this.memo.get(key);
+      const now = key.startsWith('new ') ? this.built.get(key.slice('new '.length)) : this.memoized(key);
       if (now && now.effects !== ev.inner) return false;
       // A widened input (no variant) is what this run widens to where this run already reused the same result under its key.
       if (variant ? !this.variants.fits(variant.owner, variant.input) : !now) return false;
@@ -326,7 +330,7 @@ export class Interpreter implements Executor {
     return true;
   }
 
-  /** The words of the arguments of an instance of `classId` built with no caller (part of a kept entry point's `exact`). */
+  /** The words of the arguments of an instance of `classId` built with no caller (part of what a kept entry point's calls' keys are made of). */
   private noCallerKey(classId: string): string {
     return this.noCaller(classId).words;
   }
@@ -707,7 +711,6 @@ export class Interpreter implements Executor {
     const cached = this.kept.invocations.get(cacheKey);
     if (cached && cached.exact === exact && cached.definition === definition && this.stillValid(cached.effects)) {
       this.record.replay(cached.effects);
-      this.cache.set(cacheKey, cached);
       return instance;
     }
     const effects = newEffects();
@@ -716,7 +719,7 @@ export class Interpreter implements Executor {
     const entry = this.classById.get(classId);
     this.isolated(entry?.module.path ?? '', entry?.cls.unit.root ?? null, `building \`${entry?.cls.name ?? classId}\``, () => this.build(classId, key, exact, context, instance, args, ctorCtx, effects), () => undefined);
     this.record.pop(cacheKey);
-    if (keepable(effects)) { this.made.push(effects); this.cache.set(cacheKey, { result: instance, effects, definition, exact }); }
+    if (keepable(effects)) { this.made.push(effects); this.kept.invocations.set(cacheKey, { result: instance, effects, definition, exact }); }
     return instance;
   }
 
@@ -763,7 +766,7 @@ export class Interpreter implements Executor {
     // their results cite where they came from, and sharing one with a caller of other words would
     // make the report depend on which caller ran first (an order an edit's reuse changes).
     const key = `${owner}|${widened ? '~' : ''}${input}${shares.key}${this.autocastCase ? `|${exact()}` : ''}`;
-    const memo = this.memo.get(key);
+    const memo = this.memoized(key);
     if (memo) {
       this.record.replay(memo.effects);
       return reusedWith(memo, values);
@@ -772,7 +775,6 @@ export class Interpreter implements Executor {
     if (cached && cached.exact === exact() && cached.definition === definitionOf(fn) && this.stillValid(cached.effects)) {
       this.record.replay(cached.effects);
       this.memo.set(key, cached);
-      this.cache.set(key, cached);
       return reusedWith(cached, values);
     }
     if (this.active.has(key)) {
@@ -800,7 +802,7 @@ export class Interpreter implements Executor {
     this.active.delete(key);
     this.record.pop(key);
     this.memo.set(key, { ...outcome, effects });
-    if (keepable(effects)) { this.made.push(effects); this.cache.set(key, { ...outcome, effects, definition: definitionOf(fn), exact: exactBefore }); }
+    if (keepable(effects)) { this.made.push(effects); this.kept.invocations.set(key, { ...outcome, effects, definition: definitionOf(fn), exact: exactBefore }); }
     return outcome;
   }
 
@@ -905,15 +907,27 @@ export class Interpreter implements Executor {
 
   /**
    * Effects kept from the last run, applied to this run the first time (a reused invocation's, and
-   * those inside it): the invocations and instances made inside them are this run's too.
+   * those inside it): the inputs and instances seen inside them are this run's too.
    */
   private seed(e: Effects): void {
-    if (e.key !== null && !this.memo.has(e.key)) {
-      const inner = this.kept.invocations.get(e.key);
-      if (inner?.effects === e) { this.memo.set(e.key, inner); this.cache.set(e.key, inner); }
-    }
     if (e.variant) this.variants.note(e.variant.owner, e.variant.input, e.variant.args);
     for (const c of e.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
+  }
+
+  /**
+   * This run's invocation of a memo key: one it made or reused, or one kept from an earlier run
+   * whose effects it applied since (reused inside another), found without a walk that copies them.
+   */
+  private memoized(key: string): (Outcome & { readonly effects: Effects }) | undefined {
+    const made = this.memo.get(key);
+    if (made) return made;
+    const kept = this.kept.invocations.get(key);
+    return kept && this.record.applied(kept.effects) ? kept : undefined;
+  }
+
+  /** Whether this run applied these effects (made them, or reused what holds them). */
+  applied(effects: Effects): boolean {
+    return this.record.applied(effects);
   }
 
   /** `building`: the attributes set so far, when `fn` is a helper that `__init__` calls on self (see constructionHelper). */

@@ -139,8 +139,12 @@ export interface CachedInvocation extends Outcome {
   readonly definition: object | string | null;
 }
 
-/** Invocation results kept between runs, by memo key; valid while every statement read is unchanged. */
-export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
+/**
+ * Invocation results kept across runs, by memo key; valid while every statement read is unchanged.
+ * One map for a session: each run adds what it makes, and keeps what earlier runs made in place
+ * (a run that copied the results it reached into a new map spent a sixth of a keystroke so).
+ */
+export type InvocationCache = Map<string, CachedInvocation>;
 
 /**
  * A module's top level as run for its globals, kept for the next run: valid while its effects are
@@ -166,9 +170,16 @@ export type TopLevelCache = ReadonlyMap<string, KeptTopLevel>;
  */
 export interface KeptEntry {
   readonly effects: Effects;
-  /** What its calls' keys are made of beyond its definition and what it read: the instance's arguments, the module's switches. */
-  readonly exact: string;
+  /**
+   * What its calls' keys are made of beyond its definition and what it read: the module's switches
+   * and the words of the instance's no-caller arguments (two strings, each compared as made: most
+   * often the same object as last run's).
+   */
+  readonly switches: string;
+  readonly noCaller: string;
   readonly definition: object | string | null;
+  /** Whether it built its `self` widened (widening.ts): then a reuse builds it first. */
+  readonly widenedSelf: boolean;
 }
 
 /**
@@ -185,7 +196,7 @@ export interface KeptNoCaller {
   readonly factory: string | undefined;
 }
 
-/** What one run keeps for the next: invocations by memo key, top-level runs by module path, entry points by key, no-caller arguments by class. */
+/** What one run keeps for the next (the invocations with what runs before it kept): invocations by memo key, top-level runs by module path, entry points by key, no-caller arguments by class. */
 export interface KeptRun {
   readonly invocations: InvocationCache;
   readonly topLevels: TopLevelCache;
@@ -193,7 +204,10 @@ export interface KeptRun {
   readonly noCallers: ReadonlyMap<string, KeptNoCaller>;
 }
 
-export const NOTHING_KEPT: KeptRun = { invocations: new Map(), topLevels: new Map(), entries: new Map(), noCallers: new Map() };
+/** Nothing kept yet: a first run, or settings changed. */
+export function nothingKept(): KeptRun {
+  return { invocations: new Map(), topLevels: new Map(), entries: new Map(), noCallers: new Map() };
+}
 
 /** What changed since the run whose results are kept: the files with statements added or removed, and those statements' texts. */
 export interface RunChanges {

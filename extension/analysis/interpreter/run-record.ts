@@ -76,6 +76,11 @@ export class RunRecord {
     this.entryEffects = undefined;
   }
 
+  /** Whether this run applied these effects: made them, or reused what holds them. */
+  applied(effects: Effects): boolean {
+    return effects.appliedIn === this.id;
+  }
+
   /** Start recording an invocation's effects (inside those under way). */
   push(effects: Effects): void {
     this.recorders.push(effects);

@@ -14,7 +14,7 @@ import { indexModule, type ModuleInfo } from '../workspace-index/module-index';
 import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from '../syntax/syntax';
 import { spanOf } from '../syntax/positions';
 import { Interpreter, type KeptRun } from '../interpreter/interpret';
-import { NOTHING_KEPT } from '../interpreter/invocation-cache';
+import { nothingKept } from '../interpreter/invocation-cache';
 import { GlobalNameTokens } from '../interpreter/global-names';
 import { KeptValidity } from '../interpreter/kept-validity';
 import { WritesCell } from '../workspace-index/attribute-presence';
@@ -101,7 +101,11 @@ export class Workspace {
   /** The last interpretation's internal errors (functions, constructions, call sites that failed). */
   private failures: readonly InternalError[] = [];
   /** What the last interpretation kept (invocations, module top levels, entry points), reused where what they read is unchanged. */
-  private kept: KeptRun = NOTHING_KEPT;
+  private kept: KeptRun = nothingKept();
+  /** Whether `kept` holds a run's results (none before the first run, or after settings changed). */
+  private keptAny = false;
+  /** How many invocations were kept after the last pruning (see callSites). */
+  private keptAtPruning = 0;
   /** The open files' statements as the last run read them, brought up to date on each run: what is live, and what changed (RunChanges). */
   private readonly liveUnits = new LiveUnits();
   /** The entry points the last interpretation ran rather than reused. */
@@ -141,7 +145,9 @@ export class Workspace {
   set settings(value: AnalysisSettings) {
     this.settingsValue = value;
     this.sites = null;
-    this.kept = NOTHING_KEPT;
+    this.kept = nothingKept();
+    this.keptAny = false;
+    this.keptAtPruning = 0;
     this.names.clear();
     this.validity = new KeptValidity();
     this.siteCache.clear();
@@ -295,11 +301,18 @@ export class Workspace {
       const changed = this.liveUnits.sync(this.files);
       const liveTokens = new Set<object>([...tokens.values(), ...writeTokens]);
       const live = (unit: object): boolean => this.liveUnits.has(unit) || liveTokens.has(unit);
-      const changes = this.kept === NOTHING_KEPT ? undefined : changed;
+      const changes = this.keptAny ? changed : undefined;
       const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.kept, live, tokens, this.attributeWrites, this.names, changes, this.validity);
       interpreter.run();
-      this.kept = { invocations: interpreter.cache, topLevels: interpreter.topLevels, entries: interpreter.entries, noCallers: interpreter.noCallers };
+      this.kept = { invocations: this.kept.invocations, topLevels: interpreter.topLevels, entries: interpreter.entries, noCallers: interpreter.noCallers };
+      this.keptAny = true;
       const kept = this.kept;
+      // Invocations no run reached since stay kept (one valid is reused as well as a new one) until
+      // there are twice as many as after the last pruning: then those this run did not reach go.
+      if (kept.invocations.size > 2 * this.keptAtPruning + 10_000) {
+        for (const [key, invocation] of kept.invocations) if (!interpreter.applied(invocation.effects)) kept.invocations.delete(key);
+        this.keptAtPruning = kept.invocations.size;
+      }
       this.validity.add(interpreter.made, () => [...kept.invocations.values(), ...kept.topLevels.values(), ...kept.entries.values()].map((k) => k.effects));
       this.entriesRun = interpreter.entriesRun;
       const siteFailures: InternalError[] = [];
