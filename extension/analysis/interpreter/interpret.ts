@@ -36,7 +36,7 @@ import { classIdOf, entryKey } from './entry-keys';
 import { argValues, keepable, newEffects, reusedWith, unpackedKey, type Construction, type Effects, type KeptEntry, type KeptNoCaller, type KeptRun, type KeptTopLevel, nothingKept, type RunChanges, type Outcome } from './invocation-cache';
 import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
-import { Variants } from './widening';
+import { Variants, variantOwner } from './widening';
 import { assumedInput } from './assumed-inputs';
 import { CallersIndex, passedDefaults } from '../workspace-index/passed-arguments';
 import { GlobalNameTokens, IMPORT_SWITCHES } from './global-names';
@@ -320,9 +320,9 @@ export class Interpreter implements Executor {
     if (!this.stillValid(effects)) return false;
     for (const ev of effects.events) {
       if (!('inner' in ev)) continue;
-      const { key, variant } = ev.inner;
+      const { key, variant, instanceKey } = ev.inner;
       if (key === null) return false;
-      const now = key.startsWith('new ') ? this.built.get(key.slice('new '.length)) : this.memoized(key);
+      const now = instanceKey !== undefined ? this.built.get(instanceKey) : this.memoized(key);
       if (now && now.effects !== ev.inner) return false;
       // A widened input (no variant) is what this run widens to where this run already reused the same result under its key.
       if (variant ? !this.variants.fits(variant.owner, variant.input) : !now) return false;
@@ -679,7 +679,7 @@ export class Interpreter implements Executor {
   }
 
   private construct(classId: string, given: CallArgs, ctx: Ctx): Value {
-    const owner = `class ${classId}`;
+    const owner = variantOwner(`class ${classId}`);
     const givenInput = inputKey(given);
     const { args, widened } = this.variants.argsFor(owner, givenInput, given, `\`${classId.split(':').pop()}\``);
     const input = args === given ? givenInput : inputKey(args);
@@ -714,6 +714,7 @@ export class Interpreter implements Executor {
       return instance;
     }
     const effects = newEffects();
+    effects.instanceKey = cacheKey.slice('new '.length);
     if (!widened) effects.variant = { owner, input, args };
     this.record.push(effects);
     const entry = this.classById.get(classId);
@@ -752,7 +753,7 @@ export class Interpreter implements Executor {
   private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, given: CallArgs, callerCtx: Ctx, caller?: Frame): Outcome {
     const decorated = this.decorated(fn, module, this.startsPath(fn, callerCtx), given);
     const ctx = decorated.ctx;
-    const owner = `${fn.id}|${contextKey(ctx)}|${factKey(self)}${this.live?.key ?? ''}`;
+    const owner = variantOwner(`${fn.id}|${contextKey(ctx)}|${factKey(self)}${this.live?.key ?? ''}`);
     const givenInput = inputKey(decorated.args);
     const { args, widened } = this.variants.argsFor(owner, givenInput, decorated.args, `\`${fn.qualName}\``);
     const input = args === decorated.args ? givenInput : inputKey(args);

@@ -61,6 +61,8 @@ export type EffectEvent =
 export interface Effects {
   /** The invocation's memo key (set when it ends; a construction's is its cache key). */
   key: string | null;
+  /** A construction's: the key `built` finds its instance by in a run (its memo key without `new `), made once. */
+  instanceKey?: string;
   /** A function invocation analysed with its own input: who it counts as a variant of (widening.ts). */
   variant?: { readonly owner: string; readonly input: string; readonly args: CallArgs };
   readonly events: EffectEvent[];
