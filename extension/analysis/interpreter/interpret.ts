@@ -224,7 +224,7 @@ export class Interpreter implements Executor {
     const entered = this.runModelsForUnresolvedCalls();
     const observed = new Map(this.record.observations.map((o) => [o.fn.id, o.fn]));
     for (const [id, fn] of observed) {
-      const missing = (['train', 'infer'] as const).filter((mode) => !this.record.realModes.get(id)?.has(mode) && !entered.has(`${id}|${mode}`));
+      const missing = (['train', 'infer'] as const).filter((mode) => !this.record.reached(id, mode) && !entered.has(`${id}|${mode}`));
       // A closure is run on its own like a function nobody calls: without what it captured.
       const target = isClosure(fn) ? this.closureTarget(fn) : this.functionById(id);
       if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing, true);
@@ -243,7 +243,7 @@ export class Interpreter implements Executor {
     for (const mode of this.record.unresolved.keys()) {
       for (const id of this.record.modelEntries) {
         const target = this.functionById(id);
-        if (!target || this.record.realModes.get(id)?.has(mode)) continue;
+        if (!target || this.record.reached(id, mode)) continue;
         const before = this.record.observations.length;
         this.runRoot(target.fn, target.module, [mode]);
         for (const o of this.record.observations.slice(before)) entered.add(`${o.fn.id}|${mode}`);

@@ -23,8 +23,8 @@ export class RunRecord {
   readonly observations: Observation[] = [];
   /** Functions run at least once. */
   readonly invoked = new Set<string>();
-  /** Path kinds each function was reached on from an established (not assumed) caller. */
-  readonly realModes = new Map<string, Set<Mode>>();
+  /** The functions reached from an established (not assumed) caller, per path kind (two sets, not one per function). */
+  private readonly reachedOn: Readonly<Record<Mode, Set<string>>> = { train: new Set(), infer: new Set() };
   /** Per path kind, the first call of a module whose class the code does not show, on an established path. */
   readonly unresolved = new Map<Mode, string>();
   /** Forwards of models that driver code calls on established paths: what a module of unknown class may be. */
@@ -79,6 +79,11 @@ export class RunRecord {
   /** Whether this run applied these effects: made them, or reused what holds them. */
   applied(effects: Effects): boolean {
     return effects.appliedIn === this.id;
+  }
+
+  /** Whether a function was reached on a path kind from an established caller. */
+  reached(id: string, mode: Mode): boolean {
+    return this.reachedOn[mode].has(id);
   }
 
   /** Start recording an invocation's effects (inside those under way). */
@@ -235,17 +240,17 @@ export class RunRecord {
   }
 
   private apply(ev: Exclude<EffectEvent, { inner: Effects }>): void {
+    // The most frequent kind first: every invocation notes one.
+    if ('invoked' in ev) {
+      this.invoked.add(ev.invoked);
+      if (ev.mode) this.reachedOn[ev.mode].add(ev.invoked);
+      return;
+    }
     if ('observed' in ev) { this.add(ev.observed); return; }
     if ('rebound' in ev) { this.rebindings.bind(ev.rebound); return; }
     if ('entry' in ev) { this.modelEntries.add(ev.entry); return; }
     if ('deadCall' in ev) { this.deadCalls.push(ev.deadCall); return; }
-    if ('unresolved' in ev) { if (!this.unresolved.has(ev.unresolved)) this.unresolved.set(ev.unresolved, ev.what); return; }
-    this.invoked.add(ev.invoked);
-    if (ev.mode) {
-      const modes = this.realModes.get(ev.invoked) ?? new Set<Mode>();
-      modes.add(ev.mode);
-      this.realModes.set(ev.invoked, modes);
-    }
+    if (!this.unresolved.has(ev.unresolved)) this.unresolved.set(ev.unresolved, ev.what);
   }
 
   private add(obs: Observation): void {
