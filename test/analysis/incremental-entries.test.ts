@@ -86,6 +86,30 @@ describe('incremental entry points', () => {
     }
   });
 
+  // Kept invocations stay across runs that do not reach them (invocation-cache.ts, InvocationCache):
+  // one reached again is reused only while what it read is unchanged.
+  it('reuses a result kept from a run that did not reach it only while what it read is unchanged', async () => {
+    const unreached = MODEL.replace('is_causal=causal_flag()', 'is_causal=False');
+    const withModel = (helpers: string, model: string): SourceFile[] => files(helpers).map((f) => (f.path === 'model.py' ? { ...f, text: model } : f));
+    const causal = (r: FileReport): string => fact(r.calls[0]!.modes.train.facts.causal);
+    for (const helpers of [HELPERS, HELPERS.replace('return True', 'return False')]) {
+      const s = await session(HELPERS);
+      try {
+        s.update('model.py', unreached);
+        assert.equal(causal(s.report('model.py')), 'false');
+        s.update('helpers.py', helpers);
+        s.report('model.py');
+        s.update('model.py', MODEL);
+        const all = withModel(helpers, MODEL);
+        const reports = all.map((f) => s.report(f.path));
+        assert.equal(causal(reports[1]!), helpers === HELPERS ? 'true' : 'false');
+        assert.deepEqual(reports, await analyzeFiles(all, SETTINGS));
+      } finally {
+        s.dispose();
+      }
+    }
+  });
+
   it('re-runs only the edited function when nothing else reaches it, and keeps the other files\' call sites', async () => {
     const s = await session(HELPERS);
     try {

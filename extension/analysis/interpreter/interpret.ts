@@ -32,10 +32,11 @@ import { closureDefault, closureFunction, functionOfClosure, isClosure } from '.
 import { maySetAttribute, moduleMayHave, moduleWrites, type WritesCell } from '../workspace-index/attribute-presence';
 import { execBlock, type Executor } from './statements';
 import { RunRecord } from './run-record';
-import { argValues, forEachReachable, keepable, newEffects, reusedWith, unpackedKey, type CachedInvocation, type Construction, type Effects, type KeptEntry, type KeptNoCaller, type KeptRun, type KeptTopLevel, NOTHING_KEPT, type RunChanges, type Outcome } from './invocation-cache';
+import { classIdOf, entryKey } from './entry-keys';
+import { argValues, keepable, newEffects, reusedWith, unpackedKey, type Construction, type Effects, type KeptEntry, type KeptNoCaller, type KeptRun, type KeptTopLevel, nothingKept, type RunChanges, type Outcome } from './invocation-cache';
 import { errorText, type InternalError } from '../values/internal-errors';
 import { depthExceeded, MAX_CALL_DEPTH, MAX_STEPS_PER_ENTRY, stepsExceeded } from './budget';
-import { Variants } from './widening';
+import { Variants, variantOwner } from './widening';
 import { assumedInput } from './assumed-inputs';
 import { CallersIndex, passedDefaults } from '../workspace-index/passed-arguments';
 import { GlobalNameTokens, IMPORT_SWITCHES } from './global-names';
@@ -59,19 +60,17 @@ function isPropertyDecorator(decorator: string): boolean {
 const SIZES_OPEN: CallArgs = { positional: [], keywords: new Map(), morePositional: UNKNOWN('the sizes a method computes'), moreKeywords: UNKNOWN('the sizes a method computes') };
 
 export class Interpreter implements Executor {
-  /** What the run has seen, and the effects of the invocations under way. */
-  private readonly record = new RunRecord();
+  /** What the run has seen, and the effects of the invocations under way; effects reused from the last run seed this run's memo and instances. */
+  private readonly record = new RunRecord((effects) => this.seed(effects));
   /** Which workspace module each import names (`import-resolution.ts`). */
   private readonly resolver: ModuleResolver;
   private readonly byPath = new Map<string, ModuleInfo>();
   private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
   private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
-  /** Invocations of this run (or reused from the last), by memo key, with their effects. */
+  /** Invocations this run made or reused by key, with their effects (`memoized` also finds the kept ones reused inside others). */
   private readonly memo = new Map<string, Outcome & { readonly effects: Effects }>();
   /** The inputs each function and class was analysed with in this run, and the widened one past the bound (widening.ts). */
   private readonly variants = new Variants();
-  /** Effects of the last run already walked for their memo entries and instances (reachable from several reuses). */
-  private readonly seeded = new Set<Effects>();
   /** Whether the statements a kept effects object read (and those of everything inside it) are unchanged, per object. */
   private readonly validity = new Map<Effects, boolean>();
   /** Instances built in this run (or reused from the last), by key. */
@@ -114,12 +113,12 @@ export class Interpreter implements Executor {
   private readonly callers: CallersIndex;
   /** Which classes a config may build, for argsOfNoCaller. */
   private readonly configBuilt: ConfigBuilt;
-  /** The invocations of this run, for the next one. */
-  readonly cache = new Map<string, CachedInvocation>();
   /** The top-level runs of this run, for the next one. */
   readonly topLevels = new Map<string, KeptTopLevel>();
   /** The entry points of this run, for the next one. */
   readonly entries = new Map<string, KeptEntry>();
+  /** The effects of what this run made afresh and keeps for the next (invocations, top levels, entry points): what the validity index has not seen. */
+  readonly made: Effects[] = [];
   /** The entry points this run ran rather than reused, by qualified name: what an edit cost. */
   readonly entriesRun: string[] = [];
   private readonly entriesSeen = new Set<string>();
@@ -128,8 +127,9 @@ export class Interpreter implements Executor {
     readonly settings: AnalysisSettings,
     private readonly modules: readonly ModuleInfo[],
     /** What the last run kept: invocations, top-level runs, entry points. */
-    private readonly kept: KeptRun = NOTHING_KEPT,
-    private readonly liveUnits: ReadonlySet<object> = new Set(),
+    private readonly kept: KeptRun = nothingKept(),
+    /** Whether a statement or token is still there: one of the open files' statements, a module's or attribute index's token now. */
+    private readonly isLive: (unit: object) => boolean = () => false,
     /** Per module path, an object that stays the same while its module-level statements do. */
     private readonly globalsTokens: ReadonlyMap<string, object> = new Map(),
     /** Per module path, the attribute names its statements may set, with a token that stays while they do. */
@@ -207,7 +207,7 @@ export class Interpreter implements Executor {
     }
     this.computingGlobals = false;
     // Every module's names are settled now: what is gone is known.
-    this.keptValidity.invalidate((unit) => this.liveUnits.has(unit) || this.names.isLive(unit), (key) => this.definitionNow(key), this.changes?.paths);
+    this.keptValidity.invalidate((unit) => this.isLive(unit) || this.names.isLive(unit), (key) => this.definitionNow(key), this.changes?.paths);
     // Functions that rebind globals, and methods that set an attribute their class calls, run first,
     // so the functions that call what they bind see it.
     for (const m of this.modules) for (const fn of rebinders(m)) this.runRoot(fn, m);
@@ -224,7 +224,7 @@ export class Interpreter implements Executor {
     const entered = this.runModelsForUnresolvedCalls();
     const observed = new Map(this.record.observations.map((o) => [o.fn.id, o.fn]));
     for (const [id, fn] of observed) {
-      const missing = (['train', 'infer'] as const).filter((mode) => !this.record.realModes.get(id)?.has(mode) && !entered.has(`${id}|${mode}`));
+      const missing = (['train', 'infer'] as const).filter((mode) => !this.record.reached(id, mode) && !entered.has(`${id}|${mode}`));
       // A closure is run on its own like a function nobody calls: without what it captured.
       const target = isClosure(fn) ? this.closureTarget(fn) : this.functionById(id);
       if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing, true);
@@ -243,7 +243,7 @@ export class Interpreter implements Executor {
     for (const mode of this.record.unresolved.keys()) {
       for (const id of this.record.modelEntries) {
         const target = this.functionById(id);
-        if (!target || this.record.realModes.get(id)?.has(mode)) continue;
+        if (!target || this.record.reached(id, mode)) continue;
         const before = this.record.observations.length;
         this.runRoot(target.fn, target.module, [mode]);
         for (const o of this.record.observations.slice(before)) entered.add(`${o.fn.id}|${mode}`);
@@ -274,19 +274,21 @@ export class Interpreter implements Executor {
   }
 
   private runEntryPoint(fn: FunctionInfo, module: ModuleInfo, only: readonly Mode[] | undefined, mirror: boolean): void {
-    const key = `${fn.id}|${only?.join(',') ?? ''}${mirror ? '|mirror' : ''}${this.autocastCase?.known ? `|autocast ${String(this.autocastCase.value)}` : ''}`;
+    const key = entryKey(fn, `${only?.join(',') ?? ''}${mirror ? '|mirror' : ''}${this.autocastCase?.known ? `|autocast ${String(this.autocastCase.value)}` : ''}`);
     const sdpa = fn.name === '<module>' ? undefined : this.moduleSwitches.get(module.path);
-    const exact = `${valueKey(sdpa)}|${fn.className ? this.noCallerKey(`${module.path}:${fn.className}`) : ''}`;
+    const switches = valueKey(sdpa);
+    const classId = classIdOf(fn);
+    const noCaller = classId ? this.noCallerKey(classId) : '';
     const kept = this.kept.entries.get(key);
-    if (kept && kept.exact === exact && kept.definition === definitionOf(fn)) {
+    if (kept && kept.switches === switches && kept.noCaller === noCaller && kept.definition === definitionOf(fn)) {
       // A run of it builds its `self` first: built so here, an instance widened past the bound of
       // inputs (widening.ts) is found under the key this run widens it to.
-      if (fn.className && kept.effects.events.some((ev) => 'inner' in ev && !ev.inner.variant && ev.inner.key?.startsWith('new '))) {
+      if (kept.widenedSelf) {
         this.startEntry(`\`${fn.qualName}\``);
         this.isolated(fn.path, fn.node, `analysing \`${fn.qualName}\``, () => { for (const ctx of this.rootContexts(fn, only, mirror, sdpa)) this.selfOfRoot(fn, module, ctx); }, () => undefined);
       }
       if (this.entryReusable(kept.effects)) {
-        this.replay(kept.effects);
+        this.record.replay(kept.effects);
         this.entries.set(key, kept);
         return;
       }
@@ -303,7 +305,10 @@ export class Interpreter implements Executor {
     } finally {
       this.record.endEntryPoint();
     }
-    if (keepable(effects)) this.entries.set(key, { effects, exact, definition: definitionOf(fn) });
+    if (!keepable(effects)) return;
+    this.made.push(effects);
+    const widenedSelf = fn.className !== null && effects.events.some((ev) => 'inner' in ev && !ev.inner.variant && ev.inner.key?.startsWith('new '));
+    this.entries.set(key, { effects, switches, noCaller, definition: definitionOf(fn), widenedSelf });
   }
 
   /**
@@ -315,9 +320,9 @@ export class Interpreter implements Executor {
     if (!this.stillValid(effects)) return false;
     for (const ev of effects.events) {
       if (!('inner' in ev)) continue;
-      const { key, variant } = ev.inner;
+      const { key, variant, instanceKey } = ev.inner;
       if (key === null) return false;
-      const now = key.startsWith('new ') ? this.built.get(key.slice('new '.length)) : this.memo.get(key);
+      const now = instanceKey !== undefined ? this.built.get(instanceKey) : this.memoized(key);
       if (now && now.effects !== ev.inner) return false;
       // A widened input (no variant) is what this run widens to where this run already reused the same result under its key.
       if (variant ? !this.variants.fits(variant.owner, variant.input) : !now) return false;
@@ -325,7 +330,7 @@ export class Interpreter implements Executor {
     return true;
   }
 
-  /** The words of the arguments of an instance of `classId` built with no caller (part of a kept entry point's `exact`). */
+  /** The words of the arguments of an instance of `classId` built with no caller (part of what a kept entry point's calls' keys are made of). */
   private noCallerKey(classId: string): string {
     return this.noCaller(classId).words;
   }
@@ -674,7 +679,7 @@ export class Interpreter implements Executor {
   }
 
   private construct(classId: string, given: CallArgs, ctx: Ctx): Value {
-    const owner = `class ${classId}`;
+    const owner = variantOwner(`class ${classId}`);
     const givenInput = inputKey(given);
     const { args, widened } = this.variants.argsFor(owner, givenInput, given, `\`${classId.split(':').pop()}\``);
     const input = args === given ? givenInput : inputKey(args);
@@ -705,17 +710,17 @@ export class Interpreter implements Executor {
     const definition = this.classOf(classId)?.cls.unit ?? null;
     const cached = this.kept.invocations.get(cacheKey);
     if (cached && cached.exact === exact && cached.definition === definition && this.stillValid(cached.effects)) {
-      this.replay(cached.effects);
-      this.cache.set(cacheKey, cached);
+      this.record.replay(cached.effects);
       return instance;
     }
     const effects = newEffects();
+    effects.instanceKey = cacheKey.slice('new '.length);
     if (!widened) effects.variant = { owner, input, args };
     this.record.push(effects);
     const entry = this.classById.get(classId);
     this.isolated(entry?.module.path ?? '', entry?.cls.unit.root ?? null, `building \`${entry?.cls.name ?? classId}\``, () => this.build(classId, key, exact, context, instance, args, ctorCtx, effects), () => undefined);
     this.record.pop(cacheKey);
-    if (keepable(effects)) this.cache.set(cacheKey, { result: instance, effects, definition, exact });
+    if (keepable(effects)) { this.made.push(effects); this.kept.invocations.set(cacheKey, { result: instance, effects, definition, exact }); }
     return instance;
   }
 
@@ -748,7 +753,7 @@ export class Interpreter implements Executor {
   private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, given: CallArgs, callerCtx: Ctx, caller?: Frame): Outcome {
     const decorated = this.decorated(fn, module, this.startsPath(fn, callerCtx), given);
     const ctx = decorated.ctx;
-    const owner = `${fn.id}|${contextKey(ctx)}|${factKey(self)}${this.live?.key ?? ''}`;
+    const owner = variantOwner(`${fn.id}|${contextKey(ctx)}|${factKey(self)}${this.live?.key ?? ''}`);
     const givenInput = inputKey(decorated.args);
     const { args, widened } = this.variants.argsFor(owner, givenInput, decorated.args, `\`${fn.qualName}\``);
     const input = args === decorated.args ? givenInput : inputKey(args);
@@ -762,16 +767,15 @@ export class Interpreter implements Executor {
     // their results cite where they came from, and sharing one with a caller of other words would
     // make the report depend on which caller ran first (an order an edit's reuse changes).
     const key = `${owner}|${widened ? '~' : ''}${input}${shares.key}${this.autocastCase ? `|${exact()}` : ''}`;
-    const memo = this.memo.get(key);
+    const memo = this.memoized(key);
     if (memo) {
       this.record.replay(memo.effects);
       return reusedWith(memo, values);
     }
     const cached = this.kept.invocations.get(key);
     if (cached && cached.exact === exact() && cached.definition === definitionOf(fn) && this.stillValid(cached.effects)) {
-      this.replay(cached.effects);
+      this.record.replay(cached.effects);
       this.memo.set(key, cached);
-      this.cache.set(key, cached);
       return reusedWith(cached, values);
     }
     if (this.active.has(key)) {
@@ -799,7 +803,7 @@ export class Interpreter implements Executor {
     this.active.delete(key);
     this.record.pop(key);
     this.memo.set(key, { ...outcome, effects });
-    if (keepable(effects)) this.cache.set(key, { ...outcome, effects, definition: definitionOf(fn), exact: exactBefore });
+    if (keepable(effects)) { this.made.push(effects); this.kept.invocations.set(key, { ...outcome, effects, definition: definitionOf(fn), exact: exactBefore }); }
     return outcome;
   }
 
@@ -891,7 +895,7 @@ export class Interpreter implements Executor {
 
   /** Whether the statements one effects object read itself are still live and its ids resolve as they did. */
   private readUnchanged(effects: Effects): boolean {
-    for (const unit of effects.units) if (!this.liveUnits.has(unit) && !this.names.isLive(unit)) return false;
+    for (const unit of effects.units) if (!this.isLive(unit) && !this.names.isLive(unit)) return false;
     for (const [key, definition] of effects.resolved) if (this.definitionNow(key) !== definition) return false;
     return true;
   }
@@ -903,19 +907,28 @@ export class Interpreter implements Executor {
   }
 
   /**
-   * Reuse an invocation kept from the last run: the invocations and instances made inside it are this
-   * run's too (memo entries and instances), and its effects are replayed.
+   * Effects kept from the last run, applied to this run the first time (a reused invocation's, and
+   * those inside it): the inputs and instances seen inside them are this run's too.
    */
-  private replay(effects: Effects): void {
-    forEachReachable(effects, this.seeded, (e) => {
-      if (e.key !== null && !this.memo.has(e.key)) {
-        const inner = this.kept.invocations.get(e.key);
-        if (inner?.effects === e) { this.memo.set(e.key, inner); this.cache.set(e.key, inner); }
-      }
-      if (e.variant) this.variants.note(e.variant.owner, e.variant.input, e.variant.args);
-      for (const c of e.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
-    });
-    this.record.replay(effects);
+  private seed(e: Effects): void {
+    if (e.variant) this.variants.note(e.variant.owner, e.variant.input, e.variant.args);
+    for (const c of e.ctors) if (!this.built.has(c.key)) this.built.set(c.key, c);
+  }
+
+  /**
+   * This run's invocation of a memo key: one it made or reused, or one kept from an earlier run
+   * whose effects it applied since (reused inside another), found without a walk that copies them.
+   */
+  private memoized(key: string): (Outcome & { readonly effects: Effects }) | undefined {
+    const made = this.memo.get(key);
+    if (made) return made;
+    const kept = this.kept.invocations.get(key);
+    return kept && this.record.applied(kept.effects) ? kept : undefined;
+  }
+
+  /** Whether this run applied these effects (made them, or reused what holds them). */
+  applied(effects: Effects): boolean {
+    return this.record.applied(effects);
   }
 
   /**
@@ -1054,6 +1067,7 @@ export class Interpreter implements Executor {
       this.names.settle(m.path, new Map<string, unknown>([...globals ?? [], ...switches ? [[IMPORT_SWITCHES, switches] as const] : []]), valueKey);
       if (globals && keepable(effects)) {
         const switchesRead = [...this.switchesRead.get(m.path) ?? []].map((r) => r.path);
+        this.made.push(effects);
         this.topLevels.set(m.path, { globals, switches, switchesRead, statements, effects });
       }
     }
@@ -1062,7 +1076,7 @@ export class Interpreter implements Executor {
   /** A top-level run kept from the last run, its statements and what it read unchanged: its globals, switches and reads again. */
   private reuseTopLevel(m: ModuleInfo, kept: KeptTopLevel): Map<string, Value> {
     this.names.keep(m.path);
-    this.replay(kept.effects);
+    this.record.replay(kept.effects);
     if (kept.switches) this.moduleSwitches.set(m.path, kept.switches);
     this.switchesRead.set(m.path, new Set(kept.switchesRead.flatMap((path) => this.byPath.get(path) ?? [])));
     this.topLevels.set(m.path, kept);

@@ -61,6 +61,8 @@ export type EffectEvent =
 export interface Effects {
   /** The invocation's memo key (set when it ends; a construction's is its cache key). */
   key: string | null;
+  /** A construction's: the key `built` finds its instance by in a run (its memo key without `new `), made once. */
+  instanceKey?: string;
   /** A function invocation analysed with its own input: who it counts as a variant of (widening.ts). */
   variant?: { readonly owner: string; readonly input: string; readonly args: CallArgs };
   readonly events: EffectEvent[];
@@ -88,6 +90,11 @@ export interface Effects {
    * stack until the invocation of that key, whose own result is the same wherever it is called, ends.
    */
   readonly cutAt: Set<string>;
+  /**
+   * The run (RunRecord) that last applied these effects: a run applies each once, and a mark on the
+   * object is cheaper than a set of the 30,000 a keystroke's run on a real package reuses.
+   */
+  appliedIn: number;
 }
 
 /** Whether effects may be kept for the next run: nothing in them depends on the call stack. */
@@ -96,26 +103,7 @@ export function keepable(effects: Effects): boolean {
 }
 
 export function newEffects(): Effects {
-  return { key: null, events: [], ctors: [], depends: new Set(), units: new Set(), resolved: new Map(), cacheable: true, cutAt: new Set() };
-}
-
-/**
- * Visit every effects object reachable from `root` through `inner` events and not in `seen` (added
- * to it), each once, `root` first, inner ones in the order they happened. Iterative (the graph may be
- * deep) and without a generator: every kept entry point a keystroke reuses is walked so.
- */
-export function forEachReachable(root: Effects, seen: Set<Effects>, visit: (effects: Effects) => void): void {
-  if (seen.has(root)) return;
-  seen.add(root);
-  const stack: Effects[] = [root];
-  const next: Effects[] = [];
-  while (stack.length > 0) {
-    const e = stack.pop()!;
-    visit(e);
-    next.length = 0;
-    for (const ev of e.events) if ('inner' in ev && !seen.has(ev.inner)) { seen.add(ev.inner); next.push(ev.inner); }
-    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
-  }
+  return { key: null, events: [], ctors: [], depends: new Set(), units: new Set(), resolved: new Map(), cacheable: true, cutAt: new Set(), appliedIn: 0 };
 }
 
 /** What a call gives its caller: the value it returns and the global state (SDPA switches, diffusers backend) it leaves behind. */
@@ -153,8 +141,12 @@ export interface CachedInvocation extends Outcome {
   readonly definition: object | string | null;
 }
 
-/** Invocation results kept between runs, by memo key; valid while every statement read is unchanged. */
-export type InvocationCache = ReadonlyMap<string, CachedInvocation>;
+/**
+ * Invocation results kept across runs, by memo key; valid while every statement read is unchanged.
+ * One map for a session: each run adds what it makes, and keeps what earlier runs made in place
+ * (a run that copied the results it reached into a new map spent a sixth of a keystroke so).
+ */
+export type InvocationCache = Map<string, CachedInvocation>;
 
 /**
  * A module's top level as run for its globals, kept for the next run: valid while its effects are
@@ -180,9 +172,16 @@ export type TopLevelCache = ReadonlyMap<string, KeptTopLevel>;
  */
 export interface KeptEntry {
   readonly effects: Effects;
-  /** What its calls' keys are made of beyond its definition and what it read: the instance's arguments, the module's switches. */
-  readonly exact: string;
+  /**
+   * What its calls' keys are made of beyond its definition and what it read: the module's switches
+   * and the words of the instance's no-caller arguments (two strings, each compared as made: most
+   * often the same object as last run's).
+   */
+  readonly switches: string;
+  readonly noCaller: string;
   readonly definition: object | string | null;
+  /** Whether it built its `self` widened (widening.ts): then a reuse builds it first. */
+  readonly widenedSelf: boolean;
 }
 
 /**
@@ -199,7 +198,7 @@ export interface KeptNoCaller {
   readonly factory: string | undefined;
 }
 
-/** What one run keeps for the next: invocations by memo key, top-level runs by module path, entry points by key, no-caller arguments by class. */
+/** What one run keeps for the next (the invocations with what runs before it kept): invocations by memo key, top-level runs by module path, entry points by key, no-caller arguments by class. */
 export interface KeptRun {
   readonly invocations: InvocationCache;
   readonly topLevels: TopLevelCache;
@@ -207,7 +206,10 @@ export interface KeptRun {
   readonly noCallers: ReadonlyMap<string, KeptNoCaller>;
 }
 
-export const NOTHING_KEPT: KeptRun = { invocations: new Map(), topLevels: new Map(), entries: new Map(), noCallers: new Map() };
+/** Nothing kept yet: a first run, or settings changed. */
+export function nothingKept(): KeptRun {
+  return { invocations: new Map(), topLevels: new Map(), entries: new Map(), noCallers: new Map() };
+}
 
 /** What changed since the run whose results are kept: the files with statements added or removed, and those statements' texts. */
 export interface RunChanges {

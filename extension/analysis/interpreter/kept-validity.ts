@@ -57,22 +57,23 @@ export class KeptValidity {
   }
 
   /**
-   * Index what a run keeps (the effects of its kept invocations, entry points and top levels, and all
-   * they reach); what is indexed already is not walked again. Effects dropped since stay indexed
-   * until the index has doubled, and is then built again from what is kept.
+   * Index what a run made and keeps (`made`: the effects of its new invocations, entry points and top
+   * levels; all they reach is indexed too, what is indexed already is not walked again). Effects
+   * dropped since stay indexed until the index has doubled, and it is then built again from all that
+   * is kept (`kept`).
    */
-  add(roots: readonly Effects[]): void {
+  add(made: readonly Effects[], kept: () => readonly Effects[] = () => made): void {
     if (this.size > 2 * this.sizeAtRebuild + 10_000) {
       this.readers = new Map();
       this.resolvedBy = new Map();
       this.parents = new WeakMap();
       this.indexed = new WeakSet();
       this.size = 0;
-      this.walk(roots);
+      this.walk(kept());
       this.sizeAtRebuild = this.size;
       return;
     }
-    this.walk(roots);
+    this.walk(made);
   }
 
   private walk(roots: readonly Effects[]): void {

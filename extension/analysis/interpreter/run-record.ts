@@ -12,14 +12,19 @@ import type { InternalError } from '../values/internal-errors';
 import type { Observation } from '../values/state';
 import { Rebindings, type Rebinding } from './rebindings';
 
+/** Numbers runs, so that effects carry which run applied them (Effects.appliedIn). */
+let runs = 0;
+
 export class RunRecord {
+  /** This run's number: effects marked with it are applied already. */
+  private readonly id = ++runs;
   private readonly seen = new Set<Observation>();
   /** Every observation of the run, once each, in the order first seen. */
   readonly observations: Observation[] = [];
   /** Functions run at least once. */
   readonly invoked = new Set<string>();
-  /** Path kinds each function was reached on from an established (not assumed) caller. */
-  readonly realModes = new Map<string, Set<Mode>>();
+  /** The functions reached from an established (not assumed) caller, per path kind (two sets, not one per function). */
+  private readonly reachedOn: Readonly<Record<Mode, Set<string>>> = { train: new Set(), infer: new Set() };
   /** Per path kind, the first call of a module whose class the code does not show, on an established path. */
   readonly unresolved = new Map<Mode, string>();
   /** Forwards of models that driver code calls on established paths: what a module of unknown class may be. */
@@ -32,12 +37,17 @@ export class RunRecord {
   readonly rebindings = new Rebindings();
   /** The effects of the invocations under way, innermost last. */
   private readonly recorders: Effects[] = [];
-  /** Effects already applied to this run (a reused invocation's effects are walked once per run). */
-  private readonly applied = new Set<Effects>();
   /** What `watch` looks for, and whether it was reached since. */
   private watching: { readonly test: (o: Observation) => boolean; hit: boolean } | undefined;
   /** Effects graphs known to reach no observation the watched test accepts (the test never changes). */
   private readonly missesWatched = new WeakSet<Effects>();
+
+  /**
+   * `reused` is told of each effects object kept from an earlier run when this run first applies it
+   * (in the order a fresh run would have made it): the interpreter makes its memo entries and
+   * instances this run's in the same walk.
+   */
+  constructor(private readonly reused: (effects: Effects) => void = () => undefined) {}
 
   /**
    * From now on, note whether an observation `test` accepts is reached, made here or replayed from
@@ -66,6 +76,16 @@ export class RunRecord {
     this.entryEffects = undefined;
   }
 
+  /** Whether this run applied these effects: made them, or reused what holds them. */
+  applied(effects: Effects): boolean {
+    return effects.appliedIn === this.id;
+  }
+
+  /** Whether a function was reached on a path kind from an established caller. */
+  reached(id: string, mode: Mode): boolean {
+    return this.reachedOn[mode].has(id);
+  }
+
   /** Start recording an invocation's effects (inside those under way). */
   push(effects: Effects): void {
     this.recorders.push(effects);
@@ -76,7 +96,7 @@ export class RunRecord {
     const effects = this.recorders.pop()!;
     effects.key = key;
     effects.cutAt.delete(key);
-    this.applied.add(effects);
+    effects.appliedIn = this.id;
     this.link(effects);
   }
 
@@ -158,7 +178,7 @@ export class RunRecord {
    * is being recorded, and applied to this run where it has not seen them yet.
    */
   replay(effects: Effects): void {
-    if (!this.applied.has(effects)) this.applyAll(effects);
+    if (effects.appliedIn !== this.id) this.applyAll(effects);
     else if (this.watching && !this.watching.hit) this.watching.hit = this.reachesWatched(effects);
     this.link(effects);
   }
@@ -201,31 +221,36 @@ export class RunRecord {
 
   /** Apply a graph of effects to the run in the order its events happened, each effects object once. */
   private applyAll(root: Effects): void {
-    this.applied.add(root);
+    this.firstApply(root);
     const stack: { readonly effects: Effects; index: number }[] = [{ effects: root, index: 0 }];
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
       if (top.index >= top.effects.events.length) { stack.pop(); continue; }
       const ev = top.effects.events[top.index++]!;
       if (!('inner' in ev)) { this.apply(ev); continue; }
-      if (this.applied.has(ev.inner)) continue;
-      this.applied.add(ev.inner);
+      if (ev.inner.appliedIn === this.id) continue;
+      this.firstApply(ev.inner);
       stack.push({ effects: ev.inner, index: 0 });
     }
   }
 
+  private firstApply(effects: Effects): void {
+    effects.appliedIn = this.id;
+    this.reused(effects);
+  }
+
   private apply(ev: Exclude<EffectEvent, { inner: Effects }>): void {
+    // The most frequent kind first: every invocation notes one.
+    if ('invoked' in ev) {
+      this.invoked.add(ev.invoked);
+      if (ev.mode) this.reachedOn[ev.mode].add(ev.invoked);
+      return;
+    }
     if ('observed' in ev) { this.add(ev.observed); return; }
     if ('rebound' in ev) { this.rebindings.bind(ev.rebound); return; }
     if ('entry' in ev) { this.modelEntries.add(ev.entry); return; }
     if ('deadCall' in ev) { this.deadCalls.push(ev.deadCall); return; }
-    if ('unresolved' in ev) { if (!this.unresolved.has(ev.unresolved)) this.unresolved.set(ev.unresolved, ev.what); return; }
-    this.invoked.add(ev.invoked);
-    if (ev.mode) {
-      const modes = this.realModes.get(ev.invoked) ?? new Set<Mode>();
-      modes.add(ev.mode);
-      this.realModes.set(ev.invoked, modes);
-    }
+    if (!this.unresolved.has(ev.unresolved)) this.unresolved.set(ev.unresolved, ev.what);
   }
 
   private add(obs: Observation): void {

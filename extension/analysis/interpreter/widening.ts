@@ -14,37 +14,73 @@ import { tensor, UNKNOWN, valueKey, type Dim, type Value } from '../values/value
 /** Distinct inputs analysed as they are, per function (and `self` and context) or class, in a run. */
 export const MAX_VARIANTS = 8;
 
+const OWNERS = new Map<string, string>();
+
+/**
+ * One string object for each owner (function with `self` and context, or class) for the life of the
+ * process: a run's tables of inputs then find an owner by identity, where a keystroke's run noting
+ * the inputs of the 27,000 invocations it reuses compared the characters of copies.
+ */
+export function variantOwner(words: string): string {
+  let owner = OWNERS.get(words);
+  if (owner === undefined) OWNERS.set(words, owner = words);
+  return owner;
+}
+
+/**
+ * The inputs one owner was analysed with in a run: the first alone, as most owners have one (a
+ * keystroke's run notes 15,000 such on a real package, and a set for each was most of what it built).
+ */
+interface Inputs {
+  first?: CallArgs;
+  only?: string;
+  /** All of them, once there is a second. */
+  all?: Set<string>;
+}
+
+function has(inputs: Inputs, key: string): boolean {
+  return inputs.only === key || (inputs.all?.has(key) ?? false);
+}
+
+function count(inputs: Inputs): number {
+  return inputs.all?.size ?? (inputs.only === undefined ? 0 : 1);
+}
+
+function add(inputs: Inputs, key: string, args: CallArgs): void {
+  inputs.first ??= args;
+  if (inputs.only === undefined) inputs.only = key;
+  else if (inputs.only !== key) (inputs.all ??= new Set([inputs.only])).add(key);
+}
+
 /** The inputs seen per function or class in one run, and the widened input once there are too many. */
 export class Variants {
-  private readonly seen = new Map<string, { readonly keys: Set<string>; first?: CallArgs }>();
+  private readonly seen = new Map<string, Inputs>();
 
   /**
    * The arguments to analyse a call with: its own while `owner` has had at most MAX_VARIANTS distinct
    * inputs (`key`) in this run, or when this input was seen already; else the widened arguments.
    */
   argsFor(owner: string, key: string, args: CallArgs, what: string): { readonly args: CallArgs; readonly widened: boolean } {
-    let entry = this.seen.get(owner);
-    if (!entry) this.seen.set(owner, entry = { keys: new Set() });
-    if (entry.keys.has(key) || entry.keys.size < MAX_VARIANTS) {
-      entry.keys.add(key);
-      entry.first ??= args;
+    let inputs = this.seen.get(owner);
+    if (!inputs) this.seen.set(owner, inputs = {});
+    if (has(inputs, key) || count(inputs) < MAX_VARIANTS) {
+      add(inputs, key, args);
       return { args, widened: false };
     }
-    return { args: widenArgs(entry.first ?? args, args, what), widened: true };
+    return { args: widenArgs(inputs.first ?? args, args, what), widened: true };
   }
 
   /** Whether `argsFor` would analyse this input as it is (not widened). */
   fits(owner: string, key: string): boolean {
-    const entry = this.seen.get(owner);
-    return !entry || entry.keys.has(key) || entry.keys.size < MAX_VARIANTS;
+    const inputs = this.seen.get(owner);
+    return !inputs || has(inputs, key) || count(inputs) < MAX_VARIANTS;
   }
 
   /** An input analysed in an earlier run and reused in this one counts as seen. */
   note(owner: string, key: string, args: CallArgs): void {
-    let entry = this.seen.get(owner);
-    if (!entry) this.seen.set(owner, entry = { keys: new Set() });
-    entry.keys.add(key);
-    entry.first ??= args;
+    let inputs = this.seen.get(owner);
+    if (!inputs) this.seen.set(owner, inputs = {});
+    add(inputs, key, args);
   }
 }
 

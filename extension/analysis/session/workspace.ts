@@ -14,7 +14,7 @@ import { indexModule, type ModuleInfo } from '../workspace-index/module-index';
 import { decodeStatement, encodeStatement, FlatWriter, forEachStatement, nextStatement, nodeKinds, textOf, type NodeKinds, type StatementHead, type Unit } from '../syntax/syntax';
 import { spanOf } from '../syntax/positions';
 import { Interpreter, type KeptRun } from '../interpreter/interpret';
-import { NOTHING_KEPT, type RunChanges } from '../interpreter/invocation-cache';
+import { nothingKept } from '../interpreter/invocation-cache';
 import { GlobalNameTokens } from '../interpreter/global-names';
 import { KeptValidity } from '../interpreter/kept-validity';
 import { WritesCell } from '../workspace-index/attribute-presence';
@@ -22,6 +22,7 @@ import { callSites, type CallSite, type SiteCache } from '../call-facts/call-sit
 import type { AnalysisSettings, ParseError } from '../report';
 import { errorText, type InternalError } from '../values/internal-errors';
 import type { SourceFile } from '../index';
+import { LiveUnits } from './live-units';
 
 interface OpenFile {
   readonly text: string;
@@ -85,23 +86,6 @@ interface GlobalsToken {
   readonly token: object;
 }
 
-/** The files whose statements changed since `before`, and the texts of the statements added or removed. */
-function changesSince(before: ReadonlyMap<string, readonly Unit[]>, files: ReadonlyMap<string, OpenFile>): RunChanges {
-  const paths = new Set<string>();
-  const texts: string[] = [];
-  const differ = (path: string, a: readonly Unit[], b: readonly Unit[]): void => {
-    const inB = new Set(b);
-    const inA = new Set(a);
-    const changed = [...a.filter((u) => !inB.has(u)), ...b.filter((u) => !inA.has(u))];
-    if (changed.length === 0) return;
-    paths.add(path);
-    for (const u of changed) texts.push(u.text);
-  };
-  for (const [path, file] of files) if (before.get(path) !== file.units) differ(path, before.get(path) ?? [], file.units);
-  for (const [path, units] of before) if (!files.has(path)) differ(path, units, []);
-  return { paths, texts };
-}
-
 /** One report per failure: a function that fails fails the same way on each path that runs it. */
 function distinct(errors: readonly InternalError[]): InternalError[] {
   const seen = new Set<string>();
@@ -117,9 +101,13 @@ export class Workspace {
   /** The last interpretation's internal errors (functions, constructions, call sites that failed). */
   private failures: readonly InternalError[] = [];
   /** What the last interpretation kept (invocations, module top levels, entry points), reused where what they read is unchanged. */
-  private kept: KeptRun = NOTHING_KEPT;
-  /** Each file's statements when the kept run read them, to say what changed since (RunChanges). */
-  private keptUnits: ReadonlyMap<string, readonly Unit[]> = new Map();
+  private kept: KeptRun = nothingKept();
+  /** Whether `kept` holds a run's results (none before the first run, or after settings changed). */
+  private keptAny = false;
+  /** How many invocations were kept after the last pruning (see callSites). */
+  private keptAtPruning = 0;
+  /** The open files' statements as the last run read them, brought up to date on each run: what is live, and what changed (RunChanges). */
+  private readonly liveUnits = new LiveUnits();
   /** The entry points the last interpretation ran rather than reused. */
   private entriesRun: readonly string[] = [];
   private readonly siteCache: SiteCache = new Map();
@@ -157,7 +145,9 @@ export class Workspace {
   set settings(value: AnalysisSettings) {
     this.settingsValue = value;
     this.sites = null;
-    this.kept = NOTHING_KEPT;
+    this.kept = nothingKept();
+    this.keptAny = false;
+    this.keptAtPruning = 0;
     this.names.clear();
     this.validity = new KeptValidity();
     this.siteCache.clear();
@@ -308,13 +298,22 @@ export class Workspace {
       const files = [...this.files.values()];
       const writeTokens = [...this.attributeWrites.values()].flatMap((w) => w.known()?.token ?? []);
       const tokens = new Map([...this.globals].map(([path, g]) => [path, g.token]));
-      const live = new Set<object>([...files.flatMap((f) => f.units), ...tokens.values(), ...writeTokens]);
-      const changes = this.kept === NOTHING_KEPT ? undefined : changesSince(this.keptUnits, this.files);
+      const changed = this.liveUnits.sync(this.files);
+      const liveTokens = new Set<object>([...tokens.values(), ...writeTokens]);
+      const live = (unit: object): boolean => this.liveUnits.has(unit) || liveTokens.has(unit);
+      const changes = this.keptAny ? changed : undefined;
       const interpreter = new Interpreter(this.settingsValue, files.map((f) => f.module), this.kept, live, tokens, this.attributeWrites, this.names, changes, this.validity);
       interpreter.run();
-      this.keptUnits = new Map([...this.files].map(([path, f]) => [path, f.units]));
-      this.kept = { invocations: interpreter.cache, topLevels: interpreter.topLevels, entries: interpreter.entries, noCallers: interpreter.noCallers };
-      this.validity.add([...this.kept.invocations.values(), ...this.kept.topLevels.values(), ...this.kept.entries.values()].map((k) => k.effects));
+      this.kept = { invocations: this.kept.invocations, topLevels: interpreter.topLevels, entries: interpreter.entries, noCallers: interpreter.noCallers };
+      this.keptAny = true;
+      const kept = this.kept;
+      // Invocations no run reached since stay kept (one valid is reused as well as a new one) until
+      // there are twice as many as after the last pruning: then those this run did not reach go.
+      if (kept.invocations.size > 2 * this.keptAtPruning + 10_000) {
+        for (const [key, invocation] of kept.invocations) if (!interpreter.applied(invocation.effects)) kept.invocations.delete(key);
+        this.keptAtPruning = kept.invocations.size;
+      }
+      this.validity.add(interpreter.made, () => [...kept.invocations.values(), ...kept.topLevels.values(), ...kept.entries.values()].map((k) => k.effects));
       this.entriesRun = interpreter.entriesRun;
       const siteFailures: InternalError[] = [];
       this.sites = callSites(interpreter.observations, this.siteCache, interpreter.unresolvedModuleCalls, siteFailures);
