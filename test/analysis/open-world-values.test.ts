@@ -372,6 +372,12 @@ describe('open-world values', () => {
     ]);
   });
 
+  it('says which way a condition the path settled earlier went, where it rules a branch out', async () => {
+    const why = 'not reached (`self.fused` is True (a case this path took))';
+    const lines = await linesOf('settled_case.py');
+    assert.equal(lines.find((l) => l.startsWith('settled_case.py:19:')), `settled_case.py:19:20 softmax(q·kᵀ)·v → train: ${why} | infer: ${why}`);
+  });
+
   describe('None or a value', () => {
     const linear: Value = { t: 'torchmod', kind: 'Linear', args: {}, origin: '`nn.Linear` at m.py:3' };
     const none: Value = { t: 'none', source: 'None at m.py:5' };

@@ -20,7 +20,7 @@ import { statementBackend } from './diffusers-backend';
 import { statementSwitches } from './sdpa-switches';
 import { unpacked } from './unpacking';
 import { collapseEquivalent, forkState, mergeStates, type Ctx, type Frame, type Guard, type PathState } from '../values/state';
-import { binaryComparison, field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
+import { binaryComparison, field, namedChildren, oneLineText, textOf, type SyntaxNode } from '../syntax/syntax';
 import { bindUnknown, evalFormula, type Formula, isTensor, known, openAtom, UNKNOWN, type ContextValue, type TensorValue, type Value } from '../values/values';
 
 /** Paths per function call before they are merged instead of split further. */
@@ -269,7 +269,8 @@ function execIf(branches: readonly IfBranch[], i: number, st: PathState, fr: Fra
     const inside = execBlock(body, [forkState(st)], fr, e);
     return [...inside, ...execIf(branches, i + 1, st, fr, e)];
   }
-  const why = 'f' in t ? `${evalFormula(t.f, st.assume)}` : t.why;
+  // A condition this path settled earlier (it forked on the same fact): which way, and that it is a case.
+  const why = 'f' in t ? `\`${oneLineText(cond)}\` is ${evalFormula(t.f, st.assume) ? 'True' : 'False'} (a case this path took)` : t.why;
   // The library attention calls of the side the path takes (dead-fast-path asks whether it loses the library).
   const taken = outcome ? body : branches.slice(i + 1).flatMap((b) => b.body);
   let probe: PathState | undefined;
