@@ -8,7 +8,8 @@
  * none of these was reported.
  */
 import * as assert from 'node:assert/strict';
-import { annotate, SETTINGS, sitesOf, sitesOfSource } from './helpers';
+import { analyzeFiles } from '../../extension/analysis/index';
+import { annotate, applyEdits, readFixture, SETTINGS, sitesOf, sitesOfSource } from './helpers';
 
 describe('finding every call', () => {
   it('runs nested functions as closures: called, checkpointed, compiled or bound by partial, each with the arguments given', async () => {
@@ -37,6 +38,26 @@ describe('finding every call', () => {
       `  train reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=? D=? → ${verdict}`,
       `  infer reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=? H=? D=? → ${verdict}`,
     ]);
+  });
+
+  it('finds single-head channels-first attention (bmm and einsum, v·pᵀ) and q·kᵀ made contiguous, fixing only the last', async () => {
+    const name = 'find-every-call/channels_first.py';
+    const threeD = 'Hand-written attention materialises the L×L score matrix; q, k, v are 3-D here (heads folded into the batch), so `F.scaled_dot_product_attention` would run its math kernel too (its fused kernels need 4-D inputs: input-rank) — keep the heads in a dim of their own, (B, H, L, D), to run it fused';
+    const lines = annotate(await sitesOf([name], { ...SETTINGS, autocast: 'off' }));
+    assert.deepEqual(lines.filter((l) => !l.startsWith('  train') && !l.startsWith('  infer')), [
+      `${name}:28:15 manual VaeAttnBlock.forward`,
+      `  manual-attention information - 28:15 ${threeD}`,
+      `${name}:48:15 manual EinsumAttnBlock.forward`,
+      `  manual-attention information - 48:15 ${threeD}`,
+      `${name}:64:17 manual ContiguousKeyAttention.forward`,
+      '  manual-attention information - 64:17 Hand-written attention materialises the L×L score matrix; `F.scaled_dot_product_attention((q * (C // self.heads) ** -0.5), k, v, scale=1.0)` computes the same fused (flash or memory-efficient kernel)',
+    ]);
+    const text = readFixture(name);
+    const [report] = await analyzeFiles([{ path: name, text }], SETTINGS);
+    const fixes = report!.calls.map((c) => c.findings.find((f) => f.code === 'manual-attention')?.fix);
+    assert.deepEqual(fixes.slice(0, 2), [undefined, undefined]);
+    assert.equal(applyEdits(text, fixes[2]!.edits).split('\n')[62]!.trim(), 'attn = (q * (C // self.heads) ** -0.5) @ k.transpose(-2, -1).contiguous()');
+    assert.equal(applyEdits(text, fixes[2]!.edits).split('\n')[63]!.trim(), 'return (F.scaled_dot_product_attention((q * (C // self.heads) ** -0.5), k, v, scale=1.0)).transpose(1, 2).reshape(B, N, C)');
   });
 
   it('finds a nested function nobody calls, run on its own', async () => {

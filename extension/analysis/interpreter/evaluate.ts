@@ -857,7 +857,11 @@ function refCall(callee: Value & { t: 'ref' }, given: CallArgs, st: PathState, f
   }
   // einops' rearrange, repeat (new axes from keywords) and reduce (axes dropped) all read a pattern.
   const [x, pattern] = name.startsWith('einops.') && EINOPS_PATTERNS.has(last) ? args.positional.map((a) => a.value) : [];
-  if (x && isTensor(x) && pattern?.t === 'str') return tensor(x.dtype, where, { ...rearrangeShape(x, pattern.value, args), bool: x.bool });
+  if (x && isTensor(x) && pattern?.t === 'str') {
+    const out = tensor(x.dtype, where, { ...rearrangeShape(x, pattern.value, args), bool: x.bool });
+    // `rearrange(w, "b i j -> b j i")` swaps the last two axes: a transpose (of attention probabilities, say).
+    return last === 'rearrange' && swapsLastTwoAxes(pattern.value) ? { ...out, transposedFrom: x } : out;
+  }
   if (AUTOCAST_LOW.has(last) || AUTOCAST_FLOAT32.has(last) || AUTOCAST_WIDEST.has(last) || SAME_DTYPE.has(last) || BINARY.has(last)) {
     // A list's None item would raise (`torch.cat([maybe_none, x])`): the tensor beside it.
     const flat = inputs.flatMap((v) => (v.t === 'tuple' ? v.items.map(usedAsValue) : v.t === 'many' ? [usedAsValue(v.item)] : [v]));
@@ -879,6 +883,14 @@ function refCall(callee: Value & { t: 'ref' }, given: CallArgs, st: PathState, f
 /** torch's own names (`torch.cat`, `torch.nn.functional.softmax`), not torchaudio's or torchvision's. */
 function isTorchName(name: string): boolean {
   return name === 'torch' || name.startsWith('torch.');
+}
+
+/** An einops pattern that only swaps the last two of single-letter axes (`"b i j -> b j i"`). */
+function swapsLastTwoAxes(pattern: string): boolean {
+  const [lhs, rhs] = pattern.split('->').map((side) => side.trim().split(/\s+/));
+  if (!lhs || !rhs || lhs.length < 2 || lhs.length !== rhs.length || [...lhs, ...rhs].some((a) => !/^\w+$/.test(a))) return false;
+  const n = lhs.length;
+  return rhs.every((a, i) => a === (i === n - 2 ? lhs[n - 1] : i === n - 1 ? lhs[n - 2] : lhs[i]));
 }
 
 const EINOPS_PATTERNS = new Set(['rearrange', 'repeat', 'reduce']);
@@ -998,7 +1010,9 @@ function tensorMethod(obj: TensorValue, method: string, args: CallArgs, st: Path
   }
   if (SAME_DTYPE.has(method)) {
     const triangular = TRIANGULAR.has(method) || (obj.triangular && SAME_SHAPE.has(method)) ? { triangular: true as const } : {};
-    return method === 'dropout' || obj.manual ? obj : tensor(onInteger(method, obj.dtype, fr, node), obj.origin, { bool: obj.bool, param: obj.param, ...(SAME_SHAPE.has(method) ? sameExtents(obj) : REDUCTIONS.has(method) ? reducedExtents(obj, args) : {}), ...triangular });
+    // A copy of a transpose (`w.permute(0, 2, 1).contiguous()`) is still that transpose.
+    const transposed = obj.transposedFrom && (method === 'contiguous' || method === 'clone') ? { transposedFrom: obj.transposedFrom } : {};
+    return method === 'dropout' || obj.manual ? obj : { ...tensor(onInteger(method, obj.dtype, fr, node), obj.origin, { bool: obj.bool, param: obj.param, ...(SAME_SHAPE.has(method) ? sameExtents(obj) : REDUCTIONS.has(method) ? reducedExtents(obj, args) : {}), ...triangular }), ...transposed };
   }
   if (BINARY.has(method)) {
     const other = args.positional[0]?.value;

@@ -11,6 +11,8 @@ const PRIMARY = new Set(['identifier', 'attribute', 'call', 'subscript', 'parent
 /** Text that needs no parentheses before `.transpose(…)`: a name, attribute, call or subscript chain. */
 const PRIMARY_TEXT = /^[\w.]+(\([^()]*\)|\[[^[\]]*\])*$/;
 const SWAPS = new Set(['transpose', 'swapaxes', 'swapdims']);
+/** Methods that copy a tensor as it is. */
+const COPIES = new Set(['contiguous', 'clone']);
 
 /** `permute(0, 1, 3, 2)`: every dim in place but the last two, swapped. */
 function swapsLastTwo(dims: readonly string[]): boolean {
@@ -24,6 +26,9 @@ function swapsLastTwo(dims: readonly string[]): boolean {
  */
 function untransposed(o: Observation, kNode: SyntaxNode): string | undefined {
   const fn = kNode.type === 'call' ? field(kNode, 'function') : kNode;
+  // A copy of kᵀ (`k.transpose(-2, -1).contiguous()`) is kᵀ.
+  const copyArgs = kNode.type === 'call' ? field(kNode, 'arguments') : undefined;
+  if (fn?.type === 'attribute' && COPIES.has(textOf(field(fn, 'attribute')!)) && copyArgs && namedChildren(copyArgs).length === 0) return untransposed(o, field(fn, 'object')!);
   if (fn?.type !== 'attribute') return undefined;
   const base = textOf(field(fn, 'object')!);
   const name = textOf(field(fn, 'attribute')!);
@@ -121,7 +126,7 @@ function suggestedCall(observations: readonly Observation[]): string {
 function fallbackOperands(o: Observation): Operands {
   const [q, k, v] = (['q', 'k', 'v'] as const).map((r) => {
     const node = o.args[r]?.node;
-    return node ? textOf(node).replace(/\.(transpose\([^)]*\)|mT|T)(\s*[*/]\s*[\w.]+)?$/, '$2') : r;
+    return node ? textOf(node).replace(/\.(transpose\([^)]*\)|mT|T)(\.contiguous\(\))?(\s*[*/]\s*[\w.]+)?$/, '$3') : r;
   });
   return { q: q!, k: k!, v: v!, layout: 'BHLD' };
 }

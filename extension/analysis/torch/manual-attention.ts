@@ -135,25 +135,32 @@ export function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: {
   const b = { value: asTensor(b0.value, b0.node), node: b0.node };
   const dtype = opDtype(op, [a.value, b.value], st, fr, node);
   const out = tensor(dtype, `\`${textOf(node)}\` at ${fileLine(fr, node)}`);
-  if (isTensor(a.value) && a.value.manual?.stage === 'probs') {
-    const m = a.value.manual;
+  const observe = (m: ManualStage, v: { value: Value; node: SyntaxNode }, asWritten: boolean): Value => {
     e.observe({
       site: node, fn: fr.fn, api: 'manual', apiText: 'softmax(q·kᵀ)·v', ctx: st.ctx,
       args: {
-        q: { value: m.q, node: m.qNode }, k: { value: m.k, node: m.kNode }, v: b, ...(m.mask ? { mask: m.mask } : {}),
+        q: { value: m.q, node: m.qNode }, k: { value: m.k, node: m.kNode }, v, ...(m.mask ? { mask: m.mask } : {}),
         ...(m.dropoutP ? { dropout: { value: m.dropoutP, node: null } } : {}),
       },
-      manual: opaque ? { ...m, opaque: true } : m, functional: functionalName(fr.module),
+      manual: asWritten ? m : { ...m, opaque: true }, functional: functionalName(fr.module),
       assumed: pathConditions(st), installed: installedOn(st), dead: st.dead,
     });
     return out;
-  }
+  };
+  if (isTensor(a.value) && a.value.manual?.stage === 'probs') return observe(a.value.manual, b, !opaque);
+  // v·pᵀ, channels first (LDM's VAE block: \`torch.bmm(v, w.permute(0, 2, 1))\`): the same attention, written the other way round.
+  const probsT = isTensor(b.value) && b.value.transposedFrom && isTensor(b.value.transposedFrom) ? b.value.transposedFrom.manual : undefined;
+  if (probsT?.stage === 'probs') return observe(probsT, a, false);
   if (isTensor(a.value) && isTensor(b.value) && b.value.transposedFrom) {
     return { ...out, manual: { stage: 'scores', q: a.value, k: b.value.transposedFrom, qNode: a.node, kNode: b.node } };
   }
   // kᵀ as its own permute of (B, L, H, D): no `k` to hand SDPA as written, so no mechanical fix.
   const permutedKey = isTensor(a.value) && isTensor(b.value) ? keyOfPermutedPair(a.value, b.value) : undefined;
   if (permutedKey) return { ...out, manual: { stage: 'scores', q: a.value, k: permutedKey, qNode: a.node, kNode: b.node, opaque: true } };
+  // q·k of activations with k laid out keys last already (\`k.view(B, C, H * W)\` beside q's (B, HW, C)): scores no fix carries over.
+  if (op === 'bmm' && isTensor(a.value) && isTensor(b.value) && !a.value.param && !b.value.param && !a.value.manual && !b.value.manual) {
+    return { ...out, manual: { stage: 'scores', q: a.value, k: b.value, qNode: a.node, kNode: b.node, opaque: true } };
+  }
   return out;
 }
 
@@ -209,6 +216,9 @@ export function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNod
     const layout = a.value.manual.einsumLayout ?? 'BHLD';
     return matmul('einsum', a, b, st, fr, node, e, (layout === 'BLHD' ? !isHeadsThirdOutput(equation) : !isBatchedMatmul(equation)));
   }
+  // v·pᵀ as a batched product (\`einsum("bij,bjk->bik", v, w_)\` after \`w_\` was transposed): matmul's channels-first product.
+  const probsT = isTensor(b.value) && b.value.transposedFrom && isTensor(b.value.transposedFrom) && b.value.transposedFrom.manual?.stage === 'probs';
+  if (probsT && isBatchedMatmul(equation)) return matmul('einsum', a, b, st, fr, node, e, true);
   const out = tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
   if (isScores(equation) && isTensor(a.value) && isTensor(b.value)) {
     const layout = isBatchedScores(equation) ? 'BHLD' : isHeadsThirdScores(equation) ? 'BLHD' : undefined;
