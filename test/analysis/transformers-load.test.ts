@@ -1,5 +1,5 @@
 /**
- * transformers' `from_pretrained(…, attn_implementation=…)` as a configuration point: flash_attention_2
+ * transformers' `from_pretrained(…, attn_implementation=…)` (and `from_config`) as a configuration point: flash_attention_2
  * with float32 weights (asked for, or by default) warns at load and raises in flash-attn outside
  * autocast; SDPA with `output_attentions=True` falls back to eager. Messages from transformers' source
  * (docs/dispatch.md, `transformers`).
@@ -46,6 +46,43 @@ describe('analysis: transformers from_pretrained', () => {
     const lines = applyEdits(readFixture(FIXTURE), fixes.flatMap((f) => f.edits)).split('\n');
     assert.equal(lines[6], 'fp32 = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-3.2-1B", attn_implementation="flash_attention_2", torch_dtype=torch.bfloat16)');
     assert.equal(lines[9], 'default_dtype = LlamaForCausalLM.from_pretrained("meta-llama/Llama-3.2-1B", attn_implementation="flash_attention_2", torch_dtype=torch.bfloat16)');
+  });
+
+  it('reads `from_config(config, …)` as a load too, its dtype the config\'s where none is passed', async () => {
+    const source = [
+      'import torch',
+      'from transformers import AutoConfig, AutoModel',
+      'config = AutoConfig.from_pretrained("bert-base-uncased")',
+      'encoder = AutoModel.from_config(config)',
+      'fa2 = AutoModel.from_config(config, attn_implementation="flash_attention_2", torch_dtype=torch.bfloat16)',
+    ].join('\n');
+    const sites = await sitesOfSource(source);
+    assert.deepEqual(annotate(sites), [
+      'snippet.py:4:11 from_pretrained <module>',
+      '  train reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → sdpa',
+      '  infer reached=null ?,?,? mask=none causal=false p=0 layout=? H=? D=? → sdpa',
+      'snippet.py:5:7 from_pretrained <module>',
+      '  train reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2 if flash_attn is installed · raises: FlashAttention2 has been toggled on, but it cannot be used due to the following… if flash_attn is not installed',
+      '  infer reached=null bf16,bf16,bf16 mask=none causal=false p=0 layout=? H=? D=? → flash_attention_2 if flash_attn is installed · raises: FlashAttention2 has been toggled on, but it cannot be used due to the following… if flash_attn is not installed',
+    ]);
+    const q = sites[0]!.modes.infer.facts.dtypes.q;
+    assert.equal(q.known ? q.value : q.dependsOn, 'the config\'s torch_dtype (from_config without torch_dtype takes the config\'s)');
+  });
+
+  it('reaches a load in a constructor on both path kinds: the model it builds runs in training and inference', async () => {
+    const source = [
+      'import torch.nn as nn',
+      'from transformers import T5EncoderModel',
+      'class FrozenT5Embedder(nn.Module):',
+      '    def __init__(self, version="google/t5-v1_1-large"):',
+      '        super().__init__()',
+      '        self.transformer = T5EncoderModel.from_pretrained(version)',
+      '    def forward(self, tokens):',
+      '        return self.transformer(input_ids=tokens).last_hidden_state',
+    ].join('\n');
+    const [site] = await sitesOfSource(source);
+    assert.deepEqual([site!.modes.train.reached, site!.modes.infer.reached], [null, null]);
+    assert.deepEqual(annotate([site!]).slice(1).map((l) => l.split(' → ')[1]), ['sdpa', 'sdpa']);
   });
 
   it('keeps the keyword a later release spells `dtype=`, and names a concrete model class', async () => {

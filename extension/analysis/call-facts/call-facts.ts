@@ -224,8 +224,12 @@ function compiledFact(o: Observation): Fact<boolean> {
   return o.ctx.modeAssumed ? unknown('whether its caller is compiled (`torch.compile`)') : known(false, `no \`torch.compile\` around it (${o.ctx.mode.source})`);
 }
 
-/** `torch_dtype=`: the dtype the weights load in; not passed, torch's default dtype (transformers 4.48). */
-function modelDtype(v: Value | undefined): Fact<Dtype> {
+/**
+ * `torch_dtype=`: the dtype the weights load in; not passed, torch's default dtype (transformers 4.48), or
+ * for `from_config` the config's own `torch_dtype` (`_from_config`: `kwargs.pop("torch_dtype", config.torch_dtype)`).
+ */
+function modelDtype(v: Value | undefined, fromConfig: boolean): Fact<Dtype> {
+  if (!v && fromConfig) return unknown('the config\'s torch_dtype (from_config without torch_dtype takes the config\'s)');
   if (!v) return known('float32', 'from_pretrained without torch_dtype loads float32 weights (torch\'s default dtype)');
   if (v.t === 'dtype') return known(v.value, v.source);
   if (v.t === 'str' && v.value === 'auto') return unknown('the checkpoint\'s dtype (torch_dtype="auto")');
@@ -244,7 +248,7 @@ function joinedLoad(a: TransformersLoad, b: TransformersLoad): TransformersLoad 
 
 /** What `from_pretrained` configures: the model's dtype stands for q, k and v. */
 function loadFacts(o: Observation): Pick<CallFacts, 'dtypes' | 'transformers'> {
-  const d = modelDtype(o.args.modelDtype?.value);
+  const d = modelDtype(o.args.modelDtype?.value, /\bfrom_config\b/.test(o.apiText));
   // Named as written: `AutoModelForCausalLM.from_pretrained` → `AutoModelForCausalLM`.
   const modelClass = o.apiText.split(' ')[0]!.split('.').slice(-2)[0]!;
   return {

@@ -49,7 +49,10 @@ function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi, un
   // Paths some caller established outrank the ones analysed on assumption; when callers establish
   // only the other path kind, this one is not reached, and its facts come from the assumed analysis.
   const real = all.filter((o) => !o.ctx.modeAssumed);
-  const ofMode = (list: readonly Observation[]): Observation[] => list.filter((o) => o.ctx.mode.value === mode);
+  // A model load configures the model for both path kinds, whichever one built it (a constructor runs in training).
+  const anyMode = api === 'from_pretrained';
+  const inMode = (o: Observation): boolean => anyMode || o.ctx.mode.value === mode;
+  const ofMode = (list: readonly Observation[]): Observation[] => list.filter(inMode);
   const alive = (list: readonly Observation[]): Observation[] => list.filter((o) => !o.dead);
   const open = unresolved !== undefined && ofMode(real).length === 0;
   // What says whether this kind reaches the call: established paths first, then assumed ones from
@@ -59,10 +62,10 @@ function modeSite(mode: Mode, all: readonly Observation[], api: AttentionApi, un
   const chosen = tiers.find((t) => t.length > 0)!;
   const c = chosen[0];
   const counts = evidence.includes(c);
-  const reachedHere = c.ctx.mode.value === mode && !c.dead && counts;
+  const reachedHere = inMode(c) && !c.dead && counts;
   const paths = alternatives(chosen.map((o) => o.assumed));
   const reached = !reachedHere ? false : c.ctx.modeAssumed ? null : paths.length === 0 ? true : null;
-  const deadBy = c.ctx.mode.value === mode && c.dead && counts ? c.dead : null;
+  const deadBy = inMode(c) && c.dead && counts ? c.dead : null;
   const assumed = reached !== null ? [] : !open ? paths : paths.length === 0 ? [unresolved!] : paths.map((p) => `${unresolved} and ${p}`);
   return { reached, facts: callFacts(api, mode, chosen), observations: chosen, deadBy, assumed, installed: commonInstalled(chosen) };
 }

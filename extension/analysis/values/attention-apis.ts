@@ -116,8 +116,8 @@ function flashAttnVersion(parts: readonly string[]): Readonly<Record<string, Api
 }
 
 /**
- * transformers' `<ModelClass>.from_pretrained(…)`: a configuration point, not a call of attention. Its
- * dtype keyword is `torch_dtype`, renamed `dtype` in later releases; both are read.
+ * transformers' `<ModelClass>.from_pretrained(…)` and `.from_config(config, …)`: configuration points, not
+ * calls of attention. Their dtype keyword is `torch_dtype`, renamed `dtype` in later releases; both are read.
  */
 const FROM_PRETRAINED: ApiSpec = {
   api: 'from_pretrained', positional: [],
@@ -160,8 +160,9 @@ export function attentionApiOf(qualified: string): ApiSpec | undefined {
   if (last === 'flex_attention') return qualified === 'torch.nn.attention.flex_attention.flex_attention' ? SPECS[last] : undefined;
   // A relative import the files do not resolve (`from ..attention_dispatch import …` in a file copied out of diffusers) names diffusers' module too.
   if (last === 'dispatch_attention_fn') return (root === 'diffusers' || root === '') && isDiffusersDispatchModule(parts.slice(0, -1).join('.')) ? DISPATCH_ATTENTION_FN : undefined;
-  // A model class (`AutoModelForCausalLM`, `LlamaModel`, `GPT2LMHeadModel`), not `AutoTokenizer` or `AutoConfig`.
-  if (last === 'from_pretrained') return root === 'transformers' && /Model|For[A-Z]/.test(parts[parts.length - 2] ?? '') ? FROM_PRETRAINED : undefined;
+  // A model class (`AutoModelForCausalLM`, `LlamaModel`, `GPT2LMHeadModel`), not `AutoTokenizer` or `AutoConfig`;
+  // `from_config(config, …)` builds one from a config and takes the same keywords (`_from_config`).
+  if (last === 'from_pretrained' || last === 'from_config') return root === 'transformers' && /Model|For[A-Z]/.test(parts[parts.length - 2] ?? '') ? FROM_PRETRAINED : undefined;
   return undefined;
 }
 
