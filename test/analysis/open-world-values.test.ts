@@ -110,8 +110,8 @@ describe('open-world values', () => {
       + ` · math (flash off: attn_mask is not None) ${autocast}, if ${masked} and ${hs} is not a multiple of 8 ${conditioned}`;
     // The bias is a tensor exactly where the path took `if shared_bias is not None:`.
     const shared = `[if ${ASSUMED('x', 'SharedBiasAttention.forward')} and ${optional('shared_bias', 'SharedBiasAttention.forward')}]`;
-    const byBias = `efficient (flash off: float32) without autocast, or ${autocast}, if shared_bias is not None and ${hs} is a multiple of 4`
-      + ` · math (flash off: float32) without autocast, or ${autocast}, if shared_bias is not None and ${hs} is not a multiple of 4`
+    const byBias = `efficient (flash off: float32) without autocast, if ${hs} is a multiple of 4, or ${autocast}, if shared_bias is not None and ${hs} is a multiple of 4`
+      + ` · math (flash off: float32) without autocast, if ${hs} is not a multiple of 4, or ${autocast}, if shared_bias is not None and ${hs} is not a multiple of 4`
       + ` · flash ${autocast}, if shared_bias is None and ${hs} is ≤ 256`
       + ` · efficient (flash off: head dim ${hs}) ${autocast}, if shared_bias is None and ${hs} is a multiple of 8 and > 256`
       + ` · math (flash off: head dim ${hs}) ${autocast}, if shared_bias is None and ${hs} is not a multiple of 8 and > 256 ${shared}`;

@@ -21,6 +21,8 @@ export interface Single {
  * conditions, else the two side by side (`without autocast, if \`D\` is ≤ 256`).
  */
 export function jointWhen(outer: string, inner: string): string {
+  // Each alternative of the outer case takes the inner condition (`A, or B, if m` with `if n`: `A, if n, or B, if m and n`).
+  if (outer.includes(', or ')) return outer.split(', or ').map((part) => jointWhen(part, inner)).join(', or ');
   const last = outer.split(', ').pop()!;
   return last.startsWith('if ') && inner.startsWith('if ') ? `${outer} and ${inner.slice(3)}` : `${outer}, ${inner}`;
 }
