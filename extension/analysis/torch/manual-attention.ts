@@ -128,6 +128,26 @@ function asTensor(v: Value, node: SyntaxNode): Value {
   return v.t === 'unknown' ? tensor(unknown(v.why), `\`${textOf(node)}\``) : v;
 }
 
+/** The attention probabilities `v` is the transpose of (`w.permute(0, 2, 1)` after a softmax of scores), if it is one. */
+function transposedProbs(v: Value): ManualStage | undefined {
+  const from = isTensor(v) ? v.transposedFrom : undefined;
+  return from && isTensor(from) && from.manual?.stage === 'probs' ? from.manual : undefined;
+}
+
+/** The hand-written attention `m` applied to `v`: observed at `node`, `out` its result; `asWritten` where the SDPA fix can carry it over. */
+function observeProduct(m: ManualStage, v: { value: Value; node: SyntaxNode }, asWritten: boolean, st: PathState, fr: Frame, node: SyntaxNode, e: Engine, out: Value): Value {
+  e.observe({
+    site: node, fn: fr.fn, api: 'manual', apiText: 'softmax(q·kᵀ)·v', ctx: st.ctx,
+    args: {
+      q: { value: m.q, node: m.qNode }, k: { value: m.k, node: m.kNode }, v, ...(m.mask ? { mask: m.mask } : {}),
+      ...(m.dropoutP ? { dropout: { value: m.dropoutP, node: null } } : {}),
+    },
+    manual: asWritten ? m : { ...m, opaque: true }, functional: functionalName(fr.module),
+    assumed: pathConditions(st), installed: installedOn(st), dead: st.dead,
+  });
+  return out;
+}
+
 /** `a @ b` and its spellings; `opaque` when the product is written in a form the SDPA fix cannot replace (a general einsum). */
 export function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: { value: Value; node: SyntaxNode }, st: PathState, fr: Frame, node: SyntaxNode, e: Engine,
   opaque = false): Value {
@@ -135,22 +155,10 @@ export function matmul(op: string, a0: { value: Value; node: SyntaxNode }, b0: {
   const b = { value: asTensor(b0.value, b0.node), node: b0.node };
   const dtype = opDtype(op, [a.value, b.value], st, fr, node);
   const out = tensor(dtype, `\`${textOf(node)}\` at ${fileLine(fr, node)}`);
-  const observe = (m: ManualStage, v: { value: Value; node: SyntaxNode }, asWritten: boolean): Value => {
-    e.observe({
-      site: node, fn: fr.fn, api: 'manual', apiText: 'softmax(q·kᵀ)·v', ctx: st.ctx,
-      args: {
-        q: { value: m.q, node: m.qNode }, k: { value: m.k, node: m.kNode }, v, ...(m.mask ? { mask: m.mask } : {}),
-        ...(m.dropoutP ? { dropout: { value: m.dropoutP, node: null } } : {}),
-      },
-      manual: asWritten ? m : { ...m, opaque: true }, functional: functionalName(fr.module),
-      assumed: pathConditions(st), installed: installedOn(st), dead: st.dead,
-    });
-    return out;
-  };
-  if (isTensor(a.value) && a.value.manual?.stage === 'probs') return observe(a.value.manual, b, !opaque);
+  if (isTensor(a.value) && a.value.manual?.stage === 'probs') return observeProduct(a.value.manual, b, !opaque, st, fr, node, e, out);
   // v·pᵀ, channels first (LDM's VAE block: \`torch.bmm(v, w.permute(0, 2, 1))\`): the same attention, written the other way round.
-  const probsT = isTensor(b.value) && b.value.transposedFrom && isTensor(b.value.transposedFrom) ? b.value.transposedFrom.manual : undefined;
-  if (probsT?.stage === 'probs') return observe(probsT, a, false);
+  const probsT = transposedProbs(b.value);
+  if (probsT) return observeProduct(probsT, a, false, st, fr, node, e, out);
   if (isTensor(a.value) && isTensor(b.value) && b.value.transposedFrom) {
     return { ...out, manual: { stage: 'scores', q: a.value, k: b.value.transposedFrom, qNode: a.node, kNode: b.node } };
   }
@@ -217,8 +225,7 @@ export function einsum(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNod
     return matmul('einsum', a, b, st, fr, node, e, (layout === 'BLHD' ? !isHeadsThirdOutput(equation) : !isBatchedMatmul(equation)));
   }
   // v·pᵀ as a batched product (\`einsum("bij,bjk->bik", v, w_)\` after \`w_\` was transposed): matmul's channels-first product.
-  const probsT = isTensor(b.value) && b.value.transposedFrom && isTensor(b.value.transposedFrom) && b.value.transposedFrom.manual?.stage === 'probs';
-  if (probsT && isBatchedMatmul(equation)) return matmul('einsum', a, b, st, fr, node, e, true);
+  if (transposedProbs(b.value) && isBatchedMatmul(equation)) return matmul('einsum', a, b, st, fr, node, e, true);
   const out = tensor(opDtype('einsum', [a.value, b.value], st, fr, node), `\`einsum\` at ${fileLine(fr, node)}`);
   if (isScores(equation) && isTensor(a.value) && isTensor(b.value)) {
     const layout = isBatchedScores(equation) ? 'BHLD' : isHeadsThirdScores(equation) ? 'BLHD' : undefined;
