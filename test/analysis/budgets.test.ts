@@ -9,7 +9,7 @@ import { analyzeFiles } from '../../extension/analysis/index';
 import { MAX_CALL_DEPTH, MAX_LITERAL_ITEMS } from '../../extension/analysis/interpreter/budget';
 import { MAX_VARIANTS, Variants, widenValue } from '../../extension/analysis/interpreter/widening';
 import type { CallArgs } from '../../extension/analysis/values/engine';
-import { tensor, type Value } from '../../extension/analysis/values/values';
+import { tensor, valueKey, type Value } from '../../extension/analysis/values/values';
 import { known } from '../../runtime/dispatch/facts';
 import { annotate, readFixture, SETTINGS, sitesOf, sitesOfSource } from './helpers';
 
@@ -26,6 +26,10 @@ function wrapperChain(depth: number): string {
 
 function argsOf(...values: Value[]): CallArgs {
   return { positional: values.map((value) => ({ node: undefined as never, value })), keywords: new Map() };
+}
+
+function keyOf(args: CallArgs): string {
+  return valueKey(args.positional.map((a) => a.value));
 }
 
 describe('analysis budgets', () => {
@@ -71,17 +75,32 @@ describe('widening past MAX_VARIANTS inputs', () => {
   it('analyses the first inputs as they are, then one widened input that keeps what all callers agree on', () => {
     const variants = new Variants();
     for (let i = 0; i < MAX_VARIANTS; i++) {
-      const { widened } = variants.argsFor('f', `k${i}`, argsOf(fp16(i + 1)), '`f`');
+      const { widened } = variants.argsFor('f', `k${i}`, argsOf(fp16(i + 1)), '`f`', keyOf);
       assert.equal(widened, false);
     }
-    assert.equal(variants.argsFor('f', 'k0', argsOf(fp16(1)), '`f`').widened, false, 'an input seen already is analysed as it is');
-    const { args, widened } = variants.argsFor('f', 'k-new', argsOf(fp16(99)), '`f`');
+    assert.equal(variants.argsFor('f', 'k0', argsOf(fp16(1)), '`f`', keyOf).widened, false, 'an input seen already is analysed as it is');
+    const { args, widened } = variants.argsFor('f', 'k-new', argsOf(fp16(99)), '`f`', keyOf);
     assert.equal(widened, true);
     const value = args.positional[0]!.value;
     assert.ok(value.t === 'tensor');
     assert.deepEqual(value.dtype, known('float16', 'fixture'));
     assert.deepEqual(value.shape!.map((d) => d.value), [2, 8, null, 64], 'the length differs between callers: unknown; the rest is kept');
     assert.match(value.shape![2]!.source, /more than 8 different inputs: analysis budget/);
+  });
+
+  it('past the first inputs, sizes are widened and strings kept, for MAX_VARIANTS inputs more; then every argument', () => {
+    const variants = new Variants();
+    const num = (value: number): Value => ({ t: 'num', value, source: 'fixture', int: true });
+    const ffn = (size: number, activation: string) => argsOf(num(size), { t: 'str', value: activation });
+    for (let i = 0; i < MAX_VARIANTS; i++) variants.argsFor('FeedForward', `k${i}`, ffn(i + 1, 'geglu'), '`FeedForward`', keyOf);
+    const gelu = variants.argsFor('FeedForward', 'gelu', ffn(99, 'gelu'), '`FeedForward`', keyOf);
+    assert.equal(gelu.widened, true);
+    assert.deepEqual(gelu.args.positional.map((a) => a.value.t), ['unknown', 'str'], 'the size differs from the first input: unknown; the activation chosen is kept');
+    assert.deepEqual(gelu.args.positional[1]!.value, { t: 'str', value: 'gelu' });
+    for (let i = 1; i < MAX_VARIANTS; i++) variants.argsFor('FeedForward', `a${i}`, ffn(99, `act${i}`), '`FeedForward`', keyOf);
+    assert.deepEqual(variants.argsFor('FeedForward', 'again', ffn(7, 'gelu'), '`FeedForward`', keyOf).args.positional[1]!.value, { t: 'str', value: 'gelu' }, 'an input widened alike before is analysed alike');
+    const last = variants.argsFor('FeedForward', 'last', ffn(99, 'swiglu'), '`FeedForward`', keyOf);
+    assert.deepEqual(last.args.positional.map((a) => a.value.t), ['unknown', 'unknown'], 'past those, the activation differing from the first input is unknown too');
   });
 
   it('two values of different kinds widen to an unknown that says why, and the same value stays', () => {

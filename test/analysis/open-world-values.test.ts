@@ -378,6 +378,33 @@ describe('open-world values', () => {
     assert.equal(lines.find((l) => l.startsWith('settled_case.py:19:')), `settled_case.py:19:20 softmax(q·kᵀ)·v → train: ${why} | infer: ${why}`);
   });
 
+  it('keeps the activation a call names when the sizes of a much-built block are widened (diffusers\' FeedForward)', async () => {
+    const verdict = 'flash if D is ≤ 256 (D: the head size of q and of v, taken equal)'
+      + ' · efficient (flash off: head dim D) if D is a multiple of 8 and > 256 · math (flash off: head dim D) if D is not a multiple of 8 and > 256';
+    const assumed = `[if ${ASSUMED('hidden_states', 'ImageCrossAttention.forward')} and ${ASSUMED('image_embeds', 'ImageCrossAttention.forward')}]`;
+    assert.deepEqual(await linesOf('widened_activation.py'), [
+      `widened_activation.py:65:16 F.scaled_dot_product_attention → train: ${verdict} ${assumed} | infer: ${verdict} ${assumed}`,
+    ]);
+  });
+
+  it('keeps the head size through complex rotary embeddings (view_as_complex, view_as_real, flatten)', async () => {
+    const assumed = `[if ${ASSUMED('tokens', 'Transformer.forward')} and ${ASSUMED('freqs', 'Transformer.forward')}]`;
+    assert.deepEqual(await linesOf('complex_rope.py'), [
+      `complex_rope.py:34:16 F.scaled_dot_product_attention → train: ${BY_AUTOCAST} ${assumed} | infer: ${BY_AUTOCAST} ${assumed}`,
+    ]);
+  });
+
+  it('reads a dataclass config\'s fields from the call that builds it: passed, defaulted, or open under `**cfg`', async () => {
+    const lines = await linesOf('dataclass_config.py');
+    const inputs = (fn: string) => ['q', 'k', 'v'].map((x) => ACTIVATION(x, fn)).join(' and ');
+    const manual = `math [if self.logit_scale is not None and ${inputs('encode_from_json')}]`;
+    assert.equal(lines[0], `dataclass_config.py:34:20 softmax(q·kᵀ)·v → train: ${manual} | infer: ${manual}`);
+    const causal = lines.find((l) => l.startsWith('dataclass_config.py:36:'))!;
+    assert.ok(causal.includes(`[if ${inputs('encode_causal')}, or self.logit_scale is None and self.causal and ${inputs('encode_from_json')}]`), causal);
+    const bidirectional = lines.find((l) => l.startsWith('dataclass_config.py:37:'))!;
+    assert.ok(bidirectional.includes(`[if ${inputs('encode_bidirectional')}, or self.logit_scale is None and not (self.causal) and ${inputs('encode_from_json')}]`), bidirectional);
+  });
+
   describe('None or a value', () => {
     const linear: Value = { t: 'torchmod', kind: 'Linear', args: {}, origin: '`nn.Linear` at m.py:3' };
     const none: Value = { t: 'none', source: 'None at m.py:5' };

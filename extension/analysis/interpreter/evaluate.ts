@@ -9,7 +9,7 @@ import { parseDtype } from '../../../runtime/dispatch/dtype';
 import type { Dtype, Fact } from '../../../runtime/dispatch/facts';
 import { availabilityCheck, combine, decide, fromTruth, isNone, negate, truthOfValue } from './conditions';
 import { arg, fileLine, inputUsed, type CallArg, type CallArgs, type Engine } from '../values/engine';
-import { broadcastShape, creationShape, triangularOf, dimOf, indexedLastDim, indexedShape, joinedExtents, RANK_CHANGES, rankChangeShape, REDUCTIONS, reducedExtents, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, keptLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
+import { broadcastShape, complexViewShape, creationShape, triangularOf, dimOf, indexedLastDim, indexedShape, joinedExtents, RANK_CHANGES, rankChangeShape, REDUCTIONS, reducedExtents, repeatInterleaveShape, reshape, sizeOf, sizesOf, splitCount, splitLastDim, splitShape, keptLastDim, transposeAttribute, type IndexItem } from '../torch/shapes';
 import type { Frame, PathState } from '../values/state';
 import { binaryComparison, field, namedChildren, oneLineText, textOf, type SyntaxNode } from '../syntax/syntax';
 import {
@@ -854,6 +854,12 @@ function refCall(callee: Value & { t: 'ref' }, given: CallArgs, st: PathState, f
   const repeated = last === 'repeat_interleave' ? args.positional[0]?.value : undefined;
   if (repeated && isTensor(repeated)) {
     return tensor(repeated.dtype, where, { shape: repeatInterleaveShape(repeated, arg(args, 1, 'repeats'), arg(args, 2, 'dim')?.value), bool: repeated.bool });
+  }
+  const viewed = last === 'view_as_complex' || last === 'view_as_real' ? args.positional[0]?.value : undefined;
+  if (viewed && isTensor(viewed)) {
+    // The complex dtype is not one the analysis names; what follows casts back (`.type_as(x)`) or its dtype stays unknown.
+    const toComplex = last === 'view_as_complex';
+    return tensor(unknown(toComplex ? `a complex tensor (${where})` : `the real view of a complex tensor (${where})`), where, { shape: complexViewShape(viewed, toComplex, where) });
   }
   // einops' rearrange, repeat (new axes from keywords) and reduce (axes dropped) all read a pattern.
   const [x, pattern] = name.startsWith('einops.') && EINOPS_PATTERNS.has(last) ? args.positional.map((a) => a.value) : [];

@@ -20,7 +20,7 @@ import { unlessChangedElsewhere } from '../torch/manual-attention';
 import { afterCall, importTimeSwitches } from './sdpa-switches';
 import { afterReturn, callLeft, type CallLeft } from './call-left';
 import { ModuleResolver } from './import-resolution';
-import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo } from '../workspace-index/module-index';
+import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type ModuleInfo, type Param } from '../workspace-index/module-index';
 import type { AnalysisSettings } from '../report';
 import { type Ctx, type Frame, type Guard, type Observation, type PathState, type YieldPoint } from '../values/state';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
@@ -374,7 +374,8 @@ export class Interpreter implements Executor {
     const kept = this.kept.noCallers.get(classId);
     if (kept && kept.init === init && this.noCallerUnchanged(kept, classId)) { this.noCallers.set(classId, kept); return kept; }
     const className = classId.split(':').pop()!;
-    const params = init ? init.params.slice(init.decorators.includes('staticmethod') ? 0 : 1) : [];
+    const fields = this.dataclassInit(classId);
+    const params = fields ?? (init ? init.params.slice(init.decorators.includes('staticmethod') ? 0 : 1) : []);
     const cls = this.classOf(classId)?.cls;
     // The class whose body defines `__init__` (a base's, where it inherits it) lists the values it allows.
     const owner = init?.className ? this.classOf(`${init.path}:${init.className}`) : undefined;
@@ -382,7 +383,7 @@ export class Interpreter implements Executor {
       className, params,
       passed: passedDefaults(this.callers, className, params),
       configBuilder: cls && this.configBuilt.builder(cls),
-      domains: init && owner ? parameterDomains(init, owner.cls, owner.module) : new Map(),
+      domains: init && owner && !fields ? parameterDomains(init, owner.cls, owner.module) : new Map(),
     });
     const known: KeptNoCaller = { ...args, init, paths: [classId.slice(0, classId.lastIndexOf(':')), ...init ? [init.path] : []], factory: this.configBuilt.factoryWhere() };
     this.noCallers.set(classId, known);
@@ -681,7 +682,7 @@ export class Interpreter implements Executor {
   private construct(classId: string, given: CallArgs, ctx: Ctx): Value {
     const owner = variantOwner(`class ${classId}`);
     const givenInput = inputKey(given);
-    const { args, widened } = this.variants.argsFor(owner, givenInput, given, `\`${classId.split(':').pop()}\``);
+    const { args, widened } = this.variants.argsFor(owner, givenInput, given, `\`${classId.split(':').pop()}\``, inputKey);
     const input = args === given ? givenInput : inputKey(args);
     // A constructor runs outside autocast and in training mode (a module starts in it), whatever the
     // caller's path; the context it runs in is part of the instance's key, so instances built alike in
@@ -739,6 +740,8 @@ export class Interpreter implements Executor {
     let states = [this.freshState(ctx)];
     states = execBlock(entry.cls.body, states, frame, this);
     for (const st of states) for (const [k, v] of st.env) attrs.set(k, v);
+    const fields = this.dataclassInit(classId);
+    if (fields) { this.buildDataclass(entry, fields, instance, args, ctx, construction); return; }
     const init = this.method(classId, '__init__');
     const target = init && this.functionById(init.id);
     if (target) {
@@ -750,12 +753,47 @@ export class Interpreter implements Executor {
     }
   }
 
+  /**
+   * The fields of the `__init__` a `@dataclass` wrote, where that is the `__init__` `classId` runs:
+   * inherited fields first (one a subclass declares again keeps its place and takes the new default).
+   */
+  private dataclassInit(classId: string, seen = 0): readonly Param[] | undefined {
+    const entry = this.classOf(classId);
+    if (!entry || seen > 8 || entry.cls.methods.has('__init__')) return undefined;
+    const inherited = this.workspaceBases(entry).map((base) => this.dataclassInit(base, seen + 1)).find((f) => f !== undefined);
+    const own = entry.cls.dataclassFields;
+    if (!own) return inherited;
+    const redeclared = new Map(own.map((f) => [f.name, f]));
+    const kept = (inherited ?? []).map((f) => redeclared.get(f.name) ?? f);
+    return [...kept, ...own.filter((f) => !kept.includes(f))];
+  }
+
+  /**
+   * A dataclass's `__init__`: each field bound as a parameter (a field an unknown `**config` may set is
+   * unknown, not its default), then its `__post_init__` on the instance so far.
+   */
+  private buildDataclass(entry: { cls: ClassInfo; module: ModuleInfo }, fields: readonly Param[], instance: Value, args: CallArgs, ctx: Ctx, construction: Construction): void {
+    const init: FunctionInfo = {
+      id: `${entry.cls.id}.__init__`, path: entry.module.path, qualName: `${entry.cls.name}.__init__`, name: '__init__', className: entry.cls.name,
+      params: [{ name: 'self', star: false }, ...fields], body: [], decorators: [], decoratorNodes: [], node: null,
+    };
+    const { attrs } = construction;
+    const bound = this.runFunction(init, entry.module, instance, args, ctx);
+    for (const st of bound.states) for (const f of fields) { const v = st.env.get(f.name); if (v) attrs.set(f.name, v); }
+    const post = this.method(entry.cls.id, '__post_init__');
+    const target = post && this.functionById(post.id);
+    if (!target) return;
+    const end = this.runFunction(target.fn, target.module, instance, { positional: [], keywords: new Map() }, ctx, attrs);
+    construction.left = callLeft(ctx, end.states, target.fn.qualName);
+    for (const st of end.states) for (const [k, v] of st.selfAttrs) attrs.set(k, attrs.has(k) && end.states.length > 1 ? join(attrs.get(k)!, v) : v);
+  }
+
   private invoke(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, given: CallArgs, callerCtx: Ctx, caller?: Frame): Outcome {
     const decorated = this.decorated(fn, module, this.startsPath(fn, callerCtx), given);
     const ctx = decorated.ctx;
     const owner = variantOwner(`${fn.id}|${contextKey(ctx)}|${factKey(self)}${this.live?.key ?? ''}`);
     const givenInput = inputKey(decorated.args);
-    const { args, widened } = this.variants.argsFor(owner, givenInput, decorated.args, `\`${fn.qualName}\``);
+    const { args, widened } = this.variants.argsFor(owner, givenInput, decorated.args, `\`${fn.qualName}\``, inputKey);
     const input = args === decorated.args ? givenInput : inputKey(args);
     const values = argValues(args);
     // Which tensor arguments' dims are one variable of the caller: part of the input, which the callee may conclude from.

@@ -1,8 +1,11 @@
 /**
  * Context sensitivity with a bound. A function (for one `self` and context) or a class is analysed
  * once per distinct abstract input for its first MAX_VARIANTS inputs in a run; past that, a new
- * input is widened against the first one (what both pass alike stays, what differs becomes unknown
- * and says why), and calls widened alike share one analysis. A model zoo that builds one attention
+ * input first has only its numbers widened against the first one (sizes differ from call to call,
+ * while strings, flags and classes choose the code that runs: `activation_fn="gelu"` kept is a GELU
+ * built, not five activation classes joined to unknown), for MAX_VARIANTS such inputs more; past
+ * those, every argument is widened (what both pass alike stays, what differs becomes unknown and says
+ * why). Calls widened alike share one analysis. A model zoo that builds one attention
  * class with 200 configurations thus analyses it a few times, not 200. The widened input depends on
  * the first input and the call's own only, not on the order of the calls between them: a run that
  * reuses most invocations from the last one (and only notes their inputs) widens as a fresh run does.
@@ -36,6 +39,8 @@ interface Inputs {
   only?: string;
   /** All of them, once there is a second. */
   all?: Set<string>;
+  /** The inputs analysed with their numbers widened (`widenNumbers`), once the exact ones are spent. */
+  numbersWidened?: Set<string>;
 }
 
 function has(inputs: Inputs, key: string): boolean {
@@ -60,14 +65,22 @@ export class Variants {
    * The arguments to analyse a call with: its own while `owner` has had at most MAX_VARIANTS distinct
    * inputs (`key`) in this run, or when this input was seen already; else the widened arguments.
    */
-  argsFor(owner: string, key: string, args: CallArgs, what: string): { readonly args: CallArgs; readonly widened: boolean } {
+  argsFor(owner: string, key: string, args: CallArgs, what: string, keyOf: (args: CallArgs) => string): { readonly args: CallArgs; readonly widened: boolean } {
     let inputs = this.seen.get(owner);
     if (!inputs) this.seen.set(owner, inputs = {});
     if (has(inputs, key) || count(inputs) < MAX_VARIANTS) {
       add(inputs, key, args);
       return { args, widened: false };
     }
-    return { args: widenArgs(inputs.first ?? args, args, what), widened: true };
+    const first = inputs.first ?? args;
+    const numbersWidened = widenNumbers(first, args, what);
+    const numbersKey = keyOf(numbersWidened);
+    const seen = (inputs.numbersWidened ??= new Set());
+    if (seen.has(numbersKey) || seen.size < MAX_VARIANTS) {
+      seen.add(numbersKey);
+      return { args: numbersWidened, widened: true };
+    }
+    return { args: widenArgs(first, args, what), widened: true };
   }
 
   /** Whether `argsFor` would analyse this input as it is (not widened). */
@@ -129,6 +142,30 @@ export function widenValue(a: Value, b: Value, why: string): Value {
     return tensor(dtype, a.origin === b.origin ? a.origin : why, { ...(bool !== undefined ? { bool } : {}), ...(shape ? { shape } : {}), ...(a.param && b.param ? { param: true } : {}) });
   }
   return UNKNOWN(why);
+}
+
+/**
+ * `b`'s own arguments, each with its sizes widened against the same argument of `a` where `a` passes
+ * it (`widenNumber`): what `b` passes and `a` leaves to its default stays `b`'s.
+ */
+function widenNumbers(a: CallArgs, b: CallArgs, what: string): CallArgs {
+  const positional = b.positional.map((y, i): CallArg => {
+    const x = a.positional[i];
+    return x ? { node: y.node, value: widenNumber(x.value, y.value, differs(what, `the ${ORDINALS[i] ?? `#${i + 1}`} argument`)) } : y;
+  });
+  const keywords = new Map([...b.keywords].map(([name, y]): [string, CallArg] => {
+    const x = a.keywords.get(name);
+    return [name, x ? { node: y.node, value: widenNumber(x.value, y.value, differs(what, `the argument \`${name}\``)) } : y];
+  }));
+  return { ...b, positional, keywords };
+}
+
+/** `b` with its sizes widened against `a` (numbers, tensors' dims, tuples of them); any other value is `b`'s own. */
+function widenNumber(a: Value, b: Value, why: string): Value {
+  if (a.t === 'num' && b.t === 'num') return widenValue(a, b, why);
+  if (a.t === 'tensor' && b.t === 'tensor') return a.dtype.known && b.dtype.known && a.dtype.value === b.dtype.value ? widenValue(a, b, why) : b;
+  if (a.t === 'tuple' && b.t === 'tuple' && a.items.length === b.items.length) return { t: 'tuple', items: b.items.map((item, i) => widenNumber(a.items[i]!, item, why)) };
+  return b;
 }
 
 function widenDim(a: Dim, b: Dim, why: string): Dim {

@@ -316,7 +316,21 @@ function pairedHalves(shape: Dim[], values: readonly Value[], input: readonly Di
     : a?.t === 'num' && a.value === 2 && b?.t === 'num' && b.value === -1 ? shape.length - 1 : undefined;
   const whole = input[input.length - 1]!;
   if (open === undefined || whole.value !== null) return shape;
-  return shape.map((d, i) => (i === open ? { value: null, role: whole.role, source: `half of ${whole.source}`, halfOf: { whole, at: where, part: 'equal' } } : d));
+  return shape.map((d, i) => (i === open ? pairHalf(whole, where) : d));
+}
+
+/** The number of pairs a dim of unknown extent splits into: half of it, which the pairs' 2 joins back into it. */
+function pairHalf(whole: Dim, where: string): Dim {
+  return { value: null, role: whole.role, source: `half of ${whole.source}`, halfOf: { whole, at: where, part: 'equal' } };
+}
+
+/**
+ * `torch.view_as_complex(x)`: x's last dim (the pair) gone; `torch.view_as_real(z)`: a last dim of 2
+ * added (complex RoPE: the halves `pairHalf` made join back in the `flatten` after it).
+ */
+export function complexViewShape(x: TensorValue, toComplex: boolean, where: string): Dim[] | undefined {
+  if (!x.shape) return undefined;
+  return toComplex ? x.shape.slice(0, -1) : [...x.shape, { value: 2, role: null, source: `2 (${where})` }];
 }
 
 /** view / reshape / expand / transpose / permute: the new shape; a transpose of the last two dims remembers its input (for q·kᵀ). */
@@ -484,7 +498,10 @@ export function rankChangeShape(obj: TensorValue, method: string, args: CallArgs
       const open = parts.filter((x) => x.value === null).length;
       const known = parts.reduce((n, x) => n * (x.value ?? 1), 1);
       const whole = shape[d]!.value;
-      const settled = open === 1 && whole !== null && whole % known === 0 ? parts.map((x) => (x.value === null ? { ...x, value: whole / known } : x)) : parts;
+      const settled = open === 1 && whole !== null && whole % known === 0 ? parts.map((x) => (x.value === null ? { ...x, value: whole / known } : x))
+        // `unflatten(-1, (-1, 2))` of a last dim of unknown extent: its pairs (RoPE), as `reshape(*x.shape[:-1], -1, 2)`.
+        : open === 1 && whole === null && d === shape.length - 1 && known === 2 && parts.length === 2 ? parts.map((x) => (x.value === null ? pairHalf(shape[d]!, where) : x))
+          : parts;
       return [...shape.slice(0, d), ...settled, ...shape.slice(d + 1)];
     }
   }

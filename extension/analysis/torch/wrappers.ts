@@ -10,8 +10,15 @@ import { tensor, type Value } from '../values/values';
 /** Calls a callable with arguments (the evaluator's own dispatch: library, module, workspace). */
 export type CallValue = (callee: Value, args: CallArgs) => Value;
 
-/** Functions whose result is their first argument, as far as calling it goes. */
-const SAME_MODULE = new Set(['torch.jit.script']);
+/**
+ * Functions whose result is their first argument, as far as calling it goes: scripting, and the
+ * reparametrisations that return the module they were given (`weight_norm(nn.Conv1d(…))`).
+ */
+const SAME_MODULE = new Set([
+  'torch.jit.script',
+  'torch.nn.utils.weight_norm', 'torch.nn.utils.spectral_norm',
+  'torch.nn.utils.parametrizations.weight_norm', 'torch.nn.utils.parametrizations.spectral_norm', 'torch.nn.utils.parametrizations.orthogonal',
+]);
 
 /** Classes that wrap a module and call it when called (however torch exposes them). */
 const PARALLEL_WRAPPERS = new Set(['DataParallel', 'DistributedDataParallel', 'FullyShardedDataParallel']);

@@ -42,6 +42,11 @@ export interface ClassInfo {
   readonly body: readonly SyntaxNode[];
   /** The top-level statement the class is in. */
   readonly unit: Unit;
+  /**
+   * For a `@dataclass` (or `@dataclass(…)`, `@dataclasses.dataclass`), its own fields in order, as the
+   * parameters of the `__init__` the decorator writes (inherited fields come first, from its bases).
+   */
+  readonly dataclassFields?: readonly Param[];
 }
 
 export interface ModuleInfo {
@@ -160,6 +165,26 @@ export function parameters(fn: SyntaxNode): Param[] {
   });
 }
 
+/** `@dataclass`, `@dataclass(frozen=True)`, `@dataclasses.dataclass`, `@struct.dataclass`. */
+const DATACLASS = /^(\w+\.)*dataclass\s*(\(|$)/;
+
+/**
+ * A dataclass field: an annotated name in the class body (`width: int = 768`), `ClassVar`s aside;
+ * `field(default=…)` defaults to its `default`, `field(default_factory=…)` to nothing read here.
+ */
+function dataclassField(stmt: SyntaxNode): Param[] {
+  const assignment = stmt.type === 'expression_statement' ? namedChildren(stmt)[0] : undefined;
+  const left = assignment?.type === 'assignment' ? field(assignment, 'left') : undefined;
+  const type = assignment && field(assignment, 'type');
+  if (!assignment || left?.type !== 'identifier' || !type || /^(typing\.)?ClassVar\b/.test(textOf(type))) return [];
+  const right = field(assignment, 'right');
+  const called = right?.type === 'call' ? field(right, 'function') : undefined;
+  const factory = called && /^(dataclasses\.)?field$/.test(textOf(called));
+  const keyword = factory ? namedChildren(field(right!, 'arguments')!).find((a) => a.type === 'keyword_argument' && textOf(field(a, 'name')!) === 'default') : undefined;
+  const value = factory ? (keyword ? field(keyword, 'value') : undefined) : right;
+  return [{ name: textOf(left), annotation: textOf(type), star: false, ...(value ? { default: value } : {}) }];
+}
+
 function collected(splat: SyntaxNode): 'positional' | 'keywords' {
   return splat.type === 'list_splat_pattern' ? 'positional' : 'keywords';
 }
@@ -209,7 +234,8 @@ export function indexModule(path: string, units: readonly Unit[]): ModuleInfo {
         }
         const superclasses = field(def, 'superclasses');
         const bases = superclasses ? namedChildren(superclasses).map(textOf) : [];
-        classes.set(name, { id: `${path}:${name}`, name, bases, methods, body: classBody, unit });
+        const fields = decorated.decorators.some((d) => DATACLASS.test(d)) ? classBody.flatMap(dataclassField) : undefined;
+        classes.set(name, { id: `${path}:${name}`, name, bases, methods, body: classBody, unit, ...(fields ? { dataclassFields: fields } : {}) });
       } else {
         moduleStatements.push(stmt);
       }
