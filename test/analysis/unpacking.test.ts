@@ -122,8 +122,10 @@ describe('unpacking', () => {
     ]);
   });
 
-  it('says nothing of items when zip is given something of unknown length', async () => {
+  it('zips something of unknown items with a tuple into tuples of an unknown item and the tuple\'s items joined', async () => {
     const [site] = await sitesOfSource([...HEADER, '    for t, u in zip(x, (a, b)):', '        F.scaled_dot_product_attention(t, u, u)'].join('\n'));
-    assert.equal(dtypes(site!.modes.train), '?,?,?');
+    assert.equal(dtypes(site!.modes.train), '?,?,?', 'u is a (float16) or b (bfloat16)');
+    const [alike] = await sitesOfSource([...HEADER, '    for t, u in zip(x, (a, a.clone())):', '        F.scaled_dot_product_attention(t, u, u)'].join('\n'));
+    assert.equal(dtypes(alike!.modes.train), '?,fp16,fp16');
   });
 });

@@ -223,7 +223,8 @@ function subscript(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value
   const indexNode = field(node, 'subscript');
   if (obj.t === 'dict' && indexNode) return dictEntry(obj, evaluate(indexNode, st, fr, e), textOf(node));
   if (obj.t === 'torchmod' && obj.kind === 'Sequential' && indexNode) return sequentialItem(obj, evaluate(indexNode, st, fr, e), textOf(node));
-  if (obj.t === 'many') return obj.item;
+  // A slice of any number of like items is any number of them (`self.resnets[1:]`), an index one of them.
+  if (obj.t === 'many') return indexNode?.type === 'slice' ? obj : obj.item;
   if (obj.t === 'tuple' && indexNode) {
     if (indexNode.type === 'slice') {
       const bounds = sliceBounds(indexNode, st, fr, e);
@@ -939,13 +940,18 @@ function enumerated(v: Value, fr: Frame, node: SyntaxNode): Value {
 
 /**
  * `zip(xs, ys, …)`: tuples of the items at each position, as many as the shortest tuple has (`many`
- * stands for any number of like items); unknown when neither says how many.
+ * stands for any number of like items). Where some input's items are not known, neither is how many
+ * tuples there are: any number, each with that input's item unknown and a tuple's items joined
+ * (diffusers' IP-adapter zips its open `ip_hidden_states` with its module lists of projections).
  */
 function zipped(values: readonly Value[], node: SyntaxNode): Value {
   const items = values.map(elementsOf);
   const lengths = items.map((v) => (v?.t === 'tuple' ? v.items.length : v?.t === 'many' ? Infinity : NaN));
   const n = Math.min(...lengths);
-  if (Number.isNaN(n)) return UNKNOWN(`\`${textOf(node)}\``);
+  if (Number.isNaN(n)) {
+    const joined = items.map((v, i) => (v?.t === 'tuple' && v.items.length > 0 ? v.items.reduce(join) : v?.t === 'many' ? v.item : UNKNOWN(`an item of \`${textOf(node)}\`'s input ${i + 1}`)));
+    return { t: 'many', item: { t: 'tuple', items: joined } };
+  }
   const at = (i: number): Value => ({ t: 'tuple', items: items.map((v) => (v?.t === 'tuple' ? v.items[i]! : v?.t === 'many' ? v.item : UNKNOWN(''))) });
   return n === Infinity ? { t: 'many', item: at(0) } : { t: 'tuple', items: Array.from({ length: n }, (_, i) => at(i)) };
 }
