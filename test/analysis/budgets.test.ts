@@ -2,7 +2,8 @@
  * Bounded work (#12): inputs that once overflowed the stack, blew up exponentially or crashed finish
  * with every call found and no internal error, and where a budget hid an answer the annotation says
  * "analysis budget". Fixtures: a module tree that builds copies of itself, an empty `extend`, a
- * 4,000-deep chain of wrapper functions and a 5 MB single-line literal (the last two generated here).
+ * 4,000-deep chain of wrapper functions, more hand-written attentions through one helper than it is
+ * analysed for as they are, and a 5 MB single-line literal (the last three generated here).
  */
 import * as assert from 'node:assert/strict';
 import { analyzeFiles } from '../../extension/analysis/index';
@@ -22,6 +23,22 @@ function wrapperChain(depth: number): string {
     '    q = torch.randn(2, 8, 128, 64, device="cuda", dtype=torch.float16)',
     '    h = f0(q)',
     '    return F.scaled_dot_product_attention(h, h, h)', ''].join('\n');
+}
+
+/**
+ * `attend` writes `count` hand-written attentions, each with its own head count, and masks each
+ * through one helper (timm's `maybe_add_mask`, as an `if`): past MAX_VARIANTS the helper's input is widened.
+ */
+function maskedScores(count: number): string {
+  const lines = ['import torch', '', '',
+    'def maybe_add_mask(scores, attn_mask=None):', '    if attn_mask is None:', '        return scores', '    return scores + attn_mask', '', '',
+    'def attend(x: torch.Tensor, attn_mask=None):', '    B, N, C = x.shape', '    out = []'];
+  for (let heads = 1; heads <= count; heads++) {
+    lines.push(`    q, k, v = x.reshape(B, N, 3, ${heads}, -1).permute(2, 0, 3, 1, 4).unbind(0)`,
+      '    attn = maybe_add_mask(q @ k.transpose(-2, -1), attn_mask)',
+      '    out.append(attn.softmax(dim=-1) @ v)');
+  }
+  return [...lines, '    return out', ''].join('\n');
 }
 
 function argsOf(...values: Value[]): CallArgs {
@@ -55,6 +72,13 @@ describe('analysis budgets', () => {
   it('the same chain within the budget is followed to the end: the doubled fp16 tensor reaches the call', async () => {
     const lines = annotate(await sitesOfSource(wrapperChain(10)));
     assert.match(lines[1]!, /^ {2}train reached=null fp16,fp16,fp16 mask=none causal=false p=0 layout=\S+ H=8 D=64 → /);
+  });
+
+  it(`${MAX_VARIANTS + 3} hand-written attentions masked through one helper: each is found, those past the budget too`, async () => {
+    const sites = await sitesOfSource(maskedScores(MAX_VARIANTS + 3));
+    // A widened input kept no hand-written attention: the helper handed back plain tensors, and the last three went unseen.
+    assert.equal(sites.length, MAX_VARIANTS + 3);
+    assert.ok(sites.every((s) => s.modes.train.reached === null));
   });
 
   it('a 5 MB single-line literal is not read item by item, and the attention call after it is found', async () => {

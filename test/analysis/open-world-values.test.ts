@@ -405,6 +405,33 @@ describe('open-world values', () => {
     assert.ok(bidirectional.includes(`[if ${inputs('encode_bidirectional')}, or self.logit_scale is None and not (self.causal) and ${inputs('encode_from_json')}]`), bidirectional);
   });
 
+  it('reaches both sides of a flag an environment variable sets, the hand-written side through a helper that adds the mask or not (timm)', async () => {
+    const hs = '`self.head_dim`';
+    const autocast = 'under float16 or bfloat16 autocast';
+    const masked = '`attn_mask` is a float tensor or a bool tensor';
+    const inputs = `${ASSUMED('x', 'Attention.forward')} and \`attn_mask\` is None or a mask (assumed: Attention.forward's input from no caller in these files)`;
+    const fused = `efficient (flash off: float32) without autocast, if ${hs} is a multiple of 4`
+      + ` · math (flash off: float32) without autocast, if ${hs} is not a multiple of 4`
+      + ` · flash ${autocast}, if \`attn_mask\` is None and ${hs} is ≤ 256`
+      + ` · efficient (flash off: head dim ${hs}) ${autocast}, if \`attn_mask\` is None and ${hs} is a multiple of 8 and > 256`
+      + ` · math (flash off: head dim ${hs}) ${autocast}, if \`attn_mask\` is None and ${hs} is not a multiple of 8 and > 256`
+      + ` · efficient (flash off: attn_mask is not None) ${autocast}, if ${masked} and ${hs} is a multiple of 8`
+      + ` · math (flash off: attn_mask is not None) ${autocast}, if ${masked} and ${hs} is not a multiple of 8`
+      + ` [if _USE_FUSED_ATTN > 0 and ${inputs}]`;
+    // Before, the helper's `scores if attn_mask is None else scores + attn_mask` lost the scores, and
+    // this read "not reached (`self.fused_attn` is True (a case this path took))".
+    const manual = `math [if not (_USE_FUSED_ATTN > 0) and ${inputs}]`;
+    assert.deepEqual(await linesOf('mask_helper.py'), [
+      `mask_helper.py:37:17 F.scaled_dot_product_attention → train: ${fused} | infer: ${fused}`,
+      '  information mask-disables-flash: Flash is off: `attn_mask` is a float tensor (`attn_mask`, on the paths that pass a tensor);'
+        + ' "Flash Attention does not support non-null attn_mask." — SDPA falls back to the memory-efficient or math kernel'
+        + ` (${autocast}, if ${masked} and ${hs} is a multiple of 8, or ${autocast}, if ${masked} and ${hs} is not a multiple of 8)`,
+      `mask_helper.py:43:17 softmax(q·kᵀ)·v → train: ${manual} | infer: ${manual}`,
+      '  information manual-attention: Hand-written attention materialises the L×L score matrix;'
+        + ' `F.scaled_dot_product_attention(q, k, v, attn_mask=…, scale=…)` computes the same fused (flash or memory-efficient kernel)',
+    ]);
+  });
+
   describe('None or a value', () => {
     const linear: Value = { t: 'torchmod', kind: 'Linear', args: {}, origin: '`nn.Linear` at m.py:3' };
     const none: Value = { t: 'none', source: 'None at m.py:5' };

@@ -16,7 +16,7 @@ import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, CREATES_NEW, opName, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from '../torch/torch-ops';
 import {
-  atom, choiceOf, describe, equal, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, noneOr, sameValue, usedAsValue, type Dim, type Formula, type TensorValue, known, modeName, sameExtents, tensor, unknown, UNKNOWN, type Truth, type Value,
+  atom, choiceOf, describe, equal, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, joinTensors, noneOr, sameValue, usedAsValue, type Dim, type Formula, type TensorValue, known, modeName, sameExtents, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from '../values/values';
 import { attentionApiOf, workspaceApiOf } from '../values/attention-apis';
 import { apexNormCall } from '../torch/apex-norms';
@@ -181,8 +181,11 @@ function joinConditional(a: Value, b: Value, cond: string, when?: readonly [Form
   const either = choiceOf([a, b], `\`${cond}\``, when) ?? noneOr(a, b, `\`${cond}\``);
   if (either) return either;
   if (a.t === 'tensor' && b.t === 'tensor') {
+    // Joined as paths are: a helper's `scores if mask is None else scores + mask` returns the scores.
+    // Without them the live path saw no attention call, and the dead walk of the same branch (where the
+    // call passes its scores through unrun) was the only one that did: the call read "not reached".
     const dt = a.dtype.known && b.dtype.known && a.dtype.value === b.dtype.value ? a.dtype : unknown(`\`${cond}\``);
-    return tensor(dt, a.origin, { bool: a.bool === b.bool ? a.bool : undefined });
+    return joinTensors(a, b, dt);
   }
   return UNKNOWN(`\`${cond}\``);
 }

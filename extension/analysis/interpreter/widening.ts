@@ -130,8 +130,10 @@ export function widenArgs(a: CallArgs, b: CallArgs, what: string): CallArgs {
 
 /**
  * A value standing for `a` and `b`, which stops changing after a few widenings: the same value stays;
- * two tensors give a tensor whose dtype and dims are kept where both agree; anything else is unknown
- * (`why`, the same text every time, so the widened input's key settles).
+ * two tensors give a tensor whose dtype and dims are kept where both agree, with `b`'s hand-written
+ * attention (the call's own: each chain is one attention site of its caller, which a helper handing
+ * it back must keep; the first caller's would name another site, none would lose this one); anything
+ * else is unknown (`why`, the same text every time, so the widened input's key settles).
  */
 export function widenValue(a: Value, b: Value, why: string): Value {
   if (a === b || valueKey(a) === valueKey(b)) return a;
@@ -139,7 +141,8 @@ export function widenValue(a: Value, b: Value, why: string): Value {
     const dtype = a.dtype.known && b.dtype.known && a.dtype.value === b.dtype.value ? a.dtype : unknown(why);
     const shape = a.shape && b.shape && a.shape.length === b.shape.length ? a.shape.map((d, i) => widenDim(d, b.shape![i]!, why)) : undefined;
     const bool = a.bool === b.bool ? a.bool : undefined;
-    return tensor(dtype, a.origin === b.origin ? a.origin : why, { ...(bool !== undefined ? { bool } : {}), ...(shape ? { shape } : {}), ...(a.param && b.param ? { param: true } : {}) });
+    const widened = tensor(dtype, a.origin === b.origin ? a.origin : why, { ...(bool !== undefined ? { bool } : {}), ...(shape ? { shape } : {}), ...(a.param && b.param ? { param: true } : {}) });
+    return b.manual ? { ...widened, manual: b.manual } : widened;
   }
   return UNKNOWN(why);
 }

@@ -633,14 +633,7 @@ function joinDim(a: Dim, b: Dim): Dim {
 export function join(a: Value, b: Value): Value {
   const same = sameValue(a, b);
   if (same) return same;
-  if (a.t === 'tensor' && b.t === 'tensor') {
-    const shape = a.shape && b.shape && a.shape.length === b.shape.length
-      ? a.shape.map((d, i) => joinDim(d, b.shape![i]))
-      : undefined;
-    const joined = tensor(joinFact(a.dtype, b.dtype), a.origin, { bool: a.bool === b.bool ? a.bool : undefined, shape, param: a.param && b.param });
-    const manual = joinManual(a.manual, b.manual);
-    return manual ? { ...joined, manual } : joined;
-  }
+  if (a.t === 'tensor' && b.t === 'tensor') return joinTensors(a, b, joinFact(a.dtype, b.dtype));
   if (a.t === 'bool' && b.t === 'bool') return UNKNOWN(`the path (${a.why}; ${b.why})`);
   if (a.t === 'num' && b.t === 'num') return UNKNOWN(`the path (${a.value} from ${a.source}, ${b.value} from ${b.source})`);
   if (a.t === 'many' && b.t === 'many') return { t: 'many', item: join(a.item, b.item) };
@@ -674,6 +667,19 @@ export function join(a: Value, b: Value): Value {
   if (a.t === 'unknown') return a;
   if (b.t === 'unknown') return b;
   return UNKNOWN(`the path (${describe(a)} or ${describe(b)})`);
+}
+
+/**
+ * One tensor for two that reach a point (by different paths, or as `a if cond else b` where the path
+ * does not settle `cond`), in `dtype`: the extents both give, and hand-written attention on either.
+ */
+export function joinTensors(a: TensorValue, b: TensorValue, dtype: Fact<Dtype>): TensorValue {
+  const shape = a.shape && b.shape && a.shape.length === b.shape.length
+    ? a.shape.map((d, i) => joinDim(d, b.shape![i]))
+    : undefined;
+  const joined = tensor(dtype, a.origin, { bool: a.bool === b.bool ? a.bool : undefined, shape, param: a.param && b.param });
+  const manual = joinManual(a.manual, b.manual);
+  return manual ? { ...joined, manual } : joined;
 }
 
 /** None on one path and a value on the other (either of them already such a join): the value kept beside the unknown. */
