@@ -295,6 +295,19 @@ describe('open-world values', () => {
     ]);
   });
 
+  it('runs a torch module subclass without a forward as the module, its `_conv_forward` override with the weight and bias, and F.rms_norm', async () => {
+    const assumed = `[if ${ASSUMED('mel', 'AudioAttention.forward')}]`;
+    const raises = 'raises: Expected query, key, and value to have the same dtype, but got query.dtype: c10… without autocast · flash under float16 or bfloat16 autocast';
+    assert.deepEqual(await linesOf('casting_layers.py'), [
+      `casting_layers.py:31:9 F.scaled_dot_product_attention → train: flash ${assumed} | infer: flash ${assumed}`,
+      `casting_layers.py:32:9 F.scaled_dot_product_attention → train: ${raises} ${assumed} | infer: ${raises} ${assumed}`,
+      '  warning dtype-mismatch: F.scaled_dot_product_attention: "Expected query, key, and value to have the same dtype, but got query.dtype: c10::Half key.dtype: float and value.dtype: c10::Half instead."'
+        + ' — `x` is float16 (`.half()` at casting_layers.py:29); `F.rms_norm(x, (64,), self.k_weight, 1e-6)` is float32 (float16 promoted with float32 (`ones` at casting_layers.py:26 (default dtype)) at casting_layers.py:32,'
+        + ' as torch 2.6.0\'s rms_norm gives it (2.5\'s not read)); `x` is float16 (`.half()` at casting_layers.py:29) (without autocast)',
+      `casting_layers.py:33:16 F.scaled_dot_product_attention → train: ${BY_AUTOCAST} ${assumed} | infer: ${BY_AUTOCAST} ${assumed}`,
+    ]);
+  });
+
   it('puts the halves of a head size that torch.cat joins back into the whole (partial rotary embeddings)', async () => {
     const hs = '`self.head_size`';
     const verdict = byHeadSize(hs);

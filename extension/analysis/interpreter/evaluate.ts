@@ -35,7 +35,7 @@ import { deviceQuery } from '../torch/device-queries';
 import { numericBuiltin } from './numeric-builtins';
 import { callPrepared, frameworkAttribute, frameworkCall } from './frameworks';
 import { baddbmm, CHAIN_METHODS, dropoutStage, einsum, matmul, opaqueStage, scaleStage, softmax, STAGE_METHODS, throughOpaqueCall, withMask } from '../torch/manual-attention';
-import { moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from '../torch/nn-modules';
+import { functionalRmsNorm, moduleCall, moduleCast, MODULE_METHODS, nnConstructor, sequentialItem } from '../torch/nn-modules';
 import { openLayerCall } from '../torch/open-layers';
 import { importedLibrary, observeApi } from '../torch/observe-api';
 import { appliedLikeModel, makesLibraryObject } from '../torch/model-calls';
@@ -609,6 +609,7 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     const method = textOf(field(fnNode, 'attribute')!);
     const viaSuper = objNode.type === 'call' && textOf(field(objNode, 'function') ?? objNode) === 'super' ? e.superMethod(fr, method) : undefined;
     if (viaSuper?.t === 'torchmod') return moduleCall(viaSuper, evalArgs(node, st, fr, e), st, fr, node, e);
+    if (viaSuper?.t === 'ref') return refCall(viaSuper, evalArgs(node, st, fr, e), st, fr, node, e);
     if (viaSuper) return e.callWorkspace(viaSuper, evalArgs(node, st, fr, e), st, fr, node) ?? UNKNOWN(`the result of \`super().${method}(…)\``);
     const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
     const obj = assigned ? undefined : usedAsValue(evaluate(objNode, st, fr, e));
@@ -859,6 +860,8 @@ function refCall(callee: Value & { t: 'ref' }, given: CallArgs, st: PathState, f
   if (repeated && isTensor(repeated)) {
     return tensor(repeated.dtype, where, { shape: repeatInterleaveShape(repeated, arg(args, 1, 'repeats'), arg(args, 2, 'dim')?.value), bool: repeated.bool });
   }
+  const normed = last === 'rms_norm' ? functionalRmsNorm(args, st, fr, node, e) : undefined;
+  if (normed) return normed;
   const viewed = last === 'view_as_complex' || last === 'view_as_real' ? args.positional[0]?.value : undefined;
   if (viewed && isTensor(viewed)) {
     // The complex dtype is not one the analysis names; what follows casts back (`.type_as(x)`) or its dtype stays unknown.

@@ -8,12 +8,12 @@
  * are module top levels and whole entry points: an edit re-runs what reads the edited statements.
  */
 import type { Dtype, Fact, Mode, SdpaSwitches } from '../../../runtime/dispatch/facts';
-import { fileLine, type CallArgs } from '../values/engine';
+import { fileLine, type CallArg, type CallArgs } from '../values/engine';
 import { contextOfDecorator, enterContext, generatorContext, isGeneratorContext } from './contexts';
 import { customForward, type Decorated } from './custom-fwd';
 import { compilingDecorator } from './torch-compile';
 import { calledNames, isCalled } from '../workspace-index/entry-points';
-import { evaluate, evaluateArgs } from './evaluate';
+import { callValue, evaluate, evaluateArgs } from './evaluate';
 import { modeClue } from '../workspace-index/modes';
 import { castAttribute, nnConstructor } from '../torch/nn-modules';
 import { unlessChangedElsewhere } from '../torch/manual-attention';
@@ -24,7 +24,7 @@ import { importBindings, moduleLevel, type ClassInfo, type FunctionInfo, type Mo
 import type { AnalysisSettings } from '../report';
 import { type Ctx, type Frame, type Guard, type Observation, type PathState, type YieldPoint } from '../values/state';
 import { field, namedChildren, textOf, type SyntaxNode } from '../syntax/syntax';
-import { argumentDimVariables, bindUnknown, factKey, join, known, returnedFrom, UNKNOWN, valueKey, type Value } from '../values/values';
+import { argumentDimVariables, bindUnknown, factKey, join, known, returnedFrom, tensor, UNKNOWN, valueKey, type Value } from '../values/values';
 import { isParallelWrapper } from '../torch/wrappers';
 import { callsAssignedByMethods, calledOnSelf, rebinders } from '../workspace-index/rebinders';
 import { throughOpaqueCall } from '../torch/manual-attention';
@@ -455,14 +455,11 @@ export class Interpreter implements Executor {
       if (attr) return obj.cast ? castAttribute(attr, obj.cast) : attr;
       const method = this.method(obj.cls, name);
       if (method) return { t: 'fn', id: method.id, self: obj, ...(method.decorators.some(isPropertyDecorator) ? { getter: true as const } : {}) };
-      return undefined;
+      // The parameters torch's constructor made (`self.conv1.weight` of `class Conv1d(nn.Conv1d)`).
+      const kind = PARAMETERS.has(name) ? this.torchModuleBase(obj.cls) : undefined;
+      return kind ? moduleParameter(`\`${kind}\``, obj.cast) : undefined;
     }
-    if (obj.t === 'torchmod') {
-      if (name === 'weight' || name === 'bias' || name === 'in_proj_weight') {
-        return { t: 'tensor', dtype: known(obj.cast ?? 'float32', obj.cast ? `module cast to ${obj.cast}` : `parameters of ${obj.origin} (float32)`), origin: obj.origin, param: true };
-      }
-      return obj.args[name];
-    }
+    if (obj.t === 'torchmod') return PARAMETERS.has(name) ? moduleParameter(obj.origin, obj.cast) : obj.args[name];
     if (obj.t === 'class') {
       if (name === 'apply') { const apply = this.autogradApply(obj.id); if (apply) return apply; }
       const method = this.method(obj.id, name);
@@ -594,9 +591,26 @@ export class Interpreter implements Executor {
     if (callee.t === 'instance') {
       const target = this.forwardOf(callee.cls);
       if (target && !st.ctx.modeAssumed && !st.dead && !this.isModuleCode(fr.fn)) this.record.entry(target.fn.id);
-      return target ? this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx, fr), st, fr, node) : undefined;
+      return target ? this.called(target.fn, this.invoke(target.fn, target.module, callee, args, st.ctx, fr), st, fr, node) : this.torchBaseCall(callee, args, st, fr, node);
     }
     return undefined;
+  }
+
+  /**
+   * An instance of a workspace class that derives a torch.nn module and writes no `forward`: torch's
+   * forward runs, of sizes not read here. A convolution whose class overrides `_conv_forward`
+   * (Whisper's `Conv1d` casting its weight to the input's dtype) runs the override with the module's
+   * weight and bias, as torch's forward calls it.
+   */
+  private torchBaseCall(instance: Value & { t: 'instance' }, args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode): Value | undefined {
+    const kind = this.torchModuleBase(instance.cls);
+    if (!kind) return undefined;
+    const override = CONVOLUTIONS.has(kind) ? this.method(instance.cls, '_conv_forward') : undefined;
+    const target = override && this.functionById(override.id);
+    if (!target) return callValue(nnConstructor(kind, SIZES_OPEN, fr, node), args, st, fr, node, this);
+    const weight: CallArg = { node, value: moduleParameter(`\`${kind}\``, instance.cast) };
+    const convArgs: CallArgs = { ...args, positional: [...args.positional.slice(0, 1), weight, weight] };
+    return this.called(target.fn, this.invoke(target.fn, target.module, instance, convArgs, st.ctx, fr), st, fr, node);
   }
 
   /**
@@ -1175,8 +1189,10 @@ export class Interpreter implements Executor {
     const m = classId ? this.baseMethod(classId, name) : undefined;
     if (m) return { t: 'fn', id: m.id, self: fr.self };
     // `class CausalConv3d(nn.Conv3d)` whose forward pads and calls `super().forward(x)`: torch's module.
-    const torchBase = classId && name === 'forward' ? this.torchModuleBase(classId) : undefined;
+    const torchBase = classId && (name === 'forward' || name === '_conv_forward') ? this.torchModuleBase(classId) : undefined;
     if (!torchBase || !fr.fn.node) return undefined;
+    // `super()._conv_forward(x, weight, bias)`: the convolution itself.
+    if (name === '_conv_forward') return CONVOLUTIONS.has(torchBase) ? { t: 'ref', name: `torch.nn.functional.${torchBase.toLowerCase()}` } : undefined;
     const mod = nnConstructor(torchBase, SIZES_OPEN, fr, fr.fn.node);
     // Its parameters are the instance's, cast with it (`model.half()`).
     return mod.t === 'torchmod' && fr.self?.t === 'instance' && fr.self.cast ? { ...mod, cast: fr.self.cast } : mod;
@@ -1260,6 +1276,17 @@ function contextKey(ctx: Ctx): string {
   if (key === undefined) CONTEXT_KEYS.set(ctx, key = `${ctx.mode.value}|${valueKey({ ...ctx, mode: undefined })}`);
   return key;
 }
+
+/** The parameters of a torch.nn module the code reads by name. */
+const PARAMETERS = new Set(['weight', 'bias', 'in_proj_weight']);
+
+/** A parameter of a torch.nn module (`origin`): float32, or the dtype the module was cast to. */
+function moduleParameter(origin: string, cast: Dtype | undefined): Value {
+  return tensor(known(cast ?? 'float32', cast ? `module cast to ${cast}` : `parameters of ${origin} (float32)`), origin, { param: true });
+}
+
+/** torch.nn's convolutions, whose forward calls `self._conv_forward(input, self.weight, self.bias)`. */
+const CONVOLUTIONS = new Set(['Conv1d', 'Conv2d', 'Conv3d']);
 
 /** Contexts are immutable and shared by many invocations: each one's key is made once. */
 const CONTEXT_KEYS = new WeakMap<Ctx, string>();

@@ -231,21 +231,33 @@ function moduleWeight(mod: TorchModule): TensorValue {
  */
 function rmsNormOutput(mod: TorchModule, input: Value, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   if (!isTensor(input)) return openLayerOutput(input, mod.origin, st);
+  const affine = mod.args.elementwise_affine;
+  return rmsNormResult(input, affine?.t === 'bool' && !affine.value ? undefined : moduleWeight(mod), mod.origin, st, fr, node, e);
+}
+
+/** `F.rms_norm(x, shape, weight, eps)`: as nn.RMSNorm, with the weight it is given (none: the input's dtype). */
+export function functionalRmsNorm(args: CallArgs, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value | undefined {
+  const input = args.positional[0]?.value;
+  const weight = (args.positional[2] ?? args.keywords.get('weight'))?.value;
+  if (!input || !isTensor(input)) return undefined;
+  return rmsNormResult(input, weight && isTensor(weight) ? weight : undefined, `\`rms_norm\` at ${fileLine(fr, node)}`, st, fr, node, e);
+}
+
+function rmsNormResult(input: TensorValue, weight: TensorValue | undefined, origin: string, st: PathState, fr: Frame, node: SyntaxNode, e: Engine): Value {
   const [major, minor] = e.settings.torch;
   const release = major * 100 + minor;
-  const affine = mod.args.elementwise_affine;
-  const promoted = affine?.t === 'bool' && !affine.value ? input.dtype : opDtype('mul', [input, moduleWeight(mod)], st, fr, node);
+  const promoted = weight ? opDtype('mul', [input, weight], st, fr, node) : input.dtype;
   const agree = sameFact(promoted, input.dtype);
   const nearest = release <= 206 ? { rule: promoted, read: '2.6.0' } : release >= 209 ? { rule: input.dtype, read: '2.9.1' } : undefined;
   const read = nearest && !agree && nearest.rule.known && release !== 206 && release !== 209
     ? known(nearest.rule.value, `${nearest.rule.source}, as torch ${nearest.read}'s rms_norm gives it (${major}.${minor}'s not read)`)
     : nearest?.rule ?? (agree ? input.dtype : undefined);
   const words = (d: Fact<Dtype>): string => (d.known ? d.value : 'open');
-  const open = `the dtype ${mod.origin} gives with torch ${major}.${minor} (${words(promoted)} by 2.6's rms_norm, ${words(input.dtype)} by 2.9's; ${major}.${minor}'s not read)`;
+  const open = `the dtype ${origin} gives with torch ${major}.${minor} (${words(promoted)} by 2.6's rms_norm, ${words(input.dtype)} by 2.9's; ${major}.${minor}'s not read)`;
   // Under autocast either is a float dtype autocast's listed ops cast.
   const autocast = st.ctx.autocast;
   const dtype = read ?? (autocast.known && autocast.value !== null ? autocastCastable(open) : unknown(open));
-  return tensor(dtype, `${mod.origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`, { shape: input.shape, lastDim: input.lastDim });
+  return tensor(dtype, `${origin.replace(/ at .*/, '')} call at ${fileLine(fr, node)}`, { shape: input.shape, lastDim: input.lastDim });
 }
 
 function sameFact(a: Fact<Dtype>, b: Fact<Dtype>): boolean {
