@@ -53,6 +53,7 @@ export type DiagnosticCode =
   | 'output-attentions'
   | 'diffusers-backend'
   | 'parse-error'
+  | 'parse-limit'
   | 'internal-error';
 
 export interface Finding {
@@ -110,6 +111,11 @@ export interface CallReport {
 export interface ParseError {
   readonly span: Span;
   readonly message: string;
+  /**
+   * Valid Python the parser cannot read (a gap of the tree-sitter grammar, not of the user's code):
+   * a note (`parse-limit`) that names what is not analysed, not an error that fails the check.
+   */
+  readonly limit?: true;
 }
 
 /**

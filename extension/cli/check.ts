@@ -51,9 +51,9 @@ export async function check(args: string[]): Promise<number> {
   }
 }
 
-/** Error-severity findings and parse errors fail the check. */
+/** Error-severity findings and parse errors fail the check (not what the parser cannot read of valid Python). */
 export function hasErrors(reports: readonly FileReport[]): boolean {
-  return reports.some((file) => file.parseErrors.length > 0 || file.calls.some((call) => call.findings.some((f) => f.severity === 'error')));
+  return reports.some((file) => file.parseErrors.some((e) => !e.limit) || file.calls.some((call) => call.findings.some((f) => f.severity === 'error')));
 }
 
 async function readSources(files: readonly string[]): Promise<SourceFile[]> {

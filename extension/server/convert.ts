@@ -59,7 +59,9 @@ function toDiagnostic(problem: Problem): Diagnostic {
 
 export function toDiagnostics(report: FileReport): Diagnostic[] {
   return [
-    ...report.parseErrors.map((e): Diagnostic => ({ range: toRange(e.span), severity: DiagnosticSeverity.Error, code: 'parse-error', source: SOURCE, message: e.message })),
+    ...report.parseErrors.map((e): Diagnostic => ({
+      range: toRange(e.span), severity: e.limit ? DiagnosticSeverity.Information : DiagnosticSeverity.Error, code: e.limit ? 'parse-limit' : 'parse-error', source: SOURCE, message: e.message,
+    })),
     ...report.internalErrors.map((e): Diagnostic => ({ range: toRange(e.span), severity: DiagnosticSeverity.Warning, code: 'internal-error', source: SOURCE, message: e.message })),
     ...report.calls.flatMap((call) => problemsOf(call).map(toDiagnostic)),
   ];

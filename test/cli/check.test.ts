@@ -44,6 +44,16 @@ describe('attnlens check (end to end)', function () {
     assert.deepEqual(file.calls.map((c: { line: number; api: string }) => [c.line, c.api]), [[5, 'F.scaled_dot_product_attention']]);
   });
 
+  it('exits 0 on valid Python the parser cannot read, saying so in a note, and reports the rest', () => {
+    const text = attnlens('parser-limit');
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^parser-limit\/convert\.py:9:5 note parse-limit: tree-sitter-python cannot parse `\*\(…\)` or `\*\[…\]` in a tuple without brackets \(valid Python since 3\.8\): `return re\.sub/m);
+    assert.match(text.stdout, /^1 attention call in 1 file: .*0 parse errors$/m);
+    const file = JSON.parse(attnlens('parser-limit', '--format', 'json').stdout).files[0];
+    assert.deepEqual(file.parse_errors.map((e: { line: number; parser_limit?: boolean }) => [e.line, e.parser_limit]), [[9, true]]);
+    assert.deepEqual(file.calls.map((c: { line: number }) => c.line), [13]);
+  });
+
   it('writes well-formed SARIF for a whole directory tree', () => {
     const r = attnlens('.', '--format', 'sarif');
     assert.equal(r.status, 1, r.stderr);

@@ -23,6 +23,7 @@ import type { AnalysisSettings, ParseError } from '../report';
 import { errorText, type InternalError } from '../values/internal-errors';
 import type { SourceFile } from '../index';
 import { LiveUnits } from './live-units';
+import { grammarGap } from '../syntax/grammar-gaps';
 
 interface OpenFile {
   readonly text: string;
@@ -73,10 +74,12 @@ function buildUnits(tree: Tree, text: string, previous: readonly Unit[], kinds: 
 }
 
 function parseErrors(units: readonly Unit[]): ParseError[] {
-  return units.flatMap((u) => u.errors.map((n) => ({
-    span: spanOf(n),
-    message: n.type === 'ERROR' ? `syntax error: unexpected \`${textOf(n).split('\n')[0].slice(0, 40)}\`` : `syntax error: missing \`${n.type}\``,
-  })));
+  return units.flatMap((u) => u.errors.map((n): ParseError => {
+    const line = textOf(n).split('\n')[0];
+    const gap = n.type === 'ERROR' ? grammarGap(line) : undefined;
+    if (gap) return { span: spanOf(n), message: `${gap}: \`${line.slice(0, 40)}\` is not analysed`, limit: true };
+    return { span: spanOf(n), message: n.type === 'ERROR' ? `syntax error: unexpected \`${line.slice(0, 40)}\`` : `syntax error: missing \`${n.type}\`` };
+  }));
 }
 
 /** What a module's names resolve to, and a token that is replaced when that changes. */

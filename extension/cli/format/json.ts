@@ -124,7 +124,7 @@ function jsonEdit(edit: TextEdit) {
 }
 
 function jsonParseError(error: ParseError) {
-  return { ...jsonSpan(error.span), message: error.message };
+  return { ...jsonSpan(error.span), message: error.message, ...(error.limit ? { parser_limit: true } : {}) };
 }
 
 function jsonSpan(span: Span): JsonSpan {

@@ -23,6 +23,7 @@ export interface SarifOptions {
 const RULE_METAS: readonly RuleMeta[] = [
   ...RULES.map((rule) => rule.meta),
   { code: 'parse-error', severity: 'error', description: 'The file does not parse as Python; the calls in the parts that do are still reported' },
+  { code: 'parse-limit', severity: 'information', description: 'Valid Python the parser (tree-sitter-python) cannot read: that statement is not analysed, the rest is' },
   { code: 'internal-error', severity: 'warning', description: 'The analysis failed at this place (a function, a call or the file): it has no facts there, and everything else is reported' },
 ];
 
@@ -38,7 +39,7 @@ export function toSarifLog(reports: readonly FileReport[], options: SarifOptions
     defaultConfiguration: { level: LEVEL[meta.severity] },
   }));
   const results = reports.flatMap((file) => [
-    ...file.parseErrors.map((error) => result('parse-error', 'error', error.message, file.path, error.span)),
+    ...file.parseErrors.map((error) => (error.limit ? result('parse-limit', 'note', error.message, file.path, error.span) : result('parse-error', 'error', error.message, file.path, error.span))),
     ...file.internalErrors.map((error) => result('internal-error', 'warning', error.message, file.path, error.span)),
     ...file.calls.flatMap((call) => call.findings.map((finding) => findingResult(file.path, finding))),
   ]);

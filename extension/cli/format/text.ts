@@ -28,7 +28,7 @@ export function formatText(reports: readonly FileReport[], options: TextOptions)
   for (const file of reports) {
     for (const error of file.parseErrors) {
       const where = paint('bold', `${safe(file.path)}:${position(error.span)}`);
-      lines.push(`${where} ${paint('red', 'error')} parse-error: ${safe(error.message)}`);
+      lines.push(error.limit ? `${where} ${paint('blue', 'note')} parse-limit: ${safe(error.message)}` : `${where} ${paint('red', 'error')} parse-error: ${safe(error.message)}`);
     }
     for (const error of file.internalErrors) {
       const where = paint('bold', `${safe(file.path)}:${position(error.span)}`);
@@ -67,7 +67,7 @@ function summary(reports: readonly FileReport[]): string {
   const calls = reports.flatMap((f) => f.calls);
   const findings = calls.flatMap((c) => c.findings);
   const bySeverity = (severity: Severity) => findings.filter((f) => f.severity === severity).length;
-  const parseErrors = reports.reduce((n, f) => n + f.parseErrors.length, 0);
+  const parseErrors = reports.reduce((n, f) => n + f.parseErrors.filter((e) => !e.limit).length, 0);
   const internalErrors = reports.reduce((n, f) => n + f.internalErrors.length, 0);
   return `${count(calls.length, 'attention call')} in ${count(reports.length, 'file')}: ` +
     `${count(bySeverity('error'), 'error')}, ${count(bySeverity('warning'), 'warning')}, ` +
