@@ -48,6 +48,22 @@ describe('analysis: transformers from_pretrained', () => {
     assert.equal(lines[9], 'default_dtype = LlamaForCausalLM.from_pretrained("meta-llama/Llama-3.2-1B", attn_implementation="flash_attention_2", torch_dtype=torch.bfloat16)');
   });
 
+  it('reports no load whose model the function only copies weights or the config from (nanoGPT\'s from_pretrained)', async () => {
+    const source = [
+      'from transformers import GPT2LMHeadModel',
+      'def load_weights(model_type):',
+      '    model_hf = GPT2LMHeadModel.from_pretrained(model_type)',
+      '    sd_hf = model_hf.state_dict()',
+      '    n_layer = model_hf.config.n_layer',
+      '    return sd_hf, n_layer',
+      'def generate(prompt):',
+      '    model = GPT2LMHeadModel.from_pretrained("gpt2", attn_implementation="sdpa")',
+      '    sd = model.state_dict()',
+      '    return model.generate(prompt), sd',
+    ].join('\n');
+    assert.deepEqual((await sitesOfSource(source)).map((s) => `${s.span.line} ${s.function}`), ['8 generate']);
+  });
+
   it('reads `from_config(config, …)` as a load too, its dtype the config\'s where none is passed', async () => {
     const source = [
       'import torch',

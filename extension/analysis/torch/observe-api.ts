@@ -8,6 +8,7 @@ import { opDtype } from './op-dtypes';
 import { installedOn, OPTIONAL_LIBRARIES, pathConditions, type Frame, type InstalledOnPath, type PathState } from '../values/state';
 import type { SyntaxNode } from '../syntax/syntax';
 import { isTensor, sameVariableIn, tensor, unknown, UNKNOWN, type Value } from '../values/values';
+import { loadedForWeightsOnly } from './weight-copies';
 
 export type Roles = Partial<Record<ArgRole, { value: Value; node: SyntaxNode | null }>>;
 
@@ -71,6 +72,8 @@ export function importedLibrary(callee: Value & { t: 'ref' }): InstalledOnPath {
  * `imported`: what the import of the called function says about its library (importedLibrary).
  */
 export function observeApi(spec: ApiSpec, apiText: string, args: CallArgs, module: Value | undefined, st: PathState, fr: Frame, node: SyntaxNode, e: Engine, inner: Roles = {}, imported: InstalledOnPath = {}): Value {
+  // A model loaded to copy its weights runs no attention: no call to report.
+  if (spec.api === 'from_pretrained' && loadedForWeightsOnly(node)) return UNKNOWN(`the model \`${apiText}\` loads (its weights only are read)`);
   const roles: Roles = { ...argRoles(spec, args), ...inner };
   if (roles.qkv) { roles.q = roles.k = roles.v = unpacked(roles.qkv); }
   if (roles.kv) { roles.k = roles.v = unpacked(roles.kv); }
