@@ -445,6 +445,13 @@ describe('open-world values', () => {
     ]);
   });
 
+  it('takes a tensor beside a placeholder tuple as the tensor where a tensor method is called on it (diffusers\' fused projections)', async () => {
+    const assumed = `[if ${ASSUMED('hidden_states', 'JointAttention.forward')} and ${ASSUMED('encoder_hidden_states', 'JointAttention.forward')}]`;
+    assert.deepEqual(await linesOf('placeholder_tuple.py'), [
+      `placeholder_tuple.py:31:16 F.scaled_dot_product_attention → train: ${BY_AUTOCAST} ${assumed} | infer: ${BY_AUTOCAST} ${assumed}`,
+    ]);
+  });
+
   describe('None or a value', () => {
     const linear: Value = { t: 'torchmod', kind: 'Linear', args: {}, origin: '`nn.Linear` at m.py:3' };
     const none: Value = { t: 'none', source: 'None at m.py:5' };

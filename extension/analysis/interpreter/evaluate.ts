@@ -16,7 +16,7 @@ import {
   AUTOCAST_FLOAT32, AUTOCAST_LOW, AUTOCAST_WIDEST, BINARY, CASTS, CREATES, CREATES_LIKE, CREATES_NEW, opName, SAME_DTYPE, SAME_SHAPE, SPLITS,
 } from '../torch/torch-ops';
 import {
-  atom, choiceOf, describe, equal, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, joinTensors, noneOr, sameValue, usedAsValue, type Dim, type Formula, type TensorValue, known, modeName, sameExtents, tensor, unknown, UNKNOWN, type Truth, type Value,
+  atom, choiceOf, describe, equal, evalFormula, integerDtype, integerDtypeName, isIntegerDtype, isTensor, join, joinContexts, joinTensors, noneOr, sameValue, tensorMethodReceiver, usedAsValue, type Dim, type Formula, type TensorValue, known, modeName, sameExtents, tensor, unknown, UNKNOWN, type Truth, type Value,
 } from '../values/values';
 import { attentionApiOf, workspaceApiOf } from '../values/attention-apis';
 import { apexNormCall } from '../torch/apex-norms';
@@ -612,7 +612,8 @@ function call(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
     if (viaSuper?.t === 'ref') return refCall(viaSuper, evalArgs(node, st, fr, e), st, fr, node, e);
     if (viaSuper) return e.callWorkspace(viaSuper, evalArgs(node, st, fr, e), st, fr, node) ?? UNKNOWN(`the result of \`super().${method}(…)\``);
     const assigned = objNode.type === 'identifier' ? st.env.get(`${textOf(objNode)}.${method}`) : undefined;
-    const obj = assigned ? undefined : usedAsValue(evaluate(objNode, st, fr, e));
+    const evaluated = assigned ? undefined : usedAsValue(evaluate(objNode, st, fr, e));
+    const obj = evaluated && TENSOR_METHODS.has(method) ? tensorMethodReceiver(evaluated) : evaluated;
     if ((obj?.t === 'dict' || obj?.t === 'tuple' || obj?.t === 'many') && (method === 'get' || MUTATORS.has(method))) {
       const done = containerMethod(obj, method, objNode, evalArgs(node, st, fr, e), st, node, (fr.loops ?? 0) > 0);
       if (done) return done;

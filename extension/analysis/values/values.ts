@@ -166,9 +166,12 @@ export type Value =
    * (one autocast casts stays one: a q-norm's output cast back to its own dtype).
    * `libraryObject`: an object a library class made (`torchaudio.transforms.MelSpectrogram`), which calling
    * never runs a workspace module.
+   * `tensorAside`: a tensor on some paths and, on the others, a value without tensor methods (a tuple, a
+   * number, a string): where the code calls a tensor method on it, it is this tensor, as the other would
+   * raise there (diffusers' fused projections leave `(None,)` where no added projection runs).
    */
   | { readonly t: 'unknown'; readonly why: string; readonly domain?: Domain; readonly orNone?: Value; readonly dtypeOf?: UnknownFact;
-      readonly libraryObject?: string };
+      readonly libraryObject?: string; readonly tensorAside?: TensorValue };
 
 export const UNKNOWN = (why: string): Value => ({ t: 'unknown', why });
 
@@ -662,6 +665,8 @@ export function join(a: Value, b: Value): Value {
   }
   const maybe = noneOr(a, b, `the path (${describe(a)} or ${describe(b)})`);
   if (maybe) return maybe;
+  const aside = tensorBesideNonTensor(a, b, `the path (${describe(a)} or ${describe(b)})`);
+  if (aside) return aside;
   const either = choiceOf([a, b], `the path (${describe(a)} or ${describe(b)})`);
   if (either) return either;
   if (a.t === 'unknown') return a;
@@ -689,6 +694,23 @@ export function noneOr(a: Value, b: Value, why: string): Value | undefined {
   if (va === undefined || vb === undefined || (va === null && vb === null) || (va !== null && vb !== null && a.t !== 'unknown' && b.t !== 'unknown')) return undefined;
   const orNone = va && vb ? join(va, vb) : va ?? vb;
   return orNone && orNone.t !== 'unknown' ? { t: 'unknown', why, orNone } : { t: 'unknown', why };
+}
+
+/** Values that have no tensor methods: one of them beside a tensor leaves the tensor to a method call. */
+const NOT_TENSORS: ReadonlySet<Value['t']> = new Set(['tuple', 'num', 'str', 'bool', 'dict']);
+
+/** A tensor on one path, a value without tensor methods on the other (either side already such a join). */
+function tensorBesideNonTensor(a: Value, b: Value, why: string): Value | undefined {
+  const tensorOf = (v: Value): TensorValue | null | undefined => (v.t === 'tensor' ? v : NOT_TENSORS.has(v.t) ? null : v.t === 'unknown' ? v.tensorAside : undefined);
+  const [ta, tb] = [tensorOf(a), tensorOf(b)];
+  if (ta === undefined || tb === undefined || (ta === null && tb === null) || (a.t === 'tensor' && b.t === 'tensor')) return undefined;
+  const joined = ta && tb ? join(ta, tb) : ta ?? tb;
+  return joined && joined.t === 'tensor' ? { t: 'unknown', why, tensorAside: joined } : { t: 'unknown', why };
+}
+
+/** The receiver of a tensor method: a tensor beside a value without tensor methods is the tensor. */
+export function tensorMethodReceiver(v: Value): Value {
+  return v.t === 'unknown' && v.tensorAside ? v.tensorAside : v;
 }
 
 /** A value the code calls or reads an attribute of: where it is None or something, that something (None would raise). */
