@@ -452,6 +452,14 @@ describe('open-world values', () => {
     ]);
   });
 
+  it('takes `x or default` for the value it picks (`act_layer or nn.GELU` builds a GELU), and `flag and mask is None and …` for a condition', async () => {
+    assert.deepEqual(await linesOf('or_defaults.py'), [
+      "or_defaults.py:32:20 F.scaled_dot_product_attention → train: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast [if attn_bias is None and `x` is a float32 tensor (assumed: Attention.forward's input from no caller in these files) and `attn_bias` is None or a float32 tensor (assumed: Attention.forward's input from no caller in these files)] | infer: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast [if attn_bias is None and `x` is a float32 tensor (assumed: Attention.forward's input from no caller in these files) and `attn_bias` is None or a float32 tensor (assumed: Attention.forward's input from no caller in these files)]",
+      "or_defaults.py:33:16 F.scaled_dot_product_attention → train: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast, if `attn_bias` is None · efficient (flash off: attn_mask is not None) under float16 or bfloat16 autocast, if `attn_bias` is a float tensor [if attn_bias is not None and `x` is a float32 tensor (assumed: Attention.forward's input from no caller in these files) and `attn_bias` is None or a float32 tensor (assumed: Attention.forward's input from no caller in these files)] | infer: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast, if `attn_bias` is None · efficient (flash off: attn_mask is not None) under float16 or bfloat16 autocast, if `attn_bias` is a float tensor [if attn_bias is not None and `x` is a float32 tensor (assumed: Attention.forward's input from no caller in these files) and `attn_bias` is None or a float32 tensor (assumed: Attention.forward's input from no caller in these files)]",
+      "  information mask-disables-flash: Flash is off: `attn_bias` is a float tensor (`attn_bias`, on the paths that pass a tensor); \"Flash Attention does not support non-null attn_mask.\" — SDPA falls back to the memory-efficient or math kernel (under float16 or bfloat16 autocast, if `attn_bias` is a float tensor)",
+    ]);
+  });
+
   describe('None or a value', () => {
     const linear: Value = { t: 'torchmod', kind: 'Linear', args: {}, origin: '`nn.Linear` at m.py:3' };
     const none: Value = { t: 'none', source: 'None at m.py:5' };

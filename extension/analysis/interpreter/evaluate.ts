@@ -120,6 +120,9 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
     }
     case 'not_operator': return fromTruth(negate(truth(field(node, 'argument')!, st, fr, e)));
     case 'comparison_operator': {
+      // `attn_bias is None`: identity and membership are Python's, whatever the operands.
+      const op = binaryComparison(node)?.op;
+      if (op === 'is' || op === 'is not' || op === 'in' || op === 'not in') return fromTruth(truth(node, st, fr, e));
       // `mask > 0` or `0 < mask`: a tensor on either side makes a bool tensor.
       const operands = namedChildren(node);
       const first = operands[0] ? evaluate(operands[0], st, fr, e) : undefined;
@@ -128,7 +131,7 @@ export function evaluate(node: SyntaxNode, st: PathState, fr: Frame, e: Engine):
       if (compared) return tensor(unknown('a bool tensor'), `\`${textOf(node)}\` at ${fileLine(fr, node)}`, { bool: true, shape: compared.shape, ...triangularOf(compared) });
       return fromTruth(truth(node, st, fr, e));
     }
-    case 'boolean_operator': return fromTruth(truth(node, st, fr, e));
+    case 'boolean_operator': return booleanValue(node, st, fr, e);
     case 'conditional_expression': {
       const [a, cond, b] = namedChildren(node);
       if (!a || !cond || !b) return UNKNOWN(textOf(node));
@@ -336,6 +339,25 @@ function attributeOf(obj: Value, name: string, node: SyntaxNode, st: PathState, 
       return found ?? e.moduleSetByMethod(obj, name) ?? UNKNOWN(`\`${textOf(node)}\``);
     }
   }
+}
+
+/**
+ * `a or b` / `a and b` as a value: Python's, one of the operands (`act_layer or nn.GELU` is the class
+ * where no layer is given, not True). The right one is evaluated only where the left does not decide;
+ * where the left's truth is open, two flags make one condition, other values either operand (`or`: the
+ * left where it is something, not None).
+ */
+function booleanValue(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
+  const left = field(node, 'left')!; const right = field(node, 'right')!;
+  const op = textOf(field(node, 'operator')!) === 'and' ? 'and' : 'or';
+  const a = evaluate(left, st, fr, e);
+  const ta = truthOfValue(a, oneLineText(left), e);
+  if (!('f' in ta)) return ta.value === (op === 'or') ? a : evaluate(right, st, fr, e);
+  const b = evaluate(right, st, fr, e);
+  // Flags (a value of unknown kind most likely is one: `flash_if_available and flash_attn_func is not None`) make a condition.
+  const condition = (v: Value): boolean => v.t === 'bool' || v.t === 'cond' || (v.t === 'unknown' && !v.orNone && !v.tensorAside);
+  if (condition(a) && condition(b)) return fromTruth(combine(op, ta, truthOfValue(b, oneLineText(right), e), oneLineText(left), oneLineText(right)));
+  return join(op === 'or' ? usedAsValue(a) : a, b);
 }
 
 /** The truth of a condition expression. */

@@ -657,8 +657,9 @@ export function join(a: Value, b: Value): Value {
       return [k, x && y ? join(x, y) : UNKNOWN(`the entry ${JSON.stringify(k)}, set on some paths only`)] as const;
     }) };
   }
-  // The same torch.nn module built with other arguments on each path: one module, its arguments joined.
-  if (a.t === 'torchmod' && b.t === 'torchmod' && a.kind === b.kind && a.cast === b.cast) {
+  // The same torch.nn module built with other arguments on each path: one module, its arguments joined
+  // (two Sequentials of other lengths stay two, a choice below: joined, their layers would be one of any).
+  if (a.t === 'torchmod' && b.t === 'torchmod' && a.kind === b.kind && a.cast === b.cast && !differentLayers(a, b)) {
     const keys = [...new Set([...Object.keys(a.args), ...Object.keys(b.args)])];
     const args = Object.fromEntries(keys.map((k) => [k, a.args[k] && b.args[k] ? join(a.args[k], b.args[k]) : UNKNOWN(`the argument ${k} of ${a.origin}`)]));
     return { ...a, args };
@@ -694,6 +695,12 @@ export function noneOr(a: Value, b: Value, why: string): Value | undefined {
   if (va === undefined || vb === undefined || (va === null && vb === null) || (va !== null && vb !== null && a.t !== 'unknown' && b.t !== 'unknown')) return undefined;
   const orNone = va && vb ? join(va, vb) : va ?? vb;
   return orNone && orNone.t !== 'unknown' ? { t: 'unknown', why, orNone } : { t: 'unknown', why };
+}
+
+/** Two `nn.Sequential`s whose lists of layers differ in length. */
+function differentLayers(a: Value & { t: 'torchmod' }, b: Value & { t: 'torchmod' }): boolean {
+  const [x, y] = [a.args.modules, b.args.modules];
+  return a.kind === 'Sequential' && x?.t === 'tuple' && y?.t === 'tuple' && x.items.length !== y.items.length;
 }
 
 /** Values that have no tensor methods: one of them beside a tensor leaves the tensor to a method call. */
