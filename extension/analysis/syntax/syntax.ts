@@ -306,7 +306,10 @@ export function textOf(node: SyntaxNode): string {
  * break with its indentation (and a backslash continuation) becomes one space, none inside brackets.
  */
 export function oneLineText(node: SyntaxNode): string {
-  return textOf(node).replace(/([([{])\s*\n\s*/g, '$1').replace(/\s*\n\s*([)\]}])/g, '$1').replace(/\s*\\?\n\s*/g, ' ');
+  const text = textOf(node);
+  // Most quoted code is one line already; the three patterns below all need a line break.
+  if (!text.includes('\n')) return text;
+  return text.replace(/([([{])\s*\n\s*/g, '$1').replace(/\s*\n\s*([)\]}])/g, '$1').replace(/\s*\\?\n\s*/g, ' ');
 }
 
 /** A comparison of two operands (`x is not None`, `a == b`): they and its operator, its spaces made one (`is not`); undefined for a chain. */
