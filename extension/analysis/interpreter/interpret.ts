@@ -46,6 +46,7 @@ import { ConfigBuilt } from '../workspace-index/config-built';
 import { parameterDomains } from '../workspace-index/parameter-domains';
 import { noCallerArgs } from './no-caller-args';
 import { AUTOCAST_CASES, OPEN_AUTOCAST, underOpenAutocast, withoutSuperseded } from './autocast-cases';
+import { ForkMap } from '../values/fork-map';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
 export type { KeptRun } from './invocation-cache';
@@ -977,7 +978,7 @@ export class Interpreter implements Executor {
   }
 
   private freshState(ctx: Ctx): PathState {
-    return { env: new Map(), assume: new Map(), assumeText: new Map(), ctx, dead: ctx.dead ?? null, selfAttrs: new Map(), done: false };
+    return { env: ForkMap.empty(), assume: ForkMap.empty(), assumeText: ForkMap.empty(), ctx, dead: ctx.dead ?? null, selfAttrs: ForkMap.empty(), done: false };
   }
 
   private bindParams(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, st: PathState, frame: Frame): void {
