@@ -322,7 +322,9 @@ export function binaryComparison(node: SyntaxNode): { readonly left: SyntaxNode;
 }
 
 export function field(node: SyntaxNode, name: string): SyntaxNode | undefined {
-  return node.children.find((c) => c.field === name);
+  // A loop, not `find`: the closure `find` needs would be made anew at each of the analysis' many calls.
+  for (const c of node.children) if (c.field === name) return c;
+  return undefined;
 }
 
 /** The named children (no operator tokens); the children array itself when all are named, as most are. */
