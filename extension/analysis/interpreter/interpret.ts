@@ -46,6 +46,7 @@ import { ConfigBuilt } from '../workspace-index/config-built';
 import { parameterDomains } from '../workspace-index/parameter-domains';
 import { noCallerArgs } from './no-caller-args';
 import { AUTOCAST_CASES, OPEN_AUTOCAST, underOpenAutocast, withoutSuperseded } from './autocast-cases';
+import { ForkMap } from '../values/fork-map';
 
 // workspace.ts keeps the cache between runs and hands it to the Interpreter.
 export type { KeptRun } from './invocation-cache';
@@ -65,8 +66,9 @@ export class Interpreter implements Executor {
   /** Which workspace module each import names (`import-resolution.ts`). */
   private readonly resolver: ModuleResolver;
   private readonly byPath = new Map<string, ModuleInfo>();
-  private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo }>();
-  private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo }>();
+  /** Each with the key its lookups are recorded under (`fn:<id>`, `class:<id>`), made once: lookups are many, and a new string is hashed anew. */
+  private readonly byFunctionId = new Map<string, { fn: FunctionInfo; module: ModuleInfo; resolvedKey: string }>();
+  private readonly classById = new Map<string, { cls: ClassInfo; module: ModuleInfo; resolvedKey: string }>();
   /** Invocations this run made or reused by key, with their effects (`memoized` also finds the kept ones reused inside others). */
   private readonly memo = new Map<string, Outcome & { readonly effects: Effects }>();
   /** The inputs each function and class was analysed with in this run, and the widened one past the bound (widening.ts). */
@@ -146,8 +148,8 @@ export class Interpreter implements Executor {
     this.configBuilt = new ConfigBuilt(modules);
     for (const m of modules) {
       this.byPath.set(m.path, m);
-      for (const fn of m.allFunctions) this.byFunctionId.set(fn.id, { fn, module: m });
-      for (const cls of m.classes.values()) this.classById.set(cls.id, { cls, module: m });
+      for (const fn of m.allFunctions) this.byFunctionId.set(fn.id, { fn, module: m, resolvedKey: `fn:${fn.id}` });
+      for (const cls of m.classes.values()) this.classById.set(cls.id, { cls, module: m, resolvedKey: `class:${cls.id}` });
     }
   }
 
@@ -898,13 +900,13 @@ export class Interpreter implements Executor {
 
   private functionById(id: string): { fn: FunctionInfo; module: ModuleInfo } | undefined {
     const entry = this.byFunctionId.get(id);
-    this.record.resolved(`fn:${id}`, entry?.fn.node ?? null);
+    this.record.resolved(entry?.resolvedKey ?? `fn:${id}`, entry?.fn.node ?? null);
     return entry;
   }
 
   private classOf(id: string): { cls: ClassInfo; module: ModuleInfo } | undefined {
     const entry = this.classById.get(id);
-    this.record.resolved(`class:${id}`, entry?.cls.unit ?? null);
+    this.record.resolved(entry?.resolvedKey ?? `class:${id}`, entry?.cls.unit ?? null);
     return entry;
   }
 
@@ -1028,7 +1030,7 @@ export class Interpreter implements Executor {
   }
 
   private freshState(ctx: Ctx): PathState {
-    return { env: new Map(), assume: new Map(), assumeText: new Map(), ctx, dead: ctx.dead ?? null, selfAttrs: new Map(), done: false };
+    return { env: ForkMap.empty(), assume: ForkMap.empty(), assumeText: ForkMap.empty(), ctx, dead: ctx.dead ?? null, selfAttrs: ForkMap.empty(), done: false };
   }
 
   private bindParams(fn: FunctionInfo, module: ModuleInfo, self: Value | undefined, args: CallArgs, st: PathState, frame: Frame): void {

@@ -12,12 +12,14 @@ interface Bound { readonly value: Value; readonly units: ReadonlySet<object> }
 export interface Rebinding { readonly scope: string; readonly name: string; readonly value: Value; readonly unit: object | undefined }
 
 export class Rebindings {
-  private readonly bound = new Map<string, Bound>();
+  /** By scope, then name: every read looks a name up, and a key made of both would be a new string to hash each time. */
+  private readonly bound = new Map<string, Map<string, Bound>>();
 
   bind({ scope, name, value, unit }: Rebinding): void {
-    const key = `${scope}\0${name}`;
-    const before = this.bound.get(key);
-    this.bound.set(key, { value: before ? join(before.value, value) : value, units: new Set([...before?.units ?? [], ...unit ? [unit] : []]) });
+    let names = this.bound.get(scope);
+    if (!names) this.bound.set(scope, names = new Map());
+    const before = names.get(name);
+    names.set(name, { value: before ? join(before.value, value) : value, units: new Set([...before?.units ?? [], ...unit ? [unit] : []]) });
   }
 
   /**
@@ -26,7 +28,7 @@ export class Rebindings {
    * raise). `touch` records a dependence on each binding statement.
    */
   read(scope: string, name: string, initial: Value | undefined, touch: (unit: object) => void): Value | undefined {
-    const bound = this.bound.get(`${scope}\0${name}`);
+    const bound = this.bound.get(scope)?.get(name);
     if (!bound) return initial;
     bound.units.forEach(touch);
     return initial && initial.t !== 'none' ? join(initial, bound.value) : bound.value;

@@ -57,7 +57,7 @@ export function execBlock(stmts: readonly SyntaxNode[], states: PathState[], fr:
       if (st.done) { next.push(st); continue; }
       next.push(...exec(stmt, st, fr, e));
     }
-    walkRestDead(stmts.slice(i + 1), next, fr, e);
+    walkRestDead(stmts, i + 1, next, fr, e);
     const joined = next.length > 1 && SPLITS.has(stmt.type) ? collapseEquivalent(next) : next;
     live = joined.length > MAX_PATHS ? [mergeStates(joined)] : joined;
   }
@@ -314,13 +314,16 @@ function noneTest(cond: SyntaxNode): { readonly name: string; readonly isNone: b
   return undefined;
 }
 
-/** The statements after an `if` whose decided branch ended a path: walked once as dead (see `PathState.endedBy`). */
-function walkRestDead(rest: readonly SyntaxNode[], states: readonly PathState[], fr: Frame, e: Executor): void {
+/**
+ * The statements after an `if` whose decided branch ended a path (`stmts` from `from` on): walked once
+ * as dead (see `PathState.endedBy`). Called after every statement: the rest is copied out only when walked.
+ */
+function walkRestDead(stmts: readonly SyntaxNode[], from: number, states: readonly PathState[], fr: Frame, e: Executor): void {
   const ended = states.find((s) => s.endedBy)?.endedBy;
   for (const s of states) delete s.endedBy;
   // Not at a module's top level: that ends early only where an import raises or the code is broken (a
   // `return` outside a function), and what follows is not the module's.
-  if (ended && rest.length > 0 && fr.fn.name !== '<module>') walkDead([{ cond: null, body: rest }], ended.entry, fr, ended.guard, e);
+  if (ended && from < stmts.length && fr.fn.name !== '<module>') walkDead([{ cond: null, body: stmts.slice(from) }], ended.entry, fr, ended.guard, e);
 }
 
 /** Walk branches the facts rule out, so calls there are observed as dead (and explained). */

@@ -316,7 +316,9 @@ export class Workspace {
         for (const [key, invocation] of kept.invocations) if (!interpreter.applied(invocation.effects)) kept.invocations.delete(key);
         this.keptAtPruning = kept.invocations.size;
       }
-      this.validity.add(interpreter.made, () => [...kept.invocations.values(), ...kept.topLevels.values(), ...kept.entries.values()].map((k) => k.effects));
+      // Indexed for the next run's reuse: a workspace read once has none (an index never built answers
+      // nothing, and a later run would check what it reuses by walking it).
+      if (this.editable) this.validity.add(interpreter.made, () => [...kept.invocations.values(), ...kept.topLevels.values(), ...kept.entries.values()].map((k) => k.effects));
       this.entriesRun = interpreter.entriesRun;
       const siteFailures: InternalError[] = [];
       this.sites = callSites(interpreter.observations, this.siteCache, interpreter.unresolvedModuleCalls, siteFailures);

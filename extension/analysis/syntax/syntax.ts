@@ -306,7 +306,10 @@ export function textOf(node: SyntaxNode): string {
  * break with its indentation (and a backslash continuation) becomes one space, none inside brackets.
  */
 export function oneLineText(node: SyntaxNode): string {
-  return textOf(node).replace(/([([{])\s*\n\s*/g, '$1').replace(/\s*\n\s*([)\]}])/g, '$1').replace(/\s*\\?\n\s*/g, ' ');
+  const text = textOf(node);
+  // Most quoted code is one line already; the three patterns below all need a line break.
+  if (!text.includes('\n')) return text;
+  return text.replace(/([([{])\s*\n\s*/g, '$1').replace(/\s*\n\s*([)\]}])/g, '$1').replace(/\s*\\?\n\s*/g, ' ');
 }
 
 /** A comparison of two operands (`x is not None`, `a == b`): they and its operator, its spaces made one (`is not`); undefined for a chain. */
@@ -319,7 +322,9 @@ export function binaryComparison(node: SyntaxNode): { readonly left: SyntaxNode;
 }
 
 export function field(node: SyntaxNode, name: string): SyntaxNode | undefined {
-  return node.children.find((c) => c.field === name);
+  // A loop, not `find`: the closure `find` needs would be made anew at each of the analysis' many calls.
+  for (const c of node.children) if (c.field === name) return c;
+  return undefined;
 }
 
 /** The named children (no operator tokens); the children array itself when all are named, as most are. */

@@ -22,6 +22,8 @@ const BF16_SM = 80;
  * settings; undefined where `name` asks nothing of the kind, or the settings do not decide it.
  */
 export function deviceQuery(name: string, settings: Pick<AnalysisSettings, 'device' | 'sm'>): Value | undefined {
+  // Asked of every call's callee: the names below all end so, and most callees do not.
+  if (!name.endsWith('_available') && !name.endsWith('_supported')) return undefined;
   const onDevice = `the model runs on ${settings.device} (device setting)`;
   const helper = HELPER.exec(name.split('.').pop()!)?.[1];
   if (name === 'torch.cuda.is_available' || helper === 'cuda') {

@@ -9,6 +9,7 @@ import { DEFAULT_DIFFUSERS_BACKEND as DEFAULT_BACKEND } from './diffusers-backen
 import type { FunctionInfo, ModuleInfo } from '../workspace-index/module-index';
 import type { SyntaxNode } from '../syntax/syntax';
 import { join, joinFact, joinSwitches, type ManualStage, type Value } from './values';
+import type { ForkMap } from './fork-map';
 
 /** What holds for the whole call of a function. */
 export interface Ctx {
@@ -49,10 +50,10 @@ export interface Guard {
 }
 
 export interface PathState {
-  env: Map<string, Value>;
+  env: ForkMap<string, Value>;
   /** Atoms of undetermined conditions this path assumed (id → value), with their text. */
-  assume: Map<string, boolean>;
-  assumeText: Map<string, string>;
+  assume: ForkMap<string, boolean>;
+  assumeText: ForkMap<string, string>;
   ctx: Ctx;
   /** Set on a branch the facts rule out: the guard that rules it out. Observations there are hypothetical. */
   dead: Guard | null;
@@ -62,7 +63,7 @@ export interface PathState {
    */
   endedBy?: { readonly entry: PathState; readonly guard: Guard };
   /** Attributes assigned to `self` (collected while running `__init__`). */
-  selfAttrs: Map<string, Value>;
+  selfAttrs: ForkMap<string, Value>;
   done: boolean;
 }
 
@@ -149,8 +150,8 @@ export function onPathWhy(lib: OptionalLibrary, installed: boolean): string {
 
 export function forkState(s: PathState): PathState {
   return {
-    env: new Map(s.env), assume: new Map(s.assume), assumeText: new Map(s.assumeText), ctx: s.ctx, dead: s.dead,
-    selfAttrs: new Map(s.selfAttrs), done: s.done,
+    env: s.env.fork(), assume: s.assume.fork(), assumeText: s.assumeText.fork(), ctx: s.ctx, dead: s.dead,
+    selfAttrs: s.selfAttrs.fork(), done: s.done,
   };
 }
 
