@@ -40,7 +40,7 @@ function byHeadSize(expr: string): string {
 
 describe('open-world values', () => {
   it('takes a norm layer of a class a builder passes as keeping its input, and decides the call per autocast', async () => {
-    const assumed = `[if ${ASSUMED('x', 'Attention.forward')}, or ${ASSUMED('x', 'Block.forward')}]`;
+    const assumed = `[if ${ASSUMED('x', 'Block.forward')}]`;
     assert.deepEqual(await linesOf('qk_norm_layer.py'), [
       `qk_norm_layer.py:21:16 F.scaled_dot_product_attention → train: ${BY_AUTOCAST} ${assumed} | infer: ${BY_AUTOCAST} ${assumed}`,
     ]);
@@ -457,6 +457,13 @@ describe('open-world values', () => {
       "or_defaults.py:32:20 F.scaled_dot_product_attention → train: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast [if attn_bias is None and `x` is a float32 tensor (assumed: Attention.forward's input from no caller in these files) and `attn_bias` is None or a float32 tensor (assumed: Attention.forward's input from no caller in these files)] | infer: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast [if attn_bias is None and `x` is a float32 tensor (assumed: Attention.forward's input from no caller in these files) and `attn_bias` is None or a float32 tensor (assumed: Attention.forward's input from no caller in these files)]",
       "or_defaults.py:33:16 F.scaled_dot_product_attention → train: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast, if `attn_bias` is None · efficient (flash off: attn_mask is not None) under float16 or bfloat16 autocast, if `attn_bias` is a float tensor [if attn_bias is not None and `x` is a float32 tensor (assumed: Attention.forward's input from no caller in these files) and `attn_bias` is None or a float32 tensor (assumed: Attention.forward's input from no caller in these files)] | infer: efficient (flash off: float32) without autocast · flash under float16 or bfloat16 autocast, if `attn_bias` is None · efficient (flash off: attn_mask is not None) under float16 or bfloat16 autocast, if `attn_bias` is a float tensor [if attn_bias is not None and `x` is a float32 tensor (assumed: Attention.forward's input from no caller in these files) and `attn_bias` is None or a float32 tensor (assumed: Attention.forward's input from no caller in these files)]",
       "  information mask-disables-flash: Flash is off: `attn_bias` is a float tensor (`attn_bias`, on the paths that pass a tensor); \"Flash Attention does not support non-null attn_mask.\" — SDPA falls back to the memory-efficient or math kernel (under float16 or bfloat16 autocast, if `attn_bias` is a float tensor)",
+    ]);
+  });
+
+  it('runs a model only a registry builds before its blocks\' attention, which it reaches with the pooling layer the block passes', async () => {
+    const assumed = `[if ${ASSUMED('x', 'Hiera.forward')}]`;
+    assert.deepEqual(await linesOf('registry_blocks.py'), [
+      `registry_blocks.py:23:16 F.scaled_dot_product_attention → train: ${BY_AUTOCAST} ${assumed} | infer: ${BY_AUTOCAST} ${assumed}`,
     ]);
   });
 

@@ -217,7 +217,7 @@ export class Interpreter implements Executor {
     const isRoot = (fn: FunctionInfo): boolean => fn.name !== '__init__' && !isCalled(fn, called);
     for (const m of this.modules) for (const fn of m.allFunctions) if (isRoot(fn)) this.runRoot(fn, m);
     this.runDeadCalls();
-    for (const m of this.modules) for (const fn of m.allFunctions) if (fn.name !== '__init__' && !this.record.invoked.has(fn.id)) this.runRoot(fn, m);
+    this.runUnreached();
     // A closure nobody calls (a backend in a dict no code looks up, a nested `def` its function never
     // calls) runs like a function nobody calls, without what it would capture.
     for (const m of this.modules) runUncalledClosures(m, this.record.invoked, (fn) => this.runRoot(fn, m));
@@ -232,6 +232,26 @@ export class Interpreter implements Executor {
       if (target && missing.length === 1) this.runRoot(target.fn, target.module, missing, true);
     }
     this.runAutocastCases();
+  }
+
+  /**
+   * The functions the syntactic index counts as called but no entry point reached (a model only a
+   * registry builds, its blocks, their attention): each runs as an entry point. Those of a class that
+   * another such class builds run after that class's, so a block's attention is reached through the
+   * block with what it passes, not first on its own with inputs and constructor arguments assumed.
+   */
+  private runUnreached(): void {
+    const pending: { fn: FunctionInfo; module: ModuleInfo }[] = [];
+    for (const m of this.modules) for (const fn of m.allFunctions) if (fn.name !== '__init__' && !this.record.invoked.has(fn.id)) pending.push({ fn, module: m });
+    const builtBy = new Map<string, Set<string>>();
+    for (const { fn } of pending) {
+      if (!fn.className || !fn.node) continue;
+      for (const name of fn.node.unit.called) (builtBy.get(name) ?? builtBy.set(name, new Set()).get(name)!).add(fn.className);
+    }
+    const inner = ({ fn }: { fn: FunctionInfo }): boolean => fn.className !== null && [...builtBy.get(fn.className) ?? []].some((c) => c !== fn.className);
+    for (const later of [false, true]) {
+      for (const p of pending) if (inner(p) === later && !this.record.invoked.has(p.fn.id)) this.runRoot(p.fn, p.module);
+    }
   }
 
   /**
