@@ -76,6 +76,35 @@ describe('attnlens lsp --stdio: lifecycle and invalid params', function () {
     assert.equal(await client.connection.sendRequest(HoverRequest.type, HOVER), null);
   });
 
+  it('logs a document sync notification it cannot read as ignored, naming the field, and analyses the documents it can', async () => {
+    await client.initialize();
+    const sent: [string, unknown][] = [
+      ['textDocument/didOpen', { textDocument: { uri: 5, languageId: 'python', version: 1, text: '' } }],
+      ['textDocument/didOpen', { textDocument: { uri: 'file:///nowhere/x.py', languageId: 'python', version: 1 } }],
+      ['textDocument/didChange', { textDocument: { uri: URI, version: 2 } }],
+      ['textDocument/didChange', { textDocument: { uri: URI, version: 2 }, contentChanges: [{ range: 3, text: 'x' }] }],
+      ['textDocument/didClose', {}],
+      ['notebookDocument/didOpen', { notebookDocument: 3 }],
+      ['notebookDocument/didChange', { notebookDocument: { uri: 'file:///nowhere/n.ipynb', version: 2 }, change: { cells: { textContent: [{ document: { uri: 7 } }] } } }],
+      ['notebookDocument/didClose', { notebookDocument: { uri: 'file:///nowhere/n.ipynb' } }],
+    ];
+    for (const [method, params] of sent) await client.connection.sendNotification(method, params);
+    // A document opened after them is analysed: the bad ones never reached the documents.
+    await client.open(URI, 'import torch.nn.functional as F\ndef f(q, k, v):\n    return F.scaled_dot_product_attention(q.float(), k.half(), v.half())\n');
+    const published = await client.diagnosticsFor(URI, 1);
+    assert.ok(published.diagnostics.some((d) => d.code === 'dtype-mismatch'), JSON.stringify(published.diagnostics));
+    assert.deepEqual(client.logs.filter((l) => / ignored: | failed/.test(l)), [
+      'textDocument/didOpen ignored: params.textDocument.uri must be a string',
+      'textDocument/didOpen ignored: params.textDocument.text must be a string',
+      'textDocument/didChange ignored: params.contentChanges must be an array',
+      'textDocument/didChange ignored: params.contentChanges[0].range must be an object',
+      'textDocument/didClose ignored: params.textDocument must be an object',
+      'notebookDocument/didOpen ignored: params.notebookDocument must be an object',
+      'notebookDocument/didChange ignored: params.change.cells.textContent[0].document.uri must be a string',
+      'notebookDocument/didClose ignored: params.cellTextDocuments must be an array',
+    ]);
+  });
+
   it('answers requests after shutdown, a second shutdown included, with InvalidRequest', async () => {
     await client.initialize();
     await client.connection.sendRequest(ShutdownRequest.type);
