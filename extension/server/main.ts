@@ -23,7 +23,7 @@ import { inlayHint } from './handlers/inlay-hint';
 import { runtimeReport } from './handlers/runtime-report';
 import { shutdown } from './handlers/shutdown';
 import {
-  BENCHMARK_PARAMS, CODE_ACTION_PARAMS, CODE_LENS, DID_CHANGE_PARAMS, DID_CLOSE_PARAMS, DID_OPEN_PARAMS, INITIALIZE_PARAMS,
+  BENCHMARK_PARAMS, CODE_ACTION_PARAMS, CODE_LENS, DID_CHANGE_CONFIGURATION_PARAMS, DID_CHANGE_PARAMS, DID_CLOSE_PARAMS, DID_OPEN_PARAMS, INITIALIZE_PARAMS,
   NOTEBOOK_DID_CHANGE_PARAMS, NOTEBOOK_DID_CLOSE_PARAMS, NOTEBOOK_DID_OPEN_PARAMS,
   POSITION_PARAMS, RANGE_PARAMS, TEXT_DOCUMENT_PARAMS, WATCHED_FILES_PARAMS, type Check,
 } from './params';
@@ -112,7 +112,7 @@ function toResponseError(err: unknown): ResponseError<void> {
 export const ROUTES: readonly Route[] = [
   request('initialize', (c, h) => c.onInitialize(h), initialize, INITIALIZE_PARAMS),
   notification('initialized', (c, h) => c.onInitialized(h), initialized),
-  notification('workspace/didChangeConfiguration', (c, h) => c.onDidChangeConfiguration(h), didChangeConfiguration),
+  notification('workspace/didChangeConfiguration', (c, h) => c.onDidChangeConfiguration(h), didChangeConfiguration, DID_CHANGE_CONFIGURATION_PARAMS),
   documentSync('textDocument/didOpen', DID_OPEN_PARAMS),
   documentSync('textDocument/didChange', DID_CHANGE_PARAMS),
   documentSync('textDocument/didClose', DID_CLOSE_PARAMS),

@@ -17,6 +17,7 @@ const string: Check = (v, at) => (typeof v === 'string' ? undefined : `${at} mus
 const integer: Check = (v, at) => (Number.isSafeInteger(v) ? undefined : `${at} must be an integer`);
 const uinteger: Check = (v, at) => (Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : `${at} must be a non-negative integer`);
 const positiveInteger: Check = (v, at) => (Number.isSafeInteger(v) && (v as number) >= 1 ? undefined : `${at} must be a positive integer`);
+const stringOrNull: Check = (v, at) => (typeof v === 'string' || v === null ? undefined : `${at} must be a string or null`);
 const anyObject: Check = (v, at) => (isRecord(v) ? undefined : `${at} must be an object`);
 
 function object(fields: Record<string, Check>): Check {
@@ -32,6 +33,10 @@ function object(fields: Record<string, Check>): Check {
 
 function optional(check: Check): Check {
   return (v, at) => (v === undefined ? undefined : check(v, at));
+}
+
+function nullable(check: Check): Check {
+  return (v, at) => (v === null ? undefined : check(v, at));
 }
 
 function oneOf(values: readonly string[]): Check {
@@ -54,7 +59,12 @@ const position = object({ line: uinteger, character: uinteger });
 const range = object({ start: position, end: position });
 const textDocument = object({ uri: string });
 
-export const INITIALIZE_PARAMS = object({ capabilities: anyObject });
+/** initialize: the capabilities, and the workspace's folders, whose URIs name the files read as callers. */
+export const INITIALIZE_PARAMS = object({
+  capabilities: anyObject,
+  rootUri: optional(stringOrNull),
+  workspaceFolders: optional(nullable(arrayOf(object({ uri: string })))),
+});
 export const TEXT_DOCUMENT_PARAMS = object({ textDocument });
 export const POSITION_PARAMS = object({ textDocument, position });
 export const RANGE_PARAMS = object({ textDocument, range });
@@ -94,6 +104,8 @@ export const NOTEBOOK_DID_CHANGE_PARAMS = object({
 });
 export const NOTEBOOK_DID_CLOSE_PARAMS = object({ notebookDocument: textDocument, cellTextDocuments: arrayOf(textDocument) });
 
+/** workspace/didChangeConfiguration: its `settings` may be anything, the params must hold them. */
+export const DID_CHANGE_CONFIGURATION_PARAMS = anyObject;
 /** workspace/didChangeWatchedFiles: each change's URI and kind. */
 export const WATCHED_FILES_PARAMS = object({ changes: arrayOf(object({ uri: string, type: uinteger })) });
 /** A code lens as textDocument/codeLens listed it: its data names the document and the call. */

@@ -43,9 +43,15 @@ describe('attnlens lsp --stdio: lifecycle and invalid params', function () {
   });
 
   it('answers params it cannot read with InvalidParams naming the field', async () => {
-    for (const params of [{ processId: null, rootUri: null, capabilities: 'all' }, { processId: null, rootUri: null }]) {
+    const initializeCases: [unknown, string][] = [
+      [{ processId: null, rootUri: null, capabilities: 'all' }, 'params.capabilities must be an object'],
+      [{ processId: null, rootUri: null }, 'params.capabilities must be an object'],
+      [{ processId: null, rootUri: 5, capabilities: {} }, 'params.rootUri must be a string or null'],
+      [{ processId: null, rootUri: null, capabilities: {}, workspaceFolders: [{ uri: 5, name: 'w' }] }, 'params.workspaceFolders[0].uri must be a string'],
+    ];
+    for (const [params, problem] of initializeCases) {
       assert.deepEqual(await refusal(client.connection.sendRequest(InitializeRequest.type, params as never)),
-        [-32602, 'initialize: params.capabilities must be an object'], JSON.stringify(params));
+        [-32602, `initialize: ${problem}`], JSON.stringify(params));
     }
     await client.initialize();
     const cases: [Promise<unknown>, string][] = [
@@ -68,10 +74,12 @@ describe('attnlens lsp --stdio: lifecycle and invalid params', function () {
     for (const changes of ['all', [{ uri: 7, type: 1 }]]) {
       await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes } as never);
     }
-    await client.until(() => (client.logs.filter((l) => l.includes('ignored')).length === 2 ? true : undefined), 'two ignored notifications');
-    assert.deepEqual(client.logs.filter((l) => l.startsWith('workspace/didChangeWatchedFiles')), [
+    await client.connection.sendNotification('workspace/didChangeConfiguration');
+    await client.until(() => (client.logs.filter((l) => l.includes('ignored')).length === 3 ? true : undefined), 'three ignored notifications');
+    assert.deepEqual(client.logs.filter((l) => l.startsWith('workspace/')), [
       'workspace/didChangeWatchedFiles ignored: params.changes must be an array',
       'workspace/didChangeWatchedFiles ignored: params.changes[0].uri must be a string',
+      'workspace/didChangeConfiguration ignored: params must be an object',
     ]);
     assert.equal(await client.connection.sendRequest(HoverRequest.type, HOVER), null);
   });
