@@ -17,8 +17,32 @@ export function parseCommandLine<const O extends OptionsConfig>(args: readonly s
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, allowNegative: true, strict: true });
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(parseFailure(err, Object.keys(options)));
   }
+}
+
+/**
+ * Node's own words, except for an unknown option: node explains how to pass it as a positional
+ * argument after `--` (which no subcommand wants, and its message lacks a closing quote); ours
+ * names it and the option it is probably a typo of.
+ */
+function parseFailure(err: unknown, known: readonly string[]): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const unknown = (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '([^']*)'/.exec(message)?.[1] : undefined;
+  if (unknown === undefined) return message;
+  const near = known.find((name) => editDistance(unknown.replace(/^-+/, ''), name) <= Math.min(2, name.length - 1));
+  return `unknown option '${unknown}'${near === undefined ? '' : ` (did you mean --${near}?)`}`;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions of one character. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length]!;
 }
 
 /** `value` must be one of `allowed`. */

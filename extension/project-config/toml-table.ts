@@ -27,15 +27,33 @@ export function readTomlTable(text: string, name: string): Map<string, TomlEntry
 
 const HEADER = /^[ \t]*\[(?!\[)([^\]\n]*)\][ \t]*(#.*)?$/;
 
-/** The offset just after the `[name]` header line, skipping the contents of multi-line strings. */
+/**
+ * A line that opens with the table's name in brackets, whatever follows: one that is not a header
+ * (`[tool.attnlens` without its `]`, a key after the `]`, `[[tool.attnlens]]`) would otherwise
+ * leave the whole table unread without a word. A sub-table (`[tool.attnlens.x]`) is not one.
+ */
+function looseHeader(name: string): RegExp {
+  const parts = name.split('.').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^[ \\t]*\\[+[ \\t]*${parts.join('[ \\t]*\\.[ \\t]*')}[ \\t]*(\\]|$)`);
+}
+
+/**
+ * The offset just after the `[name]` header line, skipping the contents of multi-line strings; a
+ * TomlError for a line that only looks like that header.
+ */
 function findHeader(text: string, name: string): number | undefined {
+  const loose = looseHeader(name);
   let offset = 0;
+  let lineNumber = 0;
   let openQuote: '"""' | "'''" | null = null;
   for (const line of text.split('\n')) {
     const next = offset + line.length + 1;
+    lineNumber++;
     if (openQuote === null) {
-      const header = HEADER.exec(line.replace(/\r$/, ''));
+      const bare = line.replace(/\r$/, '');
+      const header = HEADER.exec(bare);
       if (header !== null && header[1]!.split('.').map((part) => part.trim()).join('.') === name) return Math.min(next, text.length);
+      if (loose.test(bare)) throw new TomlError(`line ${lineNumber}: '${bare.trim()}' is not a table header: write [${name}] alone on its line`);
     }
     for (const quote of line.match(/"""|'''/g) ?? []) {
       if (openQuote === null) openQuote = quote as '"""' | "'''";

@@ -22,7 +22,11 @@ import { initialized } from './handlers/initialized';
 import { inlayHint } from './handlers/inlay-hint';
 import { runtimeReport } from './handlers/runtime-report';
 import { shutdown } from './handlers/shutdown';
-import { BENCHMARK_PARAMS, CODE_ACTION_PARAMS, CODE_LENS, INITIALIZE_PARAMS, POSITION_PARAMS, RANGE_PARAMS, TEXT_DOCUMENT_PARAMS, WATCHED_FILES_PARAMS, type Check } from './params';
+import {
+  BENCHMARK_PARAMS, CODE_ACTION_PARAMS, CODE_LENS, DID_CHANGE_CONFIGURATION_PARAMS, DID_CHANGE_PARAMS, DID_CLOSE_PARAMS, DID_OPEN_PARAMS, INITIALIZE_PARAMS,
+  NOTEBOOK_DID_CHANGE_PARAMS, NOTEBOOK_DID_CLOSE_PARAMS, NOTEBOOK_DID_OPEN_PARAMS,
+  POSITION_PARAMS, RANGE_PARAMS, TEXT_DOCUMENT_PARAMS, WATCHED_FILES_PARAMS, type Check,
+} from './params';
 import { RuntimeProxy } from '../../runtime/worker/proxy';
 import { RuntimeUnavailableError, type RuntimeGateway } from './runtime-gateway';
 import { workerRuntime } from './worker-runtime';
@@ -82,6 +86,11 @@ function notification<P>(method: string, on: (c: Connection, h: (params: P) => v
   };
 }
 
+/** A document sync notification, run by the handler TextDocuments or NotebookDocuments keeps for it (DocumentSync). */
+function documentSync(method: string, check: Check): Route {
+  return notification(method, (c, h) => c.onNotification(method, h), (session, params) => session.sync.handle(method, params), check);
+}
+
 /** The requests that move the server on in its lifecycle, from the moment they are accepted. */
 const LIFECYCLE_AFTER: Readonly<Record<string, Lifecycle>> = { initialize: 'running', shutdown: 'shut down' };
 
@@ -103,7 +112,13 @@ function toResponseError(err: unknown): ResponseError<void> {
 export const ROUTES: readonly Route[] = [
   request('initialize', (c, h) => c.onInitialize(h), initialize, INITIALIZE_PARAMS),
   notification('initialized', (c, h) => c.onInitialized(h), initialized),
-  notification('workspace/didChangeConfiguration', (c, h) => c.onDidChangeConfiguration(h), didChangeConfiguration),
+  notification('workspace/didChangeConfiguration', (c, h) => c.onDidChangeConfiguration(h), didChangeConfiguration, DID_CHANGE_CONFIGURATION_PARAMS),
+  documentSync('textDocument/didOpen', DID_OPEN_PARAMS),
+  documentSync('textDocument/didChange', DID_CHANGE_PARAMS),
+  documentSync('textDocument/didClose', DID_CLOSE_PARAMS),
+  documentSync('notebookDocument/didOpen', NOTEBOOK_DID_OPEN_PARAMS),
+  documentSync('notebookDocument/didChange', NOTEBOOK_DID_CHANGE_PARAMS),
+  documentSync('notebookDocument/didClose', NOTEBOOK_DID_CLOSE_PARAMS),
   notification('workspace/didChangeWatchedFiles', (c, h) => c.onDidChangeWatchedFiles(h), didChangeWatchedFiles, WATCHED_FILES_PARAMS),
   request('textDocument/codeLens', (c, h) => c.onCodeLens(h), codeLens, TEXT_DOCUMENT_PARAMS),
   request('codeLens/resolve', (c, h) => c.onCodeLensResolve(h), codeLensResolve, CODE_LENS),

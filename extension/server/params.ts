@@ -14,8 +14,10 @@ export type Check = (value: unknown, at: string) => string | undefined;
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const string: Check = (v, at) => (typeof v === 'string' ? undefined : `${at} must be a string`);
+const integer: Check = (v, at) => (Number.isSafeInteger(v) ? undefined : `${at} must be an integer`);
 const uinteger: Check = (v, at) => (Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : `${at} must be a non-negative integer`);
 const positiveInteger: Check = (v, at) => (Number.isSafeInteger(v) && (v as number) >= 1 ? undefined : `${at} must be a positive integer`);
+const stringOrNull: Check = (v, at) => (typeof v === 'string' || v === null ? undefined : `${at} must be a string or null`);
 const anyObject: Check = (v, at) => (isRecord(v) ? undefined : `${at} must be an object`);
 
 function object(fields: Record<string, Check>): Check {
@@ -31,6 +33,10 @@ function object(fields: Record<string, Check>): Check {
 
 function optional(check: Check): Check {
   return (v, at) => (v === undefined ? undefined : check(v, at));
+}
+
+function nullable(check: Check): Check {
+  return (v, at) => (v === null ? undefined : check(v, at));
 }
 
 function oneOf(values: readonly string[]): Check {
@@ -53,13 +59,53 @@ const position = object({ line: uinteger, character: uinteger });
 const range = object({ start: position, end: position });
 const textDocument = object({ uri: string });
 
-export const INITIALIZE_PARAMS = object({ capabilities: anyObject });
+/** initialize: the capabilities, and the workspace's folders, whose URIs name the files read as callers. */
+export const INITIALIZE_PARAMS = object({
+  capabilities: anyObject,
+  rootUri: optional(stringOrNull),
+  workspaceFolders: optional(nullable(arrayOf(object({ uri: string })))),
+});
 export const TEXT_DOCUMENT_PARAMS = object({ textDocument });
 export const POSITION_PARAMS = object({ textDocument, position });
 export const RANGE_PARAMS = object({ textDocument, range });
 /** textDocument/codeAction: the range, and the context's diagnostics where they are sent (toCodeActions matches their range and code). */
 export const CODE_ACTION_PARAMS = object({ textDocument, range, context: optional(object({ diagnostics: arrayOf(object({ range })) })) });
 
+/**
+ * The document sync notifications, as TextDocuments and NotebookDocuments read them: a document they
+ * keep with a URI that is not a string would fail every analysis after it.
+ */
+const textDocumentItem = object({ uri: string, languageId: string, version: integer, text: string });
+const versionedTextDocument = object({ uri: string, version: integer });
+/** A range and its text, or the whole text (no range). */
+const contentChange = object({ range: optional(range), text: string });
+const notebookCell = object({ kind: uinteger, document: string });
+
+export const DID_OPEN_PARAMS = object({ textDocument: textDocumentItem });
+export const DID_CHANGE_PARAMS = object({ textDocument: versionedTextDocument, contentChanges: arrayOf(contentChange) });
+export const DID_CLOSE_PARAMS = TEXT_DOCUMENT_PARAMS;
+export const NOTEBOOK_DID_OPEN_PARAMS = object({
+  notebookDocument: object({ uri: string, notebookType: string, version: integer, cells: arrayOf(notebookCell) }),
+  cellTextDocuments: arrayOf(textDocumentItem),
+});
+export const NOTEBOOK_DID_CHANGE_PARAMS = object({
+  notebookDocument: versionedTextDocument,
+  change: object({
+    cells: optional(object({
+      structure: optional(object({
+        array: object({ start: uinteger, deleteCount: uinteger, cells: optional(arrayOf(notebookCell)) }),
+        didOpen: optional(arrayOf(textDocumentItem)),
+        didClose: optional(arrayOf(textDocument)),
+      })),
+      data: optional(arrayOf(notebookCell)),
+      textContent: optional(arrayOf(object({ document: versionedTextDocument, changes: arrayOf(contentChange) }))),
+    })),
+  }),
+});
+export const NOTEBOOK_DID_CLOSE_PARAMS = object({ notebookDocument: textDocument, cellTextDocuments: arrayOf(textDocument) });
+
+/** workspace/didChangeConfiguration: its `settings` may be anything, the params must hold them. */
+export const DID_CHANGE_CONFIGURATION_PARAMS = anyObject;
 /** workspace/didChangeWatchedFiles: each change's URI and kind. */
 export const WATCHED_FILES_PARAMS = object({ changes: arrayOf(object({ uri: string, type: uinteger })) });
 /** A code lens as textDocument/codeLens listed it: its data names the document and the call. */

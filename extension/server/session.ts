@@ -24,6 +24,7 @@ import { DEFAULT_SETTINGS, layerOptions, resolveSettings, type ServerSettings } 
 import { resolveShape } from './shape-profile';
 import { isWorkspacePython, readPythonFile, readPythonFiles } from './workspace-files';
 import { IdleCollection } from './idle-collection';
+import { DocumentSync } from './handlers/document-sync';
 
 /** The analysis as the server drives it: files kept open and re-analysed incrementally (AnalysisSession). */
 export interface IncrementalAnalysis {
@@ -64,6 +65,8 @@ export class Session {
   readonly documents = new TextDocuments(TextDocument);
   /** Open notebooks; their cells are not among `documents` (they are synced with their notebook). */
   readonly notebooks = new OpenNotebooks();
+  /** What keeps `documents` and `notebooks` in sync, run by the server's routes. */
+  readonly sync = new DocumentSync(this.documents, this.notebooks.documents);
   lifecycle: Lifecycle = 'starting';
   client: ClientFlags = { configuration: false, dynamicConfiguration: false, codeLensRefresh: false, inlayHintRefresh: false, workDoneProgress: false, watchedFiles: false };
   /** `initializationOptions.settings` as sent: the fallback when the client has no workspace/configuration. */

@@ -33,7 +33,9 @@ describe('check arguments', () => {
     [['--torch', 'two', 'm.py'], /^--torch: 'two' is not a version like 2.5$/],
     [['--gpu', 'a100', 'm.py'], /^--gpu: 'a100' is not a compute capability like sm80 or sm90$/],
     [['--device', 'mps', 'm.py'], /^--device: 'mps' is not one of cuda, cpu$/],
-    [['--frobnicate', 'm.py'], /'--frobnicate'/],
+    [['--frobnicate', 'm.py'], /^unknown option '--frobnicate'$/],
+    [['--formatt', 'json', 'm.py'], /^unknown option '--formatt' \(did you mean --format\?\)$/],
+    [['-x', 'm.py'], /^unknown option '-x'$/],
     [['m.py', '--format'], /'--format <value>' argument missing/],
   ];
   for (const [args, message] of bad) {

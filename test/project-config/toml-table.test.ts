@@ -26,6 +26,7 @@ describe('TOML table reader (the [tool.attnlens] subset)', () => {
     assert.equal(values('[tool.ruff]\nline-length = 100\n'), undefined);
     assert.equal(values("x = '''\n[tool.attnlens]\n'''\n"), undefined);
     assert.deepEqual(values('[tool.attnlens]\n'), {});
+    assert.equal(values('[tool.attnlens.extra]\nx = 1\n[tool.attnlens-x]\n'), undefined);
   });
 
   const bad: [string, string][] = [
@@ -38,6 +39,9 @@ describe('TOML table reader (the [tool.attnlens] subset)', () => {
     ['[tool.attnlens]\nx = """a"""', 'line 2: multi-line strings are not supported here'],
     ['[tool.attnlens]\nx = ["a" "b"]', "line 2: expected ']'"],
     ['[tool.attnlens]\nx = 1__0', "line 2: '1__0' is not a valid integer"],
+    ['[tool.attnlens\nautocast = "bfloat16"', "line 1: '[tool.attnlens' is not a table header: write [tool.attnlens] alone on its line"],
+    ['[tool.attnlens] autocast = "bfloat16"', "line 1: '[tool.attnlens] autocast = \"bfloat16\"' is not a table header: write [tool.attnlens] alone on its line"],
+    ['[project]\nname = "m"\n[[tool.attnlens]]', "line 3: '[[tool.attnlens]]' is not a table header: write [tool.attnlens] alone on its line"],
   ];
   for (const [text, message] of bad) {
     it(`refuses ${JSON.stringify(text.split('\n').at(-1))} with its line`, () => {

@@ -43,9 +43,15 @@ describe('attnlens lsp --stdio: lifecycle and invalid params', function () {
   });
 
   it('answers params it cannot read with InvalidParams naming the field', async () => {
-    for (const params of [{ processId: null, rootUri: null, capabilities: 'all' }, { processId: null, rootUri: null }]) {
+    const initializeCases: [unknown, string][] = [
+      [{ processId: null, rootUri: null, capabilities: 'all' }, 'params.capabilities must be an object'],
+      [{ processId: null, rootUri: null }, 'params.capabilities must be an object'],
+      [{ processId: null, rootUri: 5, capabilities: {} }, 'params.rootUri must be a string or null'],
+      [{ processId: null, rootUri: null, capabilities: {}, workspaceFolders: [{ uri: 5, name: 'w' }] }, 'params.workspaceFolders[0].uri must be a string'],
+    ];
+    for (const [params, problem] of initializeCases) {
       assert.deepEqual(await refusal(client.connection.sendRequest(InitializeRequest.type, params as never)),
-        [-32602, 'initialize: params.capabilities must be an object'], JSON.stringify(params));
+        [-32602, `initialize: ${problem}`], JSON.stringify(params));
     }
     await client.initialize();
     const cases: [Promise<unknown>, string][] = [
@@ -68,12 +74,43 @@ describe('attnlens lsp --stdio: lifecycle and invalid params', function () {
     for (const changes of ['all', [{ uri: 7, type: 1 }]]) {
       await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes } as never);
     }
-    await client.until(() => (client.logs.filter((l) => l.includes('ignored')).length === 2 ? true : undefined), 'two ignored notifications');
-    assert.deepEqual(client.logs.filter((l) => l.startsWith('workspace/didChangeWatchedFiles')), [
+    await client.connection.sendNotification('workspace/didChangeConfiguration');
+    await client.until(() => (client.logs.filter((l) => l.includes('ignored')).length === 3 ? true : undefined), 'three ignored notifications');
+    assert.deepEqual(client.logs.filter((l) => l.startsWith('workspace/')), [
       'workspace/didChangeWatchedFiles ignored: params.changes must be an array',
       'workspace/didChangeWatchedFiles ignored: params.changes[0].uri must be a string',
+      'workspace/didChangeConfiguration ignored: params must be an object',
     ]);
     assert.equal(await client.connection.sendRequest(HoverRequest.type, HOVER), null);
+  });
+
+  it('logs a document sync notification it cannot read as ignored, naming the field, and analyses the documents it can', async () => {
+    await client.initialize();
+    const sent: [string, unknown][] = [
+      ['textDocument/didOpen', { textDocument: { uri: 5, languageId: 'python', version: 1, text: '' } }],
+      ['textDocument/didOpen', { textDocument: { uri: 'file:///nowhere/x.py', languageId: 'python', version: 1 } }],
+      ['textDocument/didChange', { textDocument: { uri: URI, version: 2 } }],
+      ['textDocument/didChange', { textDocument: { uri: URI, version: 2 }, contentChanges: [{ range: 3, text: 'x' }] }],
+      ['textDocument/didClose', {}],
+      ['notebookDocument/didOpen', { notebookDocument: 3 }],
+      ['notebookDocument/didChange', { notebookDocument: { uri: 'file:///nowhere/n.ipynb', version: 2 }, change: { cells: { textContent: [{ document: { uri: 7 } }] } } }],
+      ['notebookDocument/didClose', { notebookDocument: { uri: 'file:///nowhere/n.ipynb' } }],
+    ];
+    for (const [method, params] of sent) await client.connection.sendNotification(method, params);
+    // A document opened after them is analysed: the bad ones never reached the documents.
+    await client.open(URI, 'import torch.nn.functional as F\ndef f(q, k, v):\n    return F.scaled_dot_product_attention(q.float(), k.half(), v.half())\n');
+    const published = await client.diagnosticsFor(URI, 1);
+    assert.ok(published.diagnostics.some((d) => d.code === 'dtype-mismatch'), JSON.stringify(published.diagnostics));
+    assert.deepEqual(client.logs.filter((l) => / ignored: | failed/.test(l)), [
+      'textDocument/didOpen ignored: params.textDocument.uri must be a string',
+      'textDocument/didOpen ignored: params.textDocument.text must be a string',
+      'textDocument/didChange ignored: params.contentChanges must be an array',
+      'textDocument/didChange ignored: params.contentChanges[0].range must be an object',
+      'textDocument/didClose ignored: params.textDocument must be an object',
+      'notebookDocument/didOpen ignored: params.notebookDocument must be an object',
+      'notebookDocument/didChange ignored: params.change.cells.textContent[0].document.uri must be a string',
+      'notebookDocument/didClose ignored: params.cellTextDocuments must be an array',
+    ]);
   });
 
   it('answers requests after shutdown, a second shutdown included, with InvalidRequest', async () => {

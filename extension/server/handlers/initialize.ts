@@ -4,13 +4,8 @@ import { fileStore } from '../measurement-store';
 import { NOTEBOOK_SYNC } from '../open-notebooks';
 import { uriToPath, type Session } from '../session';
 
-/**
- * Records what the client can do and the raw options, once; answers the server's capabilities.
- * Documents and notebooks are synchronised from here on: a didOpen sent before initialize is dropped (LSP).
- */
+/** Records what the client can do and the raw options, once; answers the server's capabilities. */
 export function initialize(session: Session, params: InitializeParams): InitializeResult {
-  session.documents.listen(session.connection);
-  session.notebooks.documents.listen(session.connection);
   const caps = params.capabilities;
   session.client = {
     configuration: caps.workspace?.configuration === true,
