@@ -630,8 +630,9 @@ export class Interpreter implements Executor {
     const override = CONVOLUTIONS.has(kind) ? this.method(instance.cls, '_conv_forward') : undefined;
     const target = override && this.functionById(override.id);
     if (!target) return callValue(nnConstructor(kind, SIZES_OPEN, fr, node), args, st, fr, node, this);
-    const weight: CallArg = { node, value: moduleParameter(`\`${kind}\``, instance.cast) };
-    const convArgs: CallArgs = { ...args, positional: [...args.positional.slice(0, 1), weight, weight] };
+    // The weight and the bias: parameters alike, as far as dtypes go.
+    const parameter: CallArg = { node, value: moduleParameter(`\`${kind}\``, instance.cast) };
+    const convArgs: CallArgs = { ...args, positional: [...args.positional.slice(0, 1), parameter, parameter] };
     return this.called(target.fn, this.invoke(target.fn, target.module, instance, convArgs, st.ctx, fr), st, fr, node);
   }
 
