@@ -128,4 +128,16 @@ describe('unpacking', () => {
     const [alike] = await sitesOfSource([...HEADER, '    for t, u in zip(x, (a, a.clone())):', '        F.scaled_dot_product_attention(t, u, u)'].join('\n'));
     assert.equal(dtypes(alike!.modes.train), '?,fp16,fp16');
   });
+
+  it('repeats a list\'s items (`[None] * len(scales)`): n times where n is known, any number of them where not', async () => {
+    const sites = await sitesOfSource([...HEADER,
+      '    for s, mask in zip(x, [None] * len(x)):',
+      '        if mask is not None:',
+      '            F.scaled_dot_product_attention(a, a, a, attn_mask=mask)',
+      '    p, q = [c] * 2',
+      '    return F.scaled_dot_product_attention(p, q, q)',
+    ].join('\n'));
+    assert.deepEqual(sites.map((s) => s.modes.train.reached), [false, true]);
+    assert.equal(dtypes(sites[1]!.modes.train), 'fp32,fp32,fp32');
+  });
 });

@@ -430,6 +430,13 @@ function binary(node: SyntaxNode, st: PathState, fr: Frame, e: Engine): Value {
   if (op === '+' && r.t === 'tuple' && (l.t === 'tuple' || l.t === 'opentuple')) {
     return l.t === 'tuple' ? { t: 'tuple', items: [...l.items, ...r.items] } : { ...l, tail: [...(l.tail ?? []), ...r.items] };
   }
+  // `[None] * len(self.scale)`, `[x] * n`: the items repeated, n times where n is known, any number of them where not.
+  const [items, times] = l.t === 'tuple' && op === '*' ? [l, r] : r.t === 'tuple' && op === '*' ? [r, l] : [];
+  if (items && times && items.items.length > 0 && (times.t === 'num' || times.t === 'unknown')) {
+    return times.t === 'num' && Number.isInteger(times.value) && times.value >= 0 && times.value * items.items.length <= MAX_LITERAL_ITEMS
+      ? { t: 'tuple', items: Array.from({ length: times.value }, () => items.items).flat() }
+      : { t: 'many', item: items.items.reduce(join) };
+  }
   const logical = LOGICAL_OPS.has(op) ? logicalOf([l, r], fr, node) : undefined;
   if (logical) return logical;
   if (isTensor(l) || isTensor(r)) return tensorArithmetic(op, { value: l, node: lNode }, { value: r, node: rNode }, st, fr, node);
