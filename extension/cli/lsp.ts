@@ -2,7 +2,7 @@
  * `attnlens lsp --stdio | --node-ipc`: the language server any LSP editor starts. It runs until
  * the client sends `exit` or closes the stream; vscode-languageserver then ends the process.
  */
-import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { createConnection, ErrorCodes, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type ResponseMessage } from 'vscode-languageserver/node';
 import { startServer } from '../server/main';
 import { MISSING_CAPABILITIES_REACH_THE_CHECK } from '../server/params';
 
@@ -19,9 +19,17 @@ export async function lsp(args: string[]): Promise<number> {
     return 2;
   }
   const options = { messageStrategy: MISSING_CAPABILITIES_REACH_THE_CHECK };
-  const connection = transport === '--stdio'
-    ? createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout), options)
-    : createConnection(ProposedFeatures.all, options);
+  let connection;
+  if (transport === '--stdio') {
+    const reader = new StreamMessageReader(process.stdin);
+    const writer = new StreamMessageWriter(process.stdout);
+    // A message that is not JSON gets JSON-RPC's Parse error (id null, as its id cannot be read); the
+    // framing is intact, so the messages after it are read as usual.
+    reader.onError((err) => void writer.write({ jsonrpc: '2.0', id: null, error: { code: ErrorCodes.ParseError, message: `Parse error: ${err.message}` } } as ResponseMessage));
+    connection = createConnection(ProposedFeatures.all, reader, writer, options);
+  } else {
+    connection = createConnection(ProposedFeatures.all, options);
+  }
   startServer(connection);
   // The server outlives any one failure: what escapes a handler is logged, not fatal.
   const report = (what: string) => (err: unknown) => connection.console.error(`${what}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);

@@ -92,6 +92,19 @@ describe('analysis budgets', () => {
   });
 });
 
+describe('parse errors of a file that is not Python', () => {
+  it('lists the first 20 and says how many more, where a binary file would give hundreds', async () => {
+    // Bytes of no language (a fixed generator: the same text every run).
+    let seed = 7;
+    const text = Array.from({ length: 3000 }, () => String.fromCharCode((seed = (seed * 48271) % 2147483647) % 256)).join('');
+    const [report] = await analyzeFiles([{ path: 'blob.py', text }], SETTINGS);
+    const errors = report!.parseErrors;
+    assert.equal(errors.length, 21);
+    assert.match(errors[20]!.message, /^\d+ more syntax errors from here on, not listed: is this Python source\?$/);
+    assert.ok(Number(errors[20]!.message.split(' ')[0]) > 0);
+  });
+});
+
 describe('widening past MAX_VARIANTS inputs', () => {
   const dim = (value: number) => ({ value, role: null, source: 'fixture' });
   const fp16 = (l: number): Value => tensor(known('float16', 'fixture'), 'fixture', { shape: [dim(2), dim(8), dim(l), dim(64)] });

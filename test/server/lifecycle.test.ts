@@ -36,6 +36,16 @@ describe('attnlens lsp --stdio: lifecycle and invalid params', function () {
     assert.equal(await client.connection.sendRequest(HoverRequest.type, HOVER), null);
   });
 
+  it('answers a message that is not JSON with a Parse error, and reads the next one', async () => {
+    let raw = '';
+    client.child.stdout!.on('data', (chunk: Buffer) => { raw += chunk.toString('utf8'); });
+    const body = '{"jsonrpc": "2.0", "id": 1, "method": ';
+    client.child.stdin!.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    const result = await client.initialize();
+    assert.equal(result.serverInfo?.name, 'attnlens');
+    assert.match(raw, /"id":null,"error":\{"code":-32700,"message":"Parse error: [^"]+"\}/);
+  });
+
   it('refuses a second initialize with InvalidRequest', async () => {
     await client.initialize();
     assert.deepEqual(await refusal(client.connection.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {} })),

@@ -73,13 +73,22 @@ function buildUnits(tree: Tree, text: string, previous: readonly Unit[], kinds: 
   return units;
 }
 
+/** Syntax errors reported per file: past these, one line says how many more (a binary file gives hundreds). */
+const MAX_PARSE_ERRORS = 20;
+
 function parseErrors(units: readonly Unit[]): ParseError[] {
-  return units.flatMap((u) => u.errors.map((n): ParseError => {
+  const all = units.flatMap((u) => u.errors.map((n): ParseError => {
     const line = textOf(n).split('\n')[0];
     const gap = n.type === 'ERROR' ? grammarGap(line) : undefined;
     if (gap) return { span: spanOf(n), message: `${gap}: \`${line.slice(0, 40)}\` is not analysed`, limit: true };
     return { span: spanOf(n), message: n.type === 'ERROR' ? `syntax error: unexpected \`${line.slice(0, 40)}\`` : `syntax error: missing \`${n.type}\`` };
   }));
+  const errors = all.filter((e) => !e.limit);
+  if (errors.length <= MAX_PARSE_ERRORS) return all;
+  const kept = new Set(errors.slice(0, MAX_PARSE_ERRORS));
+  const more = errors.length - MAX_PARSE_ERRORS;
+  const last = errors[MAX_PARSE_ERRORS]!;
+  return [...all.filter((e) => e.limit || kept.has(e)), { span: last.span, message: `${more} more syntax errors from here on, not listed: is this Python source?` }];
 }
 
 /** What a module's names resolve to, and a token that is replaced when that changes. */
