@@ -15,7 +15,7 @@ import { compilingDecorator } from './torch-compile';
 import { calledNames, isCalled } from '../workspace-index/entry-points';
 import { callValue, evaluate, evaluateArgs } from './evaluate';
 import { modeClue } from '../workspace-index/modes';
-import { castAttribute, nnConstructor } from '../torch/nn-modules';
+import { castAttribute, nnConstructor, parameterDtype } from '../torch/nn-modules';
 import { unlessChangedElsewhere } from '../torch/manual-attention';
 import { afterCall, importTimeSwitches } from './sdpa-switches';
 import { afterReturn, callLeft, type CallLeft } from './call-left';
@@ -1305,7 +1305,7 @@ const PARAMETERS = new Set(['weight', 'bias', 'in_proj_weight']);
 
 /** A parameter of a torch.nn module (`origin`): float32, or the dtype the module was cast to. */
 function moduleParameter(origin: string, cast: Dtype | undefined): Value {
-  return tensor(known(cast ?? 'float32', cast ? `module cast to ${cast}` : `parameters of ${origin} (float32)`), origin, { param: true });
+  return tensor(parameterDtype(origin, cast), origin, { param: true });
 }
 
 /** torch.nn's convolutions, whose forward calls `self._conv_forward(input, self.weight, self.bias)`. */

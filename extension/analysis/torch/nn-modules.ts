@@ -218,7 +218,12 @@ export function moduleCall(mod: Value & { t: 'torchmod' }, written: CallArgs, st
 
 /** A module's weight: float32 unless the module was cast. */
 function moduleWeight(mod: TorchModule): TensorValue {
-  return tensor(known(mod.cast ?? 'float32', mod.cast ? `module cast to ${mod.cast}` : `parameters of ${mod.origin} (float32)`), mod.origin);
+  return tensor(parameterDtype(mod.origin, mod.cast), mod.origin);
+}
+
+/** The dtype of the parameters of a torch.nn module (`origin`): float32, or the dtype it was cast to. */
+export function parameterDtype(origin: string, cast: Dtype | undefined): Fact<Dtype> {
+  return known(cast ?? 'float32', cast ? `module cast to ${cast}` : `parameters of ${origin} (float32)`);
 }
 
 /**
